@@ -1,0 +1,39 @@
+# OpsPanel: the two commands of the quick start are `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+QM     := resources/translations/opspanel_ko.qm
+export QT_QPA_PLATFORM ?= $(if $(DISPLAY)$(WAYLAND_DISPLAY),,offscreen)
+
+.PHONY: run test bench lint translations clean package package-test
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+$(QM): resources/translations/opspanel_ko.ts $(STAMP)
+	$(VENV)/bin/pyside6-lrelease -silent $< -qm $@
+
+translations: $(QM)
+
+run: $(STAMP) $(QM)
+	$(VENV)/bin/opspanel
+
+test: $(STAMP) $(QM)
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+
+bench: $(STAMP) $(QM)
+	$(PY) -m pip install --quiet -e '.[bench]'
+	QT_QPA_PLATFORM=offscreen $(PY) -m tests.benchmarks --out bench-results.json
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info $(QM)

@@ -1,0 +1,52 @@
+"""The `opspanel` command: GUI, --headless, ctl, import/export, and the panel's own children."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    from panel import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="opspanel",
+        description="Control panel for the Python back end on this machine.",
+    )
+    parser.add_argument("--version", action="version", version=f"opspanel {__version__}")
+    parser.add_argument("--workspace", metavar="DIR", help="workspace folder (default: per user)")
+    parser.add_argument("--headless", action="store_true", help="run the engine without a window")
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("ctl", help="drive a running engine (see `opspanel ctl --help`)", add_help=False)
+    imp = sub.add_parser("import", help="replace the workspace configuration with a JSON file")
+    imp.add_argument("file")
+    exp = sub.add_parser("export", help="write the workspace configuration as JSON")
+    exp.add_argument("file")
+    sub.add_parser("reaper", help=argparse.SUPPRESS)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `opspanel` console script."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    # Children and ctl parse their own arguments: hand them the rest untouched.
+    if args_list[:1] == ["reaper"]:
+        from panel.supervise.reaper import main as reaper_main
+
+        return reaper_main(args_list[1:])
+    if "ctl" in args_list:
+        index = args_list.index("ctl")
+        from panel.api.ctl import main as ctl_main
+
+        return ctl_main(args_list[:index] + args_list[index + 1 :])
+
+    args = _build_parser().parse_args(args_list)
+    if args.command in ("import", "export"):
+        from panel.workspace.transfer_cli import run_transfer
+
+        return run_transfer(args.command, args.file, args.workspace)
+
+    from panel.app import run_app
+
+    return run_app(workspace=args.workspace, headless=args.headless)

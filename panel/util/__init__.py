@@ -1,0 +1,1 @@
+"""Plain helpers with no Qt and no knowledge of the rest of the panel."""

@@ -1,0 +1,27 @@
+"""Shared fixtures: every test runs offscreen with real processes on 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that was free a moment ago."""
+    from panel.util.ports import ephemeral_port
+
+    return ephemeral_port()
+
+
+@pytest.fixture
+def workspace_dir(tmp_path: Path) -> Iterator[Path]:
+    """An empty folder to hold a workspace."""
+    path = tmp_path / "ws"
+    path.mkdir()
+    yield path
