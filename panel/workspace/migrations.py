@@ -1,0 +1,130 @@
+"""Versioned schema migrations: a small runner, each step in its own transaction.
+
+The version lives in `PRAGMA user_version` (0 for a new, empty file). Each
+migration runs in one `BEGIN IMMEDIATE` transaction together with the bump of
+`user_version`, so a database is always exactly at one version: never
+half-migrated. A database newer than `LATEST_VERSION` is refused
+(`WorkspaceVersionError`), never downgraded.
+
+To change the schema: append a `Migration(version=LATEST_VERSION + 1, ...)`
+below (never edit a released one), update `models.py` to match, and add a
+fixture database of the previous version to the tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, Engine
+
+from panel.workspace.database import writer
+from panel.workspace.errors import WorkspaceVersionError
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One step of the schema: from `version - 1` to `version`."""
+
+    version: int
+    summary: str
+    apply: Callable[[Connection], None]
+
+
+def sql_steps(*statements: str) -> Callable[[Connection], None]:
+    """A migration body that runs `statements` in order (one SQL statement each)."""
+
+    def apply(conn: Connection) -> None:
+        for statement in statements:
+            conn.exec_driver_sql(statement)
+
+    return apply
+
+
+_V1 = sql_steps(
+    """
+    CREATE TABLE server_config (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        command TEXT NOT NULL,
+        cwd TEXT,
+        env TEXT NOT NULL DEFAULT '{}',
+        port INTEGER NOT NULL DEFAULT 8121,
+        health_url TEXT NOT NULL,
+        autostart INTEGER NOT NULL DEFAULT 1,
+        restart TEXT NOT NULL DEFAULT 'on-failure',
+        stop_timeout_ms INTEGER NOT NULL DEFAULT 5000
+    )
+    """,
+    "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+)
+
+_V1_SETTING_RENAMES = {
+    "log_ring_capacity": "logRingCapacity",
+    "log_file_max_bytes": "logFileMaxBytes",
+    "log_file_backups": "logFileBackups",
+    "api_max_message_size": "apiMaxMessageBytes",
+}
+
+_V2 = sql_steps(
+    "ALTER TABLE server_config ADD COLUMN ready_timeout_ms INTEGER NOT NULL DEFAULT 20000",
+    "ALTER TABLE server_config ADD COLUMN liveness_interval_ms INTEGER NOT NULL DEFAULT 2000",
+    "ALTER TABLE server_config ADD COLUMN liveness_failures INTEGER NOT NULL DEFAULT 3",
+    "ALTER TABLE server_config ADD COLUMN start_retries INTEGER NOT NULL DEFAULT 3",
+    "ALTER TABLE server_config ADD COLUMN memory_limit_mb INTEGER",
+    """
+    CREATE TABLE process_records (
+        id INTEGER PRIMARY KEY,
+        pid INTEGER NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        create_time REAL NOT NULL,
+        sid INTEGER NOT NULL
+    )
+    """,
+    "CREATE TABLE config_sections (name TEXT PRIMARY KEY, body TEXT NOT NULL)",
+    *(
+        f"UPDATE OR REPLACE settings SET key = '{new}' WHERE key = '{old}'"
+        for old, new in _V1_SETTING_RENAMES.items()
+    ),
+)
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "server config and settings", _V1),
+    Migration(
+        2,
+        "server readiness/liveness/retry/memory columns, process records, "
+        "opaque connections/jobs sections, camelCase setting keys",
+        _V2,
+    ),
+)
+"""Every migration, in order: `MIGRATIONS[i].version == i + 1`."""
+
+LATEST_VERSION = MIGRATIONS[-1].version
+"""The schema version this code reads and writes."""
+
+
+def schema_version(conn: Connection) -> int:
+    """The `user_version` of the database behind `conn`."""
+    return int(conn.exec_driver_sql("PRAGMA user_version").scalar_one())
+
+
+def migrate(engine: Engine, label: str, migrations: Sequence[Migration] = MIGRATIONS) -> int:
+    """Bring the database up to the last of `migrations`; returns the version found first.
+
+    `label` names the database in errors. Each step commits on its own, so an
+    interrupted upgrade resumes from the last completed version.
+    """
+    latest = migrations[-1].version if migrations else 0
+    found: int | None = None
+    while True:
+        with writer(engine).begin() as conn:
+            current = schema_version(conn)
+            found = current if found is None else found
+            if current > latest:
+                raise WorkspaceVersionError(label, current, latest)
+            if current == latest:
+                return found
+            step = migrations[current]
+            if step.version != current + 1:
+                raise RuntimeError(f"migration list out of order at version {step.version}")
+            step.apply(conn)
+            conn.exec_driver_sql(f"PRAGMA user_version = {int(step.version)}")

@@ -1,0 +1,70 @@
+"""ORM models of the CURRENT database schema (version `migrations.LATEST_VERSION`).
+
+The tables are created and changed only by `migrations.py` (frozen SQL per
+version); these classes mirror the latest result, and a test checks that they
+agree. JSON-valued columns hold text written with `json.dumps`.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Boolean, Float, Integer, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    """Declarative base of the workspace models."""
+
+
+class ServerConfigRow(Base):
+    """The single row (id = 1) holding the server block."""
+
+    __tablename__ = "server_config"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    command: Mapped[str] = mapped_column(Text)  # JSON array of strings
+    cwd: Mapped[str | None] = mapped_column(Text, nullable=True)
+    env: Mapped[str] = mapped_column(Text)  # JSON object string -> string
+    port: Mapped[int] = mapped_column(Integer)
+    health_url: Mapped[str] = mapped_column(Text)
+    autostart: Mapped[bool] = mapped_column(Boolean)
+    restart: Mapped[str] = mapped_column(Text)
+    stop_timeout_ms: Mapped[int] = mapped_column(Integer)
+    ready_timeout_ms: Mapped[int] = mapped_column(Integer)
+    liveness_interval_ms: Mapped[int] = mapped_column(Integer)
+    liveness_failures: Mapped[int] = mapped_column(Integer)
+    start_retries: Mapped[int] = mapped_column(Integer)
+    memory_limit_mb: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class SettingRow(Base):
+    """One setting: a key and its JSON-encoded value."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(Text, primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class ProcessRecordRow(Base):
+    """A child the panel started and has not yet seen finish (for the start-up sweep)."""
+
+    __tablename__ = "process_records"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    pid: Mapped[int] = mapped_column(Integer, unique=True)
+    name: Mapped[str] = mapped_column(Text)
+    create_time: Mapped[float] = mapped_column(Float)
+    sid: Mapped[int] = mapped_column(Integer)
+
+
+class ConfigSectionRow(Base):
+    """A configuration section kept as opaque JSON until it gets tables of its own.
+
+    Holds `connections` and `jobs` (JSON arrays) so that an export returns exactly
+    what was imported; later schema versions move them into real tables.
+    """
+
+    __tablename__ = "config_sections"
+
+    name: Mapped[str] = mapped_column(Text, primary_key=True)
+    body: Mapped[str] = mapped_column(Text)  # JSON array

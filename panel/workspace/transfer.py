@@ -1,0 +1,60 @@
+"""Export and import of a workspace's whole configuration as one JSON document.
+
+The document is described by `resources/schema/workspace.schema.json`:
+`version`, `server`, `settings` (the known settings that are set),
+`connections` and `jobs`. Connections and jobs are kept as opaque JSON for now,
+so an export returns exactly what was imported; later schema versions give them
+tables of their own. Process records and unknown settings are not configuration
+and are never exported, imported or touched.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from panel.workspace import known_settings, store
+from panel.workspace.errors import ConfigError
+from panel.workspace.schema import FORMAT_VERSION, validate_workspace_json
+from panel.workspace.server_config import ServerConfig, demo_server_config
+from panel.workspace.workspace import Workspace
+
+
+def export_config(ws: Workspace) -> dict[str, Any]:
+    """The configuration of `ws` as a JSON-ready dict (read in one transaction)."""
+    with ws.snapshot() as session:
+        server = store.load_server(session) or demo_server_config()
+        settings = store.load_settings(session, known_settings.DEFAULTS)
+        sections = {name: store.load_section(session, name) for name in store.SECTIONS}
+    ordered_settings = {k: settings[k] for k in known_settings.DEFAULTS if k in settings}
+    return {
+        "version": FORMAT_VERSION,
+        "server": server.to_json(),
+        "settings": ordered_settings,
+        **sections,
+    }
+
+
+def check_config(data: Any) -> list[tuple[str, str]]:
+    """Every problem of `data` as a workspace document (empty when importable)."""
+    return validate_workspace_json(data)
+
+
+def import_config(ws: Workspace, data: Any) -> None:
+    """Replace the configuration of `ws` by `data`, in ONE transaction.
+
+    `data` is validated first: `ConfigError` lists every problem and nothing is
+    written. Sections and settings missing from `data` are emptied/reset. A
+    storage failure raises `WorkspaceError` and leaves the database unchanged.
+    """
+    problems = check_config(data)
+    if problems:
+        raise ConfigError(problems)
+    server = ServerConfig.from_json(data["server"])
+    settings: dict[str, Any] = dict(data.get("settings", {}))
+    with ws.transaction() as session:
+        store.store_server(session, server)
+        store.delete_settings(session, [k for k in known_settings.DEFAULTS if k not in settings])
+        for key, value in settings.items():
+            store.store_setting(session, key, value)
+        for name in store.SECTIONS:
+            store.store_section(session, name, list(data.get(name, [])))
