@@ -1,0 +1,259 @@
+"""`opspanel ctl`: drive a running engine through its local API.
+
+Exit codes: 0 success, 1 API error (the engine answered with an error, refused
+the token, timed out, or api.json is unsafe), 2 usage error, 3 engine not running
+(no api.json, nobody answers, or the connection was lost). `server start|stop|
+restart --wait` also exits 1 when the server ends in state "error".
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any, TextIO
+
+from panel.api.apifile import ApiFileError
+from panel.api.client import ApiClient, ApiClientError, EngineNotRunning
+
+EXIT_OK, EXIT_API, EXIT_USAGE, EXIT_NOT_RUNNING = 0, 1, 2, 3
+CALL_TIMEOUT = 10.0
+WAIT_TIMEOUT = 60.0
+DEFAULT_TAIL = 20
+
+
+def main(argv: list[str]) -> int:
+    """Run `opspanel ctl ARGV...`; returns the exit code."""
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exc:  # --help (0) or a usage error (2)
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    if not getattr(args, "run", None):
+        _parser().print_usage(sys.stderr)
+        return EXIT_USAGE
+    try:
+        return int(args.run(args))
+    except EngineNotRunning as exc:
+        return _fail(str(exc), EXIT_NOT_RUNNING)
+    except (ApiClientError, ApiFileError) as exc:
+        return _fail(str(exc), EXIT_API)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        sys.stderr.close()  # the reader went away (`| head`): nothing more to say
+        return EXIT_OK
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"opspanel ctl: {message}", file=sys.stderr)
+    return code
+
+
+# -- command line --------------------------------------------------------------------
+
+
+def _common() -> argparse.ArgumentParser:
+    """Options accepted before and after any subcommand."""
+    common = argparse.ArgumentParser(add_help=False, argument_default=argparse.SUPPRESS)
+    common.add_argument("--workspace", metavar="DIR", help="workspace folder (default: per user)")
+    common.add_argument("--timeout", type=float, metavar="S", help="seconds to wait for answers")
+    return common
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = _common()
+    parser = argparse.ArgumentParser(
+        prog="opspanel ctl", parents=[common], description="Drive a running OpsPanel engine."
+    )
+    sub = parser.add_subparsers(metavar="COMMAND")
+    status = sub.add_parser("status", parents=[common], help="engine and server status")
+    _add_json(status)
+    status.set_defaults(run=_cmd_status)
+
+    server = sub.add_parser("server", parents=[common], help="the Python server")
+    server_sub = server.add_subparsers(metavar="ACTION")
+    for action in ("start", "stop", "restart"):
+        cmd = server_sub.add_parser(action, parents=[common], help=f"{action} the server")
+        cmd.add_argument("--wait", action="store_true", help="answer when the action is done")
+        _add_json(cmd)
+        cmd.set_defaults(run=_cmd_server_action, action=action)
+    server_status = server_sub.add_parser("status", parents=[common], help="server status")
+    _add_json(server_status)
+    server_status.set_defaults(run=_cmd_server_status)
+
+    logs = sub.add_parser("logs", parents=[common], help="recent log lines, or follow them")
+    logs.add_argument("-f", "--follow", action="store_true", help="keep printing new lines")
+    logs.add_argument("--source", metavar="S", help="only this source (e.g. server)")
+    logs.add_argument(
+        "-n",
+        type=_non_negative,
+        default=DEFAULT_TAIL,
+        metavar="N",
+        help=f"how many recent lines (default {DEFAULT_TAIL})",
+    )
+    _add_json(logs, "print one JSON object per line")
+    logs.set_defaults(run=_cmd_logs)
+    return parser
+
+
+def _add_json(parser: argparse.ArgumentParser, text: str = "print the JSON answer") -> None:
+    parser.add_argument("--json", action="store_true", help=text)
+
+
+def _non_negative(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be >= 0")
+    return value
+
+
+def _client(args: argparse.Namespace) -> ApiClient:
+    from panel.workspace.location import resolve_workspace_dir
+
+    return ApiClient.from_workspace(resolve_workspace_dir(getattr(args, "workspace", None)))
+
+
+def _timeout(args: argparse.Namespace, default: float) -> float:
+    return float(getattr(args, "timeout", default))
+
+
+# -- commands ------------------------------------------------------------------------
+
+
+def _cmd_status(args: argparse.Namespace) -> int:
+    with _client(args) as client:
+        result = client.call("status", timeout=_timeout(args, CALL_TIMEOUT))
+    if args.json:
+        _print_json(result)
+        return EXIT_OK
+    engine = result.get("engine") or {}
+    print(
+        f"engine   pid {_dash(engine.get('pid'))}  version {_dash(engine.get('version'))}  "
+        f"up {format_uptime(engine.get('uptime'))}  workspace {_dash(engine.get('workspace'))}"
+    )
+    print(f"server   {format_server_status(result.get('server') or {})}")
+    return EXIT_OK
+
+
+def _cmd_server_status(args: argparse.Namespace) -> int:
+    with _client(args) as client:
+        result = client.call("server.status", timeout=_timeout(args, CALL_TIMEOUT))
+    _print_server(result, args.json)
+    return EXIT_OK
+
+
+def _cmd_server_action(args: argparse.Namespace) -> int:
+    timeout = _timeout(args, WAIT_TIMEOUT if args.wait else CALL_TIMEOUT)
+    with _client(args) as client:
+        result = client.call(f"server.{args.action}", {"wait": args.wait}, timeout=timeout)
+    _print_server(result, args.json)
+    if args.wait and isinstance(result, dict) and result.get("status") == "error":
+        return _fail(f"server {args.action} failed: {result.get('lastError')}", EXIT_API)
+    return EXIT_OK
+
+
+def _print_server(result: Any, as_json: bool) -> None:
+    if as_json:
+        _print_json(result)
+    else:
+        print(format_server_status(result if isinstance(result, dict) else {}))
+
+
+def _cmd_logs(args: argparse.Namespace) -> int:
+    params: dict[str, Any] = {"source": args.source} if args.source else {}
+    timeout = _timeout(args, CALL_TIMEOUT)
+    with _client(args) as client:
+        if args.follow:
+            client.call("logs.subscribe", params, timeout=timeout)
+        lines = client.call("logs.tail", {"n": args.n, **params}, timeout=timeout)["lines"]
+        _print_lines(lines, args.json)
+        if args.follow:
+            seen = {_line_key(line) for line in lines}
+            _follow(client, seen, args.json)
+    return EXIT_OK
+
+
+def _follow(client: ApiClient, seen: set[tuple[Any, Any]], as_json: bool) -> None:
+    """Print `logs.lines` notifications until the engine goes away (or Ctrl-C)."""
+    for note in client.notifications():
+        method, params = note.get("method"), note.get("params") or {}
+        if method == "rpc.dropped":
+            print(f"... {params.get('dropped')} notifications dropped (too slow)", file=sys.stderr)
+        elif method == "logs.lines":
+            _print_lines(_unseen(params.get("lines", []), seen), as_json)
+
+
+def _unseen(lines: list[dict[str, Any]], seen: set[tuple[Any, Any]]) -> list[dict[str, Any]]:
+    """Lines not already printed by the tail (each tail line is skipped once)."""
+    fresh = []
+    for line in lines:
+        key = _line_key(line)
+        if key in seen:
+            seen.discard(key)
+        else:
+            fresh.append(line)
+    return fresh
+
+
+def _line_key(line: dict[str, Any]) -> tuple[Any, Any]:
+    return (line.get("source"), line.get("seq"))
+
+
+# -- output --------------------------------------------------------------------------
+
+
+def _print_lines(lines: Iterable[dict[str, Any]], as_json: bool, out: TextIO | None = None) -> None:
+    out = out or sys.stdout
+    for line in lines:
+        out.write((json.dumps(line) if as_json else format_log_line(line)) + "\n")
+    out.flush()
+
+
+def _print_json(obj: Any) -> None:
+    print(json.dumps(obj, indent=2))
+
+
+def _dash(value: Any) -> str:
+    return "-" if value is None else str(value)
+
+
+def format_uptime(seconds: Any) -> str:
+    """`0:03:12`, `2 days, 1:00:00`, or `-` when unknown."""
+    if not isinstance(seconds, int | float) or isinstance(seconds, bool):
+        return "-"
+    return str(timedelta(seconds=int(seconds)))
+
+
+def format_server_status(status: dict[str, Any]) -> str:
+    """`running  pid 1234  port 8121  up 0:03:12  restarts 0` (+ `  error: ...`)."""
+    text = (
+        f"{status.get('status', 'unknown')}  pid {_dash(status.get('pid'))}  "
+        f"port {_dash(status.get('port'))}  up {format_uptime(status.get('uptime'))}  "
+        f"restarts {_dash(status.get('restarts'))}"
+    )
+    if status.get("lastError"):
+        text += f"  error: {status['lastError']}"
+    return text
+
+
+def format_timestamp(ts: Any) -> str:
+    """Local `HH:MM:SS.mmm` from epoch seconds or an ISO 8601 string."""
+    try:
+        if isinstance(ts, str):
+            moment = datetime.fromisoformat(ts)
+            if moment.tzinfo is not None:
+                moment = moment.astimezone()
+        else:
+            moment = datetime.fromtimestamp(float(ts))
+    except (TypeError, ValueError, OverflowError, OSError):
+        return "??:??:??.???"
+    return f"{moment:%H:%M:%S}.{moment.microsecond // 1000:03d}"
+
+
+def format_log_line(line: dict[str, Any]) -> str:
+    """`HH:MM:SS.mmm source [LEVEL] text`."""
+    level = str(line.get("level") or "-").upper()
+    stamp = format_timestamp(line.get("ts"))
+    return f"{stamp} {line.get('source', '?')} [{level}] {line.get('text', '')}"

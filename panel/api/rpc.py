@@ -1,0 +1,344 @@
+"""JSON-RPC 2.0 dispatch, independent of any transport.
+
+`RpcRegistry` holds the methods; `dispatch(raw, ctx)` turns one incoming message
+(a request, a notification or a batch) into the text of the answer, or None when
+nothing must be answered (notifications only). Handlers are called as
+`handler(params: dict, ctx: RpcContext)`, may be sync or async, and return any
+JSON-serialisable value.
+
+Error codes
+-----------
+
+Standard (JSON-RPC 2.0):
+
+======  ====================  ===================================================
+code    message               when
+======  ====================  ===================================================
+-32700  parse error           the message is not valid UTF-8 JSON
+-32600  invalid request       not an object, `jsonrpc` != "2.0", `method` not a
+                              string, `id` not a string/integer/null, empty or
+                              oversized batch
+-32601  method not found      no such method
+-32602  invalid params        params not an object, or not valid against the
+                              method's JSON Schema (the message names the path,
+                              e.g. ``params.wait``)
+-32603  internal error        the handler raised an unexpected exception (logged
+                              with its traceback; the server keeps serving) or
+                              returned something that is not JSON
+======  ====================  ===================================================
+
+Application (raised by handlers as `RpcError`, or by the transport):
+
+======  ====================  ===================================================
+-32000  server error          generic failure of the engine
+-32001  message too large     the request exceeded the server's message limit
+-32002  rate limited          reserved
+-32003  unauthorized          reserved (the WebSocket handshake already answers
+                              HTTP 401)
+-32010  not found             the named thing (source, job, connection) is unknown
+-32011  invalid state         conflicts with the current state (e.g. start while
+                              stopping)
+-32012  timeout               the engine gave up waiting (e.g. server readiness)
+-32013  unavailable           the feature is not running in this engine
+======  ====================  ===================================================
+
+Names starting with ``rpc.`` are reserved for built-ins: ``rpc.discover`` lists
+every method with its doc, params schema and whether it changes state.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import jsonschema
+from jsonschema.exceptions import best_match
+
+log = logging.getLogger(__name__)
+
+PARSE_ERROR = -32700
+INVALID_REQUEST = -32600
+METHOD_NOT_FOUND = -32601
+INVALID_PARAMS = -32602
+INTERNAL_ERROR = -32603
+
+SERVER_ERROR = -32000
+MESSAGE_TOO_LARGE = -32001
+RATE_LIMITED = -32002
+UNAUTHORIZED = -32003
+NOT_FOUND = -32010
+INVALID_STATE = -32011
+TIMEOUT = -32012
+UNAVAILABLE = -32013
+
+MAX_BATCH = 256
+
+Handler = Callable[[dict[str, Any], "RpcContext"], Any | Awaitable[Any]]
+
+
+class RpcError(Exception):
+    """An error a handler raises to answer the caller with `code`, `message` and `data`."""
+
+    def __init__(self, code: int, message: str, data: Any = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.data = data
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON-RPC `error` object."""
+        error: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.data is not None:
+            error["data"] = self.data
+        return error
+
+
+class RpcContext:
+    """What a handler knows about its caller: an id, and its topic subscriptions.
+
+    The transport passes hooks that are told about every subscribe/unsubscribe;
+    without hooks (tests, in-process calls) the subscriptions are only recorded.
+    """
+
+    def __init__(
+        self,
+        client_id: str,
+        on_subscribe: Callable[[str, dict[str, Any] | None], None] | None = None,
+        on_unsubscribe: Callable[[str], None] | None = None,
+    ) -> None:
+        self.client_id = client_id
+        self.subscriptions: dict[str, dict[str, Any] | None] = {}
+        self._on_subscribe = on_subscribe
+        self._on_unsubscribe = on_unsubscribe
+
+    def subscribe(self, topic: str, filter: dict[str, Any] | None = None) -> None:
+        """Receive the notifications published on `topic` (replacing an earlier filter)."""
+        self.subscriptions[topic] = filter
+        if self._on_subscribe is not None:
+            self._on_subscribe(topic, filter)
+
+    def unsubscribe(self, topic: str) -> None:
+        """Stop receiving `topic`; a no-op when not subscribed."""
+        if self.subscriptions.pop(topic, _MISSING) is not _MISSING and self._on_unsubscribe:
+            self._on_unsubscribe(topic)
+
+
+_MISSING = object()
+
+
+@dataclass
+class RpcMethod:
+    """One registered method."""
+
+    name: str
+    handler: Handler
+    params_schema: dict[str, Any] | None
+    mutating: bool
+    doc: str
+    validator: Any = field(default=None, repr=False)
+
+    def describe(self) -> dict[str, Any]:
+        """The method as `rpc.discover` lists it."""
+        return {
+            "name": self.name,
+            "doc": self.doc,
+            "params": self.params_schema,
+            "mutating": self.mutating,
+        }
+
+
+class RpcRegistry:
+    """The table of JSON-RPC methods and the dispatcher that calls them."""
+
+    def __init__(self) -> None:
+        self._methods: dict[str, RpcMethod] = {}
+        self._add(
+            "rpc.discover",
+            _discover_handler(self),
+            {"type": "object", "additionalProperties": False},
+            False,
+            "List every method with its doc, params schema and whether it changes state.",
+        )
+
+    def register(
+        self,
+        name: str,
+        handler: Handler,
+        params_schema: dict[str, Any] | None = None,
+        mutating: bool = False,
+        doc: str = "",
+    ) -> None:
+        """Add method `name`; its params are validated against `params_schema` when given."""
+        if not name or not isinstance(name, str):
+            raise ValueError("method name must be a non-empty string")
+        if name.startswith("rpc."):
+            raise ValueError(f"method names starting with 'rpc.' are reserved: {name!r}")
+        if name in self._methods:
+            raise ValueError(f"method {name!r} is already registered")
+        if not doc and (inspect.isfunction(handler) or inspect.ismethod(handler)):
+            doc = inspect.getdoc(handler) or ""
+        self._add(name, handler, params_schema, mutating, doc)
+
+    def _add(
+        self,
+        name: str,
+        handler: Handler,
+        schema: dict[str, Any] | None,
+        mutating: bool,
+        doc: str,
+    ) -> None:
+        validator = None
+        if schema is not None:
+            cls = jsonschema.validators.validator_for(schema)
+            cls.check_schema(schema)
+            validator = cls(schema)
+        self._methods[name] = RpcMethod(name, handler, schema, mutating, doc, validator)
+
+    def unregister(self, name: str) -> None:
+        """Remove method `name` (KeyError if unknown)."""
+        del self._methods[name]
+
+    def methods(self) -> list[RpcMethod]:
+        """Every registered method, sorted by name."""
+        return [self._methods[name] for name in sorted(self._methods)]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._methods
+
+    async def dispatch(self, raw: str | bytes, ctx: RpcContext) -> str | None:
+        """Answer one message (request, notification or batch); None if nothing to send."""
+        try:
+            message = _parse(raw)
+        except ValueError as exc:
+            return dumps(error_response(None, PARSE_ERROR, f"parse error: {exc}"))
+        if isinstance(message, list):
+            return await self._dispatch_batch(message, ctx)
+        reply = await self.dispatch_one(message, ctx)
+        return None if reply is None else dumps(reply)
+
+    async def _dispatch_batch(self, batch: list[Any], ctx: RpcContext) -> str | None:
+        if not batch:
+            return dumps(error_response(None, INVALID_REQUEST, "invalid request: empty batch"))
+        if len(batch) > MAX_BATCH:
+            message = f"invalid request: batch of {len(batch)} exceeds {MAX_BATCH}"
+            return dumps(error_response(None, INVALID_REQUEST, message))
+        replies = await asyncio.gather(*(self.dispatch_one(item, ctx) for item in batch))
+        answered = [reply for reply in replies if reply is not None]
+        return dumps(answered) if answered else None
+
+    async def dispatch_one(self, message: Any, ctx: RpcContext) -> dict[str, Any] | None:
+        """Answer one decoded request object; None for a notification."""
+        problem = _request_problem(message)
+        if problem:
+            msg_id = message.get("id") if isinstance(message, dict) else None
+            safe_id = msg_id if _valid_id(msg_id) else None
+            return error_response(safe_id, INVALID_REQUEST, f"invalid request: {problem}")
+        is_notification = "id" not in message
+        msg_id = message.get("id")
+        try:
+            result = await self._call(message["method"], message.get("params", {}), ctx)
+        except RpcError as exc:
+            return None if is_notification else {"jsonrpc": "2.0", "id": msg_id, **_err(exc)}
+        if is_notification:
+            return None
+        reply = {"jsonrpc": "2.0", "id": msg_id, "result": result}
+        try:
+            json.dumps(reply, allow_nan=False)
+        except (TypeError, ValueError) as exc:
+            log.error("method %s returned a value that is not JSON: %s", message["method"], exc)
+            return error_response(msg_id, INTERNAL_ERROR, "internal error: result is not JSON")
+        return reply
+
+    async def _call(self, name: str, params: Any, ctx: RpcContext) -> Any:
+        method = self._methods.get(name)
+        if method is None:
+            raise RpcError(METHOD_NOT_FOUND, f"method not found: {name}")
+        if not isinstance(params, dict):
+            raise RpcError(INVALID_PARAMS, "invalid params: params must be an object (by name)")
+        if method.validator is not None:
+            _validate(method.validator, params)
+        try:
+            result = method.handler(params, ctx)
+            if inspect.isawaitable(result):
+                result = await result
+        except RpcError:
+            raise
+        except Exception as exc:
+            log.exception("method %s failed", name)
+            data = {"type": type(exc).__name__, "message": str(exc)}
+            raise RpcError(INTERNAL_ERROR, "internal error", data) from exc
+        return result
+
+
+def _discover_handler(registry: RpcRegistry) -> Handler:
+    def discover(params: dict[str, Any], ctx: RpcContext) -> dict[str, Any]:
+        return {"methods": [method.describe() for method in registry.methods()]}
+
+    return discover
+
+
+def _validate(validator: Any, params: dict[str, Any]) -> None:
+    error = best_match(validator.iter_errors(params))
+    if error is None:
+        return
+    path = "params" + "".join(
+        f"[{part}]" if isinstance(part, int) else f".{part}" for part in error.absolute_path
+    )
+    raise RpcError(
+        INVALID_PARAMS,
+        f"invalid params: {path}: {error.message}",
+        {"path": path, "reason": error.message},
+    )
+
+
+def _parse(raw: str | bytes) -> Any:
+    if isinstance(raw, bytes | bytearray | memoryview):
+        raw = bytes(raw).decode("utf-8")  # UnicodeDecodeError is a ValueError
+    return json.loads(raw, parse_constant=_reject_constant)
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _valid_id(value: Any) -> bool:
+    return value is None or isinstance(value, str) or type(value) is int
+
+
+def _request_problem(message: Any) -> str:
+    """Why `message` is not a valid JSON-RPC 2.0 request ('' when it is)."""
+    if not isinstance(message, dict):
+        return "a request must be an object"
+    if message.get("jsonrpc") != "2.0":
+        return 'jsonrpc must be "2.0"'
+    if not isinstance(message.get("method"), str):
+        return "method must be a string"
+    if "id" in message and not _valid_id(message["id"]):
+        return "id must be a string, an integer or null"
+    if "params" in message and not isinstance(message["params"], dict | list):
+        return "params must be an object or an array"
+    return ""
+
+
+def _err(exc: RpcError) -> dict[str, Any]:
+    return {"error": exc.to_json()}
+
+
+def error_response(msg_id: Any, code: int, message: str, data: Any = None) -> dict[str, Any]:
+    """A JSON-RPC error response object."""
+    return {"jsonrpc": "2.0", "id": msg_id, **_err(RpcError(code, message, data))}
+
+
+def notification(method: str, params: dict[str, Any]) -> dict[str, Any]:
+    """A JSON-RPC notification object."""
+    return {"jsonrpc": "2.0", "method": method, "params": params}
+
+
+def dumps(obj: Any) -> str:
+    """Compact JSON text, refusing NaN and infinities."""
+    return json.dumps(obj, separators=(",", ":"), allow_nan=False)

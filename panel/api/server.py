@@ -1,0 +1,385 @@
+"""The local API server: JSON-RPC 2.0 over WebSocket on loopback.
+
+Plain asyncio, no Qt: it runs on whatever loop is running (qasync in the app,
+plain asyncio in tests). The engine owns one `ApiServer`, registers its methods on
+the `RpcRegistry`, and turns its Qt signals into `publish()` calls.
+
+Endpoints, all on one port:
+
+- ``GET /health`` (plain HTTP, no token): ``200 {"status":"ok"}`` and nothing else.
+- ``/rpc`` (WebSocket): needs ``Authorization: Bearer <token>`` in the handshake,
+  else HTTP 401; a handshake carrying an ``Origin`` header (that is, from a web
+  browser page) is refused with 403, so a web page cannot drive the engine.
+- any other path: 404.
+
+Limits:
+
+- A message larger than `max_message_bytes` (but at most 4x that, the hard cap)
+  is read, thrown away and answered with JSON-RPC error -32001 "message too
+  large" (id null); the connection stays usable. A frame beyond the hard cap is
+  refused by the WebSocket layer itself, which closes the connection with code
+  1009 (message too big).
+- At most 32 requests of one client run at once; further messages wait to be read.
+
+Slow consumers: `publish()` never blocks and never awaits. Each client has a
+bounded queue of pending notifications (`client_queue`, default 1024). When it
+is full the OLDEST notification is dropped and counted; before the next
+notification that client receives, the server sends
+``{"method": "rpc.dropped", "params": {"dropped": n}}`` so the client knows there
+is a gap. Responses to calls are never dropped. A client that stops reading
+altogether is disconnected by the WebSocket keepalive (no pong within 20 s).
+
+A client that disconnects does not cancel the calls it started (an engine
+action runs to its end); `close()` cancels whatever still runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import ipaddress
+import itertools
+import json
+import logging
+import threading
+from collections import deque
+from collections.abc import Callable
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import urlsplit
+
+from websockets.asyncio.server import Server, ServerConnection, serve
+from websockets.datastructures import Headers
+from websockets.exceptions import ConnectionClosed
+from websockets.http11 import Request, Response
+
+from panel.api.apifile import HEALTH_PATH, RPC_PATH, rpc_url
+from panel.api.rpc import (
+    INTERNAL_ERROR,
+    MESSAGE_TOO_LARGE,
+    RpcContext,
+    RpcRegistry,
+    dumps,
+    error_response,
+    notification,
+)
+
+log = logging.getLogger(__name__)
+
+HARD_CAP_FACTOR = 4
+MAX_IN_FLIGHT = 32
+CLOSE_TIMEOUT = 2.0
+PING_INTERVAL = 20.0
+
+Selector = Callable[[dict[str, Any] | None, dict[str, Any]], dict[str, Any] | None]
+
+
+def is_loopback_host(host: str) -> bool:
+    """True for 'localhost' and loopback IP addresses (127.0.0.0/8, ::1)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def match_filter(filter: dict[str, Any] | None, params: dict[str, Any]) -> dict[str, Any] | None:
+    """Default subscription filter: every key of `filter` must equal the same key of `params`."""
+    if not filter:
+        return params
+    for key, value in filter.items():
+        if params.get(key) != value:
+            return None
+    return params
+
+
+class _ClientSession:
+    """One connected client: its context, its outgoing queues and its writer task."""
+
+    def __init__(self, client_id: str, ws: ServerConnection, server: ApiServer) -> None:
+        self.client_id = client_id
+        self.ws = ws
+        self.ctx = RpcContext(
+            client_id,
+            on_subscribe=lambda topic, _flt: server._add_subscriber(topic, self),
+            on_unsubscribe=lambda topic: server._remove_subscriber(topic, self),
+        )
+        self.replies: deque[str] = deque()
+        self.notes: deque[str] = deque()
+        self.queue_max = server.client_queue
+        self.dropped = 0
+        self.dropped_pending = 0
+        self.wake = asyncio.Event()
+        self.slots = asyncio.Semaphore(MAX_IN_FLIGHT)
+        self.closed = False
+
+    def reply(self, text: str) -> None:
+        """Queue a response (never dropped)."""
+        if not self.closed:
+            self.replies.append(text)
+            self.wake.set()
+
+    def notify(self, text: str) -> None:
+        """Queue a notification, dropping the oldest when the queue is full."""
+        if self.closed:
+            return
+        if len(self.notes) >= self.queue_max:
+            self.notes.popleft()
+            self.dropped += 1
+            self.dropped_pending += 1
+        self.notes.append(text)
+        self.wake.set()
+
+    def _next_text(self) -> str | None:
+        if self.replies:
+            return self.replies.popleft()
+        if not self.notes:
+            return None
+        if self.dropped_pending:
+            count, self.dropped_pending = self.dropped_pending, 0
+            return dumps(notification("rpc.dropped", {"dropped": count}))
+        return self.notes.popleft()
+
+    async def run_writer(self) -> None:
+        """Send queued texts in order until the connection closes."""
+        with contextlib.suppress(ConnectionClosed):
+            while True:
+                await self.wake.wait()
+                self.wake.clear()
+                while (text := self._next_text()) is not None:
+                    await self.ws.send(text)
+
+    def info(self) -> dict[str, Any]:
+        """A snapshot for status displays."""
+        peer = self.ws.remote_address
+        return {
+            "id": self.client_id,
+            "peer": f"{peer[0]}:{peer[1]}" if peer else None,
+            "subscriptions": sorted(self.ctx.subscriptions),
+            "queued": len(self.notes),
+            "dropped": self.dropped,
+        }
+
+
+class ApiServer:
+    """JSON-RPC 2.0 over WebSocket on loopback, with token auth and topic notifications."""
+
+    def __init__(
+        self,
+        registry: RpcRegistry,
+        token: str,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        max_message_bytes: int = 1_048_576,
+        *,
+        allow_non_loopback: bool = False,
+        client_queue: int = 1024,
+    ) -> None:
+        if not token:
+            raise ValueError("an API token is required")
+        if not allow_non_loopback and not is_loopback_host(host):
+            raise ValueError(f"refusing to serve the API on non-loopback host {host!r}")
+        if max_message_bytes < 1 or client_queue < 1:
+            raise ValueError("max_message_bytes and client_queue must be positive")
+        self.registry = registry
+        self.host = "127.0.0.1" if host == "localhost" else host
+        self.port = port
+        self.max_message_bytes = max_message_bytes
+        self.client_queue = client_queue
+        self._token = token.encode("utf-8")
+        self._server: Server | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread_id: int | None = None
+        self._sessions: dict[str, _ClientSession] = {}
+        self._topics: dict[str, set[_ClientSession]] = {}
+        self._ids = itertools.count(1)
+        self._calls: set[asyncio.Task[None]] = set()
+
+    @property
+    def hard_cap_bytes(self) -> int:
+        """Frames beyond this size make the WebSocket layer close with 1009."""
+        return self.max_message_bytes * HARD_CAP_FACTOR
+
+    @property
+    def clients(self) -> int:
+        """How many WebSocket clients are connected now."""
+        return len(self._sessions)
+
+    @property
+    def url(self) -> str:
+        """The ws:// URL of the RPC endpoint (valid after `start`)."""
+        return rpc_url(self.port, self.host)
+
+    def has_subscribers(self, topic: str) -> bool:
+        """True when at least one client is subscribed to `topic` (cheap)."""
+        return bool(self._topics.get(topic))
+
+    def client_info(self) -> list[dict[str, Any]]:
+        """id, peer, subscriptions, queued and dropped notification counts per client."""
+        return [session.info() for session in self._sessions.values()]
+
+    async def start(self) -> int:
+        """Listen; returns the bound port."""
+        if self._server is not None:
+            raise RuntimeError("ApiServer already started")
+        self._loop = asyncio.get_running_loop()
+        self._thread_id = threading.get_ident()
+        self._server = await serve(
+            self._serve_client,
+            self.host,
+            self.port,
+            process_request=self._process_request,
+            max_size=self.hard_cap_bytes,
+            compression=None,
+            server_header=None,
+            close_timeout=CLOSE_TIMEOUT,
+            ping_interval=PING_INTERVAL,
+            ping_timeout=PING_INTERVAL,
+            logger=logging.getLogger(f"{__name__}.ws"),
+        )
+        self.port = int(next(iter(self._server.sockets)).getsockname()[1])
+        log.info("API listening on %s", self.url)
+        return self.port
+
+    async def close(self) -> None:
+        """Close every client connection, stop listening and release the port."""
+        server, self._server = self._server, None
+        if server is None:
+            return
+        server.close(close_connections=True)
+        await server.wait_closed()
+        pending = list(self._calls)
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+        self._topics.clear()
+
+    # -- notifications -------------------------------------------------------------
+
+    def publish(
+        self,
+        topic: str,
+        method: str,
+        params: dict[str, Any],
+        select: Selector | None = None,
+    ) -> None:
+        """Notify every client subscribed to `topic`; never blocks.
+
+        `select(filter, params)` decides per subscriber what it gets (None: nothing);
+        the default keeps a notification when every key of the subscriber's filter
+        equals the same key of `params`. Safe to call from another thread (the call
+        is then handed to the server's loop). A no-op when nobody subscribes.
+        """
+        subscribers = self._topics.get(topic)
+        if not subscribers:
+            return
+        if threading.get_ident() != self._thread_id and self._loop is not None:
+            self._loop.call_soon_threadsafe(self.publish, topic, method, params, select)
+            return
+        chooser = select or match_filter
+        # Serialise each distinct params object once; keep it referenced so that its
+        # id cannot be reused by another object during the loop.
+        texts: dict[int, tuple[dict[str, Any], str]] = {}
+        for session in list(subscribers):
+            chosen = chooser(session.ctx.subscriptions.get(topic), params)
+            if chosen is None:
+                continue
+            cached = texts.get(id(chosen))
+            if cached is None:
+                cached = texts[id(chosen)] = (chosen, dumps(notification(method, chosen)))
+            session.notify(cached[1])
+
+    def _add_subscriber(self, topic: str, session: _ClientSession) -> None:
+        self._topics.setdefault(topic, set()).add(session)
+
+    def _remove_subscriber(self, topic: str, session: _ClientSession) -> None:
+        subscribers = self._topics.get(topic)
+        if subscribers is not None:
+            subscribers.discard(session)
+            if not subscribers:
+                del self._topics[topic]
+
+    # -- handshake -------------------------------------------------------------------
+
+    def _process_request(self, connection: ServerConnection, request: Request) -> Response | None:
+        path = urlsplit(request.path).path
+        if path == HEALTH_PATH:
+            return _http_response(HTTPStatus.OK, {"status": "ok"})
+        if path != RPC_PATH:
+            return _http_response(HTTPStatus.NOT_FOUND, {"error": "not found"})
+        if request.headers.get_all("Origin"):
+            return _http_response(HTTPStatus.FORBIDDEN, {"error": "forbidden"})
+        if not self._authorized(request.headers.get_all("Authorization")):
+            response = _http_response(HTTPStatus.UNAUTHORIZED, {"error": "unauthorized"})
+            response.headers["WWW-Authenticate"] = 'Bearer realm="opspanel"'
+            return response
+        return None
+
+    def _authorized(self, values: list[str]) -> bool:
+        if len(values) != 1:
+            return False
+        scheme, _, credential = values[0].strip().partition(" ")
+        given = credential.strip().encode("utf-8", "surrogateescape")
+        return scheme.lower() == "bearer" and hmac.compare_digest(given, self._token)
+
+    # -- connections -----------------------------------------------------------------
+
+    async def _serve_client(self, ws: ServerConnection) -> None:
+        session = _ClientSession(f"c{next(self._ids)}", ws, self)
+        self._sessions[session.client_id] = session
+        writer = asyncio.create_task(session.run_writer())
+        try:
+            await self._read_loop(session)
+        finally:
+            session.closed = True
+            self._sessions.pop(session.client_id, None)
+            for topic in list(session.ctx.subscriptions):
+                self._remove_subscriber(topic, session)
+            writer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await writer
+
+    async def _read_loop(self, session: _ClientSession) -> None:
+        while True:
+            try:
+                data = await session.ws.recv(decode=False)
+            except ConnectionClosed:
+                return
+            if len(data) > self.max_message_bytes:
+                session.reply(self._too_large(len(data)))
+                continue
+            await session.slots.acquire()
+            task = asyncio.create_task(self._answer(session, data))
+            self._calls.add(task)
+            task.add_done_callback(self._calls.discard)
+
+    def _too_large(self, size: int) -> str:
+        limit = self.max_message_bytes
+        text = f"message too large: {size} bytes, limit {limit}"
+        return dumps(error_response(None, MESSAGE_TOO_LARGE, text, {"limit": limit}))
+
+    async def _answer(self, session: _ClientSession, data: bytes) -> None:
+        try:
+            reply = await self.registry.dispatch(data, session.ctx)
+        except Exception:  # dispatch answers errors itself; this is a last resort
+            log.exception("dispatch failed")
+            reply = dumps(error_response(None, INTERNAL_ERROR, "internal error"))
+        finally:
+            session.slots.release()
+        if reply is not None:
+            session.reply(reply)
+
+
+def _http_response(status: HTTPStatus, body: dict[str, Any]) -> Response:
+    payload = json.dumps(body).encode("utf-8")
+    headers = Headers(
+        [
+            ("Content-Type", "application/json"),
+            ("Content-Length", str(len(payload))),
+            ("Cache-Control", "no-store"),
+            ("Connection", "close"),
+        ]
+    )
+    return Response(status.value, status.phrase, headers, payload)

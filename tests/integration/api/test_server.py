@@ -1,0 +1,371 @@
+"""ApiServer over real sockets: auth, health, JSON-RPC errors, limits, batches, notifications."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import socket
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from websockets.exceptions import ConnectionClosedError, ConnectionClosedOK, InvalidStatus
+from websockets.sync.client import ClientConnection, connect
+
+from panel.api.rpc import RpcRegistry
+from panel.api.server import ApiServer
+from panel.util.ports import port_is_free
+
+
+def ws_connect(url: str, token: str | None, **kwargs: Any) -> ClientConnection:
+    """A real websockets client, sending the bearer token unless it is None."""
+    headers = {"Authorization": f"Bearer {token}"} if token is not None else {}
+    headers.update(kwargs.pop("additional_headers", {}))
+    return connect(url, additional_headers=headers, proxy=None, open_timeout=5, **kwargs)
+
+
+def rpc(ws: ClientConnection, payload: Any, timeout: float = 5.0) -> Any:
+    """Send `payload` (an object, or raw text/bytes) and decode the next message."""
+    ws.send(payload if isinstance(payload, str | bytes) else json.dumps(payload))
+    return json.loads(ws.recv(timeout=timeout))
+
+
+def wait_until(condition: Callable[[], object], timeout: float = 5.0, what: str = "") -> None:
+    """Poll `condition` until it holds, failing after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.005)  # poll interval of a bounded condition wait
+
+
+def _status_of(url: str, token: str | None) -> int:
+    with pytest.raises(InvalidStatus) as info:
+        ws_connect(url, token)
+    return info.value.response.status_code
+
+
+# -- handshake -------------------------------------------------------------------------
+
+
+def test_missing_or_wrong_token_is_refused_with_401(api: Any) -> None:
+    assert _status_of(api.url, None) == 401
+    assert _status_of(api.url, "wrong") == 401
+    assert _status_of(api.url, "") == 401
+    assert _status_of(api.url, api.token + "x") == 401
+    with ws_connect(api.url, api.token) as ws:
+        assert rpc(ws, {"jsonrpc": "2.0", "id": 1, "method": "echo", "params": {"a": 1}}) == {
+            "jsonrpc": "2.0",
+            "id": 1,
+            "result": {"a": 1},
+        }
+
+
+def test_scheme_must_be_bearer_and_browsers_are_refused(api: Any) -> None:
+    with pytest.raises(InvalidStatus) as info:
+        ws_connect(api.url, None, additional_headers={"Authorization": f"Basic {api.token}"})
+    assert info.value.response.status_code == 401
+    with pytest.raises(InvalidStatus) as info:
+        ws_connect(api.url, api.token, origin="http://evil.example")
+    assert info.value.response.status_code == 403
+
+
+def test_wrong_path_is_404(api: Any) -> None:
+    assert _status_of(f"ws://127.0.0.1:{api.port}/other", api.token) == 404
+
+
+def test_health_answers_without_token_and_reveals_nothing_else(api: Any) -> None:
+    with urllib.request.urlopen(f"http://127.0.0.1:{api.port}/health", timeout=5) as resp:
+        assert resp.status == 200
+        assert json.loads(resp.read()) == {"status": "ok"}
+        assert "Server" not in resp.headers
+    with pytest.raises(urllib.error.HTTPError) as info:
+        urllib.request.urlopen(f"http://127.0.0.1:{api.port}/rpc", timeout=5)
+    assert info.value.code == 401
+    info.value.close()
+
+
+def test_non_loopback_bind_is_refused() -> None:
+    registry = RpcRegistry()
+    for host in ("0.0.0.0", "192.168.1.10", "::", "example.org"):
+        with pytest.raises(ValueError, match="non-loopback"):
+            ApiServer(registry, "t0ken", host=host)
+    ApiServer(registry, "t0ken", host="0.0.0.0", allow_non_loopback=True)  # explicit opt-in
+    assert ApiServer(registry, "t0ken", host="localhost").host == "127.0.0.1"
+    with pytest.raises(ValueError, match="token"):
+        ApiServer(registry, "")
+
+
+def test_close_disconnects_clients_and_releases_the_port(
+    server_factory: Callable[..., Any],
+) -> None:
+    st = server_factory()
+    with ws_connect(st.url, st.token) as ws:
+        wait_until(lambda: st.server.clients == 1, what="client registered")
+        st.run(st.server.close())
+        with pytest.raises(ConnectionClosedOK) as info:
+            ws.recv(timeout=5)
+        assert info.value.rcvd is not None and info.value.rcvd.code == 1001
+    assert st.server.clients == 0
+    assert port_is_free(st.port)
+
+
+# -- JSON-RPC errors ---------------------------------------------------------------------
+
+
+def test_malformed_json_is_a_parse_error(api: Any) -> None:
+    with ws_connect(api.url, api.token) as ws:
+        for raw in ('{"jsonrpc": "2.0", "method"', "NaN", b"\xff\xfe{}"):
+            reply = rpc(ws, raw)
+            assert reply["id"] is None
+            assert reply["error"]["code"] == -32700
+
+
+@pytest.mark.parametrize(
+    "request_obj",
+    [
+        1,
+        "text",
+        None,
+        {"id": 1, "method": "echo"},
+        {"jsonrpc": "1.0", "id": 1, "method": "echo"},
+        {"jsonrpc": "2.0", "id": True, "method": "echo"},
+        {"jsonrpc": "2.0", "id": 1.5, "method": "echo"},
+        {"jsonrpc": "2.0", "id": {}, "method": "echo"},
+        {"jsonrpc": "2.0", "id": 1, "method": 5},
+        {"jsonrpc": "2.0", "id": 1},
+        {"jsonrpc": "2.0", "id": 1, "method": "echo", "params": "x"},
+    ],
+)
+def test_invalid_request_shapes(api: Any, request_obj: Any) -> None:
+    with ws_connect(api.url, api.token) as ws:
+        reply = rpc(ws, json.dumps(request_obj))
+        assert reply["error"]["code"] == -32600
+        assert reply["id"] in (None, 1)
+
+
+def test_unknown_method(api: Any) -> None:
+    with ws_connect(api.url, api.token) as ws:
+        reply = rpc(ws, {"jsonrpc": "2.0", "id": "a", "method": "nope"})
+    assert reply["id"] == "a"
+    assert reply["error"]["code"] == -32601
+    assert "nope" in reply["error"]["message"]
+
+
+def test_wrong_params_name_the_path(api: Any) -> None:
+    with ws_connect(api.url, api.token) as ws:
+        bad_type = rpc(ws, {"jsonrpc": "2.0", "id": 1, "method": "typed", "params": {"wait": 1}})
+        nested = {"wait": True, "opts": {"n": -1}}
+        bad_nested = rpc(ws, {"jsonrpc": "2.0", "id": 2, "method": "typed", "params": nested})
+        missing = rpc(ws, {"jsonrpc": "2.0", "id": 3, "method": "typed", "params": {}})
+        by_position = rpc(ws, {"jsonrpc": "2.0", "id": 4, "method": "typed", "params": [True]})
+        good = rpc(ws, {"jsonrpc": "2.0", "id": 5, "method": "typed", "params": {"wait": False}})
+    assert bad_type["error"]["code"] == -32602
+    assert "params.wait" in bad_type["error"]["message"]
+    assert bad_nested["error"]["code"] == -32602
+    assert bad_nested["error"]["data"]["path"] == "params.opts.n"
+    assert missing["error"]["code"] == -32602 and "wait" in missing["error"]["message"]
+    assert by_position["error"]["code"] == -32602
+    assert good["result"] == {"wait": False}
+
+
+def test_handler_exception_is_internal_error_and_serving_goes_on(
+    api: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.ERROR, logger="panel.api.rpc")
+    with ws_connect(api.url, api.token) as ws, ws_connect(api.url, api.token) as other:
+        reply = rpc(ws, {"jsonrpc": "2.0", "id": 7, "method": "boom"})
+        assert reply["id"] == 7
+        assert reply["error"]["code"] == -32603
+        assert reply["error"]["data"] == {"type": "RuntimeError", "message": "boom"}
+        assert rpc(ws, {"jsonrpc": "2.0", "id": 8, "method": "aecho"})["result"] == {"async": True}
+        assert rpc(other, {"jsonrpc": "2.0", "id": 9, "method": "echo"})["result"] == {}
+    assert "method boom failed" in caplog.text
+    assert "RuntimeError: boom" in caplog.text  # the traceback was logged
+
+
+def test_application_errors_carry_code_and_data(api: Any) -> None:
+    with ws_connect(api.url, api.token) as ws:
+        params = {"name": "x"}
+        reply = rpc(ws, {"jsonrpc": "2.0", "id": 1, "method": "missing", "params": params})
+    assert reply["error"] == {"code": -32010, "message": "no such thing", "data": {"name": "x"}}
+
+
+def test_discover_lists_methods_with_schemas(api: Any) -> None:
+    with ws_connect(api.url, api.token) as ws:
+        reply = rpc(ws, {"jsonrpc": "2.0", "id": 1, "method": "rpc.discover"})
+    methods = reply["result"]["methods"]
+    by_name = {method["name"]: method for method in methods}
+    assert by_name["echo"]["doc"] == "Answer the params."
+    assert by_name["typed"]["mutating"] is True
+    assert by_name["typed"]["params"]["required"] == ["wait"]
+    assert "rpc.discover" in by_name
+
+
+# -- size limits -------------------------------------------------------------------------
+
+
+def test_oversized_message_gets_32001_and_the_connection_keeps_working(
+    server_factory: Callable[..., Any],
+) -> None:
+    st = server_factory(max_message_bytes=1000)
+    with ws_connect(st.url, st.token) as ws:
+        big = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "echo", "params": {"x": "a" * 2000}})
+        reply = rpc(ws, big)
+        assert reply["id"] is None
+        assert reply["error"]["code"] == -32001
+        assert reply["error"]["message"].startswith("message too large")
+        assert rpc(ws, {"jsonrpc": "2.0", "id": 2, "method": "echo"})["result"] == {}
+        # Just under the limit still works.
+        fits = {"jsonrpc": "2.0", "id": 3, "method": "echo", "params": {"x": "b" * 900}}
+        assert rpc(ws, fits)["result"]["x"] == "b" * 900
+
+
+def test_beyond_the_hard_cap_the_connection_closes_1009_and_others_carry_on(
+    server_factory: Callable[..., Any],
+) -> None:
+    st = server_factory(max_message_bytes=1000)
+    with ws_connect(st.url, st.token) as other, ws_connect(st.url, st.token) as ws:
+        ws.send("x" * (st.server.hard_cap_bytes + 1))
+        with pytest.raises(ConnectionClosedError) as info:
+            ws.recv(timeout=5)
+        assert info.value.rcvd is not None and info.value.rcvd.code == 1009
+        assert rpc(other, {"jsonrpc": "2.0", "id": 1, "method": "echo"})["result"] == {}
+
+
+# -- batches and notifications -------------------------------------------------------------
+
+
+def test_mixed_batch(api: Any) -> None:
+    batch = [
+        {"jsonrpc": "2.0", "id": 1, "method": "echo", "params": {"n": 1}},
+        {"jsonrpc": "2.0", "method": "echo", "params": {"n": 2}},  # notification: no answer
+        1,
+        {"jsonrpc": "2.0", "id": 3, "method": "nope"},
+        {"jsonrpc": "2.0", "id": 4, "method": "aecho"},
+        {"jsonrpc": "2.0", "method": "boom"},  # failing notification: still no answer
+    ]
+    with ws_connect(api.url, api.token) as ws:
+        replies = rpc(ws, batch)
+    assert isinstance(replies, list)
+    assert [reply.get("id") for reply in replies] == [1, None, 3, 4]
+    assert replies[0]["result"] == {"n": 1}
+    assert replies[1]["error"]["code"] == -32600
+    assert replies[2]["error"]["code"] == -32601
+    assert replies[3]["result"] == {"async": True}
+
+
+def test_empty_batch_and_notification_only_input(api: Any) -> None:
+    with ws_connect(api.url, api.token) as ws:
+        empty = rpc(ws, [])
+        assert isinstance(empty, dict) and empty["error"]["code"] == -32600
+        ws.send(json.dumps({"jsonrpc": "2.0", "method": "echo", "params": {"n": 1}}))
+        notes = [{"jsonrpc": "2.0", "method": "echo"}, {"jsonrpc": "2.0", "method": "x"}]
+        ws.send(json.dumps(notes))
+        # Nothing was answered to those: the next message is the answer to this call.
+        assert rpc(ws, {"jsonrpc": "2.0", "id": 99, "method": "echo"})["id"] == 99
+
+
+def _subscribe(ws: Any, topic: str, flt: dict[str, Any] | None = None) -> None:
+    params = {"topic": topic, "filter": flt} if flt else {"topic": topic}
+    assert rpc(ws, {"jsonrpc": "2.0", "id": "s", "method": "sub", "params": params})["result"]
+
+
+def test_subscribers_receive_published_notifications_and_others_do_not(api: Any) -> None:
+    with ws_connect(api.url, api.token) as sub, ws_connect(api.url, api.token) as other:
+        _subscribe(sub, "t")
+        assert api.server.has_subscribers("t")
+        api.call(api.server.publish, "t", "t.changed", {"n": 1})
+        assert json.loads(sub.recv(timeout=5)) == {
+            "jsonrpc": "2.0",
+            "method": "t.changed",
+            "params": {"n": 1},
+        }
+        # The other client got nothing: its next message is the answer to its call.
+        assert rpc(other, {"jsonrpc": "2.0", "id": 1, "method": "echo"})["id"] == 1
+        unsub = {"jsonrpc": "2.0", "id": 2, "method": "unsub", "params": {"topic": "t"}}
+        assert rpc(sub, unsub)["result"] == {"subscribed": False}
+        assert not api.server.has_subscribers("t")
+        api.call(api.server.publish, "t", "t.changed", {"n": 2})
+        assert rpc(sub, {"jsonrpc": "2.0", "id": 3, "method": "echo"})["id"] == 3
+
+
+def test_subscription_filters(api: Any) -> None:
+    with ws_connect(api.url, api.token) as only_a, ws_connect(api.url, api.token) as every:
+        _subscribe(only_a, "logs", {"source": "a"})
+        _subscribe(every, "logs")
+        for source in ("b", "a"):
+            api.call(api.server.publish, "logs", "logs.lines", {"source": source})
+        assert json.loads(only_a.recv(timeout=5))["params"] == {"source": "a"}
+        got = [json.loads(every.recv(timeout=5))["params"]["source"] for _ in range(2)]
+        assert got == ["b", "a"]
+
+
+def test_publish_from_another_thread_and_without_subscribers(api: Any) -> None:
+    for _ in range(100_000):  # nobody listens: must be a cheap no-op
+        api.server.publish("nobody", "x", {})
+    with ws_connect(api.url, api.token) as ws:
+        _subscribe(ws, "t")
+        api.server.publish("t", "t.ping", {"from": "thread"})  # not the loop's thread
+        assert json.loads(ws.recv(timeout=5))["params"] == {"from": "thread"}
+
+
+def test_disconnected_client_is_forgotten(api: Any) -> None:
+    with ws_connect(api.url, api.token) as ws:
+        _subscribe(ws, "t")
+        assert api.server.clients == 1
+    wait_until(lambda: api.server.clients == 0, what="client gone")
+    assert not api.server.has_subscribers("t")
+
+
+def test_a_client_that_does_not_read_never_blocks_publish(
+    server_factory: Callable[..., Any],
+) -> None:
+    st = server_factory(client_queue=64)
+    raw = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    raw.connect(("127.0.0.1", st.port))
+    slow_conn = ws_connect(st.url, st.token, sock=raw, max_queue=1)
+    with slow_conn as slow, ws_connect(st.url, st.token) as fast:
+        _subscribe(slow, "t")
+        _subscribe(fast, "t")
+        received: list[dict[str, Any]] = []
+        done = threading.Event()
+
+        def read_fast() -> None:
+            for text in fast:
+                received.append(json.loads(text))
+                if received[-1].get("params", {}).get("last"):
+                    done.set()
+                    return
+
+        reader = threading.Thread(target=read_fast)
+        reader.start()
+        payload = "p" * 2048
+
+        async def flood() -> None:
+            for i in range(6000):  # 12 MB: far beyond what the slow socket can hold
+                st.server.publish("t", "t.data", {"i": i, "pad": payload})
+                if i % 32 == 0:
+                    await asyncio.sleep(0)  # let the writers run
+            st.server.publish("t", "t.data", {"last": True})
+
+        st.run(flood(), timeout=30)  # finishing at all proves publish never waited
+        assert done.wait(10), "the reading client did not get the last notification"
+        reader.join(5)
+        info = {c["id"]: c for c in st.server.client_info()}
+        slow_info = max(info.values(), key=lambda c: c["dropped"])
+        assert slow_info["dropped"] > 0
+        assert slow_info["queued"] <= 64
+        # The fast client can still call while the slow one is stuck.
+        with ws_connect(st.url, st.token) as third:
+            assert rpc(third, {"jsonrpc": "2.0", "id": 1, "method": "echo"})["id"] == 1
+        # A client that lost notifications is told so before the next ones.
+        methods = {message["method"] for message in received}
+        assert "t.data" in methods
+        slow.close_socket()
