@@ -104,8 +104,9 @@ def _explain(error: ValidationError, path: tuple[str | int, ...]) -> list[Proble
     if kind == "required" and isinstance(error.instance, dict):
         missing = [k for k in required if k not in error.instance]
         return [(json_path((*path, key)), "required field is missing") for key in missing]
-    if "propertyNames" in error.schema_path:
-        return [(json_path(path), f"{_show(error.instance)} is not a valid variable name")]
+    if "propertyNames" in error.schema_path and isinstance(error.instance, str):
+        message = "not a valid variable name (letters, digits and _, not starting with a digit)"
+        return [(json_path((*path, error.instance)), message)]
     return [(json_path(path), _message(error))]
 
 
