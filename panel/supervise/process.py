@@ -1,0 +1,594 @@
+"""`ManagedProcess`: the one QObject around QProcess for every child the panel runs."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import sys
+import time
+from functools import partial
+
+from PySide6.QtCore import QEventLoop, QObject, QProcess, QProcessEnvironment, Qt, QTimer, Signal
+
+from panel.supervise.backoff import Backoff
+from panel.supervise.pdeathsig import setpriv_prefix
+from panel.supervise.reaper_client import Reaper
+from panel.supervise.recorder import ProcessRecorder
+from panel.supervise.spec import ProcessSpec, RestartPolicy
+from panel.supervise.state import ProcessState
+from panel.supervise.stats import StatsSampler
+from panel.supervise.stopper import TreeStopper
+from panel.supervise.tree import ProcTable, proc_info, psutil_create_time, tree_members
+from panel.supervise.unix import new_session_parameters
+
+_WINDOWS = sys.platform == "win32"
+
+
+def resolve_program(program: str, path: str | None, cwd: str | None) -> str | None:
+    """Absolute path of `program` as the child would find it, None if not runnable."""
+    if os.sep in program or (os.altsep and os.altsep in program):
+        full = program if os.path.isabs(program) else os.path.join(cwd or os.getcwd(), program)
+        return full if os.path.isfile(full) and os.access(full, os.X_OK) else None
+    return shutil.which(program, path=path)
+
+
+class ManagedProcess(QObject):
+    """Runs one child after a `ProcessSpec`, restarts it per policy, stops its whole tree.
+
+    States follow supervisord (see `ProcessState`): start() -> STARTING; alive
+    for ``start_secs`` -> RUNNING; an exit while STARTING is a failed start ->
+    BACKOFF and a retry, and after ``start_retries`` failed retries FATAL (a
+    manual start() tries again). An exit from RUNNING -> EXITED, then the
+    policy decides: ``on-failure`` restarts on a code outside
+    ``success_exit_codes`` or a death by signal, ``always`` always, ``never``
+    never. A restart with a delay passes through BACKOFF; with ``restart_delay_ms
+    == 0`` the first restart after a crash is immediate (see `backoff`).
+
+    Two choices beyond supervisord: with policy ``never`` an early exit is simply
+    EXITED (a short job is not a failed start), and with ``on-failure`` an early
+    exit with a success code is EXITED too (a one-shot command that finished).
+
+    stop() sends SIGTERM to the whole tree (the child's session plus every
+    descendant, even one that left the session), waits ``stop_timeout_ms``, then
+    SIGKILLs what is left; STOPPED is reported only when no process of the tree
+    is left. Leftovers of a child that exited on its own are stopped the same
+    way before it is started again.
+
+    Every child starts in a new session (`panel.supervise.unix`), is registered
+    with the engine's `Reaper` (killed if the panel dies) and with a
+    `ProcessRecorder` (found by the start-up sweep after a panel crash). Foreign
+    commands are wrapped in ``setpriv --pdeathsig TERM`` when available.
+
+    On Windows (not testable here): children get CREATE_NEW_PROCESS_GROUP, the
+    polite stop is CTRL_BREAK_EVENT, the hard stop TerminateProcess on the
+    psutil tree, and the engine's Job Object (KILL_ON_JOB_CLOSE) replaces the
+    reaper; see `panel.supervise.windows`.
+    """
+
+    sig_state_changed = Signal(object, object)
+    """(new: ProcessState, old: ProcessState) after every state change."""
+
+    sig_started = Signal(int)
+    """The child was spawned and runs: its pid (state is STARTING)."""
+
+    sig_exited = Signal(int, int)
+    """(exit_code, signal): the direct child ended. A death by signal gives
+    exit_code = -signal; a normal exit gives signal = 0."""
+
+    sig_output = Signal(str, bytes)
+    """("stdout" | "stderr", raw bytes): a chunk of the child's output, in order."""
+
+    sig_stats = Signal(float, int)
+    """(cpu_percent, rss_bytes) of the whole tree, about once a second while alive."""
+
+    sig_error = Signal(str)
+    """A human-readable problem: failed to start, gave up (FATAL), memory limit hit,
+    tree would not die."""
+
+    def __init__(
+        self,
+        spec: ProcessSpec,
+        parent: QObject | None = None,
+        *,
+        reaper: Reaper | None = None,
+        recorder: ProcessRecorder | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._spec = spec
+        self._reaper = reaper
+        self._recorder = recorder
+        self._state = ProcessState.STOPPED
+        self._proc: QProcess | None = None
+        self._pid: int | None = None
+        self._sid: int | None = None
+        self._started_at: float | None = None
+        self._started_mono: float | None = None
+        self._restarts = 0
+        self._last_error: str | None = None
+        self._exit_code: int | None = None
+        self._exit_signal = 0
+        self._failed_starts = 0
+        self._known: dict[int, float] = {}
+        self._stopper: TreeStopper | None = None
+        self._pending_start = False
+        self._backoff = self._new_backoff(spec)
+        self._start_timer = self._single_shot(self._on_start_secs)
+        self._restart_timer = self._single_shot(self._on_restart_due)
+
+    # ---------------------------------------------------------------- properties
+
+    @property
+    def spec(self) -> ProcessSpec:
+        """The spec in force (set_spec() applies to the next start)."""
+        return self._spec
+
+    @property
+    def name(self) -> str:
+        """The spec's name."""
+        return self._spec.name
+
+    @property
+    def state(self) -> ProcessState:
+        """The current state."""
+        return self._state
+
+    @property
+    def pid(self) -> int | None:
+        """pid of the direct child while it runs, else None."""
+        return self._pid
+
+    @property
+    def sid(self) -> int | None:
+        """Session id holding the tree (== pid on Unix) while it may have members."""
+        return self._sid
+
+    @property
+    def started_at(self) -> float | None:
+        """Wall-clock time (epoch seconds) the current child started, else None."""
+        return self._started_at
+
+    @property
+    def uptime(self) -> float:
+        """Seconds the current child has been running, 0.0 when none runs."""
+        if self._started_mono is None:
+            return 0.0
+        return time.monotonic() - self._started_mono
+
+    @property
+    def restarts(self) -> int:
+        """Automatic restarts (by policy, retry or memory limit) since creation."""
+        return self._restarts
+
+    @property
+    def last_error(self) -> str | None:
+        """The last message sent on sig_error."""
+        return self._last_error
+
+    @property
+    def exit_code(self) -> int | None:
+        """Last exit code (-signal after a death by signal); None before any exit."""
+        return self._exit_code
+
+    @property
+    def exit_signal(self) -> int:
+        """Signal that ended the last child, 0 if it exited normally."""
+        return self._exit_signal
+
+    # ---------------------------------------------------------------- commands
+
+    def start(self) -> None:
+        """Start the child (a manual start: also from FATAL, resets the retry count)."""
+        if self._state in (ProcessState.STARTING, ProcessState.RUNNING):
+            return
+        if self._state == ProcessState.STOPPING or self._cleaning:
+            self._pending_start = True
+            return
+        self._restart_timer.stop()
+        self._failed_starts = 0
+        self._backoff.reset()
+        self._spawn()
+
+    def stop(self) -> None:
+        """Stop the whole tree (asynchronous: STOPPING, then STOPPED once all are gone)."""
+        self._pending_start = False
+        self._restart_timer.stop()
+        self._start_timer.stop()
+        if self._state in (ProcessState.STOPPED, ProcessState.STOPPING):
+            return
+        if self._proc is None and not self._cleaning:
+            self._set_state(ProcessState.STOPPED)
+            return
+        self._set_state(ProcessState.STOPPING)
+        if self._proc is not None and self._pid is None:
+            return  # not spawned yet: the tree stop begins in _on_started
+        if self._proc is not None and not self._cleaning:
+            self._begin_tree_stop(root=self._pid)
+        # else: leftovers of an exited child are being stopped; STOPPED follows.
+
+    def restart(self) -> None:
+        """Stop (if running) and start again."""
+        if self._state in (ProcessState.STARTING, ProcessState.RUNNING, ProcessState.STOPPING):
+            self.stop()
+            self._pending_start = True
+        else:
+            self.start()
+
+    def set_spec(self, spec: ProcessSpec) -> None:
+        """Replace the spec; it applies from the next start."""
+        self._spec = spec
+        self._backoff = self._new_backoff(spec)
+
+    def write(self, data: bytes) -> bool:
+        """Write to the child's stdin; False when no child runs."""
+        if self._proc is None or self._state == ProcessState.STOPPING:
+            return False
+        return self._proc.write(data) == len(data)
+
+    def close_stdin(self) -> None:
+        """Close the child's stdin (it reads EOF)."""
+        if self._proc is not None:
+            self._proc.closeWriteChannel()
+
+    def stop_and_wait(self, timeout_ms: int = 10_000) -> bool:
+        """stop(), then run a local event loop until STOPPED; False on timeout.
+
+        For shutdown paths without an asyncio loop. The local loop is bounded by
+        `timeout_ms`; the stop goes on in the background if it times out.
+        """
+        self.stop()
+        if self._is_stopped():
+            return True
+        loop = QEventLoop()
+        timer = QTimer()
+        timer.setSingleShot(True)
+        timer.timeout.connect(loop.quit)
+
+        def on_state(new: object, _old: object) -> None:
+            if self._is_stopped():
+                loop.quit()
+
+        self.sig_state_changed.connect(on_state)
+        timer.start(timeout_ms)
+        try:
+            if not self._is_stopped():
+                loop.exec()
+        finally:
+            timer.stop()
+            self.sig_state_changed.disconnect(on_state)
+        return self._is_stopped()
+
+    async def stop_async(self, timeout_s: float = 10.0) -> bool:
+        """stop(), then await STOPPED from asyncio (qasync); False on timeout."""
+        self.stop()
+        if self._is_stopped():
+            return True
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+        def on_state(new: object, _old: object) -> None:
+            if self._is_stopped() and not future.done():
+                future.set_result(None)
+
+        self.sig_state_changed.connect(on_state)
+        try:
+            await asyncio.wait_for(future, timeout_s)
+        except TimeoutError:
+            return False
+        finally:
+            self.sig_state_changed.disconnect(on_state)
+        return True
+
+    # ---------------------------------------------------------------- spawning
+
+    @property
+    def _cleaning(self) -> bool:
+        return self._stopper is not None and not self._stopper.finished
+
+    def _is_stopped(self) -> bool:
+        return self._state == ProcessState.STOPPED and not self._cleaning
+
+    def _command(self, env: dict[str, str]) -> list[str] | None:
+        """The argv to run, or None (and an error) when the program cannot be found.
+
+        The program is resolved here rather than by QProcess because a setpriv
+        wrapper would turn "not found" into an ordinary exit of setpriv.
+        """
+        argv = list(self._spec.argv)
+        program = resolve_program(argv[0], env.get("PATH"), self._spec.cwd)
+        if program is None:
+            return None
+        argv[0] = program
+        if self._spec.parent_death_signal and not _WINDOWS:
+            argv = [*setpriv_prefix(), *argv]
+        return argv
+
+    def _spawn(self) -> None:
+        self._exit_code = None
+        self._exit_signal = 0
+        child_env = self._spec.child_env(dict(os.environ))
+        argv = self._command(child_env)
+        if argv is None:
+            self._set_state(ProcessState.STARTING)
+            self._cannot_start(f"program not found: {self._spec.argv[0]}")
+            return
+        proc = QProcess(self)
+        proc.setProgram(argv[0])
+        proc.setArguments(argv[1:])
+        env = QProcessEnvironment()
+        for key, value in child_env.items():
+            env.insert(key, value)
+        proc.setProcessEnvironment(env)
+        if self._spec.cwd:
+            proc.setWorkingDirectory(self._spec.cwd)
+        self._prepare_platform(proc)
+        proc.readyReadStandardOutput.connect(partial(self._drain, proc, "stdout"))
+        proc.readyReadStandardError.connect(partial(self._drain, proc, "stderr"))
+        proc.started.connect(partial(self._on_started, proc))
+        proc.finished.connect(partial(self._on_finished, proc))
+        proc.errorOccurred.connect(partial(self._on_error, proc))
+        self._proc = proc
+        self._set_state(ProcessState.STARTING)
+        proc.start()
+
+    @staticmethod
+    def _prepare_platform(proc: QProcess) -> None:
+        if _WINDOWS:
+            from panel.supervise.windows import prepare_process
+
+            prepare_process(proc)
+        else:
+            proc.setUnixProcessParameters(new_session_parameters())
+
+    def _on_started(self, proc: QProcess) -> None:
+        if proc is not self._proc:
+            return
+        pid = int(proc.processId())
+        self._pid = pid
+        self._sid = pid if not _WINDOWS else None
+        self._known = {}
+        info = proc_info(pid)
+        if info is not None:
+            self._known[pid] = info.start
+        self._started_at = time.time()
+        self._started_mono = time.monotonic()
+        self._backoff.started(self._started_mono)
+        self._register(pid)
+        StatsSampler.instance().add(self)
+        if self._state == ProcessState.STOPPING:  # stop() came before the spawn completed
+            self._begin_tree_stop(root=pid)
+            return
+        self.sig_started.emit(pid)
+        if self._state != ProcessState.STARTING:
+            return  # stop() was called from a slot of sig_started
+        if self._spec.start_secs <= 0:
+            self._on_start_secs()
+        else:
+            self._start_timer.start(int(self._spec.start_secs * 1000))
+
+    def _register(self, pid: int) -> None:
+        if _WINDOWS:
+            from panel.supervise.windows import engine_job
+
+            job = engine_job()
+            if job is not None:
+                job.assign(pid)
+            return
+        if self._reaper is not None:
+            self._reaper.add(pid)
+        if self._recorder is not None:
+            create_time = psutil_create_time(pid)
+            if create_time is not None:
+                self._recorder.record(self._spec.name, pid, create_time, pid)
+
+    def _unregister(self) -> None:
+        sid = self._sid
+        if sid is None:
+            return
+        if self._reaper is not None:
+            self._reaper.remove(sid)
+        if self._recorder is not None:
+            self._recorder.forget(sid)  # the recorded pid: the session leader, sid == pid
+        self._sid = None
+
+    def _on_start_secs(self) -> None:
+        if self._state == ProcessState.STARTING:
+            self._failed_starts = 0
+            self._set_state(ProcessState.RUNNING)
+
+    def _drain(self, proc: QProcess, stream: str) -> None:
+        read = proc.readAllStandardOutput if stream == "stdout" else proc.readAllStandardError
+        while not (data := read()).isEmpty():
+            self.sig_output.emit(stream, data.data())
+
+    # ---------------------------------------------------------------- exits
+
+    def _on_error(self, proc: QProcess, error: QProcess.ProcessError) -> None:
+        if proc is not self._proc or error != QProcess.ProcessError.FailedToStart:
+            return
+        self._proc = None
+        proc.deleteLater()
+        self._cannot_start(proc.errorString())
+
+    def _cannot_start(self, reason: str) -> None:
+        self._report(f"{self._spec.name}: failed to start: {reason}")
+        if self._state == ProcessState.STOPPING:
+            self._set_state(ProcessState.STOPPED)
+        elif self._spec.restart == RestartPolicy.NEVER:
+            self._set_state(ProcessState.FATAL)
+        else:
+            self._failed_start()
+
+    def _on_finished(self, proc: QProcess, code: int, status: QProcess.ExitStatus) -> None:
+        if proc is not self._proc:
+            return
+        self._drain(proc, "stdout")
+        self._drain(proc, "stderr")
+        crashed = status == QProcess.ExitStatus.CrashExit
+        self._exit_signal = code if crashed and not _WINDOWS else 0
+        self._exit_code = -code if self._exit_signal else code
+        self._proc = None
+        self._pid = None
+        self._started_at = None
+        self._started_mono = None
+        self._start_timer.stop()
+        self._backoff.exited(time.monotonic())
+        proc.deleteLater()
+        self.sig_exited.emit(self._exit_code, self._exit_signal)
+        if self._state == ProcessState.STOPPING:
+            if self._stopper is not None:
+                self._stopper.root_gone()
+            else:
+                self._begin_tree_stop(root=None)
+            return
+        was_starting = self._state == ProcessState.STARTING
+        self._begin_tree_stop(root=None)  # leftovers of a child that exited on its own
+        if was_starting and not self._early_exit_is_final():
+            self._failed_start()
+            return
+        self._set_state(ProcessState.EXITED)
+        if self._should_restart():
+            self._schedule_restart(self._backoff.next_delay_ms())
+
+    def _early_exit_is_final(self) -> bool:
+        policy = self._spec.restart
+        success = self._exit_signal == 0 and self._exit_code in self._spec.success_exit_codes
+        return policy == RestartPolicy.NEVER or (policy == RestartPolicy.ON_FAILURE and success)
+
+    def _should_restart(self) -> bool:
+        policy = self._spec.restart
+        if policy == RestartPolicy.ALWAYS:
+            return True
+        if policy == RestartPolicy.NEVER:
+            return False
+        return self._exit_signal != 0 or self._exit_code not in self._spec.success_exit_codes
+
+    def _failed_start(self) -> None:
+        self._failed_starts += 1
+        if self._failed_starts > self._spec.start_retries:
+            self._set_state(ProcessState.FATAL)
+            self._report(
+                f"{self._spec.name}: gave up after {self._failed_starts} failed starts"
+                f" (last exit code {self._exit_code})"
+            )
+            return
+        self._set_state(ProcessState.BACKOFF)
+        self._restart_timer.start(self._backoff.next_delay_ms())
+
+    def _schedule_restart(self, delay_ms: int) -> None:
+        if delay_ms > 0:
+            self._set_state(ProcessState.BACKOFF)
+            self._restart_timer.start(delay_ms)
+        else:
+            self._on_restart_due()
+
+    def _on_restart_due(self) -> None:
+        if self._state not in (ProcessState.BACKOFF, ProcessState.EXITED):
+            return
+        if self._cleaning:
+            self._pending_start = True  # spawn once the leftovers are gone
+            return
+        self._restarts += 1
+        self._spawn()
+
+    # ---------------------------------------------------------------- tree stop
+
+    def _begin_tree_stop(self, root: int | None) -> None:
+        if self._stopper is not None and not self._stopper.finished:
+            return
+        if root is None and not self._has_leftovers():
+            self._tree_gone(True)
+            return
+        stopper = TreeStopper(self._sid, root, self._known, self._spec.stop_timeout_ms, self)
+        stopper.sig_done.connect(partial(self._on_tree_stopped, stopper))
+        self._stopper = stopper
+        if _WINDOWS and root is not None:
+            from panel.supervise.windows import send_ctrl_break
+
+            send_ctrl_break(root)
+        stopper.start(polite=not _WINDOWS)
+
+    def _has_leftovers(self) -> bool:
+        from panel.supervise.tree import snapshot
+
+        return bool(tree_members(snapshot(), None, self._sid, self._known))
+
+    def _on_tree_stopped(self, stopper: TreeStopper, ok: bool) -> None:
+        if stopper is not self._stopper:
+            return
+        self._stopper = None
+        stopper.deleteLater()
+        self._tree_gone(ok)
+
+    def _tree_gone(self, ok: bool) -> None:
+        if not ok:
+            self._report(f"{self._spec.name}: some processes survived SIGKILL")
+        self._unregister()
+        StatsSampler.instance().remove(self)
+        self._known = {}
+        if self._state == ProcessState.STOPPING:
+            self._set_state(ProcessState.STOPPED)
+        if self._pending_start:
+            self._pending_start = False
+            if self._state == ProcessState.STOPPED:
+                self.start()
+            elif self._state in (ProcessState.BACKOFF, ProcessState.EXITED):
+                self._on_restart_due()
+
+    # ---------------------------------------------------------------- stats
+
+    def sample(self, table: ProcTable, sampler: StatsSampler) -> None:
+        """Called by the shared StatsSampler: measure the tree, check the memory limit."""
+        if self._sid is None and self._pid is None:
+            return
+        pids = tree_members(table, self._pid, self._sid, self._known)
+        self._known = {
+            pid: start
+            for pid, start in self._known.items()
+            if pid in table and table[pid].start == start
+        }
+        for pid in pids:
+            self._known.setdefault(pid, table[pid].start)
+        cpu, rss = sampler.measure(table, pids)
+        self.sig_stats.emit(cpu, rss)
+        limit = self._spec.memory_limit_mb
+        if (
+            limit is not None
+            and rss > limit * 1024 * 1024
+            and self._state
+            in (
+                ProcessState.STARTING,
+                ProcessState.RUNNING,
+            )
+        ):
+            self._report(
+                f"{self._spec.name}: memory {rss // (1024 * 1024)} MB over the limit of"
+                f" {limit} MB; restarting"
+            )
+            self._restarts += 1
+            self.restart()
+
+    # ---------------------------------------------------------------- helpers
+
+    def _set_state(self, new: ProcessState) -> None:
+        old = self._state
+        if new == old:
+            return
+        self._state = new
+        self.sig_state_changed.emit(new, old)
+
+    def _report(self, message: str) -> None:
+        self._last_error = message
+        self.sig_error.emit(message)
+
+    def _single_shot(self, slot: object) -> QTimer:
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.setTimerType(Qt.TimerType.PreciseTimer)
+        timer.timeout.connect(slot)
+        return timer
+
+    @staticmethod
+    def _new_backoff(spec: ProcessSpec) -> Backoff:
+        return Backoff(
+            spec.restart_delay_ms, spec.backoff_factor, spec.backoff_max_ms, spec.backoff_reset_secs
+        )

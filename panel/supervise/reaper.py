@@ -1,0 +1,99 @@
+"""The reaper: a tiny child that kills the panel's process trees when the panel dies.
+
+Started once per engine (`panel_argv("reaper")`, in a session of its own) by
+`panel.supervise.reaper_client.Reaper`. It asks Linux for SIGTERM when the
+panel dies (PR_SET_PDEATHSIG) and reads commands on stdin, one per line:
+
+- ``add <sid>``: a child's session to kill if the panel dies;
+- ``del <sid>``: that session ended normally, forget it;
+- ``quit``: the panel is shutting down cleanly; exit without killing anything.
+
+On EOF of stdin or SIGTERM/SIGHUP (the panel is gone) it sends SIGTERM to every
+process of every registered session (and their descendants), waits up to
+`GRACE_S`, SIGKILLs whatever is left, and exits. No Qt: it must start fast and
+stay small.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import time
+from collections.abc import Iterable
+
+from panel.supervise.pdeathsig import set_parent_death_signal
+from panel.supervise.tree import kill_signal, signal_tree, snapshot, tree_members
+
+GRACE_S = 0.8
+POLL_S = 0.02
+
+
+class _PanelGone(Exception):
+    """Raised from the signal handler: the panel died."""
+
+
+def _on_signal(signum: int, _frame: object) -> None:
+    raise _PanelGone(signum)
+
+
+def _members(sessions: Iterable[int]) -> dict[int, set[int]]:
+    table = snapshot()
+    return {sid: tree_members(table, None, sid) for sid in sessions}
+
+
+def reap(sessions: Iterable[int], grace_s: float = GRACE_S) -> None:
+    """TERM every process of `sessions`, wait up to `grace_s`, KILL the rest."""
+    sessions = [sid for sid in sessions if sid > 1 and sid != os.getsid(0)]
+    for sid, pids in _members(sessions).items():
+        signal_tree(pids, sid, signal.SIGTERM)
+    deadline = time.monotonic() + grace_s
+    left = _members(sessions)
+    while any(left.values()) and time.monotonic() < deadline:
+        time.sleep(POLL_S)
+        left = _members(sessions)
+    for sid, pids in left.items():
+        if pids:
+            signal_tree(pids, sid, kill_signal())
+
+
+def _serve(sessions: set[int]) -> bool:
+    """Read commands until EOF; True when the panel said quit."""
+    for raw in sys.stdin.buffer:
+        words = raw.decode("ascii", "replace").split()
+        if not words:
+            continue
+        if words[0] == "quit":
+            return True
+        if words[0] in ("add", "del") and len(words) == 2 and words[1].isdigit():
+            if words[0] == "add":
+                sessions.add(int(words[1]))
+            else:
+                sessions.discard(int(words[1]))
+    return False
+
+
+def main(argv: list[str]) -> int:
+    """Entry point of `opspanel reaper [--parent PID]`."""
+    parser = argparse.ArgumentParser(prog="opspanel reaper")
+    parser.add_argument("--parent", type=int, default=None, help="pid of the panel")
+    args = parser.parse_args(argv)
+    sessions: set[int] = set()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        signal.signal(signal.SIGTERM, _on_signal)
+        signal.signal(signal.SIGHUP, _on_signal)
+        set_parent_death_signal(signal.SIGTERM, args.parent)
+        sys.stdout.write("ready\n")
+        sys.stdout.flush()
+        if _serve(sessions):
+            return 0
+    except _PanelGone:
+        pass
+    except BrokenPipeError:
+        pass
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    reap(sessions)
+    return 0

@@ -1,0 +1,73 @@
+"""What to run and how to look after it: `ProcessSpec` and `RestartPolicy`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class RestartPolicy(StrEnum):
+    """When an exited child is started again.
+
+    - ``never``: an exit is final (job runs, one-shot commands).
+    - ``on-failure``: restart after a non-success exit code or a death by signal.
+    - ``always``: restart after every exit, successful or not.
+    """
+
+    NEVER = "never"
+    ON_FAILURE = "on-failure"
+    ALWAYS = "always"
+
+
+@dataclass(frozen=True)
+class ProcessSpec:
+    """Everything `ManagedProcess` needs to run one child, immutable.
+
+    `argv` is a list of arguments (never a shell string); `env` holds extra
+    variables laid over the panel's own environment. `start_secs` is how long a
+    fresh child must live to count as started (supervisord's startsecs);
+    `start_retries` is how many failed starts in a row are retried before the
+    process becomes FATAL (so at most ``1 + start_retries`` attempts). The
+    restart delay follows `panel.supervise.backoff`. `stop_timeout_ms` is the
+    grace between the polite stop signal and SIGKILL. `memory_limit_mb` restarts
+    the child when its whole tree uses more resident memory than that.
+    `python_child` sets PYTHONUNBUFFERED=1 so output arrives line by line.
+    `parent_death_signal` asks the OS to send SIGTERM to the direct child when
+    the panel dies (Linux, through util-linux ``setpriv`` when it is installed).
+    """
+
+    name: str
+    argv: tuple[str, ...]
+    cwd: str | None = None
+    env: dict[str, str] = field(default_factory=dict, hash=False)
+    restart: RestartPolicy = RestartPolicy.ON_FAILURE
+    start_secs: float = 1.0
+    start_retries: int = 3
+    restart_delay_ms: int = 0
+    backoff_factor: float = 1.5
+    backoff_max_ms: int = 30_000
+    backoff_reset_secs: float = 30.0
+    stop_timeout_ms: int = 5000
+    memory_limit_mb: int | None = None
+    python_child: bool = False
+    success_exit_codes: tuple[int, ...] = (0,)
+    parent_death_signal: bool = True
+
+    def __post_init__(self) -> None:
+        # Accept any sequence for argv and codes, store tuples (frozen, hashable).
+        object.__setattr__(self, "argv", tuple(self.argv))
+        object.__setattr__(self, "success_exit_codes", tuple(self.success_exit_codes))
+        object.__setattr__(self, "restart", RestartPolicy(self.restart))
+        object.__setattr__(self, "env", dict(self.env))
+        if not self.argv:
+            raise ValueError(f"process {self.name!r}: argv is empty")
+        if self.start_secs < 0 or self.start_retries < 0 or self.stop_timeout_ms < 0:
+            raise ValueError(f"process {self.name!r}: negative timing")
+
+    def child_env(self, base: dict[str, str]) -> dict[str, str]:
+        """The child's full environment: `base` (usually os.environ) plus `env`."""
+        merged = dict(base)
+        merged.update(self.env)
+        if self.python_child:
+            merged["PYTHONUNBUFFERED"] = "1"
+        return merged

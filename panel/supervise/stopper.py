@@ -1,0 +1,120 @@
+"""Stop a whole process tree: polite signal, grace period, SIGKILL, wait until all are gone."""
+
+from __future__ import annotations
+
+import signal
+import sys
+import time
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+
+from panel.supervise.tree import kill_signal, signal_tree, snapshot, tree_members
+
+POLL_MS = 20
+KILL_WAIT_MS = 5000
+
+
+class TreeStopper(QObject):
+    """Stops every process of one tree and reports when none is left.
+
+    The tree is the session `sid`, the descendants of `root` while it lives,
+    and every pid in `known` (pid -> start token) still alive. SIGTERM (CTRL_BREAK
+    on Windows, sent by the caller) goes out first; after `timeout_ms` SIGKILL goes
+    to whatever is left. Processes forked meanwhile are picked up on each poll.
+    """
+
+    sig_done = Signal(bool)
+    """Emitted once: True when no process of the tree is left, False when some
+    survived SIGKILL for KILL_WAIT_MS (stuck in the kernel)."""
+
+    sig_killed = Signal(int)
+    """SIGKILL was sent to this many processes (the grace period ran out)."""
+
+    def __init__(
+        self,
+        sid: int | None,
+        root: int | None,
+        known: dict[int, float],
+        timeout_ms: int,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._sid = sid
+        self._root = root
+        self._known = dict(known)
+        self._timeout_ms = timeout_ms
+        self._killed = False
+        self._finished = False
+        self._poll = QTimer(self)
+        self._poll.setInterval(POLL_MS)
+        self._poll.timeout.connect(self.poll)
+        self._escalate = QTimer(self)
+        self._escalate.setSingleShot(True)
+        self._escalate.setTimerType(Qt.TimerType.PreciseTimer)
+        self._escalate.timeout.connect(self._kill)
+        self._give_up = QTimer(self)
+        self._give_up.setSingleShot(True)
+        self._give_up.timeout.connect(lambda: self._finish(False))
+        self.killed_at: float | None = None
+
+    @property
+    def finished(self) -> bool:
+        """True once sig_done was emitted."""
+        return self._finished
+
+    def start(self, polite: bool = True) -> None:
+        """Send the polite signal (unless `polite` is False: caller did) and start watching."""
+        members = self._members()
+        if polite and sys.platform != "win32":
+            signal_tree(members, self._sid, signal.SIGTERM)
+        self._escalate.start(self._timeout_ms)
+        self._poll.start()
+        self.poll()
+
+    def root_gone(self) -> None:
+        """The direct child was reaped: stop following its pid, check at once."""
+        self._root = None
+        self.poll()
+
+    def poll(self) -> None:
+        """Check whether anything is left; finish when nothing is."""
+        if self._finished:
+            return
+        members = self._members()
+        if not members and self._root is None:
+            self._finish(True)
+        elif self._killed and members:
+            signal_tree(members, self._sid, kill_signal())
+
+    def kill_now(self) -> None:
+        """Skip the rest of the grace period."""
+        if not self._finished and not self._killed:
+            self._escalate.stop()
+            self._kill()
+
+    def _members(self) -> set[int]:
+        table = snapshot()
+        members = tree_members(table, self._root, self._sid, self._known)
+        for pid in members:
+            self._known.setdefault(pid, table[pid].start)
+        return members
+
+    def _kill(self) -> None:
+        if self._finished:
+            return
+        self._killed = True
+        self.killed_at = time.monotonic()
+        members = self._members()
+        signal_tree(members, self._sid, kill_signal())
+        self.sig_killed.emit(len(members))
+        self._give_up.start(KILL_WAIT_MS)
+        self.poll()
+
+    def _finish(self, ok: bool) -> None:
+        if self._finished:
+            return
+        self._finished = True
+        self._poll.stop()
+        self._escalate.stop()
+        self._give_up.stop()
+        self.sig_done.emit(ok)
