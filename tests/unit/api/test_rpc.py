@@ -1,0 +1,154 @@
+"""RpcRegistry.dispatch without any transport."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import pytest
+
+from panel.api.rpc import INVALID_STATE, MAX_BATCH, RpcContext, RpcError, RpcRegistry
+
+
+def _registry() -> RpcRegistry:
+    registry = RpcRegistry()
+    registry.register("echo", lambda params, ctx: params)
+
+    async def slow_add(params: dict[str, Any], ctx: RpcContext) -> int:
+        """Add a and b, asynchronously."""
+        await asyncio.sleep(0)
+        return int(params["a"]) + int(params["b"])
+
+    registry.register(
+        "add",
+        slow_add,
+        {
+            "type": "object",
+            "properties": {"a": {"type": "integer"}, "b": {"type": "integer"}},
+            "required": ["a", "b"],
+        },
+    )
+    registry.register(
+        "items",
+        lambda p, c: None,
+        {"type": "object", "properties": {"list": {"type": "array", "items": {"type": "string"}}}},
+    )
+    registry.register("conflict", _conflict, mutating=True)
+    registry.register("not_json", lambda p, c: {1, 2})
+    registry.register("who", lambda p, c: c.client_id)
+    return registry
+
+
+def _conflict(params: dict[str, Any], ctx: RpcContext) -> None:
+    raise RpcError(INVALID_STATE, "server is stopping")
+
+
+def dispatch(raw: Any, registry: RpcRegistry | None = None) -> Any:
+    text = raw if isinstance(raw, str | bytes) else json.dumps(raw)
+    ctx = RpcContext("unit")
+    reply = asyncio.run((registry or _registry()).dispatch(text, ctx))
+    return None if reply is None else json.loads(reply)
+
+
+def test_sync_and_async_handlers() -> None:
+    assert dispatch({"jsonrpc": "2.0", "id": 1, "method": "echo", "params": {"x": [1]}}) == {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "result": {"x": [1]},
+    }
+    reply = dispatch({"jsonrpc": "2.0", "id": "k", "method": "add", "params": {"a": 2, "b": 3}})
+    assert reply == {"jsonrpc": "2.0", "id": "k", "result": 5}
+    assert dispatch({"jsonrpc": "2.0", "id": None, "method": "who"})["result"] == "unit"
+
+
+def test_params_default_to_an_empty_object() -> None:
+    assert dispatch({"jsonrpc": "2.0", "id": 1, "method": "echo"})["result"] == {}
+
+
+def test_notification_gets_no_reply() -> None:
+    assert dispatch({"jsonrpc": "2.0", "method": "echo"}) is None
+    assert dispatch({"jsonrpc": "2.0", "method": "nope"}) is None
+    assert dispatch([{"jsonrpc": "2.0", "method": "echo"}]) is None
+
+
+@pytest.mark.parametrize("raw", ["{", "", "[1,", b"\xc3\x28", "Infinity", '{"a": NaN}'])
+def test_parse_errors(raw: str | bytes) -> None:
+    reply = dispatch(raw)
+    assert reply["id"] is None
+    assert reply["error"]["code"] == -32700
+
+
+def test_invalid_request_keeps_a_valid_id() -> None:
+    reply = dispatch({"jsonrpc": "2.0", "id": 5, "method": 1})
+    assert (reply["id"], reply["error"]["code"]) == (5, -32600)
+    reply = dispatch({"jsonrpc": "2.0", "id": [1], "method": "echo"})
+    assert (reply["id"], reply["error"]["code"]) == (None, -32600)
+
+
+def test_param_path_in_message_and_data() -> None:
+    reply = dispatch({"jsonrpc": "2.0", "id": 1, "method": "items", "params": {"list": ["a", 2]}})
+    assert reply["error"]["code"] == -32602
+    assert reply["error"]["message"].startswith("invalid params: params.list[1]:")
+    assert reply["error"]["data"]["path"] == "params.list[1]"
+    reply = dispatch({"jsonrpc": "2.0", "id": 1, "method": "add", "params": {"a": 1}})
+    assert "'b' is a required property" in reply["error"]["message"]
+
+
+def test_application_error_and_bad_result() -> None:
+    reply = dispatch({"jsonrpc": "2.0", "id": 1, "method": "conflict"})
+    assert reply["error"] == {"code": -32011, "message": "server is stopping"}
+    reply = dispatch({"jsonrpc": "2.0", "id": 2, "method": "not_json"})
+    assert reply["error"]["code"] == -32603
+
+
+def test_batches() -> None:
+    replies = dispatch(
+        [
+            {"jsonrpc": "2.0", "id": 1, "method": "add", "params": {"a": 1, "b": 1}},
+            {"jsonrpc": "2.0", "method": "echo"},
+            {"jsonrpc": "2.0", "id": 2, "method": "add", "params": {"a": "x", "b": 1}},
+            [],
+        ]
+    )
+    assert [reply["id"] for reply in replies] == [1, 2, None]
+    assert replies[0]["result"] == 2
+    assert replies[1]["error"]["code"] == -32602
+    assert replies[2]["error"]["code"] == -32600
+    assert dispatch([])["error"]["code"] == -32600
+    too_many = [{"jsonrpc": "2.0", "method": "echo"}] * (MAX_BATCH + 1)
+    assert dispatch(too_many)["error"]["code"] == -32600
+
+
+def test_registration_rules() -> None:
+    registry = RpcRegistry()
+    with pytest.raises(ValueError, match="reserved"):
+        registry.register("rpc.mine", lambda p, c: None)
+    registry.register("a", lambda p, c: None)
+    with pytest.raises(ValueError, match="already"):
+        registry.register("a", lambda p, c: None)
+    with pytest.raises(Exception, match="is not valid under any of the given schemas"):
+        registry.register("b", lambda p, c: None, {"type": "no-such-type"})
+    registry.unregister("a")
+    assert "a" not in registry
+
+
+def test_discover_uses_docstrings() -> None:
+    methods = dispatch({"jsonrpc": "2.0", "id": 1, "method": "rpc.discover"})["result"]["methods"]
+    by_name = {method["name"]: method for method in methods}
+    assert by_name["add"]["doc"] == "Add a and b, asynchronously."
+    assert by_name["add"]["params"]["required"] == ["a", "b"]
+    assert by_name["conflict"]["mutating"] is True
+    assert by_name["echo"]["params"] is None
+
+
+def test_context_records_subscriptions_and_calls_hooks() -> None:
+    seen: list[tuple[Any, ...]] = []
+    ctx = RpcContext(
+        "c1", lambda t, f: seen.append(("sub", t, f)), lambda t: seen.append(("un", t))
+    )
+    ctx.subscribe("logs", {"source": "server"})
+    ctx.unsubscribe("logs")
+    ctx.unsubscribe("logs")  # not subscribed any more: no hook
+    assert seen == [("sub", "logs", {"source": "server"}), ("un", "logs")]
+    assert ctx.subscriptions == {}
