@@ -1,0 +1,165 @@
+"""The application: Qt (with or without a window) plus the asyncio loop, one engine, the API."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+import sys
+from pathlib import Path
+
+import qasync
+from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
+
+from panel import __version__
+from panel.api.apifile import new_token, remove_api_file, write_api_file
+from panel.api.engine_methods import EngineApi
+from panel.api.rpc import RpcRegistry
+from panel.api.server import ApiServer
+from panel.engine import Engine
+from panel.single_instance import SingleInstance
+from panel.util.paths import resources_dir
+from panel.workspace.errors import WorkspaceError
+from panel.workspace.location import resolve_workspace_dir
+from panel.workspace.workspace import Workspace
+
+log = logging.getLogger("panel.app")
+
+ORGANIZATION = "OpsPanel"
+APPLICATION = "OpsPanel"
+
+
+def run_app(workspace: str | None, headless: bool) -> int:
+    """Run the panel on a workspace until it is quit; returns the process exit code."""
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    ws_dir = resolve_workspace_dir(workspace)
+    app = _make_application(headless)
+    _install_translator(app)
+    instance = SingleInstance(ws_dir)
+    if not instance.claim():
+        where = f"OpsPanel already runs on workspace {ws_dir}"
+        print(
+            where + ("" if headless else "; its window was brought to the front"), file=sys.stderr
+        )
+        return 1 if headless else 0
+    try:
+        ws = Workspace.open(ws_dir)
+    except WorkspaceError as exc:
+        _report_fatal(str(exc), headless)
+        return 1
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    runner = AppRunner(ws, instance, headless)
+    with loop:
+        return loop.run_until_complete(runner.run())
+
+
+class AppRunner:
+    """Starts the engine, the API and the window, and takes them down in order on quit."""
+
+    def __init__(self, workspace: Workspace, instance: SingleInstance, headless: bool) -> None:
+        self.workspace = workspace
+        self.instance = instance
+        self.headless = headless
+        self.window: object | None = None
+        self._quit = asyncio.Event()
+
+    def quit(self) -> None:
+        """Stop everything and leave (no questions asked: signals, tray Quit after confirm)."""
+        self._quit.set()
+
+    async def run(self) -> int:
+        """The whole life of the application."""
+        loop = asyncio.get_running_loop()
+        engine = Engine(self.workspace)
+        registry = RpcRegistry()
+        token = new_token()
+        max_bytes = int(self.workspace.get_setting("api.maxMessageBytes", 1_048_576))
+        port = int(self.workspace.get_setting("api.port", 0))
+        api = ApiServer(registry, token, port=port, max_message_bytes=max_bytes)
+        EngineApi(engine, api).register(registry)
+        api_address: str | None = None
+        try:
+            port = await api.start()
+            write_api_file(self.workspace.api_file, port, token, os.getpid())
+            api_address = f"127.0.0.1:{port}"
+        except OSError as exc:
+            log.error("API not started: %s", exc)
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, self.quit)
+        if not self.headless:
+            self._show_window(engine, api_address)
+        engine.start()
+        await self._quit.wait()
+
+        done = asyncio.Event()
+        engine.sig_shutdown_finished.connect(done.set)
+        engine.shutdown()
+        await done.wait()
+        remove_api_file(self.workspace.api_file)
+        await api.close()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(signum)
+        self._close_window()
+        self.instance.release()
+        self.workspace.close()
+        return 0
+
+    def _show_window(self, engine: Engine, api_address: str | None) -> None:
+        from panel.views.main_window import MainWindow
+        from panel.views.theme import apply_saved_color_scheme
+
+        apply_saved_color_scheme()
+        window = MainWindow(engine, api_address)
+        window.sig_quit_requested.connect(self.quit)
+        self.instance.sig_raise_requested.connect(window.bring_to_front)
+        window.show()
+        self.window = window
+
+    def _close_window(self) -> None:
+        window = self.window
+        if window is not None:
+            window.allow_close()  # type: ignore[attr-defined]
+            window.close()  # type: ignore[attr-defined]
+            window.deleteLater()  # type: ignore[attr-defined]
+            self.window = None
+
+
+def _make_application(headless: bool) -> QCoreApplication:
+    argv = sys.argv[:1]
+    if headless:
+        app = QCoreApplication.instance() or QCoreApplication(argv)
+    else:
+        from PySide6.QtGui import QIcon
+        from PySide6.QtWidgets import QApplication
+
+        app = QApplication.instance() or QApplication(argv)
+        QApplication.setStyle("Fusion")
+        icon = resources_dir() / "icons" / "opspanel.svg"
+        if icon.exists():
+            QApplication.setWindowIcon(QIcon(str(icon)))
+        QApplication.setDesktopFileName("opspanel")
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)
+    app.setApplicationVersion(__version__)
+    return app
+
+
+def _install_translator(app: QCoreApplication) -> None:
+    """Load the translation for OPSPANEL_LANG or the system locale, when one is shipped."""
+    locale = QLocale(os.environ["OPSPANEL_LANG"]) if "OPSPANEL_LANG" in os.environ else QLocale()
+    translator = QTranslator(app)
+    folder = Path(resources_dir()) / "translations"
+    if translator.load(locale, "opspanel", "_", str(folder)):
+        app.installTranslator(translator)
+
+
+def _report_fatal(message: str, headless: bool) -> None:
+    print(f"opspanel: {message}", file=sys.stderr)
+    if not headless:
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.critical(None, "OpsPanel", message)

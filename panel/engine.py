@@ -1,0 +1,236 @@
+"""The engine: one per workspace. It owns the log hub, the process core and the server.
+
+Every front door (window, tray, API, `ctl`) calls the methods here; the engine
+emits signals that views and API subscriptions listen to. No view keeps state of
+its own that the engine does not have.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from dataclasses import dataclass
+
+import psutil
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from panel import __version__
+from panel.logs.hub import HubLogHandler, LogHub
+from panel.server.controller import ServerController, server_spec
+from panel.server.preflight import PortConflict
+from panel.server.status import ServerSnapshot
+from panel.supervise.process import ManagedProcess
+from panel.supervise.reaper_client import Reaper
+from panel.supervise.spec import ProcessSpec
+from panel.supervise.sweep import sweep_recorder
+from panel.workspace.server_config import ServerConfig
+from panel.workspace.transfer import export_config, import_config
+from panel.workspace.workspace import Workspace
+
+log = logging.getLogger("panel.engine")
+
+SERVER_SOURCE = "server"
+"""The log source name of the server's output."""
+
+SHUTDOWN_GRACE_MS = 1000
+"""Extra time, beyond the longest stop timeout, before shutdown gives up waiting."""
+
+
+@dataclass(frozen=True)
+class ProcessStats:
+    """Once a second: the panel's own CPU and memory and the server tree's."""
+
+    panel_cpu: float
+    panel_rss: int
+    server_cpu: float | None
+    server_rss: int | None
+
+
+class Engine(QObject):
+    """Runs everything of one workspace; the window and the API are its clients."""
+
+    sig_server_status = Signal(object)
+    """(ServerSnapshot) the server's status, pid, restarts or last error changed."""
+
+    sig_stats = Signal(object)
+    """(ProcessStats) resource figures, once a second."""
+
+    sig_shutdown_finished = Signal()
+    """Every child is stopped; the engine may be dropped."""
+
+    def __init__(self, workspace: Workspace, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self.started_at = time.time()
+        self.hub = LogHub(
+            workspace.logs_dir,
+            capacity=int(workspace.get_setting("logs.capacity", 1_000_000)),
+            max_file_bytes=int(workspace.get_setting("logs.maxFileBytes", 10 * 1024 * 1024)),
+            backups=int(workspace.get_setting("logs.backups", 5)),
+            parent=self,
+        )
+        self._log_handler = HubLogHandler(self.hub)
+        logging.getLogger("panel").addHandler(self._log_handler)
+        logging.getLogger("panel").setLevel(logging.INFO)
+        self.reaper = Reaper(self)
+        self._processes: list[ManagedProcess] = []
+        self._shutting_down = False
+        self._finished = False
+        self._server_cpu: float | None = None
+        self._server_rss: int | None = None
+        self._me = psutil.Process()
+        self._me.cpu_percent(None)  # the first reading is meaningless
+
+        server_config = workspace.server_config()
+        server_process = self._new_process(
+            SERVER_SOURCE, server_spec(server_config, workspace.root)
+        )
+        self.server = ServerController(server_process, server_config, workspace.root, parent=self)
+        self.server.sig_status_changed.connect(self.sig_server_status)
+        server_process.sig_stats.connect(self._on_server_stats)
+
+        self._stats_timer = QTimer(self, interval=1000)
+        self._stats_timer.timeout.connect(self._emit_stats)
+        self._shutdown_deadline = QTimer(self, singleShot=True)
+        self._shutdown_deadline.timeout.connect(self._finish_shutdown)
+
+    # ------------------------------------------------------------ lifecycle
+
+    def start(self) -> None:
+        """Clean up after an earlier crash, start the reaper, autostart the server."""
+        for pid in sweep_recorder(self.workspace):
+            log.warning("stopped process %d left over from an earlier run", pid)
+        self.reaper.start()
+        self._stats_timer.start()
+        log.info("engine %s started on workspace %s", __version__, self.workspace.root)
+        if self.server.config.autostart:
+            self.start_server()
+
+    def has_running_children(self) -> bool:
+        """True while any child is starting, running, backing off or stopping."""
+        return any(not p.state.is_idle for p in self._processes)
+
+    def shutdown(self) -> None:
+        """Stop every child in reverse start order; `sig_shutdown_finished` follows.
+
+        Children get their own stop timeouts; whatever still runs after the longest
+        of them plus a grace period is left to the reaper, which kills the trees.
+        """
+        if self._shutting_down:
+            return
+        self._shutting_down = True
+        log.info("engine shutting down")
+        self._stats_timer.stop()
+        self.server.stop()
+        for process in reversed(self._processes):
+            process.sig_state_changed.connect(self._check_shutdown_done)
+            process.stop()
+        longest = max((p.spec.stop_timeout_ms for p in self._processes), default=0)
+        self._shutdown_deadline.start(longest + SHUTDOWN_GRACE_MS)
+        self._check_shutdown_done()
+
+    def _check_shutdown_done(self, *_: object) -> None:
+        if self._shutting_down and not self.has_running_children():
+            self._finish_shutdown()
+
+    def _finish_shutdown(self) -> None:
+        if self._finished:
+            return
+        self._finished = True
+        self._shutdown_deadline.stop()
+        self.reaper.close()
+        self.hub.flush()
+        logging.getLogger("panel").removeHandler(self._log_handler)
+        self.hub.close()
+        self.sig_shutdown_finished.emit()
+
+    # --------------------------------------------------------------- server
+
+    def start_server(self) -> PortConflict | None:
+        """Start the server (port preflight first); returns the conflict if the port is taken."""
+        return self.server.start()
+
+    def stop_server(self) -> None:
+        """Stop the server and its whole process tree."""
+        self.server.stop()
+
+    def restart_server(self) -> PortConflict | None:
+        """Restart the server (or start it when it is not running)."""
+        return self.server.restart()
+
+    def server_snapshot(self) -> ServerSnapshot:
+        """The server as it is now."""
+        return self.server.snapshot()
+
+    def save_server_config(self, config: ServerConfig) -> None:
+        """Validate and store the server settings (one transaction); used from the next start.
+
+        Raises `ConfigError` naming every bad field; nothing is stored then.
+        """
+        self.workspace.save_server_config(config)
+        self.server.set_config(self.workspace.server_config())
+        log.info("server settings saved")
+
+    def use_server_port(self, port: int) -> None:
+        """Store a new server port (after a conflict) and start the server on it."""
+        cfg = self.server.config
+        self.save_server_config(ServerConfig.from_json({**cfg.to_json(), "port": port}))
+        self.start_server()
+
+    def import_config(self, data: object) -> None:
+        """Replace the workspace configuration (validated, one transaction), then apply it.
+
+        Raises `ConfigError` naming every bad field; nothing changes then.
+        """
+        import_config(self.workspace, data)
+        self.server.set_config(self.workspace.server_config())
+        log.info("configuration imported")
+
+    def export_config(self) -> dict[str, object]:
+        """The workspace configuration as JSON."""
+        return export_config(self.workspace)
+
+    # ---------------------------------------------------------------- status
+
+    def status_json(self) -> dict[str, object]:
+        """The engine and its server, as the `status` API method returns it."""
+        return {
+            "engine": {
+                "pid": os.getpid(),
+                "version": __version__,
+                "workspace": str(self.workspace.root),
+                "uptime": round(time.time() - self.started_at, 3),
+            },
+            "server": self.server.snapshot().to_json(),
+        }
+
+    # -------------------------------------------------------------- internals
+
+    def _new_process(self, source: str, spec: ProcessSpec) -> ManagedProcess:
+        process = ManagedProcess(spec, self, recorder=self.workspace, reaper=self.reaper)
+        process.sig_output.connect(lambda stream, data: self.hub.feed(source, stream, data))
+        process.sig_exited.connect(lambda *_: self._end_streams(source))
+        self._processes.append(process)
+        return process
+
+    def _end_streams(self, source: str) -> None:
+        self.hub.end_of_stream(source, "stdout")
+        self.hub.end_of_stream(source, "stderr")
+
+    def _on_server_stats(self, cpu: float, rss: int) -> None:
+        self._server_cpu, self._server_rss = cpu, rss
+
+    def _emit_stats(self) -> None:
+        with self._me.oneshot():
+            cpu = self._me.cpu_percent(None)
+            rss = self._me.memory_info().rss
+        alive = self.server.process.state.is_alive
+        self.sig_stats.emit(
+            ProcessStats(
+                panel_cpu=cpu,
+                panel_rss=rss,
+                server_cpu=self._server_cpu if alive else None,
+                server_rss=self._server_rss if alive else None,
+            )
+        )

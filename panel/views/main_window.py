@@ -1,0 +1,281 @@
+"""The main window: a sidebar of panels, menus with shortcuts, a status bar and a tray icon."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+from panel.server.status import ServerSnapshot, ServerStatus
+from panel.views.about_dialog import AboutDialog
+from panel.views.format import format_bytes
+from panel.views.logs_view import LogsView
+from panel.views.server_settings_dialog import ServerSettingsDialog
+from panel.views.server_view import ServerView
+from panel.views.state_colors import IDLE, SERVER_COLORS, dot_icon, server_status_label
+from panel.views.theme import apply_color_scheme
+from panel.views.tray import TrayIcon
+from panel.workspace.errors import WorkspaceError
+
+if TYPE_CHECKING:
+    from panel.engine import Engine, ProcessStats
+
+
+class MainWindow(QMainWindow):
+    """The operator's window onto one engine.
+
+    Closing it with children running asks whether to stop them all and quit;
+    the actual shutdown is the application's job (`sig_quit_requested`).
+    """
+
+    sig_quit_requested = Signal()
+    """The operator confirmed quitting (children are stopped by the application)."""
+
+    def __init__(self, engine: Engine, api_address: str | None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._engine = engine
+        self._quitting = False
+        self.setWindowTitle(self.tr("OpsPanel"))
+        self.setMinimumSize(QSize(820, 560))
+
+        self.server_view = ServerView(engine)
+        self.logs_view = LogsView(engine.hub)
+        self.pages = QStackedWidget()
+        self.sidebar = QListWidget()
+        self.sidebar.setFixedWidth(150)
+        self.sidebar.setIconSize(QSize(12, 12))
+        self._add_page(self.tr("Server"), self.server_view, "server")
+        self._add_page(self.tr("Logs"), self.logs_view, "logs")
+        self.sidebar.currentRowChanged.connect(self.pages.setCurrentIndex)
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.sidebar)
+        row.addWidget(self.pages, 1)
+        self.setCentralWidget(central)
+
+        self._build_actions()
+        self._build_menus()
+        self._build_status_bar(api_address)
+        self.tray = TrayIcon(self.windowIcon(), self)
+        self.tray.sig_show.connect(self.bring_to_front)
+        self.tray.sig_quit.connect(self.close)
+        self.tray.sig_start.connect(engine.start_server)
+        self.tray.sig_stop.connect(engine.stop_server)
+        self.tray.sig_restart.connect(engine.restart_server)
+
+        self.server_view.sig_edit_settings.connect(self.edit_server_settings)
+        engine.sig_server_status.connect(self._on_server_status)
+        engine.sig_stats.connect(self._on_stats)
+        self._on_server_status(engine.server_snapshot())
+        self.sidebar.setCurrentRow(0)
+        self._restore_geometry()
+
+    # ------------------------------------------------------------------ build
+
+    def _add_page(self, title: str, widget: QWidget, key: str) -> None:
+        item = QListWidgetItem(dot_icon(IDLE), title)
+        item.setData(Qt.ItemDataRole.UserRole, key)
+        self.sidebar.addItem(item)
+        self.pages.addWidget(widget)
+
+    def _action(self, text: str, shortcut: QKeySequence | str | None, slot: object) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        e = self._engine
+        self.start_action = self._action(self.tr("&Start"), "F5", e.start_server)
+        self.stop_action = self._action(self.tr("S&top"), "Shift+F5", self.server_view._on_stop)
+        self.restart_action = self._action(
+            self.tr("&Restart"), "Ctrl+Shift+R", self.server_view._on_restart
+        )
+        self.settings_action = self._action(
+            self.tr("Server &settings…"), "Ctrl+,", self.edit_server_settings
+        )
+        self.import_action = self._action(
+            self.tr("&Import configuration…"), "Ctrl+I", self.import_config
+        )
+        self.export_action = self._action(
+            self.tr("&Export configuration…"), "Ctrl+E", self.export_config
+        )
+        self.quit_action = self._action(self.tr("&Quit"), QKeySequence.StandardKey.Quit, self.close)
+        self.show_server_action = self._action(
+            self.tr("&Server"), "Ctrl+1", lambda: self.sidebar.setCurrentRow(0)
+        )
+        self.show_logs_action = self._action(
+            self.tr("&Logs"), "Ctrl+2", lambda: self.sidebar.setCurrentRow(1)
+        )
+        self.about_action = self._action(self.tr("&About OpsPanel"), None, self.show_about)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu(self.tr("&File"))
+        file_menu.addActions([self.import_action, self.export_action])
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        server_menu = bar.addMenu(self.tr("&Server"))
+        server_menu.addActions([self.start_action, self.stop_action, self.restart_action])
+        server_menu.addSeparator()
+        server_menu.addAction(self.settings_action)
+        view_menu = bar.addMenu(self.tr("&View"))
+        view_menu.addActions([self.show_server_action, self.show_logs_action])
+        theme_menu = view_menu.addMenu(self.tr("&Theme"))
+        for label, scheme in (
+            (self.tr("Follow the system"), "system"),
+            (self.tr("Light"), "light"),
+            (self.tr("Dark"), "dark"),
+        ):
+            action = theme_menu.addAction(label)
+            action.triggered.connect(lambda _=False, s=scheme: self.set_theme(s))
+        help_menu = bar.addMenu(self.tr("&Help"))
+        help_menu.addAction(self.about_action)
+
+    def _build_status_bar(self, api_address: str | None) -> None:
+        bar = self.statusBar()
+        self.engine_label = QLabel(self.tr("Engine: running"))
+        api_text = (
+            self.tr("API: %1").replace("%1", api_address) if api_address else self.tr("API: off")
+        )
+        self.api_label = QLabel(api_text)
+        self.workspace_label = QLabel(str(self._engine.workspace.root))
+        self.workspace_label.setToolTip(self.tr("Workspace folder"))
+        self.usage_label = QLabel()
+        bar.addWidget(self.engine_label)
+        bar.addWidget(self.api_label)
+        bar.addWidget(self.workspace_label, 1)
+        bar.addPermanentWidget(self.usage_label)
+
+    # ---------------------------------------------------------------- actions
+
+    def bring_to_front(self) -> None:
+        """Show, un-minimise and raise the window (second launch, tray)."""
+        self.setWindowState(self.windowState() & ~Qt.WindowState.WindowMinimized)
+        self.show()
+        self.raise_()
+        self.activateWindow()
+
+    def edit_server_settings(self) -> None:
+        """Open the server settings dialog."""
+        dialog = ServerSettingsDialog(
+            self._engine.server.config, self._engine.save_server_config, self
+        )
+        if dialog.exec() and self._engine.server.is_active():
+            self.statusBar().showMessage(
+                self.tr("Saved. Restart the server to use the new settings."), 8000
+            )
+
+    def import_config(self) -> None:
+        """Replace the workspace configuration with a JSON file."""
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Import configuration"), "", self.tr("JSON files (*.json)")
+        )
+        if not path:
+            return
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+            self._engine.import_config(data)
+        except (OSError, ValueError, WorkspaceError) as exc:
+            QMessageBox.warning(self, self.tr("Import failed"), str(exc))
+            return
+        self.statusBar().showMessage(self.tr("Configuration imported."), 8000)
+
+    def export_config(self) -> None:
+        """Write the workspace configuration to a JSON file."""
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Export configuration"), "opspanel.json", self.tr("JSON files (*.json)")
+        )
+        if not path:
+            return
+        try:
+            text = json.dumps(self._engine.export_config(), indent=2) + "\n"
+            Path(path).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            QMessageBox.warning(self, self.tr("Export failed"), str(exc))
+            return
+        self.statusBar().showMessage(self.tr("Configuration exported."), 8000)
+
+    def show_about(self) -> None:
+        """The About dialog: version and licences."""
+        AboutDialog(self).exec()
+
+    def set_theme(self, scheme: str) -> None:
+        """Follow the system palette, or force light or dark; remembered."""
+        QSettings().setValue("theme", scheme)
+        apply_color_scheme(scheme)
+
+    # ------------------------------------------------------------------ state
+
+    def _on_server_status(self, snap: ServerSnapshot) -> None:
+        color = SERVER_COLORS[snap.status]
+        self.sidebar.item(0).setIcon(dot_icon(color))
+        self.sidebar.item(0).setToolTip(server_status_label(snap.status))
+        self.tray.show_status(snap.status, color)
+        status = snap.status
+        self.start_action.setEnabled(status in (ServerStatus.STOPPED, ServerStatus.ERROR))
+        self.stop_action.setEnabled(status in (ServerStatus.RUNNING, ServerStatus.STARTING))
+        self.restart_action.setEnabled(status in (ServerStatus.RUNNING, ServerStatus.ERROR))
+
+    def _on_stats(self, stats: ProcessStats) -> None:
+        self.usage_label.setText(
+            self.tr("Panel CPU %1 %  RAM %2")
+            .replace("%1", f"{stats.panel_cpu:.1f}")
+            .replace("%2", format_bytes(stats.panel_rss))
+        )
+
+    # ------------------------------------------------------------ close/quit
+
+    def allow_close(self) -> None:
+        """Let the next close go through without asking (the application is quitting)."""
+        self._quitting = True
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._save_geometry()
+        if self._quitting:
+            event.accept()
+            return
+        event.ignore()
+        if self._engine.has_running_children() and not self._confirm_quit():
+            return
+        self.sig_quit_requested.emit()
+
+    def _confirm_quit(self) -> bool:
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(self.tr("Quit OpsPanel?"))
+        box.setText(self.tr("Processes are still running. Stop them all and quit?"))
+        stop = box.addButton(self.tr("Stop all and quit"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        return box.clickedButton() is stop
+
+    def _restore_geometry(self) -> None:
+        geometry = QSettings().value("mainWindow/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            screen = QGuiApplication.primaryScreen()
+            if screen is not None:
+                size = screen.availableSize()
+                self.resize(min(1100, size.width()), min(720, size.height()))
+
+    def _save_geometry(self) -> None:
+        QSettings().setValue("mainWindow/geometry", self.saveGeometry())

@@ -1,0 +1,202 @@
+"""The Server panel: status, figures, Start / Stop / Restart, settings and resource plots."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from panel.server.status import ServerSnapshot, ServerStatus
+from panel.views.format import format_bytes, format_duration
+from panel.views.sparkline import Sparkline
+from panel.views.state_colors import BAD, SERVER_COLORS, dot_pixmap, server_status_label
+
+if TYPE_CHECKING:
+    from panel.engine import Engine, ProcessStats
+
+
+class ServerView(QWidget):
+    """Shows the Python server as the engine reports it, and drives it through the engine."""
+
+    sig_edit_settings = Signal()
+    """The operator asked to edit the server settings."""
+
+    def __init__(self, engine: Engine, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._engine = engine
+        self._build()
+        engine.sig_server_status.connect(self._show_snapshot)
+        engine.sig_stats.connect(self._show_stats)
+        self._uptime_timer = QTimer(self, interval=1000)
+        self._uptime_timer.timeout.connect(self._refresh_uptime)
+        self._uptime_timer.start()
+        self._show_snapshot(engine.server.snapshot())
+
+    # ------------------------------------------------------------------ build
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        header = QHBoxLayout()
+        self.dot = QLabel()
+        self.status_label = QLabel()
+        self.status_label.setObjectName("serverStatus")
+        font = self.status_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.6)
+        font.setBold(True)
+        self.status_label.setFont(font)
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)
+        self.busy.setTextVisible(False)
+        self.busy.setMaximumWidth(120)
+        self.busy.setVisible(False)
+        header.addWidget(self.dot)
+        header.addWidget(self.status_label)
+        header.addWidget(self.busy)
+        header.addStretch(1)
+        self.start_button = QPushButton(self.tr("Start"))
+        self.stop_button = QPushButton(self.tr("Stop"))
+        self.restart_button = QPushButton(self.tr("Restart"))
+        self.settings_button = QPushButton(self.tr("Settings…"))
+        self.start_button.setToolTip(self.tr("Start the server (F5)"))
+        self.stop_button.setToolTip(self.tr("Stop the server and its children (Shift+F5)"))
+        self.restart_button.setToolTip(self.tr("Restart the server (Ctrl+Shift+R)"))
+        for button in (self.start_button, self.stop_button, self.restart_button):
+            header.addWidget(button)
+        header.addWidget(self.settings_button)
+        layout.addLayout(header)
+
+        self.conflict_banner = QFrame()
+        self.conflict_banner.setFrameShape(QFrame.Shape.StyledPanel)
+        self.conflict_banner.setStyleSheet(f"QFrame {{ border: 1px solid {BAD.name()}; }}")
+        banner = QHBoxLayout(self.conflict_banner)
+        self.conflict_label = QLabel()
+        self.conflict_label.setWordWrap(True)
+        self.use_port_button = QPushButton()
+        banner.addWidget(self.conflict_label, 1)
+        banner.addWidget(self.use_port_button)
+        self.conflict_banner.setVisible(False)
+        layout.addWidget(self.conflict_banner)
+
+        form = QFormLayout()
+        self.pid_label = QLabel("-")
+        self.port_label = QLabel("-")
+        self.uptime_label = QLabel("-")
+        self.restarts_label = QLabel("0")
+        self.health_label = QLabel("-")
+        self.error_label = QLabel("-")
+        self.error_label.setWordWrap(True)
+        self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.command_label = QLabel()
+        self.command_label.setWordWrap(True)
+        self.command_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form.addRow(self.tr("PID"), self.pid_label)
+        form.addRow(self.tr("Port"), self.port_label)
+        form.addRow(self.tr("Uptime"), self.uptime_label)
+        form.addRow(self.tr("Restarts"), self.restarts_label)
+        form.addRow(self.tr("Health URL"), self.health_label)
+        form.addRow(self.tr("Last error"), self.error_label)
+        form.addRow(self.tr("Command"), self.command_label)
+        layout.addLayout(form)
+
+        plots = QHBoxLayout()
+        self.cpu_plot = Sparkline(self.tr("CPU %"), "{:.1f} %", floor_max=10.0)
+        self.rss_plot = Sparkline(self.tr("Memory MB"), "{:.1f} MB", floor_max=10.0)
+        plots.addWidget(self.cpu_plot)
+        plots.addWidget(self.rss_plot)
+        layout.addLayout(plots)
+        layout.addStretch(1)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+        self.start_button.clicked.connect(self._on_start)
+        self.stop_button.clicked.connect(self._on_stop)
+        self.restart_button.clicked.connect(self._on_restart)
+        self.settings_button.clicked.connect(self.sig_edit_settings)
+        self.use_port_button.clicked.connect(self._on_use_port)
+
+    # ---------------------------------------------------------------- actions
+
+    def _confirm(self, title: str, text: str) -> bool:
+        answer = QMessageBox.question(
+            self,
+            title,
+            text,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _on_start(self) -> None:
+        self._engine.start_server()
+
+    def _on_stop(self) -> None:
+        if self._engine.server.status() == ServerStatus.RUNNING and not self._confirm(
+            self.tr("Stop the server?"),
+            self.tr("The server and every process it started will be stopped."),
+        ):
+            return
+        self._engine.stop_server()
+
+    def _on_restart(self) -> None:
+        if self._engine.server.status() == ServerStatus.RUNNING and not self._confirm(
+            self.tr("Restart the server?"),
+            self.tr("The server will be stopped and started again."),
+        ):
+            return
+        self._engine.restart_server()
+
+    def _on_use_port(self) -> None:
+        conflict = self._engine.server.port_conflict
+        if conflict and conflict.suggested_port:
+            self._engine.use_server_port(conflict.suggested_port)
+
+    # ------------------------------------------------------------------- show
+
+    def _show_snapshot(self, snap: ServerSnapshot) -> None:
+        status = snap.status
+        self.dot.setPixmap(dot_pixmap(SERVER_COLORS[status], 16))
+        self.status_label.setText(server_status_label(status))
+        busy = status in (ServerStatus.STARTING, ServerStatus.STOPPING)
+        self.busy.setVisible(busy)
+        active = status in (ServerStatus.RUNNING, ServerStatus.STARTING)
+        self.start_button.setEnabled(status in (ServerStatus.STOPPED, ServerStatus.ERROR))
+        self.stop_button.setEnabled(active)
+        self.restart_button.setEnabled(status in (ServerStatus.RUNNING, ServerStatus.ERROR))
+        self.pid_label.setText(str(snap.pid) if snap.pid else "-")
+        self.port_label.setText(str(snap.port))
+        self.restarts_label.setText(str(snap.restarts))
+        self.health_label.setText(snap.health_url)
+        self.error_label.setText(snap.last_error or "-")
+        self.command_label.setText(" ".join(self._engine.server.process.spec.argv))
+        self._refresh_uptime()
+        conflict = self._engine.server.port_conflict
+        show_conflict = status == ServerStatus.ERROR and conflict is not None
+        self.conflict_banner.setVisible(show_conflict)
+        if show_conflict and conflict is not None:
+            self.conflict_label.setText(conflict.message())
+            self.use_port_button.setVisible(conflict.suggested_port is not None)
+            self.use_port_button.setText(
+                self.tr("Use port %1 and start").replace("%1", str(conflict.suggested_port))
+            )
+
+    def _refresh_uptime(self) -> None:
+        uptime = self._engine.server.snapshot().uptime
+        self.uptime_label.setText(format_duration(uptime) if uptime is not None else "-")
+
+    def _show_stats(self, stats: ProcessStats) -> None:
+        if stats.server_rss is None:
+            return
+        self.cpu_plot.add_sample(stats.server_cpu or 0.0)
+        self.rss_plot.add_sample(stats.server_rss / 1e6)
+        self.rss_plot.setToolTip(format_bytes(stats.server_rss))

@@ -1,0 +1,62 @@
+"""One palette for states, used by every panel, always shown with a text label beside it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+
+from panel.server.status import ServerStatus
+
+# Chosen to stay apart for the common colour-vision deficiencies and readable on
+# both light and dark backgrounds; the text label carries the meaning regardless.
+GOOD = QColor("#2e9d48")
+BUSY = QColor("#d08a12")
+IDLE = QColor("#8a8f98")
+BAD = QColor("#d6403a")
+
+SERVER_COLORS: dict[ServerStatus, QColor] = {
+    ServerStatus.RUNNING: GOOD,
+    ServerStatus.STARTING: BUSY,
+    ServerStatus.STOPPING: BUSY,
+    ServerStatus.STOPPED: IDLE,
+    ServerStatus.ERROR: BAD,
+}
+
+# Worst first: the tray shows the worst state of anything running.
+SEVERITY: tuple[ServerStatus, ...] = (
+    ServerStatus.ERROR,
+    ServerStatus.STARTING,
+    ServerStatus.STOPPING,
+    ServerStatus.RUNNING,
+    ServerStatus.STOPPED,
+)
+
+
+def server_status_label(status: ServerStatus) -> str:
+    """The translated word for a server status."""
+    labels = {
+        ServerStatus.RUNNING: QCoreApplication.translate("state", "Running"),
+        ServerStatus.STARTING: QCoreApplication.translate("state", "Starting"),
+        ServerStatus.STOPPING: QCoreApplication.translate("state", "Stopping"),
+        ServerStatus.STOPPED: QCoreApplication.translate("state", "Stopped"),
+        ServerStatus.ERROR: QCoreApplication.translate("state", "Error"),
+    }
+    return labels[status]
+
+
+def dot_pixmap(color: QColor, size: int = 12) -> QPixmap:
+    """A filled circle of `color`, for state dots beside labels."""
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(color)
+    painter.drawEllipse(1, 1, size - 2, size - 2)
+    painter.end()
+    return pixmap
+
+
+def dot_icon(color: QColor, size: int = 16) -> QIcon:
+    """A state dot as an icon (sidebar entries, tray)."""
+    return QIcon(dot_pixmap(color, size))

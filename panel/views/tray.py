@@ -1,0 +1,68 @@
+"""The tray icon: its colour is the server's state; its menu starts, stops and restarts it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QColor, QIcon
+from PySide6.QtWidgets import QMenu, QSystemTrayIcon, QWidget
+
+from panel.server.status import ServerStatus
+from panel.views.state_colors import IDLE, dot_icon, server_status_label
+
+
+class TrayIcon(QObject):
+    """A tray icon when the desktop has a tray; otherwise it does nothing at all."""
+
+    sig_show = Signal()
+    """Show the main window."""
+    sig_start = Signal()
+    """Start the server."""
+    sig_stop = Signal()
+    """Stop the server."""
+    sig_restart = Signal()
+    """Restart the server."""
+    sig_quit = Signal()
+    """Quit the panel."""
+
+    def __init__(self, icon: QIcon, parent: QWidget) -> None:
+        super().__init__(parent)
+        self._tray: QSystemTrayIcon | None = None
+        if not QSystemTrayIcon.isSystemTrayAvailable():
+            return
+        menu = QMenu(parent)
+        self._start = menu.addAction(self.tr("Start server"), self.sig_start.emit)
+        self._stop = menu.addAction(self.tr("Stop server"), self.sig_stop.emit)
+        self._restart = menu.addAction(self.tr("Restart server"), self.sig_restart.emit)
+        menu.addSeparator()
+        menu.addAction(self.tr("Show OpsPanel"), self.sig_show.emit)
+        menu.addAction(self.tr("Quit"), self.sig_quit.emit)
+        self._tray = QSystemTrayIcon(dot_icon(IDLE, 32), self)
+        self._tray.setContextMenu(menu)
+        self._tray.activated.connect(self._on_activated)
+        self._tray.show()
+
+    @property
+    def available(self) -> bool:
+        """True when a tray icon is shown."""
+        return self._tray is not None
+
+    def show_status(self, status: ServerStatus, color: QColor) -> None:
+        """Colour the icon by the server's state and enable the actions that make sense."""
+        if self._tray is None:
+            return
+        self._tray.setIcon(dot_icon(color, 32))
+        self._tray.setToolTip(
+            self.tr("OpsPanel: server %1").replace("%1", server_status_label(status))
+        )
+        self._start.setEnabled(status in (ServerStatus.STOPPED, ServerStatus.ERROR))
+        self._stop.setEnabled(status in (ServerStatus.RUNNING, ServerStatus.STARTING))
+        self._restart.setEnabled(status in (ServerStatus.RUNNING, ServerStatus.ERROR))
+
+    def notify(self, title: str, message: str) -> None:
+        """A desktop notification, when the tray supports them."""
+        if self._tray is not None and self._tray.supportsMessages():
+            self._tray.showMessage(title, message)
+
+    def _on_activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
+        if reason == QSystemTrayIcon.ActivationReason.Trigger:
+            self.sig_show.emit()
