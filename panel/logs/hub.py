@@ -1,0 +1,310 @@
+"""`LogHub`: where every log line of the panel and its children goes.
+
+Raw chunks from a child's pipes come in through `feed()`; they are split into
+lines (a partial line waits per source and stream for its newline), stamped
+with the time of arrival, kept in a bounded in-memory ring (`LogRing`) and
+buffered for the per-source rotating file (`RotatingLogFile`). Listeners hear of
+new lines through `sig_appended`, at most about 20 times a second: one
+single-shot QTimer batches them (it also writes the files), so a flood of lines
+costs a handful of Qt calls per second, never one per line.
+
+The hot path does no per-line Python work: one decode and one ``str.split`` per
+chunk, slice assignments into the ring's columns, one ``str.replace`` to make the
+file text. Levels are parsed later, only when somebody asks (see `LogRing`).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from itertools import compress
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
+
+from panel.logs.files import RotatingLogFile, iso_time, safe_name
+from panel.logs.levels import LogLevel
+from panel.logs.line import LogLine
+from panel.logs.ring import UNPARSED, LogRing
+
+BATCH_INTERVAL_MS = 50
+"""Shortest time between two `sig_appended` emissions (and file writes)."""
+MAX_PARTIAL_BYTES = 1024 * 1024
+"""A line still without newline past this size is cut and stored as it is."""
+
+
+class LogHub(QObject):
+    """Collects log lines from every source into a ring buffer and per-source files."""
+
+    sig_appended = Signal(int)
+    """New lines were stored; the argument is the sequence number of the newest.
+
+    Emitted at most every `BATCH_INTERVAL_MS` ms; lines older than `first_seq`
+    may have been dropped from the ring meanwhile."""
+    sig_source_added = Signal(str)
+    """A source sent its first line (or first chunk); the argument is its name."""
+    sig_cleared = Signal()
+    """`clear()` emptied the in-memory lines (files are untouched)."""
+
+    _sig_foreign_line = Signal(str, str, str, int)
+    """Internal: a line logged from another thread, delivered queued to this one."""
+
+    def __init__(
+        self,
+        logs_dir: Path,
+        capacity: int = 1_000_000,
+        max_file_bytes: int = 10 * 1024 * 1024,
+        backups: int = 5,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.logs_dir = Path(logs_dir)
+        self.logs_dir.mkdir(parents=True, exist_ok=True)
+        self.max_file_bytes = max_file_bytes
+        self.backups = backups
+        self.ring = LogRing(capacity)
+        self._chans: dict[tuple[str, str], int] = {}
+        self._chan_info: list[tuple[str, str]] = []
+        self._chan_prefix: list[str] = []
+        self._chan_file: list[RotatingLogFile] = []
+        self._files: dict[str, RotatingLogFile] = {}
+        self._partial: dict[int, bytes] = {}
+        self._emitted_next = 0
+        self._last_emit = 0.0
+        self._closed = False
+        self.lines_total = 0
+        """Every line ever stored (also those since dropped from the ring or cleared)."""
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._on_tick)
+        self._sig_foreign_line.connect(self._on_foreign_line, Qt.ConnectionType.QueuedConnection)
+
+    # -- channels ---------------------------------------------------------------
+
+    def _channel(self, source: str, stream: str) -> int:
+        chan = self._chans.get((source, stream))
+        return self._add_channel(source, stream) if chan is None else chan
+
+    def _add_channel(self, source: str, stream: str) -> int:
+        if self._closed:
+            raise RuntimeError("the log hub is closed")
+        chan = len(self._chan_info)
+        if chan > 0xFFFF:
+            raise RuntimeError("too many log channels")
+        new_source = source not in self._files
+        if new_source:
+            path = self.logs_dir / f"{safe_name(source)}.log"
+            self._files[source] = RotatingLogFile(path, self.max_file_bytes, self.backups)
+        self._chans[(source, stream)] = chan
+        self._chan_info.append((source, stream))
+        self._chan_prefix.append("".join(stream.split()) or "-")
+        self._chan_file.append(self._files[source])
+        if stream == "stderr":
+            self.ring.mark_stderr(chan)
+        if new_source:
+            self.sig_source_added.emit(source)
+        return chan
+
+    def channel_info(self, chan: int) -> tuple[str, str]:
+        """(source, stream) of channel number `chan` (as stored in the ring)."""
+        return self._chan_info[chan]
+
+    def channel_count(self) -> int:
+        """How many (source, stream) channels exist."""
+        return len(self._chan_info)
+
+    def channels_of(self, sources: set[str]) -> set[int]:
+        """Channel numbers belonging to any of `sources`."""
+        return {c for c, (src, _) in enumerate(self._chan_info) if src in sources}
+
+    def sources(self) -> list[str]:
+        """Every source seen so far, in order of first appearance."""
+        return list(self._files)
+
+    def log_file(self, source: str) -> Path:
+        """The current log file of `source` (backups beside it as ``.1`` .. ``.N``)."""
+        return self._files[source].path
+
+    def log_files(self, source: str) -> list[Path]:
+        """All existing files of `source`, oldest backup first, current file last."""
+        return self._files[source].files_oldest_first()
+
+    # -- input ------------------------------------------------------------------
+
+    def feed(self, source: str, stream: str, data: bytes) -> None:
+        """Take a raw chunk of `stream` (e.g. "stdout") of `source`; any bytes-like works.
+
+        Complete lines are stored now; a trailing partial line waits for the rest.
+        ``\\r\\n`` ends a line like ``\\n``; bad UTF-8 becomes U+FFFD.
+        """
+        chan = self._chans.get((source, stream))
+        if chan is None:
+            chan = self._add_channel(source, stream)
+        data = bytes(data)
+        held = self._partial.pop(chan, None)
+        if held:
+            data = held + data
+        cut = data.rfind(b"\n") + 1
+        if cut < len(data):
+            if len(data) - cut <= MAX_PARTIAL_BYTES:
+                self._partial[chan] = data[cut:]
+            else:
+                data += b"\n"
+                cut = len(data)
+        if cut:
+            self._store_text(chan, str(memoryview(data)[:cut], "utf-8", "replace"), UNPARSED)
+
+    def end_of_stream(self, source: str, stream: str) -> None:
+        """`stream` of `source` ended (the process exited): store its last partial line."""
+        chan = self._chans.get((source, stream))
+        if chan is not None and chan in self._partial:
+            self.feed(source, stream, b"\n")
+
+    def add_line(self, source: str, stream: str, text: str, level: LogLevel | None = None) -> None:
+        """Store the panel's own message `text` (several lines if it holds newlines)."""
+        chan = self._channel(source, stream)
+        body = "\n".join(text.splitlines()) if text else ""
+        self._store_text(chan, body + "\n", UNPARSED if level is None else int(level))
+
+    def _store_text(self, chan: int, text: str, level: int) -> None:
+        """Store `text`: one or more lines, each ending in a newline."""
+        if "\r" in text:
+            text = text.replace("\r\n", "\n")
+        lines = text.split("\n")
+        lines.pop()
+        ts = time.time()
+        self.ring.append(ts, chan, lines, level)
+        self.lines_total += len(lines)
+        prefix = f"{iso_time(ts)} {self._chan_prefix[chan]} "
+        log_file = self._chan_file[chan]
+        if log_file.add(prefix + text[:-1].replace("\n", "\n" + prefix) + "\n"):
+            log_file.flush()
+        if not self._timer.isActive():
+            wait = BATCH_INTERVAL_MS - (time.monotonic() - self._last_emit) * 1000
+            self._timer.start(max(0, int(wait)))
+
+    @Slot()
+    def _on_tick(self) -> None:
+        self._last_emit = time.monotonic()
+        self._write_files()
+        if self.ring.next_seq != self._emitted_next:
+            self._emitted_next = self.ring.next_seq
+            self.sig_appended.emit(self._emitted_next - 1)
+
+    def _write_files(self) -> None:
+        for log_file in self._files.values():
+            log_file.flush()
+
+    # -- reading ----------------------------------------------------------------
+
+    @property
+    def first_seq(self) -> int:
+        """Sequence number of the oldest line held in memory."""
+        return self.ring.first_seq
+
+    @property
+    def next_seq(self) -> int:
+        """Sequence number the next line will get."""
+        return self.ring.next_seq
+
+    def __len__(self) -> int:
+        return len(self.ring)
+
+    def line(self, seq: int) -> LogLine:
+        """The line numbered `seq`; IndexError when it is not held any more."""
+        ring = self.ring
+        source, stream = self._chan_info[ring.chan(seq)]
+        return LogLine(seq, ring.ts(seq), source, stream, LogLevel(ring.level(seq)), ring.text(seq))
+
+    def lines(self, seqs: list[int]) -> list[LogLine]:
+        """The lines numbered `seqs` (all must be held)."""
+        return [self.line(seq) for seq in seqs]
+
+    def tail(self, n: int, source: str | None = None) -> list[LogLine]:
+        """The last `n` lines held (of `source` only, if given), oldest first."""
+        if n <= 0:
+            return []
+        ring = self.ring
+        if source is None:
+            return self.lines(list(range(max(ring.first_seq, ring.next_seq - n), ring.next_seq)))
+        wanted = self.channels_of({source})
+        found: list[int] = []
+        end = ring.next_seq
+        step = max(1024, n * 4)
+        while end > ring.first_seq and len(found) < n:
+            start = max(ring.first_seq, end - step)
+            mask = map(wanted.__contains__, ring.chans(start, end))
+            found[:0] = compress(range(start, end), mask)
+            end = start
+        return self.lines(found[-n:])
+
+    def lines_since(self, seq: int, limit: int) -> list[LogLine]:
+        """Up to `limit` lines numbered above `seq`, oldest first (from the oldest held)."""
+        start = max(seq + 1, self.ring.first_seq)
+        stop = min(self.ring.next_seq, start + max(0, limit))
+        return self.lines(list(range(start, stop)))
+
+    # -- housekeeping -----------------------------------------------------------
+
+    def clear(self) -> None:
+        """Forget the lines held in memory (files stay); sequence numbers carry on."""
+        self.ring.clear()
+        self.sig_cleared.emit()
+
+    def flush(self) -> None:
+        """Write every buffered line to its file now."""
+        self._write_files()
+
+    def close(self) -> None:
+        """Store pending partial lines, write and close every file. Idempotent."""
+        if self._closed:
+            return
+        for chan in list(self._partial):
+            source, stream = self._chan_info[chan]
+            self.end_of_stream(source, stream)
+        self._timer.stop()
+        self._closed = True
+        for log_file in self._files.values():
+            log_file.close()
+
+    @Slot(str, str, str, int)
+    def _on_foreign_line(self, source: str, stream: str, text: str, level: int) -> None:
+        if not self._closed:
+            self.add_line(source, stream, text, LogLevel(level))
+
+    def add_line_threadsafe(self, source: str, stream: str, text: str, level: LogLevel) -> None:
+        """`add_line` callable from any thread (queued to the hub's thread if needed)."""
+        if QThread.currentThread() == self.thread():
+            if not self._closed:
+                self.add_line(source, stream, text, level)
+        else:
+            self._sig_foreign_line.emit(source, stream, text, int(level))
+
+
+def level_of_record(levelno: int) -> LogLevel:
+    """The `LogLevel` of a `logging` record's numeric level."""
+    for level in (LogLevel.CRITICAL, LogLevel.ERROR, LogLevel.WARNING, LogLevel.INFO):
+        if levelno >= level:
+            return level
+    return LogLevel.DEBUG
+
+
+class HubLogHandler(logging.Handler):
+    """A `logging.Handler` that sends the panel's own log records into a `LogHub`.
+
+    Records arrive under `source` (default ``"panel"``) and stream ``"log"``, with
+    their level from the record; records from other threads are queued to the hub.
+    """
+
+    def __init__(self, hub: LogHub, source: str = "panel", level: int = logging.NOTSET) -> None:
+        super().__init__(level)
+        self.hub = hub
+        self.source = source
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """Format `record` and hand it to the hub."""
+        try:
+            text = self.format(record)
+            self.hub.add_line_threadsafe(self.source, "log", text, level_of_record(record.levelno))
+        except Exception:
+            self.handleError(record)

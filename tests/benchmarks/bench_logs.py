@@ -1,0 +1,178 @@
+"""Log flood: a Python child prints N short numbered lines, read through QProcess.
+
+Measured in one run:
+
+1. ``bare``: a bare QProcess read loop (readyRead -> readAllStandardOutput, count
+   newlines): the ceiling;
+2. ``pipeline``: QProcess -> LogHub (ring buffer + rotating files) -> LogListModel,
+   timed until every line is in the model and written to disk, with the longest
+   event-loop stall during the flood (a 5 ms QTimer records its largest lateness);
+3. memory per buffered line with the ring full (RSS delta, and an exact count of
+   the objects held).
+
+Run: ``python -m tests.benchmarks --only logs`` (N from ``BENCH_LOG_LINES``).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import psutil
+from PySide6.QtCore import QCoreApplication, QEventLoop, QProcess, QTimer
+
+CHILD = (
+    "import sys\n"
+    "n = int(sys.argv[1])\n"
+    "for i in range(n):\n"
+    "    print(f'line {i:07d} the quick brown fox')\n"
+)
+
+
+def child_process(lines: int) -> QProcess:
+    """A QProcess (not started) running the flood child."""
+    proc = QProcess()
+    proc.setProgram(sys.executable)
+    proc.setArguments(["-c", CHILD, str(lines)])
+    return proc
+
+
+class StallMeter:
+    """A QTimer ticking every `interval_ms`; records the largest lateness of a tick."""
+
+    def __init__(self, interval_ms: int = 5) -> None:
+        self.interval = interval_ms / 1000
+        self.max_late = 0.0
+        self._last = time.perf_counter()
+        self._timer = QTimer()
+        self._timer.setInterval(interval_ms)
+        self._timer.timeout.connect(self._tick)
+
+    def start(self) -> None:
+        """Start measuring."""
+        self._last = time.perf_counter()
+        self._timer.start()
+
+    def stop(self) -> None:
+        """Stop measuring."""
+        self._timer.stop()
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        self.max_late = max(self.max_late, now - self._last - self.interval)
+        self._last = now
+
+
+def run_until(done: Callable[[], bool], timeout_s: float) -> None:
+    """Spin the event loop until `done()` or the deadline."""
+    deadline = time.monotonic() + timeout_s
+    loop = QEventLoop()
+    while not done():
+        if time.monotonic() > deadline:
+            raise TimeoutError("benchmark did not finish in time")
+        loop.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 50)
+
+
+def bare(lines: int) -> dict[str, float]:
+    """The ceiling: read the child's stdout and count newlines, nothing else."""
+    proc = child_process(lines)
+    count = 0
+
+    def drain() -> None:
+        nonlocal count
+        count += proc.readAllStandardOutput().data().count(b"\n")
+
+    proc.readyReadStandardOutput.connect(drain)
+    meter = StallMeter()
+    meter.start()
+    t0 = time.perf_counter()
+    proc.start()
+    run_until(lambda: proc.state() == QProcess.ProcessState.NotRunning and count >= lines, 120)
+    elapsed = time.perf_counter() - t0
+    meter.stop()
+    proc.deleteLater()
+    return {"lines": count, "seconds": elapsed, "lines_per_s": count / elapsed}
+
+
+def pipeline(lines: int, logs_dir: Path, capacity: int) -> dict[str, Any]:
+    """QProcess -> LogHub -> ring + files -> LogListModel, until all is in and on disk."""
+    from panel.logs import LogHub, LogListModel
+
+    rss0 = psutil.Process().memory_info().rss
+    hub = LogHub(logs_dir, capacity=capacity, max_file_bytes=64 * 1024 * 1024, backups=3)
+    model = LogListModel(hub)
+    proc = child_process(lines)
+
+    def drain() -> None:
+        hub.feed("flood", "stdout", proc.readAllStandardOutput().data())
+
+    proc.readyReadStandardOutput.connect(drain)
+    proc.finished.connect(lambda *_: hub.end_of_stream("flood", "stdout"))
+    meter = StallMeter()
+    meter.start()
+    t0 = time.perf_counter()
+    proc.start()
+    run_until(lambda: model.rowCount() >= min(lines, capacity) and hub.lines_total >= lines, 120)
+    hub.flush()
+    elapsed = time.perf_counter() - t0
+    meter.stop()
+    rss1 = psutil.Process().memory_info().rss
+    on_disk = sum(p.stat().st_size for p in logs_dir.iterdir())
+    exact = exact_bytes_per_line(hub)
+    result = {
+        "lines": hub.lines_total,
+        "model_rows": model.rowCount(),
+        "seconds": elapsed,
+        "lines_per_s": hub.lines_total / elapsed,
+        "max_stall_ms": meter.max_late * 1000,
+        "bytes_on_disk": on_disk,
+        "rss_bytes_per_buffered_line": (rss1 - rss0) / len(hub),
+        "exact_bytes_per_buffered_line": exact,
+    }
+    hub.close()
+    proc.deleteLater()
+    return result
+
+
+def exact_bytes_per_line(hub: Any) -> float:
+    """Bytes held per line by the ring: the str objects plus one slot of every column."""
+    ring = hub.ring
+    texts = ring.texts(ring.first_seq, ring.next_seq)
+    strings = sum(map(sys.getsizeof, texts))
+    per_slot = 8 + 8 + 2 + 1  # list pointer, ts double, chan uint16, level byte
+    return strings / max(1, len(texts)) + per_slot * ring.capacity / max(1, len(texts))
+
+
+def run() -> dict[str, Any]:
+    """Figures for `python -m tests.benchmarks --only logs`."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    app = QCoreApplication.instance() or QCoreApplication([])
+    lines = int(os.environ.get("BENCH_LOG_LINES", "1000000"))
+    with tempfile.TemporaryDirectory() as tmp:
+        ceiling = bare(lines)
+        full = pipeline(lines, Path(tmp), capacity=lines)
+    del app
+    return {
+        "lines": lines,
+        "bare_lines_per_s": round(ceiling["lines_per_s"]),
+        "pipeline_lines_per_s": round(full["lines_per_s"]),
+        "ratio_vs_bare": round(full["lines_per_s"] / ceiling["lines_per_s"], 3),
+        "max_stall_ms": round(full["max_stall_ms"], 1),
+        "rss_bytes_per_buffered_line": round(full["rss_bytes_per_buffered_line"], 1),
+        "exact_bytes_per_buffered_line": round(full["exact_bytes_per_buffered_line"], 1),
+        "bare_seconds": round(ceiling["seconds"], 3),
+        "pipeline_seconds": round(full["seconds"], 3),
+        "bytes_on_disk": full["bytes_on_disk"],
+        "goal": ">= 300k lines/s, >= 0.6x bare, stall <= 50 ms",
+    }
+
+
+if __name__ == "__main__":
+    import json
+
+    print(json.dumps(run(), indent=2))

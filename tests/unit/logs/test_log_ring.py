@@ -1,0 +1,67 @@
+"""The ring buffer: wrap-around, sequence numbers, columns, lazy levels."""
+
+from __future__ import annotations
+
+import pytest
+
+from panel.logs.levels import LogLevel
+from panel.logs.ring import LogRing
+
+
+def test_wrap_keeps_the_newest_with_their_sequence_numbers() -> None:
+    ring = LogRing(5)
+    ring.append(1.0, 0, ["a", "b", "c"])
+    ring.append(2.0, 1, ["d", "e", "f", "g"])
+    assert (ring.first_seq, ring.next_seq, len(ring)) == (2, 7, 5)
+    assert ring.texts(0, 100) == ["c", "d", "e", "f", "g"]
+    assert [ring.text(s) for s in range(2, 7)] == ["c", "d", "e", "f", "g"]
+    assert list(ring.chans(2, 7)) == [0, 1, 1, 1, 1]
+    assert list(ring.timestamps(2, 4)) == [1.0, 2.0]
+    with pytest.raises(IndexError):
+        ring.text(1)
+    with pytest.raises(IndexError):
+        ring.text(7)
+
+
+def test_a_chunk_larger_than_the_ring_keeps_its_tail() -> None:
+    ring = LogRing(4)
+    ring.append(0.0, 0, [str(i) for i in range(10)])
+    assert (ring.first_seq, ring.next_seq) == (6, 10)
+    assert ring.texts(0, 10) == ["6", "7", "8", "9"]
+
+
+def test_many_wraps() -> None:
+    ring = LogRing(7)
+    seq = 0
+    for size in [1, 3, 5, 7, 2, 6, 4, 9, 1]:
+        ring.append(0.0, 0, [str(seq + i) for i in range(size)])
+        seq += size
+        held = ring.texts(ring.first_seq, ring.next_seq)
+        assert held == [str(s) for s in range(max(0, seq - 7), seq)]
+        assert ring.next_seq == seq
+
+
+def test_levels_are_parsed_lazily_with_stderr_default() -> None:
+    ring = LogRing(10)
+    ring.mark_stderr(1)
+    ring.append(0.0, 0, ["INFO:x:y", "plain"])
+    ring.append(0.0, 1, ["plain on stderr", "ERROR:x:y", "INFO:     z"])
+    ring.append(0.0, 0, ["given"], level=LogLevel.CRITICAL)
+    assert list(ring.levels(0, 6)) == [20, 0, 30, 40, 20, 50]
+    assert ring.level(2) == LogLevel.WARNING
+
+
+def test_clear_keeps_numbering() -> None:
+    ring = LogRing(3)
+    ring.append(0.0, 0, ["a", "b"])
+    ring.clear()
+    assert len(ring) == 0
+    assert ring.texts(0, 10) == []
+    ring.append(0.0, 0, ["c"])
+    assert (ring.first_seq, ring.next_seq) == (2, 3)
+    assert ring.texts(0, 10) == ["c"]
+
+
+def test_capacity_must_be_positive() -> None:
+    with pytest.raises(ValueError):
+        LogRing(0)
