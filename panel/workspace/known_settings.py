@@ -1,5 +1,7 @@
 """Settings the panel knows by name: their keys and defaults (exported with the config).
 
+Keys are dotted, `area.name`; in the workspace JSON they appear nested
+(`{"settings": {"logs": {"capacity": 200000}}}` is the key `logs.capacity`).
 Any other key may be stored with `Workspace.set_setting` (window layout, last
 choices...), but only these belong to the configuration that `opspanel export`
 writes and `opspanel import` replaces. Their ranges live in the JSON Schema
@@ -8,22 +10,43 @@ writes and `opspanel import` replaces. Their ranges live in the JSON Schema
 
 from __future__ import annotations
 
-LOG_RING_CAPACITY = "logRingCapacity"
-"""Lines kept in memory per log source."""
+LOG_RING_CAPACITY = "logs.capacity"
+"""Log lines kept in memory (the ring buffer of the log hub)."""
 
-LOG_FILE_MAX_BYTES = "logFileMaxBytes"
+LOG_FILE_MAX_BYTES = "logs.maxFileBytes"
 """Size at which a per-source log file is rotated."""
 
-LOG_FILE_BACKUPS = "logFileBackups"
+LOG_FILE_BACKUPS = "logs.backups"
 """Rotated log files kept per source."""
 
-API_MAX_MESSAGE_BYTES = "apiMaxMessageBytes"
+API_MAX_MESSAGE_BYTES = "api.maxMessageBytes"
 """Largest JSON-RPC message the local API accepts."""
 
+API_PORT = "api.port"
+"""TCP port of the local API on 127.0.0.1; 0 lets the system choose one."""
+
 DEFAULTS: dict[str, int] = {
-    LOG_RING_CAPACITY: 100_000,
+    LOG_RING_CAPACITY: 1_000_000,
     LOG_FILE_MAX_BYTES: 10 * 1024 * 1024,
     LOG_FILE_BACKUPS: 5,
     API_MAX_MESSAGE_BYTES: 1024 * 1024,
+    API_PORT: 0,
 }
 """Each known setting and its value when the workspace has none stored."""
+
+
+def nest(flat: dict[str, object]) -> dict[str, dict[str, object]]:
+    """`{"logs.capacity": 5}` -> `{"logs": {"capacity": 5}}` (known keys, in their order)."""
+    out: dict[str, dict[str, object]] = {}
+    for key in DEFAULTS:
+        if key in flat:
+            area, name = key.split(".", 1)
+            out.setdefault(area, {})[name] = flat[key]
+    return out
+
+
+def flatten(nested: dict[str, dict[str, object]]) -> dict[str, object]:
+    """`{"logs": {"capacity": 5}}` -> `{"logs.capacity": 5}`."""
+    return {
+        f"{area}.{name}": value for area, items in nested.items() for name, value in items.items()
+    }

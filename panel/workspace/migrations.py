@@ -59,10 +59,10 @@ _V1 = sql_steps(
 )
 
 _V1_SETTING_RENAMES = {
-    "log_ring_capacity": "logRingCapacity",
-    "log_file_max_bytes": "logFileMaxBytes",
-    "log_file_backups": "logFileBackups",
-    "api_max_message_size": "apiMaxMessageBytes",
+    "log_ring_capacity": "logs.capacity",
+    "log_file_max_bytes": "logs.maxFileBytes",
+    "log_file_backups": "logs.backups",
+    "api_max_message_size": "api.maxMessageBytes",
 }
 
 _V2 = sql_steps(
@@ -92,7 +92,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         2,
         "server readiness/liveness/retry/memory columns, process records, "
-        "opaque connections/jobs sections, camelCase setting keys",
+        "opaque connections/jobs sections, dotted setting keys",
         _V2,
     ),
 )

@@ -25,11 +25,10 @@ def export_config(ws: Workspace) -> dict[str, Any]:
         server = store.load_server(session) or demo_server_config()
         settings = store.load_settings(session, known_settings.DEFAULTS)
         sections = {name: store.load_section(session, name) for name in store.SECTIONS}
-    ordered_settings = {k: settings[k] for k in known_settings.DEFAULTS if k in settings}
     return {
         "version": FORMAT_VERSION,
         "server": server.to_json(),
-        "settings": ordered_settings,
+        "settings": known_settings.nest(settings),
         **sections,
     }
 
@@ -50,7 +49,7 @@ def import_config(ws: Workspace, data: Any) -> None:
     if problems:
         raise ConfigError(problems)
     server = ServerConfig.from_json(data["server"])
-    settings: dict[str, Any] = dict(data.get("settings", {}))
+    settings = known_settings.flatten(data.get("settings", {}))
     with ws.transaction() as session:
         store.store_server(session, server)
         store.delete_settings(session, [k for k in known_settings.DEFAULTS if k not in settings])

@@ -34,8 +34,8 @@ def test_version_1_database_upgrades_keeping_its_data(workspace_dir: Path, db: A
         assert (cfg.ready_timeout_ms, cfg.liveness_interval_ms) == (20000, 2000)
         assert (cfg.liveness_failures, cfg.start_retries, cfg.memory_limit_mb) == (3, 3, None)
         # Setting keys were renamed; unknown keys kept as they were.
-        assert ws.get_setting("logRingCapacity") == 50000
-        assert ws.get_setting("logFileBackups") == 9
+        assert ws.get_setting("logs.capacity") == 50000
+        assert ws.get_setting("logs.backups") == 9
         assert ws.get_setting("log_ring_capacity") is None
         assert ws.get_setting("window_geometry") == {"w": 1200, "h": 800}
         assert ws.recorded() == []

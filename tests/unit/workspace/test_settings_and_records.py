@@ -7,11 +7,12 @@ from pathlib import Path
 import pytest
 
 from panel.workspace import RecordedProcess, Workspace
-from panel.workspace.known_settings import DEFAULTS, LOG_RING_CAPACITY
+from panel.workspace.known_settings import DEFAULTS, LOG_RING_CAPACITY, flatten, nest
+from panel.workspace.schema import workspace_schema
 
 
 def test_settings_round_trip_json_values(ws: Workspace) -> None:
-    assert ws.get_setting(LOG_RING_CAPACITY, DEFAULTS[LOG_RING_CAPACITY]) == 100_000
+    assert ws.get_setting(LOG_RING_CAPACITY, DEFAULTS[LOG_RING_CAPACITY]) == 1_000_000
     assert ws.get_setting("missing") is None
     values = [5000, 1.5, "text", True, None, [1, "a"], {"nested": {"x": [1, 2]}}]
     for i, value in enumerate(values):
@@ -49,3 +50,15 @@ def test_process_records_protocol(workspace_dir: Path) -> None:
             RecordedProcess("server-again", 1001, 1700000009.0, 1001),
             RecordedProcess("runner", 1003, 1700000002.0, 990),
         ]
+
+
+def test_known_settings_match_the_schema() -> None:
+    areas = workspace_schema()["$defs"]["settings"]["properties"]
+    in_schema = {
+        f"{area}.{name}": spec["default"]
+        for area, block in areas.items()
+        for name, spec in block["properties"].items()
+    }
+    assert in_schema == DEFAULTS
+    assert flatten(nest(dict(DEFAULTS))) == DEFAULTS
+    assert nest({"logs.backups": 2, "unknown.key": 1}) == {"logs": {"backups": 2}}

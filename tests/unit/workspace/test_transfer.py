@@ -38,7 +38,7 @@ GOOD: dict[str, Any] = {
         "startRetries": 2,
         "memoryLimitMb": 2048,
     },
-    "settings": {"logRingCapacity": 20000, "apiMaxMessageBytes": 65536},
+    "settings": {"logs": {"capacity": 20000}, "api": {"maxMessageBytes": 65536, "port": 0}},
     "connections": [{"name": "plc1", "driver": "modbus_tcp", "host": "10.0.0.5", "blocks": []}],
     "jobs": [{"name": "nightly", "cron": "0 2 * * *", "after": ["import"], "extra": {"a": 1}}],
 }
@@ -68,7 +68,8 @@ def test_export_import_round_trip(tmp_path: Path) -> None:
         exported = export_config(a)
         assert exported == GOOD
         assert json.loads(json.dumps(exported)) == exported  # plain JSON types only
-        assert a.get_setting("logRingCapacity") == 20000
+        assert a.get_setting("logs.capacity") == 20000
+        assert a.get_setting("api.port") == 0
         assert a.config_section("jobs") == GOOD["jobs"]
     with Workspace.open(tmp_path / "b") as b:
         import_config(b, exported)
@@ -123,10 +124,11 @@ BAD_CASES = [
         },
     ),
     (
-        GOOD | {"settings": {"logRingCapacity": 10, "logRingCapcity": 5}},
+        GOOD | {"settings": {"logs": {"capacity": 10, "capasity": 5}, "apj": {}}},
         {
-            "$.settings.logRingCapacity": "10 is less than the minimum of 1000",
-            "$.settings.logRingCapcity": "unknown field; did you mean 'logRingCapacity'?",
+            "$.settings.logs.capacity": "10 is less than the minimum of 1000",
+            "$.settings.logs.capasity": "unknown field; did you mean 'capacity'?",
+            "$.settings.apj": "unknown field; did you mean 'api'?",
         },
     ),
     (

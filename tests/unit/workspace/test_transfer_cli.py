@@ -16,7 +16,7 @@ from panel.workspace import Workspace, demo_server_config
 GOOD: dict[str, Any] = {
     "version": 1,
     "server": {"command": ["{python}", "-m", "plant.api", "--port", "{port}"], "port": 9300},
-    "settings": {"logFileBackups": 3},
+    "settings": {"logs": {"backups": 3}},
     "connections": [{"name": "plc1"}],
     "jobs": [],
 }

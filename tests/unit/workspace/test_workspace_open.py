@@ -47,12 +47,12 @@ def test_reopen_keeps_data(workspace_dir: Path) -> None:
     with Workspace.open(workspace_dir) as ws:
         cfg = demo_server_config()
         ws.save_server_config(type(cfg)(command=["{python}", "-m", "app"], port=9100))
-        ws.set_setting("logFileBackups", 7)
+        ws.set_setting("logs.backups", 7)
         ws.record("server", 4242, 1700000000.25, 4242)
     with Workspace.open(workspace_dir) as again:
         assert again.server_config().command == ["{python}", "-m", "app"]
         assert again.server_config().port == 9100
-        assert again.get_setting("logFileBackups") == 7
+        assert again.get_setting("logs.backups") == 7
         assert [r.pid for r in again.recorded()] == [4242]
 
 
