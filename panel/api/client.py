@@ -20,7 +20,9 @@ from panel.api.apifile import api_file_path, read_api_file
 
 MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 # websockets >= 17.1 wants `legacy=True` to return a plain connection without a warning.
-_DIRECT = {"legacy": True} if "legacy" in inspect.signature(connect).parameters else {}
+_DIRECT: dict[str, Any] = (
+    {"legacy": True} if "legacy" in inspect.signature(connect).parameters else {}
+)
 MAX_BUFFERED_NOTIFICATIONS = 10_000
 
 

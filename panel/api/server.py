@@ -26,7 +26,9 @@ bounded queue of pending notifications (`client_queue`, default 1024). When it
 is full the OLDEST notification is dropped and counted; before the next
 notification that client receives, the server sends
 ``{"method": "rpc.dropped", "params": {"dropped": n}}`` so the client knows there
-is a gap. Responses to calls are never dropped. A client that stops reading
+is a gap. Responses to calls are never dropped, and are sent before queued
+notifications so that calls stay responsive during a flood (JSON-RPC promises no
+order between a response and a notification). A client that stops reading
 altogether is disconnected by the WebSocket keepalive (no pong within 20 s).
 
 A client that disconnects does not cancel the calls it started (an engine
