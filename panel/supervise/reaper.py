@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import selectors
 import signal
 import sys
 import time
@@ -30,12 +31,8 @@ GRACE_S = 0.8
 POLL_S = 0.02
 
 
-class _PanelGone(Exception):
-    """Raised from the signal handler: the panel died."""
-
-
-def _on_signal(signum: int, _frame: object) -> None:
-    raise _PanelGone(signum)
+def _ignore(_signum: int, _frame: object) -> None:
+    """A do-nothing handler: the wakeup fd tells the loop that a signal came."""
 
 
 def _members(sessions: Iterable[int]) -> dict[int, set[int]]:
@@ -58,20 +55,42 @@ def reap(sessions: Iterable[int], grace_s: float = GRACE_S) -> None:
             signal_tree(pids, sid, kill_signal())
 
 
-def _serve(sessions: set[int]) -> bool:
-    """Read commands until EOF; True when the panel said quit."""
-    for raw in sys.stdin.buffer:
-        words = raw.decode("ascii", "replace").split()
-        if not words:
-            continue
-        if words[0] == "quit":
-            return True
-        if words[0] in ("add", "del") and len(words) == 2 and words[1].isdigit():
-            if words[0] == "add":
-                sessions.add(int(words[1]))
-            else:
-                sessions.discard(int(words[1]))
+def _apply(line: bytes, sessions: set[int]) -> bool:
+    """Apply one command line; True for quit."""
+    words = line.decode("ascii", "replace").split()
+    if words == ["quit"]:
+        return True
+    if len(words) == 2 and words[0] in ("add", "del") and words[1].isdigit():
+        if words[0] == "add":
+            sessions.add(int(words[1]))
+        else:
+            sessions.discard(int(words[1]))
     return False
+
+
+def _serve(sessions: set[int], wakeup: int) -> bool:
+    """Read commands until EOF or a signal; True when the panel said quit.
+
+    Signals only write a byte to `wakeup` (signal.set_wakeup_fd), so there is
+    no window in which a signal handler could interrupt the clean-up.
+    """
+    stdin = sys.stdin.fileno()
+    pending = b""
+    with selectors.DefaultSelector() as selector:
+        selector.register(stdin, selectors.EVENT_READ)
+        selector.register(wakeup, selectors.EVENT_READ)
+        while True:
+            for key, _events in selector.select():
+                if key.fd == wakeup:
+                    return False
+                chunk = os.read(stdin, 4096)
+                if not chunk:
+                    return False
+                pending += chunk
+                while b"\n" in pending:
+                    line, pending = pending.split(b"\n", 1)
+                    if _apply(line, sessions):
+                        return True
 
 
 def main(argv: list[str]) -> int:
@@ -80,20 +99,20 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--parent", type=int, default=None, help="pid of the panel")
     args = parser.parse_args(argv)
     sessions: set[int] = set()
+    wake_r, wake_w = os.pipe()
+    os.set_blocking(wake_w, False)
+    signal.set_wakeup_fd(wake_w, warn_on_full_buffer=False)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _ignore)
+    signal.signal(signal.SIGHUP, _ignore)
+    signal.signal(signal.SIGPIPE, signal.SIG_IGN)
+    set_parent_death_signal(signal.SIGTERM, args.parent)
     try:
-        signal.signal(signal.SIGTERM, _on_signal)
-        signal.signal(signal.SIGHUP, _on_signal)
-        set_parent_death_signal(signal.SIGTERM, args.parent)
         sys.stdout.write("ready\n")
         sys.stdout.flush()
-        if _serve(sessions):
-            return 0
-    except _PanelGone:
-        pass
-    except BrokenPipeError:
-        pass
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    except OSError:
+        pass  # the panel is already gone: reap what we may know (nothing yet)
+    if _serve(sessions, wake_r):
+        return 0
     reap(sessions)
     return 0
