@@ -219,7 +219,7 @@ class RpcRegistry:
         if isinstance(message, list):
             return await self._dispatch_batch(message, ctx)
         reply = await self.dispatch_one(message, ctx)
-        return None if reply is None else dumps(reply)
+        return None if reply is None else _encode(reply)
 
     async def _dispatch_batch(self, batch: list[Any], ctx: RpcContext) -> str | None:
         if not batch:
@@ -228,8 +228,8 @@ class RpcRegistry:
             message = f"invalid request: batch of {len(batch)} exceeds {MAX_BATCH}"
             return dumps(error_response(None, INVALID_REQUEST, message))
         replies = await asyncio.gather(*(self.dispatch_one(item, ctx) for item in batch))
-        answered = [reply for reply in replies if reply is not None]
-        return dumps(answered) if answered else None
+        answered = [_encode(reply) for reply in replies if reply is not None]
+        return f"[{','.join(answered)}]" if answered else None
 
     async def dispatch_one(self, message: Any, ctx: RpcContext) -> dict[str, Any] | None:
         """Answer one decoded request object; None for a notification."""
@@ -246,13 +246,7 @@ class RpcRegistry:
             return None if is_notification else {"jsonrpc": "2.0", "id": msg_id, **_err(exc)}
         if is_notification:
             return None
-        reply = {"jsonrpc": "2.0", "id": msg_id, "result": result}
-        try:
-            json.dumps(reply, allow_nan=False)
-        except (TypeError, ValueError) as exc:
-            log.error("method %s returned a value that is not JSON: %s", message["method"], exc)
-            return error_response(msg_id, INTERNAL_ERROR, "internal error: result is not JSON")
-        return reply
+        return {"jsonrpc": "2.0", "id": msg_id, "result": result}
 
     async def _call(self, name: str, params: Any, ctx: RpcContext) -> Any:
         method = self._methods.get(name)
@@ -273,6 +267,16 @@ class RpcRegistry:
             data = {"type": type(exc).__name__, "message": str(exc)}
             raise RpcError(INTERNAL_ERROR, "internal error", data) from exc
         return result
+
+
+def _encode(reply: dict[str, Any]) -> str:
+    """The reply as text; a result that is not JSON becomes an internal error."""
+    try:
+        return dumps(reply)
+    except (TypeError, ValueError) as exc:
+        log.error("a method returned a value that is not JSON: %s", exc)
+        message = "internal error: result is not JSON"
+        return dumps(error_response(reply.get("id"), INTERNAL_ERROR, message))
 
 
 def _discover_handler(registry: RpcRegistry) -> Handler:

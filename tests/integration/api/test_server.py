@@ -369,3 +369,19 @@ def test_a_client_that_does_not_read_never_blocks_publish(
         methods = {message["method"] for message in received}
         assert "t.data" in methods
         slow.close_socket()
+
+
+def test_garbage_and_half_open_connections_do_not_disturb_others(api: Any) -> None:
+    with ws_connect(api.url, api.token) as good:
+        for junk in (b"\x00\x01\x02garbage\r\n\r\n", b"GET /rpc HTTP/1.1\r\nHost: x\r\n\r\n", b""):
+            with socket.create_connection(("127.0.0.1", api.port), timeout=5) as raw:
+                if junk:
+                    raw.sendall(junk)
+                    raw.shutdown(socket.SHUT_WR)
+                    while raw.recv(4096):  # read to the server's close (bounded by timeout)
+                        pass
+        # A binary frame that is not UTF-8 JSON: answered, and the connection is kept.
+        assert rpc(good, b"\xff\xff")["error"]["code"] == -32700
+        assert rpc(good, {"jsonrpc": "2.0", "id": 1, "method": "echo"})["id"] == 1
+    with ws_connect(api.url, api.token) as fresh:
+        assert rpc(fresh, {"jsonrpc": "2.0", "id": 2, "method": "echo"})["id"] == 2

@@ -1,0 +1,146 @@
+"""Local API: call round trips and notification fan-out, against a raw WebSocket echo baseline.
+
+The server runs in a child process (as the engine does for `opspanel ctl`); the
+client is the synchronous `ApiClient`. The baseline is a bare websockets echo
+server in the same child, measured with the same client library in the same run,
+so the difference is the cost of JSON-RPC dispatch, validation and our queues.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+import time
+from typing import Any
+
+from websockets.sync.client import connect
+
+from panel.api.client import ApiClient
+
+CALLS = 2000
+NOTES = 20_000
+TOKEN = "bench-token"
+
+SERVER = r"""
+import asyncio, sys
+from websockets.asyncio.server import serve
+from panel.api.rpc import RpcRegistry
+from panel.api.server import ApiServer
+
+SCHEMA = {"type": "object", "properties": {"n": {"type": "integer"}}}
+
+async def main() -> None:
+    registry = RpcRegistry()
+    registry.register("echo", lambda params, ctx: params, SCHEMA)
+    def flood(params, ctx):
+        ctx.subscribe("t")
+        async def push():
+            for i in range(params["count"]):
+                api.publish("t", "t.n", {"i": i})
+                if i % 256 == 0:
+                    await asyncio.sleep(0)
+        asyncio.get_running_loop().create_task(push())
+        return True
+    registry.register("flood", flood)
+    api = ApiServer(registry, sys.argv[1], client_queue=1_000_000)
+    port = await api.start()
+    async def echo(ws):
+        async for message in ws:
+            await ws.send(message)
+    async with serve(echo, "127.0.0.1", 0, compression=None) as raw:
+        raw_port = raw.sockets[0].getsockname()[1]
+        print(port, raw_port, flush=True)
+        await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
+    await api.close()
+
+asyncio.run(main())
+"""
+
+
+def _percentiles(samples: list[float]) -> dict[str, float]:
+    ordered = sorted(samples)
+    return {
+        "p50_us": round(statistics.median(ordered) * 1e6, 1),
+        "p99_us": round(ordered[int(len(ordered) * 0.99) - 1] * 1e6, 1),
+        "per_s": round(len(ordered) / sum(ordered)),
+    }
+
+
+def _bench_rpc(port: int) -> dict[str, float]:
+    samples = []
+    with ApiClient(f"ws://127.0.0.1:{port}/rpc", TOKEN) as client:
+        for i in range(CALLS):
+            start = time.perf_counter()
+            client.call("echo", {"n": i})
+            samples.append(time.perf_counter() - start)
+    return _percentiles(samples)
+
+
+def _bench_raw(port: int) -> dict[str, float]:
+    samples = []
+    with connect(f"ws://127.0.0.1:{port}", proxy=None, compression=None) as ws:
+        for i in range(CALLS):
+            start = time.perf_counter()
+            ws.send(json.dumps({"jsonrpc": "2.0", "id": i, "method": "echo", "params": {"n": i}}))
+            ws.recv()
+            samples.append(time.perf_counter() - start)
+    return _percentiles(samples)
+
+
+def _bench_notifications(port: int) -> dict[str, float]:
+    with ApiClient(f"ws://127.0.0.1:{port}/rpc", TOKEN) as client:
+        start = time.perf_counter()
+        client.call("flood", {"count": NOTES})
+        seen = 0
+        for _note in client.notifications(timeout=10):
+            seen += 1
+            if seen == NOTES:
+                break
+        elapsed = time.perf_counter() - start
+    return {"notifications": seen, "per_s": round(seen / elapsed)}
+
+
+def _bench_idle_publish() -> dict[str, float]:
+    from panel.api.rpc import RpcRegistry
+    from panel.api.server import ApiServer
+
+    server = ApiServer(RpcRegistry(), TOKEN)
+    count = 1_000_000
+    start = time.perf_counter()
+    for _ in range(count):
+        server.publish("nobody", "x", {})
+    return {"ns_per_call": round((time.perf_counter() - start) / count * 1e9, 1)}
+
+
+def run() -> dict[str, Any]:
+    """Figures: RPC round trips vs raw echo, notification throughput, idle publish cost."""
+    child = subprocess.Popen(
+        [sys.executable, "-c", SERVER, TOKEN],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert child.stdout is not None and child.stdin is not None
+        port, raw_port = (int(x) for x in child.stdout.readline().split())
+        figures = {
+            "rpc_echo_call": _bench_rpc(port),
+            "baseline_raw_ws_echo": _bench_raw(raw_port),
+            "notifications_one_client": _bench_notifications(port),
+            "publish_without_subscribers": _bench_idle_publish(),
+        }
+        child.stdin.close()
+        child.wait(10)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait(10)
+        if child.stdout is not None:
+            child.stdout.close()
+    return figures
+
+
+if __name__ == "__main__":
+    print(json.dumps(run(), indent=2))
