@@ -1,1 +1,7 @@
-"""api"""
+"""The local API: JSON-RPC 2.0 over WebSocket on loopback, and the `opspanel ctl` client.
+
+- `rpc`: the transport-free dispatcher (`RpcRegistry`, `RpcContext`, `RpcError`, codes)
+- `server`: `ApiServer` (asyncio, no Qt): auth, /health, limits, topic notifications
+- `apifile`: `api.json` (port and token, mode 0600) that tells clients where to connect
+- `client`: `ApiClient`, a blocking client; `ctl`: the `opspanel ctl` command
+"""
