@@ -174,3 +174,8 @@ def test_a_storage_failure_half_way_leaves_the_database_unchanged(ws: Workspace,
         import_config(ws, changed)
     assert db.dump(ws.db_path) == before
     assert export_config(ws) == GOOD
+
+
+def test_a_schema_reference_in_the_file_is_accepted(ws: Workspace) -> None:
+    import_config(ws, copy.deepcopy(GOOD) | {"$schema": "./workspace.schema.json"})
+    assert export_config(ws) == GOOD

@@ -155,3 +155,17 @@ def test_real_command_imports_while_the_panel_holds_the_workspace_open(
             "Expecting property name enclosed in double quotes\n"
         )
         assert panel_side.server_config().port == 9300
+
+
+def test_processes_racing_to_create_one_workspace_all_succeed(workspace_dir: Path) -> None:
+    fresh = workspace_dir / "new"
+    argv = [sys.executable, "-m", "panel", "--workspace", str(fresh), "export", "-"]
+    racers = [
+        subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(4)
+    ]
+    results = [racer.communicate(timeout=60) for racer in racers]
+    assert [racer.returncode for racer in racers] == [0, 0, 0, 0], results
+    assert all(json.loads(out)["server"] == demo_server_config().to_json() for out, _ in results)
+    with Workspace.open(fresh) as ws:
+        assert ws.schema_version == 2
