@@ -88,15 +88,5 @@ class PeriodicTimer:
                 self._deadline += skipped * self.period
         delay = self._deadline - loop.time()
         if delay > 0:
-            future: asyncio.Future[None] = loop.create_future()
-            handle = loop.call_at(self._deadline, _resolve, future)
-            try:
-                await future
-            finally:
-                handle.cancel()
+            await asyncio.sleep(delay)
         self.stats.record_lateness(max(0.0, loop.time() - self._deadline) * 1000.0)
-
-
-def _resolve(future: asyncio.Future[None]) -> None:
-    if not future.done():
-        future.set_result(None)

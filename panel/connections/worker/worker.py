@@ -79,6 +79,7 @@ class Worker:
         self._writes_ready = asyncio.Event()
         self._driver: Driver | None = None
         self._runners: list[asyncio.Task[None]] = []
+        self._generation = 0
         self._side_tasks: set[asyncio.Task[Any]] = set()
         self._backoff = Backoff(0.5, 30.0)
 
@@ -270,8 +271,7 @@ class Worker:
         finally:
             writer.cancel()
             await self._stop_runners()
-            with contextlib.suppress(asyncio.CancelledError):
-                await writer
+            await asyncio.wait([writer], timeout=2.0)
 
     async def _wait_lost_or_woken(self, driver: Driver) -> None:
         lost = asyncio.create_task(driver.lost.wait())
@@ -300,19 +300,31 @@ class Worker:
         return True
 
     async def _stop_runners(self) -> None:
+        """Cancel the block tasks; bounded, since a cancellation can be swallowed.
+
+        (Python 3.11's asyncio.wait_for may drop a cancellation that races with a
+        completing request; the runners also stop on their own `_generation` check.)
+        """
         runners, self._runners = self._runners, []
+        self._generation += 1
+        for _ in range(10):
+            pending = [task for task in runners if not task.done()]
+            if not pending:
+                break
+            for task in pending:
+                task.cancel()
+            await asyncio.wait(pending, timeout=0.2)
         for task in runners:
-            task.cancel()
-        for task in runners:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            if task.done() and not task.cancelled():
+                task.exception()  # retrieved: a crashed runner must not warn at exit
 
     async def _run_block(self, driver: Driver, block: BlockConfig) -> None:
         stats = self.stats[block.name]
         timer = PeriodicTimer((block.period_ms or 0) / 1000.0, stats)
-        while True:
+        generation = self._generation
+        while generation == self._generation:
             await timer.wait()
-            if not await self._cycle(driver, block, stats):
+            if generation != self._generation or not await self._cycle(driver, block, stats):
                 return
 
     async def _cycle(self, driver: Driver, block: BlockConfig, stats: BlockStats) -> bool:
