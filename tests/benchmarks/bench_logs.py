@@ -10,7 +10,9 @@ Measured in one run:
 3. memory per buffered line with the ring full (RSS delta, and an exact count of
    the objects held).
 
-Run: ``python -m tests.benchmarks --only logs`` (N from ``BENCH_LOG_LINES``).
+Bare and pipeline runs alternate (``BENCH_LOG_ROUNDS``, default 2); the best of
+each is reported. Run: ``python -m tests.benchmarks --only logs`` (N from
+``BENCH_LOG_LINES``, default 1,000,000).
 """
 
 from __future__ import annotations
@@ -153,9 +155,14 @@ def run() -> dict[str, Any]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = QCoreApplication.instance() or QCoreApplication([])
     lines = int(os.environ.get("BENCH_LOG_LINES", "1000000"))
-    with tempfile.TemporaryDirectory() as tmp:
-        ceiling = bare(lines)
-        full = pipeline(lines, Path(tmp), capacity=lines)
+    rounds = int(os.environ.get("BENCH_LOG_ROUNDS", "2"))
+    ceilings, fulls = [], []
+    for _ in range(rounds):  # alternate, keep the best of each: other load skews single runs
+        ceilings.append(bare(lines))
+        with tempfile.TemporaryDirectory() as tmp:
+            fulls.append(pipeline(lines, Path(tmp), capacity=lines))
+    ceiling = max(ceilings, key=lambda r: r["lines_per_s"])
+    full = max(fulls, key=lambda r: r["lines_per_s"])
     del app
     return {
         "lines": lines,
@@ -163,6 +170,8 @@ def run() -> dict[str, Any]:
         "pipeline_lines_per_s": round(full["lines_per_s"]),
         "ratio_vs_bare": round(full["lines_per_s"] / ceiling["lines_per_s"], 3),
         "max_stall_ms": round(full["max_stall_ms"], 1),
+        "max_stall_ms_all_rounds": round(max(r["max_stall_ms"] for r in fulls), 1),
+        "rounds": rounds,
         "rss_bytes_per_buffered_line": round(full["rss_bytes_per_buffered_line"], 1),
         "exact_bytes_per_buffered_line": round(full["exact_bytes_per_buffered_line"], 1),
         "bare_seconds": round(ceiling["seconds"], 3),
