@@ -208,7 +208,11 @@ class Worker:
             if not self._take_pending_in_place():
                 return
             assert self.config is not None
-            driver = make_driver(self.config, self.log)
+            try:
+                driver = make_driver(self.config, self.log)
+            except NotImplementedError as exc:
+                self.problems = [str(exc)]
+                return
             self._driver = driver
             try:
                 await driver.connect()
