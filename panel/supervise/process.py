@@ -7,7 +7,6 @@ import os
 import shutil
 import sys
 import time
-from functools import partial
 
 from PySide6.QtCore import QEventLoop, QObject, QProcess, QProcessEnvironment, Qt, QTimer, Signal
 
@@ -321,11 +320,14 @@ class ManagedProcess(QObject):
         if self._spec.cwd:
             proc.setWorkingDirectory(self._spec.cwd)
         self._prepare_platform(proc)
-        proc.readyReadStandardOutput.connect(partial(self._drain, proc, "stdout"))
-        proc.readyReadStandardError.connect(partial(self._drain, proc, "stderr"))
-        proc.started.connect(partial(self._on_started, proc))
-        proc.finished.connect(partial(self._on_finished, proc))
-        proc.errorOccurred.connect(partial(self._on_error, proc))
+        # Slots are bound methods and find their QProcess with sender(): a
+        # partial holding the QProcess would outlive its deleteLater() and
+        # crash PySide when this object is destroyed.
+        proc.readyReadStandardOutput.connect(self._on_stdout)
+        proc.readyReadStandardError.connect(self._on_stderr)
+        proc.started.connect(self._on_started)
+        proc.finished.connect(self._on_finished)
+        proc.errorOccurred.connect(self._on_error)
         self._proc = proc
         self._set_state(ProcessState.STARTING)
         proc.start()
@@ -339,8 +341,16 @@ class ManagedProcess(QObject):
         else:
             proc.setUnixProcessParameters(new_session_parameters())
 
-    def _on_started(self, proc: QProcess) -> None:
-        if proc is not self._proc:
+    def _sender_process(self) -> QProcess | None:
+        """The QProcess that emitted the signal being handled, if it is the current one."""
+        sender = self.sender()
+        if sender is None or self._proc is None or sender is not self._proc:
+            return None
+        return self._proc
+
+    def _on_started(self) -> None:
+        proc = self._sender_process()
+        if proc is None:
             return
         pid = int(proc.processId())
         self._pid = pid
@@ -395,6 +405,16 @@ class ManagedProcess(QObject):
             self._failed_starts = 0
             self._set_state(ProcessState.RUNNING)
 
+    def _on_stdout(self) -> None:
+        proc = self._sender_process()
+        if proc is not None:
+            self._drain(proc, "stdout")
+
+    def _on_stderr(self) -> None:
+        proc = self._sender_process()
+        if proc is not None:
+            self._drain(proc, "stderr")
+
     def _drain(self, proc: QProcess, stream: str) -> None:
         read = proc.readAllStandardOutput if stream == "stdout" else proc.readAllStandardError
         while not (data := read()).isEmpty():
@@ -402,8 +422,9 @@ class ManagedProcess(QObject):
 
     # ---------------------------------------------------------------- exits
 
-    def _on_error(self, proc: QProcess, error: QProcess.ProcessError) -> None:
-        if proc is not self._proc or error != QProcess.ProcessError.FailedToStart:
+    def _on_error(self, error: QProcess.ProcessError) -> None:
+        proc = self._sender_process()
+        if proc is None or error != QProcess.ProcessError.FailedToStart:
             return
         self._proc = None
         proc.deleteLater()
@@ -418,8 +439,9 @@ class ManagedProcess(QObject):
         else:
             self._failed_start()
 
-    def _on_finished(self, proc: QProcess, code: int, status: QProcess.ExitStatus) -> None:
-        if proc is not self._proc:
+    def _on_finished(self, code: int, status: QProcess.ExitStatus) -> None:
+        proc = self._sender_process()
+        if proc is None:
             return
         self._drain(proc, "stdout")
         self._drain(proc, "stderr")
@@ -499,7 +521,7 @@ class ManagedProcess(QObject):
             self._tree_gone(True)
             return
         stopper = TreeStopper(self._sid, root, self._known, self._spec.stop_timeout_ms, self)
-        stopper.sig_done.connect(partial(self._on_tree_stopped, stopper))
+        stopper.sig_done.connect(self._on_tree_stopped)
         self._stopper = stopper
         if _WINDOWS and root is not None:
             from panel.supervise.windows import send_ctrl_break
@@ -512,8 +534,9 @@ class ManagedProcess(QObject):
 
         return bool(tree_members(snapshot(), None, self._sid, self._known))
 
-    def _on_tree_stopped(self, stopper: TreeStopper, ok: bool) -> None:
-        if stopper is not self._stopper:
+    def _on_tree_stopped(self, ok: bool) -> None:
+        stopper = self._stopper
+        if stopper is None or self.sender() is not stopper:
             return
         self._stopper = None
         stopper.deleteLater()

@@ -67,7 +67,7 @@ class Reaper(QObject):
         proc.setProgram(argv[0])
         proc.setArguments(argv[1:])
         proc.readyReadStandardOutput.connect(self._on_output)
-        proc.readyReadStandardError.connect(lambda: proc.readAllStandardError())
+        proc.readyReadStandardError.connect(self._on_stderr)
         proc.finished.connect(self._on_finished)
         proc.errorOccurred.connect(self._on_error)
         self._proc = proc
@@ -109,6 +109,10 @@ class Reaper(QObject):
             if b"ready" in data.data() and not self._ready:
                 self._ready = True
                 self.sig_ready.emit()
+
+    def _on_stderr(self) -> None:
+        if self._proc is not None:
+            self._proc.readAllStandardError()  # nothing to say; keep the pipe empty
 
     def _on_error(self, error: QProcess.ProcessError) -> None:
         if error == QProcess.ProcessError.FailedToStart and self._proc is not None:

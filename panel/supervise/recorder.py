@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from panel.workspace.process_records import RecordedProcess
+if TYPE_CHECKING:  # the workspace package pulls in its database layer: import lazily
+    from panel.workspace.process_records import RecordedProcess
 
 
 class ProcessRecorder(Protocol):
@@ -28,6 +29,8 @@ class MemoryRecorder:
 
     def record(self, name: str, pid: int, create_time: float, sid: int) -> None:
         """Remember a child that just started."""
+        from panel.workspace.process_records import RecordedProcess
+
         self._records[pid] = RecordedProcess(name, pid, create_time, sid)
 
     def forget(self, pid: int) -> None:

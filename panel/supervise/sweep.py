@@ -17,12 +17,15 @@ import os
 import signal
 import time
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import psutil
 
 from panel.supervise.recorder import ProcessRecorder
 from panel.supervise.tree import ProcTable, kill_signal, signal_tree, snapshot, tree_members
-from panel.workspace.process_records import RecordedProcess
+
+if TYPE_CHECKING:
+    from panel.workspace.process_records import RecordedProcess
 
 CREATE_TIME_TOLERANCE_S = 0.01
 POLL_S = 0.02

@@ -82,6 +82,8 @@ def stray_pids() -> Iterator[list[int]]:
     """Pids a test learnt about; any still alive at the end are killed (and fail the test)."""
     pids: list[int] = []
     yield pids
+    # Fixtures torn down before this one may have just sent SIGKILL: let it land.
+    wait_until(lambda: not any(alive(pid) for pid in pids), 1.0)
     left = [pid for pid in pids if alive(pid)]
     kill_quietly(left)
     assert not left, f"processes left behind: {left}"

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import selectors
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -49,15 +50,20 @@ def read_words(pipe: Any, count: int, timeout_s: float) -> list[list[str]]:
 def popen(stray_pids: list[int]) -> Iterator[Any]:
     """subprocess.Popen that is always killed and reaped after the test."""
     made: list[subprocess.Popen[bytes]] = []
+    kw_sessions: dict[int, bool] = {}
 
     def factory(argv: list[str], **kw: Any) -> subprocess.Popen[bytes]:
         proc = subprocess.Popen(argv, stdout=subprocess.PIPE, **kw)
         made.append(proc)
+        kw_sessions[proc.pid] = bool(kw.get("start_new_session"))
         stray_pids.append(proc.pid)
         return proc
 
     yield factory
     for proc in made:
+        if kw_sessions.get(proc.pid):
+            with contextlib.suppress(OSError):
+                os.killpg(proc.pid, signal.SIGKILL)  # its session's grandchildren too
         if proc.poll() is None:
             proc.kill()
         proc.wait(10)
@@ -93,20 +99,26 @@ def reaper(qtbot: Any) -> Iterator[Reaper]:
     reaper.close()
 
 
-def leader(popen: Any, *args: str) -> tuple[int, int]:
+@pytest.fixture
+def leader(popen: Any, stray_pids: list[int]) -> Callable[..., tuple[int, int]]:
     """Start session_leader.py in a new session: (leader pid, grandchild pid)."""
-    proc = popen(
-        [sys.executable, str(CHILDREN / "session_leader.py"), *args], start_new_session=True
-    )
-    (words,) = read_words(proc.stdout, 1, timeout_s=10)
-    return proc.pid, int(words[1])
+
+    def start(*args: str) -> tuple[int, int]:
+        proc = popen(
+            [sys.executable, str(CHILDREN / "session_leader.py"), *args], start_new_session=True
+        )
+        (words,) = read_words(proc.stdout, 1, timeout_s=10)
+        stray_pids.append(int(words[1]))
+        return proc.pid, int(words[1])
+
+    return start
 
 
 def test_reaper_kills_registered_sessions_on_eof(
-    qtbot: Any, reaper: Reaper, popen: Any, helpers: Any
+    qtbot: Any, reaper: Reaper, leader: Any, helpers: Any
 ) -> None:
-    kept, kept_grandchild = leader(popen)
-    doomed, doomed_grandchild = leader(popen, "--term-ignoring")
+    kept, kept_grandchild = leader()
+    doomed, doomed_grandchild = leader("--term-ignoring")
     reaper.add(doomed)
     reaper.add(kept)
     reaper.remove(kept)
@@ -121,17 +133,17 @@ def test_reaper_kills_registered_sessions_on_eof(
     assert reaper_pid is not None and not helpers.alive(reaper_pid)
 
 
-def test_reaper_quit_kills_nothing(qtbot: Any, reaper: Reaper, popen: Any, helpers: Any) -> None:
-    pid, grandchild = leader(popen)
+def test_reaper_quit_kills_nothing(qtbot: Any, reaper: Reaper, leader: Any, helpers: Any) -> None:
+    pid, grandchild = leader()
     reaper.add(pid)
     reaper.close()
     assert helpers.alive(pid) and helpers.alive(grandchild)
 
 
 def test_reaper_comes_back_after_dying(
-    qtbot: Any, reaper: Reaper, popen: Any, helpers: Any
+    qtbot: Any, reaper: Reaper, leader: Any, helpers: Any
 ) -> None:
-    pid, grandchild = leader(popen)
+    pid, grandchild = leader()
     reaper.add(pid)
     old = reaper.pid
     assert old is not None
@@ -143,23 +155,23 @@ def test_reaper_comes_back_after_dying(
     assert helpers.wait_until(lambda: not helpers.alive(grandchild), 2.0)
 
 
-def test_sweep_kills_matching_orphan_and_its_session(popen: Any, helpers: Any) -> None:
-    pid, grandchild = leader(popen, "--term-ignoring")
+def test_sweep_kills_matching_orphan_and_its_session(leader: Any, helpers: Any) -> None:
+    pid, grandchild = leader("--term-ignoring")
     created = psutil.Process(pid).create_time()
     killed = sweep_orphans([RecordedProcess("srv", pid, created, pid)], grace_s=0.3)
     assert set(killed) == {pid, grandchild}
     assert not helpers.alive(pid) and not helpers.alive(grandchild)
 
 
-def test_sweep_leaves_reused_pid_alone(popen: Any, helpers: Any) -> None:
-    pid, grandchild = leader(popen)
+def test_sweep_leaves_reused_pid_alone(leader: Any, helpers: Any) -> None:
+    pid, grandchild = leader()
     created = psutil.Process(pid).create_time()
     assert sweep_orphans([RecordedProcess("srv", pid, created - 100.0, pid)]) == []
     assert helpers.alive(pid) and helpers.alive(grandchild)
 
 
-def test_sweep_finds_session_of_dead_leader(popen: Any, helpers: Any) -> None:
-    pid, grandchild = leader(popen)
+def test_sweep_finds_session_of_dead_leader(leader: Any, helpers: Any) -> None:
+    pid, grandchild = leader()
     created = psutil.Process(pid).create_time()
     os.kill(pid, signal.SIGKILL)
     assert helpers.wait_until(lambda: not helpers.alive(pid), 5.0)

@@ -1,0 +1,376 @@
+"""Supervision figures beside supervisord, measured in the same run.
+
+- crash -> restarted: SIGKILL the child, time until the new child exists
+  (our sig_started; supervisord's new child pid), >= 10 trials, with
+  restart_delay_ms = 0 and with a configured 500 ms delay (error reported);
+- stop latency of a child that exits on SIGTERM;
+- idle overhead: CPU % and RSS of a headless supervisor of 20 idle children
+  (our QCoreApplication + 20 ManagedProcess vs supervisord with 20 programs),
+  over ~10 s.
+Everything started here is stopped and reaped before run() returns.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+import xmlrpc.client
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+TRIALS = 12
+DELAY_MS = 500
+IDLE_CHILDREN = 20
+IDLE_SECONDS = 10.0
+SLEEP_CODE = "import time\nwhile True: time.sleep(3600)"
+SLEEP_ARGV = [sys.executable, "-c", SLEEP_CODE]
+
+
+def _summary(values_ms: list[float]) -> dict[str, float]:
+    ordered = sorted(values_ms)
+    p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
+    return {
+        "n": len(ordered),
+        "p50_ms": round(statistics.median(ordered), 2),
+        "p99_ms": round(p99, 2),
+        "max_ms": round(ordered[-1], 2),
+    }
+
+
+# ------------------------------------------------------------------ ours
+
+
+_APP: Any = None
+REFCOUNT_GUARD = """
+import ctypes, sys
+import PySide6
+if sys.version_info < (3, 12) and PySide6.__version__ == "6.12.0":
+    # PySide6 6.12.0 returns None/True/False without a new reference on Python
+    # 3.11 (they are immortal only from 3.12): pad their counts so a long
+    # measurement does not die of it. Not needed with any other pairing.
+    for obj in (None, True, False):
+        ctypes.c_ssize_t.from_address(id(obj)).value += 1 << 40
+"""
+
+
+def _app() -> Any:
+    from PySide6.QtCore import QCoreApplication
+
+    exec(REFCOUNT_GUARD, {})
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    return QCoreApplication.instance() or QCoreApplication([])
+
+
+def _wait_for(condition: Callable[[], bool], timeout_s: float) -> bool:
+    """Run the Qt event loop until `condition` holds (bounded)."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    deadline = time.monotonic() + timeout_s
+    loop = QEventLoop()
+    timer = QTimer()
+    timer.setInterval(1)
+
+    def check() -> None:
+        if condition() or time.monotonic() >= deadline:
+            loop.quit()
+
+    timer.timeout.connect(check)
+    timer.start()
+    if not condition():
+        loop.exec()
+    timer.stop()
+    return condition()
+
+
+def _pause(seconds: float) -> None:
+    """Let the event loop run for `seconds` (the child accumulates uptime)."""
+    end = time.monotonic() + seconds
+    _wait_for(lambda: time.monotonic() >= end, seconds + 1)
+
+
+def _ours_crash_restart(delay_ms: int) -> list[float]:
+    from panel.supervise.process import ManagedProcess
+    from panel.supervise.spec import ProcessSpec
+    from panel.supervise.state import ProcessState
+
+    # A short reset time so that every trial is the first crash of a streak.
+    spec = ProcessSpec(
+        "victim", tuple(SLEEP_ARGV), start_secs=0, restart_delay_ms=delay_ms, backoff_reset_secs=0.2
+    )
+    proc = ManagedProcess(spec)
+    started: list[float] = []
+    proc.sig_started.connect(lambda _pid: started.append(time.perf_counter()))
+    proc.start()
+    assert _wait_for(lambda: proc.state == ProcessState.RUNNING, 10)
+    latencies = []
+    try:
+        for _ in range(TRIALS):
+            _pause(0.25)
+            count = len(started)
+            killed = time.perf_counter()
+            os.kill(proc.pid or 0, signal.SIGKILL)
+            assert _wait_for(lambda count=count: len(started) > count, 10 + delay_ms / 1000)
+            latencies.append((started[-1] - killed) * 1000)
+    finally:
+        proc.stop_and_wait(10_000)
+    return latencies
+
+
+def _ours_stop() -> list[float]:
+    from panel.supervise.process import ManagedProcess
+    from panel.supervise.spec import ProcessSpec
+    from panel.supervise.state import ProcessState
+
+    proc = ManagedProcess(ProcessSpec("victim", tuple(SLEEP_ARGV), start_secs=0))
+    latencies = []
+    try:
+        for _ in range(TRIALS):
+            proc.start()
+            assert _wait_for(lambda: proc.state == ProcessState.RUNNING, 10)
+            _pause(0.1)  # let the interpreter come up, as for supervisord
+            began = time.perf_counter()
+            proc.stop()
+            assert _wait_for(lambda: proc.state == ProcessState.STOPPED, 10)
+            latencies.append((time.perf_counter() - began) * 1000)
+    finally:
+        proc.stop_and_wait(10_000)
+    return latencies
+
+
+HEADLESS = REFCOUNT_GUARD + textwrap.dedent(
+    """
+    import sys
+    from PySide6.QtCore import QCoreApplication
+    from panel.supervise.process import ManagedProcess
+    from panel.supervise.spec import ProcessSpec
+    from panel.supervise.state import ProcessState
+
+    app = QCoreApplication([])
+    argv = (sys.executable, "-c", "import time\\nwhile True: time.sleep(3600)")
+    procs = [ManagedProcess(ProcessSpec(f"idle{i}", argv, start_secs=0.5)) for i in range(N)]
+    def check(*_):
+        if all(p.state == ProcessState.RUNNING for p in procs):
+            print("ready", flush=True)
+    for p in procs:
+        p.sig_state_changed.connect(check)
+        p.start()
+    sys.stdin.readline  # keep stdin open
+    from PySide6.QtCore import QSocketNotifier
+    notifier = QSocketNotifier(sys.stdin.fileno(), QSocketNotifier.Type.Read)
+    def on_stdin():
+        notifier.setEnabled(False)
+        for p in procs:
+            p.stop_and_wait(10000)
+        app.quit()
+    notifier.activated.connect(on_stdin)
+    app.exec()
+    """
+).replace("N)", f"{IDLE_CHILDREN})")
+
+
+def _measure_idle(pid: int) -> dict[str, float]:
+    """CPU % (per 1 s sample) and RSS of process `pid` over IDLE_SECONDS."""
+    proc = psutil.Process(pid)
+    proc.cpu_percent(None)
+    samples = []
+    end = time.monotonic() + IDLE_SECONDS
+    while time.monotonic() < end:
+        time.sleep(1.0)
+        samples.append(proc.cpu_percent(None))
+    return {
+        "cpu_percent_mean": round(statistics.mean(samples), 3),
+        "cpu_percent_max": round(max(samples), 3),
+        "rss_mb": round(proc.memory_info().rss / 2**20, 1),
+    }
+
+
+def _ours_idle() -> dict[str, float]:
+    with subprocess.Popen(
+        [sys.executable, "-c", HEADLESS],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    ) as proc:
+        assert proc.stdin is not None and proc.stdout is not None
+        try:
+            assert proc.stdout.readline().strip() == b"ready"
+            children = psutil.Process(proc.pid).children()
+            assert len(children) == IDLE_CHILDREN, children
+            figures = _measure_idle(proc.pid)
+            proc.stdin.write(b"stop\n")
+            proc.stdin.flush()
+            proc.wait(30)
+        finally:
+            _kill_tree(proc)
+    return figures
+
+
+def _kill_tree(proc: subprocess.Popen[bytes]) -> None:
+    with contextlib.suppress(psutil.Error):
+        for child in psutil.Process(proc.pid).children(recursive=True):
+            with contextlib.suppress(psutil.Error):
+                child.kill()
+    if proc.poll() is None:
+        proc.kill()
+    proc.wait(10)
+
+
+# ------------------------------------------------------------------ supervisord
+
+
+SUPERVISORD_CONF = """
+[unix_http_server]
+file={dir}/supervisor.sock
+
+[supervisord]
+logfile={dir}/supervisord.log
+pidfile={dir}/supervisord.pid
+childlogdir={dir}
+nodaemon=true
+loglevel=warn
+
+[rpcinterface:supervisor]
+supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
+
+[program:victim]
+command={python} -c "import time; time.sleep(3600)"
+startsecs=0
+autorestart=true
+stopwaitsecs=10
+{extra}
+"""
+
+IDLE_PROGRAM = """
+[program:idle]
+command={python} -c "import time; time.sleep(3600)"
+process_name=%(program_name)s%(process_num)02d
+numprocs={n}
+startsecs=0
+autostart={autostart}
+"""
+
+
+@contextlib.contextmanager
+def _supervisord(idle: bool) -> Iterator[tuple[subprocess.Popen[bytes], Any]]:
+    with tempfile.TemporaryDirectory(prefix="sv-") as tmp:
+        extra = IDLE_PROGRAM.format(python=sys.executable, n=IDLE_CHILDREN, autostart="true")
+        conf = SUPERVISORD_CONF.format(dir=tmp, python=sys.executable, extra=extra if idle else "")
+        if idle:  # only the idle programs run
+            conf = conf.replace("startsecs=0\nautorestart=true", "autostart=false")
+        path = Path(tmp) / "supervisord.conf"
+        path.write_text(conf)
+        exe = str(Path(sys.executable).with_name("supervisord"))
+        proc = subprocess.Popen([exe, "-c", str(path)])
+        from supervisor.xmlrpc import SupervisorTransport
+
+        def connect() -> tuple[Any, Any]:
+            transport = SupervisorTransport(None, None, f"unix://{tmp}/supervisor.sock")
+            return transport, xmlrpc.client.ServerProxy("http://127.0.0.1", transport=transport)
+
+        transport, rpc = connect()
+        try:
+            deadline = time.monotonic() + 15
+            while True:
+                try:
+                    if rpc.supervisor.getState()["statename"] == "RUNNING":
+                        break
+                except (OSError, xmlrpc.client.Error):
+                    transport.close()
+                    transport, rpc = connect()  # a failed request spoils the connection
+                if time.monotonic() > deadline:
+                    raise TimeoutError("supervisord did not come up")
+                time.sleep(0.05)
+            yield proc, rpc
+        finally:
+            with contextlib.suppress(Exception):
+                rpc.supervisor.stopAllProcesses()
+            transport.close()
+            proc.terminate()
+            try:
+                proc.wait(15)
+            except subprocess.TimeoutExpired:
+                _kill_tree(proc)
+
+
+def _victim_pid(rpc: Any) -> int:
+    return int(rpc.supervisor.getProcessInfo("victim")["pid"])
+
+
+def _supervisord_latencies() -> tuple[list[float], list[float]]:
+    restart, stop = [], []
+    with _supervisord(idle=False) as (proc, rpc):
+        parent = psutil.Process(proc.pid)
+        deadline = time.monotonic() + 10
+        while _victim_pid(rpc) == 0 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        for _ in range(TRIALS):
+            time.sleep(0.25)
+            old = _victim_pid(rpc)
+            killed = time.perf_counter()
+            os.kill(old, signal.SIGKILL)
+            limit = time.monotonic() + 10
+            while time.monotonic() < limit:  # poll the process table, not supervisord
+                kids = [c.pid for c in parent.children() if c.pid != old]
+                if kids:
+                    restart.append((time.perf_counter() - killed) * 1000)
+                    break
+                time.sleep(0.001)
+        for _ in range(TRIALS):
+            time.sleep(0.1)
+            began = time.perf_counter()
+            rpc.supervisor.stopProcess("victim", True)
+            stop.append((time.perf_counter() - began) * 1000)
+            rpc.supervisor.startProcess("victim", True)
+    return restart, stop
+
+
+def _supervisord_idle() -> dict[str, float]:
+    with _supervisord(idle=True) as (proc, rpc):
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            infos = rpc.supervisor.getAllProcessInfo()
+            if sum(1 for i in infos if i["statename"] == "RUNNING") == IDLE_CHILDREN:
+                break
+            time.sleep(0.1)
+        return _measure_idle(proc.pid)
+
+
+# ------------------------------------------------------------------ run
+
+
+def run() -> dict[str, Any]:
+    """All figures, ours beside supervisord's."""
+    _app()
+    ours_restart = _ours_crash_restart(0)
+    ours_delayed = _ours_crash_restart(DELAY_MS)
+    ours_stop = _ours_stop()
+    sv_restart, sv_stop = _supervisord_latencies()
+    errors = [abs(v - DELAY_MS) for v in ours_delayed]
+    result: dict[str, Any] = {
+        "crash_restart_delay0": {
+            "ours": _summary(ours_restart),
+            "supervisord": _summary(sv_restart),
+        },
+        "crash_restart_delay500": {
+            **_summary(ours_delayed),
+            "error_vs_configured": _summary(errors),
+        },
+        "stop": {"ours": _summary(ours_stop), "supervisord": _summary(sv_stop)},
+        "idle_20_children": {"ours": _ours_idle(), "supervisord": _supervisord_idle()},
+    }
+    sv_p50 = result["crash_restart_delay0"]["supervisord"]["p50_ms"]
+    result["crash_restart_delay0"]["ratio_p50_ours_to_supervisord"] = round(
+        result["crash_restart_delay0"]["ours"]["p50_ms"] / sv_p50, 4
+    )
+    return result
