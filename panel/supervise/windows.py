@@ -39,25 +39,28 @@ def prepare_process(proc: QProcess) -> None:
     def modifier(args: Any) -> None:
         args.flags |= CREATE_NEW_PROCESS_GROUP
 
-    proc.setCreateProcessArgumentsModifier(modifier)  # type: ignore[attr-defined]
+    getattr(proc, "setCreateProcessArgumentsModifier")(modifier)  # noqa: B009 (Windows only)
 
 
 def send_ctrl_break(pid: int) -> None:
     """The polite stop on Windows: CTRL_BREAK_EVENT to the child's process group."""
-    os.kill(pid, signal.CTRL_BREAK_EVENT)  # type: ignore[attr-defined]
+    os.kill(pid, getattr(signal, "CTRL_BREAK_EVENT"))  # noqa: B009 (Windows only)
 
 
 class JobObject:
     """A Job Object that kills every assigned process when the panel's handle closes."""
 
     def __init__(self) -> None:
-        if sys.platform != "win32":
+        self._kernel32: Any = None
+        self._handle: Any = None
+        windll = getattr(ctypes, "windll", None)
+        if windll is None:
             raise OSError("Job Objects exist only on Windows")
-        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+        kernel32: Any = windll.kernel32
         self._kernel32 = kernel32
         self._handle = kernel32.CreateJobObjectW(None, None)
         if not self._handle:
-            raise ctypes.WinError()  # type: ignore[attr-defined]
+            raise getattr(ctypes, "WinError")()  # noqa: B009
         info = _extended_limit_information()
         info.BasicLimitInformation.LimitFlags = JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE
         ok = kernel32.SetInformationJobObject(
@@ -67,7 +70,7 @@ class JobObject:
             ctypes.sizeof(info),
         )
         if not ok:
-            raise ctypes.WinError()  # type: ignore[attr-defined]
+            raise getattr(ctypes, "WinError")()  # noqa: B009
 
     def assign(self, pid: int) -> bool:
         """Put process `pid` (and its future children) into the job."""
