@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import threading
 from collections.abc import Callable, Coroutine, Iterator
@@ -129,6 +130,9 @@ def server_factory() -> Iterator[Callable[..., ServerThread]]:
     started: list[ServerThread] = []
 
     def make(registry: RpcRegistry | None = None, **kwargs: Any) -> ServerThread:
+        # Collect earlier tests' garbage (maybe QObjects) here in the main thread, so
+        # that the collector never destroys a QObject from our loop thread.
+        gc.collect()
         st = ServerThread(registry or toy_registry(), **kwargs)
         started.append(st)
         return st.start()
