@@ -68,6 +68,10 @@ from panel.api.rpc import (
 )
 
 log = logging.getLogger(__name__)
+# websockets logs every connection open/close at INFO: one ctl call would add two
+# lines to the panel's own log. Keep its warnings and errors only.
+_ws_log = logging.getLogger(f"{__name__}.ws")
+_ws_log.setLevel(logging.WARNING)
 
 HARD_CAP_FACTOR = 4
 MAX_IN_FLIGHT = 32
@@ -239,7 +243,7 @@ class ApiServer:
             close_timeout=CLOSE_TIMEOUT,
             ping_interval=PING_INTERVAL,
             ping_timeout=PING_INTERVAL,
-            logger=logging.getLogger(f"{__name__}.ws"),
+            logger=_ws_log,
         )
         self.port = int(next(iter(self._server.sockets)).getsockname()[1])
         log.info("API listening on %s", self.url)
@@ -311,9 +315,12 @@ class ApiServer:
             return _http_response(HTTPStatus.OK, {"status": "ok"})
         if path != RPC_PATH:
             return _http_response(HTTPStatus.NOT_FOUND, {"error": "not found"})
-        if request.headers.get_all("Origin"):
+        origins = request.headers.get_all("Origin")
+        if origins:
+            log.warning("API: refused a browser connection (Origin %s)", ", ".join(origins))
             return _http_response(HTTPStatus.FORBIDDEN, {"error": "forbidden"})
         if not self._authorized(request.headers.get_all("Authorization")):
+            log.warning("API: refused a connection without the token (%s)", _peer(connection))
             response = _http_response(HTTPStatus.UNAUTHORIZED, {"error": "unauthorized"})
             response.headers["WWW-Authenticate"] = 'Bearer realm="opspanel"'
             return response
@@ -372,6 +379,11 @@ class ApiServer:
             session.slots.release()
         if reply is not None:
             session.reply(reply)
+
+
+def _peer(connection: ServerConnection) -> str:
+    peer = connection.remote_address
+    return f"{peer[0]}:{peer[1]}" if peer else "?"
 
 
 def _http_response(status: HTTPStatus, body: dict[str, Any]) -> Response:
