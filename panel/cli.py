@@ -24,6 +24,7 @@ def _build_parser() -> argparse.ArgumentParser:
     exp = sub.add_parser("export", help="write the workspace configuration as JSON")
     exp.add_argument("file")
     sub.add_parser("reaper", help=argparse.SUPPRESS)
+    sub.add_parser("worker", help="run a child process of the panel (started by the engine)")
     return parser
 
 
@@ -35,6 +36,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from panel.supervise.reaper import main as reaper_main
 
         return reaper_main(args_list[1:])
+    if args_list[:2] == ["worker", "connection"]:
+        from panel.connections.worker.entry import main as worker_main
+
+        return worker_main(args_list[2:])
     if "ctl" in args_list:
         index = args_list.index("ctl")
         from panel.api.ctl import main as ctl_main

@@ -26,7 +26,6 @@ from panel.logs.files import RotatingLogFile, iso_time, safe_name
 from panel.logs.levels import LogLevel
 from panel.logs.line import LogLine
 from panel.logs.ring import UNPARSED, LogRing
-from panel.logs.signals import emit
 
 BATCH_INTERVAL_MS = 50
 """Shortest time between two `sig_appended` emissions (and file writes)."""
@@ -103,7 +102,7 @@ class LogHub(QObject):
         if stream == "stderr":
             self.ring.mark_stderr(chan)
         if new_source:
-            emit(self.sig_source_added, source)
+            self.sig_source_added.emit(source)
         return chan
 
     def channel_info(self, chan: int) -> tuple[str, str]:
@@ -190,7 +189,7 @@ class LogHub(QObject):
         self._write_files()
         if self.ring.next_seq != self._emitted_next:
             self._emitted_next = self.ring.next_seq
-            emit(self.sig_appended, self._emitted_next - 1)
+            self.sig_appended.emit(self._emitted_next - 1)
 
     def _write_files(self) -> None:
         for log_file in self._files.values():
@@ -250,7 +249,7 @@ class LogHub(QObject):
     def clear(self) -> None:
         """Forget the lines held in memory (files stay); sequence numbers carry on."""
         self.ring.clear()
-        emit(self.sig_cleared)
+        self.sig_cleared.emit()
 
     def flush(self) -> None:
         """Write every buffered line to its file now."""
@@ -279,7 +278,7 @@ class LogHub(QObject):
             if not self._closed:
                 self.add_line(source, stream, text, level)
         else:
-            emit(self._sig_foreign_line, source, stream, text, int(level))
+            self._sig_foreign_line.emit(source, stream, text, int(level))
 
 
 def level_of_record(levelno: int) -> LogLevel:

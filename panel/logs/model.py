@@ -32,7 +32,6 @@ from PySide6.QtCore import (
 from panel.logs.filtering import LogFilter, TextTest, text_test
 from panel.logs.hub import LogHub
 from panel.logs.levels import LogLevel
-from panel.logs.signals import emit
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -185,7 +184,7 @@ class LogListModel(QAbstractListModel):
             self._filter.select(ring, self._base, self._end) if self._filter.active else None
         )
         self.endResetModel()
-        emit(self.sig_filter_changed)
+        self.sig_filter_changed.emit()
 
     # -- search -----------------------------------------------------------------
 
@@ -194,7 +193,7 @@ class LogListModel(QAbstractListModel):
         self._search = text_test(pattern, regex, case_sensitive) if pattern else None
         if self.rowCount():
             last = self.index(self.rowCount() - 1)
-            emit(self.dataChanged, self.index(0), last, [MatchRole])
+            self.dataChanged.emit(self.index(0), last, [MatchRole])
 
     def find(self, start_row: int, forward: bool = True) -> int:
         """The next row after (or before) `start_row` matching the search, wrapping; -1 if none."""

@@ -1,0 +1,48 @@
+"""Answer a modal dialog the way a person would: wait for it, then click a button."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QAbstractButton, QApplication, QMessageBox, QWidget
+
+
+def answer_next_message_box(choose: Callable[[QMessageBox], QAbstractButton | None]) -> list[str]:
+    """When the next QMessageBox opens, click the button `choose` picks; returns its texts.
+
+    The returned list is filled with the box's title and text once it was answered,
+    so a test can check what the operator was asked.
+    """
+    seen: list[str] = []
+
+    def poll() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            seen.extend([box.windowTitle(), box.text()])
+            button = choose(box)
+            if button is not None:
+                button.click()
+            return
+        QTimer.singleShot(10, poll)
+
+    QTimer.singleShot(0, poll)
+    return seen
+
+
+def button_with_text(text: str) -> Callable[[QMessageBox], QAbstractButton | None]:
+    """A chooser that picks the button whose label is `text`."""
+
+    def choose(box: QWidget) -> QAbstractButton | None:
+        assert isinstance(box, QMessageBox)
+        for button in box.buttons():
+            if button.text().replace("&", "") == text:
+                return button
+        return None
+
+    return choose
+
+
+def standard_button(which: QMessageBox.StandardButton) -> Callable[[QMessageBox], QAbstractButton | None]:
+    """A chooser that picks a standard button (Yes, Cancel...)."""
+    return lambda box: box.button(which)

@@ -1,0 +1,104 @@
+"""The window as an operator uses it: buttons drive a real server, labels follow its state."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+
+from panel.engine import Engine
+from panel.server.status import ServerStatus
+from panel.util.ports import port_is_free
+from panel.views.main_window import MainWindow
+from panel.workspace.server_config import ServerConfig, demo_server_config
+from panel.workspace.workspace import Workspace
+from tests.gui.dialogs import answer_next_message_box, button_with_text, standard_button
+
+TIMEOUT_MS = 30_000
+
+
+@pytest.fixture
+def window(tmp_path: Path, qtbot: QtBot, free_port: int) -> Iterator[MainWindow]:
+    """A main window on an engine whose demo server is stopped, on a free port."""
+    ws = Workspace.open(tmp_path / "ws")
+    config = demo_server_config().to_json() | {"port": free_port, "autostart": False}
+    ws.save_server_config(ServerConfig.from_json(config))
+    engine = Engine(ws)
+    engine.start()
+    win = MainWindow(engine, "127.0.0.1:1")
+    win.show()
+    yield win
+    with qtbot.waitSignal(engine.sig_shutdown_finished, timeout=TIMEOUT_MS):
+        engine.shutdown()
+    win.allow_close()
+    win.close()
+    win.deleteLater()
+    ws.close()
+
+
+def test_buttons_drive_the_server_and_labels_follow(
+    window: MainWindow, qtbot: QtBot, free_port: int
+) -> None:
+    view = window.server_view
+    assert view.status_label.text() == "Stopped"
+    assert view.start_button.isEnabled() and not view.stop_button.isEnabled()
+
+    view.start_button.click()
+    assert view.status_label.text() == "Starting" and view.busy.isVisible()
+    assert not view.start_button.isEnabled()
+    qtbot.waitUntil(lambda: view.status_label.text() == "Running", timeout=TIMEOUT_MS)
+    assert not view.busy.isVisible()
+    assert view.pid_label.text().isdigit()
+    assert view.port_label.text() == str(free_port)
+    assert view.stop_button.isEnabled() and view.restart_button.isEnabled()
+
+    asked = answer_next_message_box(standard_button(QMessageBox.StandardButton.Yes))
+    view.stop_button.click()
+    assert asked and asked[0] == "Stop the server?"
+    qtbot.waitUntil(lambda: view.status_label.text() == "Stopped", timeout=TIMEOUT_MS)
+    assert view.pid_label.text() == "-"
+    assert port_is_free(free_port)
+
+
+def test_cancelled_confirmation_keeps_the_server_running(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    view = window.server_view
+    view.start_button.click()
+    qtbot.waitUntil(lambda: view.status_label.text() == "Running", timeout=TIMEOUT_MS)
+    pid = view.pid_label.text()
+    answer_next_message_box(standard_button(QMessageBox.StandardButton.Cancel))
+    view.restart_button.click()
+    assert window._engine.server.status() == ServerStatus.RUNNING
+    assert view.pid_label.text() == pid
+
+
+def test_server_lines_reach_the_log_view(window: MainWindow, qtbot: QtBot) -> None:
+    window.show_logs_action.trigger()
+    assert window.pages.currentWidget() is window.logs_view
+    window.server_view.start_button.click()
+    hub = window._engine.hub
+
+    def uvicorn_line_shown() -> bool:
+        return any("Uvicorn running on" in line.text for line in hub.tail(200, "server"))
+
+    qtbot.waitUntil(uvicorn_line_shown, timeout=TIMEOUT_MS)
+    model = window.logs_view.model
+    qtbot.waitUntil(lambda: model.rowCount() > 0, timeout=TIMEOUT_MS)
+
+
+def test_quitting_with_a_running_server_asks_first(window: MainWindow, qtbot: QtBot) -> None:
+    window.server_view.start_button.click()
+    qtbot.waitUntil(
+        lambda: window._engine.server.status() == ServerStatus.RUNNING, timeout=TIMEOUT_MS
+    )
+    answer_next_message_box(standard_button(QMessageBox.StandardButton.Cancel))
+    with qtbot.assertNotEmitted(window.sig_quit_requested):
+        window.close()
+    asked = answer_next_message_box(button_with_text("Stop all and quit"))
+    with qtbot.waitSignal(window.sig_quit_requested, timeout=TIMEOUT_MS):
+        window.close()
+    assert asked[0] == "Quit OpsPanel?"
