@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 QM     := resources/translations/opspanel_ko.qm
 export QT_QPA_PLATFORM ?= $(if $(DISPLAY)$(WAYLAND_DISPLAY),,offscreen)
 
-.PHONY: run test bench lint translations clean package package-test
+.PHONY: run test bench lint translations translations-update clean package package-test
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,10 @@ $(QM): resources/translations/opspanel_ko.ts $(STAMP)
 	$(VENV)/bin/pyside6-lrelease -silent $< -qm $@
 
 translations: $(QM)
+
+# After adding or changing tr() strings: refresh the .ts, translate it (Qt Linguist), commit it.
+translations-update: $(STAMP)
+	$(VENV)/bin/pyside6-lupdate $$(find panel -name '*.py' | sort) -ts resources/translations/opspanel_ko.ts
 
 run: $(STAMP) $(QM)
 	$(VENV)/bin/opspanel
