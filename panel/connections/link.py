@@ -1,0 +1,162 @@
+"""`WorkerLink`: the panel's end of one connection worker's pipe (JSON lines <-> Qt signals)."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from panel.connections.lines import LineSplitter, parse_message
+from panel.connections.worker.protocol import EXIT_RESTART
+from panel.logs.hub import LogHub
+from panel.logs.levels import LogLevel
+from panel.supervise.process import ManagedProcess
+from panel.supervise.state import ProcessState
+
+_LEVELS = {
+    "debug": LogLevel.DEBUG,
+    "info": LogLevel.INFO,
+    "warning": LogLevel.WARNING,
+    "error": LogLevel.ERROR,
+}
+_ids = itertools.count(1)
+
+
+def source_name(conn_id: str) -> str:
+    """The log source of a connection's worker: `conn:<id>`."""
+    return f"conn:{conn_id}"
+
+
+class WorkerLink(QObject):
+    """Reads one worker's output and writes its commands.
+
+    JSON lines become signals; other stdout lines, stderr and `log` messages go to the
+    log hub under `source` (`conn:<id>`). A worker that exits with `EXIT_RESTART` (its
+    endpoint changed) is started again at once, without the restart delay.
+    """
+
+    sig_worker_state = Signal(str, object)
+    """(state, message dict) the worker's FSM state changed (CONNECT, EXECUTE, ...)."""
+
+    sig_tags = Signal(object, bool)
+    """(values: list of {name, value, quality, ts, reason?}, full) new tag values."""
+
+    sig_stats = Signal(object)
+    """(message dict) the worker's periodic `stats` message."""
+
+    sig_written = Signal(str, bool, str)
+    """(request id, ok, error text or "") the answer to a write command."""
+
+    sig_changed = Signal()
+    """Something shown about the link changed (process state, pid, CPU/RSS, worker state)."""
+
+    def __init__(
+        self, conn_id: str, process: ManagedProcess, hub: LogHub, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.conn_id = conn_id
+        self.process = process
+        self.source = source_name(conn_id)
+        self._hub = hub
+        self._splitter = LineSplitter()
+        self.worker_state: str | None = None
+        self.reason: str | None = None
+        self.problems: list[str] = []
+        self.stats: dict[str, Any] = {}
+        self.cpu: float | None = None
+        self.rss: int | None = None
+        self.connects = 0
+        """How many times a worker entered CONNECT (a reconnect or a new process counts)."""
+        self.pending_writes: set[str] = set()
+        process.sig_output.connect(self._on_output)
+        process.sig_stats.connect(self._on_process_stats)
+        process.sig_state_changed.connect(self._on_process_state)
+        process.sig_exited.connect(self._on_exited)
+
+    # ----------------------------------------------------------------- commands
+
+    def send(self, command: dict[str, Any]) -> bool:
+        """Write one command line to the worker's stdin; False when no worker runs."""
+        data = json.dumps(command, separators=(",", ":")).encode("utf-8") + b"\n"
+        return self.process.write(data)
+
+    def write(self, values: dict[str, Any]) -> str | None:
+        """Send a write of `values` (tag name -> value); the request id, None if not running."""
+        request_id = f"w{next(_ids)}"
+        if not self.send({"cmd": "write", "id": request_id, "values": values}):
+            return None
+        self.pending_writes.add(request_id)
+        return request_id
+
+    # ----------------------------------------------------------------- input
+
+    def _on_output(self, stream: str, data: bytes) -> None:
+        if stream != "stdout":
+            self._hub.feed(self.source, stream, data)
+            return
+        for line in self._splitter.feed(data):
+            self._handle_line(line)
+
+    def _handle_line(self, line: bytes) -> None:
+        message = parse_message(line)
+        if message is None:
+            if line.strip():
+                self._hub.add_line(self.source, "stdout", line.decode("utf-8", "replace"))
+            return
+        kind = message["t"]
+        if kind == "tags":
+            values = message.get("values")
+            if isinstance(values, list):
+                self.sig_tags.emit(values, bool(message.get("full")))
+        elif kind == "stats":
+            self.stats = message
+            self.sig_stats.emit(message)
+            self.sig_changed.emit()
+        elif kind == "state":
+            self._on_worker_state(message)
+        elif kind == "log":
+            level = _LEVELS.get(str(message.get("level")), LogLevel.INFO)
+            self._hub.add_line(self.source, "stdout", str(message.get("msg", "")), level)
+        elif kind == "written":
+            request_id = str(message.get("id", ""))
+            self.pending_writes.discard(request_id)
+            self.sig_written.emit(
+                request_id, bool(message.get("ok")), str(message.get("error", ""))
+            )
+
+    def _on_worker_state(self, message: dict[str, Any]) -> None:
+        state = str(message.get("state"))
+        self.worker_state = state
+        self.reason = message.get("reason") if isinstance(message.get("reason"), str) else None
+        problems = message.get("problems")
+        self.problems = [str(p) for p in problems] if isinstance(problems, list) else []
+        if state == "CONNECT":
+            self.connects += 1
+        if state in ("ERROR", "RECONNECT") and self.reason:
+            self._hub.add_line(self.source, "stdout", f"{state}: {self.reason}", LogLevel.WARNING)
+        self.sig_worker_state.emit(state, message)
+        self.sig_changed.emit()
+
+    def _on_process_stats(self, cpu: float, rss: int) -> None:
+        self.cpu, self.rss = cpu, rss
+        self.sig_changed.emit()
+
+    def _on_process_state(self, new: ProcessState, old: ProcessState) -> None:
+        if not new.is_alive:
+            self.worker_state = None
+            self.cpu = self.rss = None
+        if new == ProcessState.BACKOFF and self.process.exit_code == EXIT_RESTART:
+            self.process.start()  # the worker asked for a restart on its new endpoint
+        self.sig_changed.emit()
+
+    def _on_exited(self, code: int, signal: int) -> None:
+        for line in self._splitter.flush():
+            self._handle_line(line)
+        for request_id in sorted(self.pending_writes):
+            self.sig_written.emit(request_id, False, "the worker exited before the write ran")
+        self.pending_writes.clear()
+        if code != EXIT_RESTART and (code != 0 or signal):
+            why = f"signal {signal}" if signal else f"exit code {code}"
+            self._hub.add_line(self.source, "stdout", f"worker ended ({why})", LogLevel.ERROR)

@@ -1,0 +1,441 @@
+"""`ConnectionManager`: one worker process per connection, started, reloaded and stopped.
+
+The workspace database is the source of truth. An edit (dialog, CSV, import, API) is
+validated by the worker's own parser and written in ONE transaction; then `apply`
+compares old and new and decides per connection:
+
+- added -> its worker starts (when enabled); removed -> stopped and forgotten;
+- driver/host/port/endpoint/unit id changed -> that worker restarts at once;
+- anything else (blocks, tags, periods) -> `reload` on stdin: same pid, no reconnect;
+- enabled turned off/on -> the worker stops/starts.
+
+A worker reads its connection from the workspace database itself (at start, and again
+on `{"cmd":"reload"}`), so the manager only commits, then tells it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from panel.connections.link import WorkerLink, source_name
+from panel.connections.status import ConnectionSnapshot, ConnState, overall_state, worst
+from panel.connections.store import load_connections, replace_one, save_connections
+from panel.connections.validation import connection_problems
+from panel.connections.values import check_value
+from panel.connections.worker.config import ConnectionConfig, TagConfig, parse_connection
+from panel.logs.hub import LogHub
+from panel.supervise.process import ManagedProcess
+from panel.supervise.spec import ProcessSpec, RestartPolicy
+from panel.supervise.state import ProcessState
+from panel.util.paths import panel_argv
+from panel.workspace.errors import ConfigError
+from panel.workspace.workspace import Workspace
+
+log = logging.getLogger("panel.connections")
+
+DEFAULT_RESTART_DELAY_MS = 5000
+
+ProcessFactory = Callable[[str, ProcessSpec], ManagedProcess]
+
+
+class UnknownConnection(KeyError):
+    """No connection has this id."""
+
+
+class NotRunning(RuntimeError):
+    """The connection's worker does not run (disabled, stopped, restarting)."""
+
+
+@dataclass
+class _Conn:
+    """What the manager keeps per connection."""
+
+    data: dict[str, Any]
+    config: ConnectionConfig | None
+    link: WorkerLink | None = None
+    values: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+class ConnectionManager(QObject):
+    """Supervises the connection workers of one workspace; views and the API use it."""
+
+    sig_connections_changed = Signal()
+    """Connections were added, removed or reconfigured (the list should be rebuilt)."""
+
+    sig_status_changed = Signal(str)
+    """(conn_id) state, pid, CPU/RSS or block figures of one connection changed."""
+
+    sig_tags = Signal(str, object)
+    """(conn_id, values) new tag values: a list of {name, value, quality, ts, reason?}."""
+
+    sig_written = Signal(str, str, bool, str)
+    """(conn_id, request id, ok, error) the answer to a write."""
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        hub: LogHub,
+        new_process: ProcessFactory,
+        forget_process: Callable[[ManagedProcess], None],
+        *,
+        restart_delay_ms: int = DEFAULT_RESTART_DELAY_MS,
+        stats_interval_s: float = 1.0,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self._hub = hub
+        self._new_process = new_process
+        self._forget_process = forget_process
+        self.restart_delay_ms = restart_delay_ms
+        self.stats_interval_s = stats_interval_s
+        self._conns: dict[str, _Conn] = {}
+        self._retiring: list[WorkerLink] = []
+        self._started = False
+
+    # ----------------------------------------------------------------- lifecycle
+
+    def start(self) -> None:
+        """Read the connections from the workspace and start every enabled one."""
+        self._started = True
+        self._conns.clear()  # nothing ran before: every connection is new
+        self.apply(load_connections(self.workspace))
+
+    # ----------------------------------------------------------------- editing
+
+    def connections(self) -> list[dict[str, Any]]:
+        """The configured connection objects (JSON shape), in order."""
+        return [dict(c.data) for c in self._conns.values()]
+
+    def connection(self, conn_id: str) -> dict[str, Any]:
+        """One connection object; raises UnknownConnection."""
+        return dict(self._conn(conn_id).data)
+
+    def save_connection(self, data: dict[str, Any], old_id: str | None = None) -> None:
+        """Add or replace one connection (`old_id`: the id it had, for a rename).
+
+        Raises `ConfigError` naming every problem; nothing changes then.
+        """
+        problems = connection_problems(data)
+        if problems:
+            raise ConfigError(problems)
+        items = load_connections(self.workspace)
+        if old_id is not None and old_id != data.get("id"):
+            items = replace_one(items, old_id, None)
+        self.replace_all(replace_one(items, str(data["id"]), data))
+
+    def delete_connection(self, conn_id: str) -> None:
+        """Remove a connection: its worker stops and it is forgotten."""
+        self._conn(conn_id)
+        self.replace_all(replace_one(load_connections(self.workspace), conn_id, None))
+
+    def replace_all(self, items: list[dict[str, Any]]) -> None:
+        """Store `items` as the whole section (one transaction), then apply the change."""
+        save_connections(self.workspace, items)
+        self.apply(items)
+
+    def set_enabled(self, conn_id: str, enabled: bool) -> None:
+        """Enable (start) or disable (stop) a connection; stored in the workspace."""
+        data = self.connection(conn_id)
+        data["enabled"] = enabled
+        self.save_connection(data)
+
+    def restart(self, conn_id: str) -> None:
+        """Restart a connection's worker (starts it when enabled and not running)."""
+        conn = self._conn(conn_id)
+        if conn.config is None or not conn.config.enabled:
+            raise NotRunning(f"connection {conn_id!r} is disabled")
+        self._link(conn_id, conn).process.restart()
+
+    def reload_from_workspace(self) -> None:
+        """Apply what the workspace now holds (after an import)."""
+        self.apply(load_connections(self.workspace))
+
+    # ----------------------------------------------------------------- applying
+
+    def apply(self, items: list[dict[str, Any]]) -> None:
+        """Bring the workers in line with `items` (already stored and validated)."""
+        wanted = {str(item.get("id")): item for item in items if isinstance(item, dict)}
+        changed = False
+        for conn_id in [c for c in self._conns if c not in wanted]:
+            self._remove(conn_id)
+            changed = True
+        old_conns, self._conns = self._conns, {}
+        for conn_id, data in wanted.items():
+            old = old_conns.get(conn_id)
+            config, problems = parse_connection(data)
+            new = _Conn(dict(data), config if not problems else None)
+            if old is not None:
+                new.link, new.values = old.link, old.values
+            self._conns[conn_id] = new
+            if old is None or old.data != data:
+                changed = True
+                self._apply_one(conn_id, old, new)
+        if changed:
+            self.sig_connections_changed.emit()
+
+    def _apply_one(self, conn_id: str, old: _Conn | None, new: _Conn) -> None:
+        if not self._started:
+            return
+        enabled = new.config is not None and new.config.enabled
+        running = new.link is not None and new.link.process.state not in (
+            ProcessState.STOPPED,
+            ProcessState.FATAL,
+        )
+        if not enabled:
+            if new.link is not None:
+                new.link.process.stop()
+            return
+        process = self._link(conn_id, new).process
+        if not running or old is None or old.config is None:
+            process.start()
+        elif new.config is not None and old.config.endpoint_key() != new.config.endpoint_key():
+            log.info("connection %s: endpoint changed, restarting its worker", conn_id)
+            process.restart()
+        elif not self._link(conn_id, new).send({"cmd": "reload"}):
+            process.start()  # between two runs: the next start reads the new configuration
+
+    def _remove(self, conn_id: str) -> None:
+        conn = self._conns.pop(conn_id)
+        link = conn.link
+        if link is None:
+            return
+        self._retiring.append(link)
+        link.process.sig_state_changed.connect(self._on_retiring_state)
+        link.process.stop()
+        self._on_retiring_state(link.process.state, link.process.state)
+
+    def _on_retiring_state(self, new: ProcessState, old: ProcessState) -> None:
+        for link in list(self._retiring):
+            process = link.process
+            if process.state == ProcessState.STOPPED and not process.state.is_alive:
+                self._retiring.remove(link)
+                process.sig_state_changed.disconnect(self._on_retiring_state)
+                self._forget_process(process)
+                link.deleteLater()
+                process.deleteLater()
+
+    # ----------------------------------------------------------------- links
+
+    def _link(self, conn_id: str, conn: _Conn) -> WorkerLink:
+        if conn.link is None:
+            process = self._new_process(source_name(conn_id), self._spec(conn_id))
+            link = WorkerLink(conn_id, process, self._hub, self)
+            link.sig_tags.connect(self._on_tags)
+            link.sig_changed.connect(self._on_link_changed)
+            link.sig_written.connect(self._on_written)
+            conn.link = link
+        return conn.link
+
+    def _spec(self, conn_id: str) -> ProcessSpec:
+        argv = panel_argv(
+            "worker",
+            "connection",
+            "--conn-id",
+            conn_id,
+            "--workspace",
+            str(self.workspace.root),
+            "--stats-interval-s",
+            f"{self.stats_interval_s:g}",
+        )
+        return ProcessSpec(
+            name=source_name(conn_id),
+            argv=argv,
+            cwd=str(self.workspace.root),
+            restart=RestartPolicy.ALWAYS,
+            restart_delay_ms=self.restart_delay_ms,
+            backoff_factor=2.0,
+            backoff_max_ms=max(60_000, self.restart_delay_ms),
+            backoff_reset_secs=60.0,
+            start_secs=1.0,
+            start_retries=10,
+            stop_timeout_ms=3000,
+            python_child=True,
+        )
+
+    def _sender_link(self) -> WorkerLink | None:
+        link = self.sender()
+        if isinstance(link, WorkerLink):
+            conn = self._conns.get(link.conn_id)
+            if conn is not None and conn.link is link:
+                return link
+        return None
+
+    def _on_tags(self, values: list[dict[str, Any]], full: bool) -> None:
+        link = self._sender_link()
+        if link is None:
+            return
+        cache = self._conns[link.conn_id].values
+        if full:
+            cache.clear()
+        for value in values:
+            cache[value["name"]] = value
+        self.sig_tags.emit(link.conn_id, values)
+
+    def _on_link_changed(self) -> None:
+        link = self._sender_link()
+        if link is not None:
+            self.sig_status_changed.emit(link.conn_id)
+
+    def _on_written(self, request_id: str, ok: bool, error: str) -> None:
+        link = self._sender_link()
+        if link is not None:
+            self.sig_written.emit(link.conn_id, request_id, ok, error)
+
+    # ----------------------------------------------------------------- reading
+
+    def ids(self) -> list[str]:
+        """Connection ids, in configuration order."""
+        return list(self._conns)
+
+    def snapshot(self, conn_id: str) -> ConnectionSnapshot:
+        """One connection as it is now; raises UnknownConnection."""
+        conn = self._conn(conn_id)
+        data, config, link = conn.data, conn.config, conn.link
+        enabled = bool(config.enabled) if config is not None else bool(data.get("enabled", True))
+        process = link.process if link is not None else None
+        pstate = process.state if process is not None else ProcessState.STOPPED
+        state = overall_state(enabled, pstate, link.worker_state if link else None)
+        problems = list(link.problems) if link else []
+        if config is None:
+            state = ConnState.ERROR
+            problems = [f"{p}: {m}" for p, m in connection_problems(data)]
+        stats = link.stats if link is not None else {}
+        return ConnectionSnapshot(
+            id=conn_id,
+            driver=str(data.get("driver", "modbus_tcp")),
+            address=_address(config, data),
+            enabled=enabled,
+            state=state,
+            link=link.worker_state if link else None,
+            reason=(link.reason if link else None) or (process.last_error if process else None),
+            pid=process.pid if process else None,
+            cpu=link.cpu if link else None,
+            rss=link.rss if link else None,
+            restarts=process.restarts if process else 0,
+            uptime=process.uptime if process else 0.0,
+            tags=len(config.all_tags()) if config else 0,
+            queued_writes=int(stats.get("queuedWrites", 0) or 0),
+            problems=problems,
+            blocks=self._blocks(config, stats),
+        )
+
+    def snapshots(self) -> list[ConnectionSnapshot]:
+        """Every connection, in configuration order."""
+        return [self.snapshot(conn_id) for conn_id in self._conns]
+
+    def worst_state(self) -> ConnState | None:
+        """The most severe state among all connections (None when there is none)."""
+        return worst([s.state for s in self.snapshots()])
+
+    def link(self, conn_id: str) -> WorkerLink | None:
+        """The worker link of a connection (None before its first start)."""
+        return self._conn(conn_id).link
+
+    def tag_infos(self, conn_id: str) -> list[dict[str, Any]]:
+        """The configured tags: name, unit, type, writable, block."""
+        config = self._conn(conn_id).config
+        if config is None:
+            return []
+        return [
+            {
+                "name": t.name,
+                "unit": t.unit,
+                "type": t.type,
+                "writable": t.writable,
+                "block": b.name,
+            }
+            for b, t in config.all_tags()
+        ]
+
+    def latest_values(self, conn_id: str) -> list[dict[str, Any]]:
+        """The last value message of every tag seen (raw worker shape)."""
+        return list(self._conn(conn_id).values.values())
+
+    def tags(self, conn_id: str) -> list[dict[str, Any]]:
+        """Every configured tag with its live value, quality and timestamp."""
+        conn = self._conn(conn_id)
+        out = []
+        for info in self.tag_infos(conn_id):
+            value = conn.values.get(info["name"], {})
+            entry = {
+                "name": info["name"],
+                "value": value.get("value"),
+                "quality": value.get("quality", "unknown"),
+                "timestamp": value.get("ts"),
+                "unit": info["unit"],
+                "type": info["type"],
+                "writable": info["writable"],
+                "block": info["block"],
+            }
+            if value.get("reason"):
+                entry["reason"] = value["reason"]
+            out.append(entry)
+        return out
+
+    # ----------------------------------------------------------------- writing
+
+    def find_tag(self, conn_id: str, name: str) -> tuple[Any, TagConfig]:
+        """(block, tag) of tag `name`; raises UnknownConnection or KeyError."""
+        config = self._conn(conn_id).config
+        if config is not None:
+            for block, tag in config.all_tags():
+                if tag.name == name:
+                    return block, tag
+        raise KeyError(name)
+
+    def write(self, conn_id: str, values: dict[str, Any]) -> str:
+        """Check and send a write of `values` (tag -> value); returns the request id.
+
+        Raises UnknownConnection, KeyError (unknown tag), ValueError (not writable,
+        wrong type or out of range) or NotRunning. The answer comes on `sig_written`.
+        """
+        checked = {}
+        for name, value in values.items():
+            block, tag = self.find_tag(conn_id, name)
+            checked[name] = check_value(block, tag, value)
+        link = self._conn(conn_id).link
+        request_id = link.write(checked) if link is not None else None
+        if request_id is None:
+            raise NotRunning(f"connection {conn_id!r} has no running worker")
+        return request_id
+
+    def _conn(self, conn_id: str) -> _Conn:
+        conn = self._conns.get(conn_id)
+        if conn is None:
+            raise UnknownConnection(conn_id)
+        return conn
+
+    def _blocks(
+        self, config: ConnectionConfig | None, stats: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        if config is None:
+            return []
+        figures = {b.get("name"): b for b in stats.get("blocks", []) or [] if isinstance(b, dict)}
+        out = []
+        for block in config.blocks:
+            row: dict[str, Any] = {
+                "name": block.name,
+                "kind": block.kind,
+                "periodMs": block.period_ms,
+                "enabled": block.enabled,
+                "tags": len(block.tags),
+            }
+            found = figures.get(block.name, {})
+            for key in ("lastCycleMs", "latenessP99Ms", "errors", "missed", "cycles", "requests"):
+                row[key] = found.get(key)
+            out.append(row)
+        return out
+
+
+def _address(config: ConnectionConfig | None, data: dict[str, Any]) -> str:
+    if config is None:
+        return str(data.get("host", "?"))
+    if config.driver == "opcua":
+        return str(config.endpoint)
+    return f"{config.host}:{config.port}"
