@@ -16,6 +16,7 @@ import psutil
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from panel import __version__
+from panel.connections.manager import DEFAULT_RESTART_DELAY_MS, ConnectionManager
 from panel.logs.hub import HubLogHandler, LogHub
 from panel.server.controller import ServerController, server_spec
 from panel.server.preflight import PortConflict
@@ -89,6 +90,16 @@ class Engine(QObject):
         self.server = ServerController(server_process, server_config, workspace.root, parent=self)
         self.server.sig_status_changed.connect(self.sig_server_status)
         server_process.sig_stats.connect(self._on_server_stats)
+        self.connections = ConnectionManager(
+            workspace,
+            self.hub,
+            self._new_worker_process,
+            self._forget_process,
+            restart_delay_ms=int(
+                workspace.get_setting("connections.restartDelayMs", DEFAULT_RESTART_DELAY_MS)
+            ),
+            parent=self,
+        )
 
         self._stats_timer = QTimer(self, interval=1000)
         self._stats_timer.timeout.connect(self._emit_stats)
@@ -106,6 +117,7 @@ class Engine(QObject):
         log.info("engine %s started on workspace %s", __version__, self.workspace.root)
         if self.server.config.autostart:
             self.start_server()
+        self.connections.start()
 
     def has_running_children(self) -> bool:
         """True while any child is starting, running, backing off or stopping."""
@@ -185,6 +197,7 @@ class Engine(QObject):
         """
         import_config(self.workspace, data)
         self.server.set_config(self.workspace.server_config())
+        self.connections.reload_from_workspace()
         log.info("configuration imported")
 
     def export_config(self) -> dict[str, object]:
@@ -207,12 +220,24 @@ class Engine(QObject):
 
     # -------------------------------------------------------------- internals
 
-    def _new_process(self, source: str, spec: ProcessSpec) -> ManagedProcess:
+    def _new_process(
+        self, source: str, spec: ProcessSpec, *, feed_output: bool = True
+    ) -> ManagedProcess:
         process = ManagedProcess(spec, self, recorder=self.workspace, reaper=self.reaper)
-        process.sig_output.connect(lambda stream, data: self.hub.feed(source, stream, data))
+        if feed_output:
+            process.sig_output.connect(lambda stream, data: self.hub.feed(source, stream, data))
         process.sig_exited.connect(lambda *_: self._end_streams(source))
         self._processes.append(process)
         return process
+
+    def _new_worker_process(self, source: str, spec: ProcessSpec) -> ManagedProcess:
+        """A connection worker: its output is parsed by its link, not fed to the hub raw."""
+        return self._new_process(source, spec, feed_output=False)
+
+    def _forget_process(self, process: ManagedProcess) -> None:
+        """Drop a stopped child that is gone for good (a deleted connection)."""
+        if process in self._processes:
+            self._processes.remove(process)
 
     def _end_streams(self, source: str) -> None:
         self.hub.end_of_stream(source, "stdout")
