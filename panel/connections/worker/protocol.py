@@ -23,10 +23,12 @@ Worker -> panel (stdout):
 
 Panel -> worker (stdin):
 
-- `{"cmd":"reload","config":{...}}`: a new connection object. Block/tag changes apply
-  in place (no reconnect). A change of driver, host, port, endpoint or unit id makes
-  the worker stop with exit code `EXIT_RESTART` (75) so the supervisor starts it again
-  on the new configuration file.
+- `{"cmd":"reload"}`: read the connection again from where it came from (the workspace
+  database with `--workspace`; the file with `--config-json`). The panel sends it after
+  committing an edit. `{"cmd":"reload","config":{...}}` adopts the given connection
+  object instead. Block/tag changes apply in place (no reconnect). A change of driver,
+  host, port, endpoint or unit id makes the worker stop with exit code `EXIT_RESTART`
+  (75) so the supervisor starts it again (it then reads the new configuration).
 - `{"cmd":"write","id":str,"tag":name,"value":v}` or
   `{"cmd":"write","id":str,"values":{name: v, ...}}` (several tags in one go; Modbus
   merges contiguous addresses into FC15/FC16). Writes queue while disconnected and run

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,8 +63,10 @@ class Worker:
         *,
         full_refresh_s: float = FULL_REFRESH_S,
         stats_interval_s: float = 1.0,
+        reload_source: Callable[[], tuple[ConnectionConfig | None, list[str]]] | None = None,
     ) -> None:
         self.config = config
+        self.reload_source = reload_source
         self.problems = problems
         self.output = output
         self.full_refresh_s = full_refresh_s
@@ -91,8 +94,7 @@ class Worker:
         if name == "stop":
             self.request_stop(EXIT_OK)
         elif name == "reload":
-            self._pending = parse_connection(command.get("config"))
-            self._wake.set()
+            self._reload(command)
         elif name == "write":
             self._queue_write(command)
         elif name == "read":
@@ -101,6 +103,17 @@ class Worker:
             self.send_full_refresh()
         else:
             self.log("warning", f"unknown command {name!r}")
+
+    def _reload(self, command: dict[str, Any]) -> None:
+        """Adopt `config` from the command, else read the configuration source again."""
+        if "config" in command:
+            self._pending = parse_connection(command.get("config"))
+        elif self.reload_source is not None:
+            self._pending = self.reload_source()
+        else:
+            self.log("warning", "reload without config, and no configuration source to read")
+            return
+        self._wake.set()
 
     def request_stop(self, exit_code: int = EXIT_OK) -> None:
         """Leave the run loop soon with `exit_code`."""

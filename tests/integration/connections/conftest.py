@@ -28,7 +28,7 @@ def start_worker(tmp_path: Path) -> Iterator[Callable[..., WorkerProc]]:
     """Start worker processes on config dicts; every one is stopped at the end."""
     started: list[WorkerProc] = []
 
-    def start(config: dict[str, Any], *extra: str) -> WorkerProc:
+    def start(config: dict[str, Any] | None, *extra: str) -> WorkerProc:
         worker = WorkerProc(config, tmp_path, *extra)
         started.append(worker)
         return worker

@@ -18,17 +18,18 @@ Message = dict[str, Any]
 class WorkerProc:
     """`python -m panel.connections.worker` on a config file; messages collected by a thread."""
 
-    def __init__(self, config: dict[str, Any], folder: Path, *extra: str) -> None:
-        self.path = folder / f"{config.get('id', 'conn')}.json"
-        self.path.write_text(json.dumps(config))
+    def __init__(self, config: dict[str, Any] | None, folder: Path, *extra: str) -> None:
+        """Run on `config` (written to a file in `folder`); None: `extra` says where from."""
+        source: list[str] = []
+        if config is not None:
+            self.path = folder / f"{config.get('id', 'conn')}.json"
+            self.path.write_text(json.dumps(config))
+            source = ["--conn-id", str(config.get("id", "conn")), "--config-json", str(self.path)]
         argv = [
             sys.executable,
             "-m",
             "panel.connections.worker",
-            "--conn-id",
-            str(config.get("id", "conn")),
-            "--config-json",
-            str(self.path),
+            *source,
             "--stats-interval-s",
             "0.25",
             *extra,

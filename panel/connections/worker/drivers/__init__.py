@@ -11,8 +11,9 @@ from panel.connections.worker.drivers.base import Driver
 def make_driver(config: ConnectionConfig, log: Callable[[str, str], None]) -> Driver:
     """A fresh, unconnected driver for `config.driver` (imports only the one needed)."""
     if config.driver == "opcua":
-        # The OPC UA driver is not written yet: the worker reports ERROR with this reason.
-        raise NotImplementedError("$.driver: 'opcua' is not available in this build yet")
+        from panel.connections.worker.drivers.opcua import OpcUaDriver
+
+        return OpcUaDriver(config, log)
     from panel.connections.worker.drivers.modbus_tcp import ModbusTcpDriver
 
     return ModbusTcpDriver(config, log)
