@@ -9,8 +9,9 @@ import signal
 import sys
 from pathlib import Path
 
+import psutil
 import qasync
-from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QLocale, QTimer, QTranslator
 
 from panel import __version__
 from panel.api.apifile import new_token, remove_api_file, write_api_file
@@ -118,6 +119,8 @@ class AppRunner:
         self.instance.sig_raise_requested.connect(window.bring_to_front)
         window.show()
         self.window = window
+        if os.environ.get("OPSPANEL_REPORT_STARTUP"):
+            QTimer.singleShot(0, _report_startup)
 
     def _close_window(self) -> None:
         window = self.window
@@ -155,6 +158,18 @@ def _install_translator(app: QCoreApplication) -> None:
     folder = Path(resources_dir()) / "translations"
     if translator.load(locale, "opspanel", "_", str(folder)):
         app.installTranslator(translator)
+
+
+def _report_startup() -> None:
+    """Print how long the process took to show its window (OPSPANEL_REPORT_STARTUP=1)."""
+    import time
+
+    elapsed = time.time() - psutil.Process().create_time()
+    print(
+        f"opspanel: window shown {elapsed * 1000:.0f} ms after process start",
+        file=sys.stderr,
+        flush=True,
+    )
 
 
 def _report_fatal(message: str, headless: bool) -> None:

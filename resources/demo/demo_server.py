@@ -14,6 +14,16 @@ import time
 from fastapi import FastAPI
 
 log = logging.getLogger("demo")
+
+
+class _QuietHealthChecks(logging.Filter):
+    """Keep the panel's health probes (every few seconds) out of the access log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "/health" not in record.getMessage()
+
+
+logging.getLogger("uvicorn.access").addFilter(_QuietHealthChecks())
 app = FastAPI(title="OpsPanel demo server")
 _started = time.time()
 _hits = {"count": 0}
