@@ -15,6 +15,7 @@ from PySide6.QtCore import QCoreApplication, QLocale, QTimer, QTranslator
 
 from panel import __version__
 from panel.api.apifile import new_token, remove_api_file, write_api_file
+from panel.api.conns_methods import ConnsApi
 from panel.api.engine_methods import EngineApi
 from panel.api.rpc import RpcRegistry
 from panel.api.server import ApiServer
@@ -82,6 +83,7 @@ class AppRunner:
         port = int(self.workspace.get_setting("api.port", 0))
         api = ApiServer(registry, token, port=port, max_message_bytes=max_bytes)
         EngineApi(engine, api).register(registry)
+        ConnsApi(engine.connections, api).register(registry)
         api_address: str | None = None
         try:
             port = await api.start()

@@ -95,7 +95,32 @@ def _parser() -> argparse.ArgumentParser:
     )
     _add_json(logs, "print one JSON object per line")
     logs.set_defaults(run=_cmd_logs)
+    _add_conns(sub, common)
     return parser
+
+
+def _add_conns(sub: Any, common: argparse.ArgumentParser) -> None:
+    conns = sub.add_parser("conns", parents=[common], help="field-device connections")
+    conns_sub = conns.add_subparsers(metavar="ACTION")
+    listing = conns_sub.add_parser("list", parents=[common], help="connections and their state")
+    _add_json(listing)
+    listing.set_defaults(run=_cmd_conns_list)
+    for action in ("start", "stop", "restart"):
+        cmd = conns_sub.add_parser(action, parents=[common], help=f"{action} a connection")
+        cmd.add_argument("id", metavar="ID")
+        cmd.add_argument("--wait", action="store_true", help="answer when the action is done")
+        _add_json(cmd)
+        cmd.set_defaults(run=_cmd_conns_action, action=action)
+    tags = conns_sub.add_parser("tags", parents=[common], help="live tag values of a connection")
+    tags.add_argument("id", metavar="ID")
+    _add_json(tags, "print a JSON list of {name, value, quality, timestamp, ...}")
+    tags.set_defaults(run=_cmd_conns_tags)
+    write = conns_sub.add_parser("write", parents=[common], help="write a value to a tag")
+    write.add_argument("id", metavar="ID")
+    write.add_argument("tag", metavar="TAG")
+    write.add_argument("value", metavar="VALUE", help="parsed as the tag's type wants")
+    _add_json(write)
+    write.set_defaults(run=_cmd_conns_write)
 
 
 def _add_json(parser: argparse.ArgumentParser, text: str = "print the JSON answer") -> None:
@@ -201,6 +226,59 @@ def _line_key(line: dict[str, Any]) -> tuple[Any, Any]:
     return (line.get("source"), line.get("seq"))
 
 
+def _cmd_conns_list(args: argparse.Namespace) -> int:
+    with _client(args) as client:
+        result = client.call("conns.list", timeout=_timeout(args, CALL_TIMEOUT))
+    if args.json:
+        _print_json(result)
+        return EXIT_OK
+    for conn in result.get("connections", []):
+        print(format_connection(conn))
+    return EXIT_OK
+
+
+def _cmd_conns_action(args: argparse.Namespace) -> int:
+    timeout = _timeout(args, WAIT_TIMEOUT if args.wait else CALL_TIMEOUT)
+    params = {"id": args.id, "wait": args.wait}
+    with _client(args) as client:
+        result = client.call(f"conns.{args.action}", params, timeout=timeout)
+    if args.json:
+        _print_json(result)
+    else:
+        print(format_connection(result))
+    if args.wait and result.get("state") == "error":
+        return _fail(f"connection {args.id} {args.action}: {result.get('reason')}", EXIT_API)
+    return EXIT_OK
+
+
+def _cmd_conns_tags(args: argparse.Namespace) -> int:
+    with _client(args) as client:
+        result = client.call("conns.tags", {"id": args.id}, timeout=_timeout(args, CALL_TIMEOUT))
+    tags = result.get("tags", [])
+    if args.json:
+        _print_json(tags)
+        return EXIT_OK
+    for tag in tags:
+        value = "-" if tag.get("value") is None else json.dumps(tag.get("value"))
+        unit = f" {tag['unit']}" if tag.get("unit") else ""
+        print(
+            f"{tag.get('name')}  {value}{unit}  {tag.get('quality')}  "
+            f"{format_timestamp(tag.get('timestamp')) if tag.get('timestamp') else '-'}"
+        )
+    return EXIT_OK
+
+
+def _cmd_conns_write(args: argparse.Namespace) -> int:
+    params = {"id": args.id, "tag": args.tag, "value": args.value}
+    with _client(args) as client:
+        result = client.call("conns.write", params, timeout=_timeout(args, CALL_TIMEOUT + 5))
+    if args.json:
+        _print_json(result)
+    else:
+        print(f"wrote {args.tag} = {args.value} on {args.id}")
+    return EXIT_OK
+
+
 # -- output --------------------------------------------------------------------------
 
 
@@ -235,6 +313,18 @@ def format_server_status(status: dict[str, Any]) -> str:
     )
     if status.get("lastError"):
         text += f"  error: {status['lastError']}"
+    return text
+
+
+def format_connection(conn: dict[str, Any]) -> str:
+    """`plc1  connected  127.0.0.1:502  pid 1234  up 0:03:12  restarts 0` (+ reason)."""
+    text = (
+        f"{conn.get('id')}  {conn.get('state', 'unknown')}  {_dash(conn.get('address'))}  "
+        f"pid {_dash(conn.get('pid'))}  up {format_uptime(conn.get('uptime'))}  "
+        f"restarts {_dash(conn.get('restarts'))}"
+    )
+    if conn.get("reason") and conn.get("state") != "connected":
+        text += f"  ({conn['reason']})"
     return text
 
 

@@ -1,0 +1,261 @@
+"""The connections' methods on the JSON-RPC API (`conns.*`): each calls the manager method
+a button calls."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from panel.api.rpc import (
+    INVALID_PARAMS,
+    INVALID_STATE,
+    NOT_FOUND,
+    SERVER_ERROR,
+    TIMEOUT,
+    RpcContext,
+    RpcError,
+    RpcRegistry,
+)
+from panel.connections.manager import ConnectionManager, NotRunning, UnknownConnection
+from panel.connections.status import ConnState
+from panel.workspace.errors import ConfigError
+
+if TYPE_CHECKING:
+    from panel.api.server import ApiServer
+
+TAGS_TOPIC = "conns.tags"
+WRITE_TIMEOUT_MS = 10_000
+WAIT_TIMEOUT_MS = 30_000
+
+_ID = {"type": "string", "minLength": 1, "description": "the connection's id"}
+_WAIT = {"type": "boolean", "description": "answer only when the change is done"}
+_TIMEOUT = {"type": "integer", "minimum": 1, "maximum": 600_000}
+EMPTY_SCHEMA: dict[str, Any] = {"type": "object", "additionalProperties": False}
+ID_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {"id": _ID},
+    "required": ["id"],
+    "additionalProperties": False,
+}
+ACTION_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {"id": _ID, "wait": _WAIT, "timeoutMs": _TIMEOUT},
+    "required": ["id"],
+    "additionalProperties": False,
+}
+WRITE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "id": _ID,
+        "tag": {"type": "string", "minLength": 1},
+        "value": {"description": "the value; a string is parsed as the tag's type wants"},
+        "values": {"type": "object", "minProperties": 1, "description": "tag -> value"},
+        "timeoutMs": _TIMEOUT,
+    },
+    "required": ["id"],
+    "oneOf": [{"required": ["tag", "value"]}, {"required": ["values"]}],
+    "additionalProperties": False,
+}
+SUBSCRIBE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {"id": _ID},
+    "additionalProperties": False,
+}
+
+SETTLED: dict[str, tuple[ConnState, ...]] = {
+    "start": (ConnState.CONNECTED, ConnState.ERROR, ConnState.RECONNECTING),
+    "restart": (ConnState.CONNECTED, ConnState.ERROR, ConnState.RECONNECTING),
+    "stop": (ConnState.DISABLED, ConnState.STOPPED),
+}
+
+
+class ConnsApi:
+    """Binds a connection manager to an API server: `conns.*` methods and notifications."""
+
+    def __init__(self, manager: ConnectionManager, server: ApiServer) -> None:
+        self._manager = manager
+        self._server = server
+        manager.sig_tags.connect(self._push_tags)
+
+    def register(self, registry: RpcRegistry) -> None:
+        """Add every `conns.*` method to `registry`."""
+        add = registry.register
+        add("conns.list", self.list, EMPTY_SCHEMA, doc="Every connection with state and figures.")
+        add(
+            "conns.start",
+            self.start,
+            ACTION_SCHEMA,
+            mutating=True,
+            doc="Enable a connection and start its worker; with wait, answer once it is linked.",
+        )
+        add(
+            "conns.stop",
+            self.stop,
+            ACTION_SCHEMA,
+            mutating=True,
+            doc="Disable a connection and stop its worker; with wait, answer once it is gone.",
+        )
+        add(
+            "conns.restart",
+            self.restart,
+            ACTION_SCHEMA,
+            mutating=True,
+            doc="Restart a connection's worker; with wait, answer once it is linked again.",
+        )
+        add("conns.tags", self.tags, ID_SCHEMA, doc="Every tag with value, quality, timestamp.")
+        add(
+            "conns.write",
+            self.write,
+            WRITE_SCHEMA,
+            mutating=True,
+            doc="Write a tag (tag + value) or several (values); answers when the device did.",
+        )
+        add(
+            "conns.subscribe",
+            self.subscribe,
+            SUBSCRIBE_SCHEMA,
+            doc="Receive `conns.tags` notifications ({id, values}) of one connection or all.",
+        )
+        add(
+            "conns.unsubscribe",
+            self.unsubscribe,
+            EMPTY_SCHEMA,
+            doc="Stop `conns.tags` notifications.",
+        )
+
+    # ----------------------------------------------------------------- methods
+
+    def list(self, params: dict[str, Any], ctx: RpcContext) -> dict[str, Any]:
+        """Every connection."""
+        return {"connections": [s.to_json() for s in self._manager.snapshots()]}
+
+    async def start(self, params: dict[str, Any], ctx: RpcContext) -> dict[str, Any]:
+        """Enable and start."""
+        conn_id = params["id"]
+        return await self._act(params, "start", lambda: self._manager.set_enabled(conn_id, True))
+
+    async def stop(self, params: dict[str, Any], ctx: RpcContext) -> dict[str, Any]:
+        """Disable and stop."""
+        conn_id = params["id"]
+        return await self._act(params, "stop", lambda: self._manager.set_enabled(conn_id, False))
+
+    async def restart(self, params: dict[str, Any], ctx: RpcContext) -> dict[str, Any]:
+        """Restart the worker."""
+        conn_id = params["id"]
+        return await self._act(params, "restart", lambda: self._manager.restart(conn_id))
+
+    def tags(self, params: dict[str, Any], ctx: RpcContext) -> dict[str, Any]:
+        """The tags of one connection."""
+        with _errors():
+            return {"id": params["id"], "tags": self._manager.tags(params["id"])}
+
+    async def write(self, params: dict[str, Any], ctx: RpcContext) -> dict[str, Any]:
+        """Check, send, and wait for the worker's answer."""
+        conn_id = params["id"]
+        values = params.get("values") or {params["tag"]: params["value"]}
+        loop = asyncio.get_running_loop()
+        pending: dict[str, asyncio.Future[tuple[bool, str]]] = {}
+        early: dict[str, tuple[bool, str]] = {}
+
+        def on_written(cid: str, request_id: str, ok: bool, error: str) -> None:
+            if cid != conn_id:
+                return
+            future = pending.get(request_id)
+            if future is None:
+                early[request_id] = (ok, error)
+            elif not future.done():
+                future.set_result((ok, error))
+
+        self._manager.sig_written.connect(on_written)
+        try:
+            with _errors():
+                request_id = self._manager.write(conn_id, values)
+            future = pending[request_id] = loop.create_future()
+            if request_id in early:
+                future.set_result(early.pop(request_id))
+            timeout = params.get("timeoutMs", WRITE_TIMEOUT_MS) / 1000
+            try:
+                ok, error = await asyncio.wait_for(future, timeout)
+            except TimeoutError:
+                raise RpcError(TIMEOUT, f"no answer to the write within {timeout:g} s") from None
+        finally:
+            self._manager.sig_written.disconnect(on_written)
+        if not ok:
+            raise RpcError(SERVER_ERROR, f"write failed: {error}", {"id": conn_id})
+        return {"id": conn_id, "written": sorted(values), "ok": True}
+
+    def subscribe(self, params: dict[str, Any], ctx: RpcContext) -> dict[str, Any]:
+        """Subscribe to tag values."""
+        conn_id = params.get("id")
+        if conn_id is not None:
+            with _errors():
+                self._manager.snapshot(conn_id)
+        ctx.subscribe(TAGS_TOPIC, {"id": conn_id} if conn_id else None)
+        return {"subscribed": True}
+
+    def unsubscribe(self, params: dict[str, Any], ctx: RpcContext) -> dict[str, Any]:
+        """Unsubscribe from tag values."""
+        ctx.unsubscribe(TAGS_TOPIC)
+        return {"subscribed": False}
+
+    # ----------------------------------------------------------------- helpers
+
+    async def _act(
+        self, params: dict[str, Any], kind: str, action: Callable[[], None]
+    ) -> dict[str, Any]:
+        conn_id = params["id"]
+        with _errors():
+            self._manager.snapshot(conn_id)
+            action()
+        manager = self._manager
+        settled = SETTLED[kind]
+        if not params.get("wait") or manager.snapshot(conn_id).state in settled:
+            return manager.snapshot(conn_id).to_json()
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+        def on_status(cid: str) -> None:
+            if cid == conn_id and manager.snapshot(cid).state in settled and not done.done():
+                done.set_result(None)
+
+        manager.sig_status_changed.connect(on_status)
+        try:
+            timeout = params.get("timeoutMs", WAIT_TIMEOUT_MS) / 1000
+            try:
+                await asyncio.wait_for(done, timeout)
+            except TimeoutError:
+                raise RpcError(
+                    TIMEOUT,
+                    f"connection {conn_id!r} did not settle within {timeout:g} s",
+                    manager.snapshot(conn_id).to_json(),
+                ) from None
+        finally:
+            manager.sig_status_changed.disconnect(on_status)
+        return manager.snapshot(conn_id).to_json()
+
+    def _push_tags(self, conn_id: str, values: list[dict[str, Any]]) -> None:
+        if self._server.has_subscribers(TAGS_TOPIC):
+            self._server.publish(TAGS_TOPIC, "conns.tags", {"id": conn_id, "values": values})
+
+
+class _errors:
+    """Turns the manager's exceptions into API errors from the table in `rpc`."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, _: Any) -> bool:
+        if exc is None:
+            return False
+        if isinstance(exc, UnknownConnection):
+            raise RpcError(NOT_FOUND, f"no connection with id {exc.args[0]!r}") from exc
+        if isinstance(exc, NotRunning):
+            raise RpcError(INVALID_STATE, str(exc)) from exc
+        if isinstance(exc, ConfigError):
+            problems = [{"path": p, "message": m} for p, m in exc.problems]
+            raise RpcError(INVALID_PARAMS, str(exc), {"problems": problems}) from exc
+        if isinstance(exc, KeyError):
+            raise RpcError(NOT_FOUND, f"no tag named {exc.args[0]!r}") from exc
+        if isinstance(exc, ValueError):
+            raise RpcError(INVALID_PARAMS, str(exc)) from exc
+        return False

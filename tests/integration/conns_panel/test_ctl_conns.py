@@ -1,0 +1,75 @@
+"""`opspanel ctl conns ...` against a real headless engine with a real connection worker."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from conftest import modbus_connection
+from modbus_sim import ModbusSim
+
+from panel.connections.store import save_connections
+from panel.workspace.server_config import ServerConfig, demo_server_config
+from panel.workspace.workspace import Workspace
+
+engine_conftest = __import__("importlib").import_module("tests.integration.engine.conftest")
+ctl = engine_conftest.ctl
+wait_for = engine_conftest.wait_for
+HeadlessEngine = engine_conftest.HeadlessEngine
+start_engine = engine_conftest.start_engine
+
+
+def prepare(path: Path, port: int) -> Path:
+    with Workspace.open(path) as ws:
+        cfg = demo_server_config().to_json() | {"autostart": False}
+        ws.save_server_config(ServerConfig.from_json(cfg))
+        ws.set_setting("connections.restartDelayMs", 300)
+        ws.set_setting("demo.devices", [])
+        save_connections(ws, [modbus_connection("plc1", port)])
+    return path
+
+
+def tags_json(ws: Path) -> list[dict[str, object]]:
+    result = ctl(ws, "conns", "tags", "plc1", "--json")
+    assert result.returncode == 0, result.stderr
+    return list(json.loads(result.stdout))
+
+
+def test_ctl_conns_tags_list_and_write(
+    tmp_path: Path, modbus_sim: ModbusSim, start_engine: Callable[[Path], HeadlessEngine]
+) -> None:
+    modbus_sim.set("holding", 0, [42])
+    ws = prepare(tmp_path / "ws", modbus_sim.port)
+    start_engine(ws)
+
+    def all_good() -> list[dict[str, object]] | None:
+        tags = tags_json(ws)
+        return tags if all(t["quality"] == "good" for t in tags) else None
+
+    tags = wait_for(all_good, 30, "good tags")
+    assert isinstance(tags, list)
+    speed = next(t for t in tags if t["name"] == "speed")
+    assert speed["value"] == 42 and isinstance(speed["timestamp"], float)
+    assert {"name", "value", "quality", "timestamp"} <= set(speed)
+
+    listing = ctl(ws, "conns", "list")
+    assert listing.returncode == 0 and "plc1  connected" in listing.stdout
+
+    wrote = ctl(ws, "conns", "write", "plc1", "setpoint", "-7")
+    assert wrote.returncode == 0, wrote.stderr
+    assert modbus_sim.get("holding", 1, 1) == [65529]
+
+    refused = ctl(ws, "conns", "write", "plc1", "speed", "3")
+    assert refused.returncode == 1 and "not writable" in refused.stderr
+    unknown = ctl(ws, "conns", "tags", "nope")
+    assert unknown.returncode == 1 and "no connection" in unknown.stderr
+
+    stopped = ctl(ws, "conns", "stop", "plc1", "--wait", "--json")
+    assert stopped.returncode == 0, stopped.stderr
+    assert json.loads(stopped.stdout)["state"] == "disabled"
+    started = ctl(ws, "conns", "start", "plc1", "--wait")
+    assert started.returncode == 0 and "connected" in started.stdout
