@@ -87,6 +87,46 @@ _V2 = sql_steps(
     ),
 )
 
+_V3 = sql_steps(
+    """
+    CREATE TABLE job_runs (
+        id INTEGER PRIMARY KEY,
+        job_id TEXT NOT NULL,
+        graph_id INTEGER,
+        trigger TEXT NOT NULL,
+        options TEXT NOT NULL DEFAULT '{}',
+        attempt INTEGER NOT NULL DEFAULT 1,
+        status TEXT NOT NULL,
+        queued_at REAL NOT NULL,
+        started_at REAL,
+        ended_at REAL,
+        exit_code INTEGER,
+        error TEXT,
+        log_path TEXT,
+        pid INTEGER,
+        create_time REAL,
+        waiting_on TEXT
+    )
+    """,
+    "CREATE INDEX job_runs_by_job ON job_runs (job_id, id)",
+    "CREATE INDEX job_runs_by_status ON job_runs (status)",
+    """
+    CREATE TABLE dataset_allocations (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        path TEXT NOT NULL,
+        mode TEXT NOT NULL,
+        owner_kind TEXT NOT NULL,
+        owner_id TEXT NOT NULL,
+        pid INTEGER,
+        create_time REAL,
+        acquired_at REAL NOT NULL
+    )
+    """,
+    "CREATE INDEX dataset_allocations_by_path ON dataset_allocations (path)",
+    "CREATE TABLE job_schedule_state (job_id TEXT PRIMARY KEY, last_fire REAL NOT NULL)",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "server config and settings", _V1),
     Migration(
@@ -95,6 +135,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         "opaque connections/jobs sections, dotted setting keys",
         _V2,
     ),
+    Migration(3, "job run history, dataset allocations, job schedule state", _V3),
 )
 """Every migration, in order: `MIGRATIONS[i].version == i + 1`."""
 

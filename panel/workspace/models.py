@@ -68,3 +68,51 @@ class ConfigSectionRow(Base):
 
     name: Mapped[str] = mapped_column(Text, primary_key=True)
     body: Mapped[str] = mapped_column(Text)  # JSON array
+
+
+class JobRunRow(Base):
+    """One attempt of a job: appended when queued, its status updated in its own transaction."""
+
+    __tablename__ = "job_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    job_id: Mapped[str] = mapped_column(Text)
+    graph_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    trigger: Mapped[str] = mapped_column(Text)
+    options: Mapped[str] = mapped_column(Text)  # JSON object
+    attempt: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(Text)
+    queued_at: Mapped[float] = mapped_column(Float)
+    started_at: Mapped[float | None] = mapped_column(Float, nullable=True)
+    ended_at: Mapped[float | None] = mapped_column(Float, nullable=True)
+    exit_code: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    log_path: Mapped[str | None] = mapped_column(Text, nullable=True)
+    pid: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    create_time: Mapped[float | None] = mapped_column(Float, nullable=True)
+    waiting_on: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class DatasetAllocationRow(Base):
+    """A dataset path held by an owner (a job run or a session), exclusive or shared."""
+
+    __tablename__ = "dataset_allocations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    path: Mapped[str] = mapped_column(Text)
+    mode: Mapped[str] = mapped_column(Text)
+    owner_kind: Mapped[str] = mapped_column(Text)
+    owner_id: Mapped[str] = mapped_column(Text)
+    pid: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    create_time: Mapped[float | None] = mapped_column(Float, nullable=True)
+    acquired_at: Mapped[float] = mapped_column(Float)
+
+
+class JobScheduleStateRow(Base):
+    """When each scheduled job last fired (for the missed-run policy after downtime)."""
+
+    __tablename__ = "job_schedule_state"
+
+    job_id: Mapped[str] = mapped_column(Text, primary_key=True)
+    last_fire: Mapped[float] = mapped_column(Float)

@@ -67,7 +67,122 @@ def validate_workspace_json(data: Any) -> list[Problem]:
     problems = _schema_problems(_validator(None), data, ())
     if isinstance(data, dict) and isinstance(data.get("server"), dict):
         problems += _server_problems(data["server"], ("server",))
+    if not problems and isinstance(data, dict) and isinstance(data.get("jobs"), list):
+        problems += resolve_jobs(data["jobs"])[1]
     return _sorted(problems)
+
+
+def validate_jobs_json(jobs: Any) -> list[Problem]:
+    """Every problem of a `jobs` array (schema, templates, references, cycles); `$.jobs[i]...`."""
+    problems = _schema_problems(
+        _validator(None),
+        {"version": FORMAT_VERSION, "server": {"command": ["x"]}, "jobs": jobs},
+        (),
+    )
+    return _sorted(problems or resolve_jobs(jobs)[1])
+
+
+def resolve_jobs(items: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[Problem]]:
+    """Merge each item over its `extends` chain (dicts deep, the rest replaced); check the graph.
+
+    Returns the merged jobs that are not templates, and the problems found: duplicate
+    ids, unknown or cyclic `extends`, unknown ids in `dependsOn`/`onSuccess`/`onFailure`,
+    a missing `command`, a bad cron expression or time zone, and a `dependsOn`
+    cycle, named in full (`a -> b -> a`).
+    """
+    problems: list[Problem] = []
+    index: dict[str, int] = {}
+    for i, item in enumerate(items):
+        if item["id"] in index:
+            problems.append((json_path(("jobs", i, "id")), f"duplicate job id {item['id']!r}"))
+        index.setdefault(item["id"], i)
+    merged: dict[str, dict[str, Any]] = {}
+    for i, item in enumerate(items):
+        found = _merge_chain(items, index, i, problems)
+        if found is not None and not item.get("template"):
+            merged[item["id"]] = found
+    for job_id, job in merged.items():
+        problems += _job_problems(job, index[job_id], merged)
+    if not problems:
+        problems += _cycle_problems(merged, index)
+    return list(merged.values()), problems
+
+
+def _merge_chain(
+    items: list[dict[str, Any]], index: dict[str, int], i: int, problems: list[Problem]
+) -> dict[str, Any] | None:
+    chain = [items[i]]
+    seen = {items[i]["id"]}
+    while "extends" in chain[-1]:
+        base = chain[-1]["extends"]
+        if base not in index:
+            problems.append(
+                (json_path(("jobs", i, "extends")), f"unknown job or template {base!r}")
+            )
+            return None
+        if base in seen:
+            names = " -> ".join([*(c["id"] for c in chain), base])
+            problems.append((json_path(("jobs", i, "extends")), f"extends cycle: {names}"))
+            return None
+        seen.add(base)
+        chain.append(items[index[base]])
+    out: dict[str, Any] = {}
+    for layer in reversed(chain):
+        out = deep_merge(out, layer)
+    out.pop("template", None)
+    out.pop("extends", None)
+    out["id"] = items[i]["id"]
+    return out
+
+
+def deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """`over` laid on `base`: nested objects merged key by key, anything else replaced."""
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = deep_merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _job_problems(job: dict[str, Any], i: int, jobs: dict[str, Any]) -> list[Problem]:
+    from zoneinfo import ZoneInfo
+
+    from croniter import croniter
+
+    problems: list[Problem] = []
+    if "command" not in job:
+        problems.append((json_path(("jobs", i, "command")), "required field is missing"))
+    for key in ("dependsOn", "onSuccess", "onFailure"):
+        for k, ref in enumerate(job.get(key, [])):
+            if ref not in jobs:
+                problems.append((json_path(("jobs", i, key, k)), f"unknown job {ref!r}"))
+    schedule = job.get("schedule")
+    if schedule and not croniter.is_valid(schedule):
+        problems.append(
+            (json_path(("jobs", i, "schedule")), f"not a cron expression: {schedule!r}")
+        )
+    if job.get("timezone"):
+        try:
+            ZoneInfo(job["timezone"])
+        except (ValueError, KeyError, OSError):
+            message = f"unknown time zone {job['timezone']!r}"
+            problems.append((json_path(("jobs", i, "timezone")), message))
+    return problems
+
+
+def _cycle_problems(jobs: dict[str, dict[str, Any]], index: dict[str, int]) -> list[Problem]:
+    from graphlib import CycleError, TopologicalSorter
+
+    graph = {job_id: list(job.get("dependsOn", [])) for job_id, job in jobs.items()}
+    try:
+        TopologicalSorter(graph).prepare()
+    except CycleError as exc:
+        cycle = list(reversed(exc.args[1]))  # graphlib lists it against the arrows
+        where = json_path(("jobs", index[cycle[0]], "dependsOn"))
+        return [(where, "dependency cycle: " + " -> ".join(cycle))]
+    return []
 
 
 def validate_server_json(data: Any) -> list[Problem]:

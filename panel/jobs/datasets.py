@@ -1,0 +1,141 @@
+"""Dataset ownership: physical paths held by an owner (a job run, later a session).
+
+An owner declares datasets (logical name -> path, `exclusive` or `shared`).
+`allocate` takes ALL of them in one transaction or none at all, so two owners
+never deadlock each holding one. Exclusive conflicts with any other holder of
+the path; shared conflicts only with an exclusive holder. An allocation records
+the pid (and its create time) of the process that answers for it: the engine
+for its job runs, the session process for a session. `release_dead` frees the
+allocations whose process is gone (start-up after a crash).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import psutil
+
+from panel.jobs.model import Dataset
+from panel.jobs.store import JobStore
+
+CREATE_TIME_TOLERANCE_S = 0.01
+
+
+@dataclass(frozen=True)
+class Holder:
+    """Who holds a path another owner wants."""
+
+    path: str
+    mode: str
+    owner_kind: str
+    owner_id: str
+
+    def to_json(self) -> dict[str, Any]:
+        """For the API and the UI."""
+        return {
+            "path": self.path,
+            "mode": self.mode,
+            "ownerKind": self.owner_kind,
+            "ownerId": self.owner_id,
+        }
+
+    def describe(self) -> str:
+        """`/data/raw held by run 12 (exclusive)`."""
+        return f"{self.path} held by {self.owner_kind} {self.owner_id} ({self.mode})"
+
+
+def normalize(path: str) -> str:
+    """The form paths are compared in (absolute, normalised, `~` expanded)."""
+    return os.path.normpath(os.path.abspath(os.path.expanduser(path)))
+
+
+class DatasetManager:
+    """All-or-nothing allocation of dataset paths in the workspace DB."""
+
+    def __init__(self, store: JobStore) -> None:
+        self._store = store
+
+    def allocate(
+        self,
+        owner_kind: str,
+        owner_id: str,
+        datasets: Sequence[Dataset],
+        pid: int | None = None,
+        create_time: float | None = None,
+    ) -> list[Holder]:
+        """Take every dataset for the owner, or none; the conflicting holders ([] = taken)."""
+        if not datasets:
+            return []
+        wanted = {normalize(d.path): d for d in datasets}
+        marks = ", ".join("?" for _ in wanted)
+        with self._store.transaction() as conn:
+            rows = conn.execute(
+                "SELECT path, mode, owner_kind, owner_id FROM dataset_allocations"
+                f" WHERE path IN ({marks})",
+                tuple(wanted),
+            ).fetchall()
+            holders = [
+                Holder(*row)
+                for row in rows
+                if (row[2], row[3]) != (owner_kind, owner_id)
+                and (row[1] == "exclusive" or wanted[row[0]].mode == "exclusive")
+            ]
+            if holders:
+                return holders
+            now = time.time()
+            conn.executemany(
+                "INSERT INTO dataset_allocations (name, path, mode, owner_kind, owner_id, pid,"
+                " create_time, acquired_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (d.name, path, d.mode, owner_kind, owner_id, pid, create_time, now)
+                    for path, d in wanted.items()
+                ],
+            )
+        return []
+
+    def release(self, owner_kind: str, owner_id: str) -> int:
+        """Free everything the owner holds; how many allocations were freed."""
+        with self._store.transaction() as conn:
+            cur = conn.execute(
+                "DELETE FROM dataset_allocations WHERE owner_kind = ? AND owner_id = ?",
+                (owner_kind, owner_id),
+            )
+            return int(cur.rowcount)
+
+    def allocations(self) -> list[dict[str, Any]]:
+        """Every allocation, oldest first."""
+        rows = self._store.connection.execute(
+            "SELECT name, path, mode, owner_kind, owner_id, pid, acquired_at"
+            " FROM dataset_allocations ORDER BY id"
+        ).fetchall()
+        keys = ("name", "path", "mode", "ownerKind", "ownerId", "pid", "acquired")
+        return [dict(zip(keys, row, strict=True)) for row in rows]
+
+    def release_dead(self) -> int:
+        """Free allocations whose recorded process is gone (or its pid reused)."""
+        rows = self._store.connection.execute(
+            "SELECT id, pid, create_time FROM dataset_allocations"
+        ).fetchall()
+        dead = [(row_id,) for row_id, pid, created in rows if not _alive(pid, created)]
+        if dead:
+            with self._store.transaction() as conn:
+                conn.executemany("DELETE FROM dataset_allocations WHERE id = ?", dead)
+        return len(dead)
+
+
+def _alive(pid: int | None, create_time: float | None) -> bool:
+    if pid is None:
+        return False
+    try:
+        proc = psutil.Process(pid)
+        if proc.status() == psutil.STATUS_ZOMBIE:
+            return False
+        if create_time is None:
+            return True
+        return abs(proc.create_time() - create_time) <= CREATE_TIME_TOLERANCE_S
+    except psutil.Error:
+        return False

@@ -1,0 +1,774 @@
+"""`JobEngine`: schedules, runs and records the job graph of one workspace.
+
+Every front door (window, API, ctl, webhook) calls the methods here; the
+engine emits `sig_*` signals the views and the API listen to.
+
+A run of a job is a `Graph`: the job plus, unless `only`, its upstream jobs
+(transitively, each once), each a `Run`. A run whose upstream is not final is
+`waiting`; once its trigger rule decides, it is skipped or becomes `queued`,
+and starts when a slot is free (global and per-category limits, the job's
+`maxInstances`) and all its datasets could be allocated at once. A run's child
+is a `ManagedProcess` (restart `never`, its own session, the engine's reaper,
+recorded for the start-up sweep); a timeout stops its whole tree. A failure
+with retries left is followed (after the optional auto-fix command) by a new
+attempt, a new history row in state `retrying` until its backoff has passed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+import psutil
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+
+from panel.jobs.clock import Clock, SystemClock
+from panel.jobs.command import OptionError, fix_argv, run_argv
+from panel.jobs.cron import CronSchedule, missed_fires
+from panel.jobs.datasets import DatasetManager
+from panel.jobs.errors import JobError
+from panel.jobs.model import JobDef, load_jobs
+from panel.jobs.notify import Notifier
+from panel.jobs.run import Graph, Run, retry_delay, trigger_verdict
+from panel.jobs.safety import dangerous_reasons, limit_prefix
+from panel.jobs.scheduler import CronScheduler
+from panel.jobs.states import ACTIVE, RunStatus, Trigger
+from panel.jobs.store import JobStore
+from panel.logs.hub import LogHub
+from panel.supervise.process import ManagedProcess
+from panel.supervise.reaper_client import Reaper
+from panel.supervise.spec import ProcessSpec, RestartPolicy
+from panel.supervise.state import ProcessState
+from panel.workspace import store as ws_store
+from panel.workspace.errors import ConfigError
+from panel.workspace.schema import validate_jobs_json
+from panel.workspace.workspace import Workspace
+
+log = logging.getLogger("panel.jobs")
+
+RUN_OWNER = "run"
+"""Dataset owner kind of a job run (sessions use their own kind)."""
+
+DEFAULTS = {
+    "jobs.maxParallel": 8,
+    "jobs.categoryLimits": {},
+    "jobs.upstreamWindowSecs": 3600,
+    "jobs.shutdownGraceSecs": 30,
+    "jobs.stopTimeoutMs": 3000,
+    "jobs.historyDays": 90,
+}
+"""Settings the job engine reads (`Workspace.get_setting`) and their defaults."""
+
+SKIP_REASON = "upstream did not satisfy the trigger rule"
+_DONE_STATES = (ProcessState.EXITED, ProcessState.FATAL, ProcessState.STOPPED)
+
+
+class JobEngine(QObject):
+    """Runs the jobs of a workspace: cron, the DAG, retries, datasets, history."""
+
+    sig_run_changed = Signal(object)
+    """(dict) a run changed state: `Run.to_json()` (id, job, graphId, status, ...)."""
+
+    sig_run_output = Signal(int, str, bytes)
+    """(run_id, "stdout" | "stderr", bytes): a chunk of a run's output."""
+
+    sig_run_finished = Signal(object)
+    """(dict) a run reached its final state (for notifications: tray, sound)."""
+
+    sig_jobs_changed = Signal()
+    """The job definitions (or their enabled flags) changed; re-read `list_jobs()`."""
+
+    sig_shutdown_finished = Signal()
+    """After `shutdown()`: no run is left and every child is gone."""
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        hub: LogHub,
+        reaper: Reaper | None = None,
+        clock: Clock | None = None,
+        parent: QObject | None = None,
+        *,
+        max_parallel: int | None = None,
+        category_limits: dict[str, int] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self.hub = hub
+        self.clock = clock or SystemClock()
+        self._reaper = reaper
+        self.store = JobStore(workspace.db_path)
+        self.datasets = DatasetManager(self.store)
+        self.notifier = Notifier(self)
+        self.scheduler = CronScheduler(self.clock, self._on_cron, self)
+        setting = workspace.get_setting
+        self.max_parallel = int(max_parallel or setting("jobs.maxParallel", 8))
+        self.category_limits: dict[str, int] = dict(
+            category_limits if category_limits is not None else setting("jobs.categoryLimits", {})
+        )
+        self.upstream_window = float(setting("jobs.upstreamWindowSecs", 3600))
+        self.shutdown_grace_s = float(setting("jobs.shutdownGraceSecs", 30))
+        self.stop_timeout_ms = int(setting("jobs.stopTimeoutMs", 3000))
+        self.jobs: dict[str, JobDef] = {}
+        self._runs: dict[int, Run] = {}
+        self._ready: list[Run] = []
+        self._running: dict[ManagedProcess, Run] = {}
+        self._retiring: set[ManagedProcess] = set()
+        self._graphs = 0
+        self._accepting = False
+        self._shutting_down = False
+        self._closed = False
+        self._pumping = False
+        self._me = psutil.Process()
+        self._owner_pid = (self._me.pid, self._me.create_time())
+        self._grace_timer = QTimer(self, singleShot=True)
+        self._grace_timer.timeout.connect(self._stop_running)
+        self.logs_dir = workspace.logs_dir / "jobs"
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def start(self) -> None:
+        """Recover from an earlier crash, load the jobs, replay missed runs, arm the timers."""
+        row = self.store.connection.execute("SELECT MAX(graph_id) FROM job_runs").fetchone()
+        self._graphs = int(row[0] or 0)
+        self.jobs = self._load()
+        self._accepting = True
+        self._recover()
+        self._prune_history()
+        self._schedule(replay_missed=True)
+
+    def reload(self) -> None:
+        """Re-read the job definitions (after an import or an edit) and reschedule; no restart."""
+        self.jobs = self._load()
+        if self._accepting:
+            self._schedule(replay_missed=False)
+        self.sig_jobs_changed.emit()
+
+    def shutdown(self) -> None:
+        """Refuse new runs at once; let running ones finish for the grace time, then stop them.
+
+        Runs not started yet and runs stopped at the end are recorded as
+        `interrupted`; dependents do not start. `sig_shutdown_finished` follows.
+        """
+        if self._shutting_down:
+            return
+        self._shutting_down = True
+        self._accepting = False
+        self.scheduler.stop()
+        for run in list(self._runs.values()):
+            if run.process is None:
+                self._finish(run, RunStatus.INTERRUPTED, error="the panel shut down first")
+        if self._running:
+            self._grace_timer.start(int(self.shutdown_grace_s * 1000))
+        self._check_idle()
+
+    @property
+    def shutdown_budget_ms(self) -> int:
+        """The longest `shutdown()` may take: the grace time plus the tree stop timeout."""
+        return int(self.shutdown_grace_s * 1000) + self.stop_timeout_ms + 2000
+
+    @property
+    def is_idle(self) -> bool:
+        """True when no run is in the engine's hands and no child is left."""
+        return not self._runs and not self._running and not self._retiring
+
+    def close(self) -> None:
+        """Release the database connection (after shutdown)."""
+        if not self._closed:
+            self._closed = True
+            self.scheduler.stop()
+            self._grace_timer.stop()
+            self.store.close()
+
+    def _stop_running(self) -> None:
+        for process in list(self._running):
+            process.stop()
+
+    def _check_idle(self) -> None:
+        if self._shutting_down and self.is_idle:
+            self._grace_timer.stop()
+            self.sig_shutdown_finished.emit()
+
+    # ------------------------------------------------------------------ jobs
+
+    def _load(self) -> dict[str, JobDef]:
+        items = self.workspace.config_section("jobs")
+        problems = validate_jobs_json(items)
+        if problems:
+            log.error("jobs not loaded: %s", ConfigError(problems))
+            return {}
+        return load_jobs(items)
+
+    def save_jobs(self, items: list[dict[str, Any]]) -> None:
+        """Validate and store the `jobs` section (one transaction), then reload; no restart.
+
+        Raises `ConfigError` (JSON paths, e.g. a `dependsOn` cycle named in full).
+        """
+        problems = validate_jobs_json(items)
+        if problems:
+            raise ConfigError(problems)
+        with self.workspace.transaction() as session:
+            ws_store.store_section(session, "jobs", list(items))
+        self.reload()
+
+    def set_enabled(self, job_id: str, enabled: bool) -> None:
+        """Enable or disable a job's schedule (stored in its definition)."""
+        items = self.workspace.config_section("jobs")
+        for item in items:
+            if item.get("id") == job_id:
+                item["enabled"] = bool(enabled)
+                self.save_jobs(items)
+                return
+        raise JobError("not_found", f"no job named {job_id!r}")
+
+    def job(self, job_id: str) -> JobDef:
+        """The job `job_id`; `JobError("not_found")` when there is none."""
+        job = self.jobs.get(job_id)
+        if job is None:
+            raise JobError("not_found", f"no job named {job_id!r}", {"jobs": sorted(self.jobs)})
+        return job
+
+    def check_command(self, job_id: str) -> list[str]:
+        """Why running `job_id` needs confirmation (empty: nothing dangerous found)."""
+        job = self.job(job_id)
+        texts = [job.command_text()]
+        fix = fix_argv(job)
+        if fix:
+            texts.append(" ".join(fix))
+        return [reason for text in texts for reason in dangerous_reasons(text)]
+
+    def list_jobs(self) -> list[dict[str, Any]]:
+        """Every job with its schedule state: next fire, active runs, last run."""
+        return [self._job_summary(job) for job in self.jobs.values()]
+
+    def get_job(self, job_id: str, runs: int = 20) -> dict[str, Any]:
+        """One job, its summary and its `runs` most recent runs (newest first)."""
+        job = self.job(job_id)
+        return {**self._job_summary(job), "runs": self.store.history(job=job_id, limit=runs)}
+
+    def _job_summary(self, job: JobDef) -> dict[str, Any]:
+        last = self.store.history(job=job.id, limit=1)
+        return {
+            "id": job.id,
+            "name": job.name,
+            "category": job.category,
+            "tags": list(job.tags),
+            "enabled": job.enabled,
+            "schedule": job.schedule,
+            "timezone": job.timezone,
+            "nextFire": self.scheduler.next_fire(job.id),
+            "dependsOn": list(job.depends_on),
+            "command": job.command_text(),
+            "dangerous": self.check_command(job.id),
+            "active": [r.id for r in self._runs.values() if r.job.id == job.id],
+            "lastRun": last[0] if last else None,
+            "definition": job.to_json(),
+        }
+
+    def history(self, **filters: Any) -> list[dict[str, Any]]:
+        """Runs from the history, newest first (`JobStore.history` filters)."""
+        return self.store.history(**filters)
+
+    def active_runs(self) -> list[dict[str, Any]]:
+        """Every run in the engine's hands (waiting, queued, running, retrying)."""
+        return [run.to_json() for run in self._runs.values()]
+
+    # ------------------------------------------------------------------ running
+
+    def run_job(
+        self,
+        job_id: str,
+        options: dict[str, Any] | None = None,
+        trigger: str = Trigger.MANUAL,
+        only: bool = False,
+        confirm: bool = False,
+        attempt: int = 1,
+    ) -> int:
+        """Run `job_id` (after its upstream jobs unless `only`); returns the id of its run.
+
+        Raises `JobError`: not_found, invalid (bad options), dangerous (command
+        flagged and `confirm` not given), state (the engine is shutting down).
+        """
+        if not self._accepting:
+            raise JobError("state", "the job engine is not accepting runs")
+        job = self.job(job_id)
+        options = dict(options or {})
+        try:
+            run_argv(job, options)
+        except OptionError as exc:
+            raise JobError("invalid", str(exc)) from None
+        reasons = self.check_command(job_id)
+        if reasons and not confirm and trigger in (Trigger.MANUAL, Trigger.API, Trigger.WEBHOOK):
+            raise JobError(
+                "dangerous",
+                f"job {job_id!r} looks dangerous ({'; '.join(reasons)}); confirm to run it",
+                {"reasons": reasons},
+            )
+        ids = self._graph_jobs(job, only, fresh=trigger == Trigger.SCHEDULED)
+        run = self._new_graph(job_id, ids, trigger, options, attempt)
+        self._pump()
+        return run.id
+
+    def cancel_run(self, run_id: int) -> bool:
+        """Cancel a run: a waiting one ends at once, a running one has its tree stopped."""
+        run = self._runs.get(run_id)
+        if run is None:
+            return False
+        run.cancel_requested = True
+        if run.process is not None and not run.fixing:
+            run.process.stop()
+        else:
+            self._finish(run, RunStatus.CANCELLED, error="cancelled")
+        return True
+
+    def _graph_jobs(self, job: JobDef, only: bool, fresh: bool) -> list[str]:
+        """The jobs of a graph run of `job`, upstream first (each once)."""
+        if only:
+            return [job.id]
+        order: list[str] = []
+        seen: set[str] = set()
+
+        def visit(job_id: str) -> None:
+            if job_id in seen:
+                return
+            seen.add(job_id)
+            current = self.jobs[job_id]
+            for dep in current.depends_on:
+                window = current.upstream_window
+                window = self.upstream_window if window is None else window
+                if fresh and self._succeeded_within(dep, window):
+                    continue
+                visit(dep)
+            order.append(job_id)
+
+        visit(job.id)
+        return order
+
+    def _succeeded_within(self, job_id: str, window: float) -> bool:
+        last = self.store.last_success(job_id)
+        return last is not None and self.clock.now() - last <= window
+
+    def _new_graph(
+        self, target: str, ids: list[str], trigger: str, options: dict[str, Any], attempt: int
+    ) -> Run:
+        self._graphs += 1
+        graph = Graph(self._graphs, target)
+        for job_id in ids:
+            for dep in self.jobs[job_id].depends_on:
+                graph.downstream.setdefault(dep, []).append(job_id)
+        for job_id in ids:
+            job = self.jobs[job_id]
+            waits = any(dep in graph.nodes for dep in job.depends_on)
+            run_trigger = trigger if job_id == target else Trigger.CHAINED
+            self._add_run(
+                job,
+                graph,
+                run_trigger,
+                options if job_id == target else {},
+                attempt if job_id == target else 1,
+                RunStatus.WAITING if waits else RunStatus.QUEUED,
+                "upstream" if waits else None,
+            )
+        return graph.nodes[target]
+
+    def _add_run(
+        self,
+        job: JobDef,
+        graph: Graph,
+        trigger: str,
+        options: dict[str, Any],
+        attempt: int,
+        status: RunStatus,
+        waiting_on: str | None,
+    ) -> Run:
+        run_id = self.store.insert_run(
+            job.id, graph.id, str(trigger), options, attempt, str(status), waiting_on
+        )
+        run = Run(run_id, job, graph, str(trigger), options, attempt, status, waiting_on=waiting_on)
+        graph.nodes[job.id] = run
+        self._runs[run_id] = run
+        if status == RunStatus.QUEUED:
+            self._ready.append(run)
+        self.sig_run_changed.emit(run.to_json())
+        return run
+
+    def _set_status(self, run: Run, status: RunStatus, **fields: Any) -> None:
+        run.status = status
+        columns = {"status": str(status)}
+        for name, value in fields.items():
+            setattr(run, name, value)
+            columns[name] = value
+        self.store.update_run(run.id, **columns)
+        self.sig_run_changed.emit(run.to_json())
+
+    # ------------------------------------------------------------------ dispatch
+
+    def _pump(self) -> None:
+        """Start every ready run that fits the limits and gets its datasets."""
+        if self._pumping or not self._accepting:
+            return
+        self._pumping = True
+        try:
+            index = 0
+            while index < len(self._ready) and len(self._running) < self.max_parallel:
+                run = self._ready[index]
+                if self._fits(run) and self._allocate(run):
+                    del self._ready[index]
+                    self._start(run)
+                else:
+                    index += 1
+        finally:
+            self._pumping = False
+
+    def _fits(self, run: Run) -> bool:
+        active = list(self._running.values())
+        if sum(1 for r in active if r.job.id == run.job.id) >= run.job.execution.max_instances:
+            return False
+        limit = self.category_limits.get(run.job.category) if run.job.category else None
+        return limit is None or sum(1 for r in active if r.job.category == run.job.category) < limit
+
+    def _allocate(self, run: Run) -> bool:
+        if not run.job.datasets:
+            return True
+        pid, created = self._owner_pid
+        holders = self.datasets.allocate(RUN_OWNER, str(run.id), run.job.datasets, pid, created)
+        if not holders:
+            return True
+        text = "; ".join(h.describe() for h in holders)
+        if run.status != RunStatus.WAITING or run.waiting_on != text:
+            self._set_status(run, RunStatus.WAITING, waiting_on=text)
+        return False
+
+    def _start(self, run: Run) -> None:
+        job = run.job
+        prefix = limit_prefix(job.limits)
+        if prefix is None:
+            log.warning("job %s: resource limits need util-linux prlimit; not applied", job.id)
+            prefix = []
+        argv = [*prefix, *run_argv(job, run.options)]
+        run.log_path = str(self.logs_dir / job.id / f"{run.id}.log")
+        self._open_log(run)
+        process = self._spawn(run, argv, f"job:{job.id}#{run.id}")
+        self._set_status(
+            run, RunStatus.RUNNING, started_at=time.time(), waiting_on=None, log_path=run.log_path
+        )
+        if job.execution.timeout > 0:
+            run.timer = QTimer(self, singleShot=True)
+            run.timer.setTimerType(Qt.TimerType.PreciseTimer)
+            run.timer.timeout.connect(self._on_timeout)
+            run.timer.setProperty("run_id", run.id)
+            run.timer.start(int(job.execution.timeout * 1000))
+        process.start()
+
+    def _spawn(self, run: Run, argv: list[str], name: str) -> ManagedProcess:
+        job = run.job
+        env = dict(job.env)
+        env["PANEL_JOB_ID"] = job.id
+        env["PANEL_RUN_ID"] = str(run.id)
+        for ds in job.datasets:
+            env[f"PANEL_DS_{ds.name.upper()}"] = ds.path
+        spec = ProcessSpec(
+            name=name,
+            argv=argv,
+            cwd=job.cwd,
+            env=env,
+            restart=RestartPolicy.NEVER,
+            start_secs=0,
+            start_retries=0,
+            stop_timeout_ms=self.stop_timeout_ms,
+        )
+        process = ManagedProcess(spec, self, reaper=self._reaper, recorder=self.store)
+        process.sig_output.connect(self._on_output)
+        process.sig_started.connect(self._on_started)
+        process.sig_state_changed.connect(self._on_state)
+        run.process = process
+        self._running[process] = run
+        return process
+
+    def _open_log(self, run: Run) -> None:
+        path = Path(run.log_path or "")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            run.log_file = open(path, "ab")  # noqa: SIM115 - closed when the run ends
+        except OSError as exc:
+            log.warning("job %s: cannot write run log %s: %s", run.job.id, path, exc)
+
+    def _on_output(self, stream: str, data: bytes) -> None:
+        run = self._running.get(self.sender())  # type: ignore[call-overload]
+        if run is None:
+            return
+        self.hub.feed(f"job:{run.job.id}", stream, data)
+        if run.log_file is not None:
+            run.log_file.write(data)
+        self.sig_run_output.emit(run.id, stream, data)
+
+    def _on_started(self, pid: int) -> None:
+        run = self._running.get(self.sender())  # type: ignore[call-overload]
+        if run is not None and not run.fixing:
+            run.pid = pid
+            create_time = None
+            with contextlib.suppress(psutil.Error):
+                create_time = psutil.Process(pid).create_time()
+            self.store.update_run(run.id, pid=pid, create_time=create_time)
+
+    def _on_timeout(self) -> None:
+        timer = self.sender()
+        run = self._runs.get(int(timer.property("run_id"))) if timer is not None else None
+        if run is not None and run.process is not None:
+            run.timed_out = True
+            log.warning("job %s run %d timed out; stopping its process tree", run.job.id, run.id)
+            run.process.stop()
+
+    def _on_state(self, new: ProcessState, _old: ProcessState) -> None:
+        process = self.sender()
+        if not isinstance(process, ManagedProcess):
+            return
+        if process in self._retiring:
+            if new == ProcessState.STOPPED:
+                self._retiring.discard(process)
+                process.deleteLater()
+                self._check_idle()
+            return
+        run = self._running.get(process)
+        if run is None or new not in _DONE_STATES:
+            return
+        del self._running[process]
+        self._retiring.add(process)
+        code = process.exit_code
+        run.process = None
+        self.hub.end_of_stream(f"job:{run.job.id}", "stdout")
+        self.hub.end_of_stream(f"job:{run.job.id}", "stderr")
+        if run.fixing:
+            run.fixing = False
+            self._fix_done(run, code)
+        else:
+            self._process_ended(run, new, code, process.last_error)
+        process.stop()  # STOPPED once leftovers of the tree are gone; then deleted
+        if process.state == ProcessState.STOPPED and process in self._retiring:
+            self._retiring.discard(process)
+            process.deleteLater()
+        self._pump()
+        self._check_idle()
+
+    def _process_ended(
+        self, run: Run, state: ProcessState, code: int | None, error: str | None
+    ) -> None:
+        if run.timer is not None:
+            run.timer.stop()
+            run.timer.deleteLater()
+            run.timer = None
+        if run.cancel_requested:
+            status, error = RunStatus.CANCELLED, "cancelled"
+        elif run.timed_out:
+            status, error = RunStatus.TIMED_OUT, f"timed out after {run.job.execution.timeout:g} s"
+        elif self._shutting_down:
+            status, error = RunStatus.INTERRUPTED, "stopped by the panel's shutdown"
+        elif state == ProcessState.FATAL or code is None:
+            status = RunStatus.FAILED
+        elif code == 0:
+            status, error = RunStatus.SUCCESS, None
+        else:
+            status, error = RunStatus.FAILED, f"exit code {code}"
+        self._finish(run, status, exit_code=code, error=error)
+
+    # ------------------------------------------------------------------ endings
+
+    def _finish(
+        self, run: Run, status: RunStatus, exit_code: int | None = None, error: str | None = None
+    ) -> None:
+        """Record a final state, release datasets, then retry, chain or unblock downstream."""
+        if run.id not in self._runs:
+            return
+        del self._runs[run.id]
+        if run.timer is not None:
+            run.timer.stop()
+            run.timer.deleteLater()
+            run.timer = None
+        with contextlib.suppress(ValueError):
+            self._ready.remove(run)
+        if run.log_file is not None:
+            run.log_file.close()
+            run.log_file = None
+        if run.job.datasets:
+            self.datasets.release(RUN_OWNER, str(run.id))
+        retry = status.is_failure and self._can_retry(run)
+        self._set_status(run, status, ended_at=time.time(), exit_code=exit_code, error=error)
+        if retry:
+            self._begin_retry(run)
+            return
+        self.sig_run_finished.emit(run.to_json())
+        self._after_final(run)
+
+    def _can_retry(self, run: Run) -> bool:
+        return not self._shutting_down and run.attempt <= run.job.execution.max_retries
+
+    def _after_final(self, run: Run) -> None:
+        job = run.job
+        outcome = "success" if run.status == RunStatus.SUCCESS else "failure"
+        ended = run.status.is_failure or run.status == RunStatus.SUCCESS
+        if job.notify is not None and ended and outcome in job.notify.on:
+            self.notifier.post(job.notify, run.to_json())
+        if not self._accepting:
+            return
+        chained = job.on_success if run.status == RunStatus.SUCCESS else ()
+        chained = job.on_failure if run.status.is_failure else chained
+        for job_id in chained:
+            if job_id in self.jobs:
+                self.run_job(job_id, trigger=Trigger.CHAINED, only=True, confirm=True)
+        self._unblock(run)
+
+    def _unblock(self, run: Run) -> None:
+        for down in run.graph.downstream_of(run):
+            if down.status != RunStatus.WAITING or down.id not in self._runs:
+                continue
+            verdict = trigger_verdict(down.job.trigger_rule, run.graph.upstream_of(down))
+            if verdict is None:
+                continue
+            if verdict:
+                self._set_status(down, RunStatus.QUEUED, waiting_on=None)
+                self._ready.append(down)
+            else:
+                self._finish(down, RunStatus.SKIPPED, error=SKIP_REASON)
+        self._pump()
+
+    # ------------------------------------------------------------------ retries
+
+    def _begin_retry(self, failed: Run) -> None:
+        job = failed.job
+        fix = fix_argv(job)
+        nxt = self._add_run(
+            job,
+            failed.graph,
+            failed.trigger,
+            failed.options,
+            failed.attempt + 1,
+            RunStatus.RETRYING,
+            None,
+        )
+        nxt.fixed = failed.fixed
+        if fix and not failed.fixed:
+            nxt.fixed = nxt.fixing = True
+            nxt.log_path = str(self.logs_dir / job.id / f"{nxt.id}.log")
+            self._open_log(nxt)
+            self._spawn(nxt, fix, f"job:{job.id}#{nxt.id}:fix").start()
+            return
+        self._arm_retry(nxt)
+
+    def _fix_done(self, run: Run, code: int | None) -> None:
+        log.info("job %s: auto-fix ended with exit code %s", run.job.id, code)
+        if run.log_file is not None:
+            run.log_file.close()
+            run.log_file = None
+        if run.cancel_requested or self._shutting_down:
+            cut = RunStatus.CANCELLED if run.cancel_requested else RunStatus.INTERRUPTED
+            self._finish(run, cut)
+            return
+        self._arm_retry(run)
+
+    def _arm_retry(self, run: Run) -> None:
+        delay = retry_delay(run.job.execution, run.attempt - 1)
+        run.timer = QTimer(self, singleShot=True)
+        run.timer.setTimerType(Qt.TimerType.PreciseTimer)
+        run.timer.timeout.connect(self._on_retry_due)
+        run.timer.setProperty("run_id", run.id)
+        run.timer.start(int(delay * 1000))
+
+    def _on_retry_due(self) -> None:
+        timer = self.sender()
+        run = self._runs.get(int(timer.property("run_id"))) if timer is not None else None
+        if timer is not None:
+            timer.deleteLater()
+        if run is None or run.status != RunStatus.RETRYING:
+            return
+        run.timer = None
+        self._set_status(run, RunStatus.QUEUED)
+        self._ready.append(run)
+        self._pump()
+
+    # ------------------------------------------------------------------ cron
+
+    def _schedule(self, replay_missed: bool) -> None:
+        schedules: dict[str, CronSchedule] = {}
+        now = self.clock.now()
+        for job in self.jobs.values():
+            if not (job.schedule and job.enabled):
+                continue
+            schedule = CronSchedule(job.schedule, job.timezone)
+            schedules[job.id] = schedule
+            last = self.store.last_fire(job.id)
+            fires = missed_fires(schedule, last, now, job.missed_runs) if replay_missed else []
+            for when in fires:
+                log.info("job %s: running a fire time missed while down (%s)", job.id, when)
+                self._fire(job.id, when)
+            if last is None or replay_missed:
+                self.store.set_last_fire(job.id, now)
+        self.scheduler.set_schedules(schedules)
+
+    def _on_cron(self, job_id: str, when: float) -> None:
+        self.store.set_last_fire(job_id, when)
+        self._fire(job_id, when)
+
+    def _fire(self, job_id: str, when: float) -> None:
+        try:
+            self.run_job(job_id, trigger=Trigger.SCHEDULED)
+        except JobError as exc:
+            log.warning("job %s: scheduled run at %s refused: %s", job_id, when, exc)
+
+    # ------------------------------------------------------------------ recovery
+
+    def _recover(self) -> None:
+        """Mark runs an earlier engine left unfinished `interrupted`; retry per policy."""
+        released = self.datasets.release_dead()
+        if released:
+            log.info("released %d dataset allocations of processes that are gone", released)
+        for row in self.store.unfinished([str(s) for s in ACTIVE]):
+            was_running = row["status"] == RunStatus.RUNNING
+            _kill_if_alive(row.get("pid"), row.get("createTime"))
+            self.store.update_run(
+                row["id"],
+                status=str(RunStatus.INTERRUPTED),
+                ended_at=time.time(),
+                error="the panel stopped while this run was unfinished",
+            )
+            self.datasets.release(RUN_OWNER, str(row["id"]))
+            job = self.jobs.get(row["job"])
+            if (
+                was_running
+                and job is not None
+                and job.execution.retry_interrupted
+                and row["attempt"] <= job.execution.max_retries
+            ):
+                log.info("job %s: retrying run %d interrupted by a crash", job.id, row["id"])
+                self.run_job(
+                    job.id,
+                    row["options"],
+                    row["trigger"],
+                    only=True,
+                    confirm=True,
+                    attempt=row["attempt"] + 1,
+                )
+
+    def _prune_history(self) -> None:
+        days = float(self.workspace.get_setting("jobs.historyDays", 90))
+        if days > 0:
+            removed = self.store.prune(time.time() - days * 86400, keep_per_job=10)
+            if removed:
+                log.info("removed %d job runs older than %g days", removed, days)
+
+
+def _kill_if_alive(pid: int | None, create_time: float | None) -> None:
+    """Kill the process group of a run's child if it somehow outlived its engine."""
+    if not pid or create_time is None:
+        return
+    try:
+        proc = psutil.Process(pid)
+        if abs(proc.create_time() - create_time) > 0.01:
+            return
+    except psutil.Error:
+        return
+    with contextlib.suppress(OSError):
+        os.killpg(pid, 9)

@@ -1,0 +1,242 @@
+"""The job tables of the workspace database: run history, dataset allocations, schedule state.
+
+`JobStore` keeps its own sqlite3 connection to the workspace file (the tables
+are created by migration 3). Every state change is ONE short transaction
+(`BEGIN IMMEDIATE` ... `COMMIT`), so a SIGKILL of the engine loses no committed
+row. The connection runs with ``synchronous = NORMAL``: in WAL mode a commit is
+safe against the death of the process (the kernel has the WAL pages) though
+not against a power cut, and costs tens of microseconds instead of an fsync.
+
+It also implements the supervision core's `ProcessRecorder` on the same
+`process_records` table the start-up sweep reads, with the same cheap commits,
+so job children are swept after a crash like any other child.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from panel.workspace.process_records import RecordedProcess
+
+BUSY_TIMEOUT_S = 5.0
+
+RUN_COLUMNS = (
+    "id",
+    "job_id",
+    "graph_id",
+    "trigger",
+    "options",
+    "attempt",
+    "status",
+    "queued_at",
+    "started_at",
+    "ended_at",
+    "exit_code",
+    "error",
+    "log_path",
+    "pid",
+    "create_time",
+    "waiting_on",
+)
+_JSON_NAMES = {
+    "job_id": "job",
+    "graph_id": "graphId",
+    "queued_at": "queued",
+    "started_at": "start",
+    "ended_at": "end",
+    "exit_code": "exitCode",
+    "log_path": "logPath",
+    "create_time": "createTime",
+    "waiting_on": "waitingOn",
+}
+
+
+def run_to_json(row: Sequence[Any]) -> dict[str, Any]:
+    """A `job_runs` row (in `RUN_COLUMNS` order) as the API shows it."""
+    out = {_JSON_NAMES.get(col, col): value for col, value in zip(RUN_COLUMNS, row, strict=True)}
+    out["options"] = json.loads(out["options"] or "{}")
+    return out
+
+
+class JobStore:
+    """Reads and writes of the job tables (one transaction per change); main thread only."""
+
+    def __init__(self, db_path: Path) -> None:
+        self._conn = sqlite3.connect(str(db_path), timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        self._conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        self._conn.execute("PRAGMA journal_mode = WAL")
+        self._conn.execute("PRAGMA synchronous = NORMAL")
+
+    def close(self) -> None:
+        """Close the connection."""
+        self._conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (BEGIN IMMEDIATE), committed at the end or rolled back."""
+        conn = self._conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    # -- runs -------------------------------------------------------------------------
+
+    def insert_run(
+        self,
+        job_id: str,
+        graph_id: int | None,
+        trigger: str,
+        options: dict[str, Any],
+        attempt: int,
+        status: str,
+        waiting_on: str | None = None,
+    ) -> int:
+        """Append a run; returns its id."""
+        with self.transaction() as conn:
+            cur = conn.execute(
+                "INSERT INTO job_runs (job_id, graph_id, trigger, options, attempt, status,"
+                " queued_at, waiting_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    job_id,
+                    graph_id,
+                    trigger,
+                    json.dumps(options),
+                    attempt,
+                    status,
+                    time.time(),
+                    waiting_on,
+                ),
+            )
+            return int(cur.lastrowid or 0)
+
+    def update_run(self, run_id: int, **fields: Any) -> None:
+        """Set some columns of run `run_id` (one transaction)."""
+        for name in fields:
+            if name not in RUN_COLUMNS or name == "id":
+                raise ValueError(f"unknown run column {name!r}")
+        sets = ", ".join(f"{name} = ?" for name in fields)
+        with self.transaction() as conn:
+            conn.execute(f"UPDATE job_runs SET {sets} WHERE id = ?", (*fields.values(), run_id))
+
+    def run(self, run_id: int) -> dict[str, Any] | None:
+        """One run, or None."""
+        cols = ", ".join(RUN_COLUMNS)
+        row = self._conn.execute(f"SELECT {cols} FROM job_runs WHERE id = ?", (run_id,)).fetchone()
+        return None if row is None else run_to_json(row)
+
+    def history(
+        self,
+        job: str | None = None,
+        status: str | None = None,
+        trigger: str | None = None,
+        since: float | None = None,
+        until: float | None = None,
+        before_id: int | None = None,
+        limit: int = 100,
+    ) -> list[dict[str, Any]]:
+        """Runs matching every given filter, newest first, at most `limit`."""
+        where, args = [], []
+        for column, value in (("job_id", job), ("status", status), ("trigger", trigger)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                args.append(value)
+        if since is not None:
+            where.append("queued_at >= ?")
+            args.append(since)
+        if until is not None:
+            where.append("queued_at < ?")
+            args.append(until)
+        if before_id is not None:
+            where.append("id < ?")
+            args.append(before_id)
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        cols = ", ".join(RUN_COLUMNS)
+        rows = self._conn.execute(
+            f"SELECT {cols} FROM job_runs {clause} ORDER BY id DESC LIMIT ?", (*args, limit)
+        ).fetchall()
+        return [run_to_json(row) for row in rows]
+
+    def unfinished(self, statuses: Sequence[str]) -> list[dict[str, Any]]:
+        """Runs in any of `statuses` (left over by an engine that died), oldest first."""
+        marks = ", ".join("?" for _ in statuses)
+        cols = ", ".join(RUN_COLUMNS)
+        rows = self._conn.execute(
+            f"SELECT {cols} FROM job_runs WHERE status IN ({marks}) ORDER BY id", tuple(statuses)
+        ).fetchall()
+        return [run_to_json(row) for row in rows]
+
+    def last_success(self, job_id: str) -> float | None:
+        """When the newest successful run of `job_id` ended, or None."""
+        row = self._conn.execute(
+            "SELECT MAX(ended_at) FROM job_runs WHERE job_id = ? AND status = 'success'",
+            (job_id,),
+        ).fetchone()
+        return None if row is None or row[0] is None else float(row[0])
+
+    def prune(self, older_than: float, keep_per_job: int = 0) -> int:
+        """Delete final runs that ended before `older_than` (keeping the newest `keep_per_job`)."""
+        with self.transaction() as conn:
+            cur = conn.execute(
+                "DELETE FROM job_runs WHERE ended_at IS NOT NULL AND ended_at < ? AND id NOT IN"
+                " (SELECT id FROM (SELECT id, ROW_NUMBER() OVER"
+                " (PARTITION BY job_id ORDER BY id DESC) AS n FROM job_runs) WHERE n <= ?)",
+                (older_than, keep_per_job),
+            )
+            return int(cur.rowcount)
+
+    # -- schedule state -----------------------------------------------------------------
+
+    def last_fire(self, job_id: str) -> float | None:
+        """When `job_id`'s schedule last fired (or was first armed), or None."""
+        row = self._conn.execute(
+            "SELECT last_fire FROM job_schedule_state WHERE job_id = ?", (job_id,)
+        ).fetchone()
+        return None if row is None else float(row[0])
+
+    def set_last_fire(self, job_id: str, when: float) -> None:
+        """Remember that `job_id`'s schedule fired at `when`."""
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO job_schedule_state (job_id, last_fire) VALUES (?, ?)"
+                " ON CONFLICT (job_id) DO UPDATE SET last_fire = excluded.last_fire",
+                (job_id, when),
+            )
+
+    # -- process records (ProcessRecorder) ------------------------------------------------
+
+    def record(self, name: str, pid: int, create_time: float, sid: int) -> None:
+        """Remember a child just started (the start-up sweep reads these)."""
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO process_records (pid, name, create_time, sid) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (pid) DO UPDATE SET name = excluded.name,"
+                " create_time = excluded.create_time, sid = excluded.sid",
+                (pid, name, create_time, sid),
+            )
+
+    def forget(self, pid: int) -> None:
+        """Drop the record of `pid`."""
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM process_records WHERE pid = ?", (pid,))
+
+    def recorded(self) -> list[RecordedProcess]:
+        """Every recorded child."""
+        rows = self._conn.execute(
+            "SELECT name, pid, create_time, sid FROM process_records ORDER BY id"
+        ).fetchall()
+        return [RecordedProcess(*row) for row in rows]
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The raw connection (the dataset manager shares it)."""
+        return self._conn
