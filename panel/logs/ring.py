@@ -1,7 +1,7 @@
 """A bounded, columnar ring buffer of log lines addressed by sequence number.
 
 Every line gets the next sequence number; the line with number ``seq`` lives in
-slot ``seq % capacity`` of each column, so the newest ``capacity`` lines are kept
+slot ``seq % allocated`` of each column, so the newest ``capacity`` lines are kept
 and older ones are overwritten without any copying. Columns:
 
 - ``text``: a list of ``str`` (the line, without its newline);
@@ -11,6 +11,9 @@ and older ones are overwritten without any copying. Columns:
 
 Lines are appended a chunk at a time with slice assignment (C speed, no per-line
 Python work). Levels are parsed lazily, many lines per call, and cached.
+
+The columns start small and double as lines arrive until they reach `capacity`,
+so an idle panel does not hold memory for a million lines it never saw.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ _ONE_TO_WARNING = bytes([0, LogLevel.WARNING] + [0] * 254)
 
 
 _PARSE_PIECE = 65536
+INITIAL_SLOTS = 65536
+"""Slots allocated at first; the columns double up to the capacity as lines arrive."""
 
 
 def _run_end(col: bytearray, s: int, e: int) -> int:
@@ -46,10 +51,8 @@ class LogRing:
         if capacity < 1:
             raise ValueError("capacity must be at least 1")
         self.capacity = capacity
-        self._text: list[str] = [""] * capacity
-        self._ts = array("d", bytes(8 * capacity))
-        self._chan = array("H", bytes(2 * capacity))
-        self._level = bytearray(capacity)
+        self._alloc = 0
+        self._allocate(min(capacity, INITIAL_SLOTS))
         self._stderr_chans: set[int] = set()
         self.first_seq = 0
         """The oldest sequence number still held (equal to `next_seq` when empty)."""
@@ -58,6 +61,51 @@ class LogRing:
 
     def __len__(self) -> int:
         return self.next_seq - self.first_seq
+
+    @property
+    def allocated(self) -> int:
+        """Slots allocated now (grows up to `capacity`)."""
+        return self._alloc
+
+    def _allocate(self, slots: int) -> None:
+        """Fresh columns of `slots` slots (their content is placed by the caller)."""
+        self._alloc = slots
+        self._text: list[str] = [""] * slots
+        self._ts = array("d", bytes(8 * slots))
+        self._chan = array("H", bytes(2 * slots))
+        self._level = bytearray(slots)
+
+    def _grow_for(self, incoming: int) -> None:
+        """Make room for `incoming` more lines without dropping any, up to `capacity`."""
+        wanted = min(self.capacity, len(self) + incoming)
+        if wanted <= self._alloc:
+            return
+        slots = self._alloc
+        while slots < wanted:
+            slots *= 2
+        first, last = self.first_seq, self.next_seq
+        texts, stamps, chans = (
+            self.texts(first, last),
+            self.timestamps(first, last),
+            self.chans(first, last),
+        )
+        levels = bytearray()
+        for s, e in self._runs(first, last):
+            levels += self._level[s:e]
+        self._allocate(min(self.capacity, slots))
+        self._place(first, texts, stamps, chans, bytes(levels))
+
+    def _place(self, seq: int, lines: list[str], ts: array, chan: array, level: bytes) -> None:
+        """Write columns for the lines numbered from `seq` into their slots."""
+        cap = self._alloc
+        n = len(lines)
+        start = seq % cap
+        if start + n <= cap:
+            self._put(start, 0, n, lines, ts, chan, level)
+        else:
+            split = cap - start
+            self._put(start, 0, split, lines, ts, chan, level)
+            self._put(0, split, n, lines, ts, chan, level)
 
     def mark_stderr(self, chan: int) -> None:
         """Lines of `chan` with no level of their own default to WARNING (see `levels`)."""
@@ -69,22 +117,18 @@ class LogRing:
         cap = self.capacity
         if n > cap:
             self.next_seq += n - cap
+            self.first_seq = self.next_seq
             lines = lines[n - cap :]
             n = cap
-        start = self.next_seq % cap
-        end = start + n
-        if end <= cap:  # the usual case: one run of slots
-            self._text[start:end] = lines
-            self._ts[start:end] = array("d", (ts,)) * n
-            self._chan[start:end] = array("H", (chan,)) * n
-            self._level[start:end] = bytes((level,)) * n
-        else:
-            split = cap - start
-            ts_col = array("d", (ts,)) * n
-            chan_col = array("H", (chan,)) * n
-            level_col = bytes((level,)) * n
-            self._put(start, 0, split, lines, ts_col, chan_col, level_col)
-            self._put(0, split, n, lines, ts_col, chan_col, level_col)
+        if self._alloc < cap:
+            self._grow_for(n)
+        self._place(
+            self.next_seq,
+            lines,
+            array("d", (ts,)) * n,
+            array("H", (chan,)) * n,
+            bytes((level,)) * n,
+        )
         self.next_seq += n
         if self.next_seq - cap > self.first_seq:
             self.first_seq = self.next_seq - cap
@@ -101,7 +145,7 @@ class LogRing:
     def clear(self) -> None:
         """Forget every line held; sequence numbers carry on from where they were."""
         self.first_seq = self.next_seq
-        self._text = [""] * self.capacity
+        self._allocate(min(self.capacity, INITIAL_SLOTS))
 
     # -- reading --------------------------------------------------------------
 
@@ -111,7 +155,7 @@ class LogRing:
         b = min(b, self.next_seq)
         if a >= b:
             return
-        cap = self.capacity
+        cap = self._alloc
         start = a % cap
         end = start + (b - a)
         if end <= cap:
@@ -177,7 +221,7 @@ class LogRing:
         """The slot of `seq`; raises IndexError when the line is not held."""
         if not self.first_seq <= seq < self.next_seq:
             raise IndexError(seq)
-        return seq % self.capacity
+        return seq % self._alloc
 
     def text(self, seq: int) -> str:
         """Text of line `seq`."""

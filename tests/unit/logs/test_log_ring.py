@@ -65,3 +65,20 @@ def test_clear_keeps_numbering() -> None:
 def test_capacity_must_be_positive() -> None:
     with pytest.raises(ValueError):
         LogRing(0)
+
+
+def test_columns_grow_on_demand_and_keep_every_line_in_order() -> None:
+    from panel.logs.ring import INITIAL_SLOTS
+
+    ring = LogRing(INITIAL_SLOTS * 3)
+    assert ring.allocated == INITIAL_SLOTS
+    total = INITIAL_SLOTS * 4 + 123
+    for start in range(0, total, 10_000):
+        batch = [str(i) for i in range(start, min(total, start + 10_000))]
+        ring.append(float(start), 1, batch)
+    assert ring.allocated == INITIAL_SLOTS * 3
+    assert len(ring) == INITIAL_SLOTS * 3
+    held = ring.texts(ring.first_seq, ring.next_seq)
+    assert held == [str(i) for i in range(total - INITIAL_SLOTS * 3, total)]
+    ring.clear()
+    assert ring.allocated == INITIAL_SLOTS and len(ring) == 0
