@@ -10,6 +10,12 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from PySide6.QtCore import QStandardPaths  # noqa: E402  (after the platform is chosen)
+
+# Settings written by the window (geometry, theme) go to a test location, never
+# into the real user's configuration.
+QStandardPaths.setTestModeEnabled(True)
+
 
 @pytest.fixture
 def free_port() -> int:
