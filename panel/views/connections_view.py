@@ -1,0 +1,447 @@
+"""The Connections panel: every connection with its state, blocks, live tags and a trend."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from panel.connections.status import ConnectionSnapshot, ConnState, worst
+from panel.connections.tag_model import COL_QUALITY, QUALITY_ROLE, TagTableModel
+from panel.views.connection_editors import ConnectionDialog
+from panel.views.format import format_bytes, format_duration
+from panel.views.state_colors import BAD, BUSY, GOOD, IDLE, dot_icon, dot_pixmap
+from panel.views.tag_write_dialog import TagWriteDialog
+from panel.views.trend_chart import TrendChart
+from panel.workspace.errors import WorkspaceError
+
+if TYPE_CHECKING:
+    from panel.connections.manager import ConnectionManager
+
+CONN_COLORS: dict[ConnState, QColor] = {
+    ConnState.CONNECTED: GOOD,
+    ConnState.CONNECTING: BUSY,
+    ConnState.RECONNECTING: BUSY,
+    ConnState.STARTING: BUSY,
+    ConnState.STOPPING: BUSY,
+    ConnState.RESTARTING: BUSY,
+    ConnState.ERROR: BAD,
+    ConnState.STOPPED: IDLE,
+    ConnState.DISABLED: IDLE,
+}
+QUALITY_COLORS: dict[str, QColor] = {"good": GOOD, "uncertain": BUSY, "bad": BAD, "unknown": IDLE}
+LIST_COLUMNS = 9
+REFRESH_MS = 500
+
+
+def conn_state_label(state: ConnState) -> str:
+    """The translated word for a connection state."""
+    from PySide6.QtCore import QCoreApplication
+
+    words = {
+        ConnState.CONNECTED: "Connected",
+        ConnState.CONNECTING: "Connecting",
+        ConnState.RECONNECTING: "Reconnecting",
+        ConnState.STARTING: "Starting",
+        ConnState.STOPPING: "Stopping",
+        ConnState.RESTARTING: "Restarting",
+        ConnState.ERROR: "Error",
+        ConnState.STOPPED: "Stopped",
+        ConnState.DISABLED: "Disabled",
+    }
+    return QCoreApplication.translate("state", words[state])
+
+
+def quality_label(quality: str) -> str:
+    """The translated word for a tag quality."""
+    from PySide6.QtCore import QCoreApplication
+
+    words = {"good": "Good", "uncertain": "Uncertain", "bad": "Bad"}
+    return QCoreApplication.translate("quality", words.get(quality, "Unknown"))
+
+
+class QualityDelegate(QStyledItemDelegate):
+    """Paints the quality cell as a coloured dot with its translated word."""
+
+    def initStyleOption(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        super().initStyleOption(option, index)
+        if index.column() == COL_QUALITY:
+            quality = str(index.data(QUALITY_ROLE))
+            option.icon = dot_icon(QUALITY_COLORS.get(quality, IDLE))  # type: ignore[attr-defined]
+            option.features |= QStyleOptionViewItem.ViewItemFeature.HasDecoration  # type: ignore[attr-defined]
+            option.text = quality_label(quality)  # type: ignore[attr-defined]
+
+
+class ConnectionsView(QWidget):
+    """List of connections (state, link, pid, CPU, RSS, restarts, uptime) and, for the
+    selected one, its blocks, its live tags (with write dialog) and a trend chart."""
+
+    sig_worst_state = Signal(object)
+    """(ConnState | None) the worst state of all connections, for the sidebar dot."""
+
+    def __init__(self, manager: ConnectionManager, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._manager = manager
+        self._current: str | None = None
+        self.tag_model = TagTableModel(self)
+        self._build()
+        self._refresh_timer = QTimer(self, singleShot=True, interval=REFRESH_MS)
+        self._refresh_timer.timeout.connect(self.refresh)
+        manager.sig_connections_changed.connect(self._rebuild)
+        manager.sig_status_changed.connect(self._schedule_refresh)
+        manager.sig_tags.connect(self._on_tags)
+        self._rebuild()
+
+    # ----------------------------------------------------------------- build
+
+    def _build(self) -> None:
+        self.add_button = QPushButton(self.tr("Add…"))
+        self.edit_button = QPushButton(self.tr("Edit…"))
+        self.delete_button = QPushButton(self.tr("Delete"))
+        self.csv_button = QPushButton(self.tr("Load CSV…"))
+        self.enable_button = QPushButton(self.tr("Enable"))
+        self.disable_button = QPushButton(self.tr("Disable"))
+        self.restart_button = QPushButton(self.tr("Restart"))
+        self.add_button.clicked.connect(self.add_connection)
+        self.edit_button.clicked.connect(self.edit_connection)
+        self.delete_button.clicked.connect(self.delete_connection)
+        self.csv_button.clicked.connect(self.load_csv)
+        self.enable_button.clicked.connect(lambda: self._act("enable"))
+        self.disable_button.clicked.connect(lambda: self._act("disable"))
+        self.restart_button.clicked.connect(lambda: self._act("restart"))
+        buttons = QHBoxLayout()
+        for button in (
+            self.add_button,
+            self.edit_button,
+            self.delete_button,
+            self.csv_button,
+            self.enable_button,
+            self.disable_button,
+            self.restart_button,
+        ):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+
+        self.list = QTableWidget(0, LIST_COLUMNS)
+        self.list.setHorizontalHeaderLabels(
+            [
+                self.tr("State"),
+                self.tr("Id"),
+                self.tr("Address"),
+                self.tr("Link"),
+                self.tr("PID"),
+                self.tr("CPU"),
+                self.tr("RSS"),
+                self.tr("Restarts"),
+                self.tr("Uptime"),
+            ]
+        )
+        self.list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.list.verticalHeader().hide()
+        self.list.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.list.itemSelectionChanged.connect(self._on_selection)
+        self.list.doubleClicked.connect(self.edit_connection)
+
+        self.reason_label = QLabel()
+        self.reason_label.setWordWrap(True)
+        self.blocks = QTableWidget(0, 7)
+        self.blocks.setHorizontalHeaderLabels(
+            [
+                self.tr("Block"),
+                self.tr("Kind"),
+                self.tr("Period (ms)"),
+                self.tr("Last cycle (ms)"),
+                self.tr("Lateness p99 (ms)"),
+                self.tr("Errors"),
+                self.tr("Missed"),
+            ]
+        )
+        self.blocks.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.blocks.verticalHeader().hide()
+
+        self.tags = QTableView()
+        self.tags.setModel(self.tag_model)
+        self.tags.setItemDelegate(QualityDelegate(self.tags))
+        self.tags.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.tags.verticalHeader().hide()
+        self.tags.verticalHeader().setDefaultSectionSize(22)
+        self.tags.horizontalHeader().setStretchLastSection(True)
+        self.tags.selectionModel().selectionChanged.connect(self._on_tag_selection)
+        self.tags.doubleClicked.connect(self.write_selected_tag)
+        self.write_button = QPushButton(self.tr("Write…"))
+        self.write_button.clicked.connect(self.write_selected_tag)
+        self.legend = QLabel(self._legend_html())
+        tag_row = QHBoxLayout()
+        tag_row.addWidget(self.legend, 1)
+        tag_row.addWidget(self.write_button)
+        tags_page = QWidget()
+        tags_layout = QVBoxLayout(tags_page)
+        tags_layout.setContentsMargins(0, 0, 0, 0)
+        tags_layout.addWidget(self.tags, 1)
+        tags_layout.addLayout(tag_row)
+        self.trend = TrendChart(self.tag_model)
+
+        self.details = QTabWidget()
+        self.details.addTab(tags_page, self.tr("Tags"))
+        self.details.addTab(self.blocks, self.tr("Blocks"))
+        self.details.addTab(self.trend, self.tr("Trend"))
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.list)
+        lower = QWidget()
+        lower_layout = QVBoxLayout(lower)
+        lower_layout.setContentsMargins(0, 0, 0, 0)
+        lower_layout.addWidget(self.reason_label)
+        lower_layout.addWidget(self.details, 1)
+        splitter.addWidget(lower)
+        splitter.setStretchFactor(1, 3)
+        layout = QVBoxLayout(self)
+        layout.addLayout(buttons)
+        layout.addWidget(splitter, 1)
+
+    def _legend_html(self) -> str:
+        parts = []
+        for quality in ("good", "uncertain", "bad"):
+            color = QUALITY_COLORS[quality].name()
+            parts.append(f"<span style='color:{color}'>●</span> {quality_label(quality)}")
+        return self.tr("Quality:") + " " + " &nbsp; ".join(parts)
+
+    # ----------------------------------------------------------------- list
+
+    def current_id(self) -> str | None:
+        """The selected connection's id."""
+        return self._current
+
+    def select(self, conn_id: str) -> None:
+        """Select a connection by id."""
+        for row in range(self.list.rowCount()):
+            item = self.list.item(row, 1)
+            if item is not None and item.text() == conn_id:
+                self.list.selectRow(row)
+                return
+
+    def _rebuild(self) -> None:
+        ids = self._manager.ids()
+        keep = self._current if self._current in ids else (ids[0] if ids else None)
+        self.list.blockSignals(True)
+        self.list.setRowCount(len(ids))
+        self.list.blockSignals(False)
+        self.refresh()
+        self._current = None
+        if keep is not None:
+            self.select(keep)
+        self._show_connection(keep)
+
+    def _schedule_refresh(self, _conn_id: str = "") -> None:
+        if not self._refresh_timer.isActive():
+            self._refresh_timer.start()
+
+    def refresh(self) -> None:
+        """Redraw the list, the selected connection's blocks and the buttons."""
+        snaps = self._manager.snapshots()
+        if len(snaps) != self.list.rowCount():
+            self.list.setRowCount(len(snaps))
+        for row, snap in enumerate(snaps):
+            self._fill_row(row, snap)
+        current = next((s for s in snaps if s.id == self._current), None)
+        self._show_details(current)
+        self.sig_worst_state.emit(worst([s.state for s in snaps]))
+
+    def _fill_row(self, row: int, snap: ConnectionSnapshot) -> None:
+        state_item = QTableWidgetItem(conn_state_label(snap.state))
+        state_item.setIcon(dot_pixmap(CONN_COLORS[snap.state]))
+        state_item.setToolTip(snap.reason or "")
+        cells = [
+            state_item,
+            QTableWidgetItem(snap.id),
+            QTableWidgetItem(snap.address),
+            QTableWidgetItem(snap.link or "-"),
+            QTableWidgetItem(str(snap.pid) if snap.pid else "-"),
+            QTableWidgetItem(f"{snap.cpu:.1f} %" if snap.cpu is not None else "-"),
+            QTableWidgetItem(format_bytes(snap.rss) if snap.rss is not None else "-"),
+            QTableWidgetItem(str(snap.restarts)),
+            QTableWidgetItem(format_duration(snap.uptime) if snap.pid else "-"),
+        ]
+        for column, item in enumerate(cells):
+            old = self.list.item(row, column)
+            if old is None or old.text() != item.text() or column == 0:
+                self.list.setItem(row, column, item)
+
+    def _show_details(self, snap: ConnectionSnapshot | None) -> None:
+        busy = snap is not None and snap.state.is_busy
+        has = snap is not None
+        self.edit_button.setEnabled(has)
+        self.delete_button.setEnabled(has)
+        self.enable_button.setEnabled(has and not busy and not snap.enabled)  # type: ignore[union-attr]
+        self.disable_button.setEnabled(has and not busy and snap.enabled)  # type: ignore[union-attr]
+        self.restart_button.setEnabled(has and not busy and snap.enabled)  # type: ignore[union-attr]
+        if snap is None:
+            self.reason_label.clear()
+            self.blocks.setRowCount(0)
+            return
+        text = conn_state_label(snap.state)
+        if snap.reason and snap.state != ConnState.CONNECTED:
+            text += " — " + snap.reason
+        if snap.problems:
+            text += "\n" + "\n".join(snap.problems[:5])
+        self.reason_label.setText(f"{snap.id}: {text}")
+        self.blocks.setRowCount(len(snap.blocks))
+        for row, block in enumerate(snap.blocks):
+            values = [
+                block["name"],
+                block["kind"],
+                _num(block.get("periodMs")),
+                _num(block.get("lastCycleMs")),
+                _num(block.get("latenessP99Ms")),
+                _num(block.get("errors")),
+                _num(block.get("missed")),
+            ]
+            for column, value in enumerate(values):
+                self.blocks.setItem(row, column, QTableWidgetItem(value))
+
+    def _on_selection(self) -> None:
+        rows = self.list.selectionModel().selectedRows()
+        conn_id = None
+        if rows:
+            item = self.list.item(rows[0].row(), 1)
+            conn_id = item.text() if item is not None else None
+        if conn_id != self._current:
+            self._show_connection(conn_id)
+
+    def _show_connection(self, conn_id: str | None) -> None:
+        self._current = conn_id
+        if conn_id is None or conn_id not in self._manager.ids():
+            self.tag_model.reset([])
+        else:
+            self.tag_model.reset(
+                self._manager.tag_infos(conn_id), self._manager.latest_values(conn_id)
+            )
+        self.tag_model.watch([])
+        self.refresh()
+
+    def _on_tags(self, conn_id: str, values: list[dict[str, Any]]) -> None:
+        if conn_id == self._current:
+            self.tag_model.push(values)
+
+    def _on_tag_selection(self) -> None:
+        rows = self.tags.selectionModel().selectedRows()
+        names = [self.tag_model.tag(index.row())["name"] for index in rows[:6]]
+        self.tag_model.watch(names)
+        self.trend.update()
+
+    # ----------------------------------------------------------------- actions
+
+    def _act(self, action: str) -> None:
+        conn_id = self._current
+        if conn_id is None:
+            return
+        for button in (self.enable_button, self.disable_button, self.restart_button):
+            button.setEnabled(False)  # busy until the next refresh says otherwise
+        try:
+            if action == "restart":
+                self._manager.restart(conn_id)
+            else:
+                self._manager.set_enabled(conn_id, action == "enable")
+        except (WorkspaceError, RuntimeError, KeyError) as exc:
+            QMessageBox.warning(self, self.tr("Connection"), str(exc))
+        self.refresh()
+
+    def add_connection(self) -> None:
+        """Open the connection editor for a new connection."""
+        dialog = ConnectionDialog(None, self)
+        if dialog.exec():
+            self._save(dialog.result_data(), None)
+
+    def edit_connection(self) -> None:
+        """Open the connection editor on the selected connection."""
+        if self._current is None:
+            return
+        dialog = ConnectionDialog(self._manager.connection(self._current), self)
+        if dialog.exec():
+            self._save(dialog.result_data(), self._current)
+
+    def _save(self, data: dict[str, Any], old_id: str | None) -> None:
+        try:
+            self._manager.save_connection(data, old_id)
+        except WorkspaceError as exc:
+            QMessageBox.warning(self, self.tr("Connection not saved"), str(exc))
+            return
+        self.select(str(data["id"]))
+
+    def delete_connection(self) -> None:
+        """Delete the selected connection after asking."""
+        conn_id = self._current
+        if conn_id is None:
+            return
+        answer = QMessageBox.question(
+            self,
+            self.tr("Delete connection?"),
+            self.tr("Stop and delete the connection %1?").replace("%1", conn_id),
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self._manager.delete_connection(conn_id)
+
+    def load_csv(self) -> None:
+        """Replace the connections with those of a folder of connections/blocks/tags CSVs."""
+        from panel.connections.csv_loader import CsvError, load_csv_folder
+
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Folder with connections.csv"))
+        if not folder:
+            return
+        try:
+            items = load_csv_folder(folder)
+            self._manager.replace_all(items)
+        except (CsvError, WorkspaceError) as exc:
+            QMessageBox.warning(self, self.tr("CSV not loaded"), str(exc))
+
+    def write_selected_tag(self) -> None:
+        """Open the write dialog for the selected (writable) tag."""
+        conn_id = self._current
+        rows = self.tags.selectionModel().selectedRows()
+        if conn_id is None or not rows:
+            return
+        info = self.tag_model.tag(rows[0].row())
+        if not info["writable"]:
+            QMessageBox.information(self, self.tr("Write"), self.tr("This tag is not writable."))
+            return
+        block, tag = self._manager.find_tag(conn_id, info["name"])
+        dialog = TagWriteDialog(
+            conn_id,
+            block,
+            tag,
+            info["value"],
+            lambda value: self._manager.write(conn_id, {tag.name: value}),
+            self,
+        )
+        dialog.exec()
+
+
+def _num(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return str(value)

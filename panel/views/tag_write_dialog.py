@@ -1,0 +1,87 @@
+"""A dialog to write one value to a writable tag, checked against the tag's type first."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from panel.connections.values import check_value, parse_text
+from panel.connections.worker.config import BlockConfig, TagConfig
+
+
+class TagWriteDialog(QDialog):
+    """Asks for a value, validates it for the tag's type and range, then calls `send`.
+
+    `send(value)` is the manager's write (it raises ValueError/RuntimeError on refusal);
+    the dialog stays open and shows the reason when it fails.
+    """
+
+    def __init__(
+        self,
+        conn_id: str,
+        block: BlockConfig,
+        tag: TagConfig,
+        current: Any,
+        send: Callable[[Any], object],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._block, self._tag, self._send = block, tag, send
+        self.setWindowTitle(self.tr("Write %1").replace("%1", tag.name))
+        self.value_edit = QLineEdit("" if current is None else str(current))
+        self.value_edit.setPlaceholderText(tag.type)
+        self.error_label = QLabel()
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("color: #d6403a")
+        form = QFormLayout()
+        form.addRow(self.tr("Connection"), QLabel(conn_id))
+        form.addRow(self.tr("Tag"), QLabel(tag.name))
+        form.addRow(self.tr("Type"), QLabel(tag.type + (f" ({tag.unit})" if tag.unit else "")))
+        form.addRow(self.tr("Value"), self.value_edit)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Write"))
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.buttons)
+        self.value_edit.textChanged.connect(self._validate)
+        self._validate()
+
+    def value(self) -> Any:
+        """The typed value, parsed and checked; raises ValueError."""
+        return check_value(self._block, self._tag, parse_text(self._tag, self.value_edit.text()))
+
+    def _validate(self) -> bool:
+        try:
+            self.value()
+        except ValueError as exc:
+            self.error_label.setText(str(exc))
+            self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
+            return False
+        self.error_label.clear()
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(True)
+        return True
+
+    def accept(self) -> None:
+        if not self._validate():
+            return
+        try:
+            self._send(self.value())
+        except (ValueError, KeyError, RuntimeError) as exc:
+            self.error_label.setText(str(exc))
+            return
+        super().accept()
