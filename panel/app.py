@@ -17,9 +17,11 @@ from panel import __version__
 from panel.api.apifile import new_token, remove_api_file, write_api_file
 from panel.api.conns_methods import ConnsApi
 from panel.api.engine_methods import EngineApi
+from panel.api.jobs_methods import JobsApi
 from panel.api.rpc import RpcRegistry
 from panel.api.server import ApiServer
 from panel.engine import Engine
+from panel.jobs.hooks import HOOKS_FILE, HookServer, load_or_create_token, write_hooks_file
 from panel.single_instance import SingleInstance
 from panel.util.paths import resources_dir
 from panel.workspace.errors import WorkspaceError
@@ -84,6 +86,7 @@ class AppRunner:
         api = ApiServer(registry, token, port=port, max_message_bytes=max_bytes)
         EngineApi(engine, api).register(registry)
         ConnsApi(engine.connections, api).register(registry)
+        JobsApi(engine.jobs, api).register(registry)
         api_address: str | None = None
         try:
             port = await api.start()
@@ -96,7 +99,10 @@ class AppRunner:
         if not self.headless:
             self._show_window(engine, api_address)
         engine.start()
+        hooks = await self._start_hooks(engine)
         await self._quit.wait()
+        if hooks is not None:
+            await hooks.close()
 
         done = asyncio.Event()
         engine.sig_shutdown_finished.connect(done.set)
@@ -110,6 +116,20 @@ class AppRunner:
         self.instance.release()
         self.workspace.close()
         return 0
+
+    async def _start_hooks(self, engine: Engine) -> HookServer | None:
+        """Incoming job webhooks on their own loopback port (see `panel.jobs.hooks`)."""
+        path = self.workspace.root / HOOKS_FILE
+        token = load_or_create_token(path)
+        hooks = HookServer(
+            token, engine.jobs.run_from_webhook, int(self.workspace.get_setting("hooks.port", 0))
+        )
+        try:
+            write_hooks_file(path, await hooks.start(), token)
+        except OSError as exc:
+            log.error("webhooks not started: %s", exc)
+            return None
+        return hooks
 
     def _show_window(self, engine: Engine, api_address: str | None) -> None:
         from panel.views.main_window import MainWindow

@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from panel import __version__
 from panel.connections.manager import DEFAULT_RESTART_DELAY_MS, ConnectionManager
+from panel.jobs.engine import JobEngine
 from panel.logs.hub import HubLogHandler, LogHub
 from panel.server.controller import ServerController, server_spec
 from panel.server.preflight import PortConflict
@@ -100,6 +101,7 @@ class Engine(QObject):
             ),
             parent=self,
         )
+        self.jobs = JobEngine(workspace, self.hub, self.reaper, parent=self)
 
         self._stats_timer = QTimer(self, interval=1000)
         self._stats_timer.timeout.connect(self._emit_stats)
@@ -118,10 +120,11 @@ class Engine(QObject):
         if self.server.config.autostart:
             self.start_server()
         self.connections.start()
+        self.jobs.start()
 
     def has_running_children(self) -> bool:
         """True while any child is starting, running, backing off or stopping."""
-        return any(not p.state.is_idle for p in self._processes)
+        return any(not p.state.is_idle for p in self._processes) or not self.jobs.is_idle
 
     def shutdown(self) -> None:
         """Stop every child in reverse start order; `sig_shutdown_finished` follows.
@@ -138,7 +141,10 @@ class Engine(QObject):
         for process in reversed(self._processes):
             process.sig_state_changed.connect(self._check_shutdown_done)
             process.stop()
+        self.jobs.sig_shutdown_finished.connect(self._check_shutdown_done)
+        self.jobs.shutdown()  # new runs refused at once; running ones get their grace time
         longest = max((p.spec.stop_timeout_ms for p in self._processes), default=0)
+        longest = max(longest, self.jobs.shutdown_budget_ms)
         self._shutdown_deadline.start(longest + SHUTDOWN_GRACE_MS)
         self._check_shutdown_done()
 
@@ -152,6 +158,7 @@ class Engine(QObject):
         self._finished = True
         self._shutdown_deadline.stop()
         self.reaper.close()
+        self.jobs.close()
         self.hub.flush()
         logging.getLogger("panel").removeHandler(self._log_handler)
         self.hub.close()
@@ -198,6 +205,7 @@ class Engine(QObject):
         import_config(self.workspace, data)
         self.server.set_config(self.workspace.server_config())
         self.connections.reload_from_workspace()
+        self.jobs.reload()
         log.info("configuration imported")
 
     def export_config(self) -> dict[str, object]:

@@ -96,7 +96,32 @@ def _parser() -> argparse.ArgumentParser:
     _add_json(logs, "print one JSON object per line")
     logs.set_defaults(run=_cmd_logs)
     _add_conns(sub, common)
+    _add_jobs(sub, common)
     return parser
+
+
+def _add_jobs(sub: Any, common: argparse.ArgumentParser) -> None:
+    jobs = sub.add_parser("jobs", parents=[common], help="the job graph")
+    jobs_sub = jobs.add_subparsers(metavar="ACTION")
+    listing = jobs_sub.add_parser("list", parents=[common], help="jobs, next fire, last run")
+    _add_json(listing)
+    listing.set_defaults(run=_cmd_jobs_list)
+    run = jobs_sub.add_parser("run", parents=[common], help="run a job (upstream first)")
+    run.add_argument("id", metavar="ID")
+    run.add_argument("--opt", action="append", default=[], metavar="K=V", help="an option")
+    run.add_argument("--only", action="store_true", help="run the job alone, not its upstream")
+    run.add_argument("--confirm", action="store_true", help="run a flagged dangerous command")
+    run.add_argument("--wait", action="store_true", help="answer when the run is final")
+    _add_json(run)
+    run.set_defaults(run=_cmd_jobs_run)
+    cancel = jobs_sub.add_parser("cancel", parents=[common], help="cancel a run")
+    cancel.add_argument("run_id", metavar="RUN", type=int)
+    cancel.set_defaults(run=_cmd_jobs_cancel)
+    history = jobs_sub.add_parser("history", parents=[common], help="recent runs")
+    history.add_argument("--job", metavar="ID")
+    history.add_argument("-n", type=_non_negative, default=DEFAULT_TAIL, metavar="N")
+    _add_json(history, "print the runs as a JSON array")
+    history.set_defaults(run=_cmd_jobs_history)
 
 
 def _add_conns(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -347,3 +372,75 @@ def format_log_line(line: dict[str, Any]) -> str:
     level = str(line.get("level") or "-").upper()
     stamp = format_timestamp(line.get("ts"))
     return f"{stamp} {line.get('source', '?')} [{level}] {line.get('text', '')}"
+
+
+# -- jobs ------------------------------------------------------------------------------
+
+
+def _cmd_jobs_list(args: argparse.Namespace) -> int:
+    with _client(args) as client:
+        jobs = client.call("jobs.list", timeout=_timeout(args, CALL_TIMEOUT))["jobs"]
+    if args.json:
+        _print_json(jobs)
+        return EXIT_OK
+    for job in jobs:
+        last = job.get("lastRun") or {}
+        state = "enabled" if job.get("enabled") else "disabled"
+        print(
+            f"{job['id']:<24} {state:<8} {_dash(job.get('schedule')):<16} "
+            f"next {format_timestamp(job['nextFire']) if job.get('nextFire') else '-':<12} "
+            f"last {_dash(last.get('status'))}"
+        )
+    return EXIT_OK
+
+
+def _cmd_jobs_run(args: argparse.Namespace) -> int:
+    options: dict[str, str] = {}
+    for item in args.opt:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            return _fail(f"--opt needs KEY=VALUE, got {item!r}", EXIT_USAGE)
+        options[key] = value
+    params = {"id": args.id, "options": options, "only": args.only, "confirm": args.confirm}
+    params["wait"] = args.wait
+    timeout = _timeout(args, 24 * 3600.0 if args.wait else CALL_TIMEOUT)
+    with _client(args) as client:
+        run = client.call("jobs.run", params, timeout=timeout)
+    if args.json:
+        _print_json(run)
+    else:
+        print(format_run(run))
+    if args.wait and run.get("status") != "success":
+        return EXIT_API
+    return EXIT_OK
+
+
+def _cmd_jobs_cancel(args: argparse.Namespace) -> int:
+    with _client(args) as client:
+        client.call("jobs.cancel", {"run": args.run_id}, timeout=_timeout(args, CALL_TIMEOUT))
+    print(f"run {args.run_id} cancelled")
+    return EXIT_OK
+
+
+def _cmd_jobs_history(args: argparse.Namespace) -> int:
+    params: dict[str, Any] = {"limit": max(1, args.n)}
+    if args.job:
+        params["job"] = args.job
+    with _client(args) as client:
+        runs = client.call("jobs.history", params, timeout=_timeout(args, CALL_TIMEOUT))["runs"]
+    if args.json:
+        _print_json(runs)
+    else:
+        for run in runs:
+            print(format_run(run))
+    return EXIT_OK
+
+
+def format_run(run: dict[str, Any]) -> str:
+    """`#12 backup success  manual  attempt 1  12:00:01.000  exit 0`."""
+    start = format_timestamp(run["start"]) if run.get("start") else "-"
+    text = (
+        f"#{run.get('id')} {run.get('job')} {run.get('status')}  {run.get('trigger')}  "
+        f"attempt {run.get('attempt')}  {start}  exit {_dash(run.get('exitCode'))}"
+    )
+    return text + (f"  {run['error']}" if run.get("error") else "")

@@ -313,6 +313,12 @@ class JobEngine(QObject):
         self._pump()
         return run.id
 
+    def run_from_webhook(
+        self, job_id: str, options: dict[str, Any], only: bool, confirm: bool
+    ) -> int:
+        """`run_job` for the incoming webhook (trigger `webhook`)."""
+        return self.run_job(job_id, options, Trigger.WEBHOOK, only, confirm)
+
     def cancel_run(self, run_id: int) -> bool:
         """Cancel a run: a waiting one ends at once, a running one has its tree stopped."""
         run = self._runs.get(run_id)

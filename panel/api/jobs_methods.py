@@ -1,0 +1,203 @@
+"""The job engine's methods on the JSON-RPC API: each calls the method a button calls.
+
+Methods: `jobs.list`, `jobs.get`, `jobs.run`, `jobs.cancel`, `jobs.history`,
+`jobs.enable`, `jobs.check`, `jobs.subscribe`. Notifications on topic `jobs`:
+``jobs.run`` (a run changed state, params = the run) and ``jobs.changed`` (the
+definitions changed). A dangerous command needs ``"confirm": true`` in
+`jobs.run` (error -32011 with the reasons otherwise).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Any
+
+from panel.api.rpc import INVALID_PARAMS, INVALID_STATE, NOT_FOUND, TIMEOUT, RpcContext, RpcError
+from panel.jobs.errors import JobError
+from panel.jobs.states import FINAL, Trigger
+
+if TYPE_CHECKING:
+    from panel.api.rpc import RpcRegistry
+    from panel.api.server import ApiServer
+    from panel.jobs.engine import JobEngine
+
+JOBS_TOPIC = "jobs"
+MAX_HISTORY = 10_000
+_ID = {"type": "string", "minLength": 1}
+_EMPTY: dict[str, Any] = {"type": "object", "additionalProperties": False}
+_GET = {
+    "type": "object",
+    "properties": {"id": _ID, "runs": {"type": "integer", "minimum": 0, "maximum": 1000}},
+    "required": ["id"],
+    "additionalProperties": False,
+}
+_RUN = {
+    "type": "object",
+    "properties": {
+        "id": _ID,
+        "options": {"type": "object"},
+        "only": {"type": "boolean"},
+        "confirm": {"type": "boolean"},
+        "wait": {"type": "boolean", "description": "answer when the run is final"},
+        "timeoutMs": {"type": "integer", "minimum": 1, "maximum": 86_400_000},
+    },
+    "required": ["id"],
+    "additionalProperties": False,
+}
+_CANCEL = {
+    "type": "object",
+    "properties": {"run": {"type": "integer", "minimum": 1}},
+    "required": ["run"],
+    "additionalProperties": False,
+}
+_HISTORY = {
+    "type": "object",
+    "properties": {
+        "job": _ID,
+        "status": {"type": "string"},
+        "trigger": {"type": "string"},
+        "since": {"type": "number"},
+        "until": {"type": "number"},
+        "beforeId": {"type": "integer"},
+        "limit": {"type": "integer", "minimum": 1, "maximum": MAX_HISTORY},
+    },
+    "additionalProperties": False,
+}
+_ENABLE = {
+    "type": "object",
+    "properties": {"id": _ID, "enabled": {"type": "boolean"}},
+    "required": ["id", "enabled"],
+    "additionalProperties": False,
+}
+_CHECK = {
+    "type": "object",
+    "properties": {"id": _ID},
+    "required": ["id"],
+    "additionalProperties": False,
+}
+
+
+def rpc_error(exc: JobError) -> RpcError:
+    """The API error for a refused job request."""
+    code = {"not_found": NOT_FOUND, "invalid": INVALID_PARAMS}.get(exc.kind, INVALID_STATE)
+    data = exc.data if isinstance(exc.data, dict) else {}
+    return RpcError(code, exc.message, {"kind": exc.kind, **data})
+
+
+class JobsApi:
+    """Binds a job engine to an API server: methods in, notifications out."""
+
+    def __init__(self, jobs: JobEngine, server: ApiServer) -> None:
+        self._jobs = jobs
+        self._server = server
+        jobs.sig_run_changed.connect(self._push_run)
+        jobs.sig_jobs_changed.connect(self._push_changed)
+
+    def register(self, registry: RpcRegistry) -> None:
+        """Add the jobs methods to `registry`."""
+        add = registry.register
+        add("jobs.list", self.list, _EMPTY, doc="Every job with next fire time and last run.")
+        add("jobs.get", self.get, _GET, doc="One job with its recent runs (default 20).")
+        add(
+            "jobs.run",
+            self.run,
+            _RUN,
+            mutating=True,
+            doc="Run a job (after its upstream unless only); with wait, answer when final.",
+        )
+        add("jobs.cancel", self.cancel, _CANCEL, mutating=True, doc="Cancel a run.")
+        add("jobs.history", self.history, _HISTORY, doc="Runs, newest first, filtered.")
+        add("jobs.enable", self.enable, _ENABLE, mutating=True, doc="Enable/disable a schedule.")
+        add("jobs.check", self.check, _CHECK, doc="Why a job's command needs confirmation.")
+        add(
+            "jobs.subscribe",
+            self.subscribe,
+            _EMPTY,
+            doc="Receive jobs.run and jobs.changed notifications.",
+        )
+
+    def list(self, params: dict[str, Any], ctx: RpcContext) -> dict[str, Any]:
+        """Every job."""
+        return {"jobs": self._jobs.list_jobs()}
+
+    def get(self, params: dict[str, Any], ctx: RpcContext) -> dict[str, Any]:
+        """One job with its recent runs."""
+        try:
+            return self._jobs.get_job(params["id"], int(params.get("runs", 20)))
+        except JobError as exc:
+            raise rpc_error(exc) from None
+
+    async def run(self, params: dict[str, Any], ctx: RpcContext) -> dict[str, Any]:
+        """Run a job."""
+        jobs = self._jobs
+        loop = asyncio.get_running_loop()
+        done: asyncio.Future[dict[str, Any]] = loop.create_future()
+        target: list[int] = []
+
+        def on_change(run: dict[str, Any]) -> None:
+            if target and run["id"] == target[0] and run["status"] in FINAL and not done.done():
+                done.set_result(run)
+
+        if params.get("wait"):
+            jobs.sig_run_finished.connect(on_change)
+        try:
+            try:
+                run_id = jobs.run_job(
+                    params["id"],
+                    params.get("options", {}),
+                    Trigger.API,
+                    bool(params.get("only")),
+                    bool(params.get("confirm")),
+                )
+            except JobError as exc:
+                raise rpc_error(exc) from None
+            target.append(run_id)
+            row = jobs.store.run(run_id) or {"id": run_id}
+            if not params.get("wait") or row.get("status") in FINAL:
+                return row
+            try:
+                await asyncio.wait_for(done, params.get("timeoutMs", 3_600_000) / 1000)
+            except TimeoutError:
+                raise RpcError(TIMEOUT, "the run did not finish in time", row) from None
+            return jobs.store.run(run_id) or done.result()
+        finally:
+            if params.get("wait"):
+                jobs.sig_run_finished.disconnect(on_change)
+
+    def cancel(self, params: dict[str, Any], ctx: RpcContext) -> dict[str, Any]:
+        """Cancel a run."""
+        if not self._jobs.cancel_run(int(params["run"])):
+            raise RpcError(NOT_FOUND, f"run {params['run']} is not active")
+        return {"cancelled": True}
+
+    def history(self, params: dict[str, Any], ctx: RpcContext) -> dict[str, Any]:
+        """Filtered history."""
+        names = {"beforeId": "before_id"}
+        filters = {names.get(k, k): v for k, v in params.items()}
+        return {"runs": self._jobs.history(**filters)}
+
+    def enable(self, params: dict[str, Any], ctx: RpcContext) -> dict[str, Any]:
+        """Enable or disable a job's schedule."""
+        try:
+            self._jobs.set_enabled(params["id"], bool(params["enabled"]))
+        except JobError as exc:
+            raise rpc_error(exc) from None
+        return {"enabled": bool(params["enabled"])}
+
+    def check(self, params: dict[str, Any], ctx: RpcContext) -> dict[str, Any]:
+        """Dangerous-command reasons."""
+        try:
+            return {"reasons": self._jobs.check_command(params["id"])}
+        except JobError as exc:
+            raise rpc_error(exc) from None
+
+    def subscribe(self, params: dict[str, Any], ctx: RpcContext) -> dict[str, Any]:
+        """Subscribe to run changes."""
+        ctx.subscribe(JOBS_TOPIC)
+        return {"subscribed": True}
+
+    def _push_run(self, run: dict[str, Any]) -> None:
+        self._server.publish(JOBS_TOPIC, "jobs.run", run)
+
+    def _push_changed(self) -> None:
+        self._server.publish(JOBS_TOPIC, "jobs.changed", {})

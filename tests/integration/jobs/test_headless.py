@@ -1,0 +1,188 @@
+"""A headless engine subprocess: ctl jobs, webhooks, SIGKILL -> runs marked interrupted."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import psutil
+import pytest
+
+from panel.workspace.server_config import ServerConfig, demo_server_config
+from panel.workspace.transfer import export_config, import_config
+from panel.workspace.workspace import Workspace
+
+STARTUP_S = 30.0
+
+
+def wait_for(condition: Callable[[], Any], timeout: float, what: str) -> Any:
+    """Poll `condition` until truthy (a bounded wait), or fail saying `what`."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.02)  # polling interval of a bounded wait
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+
+
+def ctl(ws: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "panel", "--workspace", str(ws), "ctl", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def prepare(ws: Path, jobs: list[dict[str, Any]]) -> None:
+    with Workspace.open(ws) as workspace:
+        data = export_config(workspace)
+        server = ServerConfig.from_json(demo_server_config().to_json() | {"autostart": False})
+        import_config(workspace, data | {"server": server.to_json(), "jobs": jobs})
+
+
+@pytest.fixture
+def engine_proc(tmp_path: Path) -> Iterator[Callable[[Path], subprocess.Popen[str]]]:
+    started: list[subprocess.Popen[str]] = []
+
+    def start(ws: Path) -> subprocess.Popen[str]:
+        (ws / "api.json").unlink(missing_ok=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "panel", "--headless", "--workspace", str(ws)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            env=dict(os.environ, PYTHONUNBUFFERED="1"),
+        )
+        started.append(proc)
+        wait_for(
+            lambda: (
+                ((ws / "api.json").exists() and (ws / "hooks.json").exists())
+                or proc.poll() is not None
+            ),
+            STARTUP_S,
+            "api.json",
+        )
+        assert proc.poll() is None
+        return proc
+
+    yield start
+    for proc in started:
+        try:
+            leftovers = psutil.Process(proc.pid).children(recursive=True)
+        except psutil.Error:
+            leftovers = []
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=40)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        for child in leftovers:
+            with contextlib.suppress(psutil.Error):
+                child.kill()
+
+
+def _post(url: str, token: str | None, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST")
+    request.add_header("Content-Type", "application/json")
+    if token is not None:
+        request.add_header("X-OpsPanel-Token", token)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as reply:
+            return reply.status, json.loads(reply.read())
+    except urllib.error.HTTPError as exc:
+        with exc:
+            return exc.code, json.loads(exc.read())
+
+
+def test_ctl_jobs_and_webhooks(tmp_path: Path, engine_proc: Any) -> None:
+    ws = tmp_path / "ws"
+    out = tmp_path / "out.txt"
+    code = f"import sys; open({str(out)!r},'a').write(repr(sys.argv[1:])+'\\n')"
+    prepare(
+        ws,
+        [
+            {"id": "up", "command": [sys.executable, "-c", "pass"]},
+            {
+                "id": "echo",
+                "command": [sys.executable, "-c", code],
+                "dependsOn": ["up"],
+                "options": [{"flag": "--msg", "type": "string"}],
+            },
+        ],
+    )
+    engine_proc(ws)
+    listed = ctl(ws, "jobs", "list", "--json")
+    assert listed.returncode == 0, listed.stderr
+    assert [j["id"] for j in json.loads(listed.stdout)] == ["up", "echo"]
+    ran = ctl(ws, "jobs", "run", "echo", "--opt", "--msg=x; rm -rf ~", "--wait", "--json")
+    assert ran.returncode == 0, ran.stderr
+    assert json.loads(ran.stdout)["status"] == "success"
+    assert out.read_text() == "['--msg', 'x; rm -rf ~']\n"
+    history = ctl(ws, "jobs", "history", "--json")
+    runs = json.loads(history.stdout)
+    assert [r["job"] for r in runs] == ["echo", "up"]
+    for key in ("job", "status", "trigger", "start", "end", "exitCode"):
+        assert key in runs[0]
+    assert ctl(ws, "jobs", "history", "--job", "up").stdout.count("\n") == 1
+    assert ctl(ws, "jobs", "run", "nope").returncode == 1
+
+    hooks = json.loads((ws / "hooks.json").read_text())
+    assert (ws / "hooks.json").stat().st_mode & 0o777 == 0o600
+    base = f"http://127.0.0.1:{hooks['port']}/hooks/jobs/"
+    assert _post(base + "echo", "wrong", {})[0] == 401
+    assert _post(base + "echo", None, {})[0] == 401
+    assert _post(base + "nope", hooks["token"], {})[0] == 404
+    good = {"options": {"--msg": "hook"}, "only": True}
+    status, body = _post(base + "echo", hooks["token"], good)
+    assert status == 202
+    wait_for(lambda: "hook" in out.read_text(), 15, "the webhook run")
+    runs = json.loads(ctl(ws, "jobs", "history", "--json").stdout)
+    assert runs[0]["id"] == body["run"] and runs[0]["trigger"] == "webhook"
+
+
+def test_sigkill_marks_runs_interrupted_and_retries(tmp_path: Path, engine_proc: Any) -> None:
+    ws = tmp_path / "ws"
+    marker = tmp_path / "started"
+    code = (
+        "import os,sys,time\n"
+        f"first=not os.path.exists({str(marker)!r})\n"
+        f"open({str(marker)!r},'a').write('x')\n"
+        "time.sleep(60 if first else 0)"
+    )
+    prepare(
+        ws,
+        [{"id": "long", "command": [sys.executable, "-c", code], "execution": {"maxRetries": 1}}],
+    )
+    proc = engine_proc(ws)
+    assert ctl(ws, "jobs", "run", "long").returncode == 0
+    wait_for(lambda: marker.exists(), 15, "the run to start")
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=10)
+    with Workspace.open(ws) as workspace, workspace.snapshot() as session:
+        rows = session.connection().exec_driver_sql("SELECT status FROM job_runs").fetchall()
+    assert rows == [("running",)]  # the committed row survived the SIGKILL
+    engine_proc(ws)
+    t0 = time.monotonic()
+
+    def statuses() -> list[str]:
+        return [r["status"] for r in json.loads(ctl(ws, "jobs", "history", "--json").stdout)]
+
+    wait_for(lambda: "interrupted" in statuses(), 5, "the interrupted mark")
+    assert time.monotonic() - t0 < 5
+    wait_for(lambda: statuses() == ["success", "interrupted"], 20, "the retry")
+    runs = json.loads(ctl(ws, "jobs", "history", "--json").stdout)
+    assert [r["attempt"] for r in runs] == [2, 1]
