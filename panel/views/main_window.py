@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from panel.server.status import ServerSnapshot, ServerStatus
 from panel.views.about_dialog import AboutDialog
+from panel.views.connections_view import CONN_COLORS, ConnectionsView, conn_state_label
 from panel.views.format import format_bytes
 from panel.views.logs_view import LogsView
 from panel.views.server_settings_dialog import ServerSettingsDialog
@@ -60,6 +61,9 @@ class MainWindow(QMainWindow):
         self.sidebar.setIconSize(QSize(12, 12))
         self._add_page(self.tr("Server"), self.server_view, "server")
         self._add_page(self.tr("Logs"), self.logs_view, "logs")
+        self.connections_view = ConnectionsView(engine.connections)
+        self._add_page(self.tr("Connections"), self.connections_view, "connections")
+        self.connections_view.sig_worst_state.connect(self._on_connections_state)
         self.sidebar.currentRowChanged.connect(self.pages.setCurrentIndex)
         central = QWidget()
         row = QHBoxLayout(central)
@@ -124,6 +128,11 @@ class MainWindow(QMainWindow):
         self.show_logs_action = self._action(
             self.tr("&Logs"), "Ctrl+2", lambda: self.sidebar.setCurrentRow(1)
         )
+        self.show_connections_action = self._action(
+            self.tr("&Connections"),
+            "Ctrl+3",
+            lambda: self.sidebar.setCurrentRow(self.pages.indexOf(self.connections_view)),
+        )
         self.about_action = self._action(self.tr("&About OpsPanel"), None, self.show_about)
 
     def _build_menus(self) -> None:
@@ -137,7 +146,9 @@ class MainWindow(QMainWindow):
         server_menu.addSeparator()
         server_menu.addAction(self.settings_action)
         view_menu = bar.addMenu(self.tr("&View"))
-        view_menu.addActions([self.show_server_action, self.show_logs_action])
+        view_menu.addActions(
+            [self.show_server_action, self.show_logs_action, self.show_connections_action]
+        )
         theme_menu = view_menu.addMenu(self.tr("&Theme"))
         for label, scheme in (
             (self.tr("Follow the system"), "system"),
@@ -233,6 +244,15 @@ class MainWindow(QMainWindow):
         self.start_action.setEnabled(status in (ServerStatus.STOPPED, ServerStatus.ERROR))
         self.stop_action.setEnabled(status in (ServerStatus.RUNNING, ServerStatus.STARTING))
         self.restart_action.setEnabled(status in (ServerStatus.RUNNING, ServerStatus.ERROR))
+
+    def _on_connections_state(self, state: object) -> None:
+        item = self.sidebar.item(self.pages.indexOf(self.connections_view))
+        if state is None:
+            item.setIcon(dot_icon(IDLE))
+            item.setToolTip(self.tr("No connections"))
+        else:
+            item.setIcon(dot_icon(CONN_COLORS[state]))  # type: ignore[index]
+            item.setToolTip(conn_state_label(state))  # type: ignore[arg-type]
 
     def _on_stats(self, stats: ProcessStats) -> None:
         self.usage_label.setText(
