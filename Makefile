@@ -41,3 +41,13 @@ bench: $(STAMP) $(QM)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info $(QM)
+
+# The installable program: PyInstaller one-folder bundle in dist/opspanel/ and, on Debian
+# or Ubuntu, dist/opspanel_<version>_amd64.deb. See packaging/README.md.
+package: $(STAMP) $(QM)
+	PY=$(PY) bash packaging/build.sh
+
+# Slow smoke test of what `make package` built (not part of `make test`): the bundle
+# headless + ctl, its children, the .deb's contents, the GUI under Xvfb (build/screenshot.png).
+package-test: $(STAMP)
+	PY=$(PY) bash packaging/package_test.sh

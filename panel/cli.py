@@ -28,9 +28,30 @@ def _build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _run_like_python(flag: str, target: str, rest: list[str]) -> int:
+    """Run `-m MODULE ARGS...` or `-c CODE ARGS...` as the Python interpreter would.
+
+    The module's or code's own `SystemExit` ends the process with its code, as usual.
+    """
+    import os
+    import runpy
+
+    sys.path.insert(0, os.getcwd() if flag == "-m" else "")
+    if flag == "-m":
+        sys.argv = [target, *rest]
+        runpy.run_module(target, run_name="__main__", alter_sys=True)
+    else:
+        sys.argv = ["-c", *rest]
+        exec(compile(target, "<string>", "exec"), {"__name__": "__main__"})
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `opspanel` console script."""
     args_list = list(sys.argv[1:] if argv is None else argv)
+    # A frozen bundle is also the `{python}` of server commands: `-m MODULE`/`-c CODE` first.
+    if args_list[:1] in (["-m"], ["-c"]) and len(args_list) >= 2:
+        return _run_like_python(args_list[0], args_list[1], args_list[2:])
     # Children and ctl parse their own arguments: hand them the rest untouched.
     if args_list[:1] == ["reaper"]:
         from panel.supervise.reaper import main as reaper_main
