@@ -27,10 +27,7 @@ def test_retry_gaps_follow_the_backoff(jobs: Any, stamps: Any) -> None:
         [
             {
                 "id": "flaky",
-                "command": [
-                    *stamp(stamps.path, "x", "")[:-1],
-                    stamp(stamps.path, "x", "")[-1] + f"\n{code}",
-                ],
+                "command": py(code),
                 "execution": {
                     "maxRetries": 2,
                     "retryDelay": 0.2,
