@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from panel import __version__
 from panel.connections.manager import DEFAULT_RESTART_DELAY_MS, ConnectionManager
+from panel.connections.validation import check_connections
 from panel.jobs.engine import JobEngine
 from panel.logs.hub import HubLogHandler, LogHub
 from panel.server.controller import ServerController, server_spec
@@ -202,7 +203,7 @@ class Engine(QObject):
 
         Raises `ConfigError` naming every bad field; nothing changes then.
         """
-        import_config(self.workspace, data)
+        import_config(self.workspace, data, {"connections": check_connections})
         self.server.set_config(self.workspace.server_config())
         self.connections.reload_from_workspace()
         self.jobs.reload()

@@ -10,10 +10,11 @@ and are never exported, imported or touched.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from panel.workspace import known_settings, store
-from panel.workspace.errors import ConfigError
+from panel.workspace.errors import ConfigError, Problem
 from panel.workspace.schema import FORMAT_VERSION, validate_workspace_json
 from panel.workspace.server_config import ServerConfig, demo_server_config
 from panel.workspace.workspace import Workspace
@@ -33,19 +34,38 @@ def export_config(ws: Workspace) -> dict[str, Any]:
     }
 
 
-def check_config(data: Any) -> list[tuple[str, str]]:
-    """Every problem of `data` as a workspace document (empty when importable)."""
-    return validate_workspace_json(data)
+SectionCheck = Callable[[Any], list[Problem]]
+"""Checks a section's content (e.g. the connections, by the worker's own parser)."""
 
 
-def import_config(ws: Workspace, data: Any) -> None:
+def check_config(
+    data: Any, section_checks: Mapping[str, SectionCheck] | None = None
+) -> list[tuple[str, str]]:
+    """Every problem of `data` as a workspace document (empty when importable).
+
+    `section_checks` maps a section name to a check of its content, run when the
+    document passes the schema; its problems name paths like `$.connections[0].port`.
+    (Feature layers sit above the workspace, so they hand their checks in.)
+    """
+    problems = validate_workspace_json(data)
+    if problems or not isinstance(data, dict):
+        return problems
+    for name, check in (section_checks or {}).items():
+        if name in data:
+            problems += check(data[name])
+    return sorted(problems)
+
+
+def import_config(
+    ws: Workspace, data: Any, section_checks: Mapping[str, SectionCheck] | None = None
+) -> None:
     """Replace the configuration of `ws` by `data`, in ONE transaction.
 
     `data` is validated first: `ConfigError` lists every problem and nothing is
     written. Sections and settings missing from `data` are emptied/reset. A
     storage failure raises `WorkspaceError` and leaves the database unchanged.
     """
-    problems = check_config(data)
+    problems = check_config(data, section_checks)
     if problems:
         raise ConfigError(problems)
     server = ServerConfig.from_json(data["server"])

@@ -157,3 +157,17 @@ def test_disable_and_enable(engine: Engine, qtbot: QtBot, modbus_sim: ModbusSim)
     assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
     manager.set_enabled("plc1", True)
     wait(lambda: manager.snapshot("plc1").state == ConnState.CONNECTED)
+
+
+def test_import_checks_connections_and_applies_them(
+    engine: Engine, qtbot: QtBot, modbus_sim: ModbusSim
+) -> None:
+    document = engine.export_config()
+    bad = modbus_connection("plc1", modbus_sim.port)
+    bad["blocks"][0]["tags"][0]["type"] = "int64"
+    with pytest.raises(ConfigError) as caught:
+        engine.import_config(document | {"connections": [bad]})
+    assert caught.value.problems[0][0] == "$.connections[0].blocks[0].tags[0].type"
+    assert engine.connections.ids() == []
+    engine.import_config(document | {"connections": [modbus_connection("plc1", modbus_sim.port)]})
+    waiter(qtbot)(lambda: engine.connections.snapshot("plc1").state == ConnState.CONNECTED)
