@@ -128,6 +128,7 @@ class JobEngine(QObject):
         self._grace_timer = QTimer(self, singleShot=True)
         self._grace_timer.timeout.connect(self._stop_running)
         self.logs_dir = workspace.logs_dir / "jobs"
+        self._log_dirs: set[Path] = set()
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -498,7 +499,9 @@ class JobEngine(QObject):
     def _open_log(self, run: Run) -> None:
         path = Path(run.log_path or "")
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            if path.parent not in self._log_dirs:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self._log_dirs.add(path.parent)
             run.log_file = open(path, "ab")  # noqa: SIM115 - closed when the run ends
         except OSError as exc:
             log.warning("job %s: cannot write run log %s: %s", run.job.id, path, exc)
