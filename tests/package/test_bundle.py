@@ -16,7 +16,9 @@ from typing import Any
 import psutil
 import pytest
 
-from .conftest import ROOT, BundledEngine, prepare_workspace, run_bundle, wait_for
+sys.path.insert(0, str(Path(__file__).parent))
+
+from pkgtools import ROOT, BundledEngine, prepare_workspace, run_bundle, wait_for
 
 sys.path.insert(0, str(ROOT / "tests" / "integration" / "connections"))
 
