@@ -13,10 +13,10 @@ Worker -> panel (stdout):
   uncertain or bad; `reason` is present when quality is not good; `ts` is the
   source timestamp in Unix seconds (the device's for OPC UA, the time the response
   arrived for Modbus).
-- `{"t":"stats","state":S,"queuedWrites":n,"blocks":[{"name","lastCycleMs",
-  "latenessMs","latenessP99Ms","missed","errors","requests","cycles"}]}` about once a
-  second. Counters are cumulative since the block (re)started; the p99 is over the
-  last 1000 cycles.
+- `{"t":"stats","state":S,"queuedWrites":n,"droppedTags":n,"blocks":[{"name",
+  "lastCycleMs","latenessMs","latenessP50Ms","latenessP99Ms","latenessMaxMs","missed",
+  "errors","requests","cycles"}]}` about once a second. Counters are cumulative since
+  the block (re)started; the p50, p99 and max are over the last 1000 cycles.
 - `{"t":"log","level":"debug|info|warning|error","msg":str}`.
 - `{"t":"written","id":str,"ok":bool,"error"?:str}` once per write command.
 - `{"t":"read","id":str,"ok":bool,"error"?:str}` once per on-demand read command.

@@ -44,13 +44,26 @@ class BlockStats:
         rank = max(0, math.ceil(0.99 * len(ordered)) - 1)
         return ordered[rank]
 
+    def lateness_p50_ms(self) -> float:
+        """The median lateness over the window."""
+        if not self._lateness:
+            return 0.0
+        ordered = sorted(self._lateness)
+        return ordered[(len(ordered) - 1) // 2]
+
+    def lateness_max_ms(self) -> float:
+        """The largest lateness over the window."""
+        return max(self._lateness, default=0.0)
+
     def as_json(self) -> dict[str, object]:
         """The block's entry of the `stats` message."""
         return {
             "name": self.name,
             "lastCycleMs": round(self.last_cycle_ms, 3),
             "latenessMs": round(self.lateness_ms, 3),
+            "latenessP50Ms": round(self.lateness_p50_ms(), 3),
             "latenessP99Ms": round(self.lateness_p99_ms(), 3),
+            "latenessMaxMs": round(self.lateness_max_ms(), 3),
             "missed": self.missed,
             "errors": self.errors,
             "requests": self.requests,

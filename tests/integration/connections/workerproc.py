@@ -38,6 +38,7 @@ class WorkerProc:
             argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
         )
         self.messages: list[Message] = []
+        self.arrivals: list[float] = []  # time.time() when each message was read
         self.bad_lines: list[bytes] = []
         self.stderr = b""
         self._cond = threading.Condition()
@@ -61,6 +62,7 @@ class WorkerProc:
                 continue
             with self._cond:
                 self.messages.append(message)
+                self.arrivals.append(time.time())
                 self._cond.notify_all()
         with self._cond:
             self._cond.notify_all()

@@ -82,6 +82,7 @@ def test_timer_counts_missed_deadlines_without_bunching() -> None:
 def test_worker_imports_no_qt() -> None:
     code = (
         "import sys, panel.connections.worker.entry, panel.connections.worker.drivers.modbus_tcp;"
+        "import panel.connections.worker.drivers.opcua, panel.workspace.workspace;"
         "print([m for m in sys.modules if m.startswith(('PySide6', 'PyQt'))])"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -65,7 +65,8 @@ class ModbusTcpDriver(Driver):
         timeout = self.config.timeout_ms / 1000.0
         async with self._lock:
             try:
-                return await asyncio.wait_for(call(*args, **kwargs), timeout + 0.5)
+                async with asyncio.timeout(timeout + 0.5):  # no extra task, unlike wait_for
+                    return await call(*args, **kwargs)
             except TimeoutError as exc:
                 raise ModbusIOException("no response") from exc
 
