@@ -2,8 +2,9 @@
 
     python packaging/render_icons.py OUT_DIR
 
-writes OUT_DIR/<N>x<N>/opspanel.png for the hicolor sizes and OUT_DIR/scalable/opspanel.svg,
-the layout of /usr/share/icons/hicolor/*/apps. Generated files are never committed.
+writes OUT_DIR/<N>x<N>/opspanel.png for the hicolor sizes and OUT_DIR/scalable/opspanel.svg
+(the layout of /usr/share/icons/hicolor/*/apps), and OUT_DIR/opspanel.ico (256 px) for
+Windows. Generated files are never committed.
 """
 
 from __future__ import annotations
@@ -44,6 +45,9 @@ def render(out_dir: Path, source: Path = SOURCE) -> list[Path]:
         if not image.save(str(target), "PNG"):
             raise SystemExit(f"could not write {target}")
         written.append(target)
+    # Windows icon (the installer's and the .exe's); Qt's ICO writer stores one size.
+    if image.save(str(out_dir / f"{NAME}.ico"), "ICO"):
+        written.append(out_dir / f"{NAME}.ico")
     scalable = out_dir / "scalable" / f"{NAME}.svg"
     scalable.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(source, scalable)

@@ -165,7 +165,7 @@ def stage(bundle: Path, root: Path, version: str) -> None:
     _copy(HERE / f"{APP_ID}.metainfo.xml", share / "metainfo" / f"{APP_ID}.metainfo.xml")
     render(share / "icons" / "hicolor" / "_render")
     rendered = share / "icons" / "hicolor" / "_render"
-    for size_dir in rendered.iterdir():
+    for size_dir in (d for d in rendered.iterdir() if d.is_dir()):
         for icon in size_dir.iterdir():
             _copy(icon, share / "icons" / "hicolor" / size_dir.name / "apps" / icon.name)
     shutil.rmtree(rendered)

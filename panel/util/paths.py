@@ -27,10 +27,24 @@ def panel_argv(*args: str) -> list[str]:
     runners, the reaper) is launched through this, never through a bare `python`.
     """
     if is_frozen():
-        return [sys.executable, *args]
+        return [console_executable(), *args]
     return [sys.executable, "-m", "panel", *args]
+
+
+def console_executable() -> str:
+    """This executable, or on Windows its console twin `opspanelc.exe` when frozen.
+
+    A windowed Windows executable has no stdout, so children that speak on their pipes
+    (workers, the server) run from the console twin that the bundle ships beside it.
+    """
+    exe = Path(sys.executable)
+    if is_frozen() and sys.platform == "win32":
+        twin = exe.with_name(f"{exe.stem}c{exe.suffix}")
+        if twin.exists():
+            return str(twin)
+    return sys.executable
 
 
 def python_executable() -> str:
     """The interpreter that `{python}` stands for in a server command."""
-    return sys.executable
+    return console_executable()
