@@ -16,6 +16,7 @@ from workerproc import WorkerProc
 from panel.util.ports import ephemeral_port
 
 StartWorker = Callable[..., WorkerProc]
+STARTUP_S = 40.0  # generous: starting Python with asyncua on two busy cores is slow
 Entry = dict[str, Any]
 
 
@@ -79,15 +80,17 @@ def test_polled_values_decode_and_unknown_nodes_are_bad(
     worker = start_worker(
         connection(opcua_sim.endpoint, [{"name": "poll", "periodMs": 100, "tags": tags}])
     )
-    worker.wait_state("EXECUTE", timeout=20)
-    worker.wait_tag("d", good(1.5))
+    worker.wait_state("EXECUTE", timeout=STARTUP_S)
+    worker.wait_tag("d", good(1.5), timeout=STARTUP_S)
     worker.wait_tag("i", good(-42))
     worker.wait_tag("b", good(True))
     worker.wait_tag("s", good("hello"))
     worker.wait_tag("scaled", good(-20.0))
     worker.wait_tag("missing", bad_because("BadNodeIdUnknown"))
     worker.wait_tag("garbage", bad_because("invalid node id"))
-    _, stats = worker.wait_for(lambda m: m.get("t") == "stats" and m["blocks"][0]["cycles"] >= 3)
+    _, stats = worker.wait_for(
+        lambda m: m.get("t") == "stats" and m["blocks"][0]["cycles"] >= 3, timeout=STARTUP_S
+    )
     block = stats["blocks"][0]
     assert block["requests"] == block["cycles"], "all nodes of a block in ONE read request"
     assert worker.stop() == 0
@@ -108,9 +111,9 @@ def test_subscription_follows_changes_with_source_timestamps(
         ],
     }
     worker = start_worker(connection(opcua_sim.endpoint, [block]))
-    index, _ = worker.wait_state("EXECUTE", timeout=20)
-    worker.wait_tag("gone", bad_because("BadNodeIdUnknown"), start=index)
-    first_index, first = worker.wait_tag("counter", good_number(), start=index)
+    index, _ = worker.wait_state("EXECUTE", timeout=STARTUP_S)
+    worker.wait_tag("gone", bad_because("BadNodeIdUnknown"), start=index, timeout=STARTUP_S)
+    first_index, first = worker.wait_tag("counter", good_number(), start=index, timeout=STARTUP_S)
     _, later = worker.wait_tag(
         "counter", lambda e: good_number()(e) and e["value"] > first["value"] + 2, start=first_index
     )
@@ -141,7 +144,7 @@ def test_subscription_deadband_filters_small_changes(
         "tags": [{"name": "d", "node": node("Double")}],
     }
     worker = start_worker(connection(opcua_sim.endpoint, [block]))
-    worker.wait_tag("d", good(1.5), timeout=20)
+    worker.wait_tag("d", good(1.5), timeout=STARTUP_S)
     mark = len(worker.messages)
     try:
         opcua_sim.set(node("Double"), 1.75)  # within the deadband: never reported
@@ -164,7 +167,7 @@ def test_writes_are_typed_by_the_node_and_land(
 ) -> None:
     block = {"name": "poll", "periodMs": 200, "tags": SCALAR_TAGS}
     worker = start_worker(connection(opcua_sim.endpoint, [block]))
-    worker.wait_state("EXECUTE", timeout=20)
+    worker.wait_state("EXECUTE", timeout=STARTUP_S)
     try:
         worker.send(
             {"cmd": "write", "id": "w1", "values": {"d": 3, "i": 123, "b": False, "s": "bye"}}
@@ -243,14 +246,14 @@ def test_server_restart_reconnects_and_recreates_subscriptions(
         }
         worker = start_worker(connection(sim.endpoint, [block]))
         watch = SocketWatch(worker.pid)
-        index, _ = worker.wait_state("EXECUTE", timeout=20)
+        index, _ = worker.wait_state("EXECUTE", timeout=STARTUP_S)
         worker.wait_tag("counter", good_number(), start=index)
         sim.stop()
         index, _ = worker.wait_state("RECONNECT", start=index, timeout=15)
         worker.wait_tag("counter", lambda e: e["quality"] == "bad", start=index)
         worker.wait_for(lambda m: m.get("t") == "state" and m.get("attempt", 0) >= 2, start=index)
         sim.start()  # a new server process on the same port: counts from 0 again
-        index, _ = worker.wait_state("EXECUTE", start=index, timeout=20)
+        index, _ = worker.wait_state("EXECUTE", start=index, timeout=STARTUP_S)
         first_index, first = worker.wait_tag("counter", good_number(), start=index)
         worker.wait_tag(
             "counter",
