@@ -60,8 +60,12 @@ def modbus_connection(
 
 
 @pytest.fixture
-def engine(tmp_path: Path, qtbot: QtBot) -> Iterator[Engine]:
-    """A started engine (server without autostart) on a new workspace; shut down after."""
+def engine(tmp_path: Path, qtbot: QtBot, modbus_sim: ModbusSim) -> Iterator[Engine]:
+    """A started engine (server without autostart) on a new workspace; shut down after.
+
+    It takes the simulator so that the simulator outlives the workers: a simulator
+    closed under connected clients leaves pymodbus transports for the GC to warn about.
+    """
     ws = Workspace.open(tmp_path / "ws")
     cfg = demo_server_config().to_json() | {"autostart": False}
     ws.save_server_config(ServerConfig.from_json(cfg))
