@@ -10,7 +10,7 @@ from sqlalchemy import Connection
 
 from panel.workspace import Workspace, WorkspaceVersionError
 from panel.workspace.database import create_workspace_engine
-from panel.workspace.migrations import MIGRATIONS, Migration, migrate, sql_steps
+from panel.workspace.migrations import LATEST_VERSION, MIGRATIONS, Migration, migrate, sql_steps
 
 
 def test_migrations_are_numbered_in_order() -> None:
@@ -20,7 +20,7 @@ def test_migrations_are_numbered_in_order() -> None:
 def test_version_1_database_upgrades_keeping_its_data(workspace_dir: Path, db: Any) -> None:
     db.build_from_sql(workspace_dir / "workspace.db", db.fixtures / "v1_workspace.sql")
     with Workspace.open(workspace_dir) as ws:
-        assert ws.schema_version == 2
+        assert ws.schema_version == LATEST_VERSION
         cfg = ws.server_config()
         assert cfg.command == ["{python}", "-m", "myapp.server", "--port", "{port}"]
         assert cfg.cwd == "/srv/myapp"
@@ -59,12 +59,16 @@ def test_upgraded_and_new_databases_have_the_same_schema(tmp_path: Path, db: Any
 def test_newer_database_is_refused_and_left_alone(workspace_dir: Path, db: Any) -> None:
     Workspace.open(workspace_dir).close()
     db_file = workspace_dir / "workspace.db"
-    db.run_sql(db_file, "CREATE TABLE from_the_future (x INTEGER)", "PRAGMA user_version = 3")
+    db.run_sql(
+        db_file,
+        "CREATE TABLE from_the_future (x INTEGER)",
+        f"PRAGMA user_version = {LATEST_VERSION + 1}",
+    )
     before = db.dump(db_file)
     with pytest.raises(WorkspaceVersionError) as caught:
         Workspace.open(workspace_dir)
-    assert caught.value.found == 3 and caught.value.known == 2
-    assert "schema version 3" in str(caught.value)
+    assert caught.value.found == LATEST_VERSION + 1 and caught.value.known == LATEST_VERSION
+    assert f"schema version {LATEST_VERSION + 1}" in str(caught.value)
     assert "newer OpsPanel" in str(caught.value)
     assert db.dump(db_file) == before
 
@@ -97,6 +101,6 @@ def test_migrate_reports_the_version_it_found(tmp_path: Path) -> None:
     engine = create_workspace_engine(db_file)
     try:
         assert migrate(engine, str(db_file)) == 0
-        assert migrate(engine, str(db_file)) == 2
+        assert migrate(engine, str(db_file)) == LATEST_VERSION
     finally:
         engine.dispose()

@@ -40,7 +40,16 @@ GOOD: dict[str, Any] = {
     },
     "settings": {"logs": {"capacity": 20000}, "api": {"maxMessageBytes": 65536, "port": 0}},
     "connections": [{"name": "plc1", "driver": "modbus_tcp", "host": "10.0.0.5", "blocks": []}],
-    "jobs": [{"name": "nightly", "cron": "0 2 * * *", "after": ["import"], "extra": {"a": 1}}],
+    "jobs": [
+        {"id": "import", "command": ["python", "import.py"]},
+        {
+            "id": "nightly",
+            "command": ["python", "nightly.py"],
+            "schedule": "0 2 * * *",
+            "dependsOn": ["import"],
+            "tags": ["etl"],
+        },
+    ],
 }
 
 

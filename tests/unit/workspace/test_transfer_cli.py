@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 
+from panel.workspace.migrations import LATEST_VERSION
+
 from panel.cli import main
 from panel.workspace import Workspace, demo_server_config
 
@@ -168,4 +170,4 @@ def test_processes_racing_to_create_one_workspace_all_succeed(workspace_dir: Pat
     assert [racer.returncode for racer in racers] == [0, 0, 0, 0], results
     assert all(json.loads(out)["server"] == demo_server_config().to_json() for out, _ in results)
     with Workspace.open(fresh) as ws:
-        assert ws.schema_version == 2
+        assert ws.schema_version == LATEST_VERSION

@@ -25,7 +25,7 @@ def test_open_creates_folder_logs_and_database(tmp_path: Path) -> None:
         assert ws.db_path.is_file()
         assert ws.logs_dir.is_dir()
         assert not ws.api_file.exists()  # written by the API, not by the workspace
-        assert ws.schema_version == LATEST_VERSION == 2
+        assert ws.schema_version == LATEST_VERSION
         assert (root.stat().st_mode & 0o777) == 0o700
 
 
