@@ -61,6 +61,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from panel.connections.worker.entry import main as worker_main
 
         return worker_main(args_list[2:])
+    if args_list[:2] == ["worker", "session"]:
+        from panel.sessions.runner.entry import main as session_main
+
+        return session_main(args_list[2:])
     if "ctl" in args_list:
         index = args_list.index("ctl")
         from panel.api.ctl import main as ctl_main

@@ -23,6 +23,7 @@ from panel.logs.hub import HubLogHandler, LogHub
 from panel.server.controller import ServerController, server_spec
 from panel.server.preflight import PortConflict
 from panel.server.status import ServerSnapshot
+from panel.sessions.manager import SessionManager
 from panel.supervise.process import ManagedProcess
 from panel.supervise.reaper_client import Reaper
 from panel.supervise.spec import ProcessSpec
@@ -103,6 +104,14 @@ class Engine(QObject):
             parent=self,
         )
         self.jobs = JobEngine(workspace, self.hub, self.reaper, parent=self)
+        self.sessions = SessionManager(
+            workspace.root,
+            self._new_worker_process,
+            self._forget_process,
+            self.jobs.datasets,
+            hub=self.hub,
+            parent=self,
+        )
 
         self._stats_timer = QTimer(self, interval=1000)
         self._stats_timer.timeout.connect(self._emit_stats)
@@ -122,6 +131,7 @@ class Engine(QObject):
             self.start_server()
         self.connections.start()
         self.jobs.start()
+        self.sessions.start()
 
     def has_running_children(self) -> bool:
         """True while any child is starting, running, backing off or stopping."""
@@ -138,6 +148,7 @@ class Engine(QObject):
         self._shutting_down = True
         log.info("engine shutting down")
         self._stats_timer.stop()
+        self.sessions.shutdown()  # datasets released while the job store is still open
         self.server.stop()
         for process in reversed(self._processes):
             process.sig_state_changed.connect(self._check_shutdown_done)

@@ -1,0 +1,118 @@
+"""`opspanel worker session ...`: the runner of one session. No Qt.
+
+    opspanel worker session --id ID --workspace DIR [--memory-limit-mb N] [--isolate-network]
+
+The session folder is ``DIR/sessions/ID`` (created). Commands arrive on stdin, one
+JSON object per line: ``{"id": "r1", "command": {"type": "read_file", ...}}``, plus
+``{"id": ..., "datasets": {name: path}}`` to tell the runner the datasets it holds
+(they appear to commands as ``DATASET_<NAME>`` variables). Answers go to stdout, one
+JSON object per line: first ``{"t": "ready", "pid", "folder", "isolation"}``, then
+``{"t": "result", "id", "success", "result", "error", "errorData", "durationMs"}``
+per command. Commands run one after the other. The runner ends on end of stdin,
+``{"cmd": "stop"}`` or SIGTERM, and dies with the panel (parent-death signal).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from panel.sessions.paths import PathRefused, inside
+from panel.sessions.runner.commands import CommandError, Commands
+from panel.supervise.pdeathsig import set_parent_death_signal
+
+UNSHARE_PREFIX = ("unshare", "-rn", "--")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The runner's argument parser."""
+    parser = argparse.ArgumentParser(
+        prog="opspanel worker session",
+        description="Run one session's commands (JSON lines on stdin and stdout).",
+    )
+    parser.add_argument("--id", required=True, help="the session id (its folder name)")
+    parser.add_argument("--workspace", required=True, help="the workspace folder")
+    parser.add_argument("--memory-limit-mb", type=int, default=None)
+    parser.add_argument("--workdir", default=None, help="a subfolder of the session folder")
+    parser.add_argument(
+        "--isolate-network",
+        action="store_true",
+        help="run commands in a new user+network namespace (unshare -rn)",
+    )
+    return parser
+
+
+def _protocol_stream() -> BinaryIO:
+    """Keep fd 1 for protocol lines only: anything else printed goes to stderr."""
+    stream = os.fdopen(os.dup(sys.stdout.fileno()), "wb", buffering=0)
+    sys.stdout.flush()
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    sys.stdout = sys.stderr
+    return stream
+
+
+def _send(out: BinaryIO, message: dict[str, Any]) -> None:
+    out.write(json.dumps(message, separators=(",", ":")).encode("utf-8") + b"\n")
+
+
+def answer(commands: Commands, request: dict[str, Any]) -> dict[str, Any]:
+    """The result line for one request line."""
+    req_id = request.get("id")
+    started = time.monotonic()
+    reply: dict[str, Any] = {"t": "result", "id": req_id, "success": True, "result": None}
+    if isinstance(request.get("datasets"), dict):
+        commands.datasets = {str(k): str(v) for k, v in request["datasets"].items()}
+        reply["result"] = {"datasets": sorted(commands.datasets)}
+    else:
+        command = request.get("command")
+        try:
+            if not isinstance(command, dict):
+                raise CommandError("command must be an object with a type")
+            reply["result"] = commands.run(command)
+        except CommandError as exc:
+            reply.update(success=False, error=str(exc), errorData=exc.data or None)
+        except Exception as exc:  # a bug must not end the session
+            reply.update(success=False, error=f"internal error: {type(exc).__name__}: {exc}")
+    reply["durationMs"] = round((time.monotonic() - started) * 1000, 3)
+    return reply
+
+
+def main(argv: list[str]) -> int:
+    """Run the runner until stdin ends or it is told to stop."""
+    set_parent_death_signal(signal.SIGTERM)
+    args = build_parser().parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    if not args.id.replace("-", "").replace("_", "").isalnum():
+        print("opspanel worker session: --id must be letters, digits, - or _", file=sys.stderr)
+        return 2
+    folder = Path(args.workspace) / "sessions" / args.id
+    folder.mkdir(parents=True, exist_ok=True)
+    if args.workdir:
+        try:
+            folder = inside(folder, args.workdir)
+        except PathRefused as exc:
+            print(f"opspanel worker session: --workdir: {exc}", file=sys.stderr)
+            return 2
+        folder.mkdir(parents=True, exist_ok=True)
+    prefix = UNSHARE_PREFIX if args.isolate_network else ()
+    commands = Commands(folder, args.memory_limit_mb, prefix)
+    out = _protocol_stream()
+    isolation = "isolated" if prefix else "off"
+    _send(out, {"t": "ready", "pid": os.getpid(), "folder": str(folder), "isolation": isolation})
+    for raw in sys.stdin.buffer:
+        try:
+            request = json.loads(raw)
+        except ValueError:
+            continue
+        if not isinstance(request, dict):
+            continue
+        if request.get("cmd") == "stop":
+            break
+        _send(out, answer(commands, request))
+    return 0

@@ -1,0 +1,55 @@
+"""Limits for the commands a runner starts: address space (or data) and parent death.
+
+The runner is plain Python without threads, so `subprocess.Popen(preexec_fn=...)`
+is safe here. No Qt.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import signal
+from collections.abc import Callable
+
+from panel.supervise.pdeathsig import set_parent_death_signal
+
+V8_PROGRAMS = frozenset({"node", "nodejs", "deno", "bun"})
+"""Programs that reserve huge address space up front: limited by RLIMIT_DATA instead of AS."""
+
+MEMORY_MARKERS = (
+    "MemoryError",
+    "std::bad_alloc",
+    "Cannot allocate memory",
+    "out of memory",
+    "Out of memory",
+    "JavaScript heap out of memory",
+    "Failed to reserve virtual memory",
+    "memory allocation of",
+)
+"""Texts on stderr that say a command ran out of its memory limit."""
+
+
+def limit_kind(program: str) -> int:
+    """The rlimit that caps memory for `program` (RLIMIT_AS, or RLIMIT_DATA for V8)."""
+    name = os.path.basename(program).lower()
+    return resource.RLIMIT_DATA if name in V8_PROGRAMS else resource.RLIMIT_AS
+
+
+def preexec(program: str, memory_limit_mb: int | None) -> Callable[[], None]:
+    """What the forked child runs before exec: memory rlimit and SIGKILL on runner death."""
+    kind = limit_kind(program)
+    limit = None if not memory_limit_mb else int(memory_limit_mb) * 1024 * 1024
+
+    def apply() -> None:
+        set_parent_death_signal(signal.SIGKILL)
+        if limit is not None:
+            resource.setrlimit(kind, (limit, limit))
+
+    return apply
+
+
+def looks_out_of_memory(stderr: str, signal_number: int) -> bool:
+    """True when a finished command's stderr or signal says it hit its memory limit."""
+    if any(marker in stderr for marker in MEMORY_MARKERS):
+        return True
+    return signal_number in (signal.SIGABRT, signal.SIGSEGV, signal.SIGTRAP) and not stderr

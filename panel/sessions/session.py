@@ -1,0 +1,242 @@
+"""`Session`: the panel's end of one runner process (JSON lines <-> callbacks and signals)."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Callable
+from enum import StrEnum
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from panel.connections.lines import LineSplitter, parse_message
+from panel.sessions.config import SessionConfig
+from panel.supervise.process import ManagedProcess
+from panel.supervise.state import ProcessState
+
+ResultCallback = Callable[[dict[str, Any]], None]
+"""Receives `{success, result, error, durationMs}` (and `errorData` when there is some)."""
+
+ACTIVE_WINDOW_S = 60.0
+"""A session counts as Active while a command runs and this long after the last one."""
+
+_request_ids = itertools.count(1)
+
+
+class SessionState(StrEnum):
+    """Where a session stands (the API's names)."""
+
+    STARTING = "Starting"
+    ACTIVE = "Active"
+    IDLE = "Idle"
+    CLOSING = "Closing"
+    CLOSED = "Closed"
+
+
+class Session(QObject):
+    """One runner session: its process, pending commands, counters and held datasets."""
+
+    sig_ready = Signal()
+    """The runner answered `ready`: commands can run."""
+
+    sig_ended = Signal(str)
+    """(reason) the runner is gone (closed on request, expired, or died) and nothing is held."""
+
+    sig_changed = Signal()
+    """Something shown about the session changed (state, counters, memory)."""
+
+    def __init__(
+        self,
+        session_id: str,
+        config: SessionConfig,
+        process: ManagedProcess,
+        clock: Callable[[], float],
+        parent: QObject | None = None,
+        log_sink: Callable[[str, str, bytes], None] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._log_sink = log_sink
+        self.session_id = session_id
+        self.config = config
+        self.process = process
+        self._clock = clock
+        self.created_at = clock()
+        self.last_activity = self.created_at
+        self.execution_count = 0
+        self.rss: int | None = None
+        self.cpu: float | None = None
+        self.ready = False
+        self.closing = False
+        self.ended = False
+        self.end_reason = ""
+        self.isolation = "off"
+        self.folder = ""
+        self.datasets: dict[str, dict[str, str]] = {}
+        self._pending: dict[str, ResultCallback] = {}
+        self._splitter = LineSplitter()
+        process.sig_output.connect(self._on_output)
+        process.sig_stats.connect(self._on_stats)
+        process.sig_state_changed.connect(self._on_process_state)
+
+    # ------------------------------------------------------------------ figures
+
+    @property
+    def pid(self) -> int | None:
+        """The runner's pid while it runs."""
+        return self.process.pid
+
+    @property
+    def running(self) -> int:
+        """Commands sent and not answered yet."""
+        return len(self._pending)
+
+    def state(self) -> SessionState:
+        """Starting, Active, Idle, Closing or Closed."""
+        if self.ended:
+            return SessionState.CLOSED
+        if self.closing:
+            return SessionState.CLOSING
+        if not self.ready:
+            return SessionState.STARTING
+        if self._pending or self._clock() - self.last_activity < ACTIVE_WINDOW_S:
+            return SessionState.ACTIVE
+        return SessionState.IDLE
+
+    def idle_seconds(self) -> float:
+        """Seconds since the last command ended (0 while one runs)."""
+        return 0.0 if self._pending else max(0.0, self._clock() - self.last_activity)
+
+    def lifetime_seconds(self) -> float:
+        """Seconds since the session was created."""
+        return max(0.0, self._clock() - self.created_at)
+
+    def to_json(self) -> dict[str, Any]:
+        """As `session.list` shows it."""
+        return {
+            "sessionId": self.session_id,
+            "pid": self.pid,
+            "state": str(self.state()),
+            "createdAt": self.created_at,
+            "lastActivity": self.last_activity,
+            "executionCount": self.execution_count,
+            "idleMinutes": round(self.idle_seconds() / 60, 3),
+            "lifetimeMinutes": round(self.lifetime_seconds() / 60, 3),
+            "memoryMB": None if self.rss is None else round(self.rss / 1048576, 1),
+            "running": self.running,
+            "datasets": sorted(self.datasets),
+            "networkIsolation": self.isolation,
+            "config": self.config.to_json(),
+        }
+
+    # ------------------------------------------------------------------ commands
+
+    def execute(self, command: dict[str, Any], callback: ResultCallback) -> None:
+        """Send `command` to the runner; `callback` gets the result (or the failure) once."""
+        if self.ended or self.closing or not self.ready:
+            why = "the session is closed" if self.ended or self.closing else "not ready yet"
+            callback(_failure(why))
+            return
+        request_id = f"r{next(_request_ids)}"
+        self._pending[request_id] = callback
+        self.touch()
+        if not self._send({"id": request_id, "command": command}):
+            self._pending.pop(request_id, None)
+            callback(_failure("the session runner is not running"))
+
+    def tell_datasets(self) -> None:
+        """Let the runner know the datasets held (they become DATASET_<NAME> variables)."""
+        paths = {name: held["path"] for name, held in self.datasets.items()}
+        self._send({"id": f"d{next(_request_ids)}", "datasets": paths})
+
+    def touch(self) -> None:
+        """Mark activity now (idle time restarts)."""
+        self.last_activity = self._clock()
+        self.sig_changed.emit()
+
+    def close(self, reason: str) -> None:
+        """Stop the runner and its whole process tree; `sig_ended` follows."""
+        if self.ended or self.closing:
+            return
+        self.closing = True
+        self.end_reason = reason
+        self._fail_pending(f"the session was closed ({reason})")
+        self.sig_changed.emit()
+        self.process.stop()
+        self._check_gone()
+
+    def _send(self, message: dict[str, Any]) -> bool:
+        data = json.dumps(message, separators=(",", ":")).encode("utf-8") + b"\n"
+        return self.process.write(data)
+
+    # ------------------------------------------------------------------ input
+
+    def _on_output(self, stream: str, data: bytes) -> None:
+        if stream != "stdout":
+            if self._log_sink is not None:
+                self._log_sink(self.process.name, stream, data)
+            return
+        for line in self._splitter.feed(data):
+            message = parse_message(line)
+            if message is not None:
+                self._handle(message)
+
+    def _handle(self, message: dict[str, Any]) -> None:
+        kind = message["t"]
+        if kind == "ready":
+            self.ready = True
+            self.isolation = str(message.get("isolation", "off"))
+            self.folder = str(message.get("folder", ""))
+            self.touch()
+            self.sig_ready.emit()
+        elif kind == "result":
+            callback = self._pending.pop(str(message.get("id")), None)
+            if callback is None:
+                return
+            self.execution_count += 1
+            self.touch()
+            reply = {
+                "success": bool(message.get("success")),
+                "result": message.get("result"),
+                "error": message.get("error"),
+                "durationMs": message.get("durationMs"),
+            }
+            if message.get("errorData"):
+                reply["errorData"] = message["errorData"]
+            callback(reply)
+
+    def _on_stats(self, cpu: float, rss: int) -> None:
+        self.cpu, self.rss = cpu, rss
+        self.sig_changed.emit()
+
+    def _on_process_state(self, new: ProcessState, old: ProcessState) -> None:
+        if new.is_alive:
+            return
+        if not self.closing:
+            code, sig = self.process.exit_code, self.process.exit_signal
+            why = f"signal {sig}" if sig else f"exit code {code}"
+            self.closing = True
+            self.end_reason = f"the runner ended unexpectedly ({why})"
+            self._fail_pending(self.end_reason)
+            if self.process.state == ProcessState.EXITED or new == ProcessState.FATAL:
+                self.process.stop()  # tree leftovers, and no restart
+        self._check_gone()
+
+    def _check_gone(self) -> None:
+        if self.ended or self.process.state.is_alive:
+            return
+        if self.process.state not in (ProcessState.STOPPED, ProcessState.FATAL):
+            return
+        self.ended = True
+        self.rss = self.cpu = None
+        self.sig_changed.emit()
+        self.sig_ended.emit(self.end_reason)
+
+    def _fail_pending(self, why: str) -> None:
+        pending, self._pending = self._pending, {}
+        for callback in pending.values():
+            callback(_failure(why))
+
+
+def _failure(error: str) -> dict[str, Any]:
+    return {"success": False, "result": None, "error": error, "durationMs": 0.0}
