@@ -189,7 +189,9 @@ def build(bundle: Path, out_dir: Path, version: str, work: Path) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     deb = out_dir / f"{PACKAGE}_{version}_amd64.deb"
     subprocess.run(
-        ["dpkg-deb", "--root-owner-group", "-Zxz", "--build", str(root), str(deb)], check=True
+        ["dpkg-deb", "--root-owner-group", "-Zxz", "--build", str(root), str(deb)],
+        check=True,
+        stdout=subprocess.DEVNULL,
     )
     return deb
 
