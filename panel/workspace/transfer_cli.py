@@ -6,12 +6,13 @@ import json
 import os
 import sys
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from panel.workspace.errors import ConfigError, WorkspaceError
 from panel.workspace.location import resolve_workspace_dir
-from panel.workspace.transfer import check_config, export_config, import_config
+from panel.workspace.transfer import SectionCheck, check_config, export_config, import_config
 from panel.workspace.workspace import Workspace
 
 EXIT_OK = 0
@@ -23,18 +24,25 @@ class _InputError(Exception):
     """The file could not be read as JSON; the message says where and why."""
 
 
-def run_transfer(command: str, file: str, workspace: str | None) -> int:
+def run_transfer(
+    command: str,
+    file: str,
+    workspace: str | None,
+    section_checks: Mapping[str, SectionCheck] | None = None,
+) -> int:
     """Run `import` or `export` of `file` for the workspace folder `workspace` (or the default).
 
-    Problems go to stderr, one per line, as `FILE: $.path: message`. Returns 0
-    on success, 2 for an invalid input file, 1 for any other failure.
+    `section_checks` are the feature engines' own checks of their sections (the
+    storage layer cannot know them), run before anything is written. Problems go
+    to stderr, one per line, as `FILE: $.path: message`. Returns 0 on success, 2
+    for an invalid input file, 1 for any other failure.
     """
     root = resolve_workspace_dir(workspace)
     try:
         if command == "export":
             return _export(root, file)
         if command == "import":
-            return _import(root, file)
+            return _import(root, file, section_checks)
     except WorkspaceError as exc:
         _err(f"{root}: {exc}" if str(root) not in str(exc) else str(exc))
         return EXIT_FAILURE
@@ -58,17 +66,17 @@ def _export(root: Path, file: str) -> int:
     return EXIT_OK
 
 
-def _import(root: Path, file: str) -> int:
+def _import(root: Path, file: str, section_checks: Mapping[str, SectionCheck] | None) -> int:
     try:
         data = _read_json(file)
     except _InputError as exc:
         _err(f"{file}: {exc}")
         return EXIT_INVALID_INPUT
-    problems = check_config(data)  # before touching (or creating) the workspace
+    problems = check_config(data, section_checks)  # before touching (or creating) the workspace
     if not problems:
         with Workspace.open(root) as ws:
             try:
-                import_config(ws, data)
+                import_config(ws, data, section_checks)
             except ConfigError as exc:
                 problems = exc.problems
     for path, message in problems:

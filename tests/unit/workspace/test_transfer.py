@@ -39,7 +39,26 @@ GOOD: dict[str, Any] = {
         "memoryLimitMb": 2048,
     },
     "settings": {"logs": {"capacity": 20000}, "api": {"maxMessageBytes": 65536, "port": 0}},
-    "connections": [{"name": "plc1", "driver": "modbus_tcp", "host": "10.0.0.5", "blocks": []}],
+    "connections": [
+        {
+            "id": "plc1",
+            "driver": "modbus_tcp",
+            "host": "10.0.0.5",
+            "port": 502,
+            "enabled": False,
+            "blocks": [
+                {
+                    "name": "fast",
+                    "kind": "read",
+                    "area": "holding",
+                    "start": 0,
+                    "count": 2,
+                    "periodMs": 100,
+                    "tags": [{"name": "temp", "offset": 0, "type": "float32"}],
+                }
+            ],
+        }
+    ],
     "jobs": [
         {"id": "import", "command": ["python", "import.py"]},
         {

@@ -19,7 +19,26 @@ GOOD: dict[str, Any] = {
     "version": 1,
     "server": {"command": ["{python}", "-m", "plant.api", "--port", "{port}"], "port": 9300},
     "settings": {"logs": {"backups": 3}},
-    "connections": [{"name": "plc1"}],
+    "connections": [
+        {
+            "id": "plc1",
+            "driver": "modbus_tcp",
+            "host": "10.0.0.5",
+            "port": 502,
+            "enabled": False,
+            "blocks": [
+                {
+                    "name": "fast",
+                    "kind": "read",
+                    "area": "holding",
+                    "start": 0,
+                    "count": 2,
+                    "periodMs": 100,
+                    "tags": [{"name": "temp", "offset": 0, "type": "float32"}],
+                }
+            ],
+        }
+    ],
     "jobs": [],
 }
 
@@ -171,3 +190,16 @@ def test_processes_racing_to_create_one_workspace_all_succeed(workspace_dir: Pat
     assert all(json.loads(out)["server"] == demo_server_config().to_json() for out, _ in results)
     with Workspace.open(fresh) as ws:
         assert ws.schema_version == LATEST_VERSION
+
+
+def test_bad_connection_is_refused_with_its_path(
+    tmp_path: Path, workspace_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = json.loads(json.dumps(GOOD))
+    bad["connections"][0]["blocks"][0]["count"] = 0
+    src = tmp_path / "bad-connection.json"
+    src.write_text(json.dumps(bad))
+    assert main(["--workspace", str(workspace_dir), "import", str(src)]) == 2
+    err = capsys.readouterr().err
+    assert f"{src}: $.connections[0].blocks[0].count:" in err
+    assert not (workspace_dir / "workspace.db").exists()
