@@ -73,9 +73,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     args = _build_parser().parse_args(args_list)
     if args.command in ("import", "export"):
+        from panel.connections.validation import check_connections
         from panel.workspace.transfer_cli import run_transfer
 
-        return run_transfer(args.command, args.file, args.workspace)
+        checks = {"connections": check_connections}
+        return run_transfer(args.command, args.file, args.workspace, checks)
 
     from panel.app import run_app
 
