@@ -15,18 +15,21 @@ from PySide6.QtCore import QCoreApplication, QLocale, QTimer, QTranslator
 
 from panel import __version__
 from panel.api.apifile import new_token, remove_api_file, write_api_file
+from panel.api.audit import AuditLog
 from panel.api.conns_methods import ConnsApi
 from panel.api.engine_methods import EngineApi
 from panel.api.jobs_methods import JobsApi
+from panel.api.metrics import EngineMetrics
 from panel.api.rpc import RpcRegistry
 from panel.api.server import ApiServer
+from panel.api.sessions_methods import SessionsApi
 from panel.engine import Engine
 from panel.jobs.hooks import HOOKS_FILE, HookServer, load_or_create_token, write_hooks_file
 from panel.single_instance import SingleInstance
 from panel.util.paths import resources_dir
 from panel.workspace.errors import WorkspaceError
 from panel.workspace.location import resolve_workspace_dir
-from panel.workspace.workspace import Workspace
+from panel.workspace.workspace import DB_NAME, Workspace
 
 log = logging.getLogger("panel.app")
 
@@ -50,7 +53,8 @@ def run_app(workspace: str | None, headless: bool) -> int:
         )
         return 1 if headless else 0
     try:
-        ws = Workspace.open(ws_dir)
+        # A folder without a database is a first run: it gets the demo devices too.
+        ws = Workspace.open(ws_dir, seed_demo=not (ws_dir / DB_NAME).exists())
     except WorkspaceError as exc:
         _report_fatal(str(exc), headless)
         return 1
@@ -69,6 +73,7 @@ class AppRunner:
         self.instance = instance
         self.headless = headless
         self.window: object | None = None
+        self.audit: AuditLog | None = None
         self._quit = asyncio.Event()
 
     def quit(self) -> None:
@@ -83,10 +88,24 @@ class AppRunner:
         token = new_token()
         max_bytes = int(self.workspace.get_setting("api.maxMessageBytes", 1_048_576))
         port = int(self.workspace.get_setting("api.port", 0))
-        api = ApiServer(registry, token, port=port, max_message_bytes=max_bytes)
+        setting = self.workspace.get_setting
+        api = ApiServer(
+            registry,
+            token,
+            port=port,
+            max_message_bytes=max_bytes,
+            rate_limit=float(setting("api.rateLimit", 200)),
+            rate_burst=int(setting("api.rateBurst", 400)),
+            max_clients=int(setting("api.maxClients", 64)),
+        )
         EngineApi(engine, api).register(registry)
         ConnsApi(engine.connections, api).register(registry)
         JobsApi(engine.jobs, api).register(registry)
+        SessionsApi(engine, api).register(registry)
+        audit = AuditLog(self.workspace.db_path)
+        audit.attach(registry)
+        api.set_metrics(EngineMetrics(engine, api, audit).render)
+        self.audit = audit
         api_address: str | None = None
         try:
             port = await api.start()
@@ -113,6 +132,7 @@ class AppRunner:
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.remove_signal_handler(signum)
         self._close_window()
+        audit.close()
         self.instance.release()
         self.workspace.close()
         return 0
@@ -137,6 +157,8 @@ class AppRunner:
 
         apply_saved_color_scheme()
         window = MainWindow(engine, api_address)
+        if self.audit is not None:
+            window.set_audit_source(self.audit.recent)
         window.sig_quit_requested.connect(self.quit)
         self.instance.sig_raise_requested.connect(window.bring_to_front)
         window.show()

@@ -32,7 +32,10 @@ Application (raised by handlers as `RpcError`, or by the transport):
 ======  ====================  ===================================================
 -32000  server error          generic failure of the engine
 -32001  message too large     the request exceeded the server's message limit
--32002  rate limited          reserved
+-32002  rate limited          the client sent more requests than its token bucket
+                              allows (`api.rateLimit` per second, bursts of
+                              `api.rateBurst`); ``data.retryAfterMs`` says when
+                              the next one will be accepted
 -32003  unauthorized          reserved (the WebSocket handshake already answers
                               HTTP 401)
 -32010  not found             the named thing (source, job, connection) is unknown
@@ -52,6 +55,7 @@ import asyncio
 import inspect
 import json
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -79,6 +83,8 @@ UNAVAILABLE = -32013
 MAX_BATCH = 256
 
 Handler = Callable[[dict[str, Any], "RpcContext"], Any | Awaitable[Any]]
+CallObserver = Callable[["RpcContext", str, dict[str, Any], "RpcError | None", float], None]
+"""(ctx, method, params, error or None, elapsed ms): told after every call of a mutating method."""
 
 
 class RpcError(Exception):
@@ -157,6 +163,7 @@ class RpcRegistry:
 
     def __init__(self) -> None:
         self._methods: dict[str, RpcMethod] = {}
+        self._observer: CallObserver | None = None
         self._add(
             "rpc.discover",
             _discover_handler(self),
@@ -198,6 +205,10 @@ class RpcRegistry:
             cls.check_schema(schema)
             validator = cls(schema)
         self._methods[name] = RpcMethod(name, handler, schema, mutating, doc, validator)
+
+    def set_observer(self, observer: CallObserver | None) -> None:
+        """Have `observer` told about every call of a mutating method (the audit log)."""
+        self._observer = observer
 
     def unregister(self, name: str) -> None:
         """Remove method `name` (KeyError if unknown)."""
@@ -252,6 +263,30 @@ class RpcRegistry:
         method = self._methods.get(name)
         if method is None:
             raise RpcError(METHOD_NOT_FOUND, f"method not found: {name}")
+        if not method.mutating or self._observer is None:
+            return await self._invoke(method, params, ctx)
+        started = time.perf_counter()
+        try:
+            result = await self._invoke(method, params, ctx)
+        except RpcError as exc:
+            self._observe(ctx, name, params, exc, started)
+            raise
+        self._observe(ctx, name, params, None, started)
+        return result
+
+    def _observe(
+        self, ctx: RpcContext, name: str, params: Any, error: RpcError | None, started: float
+    ) -> None:
+        elapsed = (time.perf_counter() - started) * 1000
+        observer = self._observer
+        try:
+            if observer is not None:
+                observer(ctx, name, params if isinstance(params, dict) else {}, error, elapsed)
+        except Exception:  # the observer must never break the call
+            log.exception("call observer failed for %s", name)
+
+    async def _invoke(self, method: RpcMethod, params: Any, ctx: RpcContext) -> Any:
+        name = method.name
         if not isinstance(params, dict):
             raise RpcError(INVALID_PARAMS, "invalid params: params must be an object (by name)")
         if method.validator is not None:

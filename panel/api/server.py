@@ -7,6 +7,9 @@ the `RpcRegistry`, and turns its Qt signals into `publish()` calls.
 Endpoints, all on one port:
 
 - ``GET /health`` (plain HTTP, no token): ``200 {"status":"ok"}`` and nothing else.
+- ``GET /metrics`` (plain HTTP, ``Authorization: Bearer <token>`` required, else
+  401): the Prometheus text format (``text/plain; version=0.0.4``) from the
+  provider given to `set_metrics`; 404 when there is none.
 - ``/rpc`` (WebSocket): needs ``Authorization: Bearer <token>`` in the handshake,
   else HTTP 401; a handshake carrying an ``Origin`` header (that is, from a web
   browser page) is refused with 403, so a web page cannot drive the engine.
@@ -20,6 +23,15 @@ Limits:
   refused by the WebSocket layer itself, which closes the connection with code
   1009 (message too big).
 - At most 32 requests of one client run at once; further messages wait to be read.
+- Rate limit per connection: a token bucket of `rate_burst` tokens refilled at
+  `rate_limit` per second; each request costs one token (each item of a batch
+  counts). A message that finds the bucket empty is not run: it is answered with
+  JSON-RPC error -32002 "rate limited" (its id when it has one, data
+  ``{"retryAfterMs": n}``); the connection stays open.
+- At most `max_clients` WebSocket clients at once: one more is refused in the
+  handshake with HTTP 503 and the body ``{"error": "too many clients",
+  "limit": n}`` (a client that slips past the check in a race is closed with
+  code 1013, try again later).
 
 Slow consumers: `publish()` never blocks and never awaits. Each client has a
 bounded queue of pending notifications (`client_queue`, default 1024). When it
@@ -45,6 +57,7 @@ import itertools
 import json
 import logging
 import threading
+import time
 from collections import deque
 from collections.abc import Callable
 from http import HTTPStatus
@@ -60,6 +73,7 @@ from panel.api.apifile import HEALTH_PATH, RPC_PATH, rpc_url
 from panel.api.rpc import (
     INTERNAL_ERROR,
     MESSAGE_TOO_LARGE,
+    RATE_LIMITED,
     RpcContext,
     RpcRegistry,
     dumps,
@@ -77,6 +91,34 @@ HARD_CAP_FACTOR = 4
 MAX_IN_FLIGHT = 32
 CLOSE_TIMEOUT = 2.0
 PING_INTERVAL = 20.0
+METRICS_PATH = "/metrics"
+TRY_AGAIN_LATER = 1013
+
+
+class TokenBucket:
+    """`burst` tokens, refilled at `rate` per second; `take(n)` says how long to wait (0 = ok)."""
+
+    def __init__(
+        self, rate: float, burst: int, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.rate = rate
+        self.burst = float(burst)
+        self._clock = clock
+        self._tokens = float(burst)
+        self._stamp = clock()
+
+    def take(self, n: int = 1) -> float:
+        """Take `n` tokens and return 0.0, or take none and return the seconds until there are."""
+        if self.rate <= 0:
+            return 0.0
+        now = self._clock()
+        self._tokens = min(self.burst, self._tokens + (now - self._stamp) * self.rate)
+        self._stamp = now
+        if self._tokens >= n:
+            self._tokens -= n
+            return 0.0
+        return (n - self._tokens) / self.rate
+
 
 Selector = Callable[[dict[str, Any] | None, dict[str, Any]], dict[str, Any] | None]
 
@@ -119,6 +161,8 @@ class _ClientSession:
         self.dropped_pending = 0
         self.wake = asyncio.Event()
         self.slots = asyncio.Semaphore(MAX_IN_FLIGHT)
+        self.bucket = TokenBucket(server.rate_limit, server.rate_burst)
+        self.limited = 0
         self.closed = False
 
     def reply(self, text: str) -> None:
@@ -182,6 +226,9 @@ class ApiServer:
         *,
         allow_non_loopback: bool = False,
         client_queue: int = 1024,
+        rate_limit: float = 200.0,
+        rate_burst: int = 400,
+        max_clients: int = 64,
     ) -> None:
         if not token:
             raise ValueError("an API token is required")
@@ -194,6 +241,12 @@ class ApiServer:
         self.port = port
         self.max_message_bytes = max_message_bytes
         self.client_queue = client_queue
+        self.rate_limit = rate_limit
+        self.rate_burst = max(1, rate_burst)
+        self.max_clients = max_clients
+        self.refused_clients = 0
+        self.rate_limited = 0
+        self._metrics: Callable[[], str] | None = None
         self._token = token.encode("utf-8")
         self._server: Server | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -217,6 +270,10 @@ class ApiServer:
     def url(self) -> str:
         """The ws:// URL of the RPC endpoint (valid after `start`)."""
         return rpc_url(self.port, self.host)
+
+    def set_metrics(self, provider: Callable[[], str] | None) -> None:
+        """Serve `provider()` (Prometheus text) on ``GET /metrics``."""
+        self._metrics = provider
 
     def has_subscribers(self, topic: str) -> bool:
         """True when at least one client is subscribed to `topic` (cheap)."""
@@ -313,6 +370,8 @@ class ApiServer:
         path = urlsplit(request.path).path
         if path == HEALTH_PATH:
             return _http_response(HTTPStatus.OK, {"status": "ok"})
+        if path == METRICS_PATH:
+            return self._metrics_response(connection, request)
         if path != RPC_PATH:
             return _http_response(HTTPStatus.NOT_FOUND, {"error": "not found"})
         origins = request.headers.get_all("Origin")
@@ -324,7 +383,31 @@ class ApiServer:
             response = _http_response(HTTPStatus.UNAUTHORIZED, {"error": "unauthorized"})
             response.headers["WWW-Authenticate"] = 'Bearer realm="opspanel"'
             return response
+        if len(self._sessions) >= self.max_clients:
+            self.refused_clients += 1
+            log.warning("API: refused a client: %d clients already", len(self._sessions))
+            body = {"error": "too many clients", "limit": self.max_clients}
+            return _http_response(HTTPStatus.SERVICE_UNAVAILABLE, body)
         return None
+
+    def _metrics_response(self, connection: ServerConnection, request: Request) -> Response:
+        if not self._authorized(request.headers.get_all("Authorization")):
+            log.warning("API: refused /metrics without the token (%s)", _peer(connection))
+            response = _http_response(HTTPStatus.UNAUTHORIZED, {"error": "unauthorized"})
+            response.headers["WWW-Authenticate"] = 'Bearer realm="opspanel"'
+            return response
+        if self._metrics is None:
+            return _http_response(HTTPStatus.NOT_FOUND, {"error": "not found"})
+        payload = self._metrics().encode("utf-8")
+        headers = Headers(
+            [
+                ("Content-Type", "text/plain; version=0.0.4; charset=utf-8"),
+                ("Content-Length", str(len(payload))),
+                ("Cache-Control", "no-store"),
+                ("Connection", "close"),
+            ]
+        )
+        return Response(HTTPStatus.OK.value, HTTPStatus.OK.phrase, headers, payload)
 
     def _authorized(self, values: list[str]) -> bool:
         if len(values) != 1:
@@ -336,6 +419,10 @@ class ApiServer:
     # -- connections -----------------------------------------------------------------
 
     async def _serve_client(self, ws: ServerConnection) -> None:
+        if len(self._sessions) >= self.max_clients:
+            self.refused_clients += 1
+            await ws.close(TRY_AGAIN_LATER, "too many clients")
+            return
         session = _ClientSession(f"c{next(self._ids)}", ws, self)
         self._sessions[session.client_id] = session
         writer = asyncio.create_task(session.run_writer())
@@ -359,6 +446,12 @@ class ApiServer:
             if len(data) > self.max_message_bytes:
                 session.reply(self._too_large(len(data)))
                 continue
+            wait = session.bucket.take(_cost(data))
+            if wait:
+                session.limited += 1
+                self.rate_limited += 1
+                session.reply(_rate_limited(data, wait))
+                continue
             await session.slots.acquire()
             task = asyncio.create_task(self._answer(session, data))
             self._calls.add(task)
@@ -379,6 +472,30 @@ class ApiServer:
             session.slots.release()
         if reply is not None:
             session.reply(reply)
+
+
+def _cost(data: bytes) -> int:
+    """Tokens a message costs: one per request (a batch counts its items)."""
+    if data.lstrip()[:1] != b"[":
+        return 1
+    try:
+        batch = json.loads(data)
+    except ValueError:
+        return 1
+    return max(1, len(batch)) if isinstance(batch, list) else 1
+
+
+def _rate_limited(data: bytes, wait_s: float) -> str:
+    msg_id = None
+    try:
+        message = json.loads(data)
+        if isinstance(message, dict) and isinstance(message.get("id"), str | int):
+            msg_id = message["id"]
+    except ValueError:
+        pass
+    retry_ms = max(1, int(wait_s * 1000 + 0.999))
+    text = f"rate limited: retry in {retry_ms} ms"
+    return dumps(error_response(msg_id, RATE_LIMITED, text, {"retryAfterMs": retry_ms}))
 
 
 def _peer(connection: ServerConnection) -> str:

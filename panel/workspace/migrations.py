@@ -127,6 +127,22 @@ _V3 = sql_steps(
     "CREATE TABLE job_schedule_state (job_id TEXT PRIMARY KEY, last_fire REAL NOT NULL)",
 )
 
+_V4 = sql_steps(
+    """
+    CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY,
+        ts REAL NOT NULL,
+        client TEXT NOT NULL,
+        method TEXT NOT NULL,
+        params TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        error_code INTEGER,
+        duration_ms REAL NOT NULL
+    )
+    """,
+    "CREATE INDEX audit_log_by_ts ON audit_log (ts)",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "server config and settings", _V1),
     Migration(
@@ -136,6 +152,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         _V2,
     ),
     Migration(3, "job run history, dataset allocations, job schedule state", _V3),
+    Migration(4, "audit log of mutating API calls", _V4),
 )
 """Every migration, in order: `MIGRATIONS[i].version == i + 1`."""
 

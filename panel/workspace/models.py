@@ -116,3 +116,18 @@ class JobScheduleStateRow(Base):
 
     job_id: Mapped[str] = mapped_column(Text, primary_key=True)
     last_fire: Mapped[float] = mapped_column(Float)
+
+
+class AuditRow(Base):
+    """One mutating API call: when, which client, method, a params summary and the outcome."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ts: Mapped[float] = mapped_column(Float)
+    client: Mapped[str] = mapped_column(Text)
+    method: Mapped[str] = mapped_column(Text)
+    params: Mapped[str] = mapped_column(Text)  # a short, redacted JSON summary
+    outcome: Mapped[str] = mapped_column(Text)  # "ok" or "error: <message>"
+    error_code: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    duration_ms: Mapped[float] = mapped_column(Float)

@@ -1,0 +1,163 @@
+"""The Audit table: every mutating API call (when, client, method, params, outcome)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+)
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+AuditFetch = Callable[[int], list[dict[str, Any]]]
+"""Returns the newest `limit` audit rows (dicts with ts, client, method, params, outcome)."""
+
+REFRESH_MS = 2000
+ROWS = 500
+
+
+class AuditRow(NamedTuple):
+    """One row as shown."""
+
+    when: str
+    client: str
+    method: str
+    params: str
+    outcome: str
+    duration: str
+    failed: bool
+
+
+COL_WHEN, COL_CLIENT, COL_METHOD, COL_PARAMS, COL_OUTCOME, COL_DURATION = range(6)
+
+
+def _row(data: dict[str, Any]) -> AuditRow:
+    when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(float(data.get("ts", 0))))
+    outcome = str(data.get("outcome", ""))
+    return AuditRow(
+        when,
+        str(data.get("client", "")),
+        str(data.get("method", "")),
+        str(data.get("params", "")),
+        outcome,
+        f"{float(data.get('durationMs') or 0):.1f} ms",
+        outcome != "ok",
+    )
+
+
+class AuditTableModel(QAbstractTableModel):
+    """Audit rows, newest first."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[AuditRow] = []
+        self._headers = [
+            QCoreApplication.translate("AuditTableModel", "When"),
+            QCoreApplication.translate("AuditTableModel", "Client"),
+            QCoreApplication.translate("AuditTableModel", "Method"),
+            QCoreApplication.translate("AuditTableModel", "Parameters"),
+            QCoreApplication.translate("AuditTableModel", "Result"),
+            QCoreApplication.translate("AuditTableModel", "Duration"),
+        ]
+
+    def set_rows(self, rows: list[dict[str, Any]]) -> None:
+        """Replace every row."""
+        self.beginResetModel()
+        self._rows = [_row(r) for r in rows]
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        """Rows shown."""
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        """Six columns."""
+        return 0 if parent.isValid() else len(self._headers)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
+        """Text of a cell; failed calls in a bold font."""
+        if not index.isValid():
+            return None
+        row = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return row[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == COL_PARAMS:
+            return row.params
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        """Column titles."""
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self._headers[section]
+        return None
+
+
+class AuditView(QWidget):
+    """A table of the newest audit rows, refreshed while visible."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._fetch: AuditFetch | None = None
+        self.model = AuditTableModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.horizontalHeader().setSectionResizeMode(
+            COL_PARAMS, QHeaderView.ResizeMode.Stretch
+        )
+        self.table.verticalHeader().setVisible(False)
+        self.status = QLabel(self.tr("No audit log (the API is not running)."))
+        self.refresh_button = QPushButton(self.tr("Refresh"))
+        self.refresh_button.clicked.connect(self.refresh)
+        top = QHBoxLayout()
+        top.addWidget(self.status, 1)
+        top.addWidget(self.refresh_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        self._timer = QTimer(self, interval=REFRESH_MS)
+        self._timer.timeout.connect(self._on_timer)
+
+    def set_source(self, fetch: AuditFetch | None) -> None:
+        """Where rows come from (the application's audit log)."""
+        self._fetch = fetch
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Read the newest rows now."""
+        if self._fetch is None:
+            return
+        rows = self._fetch(ROWS)
+        self.model.set_rows(rows)
+        self.status.setText(self.tr("%n mutating call(s) shown, newest first.", "", len(rows)))
+
+    def _on_timer(self) -> None:
+        if self.isVisible():
+            self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Refresh on show and every couple of seconds while shown."""
+        super().showEvent(event)
+        self.refresh()
+        self._timer.start()
+
+    def hideEvent(self, event: Any) -> None:
+        """No refreshes while hidden."""
+        super().hideEvent(event)
+        self._timer.stop()
