@@ -15,6 +15,7 @@ from sqlalchemy.dialects.sqlite import insert
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from panel.demo import config as demo
 from panel.workspace import store
 from panel.workspace.database import create_workspace_engine, writer
 from panel.workspace.errors import ConfigError, WorkspaceError
@@ -46,10 +47,12 @@ class Workspace:
     # -- opening and closing ---------------------------------------------------------
 
     @classmethod
-    def open(cls, path: Path | str) -> Workspace:
+    def open(cls, path: Path | str, *, seed_demo: bool = False) -> Workspace:
         """Open the workspace at `path`: create the folder, `logs/` and the database, migrate.
 
-        A new database gets the demo server configuration. Raises
+        A new database gets the demo server configuration; with `seed_demo` (the
+        application's first run) also the demo devices and their connections (see
+        `panel.demo.config`). Raises
         `WorkspaceVersionError` for a database from a newer panel and
         `WorkspaceError` when the folder or the file cannot be used.
         """
@@ -63,7 +66,7 @@ class Workspace:
         try:
             migrate(engine, str(root / DB_NAME))
             workspace = cls(root, engine)
-            workspace._seed()
+            workspace._seed(seed_demo)
         except WorkspaceError:
             engine.dispose()
             raise
@@ -73,11 +76,13 @@ class Workspace:
             raise WorkspaceError(f"{root / DB_NAME}: cannot open the database: {why}") from exc
         return workspace
 
-    def _seed(self) -> None:
-        """Give a workspace without a server row (a new one) the demo server."""
+    def _seed(self, seed_demo: bool = False) -> None:
+        """Give a workspace without a server row (a new one) the demo server (and devices)."""
         with self.transaction() as session:
             if store.load_server(session) is None:
                 store.store_server(session, demo_server_config())
+                if seed_demo:
+                    _seed_demo_devices(session)
 
     def close(self) -> None:
         """Close every database connection; the object is unusable afterwards."""
@@ -227,6 +232,15 @@ class Workspace:
     def __repr__(self) -> str:
         state = "closed" if self._engine is None else f"schema v{LATEST_VERSION}"
         return f"<Workspace {self._root} ({state})>"
+
+
+def _seed_demo_devices(session: Session) -> None:
+    """The demo devices (a non-exported setting) and a connection to each, on free ports."""
+    modbus_port, opcua_port = demo.first_run_ports()
+    devices = demo.demo_devices(modbus_port, opcua_port)
+    store.store_setting(session, demo.DEVICES_KEY, [d.to_json() for d in devices])
+    if not store.load_section(session, "connections"):
+        store.store_section(session, "connections", demo.demo_connections(modbus_port, opcua_port))
 
 
 def _why(exc: BaseException) -> str:
