@@ -1,0 +1,390 @@
+"""The job graph: a QGraphicsView of the DAG, nodes coloured by state, zoom, pan and fit.
+
+Items are laid out once per change of the job definitions (`panel.jobs.layout`),
+never per frame. Nodes cache their pixels (`DeviceCoordinateCache`), so panning
+only blits; the view repaints the smallest region it can (`SmartViewportUpdate`);
+when zoomed far out, nodes skip their text. A one-second timer repaints only the
+running nodes (their elapsed time).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QKeyEvent,
+    QPainter,
+    QPainterPath,
+    QPainterPathStroker,
+    QPalette,
+    QPen,
+    QPolygonF,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import (
+    QApplication,
+    QGraphicsItem,
+    QGraphicsScene,
+    QGraphicsView,
+    QStyleOptionGraphicsItem,
+    QWidget,
+)
+
+from panel.jobs.layout import Layout, Spacing, layout
+from panel.views.format import format_duration
+from panel.views.job_states import NEVER, run_color, run_state_label
+from panel.views.state_colors import BAD, GOOD
+
+SPACING = Spacing()
+ZOOM_STEP = 1.25
+MIN_SCALE = 0.02
+MAX_SCALE = 4.0
+TEXT_LOD = 0.45
+"""Below this scale nodes are drawn as coloured boxes without text."""
+
+DEPENDS, ON_SUCCESS, ON_FAILURE = "dependsOn", "onSuccess", "onFailure"
+EDGE_KINDS = (DEPENDS, ON_SUCCESS, ON_FAILURE)
+
+
+@dataclass(frozen=True)
+class GraphJob:
+    """What the graph needs of one job."""
+
+    id: str
+    name: str
+    depends_on: tuple[str, ...] = ()
+    on_success: tuple[str, ...] = ()
+    on_failure: tuple[str, ...] = ()
+    enabled: bool = True
+
+    @classmethod
+    def from_summary(cls, summary: dict[str, Any]) -> GraphJob:
+        """From one `JobEngine.list_jobs()` item."""
+        definition = summary.get("definition", {})
+        return cls(
+            id=summary["id"],
+            name=summary.get("name") or summary["id"],
+            depends_on=tuple(summary.get("dependsOn", ())),
+            on_success=tuple(definition.get("onSuccess", ())),
+            on_failure=tuple(definition.get("onFailure", ())),
+            enabled=bool(summary.get("enabled", True)),
+        )
+
+
+class JobNodeItem(QGraphicsItem):
+    """One job: a box with its name, its state in words and a state-coloured frame."""
+
+    def __init__(self, job: GraphJob) -> None:
+        super().__init__()
+        self.job = job
+        self.state = NEVER
+        self.started: float | None = None
+        self._rect = QRectF(0, 0, SPACING.node_w, SPACING.node_h)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.setToolTip(job.id)
+        self.setZValue(1)
+
+    @property
+    def job_id(self) -> str:
+        """The job's id."""
+        return self.job.id
+
+    def boundingRect(self) -> QRectF:
+        return self._rect.adjusted(-2, -2, 2, 2)
+
+    def set_state(self, state: str, started: float | None) -> None:
+        """Show `state` (a run state or `never`); `started` drives the elapsed time."""
+        if (state, started) != (self.state, self.started):
+            self.state, self.started = state, started
+            self.update()
+
+    def status_text(self, now: float | None = None) -> str:
+        """The words under the name: the state, and the elapsed time while running."""
+        text = run_state_label(self.state)
+        if self.state == "running" and self.started is not None:
+            text += "  " + format_duration(max(0.0, (now or time.time()) - self.started))
+        if not self.job.enabled:
+            text += "  · " + QApplication.translate("JobGraphView", "disabled")
+        return text
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        pal = widget.palette() if widget is not None else QApplication.palette()
+        color = run_color(self.state)
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        selected = bool(self.isSelected())
+        painter.setPen(QPen(pal.highlight().color() if selected else color, 3 if selected else 1.5))
+        painter.setBrush(pal.base())
+        painter.drawRoundedRect(self._rect, 6, 6)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(color)
+        painter.drawRoundedRect(QRectF(0, 0, 8, self._rect.height()), 3, 3)
+        if lod < TEXT_LOD:
+            return
+        text_rect = self._rect.adjusted(14, 4, -6, -4)
+        font = QFont(painter.font())
+        font.setBold(True)
+        painter.setFont(font)
+        painter.setPen(pal.text().color() if self.job.enabled else pal.placeholderText().color())
+        metrics = painter.fontMetrics()
+        name = metrics.elidedText(
+            self.job.name, Qt.TextElideMode.ElideRight, int(text_rect.width())
+        )
+        painter.drawText(text_rect, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft, name)
+        font.setBold(False)
+        painter.setFont(font)
+        painter.setPen(pal.text().color())
+        painter.drawText(
+            text_rect, Qt.AlignmentFlag.AlignBottom | Qt.AlignmentFlag.AlignLeft, self.status_text()
+        )
+
+
+class JobEdgeItem(QGraphicsItem):
+    """An arrow from one node to another: solid for dependsOn, dashed/dotted for chains."""
+
+    def __init__(self, kind: str, up: JobNodeItem, down: JobNodeItem) -> None:
+        super().__init__()
+        self.kind = kind
+        self.up = up
+        self.down = down
+        self._path, self._head = _edge_shape(up.sceneBoundingRect(), down.sceneBoundingRect(), kind)
+        self._bounds = (
+            self._path.boundingRect().united(self._head.boundingRect()).adjusted(-3, -3, 3, 3)
+        )
+        self.setZValue(0)
+
+    def boundingRect(self) -> QRectF:
+        return self._bounds
+
+    def shape(self) -> QPainterPath:
+        stroker = QPainterPathStroker()
+        stroker.setWidth(4)
+        return stroker.createStroke(self._path)
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        pal = widget.palette() if widget is not None else QApplication.palette()
+        color = edge_color(self.kind, pal)
+        pen = QPen(color, 1.4)
+        pen.setCosmetic(True)
+        pen.setStyle(edge_pen_style(self.kind))
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPath(self._path)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QBrush(color))
+        painter.drawPolygon(self._head)
+
+
+def edge_color(kind: str, pal: QPalette) -> QColor:
+    """Dependencies in the text colour (muted); chains green (success) or red (failure)."""
+    if kind == ON_SUCCESS:
+        return GOOD
+    if kind == ON_FAILURE:
+        return BAD
+    return pal.mid().color() if pal.base().color().lightness() > 128 else pal.light().color()
+
+
+def edge_pen_style(kind: str) -> Qt.PenStyle:
+    """Solid for dependsOn, dashed for onSuccess, dotted for onFailure (not colour alone)."""
+    return {
+        DEPENDS: Qt.PenStyle.SolidLine,
+        ON_SUCCESS: Qt.PenStyle.DashLine,
+        ON_FAILURE: Qt.PenStyle.DotLine,
+    }[kind]
+
+
+def _edge_shape(a: QRectF, b: QRectF, kind: str) -> tuple[QPainterPath, QPolygonF]:
+    """A cubic curve from `a`'s right edge to `b`'s left edge, and its arrowhead."""
+    bend = 0.0 if kind == DEPENDS else 10.0
+    start = QPointF(a.right() - 2, a.center().y() + bend)
+    end = QPointF(b.left() + 2, b.center().y() + bend)
+    dx = max(40.0, abs(end.x() - start.x()) / 2)
+    path = QPainterPath(start)
+    tip = QPointF(end.x() - 8, end.y())
+    path.cubicTo(QPointF(start.x() + dx, start.y()), QPointF(tip.x() - dx, tip.y()), tip)
+    head = QPolygonF([end, QPointF(end.x() - 9, end.y() - 5), QPointF(end.x() - 9, end.y() + 5)])
+    return path, head
+
+
+class JobGraphView(QGraphicsView):
+    """The DAG of the jobs; click a node to select its job; Ctrl+wheel, +/- zoom; F fits."""
+
+    sig_job_selected = Signal(str)
+    """(job_id) the operator clicked (selected) a node."""
+
+    sig_zoom_changed = Signal(float)
+    """(scale) the zoom changed (1.0 = natural size)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._scene = QGraphicsScene(self)
+        self.setScene(self._scene)
+        self.nodes: dict[str, JobNodeItem] = {}
+        self.edges: list[JobEdgeItem] = []
+        self.last_layout: Layout | None = None
+        self.layout_ms = 0.0
+        """How long the last layout took (ms)."""
+        self.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
+        self.setOptimizationFlag(QGraphicsView.OptimizationFlag.DontSavePainterState)
+        self.setCacheMode(QGraphicsView.CacheModeFlag.CacheBackground)
+        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self._scene.selectionChanged.connect(self._on_selection)
+        self._tick = QTimer(self, interval=1000)
+        self._tick.timeout.connect(self._on_tick)
+        self._tick.start()
+
+    # ------------------------------------------------------------------ content
+
+    def set_jobs(self, jobs: list[GraphJob]) -> None:
+        """Replace the graph: lay it out once and build its items (keeps known states)."""
+        states = {jid: (n.state, n.started) for jid, n in self.nodes.items()}
+        selected = self.selected_job()
+        self._scene.clearSelection()
+        self._scene.clear()
+        self.nodes.clear()
+        self.edges.clear()
+        ids = [j.id for j in jobs]
+        deps = [(d, j.id) for j in jobs for d in j.depends_on]
+        start = time.perf_counter()
+        self.last_layout = layout(ids, deps, SPACING)
+        self.layout_ms = (time.perf_counter() - start) * 1000
+        for job in jobs:
+            node = JobNodeItem(job)
+            node.setPos(*self.last_layout.pos[job.id])
+            if job.id in states:
+                node.state, node.started = states[job.id]
+            self._scene.addItem(node)
+            self.nodes[job.id] = node
+        for job in jobs:
+            for kind, ups in ((DEPENDS, job.depends_on),):
+                for up in ups:
+                    self._add_edge(kind, up, job.id)
+            for kind, downs in ((ON_SUCCESS, job.on_success), (ON_FAILURE, job.on_failure)):
+                for down in downs:
+                    self._add_edge(kind, job.id, down)
+        self._scene.setSceneRect(self._scene.itemsBoundingRect().adjusted(-40, -40, 40, 40))
+        if selected in self.nodes:
+            self.nodes[selected].setSelected(True)
+
+    def _add_edge(self, kind: str, up: str, down: str) -> None:
+        if up in self.nodes and down in self.nodes:
+            edge = JobEdgeItem(kind, self.nodes[up], self.nodes[down])
+            self._scene.addItem(edge)
+            self.edges.append(edge)
+
+    def edge_list(self) -> list[tuple[str, str, str]]:
+        """Every edge as (kind, from job, to job)."""
+        return [(e.kind, e.up.job_id, e.down.job_id) for e in self.edges]
+
+    def set_state(self, job_id: str, state: str, started: float | None = None) -> None:
+        """Colour `job_id`'s node by `state`."""
+        node = self.nodes.get(job_id)
+        if node is not None:
+            node.set_state(state, started)
+
+    def selected_job(self) -> str | None:
+        """The job of the selected node, if any."""
+        items = [i for i in self._scene.selectedItems() if isinstance(i, JobNodeItem)]
+        return items[0].job_id if items else None
+
+    def select_job(self, job_id: str) -> None:
+        """Select `job_id`'s node and scroll it into view."""
+        node = self.nodes.get(job_id)
+        if node is not None:
+            self._scene.clearSelection()
+            node.setSelected(True)
+            self.ensureVisible(node)
+
+    def _on_selection(self) -> None:
+        job_id = self.selected_job()
+        if job_id is not None:
+            self.sig_job_selected.emit(job_id)
+
+    def _on_tick(self) -> None:
+        if not self.isVisible():
+            return
+        for node in self.nodes.values():
+            if node.state == "running":
+                node.update()
+
+    # ------------------------------------------------------------------ zoom/pan
+
+    def scale_factor(self) -> float:
+        """The current zoom (1.0 = natural size)."""
+        return self.transform().m11()
+
+    def zoom_by(self, factor: float) -> None:
+        """Zoom in (> 1) or out (< 1), within limits."""
+        current = self.scale_factor()
+        target = min(MAX_SCALE, max(MIN_SCALE, current * factor))
+        if abs(target - current) > 1e-9:
+            self.scale(target / current, target / current)
+            self.sig_zoom_changed.emit(self.scale_factor())
+
+    def zoom_in(self) -> None:
+        """One step closer."""
+        self.zoom_by(ZOOM_STEP)
+
+    def zoom_out(self) -> None:
+        """One step further."""
+        self.zoom_by(1 / ZOOM_STEP)
+
+    def fit(self) -> None:
+        """Show the whole graph (never enlarged beyond natural size)."""
+        rect = self._scene.itemsBoundingRect()
+        if rect.isEmpty():
+            return
+        self.fitInView(rect.adjusted(-20, -20, 20, 20), Qt.AspectRatioMode.KeepAspectRatio)
+        if self.scale_factor() > 1.0:
+            self.resetTransform()
+            self.centerOn(rect.center())
+        self.sig_zoom_changed.emit(self.scale_factor())
+
+    def pan_by(self, dx: int, dy: int) -> None:
+        """Scroll by (dx, dy) pixels, as a drag does."""
+        h, v = self.horizontalScrollBar(), self.verticalScrollBar()
+        h.setValue(h.value() + dx)
+        v.setValue(v.value() + dy)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            steps = event.angleDelta().y() / 120
+            if steps:
+                self.zoom_by(ZOOM_STEP**steps)
+            event.accept()
+            return
+        super().wheelEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        if key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+            self.zoom_in()
+        elif key == Qt.Key.Key_Minus:
+            self.zoom_out()
+        elif key == Qt.Key.Key_F:
+            self.fit()
+        else:
+            super().keyPressEvent(event)
+            return
+        event.accept()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self.resetCachedContent()
+            for item in self._scene.items():
+                item.update()
+        super().changeEvent(event)

@@ -1,0 +1,211 @@
+"""Run now: an options dialog built from a job's `options`, and the danger confirmation."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from panel.jobs.errors import JobError
+from panel.jobs.model import JobDef, JobOption
+
+if TYPE_CHECKING:
+    from panel.jobs.engine import JobEngine
+
+
+class ArrayEditor(QWidget):
+    """Edits a list of strings: one editable row per item, Add and Remove."""
+
+    def __init__(self, values: list[str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.list = QListWidget()
+        self.list.setMaximumHeight(110)
+        for value in values:
+            self._append(value)
+        add = QPushButton(self.tr("Add"))
+        remove = QPushButton(self.tr("Remove"))
+        add.clicked.connect(self._on_add)
+        remove.clicked.connect(self._on_remove)
+        buttons = QVBoxLayout()
+        buttons.addWidget(add)
+        buttons.addWidget(remove)
+        buttons.addStretch(1)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.list, 1)
+        row.addLayout(buttons)
+
+    def _append(self, value: str) -> QListWidgetItem:
+        item = QListWidgetItem(value)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
+        self.list.addItem(item)
+        return item
+
+    def _on_add(self) -> None:
+        item = self._append("")
+        self.list.setCurrentItem(item)
+        self.list.editItem(item)
+
+    def _on_remove(self) -> None:
+        row = self.list.currentRow()
+        if row >= 0:
+            self.list.takeItem(row)
+
+    def set_values(self, values: list[str]) -> None:
+        """Replace the items."""
+        self.list.clear()
+        for value in values:
+            self._append(value)
+
+    def values(self) -> list[str]:
+        """The non-empty items, in order."""
+        texts = [self.list.item(i).text() for i in range(self.list.count())]
+        return [t for t in texts if t.strip()]
+
+
+def _editor(option: JobOption) -> QWidget:
+    default = option.default
+    if option.type == "boolean":
+        box = QCheckBox()
+        box.setChecked(bool(default))
+        return box
+    if option.type == "select":
+        combo = QComboBox()
+        combo.addItems(list(option.choices))
+        if default is not None and str(default) in option.choices:
+            combo.setCurrentText(str(default))
+        return combo
+    if option.type == "array":
+        values = default if isinstance(default, list) else ([] if default is None else [default])
+        return ArrayEditor([str(v) for v in values])
+    edit = QLineEdit("" if default is None else str(default))
+    return edit
+
+
+def _value(option: JobOption, editor: QWidget) -> Any:
+    if isinstance(editor, QCheckBox):
+        return editor.isChecked()
+    if isinstance(editor, QComboBox):
+        return editor.currentText() or None
+    if isinstance(editor, ArrayEditor):
+        return editor.values()
+    assert isinstance(editor, QLineEdit)
+    return editor.text() or None
+
+
+class RunOptionsDialog(QDialog):
+    """Asks for the options of one run of `job`; system options are shown read-only."""
+
+    def __init__(self, job: JobDef, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.job = job
+        self.setWindowTitle(self.tr("Run %1").replace("%1", job.name))
+        self.editors: dict[str, QWidget] = {}
+        form = QFormLayout()
+        command = QLabel(job.command_text())
+        command.setWordWrap(True)
+        command.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form.addRow(self.tr("Command"), command)
+        for option in job.options:
+            editor = _editor(option)
+            label = option.label or option.key
+            if option.system:
+                editor.setEnabled(False)
+                editor.setToolTip(self.tr("A system option: always its default"))
+                label = self.tr("%1 (system)").replace("%1", label)
+            else:
+                self.editors[option.key] = editor
+            form.addRow(label, editor)
+        if not job.options:
+            form.addRow(QLabel(self.tr("This job has no options.")))
+        self.only_check = QCheckBox(self.tr("Only this job (do not run its upstream jobs)"))
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.run_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.run_button.setText(self.tr("Run"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        column = QVBoxLayout(self)
+        column.addLayout(form)
+        if job.depends_on:
+            column.addWidget(self.only_check)
+        column.addWidget(buttons)
+
+    def editor(self, key: str) -> QWidget:
+        """The editor of option `key` (not for system options)."""
+        return self.editors[key]
+
+    def options(self) -> dict[str, Any]:
+        """The options as `JobEngine.run_job` takes them (system options left out)."""
+        by_key = {o.key: o for o in self.job.options}
+        out: dict[str, Any] = {}
+        for key, editor in self.editors.items():
+            value = _value(by_key[key], editor)
+            if value is not None:
+                out[key] = value
+        return out
+
+    def only(self) -> bool:
+        """True to run the job without its upstream jobs."""
+        return self.only_check.isChecked()
+
+
+def confirm_dangerous(parent: QWidget, job: JobDef, reasons: list[str]) -> bool:
+    """Ask before running a command flagged as dangerous; True when the operator agreed."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle(QCoreApplication.translate("RunOptionsDialog", "Run a dangerous command?"))
+    box.setText(
+        QCoreApplication.translate(
+            "RunOptionsDialog", "The command of %1 looks dangerous: %2. Run it anyway?"
+        )
+        .replace("%1", job.name)
+        .replace("%2", "; ".join(reasons))
+    )
+    box.setInformativeText(job.command_text())
+    run = box.addButton(
+        QCoreApplication.translate("RunOptionsDialog", "Run anyway"),
+        QMessageBox.ButtonRole.DestructiveRole,
+    )
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    box.exec()
+    return box.clickedButton() is run
+
+
+def run_interactively(parent: QWidget, engine: JobEngine, job_id: str) -> int | None:
+    """Ask for options, confirm a dangerous command, run; the new run's id (None: not run)."""
+    try:
+        job = engine.job(job_id)
+        dialog = RunOptionsDialog(job, parent)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        options, only = dialog.options(), dialog.only()
+        reasons = engine.check_command(job_id)
+        if reasons and not confirm_dangerous(parent, job, reasons):
+            return None
+        return engine.run_job(job_id, options, only=only, confirm=bool(reasons))
+    except JobError as exc:
+        QMessageBox.warning(
+            parent,
+            QCoreApplication.translate("RunOptionsDialog", "Cannot run %1").replace("%1", job_id),
+            str(exc),
+        )
+        return None

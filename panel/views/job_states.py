@@ -1,0 +1,56 @@
+"""Colours and translated words of job run states (always shown together)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QColor
+
+from panel.views.state_colors import BAD, BUSY, GOOD, IDLE
+
+NEVER = "never"
+"""Pseudo state of a job that has no run in the history."""
+
+RUN_COLORS: dict[str, QColor] = {
+    "queued": QColor("#7f8fd0"),
+    "waiting": QColor("#a58ad6"),
+    "running": QColor("#3a7bd5"),
+    "retrying": BUSY,
+    "success": GOOD,
+    "failed": BAD,
+    "timed_out": QColor("#a3262a"),
+    "cancelled": QColor("#6d7380"),
+    "skipped": QColor("#b0b5bd"),
+    "interrupted": QColor("#c0569b"),
+    NEVER: IDLE,
+}
+"""State -> colour; the legend lists them in this order."""
+
+FAILURES = ("failed", "timed_out")
+"""States counted as failures (dashboard, tray notification)."""
+
+ACTIVE = ("queued", "waiting", "running", "retrying")
+"""States of a run still in the engine's hands."""
+
+
+def run_state_label(state: str) -> str:
+    """The translated word for a run state (or `never` run)."""
+    tr = QCoreApplication.translate
+    words = {
+        "queued": tr("jobstate", "Queued"),
+        "waiting": tr("jobstate", "Waiting"),
+        "running": tr("jobstate", "Running"),
+        "retrying": tr("jobstate", "Retrying"),
+        "success": tr("jobstate", "Success"),
+        "failed": tr("jobstate", "Failed"),
+        "timed_out": tr("jobstate", "Timed out"),
+        "cancelled": tr("jobstate", "Cancelled"),
+        "skipped": tr("jobstate", "Skipped"),
+        "interrupted": tr("jobstate", "Interrupted"),
+        NEVER: tr("jobstate", "Never run"),
+    }
+    return words.get(state, state)
+
+
+def run_color(state: str) -> QColor:
+    """The colour of a run state (grey for anything unknown)."""
+    return RUN_COLORS.get(state, IDLE)
