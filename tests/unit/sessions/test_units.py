@@ -1,0 +1,183 @@
+"""Unit tests of the session pieces without processes: paths, config, token bucket, audit."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from panel.api.audit import AuditLog, summarize
+from panel.api.rpc import RpcContext, RpcError, RpcRegistry
+from panel.api.server import TokenBucket
+from panel.sessions.config import SessionConfig
+from panel.sessions.paths import PathRefused, inside
+from panel.sessions.runner.commands import CommandError, Commands
+from panel.sessions.runner.limits import looks_out_of_memory
+from panel.workspace.database import create_workspace_engine
+from panel.workspace.migrations import LATEST_VERSION, MIGRATIONS, migrate
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["../x", "a/../../x", "/etc/passwd", "..", "a\\..\\..\\x", "", "C:\\x", "a\x00b"],
+)
+def test_paths_outside_are_refused(tmp_path: Path, path: str) -> None:
+    with pytest.raises(PathRefused):
+        inside(tmp_path, path)
+
+
+def test_symlink_escape_is_refused_and_inside_links_work(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    (root / "sub").mkdir(parents=True)
+    os.symlink(tmp_path, root / "out")
+    os.symlink(root / "sub", root / "in")
+    with pytest.raises(PathRefused, match="leaves the session folder"):
+        inside(root, "out/secret")
+    assert inside(root, "in/file") == (root / "sub" / "file").resolve()
+    assert inside(root, "a/b.txt") == (root / "a" / "b.txt").resolve()
+
+
+def test_runner_commands_refuse_escapes_without_touching_outside(tmp_path: Path) -> None:
+    root = tmp_path / "s"
+    root.mkdir()
+    (tmp_path / "victim.txt").write_text("keep")
+    os.symlink(tmp_path / "victim.txt", root / "link.txt")
+    commands = Commands(root, None)
+    for command in (
+        {"type": "write_file", "path": "link.txt", "content": "x", "mode": "Overwrite"},
+        {"type": "delete_file", "path": "../victim.txt"},
+        {"type": "read_file", "path": "link.txt"},
+        {"type": "list_files", "path": "/"},
+    ):
+        with pytest.raises(CommandError) as caught:
+            commands.run(command)
+        assert caught.value.data["kind"] == "path_refused", command
+    assert (tmp_path / "victim.txt").read_text() == "keep"
+    with pytest.raises(CommandError, match="unknown command type"):
+        commands.run({"type": "format"})
+    with pytest.raises(CommandError, match="mode must be"):
+        commands.run({"type": "write_file", "path": "a", "content": "", "mode": "Truncate"})
+
+
+def test_out_of_memory_detection() -> None:
+    assert looks_out_of_memory("Traceback...\nMemoryError\n", 0)
+    assert looks_out_of_memory("terminate called after throwing std::bad_alloc", 6)
+    assert not looks_out_of_memory("ValueError: nope", 0)
+
+
+def test_session_config_defaults_and_json() -> None:
+    config = SessionConfig.from_json({})
+    assert config.to_json() == {
+        "language": "python",
+        "workdir": None,
+        "idleTimeoutMinutes": 30.0,
+        "maxLifetimeMinutes": 120.0,
+        "memoryLimitMB": 512,
+        "networkIsolation": False,
+    }
+    assert SessionConfig.from_json(config.to_json()) == config
+
+
+def test_token_bucket_with_injected_clock() -> None:
+    now = [0.0]
+    bucket = TokenBucket(rate=10.0, burst=3, clock=lambda: now[0])
+    assert [bucket.take() for _ in range(3)] == [0.0, 0.0, 0.0]
+    assert bucket.take() == pytest.approx(0.1)
+    now[0] += 0.1
+    assert bucket.take() == 0.0
+    assert bucket.take(5) > 0  # more than the burst never fits at once... until refilled
+    now[0] += 100
+    assert bucket.take(3) == 0.0
+    assert TokenBucket(rate=0, burst=1).take(1000) == 0.0  # rate 0: no limit
+
+
+def test_summary_redacts_secrets_and_long_values() -> None:
+    text = summarize(
+        {
+            "sessionId": "abc",
+            "command": {"type": "write_file", "content": "password=hunter2", "path": "p" * 200},
+            "env": {"TOKEN": "x"},
+        }
+    )
+    assert "hunter2" not in text and "<16 chars>" in text
+    assert "<200 chars>" in text and '"env":"<1 items>"' in text
+    assert len(summarize({"x": ["y" * 50] * 100})) <= 400
+
+
+def test_version_3_database_upgrades_to_the_audit_table(tmp_path: Path) -> None:
+    db_file = tmp_path / "workspace.db"
+    engine = create_workspace_engine(db_file)
+    try:
+        migrate(engine, str(db_file), MIGRATIONS[:3])
+        with engine.begin() as conn:
+            conn.exec_driver_sql("INSERT INTO settings (key, value) VALUES ('api.port', '8123')")
+        assert migrate(engine, str(db_file)) == 3
+    finally:
+        engine.dispose()
+    with closing(sqlite3.connect(db_file)) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION >= 4
+        assert conn.execute("SELECT value FROM settings").fetchall() == [("8123",)]
+        columns = [row[1] for row in conn.execute("PRAGMA table_info(audit_log)")]
+    assert columns == [
+        "id",
+        "ts",
+        "client",
+        "method",
+        "params",
+        "outcome",
+        "error_code",
+        "duration_ms",
+    ]
+
+
+def _db(tmp_path: Path) -> Path:
+    db_file = tmp_path / "workspace.db"
+    engine = create_workspace_engine(db_file)
+    migrate(engine, str(db_file))
+    engine.dispose()
+    return db_file
+
+
+def test_registry_audits_mutating_calls_only(tmp_path: Path) -> None:
+    audit = AuditLog(_db(tmp_path), clock=lambda: 1234.5)
+    registry = RpcRegistry()
+
+    def refuse(params: dict[str, Any], ctx: RpcContext) -> None:
+        raise RpcError(-32011, "not now")
+
+    registry.register("thing.read", lambda p, c: {"ok": True})
+    registry.register("thing.change", lambda p, c: {"ok": True}, mutating=True)
+    registry.register("thing.refuse", refuse, mutating=True)
+    registry.register(
+        "thing.typed", lambda p, c: None, {"type": "object", "required": ["x"]}, mutating=True
+    )
+    audit.attach(registry)
+    ctx = RpcContext("c7")
+
+    async def calls() -> None:
+        for method, params in (
+            ("thing.read", {}),
+            ("thing.change", {"n": 1, "token": "s3cret"}),
+            ("thing.refuse", {}),
+            ("thing.typed", {}),
+        ):
+            await registry.dispatch(
+                json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}), ctx
+            )
+
+    asyncio.run(calls())
+    rows = audit.recent()
+    audit.close()
+    assert [(r["method"], r["outcome"][:5], r["errorCode"]) for r in reversed(rows)] == [
+        ("thing.change", "ok", None),
+        ("thing.refuse", "error", -32011),
+        ("thing.typed", "error", -32602),
+    ]
+    assert all(r["client"] == "c7" and r["ts"] == 1234.5 for r in rows)
+    assert "s3cret" not in rows[-1]["params"]
