@@ -2,9 +2,9 @@
 
 Items are laid out once per change of the job definitions (`panel.jobs.layout`),
 never per frame. Nodes cache their pixels (`DeviceCoordinateCache`), so panning
-only blits; the view repaints the smallest region it can (`SmartViewportUpdate`);
-when zoomed far out, nodes skip their text. A one-second timer repaints only the
-running nodes (their elapsed time).
+only blits and zoomed far out they skip their text; edges are plain path items painted by Qt itself;
+the view repaints the smallest region it can (`SmartViewportUpdate`). A
+one-second timer repaints only the running nodes (their elapsed time).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QLineF, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -21,7 +21,6 @@ from PySide6.QtGui import (
     QKeyEvent,
     QPainter,
     QPainterPath,
-    QPainterPathStroker,
     QPalette,
     QPen,
     QPolygonF,
@@ -30,6 +29,8 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QApplication,
     QGraphicsItem,
+    QGraphicsPathItem,
+    QGraphicsPolygonItem,
     QGraphicsScene,
     QGraphicsView,
     QStyleOptionGraphicsItem,
@@ -87,6 +88,8 @@ class JobNodeItem(QGraphicsItem):
         self.started: float | None = None
         self._rect = QRectF(0, 0, SPACING.node_w, SPACING.node_h)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
+        # Cached in device pixels: panning only blits (no Python paint per frame).
+        # (ItemCoordinateCache was measured 10x slower when zoomed out: it scales.)
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.setToolTip(job.id)
         self.setZValue(1)
@@ -147,42 +150,33 @@ class JobNodeItem(QGraphicsItem):
         )
 
 
-class JobEdgeItem(QGraphicsItem):
-    """An arrow from one node to another: solid for dependsOn, dashed/dotted for chains."""
+class JobEdgeItem(QGraphicsPathItem):
+    """An arrow from one node to another: solid for dependsOn, dashed/dotted for chains.
 
-    def __init__(self, kind: str, up: JobNodeItem, down: JobNodeItem) -> None:
+    Painted by Qt itself (a path item with a polygon child for the head): with
+    thousands of edges a Python `paint()` per edge per frame would be the stall.
+    """
+
+    def __init__(self, kind: str, up: JobNodeItem, down: JobNodeItem, pal: QPalette) -> None:
         super().__init__()
         self.kind = kind
         self.up = up
         self.down = down
-        self._path, self._head = _edge_shape(up.sceneBoundingRect(), down.sceneBoundingRect(), kind)
-        self._bounds = (
-            self._path.boundingRect().united(self._head.boundingRect()).adjusted(-3, -3, 3, 3)
-        )
+        path, head = _edge_shape(up.sceneBoundingRect(), down.sceneBoundingRect(), kind)
+        self.setPath(path)
+        self.head = QGraphicsPolygonItem(head, self)
+        self.head.setPen(Qt.PenStyle.NoPen)
         self.setZValue(0)
+        self.set_palette(pal)
 
-    def boundingRect(self) -> QRectF:
-        return self._bounds
-
-    def shape(self) -> QPainterPath:
-        stroker = QPainterPathStroker()
-        stroker.setWidth(4)
-        return stroker.createStroke(self._path)
-
-    def paint(
-        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
-    ) -> None:
-        pal = widget.palette() if widget is not None else QApplication.palette()
+    def set_palette(self, pal: QPalette) -> None:
+        """Colour the edge for the current light or dark palette."""
         color = edge_color(self.kind, pal)
         pen = QPen(color, 1.4)
         pen.setCosmetic(True)
         pen.setStyle(edge_pen_style(self.kind))
-        painter.setPen(pen)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawPath(self._path)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QBrush(color))
-        painter.drawPolygon(self._head)
+        self.setPen(pen)
+        self.head.setBrush(QBrush(color))
 
 
 def edge_color(kind: str, pal: QPalette) -> QColor:
@@ -204,15 +198,27 @@ def edge_pen_style(kind: str) -> Qt.PenStyle:
 
 
 def _edge_shape(a: QRectF, b: QRectF, kind: str) -> tuple[QPainterPath, QPolygonF]:
-    """A cubic curve from `a`'s right edge to `b`'s left edge, and its arrowhead."""
-    bend = 0.0 if kind == DEPENDS else 10.0
+    """A straight line from `a`'s right edge to `b`'s left edge, and its arrowhead.
+
+    Straight lines stroke several times faster than curves (measured with 1,000
+    nodes); chain edges are offset a little so they never hide a dependency.
+    """
+    bend = 0.0 if kind == DEPENDS else 8.0
     start = QPointF(a.right() - 2, a.center().y() + bend)
     end = QPointF(b.left() + 2, b.center().y() + bend)
-    dx = max(40.0, abs(end.x() - start.x()) / 2)
+    line = QLineF(start, end)
+    length = max(1.0, line.length())
+    ux, uy = (end.x() - start.x()) / length, (end.y() - start.y()) / length
+    base = QPointF(end.x() - 9 * ux, end.y() - 9 * uy)
     path = QPainterPath(start)
-    tip = QPointF(end.x() - 8, end.y())
-    path.cubicTo(QPointF(start.x() + dx, start.y()), QPointF(tip.x() - dx, tip.y()), tip)
-    head = QPolygonF([end, QPointF(end.x() - 9, end.y() - 5), QPointF(end.x() - 9, end.y() + 5)])
+    path.lineTo(base)
+    head = QPolygonF(
+        [
+            end,
+            QPointF(base.x() - 5 * uy, base.y() + 5 * ux),
+            QPointF(base.x() + 5 * uy, base.y() - 5 * ux),
+        ]
+    )
     return path, head
 
 
@@ -282,7 +288,7 @@ class JobGraphView(QGraphicsView):
 
     def _add_edge(self, kind: str, up: str, down: str) -> None:
         if up in self.nodes and down in self.nodes:
-            edge = JobEdgeItem(kind, self.nodes[up], self.nodes[down])
+            edge = JobEdgeItem(kind, self.nodes[up], self.nodes[down], self.palette())
             self._scene.addItem(edge)
             self.edges.append(edge)
 
@@ -385,6 +391,8 @@ class JobGraphView(QGraphicsView):
     def changeEvent(self, event: QEvent) -> None:
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
             self.resetCachedContent()
-            for item in self._scene.items():
-                item.update()
+            for edge in self.edges:
+                edge.set_palette(self.palette())
+            for node in self.nodes.values():
+                node.update()
         super().changeEvent(event)
