@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QColor, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -25,6 +25,8 @@ from panel.views.about_dialog import AboutDialog
 from panel.views.audit_view import AuditFetch
 from panel.views.connections_view import CONN_COLORS, ConnectionsView, conn_state_label
 from panel.views.format import format_bytes
+from panel.views.job_states import FAILURES, run_state_label
+from panel.views.jobs_view import JobsView
 from panel.views.logs_view import LogsView
 from panel.views.server_settings_dialog import ServerSettingsDialog
 from panel.views.server_view import ServerView
@@ -66,6 +68,10 @@ class MainWindow(QMainWindow):
         self.connections_view = ConnectionsView(engine.connections)
         self._add_page(self.tr("Connections"), self.connections_view, "connections")
         self.connections_view.sig_worst_state.connect(self._on_connections_state)
+        self.jobs_view = JobsView(engine.jobs)
+        self._add_page(self.tr("Jobs"), self.jobs_view, "jobs")
+        self.jobs_view.sig_worst_state.connect(self._on_jobs_state)
+        self._on_jobs_state(*self.jobs_view.worst_state())
         self.sessions_view = SessionsView(engine.sessions)
         self._add_page(self.tr("Sessions"), self.sessions_view, "sessions")
         self.sidebar.currentRowChanged.connect(self.pages.setCurrentIndex)
@@ -89,6 +95,7 @@ class MainWindow(QMainWindow):
         self.server_view.sig_edit_settings.connect(self.edit_server_settings)
         engine.sig_server_status.connect(self._on_server_status)
         engine.sig_stats.connect(self._on_stats)
+        engine.jobs.sig_run_finished.connect(self._on_job_finished)
         self._on_server_status(engine.server_snapshot())
         self.sidebar.setCurrentRow(0)
         self._restore_geometry()
@@ -137,6 +144,11 @@ class MainWindow(QMainWindow):
             "Ctrl+3",
             lambda: self.sidebar.setCurrentRow(self.pages.indexOf(self.connections_view)),
         )
+        self.show_jobs_action = self._action(
+            self.tr("&Jobs"),
+            "Ctrl+4",
+            lambda: self.sidebar.setCurrentRow(self.pages.indexOf(self.jobs_view)),
+        )
         self.show_sessions_action = self._action(
             self.tr("S&essions"),
             "Ctrl+5",
@@ -158,6 +170,7 @@ class MainWindow(QMainWindow):
         view_menu.addActions(
             [self.show_server_action, self.show_logs_action, self.show_connections_action]
         )
+        view_menu.addAction(self.show_jobs_action)
         view_menu.addAction(self.show_sessions_action)
         theme_menu = view_menu.addMenu(self.tr("&Theme"))
         for label, scheme in (
@@ -267,6 +280,22 @@ class MainWindow(QMainWindow):
         else:
             item.setIcon(dot_icon(CONN_COLORS[state]))  # type: ignore[index]
             item.setToolTip(conn_state_label(state))  # type: ignore[arg-type]
+
+    def _on_jobs_state(self, color: QColor, label: str) -> None:
+        item = self.sidebar.item(self.pages.indexOf(self.jobs_view))
+        item.setIcon(dot_icon(color))
+        item.setToolTip(label)
+
+    def _on_job_finished(self, run: dict) -> None:
+        """A desktop notification when a job run failed or timed out."""
+        if run.get("status") not in FAILURES:
+            return
+        title = (
+            self.tr("Job %1: %2")
+            .replace("%1", str(run.get("job")))
+            .replace("%2", run_state_label(str(run.get("status"))))
+        )
+        self.tray.notify(title, str(run.get("error") or ""))
 
     def _on_stats(self, stats: ProcessStats) -> None:
         self.usage_label.setText(
