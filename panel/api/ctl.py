@@ -97,7 +97,44 @@ def _parser() -> argparse.ArgumentParser:
     logs.set_defaults(run=_cmd_logs)
     _add_conns(sub, common)
     _add_jobs(sub, common)
+    _add_sessions(sub, common)
     return parser
+
+
+def _add_sessions(sub: Any, common: argparse.ArgumentParser) -> None:
+    sessions = sub.add_parser("sessions", parents=[common], help="runner sessions")
+    ss = sessions.add_subparsers(metavar="ACTION")
+    create = ss.add_parser("create", parents=[common], help="start a session, print its id")
+    create.add_argument("--idle-minutes", type=float, metavar="M", help="idle timeout")
+    create.add_argument("--lifetime-minutes", type=float, metavar="M", help="maximum lifetime")
+    create.add_argument("--memory-mb", type=int, metavar="MB", help="memory limit of commands")
+    create.add_argument("--no-network", action="store_true", help="commands get no network")
+    _add_json(create)
+    create.set_defaults(run=_cmd_sessions_create)
+    run = ss.add_parser("exec", parents=[common], help="run a command: exec ID -- CMD ARGS...")
+    run.add_argument("id", metavar="ID")
+    run.add_argument("--timeout-ms", type=int, default=60_000, metavar="MS")
+    run.add_argument("argv", nargs=argparse.REMAINDER, metavar="-- CMD ARGS")
+    _add_json(run)
+    run.set_defaults(run=_cmd_sessions_exec)
+    write = ss.add_parser("write", parents=[common], help="write stdin to a file: write ID PATH")
+    write.add_argument("id", metavar="ID")
+    write.add_argument("path", metavar="PATH")
+    write.add_argument("--mode", choices=("Create", "Append", "Overwrite"), default="Overwrite")
+    _add_json(write)
+    write.set_defaults(run=_cmd_sessions_write)
+    read = ss.add_parser("read", parents=[common], help="print a file: read ID PATH")
+    read.add_argument("id", metavar="ID")
+    read.add_argument("path", metavar="PATH")
+    _add_json(read)
+    read.set_defaults(run=_cmd_sessions_read)
+    listing = ss.add_parser("list", parents=[common], help="open sessions")
+    _add_json(listing)
+    listing.set_defaults(run=_cmd_sessions_list)
+    close = ss.add_parser("close", parents=[common], help="close a session: close ID")
+    close.add_argument("id", metavar="ID")
+    _add_json(close)
+    close.set_defaults(run=_cmd_sessions_close)
 
 
 def _add_jobs(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -433,6 +470,102 @@ def _cmd_jobs_history(args: argparse.Namespace) -> int:
     else:
         for run in runs:
             print(format_run(run))
+    return EXIT_OK
+
+
+# -- sessions ------------------------------------------------------------------------
+
+
+def _session_call(args: argparse.Namespace, method: str, params: dict[str, Any]) -> Any:
+    with _client(args) as client:
+        return client.call(method, params, timeout=_timeout(args, WAIT_TIMEOUT))
+
+
+def _execute(args: argparse.Namespace, command: dict[str, Any]) -> dict[str, Any]:
+    return dict(_session_call(args, "session.execute", {"sessionId": args.id, "command": command}))
+
+
+def _cmd_sessions_create(args: argparse.Namespace) -> int:
+    params: dict[str, Any] = {}
+    for name, key in (
+        ("idle_minutes", "idleTimeoutMinutes"),
+        ("lifetime_minutes", "maxLifetimeMinutes"),
+        ("memory_mb", "memoryLimitMB"),
+    ):
+        if getattr(args, name) is not None:
+            params[key] = getattr(args, name)
+    if args.no_network:
+        params["networkIsolation"] = True
+    created = _session_call(args, "session.create", params)
+    if args.json:
+        _print_json(created)
+    else:
+        print(created["sessionId"])
+    return EXIT_OK
+
+
+def _cmd_sessions_exec(args: argparse.Namespace) -> int:
+    argv = args.argv[1:] if args.argv[:1] == ["--"] else args.argv
+    if not argv:
+        return _fail("sessions exec needs a command: exec ID -- CMD ARGS...", EXIT_USAGE)
+    command = {
+        "type": "execute_shell",
+        "commandName": argv[0],
+        "args": argv[1:],
+        "timeoutMs": args.timeout_ms,
+    }
+    reply = _execute(args, command)
+    if args.json:
+        _print_json(reply)
+        return EXIT_OK if reply.get("success") else EXIT_API
+    result = reply.get("result") or reply.get("errorData") or {}
+    sys.stdout.write(result.get("stdout", ""))
+    sys.stderr.write(result.get("stderr", ""))
+    if not reply.get("success"):
+        return _fail(str(reply.get("error")), EXIT_API)
+    code = result.get("exitCode")
+    return int(code) if isinstance(code, int) else EXIT_API
+
+
+def _cmd_sessions_write(args: argparse.Namespace) -> int:
+    content = sys.stdin.read()
+    command = {"type": "write_file", "path": args.path, "content": content, "mode": args.mode}
+    return _file_reply(args, _execute(args, command), None)
+
+
+def _cmd_sessions_read(args: argparse.Namespace) -> int:
+    return _file_reply(args, _execute(args, {"type": "read_file", "path": args.path}), "content")
+
+
+def _file_reply(args: argparse.Namespace, reply: dict[str, Any], show: str | None) -> int:
+    if args.json:
+        _print_json(reply)
+    elif reply.get("success") and show is not None:
+        sys.stdout.write(str(reply["result"][show]))
+    if not reply.get("success"):
+        return _fail(str(reply.get("error")), EXIT_API)
+    return EXIT_OK
+
+
+def _cmd_sessions_list(args: argparse.Namespace) -> int:
+    listed = _session_call(args, "session.list", {})
+    if args.json:
+        _print_json(listed)
+        return EXIT_OK
+    for row in listed["sessions"]:
+        memory = "-" if row.get("memoryMB") is None else f"{row['memoryMB']:.0f} MB"
+        print(
+            f"{row['sessionId']:<14} {row['state']:<8} pid {_dash(row.get('pid')):<8} "
+            f"runs {row['executionCount']:<5} idle {row['idleMinutes']:.1f} min  "
+            f"life {row['lifetimeMinutes']:.1f} min  {memory}"
+        )
+    return EXIT_OK
+
+
+def _cmd_sessions_close(args: argparse.Namespace) -> int:
+    closed = _session_call(args, "session.close", {"sessionId": args.id, "wait": True})
+    if args.json:
+        _print_json(closed)
     return EXIT_OK
 
 

@@ -6,6 +6,8 @@ import asyncio
 import json
 import os
 import signal
+import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -381,3 +383,37 @@ def test_fuzzed_requests_always_get_a_spec_answer(engine: EngineProc) -> None:
     finally:
         loop.run_until_complete(loop.shutdown_asyncgens())
         loop.close()
+
+
+def _ctl(engine: EngineProc, *args: str, stdin: str | None = None) -> Any:
+    return subprocess.run(
+        [sys.executable, "-m", "panel", "ctl", "--workspace", str(engine.ws), "sessions", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_ctl_sessions(engine: EngineProc) -> None:
+    created = _ctl(engine, "create", "--idle-minutes", "3", "--json")
+    assert created.returncode == 0, created.stderr
+    sid = json.loads(created.stdout)["sessionId"]
+    wrote = _ctl(engine, "write", sid, "notes/a.txt", stdin="hello ctl\n")
+    assert wrote.returncode == 0, wrote.stderr
+    read = _ctl(engine, "read", sid, "notes/a.txt")
+    assert read.returncode == 0 and read.stdout == "hello ctl\n"
+    ran = _ctl(engine, "exec", sid, "--", "cat", "notes/a.txt")
+    assert ran.returncode == 0 and ran.stdout == "hello ctl\n"
+    failed = _ctl(engine, "exec", sid, "--", "ls", "no-such-file")
+    assert failed.returncode == 2 and "no-such-file" in failed.stderr  # the command's own code
+    refused = _ctl(engine, "read", sid, "../../api.json")
+    assert refused.returncode == 1 and "'..'" in refused.stderr
+    listed = _ctl(engine, "list", "--json")
+    row = next(s for s in json.loads(listed.stdout)["sessions"] if s["sessionId"] == sid)
+    assert row["executionCount"] == 5
+    assert sid in _ctl(engine, "list").stdout
+    closed = _ctl(engine, "close", sid, "--json")
+    assert closed.returncode == 0
+    assert json.loads(closed.stdout) == {"sessionId": sid, "closed": True}
+    assert _ctl(engine, "close", sid).returncode == 1
