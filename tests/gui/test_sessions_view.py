@@ -1,0 +1,108 @@
+"""The Sessions page with a real engine: new session, console commands, close, audit table."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from panel.engine import Engine
+from panel.views.audit_view import COL_METHOD, COL_OUTCOME
+from panel.views.main_window import MainWindow
+from panel.views.sessions_view import COL_STATE, SessionsView
+from panel.workspace.server_config import ServerConfig, demo_server_config
+from panel.workspace.workspace import Workspace
+
+TIMEOUT_MS = 30_000
+
+
+@pytest.fixture
+def window(tmp_path: Path, qtbot: QtBot, free_port: int) -> Iterator[MainWindow]:
+    ws = Workspace.open(tmp_path / "ws")
+    config = demo_server_config().to_json() | {"port": free_port, "autostart": False}
+    ws.save_server_config(ServerConfig.from_json(config))
+    engine = Engine(ws)
+    engine.start()
+    win = MainWindow(engine, "127.0.0.1:1")
+    win.show()
+    yield win
+    with qtbot.waitSignal(engine.sig_shutdown_finished, timeout=TIMEOUT_MS):
+        engine.shutdown()
+    win.allow_close()
+    win.close()
+    win.deleteLater()
+    ws.close()
+
+
+def _run(qtbot: QtBot, view: SessionsView, kind: str, text: str, expect: str) -> str:
+    view.kind.setCurrentIndex(view.kind.findData(kind))
+    view.input.setText(text)
+    seen: list[str] = []
+    view.sig_output_appended.connect(seen.append)
+    view.run_button.click()
+    qtbot.waitUntil(lambda: any(expect in s for s in seen[1:]), timeout=TIMEOUT_MS)
+    view.sig_output_appended.disconnect(seen.append)
+    return "\n".join(seen)
+
+
+def test_new_session_console_and_close(window: MainWindow, qtbot: QtBot) -> None:
+    window.show_sessions_action.trigger()
+    view = window.sessions_view
+    assert window.pages.currentWidget() is view
+    assert window.show_sessions_action.shortcut().toString() == "Ctrl+5"
+    assert not view.close_button.isEnabled()
+
+    view.new_button.click()
+    assert view.model.rowCount() == 1 and view.selected_id() is not None
+    state = view.model.index(0, COL_STATE)
+    qtbot.waitUntil(lambda: state.data() == "Active", timeout=TIMEOUT_MS)
+    assert state.data(1) is not None  # a colour dot beside the label
+    assert view.close_button.isEnabled() and view.run_button.isEnabled()
+
+    out = _run(qtbot, view, "execute_shell", "echo 'hello  world'", "hello  world")
+    assert "exit code 0" in out
+    _run(qtbot, view, "run_code", "print(2 + 3)", "5")
+    refused = _run(qtbot, view, "read_file", "../x", "not allowed")
+    assert "!" in refused
+    runs = view.model.index(0, 4)
+    qtbot.waitUntil(lambda: runs.data() == "3", timeout=TIMEOUT_MS)
+
+    view.close_button.click()
+    qtbot.waitUntil(lambda: view.model.rowCount() == 0, timeout=TIMEOUT_MS)
+    assert "0 session" in view.summary.text()
+
+
+def test_audit_tab_shows_rows(window: MainWindow, qtbot: QtBot) -> None:
+    rows: list[dict[str, Any]] = [
+        {
+            "id": 2,
+            "ts": 1_700_000_000.0,
+            "client": "c2",
+            "method": "session.close",
+            "params": '{"sessionId":"x"}',
+            "outcome": "error: no such session: x",
+            "errorCode": -32010,
+            "durationMs": 0.4,
+        },
+        {
+            "id": 1,
+            "ts": 1_700_000_000.0,
+            "client": "c1",
+            "method": "session.create",
+            "params": "{}",
+            "outcome": "ok",
+            "errorCode": None,
+            "durationMs": 300.0,
+        },
+    ]
+    window.set_audit_source(lambda limit: rows[:limit])
+    view = window.sessions_view
+    view.tabs.setCurrentWidget(view.audit_view)
+    model = view.audit_view.model
+    assert model.rowCount() == 2
+    assert model.index(0, COL_METHOD).data() == "session.close"
+    assert model.index(0, COL_OUTCOME).data().startswith("error")
+    assert "2" in view.audit_view.status.text()
