@@ -18,6 +18,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from panel import __version__
 from panel.connections.manager import DEFAULT_RESTART_DELAY_MS, ConnectionManager
 from panel.connections.validation import check_connections
+from panel.demo.config import DEVICES_KEY, parse_devices
+from panel.demo.devices import DemoDevices
 from panel.jobs.engine import JobEngine
 from panel.logs.hub import HubLogHandler, LogHub
 from panel.server.controller import ServerController, server_spec
@@ -93,6 +95,7 @@ class Engine(QObject):
         self.server = ServerController(server_process, server_config, workspace.root, parent=self)
         self.server.sig_status_changed.connect(self.sig_server_status)
         server_process.sig_stats.connect(self._on_server_stats)
+        self.demo = self._demo_devices()
         self.connections = ConnectionManager(
             workspace,
             self.hub,
@@ -129,6 +132,7 @@ class Engine(QObject):
         log.info("engine %s started on workspace %s", __version__, self.workspace.root)
         if self.server.config.autostart:
             self.start_server()
+        self.demo.start()  # before the workers, which connect to the devices (and retry)
         self.connections.start()
         self.jobs.start()
         self.sessions.start()
@@ -217,6 +221,10 @@ class Engine(QObject):
         import_config(self.workspace, data, {"connections": check_connections})
         self.server.set_config(self.workspace.server_config())
         self.connections.reload_from_workspace()
+        if self.demo.devices:  # an imported configuration replaces the demo
+            self.demo.stop()
+            self.workspace.delete_setting(DEVICES_KEY)
+            log.info("demo devices stopped: the imported configuration replaces the demo")
         self.jobs.reload()
         log.info("configuration imported")
 
@@ -236,6 +244,7 @@ class Engine(QObject):
                 "uptime": round(time.time() - self.started_at, 3),
             },
             "server": self.server.snapshot().to_json(),
+            "demo": [device.to_json() for device in self.demo.snapshots()],
         }
 
     def processes(self) -> list[ManagedProcess]:
@@ -253,6 +262,13 @@ class Engine(QObject):
         process.sig_exited.connect(lambda *_: self._end_streams(source))
         self._processes.append(process)
         return process
+
+    def _demo_devices(self) -> DemoDevices:
+        """The demo workspace's simulated devices (`demo.devices`; none in other workspaces)."""
+        devices, problems = parse_devices(self.workspace.get_setting(DEVICES_KEY))
+        for problem in problems:
+            log.error("demo device ignored: %s", problem)
+        return DemoDevices(devices, self._new_process, self.workspace.root, parent=self)
 
     def _new_worker_process(self, source: str, spec: ProcessSpec) -> ManagedProcess:
         """A connection worker: its output is parsed by its link, not fed to the hub raw."""
