@@ -167,3 +167,28 @@ def test_a_taken_demo_port_fails_that_device_only(
         qtbot.waitUntil(lambda: all_good(manager, OPCUA_CONNECTION), timeout=LIVE_MS)
         # The holder accepts connections but never answers: no good Modbus values.
         assert not all_good(manager, MODBUS_CONNECTION)
+
+
+def test_status_lists_the_devices_and_an_import_ends_the_demo(
+    start_demo_engine: Callable[[], Engine], qtbot: QtBot, demo_ports: tuple[int, int]
+) -> None:
+    engine = start_demo_engine()
+    processes = [engine.demo.process(name) for name in ("modbus", "opcua")]
+    qtbot.waitUntil(
+        lambda: all(p.state == ProcessState.RUNNING for p in processes), timeout=LIVE_MS
+    )
+    listed = engine.status_json()["demo"]
+    assert isinstance(listed, list)
+    assert [(d["name"], d["port"], d["state"]) for d in listed] == [
+        ("modbus", demo_ports[0], "running"),
+        ("opcua", demo_ports[1], "running"),
+    ]
+    data = engine.export_config()
+    data["connections"] = []
+    engine.import_config(data)
+    qtbot.waitUntil(
+        lambda: all(p.state == ProcessState.STOPPED for p in processes), timeout=LIVE_MS
+    )
+    assert engine.workspace.get_setting(DEVICES_KEY) is None
+    assert engine.connections.ids() == []
+    qtbot.waitUntil(lambda: all(port_is_free(port) for port in demo_ports), timeout=10_000)
