@@ -178,7 +178,8 @@ async def serve(host: str, port: int) -> int:
     loop = asyncio.get_running_loop()
     done = asyncio.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, done.set)
+        with contextlib.suppress(NotImplementedError):  # Windows: the default handlers stay
+            loop.add_signal_handler(signum, done.set)
     print(f"demo Modbus TCP device listening on {host}:{port}", flush=True)
     ticker = asyncio.create_task(simulate(server, Machine()))
     await done.wait()

@@ -166,7 +166,8 @@ async def serve(host: str, port: int) -> int:
     loop = asyncio.get_running_loop()
     done = asyncio.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, done.set)
+        with contextlib.suppress(NotImplementedError):  # Windows: the default handlers stay
+            loop.add_signal_handler(signum, done.set)
     try:
         await server.start()
     except OSError as exc:
