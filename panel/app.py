@@ -29,7 +29,7 @@ from panel.single_instance import SingleInstance
 from panel.util.paths import resources_dir
 from panel.workspace.errors import WorkspaceError
 from panel.workspace.location import resolve_workspace_dir
-from panel.workspace.workspace import DB_NAME, Workspace
+from panel.workspace.workspace import Workspace
 
 log = logging.getLogger("panel.app")
 
@@ -53,8 +53,7 @@ def run_app(workspace: str | None, headless: bool) -> int:
         )
         return 1 if headless else 0
     try:
-        # A folder without a database is a first run: it gets the demo devices too.
-        ws = Workspace.open(ws_dir, seed_demo=not (ws_dir / DB_NAME).exists())
+        ws = Workspace.open(ws_dir)
     except WorkspaceError as exc:
         _report_fatal(str(exc), headless)
         return 1
@@ -94,8 +93,8 @@ class AppRunner:
             token,
             port=port,
             max_message_bytes=max_bytes,
-            rate_limit=float(setting("api.rateLimit", 200)),
-            rate_burst=int(setting("api.rateBurst", 400)),
+            rate_limit=float(setting("api.rateLimit", 1000)),
+            rate_burst=int(setting("api.rateBurst", 2000)),
             max_clients=int(setting("api.maxClients", 64)),
         )
         EngineApi(engine, api).register(registry)

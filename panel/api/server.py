@@ -24,8 +24,9 @@ Limits:
   1009 (message too big).
 - At most 32 requests of one client run at once; further messages wait to be read.
 - Rate limit per connection: a token bucket of `rate_burst` tokens refilled at
-  `rate_limit` per second; each request costs one token (each item of a batch
-  counts). A message that finds the bucket empty is not run: it is answered with
+  `rate_limit` per second (0, the constructor's default, means no limit; the
+  application passes the `api.rateLimit`/`api.rateBurst` settings, 1000/s and
+  2000 by default); each request costs one token (each item of a batch counts). A message that finds the bucket empty is not run: it is answered with
   JSON-RPC error -32002 "rate limited" (its id when it has one, data
   ``{"retryAfterMs": n}``); the connection stays open.
 - At most `max_clients` WebSocket clients at once: one more is refused in the
@@ -226,8 +227,8 @@ class ApiServer:
         *,
         allow_non_loopback: bool = False,
         client_queue: int = 1024,
-        rate_limit: float = 200.0,
-        rate_burst: int = 400,
+        rate_limit: float = 0.0,
+        rate_burst: int = 1,
         max_clients: int = 64,
     ) -> None:
         if not token:

@@ -6,12 +6,17 @@ is safe here. No Qt.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import functools
 import os
 import resource
 import signal
+import sys
 from collections.abc import Callable
+from typing import Any
 
-from panel.supervise.pdeathsig import set_parent_death_signal
+PR_SET_PDEATHSIG = 1
 
 V8_PROGRAMS = frozenset({"node", "nodejs", "deno", "bun"})
 """Programs that reserve huge address space up front: limited by RLIMIT_DATA instead of AS."""
@@ -35,13 +40,26 @@ def limit_kind(program: str) -> int:
     return resource.RLIMIT_DATA if name in V8_PROGRAMS else resource.RLIMIT_AS
 
 
+@functools.cache
+def _libc() -> Any:
+    """libc, loaded once in the runner (never between fork and exec: that would be slow)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    except OSError:
+        return None
+
+
 def preexec(program: str, memory_limit_mb: int | None) -> Callable[[], None]:
     """What the forked child runs before exec: memory rlimit and SIGKILL on runner death."""
     kind = limit_kind(program)
     limit = None if not memory_limit_mb else int(memory_limit_mb) * 1024 * 1024
+    libc = _libc()
 
     def apply() -> None:
-        set_parent_death_signal(signal.SIGKILL)
+        if libc is not None:
+            libc.prctl(PR_SET_PDEATHSIG, ctypes.c_ulong(int(signal.SIGKILL)), 0, 0, 0)
         if limit is not None:
             resource.setrlimit(kind, (limit, limit))
 

@@ -1,0 +1,121 @@
+"""Sessions and the API: round trips beside a bare WebSocket echo, session start, shell overhead.
+
+Reuses `bench_api`'s server child for the JSON-RPC echo round trip and its bare
+`websockets` echo baseline (same run, same client library). Then a real headless
+engine: `session.list` round trips, the time from `session.create` to an answer
+(the runner is ready when it answers), and `execute_shell` of `/bin/true` through
+the API beside a bare `subprocess.run` of the same command.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from tests.benchmarks.bench_api import SERVER, TOKEN, _bench_raw, _bench_rpc
+from tests.integration.sessions.engine_proc import EngineProc, client
+
+SESSIONS = 10
+EXECS = 200
+LIST_CALLS = 2000
+
+
+def _stats_ms(samples: list[float]) -> dict[str, float]:
+    ordered = sorted(samples)
+    return {
+        "n": len(ordered),
+        "p50_ms": round(statistics.median(ordered) * 1000, 3),
+        "p99_ms": round(ordered[max(0, int(len(ordered) * 0.99) - 1)] * 1000, 3),
+        "max_ms": round(ordered[-1] * 1000, 3),
+    }
+
+
+def _echo_figures() -> dict[str, Any]:
+    child = subprocess.Popen(
+        [sys.executable, "-c", SERVER, TOKEN],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert child.stdout is not None and child.stdin is not None
+        port, raw_port = (int(x) for x in child.stdout.readline().split())
+        figures = {
+            "rpc_echo_call": _bench_rpc(port),
+            "baseline_raw_ws_echo": _bench_raw(raw_port),
+        }
+        child.stdin.close()
+        child.wait(10)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait(10)
+        if child.stdout is not None:
+            child.stdout.close()
+    return figures
+
+
+async def _engine_figures(engine: EngineProc) -> dict[str, Any]:
+    true = shutil.which("true") or "/bin/true"
+    async with client(engine) as c:
+        lists = []
+        for _ in range(LIST_CALLS):
+            start = time.perf_counter()
+            await c.result("session.list")
+            lists.append(time.perf_counter() - start)
+        creates, sids = [], []
+        for _ in range(SESSIONS):
+            start = time.perf_counter()
+            sids.append((await c.result("session.create"))["sessionId"])
+            creates.append(time.perf_counter() - start)
+        execs, inner = [], []
+        command = {"type": "execute_shell", "commandName": "true", "args": []}
+        for i in range(EXECS):
+            start = time.perf_counter()
+            reply = await c.result("session.execute", sessionId=sids[i % SESSIONS], command=command)
+            execs.append(time.perf_counter() - start)
+            assert reply["success"], reply
+            inner.append(reply["result"]["elapsedMs"] / 1000)
+        for sid in sids:
+            await c.result("session.close", sessionId=sid, wait=True)
+    bare = []
+    for _ in range(EXECS):
+        start = time.perf_counter()
+        subprocess.run([true], check=True)
+        bare.append(time.perf_counter() - start)
+    list_stats = _stats_ms(lists)
+    list_stats["per_s"] = round(len(lists) / sum(lists))
+    return {
+        "session_list_call": list_stats,
+        "create_to_ready": _stats_ms(creates),
+        "execute_shell_true_api": _stats_ms(execs),
+        "execute_shell_true_in_runner": _stats_ms(inner),
+        "baseline_subprocess_run_true": _stats_ms(bare),
+        "execute_shell_overhead_p50_ms": round(
+            (statistics.median(execs) - statistics.median(bare)) * 1000, 3
+        ),
+    }
+
+
+def run() -> dict[str, Any]:
+    """Figures: echo round trips vs bare echo, session.list, create-to-ready, shell overhead."""
+    figures = _echo_figures()
+    with tempfile.TemporaryDirectory(prefix="bench-sessions-") as tmp:
+        engine = EngineProc(Path(tmp))
+        try:
+            figures.update(asyncio.run(_engine_figures(engine)))
+        finally:
+            engine.stop()
+    return figures
+
+
+if __name__ == "__main__":
+    print(json.dumps(run(), indent=2))
