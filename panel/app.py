@@ -29,7 +29,7 @@ from panel.single_instance import SingleInstance
 from panel.util.paths import resources_dir
 from panel.workspace.errors import WorkspaceError
 from panel.workspace.location import resolve_workspace_dir
-from panel.workspace.workspace import Workspace
+from panel.workspace.workspace import DB_NAME, Workspace
 
 log = logging.getLogger("panel.app")
 
@@ -53,7 +53,8 @@ def run_app(workspace: str | None, headless: bool) -> int:
         )
         return 1 if headless else 0
     try:
-        ws = Workspace.open(ws_dir)
+        # A folder without a database is a first run: it gets the demo devices too.
+        ws = Workspace.open(ws_dir, seed_demo=not (ws_dir / DB_NAME).exists())
     except WorkspaceError as exc:
         _report_fatal(str(exc), headless)
         return 1
