@@ -60,6 +60,12 @@ class Commands:
         self.prefix = prefix
         self.datasets: dict[str, str] = {}
         self._code_seq = 0
+        self._current: subprocess.Popen[bytes] | None = None
+
+    def kill_current(self) -> None:
+        """Kill the running command's whole process group (the runner is being stopped)."""
+        if self._current is not None and self._current.poll() is None:
+            _kill_group(self._current.pid)
 
     def run(self, command: dict[str, Any]) -> Any:
         """Do one command; its result (JSON) or CommandError."""
@@ -211,12 +217,15 @@ class Commands:
             preexec_fn=preexec(argv[0], self.memory_limit_mb),
         )
         timed_out = False
+        self._current = proc
         try:
             out, err = proc.communicate(timeout=timeout_s)
         except subprocess.TimeoutExpired:
             timed_out = True
             _kill_group(proc.pid)
             out, err = proc.communicate(timeout=KILL_WAIT_S)
+        finally:
+            self._current = None
         code = proc.returncode
         stdout, out_cut = _text(out)
         stderr, err_cut = _text(err)

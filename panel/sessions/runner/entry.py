@@ -87,7 +87,6 @@ def main(argv: list[str]) -> int:
     """Run the runner until stdin ends or it is told to stop."""
     set_parent_death_signal(signal.SIGTERM)
     args = build_parser().parse_args(argv)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     if not args.id.replace("-", "").replace("_", "").isalnum():
         print("opspanel worker session: --id must be letters, digits, - or _", file=sys.stderr)
         return 2
@@ -102,6 +101,12 @@ def main(argv: list[str]) -> int:
         folder.mkdir(parents=True, exist_ok=True)
     prefix = UNSHARE_PREFIX if args.isolate_network else ()
     commands = Commands(folder, args.memory_limit_mb, prefix)
+
+    def on_term(*_: object) -> None:
+        commands.kill_current()  # its group goes with us: no orphan waits for the tree stop
+        sys.exit(0)
+
+    signal.signal(signal.SIGTERM, on_term)
     out = _protocol_stream()
     isolation = "isolated" if prefix else "off"
     _send(out, {"t": "ready", "pid": os.getpid(), "folder": str(folder), "isolation": isolation})
