@@ -21,10 +21,9 @@ from typing import Any
 import psutil
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from panel.jobs.datasets import DatasetManager
-from panel.jobs.model import Dataset
 from panel.logs.hub import LogHub
 from panel.sessions.config import SessionConfig
+from panel.sessions.datasets import DatasetRequest, DatasetStore
 from panel.sessions.isolation import network_isolation_available
 from panel.sessions.session import ResultCallback, Session, SessionState
 from panel.supervise.process import ManagedProcess
@@ -71,7 +70,7 @@ class SessionManager(QObject):
         workspace_root: Path,
         new_process: ProcessFactory,
         forget_process: Callable[[ManagedProcess], None],
-        datasets: DatasetManager | None,
+        datasets: DatasetStore | None,
         *,
         clock: Callable[[], float] = time.time,
         sweep_interval_ms: int = DEFAULT_SWEEP_MS,
@@ -238,7 +237,7 @@ class SessionManager(QObject):
         holders = self._datasets.allocate(
             OWNER_KIND,
             session.session_id,
-            [Dataset(name, path, mode)],
+            [DatasetRequest(name, path, mode)],
             session.pid,
             _create_time(session.pid),
         )
@@ -254,7 +253,7 @@ class SessionManager(QObject):
             raise SessionError("not_found", f"dataset {name!r} is not held by this session")
         assert self._datasets is not None
         self._datasets.release(OWNER_KIND, session.session_id)
-        others = [Dataset(n, d["path"], d["mode"]) for n, d in session.datasets.items()]
+        others = [DatasetRequest(n, d["path"], d["mode"]) for n, d in session.datasets.items()]
         if others:  # release is per owner: take the others back at once
             self._datasets.allocate(
                 OWNER_KIND, session.session_id, others, session.pid, _create_time(session.pid)

@@ -10,13 +10,15 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from panel.connections.lines import LineSplitter, parse_message
 from panel.sessions.config import SessionConfig
 from panel.supervise.process import ManagedProcess
 from panel.supervise.state import ProcessState
 
 ResultCallback = Callable[[dict[str, Any]], None]
 """Receives `{success, result, error, durationMs}` (and `errorData` when there is some)."""
+
+MAX_LINE_BYTES = 256 * 1024 * 1024
+"""A runner line longer than this without a newline is dropped."""
 
 ACTIVE_WINDOW_S = 60.0
 """A session counts as Active while a command runs and this long after the last one."""
@@ -74,7 +76,7 @@ class Session(QObject):
         self.folder = ""
         self.datasets: dict[str, dict[str, str]] = {}
         self._pending: dict[str, ResultCallback] = {}
-        self._splitter = LineSplitter()
+        self._held = b""
         process.sig_output.connect(self._on_output)
         process.sig_stats.connect(self._on_stats)
         process.sig_state_changed.connect(self._on_process_state)
@@ -176,8 +178,13 @@ class Session(QObject):
             if self._log_sink is not None:
                 self._log_sink(self.process.name, stream, data)
             return
-        for line in self._splitter.feed(data):
-            message = parse_message(line)
+        data = self._held + data if self._held else data
+        cut = data.rfind(b"\n") + 1
+        self._held = data[cut:]
+        if len(self._held) > MAX_LINE_BYTES:
+            self._held = b""  # a broken runner must not eat memory
+        for line in data[:cut].splitlines():
+            message = _parse(line)
             if message is not None:
                 self._handle(message)
 
@@ -236,6 +243,17 @@ class Session(QObject):
         pending, self._pending = self._pending, {}
         for callback in pending.values():
             callback(_failure(why))
+
+
+def _parse(line: bytes) -> dict[str, Any] | None:
+    """The runner's message on `line` (a JSON object with a `t`), or None."""
+    if not line.startswith(b"{"):
+        return None
+    try:
+        message = json.loads(line)
+    except ValueError:
+        return None
+    return message if isinstance(message, dict) and isinstance(message.get("t"), str) else None
 
 
 def _failure(error: str) -> dict[str, Any]:

@@ -6,6 +6,8 @@ import asyncio
 import json
 import os
 import sqlite3
+import subprocess
+import sys
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -181,3 +183,13 @@ def test_registry_audits_mutating_calls_only(tmp_path: Path) -> None:
     ]
     assert all(r["client"] == "c7" and r["ts"] == 1234.5 for r in rows)
     assert "s3cret" not in rows[-1]["params"]
+
+
+def test_the_runner_imports_no_qt() -> None:
+    code = (
+        "import sys, panel.sessions.runner.entry\n"
+        "bad = sorted(m for m in sys.modules if m.startswith(('PySide6', 'qasync')))\n"
+        "assert not bad, bad"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
