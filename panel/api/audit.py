@@ -144,7 +144,8 @@ class AuditLog:
         self, limit: int = 100, before_id: int | None = None, method: str | None = None
     ) -> list[dict[str, Any]]:
         """Rows newest first, at most `limit`, optionally before an id or for one method."""
-        where, args = [], []
+        where: list[str] = []
+        args: list[object] = []
         if before_id is not None:
             where.append("id < ?")
             args.append(before_id)

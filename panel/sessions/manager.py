@@ -285,7 +285,7 @@ class SessionManager(QObject):
             argv.append("--isolate-network")
         return ProcessSpec(
             name=source_name(session_id),
-            argv=panel_argv(*argv),
+            argv=tuple(panel_argv(*argv)),
             cwd=str(self._workspace_root),
             restart=RestartPolicy.NEVER,
             start_secs=0.0,
