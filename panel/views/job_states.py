@@ -34,19 +34,18 @@ ACTIVE = ("queued", "waiting", "running", "retrying")
 
 def run_state_label(state: str) -> str:
     """The translated word for a run state (or `never` run)."""
-    tr = QCoreApplication.translate
     words = {
-        "queued": tr("jobstate", "Queued"),
-        "waiting": tr("jobstate", "Waiting"),
-        "running": tr("jobstate", "Running"),
-        "retrying": tr("jobstate", "Retrying"),
-        "success": tr("jobstate", "Success"),
-        "failed": tr("jobstate", "Failed"),
-        "timed_out": tr("jobstate", "Timed out"),
-        "cancelled": tr("jobstate", "Cancelled"),
-        "skipped": tr("jobstate", "Skipped"),
-        "interrupted": tr("jobstate", "Interrupted"),
-        NEVER: tr("jobstate", "Never run"),
+        "queued": QCoreApplication.translate("jobstate", "Queued"),
+        "waiting": QCoreApplication.translate("jobstate", "Waiting"),
+        "running": QCoreApplication.translate("jobstate", "Running"),
+        "retrying": QCoreApplication.translate("jobstate", "Retrying"),
+        "success": QCoreApplication.translate("jobstate", "Success"),
+        "failed": QCoreApplication.translate("jobstate", "Failed"),
+        "timed_out": QCoreApplication.translate("jobstate", "Timed out"),
+        "cancelled": QCoreApplication.translate("jobstate", "Cancelled"),
+        "skipped": QCoreApplication.translate("jobstate", "Skipped"),
+        "interrupted": QCoreApplication.translate("jobstate", "Interrupted"),
+        NEVER: QCoreApplication.translate("jobstate", "Never run"),
     }
     return words.get(state, state)
 

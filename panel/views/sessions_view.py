@@ -97,15 +97,14 @@ class SessionTableModel(QAbstractTableModel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._rows: list[SessionRow] = []
-        tr = QCoreApplication.translate
         self._headers = [
-            tr("SessionTableModel", "Session"),
-            tr("SessionTableModel", "State"),
-            tr("SessionTableModel", "Idle"),
-            tr("SessionTableModel", "Lifetime"),
-            tr("SessionTableModel", "Runs"),
-            tr("SessionTableModel", "Memory"),
-            tr("SessionTableModel", "Datasets"),
+            QCoreApplication.translate("SessionTableModel", "Session"),
+            QCoreApplication.translate("SessionTableModel", "State"),
+            QCoreApplication.translate("SessionTableModel", "Idle"),
+            QCoreApplication.translate("SessionTableModel", "Lifetime"),
+            QCoreApplication.translate("SessionTableModel", "Runs"),
+            QCoreApplication.translate("SessionTableModel", "Memory"),
+            QCoreApplication.translate("SessionTableModel", "Datasets"),
         ]
 
     def set_sessions(self, sessions: list[Session]) -> None:

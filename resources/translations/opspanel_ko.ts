@@ -24,6 +24,780 @@
     </message>
 </context>
 <context>
+    <name>ArrayEditor</name>
+    <message>
+        <location filename="../../panel/views/job_run_dialog.py" line="41" />
+        <source>Add</source>
+        <translation>추가</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/job_run_dialog.py" line="42" />
+        <source>Remove</source>
+        <translation>제거</translation>
+    </message>
+</context>
+<context>
+    <name>AuditTableModel</name>
+    <message>
+        <location filename="../../panel/views/audit_view.py" line="71" />
+        <source>When</source>
+        <translation>시각</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/audit_view.py" line="72" />
+        <source>Client</source>
+        <translation>클라이언트</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/audit_view.py" line="73" />
+        <source>Method</source>
+        <translation>메서드</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/audit_view.py" line="74" />
+        <source>Parameters</source>
+        <translation>매개변수</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/audit_view.py" line="75" />
+        <source>Result</source>
+        <translation>결과</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/audit_view.py" line="76" />
+        <source>Duration</source>
+        <translation>소요 시간</translation>
+    </message>
+</context>
+<context>
+    <name>AuditView</name>
+    <message>
+        <location filename="../../panel/views/audit_view.py" line="125" />
+        <source>No audit log (the API is not running).</source>
+        <translation>감사 로그가 없습니다 (API가 실행 중이 아님).</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/audit_view.py" line="126" />
+        <source>Refresh</source>
+        <translation>새로 고침</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../panel/views/audit_view.py" line="148" />
+        <source>%n mutating call(s) shown, newest first.</source>
+        <translation><numerusform>변경 호출 %n건 표시, 최신순.</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>BlockDialog</name>
+    <message>
+        <location filename="../../panel/views/connection_editors.py" line="196" />
+        <source>Block</source>
+        <translation>블록</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connection_editors.py" line="201" />
+        <source>Name</source>
+        <translation>이름</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connection_editors.py" line="202" />
+        <source>Kind</source>
+        <translation>종류</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connection_editors.py" line="203" />
+        <source>Area</source>
+        <translation>영역</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connection_editors.py" line="204" />
+        <source>Start address</source>
+        <translation>시작 주소</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connection_editors.py" line="205" />
+        <source>Count</source>
+        <translation>개수</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connection_editors.py" line="206" />
+        <source>Period (ms)</source>
+        <translation>주기 (ms)</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connection_editors.py" line="207" />
+        <source>Enabled</source>
+        <translation>사용</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connection_editors.py" line="209" />
+        <source>Tags</source>
+        <translation>태그</translation>
+    </message>
+</context>
+<context>
+    <name>ConnectionDialog</name>
+    <message>
+        <location filename="../../panel/views/connection_editors.py" line="152" />
+        <source>Connection</source>
+        <translation>연결</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connection_editors.py" line="155" />
+        <source>Id</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connection_editors.py" line="156" />
+        <source>Driver</source>
+        <translation>드라이버</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connection_editors.py" line="157" />
+        <source>Host</source>
+        <translation>호스트</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connection_editors.py" line="158" />
+        <source>Port</source>
+        <translation>포트</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connection_editors.py" line="159" />
+        <source>Endpoint (OPC UA)</source>
+        <translation>엔드포인트 (OPC UA)</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connection_editors.py" line="160" />
+        <source>Unit id</source>
+        <translation>유닛 ID</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connection_editors.py" line="161" />
+        <source>Timeout (ms)</source>
+        <translation>제한 시간 (ms)</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connection_editors.py" line="162" />
+        <source>Enabled</source>
+        <translation>사용</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connection_editors.py" line="164" />
+        <source>Blocks</source>
+        <translation>블록</translation>
+    </message>
+</context>
+<context>
+    <name>ConnectionsView</name>
+    <message>
+        <location filename="../../panel/views/connections_view.py" line="119" />
+        <source>Add…</source>
+        <translation>추가…</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connections_view.py" line="120" />
+        <source>Edit…</source>
+        <translation>편집…</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connections_view.py" line="121" />
+        <source>Delete</source>
+        <translation>삭제</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connections_view.py" line="122" />
+        <source>Load CSV…</source>
+        <translation>CSV 불러오기…</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connections_view.py" line="123" />
+        <source>Enable</source>
+        <translation>사용</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connections_view.py" line="124" />
+        <source>Disable</source>
+        <translation>사용 안 함</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connections_view.py" line="125" />
+        <source>Restart</source>
+        <translation>다시 시작</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connections_view.py" line="149" />
+        <source>State</source>
+        <translation>상태</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connections_view.py" line="150" />
+        <source>Id</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connections_view.py" line="151" />
+        <source>Address</source>
+        <translation>주소</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connections_view.py" line="152" />
+        <source>Link</source>
+        <translation>링크</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connections_view.py" line="153" />
+        <source>PID</source>
+        <translation>PID</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connections_view.py" line="154" />
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connections_view.py" line="155" />
+        <source>RSS</source>
+        <translation>RSS</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connections_view.py" line="156" />
+        <source>Restarts</source>
+        <translation>재시작 횟수</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connections_view.py" line="157" />
+        <source>Uptime</source>
+        <translation>가동 시간</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connections_view.py" line="173" />
+        <source>Block</source>
+        <translation>블록</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connections_view.py" line="174" />
+        <source>Kind</source>
+        <translation>종류</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connections_view.py" line="175" />
+        <source>Period (ms)</source>
+        <translation>주기 (ms)</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connections_view.py" line="176" />
+        <source>Last cycle (ms)</source>
+        <translation>마지막 주기 (ms)</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connections_view.py" line="177" />
+        <source>Lateness p99 (ms)</source>
+        <translation>지연 p99 (ms)</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connections_view.py" line="178" />
+        <source>Errors</source>
+        <translation>오류</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connections_view.py" line="179" />
+        <source>Missed</source>
+        <translation>누락</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connections_view.py" line="194" />
+        <source>Write…</source>
+        <translation>쓰기…</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connections_view.py" line="208" />
+        <source>Tags</source>
+        <translation>태그</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connections_view.py" line="209" />
+        <source>Blocks</source>
+        <translation>블록</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connections_view.py" line="210" />
+        <source>Trend</source>
+        <translation>추이</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connections_view.py" line="230" />
+        <source>Quality:</source>
+        <translation>품질:</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connections_view.py" line="369" />
+        <source>Connection</source>
+        <translation>연결</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connections_view.py" line="390" />
+        <source>Connection not saved</source>
+        <translation>연결을 저장하지 않았습니다</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connections_view.py" line="401" />
+        <source>Delete connection?</source>
+        <translation>연결을 삭제할까요?</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connections_view.py" line="402" />
+        <source>Stop and delete the connection %1?</source>
+        <translation>연결 %1을(를) 중지하고 삭제할까요?</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connections_view.py" line="411" />
+        <source>Folder with connections.csv</source>
+        <translation>connections.csv가 있는 폴더</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connections_view.py" line="418" />
+        <source>CSV not loaded</source>
+        <translation>CSV를 불러오지 못했습니다</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connections_view.py" line="428" />
+        <source>Write</source>
+        <translation>쓰기</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connections_view.py" line="428" />
+        <source>This tag is not writable.</source>
+        <translation>이 태그는 쓸 수 없습니다.</translation>
+    </message>
+</context>
+<context>
+    <name>DatasetModel</name>
+    <message>
+        <location filename="../../panel/views/datasets_view.py" line="95" />
+        <source>Dataset</source>
+        <translation>데이터셋</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/datasets_view.py" line="96" />
+        <source>Path</source>
+        <translation>경로</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/datasets_view.py" line="97" />
+        <source>Mode</source>
+        <translation>모드</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/datasets_view.py" line="98" />
+        <source>Held by</source>
+        <translation>보유자</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/datasets_view.py" line="99" />
+        <source>PID</source>
+        <translation>PID</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/datasets_view.py" line="100" />
+        <source>Since</source>
+        <translation>시작 시각</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/datasets_view.py" line="113" />
+        <source>exclusive</source>
+        <translation>배타적</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/datasets_view.py" line="113" />
+        <source>shared</source>
+        <translation>공유</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/datasets_view.py" line="115" />
+        <source>run</source>
+        <translation>실행</translation>
+    </message>
+</context>
+<context>
+    <name>DatasetsView</name>
+    <message>
+        <location filename="../../panel/views/datasets_view.py" line="137" />
+        <source>No dataset is allocated.</source>
+        <translation>할당된 데이터셋이 없습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/datasets_view.py" line="138" />
+        <source>Refresh</source>
+        <translation>새로 고침</translation>
+    </message>
+</context>
+<context>
+    <name>DurationChart</name>
+    <message numerus="yes">
+        <location filename="../../panel/views/job_duration_chart.py" line="45" />
+        <source>Duration of the last %n runs</source>
+        <translation><numerusform>최근 %n회 실행 소요 시간</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/job_duration_chart.py" line="47" />
+        <source>No finished runs yet</source>
+        <translation>아직 끝난 실행이 없습니다</translation>
+    </message>
+</context>
+<context>
+    <name>GraphLegend</name>
+    <message>
+        <location filename="../../panel/views/job_graph_panel.py" line="61" />
+        <source>depends on</source>
+        <translation>의존</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/job_graph_panel.py" line="62" />
+        <source>on success</source>
+        <translation>성공 시</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/job_graph_panel.py" line="63" />
+        <source>on failure</source>
+        <translation>실패 시</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryModel</name>
+    <message>
+        <location filename="../../panel/views/jobs_history.py" line="127" />
+        <source>Run</source>
+        <translation>실행</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/jobs_history.py" line="128" />
+        <source>Job</source>
+        <translation>작업</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/jobs_history.py" line="129" />
+        <source>Status</source>
+        <translation>상태</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/jobs_history.py" line="130" />
+        <source>Trigger</source>
+        <translation>트리거</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/jobs_history.py" line="131" />
+        <source>Attempt</source>
+        <translation>시도</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/jobs_history.py" line="132" />
+        <source>Queued</source>
+        <translation>대기열</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/jobs_history.py" line="133" />
+        <source>Duration</source>
+        <translation>소요 시간</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/jobs_history.py" line="134" />
+        <source>Exit</source>
+        <translation>종료 코드</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/jobs_history.py" line="135" />
+        <source>Error</source>
+        <translation>오류</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryView</name>
+    <message>
+        <location filename="../../panel/views/jobs_history.py" line="184" />
+        <source>Any status</source>
+        <translation>모든 상태</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/jobs_history.py" line="190" />
+        <source>From</source>
+        <translation>부터</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/jobs_history.py" line="204" />
+        <source>Open log</source>
+        <translation>로그 열기</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/jobs_history.py" line="215" />
+        <source>Job</source>
+        <translation>작업</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/jobs_history.py" line="217" />
+        <source>Status</source>
+        <translation>상태</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/jobs_history.py" line="221" />
+        <source>to</source>
+        <translation>까지</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/jobs_history.py" line="238" />
+        <source>All jobs</source>
+        <translation>모든 작업</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/jobs_history.py" line="309" />
+        <source>No log</source>
+        <translation>로그 없음</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/jobs_history.py" line="310" />
+        <source>Run %1 has no log file (it never started).</source>
+        <translation>실행 %1에는 로그 파일이 없습니다 (시작되지 않았음).</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/jobs_history.py" line="313" />
+        <source>Log of run %1 (%2)</source>
+        <translation>실행 %1의 로그 (%2)</translation>
+    </message>
+</context>
+<context>
+    <name>JobDetails</name>
+    <message>
+        <location filename="../../panel/views/job_details.py" line="67" />
+        <location filename="../../panel/views/job_details.py" line="189" />
+        <source>Run now…</source>
+        <translation>지금 실행…</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/job_details.py" line="68" />
+        <location filename="../../panel/views/job_details.py" line="192" />
+        <source>Cancel</source>
+        <translation>취소</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/job_details.py" line="69" />
+        <location filename="../../panel/views/job_details.py" line="196" />
+        <source>Disable</source>
+        <translation>사용 안 함</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/job_details.py" line="99" />
+        <source>Command</source>
+        <translation>명령</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/job_details.py" line="100" />
+        <source>Schedule</source>
+        <translation>일정</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/job_details.py" line="101" />
+        <source>Depends on</source>
+        <translation>의존 대상</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/job_details.py" line="111" />
+        <source>Runs</source>
+        <translation>실행</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/job_details.py" line="112" />
+        <source>Log</source>
+        <translation>로그</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/job_details.py" line="141" />
+        <source>Select a job in the graph</source>
+        <translation>그래프에서 작업을 선택하세요</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/job_details.py" line="156" />
+        <source>nothing</source>
+        <translation>없음</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/job_details.py" line="169" />
+        <source>manual only</source>
+        <translation>수동 전용</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/job_details.py" line="172" />
+        <source>next %1</source>
+        <translation>다음 %1</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/job_details.py" line="192" />
+        <source>Cancelling…</source>
+        <translation>취소하는 중…</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/job_details.py" line="196" />
+        <source>Enable</source>
+        <translation>사용</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/job_details.py" line="211" />
+        <source>Starting…</source>
+        <translation>시작하는 중…</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/job_details.py" line="234" />
+        <source>Saving…</source>
+        <translation>저장하는 중…</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/job_details.py" line="243" />
+        <source>Cannot change the job</source>
+        <translation>작업을 변경할 수 없습니다</translation>
+    </message>
+</context>
+<context>
+    <name>JobGraphPanel</name>
+    <message>
+        <location filename="../../panel/views/job_graph_panel.py" line="95" />
+        <source>−</source>
+        <translation>−</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/job_graph_panel.py" line="96" />
+        <source>Zoom out (-)</source>
+        <translation>축소 (-)</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/job_graph_panel.py" line="97" />
+        <source>+</source>
+        <translation>+</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/job_graph_panel.py" line="98" />
+        <source>Zoom in (+, Ctrl+wheel)</source>
+        <translation>확대 (+, Ctrl+휠)</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/job_graph_panel.py" line="99" />
+        <source>Fit</source>
+        <translation>맞추기</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/job_graph_panel.py" line="100" />
+        <source>Show the whole graph (F)</source>
+        <translation>그래프 전체 보기 (F)</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/job_graph_panel.py" line="114" />
+        <source>Drag to pan; click a job for its details.</source>
+        <translation>끌어서 이동하고, 작업을 클릭하면 세부 정보가 보입니다.</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/job_graph_panel.py" line="123" />
+        <source>%1 %</source>
+        <translation>%1 %</translation>
+    </message>
+</context>
+<context>
+    <name>JobGraphView</name>
+    <message>
+        <location filename="../../panel/views/job_graph.py" line="117" />
+        <source>disabled</source>
+        <translation>사용 안 함</translation>
+    </message>
+</context>
+<context>
+    <name>JobsDashboard</name>
+    <message>
+        <location filename="../../panel/views/jobs_dashboard.py" line="60" />
+        <source>Runs today</source>
+        <translation>오늘 실행</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/jobs_dashboard.py" line="61" />
+        <source>Succeeded</source>
+        <translation>성공</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/jobs_dashboard.py" line="62" />
+        <source>Failed</source>
+        <translation>실패</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/jobs_dashboard.py" line="63" />
+        <source>Running</source>
+        <translation>실행 중</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/jobs_dashboard.py" line="78" />
+        <source>Running now</source>
+        <translation>지금 실행 중</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/jobs_dashboard.py" line="79" />
+        <source>Next scheduled</source>
+        <translation>다음 예정</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/jobs_dashboard.py" line="80" />
+        <source>Recent failures</source>
+        <translation>최근 실패</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/jobs_dashboard.py" line="122" />
+        <source>%1 (run %2)  %3</source>
+        <translation>%1 (실행 %2)  %3</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/jobs_dashboard.py" line="139" />
+        <source>No job has a schedule.</source>
+        <translation>일정이 있는 작업이 없습니다.</translation>
+    </message>
+</context>
+<context>
+    <name>JobsView</name>
+    <message>
+        <location filename="../../panel/views/jobs_view.py" line="54" />
+        <source>Graph</source>
+        <translation>그래프</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/jobs_view.py" line="55" />
+        <source>History</source>
+        <translation>기록</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/jobs_view.py" line="56" />
+        <source>Dashboard</source>
+        <translation>대시보드</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/jobs_view.py" line="57" />
+        <source>Datasets</source>
+        <translation>데이터셋</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/jobs_view.py" line="131" />
+        <source>A job failed today</source>
+        <translation>오늘 실패한 작업이 있습니다</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/jobs_view.py" line="133" />
+        <source>Jobs running</source>
+        <translation>작업 실행 중</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/jobs_view.py" line="135" />
+        <source>Jobs succeeded today</source>
+        <translation>오늘 작업이 성공했습니다</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/jobs_view.py" line="136" />
+        <source>No job ran today</source>
+        <translation>오늘 실행된 작업이 없습니다</translation>
+    </message>
+</context>
+<context>
     <name>LogsView</name>
     <message>
         <location filename="../../panel/views/logs_view.py" line="91" />
@@ -174,186 +948,302 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../panel/views/main_window.py" line="52" />
+        <location filename="../../panel/views/main_window.py" line="57" />
         <source>OpsPanel</source>
         <translation>OpsPanel</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="61" />
+        <location filename="../../panel/views/main_window.py" line="66" />
         <source>Server</source>
         <translation>서버</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="62" />
+        <location filename="../../panel/views/main_window.py" line="67" />
         <source>Logs</source>
         <translation>로그</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="106" />
+        <location filename="../../panel/views/main_window.py" line="69" />
+        <source>Connections</source>
+        <translation>연결</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/main_window.py" line="72" />
+        <source>Jobs</source>
+        <translation>작업</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/main_window.py" line="76" />
+        <source>Sessions</source>
+        <translation>세션</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/main_window.py" line="121" />
         <source>&amp;Start</source>
         <translation>시작(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="107" />
+        <location filename="../../panel/views/main_window.py" line="122" />
         <source>S&amp;top</source>
         <translation>중지(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="109" />
+        <location filename="../../panel/views/main_window.py" line="124" />
         <source>&amp;Restart</source>
         <translation>다시 시작(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="112" />
+        <location filename="../../panel/views/main_window.py" line="127" />
         <source>Server &amp;settings…</source>
         <translation>서버 설정(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="115" />
+        <location filename="../../panel/views/main_window.py" line="130" />
         <source>&amp;Import configuration…</source>
         <translation>구성 가져오기(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="118" />
+        <location filename="../../panel/views/main_window.py" line="133" />
         <source>&amp;Export configuration…</source>
         <translation>구성 내보내기(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="120" />
+        <location filename="../../panel/views/main_window.py" line="135" />
         <source>&amp;Quit</source>
         <translation>종료(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="122" />
-        <location filename="../../panel/views/main_window.py" line="135" />
+        <location filename="../../panel/views/main_window.py" line="137" />
+        <location filename="../../panel/views/main_window.py" line="165" />
         <source>&amp;Server</source>
         <translation>서버(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="125" />
+        <location filename="../../panel/views/main_window.py" line="140" />
         <source>&amp;Logs</source>
         <translation>로그(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="127" />
+        <location filename="../../panel/views/main_window.py" line="143" />
+        <source>&amp;Connections</source>
+        <translation>연결(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/main_window.py" line="148" />
+        <source>&amp;Jobs</source>
+        <translation>작업(&amp;J)</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/main_window.py" line="153" />
+        <source>S&amp;essions</source>
+        <translation>세션(&amp;E)</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/main_window.py" line="157" />
         <source>&amp;About OpsPanel</source>
         <translation>OpsPanel 정보(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="131" />
+        <location filename="../../panel/views/main_window.py" line="161" />
         <source>&amp;File</source>
         <translation>파일(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="139" />
+        <location filename="../../panel/views/main_window.py" line="169" />
         <source>&amp;View</source>
         <translation>보기(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="141" />
+        <location filename="../../panel/views/main_window.py" line="175" />
         <source>&amp;Theme</source>
         <translation>테마(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="143" />
+        <location filename="../../panel/views/main_window.py" line="177" />
         <source>Follow the system</source>
         <translation>시스템 설정 따르기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="144" />
+        <location filename="../../panel/views/main_window.py" line="178" />
         <source>Light</source>
         <translation>밝게</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="145" />
+        <location filename="../../panel/views/main_window.py" line="179" />
         <source>Dark</source>
         <translation>어둡게</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="149" />
+        <location filename="../../panel/views/main_window.py" line="183" />
         <source>&amp;Help</source>
         <translation>도움말(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="154" />
+        <location filename="../../panel/views/main_window.py" line="188" />
         <source>Engine: running</source>
         <translation>엔진: 실행 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="156" />
+        <location filename="../../panel/views/main_window.py" line="190" />
         <source>API: %1</source>
         <translation>API: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="156" />
+        <location filename="../../panel/views/main_window.py" line="190" />
         <source>API: off</source>
         <translation>API: 꺼짐</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="160" />
+        <location filename="../../panel/views/main_window.py" line="194" />
         <source>Workspace folder</source>
         <translation>작업 공간 폴더</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="183" />
+        <location filename="../../panel/views/main_window.py" line="221" />
         <source>Saved. Restart the server to use the new settings.</source>
         <translation>저장했습니다. 새 설정을 적용하려면 서버를 다시 시작하세요.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="189" />
+        <location filename="../../panel/views/main_window.py" line="227" />
         <source>Import configuration</source>
         <translation>구성 가져오기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="189" />
-        <location filename="../../panel/views/main_window.py" line="204" />
+        <location filename="../../panel/views/main_window.py" line="227" />
+        <location filename="../../panel/views/main_window.py" line="242" />
         <source>JSON files (*.json)</source>
         <translation>JSON 파일 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="197" />
+        <location filename="../../panel/views/main_window.py" line="235" />
         <source>Import failed</source>
         <translation>가져오기 실패</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="199" />
+        <location filename="../../panel/views/main_window.py" line="237" />
         <source>Configuration imported.</source>
         <translation>구성을 가져왔습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="204" />
+        <location filename="../../panel/views/main_window.py" line="242" />
         <source>Export configuration</source>
         <translation>구성 내보내기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="212" />
+        <location filename="../../panel/views/main_window.py" line="250" />
         <source>Export failed</source>
         <translation>내보내기 실패</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="214" />
+        <location filename="../../panel/views/main_window.py" line="252" />
         <source>Configuration exported.</source>
         <translation>구성을 내보냈습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="239" />
+        <location filename="../../panel/views/main_window.py" line="279" />
+        <source>No connections</source>
+        <translation>연결 없음</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/main_window.py" line="294" />
+        <source>Job %1: %2</source>
+        <translation>작업 %1: %2</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/main_window.py" line="302" />
         <source>Panel CPU %1 %  RAM %2</source>
         <translation>패널 CPU %1 %  메모리 %2</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="263" />
+        <location filename="../../panel/views/main_window.py" line="326" />
         <source>Quit OpsPanel?</source>
         <translation>OpsPanel을 종료할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="264" />
+        <location filename="../../panel/views/main_window.py" line="327" />
         <source>Processes are still running. Stop them all and quit?</source>
         <translation>프로세스가 아직 실행 중입니다. 모두 중지하고 종료할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="265" />
+        <location filename="../../panel/views/main_window.py" line="328" />
         <source>Stop all and quit</source>
         <translation>모두 중지하고 종료</translation>
+    </message>
+</context>
+<context>
+    <name>RunLogDialog</name>
+    <message>
+        <location filename="../../panel/views/job_log_dialog.py" line="48" />
+        <source>Cannot read %1: %2</source>
+        <translation>%1을(를) 읽을 수 없습니다: %2</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/job_log_dialog.py" line="55" />
+        <source>%1 (only the last 2 MB are shown)</source>
+        <translation>%1 (마지막 2 MB만 표시)</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/job_log_dialog.py" line="58" />
+        <source>%1 (empty)</source>
+        <translation>%1 (비어 있음)</translation>
+    </message>
+</context>
+<context>
+    <name>RunOptionsDialog</name>
+    <message>
+        <location filename="../../panel/views/job_run_dialog.py" line="118" />
+        <source>Run %1</source>
+        <translation>%1 실행</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/job_run_dialog.py" line="124" />
+        <source>Command</source>
+        <translation>명령</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/job_run_dialog.py" line="130" />
+        <source>A system option: always its default</source>
+        <translation>시스템 옵션: 항상 기본값</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/job_run_dialog.py" line="131" />
+        <source>%1 (system)</source>
+        <translation>%1 (시스템)</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/job_run_dialog.py" line="136" />
+        <source>This job has no options.</source>
+        <translation>이 작업에는 옵션이 없습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/job_run_dialog.py" line="137" />
+        <source>Only this job (do not run its upstream jobs)</source>
+        <translation>이 작업만 (상위 작업은 실행하지 않음)</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/job_run_dialog.py" line="142" />
+        <source>Run</source>
+        <translation>실행</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/job_run_dialog.py" line="174" />
+        <source>Run a dangerous command?</source>
+        <translation>위험한 명령을 실행할까요?</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/job_run_dialog.py" line="176" />
+        <source>The command of %1 looks dangerous: %2. Run it anyway?</source>
+        <translation>%1의 명령이 위험해 보입니다: %2. 그래도 실행할까요?</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/job_run_dialog.py" line="184" />
+        <source>Run anyway</source>
+        <translation>그래도 실행</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/job_run_dialog.py" line="208" />
+        <source>Cannot run %1</source>
+        <translation>%1을(를) 실행할 수 없습니다</translation>
     </message>
 </context>
 <context>
@@ -548,6 +1438,196 @@
     </message>
 </context>
 <context>
+    <name>SessionTableModel</name>
+    <message>
+        <location filename="../../panel/views/sessions_view.py" line="101" />
+        <source>Session</source>
+        <translation>세션</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/sessions_view.py" line="102" />
+        <source>State</source>
+        <translation>상태</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/sessions_view.py" line="103" />
+        <source>Idle</source>
+        <translation>유휴</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/sessions_view.py" line="104" />
+        <source>Lifetime</source>
+        <translation>수명</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/sessions_view.py" line="105" />
+        <source>Runs</source>
+        <translation>실행</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/sessions_view.py" line="106" />
+        <source>Memory</source>
+        <translation>메모리</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/sessions_view.py" line="107" />
+        <source>Datasets</source>
+        <translation>데이터셋</translation>
+    </message>
+</context>
+<context>
+    <name>SessionsView</name>
+    <message>
+        <location filename="../../panel/views/sessions_view.py" line="174" />
+        <location filename="../../panel/views/sessions_view.py" line="253" />
+        <source>New session</source>
+        <translation>새 세션</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/sessions_view.py" line="175" />
+        <source>Close session</source>
+        <translation>세션 닫기</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/sessions_view.py" line="181" />
+        <source>Command</source>
+        <translation>명령</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/sessions_view.py" line="182" />
+        <source>Python code</source>
+        <translation>Python 코드</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/sessions_view.py" line="183" />
+        <source>Read file</source>
+        <translation>파일 읽기</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/sessions_view.py" line="184" />
+        <source>List files</source>
+        <translation>파일 목록</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/sessions_view.py" line="186" />
+        <source>e.g. ls -la (arguments are never given to a shell)</source>
+        <translation>예: ls -la (인수는 셸로 전달되지 않습니다)</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/sessions_view.py" line="188" />
+        <source>Run</source>
+        <translation>실행</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/sessions_view.py" line="197" />
+        <source>Sessions</source>
+        <translation>세션</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/sessions_view.py" line="198" />
+        <source>Audit</source>
+        <translation>감사</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/sessions_view.py" line="284" />
+        <location filename="../../panel/views/sessions_view.py" line="290" />
+        <location filename="../../panel/views/sessions_view.py" line="316" />
+        <source>! %1</source>
+        <translation>! %1</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/sessions_view.py" line="308" />
+        <source>exit code %1</source>
+        <translation>종료 코드 %1</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/sessions_view.py" line="317" />
+        <source>(%1 ms)</source>
+        <translation>(%1 ms)</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../panel/views/sessions_view.py" line="333" />
+        <source>%n session(s) open</source>
+        <translation><numerusform>열린 세션 %n개</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>TagDialog</name>
+    <message>
+        <location filename="../../panel/views/connection_editors.py" line="253" />
+        <source>Tag</source>
+        <translation>태그</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connection_editors.py" line="258" />
+        <source>Name</source>
+        <translation>이름</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connection_editors.py" line="259" />
+        <source>Offset</source>
+        <translation>오프셋</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connection_editors.py" line="260" />
+        <source>Type</source>
+        <translation>형식</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connection_editors.py" line="267" />
+        <source>Scale</source>
+        <translation>배율</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connection_editors.py" line="268" />
+        <source>Unit</source>
+        <translation>단위</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connection_editors.py" line="269" />
+        <source>Node id (OPC UA)</source>
+        <translation>노드 ID (OPC UA)</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connection_editors.py" line="270" />
+        <source>Writable</source>
+        <translation>쓰기 가능</translation>
+    </message>
+</context>
+<context>
+    <name>TagWriteDialog</name>
+    <message>
+        <location filename="../../panel/views/tag_write_dialog.py" line="40" />
+        <source>Write %1</source>
+        <translation>%1 쓰기</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/tag_write_dialog.py" line="47" />
+        <source>Connection</source>
+        <translation>연결</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/tag_write_dialog.py" line="48" />
+        <source>Tag</source>
+        <translation>태그</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/tag_write_dialog.py" line="49" />
+        <source>Type</source>
+        <translation>형식</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/tag_write_dialog.py" line="50" />
+        <source>Value</source>
+        <translation>값</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/tag_write_dialog.py" line="54" />
+        <source>Write</source>
+        <translation>쓰기</translation>
+    </message>
+</context>
+<context>
     <name>TrayIcon</name>
     <message>
         <location filename="../../panel/views/tray.py" line="33" />
@@ -581,6 +1661,95 @@
     </message>
 </context>
 <context>
+    <name>TrendChart</name>
+    <message>
+        <location filename="../../panel/views/trend_chart.py" line="53" />
+        <source>Select numeric tags to see a trend</source>
+        <translation>추이를 보려면 숫자 태그를 선택하세요</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../panel/views/trend_chart.py" line="72" />
+        <source>last %n s</source>
+        <translation><numerusform>최근 %n초</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>_EditorDialog</name>
+    <message>
+        <location filename="../../panel/views/connection_editors.py" line="99" />
+        <source>Add…</source>
+        <translation>추가…</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connection_editors.py" line="100" />
+        <source>Edit…</source>
+        <translation>편집…</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connection_editors.py" line="101" />
+        <source>Remove</source>
+        <translation>제거</translation>
+    </message>
+</context>
+<context>
+    <name>jobstate</name>
+    <message>
+        <location filename="../../panel/views/job_states.py" line="38" />
+        <source>Queued</source>
+        <translation>대기열</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/job_states.py" line="39" />
+        <source>Waiting</source>
+        <translation>대기 중</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/job_states.py" line="40" />
+        <source>Running</source>
+        <translation>실행 중</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/job_states.py" line="41" />
+        <source>Retrying</source>
+        <translation>재시도 중</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/job_states.py" line="42" />
+        <source>Success</source>
+        <translation>성공</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/job_states.py" line="43" />
+        <source>Failed</source>
+        <translation>실패</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/job_states.py" line="44" />
+        <source>Timed out</source>
+        <translation>시간 초과</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/job_states.py" line="45" />
+        <source>Cancelled</source>
+        <translation>취소됨</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/job_states.py" line="46" />
+        <source>Skipped</source>
+        <translation>건너뜀</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/job_states.py" line="47" />
+        <source>Interrupted</source>
+        <translation>중단됨</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/job_states.py" line="48" />
+        <source>Never run</source>
+        <translation>실행한 적 없음</translation>
+    </message>
+</context>
+<context>
     <name>state</name>
     <message>
         <location filename="../../panel/views/state_colors.py" line="38" />
@@ -588,9 +1757,30 @@
         <translation>실행 중</translation>
     </message>
     <message>
+        <location filename="../../panel/views/sessions_view.py" line="57" />
         <location filename="../../panel/views/state_colors.py" line="39" />
         <source>Starting</source>
         <translation>시작 중</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/sessions_view.py" line="58" />
+        <source>Active</source>
+        <translation>활성</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/sessions_view.py" line="59" />
+        <source>Idle</source>
+        <translation>유휴</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/sessions_view.py" line="60" />
+        <source>Closing</source>
+        <translation>닫는 중</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/sessions_view.py" line="61" />
+        <source>Closed</source>
+        <translation>닫힘</translation>
     </message>
     <message>
         <location filename="../../panel/views/state_colors.py" line="40" />
