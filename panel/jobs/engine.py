@@ -457,8 +457,7 @@ class JobEngine(QObject):
             log.warning("job %s: resource limits need util-linux prlimit; not applied", job.id)
             prefix = []
         argv = [*prefix, *run_argv(job, run.options)]
-        run.log_path = str(self.logs_dir / job.id / f"{run.id}.log")
-        self._open_log(run)
+        run.log_path = str(self.logs_dir / job.id / f"{run.id}.log")  # created on first output
         process = self._spawn(run, argv, f"job:{job.id}#{run.id}")
         self._set_status(
             run, RunStatus.RUNNING, started_at=time.time(), waiting_on=None, log_path=run.log_path
@@ -487,6 +486,7 @@ class JobEngine(QObject):
             start_secs=0,
             start_retries=0,
             stop_timeout_ms=self.stop_timeout_ms,
+            parent_death_signal=not self._reaper_guards,
         )
         process = ManagedProcess(spec, self, reaper=self._reaper, recorder=self.store)
         process.sig_output.connect(self._on_output)
@@ -496,14 +496,33 @@ class JobEngine(QObject):
         self._running[process] = run
         return process
 
+    @property
+    def _reaper_guards(self) -> bool:
+        """True when the running reaper takes a run's whole session down if the panel dies.
+
+        Then a run's child is not wrapped in ``setpriv --pdeathsig`` (a second
+        exec that doubled the cost of a short run); without a ready reaper it is.
+        A crash of both the panel and the reaper is left to the start-up sweep
+        (the run's child is recorded in `process_records` as it starts).
+        """
+        return self._reaper is not None and self._reaper.enabled and self._reaper.is_ready
+
     def _open_log(self, run: Run) -> None:
-        path = Path(run.log_path or "")
+        """Open the run's log file for appending; called on the run's first output.
+
+        A run that prints nothing leaves no file behind: creating a folder and
+        a file per run was the largest cost of a short run after the spawn.
+        """
+        if run.log_failed or not run.log_path:
+            return
+        path = Path(run.log_path)
         try:
             if path.parent not in self._log_dirs:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 self._log_dirs.add(path.parent)
             run.log_file = open(path, "ab")  # noqa: SIM115 - closed when the run ends
         except OSError as exc:
+            run.log_failed = True
             log.warning("job %s: cannot write run log %s: %s", run.job.id, path, exc)
 
     def _on_output(self, stream: str, data: bytes) -> None:
@@ -511,17 +530,18 @@ class JobEngine(QObject):
         if run is None:
             return
         self.hub.feed(f"job:{run.job.id}", stream, data)
+        if run.log_file is None:
+            self._open_log(run)
         if run.log_file is not None:
             run.log_file.write(data)
         self.sig_run_output.emit(run.id, stream, data)
 
     def _on_started(self, pid: int) -> None:
-        run = self._running.get(self.sender())  # type: ignore[call-overload]
+        process = self.sender()
+        run = self._running.get(process)  # type: ignore[call-overload]
         if run is not None and not run.fixing:
             run.pid = pid
-            create_time = None
-            with contextlib.suppress(psutil.Error):
-                create_time = psutil.Process(pid).create_time()
+            create_time = process.create_time if isinstance(process, ManagedProcess) else None
             self.store.update_run(run.id, pid=pid, create_time=create_time)
 
     def _on_timeout(self) -> None:
@@ -662,7 +682,6 @@ class JobEngine(QObject):
         if fix and not failed.fixed:
             nxt.fixed = nxt.fixing = True
             nxt.log_path = str(self.logs_dir / job.id / f"{nxt.id}.log")
-            self._open_log(nxt)
             self._spawn(nxt, fix, f"job:{job.id}#{nxt.id}:fix").start()
             return
         self._arm_retry(nxt)

@@ -38,6 +38,7 @@ class Run:
     process: ManagedProcess | None = None
     timer: QTimer | None = None
     log_file: IO[bytes] | None = None
+    log_failed: bool = False
     cancel_requested: bool = False
     timed_out: bool = False
     fixing: bool = False

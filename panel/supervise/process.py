@@ -18,10 +18,20 @@ from panel.supervise.spec import ProcessSpec, RestartPolicy
 from panel.supervise.state import ProcessState
 from panel.supervise.stats import StatsSampler
 from panel.supervise.stopper import TreeStopper
-from panel.supervise.tree import ProcTable, proc_info, psutil_create_time, tree_members
+from panel.supervise.tree import (
+    ProcTable,
+    kernel_counters,
+    proc_info,
+    psutil_create_time,
+    tree_may_live,
+    tree_members,
+)
 from panel.supervise.unix import new_session_parameters
 
 _WINDOWS = sys.platform == "win32"
+
+_LIVE_ROOTS: set[int] = set()
+"""Pids of every child of this panel that runs right now (each leads its own session)."""
 
 
 def resolve_program(program: str, path: str | None, cwd: str | None) -> str | None:
@@ -109,6 +119,8 @@ class ManagedProcess(QObject):
         self._exit_signal = 0
         self._failed_starts = 0
         self._known: dict[int, float] = {}
+        self._create_time: float | None = None
+        self._forks_at_start: int | None = None
         self._stopper: TreeStopper | None = None
         self._pending_start = False
         self._backoff = self._new_backoff(spec)
@@ -146,6 +158,11 @@ class ManagedProcess(QObject):
     def started_at(self) -> float | None:
         """Wall-clock time (epoch seconds) the current child started, else None."""
         return self._started_at
+
+    @property
+    def create_time(self) -> float | None:
+        """psutil's create_time of the current child (epoch seconds), None when none runs."""
+        return self._create_time if self._pid is not None else None
 
     @property
     def uptime(self) -> float:
@@ -356,9 +373,8 @@ class ManagedProcess(QObject):
         self._pid = pid
         self._sid = pid if not _WINDOWS else None
         self._known = {}
-        info = proc_info(pid)
-        if info is not None:
-            self._known[pid] = info.start
+        _LIVE_ROOTS.add(pid)
+        self._note_start(pid)
         self._started_at = time.time()
         self._started_mono = time.monotonic()
         self._backoff.started(self._started_mono)
@@ -375,6 +391,18 @@ class ManagedProcess(QObject):
         else:
             self._start_timer.start(int(self._spec.start_secs * 1000))
 
+    def _note_start(self, pid: int) -> None:
+        """Remember the child's start token, create time and the kernel's fork count."""
+        info = proc_info(pid)
+        counters = kernel_counters()
+        self._forks_at_start = counters.forks if counters is not None else None
+        if info is not None:
+            self._known[pid] = info.start
+        if info is not None and counters is not None:
+            self._create_time = counters.create_time(info.start)
+        else:
+            self._create_time = psutil_create_time(pid)
+
     def _register(self, pid: int) -> None:
         if _WINDOWS:
             from panel.supervise.windows import engine_job
@@ -385,10 +413,8 @@ class ManagedProcess(QObject):
             return
         if self._reaper is not None:
             self._reaper.add(pid)
-        if self._recorder is not None:
-            create_time = psutil_create_time(pid)
-            if create_time is not None:
-                self._recorder.record(self._spec.name, pid, create_time, pid)
+        if self._recorder is not None and self._create_time is not None:
+            self._recorder.record(self._spec.name, pid, self._create_time, pid)
 
     def _unregister(self) -> None:
         sid = self._sid
@@ -448,6 +474,8 @@ class ManagedProcess(QObject):
         crashed = status == QProcess.ExitStatus.CrashExit
         self._exit_signal = code if crashed and not _WINDOWS else 0
         self._exit_code = -code if self._exit_signal else code
+        if self._pid is not None:
+            _LIVE_ROOTS.discard(self._pid)
         self._proc = None
         self._pid = None
         self._started_at = None
@@ -530,9 +558,15 @@ class ManagedProcess(QObject):
         stopper.start(polite=not _WINDOWS)
 
     def _has_leftovers(self) -> bool:
+        """Is any process of the exited child's tree still alive? (Cheap check first.)"""
         from panel.supervise.tree import snapshot
 
-        return bool(tree_members(snapshot(), None, self._sid, self._known))
+        sid = self._sid
+        if sid is not None and not tree_may_live(
+            sid, self._forks_at_start, self._known, _LIVE_ROOTS
+        ):
+            return False
+        return bool(tree_members(snapshot(), None, sid, self._known))
 
     def _on_tree_stopped(self, ok: bool) -> None:
         stopper = self._stopper

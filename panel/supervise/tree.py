@@ -13,7 +13,7 @@ import contextlib
 import os
 import signal
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 import psutil
@@ -79,6 +79,125 @@ def snapshot() -> ProcTable:
         if row is not None:
             table[proc.pid] = row
     return table
+
+
+@dataclass(frozen=True)
+class KernelCounters:
+    """Two figures of Linux /proc/stat: forks since boot and the boot time (epoch s)."""
+
+    forks: int
+    boot_time: float
+
+    def create_time(self, start: float) -> float:
+        """psutil's create_time of a process from its `ProcInfo.start` (clock ticks)."""
+        return start / _CLOCK_TICKS + self.boot_time
+
+
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def kernel_counters() -> KernelCounters | None:
+    """Forks since boot and boot time, read in one go (Linux), None elsewhere."""
+    if not _HAS_PROC:
+        return None
+    forks: int | None = None
+    boot: float | None = None
+    try:
+        with open("/proc/stat", "rb") as handle:
+            for line in handle:
+                if line.startswith(b"processes "):
+                    forks = int(line.split()[1])
+                elif line.startswith(b"btime "):
+                    boot = float(line.split()[1])
+    except (OSError, ValueError):
+        return None
+    return None if forks is None or boot is None else KernelCounters(forks, boot)
+
+
+def _read_int(path: str) -> int | None:
+    try:
+        with open(path, "rb") as handle:
+            return int(handle.read())
+    except (OSError, ValueError):
+        return None
+
+
+_PROBE_LIMIT = 256
+
+
+def _pids_after(first: int, last: int, pid_max: int) -> Iterable[int] | None:
+    """Pids the kernel may have handed out after `first`, up to `last` (cyclic)."""
+    span = last - first if last >= first else pid_max - first + last
+    if span > _PROBE_LIMIT:
+        return None
+    if last >= first:
+        return range(first + 1, last + 1)
+    return [*range(first + 1, pid_max), *range(1, last + 1)]
+
+
+def pids_since(root: int, forks_then: int | None) -> Iterable[int] | None:
+    """Every pid the kernel may have handed out after `root` (a recent pid), or None.
+
+    Pids are handed out in increasing order, wrapping at pid_max, so these are
+    the pids from `root` up to the namespace's last pid. `forks_then` is
+    `kernel_counters().forks` read at or after `root`'s start: when the counter
+    may have gone all the way round since (or anything is unknown) the answer
+    is None. When few pids were handed out, each is given (most do not exist;
+    a thread id may be among them); otherwise the live ones from /proc.
+    """
+    if not _HAS_PROC or forks_then is None:
+        return None
+    last = _read_int("/proc/sys/kernel/ns_last_pid")
+    pid_max = _read_int("/proc/sys/kernel/pid_max")
+    now = kernel_counters()
+    if last is None or pid_max is None or now is None:
+        return None
+    if now.forks - forks_then >= pid_max // 2:
+        return None  # the counter may have wrapped past root
+    probe = _pids_after(root, last, pid_max)
+    if probe is not None:
+        return probe
+    names = (int(name) for name in os.listdir("/proc") if name.isdigit())
+    if last >= root:
+        return [pid for pid in names if root < pid <= last]
+    return [pid for pid in names if pid > root or pid <= last]
+
+
+def tree_may_live(
+    root: int,
+    forks_then: int | None,
+    known: Mapping[int, float],
+    skip: Collection[int] = (),
+) -> bool:
+    """Cheap first check after `root` (the leader of session `root`) exited: False
+    when surely nothing of its tree is left, True when `tree_members` must tell.
+
+    Once the leader is gone, `tree_members(table, None, root, known)` is empty
+    unless a process is still in the session or a `known` pid still lives
+    (with its start token): everything else of the tree descends from those.
+    Every session member was forked after `root`, so only `pids_since` are
+    asked, with getsid() (no /proc read). Pids in `skip` (other live children
+    of the panel, each leading its own session) are not asked.
+    """
+    for pid, start in known.items():
+        if pid != root:
+            info = proc_info(pid)
+            if info is not None and info.start == start:
+                return True
+    candidates = pids_since(root, forks_then)
+    if candidates is None or not hasattr(os, "getsid"):
+        return True
+    for pid in candidates:
+        if pid in skip:
+            continue
+        try:
+            if os.getsid(pid) == root:
+                return True
+        except ProcessLookupError:
+            continue
+        except OSError:
+            return True
+    return False
 
 
 def proc_info(pid: int) -> ProcInfo | None:

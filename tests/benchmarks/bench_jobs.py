@@ -53,6 +53,15 @@ def _bare() -> float:
     return asyncio.run(main())
 
 
+def _started_reaper(app: Any) -> Any:
+    from panel.supervise.reaper_client import Reaper
+
+    reaper = Reaper()
+    reaper.start()
+    _wait(app, lambda: reaper.is_ready or not reaper.enabled, 30)
+    return reaper
+
+
 def _dag() -> list[dict[str, Any]]:
     jobs = []
     for layer in range(LAYERS):
@@ -78,7 +87,8 @@ def run() -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         ws = Workspace.open(Path(tmp) / "ws")
         hub = LogHub(ws.logs_dir)
-        engine = JobEngine(ws, hub, max_parallel=PARALLEL)
+        reaper = _started_reaper(app)  # as in the panel: the engine's reaper guards the runs
+        engine = JobEngine(ws, hub, reaper, max_parallel=PARALLEL)
         engine.save_jobs(_dag())
         engine.start()
         t0 = time.perf_counter()
@@ -135,6 +145,7 @@ def run() -> dict[str, Any]:
         engine.shutdown()
         _wait(app, lambda: engine.is_idle, 30)
         engine.close()
+        reaper.close()
         hub.close()
         ws.close()
     return out
