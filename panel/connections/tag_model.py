@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QModelIndex,
     QObject,
@@ -89,7 +90,14 @@ class TagTableModel(QAbstractTableModel):
     sig_flushed = Signal(int)
     """(values applied) after each batch; trend charts repaint on it."""
 
-    HEADERS = ("Name", "Value", "Quality", "Timestamp", "Unit", "Block")
+    HEADERS = (
+        QT_TRANSLATE_NOOP("TagTableModel", "Name"),
+        QT_TRANSLATE_NOOP("TagTableModel", "Value"),
+        QT_TRANSLATE_NOOP("TagTableModel", "Quality"),
+        QT_TRANSLATE_NOOP("TagTableModel", "Timestamp"),
+        QT_TRANSLATE_NOOP("TagTableModel", "Unit"),
+        QT_TRANSLATE_NOOP("TagTableModel", "Block"),
+    )
 
     def __init__(self, parent: QObject | None = None, flush_hz: int = FLUSH_HZ) -> None:
         super().__init__(parent)

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -55,28 +62,28 @@ REFRESH_MS = 500
 
 def conn_state_label(state: ConnState) -> str:
     """The translated word for a connection state."""
-    from PySide6.QtCore import QCoreApplication
-
     words = {
-        ConnState.CONNECTED: "Connected",
-        ConnState.CONNECTING: "Connecting",
-        ConnState.RECONNECTING: "Reconnecting",
-        ConnState.STARTING: "Starting",
-        ConnState.STOPPING: "Stopping",
-        ConnState.RESTARTING: "Restarting",
-        ConnState.ERROR: "Error",
-        ConnState.STOPPED: "Stopped",
-        ConnState.DISABLED: "Disabled",
+        ConnState.CONNECTED: QCoreApplication.translate("state", "Connected"),
+        ConnState.CONNECTING: QCoreApplication.translate("state", "Connecting"),
+        ConnState.RECONNECTING: QCoreApplication.translate("state", "Reconnecting"),
+        ConnState.STARTING: QCoreApplication.translate("state", "Starting"),
+        ConnState.STOPPING: QCoreApplication.translate("state", "Stopping"),
+        ConnState.RESTARTING: QCoreApplication.translate("state", "Restarting"),
+        ConnState.ERROR: QCoreApplication.translate("state", "Error"),
+        ConnState.STOPPED: QCoreApplication.translate("state", "Stopped"),
+        ConnState.DISABLED: QCoreApplication.translate("state", "Disabled"),
     }
-    return QCoreApplication.translate("state", words[state])
+    return words[state]
 
 
 def quality_label(quality: str) -> str:
     """The translated word for a tag quality."""
-    from PySide6.QtCore import QCoreApplication
-
-    words = {"good": "Good", "uncertain": "Uncertain", "bad": "Bad"}
-    return QCoreApplication.translate("quality", words.get(quality, "Unknown"))
+    words = {
+        "good": QCoreApplication.translate("quality", "Good"),
+        "uncertain": QCoreApplication.translate("quality", "Uncertain"),
+        "bad": QCoreApplication.translate("quality", "Bad"),
+    }
+    return words.get(quality, QCoreApplication.translate("quality", "Unknown"))
 
 
 class QualityDelegate(QStyledItemDelegate):

@@ -191,182 +191,182 @@
 <context>
     <name>ConnectionsView</name>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="119" />
+        <location filename="../../panel/views/connections_view.py" line="126" />
         <source>Add…</source>
         <translation>추가…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="120" />
+        <location filename="../../panel/views/connections_view.py" line="127" />
         <source>Edit…</source>
         <translation>편집…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="121" />
+        <location filename="../../panel/views/connections_view.py" line="128" />
         <source>Delete</source>
         <translation>삭제</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="122" />
+        <location filename="../../panel/views/connections_view.py" line="129" />
         <source>Load CSV…</source>
         <translation>CSV 불러오기…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="123" />
+        <location filename="../../panel/views/connections_view.py" line="130" />
         <source>Enable</source>
         <translation>사용</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="124" />
+        <location filename="../../panel/views/connections_view.py" line="131" />
         <source>Disable</source>
         <translation>사용 안 함</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="125" />
+        <location filename="../../panel/views/connections_view.py" line="132" />
         <source>Restart</source>
         <translation>다시 시작</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="149" />
+        <location filename="../../panel/views/connections_view.py" line="156" />
         <source>State</source>
         <translation>상태</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="150" />
+        <location filename="../../panel/views/connections_view.py" line="157" />
         <source>Id</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="151" />
+        <location filename="../../panel/views/connections_view.py" line="158" />
         <source>Address</source>
         <translation>주소</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="152" />
+        <location filename="../../panel/views/connections_view.py" line="159" />
         <source>Link</source>
         <translation>링크</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="153" />
+        <location filename="../../panel/views/connections_view.py" line="160" />
         <source>PID</source>
         <translation>PID</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="154" />
+        <location filename="../../panel/views/connections_view.py" line="161" />
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="155" />
+        <location filename="../../panel/views/connections_view.py" line="162" />
         <source>RSS</source>
         <translation>RSS</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="156" />
+        <location filename="../../panel/views/connections_view.py" line="163" />
         <source>Restarts</source>
         <translation>재시작 횟수</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="157" />
+        <location filename="../../panel/views/connections_view.py" line="164" />
         <source>Uptime</source>
         <translation>가동 시간</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="173" />
+        <location filename="../../panel/views/connections_view.py" line="180" />
         <source>Block</source>
         <translation>블록</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="174" />
+        <location filename="../../panel/views/connections_view.py" line="181" />
         <source>Kind</source>
         <translation>종류</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="175" />
+        <location filename="../../panel/views/connections_view.py" line="182" />
         <source>Period (ms)</source>
         <translation>주기 (ms)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="176" />
+        <location filename="../../panel/views/connections_view.py" line="183" />
         <source>Last cycle (ms)</source>
         <translation>마지막 주기 (ms)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="177" />
+        <location filename="../../panel/views/connections_view.py" line="184" />
         <source>Lateness p99 (ms)</source>
         <translation>지연 p99 (ms)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="178" />
+        <location filename="../../panel/views/connections_view.py" line="185" />
         <source>Errors</source>
         <translation>오류</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="179" />
+        <location filename="../../panel/views/connections_view.py" line="186" />
         <source>Missed</source>
         <translation>누락</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="194" />
+        <location filename="../../panel/views/connections_view.py" line="201" />
         <source>Write…</source>
         <translation>쓰기…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="208" />
+        <location filename="../../panel/views/connections_view.py" line="215" />
         <source>Tags</source>
         <translation>태그</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="209" />
+        <location filename="../../panel/views/connections_view.py" line="216" />
         <source>Blocks</source>
         <translation>블록</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="210" />
+        <location filename="../../panel/views/connections_view.py" line="217" />
         <source>Trend</source>
         <translation>추이</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="230" />
+        <location filename="../../panel/views/connections_view.py" line="237" />
         <source>Quality:</source>
         <translation>품질:</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="369" />
+        <location filename="../../panel/views/connections_view.py" line="376" />
         <source>Connection</source>
         <translation>연결</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="390" />
+        <location filename="../../panel/views/connections_view.py" line="397" />
         <source>Connection not saved</source>
         <translation>연결을 저장하지 않았습니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="401" />
+        <location filename="../../panel/views/connections_view.py" line="408" />
         <source>Delete connection?</source>
         <translation>연결을 삭제할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="402" />
+        <location filename="../../panel/views/connections_view.py" line="409" />
         <source>Stop and delete the connection %1?</source>
         <translation>연결 %1을(를) 중지하고 삭제할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="411" />
+        <location filename="../../panel/views/connections_view.py" line="418" />
         <source>Folder with connections.csv</source>
         <translation>connections.csv가 있는 폴더</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="418" />
+        <location filename="../../panel/views/connections_view.py" line="425" />
         <source>CSV not loaded</source>
         <translation>CSV를 불러오지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="428" />
+        <location filename="../../panel/views/connections_view.py" line="435" />
         <source>Write</source>
         <translation>쓰기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="428" />
+        <location filename="../../panel/views/connections_view.py" line="435" />
         <source>This tag is not writable.</source>
         <translation>이 태그는 쓸 수 없습니다.</translation>
     </message>
@@ -1595,6 +1595,39 @@
     </message>
 </context>
 <context>
+    <name>TagTableModel</name>
+    <message>
+        <location filename="../../panel/connections/tag_model.py" line="94" />
+        <source>Name</source>
+        <translation>이름</translation>
+    </message>
+    <message>
+        <location filename="../../panel/connections/tag_model.py" line="95" />
+        <source>Value</source>
+        <translation>값</translation>
+    </message>
+    <message>
+        <location filename="../../panel/connections/tag_model.py" line="96" />
+        <source>Quality</source>
+        <translation>품질</translation>
+    </message>
+    <message>
+        <location filename="../../panel/connections/tag_model.py" line="97" />
+        <source>Timestamp</source>
+        <translation>타임스탬프</translation>
+    </message>
+    <message>
+        <location filename="../../panel/connections/tag_model.py" line="98" />
+        <source>Unit</source>
+        <translation>단위</translation>
+    </message>
+    <message>
+        <location filename="../../panel/connections/tag_model.py" line="99" />
+        <source>Block</source>
+        <translation>블록</translation>
+    </message>
+</context>
+<context>
     <name>TagWriteDialog</name>
     <message>
         <location filename="../../panel/views/tag_write_dialog.py" line="40" />
@@ -1750,6 +1783,29 @@
     </message>
 </context>
 <context>
+    <name>quality</name>
+    <message>
+        <location filename="../../panel/views/connections_view.py" line="82" />
+        <source>Good</source>
+        <translation>양호</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connections_view.py" line="83" />
+        <source>Uncertain</source>
+        <translation>불확실</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connections_view.py" line="84" />
+        <source>Bad</source>
+        <translation>불량</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connections_view.py" line="86" />
+        <source>Unknown</source>
+        <translation>알 수 없음</translation>
+    </message>
+</context>
+<context>
     <name>state</name>
     <message>
         <location filename="../../panel/views/state_colors.py" line="38" />
@@ -1757,6 +1813,7 @@
         <translation>실행 중</translation>
     </message>
     <message>
+        <location filename="../../panel/views/connections_view.py" line="69" />
         <location filename="../../panel/views/sessions_view.py" line="57" />
         <location filename="../../panel/views/state_colors.py" line="39" />
         <source>Starting</source>
@@ -1783,16 +1840,44 @@
         <translation>닫힘</translation>
     </message>
     <message>
+        <location filename="../../panel/views/connections_view.py" line="66" />
+        <source>Connected</source>
+        <translation>연결됨</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connections_view.py" line="67" />
+        <source>Connecting</source>
+        <translation>연결 중</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connections_view.py" line="68" />
+        <source>Reconnecting</source>
+        <translation>다시 연결 중</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connections_view.py" line="70" />
         <location filename="../../panel/views/state_colors.py" line="40" />
         <source>Stopping</source>
         <translation>중지 중</translation>
     </message>
     <message>
+        <location filename="../../panel/views/connections_view.py" line="71" />
+        <source>Restarting</source>
+        <translation>다시 시작 중</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connections_view.py" line="73" />
         <location filename="../../panel/views/state_colors.py" line="41" />
         <source>Stopped</source>
         <translation>중지됨</translation>
     </message>
     <message>
+        <location filename="../../panel/views/connections_view.py" line="74" />
+        <source>Disabled</source>
+        <translation>사용 안 함</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connections_view.py" line="72" />
         <location filename="../../panel/views/state_colors.py" line="42" />
         <source>Error</source>
         <translation>오류</translation>
