@@ -217,6 +217,58 @@ def demo_connections(
     return [modbus_connection(modbus_port), opcua_connection(opcua_port)]
 
 
+def demo_jobs() -> list[dict[str, Any]]:
+    """A small nightly pipeline, so the job graph shows something on a first launch.
+
+    Plain Python one-liners run by the panel's own interpreter: they print what a
+    real pipeline would log, take a second or two, and touch nothing.
+    """
+
+    def step(message: str, seconds: float) -> list[str]:
+        code = f"import sys, time; print({message!r}, *sys.argv[1:]); time.sleep({seconds})"
+        return ["{python}", "-c", code]
+
+    return [
+        {
+            "id": "fetch-readings",
+            "name": "Fetch readings",
+            "category": "etl",
+            "command": step("fetching yesterday's readings", 1.5),
+            "execution": {
+                "timeout": 60,
+                "maxRetries": 2,
+                "retryDelay": 5,
+                "backoff": "exponential",
+            },
+        },
+        {
+            "id": "clean-readings",
+            "name": "Clean readings",
+            "category": "etl",
+            "command": step("dropping duplicates and gaps", 1.0),
+            "dependsOn": ["fetch-readings"],
+        },
+        {
+            "id": "daily-report",
+            "name": "Daily report",
+            "category": "reports",
+            "command": step("writing the daily report", 1.0),
+            "schedule": "0 6 * * *",
+            "dependsOn": ["clean-readings"],
+            "options": [
+                {"flag": "--verbose", "label": "Verbose", "type": "boolean", "default": False}
+            ],
+        },
+        {
+            "id": "archive-logs",
+            "name": "Archive logs",
+            "category": "maintenance",
+            "command": step("archiving last week's logs", 0.5),
+            "schedule": "30 1 * * 0",
+        },
+    ]
+
+
 def first_run_ports() -> tuple[int, int]:
     """(modbus, opcua) ports for a new demo: the defaults, or free ones where those are taken.
 

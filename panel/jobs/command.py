@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from panel.jobs.model import JobDef, JobOption
+from panel.util.paths import python_executable
 
 
 class OptionError(ValueError):
@@ -64,8 +65,15 @@ def _as_list(option: JobOption, value: Any) -> list[str]:
     return [str(value)]
 
 
+PYTHON_PLACEHOLDER = "{python}"
+
+
 def run_argv(job: JobDef, given: Mapping[str, Any]) -> list[str]:
-    """The whole argv of a run of `job` with options `given`."""
+    """The whole argv of a run of `job` with options `given`.
+
+    `{python}` in the command stands for the panel's own interpreter (the bundle's
+    executable when frozen), as in the server command.
+    """
     options = option_argv(job, given)
     if job.shell:
         script = job.command if isinstance(job.command, str) else shlex.join(job.command)
@@ -73,7 +81,8 @@ def run_argv(job: JobDef, given: Mapping[str, Any]) -> list[str]:
             script += ' "$@"'
         return ["/bin/sh", "-c", script, job.id, *options]
     base = shlex.split(job.command) if isinstance(job.command, str) else list(job.command)
-    return [*base, *options]
+    python = python_executable()
+    return [item.replace(PYTHON_PLACEHOLDER, python) for item in base] + options
 
 
 def fix_argv(job: JobDef) -> list[str] | None:

@@ -235,12 +235,14 @@ class Workspace:
 
 
 def _seed_demo_devices(session: Session) -> None:
-    """The demo devices (a non-exported setting) and a connection to each, on free ports."""
+    """The demo devices (a non-exported setting), a connection to each, and a few jobs."""
     modbus_port, opcua_port = demo.first_run_ports()
     devices = demo.demo_devices(modbus_port, opcua_port)
     store.store_setting(session, demo.DEVICES_KEY, [d.to_json() for d in devices])
     if not store.load_section(session, "connections"):
         store.store_section(session, "connections", demo.demo_connections(modbus_port, opcua_port))
+    if not store.load_section(session, "jobs"):
+        store.store_section(session, "jobs", demo.demo_jobs())
 
 
 def _why(exc: BaseException) -> str:
