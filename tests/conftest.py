@@ -10,7 +10,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QStandardPaths  # noqa: E402  (after the platform is chosen)
+from PySide6.QtCore import QStandardPaths
 
 # Settings written by the window (geometry, theme) go to a test location, never
 # into the real user's configuration.

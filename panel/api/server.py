@@ -26,7 +26,8 @@ Limits:
 - Rate limit per connection: a token bucket of `rate_burst` tokens refilled at
   `rate_limit` per second (0, the constructor's default, means no limit; the
   application passes the `api.rateLimit`/`api.rateBurst` settings, 1000/s and
-  2000 by default); each request costs one token (each item of a batch counts). A message that finds the bucket empty is not run: it is answered with
+  2000 by default); each request costs one token (each item of a batch counts).
+  A message that finds the bucket empty is not run: it is answered with
   JSON-RPC error -32002 "rate limited" (its id when it has one, data
   ``{"retryAfterMs": n}``); the connection stays open.
 - At most `max_clients` WebSocket clients at once: one more is refused in the

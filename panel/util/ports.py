@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 from dataclasses import dataclass
 
@@ -52,9 +53,7 @@ def port_holder(port: int) -> PortHolder | None:
         if conn.status == psutil.CONN_LISTEN and conn.laddr and conn.laddr.port == port:
             name = "unknown process"
             if conn.pid:
-                try:
+                with contextlib.suppress(psutil.Error):
                     name = psutil.Process(conn.pid).name()
-                except psutil.Error:
-                    pass
             return PortHolder(conn.pid, name)
     return None

@@ -43,6 +43,8 @@ def button_with_text(text: str) -> Callable[[QMessageBox], QAbstractButton | Non
     return choose
 
 
-def standard_button(which: QMessageBox.StandardButton) -> Callable[[QMessageBox], QAbstractButton | None]:
+def standard_button(
+    which: QMessageBox.StandardButton,
+) -> Callable[[QMessageBox], QAbstractButton | None]:
     """A chooser that picks a standard button (Yes, Cancel...)."""
     return lambda box: box.button(which)

@@ -11,12 +11,12 @@ import json
 import os
 import signal
 import subprocess
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import psutil
+
+from tests.waiting import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 STARTUP_S = 60.0
@@ -25,17 +25,6 @@ STARTUP_S = 60.0
 def bundle_path() -> Path:
     """The frozen executable under test."""
     return Path(os.environ.get("OPSPANEL_BUNDLE", ROOT / "dist" / "opspanel" / "opspanel"))
-
-
-def wait_for(condition: Callable[[], object], timeout: float, what: str) -> object:
-    """Poll `condition` until it returns something truthy, or fail saying `what`."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.05)  # polling interval of a bounded wait, not a synchronisation sleep
-    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
 def run_bundle(bundle: Path, *args: str, timeout: float = 60.0) -> subprocess.CompletedProcess[str]:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,19 +17,9 @@ import pytest
 
 from panel.workspace.server_config import ServerConfig, demo_server_config
 from panel.workspace.workspace import Workspace
+from tests.waiting import wait_for
 
 STARTUP_S = 30.0
-
-
-def wait_for(condition: Callable[[], object], timeout: float, what: str) -> object:
-    """Poll `condition` until it returns something truthy, or fail saying `what`."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.02)  # polling interval of a bounded wait, not a synchronisation sleep
-    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
 def ctl(ws: Path, *args: str, timeout: float = 60.0) -> subprocess.CompletedProcess[str]:
@@ -115,9 +105,7 @@ def start_engine(tmp_path: Path) -> Iterator[Callable[[Path], HeadlessEngine]]:
                 engine.proc.kill()
                 engine.proc.wait()
         for child in leftovers:
-            try:
+            with contextlib.suppress(psutil.NoSuchProcess):
                 child.kill()
-            except psutil.NoSuchProcess:
-                pass
         if engine.proc.stdout:
             engine.proc.stdout.close()

@@ -20,19 +20,9 @@ from websockets.asyncio.client import ClientConnection, connect
 
 from panel.workspace.server_config import ServerConfig, demo_server_config
 from panel.workspace.workspace import Workspace
+from tests.waiting import wait_for
 
 STARTUP_S = 40.0
-
-
-def wait_for(condition: Callable[[], Any], timeout: float, what: str) -> Any:
-    """Poll `condition` until truthy (a bounded wait), or fail saying `what`."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.02)  # polling interval of a bounded wait
-    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
 class EngineProc:

@@ -10,10 +10,9 @@ from typing import Any
 
 import pytest
 
-from panel.workspace.migrations import LATEST_VERSION
-
 from panel.cli import main
 from panel.workspace import Workspace, demo_server_config
+from panel.workspace.migrations import LATEST_VERSION
 
 GOOD: dict[str, Any] = {
     "version": 1,
