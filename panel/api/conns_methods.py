@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from panel.api.rpc import (
     INVALID_PARAMS,
@@ -68,6 +68,9 @@ SETTLED: dict[str, tuple[ConnState, ...]] = {
     "restart": (ConnState.CONNECTED, ConnState.ERROR, ConnState.RECONNECTING),
     "stop": (ConnState.DISABLED, ConnState.STOPPED),
 }
+
+# Spelled out here: inside ConnsApi the name `list` is the `conns.list` method.
+_TagValues: TypeAlias = list[dict[str, Any]]
 
 
 class ConnsApi:
@@ -233,7 +236,7 @@ class ConnsApi:
             manager.sig_status_changed.disconnect(on_status)
         return manager.snapshot(conn_id).to_json()
 
-    def _push_tags(self, conn_id: str, values: list[dict[str, Any]]) -> None:
+    def _push_tags(self, conn_id: str, values: _TagValues) -> None:
         if self._server.has_subscribers(TAGS_TOPIC):
             self._server.publish(TAGS_TOPIC, "conns.tags", {"id": conn_id, "values": values})
 
@@ -244,9 +247,9 @@ class _errors:
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, _: Any) -> bool:
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, _: Any) -> None:
         if exc is None:
-            return False
+            return
         if isinstance(exc, UnknownConnection):
             raise RpcError(NOT_FOUND, f"no connection with id {exc.args[0]!r}") from exc
         if isinstance(exc, NotRunning):
@@ -258,4 +261,3 @@ class _errors:
             raise RpcError(NOT_FOUND, f"no tag named {exc.args[0]!r}") from exc
         if isinstance(exc, ValueError):
             raise RpcError(INVALID_PARAMS, str(exc)) from exc
-        return False

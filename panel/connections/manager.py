@@ -245,7 +245,7 @@ class ConnectionManager(QObject):
         )
         return ProcessSpec(
             name=source_name(conn_id),
-            argv=argv,
+            argv=tuple(argv),
             cwd=str(self.workspace.root),
             restart=RestartPolicy.ALWAYS,
             restart_delay_ms=self.restart_delay_ms,

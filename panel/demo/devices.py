@@ -64,7 +64,7 @@ def device_spec(device: DemoDevice, workspace_dir: Path) -> ProcessSpec:
     }
     return ProcessSpec(
         name=device.source,
-        argv=[expand_placeholders(arg, values) for arg in device.command],
+        argv=tuple(expand_placeholders(arg, values) for arg in device.command),
         cwd=expand_placeholders(device.cwd, values),
         env={k: expand_placeholders(v, values) for k, v in device.env.items()},
         restart=RestartPolicy.ON_FAILURE,

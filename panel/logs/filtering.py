@@ -67,7 +67,7 @@ class LogFilter:
         if self.text is not None:
             texts = ring.texts(a, b)
             if mask is not None:
-                subset = list(map(texts.__getitem__, positions))  # type: ignore[arg-type]
+                subset = list(map(texts.__getitem__, positions))
                 positions = list(compress(positions, self.text(subset)))
             else:
                 positions = compress(positions, self.text(texts))

@@ -21,6 +21,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
+    QByteArray,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -120,18 +121,18 @@ class LogListModel(QAbstractListModel):
             return None
         return None
 
-    def roleNames(self) -> dict[int, bytes]:
+    def roleNames(self) -> dict[int, QByteArray]:
         """Role names for QML and debugging."""
         names = super().roleNames()
         names.update(
             {
-                SeqRole: b"seq",
-                SourceRole: b"source",
-                StreamRole: b"stream",
-                LevelRole: b"level",
-                TextRole: b"text",
-                TimeRole: b"time",
-                MatchRole: b"match",
+                SeqRole: QByteArray(b"seq"),
+                SourceRole: QByteArray(b"source"),
+                StreamRole: QByteArray(b"stream"),
+                LevelRole: QByteArray(b"level"),
+                TextRole: QByteArray(b"text"),
+                TimeRole: QByteArray(b"time"),
+                MatchRole: QByteArray(b"match"),
             }
         )
         return names

@@ -30,7 +30,7 @@ def server_spec(cfg: ServerConfig, workspace_dir: Path) -> ProcessSpec:
     argv = server_argv(cfg, workspace_dir)
     return ProcessSpec(
         name=SERVER_PROCESS_NAME,
-        argv=argv,
+        argv=tuple(argv),
         cwd=server_cwd(cfg, workspace_dir),
         env=server_env(cfg, workspace_dir),
         restart=RestartPolicy(cfg.restart),

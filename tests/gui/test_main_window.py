@@ -63,9 +63,7 @@ def test_buttons_drive_the_server_and_labels_follow(
     assert port_is_free(free_port)
 
 
-def test_cancelled_confirmation_keeps_the_server_running(
-    window: MainWindow, qtbot: QtBot
-) -> None:
+def test_cancelled_confirmation_keeps_the_server_running(window: MainWindow, qtbot: QtBot) -> None:
     view = window.server_view
     view.start_button.click()
     qtbot.waitUntil(lambda: view.status_label.text() == "Running", timeout=TIMEOUT_MS)

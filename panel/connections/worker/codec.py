@@ -59,8 +59,8 @@ def decode(tag: TagConfig, registers: list[int]) -> Value:
         return raw[:length].split(b"\x00", 1)[0].decode("utf-8", errors="replace")
     number = struct.unpack(_FORMATS[tag.type], raw)[0]
     if tag.scale == 1.0 and tag.offset_value == 0.0:
-        return number  # type: ignore[no-any-return]
-    return number * tag.scale + tag.offset_value  # type: ignore[no-any-return]
+        return number
+    return number * tag.scale + tag.offset_value
 
 
 def encode(tag: TagConfig, value: object) -> list[int]:

@@ -82,7 +82,7 @@ def plan_writes(area: str, items: list[tuple[int, list[int] | list[bool]]]) -> l
             and last.address + len(last.values) == address
             and len(last.values) + len(values) <= limit
         ):
-            last.values = [*last.values, *values]  # type: ignore[assignment]
+            last.values = [*last.values, *values]
             continue
         runs.append(WriteRun(address, list(values)))
     return runs

@@ -351,6 +351,6 @@ class OpcUaDriver(Driver):
             raise WriteFailed(f"{tag.name}: {status.name}")
         variant = data.Value
         if variant is not None and variant.VariantType != ua.VariantType.Null:
-            return to_variant(tag, value, variant.VariantType, variant.is_array)
+            return to_variant(tag, value, variant.VariantType, bool(variant.is_array))
         vtype = await client.get_node(node).read_data_type_as_variant_type()
         return to_variant(tag, value, vtype, isinstance(value, list))
