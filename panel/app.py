@@ -84,7 +84,7 @@ class AppRunner:
         """The whole life of the application."""
         loop = asyncio.get_running_loop()
         engine = Engine(self.workspace)
-        registry = RpcRegistry()
+        registry = RpcRegistry(defer_checks=True)
         token = new_token()
         max_bytes = int(self.workspace.get_setting("api.maxMessageBytes", 1_048_576))
         port = int(self.workspace.get_setting("api.port", 0))
@@ -117,6 +117,8 @@ class AppRunner:
             loop.add_signal_handler(signum, self.quit)
         if not self.headless:
             self._show_window(engine, api_address)
+            await _next_turn()  # the window is up first; the engine's start-up work follows
+        registry.check_schemas()
         engine.start()
         hooks = await self._start_hooks(engine)
         await self._quit.wait()
@@ -202,6 +204,13 @@ def _install_translator(app: QCoreApplication) -> None:
     folder = Path(resources_dir()) / "translations"
     if translator.load(locale, "opspanel", "_", str(folder)):
         app.installTranslator(translator)
+
+
+async def _next_turn() -> None:
+    """Return after the Qt events already posted (the window's first show) are handled."""
+    turned: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+    QTimer.singleShot(0, lambda: turned.done() or turned.set_result(None))
+    await turned
 
 
 def _report_startup() -> None:

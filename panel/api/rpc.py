@@ -60,9 +60,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import jsonschema
-from jsonschema.exceptions import best_match
-
 log = logging.getLogger(__name__)
 
 PARSE_ERROR = -32700
@@ -146,7 +143,15 @@ class RpcMethod:
     params_schema: dict[str, Any] | None
     mutating: bool
     doc: str
-    validator: Any = field(default=None, repr=False)
+    _validator: Any = field(default=None, repr=False)
+
+    @property
+    def validator(self) -> Any:
+        """The params validator, None without a schema; compiled (and the schema
+        checked) on the first call, so start-up does not pay for jsonschema."""
+        if self._validator is None and self.params_schema is not None:
+            self._validator = _compile(self.params_schema)
+        return self._validator
 
     def describe(self) -> dict[str, Any]:
         """The method as `rpc.discover` lists it."""
@@ -159,10 +164,17 @@ class RpcMethod:
 
 
 class RpcRegistry:
-    """The table of JSON-RPC methods and the dispatcher that calls them."""
+    """The table of JSON-RPC methods and the dispatcher that calls them.
 
-    def __init__(self) -> None:
+    A method's params schema is checked (and its validator compiled) when it is
+    registered, or with `defer_checks` on its first call or by `check_schemas()`:
+    the panel registers its methods before its window is shown and checks them
+    right after, so start-up does not wait for jsonschema.
+    """
+
+    def __init__(self, *, defer_checks: bool = False) -> None:
         self._methods: dict[str, RpcMethod] = {}
+        self._defer_checks = defer_checks
         self._observer: CallObserver | None = None
         self._add(
             "rpc.discover",
@@ -199,12 +211,15 @@ class RpcRegistry:
         mutating: bool,
         doc: str,
     ) -> None:
-        validator = None
-        if schema is not None:
-            cls = jsonschema.validators.validator_for(schema)
-            cls.check_schema(schema)
-            validator = cls(schema)
-        self._methods[name] = RpcMethod(name, handler, schema, mutating, doc, validator)
+        method = RpcMethod(name, handler, schema, mutating, doc)
+        if not self._defer_checks:
+            _ = method.validator  # a bad schema raises here
+        self._methods[name] = method
+
+    def check_schemas(self) -> None:
+        """Check every params schema and compile its validator now (raises on a bad one)."""
+        for method in self._methods.values():
+            _ = method.validator
 
     def set_observer(self, observer: CallObserver | None) -> None:
         """Have `observer` told about every call of a mutating method (the audit log)."""
@@ -321,7 +336,18 @@ def _discover_handler(registry: RpcRegistry) -> Handler:
     return discover
 
 
+def _compile(schema: dict[str, Any]) -> Any:
+    """A jsonschema validator for `schema` (checked first); jsonschema is imported here."""
+    import jsonschema
+
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema)
+
+
 def _validate(validator: Any, params: dict[str, Any]) -> None:
+    from jsonschema.exceptions import best_match
+
     error = best_match(validator.iter_errors(params))
     if error is None:
         return

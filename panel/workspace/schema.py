@@ -11,9 +11,7 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from functools import cache
-from typing import Any
-
-from jsonschema import Draft202012Validator, ValidationError
+from typing import TYPE_CHECKING, Any
 
 from panel.util.paths import resources_dir
 from panel.workspace.errors import Problem
@@ -23,6 +21,9 @@ FORMAT_VERSION = 1
 """The `version` this code writes and reads in workspace JSON files."""
 
 SCHEMA_FILE = "workspace.schema.json"
+
+if TYPE_CHECKING:  # jsonschema is imported on the first validation, not at start-up
+    from jsonschema import Draft202012Validator, ValidationError
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
 
@@ -42,6 +43,8 @@ def workspace_schema() -> dict[str, Any]:
 
 @cache
 def _validator(definition: str | None) -> Draft202012Validator:
+    from jsonschema import Draft202012Validator
+
     root = workspace_schema()
     if definition is None:
         return Draft202012Validator(root)

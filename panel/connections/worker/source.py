@@ -10,16 +10,16 @@ naming a JSON path or the file) beside the best-effort configuration.
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from panel.connections.worker.config import ConnectionConfig, parse_connection
 
-if TYPE_CHECKING:
-    from panel.workspace.workspace import Workspace
-
 Loaded = tuple[ConnectionConfig | None, list[str]]
 DB_FILE = "workspace.db"
+SECTION = "connections"
+BUSY_TIMEOUT_S = 5.0
 
 
 def pick_connection(conn_id: str, data: Any, where: str) -> Loaded:
@@ -51,7 +51,7 @@ class ConfigSource:
         self.conn_id = conn_id
         self.workspace = Path(workspace) if workspace else None
         self.config_json = Path(config_json) if config_json else None
-        self._ws: Workspace | None = None
+        self._db: sqlite3.Connection | None = None
 
     def load(self) -> Loaded:
         """Read and validate the connection now."""
@@ -69,27 +69,34 @@ class ConfigSource:
         return pick_connection(self.conn_id, data, str(path))
 
     def _load_workspace(self, folder: Path) -> Loaded:
-        from panel.workspace.errors import WorkspaceError
-
         try:
-            section = self._open(folder).config_section("connections")
-        except WorkspaceError as exc:
+            row = (
+                self._open(folder)
+                .execute("SELECT body FROM config_sections WHERE name = ?", (SECTION,))
+                .fetchone()
+            )
+            section: Any = [] if row is None else json.loads(row[0])
+        except (sqlite3.Error, OSError, ValueError) as exc:
             return None, [f"$: cannot read the workspace: {exc}"]
         return pick_connection(self.conn_id, section, f"the workspace {folder}")
 
-    def _open(self, folder: Path) -> Workspace:
-        from panel.workspace.errors import WorkspaceError
+    def _open(self, folder: Path) -> sqlite3.Connection:
+        """The workspace database, opened once for reads (no ORM: a light start-up).
 
-        if self._ws is None:
+        The panel opened (and migrated) the workspace before starting its
+        workers; the worker only reads its section, as the panel stored it.
+        """
+        if self._db is None:
             if not (folder / DB_FILE).is_file():
-                raise WorkspaceError(f"{folder}: no workspace database ({DB_FILE}) here")
-            from panel.workspace.workspace import Workspace
-
-            self._ws = Workspace.open(folder)
-        return self._ws
+                raise OSError(f"{folder}: no workspace database ({DB_FILE}) here")
+            db = sqlite3.connect(str(folder / DB_FILE), timeout=BUSY_TIMEOUT_S)
+            db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+            db.execute("PRAGMA query_only = ON")
+            self._db = db
+        return self._db
 
     def close(self) -> None:
         """Close the workspace database (if it was opened)."""
-        if self._ws is not None:
-            self._ws.close()
-            self._ws = None
+        if self._db is not None:
+            self._db.close()
+            self._db = None
