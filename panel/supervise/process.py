@@ -321,8 +321,9 @@ class ManagedProcess(QObject):
     def _spawn(self) -> None:
         self._exit_code = None
         self._exit_signal = 0
-        child_env = self._spec.child_env(dict(os.environ))
-        argv = self._command(child_env)
+        extra = self._spec.child_env({})  # the spec's variables over the panel's own
+        path = extra.get("PATH", os.environ.get("PATH"))
+        argv = self._command({} if path is None else {"PATH": path})
         if argv is None:
             self._set_state(ProcessState.STARTING)
             self._cannot_start(f"program not found: {self._spec.argv[0]}")
@@ -330,8 +331,10 @@ class ManagedProcess(QObject):
         proc = QProcess(self)
         proc.setProgram(argv[0])
         proc.setArguments(argv[1:])
-        env = QProcessEnvironment()
-        for key, value in child_env.items():
+        # The process environment is os.environ (Python's writes go through putenv);
+        # reading it in C++ spares a Python round trip per variable and spawn.
+        env = QProcessEnvironment.systemEnvironment()
+        for key, value in extra.items():
             env.insert(key, value)
         proc.setProcessEnvironment(env)
         if self._spec.cwd:

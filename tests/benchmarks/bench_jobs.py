@@ -1,7 +1,8 @@
 """Job engine figures, with a bare asyncio baseline measured in the same run.
 
 - a 1,000-job layered DAG of /bin/true (10 layers of 100, each job after two of
-  the layer before) run through the engine with 16 in parallel, against a bare
+  the layer before) run through the engine with 16 in parallel (and, as in the
+  panel, with the engine's reaper started, which guards the runs), against a bare
   asyncio loop spawning the same 1,000 /bin/true with the same parallelism;
 - dispatch latency: upstream end -> downstream start, p50/p99;
 - engine bookkeeping per job: (engine wall - bare wall) / jobs;
