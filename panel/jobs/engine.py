@@ -479,7 +479,7 @@ class JobEngine(QObject):
             env[f"PANEL_DS_{ds.name.upper()}"] = ds.path
         spec = ProcessSpec(
             name=name,
-            argv=argv,
+            argv=tuple(argv),
             cwd=job.cwd,
             env=env,
             restart=RestartPolicy.NEVER,

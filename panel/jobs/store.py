@@ -145,7 +145,8 @@ class JobStore:
         limit: int = 100,
     ) -> list[dict[str, Any]]:
         """Runs matching every given filter, newest first, at most `limit`."""
-        where, args = [], []
+        where: list[str] = []
+        args: list[object] = []
         for column, value in (("job_id", job), ("status", status), ("trigger", trigger)):
             if value is not None:
                 where.append(f"{column} = ?")
