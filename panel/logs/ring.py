@@ -1,7 +1,7 @@
 """A bounded, columnar ring buffer of log lines addressed by sequence number.
 
 Every line gets the next sequence number; the line with number ``seq`` lives in
-slot ``seq % allocated`` of each column, so the newest ``capacity`` lines are kept
+slot ``(seq - base) % allocated`` of each column, so the newest ``capacity`` lines are kept
 and older ones are overwritten without any copying. Columns:
 
 - ``text``: a list of ``str`` (the line, without its newline);
@@ -51,13 +51,14 @@ class LogRing:
         if capacity < 1:
             raise ValueError("capacity must be at least 1")
         self.capacity = capacity
-        self._alloc = 0
-        self._allocate(min(capacity, INITIAL_SLOTS))
-        self._stderr_chans: set[int] = set()
         self.first_seq = 0
         """The oldest sequence number still held (equal to `next_seq` when empty)."""
         self.next_seq = 0
         """The sequence number the next appended line will get."""
+        self._alloc = 0
+        self._base = 0
+        self._allocate(min(capacity, INITIAL_SLOTS))
+        self._stderr_chans: set[int] = set()
 
     def __len__(self) -> int:
         return self.next_seq - self.first_seq
@@ -68,38 +69,40 @@ class LogRing:
         return self._alloc
 
     def _allocate(self, slots: int) -> None:
-        """Fresh columns of `slots` slots (their content is placed by the caller)."""
+        """Fresh, empty columns of `slots` slots; line `first_seq` will go to slot 0."""
         self._alloc = slots
+        self._base = self.first_seq
         self._text: list[str] = [""] * slots
         self._ts = array("d", bytes(8 * slots))
         self._chan = array("H", bytes(2 * slots))
         self._level = bytearray(slots)
 
     def _grow_for(self, incoming: int) -> None:
-        """Make room for `incoming` more lines without dropping any, up to `capacity`."""
+        """Make room for `incoming` more lines without dropping any, up to `capacity`.
+
+        Until the columns are full size no line is ever dropped, so the lines held
+        sit in slots 0 .. len-1 (counted from `_base`) and stay there when the
+        columns are extended: growing is an append of empty slots, no copying of
+        lines (a flood must not stall on it).
+        """
         wanted = min(self.capacity, len(self) + incoming)
         if wanted <= self._alloc:
             return
         slots = self._alloc
         while slots < wanted:
             slots *= 2
-        first, last = self.first_seq, self.next_seq
-        texts, stamps, chans = (
-            self.texts(first, last),
-            self.timestamps(first, last),
-            self.chans(first, last),
-        )
-        levels = bytearray()
-        for s, e in self._runs(first, last):
-            levels += self._level[s:e]
-        self._allocate(min(self.capacity, slots))
-        self._place(first, texts, stamps, chans, bytes(levels))
+        extra = min(self.capacity, slots) - self._alloc
+        self._text.extend([""] * extra)
+        self._ts.frombytes(bytes(8 * extra))
+        self._chan.frombytes(bytes(2 * extra))
+        self._level.extend(bytes(extra))
+        self._alloc += extra
 
     def _place(self, seq: int, lines: list[str], ts: array, chan: array, level: bytes) -> None:
         """Write columns for the lines numbered from `seq` into their slots."""
         cap = self._alloc
         n = len(lines)
-        start = seq % cap
+        start = (seq - self._base) % cap
         if start + n <= cap:
             self._put(start, 0, n, lines, ts, chan, level)
         else:
@@ -156,7 +159,7 @@ class LogRing:
         if a >= b:
             return
         cap = self._alloc
-        start = a % cap
+        start = (a - self._base) % cap
         end = start + (b - a)
         if end <= cap:
             yield start, end
@@ -221,7 +224,7 @@ class LogRing:
         """The slot of `seq`; raises IndexError when the line is not held."""
         if not self.first_seq <= seq < self.next_seq:
             raise IndexError(seq)
-        return seq % self._alloc
+        return (seq - self._base) % self._alloc
 
     def text(self, seq: int) -> str:
         """Text of line `seq`."""

@@ -82,3 +82,16 @@ def test_columns_grow_on_demand_and_keep_every_line_in_order() -> None:
     assert held == [str(i) for i in range(total - INITIAL_SLOTS * 3, total)]
     ring.clear()
     assert ring.allocated == INITIAL_SLOTS and len(ring) == 0
+
+
+def test_growth_after_clear_keeps_order() -> None:
+    from panel.logs.ring import INITIAL_SLOTS
+
+    ring = LogRing(INITIAL_SLOTS * 4)
+    ring.append(0.0, 1, [f"old {i}" for i in range(1000)])
+    ring.clear()
+    lines = [f"new {i}" for i in range(INITIAL_SLOTS * 2 + 7)]
+    for start in range(0, len(lines), 5000):
+        ring.append(1.0, 2, lines[start : start + 5000])
+    assert ring.texts(ring.first_seq, ring.next_seq) == lines
+    assert ring.text(ring.next_seq - 1) == lines[-1]
