@@ -141,6 +141,7 @@ class JobEngine(QObject):
         self._recover()
         self._prune_history()
         self._schedule(replay_missed=True)
+        self.sig_jobs_changed.emit()  # views built before the start show the jobs now
 
     def reload(self) -> None:
         """Re-read the job definitions (after an import or an edit) and reschedule; no restart."""

@@ -24,6 +24,7 @@ from PySide6.QtGui import (
     QPalette,
     QPen,
     QPolygonF,
+    QShowEvent,
     QWheelEvent,
 )
 from PySide6.QtWidgets import (
@@ -249,6 +250,7 @@ class JobGraphView(QGraphicsView):
         self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._scene.selectionChanged.connect(self._on_selection)
+        self._fit_pending = False
         self._tick = QTimer(self, interval=1000)
         self._tick.timeout.connect(self._on_tick)
         self._tick.start()
@@ -285,6 +287,19 @@ class JobGraphView(QGraphicsView):
         self._scene.setSceneRect(self._scene.itemsBoundingRect().adjusted(-40, -40, 40, 40))
         if selected in self.nodes:
             self.nodes[selected].setSelected(True)
+        if not states:  # a first graph: show all of it, now or once the view has a size
+            self._fit_pending = True
+            if self.isVisible():
+                self._fit_when_shown()
+
+    def _fit_when_shown(self) -> None:
+        if self._fit_pending and self.viewport().width() > 1:
+            self._fit_pending = False
+            self.fit()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        QTimer.singleShot(0, self._fit_when_shown)
 
     def _add_edge(self, kind: str, up: str, down: str) -> None:
         if up in self.nodes and down in self.nodes:
