@@ -6,14 +6,7 @@ import time
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QCoreApplication,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-    QTimer,
-)
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -24,6 +17,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from panel.views.table_model import RowTableModel
 
 AuditFetch = Callable[[int], list[dict[str, Any]]]
 """Returns the newest `limit` audit rows (dicts with ts, client, method, params, outcome)."""
@@ -61,13 +56,12 @@ def _row(data: dict[str, Any]) -> AuditRow:
     )
 
 
-class AuditTableModel(QAbstractTableModel):
+class AuditTableModel(RowTableModel[AuditRow]):
     """Audit rows, newest first."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[AuditRow] = []
-        self._headers = [
+    def headers(self) -> list[str]:
+        """When, client, method, parameters, result, duration."""
+        return [
             QCoreApplication.translate("AuditTableModel", "When"),
             QCoreApplication.translate("AuditTableModel", "Client"),
             QCoreApplication.translate("AuditTableModel", "Method"),
@@ -78,33 +72,14 @@ class AuditTableModel(QAbstractTableModel):
 
     def set_rows(self, rows: list[dict[str, Any]]) -> None:
         """Replace every row."""
-        self.beginResetModel()
-        self._rows = [_row(r) for r in rows]
-        self.endResetModel()
+        self.replace_rows([_row(r) for r in rows])
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        """Rows shown."""
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        """Six columns."""
-        return 0 if parent.isValid() else len(self._headers)
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
-        """Text of a cell; failed calls in a bold font."""
-        if not index.isValid():
-            return None
-        row = self._rows[index.row()]
+    def cell(self, row: AuditRow, column: int, role: int) -> Any:
+        """Text of a cell; the parameters again as a tooltip."""
         if role == Qt.ItemDataRole.DisplayRole:
-            return row[index.column()]
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() == COL_PARAMS:
+            return row[column]
+        if role == Qt.ItemDataRole.ToolTipRole and column == COL_PARAMS:
             return row.params
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        """Column titles."""
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
         return None
 
 

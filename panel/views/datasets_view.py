@@ -4,14 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-    QTimer,
-)
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -23,14 +16,12 @@ from PySide6.QtWidgets import (
 )
 
 from panel.views.jobs_history import format_when
+from panel.views.table_model import RowTableModel
 
 if TYPE_CHECKING:
     from panel.jobs.datasets import DatasetManager
 
-_Index = QModelIndex | QPersistentModelIndex
-
 COL_NAME, COL_PATH, COL_MODE, COL_OWNER, COL_PID, COL_SINCE = range(6)
-COLUMNS = 6
 POLL_MS = 2000
 """Sessions allocate too, without a signal: the visible table re-reads every 2 s."""
 
@@ -60,37 +51,11 @@ class AllocationRow(NamedTuple):
         )
 
 
-class DatasetModel(QAbstractTableModel):
+class DatasetModel(RowTableModel[AllocationRow]):
     """The allocations, oldest first."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[AllocationRow] = []
-
-    def set_allocations(self, items: list[dict[str, Any]]) -> None:
-        """Replace every row (no reset when nothing changed)."""
-        rows = [AllocationRow.from_json(i) for i in items]
-        if rows == self._rows:
-            return
-        self.beginResetModel()
-        self._rows = rows
-        self.endResetModel()
-
-    def rows(self) -> list[AllocationRow]:
-        """Every allocation shown."""
-        return list(self._rows)
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else COLUMNS
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
-            return None
+    def headers(self) -> tuple[str, ...]:
+        """Dataset, path, mode, holder, PID, since."""
         return (
             self.tr("Dataset"),
             self.tr("Path"),
@@ -98,13 +63,18 @@ class DatasetModel(QAbstractTableModel):
             self.tr("Held by"),
             self.tr("PID"),
             self.tr("Since"),
-        )[section]
+        )
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole or not index.isValid():
+    def set_allocations(self, items: list[dict[str, Any]]) -> None:
+        """Replace every row (no reset when nothing changed)."""
+        rows = [AllocationRow.from_json(i) for i in items]
+        if rows != self._rows:
+            self.replace_rows(rows)
+
+    def cell(self, row: AllocationRow, col: int, role: int) -> Any:
+        """The text of a cell."""
+        if role != Qt.ItemDataRole.DisplayRole:
             return None
-        row = self._rows[index.row()]
-        col = index.column()
         if col == COL_NAME:
             return row.name
         if col == COL_PATH:

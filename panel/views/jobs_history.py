@@ -7,11 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QDateTime,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
     Qt,
     QTimer,
 )
@@ -34,15 +30,13 @@ from panel.views.format import format_duration
 from panel.views.job_log_dialog import RunLogDialog
 from panel.views.job_states import RUN_COLORS, run_color, run_state_label
 from panel.views.state_colors import dot_icon
+from panel.views.table_model import RowTableModel
 
 if TYPE_CHECKING:
     from panel.jobs.engine import JobEngine
 
-_Index = QModelIndex | QPersistentModelIndex
-
 COL_ID, COL_JOB, COL_STATUS, COL_TRIGGER, COL_ATTEMPT, COL_QUEUED, COL_DURATION = range(7)
 COL_EXIT, COL_ERROR = 7, 8
-COLUMNS = 9
 REFRESH_MS = 250
 HISTORY_LIMIT = 500
 
@@ -91,39 +85,12 @@ def format_when(ts: float) -> str:
     return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(ts))
 
 
-class HistoryModel(QAbstractTableModel):
+class HistoryModel(RowTableModel[HistoryRow]):
     """Runs, newest first: id, job, status (colour and word), trigger, times, exit, error."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[HistoryRow] = []
-
-    def set_runs(self, runs: list[dict[str, Any]]) -> None:
-        """Replace every row."""
-        self.beginResetModel()
-        self._rows = [HistoryRow.from_json(r) for r in runs]
-        self.endResetModel()
-
-    def row_at(self, row: int) -> HistoryRow:
-        """The run in `row`."""
-        return self._rows[row]
-
-    def rows(self) -> list[HistoryRow]:
-        """Every run shown."""
-        return list(self._rows)
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else COLUMNS
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
-            return None
-        titles = (
+    def headers(self) -> tuple[str, ...]:
+        """Run, job, status, trigger, attempt, queued, duration, exit, error."""
+        return (
             self.tr("Run"),
             self.tr("Job"),
             self.tr("Status"),
@@ -134,12 +101,13 @@ class HistoryModel(QAbstractTableModel):
             self.tr("Exit"),
             self.tr("Error"),
         )
-        return titles[section]
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row, col = self._rows[index.row()], index.column()
+    def set_runs(self, runs: list[dict[str, Any]]) -> None:
+        """Replace every row."""
+        self.replace_rows([HistoryRow.from_json(r) for r in runs])
+
+    def cell(self, row: HistoryRow, col: int, role: int) -> Any:
+        """Text, status dot, error tooltip, and the run id as UserRole."""
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(row, col)
         if role == Qt.ItemDataRole.DecorationRole and col == COL_STATUS:

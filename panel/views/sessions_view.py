@@ -7,15 +7,7 @@ import json
 import shlex
 from typing import Any, NamedTuple
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QCoreApplication,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-    QTimer,
-    Signal,
-)
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFontDatabase
 from PySide6.QtWidgets import (
     QComboBox,
@@ -38,6 +30,7 @@ from panel.sessions.session import Session, SessionState
 from panel.views.audit_view import AuditFetch, AuditView
 from panel.views.format import format_bytes, format_duration
 from panel.views.state_colors import BAD, BUSY, GOOD, IDLE, dot_icon
+from panel.views.table_model import RowTableModel
 
 REFRESH_MS = 1000
 THROTTLE_MS = 100
@@ -91,13 +84,12 @@ def _row(session: Session) -> SessionRow:
     )
 
 
-class SessionTableModel(QAbstractTableModel):
+class SessionTableModel(RowTableModel[SessionRow]):
     """The open sessions of a manager (rebuilt on refresh)."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[SessionRow] = []
-        self._headers = [
+    def headers(self) -> list[str]:
+        """Session, state, idle, lifetime, runs, memory, datasets."""
+        return [
             QCoreApplication.translate("SessionTableModel", "Session"),
             QCoreApplication.translate("SessionTableModel", "State"),
             QCoreApplication.translate("SessionTableModel", "Idle"),
@@ -116,40 +108,20 @@ class SessionTableModel(QAbstractTableModel):
                 last = self.index(len(rows) - 1, len(self._headers) - 1)
                 self.dataChanged.emit(self.index(0, 0), last)
             return
-        self.beginResetModel()
-        self._rows = rows
-        self.endResetModel()
+        self.replace_rows(rows)
 
     def session_id(self, row: int) -> str | None:
         """The id shown on `row`."""
         return self._rows[row].session_id if 0 <= row < len(self._rows) else None
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        """Rows shown."""
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        """Seven columns."""
-        return 0 if parent.isValid() else len(self._headers)
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
+    def cell(self, row: SessionRow, column: int, role: int) -> Any:
         """Cell text; the state column carries a coloured dot beside its label."""
-        if not index.isValid():
-            return None
-        row = self._rows[index.row()]
-        column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if column == COL_STATE:
                 return session_state_label(row.state)
             return row[column]
         if role == Qt.ItemDataRole.DecorationRole and column == COL_STATE:
             return dot_icon(STATE_COLORS[row.state])
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        """Column titles."""
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
         return None
 
 
