@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from panel.views.chart_frame import paint_chart_frame
 from panel.views.format import format_duration
 from panel.views.job_states import run_color
 
@@ -35,12 +36,8 @@ class DurationChart(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        rect = paint_chart_frame(painter, self)
         pal = self.palette()
-        rect = QRectF(self.rect()).adjusted(1, 1, -1, -1)
-        painter.setPen(QPen(pal.mid().color(), 1))
-        painter.setBrush(pal.base())
-        painter.drawRoundedRect(rect, 4, 4)
         painter.setPen(pal.text().color())
         title = self.tr("Duration of the last %n runs", "", len(self._runs))
         if not self._runs:

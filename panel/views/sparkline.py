@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections import deque
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QPointF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from panel.views.chart_frame import paint_chart_frame
 
 
 class Sparkline(QWidget):
@@ -53,12 +55,8 @@ class Sparkline(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        rect = paint_chart_frame(painter, self)
         pal = self.palette()
-        rect = QRectF(self.rect()).adjusted(1, 1, -1, -1)
-        painter.setPen(QPen(pal.mid().color(), 1))
-        painter.setBrush(pal.base())
-        painter.drawRoundedRect(rect, 4, 4)
         latest = self.latest()
         text = self._title + ("  " + self._format.format(latest) if latest is not None else "  -")
         painter.setPen(pal.text().color())

@@ -9,6 +9,7 @@ from PySide6.QtGui import QColor, QPainter, QPainterPath, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from panel.connections.tag_model import TagTableModel
+from panel.views.chart_frame import paint_chart_frame
 
 PALETTE = ("#3a7bd5", "#d6403a", "#2e9d48", "#d08a12", "#8e44ad", "#16a0a0")
 
@@ -40,12 +41,8 @@ class TrendChart(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        rect = paint_chart_frame(painter, self)
         pal = self.palette()
-        rect = QRectF(self.rect()).adjusted(1, 1, -1, -1)
-        painter.setPen(QPen(pal.mid().color(), 1))
-        painter.setBrush(pal.base())
-        painter.drawRoundedRect(rect, 4, 4)
         names = self._model.watched()
         if not names:
             painter.setPen(pal.placeholderText().color())
