@@ -2,41 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
-from panel.engine import Engine
 from panel.server.status import ServerStatus
 from panel.util.ports import port_is_free
 from panel.views.main_window import MainWindow
-from panel.workspace.server_config import ServerConfig, demo_server_config
-from panel.workspace.workspace import Workspace
 from tests.gui.dialogs import answer_next_message_box, button_with_text, standard_button
 
 TIMEOUT_MS = 30_000
-
-
-@pytest.fixture
-def window(tmp_path: Path, qtbot: QtBot, free_port: int) -> Iterator[MainWindow]:
-    """A main window on an engine whose demo server is stopped, on a free port."""
-    ws = Workspace.open(tmp_path / "ws")
-    config = demo_server_config().to_json() | {"port": free_port, "autostart": False}
-    ws.save_server_config(ServerConfig.from_json(config))
-    engine = Engine(ws)
-    engine.start()
-    win = MainWindow(engine, "127.0.0.1:1")
-    win.show()
-    yield win
-    with qtbot.waitSignal(engine.sig_shutdown_finished, timeout=TIMEOUT_MS):
-        engine.shutdown()
-    win.allow_close()
-    win.close()
-    win.deleteLater()
-    ws.close()
 
 
 def test_buttons_drive_the_server_and_labels_follow(

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
 from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
@@ -14,23 +11,8 @@ from panel.engine import Engine
 from panel.server.status import ServerStatus
 from panel.views.server_settings_dialog import ServerSettingsDialog
 from panel.views.server_view import ServerView
-from panel.workspace.server_config import ServerConfig, demo_server_config
-from panel.workspace.workspace import Workspace
 
 TIMEOUT_MS = 30_000
-
-
-@pytest.fixture
-def engine(tmp_path: Path, qtbot: QtBot, free_port: int) -> Iterator[Engine]:
-    ws = Workspace.open(tmp_path / "ws")
-    data = demo_server_config().to_json() | {"port": free_port, "autostart": False}
-    ws.save_server_config(ServerConfig.from_json(data))
-    eng = Engine(ws)
-    eng.start()
-    yield eng
-    with qtbot.waitSignal(eng.sig_shutdown_finished, timeout=TIMEOUT_MS):
-        eng.shutdown()
-    ws.close()
 
 
 def _save(dialog: ServerSettingsDialog) -> None:

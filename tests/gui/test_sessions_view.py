@@ -2,39 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import pytest
 from pytestqt.qtbot import QtBot
 
-from panel.engine import Engine
 from panel.views.audit_view import COL_METHOD, COL_OUTCOME
 from panel.views.main_window import MainWindow
 from panel.views.sessions_view import COL_STATE, SessionsView
-from panel.workspace.server_config import ServerConfig, demo_server_config
-from panel.workspace.workspace import Workspace
 
 TIMEOUT_MS = 30_000
-
-
-@pytest.fixture
-def window(tmp_path: Path, qtbot: QtBot, free_port: int) -> Iterator[MainWindow]:
-    ws = Workspace.open(tmp_path / "ws")
-    config = demo_server_config().to_json() | {"port": free_port, "autostart": False}
-    ws.save_server_config(ServerConfig.from_json(config))
-    engine = Engine(ws)
-    engine.start()
-    win = MainWindow(engine, "127.0.0.1:1")
-    win.show()
-    yield win
-    with qtbot.waitSignal(engine.sig_shutdown_finished, timeout=TIMEOUT_MS):
-        engine.shutdown()
-    win.allow_close()
-    win.close()
-    win.deleteLater()
-    ws.close()
 
 
 def _run(qtbot: QtBot, view: SessionsView, kind: str, text: str, expect: str) -> str:
