@@ -40,7 +40,10 @@ SERVER_SOURCE = "server"
 """The log source name of the server's output."""
 
 SHUTDOWN_GRACE_MS = 1000
-"""Extra time, beyond the longest stop timeout, before shutdown gives up waiting."""
+"""Extra time, beyond the children's stop timeouts, before shutdown gives up waiting."""
+
+SHUTDOWN_STEP_MS = 500
+"""Allowance per child, beyond its stop timeout, for its tree to be found gone."""
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,9 @@ class Engine(QObject):
         self._processes: list[ManagedProcess] = []
         self._shutting_down = False
         self._finished = False
+        self._start_order: list[ManagedProcess] = []
+        self._stop_queue: list[ManagedProcess] = []
+        self._stopping: ManagedProcess | None = None
         self._server_cpu: float | None = None
         self._server_rss: int | None = None
         self._me = psutil.Process()
@@ -153,15 +159,36 @@ class Engine(QObject):
         log.info("engine shutting down")
         self._stats_timer.stop()
         self.sessions.shutdown()  # datasets released while the job store is still open
-        self.server.stop()
-        for process in reversed(self._processes):
-            process.sig_state_changed.connect(self._check_shutdown_done)
-            process.stop()
         self.jobs.sig_shutdown_finished.connect(self._check_shutdown_done)
         self.jobs.shutdown()  # new runs refused at once; running ones get their grace time
-        longest = max((p.spec.stop_timeout_ms for p in self._processes), default=0)
-        longest = max(longest, self.jobs.shutdown_budget_ms)
-        self._shutdown_deadline.start(longest + SHUTDOWN_GRACE_MS)
+        # The other children are stopped one after another, the last started first, each
+        # within its own stop timeout; the deadline covers them all, then the reaper.
+        started = [p for p in self._start_order if p in self._processes]
+        others = [p for p in self._processes if p not in started]
+        self._stop_queue = [p for p in [*reversed(started), *others] if not p.state.is_idle]
+        budget = sum(p.spec.stop_timeout_ms + SHUTDOWN_STEP_MS for p in self._stop_queue)
+        self._shutdown_deadline.start(max(budget, self.jobs.shutdown_budget_ms) + SHUTDOWN_GRACE_MS)
+        self._stop_next()
+
+    def _stop_next(self, *_: object) -> None:
+        """Stop the next child of the shutdown queue once the one before it is gone."""
+        current = self._stopping
+        if current is not None and not current.state.is_idle:
+            return
+        if current is not None:
+            current.sig_state_changed.disconnect(self._stop_next)
+        self._stopping = None
+        while self._stop_queue:
+            process = self._stop_queue.pop(0)
+            if process.state.is_idle:
+                continue
+            self._stopping = process
+            process.sig_state_changed.connect(self._stop_next)
+            if process is self.server.process:
+                self.server.stop()
+            else:
+                process.stop()
+            return
         self._check_shutdown_done()
 
     def _check_shutdown_done(self, *_: object) -> None:
@@ -260,8 +287,17 @@ class Engine(QObject):
         if feed_output:
             process.sig_output.connect(lambda stream, data: self.hub.feed(source, stream, data))
         process.sig_exited.connect(lambda *_: self._end_streams(source))
+        process.sig_started.connect(self._on_child_started)
         self._processes.append(process)
         return process
+
+    def _on_child_started(self, _pid: int) -> None:
+        """Keep the order in which children (last) started, for the shutdown."""
+        process = self.sender()
+        if isinstance(process, ManagedProcess):
+            if process in self._start_order:
+                self._start_order.remove(process)
+            self._start_order.append(process)
 
     def _demo_devices(self) -> DemoDevices:
         """The demo workspace's simulated devices (`demo.devices`; none in other workspaces)."""
@@ -278,6 +314,8 @@ class Engine(QObject):
         """Drop a stopped child that is gone for good (a deleted connection)."""
         if process in self._processes:
             self._processes.remove(process)
+        if process in self._start_order:
+            self._start_order.remove(process)
 
     def _end_streams(self, source: str) -> None:
         self.hub.end_of_stream(source, "stdout")
