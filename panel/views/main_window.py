@@ -28,6 +28,7 @@ from panel.views.format import format_bytes
 from panel.views.job_states import FAILURES, run_state_label
 from panel.views.jobs_view import JobsView
 from panel.views.logs_view import LogsView
+from panel.views.overview_view import OverviewView
 from panel.views.server_settings_dialog import ServerSettingsDialog
 from panel.views.server_view import ServerView
 from panel.views.sessions_view import SessionsView
@@ -83,6 +84,17 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self._build_actions()
+        self.overview_view = OverviewView(
+            engine, [self.start_action, self.stop_action, self.restart_action]
+        )
+        self.overview_view.sig_open_page.connect(self._open_page)
+        overview_item = QListWidgetItem(dot_icon(IDLE), self.tr("Overview"))
+        overview_item.setData(Qt.ItemDataRole.UserRole, "overview")
+        self.pages.insertWidget(0, self.overview_view)
+        self.sidebar.insertItem(0, overview_item)
+        self.show_overview_action = self._action(
+            self.tr("&Overview"), "Ctrl+0", lambda: self.show_page(self.overview_view)
+        )
         self._build_menus()
         self._build_status_bar(api_address)
         self.tray = TrayIcon(self.windowIcon(), self)
@@ -134,10 +146,10 @@ class MainWindow(QMainWindow):
         )
         self.quit_action = self._action(self.tr("&Quit"), QKeySequence.StandardKey.Quit, self.close)
         self.show_server_action = self._action(
-            self.tr("&Server"), "Ctrl+1", lambda: self.sidebar.setCurrentRow(0)
+            self.tr("&Server"), "Ctrl+1", lambda: self.show_page(self.server_view)
         )
         self.show_logs_action = self._action(
-            self.tr("&Logs"), "Ctrl+2", lambda: self.sidebar.setCurrentRow(1)
+            self.tr("&Logs"), "Ctrl+2", lambda: self.show_page(self.logs_view)
         )
         self.show_connections_action = self._action(
             self.tr("&Connections"),
@@ -168,7 +180,12 @@ class MainWindow(QMainWindow):
         server_menu.addAction(self.settings_action)
         view_menu = bar.addMenu(self.tr("&View"))
         view_menu.addActions(
-            [self.show_server_action, self.show_logs_action, self.show_connections_action]
+            [
+                self.show_overview_action,
+                self.show_server_action,
+                self.show_logs_action,
+                self.show_connections_action,
+            ]
         )
         view_menu.addAction(self.show_jobs_action)
         view_menu.addAction(self.show_sessions_action)
@@ -203,6 +220,19 @@ class MainWindow(QMainWindow):
     def set_audit_source(self, fetch: AuditFetch | None) -> None:
         """Where the Audit tab of the Sessions page reads its rows (the API's audit log)."""
         self.sessions_view.set_audit_source(fetch)
+
+    def show_page(self, widget: QWidget) -> None:
+        """Select the sidebar entry of `widget` (and so show its page)."""
+        self.sidebar.setCurrentRow(self.pages.indexOf(widget))
+
+    def _open_page(self, key: str) -> None:
+        pages = {
+            "server": self.server_view,
+            "logs": self.logs_view,
+            "connections": self.connections_view,
+            "jobs": self.jobs_view,
+        }
+        self.show_page(pages[key])
 
     def bring_to_front(self) -> None:
         """Show, un-minimise and raise the window (second launch, tray)."""
@@ -264,8 +294,9 @@ class MainWindow(QMainWindow):
 
     def _on_server_status(self, snap: ServerSnapshot) -> None:
         color = SERVER_COLORS[snap.status]
-        self.sidebar.item(0).setIcon(dot_icon(color))
-        self.sidebar.item(0).setToolTip(server_status_label(snap.status))
+        server_item = self.sidebar.item(self.pages.indexOf(self.server_view))
+        server_item.setIcon(dot_icon(color))
+        server_item.setToolTip(server_status_label(snap.status))
         self.tray.show_status(snap.status, color)
         status = snap.status
         self.start_action.setEnabled(status in (ServerStatus.STOPPED, ServerStatus.ERROR))

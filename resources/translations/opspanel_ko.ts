@@ -39,32 +39,32 @@
 <context>
     <name>AuditTableModel</name>
     <message>
-        <location filename="../../panel/views/audit_view.py" line="71" />
+        <location filename="../../panel/views/audit_view.py" line="65" />
         <source>When</source>
         <translation>시각</translation>
     </message>
     <message>
-        <location filename="../../panel/views/audit_view.py" line="72" />
+        <location filename="../../panel/views/audit_view.py" line="66" />
         <source>Client</source>
         <translation>클라이언트</translation>
     </message>
     <message>
-        <location filename="../../panel/views/audit_view.py" line="73" />
+        <location filename="../../panel/views/audit_view.py" line="67" />
         <source>Method</source>
         <translation>메서드</translation>
     </message>
     <message>
-        <location filename="../../panel/views/audit_view.py" line="74" />
+        <location filename="../../panel/views/audit_view.py" line="68" />
         <source>Parameters</source>
         <translation>매개변수</translation>
     </message>
     <message>
-        <location filename="../../panel/views/audit_view.py" line="75" />
+        <location filename="../../panel/views/audit_view.py" line="69" />
         <source>Result</source>
         <translation>결과</translation>
     </message>
     <message>
-        <location filename="../../panel/views/audit_view.py" line="76" />
+        <location filename="../../panel/views/audit_view.py" line="70" />
         <source>Duration</source>
         <translation>소요 시간</translation>
     </message>
@@ -72,17 +72,17 @@
 <context>
     <name>AuditView</name>
     <message>
-        <location filename="../../panel/views/audit_view.py" line="125" />
+        <location filename="../../panel/views/audit_view.py" line="100" />
         <source>No audit log (the API is not running).</source>
         <translation>감사 로그가 없습니다 (API가 실행 중이 아님).</translation>
     </message>
     <message>
-        <location filename="../../panel/views/audit_view.py" line="126" />
+        <location filename="../../panel/views/audit_view.py" line="101" />
         <source>Refresh</source>
         <translation>새로 고침</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../panel/views/audit_view.py" line="148" />
+        <location filename="../../panel/views/audit_view.py" line="123" />
         <source>%n mutating call(s) shown, newest first.</source>
         <translation><numerusform>변경 호출 %n건 표시, 최신순.</numerusform></translation>
     </message>
@@ -374,47 +374,47 @@
 <context>
     <name>DatasetModel</name>
     <message>
-        <location filename="../../panel/views/datasets_view.py" line="95" />
+        <location filename="../../panel/views/datasets_view.py" line="60" />
         <source>Dataset</source>
         <translation>데이터셋</translation>
     </message>
     <message>
-        <location filename="../../panel/views/datasets_view.py" line="96" />
+        <location filename="../../panel/views/datasets_view.py" line="61" />
         <source>Path</source>
         <translation>경로</translation>
     </message>
     <message>
-        <location filename="../../panel/views/datasets_view.py" line="97" />
+        <location filename="../../panel/views/datasets_view.py" line="62" />
         <source>Mode</source>
         <translation>모드</translation>
     </message>
     <message>
-        <location filename="../../panel/views/datasets_view.py" line="98" />
+        <location filename="../../panel/views/datasets_view.py" line="63" />
         <source>Held by</source>
         <translation>보유자</translation>
     </message>
     <message>
-        <location filename="../../panel/views/datasets_view.py" line="99" />
+        <location filename="../../panel/views/datasets_view.py" line="64" />
         <source>PID</source>
         <translation>PID</translation>
     </message>
     <message>
-        <location filename="../../panel/views/datasets_view.py" line="100" />
+        <location filename="../../panel/views/datasets_view.py" line="65" />
         <source>Since</source>
         <translation>시작 시각</translation>
     </message>
     <message>
-        <location filename="../../panel/views/datasets_view.py" line="113" />
+        <location filename="../../panel/views/datasets_view.py" line="83" />
         <source>exclusive</source>
         <translation>배타적</translation>
     </message>
     <message>
-        <location filename="../../panel/views/datasets_view.py" line="113" />
+        <location filename="../../panel/views/datasets_view.py" line="83" />
         <source>shared</source>
         <translation>공유</translation>
     </message>
     <message>
-        <location filename="../../panel/views/datasets_view.py" line="115" />
+        <location filename="../../panel/views/datasets_view.py" line="85" />
         <source>run</source>
         <translation>실행</translation>
     </message>
@@ -422,12 +422,12 @@
 <context>
     <name>DatasetsView</name>
     <message>
-        <location filename="../../panel/views/datasets_view.py" line="137" />
+        <location filename="../../panel/views/datasets_view.py" line="107" />
         <source>No dataset is allocated.</source>
         <translation>할당된 데이터셋이 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/datasets_view.py" line="138" />
+        <location filename="../../panel/views/datasets_view.py" line="108" />
         <source>Refresh</source>
         <translation>새로 고침</translation>
     </message>
@@ -435,12 +435,12 @@
 <context>
     <name>DurationChart</name>
     <message numerus="yes">
-        <location filename="../../panel/views/job_duration_chart.py" line="45" />
+        <location filename="../../panel/views/job_duration_chart.py" line="42" />
         <source>Duration of the last %n runs</source>
         <translation><numerusform>최근 %n회 실행 소요 시간</numerusform></translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_duration_chart.py" line="47" />
+        <location filename="../../panel/views/job_duration_chart.py" line="44" />
         <source>No finished runs yet</source>
         <translation>아직 끝난 실행이 없습니다</translation>
     </message>
@@ -466,47 +466,47 @@
 <context>
     <name>HistoryModel</name>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="127" />
+        <location filename="../../panel/views/jobs_history.py" line="94" />
         <source>Run</source>
         <translation>실행</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="128" />
+        <location filename="../../panel/views/jobs_history.py" line="95" />
         <source>Job</source>
         <translation>작업</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="129" />
+        <location filename="../../panel/views/jobs_history.py" line="96" />
         <source>Status</source>
         <translation>상태</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="130" />
+        <location filename="../../panel/views/jobs_history.py" line="97" />
         <source>Trigger</source>
         <translation>트리거</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="131" />
+        <location filename="../../panel/views/jobs_history.py" line="98" />
         <source>Attempt</source>
         <translation>시도</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="132" />
+        <location filename="../../panel/views/jobs_history.py" line="99" />
         <source>Queued</source>
         <translation>대기열</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="133" />
+        <location filename="../../panel/views/jobs_history.py" line="100" />
         <source>Duration</source>
         <translation>소요 시간</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="134" />
+        <location filename="../../panel/views/jobs_history.py" line="101" />
         <source>Exit</source>
         <translation>종료 코드</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="135" />
+        <location filename="../../panel/views/jobs_history.py" line="102" />
         <source>Error</source>
         <translation>오류</translation>
     </message>
@@ -514,52 +514,52 @@
 <context>
     <name>HistoryView</name>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="184" />
+        <location filename="../../panel/views/jobs_history.py" line="152" />
         <source>Any status</source>
         <translation>모든 상태</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="190" />
+        <location filename="../../panel/views/jobs_history.py" line="158" />
         <source>From</source>
         <translation>부터</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="204" />
+        <location filename="../../panel/views/jobs_history.py" line="172" />
         <source>Open log</source>
         <translation>로그 열기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="215" />
+        <location filename="../../panel/views/jobs_history.py" line="183" />
         <source>Job</source>
         <translation>작업</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="217" />
+        <location filename="../../panel/views/jobs_history.py" line="185" />
         <source>Status</source>
         <translation>상태</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="221" />
+        <location filename="../../panel/views/jobs_history.py" line="189" />
         <source>to</source>
         <translation>까지</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="238" />
+        <location filename="../../panel/views/jobs_history.py" line="206" />
         <source>All jobs</source>
         <translation>모든 작업</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="309" />
+        <location filename="../../panel/views/jobs_history.py" line="277" />
         <source>No log</source>
         <translation>로그 없음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="310" />
+        <location filename="../../panel/views/jobs_history.py" line="278" />
         <source>Run %1 has no log file (it never started).</source>
         <translation>실행 %1에는 로그 파일이 없습니다 (시작되지 않았음).</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="313" />
+        <location filename="../../panel/views/jobs_history.py" line="281" />
         <source>Log of run %1 (%2)</source>
         <translation>실행 %1의 로그 (%2)</translation>
     </message>
@@ -701,7 +701,7 @@
 <context>
     <name>JobGraphView</name>
     <message>
-        <location filename="../../panel/views/job_graph.py" line="117" />
+        <location filename="../../panel/views/job_graph.py" line="118" />
         <source>disabled</source>
         <translation>사용 안 함</translation>
     </message>
@@ -948,226 +948,316 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../panel/views/main_window.py" line="57" />
+        <location filename="../../panel/views/main_window.py" line="58" />
         <source>OpsPanel</source>
         <translation>OpsPanel</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="66" />
+        <location filename="../../panel/views/main_window.py" line="67" />
         <source>Server</source>
         <translation>서버</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="67" />
+        <location filename="../../panel/views/main_window.py" line="68" />
         <source>Logs</source>
         <translation>로그</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="69" />
+        <location filename="../../panel/views/main_window.py" line="70" />
         <source>Connections</source>
         <translation>연결</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="72" />
+        <location filename="../../panel/views/main_window.py" line="73" />
         <source>Jobs</source>
         <translation>작업</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="76" />
+        <location filename="../../panel/views/main_window.py" line="77" />
         <source>Sessions</source>
         <translation>세션</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="121" />
+        <location filename="../../panel/views/main_window.py" line="91" />
+        <source>Overview</source>
+        <translation>개요</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/main_window.py" line="96" />
+        <source>&amp;Overview</source>
+        <translation>개요(&amp;O)</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/main_window.py" line="133" />
         <source>&amp;Start</source>
         <translation>시작(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="122" />
+        <location filename="../../panel/views/main_window.py" line="134" />
         <source>S&amp;top</source>
         <translation>중지(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="124" />
+        <location filename="../../panel/views/main_window.py" line="136" />
         <source>&amp;Restart</source>
         <translation>다시 시작(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="127" />
+        <location filename="../../panel/views/main_window.py" line="139" />
         <source>Server &amp;settings…</source>
         <translation>서버 설정(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="130" />
+        <location filename="../../panel/views/main_window.py" line="142" />
         <source>&amp;Import configuration…</source>
         <translation>구성 가져오기(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="133" />
+        <location filename="../../panel/views/main_window.py" line="145" />
         <source>&amp;Export configuration…</source>
         <translation>구성 내보내기(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="135" />
+        <location filename="../../panel/views/main_window.py" line="147" />
         <source>&amp;Quit</source>
         <translation>종료(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="137" />
-        <location filename="../../panel/views/main_window.py" line="165" />
+        <location filename="../../panel/views/main_window.py" line="149" />
+        <location filename="../../panel/views/main_window.py" line="177" />
         <source>&amp;Server</source>
         <translation>서버(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="140" />
+        <location filename="../../panel/views/main_window.py" line="152" />
         <source>&amp;Logs</source>
         <translation>로그(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="143" />
+        <location filename="../../panel/views/main_window.py" line="155" />
         <source>&amp;Connections</source>
         <translation>연결(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="148" />
+        <location filename="../../panel/views/main_window.py" line="160" />
         <source>&amp;Jobs</source>
         <translation>작업(&amp;J)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="153" />
+        <location filename="../../panel/views/main_window.py" line="165" />
         <source>S&amp;essions</source>
         <translation>세션(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="157" />
+        <location filename="../../panel/views/main_window.py" line="169" />
         <source>&amp;About OpsPanel</source>
         <translation>OpsPanel 정보(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="161" />
+        <location filename="../../panel/views/main_window.py" line="173" />
         <source>&amp;File</source>
         <translation>파일(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="169" />
+        <location filename="../../panel/views/main_window.py" line="181" />
         <source>&amp;View</source>
         <translation>보기(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="175" />
+        <location filename="../../panel/views/main_window.py" line="192" />
         <source>&amp;Theme</source>
         <translation>테마(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="177" />
+        <location filename="../../panel/views/main_window.py" line="194" />
         <source>Follow the system</source>
         <translation>시스템 설정 따르기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="178" />
+        <location filename="../../panel/views/main_window.py" line="195" />
         <source>Light</source>
         <translation>밝게</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="179" />
+        <location filename="../../panel/views/main_window.py" line="196" />
         <source>Dark</source>
         <translation>어둡게</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="183" />
+        <location filename="../../panel/views/main_window.py" line="200" />
         <source>&amp;Help</source>
         <translation>도움말(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="188" />
+        <location filename="../../panel/views/main_window.py" line="205" />
         <source>Engine: running</source>
         <translation>엔진: 실행 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="190" />
+        <location filename="../../panel/views/main_window.py" line="207" />
         <source>API: %1</source>
         <translation>API: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="190" />
+        <location filename="../../panel/views/main_window.py" line="207" />
         <source>API: off</source>
         <translation>API: 꺼짐</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="194" />
+        <location filename="../../panel/views/main_window.py" line="211" />
         <source>Workspace folder</source>
         <translation>작업 공간 폴더</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="221" />
+        <location filename="../../panel/views/main_window.py" line="251" />
         <source>Saved. Restart the server to use the new settings.</source>
         <translation>저장했습니다. 새 설정을 적용하려면 서버를 다시 시작하세요.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="227" />
+        <location filename="../../panel/views/main_window.py" line="257" />
         <source>Import configuration</source>
         <translation>구성 가져오기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="227" />
-        <location filename="../../panel/views/main_window.py" line="242" />
+        <location filename="../../panel/views/main_window.py" line="257" />
+        <location filename="../../panel/views/main_window.py" line="272" />
         <source>JSON files (*.json)</source>
         <translation>JSON 파일 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="235" />
+        <location filename="../../panel/views/main_window.py" line="265" />
         <source>Import failed</source>
         <translation>가져오기 실패</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="237" />
+        <location filename="../../panel/views/main_window.py" line="267" />
         <source>Configuration imported.</source>
         <translation>구성을 가져왔습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="242" />
+        <location filename="../../panel/views/main_window.py" line="272" />
         <source>Export configuration</source>
         <translation>구성 내보내기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="250" />
+        <location filename="../../panel/views/main_window.py" line="280" />
         <source>Export failed</source>
         <translation>내보내기 실패</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="252" />
+        <location filename="../../panel/views/main_window.py" line="282" />
         <source>Configuration exported.</source>
         <translation>구성을 내보냈습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="279" />
+        <location filename="../../panel/views/main_window.py" line="310" />
         <source>No connections</source>
         <translation>연결 없음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="294" />
+        <location filename="../../panel/views/main_window.py" line="325" />
         <source>Job %1: %2</source>
         <translation>작업 %1: %2</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="302" />
+        <location filename="../../panel/views/main_window.py" line="333" />
         <source>Panel CPU %1 %  RAM %2</source>
         <translation>패널 CPU %1 %  메모리 %2</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="326" />
+        <location filename="../../panel/views/main_window.py" line="357" />
         <source>Quit OpsPanel?</source>
         <translation>OpsPanel을 종료할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="327" />
+        <location filename="../../panel/views/main_window.py" line="358" />
         <source>Processes are still running. Stop them all and quit?</source>
         <translation>프로세스가 아직 실행 중입니다. 모두 중지하고 종료할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="328" />
+        <location filename="../../panel/views/main_window.py" line="359" />
         <source>Stop all and quit</source>
         <translation>모두 중지하고 종료</translation>
+    </message>
+</context>
+<context>
+    <name>OverviewView</name>
+    <message>
+        <location filename="../../panel/views/overview_view.py" line="75" />
+        <source>Server</source>
+        <translation>서버</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/overview_view.py" line="75" />
+        <location filename="../../panel/views/overview_view.py" line="83" />
+        <location filename="../../panel/views/overview_view.py" line="84" />
+        <source>Open</source>
+        <translation>열기</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/overview_view.py" line="83" />
+        <source>Connections</source>
+        <translation>연결</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/overview_view.py" line="84" />
+        <source>Jobs</source>
+        <translation>작업</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/overview_view.py" line="85" />
+        <source>Resources</source>
+        <translation>자원</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/overview_view.py" line="85" />
+        <source>Logs</source>
+        <translation>로그</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/overview_view.py" line="87" />
+        <source>Panel CPU %</source>
+        <translation>패널 CPU %</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/overview_view.py" line="88" />
+        <source>Panel memory MB</source>
+        <translation>패널 메모리 MB</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/overview_view.py" line="89" />
+        <source>Server CPU %</source>
+        <translation>서버 CPU %</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/overview_view.py" line="120" />
+        <source>up %1</source>
+        <translation>가동 %1</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/overview_view.py" line="121" />
+        <source>port %1</source>
+        <translation>포트 %1</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/overview_view.py" line="134" />
+        <source>%1 connected  ·  %2 connecting  ·  %3 in error  (of %4)</source>
+        <translation>연결됨 %1  ·  연결 중 %2  ·  오류 %3  (전체 %4)</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/overview_view.py" line="160" />
+        <source>Today: %1 runs  ·  %2 succeeded  ·  %3 failed  ·  %4 running</source>
+        <translation>오늘: 실행 %1회  ·  성공 %2  ·  실패 %3  ·  실행 중 %4</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/overview_view.py" line="168" />
+        <source>Next: %1 at %2</source>
+        <translation>다음: %2에 %1</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/overview_view.py" line="178" />
+        <source>Panel: %1 CPU, %2</source>
+        <translation>패널: CPU %1, %2</translation>
     </message>
 </context>
 <context>
@@ -1440,37 +1530,37 @@
 <context>
     <name>SessionTableModel</name>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="101" />
+        <location filename="../../panel/views/sessions_view.py" line="93" />
         <source>Session</source>
         <translation>세션</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="102" />
+        <location filename="../../panel/views/sessions_view.py" line="94" />
         <source>State</source>
         <translation>상태</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="103" />
+        <location filename="../../panel/views/sessions_view.py" line="95" />
         <source>Idle</source>
         <translation>유휴</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="104" />
+        <location filename="../../panel/views/sessions_view.py" line="96" />
         <source>Lifetime</source>
         <translation>수명</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="105" />
+        <location filename="../../panel/views/sessions_view.py" line="97" />
         <source>Runs</source>
         <translation>실행</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="106" />
+        <location filename="../../panel/views/sessions_view.py" line="98" />
         <source>Memory</source>
         <translation>메모리</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="107" />
+        <location filename="../../panel/views/sessions_view.py" line="99" />
         <source>Datasets</source>
         <translation>데이터셋</translation>
     </message>
@@ -1478,75 +1568,75 @@
 <context>
     <name>SessionsView</name>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="174" />
-        <location filename="../../panel/views/sessions_view.py" line="253" />
+        <location filename="../../panel/views/sessions_view.py" line="146" />
+        <location filename="../../panel/views/sessions_view.py" line="225" />
         <source>New session</source>
         <translation>새 세션</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="175" />
+        <location filename="../../panel/views/sessions_view.py" line="147" />
         <source>Close session</source>
         <translation>세션 닫기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="181" />
+        <location filename="../../panel/views/sessions_view.py" line="153" />
         <source>Command</source>
         <translation>명령</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="182" />
+        <location filename="../../panel/views/sessions_view.py" line="154" />
         <source>Python code</source>
         <translation>Python 코드</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="183" />
+        <location filename="../../panel/views/sessions_view.py" line="155" />
         <source>Read file</source>
         <translation>파일 읽기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="184" />
+        <location filename="../../panel/views/sessions_view.py" line="156" />
         <source>List files</source>
         <translation>파일 목록</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="186" />
+        <location filename="../../panel/views/sessions_view.py" line="158" />
         <source>e.g. ls -la (arguments are never given to a shell)</source>
         <translation>예: ls -la (인수는 셸로 전달되지 않습니다)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="188" />
+        <location filename="../../panel/views/sessions_view.py" line="160" />
         <source>Run</source>
         <translation>실행</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="197" />
+        <location filename="../../panel/views/sessions_view.py" line="169" />
         <source>Sessions</source>
         <translation>세션</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="198" />
+        <location filename="../../panel/views/sessions_view.py" line="170" />
         <source>Audit</source>
         <translation>감사</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="284" />
-        <location filename="../../panel/views/sessions_view.py" line="290" />
-        <location filename="../../panel/views/sessions_view.py" line="316" />
+        <location filename="../../panel/views/sessions_view.py" line="256" />
+        <location filename="../../panel/views/sessions_view.py" line="262" />
+        <location filename="../../panel/views/sessions_view.py" line="288" />
         <source>! %1</source>
         <translation>! %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="308" />
+        <location filename="../../panel/views/sessions_view.py" line="280" />
         <source>exit code %1</source>
         <translation>종료 코드 %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="317" />
+        <location filename="../../panel/views/sessions_view.py" line="289" />
         <source>(%1 ms)</source>
         <translation>(%1 ms)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../panel/views/sessions_view.py" line="333" />
+        <location filename="../../panel/views/sessions_view.py" line="305" />
         <source>%n session(s) open</source>
         <translation><numerusform>열린 세션 %n개</numerusform></translation>
     </message>
@@ -1696,12 +1786,12 @@
 <context>
     <name>TrendChart</name>
     <message>
-        <location filename="../../panel/views/trend_chart.py" line="53" />
+        <location filename="../../panel/views/trend_chart.py" line="50" />
         <source>Select numeric tags to see a trend</source>
         <translation>추이를 보려면 숫자 태그를 선택하세요</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../panel/views/trend_chart.py" line="72" />
+        <location filename="../../panel/views/trend_chart.py" line="69" />
         <source>last %n s</source>
         <translation><numerusform>최근 %n초</numerusform></translation>
     </message>
@@ -1814,28 +1904,28 @@
     </message>
     <message>
         <location filename="../../panel/views/connections_view.py" line="69" />
-        <location filename="../../panel/views/sessions_view.py" line="57" />
+        <location filename="../../panel/views/sessions_view.py" line="50" />
         <location filename="../../panel/views/state_colors.py" line="39" />
         <source>Starting</source>
         <translation>시작 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="58" />
+        <location filename="../../panel/views/sessions_view.py" line="51" />
         <source>Active</source>
         <translation>활성</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="59" />
+        <location filename="../../panel/views/sessions_view.py" line="52" />
         <source>Idle</source>
         <translation>유휴</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="60" />
+        <location filename="../../panel/views/sessions_view.py" line="53" />
         <source>Closing</source>
         <translation>닫는 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="61" />
+        <location filename="../../panel/views/sessions_view.py" line="54" />
         <source>Closed</source>
         <translation>닫힘</translation>
     </message>

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMessageBox, QToolButton
 from pytestqt.qtbot import QtBot
 
 from panel.server.status import ServerStatus
@@ -16,7 +16,10 @@ TIMEOUT_MS = 30_000
 def test_buttons_drive_the_server_and_labels_follow(
     window: MainWindow, qtbot: QtBot, free_port: int
 ) -> None:
+    assert window.pages.currentWidget() is window.overview_view  # home
+    window.show_server_action.trigger()
     view = window.server_view
+    assert window.pages.currentWidget() is view
     assert view.status_label.text() == "Stopped"
     assert view.start_button.isEnabled() and not view.stop_button.isEnabled()
 
@@ -74,3 +77,24 @@ def test_quitting_with_a_running_server_asks_first(window: MainWindow, qtbot: Qt
     with qtbot.waitSignal(window.sig_quit_requested, timeout=TIMEOUT_MS):
         window.close()
     assert asked[0] == "Quit OpsPanel?"
+
+
+def test_overview_answers_is_everything_all_right(window: MainWindow, qtbot: QtBot) -> None:
+    overview = window.overview_view
+    assert window.pages.currentWidget() is overview
+    assert overview.server_card.summary.text().startswith("Stopped")
+    assert "0 connected" in overview.connections_card.summary.text()
+    assert overview.jobs_card.summary.text().startswith("Today: 0 runs")
+    start = next(
+        b
+        for b in overview.server_card.findChildren(QToolButton)
+        if b.defaultAction() is window.start_action
+    )
+    assert start.isEnabled()
+    start.click()
+    qtbot.waitUntil(
+        lambda: overview.server_card.summary.text().startswith("Running"), timeout=TIMEOUT_MS
+    )
+    assert "port" in overview.server_card.summary.text()
+    overview.jobs_card.open_button.click()
+    assert window.pages.currentWidget() is window.jobs_view

@@ -1,0 +1,189 @@
+"""Overview, the home page: one card per area, so one glance says whether all is well."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from panel.connections.status import ConnState
+from panel.server.status import ServerSnapshot
+from panel.views.format import format_bytes, format_duration
+from panel.views.jobs_dashboard import TODAY_LIMIT, start_of_today, today_counts
+from panel.views.sparkline import Sparkline
+from panel.views.state_colors import (
+    BAD,
+    BUSY,
+    GOOD,
+    IDLE,
+    SERVER_COLORS,
+    dot_pixmap,
+    server_status_label,
+)
+
+if TYPE_CHECKING:
+    from panel.engine import Engine, ProcessStats
+
+
+class _Card(QFrame):
+    """A titled box with a state dot, a summary line and a button to its page."""
+
+    def __init__(self, title: str, open_text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        layout = QVBoxLayout(self)
+        head = QHBoxLayout()
+        self.dot = QLabel()
+        self.title = QLabel(f"<b>{title}</b>")
+        self.open_button = QPushButton(open_text)
+        head.addWidget(self.dot)
+        head.addWidget(self.title)
+        head.addStretch(1)
+        head.addWidget(self.open_button)
+        layout.addLayout(head)
+        self.summary = QLabel("-")
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        self.body = QVBoxLayout()
+        layout.addLayout(self.body)
+        layout.addStretch(1)
+
+
+class OverviewView(QWidget):
+    """Server, connections, jobs and resources at a glance; each card opens its page."""
+
+    sig_open_page = Signal(str)
+    """The operator asked for a page: "server", "connections" or "jobs"."""
+
+    def __init__(
+        self, engine: Engine, server_actions: list[QAction], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._engine = engine
+        grid = QGridLayout(self)
+        self.server_card = _Card(self.tr("Server"), self.tr("Open"))
+        buttons = QHBoxLayout()
+        for action in server_actions:  # the window's own actions: enabled exactly when they are
+            button = QToolButton()
+            button.setDefaultAction(action)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        self.server_card.body.addLayout(buttons)
+        self.connections_card = _Card(self.tr("Connections"), self.tr("Open"))
+        self.jobs_card = _Card(self.tr("Jobs"), self.tr("Open"))
+        self.resources_card = _Card(self.tr("Resources"), self.tr("Logs"))
+        self.resources_card.dot.setPixmap(dot_pixmap(IDLE, 12))
+        self.cpu_plot = Sparkline(self.tr("Panel CPU %"), "{:.1f} %", floor_max=10.0)
+        self.rss_plot = Sparkline(self.tr("Panel memory MB"), "{:.0f} MB", floor_max=100.0)
+        self.server_cpu_plot = Sparkline(self.tr("Server CPU %"), "{:.1f} %", floor_max=10.0)
+        for plot in (self.cpu_plot, self.rss_plot, self.server_cpu_plot):
+            self.resources_card.body.addWidget(plot)
+        grid.addWidget(self.server_card, 0, 0)
+        grid.addWidget(self.connections_card, 0, 1)
+        grid.addWidget(self.jobs_card, 1, 0)
+        grid.addWidget(self.resources_card, 1, 1)
+        for card, key in (
+            (self.server_card, "server"),
+            (self.connections_card, "connections"),
+            (self.jobs_card, "jobs"),
+            (self.resources_card, "logs"),
+        ):
+            card.open_button.clicked.connect(lambda _=False, k=key: self.sig_open_page.emit(k))
+        engine.sig_server_status.connect(self._show_server)
+        engine.sig_stats.connect(self._on_stats)
+        engine.connections.sig_status_changed.connect(self._show_connections)
+        engine.connections.sig_connections_changed.connect(self._show_connections)
+        # Runs can change hundreds of times a second: re-read today's history at most 4x/s.
+        self._jobs_throttle = QTimer(self, singleShot=True, interval=250)
+        self._jobs_throttle.timeout.connect(self._show_jobs)
+        engine.jobs.sig_run_changed.connect(self._jobs_throttle.start)
+        engine.jobs.sig_jobs_changed.connect(self._jobs_throttle.start)
+        self._show_server(engine.server_snapshot())
+        self._show_connections()
+        self._show_jobs()
+
+    def _show_server(self, snap: ServerSnapshot) -> None:
+        self.server_card.dot.setPixmap(dot_pixmap(SERVER_COLORS[snap.status], 12))
+        text = server_status_label(snap.status)
+        if snap.uptime is not None:
+            text += "  ·  " + self.tr("up %1").replace("%1", format_duration(snap.uptime))
+        text += "  ·  " + self.tr("port %1").replace("%1", str(snap.port))
+        if snap.last_error:
+            text += "\n" + snap.last_error
+        self.server_card.summary.setText(text)
+
+    def _show_connections(self, *_: object) -> None:
+        states = [s.state for s in self._engine.connections.snapshots()]
+        good = states.count(ConnState.CONNECTED)
+        trying = sum(1 for s in states if s.is_busy or s == ConnState.RECONNECTING)
+        errors = states.count(ConnState.ERROR)
+        color = BAD if errors else BUSY if trying else GOOD if good else IDLE
+        self.connections_card.dot.setPixmap(dot_pixmap(color, 12))
+        self.connections_card.summary.setText(
+            self.tr("%1 connected  ·  %2 connecting  ·  %3 in error  (of %4)")
+            .replace("%1", str(good))
+            .replace("%2", str(trying))
+            .replace("%3", str(errors))
+            .replace("%4", str(len(states)))
+        )
+
+    def _show_jobs(self) -> None:
+        jobs = self._engine.jobs
+        counts = today_counts(jobs.history(since=start_of_today(), limit=TODAY_LIMIT))
+        color = (
+            BAD
+            if counts["failed"]
+            else BUSY
+            if counts["running"]
+            else GOOD
+            if counts["success"]
+            else IDLE
+        )
+        self.jobs_card.dot.setPixmap(dot_pixmap(color, 12))
+        fires = [
+            (when, job["id"])
+            for job in jobs.list_jobs()
+            if (when := jobs.scheduler.next_fire(job["id"])) is not None
+        ]
+        text = (
+            self.tr("Today: %1 runs  ·  %2 succeeded  ·  %3 failed  ·  %4 running")
+            .replace("%1", str(counts["total"]))
+            .replace("%2", str(counts["success"]))
+            .replace("%3", str(counts["failed"]))
+            .replace("%4", str(counts["running"]))
+        )
+        if fires:
+            when, job_id = min(fires)
+            text += "\n" + self.tr("Next: %1 at %2").replace("%1", job_id).replace(
+                "%2", _clock(when)
+            )
+        self.jobs_card.summary.setText(text)
+
+    def _on_stats(self, stats: ProcessStats) -> None:
+        self._show_server(self._engine.server_snapshot())  # the uptime moves on
+        self.cpu_plot.add_sample(stats.panel_cpu)
+        self.rss_plot.add_sample(stats.panel_rss / 1e6)
+        self.server_cpu_plot.add_sample(stats.server_cpu or 0.0)
+        self.resources_card.summary.setText(
+            self.tr("Panel: %1 CPU, %2")
+            .replace("%1", f"{stats.panel_cpu:.1f} %")
+            .replace("%2", format_bytes(stats.panel_rss))
+        )
+
+
+def _clock(when: float) -> str:
+    """A local date and time, to the minute."""
+    import time
+
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(when))
