@@ -25,19 +25,16 @@ Stops on SIGTERM or SIGINT.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import contextlib
-import errno
 import math
 import random
-import signal
-import socket
 import struct
 import sys
 import time
 from typing import Any
 
+from device_common import run_device, stop_requested
 from pymodbus.server import ModbusTcpServer
 from pymodbus.simulator import SimData, SimDevice
 from pymodbus.simulator.simutils import DataType
@@ -124,19 +121,6 @@ def describe_write(pdu: Any) -> str | None:
     return f"write: {area} {address}{what} <- {values}"
 
 
-def port_problem(host: str, port: int) -> str | None:
-    """Why `host:port` cannot be served on, or None when it can."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind((host, port))
-        except OSError as exc:
-            if exc.errno == errno.EADDRINUSE:
-                return f"port {port} on {host} is already in use"
-            return f"cannot listen on {host}:{port}: {exc.strerror or exc}"
-    return None
-
-
 def on_pdu(sending: bool, pdu: Any) -> Any:
     """Log every write a client asks for (called by pymodbus for each PDU)."""
     if not sending:
@@ -175,11 +159,7 @@ async def serve(host: str, port: int) -> int:
     except (OSError, RuntimeError) as exc:
         print(f"cannot listen on {host}:{port}: {exc}", file=sys.stderr, flush=True)
         return 2
-    loop = asyncio.get_running_loop()
-    done = asyncio.Event()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        with contextlib.suppress(NotImplementedError):  # Windows: the default handlers stay
-            loop.add_signal_handler(signum, done.set)
+    done = stop_requested()
     print(f"demo Modbus TCP device listening on {host}:{port}", flush=True)
     ticker = asyncio.create_task(simulate(server, Machine()))
     await done.wait()
@@ -194,15 +174,7 @@ async def serve(host: str, port: int) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Parse the arguments, check the port, serve."""
-    parser = argparse.ArgumentParser(description="OpsPanel demo Modbus TCP device")
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=15020)
-    args = parser.parse_args(argv)
-    problem = port_problem(args.host, args.port)
-    if problem:
-        print(f"demo Modbus TCP device not started: {problem}", file=sys.stderr, flush=True)
-        return 2
-    return asyncio.run(serve(args.host, args.port))
+    return run_device("Modbus TCP device", 15020, serve, argv)
 
 
 if __name__ == "__main__":

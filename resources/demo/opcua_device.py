@@ -22,18 +22,16 @@ SIGTERM or SIGINT.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import contextlib
-import errno
 import logging
 import math
 import random
-import signal
-import socket
 import sys
 import time
 from typing import Any
+
+from device_common import run_device, stop_requested
 
 NAMESPACE = "urn:opspanel:demo"
 FOLDER = "Line1"
@@ -83,19 +81,6 @@ class Line:
             "Running": running,
             "Count": self.count,
         }
-
-
-def port_problem(host: str, port: int) -> str | None:
-    """Why `host:port` cannot be served on, or None when it can."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind((host, port))
-        except OSError as exc:
-            if exc.errno == errno.EADDRINUSE:
-                return f"port {port} on {host} is already in use"
-            return f"cannot listen on {host}:{port}: {exc.strerror or exc}"
-    return None
 
 
 def quiet_logging() -> None:
@@ -163,11 +148,7 @@ async def simulate(server: Any, nodes: dict[str, Any], line: Line) -> None:
 async def serve(host: str, port: int) -> int:
     """Serve until SIGTERM/SIGINT; returns the exit code."""
     server, nodes = await build(host, port)
-    loop = asyncio.get_running_loop()
-    done = asyncio.Event()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        with contextlib.suppress(NotImplementedError):  # Windows: the default handlers stay
-            loop.add_signal_handler(signum, done.set)
+    done = stop_requested()
     try:
         await server.start()
     except OSError as exc:
@@ -191,16 +172,7 @@ async def serve(host: str, port: int) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Parse the arguments, check the port, serve."""
-    parser = argparse.ArgumentParser(description="OpsPanel demo OPC UA device")
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=14840)
-    args = parser.parse_args(argv)
-    problem = port_problem(args.host, args.port)
-    if problem:
-        print(f"demo OPC UA device not started: {problem}", file=sys.stderr, flush=True)
-        return 2
-    quiet_logging()
-    return asyncio.run(serve(args.host, args.port))
+    return run_device("OPC UA device", 14840, serve, argv, prepare=quiet_logging)
 
 
 if __name__ == "__main__":
