@@ -8,11 +8,13 @@ so the difference is the cost of JSON-RPC dispatch, validation and our queues.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from typing import Any
 
 from websockets.sync.client import connect
@@ -114,8 +116,9 @@ def _bench_idle_publish() -> dict[str, float]:
     return {"ns_per_call": round((time.perf_counter() - start) / count * 1e9, 1)}
 
 
-def run() -> dict[str, Any]:
-    """Figures: RPC round trips vs raw echo, notification throughput, idle publish cost."""
+@contextlib.contextmanager
+def echo_servers() -> Iterator[tuple[int, int]]:
+    """The server child: (JSON-RPC echo port, bare websockets echo port), ended on exit."""
     child = subprocess.Popen(
         [sys.executable, "-c", SERVER, TOKEN],
         stdin=subprocess.PIPE,
@@ -125,12 +128,7 @@ def run() -> dict[str, Any]:
     try:
         assert child.stdout is not None and child.stdin is not None
         port, raw_port = (int(x) for x in child.stdout.readline().split())
-        figures = {
-            "rpc_echo_call": _bench_rpc(port),
-            "baseline_raw_ws_echo": _bench_raw(raw_port),
-            "notifications_one_client": _bench_notifications(port),
-            "publish_without_subscribers": _bench_idle_publish(),
-        }
+        yield port, raw_port
         child.stdin.close()
         child.wait(10)
     finally:
@@ -139,6 +137,19 @@ def run() -> dict[str, Any]:
             child.wait(10)
         if child.stdout is not None:
             child.stdout.close()
+
+
+def echo_figures(port: int, raw_port: int) -> dict[str, Any]:
+    """JSON-RPC echo round trips beside the bare websockets echo, same client library."""
+    return {"rpc_echo_call": _bench_rpc(port), "baseline_raw_ws_echo": _bench_raw(raw_port)}
+
+
+def run() -> dict[str, Any]:
+    """Figures: RPC round trips vs raw echo, notification throughput, idle publish cost."""
+    with echo_servers() as (port, raw_port):
+        figures = echo_figures(port, raw_port)
+        figures["notifications_one_client"] = _bench_notifications(port)
+    figures["publish_without_subscribers"] = _bench_idle_publish()
     return figures
 
 

@@ -14,13 +14,12 @@ import json
 import shutil
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from tests.benchmarks.bench_api import SERVER, TOKEN, _bench_raw, _bench_rpc
+from tests.benchmarks.bench_api import echo_figures, echo_servers
 from tests.integration.sessions.engine_proc import EngineProc, client
 
 SESSIONS = 10
@@ -39,28 +38,8 @@ def _stats_ms(samples: list[float]) -> dict[str, float]:
 
 
 def _echo_figures() -> dict[str, Any]:
-    child = subprocess.Popen(
-        [sys.executable, "-c", SERVER, TOKEN],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert child.stdout is not None and child.stdin is not None
-        port, raw_port = (int(x) for x in child.stdout.readline().split())
-        figures = {
-            "rpc_echo_call": _bench_rpc(port),
-            "baseline_raw_ws_echo": _bench_raw(raw_port),
-        }
-        child.stdin.close()
-        child.wait(10)
-    finally:
-        if child.poll() is None:
-            child.kill()
-            child.wait(10)
-        if child.stdout is not None:
-            child.stdout.close()
-    return figures
+    with echo_servers() as (port, raw_port):
+        return echo_figures(port, raw_port)
 
 
 async def _engine_figures(engine: EngineProc) -> dict[str, Any]:
