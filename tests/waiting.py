@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import signal
+import subprocess
 import time
 from collections.abc import Callable
-from typing import TypeVar
+from pathlib import Path
+from typing import Any, TypeVar
+
+import psutil
 
 T = TypeVar("T")
 
@@ -24,3 +30,30 @@ def wait_for(condition: Callable[[], T], timeout: float, what: str) -> T:
             return value
         time.sleep(POLL_S)  # the polling interval of a bounded wait
     raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+
+
+def wait_for_api_file(workspace: Path, proc: subprocess.Popen[Any], timeout: float) -> None:
+    """Wait until an engine started on `workspace` wrote its api.json (or died trying)."""
+    wait_for(
+        lambda: (workspace / "api.json").exists() or proc.poll() is not None,
+        timeout,
+        "api.json",
+    )
+
+
+def terminate_tree(proc: subprocess.Popen[Any], timeout: float = 30.0) -> None:
+    """SIGTERM `proc`, wait (bounded), kill it if needed, then kill any child it left."""
+    try:
+        leftovers = psutil.Process(proc.pid).children(recursive=True)
+    except psutil.Error:
+        leftovers = []
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    for child in leftovers:
+        with contextlib.suppress(psutil.Error):
+            child.kill()

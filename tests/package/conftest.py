@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import contextlib
-import signal
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import psutil
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from pkgtools import STARTUP_S, BundledEngine, bundle_path, wait_for
+from pkgtools import STARTUP_S, BundledEngine, bundle_path
+
+from tests.waiting import terminate_tree, wait_for_api_file
 
 
 @pytest.fixture(scope="session")
@@ -42,24 +41,10 @@ def start_bundle(bundle: Path) -> Iterator[Callable[..., BundledEngine]]:
         log.close()
         engine = BundledEngine(bundle, workspace, proc)
         started.append(engine)
-        wait_for(
-            lambda: (workspace / "api.json").exists() or proc.poll() is not None,
-            STARTUP_S,
-            "api.json",
-        )
+        wait_for_api_file(workspace, proc, STARTUP_S)
         assert proc.poll() is None, (workspace.parent / "engine-0.log").read_text()
         return engine
 
     yield start
     for engine in started:
-        leftovers = engine.descendants()
-        if engine.proc.poll() is None:
-            engine.proc.send_signal(signal.SIGTERM)
-            try:
-                engine.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                engine.proc.kill()
-                engine.proc.wait()
-        for child in leftovers:
-            with contextlib.suppress(psutil.NoSuchProcess):
-                child.kill()
+        terminate_tree(engine.proc)

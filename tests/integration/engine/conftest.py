@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import signal
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -17,7 +15,7 @@ import pytest
 
 from panel.workspace.server_config import ServerConfig, demo_server_config
 from panel.workspace.workspace import Workspace
-from tests.waiting import wait_for
+from tests.waiting import terminate_tree, wait_for, wait_for_api_file
 
 STARTUP_S = 30.0
 
@@ -86,26 +84,12 @@ def start_engine(tmp_path: Path) -> Iterator[Callable[[Path], HeadlessEngine]]:
         )
         engine = HeadlessEngine(workspace, proc)
         started.append(engine)
-        wait_for(
-            lambda: (workspace / "api.json").exists() or proc.poll() is not None,
-            STARTUP_S,
-            "api.json",
-        )
+        wait_for_api_file(workspace, proc, STARTUP_S)
         assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
         return engine
 
     yield start
     for engine in started:
-        leftovers = engine.descendants()
-        if engine.proc.poll() is None:
-            engine.proc.send_signal(signal.SIGTERM)
-            try:
-                engine.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                engine.proc.kill()
-                engine.proc.wait()
-        for child in leftovers:
-            with contextlib.suppress(psutil.NoSuchProcess):
-                child.kill()
+        terminate_tree(engine.proc)
         if engine.proc.stdout:
             engine.proc.stdout.close()

@@ -7,7 +7,6 @@ import contextlib
 import itertools
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -15,12 +14,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import psutil
 from websockets.asyncio.client import ClientConnection, connect
 
 from panel.workspace.server_config import ServerConfig, demo_server_config
 from panel.workspace.workspace import Workspace
-from tests.waiting import wait_for
+from tests.waiting import terminate_tree, wait_for_api_file
 
 STARTUP_S = 40.0
 
@@ -42,11 +40,7 @@ class EngineProc:
             stderr=subprocess.STDOUT,
             env=dict(os.environ, PYTHONUNBUFFERED="1"),
         )
-        wait_for(
-            lambda: (ws / "api.json").exists() or self.proc.poll() is not None,
-            STARTUP_S,
-            "api.json",
-        )
+        wait_for_api_file(ws, self.proc, STARTUP_S)
         assert self.proc.poll() is None, (ws / "engine-test.log").read_text()
         info = json.loads((ws / "api.json").read_text())
         self.port = int(info["port"])
@@ -59,20 +53,7 @@ class EngineProc:
 
     def stop(self) -> None:
         """SIGTERM, bounded wait, then kill whatever is left of the tree."""
-        try:
-            leftovers = psutil.Process(self.proc.pid).children(recursive=True)
-        except psutil.Error:
-            leftovers = []
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=40)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        for child in leftovers:
-            with contextlib.suppress(psutil.Error):
-                child.kill()
+        terminate_tree(self.proc, timeout=40)
         self.log.close()
 
 
