@@ -20,6 +20,7 @@ from panel.workspace import (
     import_config,
 )
 from panel.workspace.schema import schema_path, workspace_schema
+from tests.unit.workspace.examples import PLC_CONNECTION
 
 GOOD: dict[str, Any] = {
     "version": 1,
@@ -39,26 +40,7 @@ GOOD: dict[str, Any] = {
         "memoryLimitMb": 2048,
     },
     "settings": {"logs": {"capacity": 20000}, "api": {"maxMessageBytes": 65536, "port": 0}},
-    "connections": [
-        {
-            "id": "plc1",
-            "driver": "modbus_tcp",
-            "host": "10.0.0.5",
-            "port": 502,
-            "enabled": False,
-            "blocks": [
-                {
-                    "name": "fast",
-                    "kind": "read",
-                    "area": "holding",
-                    "start": 0,
-                    "count": 2,
-                    "periodMs": 100,
-                    "tags": [{"name": "temp", "offset": 0, "type": "float32"}],
-                }
-            ],
-        }
-    ],
+    "connections": [PLC_CONNECTION],
     "jobs": [
         {"id": "import", "command": ["python", "import.py"]},
         {

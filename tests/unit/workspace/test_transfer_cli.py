@@ -13,31 +13,13 @@ import pytest
 from panel.cli import main
 from panel.workspace import Workspace, demo_server_config
 from panel.workspace.migrations import LATEST_VERSION
+from tests.unit.workspace.examples import PLC_CONNECTION
 
 GOOD: dict[str, Any] = {
     "version": 1,
     "server": {"command": ["{python}", "-m", "plant.api", "--port", "{port}"], "port": 9300},
     "settings": {"logs": {"backups": 3}},
-    "connections": [
-        {
-            "id": "plc1",
-            "driver": "modbus_tcp",
-            "host": "10.0.0.5",
-            "port": 502,
-            "enabled": False,
-            "blocks": [
-                {
-                    "name": "fast",
-                    "kind": "read",
-                    "area": "holding",
-                    "start": 0,
-                    "count": 2,
-                    "periodMs": 100,
-                    "tags": [{"name": "temp", "offset": 0, "type": "float32"}],
-                }
-            ],
-        }
-    ],
+    "connections": [PLC_CONNECTION],
     "jobs": [],
 }
 
