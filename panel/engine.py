@@ -21,6 +21,7 @@ from panel.connections.validation import check_connections
 from panel.demo.config import DEVICES_KEY, parse_devices
 from panel.demo.devices import DemoDevices
 from panel.jobs.engine import JobEngine
+from panel.jobs.file_watch import JobsFileWatcher
 from panel.logs.hub import HubLogHandler, LogHub
 from panel.server.controller import ServerController, server_spec
 from panel.server.preflight import PortConflict
@@ -113,6 +114,7 @@ class Engine(QObject):
             parent=self,
         )
         self.jobs = JobEngine(workspace, self.hub, self.reaper, parent=self)
+        self.jobs_watch = JobsFileWatcher(self.jobs, parent=self.jobs)
         self.sessions = SessionManager(
             workspace.root,
             self._new_worker_process,
@@ -141,6 +143,7 @@ class Engine(QObject):
         self.demo.start()  # before the workers, which connect to the devices (and retry)
         self.connections.start()
         self.jobs.start()
+        self.jobs_watch.start_from_setting()  # setting `jobs.watchFile`
         self.sessions.start()
 
     def has_running_children(self) -> bool:
@@ -158,6 +161,7 @@ class Engine(QObject):
         self._shutting_down = True
         log.info("engine shutting down")
         self._stats_timer.stop()
+        self.jobs_watch.stop()
         self.sessions.shutdown()  # datasets released while the job store is still open
         self.jobs.sig_shutdown_finished.connect(self._check_shutdown_done)
         self.jobs.shutdown()  # new runs refused at once; running ones get their grace time
@@ -258,6 +262,18 @@ class Engine(QObject):
     def export_config(self) -> dict[str, object]:
         """The workspace configuration as JSON."""
         return export_config(self.workspace)
+
+    def set_jobs_watch_file(self, path: str | None) -> dict[str, object]:
+        """Watch `path` for jobs and re-import it on change (stored as `jobs.watchFile`).
+
+        None or "" stops watching; the jobs in effect stay. Returns `jobs_watch_status()`.
+        """
+        self.jobs_watch.set_file(path)
+        return self.jobs_watch_status()
+
+    def jobs_watch_status(self) -> dict[str, object]:
+        """The watched jobs file: path, state, lastImport, error, jobs."""
+        return self.jobs_watch.status
 
     # ---------------------------------------------------------------- status
 
