@@ -24,6 +24,7 @@ from panel.api.rpc import RpcRegistry
 from panel.api.server import ApiServer
 from panel.api.sessions_methods import SessionsApi
 from panel.engine import Engine
+from panel.jobs.file_watch import WATCH_SETTING
 from panel.jobs.hooks import HOOKS_FILE, HookServer, load_or_create_token, write_hooks_file
 from panel.single_instance import SingleInstance
 from panel.util.paths import resources_dir
@@ -37,8 +38,11 @@ ORGANIZATION = "OpsPanel"
 APPLICATION = "OpsPanel"
 
 
-def run_app(workspace: str | None, headless: bool) -> int:
-    """Run the panel on a workspace until it is quit; returns the process exit code."""
+def run_app(workspace: str | None, headless: bool, watch_jobs: str | None = None) -> int:
+    """Run the panel on a workspace until it is quit; returns the process exit code.
+
+    `watch_jobs` (``--watch-jobs FILE``) is stored as the workspace's watched jobs file.
+    """
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
@@ -55,6 +59,8 @@ def run_app(workspace: str | None, headless: bool) -> int:
     try:
         # A folder without a database is a first run: it gets the demo devices too.
         ws = Workspace.open(ws_dir, seed_demo=not (ws_dir / DB_NAME).exists())
+        if watch_jobs:
+            ws.set_setting(WATCH_SETTING, os.path.abspath(watch_jobs))
     except WorkspaceError as exc:
         _report_fatal(str(exc), headless)
         return 1
@@ -100,7 +106,7 @@ class AppRunner:
         )
         EngineApi(engine, api).register(registry)
         ConnsApi(engine.connections, api).register(registry)
-        JobsApi(engine.jobs, api).register(registry)
+        JobsApi(engine.jobs, api, engine.jobs_watch).register(registry)
         SessionsApi(engine, api).register(registry)
         audit = AuditLog(self.workspace.db_path)
         audit.attach(registry)

@@ -17,6 +17,11 @@ def _build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"opspanel {__version__}")
     parser.add_argument("--workspace", metavar="DIR", help="workspace folder (default: per user)")
     parser.add_argument("--headless", action="store_true", help="run the engine without a window")
+    parser.add_argument(
+        "--watch-jobs",
+        metavar="FILE",
+        help="watch a JSON file of jobs and re-import it on change (stored for this workspace)",
+    )
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("ctl", help="drive a running engine (see `opspanel ctl --help`)", add_help=False)
     imp = sub.add_parser("import", help="replace the workspace configuration with a JSON file")
@@ -81,4 +86,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from panel.app import run_app
 
-    return run_app(workspace=args.workspace, headless=args.headless)
+    return run_app(workspace=args.workspace, headless=args.headless, watch_jobs=args.watch_jobs)

@@ -159,6 +159,16 @@ def _add_jobs(sub: Any, common: argparse.ArgumentParser) -> None:
     history.add_argument("-n", type=_non_negative, default=DEFAULT_TAIL, metavar="N")
     _add_json(history, "print the runs as a JSON array")
     history.set_defaults(run=_cmd_jobs_history)
+    watch = jobs_sub.add_parser(
+        "watch",
+        parents=[common],
+        help="the watched jobs file: show it, watch FILE, or --off (exit 1 on an import error)",
+    )
+    target = watch.add_mutually_exclusive_group()
+    target.add_argument("file", metavar="FILE", nargs="?", help="a JSON file of jobs to watch")
+    target.add_argument("--off", action="store_true", help="stop watching (the jobs stay)")
+    _add_json(watch)
+    watch.set_defaults(run=_cmd_jobs_watch)
 
 
 def _add_conns(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -471,6 +481,35 @@ def _cmd_jobs_history(args: argparse.Namespace) -> int:
         for run in runs:
             print(format_run(run))
     return EXIT_OK
+
+
+def _cmd_jobs_watch(args: argparse.Namespace) -> int:
+    import os
+
+    params: dict[str, Any] = {}
+    if args.off:
+        params["file"] = None
+    elif args.file:
+        params["file"] = os.path.abspath(args.file)
+    with _client(args) as client:
+        status = client.call("jobs.watch", params, timeout=_timeout(args, CALL_TIMEOUT))
+    if args.json:
+        _print_json(status)
+    else:
+        print(format_jobs_watch(status))
+    return EXIT_API if status.get("state") == "error" else EXIT_OK
+
+
+def format_jobs_watch(status: dict[str, Any]) -> str:
+    """One line (plus the error, if any) about the watched jobs file."""
+    if not status.get("path"):
+        return "not watching a jobs file"
+    line = f"{status['path']}: {status.get('state')}"
+    if status.get("lastImport"):
+        line += f", {status.get('jobs')} job(s) imported {format_timestamp(status['lastImport'])}"
+    if status.get("error"):
+        line += f"\n{status['error']}"
+    return line
 
 
 # -- sessions ------------------------------------------------------------------------

@@ -1,15 +1,17 @@
 """The job engine's methods on the JSON-RPC API: each calls the method a button calls.
 
 Methods: `jobs.list`, `jobs.get`, `jobs.run`, `jobs.cancel`, `jobs.history`,
-`jobs.enable`, `jobs.check`, `jobs.subscribe`. Notifications on topic `jobs`:
-``jobs.run`` (a run changed state, params = the run) and ``jobs.changed`` (the
-definitions changed). A dangerous command needs ``"confirm": true`` in
-`jobs.run` (error -32011 with the reasons otherwise).
+`jobs.enable`, `jobs.check`, `jobs.watch`, `jobs.subscribe`. Notifications on
+topic `jobs`: ``jobs.run`` (a run changed state, params = the run), ``jobs.changed``
+(the definitions changed) and ``jobs.watch`` (the watched jobs file's status). A
+dangerous command needs ``"confirm": true`` in `jobs.run` (error -32011 with the
+reasons otherwise).
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 from typing import TYPE_CHECKING, Any
 
 from panel.api.rpc import INVALID_PARAMS, INVALID_STATE, NOT_FOUND, TIMEOUT, RpcContext, RpcError
@@ -20,6 +22,7 @@ if TYPE_CHECKING:
     from panel.api.rpc import RpcRegistry
     from panel.api.server import ApiServer
     from panel.jobs.engine import JobEngine
+    from panel.jobs.file_watch import JobsFileWatcher
 
 JOBS_TOPIC = "jobs"
 MAX_HISTORY = 10_000
@@ -76,6 +79,17 @@ _CHECK = {
     "additionalProperties": False,
 }
 
+_WATCH = {
+    "type": "object",
+    "properties": {
+        "file": {
+            "type": ["string", "null"],
+            "description": "absolute path of a JSON jobs file to watch; null or empty: stop",
+        }
+    },
+    "additionalProperties": False,
+}
+
 
 def rpc_error(exc: JobError) -> RpcError:
     """The API error for a refused job request."""
@@ -87,11 +101,16 @@ def rpc_error(exc: JobError) -> RpcError:
 class JobsApi:
     """Binds a job engine to an API server: methods in, notifications out."""
 
-    def __init__(self, jobs: JobEngine, server: ApiServer) -> None:
+    def __init__(
+        self, jobs: JobEngine, server: ApiServer, watch: JobsFileWatcher | None = None
+    ) -> None:
         self._jobs = jobs
         self._server = server
+        self._watch = watch
         jobs.sig_run_changed.connect(self._push_run)
         jobs.sig_jobs_changed.connect(self._push_changed)
+        if watch is not None:
+            watch.sig_status_changed.connect(self._push_watch)
 
     def register(self, registry: RpcRegistry) -> None:
         """Add the jobs methods to `registry`."""
@@ -109,11 +128,19 @@ class JobsApi:
         add("jobs.history", self.history, _HISTORY, doc="Runs, newest first, filtered.")
         add("jobs.enable", self.enable, _ENABLE, mutating=True, doc="Enable/disable a schedule.")
         add("jobs.check", self.check, _CHECK, doc="Why a job's command needs confirmation.")
+        if self._watch is not None:
+            add(
+                "jobs.watch",
+                self.watch,
+                _WATCH,
+                mutating=True,
+                doc="The watched jobs file's status; with file, watch it (null or empty: stop).",
+            )
         add(
             "jobs.subscribe",
             self.subscribe,
             _EMPTY,
-            doc="Receive jobs.run and jobs.changed notifications.",
+            doc="Receive jobs.run, jobs.changed and jobs.watch notifications.",
         )
 
     def list(self, params: dict[str, Any], ctx: RpcContext) -> dict[str, Any]:
@@ -191,6 +218,17 @@ class JobsApi:
         except JobError as exc:
             raise rpc_error(exc) from None
 
+    def watch(self, params: dict[str, Any], ctx: RpcContext) -> dict[str, Any]:
+        """Get or set the watched jobs file (only the jobs of the file are imported)."""
+        watch = self._watch
+        assert watch is not None  # registered only with a watcher
+        if "file" in params:
+            path = params["file"] or None
+            if path is not None and not os.path.isabs(path):
+                raise RpcError(INVALID_PARAMS, f"the jobs file must be an absolute path: {path!r}")
+            watch.set_file(path)
+        return watch.status
+
     def subscribe(self, params: dict[str, Any], ctx: RpcContext) -> dict[str, Any]:
         """Subscribe to run changes."""
         ctx.subscribe(JOBS_TOPIC)
@@ -201,3 +239,6 @@ class JobsApi:
 
     def _push_changed(self) -> None:
         self._server.publish(JOBS_TOPIC, "jobs.changed", {})
+
+    def _push_watch(self, status: dict[str, Any]) -> None:
+        self._server.publish(JOBS_TOPIC, "jobs.watch", status)
