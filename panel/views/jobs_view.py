@@ -8,12 +8,14 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
 
+from panel.jobs.file_watch import JobsFileWatcher
 from panel.views.datasets_view import DatasetsView
 from panel.views.job_details import JobDetails
 from panel.views.job_graph import GraphJob
 from panel.views.job_graph_panel import JobGraphPanel
 from panel.views.job_states import ACTIVE, FAILURES, NEVER
 from panel.views.jobs_dashboard import JobsDashboard, start_of_today
+from panel.views.jobs_file_bar import JobsFileBar
 from panel.views.jobs_history import HistoryView
 from panel.views.state_colors import BAD, BUSY, GOOD, IDLE
 
@@ -25,6 +27,8 @@ REFRESH_MS = 250
 
 class JobsView(QWidget):
     """Tabs Graph / History / Dashboard / Datasets over one job engine.
+
+    Above them, when the engine has a `JobsFileWatcher`, the bar of the watched jobs file.
 
     Node colours follow `sig_run_changed` at once (the newest active run of a
     job, else its last final run); the tables are re-read through one
@@ -57,6 +61,11 @@ class JobsView(QWidget):
         self.tabs.addTab(self.datasets, self.tr("Datasets"))
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        watcher = JobsFileWatcher.of(engine)
+        self.file_bar = JobsFileBar(watcher) if watcher is not None else None
+        if self.file_bar is not None:
+            column.addWidget(self.file_bar)
         column.addWidget(self.tabs)
         self._throttle = QTimer(self, singleShot=True, interval=REFRESH_MS)
         self._throttle.timeout.connect(self._refresh_tables)
