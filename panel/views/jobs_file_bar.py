@@ -32,6 +32,9 @@ STATE_COLORS: dict[str, QColor] = {
     ERROR: BAD,
 }
 
+ERROR_LINES = 6
+"""Lines of the last error shown under the bar; all of them are in its tooltip."""
+
 
 class JobsFileBar(QWidget):
     """The watched jobs file: path, state (dot and word), last import, full error; choose/stop.
@@ -72,6 +75,7 @@ class JobsFileBar(QWidget):
         row.setContentsMargins(0, 0, 0, 0)
         for label in (self.title, self.dot, self.state_label):
             row.addWidget(label)
+        row.addSpacing(8)
         row.addWidget(self.path_label, 1)
         row.addWidget(self.when_label)
         row.addWidget(self.watch_button)
@@ -111,11 +115,21 @@ class JobsFileBar(QWidget):
             else ""
         )
         error = status.get("error") or ""
-        self.error_label.setText(error)
+        self.error_label.setText(self._shortened(error))
+        self.error_label.setToolTip(error)
         self.error_label.setVisible(bool(error))
         self.state_label.setToolTip(error)
         self.stop_button.setVisible(bool(path))
         self.watch_button.setText(self.tr("Change file…") if path else self.tr("Watch file…"))
+
+    def _shortened(self, error: str) -> str:
+        """The first `ERROR_LINES` lines of `error`; the rest is in the tooltip."""
+        lines = error.splitlines()
+        if len(lines) <= ERROR_LINES:
+            return error
+        more = len(lines) - ERROR_LINES
+        rest = self.tr("… %n more line(s) in the tooltip", "", more)
+        return "\n".join([*lines[:ERROR_LINES], rest])
 
     def choose_file(self) -> None:
         """Ask for a JSON file (window-modal, not blocking) and watch the one chosen."""

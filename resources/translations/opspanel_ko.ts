@@ -757,72 +757,77 @@
 <context>
     <name>JobsFileBar</name>
     <message>
-        <location filename="../../panel/views/jobs_file_bar.py" line="47" />
+        <location filename="../../panel/views/jobs_file_bar.py" line="50" />
         <source>Jobs file:</source>
         <translation>작업 파일:</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_file_bar.py" line="54" />
+        <location filename="../../panel/views/jobs_file_bar.py" line="57" />
         <source>Watch file…</source>
         <translation>파일 감시…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_file_bar.py" line="57" />
+        <location filename="../../panel/views/jobs_file_bar.py" line="60" />
         <source>Re-import the jobs from a JSON file whenever it changes (a workspace export, {"jobs": [...]} or a list of jobs). Only the jobs are imported: connections, server and settings are never touched.</source>
         <translation>JSON 파일이 바뀔 때마다 작업을 다시 가져옵니다 (워크스페이스 내보내기, {"jobs": [...]} 또는 작업 목록). 작업만 가져오며 연결, 서버, 설정은 바꾸지 않습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_file_bar.py" line="63" />
+        <location filename="../../panel/views/jobs_file_bar.py" line="66" />
         <source>Stop watching</source>
         <translation>감시 중지</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_file_bar.py" line="64" />
+        <location filename="../../panel/views/jobs_file_bar.py" line="67" />
         <source>Stop watching the file; the jobs stay as they are</source>
         <translation>파일 감시를 중지합니다. 작업은 그대로 유지됩니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_file_bar.py" line="90" />
+        <location filename="../../panel/views/jobs_file_bar.py" line="94" />
         <source>Not watching</source>
         <translation>감시 안 함</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_file_bar.py" line="91" />
+        <location filename="../../panel/views/jobs_file_bar.py" line="95" />
         <source>Watching</source>
         <translation>감시 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_file_bar.py" line="92" />
+        <location filename="../../panel/views/jobs_file_bar.py" line="96" />
         <source>Imported</source>
         <translation>가져옴</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_file_bar.py" line="93" />
+        <location filename="../../panel/views/jobs_file_bar.py" line="97" />
         <source>File missing</source>
         <translation>파일 없음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_file_bar.py" line="94" />
+        <location filename="../../panel/views/jobs_file_bar.py" line="98" />
         <source>Error</source>
         <translation>오류</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../panel/views/jobs_file_bar.py" line="109" />
+        <location filename="../../panel/views/jobs_file_bar.py" line="113" />
         <source>%n job(s) imported %1</source>
         <translation><numerusform>작업 %n개 가져옴 %1</numerusform></translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_file_bar.py" line="118" />
+        <location filename="../../panel/views/jobs_file_bar.py" line="123" />
         <source>Change file…</source>
         <translation>파일 변경…</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../panel/views/jobs_file_bar.py" line="131" />
+        <source>… %n more line(s) in the tooltip</source>
+        <translation><numerusform>… 나머지 %n줄은 도구 설명에 있습니다</numerusform></translation>
+    </message>
     <message>
-        <location filename="../../panel/views/jobs_file_bar.py" line="125" />
+        <location filename="../../panel/views/jobs_file_bar.py" line="139" />
         <source>Jobs file to watch</source>
         <translation>감시할 작업 파일</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_file_bar.py" line="127" />
+        <location filename="../../panel/views/jobs_file_bar.py" line="141" />
         <source>JSON files (*.json);;All files (*)</source>
         <translation>JSON 파일 (*.json);;모든 파일 (*)</translation>
     </message>

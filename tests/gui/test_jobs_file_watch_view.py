@@ -48,6 +48,10 @@ def test_the_bar_shows_the_watched_file_its_state_and_its_error(
     hub = view._engine.hub
     assert any("line 1, column 19" in line.text for line in hub.tail(50, "panel"))
 
+    long_error = "\n".join(f"$.jobs[{i}]: bad" for i in range(10))
+    shown = bar._shortened(long_error).splitlines()
+    assert len(shown) == 7 and shown[-1] == "… 4 more line(s) in the tooltip"
+
     qtbot.mouseClick(bar.stop_button, Qt.MouseButton.LeftButton)
     assert bar.state_label.text() == "Not watching" and not bar.stop_button.isVisible()
     assert bar.path_label.text() == "" and not bar.error_label.isVisible()
