@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import sqlite3
 import time
 from pathlib import Path
 from typing import Any
@@ -102,6 +103,9 @@ class JobEngine(QObject):
         self.clock = clock or SystemClock()
         self._reaper = reaper
         self.store = JobStore(workspace.db_path)
+        self._flush_timer = QTimer(self, singleShot=True)
+        self._flush_timer.timeout.connect(self._flush)
+        self.store.defer_writes(self._flush_timer.start)  # group commit, once per loop turn
         self.datasets = DatasetManager(self.store)
         self.notifier = Notifier(self)
         self.scheduler = CronScheduler(self.clock, self._on_cron, self)
@@ -118,6 +122,7 @@ class JobEngine(QObject):
         self._ready: list[Run] = []
         self._running: dict[ManagedProcess, Run] = {}
         self._retiring: set[ManagedProcess] = set()
+        self._idle: list[ManagedProcess] = []
         self._graphs = 0
         self._accepting = False
         self._shutting_down = False
@@ -128,6 +133,7 @@ class JobEngine(QObject):
         self._grace_timer = QTimer(self, singleShot=True)
         self._grace_timer.timeout.connect(self._stop_running)
         self.logs_dir = workspace.logs_dir / "jobs"
+        self._logs_root = str(self.logs_dir)
         self._log_dirs: set[Path] = set()
 
     # ------------------------------------------------------------------ lifecycle
@@ -184,7 +190,16 @@ class JobEngine(QObject):
             self._closed = True
             self.scheduler.stop()
             self._grace_timer.stop()
+            self._flush_timer.stop()
             self.store.close()
+
+    def _flush(self) -> None:
+        """Commit the writes of this turn of the event loop (one transaction)."""
+        try:
+            self.store.flush()
+        except sqlite3.Error as exc:
+            log.error("job history not written yet (%s); trying again in 1 s", exc)
+            self._flush_timer.start(1000)
 
     def _stop_running(self) -> None:
         for process in list(self._running):
@@ -458,7 +473,7 @@ class JobEngine(QObject):
             log.warning("job %s: resource limits need util-linux prlimit; not applied", job.id)
             prefix = []
         argv = [*prefix, *run_argv(job, run.options)]
-        run.log_path = str(self.logs_dir / job.id / f"{run.id}.log")  # created on first output
+        run.log_path = self._log_path(job.id, run.id)  # created on first output
         process = self._spawn(run, argv, f"job:{job.id}#{run.id}")
         self._set_status(
             run, RunStatus.RUNNING, started_at=time.time(), waiting_on=None, log_path=run.log_path
@@ -470,6 +485,10 @@ class JobEngine(QObject):
             run.timer.setProperty("run_id", run.id)
             run.timer.start(int(job.execution.timeout * 1000))
         process.start()
+
+    def _log_path(self, job_id: str, run_id: int) -> str:
+        """Where run `run_id` of `job_id` writes its own log (os.path: once per run)."""
+        return os.path.join(self._logs_root, job_id, f"{run_id}.log")
 
     def _spawn(self, run: Run, argv: list[str], name: str) -> ManagedProcess:
         job = run.job
@@ -489,10 +508,14 @@ class JobEngine(QObject):
             stop_timeout_ms=self.stop_timeout_ms,
             parent_death_signal=not self._reaper_guards,
         )
-        process = ManagedProcess(spec, self, reaper=self._reaper, recorder=self.store)
-        process.sig_output.connect(self._on_output)
-        process.sig_started.connect(self._on_started)
-        process.sig_state_changed.connect(self._on_state)
+        if self._idle:
+            process = self._idle.pop()
+            process.set_spec(spec)
+        else:
+            process = ManagedProcess(spec, self, reaper=self._reaper, recorder=self.store)
+            process.sig_output.connect(self._on_output)
+            process.sig_started.connect(self._on_started)
+            process.sig_state_changed.connect(self._on_state)
         run.process = process
         self._running[process] = run
         return process
@@ -559,8 +582,7 @@ class JobEngine(QObject):
             return
         if process in self._retiring:
             if new == ProcessState.STOPPED:
-                self._retiring.discard(process)
-                process.deleteLater()
+                self._retire(process)
                 self._check_idle()
             return
         run = self._running.get(process)
@@ -579,10 +601,22 @@ class JobEngine(QObject):
             self._process_ended(run, new, code, process.last_error)
         process.stop()  # STOPPED once leftovers of the tree are gone; then deleted
         if process.state == ProcessState.STOPPED and process in self._retiring:
-            self._retiring.discard(process)
-            process.deleteLater()
+            self._retire(process)
         self._pump()
         self._check_idle()
+
+    def _retire(self, process: ManagedProcess) -> None:
+        """A run's process is STOPPED (its whole tree gone): keep it for a later run.
+
+        Up to `max_parallel` idle processes are kept, so a busy graph neither
+        builds a process object nor connects its signals per run; one that
+        reported an error is dropped (its `last_error` must not reach a later run).
+        """
+        self._retiring.discard(process)
+        if len(self._idle) < self.max_parallel and process.last_error is None:
+            self._idle.append(process)
+        else:
+            process.deleteLater()
 
     def _process_ended(
         self, run: Run, state: ProcessState, code: int | None, error: str | None
@@ -682,7 +716,7 @@ class JobEngine(QObject):
         nxt.fixed = failed.fixed
         if fix and not failed.fixed:
             nxt.fixed = nxt.fixing = True
-            nxt.log_path = str(self.logs_dir / job.id / f"{nxt.id}.log")
+            nxt.log_path = self._log_path(job.id, nxt.id)
             self._spawn(nxt, fix, f"job:{job.id}#{nxt.id}:fix").start()
             return
         self._arm_retry(nxt)

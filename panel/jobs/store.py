@@ -1,11 +1,21 @@
 """The job tables of the workspace database: run history, dataset allocations, schedule state.
 
 `JobStore` keeps its own sqlite3 connection to the workspace file (the tables
-are created by migration 3). Every state change is ONE short transaction
-(`BEGIN IMMEDIATE` ... `COMMIT`), so a SIGKILL of the engine loses no committed
-row. The connection runs with ``synchronous = NORMAL``: in WAL mode a commit is
-safe against the death of the process (the kernel has the WAL pages) though
-not against a power cut, and costs tens of microseconds instead of an fsync.
+are created by migration 3). Every write is whole inside ONE short transaction
+(`BEGIN IMMEDIATE` ... `COMMIT`), so the database is never half-written and a
+SIGKILL of the engine loses no committed row. The connection runs with
+``synchronous = NORMAL``: in WAL mode a commit is safe against the death of the
+process (the kernel has the WAL pages) though not against a power cut, and
+costs tens of microseconds instead of an fsync.
+
+Group commit: with `defer_writes(arm)` (the job engine does this) writes are
+queued instead of committed one by one, and `arm()` is called when the queue
+becomes non-empty; the engine then calls `flush()` from its event loop before
+it waits for anything else, and every write of that turn of the loop is
+committed in one transaction, in order. Every read, and every transaction of
+its own (dataset allocation), flushes the queue first, so the store never
+answers from behind its own writes. Run ids are handed out by the store
+(the engine is the only writer of `job_runs`), so an insert needs no round trip.
 
 It also implements the supervision core's `ProcessRecorder` on the same
 `process_records` table the start-up sweep reads, with the same cheap commits,
@@ -17,7 +27,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -72,14 +82,57 @@ class JobStore:
         self._conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
         self._conn.execute("PRAGMA journal_mode = WAL")
         self._conn.execute("PRAGMA synchronous = NORMAL")
+        row = self._conn.execute("SELECT MAX(id) FROM job_runs").fetchone()
+        self._next_run_id = int(row[0] or 0) + 1
+        self._pending: list[tuple[str, tuple[Any, ...]]] = []
+        self._arm: Callable[[], None] | None = None
 
     def close(self) -> None:
-        """Close the connection."""
+        """Commit what is queued, then close the connection."""
+        self.flush()
         self._conn.close()
+
+    def defer_writes(self, arm: Callable[[], None]) -> None:
+        """Queue writes from now on; `arm()` asks the owner to call `flush()` soon."""
+        self._arm = arm
+
+    def flush(self) -> None:
+        """Commit every queued write, in order, in one transaction."""
+        if not self._pending:
+            return
+        conn = self._conn
+        conn.execute("BEGIN IMMEDIATE")  # may raise (busy): then nothing was taken
+        pending, self._pending = self._pending, []
+        try:
+            for sql, args in pending:
+                conn.execute(sql, args)
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            self._pending[:0] = pending  # kept, in order, for the next flush
+            raise
+
+    @property
+    def pending_writes(self) -> int:
+        """Writes queued and not committed yet."""
+        return len(self._pending)
+
+    def _write(self, sql: str, args: tuple[Any, ...]) -> None:
+        """One write: queued under `defer_writes`, else its own transaction."""
+        if self._arm is None:
+            with self.transaction() as conn:
+                conn.execute(sql, args)
+            return
+        if not self._pending:
+            self._arm()
+        self._pending.append((sql, args))
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction (BEGIN IMMEDIATE), committed at the end or rolled back."""
+        """One write transaction (BEGIN IMMEDIATE) after the queued writes, committed at
+        the end or rolled back (the queued writes are committed before it either way)."""
+        self.flush()
         conn = self._conn
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -102,22 +155,24 @@ class JobStore:
         waiting_on: str | None = None,
     ) -> int:
         """Append a run; returns its id."""
-        with self.transaction() as conn:
-            cur = conn.execute(
-                "INSERT INTO job_runs (job_id, graph_id, trigger, options, attempt, status,"
-                " queued_at, waiting_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    job_id,
-                    graph_id,
-                    trigger,
-                    json.dumps(options),
-                    attempt,
-                    status,
-                    time.time(),
-                    waiting_on,
-                ),
-            )
-            return int(cur.lastrowid or 0)
+        run_id = self._next_run_id
+        self._next_run_id += 1
+        self._write(
+            "INSERT INTO job_runs (id, job_id, graph_id, trigger, options, attempt, status,"
+            " queued_at, waiting_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                run_id,
+                job_id,
+                graph_id,
+                trigger,
+                json.dumps(options) if options else "{}",
+                attempt,
+                status,
+                time.time(),
+                waiting_on,
+            ),
+        )
+        return run_id
 
     def update_run(self, run_id: int, **fields: Any) -> None:
         """Set some columns of run `run_id` (one transaction)."""
@@ -125,13 +180,13 @@ class JobStore:
             if name not in RUN_COLUMNS or name == "id":
                 raise ValueError(f"unknown run column {name!r}")
         sets = ", ".join(f"{name} = ?" for name in fields)
-        with self.transaction() as conn:
-            conn.execute(f"UPDATE job_runs SET {sets} WHERE id = ?", (*fields.values(), run_id))
+        self._write(f"UPDATE job_runs SET {sets} WHERE id = ?", (*fields.values(), run_id))
 
     def run(self, run_id: int) -> dict[str, Any] | None:
         """One run, or None."""
         cols = ", ".join(RUN_COLUMNS)
-        row = self._conn.execute(f"SELECT {cols} FROM job_runs WHERE id = ?", (run_id,)).fetchone()
+        sql = f"SELECT {cols} FROM job_runs WHERE id = ?"
+        row = self.connection.execute(sql, (run_id,)).fetchone()
         return None if row is None else run_to_json(row)
 
     def history(
@@ -162,7 +217,7 @@ class JobStore:
             args.append(before_id)
         clause = f"WHERE {' AND '.join(where)}" if where else ""
         cols = ", ".join(RUN_COLUMNS)
-        rows = self._conn.execute(
+        rows = self.connection.execute(
             f"SELECT {cols} FROM job_runs {clause} ORDER BY id DESC LIMIT ?", (*args, limit)
         ).fetchall()
         return [run_to_json(row) for row in rows]
@@ -171,14 +226,14 @@ class JobStore:
         """Runs in any of `statuses` (left over by an engine that died), oldest first."""
         marks = ", ".join("?" for _ in statuses)
         cols = ", ".join(RUN_COLUMNS)
-        rows = self._conn.execute(
+        rows = self.connection.execute(
             f"SELECT {cols} FROM job_runs WHERE status IN ({marks}) ORDER BY id", tuple(statuses)
         ).fetchall()
         return [run_to_json(row) for row in rows]
 
     def last_success(self, job_id: str) -> float | None:
         """When the newest successful run of `job_id` ended, or None."""
-        row = self._conn.execute(
+        row = self.connection.execute(
             "SELECT MAX(ended_at) FROM job_runs WHERE job_id = ? AND status = 'success'",
             (job_id,),
         ).fetchone()
@@ -199,45 +254,43 @@ class JobStore:
 
     def last_fire(self, job_id: str) -> float | None:
         """When `job_id`'s schedule last fired (or was first armed), or None."""
-        row = self._conn.execute(
+        row = self.connection.execute(
             "SELECT last_fire FROM job_schedule_state WHERE job_id = ?", (job_id,)
         ).fetchone()
         return None if row is None else float(row[0])
 
     def set_last_fire(self, job_id: str, when: float) -> None:
         """Remember that `job_id`'s schedule fired at `when`."""
-        with self.transaction() as conn:
-            conn.execute(
-                "INSERT INTO job_schedule_state (job_id, last_fire) VALUES (?, ?)"
-                " ON CONFLICT (job_id) DO UPDATE SET last_fire = excluded.last_fire",
-                (job_id, when),
-            )
+        self._write(
+            "INSERT INTO job_schedule_state (job_id, last_fire) VALUES (?, ?)"
+            " ON CONFLICT (job_id) DO UPDATE SET last_fire = excluded.last_fire",
+            (job_id, when),
+        )
 
     # -- process records (ProcessRecorder) ------------------------------------------------
 
     def record(self, name: str, pid: int, create_time: float, sid: int) -> None:
         """Remember a child just started (the start-up sweep reads these)."""
-        with self.transaction() as conn:
-            conn.execute(
-                "INSERT INTO process_records (pid, name, create_time, sid) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT (pid) DO UPDATE SET name = excluded.name,"
-                " create_time = excluded.create_time, sid = excluded.sid",
-                (pid, name, create_time, sid),
-            )
+        self._write(
+            "INSERT INTO process_records (pid, name, create_time, sid) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (pid) DO UPDATE SET name = excluded.name,"
+            " create_time = excluded.create_time, sid = excluded.sid",
+            (pid, name, create_time, sid),
+        )
 
     def forget(self, pid: int) -> None:
         """Drop the record of `pid`."""
-        with self.transaction() as conn:
-            conn.execute("DELETE FROM process_records WHERE pid = ?", (pid,))
+        self._write("DELETE FROM process_records WHERE pid = ?", (pid,))
 
     def recorded(self) -> list[RecordedProcess]:
         """Every recorded child."""
-        rows = self._conn.execute(
+        rows = self.connection.execute(
             "SELECT name, pid, create_time, sid FROM process_records ORDER BY id"
         ).fetchall()
         return [RecordedProcess(*row) for row in rows]
 
     @property
     def connection(self) -> sqlite3.Connection:
-        """The raw connection (the dataset manager shares it)."""
+        """The raw connection, for reads (queued writes are committed first)."""
+        self.flush()
         return self._conn

@@ -20,9 +20,9 @@ from panel.supervise.stats import StatsSampler
 from panel.supervise.stopper import TreeStopper
 from panel.supervise.tree import (
     ProcTable,
-    kernel_counters,
     proc_info,
     psutil_create_time,
+    recent_kernel_counters,
     tree_may_live,
     tree_members,
 )
@@ -109,6 +109,7 @@ class ManagedProcess(QObject):
         self._recorder = recorder
         self._state = ProcessState.STOPPED
         self._proc: QProcess | None = None
+        self._spare: QProcess | None = None
         self._pid: int | None = None
         self._sid: int | None = None
         self._started_at: float | None = None
@@ -124,8 +125,28 @@ class ManagedProcess(QObject):
         self._stopper: TreeStopper | None = None
         self._pending_start = False
         self._backoff = self._new_backoff(spec)
-        self._start_timer = self._single_shot(self._on_start_secs)
-        self._restart_timer = self._single_shot(self._on_restart_due)
+        # Made on first use: most short-lived children (job runs) never need them.
+        self._start_timer_obj: QTimer | None = None
+        self._restart_timer_obj: QTimer | None = None
+
+    @property
+    def _start_timer(self) -> QTimer:
+        if self._start_timer_obj is None:
+            self._start_timer_obj = self._single_shot(self._on_start_secs)
+        return self._start_timer_obj
+
+    @property
+    def _restart_timer(self) -> QTimer:
+        if self._restart_timer_obj is None:
+            self._restart_timer_obj = self._single_shot(self._on_restart_due)
+        return self._restart_timer_obj
+
+    def _stop_timers(self, start: bool = True, restart: bool = True) -> None:
+        """Stop the start and/or restart timer, if they were ever made."""
+        if start and self._start_timer_obj is not None:
+            self._start_timer_obj.stop()
+        if restart and self._restart_timer_obj is not None:
+            self._restart_timer_obj.stop()
 
     # ---------------------------------------------------------------- properties
 
@@ -200,7 +221,7 @@ class ManagedProcess(QObject):
         if self._state == ProcessState.STOPPING or self._cleaning:
             self._pending_start = True
             return
-        self._restart_timer.stop()
+        self._stop_timers(start=False)
         self._failed_starts = 0
         self._backoff.reset()
         self._spawn()
@@ -208,8 +229,7 @@ class ManagedProcess(QObject):
     def stop(self) -> None:
         """Stop the whole tree (asynchronous: STOPPING, then STOPPED once all are gone)."""
         self._pending_start = False
-        self._restart_timer.stop()
-        self._start_timer.stop()
+        self._stop_timers()
         if self._state in (ProcessState.STOPPED, ProcessState.STOPPING):
             return
         if self._proc is None and not self._cleaning:
@@ -328,7 +348,7 @@ class ManagedProcess(QObject):
             self._set_state(ProcessState.STARTING)
             self._cannot_start(f"program not found: {self._spec.argv[0]}")
             return
-        proc = QProcess(self)
+        proc, self._spare = self._spare or self._new_qprocess(), None
         proc.setProgram(argv[0])
         proc.setArguments(argv[1:])
         # The process environment is os.environ (Python's writes go through putenv);
@@ -337,8 +357,20 @@ class ManagedProcess(QObject):
         for key, value in extra.items():
             env.insert(key, value)
         proc.setProcessEnvironment(env)
-        if self._spec.cwd:
-            proc.setWorkingDirectory(self._spec.cwd)
+        proc.setWorkingDirectory(self._spec.cwd or "")
+        self._proc = proc
+        self._set_state(ProcessState.STARTING)
+        proc.start()
+
+    def _new_qprocess(self) -> QProcess:
+        """A QProcess with its platform settings and this object's slots connected.
+
+        After a normal exit it is kept (`_spare`) and started again for the next
+        child: a QProcess can be started anew once it is NotRunning, and that
+        spares a restart (or the next run of a job) the construction and the
+        five connections.
+        """
+        proc = QProcess(self)
         self._prepare_platform(proc)
         # Slots are bound methods and find their QProcess with sender(): a
         # partial holding the QProcess would outlive its deleteLater() and
@@ -348,9 +380,7 @@ class ManagedProcess(QObject):
         proc.started.connect(self._on_started)
         proc.finished.connect(self._on_finished)
         proc.errorOccurred.connect(self._on_error)
-        self._proc = proc
-        self._set_state(ProcessState.STARTING)
-        proc.start()
+        return proc
 
     @staticmethod
     def _prepare_platform(proc: QProcess) -> None:
@@ -397,7 +427,7 @@ class ManagedProcess(QObject):
     def _note_start(self, pid: int) -> None:
         """Remember the child's start token, create time and the kernel's fork count."""
         info = proc_info(pid)
-        counters = kernel_counters()
+        counters = recent_kernel_counters()
         self._forks_at_start = counters.forks if counters is not None else None
         if info is not None:
             self._known[pid] = info.start
@@ -483,9 +513,9 @@ class ManagedProcess(QObject):
         self._pid = None
         self._started_at = None
         self._started_mono = None
-        self._start_timer.stop()
+        self._stop_timers(restart=False)
         self._backoff.exited(time.monotonic())
-        proc.deleteLater()
+        self._spare = proc  # started again for the next child
         self.sig_exited.emit(self._exit_code, self._exit_signal)
         if self._state == ProcessState.STOPPING:
             if self._stopper is not None:

@@ -13,6 +13,7 @@ import contextlib
 import os
 import signal
 import sys
+import time
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
@@ -100,18 +101,47 @@ def kernel_counters() -> KernelCounters | None:
     """Forks since boot and boot time, read in one go (Linux), None elsewhere."""
     if not _HAS_PROC:
         return None
-    forks: int | None = None
-    boot: float | None = None
     try:
         with open("/proc/stat", "rb") as handle:
-            for line in handle:
-                if line.startswith(b"processes "):
-                    forks = int(line.split()[1])
-                elif line.startswith(b"btime "):
-                    boot = float(line.split()[1])
+            raw = handle.read()
+        return KernelCounters(_stat_field(raw, b"\nprocesses "), _boot_time(raw))
     except (OSError, ValueError):
         return None
-    return None if forks is None or boot is None else KernelCounters(forks, boot)
+
+
+_RECENT: list[tuple[float, KernelCounters]] = []
+
+
+def recent_kernel_counters(max_age_s: float = 0.05) -> KernelCounters | None:
+    """`kernel_counters()`, or the reading taken at most `max_age_s` ago.
+
+    An older reading of the fork count is a lower bound of the count at any
+    later start, and that is all `pids_since` needs of a start: a lower bound
+    only makes it give up (and read the whole table) sooner.
+    """
+    now = time.monotonic()
+    if _RECENT and now - _RECENT[0][0] <= max_age_s:
+        return _RECENT[0][1]
+    counters = kernel_counters()
+    if counters is not None:
+        _RECENT[:] = [(now, counters)]
+    return counters
+
+
+def _stat_field(raw: bytes, name: bytes) -> int:
+    """The number after `name` (b"\\nkey ") in the text of /proc/stat."""
+    start = raw.index(name) + len(name)
+    return int(raw[start : raw.index(b"\n", start)])
+
+
+_BOOT_TIME: list[float] = []
+
+
+def _boot_time(raw: bytes) -> float:
+    """btime of /proc/stat: fixed while the system runs, so parsed once."""
+    if not _BOOT_TIME:
+        _BOOT_TIME.append(float(_stat_field(raw, b"\nbtime ")))
+    return _BOOT_TIME[0]
 
 
 def _read_int(path: str) -> int | None:
@@ -123,6 +153,18 @@ def _read_int(path: str) -> int | None:
 
 
 _PROBE_LIMIT = 256
+_PID_MAX: list[int] = []
+
+
+def _pid_max() -> int | None:
+    """The kernel's pid_max (read once: only an administrator changes it, and then
+    only upwards in practice; a larger value just makes `pids_since` ask more)."""
+    if not _PID_MAX:
+        value = _read_int("/proc/sys/kernel/pid_max")
+        if value is None:
+            return None
+        _PID_MAX.append(value)
+    return _PID_MAX[0]
 
 
 def _pids_after(first: int, last: int, pid_max: int) -> Iterable[int] | None:
@@ -140,7 +182,8 @@ def pids_since(root: int, forks_then: int | None) -> Iterable[int] | None:
 
     Pids are handed out in increasing order, wrapping at pid_max, so these are
     the pids from `root` up to the namespace's last pid. `forks_then` is
-    `kernel_counters().forks` read at or after `root`'s start: when the counter
+    `kernel_counters().forks` read at `root`'s start (earlier is fine: see
+    `recent_kernel_counters`; later is not): when the counter
     may have gone all the way round since (or anything is unknown) the answer
     is None. When few pids were handed out, each is given (most do not exist;
     a thread id may be among them); otherwise the live ones from /proc.
@@ -148,7 +191,7 @@ def pids_since(root: int, forks_then: int | None) -> Iterable[int] | None:
     if not _HAS_PROC or forks_then is None:
         return None
     last = _read_int("/proc/sys/kernel/ns_last_pid")
-    pid_max = _read_int("/proc/sys/kernel/pid_max")
+    pid_max = _pid_max()
     now = kernel_counters()
     if last is None or pid_max is None or now is None:
         return None

@@ -230,3 +230,21 @@ def test_outgoing_webhook_on_failure(jobs: Any, hook_server: str) -> None:
     [body] = _Hook.bodies
     assert "bad" in body["text"] and body["run"]["status"] == "failed"
     assert body["run"]["exitCode"] == 4
+
+
+def test_a_run_never_inherits_the_error_of_an_earlier_one(jobs: Any) -> None:
+    """Process objects are reused between runs; an error must stay with its own run."""
+    engine = jobs.engine(
+        [
+            {"id": "missing", "command": ["/nonexistent/program"]},
+            {"id": "killed", "command": py("import os; os.kill(os.getpid(), 9)")},
+        ],
+        max_parallel=1,
+    )
+    missing = jobs.wait_final(engine, engine.run_job("missing"))
+    assert missing["status"] == "failed"
+    assert "not found" in (missing["error"] or "")
+    for _ in range(2):
+        killed = jobs.wait_final(engine, engine.run_job("killed"))
+        assert killed["status"] == "failed"
+        assert "not found" not in (killed["error"] or "")

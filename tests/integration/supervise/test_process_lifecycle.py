@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
@@ -89,6 +90,36 @@ def test_env_cwd_and_unbuffered(qtbot: Any, make_process: Any, helpers: Any, tmp
     with qtbot.waitSignal(proc.sig_exited, timeout=10_000):
         proc.start()
     assert out.decode().split() == [str(tmp_path), "42", "1"]
+
+
+def test_a_second_start_takes_the_new_spec_whole(
+    qtbot: Any, make_process: Any, helpers: Any, tmp_path: Any
+) -> None:
+    """The QProcess of the first child is started again for the second: nothing of the
+    first spec (cwd, environment, argv) may stick to it."""
+    code = "import os; print(os.getcwd(), os.environ.get('OPS_X', '-'))"
+    first = ProcessSpec(
+        "twice",
+        helpers.py_argv(code),
+        cwd=str(tmp_path),
+        env={"OPS_X": "1"},
+        restart=RestartPolicy.NEVER,
+    )
+    proc = make_process(first)
+    out = bytearray()
+    proc.sig_output.connect(lambda _s, data: out.extend(data))
+    with qtbot.waitSignal(proc.sig_exited, timeout=10_000):
+        proc.start()
+    assert out.decode().split() == [str(tmp_path), "1"]
+    out.clear()
+    second = ProcessSpec(
+        "twice", helpers.py_argv(code + "; raise SystemExit(3)"), restart=RestartPolicy.NEVER
+    )
+    proc.set_spec(second)
+    with qtbot.waitSignal(proc.sig_exited, timeout=10_000) as blocker:
+        proc.start()
+    assert blocker.args == [3, 0]
+    assert out.decode().split() == [os.getcwd(), "-"]
 
 
 def test_child_has_its_own_session(qtbot: Any, make_process: Any, helpers: Any) -> None:
