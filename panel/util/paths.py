@@ -37,12 +37,11 @@ def console_executable() -> str:
     A windowed Windows executable has no stdout, so children that speak on their pipes
     (workers, the server) run from the console twin that the bundle ships beside it.
     """
+    if not (is_frozen() and sys.platform == "win32"):
+        return sys.executable
     exe = Path(sys.executable)
-    if is_frozen() and sys.platform == "win32":
-        twin = exe.with_name(f"{exe.stem}c{exe.suffix}")
-        if twin.exists():
-            return str(twin)
-    return sys.executable
+    twin = exe.with_name(f"{exe.stem}c{exe.suffix}")
+    return str(twin) if twin.exists() else sys.executable
 
 
 def python_executable() -> str:
