@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from panel.api.client import ApiClient, ApiError
 from panel.jobs.file_watch import WATCH_SETTING
 from panel.workspace.workspace import Workspace
 from tests.integration.engine.conftest import STARTUP_S, ctl, demo_config, prepare_workspace
@@ -90,6 +91,13 @@ def test_watch_from_the_command_line_and_ctl(headless: tuple[Path, Path]) -> Non
     code, status = watch_status(ws, str(other))
     assert code == 0 and status["path"] == str(other)
     wait_state(ws, "imported", ["from-ctl"])
+
+    with ApiClient.from_workspace(ws) as client:  # the API wants an absolute path
+        with pytest.raises(ApiError, match="absolute path"):
+            client.call("jobs.watch", {"file": "relative.json"})
+        assert client.call("jobs.watch")["path"] == str(other)
+        methods = client.call("rpc.discover")["methods"]
+    assert any(m["name"] == "jobs.watch" for m in methods)
 
     code, status = watch_status(ws, "--off")
     assert code == 0 and status["state"] == "off" and status["path"] is None
