@@ -227,3 +227,25 @@ def test_jobs_from_text_accepts_three_shapes() -> None:
     assert jobs_from_text(json.dumps(items), "f") == items
     assert jobs_from_text(json.dumps({"jobs": items}), "f") == items
     assert jobs_from_text(json.dumps({"version": 1, "server": {}, "jobs": items}), "f") == items
+
+
+def test_a_running_run_goes_on_through_an_import(watch: Watch, jobs: Any, tmp_path: Path) -> None:
+    release = tmp_path / "release"
+    wait = (
+        "import os,time\n"
+        "t=time.time()+30\n"
+        f"while not os.path.exists({str(release)!r}) and time.time()<t: time.sleep(0.01)\n"
+    )
+    slow = {"id": "slow", "command": [PY, "-c", wait]}
+    watch.write([slow])
+    with watch.imported():
+        watch.watcher.watch(watch.file)
+    run_id = watch.engine.run_job("slow")
+    watch.qtbot.waitUntil(
+        lambda: (watch.engine.store.run(run_id) or {}).get("status") == "running", timeout=WAIT_MS
+    )
+    with watch.imported():
+        watch.write([slow, job("added")])
+    assert ids(watch.engine) == ["added", "slow"]
+    release.touch()
+    assert jobs.wait_final(watch.engine, run_id)["status"] == "success"
