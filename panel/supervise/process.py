@@ -23,6 +23,7 @@ from panel.supervise.tree import (
     proc_info,
     psutil_create_time,
     recent_kernel_counters,
+    snapshot,
     tree_may_live,
     tree_members,
 )
@@ -592,8 +593,6 @@ class ManagedProcess(QObject):
 
     def _has_leftovers(self) -> bool:
         """Is any process of the exited child's tree still alive? (Cheap check first.)"""
-        from panel.supervise.tree import snapshot
-
         sid = self._sid
         if sid is not None and not tree_may_live(
             sid, self._forks_at_start, self._known, _LIVE_ROOTS

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 import psutil
 
+from panel.supervise.procfs import KeptFile, read_file
+
 _HAS_PROC = sys.platform.startswith("linux") and os.path.isdir("/proc")
 
 
@@ -42,8 +44,7 @@ ProcTable = dict[int, ProcInfo]
 
 def _read_stat(pid: int) -> ProcInfo | None:
     try:
-        with open(f"/proc/{pid}/stat", "rb") as handle:
-            raw = handle.read()
+        raw = read_file(f"/proc/{pid}/stat")
     except OSError:
         return None
     fields = raw.rsplit(b")", 1)[1].split()
@@ -102,8 +103,7 @@ def kernel_counters() -> KernelCounters | None:
     if not _HAS_PROC:
         return None
     try:
-        with open("/proc/stat", "rb") as handle:
-            raw = handle.read()
+        raw = _PROC_STAT.read()
         return KernelCounters(_stat_field(raw, b"\nprocesses "), _boot_time(raw))
     except (OSError, ValueError):
         return None
@@ -144,10 +144,13 @@ def _boot_time(raw: bytes) -> float:
     return _BOOT_TIME[0]
 
 
-def _read_int(path: str) -> int | None:
+_PROC_STAT = KeptFile("/proc/stat")
+_LAST_PID = KeptFile("/proc/sys/kernel/ns_last_pid")
+
+
+def _read_int(source: KeptFile | str) -> int | None:
     try:
-        with open(path, "rb") as handle:
-            return int(handle.read())
+        return int(source.read() if isinstance(source, KeptFile) else read_file(source))
     except (OSError, ValueError):
         return None
 
@@ -190,7 +193,7 @@ def pids_since(root: int, forks_then: int | None) -> Iterable[int] | None:
     """
     if not _HAS_PROC or forks_then is None:
         return None
-    last = _read_int("/proc/sys/kernel/ns_last_pid")
+    last = _read_int(_LAST_PID)
     pid_max = _pid_max()
     now = kernel_counters()
     if last is None or pid_max is None or now is None:
