@@ -123,6 +123,8 @@ class JobEngine(QObject):
         self._running: dict[ManagedProcess, Run] = {}
         self._retiring: set[ManagedProcess] = set()
         self._idle: list[ManagedProcess] = []
+        self._active_jobs: dict[str, int] = {}
+        self._active_categories: dict[str, int] = {}
         self._graphs = 0
         self._accepting = False
         self._shutting_down = False
@@ -448,11 +450,19 @@ class JobEngine(QObject):
             self._pumping = False
 
     def _fits(self, run: Run) -> bool:
-        active = list(self._running.values())
-        if sum(1 for r in active if r.job.id == run.job.id) >= run.job.execution.max_instances:
+        job = run.job
+        if self._active_jobs.get(job.id, 0) >= job.execution.max_instances:
             return False
-        limit = self.category_limits.get(run.job.category) if run.job.category else None
-        return limit is None or sum(1 for r in active if r.job.category == run.job.category) < limit
+        limit = self.category_limits.get(job.category) if job.category else None
+        return limit is None or self._active_categories.get(job.category, 0) < limit
+
+    def _count_active(self, run: Run, step: int) -> None:
+        """Keep the per-job and per-category counts of children in `_running`."""
+        job = run.job
+        self._active_jobs[job.id] = self._active_jobs.get(job.id, 0) + step
+        if job.category:
+            count = self._active_categories.get(job.category, 0) + step
+            self._active_categories[job.category] = count
 
     def _allocate(self, run: Run) -> bool:
         if not run.job.datasets:
@@ -475,9 +485,8 @@ class JobEngine(QObject):
         argv = [*prefix, *run_argv(job, run.options)]
         run.log_path = self._log_path(job.id, run.id)  # created on first output
         process = self._spawn(run, argv, f"job:{job.id}#{run.id}")
-        self._set_status(
-            run, RunStatus.RUNNING, started_at=time.time(), waiting_on=None, log_path=run.log_path
-        )
+        # RUNNING is recorded once the child runs (`_on_started`, with its pid); a
+        # child that cannot be started goes straight to `failed`.
         if job.execution.timeout > 0:
             run.timer = QTimer(self, singleShot=True)
             run.timer.setTimerType(Qt.TimerType.PreciseTimer)
@@ -518,6 +527,7 @@ class JobEngine(QObject):
             process.sig_state_changed.connect(self._on_state)
         run.process = process
         self._running[process] = run
+        self._count_active(run, 1)
         return process
 
     @property
@@ -564,9 +574,16 @@ class JobEngine(QObject):
         process = self.sender()
         run = self._running.get(process)  # type: ignore[call-overload]
         if run is not None and not run.fixing:
-            run.pid = pid
             create_time = process.create_time if isinstance(process, ManagedProcess) else None
-            self.store.update_run(run.id, pid=pid, create_time=create_time)
+            self._set_status(
+                run,
+                RunStatus.RUNNING,
+                started_at=time.time(),
+                waiting_on=None,
+                log_path=run.log_path,
+                pid=pid,
+                create_time=create_time,
+            )
 
     def _on_timeout(self) -> None:
         timer = self.sender()
@@ -589,6 +606,7 @@ class JobEngine(QObject):
         if run is None or new not in _DONE_STATES:
             return
         del self._running[process]
+        self._count_active(run, -1)
         self._retiring.add(process)
         code = process.exit_code
         run.process = None
@@ -686,6 +704,7 @@ class JobEngine(QObject):
         self._unblock(run)
 
     def _unblock(self, run: Run) -> None:
+        queued: list[Run] = []
         for down in run.graph.downstream_of(run):
             if down.status != RunStatus.WAITING or down.id not in self._runs:
                 continue
@@ -693,11 +712,15 @@ class JobEngine(QObject):
             if verdict is None:
                 continue
             if verdict:
-                self._set_status(down, RunStatus.QUEUED, waiting_on=None)
+                down.status, down.waiting_on = RunStatus.QUEUED, None  # recorded below
                 self._ready.append(down)
+                queued.append(down)
             else:
                 self._finish(down, RunStatus.SKIPPED, error=SKIP_REASON)
         self._pump()
+        for down in queued:  # a run the pump started at once is recorded as it runs
+            if down.status == RunStatus.QUEUED and down.process is None and down.id in self._runs:
+                self._set_status(down, RunStatus.QUEUED, waiting_on=None)
 
     # ------------------------------------------------------------------ retries
 

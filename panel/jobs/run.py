@@ -35,6 +35,7 @@ class Run:
     waiting_on: str | None = None
     log_path: str | None = None
     pid: int | None = None
+    create_time: float | None = None
     process: ManagedProcess | None = None
     timer: QTimer | None = None
     log_file: IO[bytes] | None = None

@@ -67,6 +67,10 @@ _JSON_NAMES = {
 }
 
 
+_UPDATES: dict[tuple[str, ...], str] = {}
+"""The UPDATE statement for each set of run columns written together (a handful)."""
+
+
 def run_to_json(row: Sequence[Any]) -> dict[str, Any]:
     """A `job_runs` row (in `RUN_COLUMNS` order) as the API shows it."""
     out = {_JSON_NAMES.get(col, col): value for col, value in zip(RUN_COLUMNS, row, strict=True)}
@@ -176,11 +180,15 @@ class JobStore:
 
     def update_run(self, run_id: int, **fields: Any) -> None:
         """Set some columns of run `run_id` (one transaction)."""
-        for name in fields:
-            if name not in RUN_COLUMNS or name == "id":
-                raise ValueError(f"unknown run column {name!r}")
-        sets = ", ".join(f"{name} = ?" for name in fields)
-        self._write(f"UPDATE job_runs SET {sets} WHERE id = ?", (*fields.values(), run_id))
+        names = tuple(fields)
+        sql = _UPDATES.get(names)
+        if sql is None:
+            for name in names:
+                if name not in RUN_COLUMNS or name == "id":
+                    raise ValueError(f"unknown run column {name!r}")
+            sets = ", ".join(f"{name} = ?" for name in names)
+            sql = _UPDATES[names] = f"UPDATE job_runs SET {sets} WHERE id = ?"
+        self._write(sql, (*fields.values(), run_id))
 
     def run(self, run_id: int) -> dict[str, Any] | None:
         """One run, or None."""

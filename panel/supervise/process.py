@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import shutil
 import sys
@@ -33,6 +34,34 @@ _WINDOWS = sys.platform == "win32"
 
 _LIVE_ROOTS: set[int] = set()
 """Pids of every child of this panel that runs right now (each leads its own session)."""
+
+_SPAWNS = itertools.count(1)
+_ROOT_SPAWN: dict[int, int] = {}
+"""Pid -> spawn number of this panel's recent children (the last `_ROOTS_KEPT`)."""
+_ROOTS_KEPT = 4096
+
+
+class _OwnLaterRoots:
+    """The pids `tree_may_live` need not ask about after child number `spawn` exited:
+    this panel's children that run now or were spawned after it. Each leads a
+    session of its own, and one spawned later got its pid after the exited child
+    did, so the pid is that child's and not a member of the exited child's session.
+    """
+
+    __slots__ = ("spawn",)
+
+    def __init__(self, spawn: int) -> None:
+        self.spawn = spawn
+
+    def __contains__(self, pid: object) -> bool:
+        return pid in _LIVE_ROOTS or _ROOT_SPAWN.get(pid, 0) > self.spawn  # type: ignore[call-overload]
+
+
+def _remember_root(pid: int, spawn: int) -> None:
+    _ROOT_SPAWN.pop(pid, None)
+    _ROOT_SPAWN[pid] = spawn
+    if len(_ROOT_SPAWN) > _ROOTS_KEPT:
+        del _ROOT_SPAWN[next(iter(_ROOT_SPAWN))]
 
 
 def resolve_program(program: str, path: str | None, cwd: str | None) -> str | None:
@@ -111,6 +140,7 @@ class ManagedProcess(QObject):
         self._state = ProcessState.STOPPED
         self._proc: QProcess | None = None
         self._spare: QProcess | None = None
+        self._spawn_number = 0
         self._pid: int | None = None
         self._sid: int | None = None
         self._started_at: float | None = None
@@ -350,6 +380,7 @@ class ManagedProcess(QObject):
             self._cannot_start(f"program not found: {self._spec.argv[0]}")
             return
         proc, self._spare = self._spare or self._new_qprocess(), None
+        self._spawn_number = next(_SPAWNS)  # spawns are numbered in the order pids are given
         proc.setProgram(argv[0])
         proc.setArguments(argv[1:])
         # The process environment is os.environ (Python's writes go through putenv);
@@ -408,6 +439,7 @@ class ManagedProcess(QObject):
         self._sid = pid if not _WINDOWS else None
         self._known = {}
         _LIVE_ROOTS.add(pid)
+        _remember_root(pid, self._spawn_number)
         self._note_start(pid)
         self._started_at = time.time()
         self._started_mono = time.monotonic()
@@ -595,7 +627,7 @@ class ManagedProcess(QObject):
         """Is any process of the exited child's tree still alive? (Cheap check first.)"""
         sid = self._sid
         if sid is not None and not tree_may_live(
-            sid, self._forks_at_start, self._known, _LIVE_ROOTS
+            sid, self._forks_at_start, self._known, _OwnLaterRoots(self._spawn_number)
         ):
             return False
         return bool(tree_members(snapshot(), None, sid, self._known))

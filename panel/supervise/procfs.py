@@ -5,6 +5,10 @@ Python's `open()` builds a buffered file object per call; a plain `os.open` /
 (/proc/stat, /proc/sys/kernel/ns_last_pid) is kept open and re-read with
 `os.pread` at offset 0, which makes the kernel generate it afresh each time
 (a tenth of the cost of opening it).
+
+A read shorter than asked for is taken as the whole file: true of regular files
+and of the /proc files read here, which the kernel generates in one piece
+(/proc/stat, /proc/<pid>/stat and the /proc/sys integers).
 """
 
 from __future__ import annotations
@@ -19,7 +23,10 @@ def read_file(path: str) -> bytes:
     """The whole content of `path` (raises OSError)."""
     fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
     try:
-        parts: list[bytes] = []
+        chunk = os.read(fd, _CHUNK)
+        if len(chunk) < _CHUNK:  # the usual case: a short read is the whole file
+            return chunk
+        parts = [chunk]
         while chunk := os.read(fd, _CHUNK):
             parts.append(chunk)
         return b"".join(parts)
@@ -28,8 +35,11 @@ def read_file(path: str) -> bytes:
 
 
 def _pread_all(fd: int) -> bytes:
-    parts: list[bytes] = []
-    offset = 0
+    chunk = os.pread(fd, _CHUNK, 0)
+    if len(chunk) < _CHUNK:
+        return chunk
+    parts = [chunk]
+    offset = len(chunk)
     while chunk := os.pread(fd, _CHUNK, offset):
         parts.append(chunk)
         offset += len(chunk)

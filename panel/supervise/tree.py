@@ -14,7 +14,7 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass
 
 import psutil
@@ -213,7 +213,7 @@ def tree_may_live(
     root: int,
     forks_then: int | None,
     known: Mapping[int, float],
-    skip: Collection[int] = (),
+    skip: Container[int] = (),
 ) -> bool:
     """Cheap first check after `root` (the leader of session `root`) exited: False
     when surely nothing of its tree is left, True when `tree_members` must tell.
@@ -222,8 +222,8 @@ def tree_may_live(
     unless a process is still in the session or a `known` pid still lives
     (with its start token): everything else of the tree descends from those.
     Every session member was forked after `root`, so only `pids_since` are
-    asked, with getsid() (no /proc read). Pids in `skip` (other live children
-    of the panel, each leading its own session) are not asked.
+    asked, with getsid() (no /proc read). Pids in `skip` (children of the
+    panel known to lead sessions of their own) are not asked.
     """
     for pid, start in known.items():
         if pid != root:
