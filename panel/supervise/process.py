@@ -393,6 +393,9 @@ class ManagedProcess(QObject):
         self._proc = proc
         self._set_state(ProcessState.STARTING)
         proc.start()
+        pid = int(proc.processId())  # known once start() returns, 0 if the fork failed
+        if pid:
+            _remember_root(pid, self._spawn_number)
 
     def _new_qprocess(self) -> QProcess:
         """A QProcess with its platform settings and this object's slots connected.
@@ -439,7 +442,6 @@ class ManagedProcess(QObject):
         self._sid = pid if not _WINDOWS else None
         self._known = {}
         _LIVE_ROOTS.add(pid)
-        _remember_root(pid, self._spawn_number)
         self._note_start(pid)
         self._started_at = time.time()
         self._started_mono = time.monotonic()
