@@ -114,11 +114,6 @@ class JobsFileWatcher(QObject):
         self._debounce = QTimer(self, singleShot=True)
         self._debounce.timeout.connect(self._on_settled)
 
-    @staticmethod
-    def of(jobs: JobEngine) -> JobsFileWatcher | None:
-        """The watcher that looks after `jobs` (a child of the job engine), if there is one."""
-        return jobs.findChild(JobsFileWatcher)
-
     # ------------------------------------------------------------------ control
 
     @property

@@ -28,7 +28,7 @@ REFRESH_MS = 250
 class JobsView(QWidget):
     """Tabs Graph / History / Dashboard / Datasets over one job engine.
 
-    Above them, when the engine has a `JobsFileWatcher`, the bar of the watched jobs file.
+    Above them, when a `JobsFileWatcher` is given, the bar of the watched jobs file.
 
     Node colours follow `sig_run_changed` at once (the newest active run of a
     job, else its last final run); the tables are re-read through one
@@ -38,7 +38,12 @@ class JobsView(QWidget):
     sig_worst_state = Signal(object, str)
     """(QColor, label) the sidebar dot: failed today, running, succeeded today, or idle."""
 
-    def __init__(self, engine: JobEngine, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        engine: JobEngine,
+        watcher: JobsFileWatcher | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self._engine = engine
         self._active: dict[str, dict[int, dict[str, Any]]] = {}
@@ -62,7 +67,6 @@ class JobsView(QWidget):
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
-        watcher = JobsFileWatcher.of(engine)
         self.file_bar = JobsFileBar(watcher) if watcher is not None else None
         if self.file_bar is not None:
             column.addWidget(self.file_bar)

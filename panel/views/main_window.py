@@ -69,7 +69,7 @@ class MainWindow(QMainWindow):
         self.connections_view = ConnectionsView(engine.connections)
         self._add_page(self.tr("Connections"), self.connections_view, "connections")
         self.connections_view.sig_worst_state.connect(self._on_connections_state)
-        self.jobs_view = JobsView(engine.jobs)
+        self.jobs_view = JobsView(engine.jobs, engine.jobs_watch)
         self._add_page(self.tr("Jobs"), self.jobs_view, "jobs")
         self.jobs_view.sig_worst_state.connect(self._on_jobs_state)
         self._on_jobs_state(*self.jobs_view.worst_state())

@@ -215,7 +215,6 @@ def test_the_setting_stores_the_path_and_off_forgets_it(watch: Watch) -> None:
     with watch.imported():
         watch.watcher.set_file(str(watch.file))
     assert workspace.get_setting(WATCH_SETTING) == str(watch.file)
-    assert JobsFileWatcher.of(watch.engine) is watch.watcher
     watch.watcher.set_file(None)
     assert workspace.get_setting(WATCH_SETTING) is None
     assert watch.watcher.status["state"] == "off" and ids(watch.engine) == ["set"]
