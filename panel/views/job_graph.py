@@ -24,6 +24,7 @@ from PySide6.QtGui import (
     QPalette,
     QPen,
     QPolygonF,
+    QResizeEvent,
     QShowEvent,
     QWheelEvent,
 )
@@ -251,6 +252,7 @@ class JobGraphView(QGraphicsView):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._scene.selectionChanged.connect(self._on_selection)
         self._fit_pending = False
+        self._follow_fit = False  # after a fit, until the user zooms: fit again on resize
         self._tick = QTimer(self, interval=1000)
         self._tick.timeout.connect(self._on_tick)
         self._tick.start()
@@ -287,7 +289,7 @@ class JobGraphView(QGraphicsView):
         self._scene.setSceneRect(self._scene.itemsBoundingRect().adjusted(-40, -40, 40, 40))
         if selected in self.nodes:
             self.nodes[selected].setSelected(True)
-        if not states:  # a first graph: show all of it, now or once the view has a size
+        if not states or self._follow_fit:  # show all of it, now or once the view has a size
             self._fit_pending = True
             if self.isVisible():
                 self._fit_when_shown()
@@ -352,6 +354,7 @@ class JobGraphView(QGraphicsView):
         """Zoom in (> 1) or out (< 1), within limits."""
         current = self.scale_factor()
         target = min(MAX_SCALE, max(MIN_SCALE, current * factor))
+        self._follow_fit = False
         if abs(target - current) > 1e-9:
             self.scale(target / current, target / current)
             self.sig_zoom_changed.emit(self.scale_factor())
@@ -365,15 +368,23 @@ class JobGraphView(QGraphicsView):
         self.zoom_by(1 / ZOOM_STEP)
 
     def fit(self) -> None:
-        """Show the whole graph (never enlarged beyond natural size)."""
-        rect = self._scene.itemsBoundingRect()
-        if rect.isEmpty():
+        """Show the whole graph (never enlarged beyond natural size); keep it so on resize."""
+        if self._scene.itemsBoundingRect().isEmpty():
             return
-        self.fitInView(rect.adjusted(-20, -20, 20, 20), Qt.AspectRatioMode.KeepAspectRatio)
+        # The scene rect (the items and a margin) in full: then no scroll bar shows,
+        # and a fit on resize cannot make one come and go.
+        rect = self._scene.sceneRect()
+        self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
         if self.scale_factor() > 1.0:
             self.resetTransform()
             self.centerOn(rect.center())
+        self._follow_fit = True
         self.sig_zoom_changed.emit(self.scale_factor())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self._follow_fit:  # the whole graph stays in view until the user zooms
+            self.fit()
 
     def pan_by(self, dx: int, dy: int) -> None:
         """Scroll by (dx, dy) pixels, as a drag does."""

@@ -194,6 +194,37 @@ def test_zoom_and_fit_change_the_scale(page: Page, qtbot: QtBot) -> None:
     assert graph.scale_factor() == pytest.approx(fitted)
 
 
+def test_a_fitted_graph_stays_whole_when_the_window_resizes(page: Page, qtbot: QtBot) -> None:
+    chain = [{"id": "j0", "command": py("pass")}]
+    chain += [
+        {"id": f"j{i}", "command": py("pass"), "dependsOn": [f"j{i - 1}"]} for i in range(1, 12)
+    ]
+    view = page.open(chain)
+    graph = view.graph
+    graph.fit()
+    narrow = graph.scale_factor()
+    zooms: list[float] = []
+    graph.sig_zoom_changed.connect(zooms.append)
+    view.resize(1800, 700)
+    qtbot.waitUntil(lambda: graph.scale_factor() > narrow * 1.3, timeout=5000)
+    whole = graph.mapToScene(graph.viewport().rect()).boundingRect()
+    assert whole.contains(graph.scene().itemsBoundingRect())
+    assert not graph.horizontalScrollBar().isVisible()
+    fitted = graph.scale_factor()
+    for _ in range(5):  # a fit must not make a scroll bar come and go, refitting again and again
+        QApplication.processEvents()
+    settled = len(zooms)
+    for _ in range(5):
+        QApplication.processEvents()
+    assert len(zooms) == settled
+    assert zooms == [pytest.approx(fitted)] * settled
+    graph.zoom_in()  # the user's own zoom is kept from now on
+    zoomed = graph.scale_factor()
+    view.resize(1100, 700)
+    qtbot.waitUntil(lambda: graph.width() < 1100, timeout=5000)
+    assert graph.scale_factor() == pytest.approx(zoomed)
+
+
 # ---------------------------------------------------------------------- details
 
 
