@@ -485,7 +485,7 @@ class JobEngine(QObject):
         argv = [*prefix, *run_argv(job, run.options)]
         run.log_path = self._log_path(job.id, run.id)  # created on first output
         process = self._spawn(run, argv, f"job:{job.id}#{run.id}")
-        # RUNNING is recorded once the child runs (`_on_started`, with its pid); a
+        # RUNNING is recorded once the child runs (`process_started`, with its pid); a
         # child that cannot be started goes straight to `failed`.
         if job.execution.timeout > 0:
             run.timer = QTimer(self, singleShot=True)
@@ -521,10 +521,9 @@ class JobEngine(QObject):
             process = self._idle.pop()
             process.set_spec(spec)
         else:
-            process = ManagedProcess(spec, self, reaper=self._reaper, recorder=self.store)
-            process.sig_output.connect(self._on_output)
-            process.sig_started.connect(self._on_started)
-            process.sig_state_changed.connect(self._on_state)
+            process = ManagedProcess(
+                spec, self, reaper=self._reaper, recorder=self.store, listener=self
+            )
         run.process = process
         self._running[process] = run
         self._count_active(run, 1)
@@ -559,8 +558,13 @@ class JobEngine(QObject):
             run.log_failed = True
             log.warning("job %s: cannot write run log %s: %s", run.job.id, path, exc)
 
-    def _on_output(self, stream: str, data: bytes) -> None:
-        run = self._running.get(self.sender())  # type: ignore[call-overload]
+    # ---------------------------------------------------------- ProcessListener
+    # A run's child tells the engine of its events by direct calls (no signal
+    # connections per child: this is the hot path of a busy graph).
+
+    def process_output(self, process: ManagedProcess, stream: str, data: bytes) -> None:
+        """A chunk of a run's output: to the log hub, the run's log file and `sig_run_output`."""
+        run = self._running.get(process)
         if run is None:
             return
         self.hub.feed(f"job:{run.job.id}", stream, data)
@@ -570,11 +574,11 @@ class JobEngine(QObject):
             run.log_file.write(data)
         self.sig_run_output.emit(run.id, stream, data)
 
-    def _on_started(self, pid: int) -> None:
-        process = self.sender()
-        run = self._running.get(process)  # type: ignore[call-overload]
+    def process_started(self, process: ManagedProcess, pid: int) -> None:
+        """A run's child runs: the run is recorded `running`, with its pid."""
+        run = self._running.get(process)
         if run is not None and not run.fixing:
-            create_time = process.create_time if isinstance(process, ManagedProcess) else None
+            create_time = process.create_time
             self._set_status(
                 run,
                 RunStatus.RUNNING,
@@ -593,10 +597,10 @@ class JobEngine(QObject):
             log.warning("job %s run %d timed out; stopping its process tree", run.job.id, run.id)
             run.process.stop()
 
-    def _on_state(self, new: ProcessState, _old: ProcessState) -> None:
-        process = self.sender()
-        if not isinstance(process, ManagedProcess):
-            return
+    def process_state_changed(
+        self, process: ManagedProcess, new: ProcessState, old: ProcessState
+    ) -> None:
+        """A run's child ended (the run is decided) or its tree is gone (kept for reuse)."""
         if process in self._retiring:
             if new == ProcessState.STOPPED:
                 self._retire(process)

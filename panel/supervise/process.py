@@ -12,6 +12,7 @@ import time
 from PySide6.QtCore import QEventLoop, QObject, QProcess, QProcessEnvironment, Qt, QTimer, Signal
 
 from panel.supervise.backoff import Backoff
+from panel.supervise.listener import ProcessListener
 from panel.supervise.pdeathsig import setpriv_prefix
 from panel.supervise.reaper_client import Reaper
 from panel.supervise.recorder import ProcessRecorder
@@ -41,20 +42,18 @@ _ROOT_SPAWN: dict[int, int] = {}
 _ROOTS_KEPT = 4096
 
 
-class _OwnLaterRoots:
+def _own_later_roots(spawn: int) -> set[int]:
     """The pids `tree_may_live` need not ask about after child number `spawn` exited:
     this panel's children that run now or were spawned after it. Each leads a
     session of its own, and one spawned later got its pid after the exited child
     did, so the pid is that child's and not a member of the exited child's session.
     """
-
-    __slots__ = ("spawn",)
-
-    def __init__(self, spawn: int) -> None:
-        self.spawn = spawn
-
-    def __contains__(self, pid: object) -> bool:
-        return pid in _LIVE_ROOTS or _ROOT_SPAWN.get(pid, 0) > self.spawn  # type: ignore[call-overload]
+    later = set(_LIVE_ROOTS)
+    for pid, number in reversed(_ROOT_SPAWN.items()):  # in spawn order: newest first
+        if number <= spawn:
+            break
+        later.add(pid)
+    return later
 
 
 def _remember_root(pid: int, spawn: int) -> None:
@@ -132,11 +131,13 @@ class ManagedProcess(QObject):
         *,
         reaper: Reaper | None = None,
         recorder: ProcessRecorder | None = None,
+        listener: ProcessListener | None = None,
     ) -> None:
         super().__init__(parent)
         self._spec = spec
         self._reaper = reaper
         self._recorder = recorder
+        self._listener = listener
         self._state = ProcessState.STOPPED
         self._proc: QProcess | None = None
         self._spare: QProcess | None = None
@@ -452,6 +453,8 @@ class ManagedProcess(QObject):
             self._begin_tree_stop(root=pid)
             return
         self.sig_started.emit(pid)
+        if self._listener is not None:
+            self._listener.process_started(self, pid)
         if self._state != ProcessState.STARTING:
             return  # stop() was called from a slot of sig_started
         if self._spec.start_secs <= 0:
@@ -511,8 +514,12 @@ class ManagedProcess(QObject):
 
     def _drain(self, proc: QProcess, stream: str) -> None:
         read = proc.readAllStandardOutput if stream == "stdout" else proc.readAllStandardError
+        listener = self._listener
         while not (data := read()).isEmpty():
-            self.sig_output.emit(stream, data.data())
+            chunk = bytes(data.data())  # already bytes: no copy
+            self.sig_output.emit(stream, chunk)
+            if listener is not None:
+                listener.process_output(self, stream, chunk)
 
     # ---------------------------------------------------------------- exits
 
@@ -629,7 +636,7 @@ class ManagedProcess(QObject):
         """Is any process of the exited child's tree still alive? (Cheap check first.)"""
         sid = self._sid
         if sid is not None and not tree_may_live(
-            sid, self._forks_at_start, self._known, _OwnLaterRoots(self._spawn_number)
+            sid, self._forks_at_start, self._known, _own_later_roots(self._spawn_number)
         ):
             return False
         return bool(tree_members(snapshot(), None, sid, self._known))
@@ -698,6 +705,8 @@ class ManagedProcess(QObject):
             return
         self._state = new
         self.sig_state_changed.emit(new, old)
+        if self._listener is not None:
+            self._listener.process_state_changed(self, new, old)
 
     def _report(self, message: str) -> None:
         self._last_error = message

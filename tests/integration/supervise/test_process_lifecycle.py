@@ -214,3 +214,29 @@ def test_stats_cover_the_tree(
 
 def test_python_path_is_this_interpreter(helpers: Any) -> None:
     assert helpers.py_argv("x")[0] == sys.executable
+
+
+def test_a_listener_hears_what_the_signals_say(qtbot: Any, make_process: Any, helpers: Any) -> None:
+    heard: list[tuple[object, ...]] = []
+    signalled: list[tuple[object, ...]] = []
+
+    class Listener:
+        def process_started(self, process: ManagedProcess, pid: int) -> None:
+            heard.append(("started", pid))
+
+        def process_output(self, process: ManagedProcess, stream: str, data: bytes) -> None:
+            heard.append((stream, data))
+
+        def process_state_changed(self, process: ManagedProcess, new: S, old: S) -> None:
+            heard.append((new, old))
+
+    spec = ProcessSpec("talks", helpers.py_argv("print('hi')"), restart=RestartPolicy.NEVER)
+    proc = make_process(spec, listener=Listener())
+    proc.sig_started.connect(lambda pid: signalled.append(("started", pid)))
+    proc.sig_output.connect(lambda stream, data: signalled.append((stream, data)))
+    proc.sig_state_changed.connect(lambda new, old: signalled.append((new, old)))
+    with qtbot.waitSignal(proc.sig_exited, timeout=10_000):
+        proc.start()
+    assert heard == signalled
+    assert ("stdout", b"hi\n") in heard
+    assert heard[-1][0] == S.EXITED
