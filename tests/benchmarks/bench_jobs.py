@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 LAYERS, WIDTH, PARALLEL = 10, 100, 16
-ROUNDS = 3
+ROUNDS = 5
 TRUE = "/bin/true"
 
 
