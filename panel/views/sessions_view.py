@@ -29,6 +29,7 @@ from panel.sessions.manager import SessionError, SessionManager
 from panel.sessions.session import Session, SessionState
 from panel.views.audit_view import AuditFetch, AuditView
 from panel.views.format import format_bytes, format_duration
+from panel.views.session_options_dialog import SessionOptionsDialog
 from panel.views.state_colors import BAD, BUSY, GOOD, IDLE, dot_icon
 from panel.views.table_model import RowTableModel
 
@@ -144,14 +145,25 @@ class SessionsView(QWidget):
             COL_DATASETS, QHeaderView.ResizeMode.Stretch
         )
         self.new_button = QPushButton(self.tr("New session"))
+        self.new_button.setToolTip(self.tr("A session with the default settings"))
+        self.new_with_button = QPushButton(self.tr("New with settings…"))
+        self.new_with_button.setToolTip(
+            self.tr("Choose the language, time limits, memory limit and network access")
+        )
         self.close_button = QPushButton(self.tr("Close session"))
-        self.new_button.clicked.connect(self.new_session)
+        self.new_button.clicked.connect(lambda: self.new_session())
+        self.new_with_button.clicked.connect(self.new_session_with_settings)
         self.close_button.clicked.connect(self.close_selected)
         self.summary = QLabel()
 
         self.kind = QComboBox()
         self.kind.addItem(self.tr("Command"), "execute_shell")
-        self.kind.addItem(self.tr("Python code"), "run_code")
+        self.kind.addItem(self.tr("Code"), "run_code")
+        self.kind.setItemData(
+            1,
+            self.tr("Code in the session's language (Python unless chosen otherwise)"),
+            Qt.ItemDataRole.ToolTipRole,
+        )
         self.kind.addItem(self.tr("Read file"), "read_file")
         self.kind.addItem(self.tr("List files"), "list_files")
         self.input = QLineEdit()
@@ -184,6 +196,7 @@ class SessionsView(QWidget):
     def _sessions_tab(self) -> QWidget:
         buttons = QHBoxLayout()
         buttons.addWidget(self.new_button)
+        buttons.addWidget(self.new_with_button)
         buttons.addWidget(self.close_button)
         buttons.addStretch(1)
         buttons.addWidget(self.summary)
@@ -217,16 +230,26 @@ class SessionsView(QWidget):
         rows = self.table.selectionModel().selectedRows()
         return self.model.session_id(rows[0].row()) if rows else None
 
-    def new_session(self) -> Session | None:
-        """Start a session with the default settings."""
+    def new_session(self, params: dict[str, Any] | None = None) -> Session | None:
+        """Start a session with `params` (`session.create`'s), else the default settings."""
         try:
-            session = self._manager.create({})
+            session = self._manager.create(params or {})
         except SessionError as exc:
             QMessageBox.warning(self, self.tr("New session"), exc.message)
             return None
         self.refresh()
         self.select(session.session_id)
         return session
+
+    def new_session_with_settings(self) -> Session | None:
+        """Ask for a new session's settings, then start it."""
+        dialog = SessionOptionsDialog(self)
+        try:
+            if dialog.exec() != SessionOptionsDialog.DialogCode.Accepted:
+                return None
+            return self.new_session(dialog.params())
+        finally:
+            dialog.deleteLater()
 
     def select(self, session_id: str) -> None:
         """Select the row of `session_id`."""
@@ -251,7 +274,11 @@ class SessionsView(QWidget):
         if session_id is None or not text:
             return
         try:
-            command = self._command(str(self.kind.currentData()), text)
+            language = self._manager.get(session_id).config.language
+            command = self._command(str(self.kind.currentData()), text, language)
+        except SessionError as exc:
+            self._append(self.tr("! %1").replace("%1", exc.message))
+            return
         except ValueError as exc:
             self._append(self.tr("! %1").replace("%1", str(exc)))
             return
@@ -264,12 +291,12 @@ class SessionsView(QWidget):
         self.input.clear()
 
     @staticmethod
-    def _command(kind: str, text: str) -> dict[str, Any]:
+    def _command(kind: str, text: str, language: str) -> dict[str, Any]:
         if kind == "execute_shell":
             argv = shlex.split(text)
             return {"type": kind, "commandName": argv[0], "args": argv[1:], "timeoutMs": 60_000}
         if kind == "run_code":
-            return {"type": kind, "code": text, "language": "python", "timeoutMs": 60_000}
+            return {"type": kind, "code": text, "language": language, "timeoutMs": 60_000}
         return {"type": kind, "path": text}
 
     def _on_reply(self, reply: dict[str, Any]) -> None:

@@ -1646,6 +1646,26 @@
 <context>
     <name>SessionsView</name>
     <message>
+        <source>A session with the default settings</source>
+        <translation>기본 설정으로 만드는 세션</translation>
+    </message>
+    <message>
+        <source>New with settings…</source>
+        <translation>설정하여 새로 만들기…</translation>
+    </message>
+    <message>
+        <source>Choose the language, time limits, memory limit and network access</source>
+        <translation>언어, 시간 제한, 메모리 제한, 네트워크 접근을 고릅니다</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>코드</translation>
+    </message>
+    <message>
+        <source>Code in the session's language (Python unless chosen otherwise)</source>
+        <translation>세션 언어로 된 코드 (따로 고르지 않으면 Python)</translation>
+    </message>
+    <message>
         <location filename="../../panel/views/sessions_view.py" line="146" />
         <location filename="../../panel/views/sessions_view.py" line="225" />
         <source>New session</source>
@@ -1660,11 +1680,6 @@
         <location filename="../../panel/views/sessions_view.py" line="153" />
         <source>Command</source>
         <translation>명령</translation>
-    </message>
-    <message>
-        <location filename="../../panel/views/sessions_view.py" line="154" />
-        <source>Python code</source>
-        <translation>Python 코드</translation>
     </message>
     <message>
         <location filename="../../panel/views/sessions_view.py" line="155" />
@@ -2049,6 +2064,65 @@
         <location filename="../../panel/views/state_colors.py" line="42" />
         <source>Error</source>
         <translation>오류</translation>
+    </message>
+</context>
+<context>
+    <name>SessionOptionsDialog</name>
+    <message>
+        <source>New session</source>
+        <translation>새 세션</translation>
+    </message>
+    <message>
+        <source>The session is closed after this long without a command.</source>
+        <translation>명령이 없는 채로 이 시간이 지나면 세션이 닫힙니다.</translation>
+    </message>
+    <message>
+        <source>The session is closed this long after it started.</source>
+        <translation>세션은 시작하고 이 시간이 지나면 닫힙니다.</translation>
+    </message>
+    <message>
+        <source> MB</source>
+        <translation> MB</translation>
+    </message>
+    <message>
+        <source>Address-space limit of every command the session runs.</source>
+        <translation>세션이 실행하는 모든 명령의 주소 공간 제한입니다.</translation>
+    </message>
+    <message>
+        <source>No network access</source>
+        <translation>네트워크 접근 없음</translation>
+    </message>
+    <message>
+        <source>Commands run in a network namespace of their own.</source>
+        <translation>명령은 자체 네트워크 네임스페이스에서 실행됩니다.</translation>
+    </message>
+    <message>
+        <source>Not available here: this system allows no unprivileged user namespaces.</source>
+        <translation>여기서는 쓸 수 없습니다: 이 시스템은 비특권 사용자 네임스페이스를 허용하지 않습니다.</translation>
+    </message>
+    <message>
+        <source>Code language</source>
+        <translation>코드 언어</translation>
+    </message>
+    <message>
+        <source>Idle timeout</source>
+        <translation>유휴 시간 제한</translation>
+    </message>
+    <message>
+        <source>Lifetime</source>
+        <translation>수명</translation>
+    </message>
+    <message>
+        <source>Memory limit</source>
+        <translation>메모리 제한</translation>
+    </message>
+    <message>
+        <source>Create</source>
+        <translation>만들기</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation>분</translation>
     </message>
 </context>
 </TS>

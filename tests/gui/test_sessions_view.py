@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Callable
 from typing import Any
 
+import jsonschema
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from panel.sessions.config import CONFIG_SCHEMA
+from panel.sessions.isolation import network_isolation_available
 from panel.views.audit_view import COL_METHOD, COL_OUTCOME
 from panel.views.main_window import MainWindow
+from panel.views.session_options_dialog import SessionOptionsDialog
 from panel.views.sessions_view import COL_STATE, SessionsView
 
 TIMEOUT_MS = 30_000
@@ -82,3 +90,55 @@ def test_audit_tab_shows_rows(window: MainWindow, qtbot: QtBot) -> None:
     assert model.index(0, COL_METHOD).data() == "session.close"
     assert model.index(0, COL_OUTCOME).data().startswith("error")
     assert "2" in view.audit_view.status.text()
+
+
+def _answer_options(fill: Callable[[SessionOptionsDialog], None]) -> None:
+    """When the session settings dialog opens, let `fill` set it, then press Create."""
+
+    def poll() -> None:
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, SessionOptionsDialog):
+            fill(dialog)
+            dialog.create_button.click()
+            return
+        QTimer.singleShot(10, poll)
+
+    QTimer.singleShot(0, poll)
+
+
+def test_a_session_made_with_chosen_settings(window: MainWindow, qtbot: QtBot) -> None:
+    node = shutil.which("node") is not None
+
+    def fill(dialog: SessionOptionsDialog) -> None:
+        dialog.language.setCurrentIndex(dialog.language.findData("node" if node else "python"))
+        dialog.idle.setValue(5)
+        dialog.lifetime.setValue(10)
+        dialog.memory.setValue(1024)
+
+    window.show_sessions_action.trigger()
+    view = window.sessions_view
+    _answer_options(fill)
+    view.new_with_button.click()
+    session = view.selected_id()
+    assert session is not None
+    config = view._manager.get(session).config.to_json()
+    assert config["idleTimeoutMinutes"] == 5 and config["maxLifetimeMinutes"] == 10
+    assert config["memoryLimitMB"] == 1024 and config["networkIsolation"] is False
+    state = view.model.index(0, COL_STATE)
+    qtbot.waitUntil(lambda: state.data() == "Active", timeout=TIMEOUT_MS)
+    code = "console.log(6 * 7)" if node else "print(6 * 7)"
+    _run(qtbot, view, "run_code", code, "42")  # in the session's own language
+    view.close_button.click()
+    qtbot.waitUntil(lambda: view.model.rowCount() == 0, timeout=TIMEOUT_MS)
+
+
+def test_the_settings_dialog_stays_within_what_the_api_accepts(qtbot: QtBot) -> None:
+    dialog = SessionOptionsDialog()
+    qtbot.addWidget(dialog)
+    dialog.memory.setValue(1)
+    dialog.idle.setValue(0)
+    params = dialog.params()
+    assert params["memoryLimitMB"] == 16 and params["idleTimeoutMinutes"] == 1
+    jsonschema.validate(params, CONFIG_SCHEMA)
+    if not network_isolation_available():
+        assert not dialog.isolated.isEnabled()

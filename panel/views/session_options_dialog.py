@@ -1,0 +1,93 @@
+"""`SessionOptionsDialog`: the settings of a new runner session, as `session.create` takes them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from panel.sessions.config import MAX_MINUTES, SessionConfig
+from panel.sessions.isolation import network_isolation_available
+
+LANGUAGES = ("python", "node")
+"""Languages of `run_code` a session can default to (the runner knows these)."""
+
+MEMORY_MIN_MB, MEMORY_MAX_MB = 16, 1_048_576
+"""The range `session.create` accepts for memoryLimitMB."""
+
+
+class SessionOptionsDialog(QDialog):
+    """Language, idle timeout, lifetime, memory limit and network isolation of a new session.
+
+    The ranges are those of the API's schema, so what the dialog lets through
+    `session.create` accepts. Network isolation is offered only where this
+    system can give it (unprivileged user namespaces).
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("New session"))
+        defaults = SessionConfig()
+        self.language = QComboBox()
+        for name in LANGUAGES:
+            self.language.addItem(name, name)
+        self.idle = self._minutes(defaults.idle_timeout_minutes)
+        self.idle.setToolTip(self.tr("The session is closed after this long without a command."))
+        self.lifetime = self._minutes(defaults.max_lifetime_minutes)
+        self.lifetime.setToolTip(self.tr("The session is closed this long after it started."))
+        self.memory = QSpinBox()
+        self.memory.setRange(MEMORY_MIN_MB, MEMORY_MAX_MB)
+        self.memory.setSingleStep(64)
+        self.memory.setValue(defaults.memory_limit_mb)
+        self.memory.setSuffix(self.tr(" MB"))
+        self.memory.setToolTip(self.tr("Address-space limit of every command the session runs."))
+        self.isolated = QCheckBox(self.tr("No network access"))
+        if network_isolation_available():
+            self.isolated.setToolTip(self.tr("Commands run in a network namespace of their own."))
+        else:
+            self.isolated.setEnabled(False)
+            self.isolated.setToolTip(
+                self.tr("Not available here: this system allows no unprivileged user namespaces.")
+            )
+        form = QFormLayout()
+        form.addRow(self.tr("Code language"), self.language)
+        form.addRow(self.tr("Idle timeout"), self.idle)
+        form.addRow(self.tr("Lifetime"), self.lifetime)
+        form.addRow(self.tr("Memory limit"), self.memory)
+        form.addRow("", self.isolated)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.create_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.create_button.setText(self.tr("Create"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        column = QVBoxLayout(self)
+        column.addLayout(form)
+        column.addWidget(buttons)
+
+    def _minutes(self, value: float) -> QSpinBox:
+        box = QSpinBox()
+        box.setRange(1, MAX_MINUTES)
+        box.setValue(int(value))
+        box.setSuffix(self.tr(" min"))
+        return box
+
+    def params(self) -> dict[str, Any]:
+        """The `session.create` params the dialog shows."""
+        return {
+            "language": self.language.currentData(),
+            "idleTimeoutMinutes": self.idle.value(),
+            "maxLifetimeMinutes": self.lifetime.value(),
+            "memoryLimitMB": self.memory.value(),
+            "networkIsolation": self.isolated.isChecked(),
+        }
