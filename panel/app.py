@@ -11,7 +11,7 @@ from pathlib import Path
 
 import psutil
 import qasync
-from PySide6.QtCore import QCoreApplication, QLocale, QTimer, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTimer, QTranslator
 
 from panel import __version__
 from panel.api.apifile import new_token, remove_api_file, write_api_file
@@ -204,12 +204,17 @@ def _make_application(headless: bool) -> QCoreApplication:
 
 
 def _install_translator(app: QCoreApplication) -> None:
-    """Load the translation for OPSPANEL_LANG or the system locale, when one is shipped."""
+    """Load the translation for OPSPANEL_LANG or the system locale, when one is shipped,
+    and Qt's own for that language (standard buttons: OK, Cancel, Yes, No...)."""
     locale = QLocale(os.environ["OPSPANEL_LANG"]) if "OPSPANEL_LANG" in os.environ else QLocale()
     translator = QTranslator(app)
     folder = Path(resources_dir()) / "translations"
-    if translator.load(locale, "opspanel", "_", str(folder)):
-        app.installTranslator(translator)
+    if not translator.load(locale, "opspanel", "_", str(folder)):
+        return
+    app.installTranslator(translator)
+    qt = QTranslator(app)
+    if qt.load(locale, "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        app.installTranslator(qt)
 
 
 async def _next_turn() -> None:

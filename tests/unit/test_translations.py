@@ -7,6 +7,7 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -58,3 +59,23 @@ def test_compiled_translation_is_loaded(qapp: QCoreApplication) -> None:
     assert translator.translate("ServerView", "Stop the server?") == "서버를 중지할까요?"
     assert translator.translate("jobstate", "Timed out") == "시간 초과"
     assert translator.translate("SessionsView", "%n session(s) open", None, 3) == "열린 세션 %n개"
+
+
+def test_korean_brings_qts_own_buttons_along(
+    qapp: QCoreApplication, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from panel.app import _install_translator
+
+    monkeypatch.setenv("OPSPANEL_LANG", "ko_KR")
+    before = set(qapp.findChildren(QTranslator))
+    _install_translator(qapp)
+    added = [t for t in qapp.findChildren(QTranslator) if t not in before]
+    try:
+        assert len(added) == 2
+        assert QCoreApplication.translate("SessionsView", "New session") == "새 세션"
+        assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "취소"
+    finally:
+        for translator in added:
+            qapp.removeTranslator(translator)
+            translator.deleteLater()
+    assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Cancel"
