@@ -286,7 +286,11 @@ SAFE_METHODS = [
 """Methods the fuzzer calls: nothing that starts the server, imports, or runs programs."""
 
 json_leaf = (
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20)
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)  # json.dumps would write Infinity: not JSON
+    | st.text(max_size=20)
 )
 json_value = st.recursive(
     json_leaf,
