@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from panel.connections.status import ConnState
+from panel.jobs.file_watch import ERROR, MISSING
 from panel.server.status import ServerSnapshot
 from panel.views.format import format_bytes, format_duration
 from panel.views.jobs_dashboard import TODAY_LIMIT, start_of_today, today_counts
@@ -109,6 +110,7 @@ class OverviewView(QWidget):
         self._jobs_throttle.timeout.connect(self._show_jobs)
         engine.jobs.sig_run_changed.connect(self._jobs_throttle.start)
         engine.jobs.sig_jobs_changed.connect(self._jobs_throttle.start)
+        engine.jobs_watch.sig_status_changed.connect(self._jobs_throttle.start)
         self._show_server(engine.server_snapshot())
         self._show_connections()
         self._show_jobs()
@@ -150,6 +152,9 @@ class OverviewView(QWidget):
             if counts["success"]
             else IDLE
         )
+        watch = self._engine.jobs_watch_status()
+        if watch["state"] == ERROR:
+            color = BAD
         self.jobs_card.dot.setPixmap(dot_pixmap(color, 12))
         fires = [
             (when, job["id"])
@@ -168,6 +173,11 @@ class OverviewView(QWidget):
             text += "\n" + self.tr("Next: %1 at %2").replace("%1", job_id).replace(
                 "%2", _clock(when)
             )
+        if watch["state"] == ERROR:
+            reason = str(watch.get("error") or "").splitlines()[:1]
+            text += "\n" + self.tr("Jobs file not imported: %1").replace("%1", "".join(reason))
+        elif watch["state"] == MISSING:
+            text += "\n" + self.tr("Jobs file missing: %1").replace("%1", str(watch["path"]))
         self.jobs_card.summary.setText(text)
 
     def _on_stats(self, stats: ProcessStats) -> None:

@@ -1261,6 +1261,14 @@
 <context>
     <name>OverviewView</name>
     <message>
+        <source>Jobs file not imported: %1</source>
+        <translation>작업 파일을 가져오지 못했습니다: %1</translation>
+    </message>
+    <message>
+        <source>Jobs file missing: %1</source>
+        <translation>작업 파일이 없습니다: %1</translation>
+    </message>
+    <message>
         <location filename="../../panel/views/overview_view.py" line="75" />
         <source>Server</source>
         <translation>서버</translation>

@@ -56,3 +56,18 @@ def test_the_bar_shows_the_watched_file_its_state_and_its_error(
     assert bar.state_label.text() == "Not watching" and not bar.stop_button.isVisible()
     assert bar.path_label.text() == "" and not bar.error_label.isVisible()
     assert [s["id"] for s in view._engine.list_jobs()] == ["nightly"]
+
+
+def test_the_overview_tells_when_the_jobs_file_was_not_imported(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    card = window.overview_view.jobs_card
+    jobs_file = tmp_path / "jobs.json"
+    jobs_file.write_text('{"jobs": [')
+    window._engine.set_jobs_watch_file(str(jobs_file))
+    qtbot.waitUntil(lambda: "Jobs file not imported" in card.summary.text(), timeout=WAIT_MS)
+    assert "line 1" in card.summary.text()
+    jobs_file.write_text(json.dumps([{"id": "nightly", "command": [sys.executable, "-V"]}]))
+    qtbot.waitUntil(lambda: "Jobs file" not in card.summary.text(), timeout=WAIT_MS)
+    jobs_file.unlink()
+    qtbot.waitUntil(lambda: "Jobs file missing" in card.summary.text(), timeout=WAIT_MS)
