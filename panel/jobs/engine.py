@@ -12,6 +12,13 @@ is a `ManagedProcess` (restart `never`, its own session, the engine's reaper,
 recorded for the start-up sweep); a timeout stops its whole tree. A failure
 with retries left is followed (after the optional auto-fix command) by a new
 attempt, a new history row in state `retrying` until its backoff has passed.
+
+The history is written through the store's group commit: every change of one
+turn of the event loop is committed together before the loop waits again. A
+run is recorded `running` once its child runs (with its pid); one that starts
+in the same turn as it became ready is not recorded `queued` first. Process
+objects are kept between runs (up to `max_parallel` idle ones), and they tell
+the engine of their events by direct calls (`ProcessListener`), not signals.
 """
 
 from __future__ import annotations
