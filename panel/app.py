@@ -25,7 +25,7 @@ from panel.api.server import ApiServer
 from panel.api.sessions_methods import SessionsApi
 from panel.engine import Engine
 from panel.jobs.file_watch import WATCH_SETTING
-from panel.jobs.hooks import HOOKS_FILE, HookServer, load_or_create_token, write_hooks_file
+from panel.jobs.hooks import HOOKS_FILE, WebhookEndpoint, load_or_create_token, write_hooks_file
 from panel.single_instance import SingleInstance
 from panel.util.paths import resources_dir
 from panel.workspace.errors import WorkspaceError
@@ -126,10 +126,10 @@ class AppRunner:
             await _next_turn()  # the window is up first; the engine's start-up work follows
         registry.check_schemas()
         engine.start()
-        hooks = await self._start_hooks(engine)
+        if api_address is not None:
+            self._start_hooks(engine, api)
         await self._quit.wait()
-        if hooks is not None:
-            await hooks.close()
+        api.set_plain_http(None)
 
         done = asyncio.Event()
         engine.sig_shutdown_finished.connect(done.set)
@@ -145,19 +145,15 @@ class AppRunner:
         self.workspace.close()
         return 0
 
-    async def _start_hooks(self, engine: Engine) -> HookServer | None:
-        """Incoming job webhooks on their own loopback port (see `panel.jobs.hooks`)."""
+    def _start_hooks(self, engine: Engine, api: ApiServer) -> None:
+        """Incoming job webhooks on the API port (see `panel.jobs.hooks`); hooks.json says where."""
         path = self.workspace.root / HOOKS_FILE
         token = load_or_create_token(path)
-        hooks = HookServer(
-            token, engine.jobs.run_from_webhook, int(self.workspace.get_setting("hooks.port", 0))
-        )
+        api.set_plain_http(WebhookEndpoint(token, engine.jobs.run_from_webhook))
         try:
-            write_hooks_file(path, await hooks.start(), token)
+            write_hooks_file(path, api.port, token)
         except OSError as exc:
-            log.error("webhooks not started: %s", exc)
-            return None
-        return hooks
+            log.error("webhooks not announced (%s not written): %s", path, exc)
 
     def _show_window(self, engine: Engine, api_address: str | None) -> None:
         from panel.views.main_window import MainWindow

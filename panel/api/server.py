@@ -72,6 +72,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
 from panel.api.apifile import HEALTH_PATH, RPC_PATH, rpc_url
+from panel.api.plain_http import PlainHttpHandler, connection_class
 from panel.api.rpc import (
     INTERNAL_ERROR,
     MESSAGE_TOO_LARGE,
@@ -249,6 +250,7 @@ class ApiServer:
         self.refused_clients = 0
         self.rate_limited = 0
         self._metrics: Callable[[], str] | None = None
+        self._plain_http: PlainHttpHandler | None = None
         self._token = token.encode("utf-8")
         self._server: Server | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -277,6 +279,10 @@ class ApiServer:
         """Serve `provider()` (Prometheus text) on ``GET /metrics``."""
         self._metrics = provider
 
+    def set_plain_http(self, handler: PlainHttpHandler | None) -> None:
+        """Answer plain HTTP requests (not GET: the job webhooks) with `handler`."""
+        self._plain_http = handler
+
     def has_subscribers(self, topic: str) -> bool:
         """True when at least one client is subscribed to `topic` (cheap)."""
         return bool(self._topics.get(topic))
@@ -296,6 +302,7 @@ class ApiServer:
             self.host,
             self.port,
             process_request=self._process_request,
+            create_connection=connection_class(lambda: self._plain_http),
             max_size=self.hard_cap_bytes,
             compression=None,
             server_header=None,

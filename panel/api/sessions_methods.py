@@ -134,7 +134,6 @@ KNOWN_SETTINGS: dict[str, tuple[int, int, int]] = {
     "api.rateLimit": (1000, 0, 1_000_000),
     "api.rateBurst": (2000, 1, 1_000_000),
     "api.maxClients": (64, 1, 10_000),
-    "hooks.port": (0, 0, 65535),
     "connections.restartDelayMs": (1000, 0, 3_600_000),
     "jobs.historyDays": (90, 1, 36_500),
     "sessions.maxSessions": (64, 1, 10_000),

@@ -1,16 +1,15 @@
-"""Incoming webhooks: `POST /hooks/jobs/<id>` runs a job, on a loopback port of their own.
+"""Incoming webhooks: `POST /hooks/jobs/<id>` on the API port runs a job.
 
-Why not the API port: the API is served by websockets, whose HTTP parser reads
-only a body-less handshake (websockets 17 refuses any request with a non-zero
-Content-Length before `process_request` sees it), so a POST body cannot arrive
-there. Webhooks get a tiny asyncio HTTP/1.1 endpoint on 127.0.0.1 instead.
+The API port speaks WebSocket; a request there that does not start with GET
+(a handshake always does) is a plain HTTP request, which the API server hands
+to a `WebhookEndpoint`: first the head alone (`precheck`: token, path,
+method, size), then, if that passed, the head and the body (`answer`).
 
 Authentication: the header ``X-OpsPanel-Token: <token>`` (or ``Authorization:
 Bearer <token>``), compared in constant time. The token lives in
-``<workspace>/hooks.json`` (mode 0600, written like api.json) together with the
-port; unlike the API token it is kept across restarts, because the systems that
-call a webhook are configured once. The port is the setting ``hooks.port``
-(0: the system picks one, written to hooks.json).
+``<workspace>/hooks.json`` (mode 0600, written like api.json) with the port
+and the URL; unlike the API token it is kept across restarts, because the
+systems that call a webhook are configured once.
 
 Answers (JSON): 202 ``{"run": id}``; 400 bad body or options; 401 wrong or
 missing token (checked before anything else); 404 unknown path or job;
@@ -21,27 +20,21 @@ empty.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import hmac
 import json
-import logging
 import os
 import secrets
 from collections.abc import Callable
-from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
 from panel.jobs.errors import JobError
 
-log = logging.getLogger("panel.jobs.hooks")
-
 HOOKS_FILE = "hooks.json"
 PATH_PREFIX = "/hooks/jobs/"
 MAX_BODY = 1024 * 1024
 MAX_HEAD = 64 * 1024
-READ_TIMEOUT_S = 10.0
 
 RunCallback = Callable[[str, dict[str, Any], bool, bool], int]
 """(job_id, options, only, confirm) -> run id; raises JobError."""
@@ -69,70 +62,57 @@ def write_hooks_file(path: Path, port: int, token: str) -> None:
     os.replace(tmp, path)
 
 
-class HookServer:
-    """The webhook endpoint: plain asyncio, loopback only."""
+Answer = tuple[int, dict[str, Any]]
+"""(HTTP status, JSON body)."""
 
-    def __init__(self, token: str, run: RunCallback, port: int = 0) -> None:
+
+def parse_head(head: bytes) -> tuple[str, str, dict[str, str]]:
+    """(method, path, headers with lower-case names) of an HTTP/1.1 request head."""
+    lines = head.decode("latin-1").split("\r\n")
+    method, path, _ = lines[0].split(" ", 2)
+    headers: dict[str, str] = {}
+    for line in lines[1:]:
+        if line:
+            name, _, value = line.partition(":")
+            headers[name.strip().lower()] = value.strip()
+    return method, path, headers
+
+
+class WebhookEndpoint:
+    """`POST /hooks/jobs/<id>` with the webhook token: runs the job with the posted options."""
+
+    def __init__(self, token: str, run: RunCallback) -> None:
         if not token:
             raise ValueError("a webhook token is required")
         self._token = token.encode("utf-8")
         self._run = run
-        self.port = port
-        self._server: asyncio.Server | None = None
 
-    async def start(self) -> int:
-        """Listen on 127.0.0.1; returns the port."""
-        self._server = await asyncio.start_server(self._serve, "127.0.0.1", self.port)
-        self.port = int(self._server.sockets[0].getsockname()[1])
-        log.info("webhooks listening on http://127.0.0.1:%d%s<job>", self.port, PATH_PREFIX)
-        return self.port
-
-    async def close(self) -> None:
-        """Stop listening and close open connections."""
-        server, self._server = self._server, None
-        if server is not None:
-            server.close()
-            await server.wait_closed()
-
-    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    def precheck(self, head: bytes) -> Answer | None:
+        """The answer a request gets from its head alone, or None: read its body."""
         try:
-            status, body = await asyncio.wait_for(self._handle(reader), READ_TIMEOUT_S)
-        except (TimeoutError, asyncio.IncompleteReadError, ValueError, ConnectionError):
-            status, body = 400, {"error": "bad request"}
-        payload = json.dumps(body).encode("utf-8")
-        phrase = HTTPStatus(status).phrase
-        head = (
-            f"HTTP/1.1 {status} {phrase}\r\nContent-Type: application/json\r\n"
-            f"Content-Length: {len(payload)}\r\nConnection: close\r\n\r\n"
-        )
-        with contextlib.suppress(ConnectionError):
-            writer.write(head.encode("ascii") + payload)
-            await writer.drain()
-        writer.close()
-        with contextlib.suppress(ConnectionError):
-            await writer.wait_closed()
-
-    async def _handle(self, reader: asyncio.StreamReader) -> tuple[int, dict[str, Any]]:
-        head = await reader.readuntil(b"\r\n\r\n")
-        if len(head) > MAX_HEAD:
-            return 431, {"error": "headers too large"}
-        lines = head.decode("latin-1").split("\r\n")
-        method, path, _ = lines[0].split(" ", 2)
-        headers = {}
-        for line in lines[1:]:
-            name, _, value = line.partition(":")
-            headers[name.strip().lower()] = value.strip()
+            method, path, headers = parse_head(head)
+            size = int(headers.get("content-length", "0") or 0)
+        except ValueError:
+            return 400, {"error": "bad request"}
         if not self._authorized(headers):
             return 401, {"error": "unauthorized"}
         if not path.startswith(PATH_PREFIX) or "/" in path[len(PATH_PREFIX) :]:
             return 404, {"error": "not found"}
         if method != "POST":
             return 405, {"error": "use POST"}
-        size = int(headers.get("content-length", "0") or 0)
+        if size < 0:
+            return 400, {"error": "bad request"}
         if size > MAX_BODY:
             return 413, {"error": "body too large"}
-        raw = await reader.readexactly(size) if size else b""
-        return self._dispatch(path[len(PATH_PREFIX) :], raw)
+        return None
+
+    def answer(self, head: bytes, body: bytes) -> Answer:
+        """Run the job the request names (after `precheck` passed)."""
+        early = self.precheck(head)
+        if early is not None:
+            return early
+        _, path, _ = parse_head(head)
+        return self._dispatch(path[len(PATH_PREFIX) :], body)
 
     def _authorized(self, headers: dict[str, str]) -> bool:
         given = headers.get("x-opspanel-token", "")

@@ -132,7 +132,9 @@ def test_ctl_jobs_and_webhooks(tmp_path: Path, engine_proc: Any) -> None:
 
     hooks = json.loads((ws / "hooks.json").read_text())
     assert (ws / "hooks.json").stat().st_mode & 0o777 == 0o600
+    assert hooks["port"] == json.loads((ws / "api.json").read_text())["port"]  # the API port
     base = f"http://127.0.0.1:{hooks['port']}/hooks/jobs/"
+    assert hooks["url"] == base
     assert _post(base + "echo", "wrong", {})[0] == 401
     assert _post(base + "echo", None, {})[0] == 401
     assert _post(base + "nope", hooks["token"], {})[0] == 404
@@ -142,6 +144,7 @@ def test_ctl_jobs_and_webhooks(tmp_path: Path, engine_proc: Any) -> None:
     wait_for(lambda: "hook" in out.read_text(), 15, "the webhook run")
     runs = json.loads(ctl(ws, "jobs", "history", "--json").stdout)
     assert runs[0]["id"] == body["run"] and runs[0]["trigger"] == "webhook"
+    assert ctl(ws, "jobs", "list").returncode == 0  # the WebSocket API on the same port goes on
 
 
 def test_sigkill_marks_runs_interrupted_and_retries(tmp_path: Path, engine_proc: Any) -> None:
