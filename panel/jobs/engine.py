@@ -73,6 +73,7 @@ DEFAULTS = {
 
 SKIP_REASON = "upstream did not satisfy the trigger rule"
 _DONE_STATES = (ProcessState.EXITED, ProcessState.FATAL, ProcessState.STOPPED)
+_READY_STATES = (RunStatus.QUEUED, RunStatus.WAITING)  # a waiting run may sit in `_ready`
 
 
 class JobEngine(QObject):
@@ -681,8 +682,9 @@ class JobEngine(QObject):
             run.timer.stop()
             run.timer.deleteLater()
             run.timer = None
-        with contextlib.suppress(ValueError):
-            self._ready.remove(run)
+        if run.status in _READY_STATES:  # only a run not started yet can be in the queue
+            with contextlib.suppress(ValueError):
+                self._ready.remove(run)
         if run.log_file is not None:
             run.log_file.close()
             run.log_file = None
