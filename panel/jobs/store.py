@@ -101,19 +101,15 @@ class JobStore:
         self._arm = arm
 
     def flush(self) -> None:
-        """Commit every queued write, in order, in one transaction."""
+        """Commit every queued write, in order, in one transaction (kept queued if it fails)."""
         if not self._pending:
             return
-        conn = self._conn
-        conn.execute("BEGIN IMMEDIATE")  # may raise (busy): then nothing was taken
         pending, self._pending = self._pending, []
         try:
-            for sql, args in pending:
-                conn.execute(sql, args)
-            conn.execute("COMMIT")
+            with self._immediate() as conn:
+                for sql, args in pending:
+                    conn.execute(sql, args)
         except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
             self._pending[:0] = pending  # kept, in order, for the next flush
             raise
 
@@ -137,14 +133,21 @@ class JobStore:
         """One write transaction (BEGIN IMMEDIATE) after the queued writes, committed at
         the end or rolled back (the queued writes are committed before it either way)."""
         self.flush()
+        with self._immediate() as conn:
+            yield conn
+
+    @contextmanager
+    def _immediate(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE ... COMMIT, rolled back if the body or the commit fails."""
         conn = self._conn
         conn.execute("BEGIN IMMEDIATE")
         try:
             yield conn
+            conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
             raise
-        conn.execute("COMMIT")
 
     # -- runs -------------------------------------------------------------------------
 
