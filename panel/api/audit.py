@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from panel.api.rpc import RpcContext, RpcError
+from panel.util.sql import where
 
 if TYPE_CHECKING:
     from panel.api.rpc import RpcRegistry
@@ -144,15 +145,7 @@ class AuditLog:
         self, limit: int = 100, before_id: int | None = None, method: str | None = None
     ) -> list[dict[str, Any]]:
         """Rows newest first, at most `limit`, optionally before an id or for one method."""
-        where: list[str] = []
-        args: list[object] = []
-        if before_id is not None:
-            where.append("id < ?")
-            args.append(before_id)
-        if method is not None:
-            where.append("method = ?")
-            args.append(method)
-        clause = f" WHERE {' AND '.join(where)}" if where else ""
+        clause, args = where((("id < ?", before_id), ("method = ?", method)))
         rows = self._conn.execute(
             "SELECT id, ts, client, method, params, outcome, error_code, duration_ms"
             f" FROM audit_log{clause} ORDER BY id DESC LIMIT ?",

@@ -32,6 +32,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from panel.util.sql import where
 from panel.workspace.process_records import RecordedProcess
 
 BUSY_TIMEOUT_S = 5.0
@@ -211,25 +212,19 @@ class JobStore:
         limit: int = 100,
     ) -> list[dict[str, Any]]:
         """Runs matching every given filter, newest first, at most `limit`."""
-        where: list[str] = []
-        args: list[object] = []
-        for column, value in (("job_id", job), ("status", status), ("trigger", trigger)):
-            if value is not None:
-                where.append(f"{column} = ?")
-                args.append(value)
-        if since is not None:
-            where.append("queued_at >= ?")
-            args.append(since)
-        if until is not None:
-            where.append("queued_at < ?")
-            args.append(until)
-        if before_id is not None:
-            where.append("id < ?")
-            args.append(before_id)
-        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        clause, args = where(
+            (
+                ("job_id = ?", job),
+                ("status = ?", status),
+                ("trigger = ?", trigger),
+                ("queued_at >= ?", since),
+                ("queued_at < ?", until),
+                ("id < ?", before_id),
+            )
+        )
         cols = ", ".join(RUN_COLUMNS)
         rows = self.connection.execute(
-            f"SELECT {cols} FROM job_runs {clause} ORDER BY id DESC LIMIT ?", (*args, limit)
+            f"SELECT {cols} FROM job_runs{clause} ORDER BY id DESC LIMIT ?", (*args, limit)
         ).fetchall()
         return [run_to_json(row) for row in rows]
 
