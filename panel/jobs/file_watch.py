@@ -25,8 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 
-from panel.workspace.errors import ConfigError, WorkspaceError
-from panel.workspace.schema import validate_jobs_json
+from panel.workspace.errors import WorkspaceError
 
 if TYPE_CHECKING:
     from panel.jobs.engine import JobEngine
@@ -242,10 +241,7 @@ class JobsFileWatcher(QObject):
         except JobsFileError as exc:
             self._fail(str(exc))
             return
-        problems = validate_jobs_json(items)
-        try:
-            if problems:
-                raise ConfigError(problems)
+        try:  # save_jobs validates (ConfigError with JSON paths) before it stores anything
             if items != self._jobs.workspace.config_section("jobs"):
                 self._jobs.save_jobs(items)
         except WorkspaceError as exc:
