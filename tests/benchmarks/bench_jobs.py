@@ -84,37 +84,43 @@ def _bare() -> float:
 
 
 def _bare_qprocess(app: Any) -> float:
-    """The same 1,000 /bin/true through bare QProcess objects (each in its own session,
-    as the engine starts them), the same parallelism, driven by the Qt event loop:
-    the spawn mechanism the engine uses, with no bookkeeping at all."""
-    from PySide6.QtCore import QProcess
+    """The same 1,000 /bin/true through bare QProcess objects started with the engine's
+    own parameters (own session, reset signals, closed fds), the same parallelism,
+    driven by the Qt event loop: the spawn mechanism the engine uses, no bookkeeping."""
+    from PySide6.QtCore import QObject, QProcess
+
+    from panel.supervise.unix import new_session_parameters
 
     total = LAYERS * WIDTH
-    counts = {"started": 0, "done": 0}
-    live: set[Any] = set()
+    params = new_session_parameters()
 
-    def spawn() -> None:
-        proc = QProcess()
-        proc.setProgram(TRUE)
-        proc.setUnixProcessParameters(QProcess.UnixProcessFlag.CreateNewSession)
-        proc.finished.connect(finished)
-        live.add(proc)
-        counts["started"] += 1
-        proc.start()
+    class Loop(QObject):
+        def __init__(self) -> None:
+            super().__init__()
+            self.started = self.done = 0
 
-    def finished() -> None:
-        for proc in [p for p in live if p.state() == QProcess.ProcessState.NotRunning]:
-            live.discard(proc)
-            proc.deleteLater()
-            counts["done"] += 1
-            if counts["started"] < total:
-                spawn()
+        def spawn(self) -> None:
+            proc = QProcess(self)
+            proc.setProgram(TRUE)
+            proc.setUnixProcessParameters(params)
+            proc.finished.connect(self.finished)
+            self.started += 1
+            proc.start()
 
+        def finished(self) -> None:
+            self.sender().deleteLater()
+            self.done += 1
+            if self.started < total:
+                self.spawn()
+
+    loop = Loop()
     t0 = time.perf_counter()
     for _ in range(PARALLEL):
-        spawn()
-    _wait(app, lambda: counts["done"] == total, 120)
-    return time.perf_counter() - t0
+        loop.spawn()
+    _wait(app, lambda: loop.done == total, 120)
+    elapsed = time.perf_counter() - t0
+    loop.deleteLater()
+    return elapsed
 
 
 def _started_reaper(app: Any) -> Any:
