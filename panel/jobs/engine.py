@@ -19,6 +19,8 @@ run is recorded `running` once its child runs (with its pid); one that starts
 in the same turn as it became ready is not recorded `queued` first. Process
 objects are kept between runs (up to `max_parallel` idle ones), and they tell
 the engine of their events by direct calls (`ProcessListener`), not signals.
+A run's row is its child's record for the start-up recovery (no second record
+per run), and signals nobody listens to are not built (`listened`).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import logging
 import os
 import sqlite3
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -51,8 +54,11 @@ from panel.supervise.process import ManagedProcess
 from panel.supervise.reaper_client import Reaper
 from panel.supervise.spec import ProcessSpec, RestartPolicy
 from panel.supervise.state import ProcessState
+from panel.supervise.sweep import sweep_orphans
+from panel.util.signals import listened
 from panel.workspace import store as ws_store
 from panel.workspace.errors import ConfigError
+from panel.workspace.process_records import RecordedProcess
 from panel.workspace.schema import validate_jobs_json
 from panel.workspace.workspace import Workspace
 
@@ -126,6 +132,7 @@ class JobEngine(QObject):
         self.shutdown_grace_s = float(setting("jobs.shutdownGraceSecs", 30))
         self.stop_timeout_ms = int(setting("jobs.stopTimeoutMs", 3000))
         self.jobs: dict[str, JobDef] = {}
+        self._plain_argv: dict[str, tuple[str, ...]] = {}
         self._runs: dict[int, Run] = {}
         self._ready: list[Run] = []
         self._running: dict[ManagedProcess, Run] = {}
@@ -223,6 +230,7 @@ class JobEngine(QObject):
     # ------------------------------------------------------------------ jobs
 
     def _load(self) -> dict[str, JobDef]:
+        self._plain_argv.clear()
         items = self.workspace.config_section("jobs")
         problems = validate_jobs_json(items)
         if problems:
@@ -426,7 +434,8 @@ class JobEngine(QObject):
         self._runs[run_id] = run
         if status == RunStatus.QUEUED:
             self._ready.append(run)
-        self.sig_run_changed.emit(run.to_json())
+        if listened(self, "sig_run_changed"):
+            self.sig_run_changed.emit(run.to_json())
         return run
 
     def _set_status(self, run: Run, status: RunStatus, **fields: Any) -> None:
@@ -436,7 +445,8 @@ class JobEngine(QObject):
             setattr(run, name, value)
             columns[name] = value
         self.store.update_run(run.id, **columns)
-        self.sig_run_changed.emit(run.to_json())
+        if listened(self, "sig_run_changed"):
+            self.sig_run_changed.emit(run.to_json())
 
     # ------------------------------------------------------------------ dispatch
 
@@ -484,13 +494,24 @@ class JobEngine(QObject):
             self._set_status(run, RunStatus.WAITING, waiting_on=text)
         return False
 
-    def _start(self, run: Run) -> None:
+    def _run_argv(self, run: Run) -> tuple[str, ...]:
+        """The argv of `run`; that of a run without options is made once per job load."""
+        current = run.job is self.jobs.get(run.job.id)  # not a run of an older definition
+        if current and not run.options and run.job.id in self._plain_argv:
+            return self._plain_argv[run.job.id]
         job = run.job
         prefix = limit_prefix(job.limits)
         if prefix is None:
             log.warning("job %s: resource limits need util-linux prlimit; not applied", job.id)
             prefix = []
-        argv = [*prefix, *run_argv(job, run.options)]
+        argv = (*prefix, *run_argv(job, run.options))
+        if current and not run.options:
+            self._plain_argv[job.id] = argv
+        return argv
+
+    def _start(self, run: Run) -> None:
+        job = run.job
+        argv = self._run_argv(run)
         run.log_path = self._log_path(job.id, run.id)  # created on first output
         process = self._spawn(run, argv, f"job:{job.id}#{run.id}")
         # RUNNING is recorded once the child runs (`process_started`, with its pid); a
@@ -507,7 +528,7 @@ class JobEngine(QObject):
         """Where run `run_id` of `job_id` writes its own log (os.path: once per run)."""
         return os.path.join(self._logs_root, job_id, f"{run_id}.log")
 
-    def _spawn(self, run: Run, argv: list[str], name: str) -> ManagedProcess:
+    def _spawn(self, run: Run, argv: Sequence[str], name: str) -> ManagedProcess:
         job = run.job
         env = dict(job.env)
         env["PANEL_JOB_ID"] = job.id
@@ -524,13 +545,19 @@ class JobEngine(QObject):
             start_retries=0,
             stop_timeout_ms=self.stop_timeout_ms,
             parent_death_signal=not self._reaper_guards,
+            sample_stats=False,
         )
         if self._idle:
             process = self._idle.pop()
             process.set_spec(spec)
         else:
             process = ManagedProcess(
-                spec, self, reaper=self._reaper, recorder=self.store, listener=self
+                spec,
+                self,
+                reaper=self._reaper,
+                recorder=self.store,
+                listener=self,
+                record_running=False,  # the run's row records its child (pid, create time)
             )
         run.process = process
         self._running[process] = run
@@ -543,8 +570,8 @@ class JobEngine(QObject):
 
         Then a run's child is not wrapped in ``setpriv --pdeathsig`` (a second
         exec that doubled the cost of a short run); without a ready reaper it is.
-        A crash of both the panel and the reaper is left to the start-up sweep
-        (the run's child is recorded in `process_records` as it starts).
+        A crash of both the panel and the reaper is left to the start-up recovery
+        (the run's row records its child's pid and create time as it starts).
         """
         return self._reaper is not None and self._reaper.enabled and self._reaper.is_ready
 
@@ -575,18 +602,29 @@ class JobEngine(QObject):
         run = self._running.get(process)
         if run is None:
             return
+        run.had_output = True
         self.hub.feed(f"job:{run.job.id}", stream, data)
         if run.log_file is None:
             self._open_log(run)
         if run.log_file is not None:
             run.log_file.write(data)
-        self.sig_run_output.emit(run.id, stream, data)
+        if listened(self, "sig_run_output"):
+            self.sig_run_output.emit(run.id, stream, data)
 
     def process_started(self, process: ManagedProcess, pid: int) -> None:
-        """A run's child runs: the run is recorded `running`, with its pid."""
+        """A run's child runs: the run is recorded `running`, with its pid.
+
+        The pid and create time in the run's row are the child's record for the
+        start-up recovery (an auto-fix child is recorded there too).
+        """
         run = self._running.get(process)
-        if run is not None and not run.fixing:
-            create_time = process.create_time
+        if run is None:
+            return
+        create_time = process.create_time
+        if run.fixing:
+            run.pid, run.create_time = pid, create_time
+            self.store.update_run(run.id, pid=pid, create_time=create_time)
+        else:
             self._set_status(
                 run,
                 RunStatus.RUNNING,
@@ -622,8 +660,10 @@ class JobEngine(QObject):
         self._retiring.add(process)
         code = process.exit_code
         run.process = None
-        self.hub.end_of_stream(f"job:{run.job.id}", "stdout")
-        self.hub.end_of_stream(f"job:{run.job.id}", "stderr")
+        if run.had_output:
+            run.had_output = False
+            self.hub.end_of_stream(f"job:{run.job.id}", "stdout")
+            self.hub.end_of_stream(f"job:{run.job.id}", "stderr")
         if run.fixing:
             run.fixing = False
             self._fix_done(run, code)
@@ -695,7 +735,8 @@ class JobEngine(QObject):
         if retry:
             self._begin_retry(run)
             return
-        self.sig_run_finished.emit(run.to_json())
+        if listened(self, "sig_run_finished"):
+            self.sig_run_finished.emit(run.to_json())
         self._after_final(run)
 
     def _can_retry(self, run: Run) -> bool:
@@ -824,9 +865,12 @@ class JobEngine(QObject):
         released = self.datasets.release_dead()
         if released:
             log.info("released %d dataset allocations of processes that are gone", released)
-        for row in self.store.unfinished([str(s) for s in ACTIVE]):
+        rows = self.store.unfinished([str(s) for s in ACTIVE])
+        stopped = sweep_orphans(_child_records(rows), grace_s=0.0)
+        if stopped:
+            log.warning("stopped %d processes of runs an earlier panel left running", len(stopped))
+        for row in rows:
             was_running = row["status"] == RunStatus.RUNNING
-            _kill_if_alive(row.get("pid"), row.get("createTime"))
             self.store.update_run(
                 row["id"],
                 status=str(RunStatus.INTERRUPTED),
@@ -859,15 +903,15 @@ class JobEngine(QObject):
                 log.info("removed %d job runs older than %g days", removed, days)
 
 
-def _kill_if_alive(pid: int | None, create_time: float | None) -> None:
-    """Kill the process group of a run's child if it somehow outlived its engine."""
-    if not pid or create_time is None:
-        return
-    try:
-        proc = psutil.Process(pid)
-        if abs(proc.create_time() - create_time) > 0.01:
-            return
-    except psutil.Error:
-        return
-    with contextlib.suppress(OSError):
-        os.killpg(pid, 9)
+def _child_records(rows: list[dict[str, Any]]) -> list[RecordedProcess]:
+    """The children of unfinished runs, as the start-up sweep takes them.
+
+    A run's row holds its child's pid and create time; the child led a session
+    of its own (sid == pid), so the sweep stops that whole session (and leaves a
+    pid reused by an unrelated process alone).
+    """
+    return [
+        RecordedProcess(f"job:{row['job']}#{row['id']}", row["pid"], row["createTime"], row["pid"])
+        for row in rows
+        if row.get("pid") and row.get("createTime") is not None
+    ]

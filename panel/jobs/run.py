@@ -40,6 +40,7 @@ class Run:
     timer: QTimer | None = None
     log_file: IO[bytes] | None = None
     log_failed: bool = False
+    had_output: bool = False
     cancel_requested: bool = False
     timed_out: bool = False
     fixing: bool = False

@@ -18,8 +18,10 @@ answers from behind its own writes. Run ids are handed out by the store
 (the engine is the only writer of `job_runs`), so an insert needs no round trip.
 
 It also implements the supervision core's `ProcessRecorder` on the same
-`process_records` table the start-up sweep reads, with the same cheap commits,
-so job children are swept after a crash like any other child.
+`process_records` table the start-up sweep reads, with the same cheap commits.
+A running run's child is recorded in its own row (pid, create time), which the
+engine's start-up recovery sweeps; `process_records` holds only the trees still
+being stopped after a run's child exited.
 """
 
 from __future__ import annotations

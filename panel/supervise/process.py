@@ -30,6 +30,7 @@ from panel.supervise.tree import (
     tree_members,
 )
 from panel.supervise.unix import new_session_parameters
+from panel.util.signals import listened
 
 _WINDOWS = sys.platform == "win32"
 
@@ -95,8 +96,11 @@ class ManagedProcess(QObject):
 
     Every child starts in a new session (`panel.supervise.unix`), is registered
     with the engine's `Reaper` (killed if the panel dies) and with a
-    `ProcessRecorder` (found by the start-up sweep after a panel crash). Foreign
-    commands are wrapped in ``setpriv --pdeathsig TERM`` when available.
+    `ProcessRecorder` (found by the start-up sweep after a panel crash). An owner
+    that records its running children itself (the job engine, in each run's
+    history row) passes ``record_running=False``: the recorder then hears only of
+    a tree still being stopped after its child exited. Foreign commands are
+    wrapped in ``setpriv --pdeathsig TERM`` when available.
 
     On Windows (not testable here): children get CREATE_NEW_PROCESS_GROUP, the
     polite stop is CTRL_BREAK_EVENT, the hard stop TerminateProcess on the
@@ -132,11 +136,14 @@ class ManagedProcess(QObject):
         reaper: Reaper | None = None,
         recorder: ProcessRecorder | None = None,
         listener: ProcessListener | None = None,
+        record_running: bool = True,
     ) -> None:
         super().__init__(parent)
         self._spec = spec
         self._reaper = reaper
         self._recorder = recorder
+        self._record_running = record_running
+        self._recorded = False
         self._listener = listener
         self._state = ProcessState.STOPPED
         self._proc: QProcess | None = None
@@ -156,6 +163,7 @@ class ManagedProcess(QObject):
         self._forks_at_start: int | None = None
         self._stopper: TreeStopper | None = None
         self._pending_start = False
+        self._sampled = False
         self._backoff = self._new_backoff(spec)
         # Made on first use: most short-lived children (job runs) never need them.
         self._start_timer_obj: QTimer | None = None
@@ -359,14 +367,19 @@ class ManagedProcess(QObject):
         """The argv to run, or None (and an error) when the program cannot be found.
 
         The program is resolved here rather than by QProcess because a setpriv
-        wrapper would turn "not found" into an ordinary exit of setpriv.
+        wrapper would turn "not found" into an ordinary exit of setpriv, and a
+        bare name is looked up in the child's PATH. An absolute program that is
+        not wrapped is left to the spawn, which reports a missing one
+        (`_on_error`): that spares a busy job graph two system calls a run.
         """
         argv = list(self._spec.argv)
-        program = resolve_program(argv[0], env.get("PATH"), self._spec.cwd)
-        if program is None:
-            return None
-        argv[0] = program
-        if self._spec.parent_death_signal and not _WINDOWS:
+        wrap = self._spec.parent_death_signal and not _WINDOWS
+        if wrap or not os.path.isabs(argv[0]):
+            program = resolve_program(argv[0], env.get("PATH"), self._spec.cwd)
+            if program is None:
+                return None
+            argv[0] = program
+        if wrap:
             argv = [*setpriv_prefix(), *argv]
         return argv
 
@@ -448,11 +461,14 @@ class ManagedProcess(QObject):
         self._started_mono = time.monotonic()
         self._backoff.started(self._started_mono)
         self._register(pid)
-        StatsSampler.instance().add(self)
+        if self._spec.sample_stats:
+            self._sampled = True
+            StatsSampler.instance().add(self)
         if self._state == ProcessState.STOPPING:  # stop() came before the spawn completed
             self._begin_tree_stop(root=pid)
             return
-        self.sig_started.emit(pid)
+        if listened(self, "sig_started"):
+            self.sig_started.emit(pid)
         if self._listener is not None:
             self._listener.process_started(self, pid)
         if self._state != ProcessState.STARTING:
@@ -484,8 +500,19 @@ class ManagedProcess(QObject):
             return
         if self._reaper is not None:
             self._reaper.add(pid)
+        if self._record_running:
+            self._record(pid)
+
+    def _record(self, pid: int) -> None:
         if self._recorder is not None and self._create_time is not None:
             self._recorder.record(self._spec.name, pid, self._create_time, pid)
+            self._recorded = True
+
+    def _record_leftovers(self) -> None:
+        """The child exited while its tree is still being stopped: record the session
+        now, if the running child was not recorded (`record_running=False`)."""
+        if not self._recorded and self._cleaning and self._sid is not None:
+            self._record(self._sid)
 
     def _unregister(self) -> None:
         sid = self._sid
@@ -493,8 +520,9 @@ class ManagedProcess(QObject):
             return
         if self._reaper is not None:
             self._reaper.remove(sid)
-        if self._recorder is not None:
+        if self._recorded and self._recorder is not None:
             self._recorder.forget(sid)  # the recorded pid: the session leader, sid == pid
+            self._recorded = False
         self._sid = None
 
     def _on_start_secs(self) -> None:
@@ -517,7 +545,8 @@ class ManagedProcess(QObject):
         listener = self._listener
         while not (data := read()).isEmpty():
             chunk = bytes(data.data())  # already bytes: no copy
-            self.sig_output.emit(stream, chunk)
+            if listened(self, "sig_output"):
+                self.sig_output.emit(stream, chunk)
             if listener is not None:
                 listener.process_output(self, stream, chunk)
 
@@ -529,7 +558,9 @@ class ManagedProcess(QObject):
             return
         self._proc = None
         proc.deleteLater()
-        self._cannot_start(proc.errorString())
+        program = self._spec.argv[0]
+        missing = resolve_program(program, os.environ.get("PATH"), self._spec.cwd) is None
+        self._cannot_start(f"program not found: {program}" if missing else proc.errorString())
 
     def _cannot_start(self, reason: str) -> None:
         self._report(f"{self._spec.name}: failed to start: {reason}")
@@ -558,15 +589,18 @@ class ManagedProcess(QObject):
         self._stop_timers(restart=False)
         self._backoff.exited(time.monotonic())
         self._spare = proc  # started again for the next child
-        self.sig_exited.emit(self._exit_code, self._exit_signal)
+        if listened(self, "sig_exited"):
+            self.sig_exited.emit(self._exit_code, self._exit_signal)
         if self._state == ProcessState.STOPPING:
             if self._stopper is not None:
                 self._stopper.root_gone()
             else:
                 self._begin_tree_stop(root=None)
+            self._record_leftovers()
             return
         was_starting = self._state == ProcessState.STARTING
         self._begin_tree_stop(root=None)  # leftovers of a child that exited on its own
+        self._record_leftovers()
         if was_starting and not self._early_exit_is_final():
             self._failed_start()
             return
@@ -653,7 +687,9 @@ class ManagedProcess(QObject):
         if not ok:
             self._report(f"{self._spec.name}: some processes survived SIGKILL")
         self._unregister()
-        StatsSampler.instance().remove(self)
+        if self._sampled:
+            self._sampled = False
+            StatsSampler.instance().remove(self)
         self._known = {}
         if self._state == ProcessState.STOPPING:
             self._set_state(ProcessState.STOPPED)
@@ -704,7 +740,8 @@ class ManagedProcess(QObject):
         if new == old:
             return
         self._state = new
-        self.sig_state_changed.emit(new, old)
+        if listened(self, "sig_state_changed"):
+            self.sig_state_changed.emit(new, old)
         if self._listener is not None:
             self._listener.process_state_changed(self, new, old)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
-from PySide6.QtCore import QObject, QProcess, Signal
+from PySide6.QtCore import QObject, QProcess, QTimer, Signal
 
 from panel.supervise.unix import new_session_parameters
 from panel.util.paths import panel_argv
@@ -15,8 +15,10 @@ class Reaper(QObject):
     """Owns the engine's reaper process (`panel.supervise.reaper`).
 
     `ManagedProcess` calls `add(sid)` when a child starts and `remove(sid)` once
-    its whole tree is gone. If the reaper dies it is started again and told
-    every live session. `close()` ends it without killing anything (clean
+    its whole tree is gone. The messages of one turn of the event loop go to
+    the reaper in one write, before the loop waits again (a busy job graph
+    starts and ends many children per turn). If the reaper dies it is started
+    again and told every live session. `close()` ends it without killing anything (clean
     shutdown); `close(kill_children=True)` makes it kill what is registered.
     On Windows this is a no-op: the engine's Job Object does the job.
     """
@@ -33,6 +35,9 @@ class Reaper(QObject):
         self._proc: QProcess | None = None
         self._ready = False
         self._closing = False
+        self._pending: list[str] = []
+        self._send_timer = QTimer(self, singleShot=True)
+        self._send_timer.timeout.connect(self._send_pending)
 
     @property
     def enabled(self) -> bool:
@@ -72,8 +77,8 @@ class Reaper(QObject):
         proc.errorOccurred.connect(self._on_error)
         self._proc = proc
         proc.start()
-        for sid in sorted(self._sessions):
-            self._send(f"add {sid}")
+        self._pending = [f"add {sid}" for sid in sorted(self._sessions)]
+        self._send_pending()
 
     def add(self, sid: int) -> None:
         """Register a child's session (killed if the panel dies)."""
@@ -94,14 +99,23 @@ class Reaper(QObject):
         self._closing = True
         if not kill_children:
             self._send("quit")
+        self._send_pending()
         proc.closeWriteChannel()
         if not proc.waitForFinished(timeout_ms):
             proc.kill()
             proc.waitForFinished(timeout_ms)
 
     def _send(self, line: str) -> None:
-        if self._proc is not None:
-            self._proc.write((line + "\n").encode("ascii"))
+        if not self._pending:
+            self._send_timer.start()
+        self._pending.append(line)
+
+    def _send_pending(self) -> None:
+        """Write every queued message, in order, in one write."""
+        self._send_timer.stop()
+        lines, self._pending = self._pending, []
+        if lines and self._proc is not None:
+            self._proc.write(("\n".join(lines) + "\n").encode("ascii"))
 
     def _on_output(self) -> None:
         assert self._proc is not None

@@ -34,6 +34,9 @@ class ProcessSpec:
     `python_child` sets PYTHONUNBUFFERED=1 so output arrives line by line.
     `parent_death_signal` asks the OS to send SIGTERM to the direct child when
     the panel dies (Linux, through util-linux ``setpriv`` when it is installed).
+    `sample_stats` has the tree's CPU and memory sampled about once a second
+    (`sig_stats`, and what `memory_limit_mb` needs); an owner of many short
+    children that shows no such figures (the job engine) turns it off.
     """
 
     name: str
@@ -52,6 +55,7 @@ class ProcessSpec:
     python_child: bool = False
     success_exit_codes: tuple[int, ...] = (0,)
     parent_death_signal: bool = True
+    sample_stats: bool = True
 
     def __post_init__(self) -> None:
         # Accept any sequence for argv and codes, store tuples (frozen, hashable).
@@ -63,6 +67,8 @@ class ProcessSpec:
             raise ValueError(f"process {self.name!r}: argv is empty")
         if self.start_secs < 0 or self.start_retries < 0 or self.stop_timeout_ms < 0:
             raise ValueError(f"process {self.name!r}: negative timing")
+        if self.memory_limit_mb is not None and not self.sample_stats:
+            raise ValueError(f"process {self.name!r}: a memory limit needs sample_stats")
 
     def child_env(self, base: dict[str, str]) -> dict[str, str]:
         """The child's full environment: `base` (usually os.environ) plus `env`."""

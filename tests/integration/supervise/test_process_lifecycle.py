@@ -177,6 +177,66 @@ def test_failed_to_start_is_reported(qtbot: Any, make_process: Any) -> None:
     assert proc.last_error == blocker.args[0]
 
 
+def test_a_missing_program_is_named_after_the_spawn_failed(qtbot: Any, make_process: Any) -> None:
+    """An absolute program run without a wrapper is not looked up before the spawn."""
+    spec = ProcessSpec(
+        "missing",
+        ("/nonexistent/program",),
+        restart=RestartPolicy.NEVER,
+        parent_death_signal=False,
+    )
+    proc = make_process(spec)
+    with qtbot.waitSignal(proc.sig_error, timeout=5000) as blocker:
+        proc.start()
+    assert "program not found: /nonexistent/program" in blocker.args[0]
+    assert proc.state == S.FATAL
+
+
+STUBBORN = (
+    "import signal, sys, time\n"
+    "signal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
+    "print('ready', flush=True)\n"
+    "time.sleep(60)\n"
+)
+LEAVES_A_CHILD = (  # a grandchild that ignores SIGTERM, so its stop takes the grace time
+    "import subprocess, sys\n"
+    f"child = subprocess.Popen([sys.executable, '-c', {STUBBORN!r}], stdout=subprocess.PIPE)\n"
+    "child.stdout.readline()\n"
+    "print(child.pid, flush=True)\n"
+)
+
+
+def test_without_record_running_only_leftovers_are_recorded(
+    qtbot: Any, make_process: Any, helpers: Any
+) -> None:
+    """The owner records the running child; the recorder holds a tree still being
+    stopped after its child exited, until the tree is gone."""
+    recorder = MemoryRecorder()
+    spec = ProcessSpec(
+        "leaves",
+        helpers.py_argv(LEAVES_A_CHILD),
+        restart=RestartPolicy.NEVER,
+        start_secs=0,
+        stop_timeout_ms=300,
+    )
+    proc = make_process(spec, recorder=recorder, record_running=False)
+    seen: dict[object, list[object]] = {}
+    proc.sig_started.connect(lambda _pid: seen.setdefault("started", recorder.recorded()))
+    proc.sig_state_changed.connect(lambda new, _old: seen.setdefault(new, recorder.recorded()))
+    output: list[bytes] = []
+    proc.sig_output.connect(lambda _stream, data: output.append(data))
+    with qtbot.waitSignal(proc.sig_started, timeout=10_000) as started:
+        proc.start()
+    pid = started.args[0]
+    qtbot.waitUntil(lambda: proc.state == S.EXITED, timeout=10_000)
+    grandchild = int(b"".join(output))
+    assert seen["started"] == []
+    (record,) = seen[S.EXITED]
+    assert (record.pid, record.sid) == (pid, pid)
+    qtbot.waitUntil(lambda: recorder.recorded() == [], timeout=10_000)
+    assert not helpers.alive(grandchild)
+
+
 def test_recorder_sees_start_and_end(qtbot: Any, make_process: Any, helpers: Any) -> None:
     import psutil
 

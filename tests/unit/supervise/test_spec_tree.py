@@ -22,6 +22,8 @@ def test_spec_normalises_and_validates() -> None:
         ProcessSpec("x", ())
     with pytest.raises(ValueError):
         ProcessSpec("x", ("a",), restart="sometimes")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="memory limit needs sample_stats"):
+        ProcessSpec("x", ("a",), memory_limit_mb=10, sample_stats=False)
 
 
 def test_child_env_overlays_and_unbuffers() -> None:
