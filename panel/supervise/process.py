@@ -43,18 +43,21 @@ _ROOT_SPAWN: dict[int, int] = {}
 _ROOTS_KEPT = 4096
 
 
-def _own_later_roots(spawn: int) -> set[int]:
+class _OwnLaterRoots:
     """The pids `tree_may_live` need not ask about after child number `spawn` exited:
     this panel's children that run now or were spawned after it. Each leads a
     session of its own, and one spawned later got its pid after the exited child
     did, so the pid is that child's and not a member of the exited child's session.
+    (A membership test, not a set: only the few pids handed out since are asked.)
     """
-    later = set(_LIVE_ROOTS)
-    for pid, number in reversed(_ROOT_SPAWN.items()):  # in spawn order: newest first
-        if number <= spawn:
-            break
-        later.add(pid)
-    return later
+
+    __slots__ = ("_spawn",)
+
+    def __init__(self, spawn: int) -> None:
+        self._spawn = spawn
+
+    def __contains__(self, pid: object) -> bool:
+        return pid in _LIVE_ROOTS or _ROOT_SPAWN.get(pid, 0) > self._spawn  # type: ignore[call-overload]
 
 
 def _remember_root(pid: int, spawn: int) -> None:
@@ -62,6 +65,26 @@ def _remember_root(pid: int, spawn: int) -> None:
     _ROOT_SPAWN[pid] = spawn
     if len(_ROOT_SPAWN) > _ROOTS_KEPT:
         del _ROOT_SPAWN[next(iter(_ROOT_SPAWN))]
+
+
+_ENVIRONMENT: list[tuple[dict[object, object], QProcessEnvironment]] = []
+
+
+def _panel_environment() -> QProcessEnvironment:
+    """The panel's own environment as Qt holds it, read again only after it changed.
+
+    os.environ is the process environment (Python's writes go through putenv);
+    reading it in C++ spares a Python round trip per variable, and keeping the
+    reading spares even that: a copy of the dict behind os.environ tells whether
+    it changed (one comparison in C). A copy of the result shares its data.
+    """
+    data = getattr(os.environ, "_data", None)
+    if _ENVIRONMENT and data is not None and _ENVIRONMENT[0][0] == data:
+        return _ENVIRONMENT[0][1]
+    environment = QProcessEnvironment.systemEnvironment()
+    if data is not None:
+        _ENVIRONMENT[:] = [(dict(data), environment)]
+    return environment
 
 
 def resolve_program(program: str, path: str | None, cwd: str | None) -> str | None:
@@ -397,9 +420,7 @@ class ManagedProcess(QObject):
         self._spawn_number = next(_SPAWNS)  # spawns are numbered in the order pids are given
         proc.setProgram(argv[0])
         proc.setArguments(argv[1:])
-        # The process environment is os.environ (Python's writes go through putenv);
-        # reading it in C++ spares a Python round trip per variable and spawn.
-        env = QProcessEnvironment.systemEnvironment()
+        env = QProcessEnvironment(_panel_environment())
         for key, value in extra.items():
             env.insert(key, value)
         proc.setProcessEnvironment(env)
@@ -670,7 +691,7 @@ class ManagedProcess(QObject):
         """Is any process of the exited child's tree still alive? (Cheap check first.)"""
         sid = self._sid
         if sid is not None and not tree_may_live(
-            sid, self._forks_at_start, self._known, _own_later_roots(self._spawn_number)
+            sid, self._forks_at_start, self._known, _OwnLaterRoots(self._spawn_number)
         ):
             return False
         return bool(tree_members(snapshot(), None, sid, self._known))

@@ -10,6 +10,7 @@ table is read once per call of `snapshot()`: straight from /proc on Linux
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import signal
 import sys
@@ -180,26 +181,41 @@ def _pids_after(first: int, last: int, pid_max: int) -> Iterable[int] | None:
     return [*range(first + 1, pid_max), *range(1, last + 1)]
 
 
+_PIDS_PER_S_PER_CPU = 500_000
+"""A bound on how fast pids are handed out: one every 2 µs on every CPU (a fork or a
+new thread costs several times that)."""
+
+
+@functools.cache
+def _wrap_check_age_s(pid_max: int) -> float:
+    """How old the fork count read for the wrap check may be: at most 5 ms, and never
+    so old that more than a quarter of the pids could have been handed out since."""
+    return min(0.005, (pid_max // 4) / (_PIDS_PER_S_PER_CPU * (os.cpu_count() or 1)))
+
+
 def pids_since(root: int, forks_then: int | None) -> Iterable[int] | None:
     """Every pid the kernel may have handed out after `root` (a recent pid), or None.
 
     Pids are handed out in increasing order, wrapping at pid_max, so these are
     the pids from `root` up to the namespace's last pid. `forks_then` is
     `kernel_counters().forks` read at `root`'s start (earlier is fine: see
-    `recent_kernel_counters`; later is not): when the counter
-    may have gone all the way round since (or anything is unknown) the answer
-    is None. When few pids were handed out, each is given (most do not exist;
-    a thread id may be among them); otherwise the live ones from /proc.
+    `recent_kernel_counters`; later is not): when the pids may have gone all
+    the way round since (or anything is unknown) the answer is None. The count
+    now may be a reading a few milliseconds old (exits in a busy burst share
+    one): it then falls short by at most a quarter of pid_max, so a count below
+    a quarter still proves fewer than half of the pids were handed out. When
+    few pids were handed out, each is given (most do not exist; a thread id may
+    be among them); otherwise the live ones from /proc.
     """
     if not _HAS_PROC or forks_then is None:
         return None
     last = _read_int(_LAST_PID)
     pid_max = _pid_max()
-    now = kernel_counters()
+    now = recent_kernel_counters(_wrap_check_age_s(pid_max)) if pid_max else None
     if last is None or pid_max is None or now is None:
         return None
-    if now.forks - forks_then >= pid_max // 2:
-        return None  # the counter may have wrapped past root
+    if now.forks - forks_then >= pid_max // 4:
+        return None  # the pids may have gone all the way round past root
     probe = _pids_after(root, last, pid_max)
     if probe is not None:
         return probe

@@ -9,10 +9,12 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import psutil
 import pytest
 
+from panel.supervise import tree
 from panel.supervise.tree import (
     kernel_counters,
     pids_since,
@@ -121,3 +123,17 @@ def test_create_time_matches_psutil(leader: Callable[..., tuple[int, int, int]])
     assert counters is not None and info is not None
     created = psutil.Process(grandchild).create_time()
     assert abs(counters.create_time(info.start) - created) < 0.01
+
+
+def test_the_wrap_check_gives_up_once_a_quarter_of_the_pids_may_be_gone(
+    leader: Callable[..., tuple[int, int | None, int]],
+) -> None:
+    """The fork count read for the check may be a few ms old (shared by the exits of
+    a burst), so it gives up at a quarter of pid_max, not half."""
+    root, _, forks = leader("pass")
+    pid_max = int(Path("/proc/sys/kernel/pid_max").read_text())
+    assert pids_since(root, forks) is not None
+    assert pids_since(root, forks - pid_max // 4) is None
+    age = tree._wrap_check_age_s(pid_max)
+    most_pids_meanwhile = age * tree._PIDS_PER_S_PER_CPU * (os.cpu_count() or 1)
+    assert 0 < age <= 0.005 and most_pids_meanwhile <= pid_max // 4
