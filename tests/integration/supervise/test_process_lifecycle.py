@@ -92,6 +92,25 @@ def test_env_cwd_and_unbuffered(qtbot: Any, make_process: Any, helpers: Any, tmp
     assert out.decode().split() == [str(tmp_path), "42", "1"]
 
 
+def test_children_see_the_panel_environment_as_it_is_now(
+    qtbot: Any, make_process: Any, helpers: Any, monkeypatch: Any
+) -> None:
+    """The panel's environment is kept between spawns only while it is unchanged."""
+    code = "import os; print(os.environ.get('OPS_NOW', '-'))"
+    spec = ProcessSpec("env", helpers.py_argv(code), restart=RestartPolicy.NEVER)
+    proc = make_process(spec)
+    out = bytearray()
+    proc.sig_output.connect(lambda _s, data: out.extend(data))
+    for value in ("first", "second", None):
+        if value is None:
+            monkeypatch.delenv("OPS_NOW")
+        else:
+            monkeypatch.setenv("OPS_NOW", value)
+        with qtbot.waitSignal(proc.sig_exited, timeout=10_000):
+            proc.start()
+    assert out.decode().split() == ["first", "second", "-"]
+
+
 def test_a_second_start_takes_the_new_spec_whole(
     qtbot: Any, make_process: Any, helpers: Any, tmp_path: Any
 ) -> None:
