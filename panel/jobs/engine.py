@@ -133,6 +133,7 @@ class JobEngine(QObject):
         self.stop_timeout_ms = int(setting("jobs.stopTimeoutMs", 3000))
         self.jobs: dict[str, JobDef] = {}
         self._plain_argv: dict[str, tuple[str, ...]] = {}
+        self._plain_specs: dict[str, ProcessSpec] = {}
         self._runs: dict[int, Run] = {}
         self._ready: list[Run] = []
         self._running: dict[ManagedProcess, Run] = {}
@@ -231,6 +232,7 @@ class JobEngine(QObject):
 
     def _load(self) -> dict[str, JobDef]:
         self._plain_argv.clear()
+        self._plain_specs.clear()
         items = self.workspace.config_section("jobs")
         problems = validate_jobs_json(items)
         if problems:
@@ -513,7 +515,7 @@ class JobEngine(QObject):
         job = run.job
         argv = self._run_argv(run)
         run.log_path = self._log_path(job.id, run.id)  # created on first output
-        process = self._spawn(run, argv, f"job:{job.id}#{run.id}")
+        process = self._spawn(run, argv, f"job:{job.id}")
         # RUNNING is recorded once the child runs (`process_started`, with its pid); a
         # child that cannot be started goes straight to `failed`.
         if job.execution.timeout > 0:
@@ -522,17 +524,23 @@ class JobEngine(QObject):
             run.timer.timeout.connect(self._on_timeout)
             run.timer.setProperty("run_id", run.id)
             run.timer.start(int(job.execution.timeout * 1000))
-        process.start()
+        process.start(_run_env(run))
 
     def _log_path(self, job_id: str, run_id: int) -> str:
         """Where run `run_id` of `job_id` writes its own log (os.path: once per run)."""
         return os.path.join(self._logs_root, job_id, f"{run_id}.log")
 
-    def _spawn(self, run: Run, argv: Sequence[str], name: str) -> ManagedProcess:
+    def _spec(self, run: Run, argv: Sequence[str], name: str) -> ProcessSpec:
+        """The spec of a run's child; the same object for every run of a job that
+        has no options (the run id goes in at start: `ManagedProcess.start(env)`)."""
         job = run.job
+        guards = self._reaper_guards
+        plain = not run.options and not run.fixing and job is self.jobs.get(job.id)
+        spec = self._plain_specs.get(job.id) if plain else None
+        if spec is not None and spec.parent_death_signal == (not guards):
+            return spec
         env = dict(job.env)
         env["PANEL_JOB_ID"] = job.id
-        env["PANEL_RUN_ID"] = str(run.id)
         for ds in job.datasets:
             env[f"PANEL_DS_{ds.name.upper()}"] = ds.path
         spec = ProcessSpec(
@@ -544,12 +552,20 @@ class JobEngine(QObject):
             start_secs=0,
             start_retries=0,
             stop_timeout_ms=self.stop_timeout_ms,
-            parent_death_signal=not self._reaper_guards,
+            parent_death_signal=not guards,
             sample_stats=False,
         )
+        if plain:
+            self._plain_specs[job.id] = spec
+        return spec
+
+    def _spawn(self, run: Run, argv: Sequence[str], name: str) -> ManagedProcess:
+        """A process object for `run` (an idle one when there is one), not started yet."""
+        spec = self._spec(run, argv, name)
         if self._idle:
             process = self._idle.pop()
-            process.set_spec(spec)
+            if process.spec is not spec:
+                process.set_spec(spec)
         else:
             process = ManagedProcess(
                 spec,
@@ -794,7 +810,7 @@ class JobEngine(QObject):
         if fix and not failed.fixed:
             nxt.fixed = nxt.fixing = True
             nxt.log_path = self._log_path(job.id, nxt.id)
-            self._spawn(nxt, fix, f"job:{job.id}#{nxt.id}:fix").start()
+            self._spawn(nxt, fix, f"job:{job.id}:fix").start(_run_env(nxt))
             return
         self._arm_retry(nxt)
 
@@ -901,6 +917,11 @@ class JobEngine(QObject):
             removed = self.store.prune(time.time() - days * 86400, keep_per_job=10)
             if removed:
                 log.info("removed %d job runs older than %g days", removed, days)
+
+
+def _run_env(run: Run) -> dict[str, str]:
+    """The variables of one run's child beside its job's (`ProcessSpec.env`)."""
+    return {"PANEL_RUN_ID": str(run.id)}
 
 
 def _child_records(rows: list[dict[str, Any]]) -> list[RecordedProcess]:

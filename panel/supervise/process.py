@@ -8,6 +8,7 @@ import os
 import shutil
 import sys
 import time
+from collections.abc import Mapping
 
 from PySide6.QtCore import QEventLoop, QObject, QProcess, QProcessEnvironment, Qt, QTimer, Signal
 
@@ -186,6 +187,7 @@ class ManagedProcess(QObject):
         self._forks_at_start: int | None = None
         self._stopper: TreeStopper | None = None
         self._pending_start = False
+        self._start_env: Mapping[str, str] | None = None
         self._sampled = False
         self._backoff = self._new_backoff(spec)
         # Made on first use: most short-lived children (job runs) never need them.
@@ -277,10 +279,17 @@ class ManagedProcess(QObject):
 
     # ---------------------------------------------------------------- commands
 
-    def start(self) -> None:
-        """Start the child (a manual start: also from FATAL, resets the retry count)."""
+    def start(self, env: Mapping[str, str] | None = None) -> None:
+        """Start the child (a manual start: also from FATAL, resets the retry count).
+
+        `env` holds variables for the children of this start only (restarts by
+        policy included), beside the spec's (the spec's win a clash): an owner
+        that runs one spec many times with a few changing variables (the job
+        engine's run id) need not build a spec per start.
+        """
         if self._state in (ProcessState.STARTING, ProcessState.RUNNING):
             return
+        self._start_env = env
         if self._state == ProcessState.STOPPING or self._cleaning:
             self._pending_start = True
             return
@@ -409,7 +418,7 @@ class ManagedProcess(QObject):
     def _spawn(self) -> None:
         self._exit_code = None
         self._exit_signal = 0
-        extra = self._spec.child_env({})  # the spec's variables over the panel's own
+        extra = self._spec.child_env(self._start_env or {})  # over the panel's own
         path = extra.get("PATH", os.environ.get("PATH"))
         argv = self._command({} if path is None else {"PATH": path})
         if argv is None:

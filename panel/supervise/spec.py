@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -70,8 +71,8 @@ class ProcessSpec:
         if self.memory_limit_mb is not None and not self.sample_stats:
             raise ValueError(f"process {self.name!r}: a memory limit needs sample_stats")
 
-    def child_env(self, base: dict[str, str]) -> dict[str, str]:
-        """The child's full environment: `base` (usually os.environ) plus `env`."""
+    def child_env(self, base: Mapping[str, str]) -> dict[str, str]:
+        """`env` laid over `base` (usually os.environ, or the variables of one start)."""
         merged = dict(base)
         merged.update(self.env)
         if self.python_child:

@@ -248,3 +248,17 @@ def test_a_run_never_inherits_the_error_of_an_earlier_one(jobs: Any) -> None:
         killed = jobs.wait_final(engine, engine.run_job("killed"))
         assert killed["status"] == "failed"
         assert "not found" not in (killed["error"] or "")
+
+
+def test_each_run_knows_its_job_and_run_id(jobs: Any, tmp_path: Path) -> None:
+    """PANEL_JOB_ID and PANEL_RUN_ID reach the child, the run id anew for every run."""
+    out = tmp_path / "ids.txt"
+    code = (
+        "import os\n"
+        f"with open({str(out)!r}, 'a') as f:\n"
+        "    f.write(os.environ['PANEL_JOB_ID'] + ' ' + os.environ['PANEL_RUN_ID'] + '\\n')\n"
+    )
+    engine = jobs.engine([{"id": "ids", "command": py(code)}], max_parallel=1)
+    runs = [jobs.wait_final(engine, engine.run_job("ids")) for _ in range(2)]
+    assert [r["status"] for r in runs] == ["success", "success"]
+    assert out.read_text().splitlines() == [f"ids {r['id']}" for r in runs]

@@ -111,6 +111,22 @@ def test_children_see_the_panel_environment_as_it_is_now(
     assert out.decode().split() == ["first", "second", "-"]
 
 
+def test_variables_of_one_start_stay_with_that_start(
+    qtbot: Any, make_process: Any, helpers: Any
+) -> None:
+    code = "import os; print(os.environ.get('OPS_RUN', '-'), os.environ['OPS_JOB'])"
+    spec = ProcessSpec(
+        "env", helpers.py_argv(code), env={"OPS_JOB": "j"}, restart=RestartPolicy.NEVER
+    )
+    proc = make_process(spec)
+    out = bytearray()
+    proc.sig_output.connect(lambda _s, data: out.extend(data))
+    for env in ({"OPS_RUN": "1", "OPS_JOB": "ignored"}, None):
+        with qtbot.waitSignal(proc.sig_exited, timeout=10_000):
+            proc.start(env)
+    assert out.decode().split() == ["1", "j", "-", "j"]  # the spec's variables win a clash
+
+
 def test_a_second_start_takes_the_new_spec_whole(
     qtbot: Any, make_process: Any, helpers: Any, tmp_path: Any
 ) -> None:
