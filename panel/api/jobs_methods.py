@@ -11,6 +11,7 @@ reasons otherwise).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 from typing import TYPE_CHECKING, Any
 
@@ -107,7 +108,9 @@ class JobsApi:
         self._jobs = jobs
         self._server = server
         self._watch = watch
-        jobs.sig_run_changed.connect(self._push_run)
+        # Run changes are pushed only while a client is subscribed: a busy graph
+        # then does not build a notification per state change for nobody.
+        server.watch_topic(JOBS_TOPIC, self._listen_to_runs)
         jobs.sig_jobs_changed.connect(self._push_changed)
         if watch is not None:
             watch.sig_status_changed.connect(self._push_watch)
@@ -233,6 +236,13 @@ class JobsApi:
         """Subscribe to run changes."""
         ctx.subscribe(JOBS_TOPIC)
         return {"subscribed": True}
+
+    def _listen_to_runs(self, active: bool) -> None:
+        if active:
+            self._jobs.sig_run_changed.connect(self._push_run)
+        else:
+            with contextlib.suppress(RuntimeError):  # the engine may be gone at shutdown
+                self._jobs.sig_run_changed.disconnect(self._push_run)
 
     def _push_run(self, run: dict[str, Any]) -> None:
         self._server.publish(JOBS_TOPIC, "jobs.run", run)

@@ -257,6 +257,7 @@ class ApiServer:
         self._thread_id: int | None = None
         self._sessions: dict[str, _ClientSession] = {}
         self._topics: dict[str, set[_ClientSession]] = {}
+        self._topic_watchers: dict[str, list[Callable[[bool], None]]] = {}
         self._ids = itertools.count(1)
         self._calls: set[asyncio.Task[None]] = set()
 
@@ -286,6 +287,16 @@ class ApiServer:
     def has_subscribers(self, topic: str) -> bool:
         """True when at least one client is subscribed to `topic` (cheap)."""
         return bool(self._topics.get(topic))
+
+    def watch_topic(self, topic: str, callback: Callable[[bool], None]) -> None:
+        """Call `callback(True)` when `topic` gets its first subscriber and
+        `callback(False)` when its last one leaves (or the server stops), so that a
+        publisher can leave its source unconnected while nobody listens."""
+        self._topic_watchers.setdefault(topic, []).append(callback)
+
+    def _topic_active(self, topic: str, active: bool) -> None:
+        for callback in self._topic_watchers.get(topic, ()):
+            callback(active)
 
     def client_info(self) -> list[dict[str, Any]]:
         """id, peer, subscriptions, queued and dropped notification counts per client."""
@@ -326,7 +337,9 @@ class ApiServer:
         for task in pending:
             task.cancel()
         await asyncio.gather(*pending, return_exceptions=True)
-        self._topics.clear()
+        topics, self._topics = self._topics, {}
+        for topic in topics:
+            self._topic_active(topic, False)
 
     # -- notifications -------------------------------------------------------------
 
@@ -364,7 +377,10 @@ class ApiServer:
             session.notify(cached[1])
 
     def _add_subscriber(self, topic: str, session: _ClientSession) -> None:
+        first = topic not in self._topics
         self._topics.setdefault(topic, set()).add(session)
+        if first:
+            self._topic_active(topic, True)
 
     def _remove_subscriber(self, topic: str, session: _ClientSession) -> None:
         subscribers = self._topics.get(topic)
@@ -372,6 +388,7 @@ class ApiServer:
             subscribers.discard(session)
             if not subscribers:
                 del self._topics[topic]
+                self._topic_active(topic, False)
 
     # -- handshake -------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ from typing import Any
 import psutil
 import pytest
 
+from panel.api.client import ApiClient
 from panel.workspace.server_config import ServerConfig, demo_server_config
 from panel.workspace.transfer import export_config, import_config
 from panel.workspace.workspace import Workspace
@@ -179,3 +180,22 @@ def test_sigkill_marks_runs_interrupted_and_retries(tmp_path: Path, engine_proc:
     wait_for(lambda: statuses() == ["success", "interrupted"], 20, "the retry")
     runs = json.loads(ctl(ws, "jobs", "history", "--json").stdout)
     assert [r["attempt"] for r in runs] == [2, 1]
+
+
+def test_subscribed_clients_hear_each_state_of_a_run(tmp_path: Path, engine_proc: Any) -> None:
+    """Run changes are pushed while someone is subscribed, again after the last one left."""
+    ws = tmp_path / "ws"
+    prepare(ws, [{"id": "hello", "command": [sys.executable, "-c", "print('hi')"]}])
+    engine_proc(ws)
+    for _ in range(2):  # the second client subscribes after the first one has gone
+        with ApiClient.from_workspace(ws) as client:
+            client.call("jobs.subscribe")
+            run_id = client.call("jobs.run", {"id": "hello"})["id"]
+            heard: list[str] = []
+            for note in client.notifications(timeout=15):
+                params = note["params"]
+                if note["method"] == "jobs.run" and params["id"] == run_id:
+                    heard.append(params["status"])
+                    if params["status"] == "success":
+                        break
+        assert heard[-2:] == ["running", "success"]
