@@ -132,7 +132,6 @@ class JobEngine(QObject):
         self.shutdown_grace_s = float(setting("jobs.shutdownGraceSecs", 30))
         self.stop_timeout_ms = int(setting("jobs.stopTimeoutMs", 3000))
         self.jobs: dict[str, JobDef] = {}
-        self._plain_argv: dict[str, tuple[str, ...]] = {}
         self._plain_specs: dict[str, ProcessSpec] = {}
         self._runs: dict[int, Run] = {}
         self._ready: list[Run] = []
@@ -231,7 +230,6 @@ class JobEngine(QObject):
     # ------------------------------------------------------------------ jobs
 
     def _load(self) -> dict[str, JobDef]:
-        self._plain_argv.clear()
         self._plain_specs.clear()
         items = self.workspace.config_section("jobs")
         problems = validate_jobs_json(items)
@@ -496,26 +494,19 @@ class JobEngine(QObject):
             self._set_status(run, RunStatus.WAITING, waiting_on=text)
         return False
 
-    def _run_argv(self, run: Run) -> tuple[str, ...]:
-        """The argv of `run`; that of a run without options is made once per job load."""
-        current = run.job is self.jobs.get(run.job.id)  # not a run of an older definition
-        if current and not run.options and run.job.id in self._plain_argv:
-            return self._plain_argv[run.job.id]
+    def _run_argv(self, run: Run) -> list[str]:
+        """The job's command with the run's options, after the resource-limit prefix."""
         job = run.job
         prefix = limit_prefix(job.limits)
         if prefix is None:
             log.warning("job %s: resource limits need util-linux prlimit; not applied", job.id)
             prefix = []
-        argv = (*prefix, *run_argv(job, run.options))
-        if current and not run.options:
-            self._plain_argv[job.id] = argv
-        return argv
+        return [*prefix, *run_argv(job, run.options)]
 
     def _start(self, run: Run) -> None:
         job = run.job
-        argv = self._run_argv(run)
         run.log_path = self._log_path(job.id, run.id)  # created on first output
-        process = self._spawn(run, argv, f"job:{job.id}")
+        process = self._spawn(run, None, f"job:{job.id}")
         # RUNNING is recorded once the child runs (`process_started`, with its pid); a
         # child that cannot be started goes straight to `failed`.
         if job.execution.timeout > 0:
@@ -530,15 +521,19 @@ class JobEngine(QObject):
         """Where run `run_id` of `job_id` writes its own log (os.path: once per run)."""
         return os.path.join(self._logs_root, job_id, f"{run_id}.log")
 
-    def _spec(self, run: Run, argv: Sequence[str], name: str) -> ProcessSpec:
-        """The spec of a run's child; the same object for every run of a job that
-        has no options (the run id goes in at start: `ManagedProcess.start(env)`)."""
+    def _spec(self, run: Run, argv: Sequence[str] | None, name: str) -> ProcessSpec:
+        """The spec of a run's child: `argv`, or (None) the run's own command. The
+        same object serves every run of the current definition of a job that runs
+        its own command without options (the run id goes in at start:
+        `ManagedProcess.start(env)`), until the jobs are loaded again."""
         job = run.job
         guards = self._reaper_guards
-        plain = not run.options and not run.fixing and job is self.jobs.get(job.id)
+        plain = argv is None and not run.options and job is self.jobs.get(job.id)
         spec = self._plain_specs.get(job.id) if plain else None
         if spec is not None and spec.parent_death_signal == (not guards):
             return spec
+        if argv is None:
+            argv = self._run_argv(run)
         env = dict(job.env)
         env["PANEL_JOB_ID"] = job.id
         for ds in job.datasets:
@@ -559,7 +554,7 @@ class JobEngine(QObject):
             self._plain_specs[job.id] = spec
         return spec
 
-    def _spawn(self, run: Run, argv: Sequence[str], name: str) -> ManagedProcess:
+    def _spawn(self, run: Run, argv: Sequence[str] | None, name: str) -> ManagedProcess:
         """A process object for `run` (an idle one when there is one), not started yet."""
         spec = self._spec(run, argv, name)
         if self._idle:
