@@ -266,7 +266,7 @@ def run() -> dict[str, Any]:
         engine = JobEngine(ws, hub, reaper, max_parallel=PARALLEL)
         engine.save_jobs(_dag())
         engine.start()
-        # The three contenders take turns, best of ROUNDS each: a slow spell of the
+        # The four contenders take turns, best of ROUNDS each: a slow spell of the
         # machine then hits them alike instead of one of them.
         bare: list[tuple[float, float]] = []
         bare_qp: list[tuple[float, float]] = []
