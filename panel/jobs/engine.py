@@ -120,6 +120,8 @@ class JobEngine(QObject):
         self._flush_timer = QTimer(self, singleShot=True)
         self._flush_timer.timeout.connect(self._flush)
         self.store.defer_writes(self._flush_timer.start)  # group commit, once per loop turn
+        self._unstamped: list[Run] = []
+        self.store.before_flush(self._stamp_running)
         self.datasets = DatasetManager(self.store)
         self.notifier = Notifier(self)
         self.scheduler = CronScheduler(self.clock, self._on_cron, self)
@@ -631,10 +633,10 @@ class JobEngine(QObject):
         run = self._running.get(process)
         if run is None:
             return
-        create_time = process.create_time
+        self._unstamped.append(run)  # its create time is read as its row is committed
         if run.fixing:
-            run.pid, run.create_time = pid, create_time
-            self.store.update_run(run.id, pid=pid, create_time=create_time)
+            run.pid = pid
+            self.store.update_run(run.id, pid=pid)
         else:
             self._set_status(
                 run,
@@ -643,8 +645,20 @@ class JobEngine(QObject):
                 waiting_on=None,
                 log_path=run.log_path,
                 pid=pid,
-                create_time=create_time,
             )
+
+    def _stamp_running(self) -> None:
+        """Before each commit: add the create time of the runs recorded `running`
+        since the last one, for the start-up recovery. It is read only now, and
+        only for a child that still runs: a short one that already ended (a
+        busy graph starts and ends many within one commit) needs no record."""
+        runs, self._unstamped = self._unstamped, []
+        for run in runs:
+            process = run.process
+            create_time = process.create_time if process is not None else None
+            if create_time is not None:
+                run.create_time = create_time
+                self.store.update_run(run.id, create_time=create_time)
 
     def _on_timeout(self) -> None:
         timer = self.sender()
@@ -924,10 +938,15 @@ def _child_records(rows: list[dict[str, Any]]) -> list[RecordedProcess]:
 
     A run's row holds its child's pid and create time; the child led a session
     of its own (sid == pid), so the sweep stops that whole session (and leaves a
-    pid reused by an unrelated process alone).
+    pid reused by an unrelated process alone). A row without a create time was
+    committed after its child had ended: 0.0 then (no live process matches it),
+    and the session's leftovers are still stopped, since the kernel does not
+    hand a session's id out again while a member of it lives.
     """
     return [
-        RecordedProcess(f"job:{row['job']}#{row['id']}", row["pid"], row["createTime"], row["pid"])
+        RecordedProcess(
+            f"job:{row['job']}#{row['id']}", row["pid"], row.get("createTime") or 0.0, row["pid"]
+        )
         for row in rows
-        if row.get("pid") and row.get("createTime") is not None
+        if row.get("pid")
     ]

@@ -74,6 +74,31 @@ _UPDATES: dict[tuple[str, ...], str] = {}
 """The UPDATE statement for each set of run columns written together (a handful)."""
 
 
+def _update_sql(names: tuple[str, ...]) -> str:
+    """The UPDATE of run columns `names` (checked against `RUN_COLUMNS` once)."""
+    sql = _UPDATES.get(names)
+    if sql is None:
+        for name in names:
+            if name not in RUN_COLUMNS or name == "id":
+                raise ValueError(f"unknown run column {name!r}")
+        sets = ", ".join(f"{name} = ?" for name in names)
+        sql = _UPDATES[names] = f"UPDATE job_runs SET {sets} WHERE id = ?"
+    return sql
+
+
+class _RunUpdate:
+    """A queued UPDATE of one run; later changes of the run are merged into it."""
+
+    __slots__ = ("fields", "run_id")
+
+    def __init__(self, run_id: int, fields: dict[str, Any]) -> None:
+        self.run_id = run_id
+        self.fields = fields
+
+    def args(self) -> tuple[Any, ...]:
+        return (*self.fields.values(), self.run_id)
+
+
 def run_to_json(row: Sequence[Any]) -> dict[str, Any]:
     """A `job_runs` row (in `RUN_COLUMNS` order) as the API shows it."""
     out = {_JSON_NAMES.get(col, col): value for col, value in zip(RUN_COLUMNS, row, strict=True)}
@@ -91,7 +116,9 @@ class JobStore:
         self._conn.execute("PRAGMA synchronous = NORMAL")
         row = self._conn.execute("SELECT MAX(id) FROM job_runs").fetchone()
         self._next_run_id = int(row[0] or 0) + 1
-        self._pending: list[tuple[str, tuple[Any, ...]]] = []
+        self._pending: list[tuple[str, tuple[Any, ...]] | _RunUpdate] = []
+        self._open_updates: dict[int, _RunUpdate] = {}
+        self._hooks: list[Callable[[], None]] = []
         self._arm: Callable[[], None] | None = None
 
     def close(self) -> None:
@@ -103,15 +130,25 @@ class JobStore:
         """Queue writes from now on; `arm()` asks the owner to call `flush()` soon."""
         self._arm = arm
 
+    def before_flush(self, hook: Callable[[], None]) -> None:
+        """Call `hook()` before each commit of the queue; it may queue writes of its own."""
+        self._hooks.append(hook)
+
     def flush(self) -> None:
         """Commit every queued write, in order, in one transaction (kept queued if it fails)."""
         if not self._pending:
             return
+        for hook in self._hooks:
+            hook()
         pending, self._pending = self._pending, []
+        self._open_updates = {}
         try:
             with self._immediate() as conn:
-                for sql, args in pending:
-                    conn.execute(sql, args)
+                for write in pending:
+                    if isinstance(write, _RunUpdate):
+                        conn.execute(_update_sql(tuple(write.fields)), write.args())
+                    else:
+                        conn.execute(*write)
         except BaseException:
             self._pending[:0] = pending  # kept, in order, for the next flush
             raise
@@ -127,9 +164,12 @@ class JobStore:
             with self.transaction() as conn:
                 conn.execute(sql, args)
             return
+        self._queue((sql, args))
+
+    def _queue(self, write: tuple[str, tuple[Any, ...]] | _RunUpdate) -> None:
         if not self._pending:
-            self._arm()
-        self._pending.append((sql, args))
+            self._arm()  # type: ignore[misc]  # only called under defer_writes
+        self._pending.append(write)
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -185,16 +225,23 @@ class JobStore:
         return run_id
 
     def update_run(self, run_id: int, **fields: Any) -> None:
-        """Set some columns of run `run_id` (one transaction)."""
-        names = tuple(fields)
-        sql = _UPDATES.get(names)
-        if sql is None:
-            for name in names:
-                if name not in RUN_COLUMNS or name == "id":
-                    raise ValueError(f"unknown run column {name!r}")
-            sets = ", ".join(f"{name} = ?" for name in names)
-            sql = _UPDATES[names] = f"UPDATE job_runs SET {sets} WHERE id = ?"
-        self._write(sql, (*fields.values(), run_id))
+        """Set some columns of run `run_id` (one transaction).
+
+        Under `defer_writes`, the changes of one run queued since the last commit
+        are merged into one UPDATE (each row is written by nobody else, so
+        merging cannot reorder anything that matters): a short run that becomes
+        queued, runs and ends within one commit costs one statement, not three.
+        """
+        sql = _update_sql(tuple(fields))
+        if self._arm is None:
+            self._write(sql, (*fields.values(), run_id))
+            return
+        queued = self._open_updates.get(run_id)
+        if queued is not None:
+            queued.fields.update(fields)
+            return
+        update = self._open_updates[run_id] = _RunUpdate(run_id, dict(fields))
+        self._queue(update)
 
     def run(self, run_id: int) -> dict[str, Any] | None:
         """One run, or None."""

@@ -23,8 +23,7 @@ from panel.supervise.stats import StatsSampler
 from panel.supervise.stopper import TreeStopper
 from panel.supervise.tree import (
     ProcTable,
-    proc_info,
-    psutil_create_time,
+    create_time_of,
     recent_kernel_counters,
     snapshot,
     tree_may_live,
@@ -248,7 +247,11 @@ class ManagedProcess(QObject):
     @property
     def create_time(self) -> float | None:
         """psutil's create_time of the current child (epoch seconds), None when none runs."""
-        return self._create_time if self._pid is not None else None
+        if self._pid is None:
+            return None
+        if self._create_time is None:
+            self._create_time = create_time_of(self._pid)
+        return self._create_time
 
     @property
     def uptime(self) -> float:
@@ -509,16 +512,13 @@ class ManagedProcess(QObject):
             self._start_timer.start(int(self._spec.start_secs * 1000))
 
     def _note_start(self, pid: int) -> None:
-        """Remember the child's start token, create time and the kernel's fork count."""
-        info = proc_info(pid)
+        """Remember the kernel's fork count, and the child's create time when it is
+        recorded now; an owner that records the child itself (``record_running=False``)
+        asks `create_time` when it needs it, and a short child may be gone by then
+        (a /proc read spared)."""
         counters = recent_kernel_counters()
         self._forks_at_start = counters.forks if counters is not None else None
-        if info is not None:
-            self._known[pid] = info.start
-        if info is not None and counters is not None:
-            self._create_time = counters.create_time(info.start)
-        else:
-            self._create_time = psutil_create_time(pid)
+        self._create_time = create_time_of(pid) if self._record_running else None
 
     def _register(self, pid: int) -> None:
         if _WINDOWS:
@@ -530,19 +530,24 @@ class ManagedProcess(QObject):
             return
         if self._reaper is not None:
             self._reaper.add(pid)
-        if self._record_running:
-            self._record(pid)
+        if self._record_running and self._create_time is not None:
+            self._record(pid, self._create_time)
 
-    def _record(self, pid: int) -> None:
-        if self._recorder is not None and self._create_time is not None:
-            self._recorder.record(self._spec.name, pid, self._create_time, pid)
+    def _record(self, pid: int, create_time: float) -> None:
+        if self._recorder is not None:
+            self._recorder.record(self._spec.name, pid, create_time, pid)
             self._recorded = True
 
     def _record_leftovers(self) -> None:
         """The child exited while its tree is still being stopped: record the session
-        now, if the running child was not recorded (`record_running=False`)."""
+        now, if the running child was not recorded (`record_running=False`).
+
+        The leader is gone, so its create time (when never read: 0.0) tells the
+        sweep only that its pid is no live leader of ours; and the kernel does
+        not hand the session's id out again while a member of it lives.
+        """
         if not self._recorded and self._cleaning and self._sid is not None:
-            self._record(self._sid)
+            self._record(self._sid, self._create_time or 0.0)
 
     def _unregister(self) -> None:
         sid = self._sid

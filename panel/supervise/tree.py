@@ -315,6 +315,16 @@ def kill_signal() -> int:
     return int(getattr(signal, "SIGKILL", signal.SIGTERM))
 
 
+def create_time_of(pid: int) -> float | None:
+    """psutil's create_time of `pid` (what the recorder stores), None if it is gone;
+    from one /proc read where there is /proc."""
+    info = proc_info(pid) if _HAS_PROC else None
+    counters = recent_kernel_counters() if info is not None else None
+    if info is not None and counters is not None:
+        return counters.create_time(info.start)
+    return psutil_create_time(pid)
+
+
 def psutil_create_time(pid: int) -> float | None:
     """psutil's create_time of `pid` (what the recorder stores), None if gone."""
     try:

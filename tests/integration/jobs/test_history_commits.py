@@ -7,6 +7,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+import psutil
 import pytest
 
 from panel.jobs.store import JobStore
@@ -41,6 +42,57 @@ def test_each_state_reaches_the_file_while_the_run_goes_on(
     )
     gate.touch()
     qtbot.waitUntil(lambda: _rows(db)[run_id][0] == "success", timeout=10_000)
+
+
+def test_a_running_run_is_committed_with_its_childs_create_time(
+    jobs: Any, qtbot: Any, tmp_path: Path
+) -> None:
+    """The start-up recovery knows a live child by pid and create time (psutil's)."""
+    gate = tmp_path / "go"
+    hold = f"import os,time\nwhile not os.path.exists({str(gate)!r}): time.sleep(0.01)"
+    engine = jobs.engine([{"id": "held", "command": py(hold)}])
+    db = engine.workspace.db_path
+    run_id = engine.run_job("held")
+
+    def committed() -> tuple[int, float] | None:
+        with sqlite3.connect(db) as conn:
+            row = conn.execute(
+                "SELECT pid, create_time FROM job_runs WHERE id = ?", (run_id,)
+            ).fetchone()
+        conn.close()
+        return row if row is not None and row[1] is not None else None
+
+    qtbot.waitUntil(lambda: committed() is not None, timeout=10_000)
+    pid, create_time = committed()  # type: ignore[misc]
+    assert abs(psutil.Process(pid).create_time() - create_time) < 0.01
+    gate.touch()
+    jobs.wait_final(engine, run_id)
+
+
+def test_changes_of_one_run_queued_together_are_one_write(tmp_path: Path) -> None:
+    ws = Workspace.open(tmp_path / "ws")
+    store = JobStore(ws.db_path)
+    store.defer_writes(lambda: None)
+    stamped: list[int] = []
+    try:
+        first = store.insert_run("a", 1, "manual", {}, 1, "waiting")
+        second = store.insert_run("b", 1, "manual", {}, 1, "waiting")
+        store.flush()
+        store.update_run(first, status="queued")
+        store.update_run(second, status="running", pid=11)
+        store.update_run(first, status="running", pid=12)
+        store.update_run(first, status="success", exit_code=0)
+        assert store.pending_writes == 2  # one UPDATE per run
+        store.before_flush(lambda: stamped.append(store.pending_writes))
+        store.update_run(second, create_time=5.0)
+        store.flush()
+        assert stamped == [2]  # the hook ran before the commit, once
+        assert _rows(ws.db_path) == {first: ("success", 12), second: ("running", 11)}
+        assert store.run(second)["createTime"] == 5.0  # type: ignore[index]
+        assert store.run(first)["exitCode"] == 0  # type: ignore[index]
+    finally:
+        store.close()
+        ws.close()
 
 
 def test_queued_writes_wait_for_flush_and_reads_see_them(tmp_path: Path) -> None:
