@@ -167,8 +167,9 @@ class JobStore:
         self._queue((sql, args))
 
     def _queue(self, write: tuple[str, tuple[Any, ...]] | _RunUpdate) -> None:
-        if not self._pending:
-            self._arm()  # type: ignore[misc]  # only called under defer_writes
+        """Queue a write (under `defer_writes`), arming the owner for the first one."""
+        if not self._pending and self._arm is not None:
+            self._arm()
         self._pending.append(write)
 
     @contextmanager

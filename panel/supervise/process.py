@@ -57,7 +57,9 @@ class _OwnLaterRoots:
         self._spawn = spawn
 
     def __contains__(self, pid: object) -> bool:
-        return pid in _LIVE_ROOTS or _ROOT_SPAWN.get(pid, 0) > self._spawn  # type: ignore[call-overload]
+        if not isinstance(pid, int):
+            return False
+        return pid in _LIVE_ROOTS or _ROOT_SPAWN.get(pid, 0) > self._spawn
 
 
 def _remember_root(pid: int, spawn: int) -> None:
@@ -73,10 +75,11 @@ _ENVIRONMENT: list[tuple[dict[object, object], QProcessEnvironment]] = []
 def _panel_environment() -> QProcessEnvironment:
     """The panel's own environment as Qt holds it, read again only after it changed.
 
-    os.environ is the process environment (Python's writes go through putenv);
-    reading it in C++ spares a Python round trip per variable, and keeping the
-    reading spares even that: a copy of the dict behind os.environ tells whether
-    it changed (one comparison in C). A copy of the result shares its data.
+    The panel changes its environment only through os.environ (whose writes go
+    through putenv); reading it in C++ spares a Python round trip per variable,
+    and keeping the reading spares even that: a copy of the dict behind
+    os.environ tells whether it changed (one comparison in C). A copy of the
+    result shares its data.
     """
     data = getattr(os.environ, "_data", None)
     if _ENVIRONMENT and data is not None and _ENVIRONMENT[0][0] == data:
@@ -246,7 +249,8 @@ class ManagedProcess(QObject):
 
     @property
     def create_time(self) -> float | None:
-        """psutil's create_time of the current child (epoch seconds), None when none runs."""
+        """psutil's create_time of the current child (epoch seconds), None when none runs
+        (read from /proc when first asked, unless it was read at the start)."""
         if self._pid is None:
             return None
         if self._create_time is None:
