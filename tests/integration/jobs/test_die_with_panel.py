@@ -31,11 +31,9 @@ def _gone(pid: int) -> bool:
         return True
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the reaper is Linux only")
-def test_sigkilled_engine_takes_running_job_trees_down(
-    tmp_path: Path, engine_proc: Callable[[Path], Any]
-) -> None:
-    ws = tmp_path / "ws"
+def _long_run(ws: Path, engine_proc: Callable[[Path], Any]) -> tuple[Any, int, int]:
+    """A headless engine running a job whose child has a child of its own:
+    (engine process, the run's pid, its grandchild's pid)."""
     prepare(ws, [{"id": "long", "command": [sys.executable, "-c", SPAWN_AND_WAIT]}])
     proc = engine_proc(ws)
     assert ctl(ws, "jobs", "run", "long").returncode == 0
@@ -45,8 +43,15 @@ def test_sigkilled_engine_takes_running_job_trees_down(
         return runs[0]["pid"] if runs and runs[0]["status"] == "running" else None
 
     pid = wait_for(running_pid, 20, "the run to start")
-
     (grandchild,) = wait_for(lambda: _children(pid), 20, "the run's own child")
+    return proc, pid, grandchild
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the reaper is Linux only")
+def test_sigkilled_engine_takes_running_job_trees_down(
+    tmp_path: Path, engine_proc: Callable[[Path], Any]
+) -> None:
+    proc, pid, grandchild = _long_run(tmp_path / "ws", engine_proc)
     assert not _gone(pid) and not _gone(grandchild)
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=10)
@@ -65,16 +70,7 @@ def test_a_crash_that_also_took_the_reaper_is_swept_at_the_next_start(
 ) -> None:
     """The run's row is its child's record: the next engine stops the whole tree."""
     ws = tmp_path / "ws"
-    prepare(ws, [{"id": "long", "command": [sys.executable, "-c", SPAWN_AND_WAIT]}])
-    proc = engine_proc(ws)
-    assert ctl(ws, "jobs", "run", "long").returncode == 0
-
-    def running_pid() -> int | None:
-        runs = json.loads(ctl(ws, "jobs", "history", "--json").stdout)
-        return runs[0]["pid"] if runs and runs[0]["status"] == "running" else None
-
-    pid = wait_for(running_pid, 20, "the run to start")
-    (grandchild,) = wait_for(lambda: _children(pid), 20, "the run's own child")
+    proc, pid, grandchild = _long_run(ws, engine_proc)
     (reaper,) = [
         c for c in psutil.Process(proc.pid).children() if "reaper" in " ".join(c.cmdline())
     ]

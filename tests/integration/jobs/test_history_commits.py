@@ -40,33 +40,16 @@ def test_each_state_reaches_the_file_while_the_run_goes_on(
         ),
         timeout=10_000,
     )
-    gate.touch()
-    qtbot.waitUntil(lambda: _rows(db)[run_id][0] == "success", timeout=10_000)
-
-
-def test_a_running_run_is_committed_with_its_childs_create_time(
-    jobs: Any, qtbot: Any, tmp_path: Path
-) -> None:
-    """The start-up recovery knows a live child by pid and create time (psutil's)."""
-    gate = tmp_path / "go"
-    hold = f"import os,time\nwhile not os.path.exists({str(gate)!r}): time.sleep(0.01)"
-    engine = jobs.engine([{"id": "held", "command": py(hold)}])
-    db = engine.workspace.db_path
-    run_id = engine.run_job("held")
-
-    def committed() -> tuple[int, float] | None:
-        with sqlite3.connect(db) as conn:
-            row = conn.execute(
-                "SELECT pid, create_time FROM job_runs WHERE id = ?", (run_id,)
-            ).fetchone()
-        conn.close()
-        return row if row is not None and row[1] is not None else None
-
-    qtbot.waitUntil(lambda: committed() is not None, timeout=10_000)
-    pid, create_time = committed()  # type: ignore[misc]
+    # ... with the child's create time, by which the start-up recovery knows it
+    pid = _rows(db)[run_id][1]
+    with sqlite3.connect(db) as conn:
+        (create_time,) = conn.execute(
+            "SELECT create_time FROM job_runs WHERE id = ?", (run_id,)
+        ).fetchone()
+    conn.close()
     assert abs(psutil.Process(pid).create_time() - create_time) < 0.01
     gate.touch()
-    jobs.wait_final(engine, run_id)
+    qtbot.waitUntil(lambda: _rows(db)[run_id][0] == "success", timeout=10_000)
 
 
 def test_changes_of_one_run_queued_together_are_one_write(tmp_path: Path) -> None:
