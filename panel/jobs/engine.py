@@ -285,10 +285,10 @@ class JobEngine(QObject):
     def get_job(self, job_id: str, runs: int = 20) -> dict[str, Any]:
         """One job, its summary and its `runs` most recent runs (newest first)."""
         job = self.job(job_id)
-        return {**self._job_summary(job), "runs": self.store.history(job=job_id, limit=runs)}
+        return {**self._job_summary(job), "runs": self.history(job=job_id, limit=runs)}
 
     def _job_summary(self, job: JobDef) -> dict[str, Any]:
-        last = self.store.history(job=job.id, limit=1)
+        last = self.history(job=job.id, limit=1)
         return {
             "id": job.id,
             "name": job.name,
@@ -307,7 +307,10 @@ class JobEngine(QObject):
         }
 
     def history(self, **filters: Any) -> list[dict[str, Any]]:
-        """Runs from the history, newest first (`JobStore.history` filters)."""
+        """Runs from the history, newest first (`JobStore.history` filters); none once
+        the engine is closed (a view may still refresh while the panel quits)."""
+        if self._closed:
+            return []
         return self.store.history(**filters)
 
     def active_runs(self) -> list[dict[str, Any]]:

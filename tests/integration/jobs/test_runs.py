@@ -262,3 +262,14 @@ def test_each_run_knows_its_job_and_run_id(jobs: Any, tmp_path: Path) -> None:
     runs = [jobs.wait_final(engine, engine.run_job("ids")) for _ in range(2)]
     assert [r["status"] for r in runs] == ["success", "success"]
     assert out.read_text().splitlines() == [f"ids {r['id']}" for r in runs]
+
+
+def test_a_closed_engine_shows_no_history_instead_of_failing(jobs: Any) -> None:
+    """A view may refresh once more while the panel quits, after the store is closed."""
+    engine = jobs.engine([{"id": "quick", "command": py("pass")}])
+    assert jobs.wait_final(engine, engine.run_job("quick"))["status"] == "success"
+    with jobs.qtbot.waitSignal(engine.sig_shutdown_finished, timeout=10_000):
+        engine.shutdown()
+    engine.close()
+    assert engine.history() == []
+    assert [job["lastRun"] for job in engine.list_jobs()] == [None]
