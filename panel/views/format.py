@@ -13,6 +13,16 @@ def format_duration(seconds: float) -> str:
     return f"{days}d {clock}" if days else clock
 
 
+def format_run_duration(seconds: float) -> str:
+    """How long a run took: `0.42 s`, `12.3 s`, then `format_duration` from a minute on
+    (a job of a few seconds or less must not read `0:00:00`)."""
+    if seconds < 10:
+        return f"{seconds:.2f} s"
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    return format_duration(seconds)
+
+
 def format_bytes(count: float) -> str:
     """`12.3 MB` style (decimal units)."""
     for unit in ("B", "kB", "MB", "GB"):

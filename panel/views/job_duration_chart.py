@@ -7,7 +7,7 @@ from PySide6.QtGui import QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from panel.views.chart_frame import paint_chart_frame
-from panel.views.format import format_duration
+from panel.views.format import format_run_duration
 from panel.views.job_states import run_color
 
 MAX_BARS = 30
@@ -48,7 +48,7 @@ class DurationChart(QWidget):
             return
         longest = max(d for d, _ in self._runs) or 1.0
         painter.drawText(
-            rect.adjusted(6, 3, -6, -3), Qt.AlignmentFlag.AlignRight, format_duration(longest)
+            rect.adjusted(6, 3, -6, -3), Qt.AlignmentFlag.AlignRight, format_run_duration(longest)
         )
         plot = rect.adjusted(6, 22, -6, -6)
         slot = plot.width() / MAX_BARS

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from panel.views.format import format_duration
+from panel.views.format import format_run_duration
 from panel.views.job_log_dialog import RunLogDialog
 from panel.views.job_states import RUN_COLORS, run_color, run_state_label
 from panel.views.state_colors import dot_icon
@@ -134,7 +134,7 @@ class HistoryModel(RowTableModel[HistoryRow]):
             return format_when(row.queued) if row.queued else ""
         if col == COL_DURATION:
             seconds = row.duration()
-            return "" if seconds is None else format_duration(seconds)
+            return "" if seconds is None else format_run_duration(seconds)
         if col == COL_EXIT:
             return "" if row.exit_code is None else str(row.exit_code)
         return row.error

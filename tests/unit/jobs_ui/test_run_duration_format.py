@@ -1,0 +1,16 @@
+"""Run durations read sensibly from milliseconds to days."""
+
+from __future__ import annotations
+
+from panel.views.format import format_run_duration
+
+
+def test_short_runs_show_their_seconds() -> None:
+    assert format_run_duration(0.042) == "0.04 s"
+    assert format_run_duration(3.456) == "3.46 s"
+    assert format_run_duration(42.25) == "42.2 s"
+
+
+def test_long_runs_show_a_clock() -> None:
+    assert format_run_duration(61) == "0:01:01"
+    assert format_run_duration(2 * 86400 + 3723) == "2d 1:02:03"
