@@ -28,6 +28,7 @@ from panel.views.job_states import ACTIVE, NEVER, run_color, run_state_label
 from panel.views.jobs_history import (
     COL_ERROR,
     COL_JOB,
+    COL_QUEUED,
     COL_TRIGGER,
     HistoryModel,
     format_when,
@@ -75,11 +76,15 @@ class JobDetails(QWidget):
         self.runs_table.setModel(self.runs_model)
         self.runs_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.runs_table.verticalHeader().hide()
+        self.runs_table.setWordWrap(False)
         for col in (COL_JOB, COL_TRIGGER, COL_ERROR):
             self.runs_table.hideColumn(col)
         header = self.runs_table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
+        # The panel is narrow: how a run went and how long it took come before the
+        # (wide) date it was queued, so they are seen without scrolling.
+        header.moveSection(header.visualIndex(COL_QUEUED), header.count() - 1)
         self.chart = DurationChart()
         self.log_model = LogListModel(engine.hub, self)
         self.log_model.set_sources([])

@@ -21,6 +21,7 @@ from panel.views.job_graph import DEPENDS, ON_FAILURE, ON_SUCCESS
 from panel.views.job_log_dialog import RunLogDialog
 from panel.views.job_run_dialog import ArrayEditor, RunOptionsDialog
 from panel.views.job_states import run_color
+from panel.views.jobs_history import COL_DURATION
 from panel.views.jobs_view import JobsView
 from panel.workspace.workspace import Workspace
 from tests.gui.dialogs import answer_next_message_box, button_with_text, standard_button
@@ -241,6 +242,22 @@ def test_clicking_a_node_shows_its_runs(page: Page, qtbot: QtBot) -> None:
     qtbot.waitUntil(lambda: view.details.runs_model.rowCount() == 2, timeout=5_000)
     assert {r.status for r in view.details.runs_model.rows()} == {"success"}
     assert len(view.details.chart.bars()) == 2
+    header = view.details.runs_table.horizontalHeader()  # the narrow panel: how long first
+    shown = sorted(
+        (header.visualIndex(c), header.model().headerData(c, Qt.Orientation.Horizontal))
+        for c in range(header.count())
+        if not header.isSectionHidden(c)
+    )
+    assert [title for _, title in shown] == [
+        "Run",
+        "Status",
+        "Attempt",
+        "Duration",
+        "Exit",
+        "Queued",
+    ]
+    duration = view.details.runs_model.index(0, COL_DURATION).data()
+    assert duration.endswith(" s")  # a short run reads in seconds, not 0:00:00
     qtbot.waitUntil(
         lambda: any(
             "hi there" in (view.details.log_model.index(r, 0).data() or "")
