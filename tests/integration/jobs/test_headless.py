@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import signal
@@ -15,14 +14,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import psutil
 import pytest
 
 from panel.api.client import ApiClient
 from panel.workspace.server_config import ServerConfig, demo_server_config
 from panel.workspace.transfer import export_config, import_config
 from panel.workspace.workspace import Workspace
-from tests.waiting import wait_for
+from tests.waiting import terminate_tree, wait_for
 
 STARTUP_S = 30.0
 
@@ -70,20 +68,7 @@ def engine_proc(tmp_path: Path) -> Iterator[Callable[[Path], subprocess.Popen[st
 
     yield start
     for proc in started:
-        try:
-            leftovers = psutil.Process(proc.pid).children(recursive=True)
-        except psutil.Error:
-            leftovers = []
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=40)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-        for child in leftovers:
-            with contextlib.suppress(psutil.Error):
-                child.kill()
+        terminate_tree(proc, timeout=40)
 
 
 def _post(url: str, token: str | None, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:

@@ -4,6 +4,7 @@ and a write that cannot be committed yet is kept, not lost."""
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,16 @@ def _rows(db: Path) -> dict[int, tuple[str, int | None]]:
         rows = conn.execute("SELECT id, status, pid FROM job_runs").fetchall()
     conn.close()
     return {row[0]: (row[1], row[2]) for row in rows}
+
+
+@pytest.fixture
+def store_on_file(tmp_path: Path) -> Iterator[tuple[JobStore, Path]]:
+    """A job store on a fresh workspace, and the database file; closed after."""
+    ws = Workspace.open(tmp_path / "ws")
+    store = JobStore(ws.db_path)
+    yield store, ws.db_path
+    store.close()
+    ws.close()
 
 
 def test_each_state_reaches_the_file_while_the_run_goes_on(
@@ -52,57 +63,50 @@ def test_each_state_reaches_the_file_while_the_run_goes_on(
     qtbot.waitUntil(lambda: _rows(db)[run_id][0] == "success", timeout=10_000)
 
 
-def test_changes_of_one_run_queued_together_are_one_write(tmp_path: Path) -> None:
-    ws = Workspace.open(tmp_path / "ws")
-    store = JobStore(ws.db_path)
+def test_changes_of_one_run_queued_together_are_one_write(
+    store_on_file: tuple[JobStore, Path],
+) -> None:
+    store, db = store_on_file
     store.defer_writes(lambda: None)
     stamped: list[int] = []
-    try:
-        first = store.insert_run("a", 1, "manual", {}, 1, "waiting")
-        second = store.insert_run("b", 1, "manual", {}, 1, "waiting")
-        store.flush()
-        store.update_run(first, status="queued")
-        store.update_run(second, status="running", pid=11)
-        store.update_run(first, status="running", pid=12)
-        store.update_run(first, status="success", exit_code=0)
-        assert store.pending_writes == 2  # one UPDATE per run
-        store.before_flush(lambda: stamped.append(store.pending_writes))
-        store.update_run(second, create_time=5.0)
-        store.flush()
-        assert stamped == [2]  # the hook ran before the commit, once
-        assert _rows(ws.db_path) == {first: ("success", 12), second: ("running", 11)}
-        assert store.run(second)["createTime"] == 5.0  # type: ignore[index]
-        assert store.run(first)["exitCode"] == 0  # type: ignore[index]
-    finally:
-        store.close()
-        ws.close()
+    first = store.insert_run("a", 1, "manual", {}, 1, "waiting")
+    second = store.insert_run("b", 1, "manual", {}, 1, "waiting")
+    store.flush()
+    store.update_run(first, status="queued")
+    store.update_run(second, status="running", pid=11)
+    store.update_run(first, status="running", pid=12)
+    store.update_run(first, status="success", exit_code=0)
+    assert store.pending_writes == 2  # one UPDATE per run
+    store.before_flush(lambda: stamped.append(store.pending_writes))
+    store.update_run(second, create_time=5.0)
+    store.flush()
+    assert stamped == [2]  # the hook ran before the commit, once
+    assert _rows(db) == {first: ("success", 12), second: ("running", 11)}
+    assert store.run(second)["createTime"] == 5.0  # type: ignore[index]
+    assert store.run(first)["exitCode"] == 0  # type: ignore[index]
 
 
-def test_queued_writes_wait_for_flush_and_reads_see_them(tmp_path: Path) -> None:
-    ws = Workspace.open(tmp_path / "ws")
-    store = JobStore(ws.db_path)
+def test_queued_writes_wait_for_flush_and_reads_see_them(
+    store_on_file: tuple[JobStore, Path],
+) -> None:
+    store, db = store_on_file
     armed: list[bool] = []
     store.defer_writes(lambda: armed.append(True))
-    try:
-        first = store.insert_run("a", 1, "manual", {}, 1, "queued")
-        store.update_run(first, status="running")
-        second = store.insert_run("b", 1, "manual", {"k": "v"}, 1, "queued")
-        assert armed == [True]  # armed once for the whole turn
-        assert store.pending_writes == 3
-        assert _rows(ws.db_path) == {}
-        assert [r["status"] for r in store.history()] == ["queued", "running"]  # flushed
-        assert _rows(ws.db_path) == {first: ("running", None), second: ("queued", None)}
-        assert store.run(second)["options"] == {"k": "v"}  # type: ignore[index]
-    finally:
-        store.close()
-        ws.close()
+    first = store.insert_run("a", 1, "manual", {}, 1, "queued")
+    store.update_run(first, status="running")
+    second = store.insert_run("b", 1, "manual", {"k": "v"}, 1, "queued")
+    assert armed == [True]  # armed once for the whole turn
+    assert store.pending_writes == 3
+    assert _rows(db) == {}
+    assert [r["status"] for r in store.history()] == ["queued", "running"]  # flushed
+    assert _rows(db) == {first: ("running", None), second: ("queued", None)}
+    assert store.run(second)["options"] == {"k": "v"}  # type: ignore[index]
 
 
-def test_a_write_that_cannot_be_committed_is_kept(tmp_path: Path) -> None:
-    ws = Workspace.open(tmp_path / "ws")
-    store = JobStore(ws.db_path)
+def test_a_write_that_cannot_be_committed_is_kept(store_on_file: tuple[JobStore, Path]) -> None:
+    store, db = store_on_file
     store.defer_writes(lambda: None)
-    blocker = sqlite3.connect(ws.db_path, isolation_level=None)
+    blocker = sqlite3.connect(db, isolation_level=None)
     try:
         run_id = store.insert_run("a", 1, "manual", {}, 1, "queued")
         store.update_run(run_id, status="success")
@@ -116,8 +120,6 @@ def test_a_write_that_cannot_be_committed_is_kept(tmp_path: Path) -> None:
         blocker.execute("ROLLBACK")
         store.flush()
         assert store.pending_writes == 0
-        assert _rows(ws.db_path) == {run_id: ("failed", None)}
+        assert _rows(db) == {run_id: ("failed", None)}
     finally:
         blocker.close()
-        store.close()
-        ws.close()
