@@ -21,6 +21,21 @@ def states(proc: ManagedProcess) -> list[S]:
     return seen
 
 
+def output_of(proc: ManagedProcess) -> bytearray:
+    """Collect everything `proc`'s children print, in one buffer."""
+    out = bytearray()
+    proc.sig_output.connect(lambda _stream, data: out.extend(data))
+    return out
+
+
+def run_to_exit(qtbot: Any, proc: ManagedProcess, env: dict[str, str] | None = None) -> Any:
+    """Start `proc` (with `env` for this start) and wait for its child to exit;
+    the (exit_code, signal) it reported."""
+    with qtbot.waitSignal(proc.sig_exited, timeout=10_000) as blocker:
+        proc.start(env)
+    return blocker.args
+
+
 def is_state(state: S) -> Any:
     """check_params_cb accepting only sig_state_changed to `state`."""
     return lambda new, _old: new == state
@@ -65,9 +80,7 @@ def test_output_is_drained_in_order(qtbot: Any, make_process: Any, helpers: Any)
     )
     chunks: dict[str, bytearray] = {"stdout": bytearray(), "stderr": bytearray()}
     proc.sig_output.connect(lambda stream, data: chunks[stream].extend(data))
-    with qtbot.waitSignal(proc.sig_exited, timeout=10_000) as blocker:
-        proc.start()
-    assert blocker.args == [0, 0]
+    assert run_to_exit(qtbot, proc) == [0, 0]
     assert proc.state == S.EXITED
     lines = bytes(chunks["stdout"]).decode().splitlines()
     assert lines == [f"line {i}" for i in range(2000)]
@@ -85,10 +98,8 @@ def test_env_cwd_and_unbuffered(qtbot: Any, make_process: Any, helpers: Any, tmp
         restart=RestartPolicy.NEVER,
     )
     proc = make_process(spec)
-    out = bytearray()
-    proc.sig_output.connect(lambda _s, data: out.extend(data))
-    with qtbot.waitSignal(proc.sig_exited, timeout=10_000):
-        proc.start()
+    out = output_of(proc)
+    run_to_exit(qtbot, proc)
     assert out.decode().split() == [str(tmp_path), "42", "1"]
 
 
@@ -99,15 +110,13 @@ def test_children_see_the_panel_environment_as_it_is_now(
     code = "import os; print(os.environ.get('OPS_NOW', '-'))"
     spec = ProcessSpec("env", helpers.py_argv(code), restart=RestartPolicy.NEVER)
     proc = make_process(spec)
-    out = bytearray()
-    proc.sig_output.connect(lambda _s, data: out.extend(data))
+    out = output_of(proc)
     for value in ("first", "second", None):
         if value is None:
             monkeypatch.delenv("OPS_NOW")
         else:
             monkeypatch.setenv("OPS_NOW", value)
-        with qtbot.waitSignal(proc.sig_exited, timeout=10_000):
-            proc.start()
+        run_to_exit(qtbot, proc)
     assert out.decode().split() == ["first", "second", "-"]
 
 
@@ -119,11 +128,9 @@ def test_variables_of_one_start_stay_with_that_start(
         "env", helpers.py_argv(code), env={"OPS_JOB": "j"}, restart=RestartPolicy.NEVER
     )
     proc = make_process(spec)
-    out = bytearray()
-    proc.sig_output.connect(lambda _s, data: out.extend(data))
+    out = output_of(proc)
     for env in ({"OPS_RUN": "1", "OPS_JOB": "ignored"}, None):
-        with qtbot.waitSignal(proc.sig_exited, timeout=10_000):
-            proc.start(env)
+        run_to_exit(qtbot, proc, env)
     assert out.decode().split() == ["1", "j", "-", "j"]  # the spec's variables win a clash
 
 
@@ -141,19 +148,15 @@ def test_a_second_start_takes_the_new_spec_whole(
         restart=RestartPolicy.NEVER,
     )
     proc = make_process(first)
-    out = bytearray()
-    proc.sig_output.connect(lambda _s, data: out.extend(data))
-    with qtbot.waitSignal(proc.sig_exited, timeout=10_000):
-        proc.start()
+    out = output_of(proc)
+    run_to_exit(qtbot, proc)
     assert out.decode().split() == [str(tmp_path), "1"]
     out.clear()
     second = ProcessSpec(
         "twice", helpers.py_argv(code + "; raise SystemExit(3)"), restart=RestartPolicy.NEVER
     )
     proc.set_spec(second)
-    with qtbot.waitSignal(proc.sig_exited, timeout=10_000) as blocker:
-        proc.start()
-    assert blocker.args == [3, 0]
+    assert run_to_exit(qtbot, proc) == [3, 0]
     assert out.decode().split() == [os.getcwd(), "-"]
 
 
@@ -330,8 +333,7 @@ def test_a_listener_hears_what_the_signals_say(qtbot: Any, make_process: Any, he
     proc.sig_started.connect(lambda pid: signalled.append(("started", pid)))
     proc.sig_output.connect(lambda stream, data: signalled.append((stream, data)))
     proc.sig_state_changed.connect(lambda new, old: signalled.append((new, old)))
-    with qtbot.waitSignal(proc.sig_exited, timeout=10_000):
-        proc.start()
+    run_to_exit(qtbot, proc)
     assert heard == signalled
     assert ("stdout", b"hi\n") in heard
     assert heard[-1][0] == S.EXITED
