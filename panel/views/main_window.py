@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QColor, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QColor, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -33,7 +33,7 @@ from panel.views.server_settings_dialog import ServerSettingsDialog
 from panel.views.server_view import ServerView
 from panel.views.sessions_view import SessionsView
 from panel.views.state_colors import IDLE, SERVER_COLORS, dot_icon, server_status_label
-from panel.views.theme import apply_color_scheme
+from panel.views.theme import apply_color_scheme, saved_color_scheme
 from panel.views.tray import TrayIcon
 from panel.workspace.errors import WorkspaceError
 
@@ -101,8 +101,8 @@ class MainWindow(QMainWindow):
         self.tray.sig_show.connect(self.bring_to_front)
         self.tray.sig_quit.connect(self.close)
         self.tray.sig_start.connect(engine.start_server)
-        self.tray.sig_stop.connect(engine.stop_server)
-        self.tray.sig_restart.connect(engine.restart_server)
+        self.tray.sig_stop.connect(self.stop_action.trigger)  # asks first, as the menu does
+        self.tray.sig_restart.connect(self.restart_action.trigger)
 
         self.server_view.sig_edit_settings.connect(self.edit_server_settings)
         engine.sig_server_status.connect(self._on_server_status)
@@ -190,12 +190,17 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.show_jobs_action)
         view_menu.addAction(self.show_sessions_action)
         theme_menu = view_menu.addMenu(self.tr("&Theme"))
+        themes = QActionGroup(self)
+        current = saved_color_scheme()
         for label, scheme in (
             (self.tr("Follow the system"), "system"),
             (self.tr("Light"), "light"),
             (self.tr("Dark"), "dark"),
         ):
             action = theme_menu.addAction(label)
+            action.setCheckable(True)
+            action.setChecked(scheme == current)
+            themes.addAction(action)
             action.triggered.connect(lambda _=False, s=scheme: self.set_theme(s))
         help_menu = bar.addMenu(self.tr("&Help"))
         help_menu.addAction(self.about_action)

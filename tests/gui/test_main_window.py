@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QMessageBox, QToolButton
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QAction, QPalette
+from PySide6.QtWidgets import QApplication, QMessageBox, QToolButton
 from pytestqt.qtbot import QtBot
 
 from panel.server.status import ServerStatus
@@ -98,3 +100,57 @@ def test_overview_answers_is_everything_all_right(window: MainWindow, qtbot: QtB
     assert "port" in overview.server_card.summary.text()
     overview.jobs_card.open_button.click()
     assert window.pages.currentWidget() is window.jobs_view
+
+
+def test_the_trays_stop_and_restart_ask_first(window: MainWindow, qtbot: QtBot) -> None:
+    window.server_view.start_button.click()
+    qtbot.waitUntil(
+        lambda: window._engine.server.status() == ServerStatus.RUNNING, timeout=TIMEOUT_MS
+    )
+    pid = window._engine.server_snapshot().pid
+    for chosen, title in (
+        (window.tray.sig_restart, "Restart the server?"),
+        (window.tray.sig_stop, "Stop the server?"),
+    ):
+        asked = answer_next_message_box(standard_button(QMessageBox.StandardButton.Cancel))
+        chosen.emit()  # what the tray menu's entry does
+        qtbot.waitUntil(lambda seen=asked: bool(seen), timeout=TIMEOUT_MS)
+        assert asked[0] == title
+        assert window._engine.server.status() == ServerStatus.RUNNING
+        assert window._engine.server_snapshot().pid == pid
+    asked = answer_next_message_box(standard_button(QMessageBox.StandardButton.Yes))
+    window.tray.sig_stop.emit()
+    qtbot.waitUntil(
+        lambda: window._engine.server.status() == ServerStatus.STOPPED, timeout=TIMEOUT_MS
+    )
+    assert asked[0] == "Stop the server?"
+
+
+def _theme_actions(window: MainWindow) -> dict[str, QAction]:
+    view_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&View")
+    theme = next(a.menu() for a in view_menu.actions() if a.text() == "&Theme")
+    return {a.text(): a for a in theme.actions()}
+
+
+def test_view_theme_dark_and_light_really_apply(window: MainWindow, qtbot: QtBot) -> None:
+    actions = _theme_actions(window)
+    try:
+        actions["Dark"].trigger()
+        window_colour = QApplication.palette().color(QPalette.ColorRole.Window)
+        text_colour = QApplication.palette().color(QPalette.ColorRole.WindowText)
+        assert window_colour.lightness() < 100 < text_colour.lightness()
+        qtbot.waitUntil(  # the window takes the application's palette on its next event
+            lambda: window.palette().color(QPalette.ColorRole.Base).lightness() < 100
+        )
+        assert actions["Dark"].isChecked() and not actions["Light"].isChecked()
+
+        actions["Light"].trigger()
+        window_colour = QApplication.palette().color(QPalette.ColorRole.Window)
+        text_colour = QApplication.palette().color(QPalette.ColorRole.WindowText)
+        assert window_colour.lightness() > 180 > text_colour.lightness()
+        assert actions["Light"].isChecked() and not actions["Dark"].isChecked()
+        qtbot.waitUntil(lambda: window.palette().color(QPalette.ColorRole.Base).lightness() > 180)
+    finally:
+        actions["Follow the system"].trigger()
+    assert actions["Follow the system"].isChecked()
+    assert QSettings().value("theme") == "system"
