@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from panel.connections.worker.config import ConnectionConfig, parse_connection
+from panel.connections.worker.config import parse_connection
 from panel.workspace.errors import Problem
 
 SECTION = "connections"
@@ -48,16 +48,6 @@ def check_connections(items: Any, prefix: str = f"$.{SECTION}") -> list[Problem]
             else:
                 seen[conn_id] = index
     return problems
-
-
-def parse_all(items: list[dict[str, Any]]) -> dict[str, ConnectionConfig]:
-    """Every valid connection by id (invalid ones are left out)."""
-    out: dict[str, ConnectionConfig] = {}
-    for item in items:
-        config, problems = parse_connection(item)
-        if config is not None and not problems:
-            out[config.id] = config
-    return out
 
 
 def _split(prefix: str, text: str) -> Problem:

@@ -67,16 +67,6 @@ log = logging.getLogger("panel.jobs")
 RUN_OWNER = "run"
 """Dataset owner kind of a job run (sessions use their own kind)."""
 
-DEFAULTS = {
-    "jobs.maxParallel": 8,
-    "jobs.categoryLimits": {},
-    "jobs.upstreamWindowSecs": 3600,
-    "jobs.shutdownGraceSecs": 30,
-    "jobs.stopTimeoutMs": 3000,
-    "jobs.historyDays": 90,
-}
-"""Settings the job engine reads (`Workspace.get_setting`) and their defaults."""
-
 SKIP_REASON = "upstream did not satisfy the trigger rule"
 _DONE_STATES = (ProcessState.EXITED, ProcessState.FATAL, ProcessState.STOPPED)
 _READY_STATES = (RunStatus.QUEUED, RunStatus.WAITING)  # a waiting run may sit in `_ready`

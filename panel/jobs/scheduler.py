@@ -60,10 +60,6 @@ class CronScheduler(QObject):
         self._schedules.clear()
         self._next.clear()
 
-    def poke(self) -> None:
-        """Re-evaluate now (after the injected clock moved)."""
-        self._on_timer()
-
     def _arm(self) -> None:
         if not self._next:
             self._timer.stop()

@@ -10,7 +10,6 @@ one ``beginRemoveRows``.
 
 from __future__ import annotations
 
-import re
 import time
 from array import array
 from bisect import bisect_left
@@ -305,12 +304,3 @@ class LogListModel(QAbstractListModel):
                 out.write(text)
                 count += b - a
         return count
-
-
-def is_valid_regex(pattern: str) -> bool:
-    """True when `pattern` compiles as a regular expression."""
-    try:
-        re.compile(pattern)
-    except re.error:
-        return False
-    return True

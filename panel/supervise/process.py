@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import os
 import shutil
@@ -340,11 +339,6 @@ class ManagedProcess(QObject):
             return False
         return self._proc.write(data) == len(data)
 
-    def close_stdin(self) -> None:
-        """Close the child's stdin (it reads EOF)."""
-        if self._proc is not None:
-            self._proc.closeWriteChannel()
-
     def stop_and_wait(self, timeout_ms: int = 10_000) -> bool:
         """stop(), then run a local event loop until STOPPED; False on timeout.
 
@@ -372,26 +366,6 @@ class ManagedProcess(QObject):
             timer.stop()
             self.sig_state_changed.disconnect(on_state)
         return self._is_stopped()
-
-    async def stop_async(self, timeout_s: float = 10.0) -> bool:
-        """stop(), then await STOPPED from asyncio (qasync); False on timeout."""
-        self.stop()
-        if self._is_stopped():
-            return True
-        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-
-        def on_state(new: object, _old: object) -> None:
-            if self._is_stopped() and not future.done():
-                future.set_result(None)
-
-        self.sig_state_changed.connect(on_state)
-        try:
-            await asyncio.wait_for(future, timeout_s)
-        except TimeoutError:
-            return False
-        finally:
-            self.sig_state_changed.disconnect(on_state)
-        return True
 
     # ---------------------------------------------------------------- spawning
 

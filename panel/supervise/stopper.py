@@ -86,12 +86,6 @@ class TreeStopper(QObject):
         elif self._killed and members:
             signal_tree(members, self._sid, kill_signal())
 
-    def kill_now(self) -> None:
-        """Skip the rest of the grace period."""
-        if not self._finished and not self._killed:
-            self._escalate.stop()
-            self._kill()
-
     def _members(self) -> set[int]:
         table = snapshot()
         members = tree_members(table, self._root, self._sid, self._known)

@@ -324,14 +324,6 @@ class JobGraphView(QGraphicsView):
         items = [i for i in self._scene.selectedItems() if isinstance(i, JobNodeItem)]
         return items[0].job_id if items else None
 
-    def select_job(self, job_id: str) -> None:
-        """Select `job_id`'s node and scroll it into view."""
-        node = self.nodes.get(job_id)
-        if node is not None:
-            self._scene.clearSelection()
-            node.setSelected(True)
-            self.ensureVisible(node)
-
     def _on_selection(self) -> None:
         job_id = self.selected_job()
         if job_id is not None:

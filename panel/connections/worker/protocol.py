@@ -47,7 +47,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import os
 import sys
 import threading
 from collections.abc import Callable
@@ -194,8 +193,3 @@ class CommandReader:
             self._task.cancel()
         if self._transport is not None:
             self._transport.close()
-
-
-def stdout_binary() -> BinaryIO:
-    """The process's stdout as a binary stream of its own (protocol lines only go here)."""
-    return os.fdopen(os.dup(sys.stdout.fileno()), "wb", buffering=0)

@@ -41,8 +41,6 @@ from panel.connections.worker.protocol import (
 from panel.connections.worker.tagcache import TagCache
 from panel.connections.worker.timing import BlockStats, PeriodicTimer
 
-LINKED_STATES = (State.CONNECT, State.EXECUTE, State.RECONNECT)
-
 
 @dataclass
 class PendingWrite:
