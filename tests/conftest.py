@@ -12,9 +12,16 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QStandardPaths
 
+from tests.system_packages import install_missing
+
 # Settings written by the window (geometry, theme) go to a test location, never
 # into the real user's configuration.
 QStandardPaths.setTestModeEnabled(True)
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Install the system packages tests need, where this run may (root with apt)."""
+    install_missing()
 
 
 @pytest.fixture

@@ -1,0 +1,44 @@
+"""System packages some tests need: installed once per test run where that is possible.
+
+As root with apt available (CI, a fresh Debian box) a missing program is installed
+from its Debian package before the tests run; elsewhere the tests that need it
+skip, saying what they need.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+
+import pytest
+
+PACKAGES = {"bwrap": "bubblewrap"}
+"""Program a test needs -> the Debian package that provides it."""
+
+APT_TIMEOUT_S = 600
+
+
+def _can_install() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get") is not None
+
+
+def install_missing() -> list[str]:
+    """Install the packages of missing programs when root with apt; the ones still missing."""
+    missing = [pkg for prog, pkg in PACKAGES.items() if shutil.which(prog) is None]
+    if missing and _can_install():
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "env": env}
+        install = ["apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing]
+        if subprocess.run(install, timeout=APT_TIMEOUT_S, check=False, **quiet).returncode:
+            subprocess.run(["apt-get", "update", "-qq"], timeout=APT_TIMEOUT_S, **quiet)
+            subprocess.run(install, timeout=APT_TIMEOUT_S, check=False, **quiet)
+    return [pkg for prog, pkg in PACKAGES.items() if shutil.which(prog) is None]
+
+
+def need(program: str) -> str:
+    """The path of `program`, or skip the test saying which package it needs."""
+    found = shutil.which(program)
+    if found is None:
+        pytest.skip(f"skipped: needs {program} (Debian package {PACKAGES.get(program, program)})")
+    return found
