@@ -90,10 +90,9 @@ def fill(disk: Path) -> Path:
                 out.write(block)
         except OSError as exc:
             assert exc.errno == errno.ENOSPC
-    with open(filler, "ab", buffering=0) as out:  # the last, partial blocks
-        with contextlib.suppress(OSError):
-            while out.write(b"\0" * 512):
-                pass
+    with open(filler, "ab", buffering=0) as out, contextlib.suppress(OSError):
+        while out.write(b"\0" * 512):  # the last, partial blocks
+            pass
     return filler
 
 
@@ -115,9 +114,12 @@ def jobs_setup(ws: Path, go: Path) -> None:
 
 
 def run(ws: Path, job: str, *flags: str) -> dict[str, Any]:
+    """`ctl jobs run JOB --json FLAGS`: the run (with --wait, exit 1 says it did not succeed)."""
     result = ctl(ws, "jobs", "run", job, "--json", *flags)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return dict(json.loads(result.stdout))
+    assert result.stdout.startswith("{"), result.stdout + result.stderr
+    row = dict(json.loads(result.stdout))
+    assert result.returncode == (1 if row["status"] == "failed" else 0), result.stderr
+    return row
 
 
 def history(ws: Path) -> dict[int, dict[str, Any]]:

@@ -110,7 +110,8 @@ def test_a_write_that_cannot_be_committed_is_kept(store_on_file: tuple[JobStore,
     try:
         run_id = store.insert_run("a", 1, "manual", {}, 1, "queued")
         store.update_run(run_id, status="success")
-        store.connection  # noqa: B018 - commits the two writes
+        with store.reading():  # commits the two writes
+            pass
         store.update_run(run_id, status="failed")
         blocker.execute("BEGIN EXCLUSIVE")  # another writer holds the file
         store._conn.execute("PRAGMA busy_timeout = 50")
