@@ -60,6 +60,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from panel.util.diskfull import Condition, is_disk_full
+
 log = logging.getLogger(__name__)
 
 PARSE_ERROR = -32700
@@ -76,6 +78,9 @@ NOT_FOUND = -32010
 INVALID_STATE = -32011
 TIMEOUT = -32012
 UNAVAILABLE = -32013
+
+DISK_FULL = "no space left on device"
+"""The message (then ``: FILE`` when known) of a call that failed for a full disk."""
 
 MAX_BATCH = 256
 
@@ -176,6 +181,7 @@ class RpcRegistry:
         self._methods: dict[str, RpcMethod] = {}
         self._defer_checks = defer_checks
         self._observer: CallObserver | None = None
+        self._writes = Condition(log, "API call")
         self._add(
             "rpc.discover",
             _discover_handler(self),
@@ -313,10 +319,21 @@ class RpcRegistry:
         except RpcError:
             raise
         except Exception as exc:
+            if is_disk_full(exc):
+                raise self._disk_full(name, exc) from exc
             log.exception("method %s failed", name)
             data = {"type": type(exc).__name__, "message": str(exc)}
             raise RpcError(INTERNAL_ERROR, "internal error", data) from exc
+        if method.mutating:
+            self._writes.recovered()
         return result
+
+    def _disk_full(self, name: str, exc: Exception) -> RpcError:
+        """The answer to a call that failed for a full disk (logged once per condition)."""
+        text = str(exc)
+        message = text if text.startswith(DISK_FULL) else DISK_FULL
+        self._writes.failed(message, f" (method {name}; further calls fail alike)")
+        return RpcError(UNAVAILABLE, message, {"type": "DiskFullError"})
 
 
 def _encode(reply: dict[str, Any]) -> str:

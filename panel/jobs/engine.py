@@ -59,7 +59,7 @@ from panel.supervise.reaper_client import Reaper
 from panel.supervise.spec import ProcessSpec, RestartPolicy
 from panel.supervise.state import ProcessState
 from panel.supervise.sweep import sweep_orphans
-from panel.util.diskfull import Condition, DiskFullError
+from panel.util.diskfull import Condition, DiskFullError, disk_full
 from panel.util.signals import listened
 from panel.workspace import store as ws_store
 from panel.workspace.errors import ConfigError
@@ -670,9 +670,8 @@ class JobEngine(QObject):
         self._report_lost_log(run, exc)
 
     def _report_lost_log(self, run: Run, exc: OSError) -> None:
-        reason = exc.strerror or str(exc)
-        name = os.path.basename(run.log_path or "")
-        log.warning("job %s run %d: run log %s incomplete: %s", run.job.id, run.id, name, reason)
+        reason = disk_full(exc, run.log_path or "run log") or exc
+        log.warning("job %s run %d: run log incomplete: %s", run.job.id, run.id, reason)
 
     # ---------------------------------------------------------- ProcessListener
     # A run's child tells the engine of its events by direct calls (no signal

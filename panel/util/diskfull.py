@@ -61,7 +61,6 @@ class Condition:
         self._log = logger
         self._what = what
         self.error: str | None = None
-        self.failures = 0
 
     @property
     def failing(self) -> bool:
@@ -71,7 +70,6 @@ class Condition:
     def failed(self, error: BaseException | str, detail: str = "") -> None:
         """A write failed: log it if this is a new condition (or a different message)."""
         text = str(error)
-        self.failures += 1
         if text != self.error:
             self.error = text
             self._log.error("%s not written: %s%s", self._what, text, detail)
@@ -79,8 +77,5 @@ class Condition:
     def recovered(self, detail: str = "") -> None:
         """A write worked: log the end of the condition, if there was one."""
         if self.error is not None:
-            self._log.info(
-                "%s written again after %d failed tries%s", self._what, self.failures, detail
-            )
+            self._log.info("%s written again%s", self._what, detail)
         self.error = None
-        self.failures = 0
