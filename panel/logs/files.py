@@ -98,6 +98,7 @@ class RotatingLogFile:
         self._condition = Condition(log, f"log file {path.name}")
         self._file: FileIO | None = None
         self._size = 0
+        self._pos = 0  # how far the write in progress got
         try:
             self._open()
         except OSError as exc:
@@ -143,9 +144,10 @@ class RotatingLogFile:
     def _write(self, data: bytes) -> tuple[int, OSError | None]:
         """Write `data` cut into files: how much was written, and the error that stopped it."""
         view = memoryview(data)
-        pos = 0
+        self._pos = 0
         try:
-            while pos < len(data):
+            while self._pos < len(data):
+                pos = self._pos
                 room = self.max_bytes - self._size
                 if len(data) - pos <= room:
                     cut = len(data)
@@ -156,25 +158,24 @@ class RotatingLogFile:
                             self._rotate()
                             continue
                         cut = data.find(b"\n", pos) + 1 or len(data)  # an over-long line: alone
-                pos = self._write_all(view, pos, cut)
-                if pos < len(data):
+                self._write_all(view, cut)
+                if self._pos < len(data):
                     self._rotate()
         except OSError as exc:
-            return pos, exc
-        return pos, None
+            return self._pos, exc
+        return self._pos, None
 
-    def _write_all(self, view: memoryview, pos: int, cut: int) -> int:
-        """Write `view[pos:cut]` (short writes continued); the new position."""
+    def _write_all(self, view: memoryview, cut: int) -> None:
+        """Write `view[self._pos:cut]`, short writes continued (`_pos` follows each one)."""
         if self._file is None:
             self._open()
         assert self._file is not None
-        while pos < cut:
-            n = self._file.write(view[pos:cut]) or 0
+        while self._pos < cut:
+            n = self._file.write(view[self._pos : cut]) or 0
             if n <= 0:
                 raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self.path))
-            pos += n
+            self._pos += n
             self._size += n
-        return pos
 
     def _hold(self, data: bytes) -> None:
         """Keep `data` and the buffered lines for a later try, dropping the oldest lines

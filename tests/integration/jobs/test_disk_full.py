@@ -22,6 +22,8 @@ from typing import Any
 import psutil
 import pytest
 
+from panel.api.client import ApiClient
+from panel.logs.files import RotatingLogFile
 from tests.integration.jobs.test_headless import ctl, prepare
 from tests.waiting import terminate_tree, wait_for, wait_for_api_file
 
@@ -171,6 +173,9 @@ def test_full_disk_fails_new_runs_and_keeps_the_history(
     want = {run_id: (row["status"], row["error"]) for run_id, row in seen.items()}
     wait_for(lambda: committed(ws) == want, 10, "the kept history writes")
     assert ctl(ws, "jobs", "run", "quick", "--wait").returncode == 0  # runs start again
+    with ApiClient.from_workspace(ws) as client:  # the audit rows held meanwhile came too
+        rows = client.call("audit.list", {"method": "jobs.run"})["rows"]
+    assert len(rows) == 4
     output = (tmp_path / "engine.out").read_text()
     assert "Traceback" not in output
     assert output.count("job history not written") == 1, output
@@ -196,3 +201,23 @@ def test_sigterm_while_the_disk_is_full_ends_the_engine_promptly(
     assert not alive(child)
     output = (tmp_path / "engine.out").read_text()
     assert "Traceback" not in output
+
+
+def test_a_log_file_holds_its_lines_until_there_is_room(small_disk: Path) -> None:
+    log = RotatingLogFile(small_disk / "src.log", max_bytes=10**9, backups=0)
+    lines = [f"line {i}\n" for i in range(2000)]
+    log.add("".join(lines[:1000]))
+    log.flush()
+    filler = fill(small_disk)
+    log.add("".join(lines[1000:]))
+    log.flush()
+    assert log.failing
+    filler.unlink()
+
+    def written() -> bool:
+        log.flush()  # tried again once the retry time has passed
+        return not log.failing
+
+    wait_for(written, 5, "the held lines to be written")
+    log.close()
+    assert (small_disk / "src.log").read_text() == "".join(lines)
