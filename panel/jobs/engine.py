@@ -344,6 +344,11 @@ class JobEngine(QObject):
             return []
         return self.store.history(**filters)
 
+    def history_status(self) -> dict[str, Any]:
+        """Whether the history is being written: `error` (None when it is, else e.g.
+        "no space left on device: workspace.db") and `pendingWrites` waiting for it."""
+        return {"error": self._history_writes.error, "pendingWrites": self.store.pending_writes}
+
     def active_runs(self) -> list[dict[str, Any]]:
         """Every run in the engine's hands (waiting, queued, running, retrying)."""
         return [run.to_json() for run in self._runs.values()]

@@ -192,10 +192,19 @@ class JobStore:
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One write transaction (BEGIN IMMEDIATE) after the queued writes, committed at
-        the end or rolled back (the queued writes are committed before it either way)."""
+        the end or rolled back (the queued writes are committed before it either way).
+
+        Raises `DiskFullError` when there is no room for the queued writes or its own.
+        """
         self.flush()
-        with self._immediate() as conn:
-            yield conn
+        try:
+            with self._immediate() as conn:
+                yield conn
+        except sqlite3.Error as exc:
+            full = disk_full(exc, self.db_path)
+            if full is None:
+                raise
+            raise full from exc
 
     @contextmanager
     def reading(self) -> Iterator[sqlite3.Connection]:

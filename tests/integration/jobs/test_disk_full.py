@@ -99,7 +99,7 @@ def fill(disk: Path) -> Path:
 
 
 def jobs_setup(ws: Path, go: Path) -> None:
-    """A chatty job that runs until `go` exists, and a quick one."""
+    """A chatty job that runs until `go` exists, a quick one and one that takes a dataset."""
     chatty = (
         "import os,time\n"
         f"while not os.path.exists({str(go)!r}):\n"
@@ -111,6 +111,11 @@ def jobs_setup(ws: Path, go: Path) -> None:
         [
             {"id": "chatty", "command": [sys.executable, "-c", chatty]},
             {"id": "quick", "command": [sys.executable, "-c", "print('hi')"]},
+            {
+                "id": "holder",
+                "command": [sys.executable, "-c", "pass"],
+                "datasets": {"data": {"path": str(go.parent / "data")}},
+            },
         ],
     )
 
@@ -160,7 +165,9 @@ def test_full_disk_fails_new_runs_and_keeps_the_history(
     assert first["status"] in ("success", "failed"), first
     second = run(ws, "quick", "--wait")
     assert (second["status"], second["error"]) == ("failed", FULL_ERROR)
-    assert ctl(ws, "status").returncode == 0  # the engine answers
+    status = ctl(ws, "status")  # the engine answers, and says what is wrong
+    assert status.returncode == 0, status.stderr
+    assert f"history  not written: {FULL_ERROR}" in status.stdout, status.stdout
 
     go.touch()  # chatty ends while the disk is still full
     wait_for(lambda: history(ws)[chatty]["status"] == "success", 15, "chatty's end")
@@ -172,6 +179,7 @@ def test_full_disk_fails_new_runs_and_keeps_the_history(
     filler.unlink()
     want = {run_id: (row["status"], row["error"]) for run_id, row in seen.items()}
     wait_for(lambda: committed(ws) == want, 10, "the kept history writes")
+    assert "history  not written" not in ctl(ws, "status").stdout
     assert ctl(ws, "jobs", "run", "quick", "--wait").returncode == 0  # runs start again
     with ApiClient.from_workspace(ws) as client:  # the audit rows held meanwhile came too
         rows = client.call("audit.list", {"method": "jobs.run"})["rows"]
@@ -191,7 +199,7 @@ def test_sigterm_while_the_disk_is_full_ends_the_engine_promptly(
     wait_for(lambda: alive(history(ws)[chatty]["pid"]), 15, "chatty to run")
     child = history(ws)[chatty]["pid"]
     fill(small_disk)
-    run(ws, "quick", "--wait")
+    assert run(ws, "holder", "--wait")["error"] == FULL_ERROR  # its allocation is not written
     assert run(ws, "quick", "--wait")["error"] == FULL_ERROR
     t0 = time.monotonic()
     proc.terminate()
