@@ -994,7 +994,11 @@ class JobEngine(QObject):
     def _prune_history(self) -> None:
         days = float(self.workspace.get_setting("jobs.historyDays", 90))
         if days > 0:
-            removed = self.store.prune(time.time() - days * 86400, keep_per_job=10)
+            try:
+                removed = self.store.prune(time.time() - days * 86400, keep_per_job=10)
+            except DiskFullError as exc:
+                log.error("old job runs not removed: %s", exc)
+                return
             if removed:
                 log.info("removed %d job runs older than %g days", removed, days)
 
