@@ -60,7 +60,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from panel.util.diskfull import Condition, is_disk_full
+from panel.util.diskfull import NO_SPACE, Condition, is_disk_full
 
 log = logging.getLogger(__name__)
 
@@ -78,9 +78,6 @@ NOT_FOUND = -32010
 INVALID_STATE = -32011
 TIMEOUT = -32012
 UNAVAILABLE = -32013
-
-DISK_FULL = "no space left on device"
-"""The message (then ``: FILE`` when known) of a call that failed for a full disk."""
 
 MAX_BATCH = 256
 
@@ -181,7 +178,7 @@ class RpcRegistry:
         self._methods: dict[str, RpcMethod] = {}
         self._defer_checks = defer_checks
         self._observer: CallObserver | None = None
-        self._writes = Condition(log, "API call")
+        self._writes = Condition(log, "changes over the API")
         self._add(
             "rpc.discover",
             _discover_handler(self),
@@ -331,8 +328,10 @@ class RpcRegistry:
     def _disk_full(self, name: str, exc: Exception) -> RpcError:
         """The answer to a call that failed for a full disk (logged once per condition)."""
         text = str(exc)
-        message = text if text.startswith(DISK_FULL) else DISK_FULL
-        self._writes.failed(message, f" (method {name}; further calls fail alike)")
+        message = text if text.startswith(NO_SPACE) else NO_SPACE
+        self._writes.failed(
+            message, f" (method {name} refused; so are the next ones while this lasts)"
+        )
         return RpcError(UNAVAILABLE, message, {"type": "DiskFullError"})
 
 

@@ -19,16 +19,19 @@ SQLITE_FULL = 13
 
 _NO_SPACE = (errno.ENOSPC, errno.EDQUOT)
 
+NO_SPACE = "no space left on device"
+"""What a write that failed for a full disk says (then ``: FILE`` when the file is known)."""
+
 
 class DiskFullError(OSError):
     """A write to `path` failed because its file system is full (or the quota is used up)."""
 
     def __init__(self, path: str | Path) -> None:
-        super().__init__(errno.ENOSPC, "no space left on device", str(path))
+        super().__init__(errno.ENOSPC, NO_SPACE, str(path))
         self.path = Path(path)
 
     def __str__(self) -> str:
-        return f"no space left on device: {self.path.name}"
+        return f"{NO_SPACE}: {self.path.name}"
 
 
 def is_disk_full(exc: BaseException | None) -> bool:

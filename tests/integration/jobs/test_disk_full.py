@@ -22,7 +22,8 @@ from typing import Any
 import psutil
 import pytest
 
-from panel.api.client import ApiClient
+from panel.api.client import ApiClient, ApiError
+from panel.api.rpc import UNAVAILABLE
 from panel.logs.files import RotatingLogFile
 from tests.integration.jobs.test_headless import ctl, prepare
 from tests.waiting import terminate_tree, wait_for, wait_for_api_file
@@ -168,6 +169,9 @@ def test_full_disk_fails_new_runs_and_keeps_the_history(
     status = ctl(ws, "status")  # the engine answers, and says what is wrong
     assert status.returncode == 0, status.stderr
     assert f"history  not written: {FULL_ERROR}" in status.stdout, status.stdout
+    with ApiClient.from_workspace(ws) as client, pytest.raises(ApiError) as refused:
+        client.call("jobs.enable", {"id": "quick", "enabled": False})  # a configuration write
+    assert (refused.value.code, refused.value.message) == (UNAVAILABLE, FULL_ERROR)
 
     go.touch()  # chatty ends while the disk is still full
     wait_for(lambda: history(ws)[chatty]["status"] == "success", 15, "chatty's end")
