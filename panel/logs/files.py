@@ -99,10 +99,12 @@ class RotatingLogFile:
         self._file: FileIO | None = None
         self._size = 0
         self._pos = 0  # how far the write in progress got
+        self._mid_line = False  # the file ends in part of the first held line
         try:
             self._open()
-        except OSError as exc:
-            self._failed(exc)
+        except OSError:
+            self._file = None  # opened on the first write, which reports a failure (the
+            # hub may be creating its own log's file right now: no logging from here)
 
     def _open(self, mode: str = "ab") -> None:
         self._file = FileIO(self.path, mode)
@@ -135,9 +137,11 @@ class RotatingLogFile:
         self._held = b""
         written, error = self._write(data)
         if error is not None:
+            self._mid_line = 0 < written < len(data) and data[written - 1] != 0x0A
             self._hold(data[written:])
             self._failed(error)
             return
+        self._mid_line = False
         dropped, self.dropped_bytes = self.dropped_bytes, 0
         self._condition.recovered(f" ({dropped} bytes of lines dropped)" if dropped else "")
 
@@ -189,7 +193,9 @@ class RotatingLogFile:
         if excess > 0:
             cut = self._held.find(b"\n", excess) + 1 or len(self._held)
             self.dropped_bytes += cut
-            self._held = self._held[cut:]
+            # the end of a line begun in the file goes too: that line is ended as it is
+            self._held = (b"\n" if self._mid_line else b"") + self._held[cut:]
+            self._mid_line = False
 
     def _failed(self, exc: OSError) -> None:
         self._retry_at = time.monotonic() + RETRY_S

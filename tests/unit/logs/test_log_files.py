@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from panel.logs.files import RotatingLogFile, iso_time, parse_file_line, safe_name
+from panel.logs.files import MAX_HELD_BYTES, RotatingLogFile, iso_time, parse_file_line, safe_name
 
 
 def _lines(n: int, start: int = 0) -> str:
@@ -101,4 +101,8 @@ def test_a_full_disk_neither_raises_nor_spins(caplog: pytest.LogCaptureFixture) 
         "log file full not written: no space left on device: full"
         " (held in memory, tried again every 1 s)"
     ]
+    log.add(("x" * 99 + "\n") * (MAX_HELD_BYTES // 100 + 1000))  # more than is held
+    log.flush(force=True)
+    assert log.dropped_bytes > 0 and len(log._held) <= MAX_HELD_BYTES
+    assert log._held.startswith(b"x")  # cut between lines
     log.close()  # one last try, no exception
