@@ -14,15 +14,15 @@ becomes non-empty; the engine then calls `flush()` from its event loop before
 it waits for anything else, and every write of that turn of the loop is
 committed in one transaction, in order. Every read, and every transaction of
 its own (dataset allocation), flushes the queue first, so the store never
-answers from behind its own writes.
+answers from behind its own writes. Run ids are handed out by the store
+(the engine is the only writer of `job_runs`), so an insert needs no round trip.
 
 A full disk: a commit that fails for lack of space keeps its writes queued (in
 order, nothing acknowledged is dropped) and raises `DiskFullError` naming the
 database file; `disk_full` holds it until a commit works again. Meanwhile reads
 do not retry the commit: they run inside a transaction that replays the queued
 writes and is rolled back, so they still answer as the history will read once
-it is written. Run ids are handed out by the store
-(the engine is the only writer of `job_runs`), so an insert needs no round trip.
+it is written.
 
 It also implements the supervision core's `ProcessRecorder` on the same
 `process_records` table the start-up sweep reads, with the same cheap commits.
