@@ -288,6 +288,7 @@ class Engine(QObject):
             },
             "server": self.server.snapshot().to_json(),
             "demo": [device.to_json() for device in self.demo.snapshots()],
+            "history": self.jobs.history_status(),
         }
 
     def processes(self) -> list[ManagedProcess]:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from panel.api.rpc import RpcContext, RpcError
+from panel.util.diskfull import Condition, disk_full
 from panel.util.sql import where
 
 if TYPE_CHECKING:
@@ -28,6 +29,8 @@ BUSY_TIMEOUT_S = 5.0
 MAX_SUMMARY = 400
 MAX_VALUE = 60
 MAX_LIST = 1000
+MAX_HELD = 10_000
+"""Audit rows held in memory at most while the disk is full."""
 SECRET_KEYS = frozenset(
     {"content", "code", "token", "password", "secret", "value", "values", "env", "authorization"}
 )
@@ -81,13 +84,18 @@ class AuditLog:
     """Writes and reads the `audit_log` table (schema version 4); main thread only."""
 
     def __init__(self, db_path: Path, clock: Any = time.time) -> None:
+        self._db_path = Path(db_path)
+        self._held: list[tuple[Any, ...]] = []  # rows not written yet (a full disk)
+        self._condition = Condition(log, "audit rows")
         self._conn = sqlite3.connect(str(db_path), timeout=BUSY_TIMEOUT_S, isolation_level=None)
         self._conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
         self._clock = clock
         self.written = 0
 
     def close(self) -> None:
-        """Close the database connection."""
+        """Write the rows held back by a full disk (one last try), close the connection."""
+        if self._held:
+            self._write([])
         self._conn.close()
 
     def attach(self, registry: RpcRegistry) -> None:
@@ -122,24 +130,48 @@ class AuditLog:
         error_code: int | None = None,
         elapsed_ms: float = 0.0,
     ) -> None:
-        """Store one row directly (window actions may record themselves too)."""
+        """Store one row directly (window actions may record themselves too).
+
+        While the disk is full rows are held in memory (at most `MAX_HELD`, the
+        oldest dropped beyond) and written with the next row that fits.
+        """
+        row = (
+            self._clock(),
+            client,
+            method,
+            summarize(params),
+            outcome[:MAX_SUMMARY],
+            error_code,
+            round(elapsed_ms, 3),
+        )
+        self._write([row])
+
+    def _write(self, rows: list[tuple[Any, ...]]) -> None:
+        """Insert the held rows and `rows` in one transaction, or hold them all."""
+        batch = [*self._held, *rows]
+        conn = self._conn
         try:
-            self._conn.execute(
+            conn.execute("BEGIN IMMEDIATE")
+            conn.executemany(
                 "INSERT INTO audit_log (ts, client, method, params, outcome, error_code,"
                 " duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    self._clock(),
-                    client,
-                    method,
-                    summarize(params),
-                    outcome[:MAX_SUMMARY],
-                    error_code,
-                    round(elapsed_ms, 3),
-                ),
+                batch,
             )
-            self.written += 1
+            conn.execute("COMMIT")
         except sqlite3.Error as exc:
-            log.error("audit row not written for %s: %s", method, exc)
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            full = disk_full(exc, self._db_path)
+            if full is None:
+                log.error("audit rows not written (%d): %s", len(batch), exc)
+                self._held = []
+                return
+            self._held = batch[-MAX_HELD:]
+            self._condition.failed(full, f" ({len(self._held)} held in memory)")
+            return
+        self._held = []
+        self.written += len(batch)
+        self._condition.recovered(f" ({len(batch)} rows)")
 
     def recent(
         self, limit: int = 100, before_id: int | None = None, method: str | None = None

@@ -231,6 +231,10 @@ def _cmd_status(args: argparse.Namespace) -> int:
         f"up {format_uptime(engine.get('uptime'))}  workspace {_dash(engine.get('workspace'))}"
     )
     print(f"server   {format_server_status(result.get('server') or {})}")
+    history = result.get("history") or {}
+    if history.get("error"):
+        waiting = history.get("pendingWrites", 0)
+        print(f"history  not written: {history['error']}  ({waiting} writes waiting)")
     return EXIT_OK
 
 

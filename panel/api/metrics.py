@@ -131,9 +131,10 @@ class EngineMetrics:
             return None
 
     def _jobs(self, out: MetricsWriter) -> None:
-        rows = self._engine.jobs.store.connection.execute(
-            "SELECT status, COUNT(*) FROM job_runs GROUP BY status ORDER BY status"
-        ).fetchall()
+        with self._engine.jobs.store.reading() as conn:
+            rows = conn.execute(
+                "SELECT status, COUNT(*) FROM job_runs GROUP BY status ORDER BY status"
+            ).fetchall()
         samples = [({"status": str(status)}, int(count)) for status, count in rows]
         out.family("job_runs", "gauge", "Job runs in the history by status.", samples)
 

@@ -20,6 +20,8 @@ from typing import Any, ClassVar, Protocol
 
 from websockets.asyncio.server import ServerConnection
 
+from panel.util.diskfull import NO_SPACE, is_disk_full
+
 log = logging.getLogger("panel.api")
 
 MAX_HEAD = 64 * 1024
@@ -83,7 +85,11 @@ class _SniffingConnection(ServerConnection):
         self._plain += data
         try:
             self._advance()
-        except Exception:  # a broken handler must not take the API server down
+        except Exception as exc:  # a broken handler must not take the API server down
+            if is_disk_full(exc):
+                log.error("plain HTTP request on the API port failed: %s", NO_SPACE)
+                self._reply(503, {"error": NO_SPACE})
+                return
             log.exception("plain HTTP request on the API port failed")
             self._reply(500, {"error": "internal error"})
 

@@ -60,6 +60,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from panel.util.diskfull import NO_SPACE, is_disk_full
+
 log = logging.getLogger(__name__)
 
 PARSE_ERROR = -32700
@@ -76,6 +78,9 @@ NOT_FOUND = -32010
 INVALID_STATE = -32011
 TIMEOUT = -32012
 UNAVAILABLE = -32013
+
+DISK_FULL_LOG_S = 60.0
+"""At most one log line per this many seconds for calls refused for a full disk."""
 
 MAX_BATCH = 256
 
@@ -176,6 +181,8 @@ class RpcRegistry:
         self._methods: dict[str, RpcMethod] = {}
         self._defer_checks = defer_checks
         self._observer: CallObserver | None = None
+        self._full_logged_at = -DISK_FULL_LOG_S  # when a refused call was last logged
+        self._full_refused = 0  # calls refused since then
         self._add(
             "rpc.discover",
             _discover_handler(self),
@@ -313,10 +320,28 @@ class RpcRegistry:
         except RpcError:
             raise
         except Exception as exc:
+            if is_disk_full(exc):
+                raise self._disk_full(name, exc) from exc
             log.exception("method %s failed", name)
             data = {"type": type(exc).__name__, "message": str(exc)}
             raise RpcError(INTERNAL_ERROR, "internal error", data) from exc
         return result
+
+    def _disk_full(self, name: str, exc: Exception) -> RpcError:
+        """The answer to a call that failed for a full disk (logged once per condition)."""
+        text = str(exc)
+        message = text if text.startswith(NO_SPACE) else NO_SPACE
+        self._full_refused += 1
+        now = time.monotonic()
+        if now - self._full_logged_at >= DISK_FULL_LOG_S:
+            log.error(
+                "%s refused: %s (%d calls refused since the last such line; one a minute at most)",
+                name,
+                message,
+                self._full_refused,
+            )
+            self._full_logged_at, self._full_refused = now, 0
+        return RpcError(UNAVAILABLE, message, {"type": "DiskFullError"})
 
 
 def _encode(reply: dict[str, Any]) -> str:

@@ -98,28 +98,37 @@ class DatasetManager:
         return []
 
     def release(self, owner_kind: str, owner_id: str) -> int:
-        """Free everything the owner holds; how many allocations were freed."""
-        with self._store.transaction() as conn:
-            cur = conn.execute(
-                "DELETE FROM dataset_allocations WHERE owner_kind = ? AND owner_id = ?",
-                (owner_kind, owner_id),
+        """Free everything the owner holds; how many allocations were freed.
+
+        The delete is one of the store's queued writes (committed with the run's
+        end; kept queued while the disk is full), so a release never fails.
+        """
+        key = (owner_kind, owner_id)
+        with self._store.reading() as conn:
+            row = conn.execute(
+                "SELECT COUNT(*) FROM dataset_allocations WHERE owner_kind = ? AND owner_id = ?",
+                key,
+            ).fetchone()
+        if row[0]:
+            self._store.write(
+                "DELETE FROM dataset_allocations WHERE owner_kind = ? AND owner_id = ?", key
             )
-            return int(cur.rowcount)
+        return int(row[0])
 
     def allocations(self) -> list[dict[str, Any]]:
         """Every allocation, oldest first."""
-        rows = self._store.connection.execute(
-            "SELECT name, path, mode, owner_kind, owner_id, pid, acquired_at"
-            " FROM dataset_allocations ORDER BY id"
-        ).fetchall()
+        with self._store.reading() as conn:
+            rows = conn.execute(
+                "SELECT name, path, mode, owner_kind, owner_id, pid, acquired_at"
+                " FROM dataset_allocations ORDER BY id"
+            ).fetchall()
         keys = ("name", "path", "mode", "ownerKind", "ownerId", "pid", "acquired")
         return [dict(zip(keys, row, strict=True)) for row in rows]
 
     def release_dead(self) -> int:
         """Free allocations whose recorded process is gone (or its pid reused)."""
-        rows = self._store.connection.execute(
-            "SELECT id, pid, create_time FROM dataset_allocations"
-        ).fetchall()
+        with self._store.reading() as conn:
+            rows = conn.execute("SELECT id, pid, create_time FROM dataset_allocations").fetchall()
         dead = [(row_id,) for row_id, pid, created in rows if not _alive(pid, created)]
         if dead:
             with self._store.transaction() as conn:

@@ -16,7 +16,11 @@ attempt, a new history row in state `retrying` until its backoff has passed.
 The history is written through the store's group commit: every change of one
 turn of the event loop is committed together before the loop waits again. A
 run is recorded `running` once its child runs (with its pid); one that starts
-in the same turn as it became ready is not recorded `queued` first. Process
+in the same turn as it became ready is not recorded `queued` first. While the
+disk is full the history writes wait in memory (tried again every second) and
+no run starts: a run whose child could not be recorded fails at once with the
+store's `DiskFullError` ("no space left on device: workspace.db"); runs
+already running go on and their ends are written once there is room. Process
 objects are kept between runs (up to `max_parallel` idle ones), and they tell
 the engine of their events by direct calls (`ProcessListener`), not signals.
 A run's row is its child's record for the start-up recovery (no second record
@@ -55,6 +59,7 @@ from panel.supervise.reaper_client import Reaper
 from panel.supervise.spec import ProcessSpec, RestartPolicy
 from panel.supervise.state import ProcessState
 from panel.supervise.sweep import sweep_orphans
+from panel.util.diskfull import Condition, DiskFullError, disk_full
 from panel.util.signals import listened
 from panel.workspace import store as ws_store
 from panel.workspace.errors import ConfigError
@@ -68,6 +73,8 @@ RUN_OWNER = "run"
 """Dataset owner kind of a job run (sessions use their own kind)."""
 
 SKIP_REASON = "upstream did not satisfy the trigger rule"
+FLUSH_RETRY_MS = 1000
+"""How soon a commit of the history that failed (full disk, locked file) is tried again."""
 _DONE_STATES = (ProcessState.EXITED, ProcessState.FATAL, ProcessState.STOPPED)
 _READY_STATES = (RunStatus.QUEUED, RunStatus.WAITING)  # a waiting run may sit in `_ready`
 
@@ -109,7 +116,8 @@ class JobEngine(QObject):
         self.store = JobStore(workspace.db_path)
         self._flush_timer = QTimer(self, singleShot=True)
         self._flush_timer.timeout.connect(self._flush)
-        self.store.defer_writes(self._flush_timer.start)  # group commit, once per loop turn
+        self.store.defer_writes(self._arm_flush)  # group commit, once per loop turn
+        self._history_writes = Condition(log, "job history")
         self._unstamped: list[Run] = []
         self.store.before_flush(self._stamp_running)
         self.datasets = DatasetManager(self.store)
@@ -149,7 +157,8 @@ class JobEngine(QObject):
 
     def start(self) -> None:
         """Recover from an earlier crash, load the jobs, replay missed runs, arm the timers."""
-        row = self.store.connection.execute("SELECT MAX(graph_id) FROM job_runs").fetchone()
+        with self.store.reading() as conn:
+            row = conn.execute("SELECT MAX(graph_id) FROM job_runs").fetchone()
         self._graphs = int(row[0] or 0)
         self.jobs = self._load()
         self._accepting = True
@@ -180,7 +189,9 @@ class JobEngine(QObject):
             if run.process is None:
                 self._finish(run, RunStatus.INTERRUPTED, error="the panel shut down first")
         if self._running:
-            self._grace_timer.start(int(self.shutdown_grace_s * 1000))
+            # With the disk full a run's end could not be written anyway: no grace time.
+            grace = 0.0 if self.store.disk_full is not None else self.shutdown_grace_s
+            self._grace_timer.start(int(grace * 1000))
         self._check_idle()
 
     @property
@@ -200,15 +211,35 @@ class JobEngine(QObject):
             self.scheduler.stop()
             self._grace_timer.stop()
             self._flush_timer.stop()
-            self.store.close()
+            kept = self.store.pending_writes
+            try:
+                self.store.close()
+            except (DiskFullError, sqlite3.Error) as exc:
+                log.error(
+                    "job history: %d writes lost at exit: %s; the next start marks the"
+                    " runs left unfinished interrupted",
+                    kept,
+                    exc,
+                )
+
+    def _arm_flush(self) -> None:
+        """Commit the queued history writes at the end of this turn of the event loop."""
+        if not self._flush_timer.isActive():
+            self._flush_timer.start(0)
 
     def _flush(self) -> None:
-        """Commit the writes of this turn of the event loop (one transaction)."""
+        """Commit the writes of this turn of the event loop (one transaction); on a
+        failure they stay queued and are tried again every `FLUSH_RETRY_MS`."""
+        kept = self.store.pending_writes
         try:
             self.store.flush()
-        except sqlite3.Error as exc:
-            log.error("job history not written yet (%s); trying again in 1 s", exc)
-            self._flush_timer.start(1000)
+        except (DiskFullError, sqlite3.Error) as exc:
+            starts = "; runs fail instead of starting" if isinstance(exc, DiskFullError) else ""
+            detail = f" ({kept} writes kept, tried again every {FLUSH_RETRY_MS / 1000:g} s{starts})"
+            self._history_writes.failed(exc, detail)
+            self._flush_timer.start(FLUSH_RETRY_MS)
+            return
+        self._history_writes.recovered(f" ({kept} writes committed)")
 
     def _stop_running(self) -> None:
         for process in list(self._running):
@@ -302,6 +333,11 @@ class JobEngine(QObject):
         if self._closed:
             return []
         return self.store.history(**filters)
+
+    def history_status(self) -> dict[str, Any]:
+        """Whether the history is being written: `error` (None when it is, else e.g.
+        "no space left on device: workspace.db") and `pendingWrites` waiting for it."""
+        return {"error": self._history_writes.error, "pendingWrites": self.store.pending_writes}
 
     def active_runs(self) -> list[dict[str, Any]]:
         """Every run in the engine's hands (waiting, queued, running, retrying)."""
@@ -454,11 +490,21 @@ class JobEngine(QObject):
             index = 0
             while index < len(self._ready) and len(self._running) < self.max_parallel:
                 run = self._ready[index]
-                if self._fits(run) and self._allocate(run):
+                full = self.store.disk_full
+                if full is None and self._fits(run):
+                    try:
+                        allocated = self._allocate(run)
+                    except DiskFullError as exc:
+                        full, allocated = exc, False
+                    if allocated:
+                        del self._ready[index]
+                        self._start(run)
+                        continue
+                if full is not None:  # its child could not be recorded: it fails
                     del self._ready[index]
-                    self._start(run)
-                else:
-                    index += 1
+                    self._finish(run, RunStatus.FAILED, error=str(full))
+                    continue
+                index += 1
         finally:
             self._pumping = False
 
@@ -599,6 +645,29 @@ class JobEngine(QObject):
             run.log_failed = True
             log.warning("job %s: cannot write run log %s: %s", run.job.id, path, exc)
 
+    def _close_log(self, run: Run) -> None:
+        """Close the run's log file (what it could not write is reported, not raised)."""
+        log_file, run.log_file = run.log_file, None
+        if log_file is not None:
+            try:
+                log_file.close()
+            except OSError as exc:
+                self._report_lost_log(run, exc)
+
+    def _log_lost(self, run: Run, exc: OSError) -> None:
+        """The run's log file cannot be written (a full disk): its output goes on to
+        the log hub only; the file is closed and not opened again for this run."""
+        log_file, run.log_file = run.log_file, None
+        run.log_failed = True
+        if log_file is not None:
+            with contextlib.suppress(OSError):
+                log_file.close()
+        self._report_lost_log(run, exc)
+
+    def _report_lost_log(self, run: Run, exc: OSError) -> None:
+        reason = disk_full(exc, run.log_path or "run log") or exc
+        log.warning("job %s run %d: run log incomplete: %s", run.job.id, run.id, reason)
+
     # ---------------------------------------------------------- ProcessListener
     # A run's child tells the engine of its events by direct calls (no signal
     # connections per child: this is the hot path of a busy graph).
@@ -613,7 +682,10 @@ class JobEngine(QObject):
         if run.log_file is None:
             self._open_log(run)
         if run.log_file is not None:
-            run.log_file.write(data)
+            try:
+                run.log_file.write(data)
+            except OSError as exc:
+                self._log_lost(run, exc)
         if listened(self, "sig_run_output"):
             self.sig_run_output.emit(run.id, stream, data)
 
@@ -743,9 +815,7 @@ class JobEngine(QObject):
         if run.status in _READY_STATES:  # only a run not started yet can be in the queue
             with contextlib.suppress(ValueError):
                 self._ready.remove(run)
-        if run.log_file is not None:
-            run.log_file.close()
-            run.log_file = None
+        self._close_log(run)
         if run.job.datasets:
             self.datasets.release(RUN_OWNER, str(run.id))
         retry = status.is_failure and self._can_retry(run)
@@ -818,9 +888,7 @@ class JobEngine(QObject):
 
     def _fix_done(self, run: Run, code: int | None) -> None:
         log.info("job %s: auto-fix ended with exit code %s", run.job.id, code)
-        if run.log_file is not None:
-            run.log_file.close()
-            run.log_file = None
+        self._close_log(run)
         if run.cancel_requested or self._shutting_down:
             cut = RunStatus.CANCELLED if run.cancel_requested else RunStatus.INTERRUPTED
             self._finish(run, cut)
@@ -916,7 +984,11 @@ class JobEngine(QObject):
     def _prune_history(self) -> None:
         days = float(self.workspace.get_setting("jobs.historyDays", 90))
         if days > 0:
-            removed = self.store.prune(time.time() - days * 86400, keep_per_job=10)
+            try:
+                removed = self.store.prune(time.time() - days * 86400, keep_per_job=10)
+            except DiskFullError as exc:
+                log.error("old job runs not removed: %s", exc)
+                return
             if removed:
                 log.info("removed %d job runs older than %g days", removed, days)
 

@@ -17,6 +17,13 @@ its own (dataset allocation), flushes the queue first, so the store never
 answers from behind its own writes. Run ids are handed out by the store
 (the engine is the only writer of `job_runs`), so an insert needs no round trip.
 
+A full disk: a commit that fails for lack of space keeps its writes queued (in
+order, nothing acknowledged is dropped) and raises `DiskFullError` naming the
+database file; `disk_full` holds it until a commit works again. Meanwhile reads
+do not retry the commit: they run inside a transaction that replays the queued
+writes and is rolled back, so they still answer as the history will read once
+it is written.
+
 It also implements the supervision core's `ProcessRecorder` on the same
 `process_records` table the start-up sweep reads, with the same cheap commits.
 A running run's child is recorded in its own row (pid, create time), which the
@@ -30,10 +37,11 @@ import json
 import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
+from panel.util.diskfull import DiskFullError, disk_full
 from panel.util.sql import where
 from panel.workspace.process_records import RecordedProcess
 
@@ -110,6 +118,9 @@ class JobStore:
     """Reads and writes of the job tables (one transaction per change); main thread only."""
 
     def __init__(self, db_path: Path) -> None:
+        self.db_path = Path(db_path)
+        self.disk_full: DiskFullError | None = None
+        """The last commit failed for lack of space (None once one works again)."""
         self._conn = sqlite3.connect(str(db_path), timeout=BUSY_TIMEOUT_S, isolation_level=None)
         self._conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
         self._conn.execute("PRAGMA journal_mode = WAL")
@@ -122,9 +133,11 @@ class JobStore:
         self._arm: Callable[[], None] | None = None
 
     def close(self) -> None:
-        """Commit what is queued, then close the connection."""
-        self.flush()
-        self._conn.close()
+        """Commit what is queued, then close the connection (closed even if the commit fails)."""
+        try:
+            self.flush()
+        finally:
+            self._conn.close()
 
     def defer_writes(self, arm: Callable[[], None]) -> None:
         """Queue writes from now on; `arm()` asks the owner to call `flush()` soon."""
@@ -135,7 +148,10 @@ class JobStore:
         self._hooks.append(hook)
 
     def flush(self) -> None:
-        """Commit every queued write, in order, in one transaction (kept queued if it fails)."""
+        """Commit every queued write, in order, in one transaction (kept queued if it fails).
+
+        Raises `DiskFullError` when there is no room for them, else what sqlite3 raised.
+        """
         if not self._pending:
             return
         for hook in self._hooks:
@@ -144,21 +160,22 @@ class JobStore:
         self._open_updates = {}
         try:
             with self._immediate() as conn:
-                for write in pending:
-                    if isinstance(write, _RunUpdate):
-                        conn.execute(_update_sql(tuple(write.fields)), write.args())
-                    else:
-                        conn.execute(*write)
-        except BaseException:
+                _replay(conn, pending)
+        except BaseException as exc:
             self._pending[:0] = pending  # kept, in order, for the next flush
-            raise
+            full = disk_full(exc, self.db_path)
+            if full is None:
+                raise
+            self.disk_full = full
+            raise full from exc
+        self.disk_full = None
 
     @property
     def pending_writes(self) -> int:
         """Writes queued and not committed yet."""
         return len(self._pending)
 
-    def _write(self, sql: str, args: tuple[Any, ...]) -> None:
+    def write(self, sql: str, args: tuple[Any, ...]) -> None:
         """One write: queued under `defer_writes`, else its own transaction."""
         if self._arm is None:
             with self.transaction() as conn:
@@ -175,10 +192,49 @@ class JobStore:
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One write transaction (BEGIN IMMEDIATE) after the queued writes, committed at
-        the end or rolled back (the queued writes are committed before it either way)."""
+        the end or rolled back (the queued writes are committed before it either way).
+
+        Raises `DiskFullError` when there is no room for the queued writes or its own.
+        """
         self.flush()
-        with self._immediate() as conn:
-            yield conn
+        try:
+            with self._immediate() as conn:
+                yield conn
+        except sqlite3.Error as exc:
+            full = disk_full(exc, self.db_path)
+            if full is None:
+                raise
+            raise full from exc
+
+    @contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        """The connection, for reads that see every write made so far.
+
+        The queued writes are committed first; while the disk is full they are
+        replayed in a transaction that is rolled back after the reads instead
+        (or, should even that fail, the reads see the committed rows only).
+        """
+        if self.disk_full is None:
+            with suppress(DiskFullError):
+                self.flush()
+        replayed = self.disk_full is not None and bool(self._pending) and self._begin_replay()
+        try:
+            yield self._conn
+        finally:
+            if replayed:
+                self._conn.execute("ROLLBACK")
+
+    def _begin_replay(self) -> bool:
+        """Open a transaction holding the queued writes (to be rolled back); False if it fails."""
+        conn = self._conn
+        try:
+            conn.execute("BEGIN")
+            _replay(conn, self._pending)
+        except sqlite3.Error:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            return False  # the reads see the committed rows only
+        return True
 
     @contextmanager
     def _immediate(self) -> Iterator[sqlite3.Connection]:
@@ -208,7 +264,7 @@ class JobStore:
         """Append a run; returns its id."""
         run_id = self._next_run_id
         self._next_run_id += 1
-        self._write(
+        self.write(
             "INSERT INTO job_runs (id, job_id, graph_id, trigger, options, attempt, status,"
             " queued_at, waiting_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
@@ -235,7 +291,7 @@ class JobStore:
         """
         sql = _update_sql(tuple(fields))
         if self._arm is None:
-            self._write(sql, (*fields.values(), run_id))
+            self.write(sql, (*fields.values(), run_id))
             return
         queued = self._open_updates.get(run_id)
         if queued is not None:
@@ -248,7 +304,8 @@ class JobStore:
         """One run, or None."""
         cols = ", ".join(RUN_COLUMNS)
         sql = f"SELECT {cols} FROM job_runs WHERE id = ?"
-        row = self.connection.execute(sql, (run_id,)).fetchone()
+        with self.reading() as conn:
+            row = conn.execute(sql, (run_id,)).fetchone()
         return None if row is None else run_to_json(row)
 
     def history(
@@ -273,26 +330,30 @@ class JobStore:
             )
         )
         cols = ", ".join(RUN_COLUMNS)
-        rows = self.connection.execute(
-            f"SELECT {cols} FROM job_runs{clause} ORDER BY id DESC LIMIT ?", (*args, limit)
-        ).fetchall()
+        with self.reading() as conn:
+            rows = conn.execute(
+                f"SELECT {cols} FROM job_runs{clause} ORDER BY id DESC LIMIT ?", (*args, limit)
+            ).fetchall()
         return [run_to_json(row) for row in rows]
 
     def unfinished(self, statuses: Sequence[str]) -> list[dict[str, Any]]:
         """Runs in any of `statuses` (left over by an engine that died), oldest first."""
         marks = ", ".join("?" for _ in statuses)
         cols = ", ".join(RUN_COLUMNS)
-        rows = self.connection.execute(
-            f"SELECT {cols} FROM job_runs WHERE status IN ({marks}) ORDER BY id", tuple(statuses)
-        ).fetchall()
+        with self.reading() as conn:
+            rows = conn.execute(
+                f"SELECT {cols} FROM job_runs WHERE status IN ({marks}) ORDER BY id",
+                tuple(statuses),
+            ).fetchall()
         return [run_to_json(row) for row in rows]
 
     def last_success(self, job_id: str) -> float | None:
         """When the newest successful run of `job_id` ended, or None."""
-        row = self.connection.execute(
-            "SELECT MAX(ended_at) FROM job_runs WHERE job_id = ? AND status = 'success'",
-            (job_id,),
-        ).fetchone()
+        with self.reading() as conn:
+            row = conn.execute(
+                "SELECT MAX(ended_at) FROM job_runs WHERE job_id = ? AND status = 'success'",
+                (job_id,),
+            ).fetchone()
         return None if row is None or row[0] is None else float(row[0])
 
     def prune(self, older_than: float, keep_per_job: int = 0) -> int:
@@ -310,14 +371,15 @@ class JobStore:
 
     def last_fire(self, job_id: str) -> float | None:
         """When `job_id`'s schedule last fired (or was first armed), or None."""
-        row = self.connection.execute(
-            "SELECT last_fire FROM job_schedule_state WHERE job_id = ?", (job_id,)
-        ).fetchone()
+        with self.reading() as conn:
+            row = conn.execute(
+                "SELECT last_fire FROM job_schedule_state WHERE job_id = ?", (job_id,)
+            ).fetchone()
         return None if row is None else float(row[0])
 
     def set_last_fire(self, job_id: str, when: float) -> None:
         """Remember that `job_id`'s schedule fired at `when`."""
-        self._write(
+        self.write(
             "INSERT INTO job_schedule_state (job_id, last_fire) VALUES (?, ?)"
             " ON CONFLICT (job_id) DO UPDATE SET last_fire = excluded.last_fire",
             (job_id, when),
@@ -327,7 +389,7 @@ class JobStore:
 
     def record(self, name: str, pid: int, create_time: float, sid: int) -> None:
         """Remember a child just started (the start-up sweep reads these)."""
-        self._write(
+        self.write(
             "INSERT INTO process_records (pid, name, create_time, sid) VALUES (?, ?, ?, ?)"
             " ON CONFLICT (pid) DO UPDATE SET name = excluded.name,"
             " create_time = excluded.create_time, sid = excluded.sid",
@@ -336,17 +398,23 @@ class JobStore:
 
     def forget(self, pid: int) -> None:
         """Drop the record of `pid`."""
-        self._write("DELETE FROM process_records WHERE pid = ?", (pid,))
+        self.write("DELETE FROM process_records WHERE pid = ?", (pid,))
 
     def recorded(self) -> list[RecordedProcess]:
         """Every recorded child."""
-        rows = self.connection.execute(
-            "SELECT name, pid, create_time, sid FROM process_records ORDER BY id"
-        ).fetchall()
+        with self.reading() as conn:
+            rows = conn.execute(
+                "SELECT name, pid, create_time, sid FROM process_records ORDER BY id"
+            ).fetchall()
         return [RecordedProcess(*row) for row in rows]
 
-    @property
-    def connection(self) -> sqlite3.Connection:
-        """The raw connection, for reads (queued writes are committed first)."""
-        self.flush()
-        return self._conn
+
+def _replay(
+    conn: sqlite3.Connection, writes: Sequence[tuple[str, tuple[Any, ...]] | _RunUpdate]
+) -> None:
+    """Execute queued `writes` in order (inside the caller's transaction)."""
+    for write in writes:
+        if isinstance(write, _RunUpdate):
+            conn.execute(_update_sql(tuple(write.fields)), write.args())
+        else:
+            conn.execute(*write)

@@ -192,7 +192,7 @@ class LogHub(QObject):
             self.sig_appended.emit(self._emitted_next - 1)
 
     def _write_files(self) -> None:
-        for log_file in self._files.values():
+        for log_file in list(self._files.values()):  # a failing one logs (a new file may come)
             log_file.flush()
 
     # -- reading ----------------------------------------------------------------
@@ -264,7 +264,7 @@ class LogHub(QObject):
             self.end_of_stream(source, stream)
         self._timer.stop()
         self._closed = True
-        for log_file in self._files.values():
+        for log_file in list(self._files.values()):
             log_file.close()
 
     @Slot(str, str, str, int)

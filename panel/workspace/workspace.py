@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from panel.demo import config as demo
+from panel.util.diskfull import DiskFullError, is_disk_full
 from panel.workspace import store
 from panel.workspace.database import create_workspace_engine, writer
 from panel.workspace.errors import ConfigError, WorkspaceError
@@ -158,6 +159,8 @@ class Workspace:
         try:
             yield
         except SQLAlchemyError as exc:
+            if is_disk_full(exc):
+                raise WorkspaceError(str(DiskFullError(self.db_path))) from exc
             raise WorkspaceError(f"{self.db_path}: {_why(exc)}") from exc
 
     def _live_engine(self) -> Engine:

@@ -110,7 +110,8 @@ def test_a_write_that_cannot_be_committed_is_kept(store_on_file: tuple[JobStore,
     try:
         run_id = store.insert_run("a", 1, "manual", {}, 1, "queued")
         store.update_run(run_id, status="success")
-        store.connection  # noqa: B018 - commits the two writes
+        with store.reading():  # commits the two writes
+            pass
         store.update_run(run_id, status="failed")
         blocker.execute("BEGIN EXCLUSIVE")  # another writer holds the file
         store._conn.execute("PRAGMA busy_timeout = 50")
@@ -121,5 +122,28 @@ def test_a_write_that_cannot_be_committed_is_kept(store_on_file: tuple[JobStore,
         store.flush()
         assert store.pending_writes == 0
         assert _rows(db) == {run_id: ("failed", None)}
+    finally:
+        blocker.close()
+
+
+def test_after_a_failed_commit_the_history_is_committed_each_turn_again(
+    jobs: Any, qtbot: Any
+) -> None:
+    """A commit that failed is tried again a second later; once it works, the next
+    writes are committed at the end of their turn again, not a second late."""
+    engine = jobs.engine([{"id": "quick", "command": py("pass")}])
+    db = engine.workspace.db_path
+    blocker = sqlite3.connect(db, isolation_level=None)
+    try:
+        engine.store._conn.execute("PRAGMA busy_timeout = 50")
+        blocker.execute("BEGIN EXCLUSIVE")  # another writer holds the file
+        first = engine.run_job("quick")
+        qtbot.waitUntil(lambda: engine.history_status()["error"] is not None, timeout=5000)
+        blocker.execute("ROLLBACK")
+        qtbot.waitUntil(lambda: _rows(db).get(first, ("",))[0] == "success", timeout=5000)
+        assert engine.history_status() == {"error": None, "pendingWrites": 0}
+        second = engine.run_job("quick")
+        qtbot.waitUntil(lambda: second not in engine._runs, timeout=10_000)
+        qtbot.waitUntil(lambda: _rows(db).get(second, ("",))[0] == "success", timeout=400)
     finally:
         blocker.close()

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
+import sqlite3
 from typing import Any
 
 import pytest
 
-from panel.api.rpc import INVALID_STATE, MAX_BATCH, RpcContext, RpcError, RpcRegistry
+from panel.api.rpc import (
+    INVALID_STATE,
+    MAX_BATCH,
+    UNAVAILABLE,
+    RpcContext,
+    RpcError,
+    RpcRegistry,
+)
 
 
 def _registry() -> RpcRegistry:
@@ -152,3 +161,21 @@ def test_context_records_subscriptions_and_calls_hooks() -> None:
     ctx.unsubscribe("logs")  # not subscribed any more: no hook
     assert seen == [("sub", "logs", {"source": "server"}), ("un", "logs")]
     assert ctx.subscriptions == {}
+
+
+def test_a_full_disk_is_a_clear_error_logged_once(caplog: pytest.LogCaptureFixture) -> None:
+    def save(params: dict[str, Any], ctx: RpcContext) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    registry = _registry()
+    registry.register("save", save, mutating=True)
+    caplog.set_level(logging.INFO, logger="panel.api.rpc")
+    for n in range(3):
+        reply = dispatch({"jsonrpc": "2.0", "id": n, "method": "save"}, registry)
+        assert reply["error"]["code"] == UNAVAILABLE
+        assert reply["error"]["message"] == "no space left on device"
+    assert [r.getMessage() for r in caplog.records] == [
+        "save refused: no space left on device"
+        " (1 calls refused since the last such line; one a minute at most)"
+    ]
+    assert all(r.exc_info is None for r in caplog.records)

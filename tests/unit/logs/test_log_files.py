@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import logging
+import os
 from pathlib import Path
 
-from panel.logs.files import RotatingLogFile, iso_time, parse_file_line, safe_name
+import pytest
+
+from panel.logs.files import MAX_HELD_BYTES, RotatingLogFile, iso_time, parse_file_line, safe_name
 
 
 def _lines(n: int, start: int = 0) -> str:
@@ -81,3 +85,24 @@ def test_line_format_round_trips() -> None:
     when, stream, text = parse_file_line(f"{stamp} stderr some  text with spaces")
     assert when.timestamp() == 1_700_000_000.25
     assert (stream, text) == ("stderr", "some  text with spaces")
+
+
+def test_a_full_disk_neither_raises_nor_spins(caplog: pytest.LogCaptureFixture) -> None:
+    """/dev/full fails every write with ENOSPC: one error line, the lines held, no retry storm."""
+    if not os.access("/dev/full", os.W_OK):
+        pytest.skip("skipped: needs /dev/full")
+    caplog.set_level(logging.INFO, logger="panel.logs")
+    log = RotatingLogFile(Path("/dev/full"), max_bytes=10**9, backups=0)
+    for _ in range(50):
+        log.add(_lines(10))
+        log.flush()
+    assert log.failing
+    assert [r.getMessage() for r in caplog.records] == [
+        "log file full not written: no space left on device: full"
+        " (held in memory, tried again every 1 s)"
+    ]
+    log.add(("x" * 99 + "\n") * (MAX_HELD_BYTES // 100 + 1000))  # more than is held
+    log.flush(force=True)
+    assert log.dropped_bytes > 0 and len(log._held) <= MAX_HELD_BYTES
+    assert log._held.startswith(b"x")  # cut between lines
+    log.close()  # one last try, no exception
