@@ -179,7 +179,8 @@ class JobEngine(QObject):
         """Refuse new runs at once; let running ones finish for the grace time, then stop them.
 
         Runs not started yet and runs stopped at the end are recorded as
-        `interrupted`; dependents do not start. `sig_shutdown_finished` follows.
+        `interrupted`; a run that ends by itself within the grace time keeps its
+        own outcome. Dependents do not start. `sig_shutdown_finished` follows.
         """
         if self._shutting_down:
             return
@@ -221,7 +222,9 @@ class JobEngine(QObject):
             self._flush_timer.start(1000)
 
     def _stop_running(self) -> None:
-        for process in list(self._running):
+        """The grace time is over: stop every run still going (they are `interrupted`)."""
+        for process, run in list(self._running.items()):
+            run.cut_off = True
             process.stop()
 
     def _check_idle(self) -> None:
@@ -727,7 +730,7 @@ class JobEngine(QObject):
             status, error = RunStatus.CANCELLED, "cancelled"
         elif run.timed_out:
             status, error = RunStatus.TIMED_OUT, f"timed out after {run.job.execution.timeout:g} s"
-        elif self._shutting_down:
+        elif run.cut_off:
             status, error = RunStatus.INTERRUPTED, "stopped by the panel's shutdown"
         elif state == ProcessState.FATAL or code is None:
             status = RunStatus.FAILED

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from panel.api.client import ApiClient
+from panel.api.client import ApiClient, ApiError
 from panel.workspace.server_config import ServerConfig, demo_server_config
 from panel.workspace.transfer import export_config, import_config
 from panel.workspace.workspace import Workspace
@@ -184,3 +184,71 @@ def test_subscribed_clients_hear_each_state_of_a_run(tmp_path: Path, engine_proc
                     if params["status"] == "success":
                         break
         assert heard[-2:] == ["running", "success"]
+
+
+def py_argv(code: str) -> list[str]:
+    """argv running inline Python code."""
+    return [sys.executable, "-c", code]
+
+
+def _wait_release(path: Path) -> str:
+    """Python code that waits (bounded) until `path` exists, then exits 0."""
+    return (
+        "import os,time\n"
+        "deadline=time.monotonic()+60\n"
+        f"while not os.path.exists({str(path)!r}) and time.monotonic()<deadline:\n"
+        "    time.sleep(0.01)\n"
+    )
+
+
+def _refused(client: ApiClient, job: str) -> str:
+    """The kind of error `jobs.run` of `job` answers ('' when it ran)."""
+    try:
+        client.call("jobs.run", {"id": job})
+    except ApiError as exc:
+        return str(exc.data.get("kind", ""))
+    return ""
+
+
+def test_a_run_that_ends_by_itself_during_shutdown_keeps_its_outcome(
+    tmp_path: Path, engine_proc: Any
+) -> None:
+    """SIGTERM: a run ending by itself in the grace time is `success`; one cut off is
+    `interrupted` (even if it handles the stop and exits 0)."""
+    ws = tmp_path / "ws"
+    release = tmp_path / "release"
+    started = {name: tmp_path / f"{name}.started" for name in ("ends", "cut")}
+    mark = "open({!r},'w').close()\n"
+    cut = (
+        "import signal,sys,time\n"
+        "signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))\n"
+        + mark.format(str(started["cut"]))
+        + "time.sleep(60)\n"
+    )
+    prepare(
+        ws,
+        [
+            {
+                "id": "ends",
+                "command": py_argv(mark.format(str(started["ends"])) + _wait_release(release)),
+            },
+            {"id": "cut", "command": py_argv(cut)},
+        ],
+    )
+    with Workspace.open(ws) as workspace:
+        workspace.set_setting("jobs.shutdownGraceSecs", 3)
+    proc = engine_proc(ws)
+    with ApiClient.from_workspace(ws) as client:
+        for job in ("ends", "cut"):
+            client.call("jobs.run", {"id": job})
+        wait_for(lambda: all(p.exists() for p in started.values()), 15, "both runs to start")
+        assert _refused(client, "no-such-job") == "not_found"
+        proc.send_signal(signal.SIGTERM)
+        wait_for(lambda: _refused(client, "no-such-job") == "state", 10, "the shutdown to begin")
+    release.touch()  # "ends" now ends by itself, well within the grace time
+    assert proc.wait(timeout=30) == 0
+    with Workspace.open(ws) as workspace, workspace.snapshot() as session:
+        rows = (
+            session.connection().exec_driver_sql("SELECT job_id, status FROM job_runs").fetchall()
+        )
+    assert dict(rows) == {"ends": "success", "cut": "interrupted"}
