@@ -123,6 +123,12 @@ class JobEngine(QObject):
         self._unstamped: list[Run] = []
         self.store.before_flush(self._stamp_running)
         self.datasets = DatasetManager(self.store)
+        # Every release (a run's, a session's) wakes the runs waiting for a dataset, on
+        # the next turn of the loop: the releaser may still be busy (a run records its
+        # end after its release; a session takes back the datasets it keeps).
+        self._wake_timer = QTimer(self, singleShot=True)
+        self._wake_timer.timeout.connect(self._pump)
+        self.datasets.on_release(self._wake_timer.start)
         self.notifier = Notifier(self)
         self.scheduler = CronScheduler(self.clock, self._on_cron, self)
         setting = workspace.get_setting
@@ -210,6 +216,7 @@ class JobEngine(QObject):
             self._closed = True
             self.scheduler.stop()
             self._grace_timer.stop()
+            self._wake_timer.stop()
             self._flush_timer.stop()
             self.store.close()
 
