@@ -38,7 +38,7 @@ import psutil
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from panel.jobs.clock import Clock, SystemClock
-from panel.jobs.command import OptionError, fix_argv, run_argv
+from panel.jobs.command import OptionError, fix_argv, run_argv, run_text
 from panel.jobs.cron import CronSchedule, missed_fires
 from panel.jobs.datasets import DatasetManager
 from panel.jobs.errors import JobError
@@ -279,14 +279,24 @@ class JobEngine(QObject):
             raise JobError("not_found", f"no job named {job_id!r}", {"jobs": sorted(self.jobs)})
         return job
 
-    def check_command(self, job_id: str) -> list[str]:
-        """Why running `job_id` needs confirmation (empty: nothing dangerous found)."""
+    def check_command(self, job_id: str, options: dict[str, Any] | None = None) -> list[str]:
+        """Why running `job_id` with `options` needs confirmation (empty: nothing
+        dangerous found). The command a run would run is checked, options in (the
+        job's defaults when None), beside the job's own command and its auto-fix.
+
+        Raises `JobError`: not_found, invalid (`options` given and not valid).
+        """
         job = self.job(job_id)
         texts = [job.command_text()]
+        try:
+            texts.append(run_text(job, options or {}))
+        except OptionError as exc:
+            if options is not None:
+                raise JobError("invalid", f"job {job_id!r}: {exc}") from None
         fix = fix_argv(job)
         if fix:
             texts.append(" ".join(fix))
-        return [reason for text in texts for reason in dangerous_reasons(text)]
+        return list(dict.fromkeys(reason for text in texts for reason in dangerous_reasons(text)))
 
     def list_jobs(self) -> list[dict[str, Any]]:
         """Every job with its schedule state: next fire, active runs, last run."""
@@ -350,8 +360,8 @@ class JobEngine(QObject):
         try:
             run_argv(job, options)
         except OptionError as exc:
-            raise JobError("invalid", str(exc)) from None
-        reasons = self.check_command(job_id)
+            raise JobError("invalid", f"job {job_id!r}: {exc}") from None
+        reasons = self.check_command(job_id, options)
         if reasons and not confirm and trigger in (Trigger.MANUAL, Trigger.API, Trigger.WEBHOOK):
             raise JobError(
                 "dangerous",

@@ -252,3 +252,75 @@ def test_a_run_that_ends_by_itself_during_shutdown_keeps_its_outcome(
             session.connection().exec_driver_sql("SELECT job_id, status FROM job_runs").fetchall()
         )
     assert dict(rows) == {"ends": "success", "cut": "interrupted"}
+
+
+ARGPARSE_TOOL = (
+    "import argparse,json,sys\n"
+    "p=argparse.ArgumentParser()\n"
+    "p.add_argument('--msg')\n"
+    "p.add_argument('--version', action='version', version='THE-VERSION-FLAG')\n"
+    "p.add_argument('path', nargs='?')\n"
+    "args=p.parse_args()\n"
+    "open({out!r},'a').write(json.dumps(vars(args))+'\\n')\n"
+)
+
+
+def test_option_values_never_become_flags_nor_hide_danger(tmp_path: Path, engine_proc: Any) -> None:
+    """ctl and the webhook: a value starting with `-` stays a value (or is refused), and
+    the final argv (options in) is checked for danger. The `wipe` job only looks like
+    `rm -rf /` (it runs `python -c pass rm -rf /`)."""
+    ws = tmp_path / "ws"
+    out = tmp_path / "parsed.jsonl"
+    tool = py_argv(ARGPARSE_TOOL.format(out=str(out)))
+    prepare(
+        ws,
+        [
+            {"id": "tool", "command": tool, "options": [{"flag": "--msg"}, {"arg": "path"}]},
+            {"id": "after_dashes", "command": [*tool, "--"], "options": [{"arg": "path"}]},
+            {
+                "id": "wipe",
+                "command": [sys.executable, "-c", "pass", "rm", "-rf"],
+                "options": [{"arg": "path"}],
+            },
+        ],
+    )
+    engine_proc(ws)
+
+    def parsed() -> list[dict[str, Any]]:
+        return [json.loads(line) for line in out.read_text().splitlines()] if out.exists() else []
+
+    flagged = ctl(ws, "jobs", "run", "tool", "--opt=--msg=--version", "--wait", "--json")
+    assert flagged.returncode == 0, flagged.stderr
+    assert json.loads(flagged.stdout)["status"] == "success"
+    assert parsed() == [{"msg": "--version", "path": None}]
+
+    bare = ctl(ws, "jobs", "run", "tool", "--opt", "path=--version", "--wait")
+    assert bare.returncode == 1
+    assert "path" in bare.stderr and "'--version'" in bare.stderr and "--" in bare.stderr
+    behind = ctl(ws, "jobs", "run", "after_dashes", "--opt", "path=--version", "--wait", "--json")
+    assert behind.returncode == 0, behind.stderr
+    assert parsed()[-1] == {"msg": None, "path": "--version"}
+
+    wipe = ctl(ws, "jobs", "run", "wipe", "--opt", "path=/", "--wait")
+    assert wipe.returncode == 1 and "dangerous" in wipe.stderr, wipe.stderr
+    assert "recursive delete" in wipe.stderr
+    with ApiClient.from_workspace(ws) as client:
+        check = client.call("jobs.check", {"id": "wipe", "options": {"path": "/"}})
+        assert check["reasons"] == ["recursive delete of / or ~"]
+        assert client.call("jobs.check", {"id": "wipe", "options": {"path": "tmp"}}) == {
+            "reasons": []
+        }
+    confirmed = ctl(ws, "jobs", "run", "wipe", "--opt", "path=/", "--confirm", "--wait", "--json")
+    assert confirmed.returncode == 0 and json.loads(confirmed.stdout)["status"] == "success"
+
+    hooks = json.loads((ws / "hooks.json").read_text())
+    base, token = hooks["url"], hooks["token"]
+    status, body = _post(base + "tool", token, {"options": {"path": "--version"}})
+    assert status == 400 and "'--version'" in body["error"], body
+    assert _post(base + "wipe", token, {"options": {"path": "/"}})[0] == 409
+    status, body = _post(base + "tool", token, {"options": {"--msg": "-x"}})
+    assert status == 202, body
+    wait_for(lambda: len(parsed()) == 3, 15, "the webhook run")
+    assert parsed()[-1] == {"msg": "-x", "path": None}
+    runs = json.loads(ctl(ws, "jobs", "history", "--json").stdout)
+    assert sorted(r["job"] for r in runs) == ["after_dashes", "tool", "tool", "wipe"]
