@@ -1,11 +1,12 @@
 """The job engine's methods on the JSON-RPC API: each calls the method a button calls.
 
 Methods: `jobs.list`, `jobs.get`, `jobs.run`, `jobs.cancel`, `jobs.history`,
-`jobs.enable`, `jobs.check`, `jobs.watch`, `jobs.subscribe`. Notifications on
-topic `jobs`: ``jobs.run`` (a run changed state, params = the run), ``jobs.changed``
-(the definitions changed) and ``jobs.watch`` (the watched jobs file's status). A
-dangerous command needs ``"confirm": true`` in `jobs.run` (error -32011 with the
-reasons otherwise).
+`jobs.enable`, `jobs.check` (of a run with the given options), `jobs.watch`,
+`jobs.subscribe`. Notifications on topic `jobs`: ``jobs.run`` (a run changed
+state, params = the run), ``jobs.changed`` (the definitions changed) and
+``jobs.watch`` (the watched jobs file's status). A dangerous command (options
+in) needs ``"confirm": true`` in `jobs.run` (error -32011 with the reasons
+otherwise).
 """
 
 from __future__ import annotations
@@ -75,7 +76,10 @@ _ENABLE = {
 }
 _CHECK = {
     "type": "object",
-    "properties": {"id": _ID},
+    "properties": {
+        "id": _ID,
+        "options": {"type": "object", "description": "the run's options (default: defaults)"},
+    },
     "required": ["id"],
     "additionalProperties": False,
 }
@@ -217,7 +221,7 @@ class JobsApi:
     def check(self, params: dict[str, Any], ctx: RpcContext) -> dict[str, Any]:
         """Dangerous-command reasons."""
         try:
-            return {"reasons": self._jobs.check_command(params["id"])}
+            return {"reasons": self._jobs.check_command(params["id"], params.get("options"))}
         except JobError as exc:
             raise rpc_error(exc) from None
 

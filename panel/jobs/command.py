@@ -4,6 +4,12 @@ Option values never pass through a shell: `x; rm -rf ~` given to a string
 option stays ONE argv item. Only a job with `shell: true` runs through
 ``/bin/sh -c``, and then the options are appended as positional parameters
 (``sh -c 'cmd "$@"' job opt...``), still never spliced into the script text.
+
+Nor does a value become a flag: a value beginning with `-` is joined to its
+option's flag (``--name=--version``, ``-n-5``), and one given to a positional
+option is refused unless the job's command ends with ``--`` (after which the
+program reads every item as an operand). The job's own defaults and `select`
+choices are the job author's words and are not refused.
 """
 
 from __future__ import annotations
@@ -25,15 +31,28 @@ def option_argv(job: JobDef, given: Mapping[str, Any]) -> list[str]:
     known = {o.key: o for o in job.options}
     unknown = sorted(set(given) - set(known))
     if unknown:
-        raise OptionError(f"job {job.id!r} has no option {', '.join(map(repr, unknown))}")
+        raise OptionError(f"no option {', '.join(map(repr, unknown))}")
+    operands_only = _ends_with_dashes(job)
     out: list[str] = []
     for option in job.options:
         value = given.get(option.key, option.default)
-        out += _one(option, value)
+        out += _one(option, value, checked=option.key in given and not operands_only)
     return out
 
 
-def _one(option: JobOption, value: Any) -> list[str]:
+def _ends_with_dashes(job: JobDef) -> bool:
+    """True when the job's command ends with `--`: the options all come after it."""
+    if isinstance(job.command, str):
+        try:
+            words = shlex.split(job.command)
+        except ValueError:
+            return False
+    else:
+        words = list(job.command)
+    return bool(words) and words[-1] == "--"
+
+
+def _one(option: JobOption, value: Any, checked: bool) -> list[str]:
     if value is None:
         return []
     if option.type == "boolean":
@@ -47,10 +66,37 @@ def _one(option: JobOption, value: Any) -> list[str]:
         bad = [v for v in values if v not in option.choices]
         if bad:
             raise OptionError(f"option {option.key!r}: {bad[0]!r} is not one of {option.choices}")
+    checked = checked and option.type != "select"  # a choice is the author's own text
     out: list[str] = []
     for item in values:
-        out += [option.flag, item] if option.flag else [item]
+        if not item.startswith("-"):
+            out += [option.flag, item] if option.flag else [item]
+        elif option.flag:
+            out += _joined(option, item, checked)
+        elif checked:
+            raise OptionError(
+                f"option {option.key!r}: {item!r} begins with '-' and would be read as a flag;"
+                " only a job whose command ends with '--' takes such a value"
+            )
+        else:
+            out.append(item)
     return out
+
+
+def _joined(option: JobOption, item: str, checked: bool) -> list[str]:
+    """A value beginning with `-` as part of its flag's own argv item, so that it
+    cannot be read as a flag of its own: `--name=--version`, `-n-5`."""
+    flag = str(option.flag)
+    if flag.startswith("--"):
+        return [f"{flag}={item}"]
+    if len(flag) == 2 and flag.startswith("-"):
+        return [flag + item]
+    if checked:
+        raise OptionError(
+            f"option {option.key!r}: {item!r} begins with '-' and the flag {flag!r} cannot"
+            " be joined to it (only '--name=value' and '-nvalue' can)"
+        )
+    return [flag, item]
 
 
 def _as_list(option: JobOption, value: Any) -> list[str]:
@@ -83,6 +129,15 @@ def run_argv(job: JobDef, given: Mapping[str, Any]) -> list[str]:
     base = shlex.split(job.command) if isinstance(job.command, str) else list(job.command)
     python = python_executable()
     return [item.replace(PYTHON_PLACEHOLDER, python) for item in base] + options
+
+
+def run_text(job: JobDef, given: Mapping[str, Any]) -> str:
+    """The command line a run of `job` with options `given` runs, as one line: for the
+    safety check (what would run, not just the job's command) and for display."""
+    if job.shell:
+        script = job.command if isinstance(job.command, str) else shlex.join(job.command)
+        return " ".join([script, *map(shlex.quote, option_argv(job, given))])
+    return shlex.join(run_argv(job, given))
 
 
 def fix_argv(job: JobDef) -> list[str] | None:

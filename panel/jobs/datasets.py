@@ -6,14 +6,16 @@ never deadlock each holding one. Exclusive conflicts with any other holder of
 the path; shared conflicts only with an exclusive holder. An allocation records
 the pid (and its create time) of the process that answers for it: the engine
 for its job runs, the session process for a session. `release_dead` frees the
-allocations whose process is gone (start-up after a crash).
+allocations whose process is gone (start-up after a crash). Every release that
+freed something calls the `on_release` listeners (the engine starts the runs
+waiting for a dataset then, whoever held it: a job run or a session).
 """
 
 from __future__ import annotations
 
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,6 +60,17 @@ class DatasetManager:
 
     def __init__(self, store: JobStore) -> None:
         self._store = store
+        self._release_listeners: list[Callable[[], None]] = []
+
+    def on_release(self, listener: Callable[[], None]) -> None:
+        """Call `listener()` after every release that freed at least one allocation."""
+        self._release_listeners.append(listener)
+
+    def _released(self, count: int) -> int:
+        if count:
+            for listener in self._release_listeners:
+                listener()
+        return count
 
     def allocate(
         self,
@@ -113,7 +126,7 @@ class DatasetManager:
             self._store.write(
                 "DELETE FROM dataset_allocations WHERE owner_kind = ? AND owner_id = ?", key
             )
-        return int(row[0])
+        return self._released(int(row[0]))
 
     def allocations(self) -> list[dict[str, Any]]:
         """Every allocation, oldest first."""
@@ -133,7 +146,7 @@ class DatasetManager:
         if dead:
             with self._store.transaction() as conn:
                 conn.executemany("DELETE FROM dataset_allocations WHERE id = ?", dead)
-        return len(dead)
+        return self._released(len(dead))
 
 
 def _alive(pid: int | None, create_time: float | None) -> bool:

@@ -42,7 +42,7 @@ import psutil
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from panel.jobs.clock import Clock, SystemClock
-from panel.jobs.command import OptionError, fix_argv, run_argv
+from panel.jobs.command import OptionError, fix_argv, run_argv, run_text
 from panel.jobs.cron import CronSchedule, missed_fires
 from panel.jobs.datasets import DatasetManager
 from panel.jobs.errors import JobError
@@ -121,6 +121,12 @@ class JobEngine(QObject):
         self._unstamped: list[Run] = []
         self.store.before_flush(self._stamp_running)
         self.datasets = DatasetManager(self.store)
+        # Every release (a run's, a session's) wakes the runs waiting for a dataset, on
+        # the next turn of the loop: the releaser may still be busy (a run records its
+        # end after its release; a session takes back the datasets it keeps).
+        self._wake_timer = QTimer(self, singleShot=True)
+        self._wake_timer.timeout.connect(self._pump)
+        self.datasets.on_release(self._wake_timer.start)
         self.notifier = Notifier(self)
         self.scheduler = CronScheduler(self.clock, self._on_cron, self)
         setting = workspace.get_setting
@@ -178,7 +184,8 @@ class JobEngine(QObject):
         """Refuse new runs at once; let running ones finish for the grace time, then stop them.
 
         Runs not started yet and runs stopped at the end are recorded as
-        `interrupted`; dependents do not start. `sig_shutdown_finished` follows.
+        `interrupted`; a run that ends by itself within the grace time keeps its
+        own outcome. Dependents do not start. `sig_shutdown_finished` follows.
         """
         if self._shutting_down:
             return
@@ -210,6 +217,7 @@ class JobEngine(QObject):
             self._closed = True
             self.scheduler.stop()
             self._grace_timer.stop()
+            self._wake_timer.stop()
             self._flush_timer.stop()
             kept = self.store.pending_writes
             try:
@@ -242,7 +250,9 @@ class JobEngine(QObject):
         self._history_writes.recovered(f" ({kept} writes committed)")
 
     def _stop_running(self) -> None:
-        for process in list(self._running):
+        """The grace time is over: stop every run still going (they are `interrupted`)."""
+        for process, run in list(self._running.items()):
+            run.cut_off = True
             process.stop()
 
     def _check_idle(self) -> None:
@@ -290,14 +300,24 @@ class JobEngine(QObject):
             raise JobError("not_found", f"no job named {job_id!r}", {"jobs": sorted(self.jobs)})
         return job
 
-    def check_command(self, job_id: str) -> list[str]:
-        """Why running `job_id` needs confirmation (empty: nothing dangerous found)."""
+    def check_command(self, job_id: str, options: dict[str, Any] | None = None) -> list[str]:
+        """Why running `job_id` with `options` needs confirmation (empty: nothing
+        dangerous found). The command a run would run is checked, options in (the
+        job's defaults when None), beside the job's own command and its auto-fix.
+
+        Raises `JobError`: not_found, invalid (`options` given and not valid).
+        """
         job = self.job(job_id)
         texts = [job.command_text()]
+        try:
+            texts.append(run_text(job, options or {}))
+        except OptionError as exc:
+            if options is not None:
+                raise JobError("invalid", f"job {job_id!r}: {exc}") from None
         fix = fix_argv(job)
         if fix:
             texts.append(" ".join(fix))
-        return [reason for text in texts for reason in dangerous_reasons(text)]
+        return list(dict.fromkeys(reason for text in texts for reason in dangerous_reasons(text)))
 
     def list_jobs(self) -> list[dict[str, Any]]:
         """Every job with its schedule state: next fire, active runs, last run."""
@@ -366,8 +386,8 @@ class JobEngine(QObject):
         try:
             run_argv(job, options)
         except OptionError as exc:
-            raise JobError("invalid", str(exc)) from None
-        reasons = self.check_command(job_id)
+            raise JobError("invalid", f"job {job_id!r}: {exc}") from None
+        reasons = self.check_command(job_id, options)
         if reasons and not confirm and trigger in (Trigger.MANUAL, Trigger.API, Trigger.WEBHOOK):
             raise JobError(
                 "dangerous",
@@ -789,7 +809,7 @@ class JobEngine(QObject):
             status, error = RunStatus.CANCELLED, "cancelled"
         elif run.timed_out:
             status, error = RunStatus.TIMED_OUT, f"timed out after {run.job.execution.timeout:g} s"
-        elif self._shutting_down:
+        elif run.cut_off:
             status, error = RunStatus.INTERRUPTED, "stopped by the panel's shutdown"
         elif state == ProcessState.FATAL or code is None:
             status = RunStatus.FAILED

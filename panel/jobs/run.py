@@ -43,6 +43,8 @@ class Run:
     had_output: bool = False
     cancel_requested: bool = False
     timed_out: bool = False
+    cut_off: bool = False
+    """Stopped by the engine's shutdown once the grace time was over."""
     fixing: bool = False
     fixed: bool = False
     confirm: bool = False

@@ -198,7 +198,7 @@ def run_interactively(parent: QWidget, engine: JobEngine, job_id: str) -> int | 
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         options, only = dialog.options(), dialog.only()
-        reasons = engine.check_command(job_id)
+        reasons = engine.check_command(job_id, options)
         if reasons and not confirm_dangerous(parent, job, reasons):
             return None
         return engine.run_job(job_id, options, only=only, confirm=bool(reasons))

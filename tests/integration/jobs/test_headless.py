@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from panel.api.client import ApiClient
+from panel.api.client import ApiClient, ApiError
 from panel.workspace.server_config import ServerConfig, demo_server_config
 from panel.workspace.transfer import export_config, import_config
 from panel.workspace.workspace import Workspace
@@ -184,3 +184,143 @@ def test_subscribed_clients_hear_each_state_of_a_run(tmp_path: Path, engine_proc
                     if params["status"] == "success":
                         break
         assert heard[-2:] == ["running", "success"]
+
+
+def py_argv(code: str) -> list[str]:
+    """argv running inline Python code."""
+    return [sys.executable, "-c", code]
+
+
+def _wait_release(path: Path) -> str:
+    """Python code that waits (bounded) until `path` exists, then exits 0."""
+    return (
+        "import os,time\n"
+        "deadline=time.monotonic()+60\n"
+        f"while not os.path.exists({str(path)!r}) and time.monotonic()<deadline:\n"
+        "    time.sleep(0.01)\n"
+    )
+
+
+def _refused(client: ApiClient, job: str) -> str:
+    """The kind of error `jobs.run` of `job` answers ('' when it ran)."""
+    try:
+        client.call("jobs.run", {"id": job})
+    except ApiError as exc:
+        return str(exc.data.get("kind", ""))
+    return ""
+
+
+def test_a_run_that_ends_by_itself_during_shutdown_keeps_its_outcome(
+    tmp_path: Path, engine_proc: Any
+) -> None:
+    """SIGTERM: a run ending by itself in the grace time is `success`; one cut off is
+    `interrupted` (even if it handles the stop and exits 0)."""
+    ws = tmp_path / "ws"
+    release = tmp_path / "release"
+    started = {name: tmp_path / f"{name}.started" for name in ("ends", "cut")}
+    mark = "open({!r},'w').close()\n"
+    cut = (
+        "import signal,sys,time\n"
+        "signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))\n"
+        + mark.format(str(started["cut"]))
+        + "time.sleep(60)\n"
+    )
+    prepare(
+        ws,
+        [
+            {
+                "id": "ends",
+                "command": py_argv(mark.format(str(started["ends"])) + _wait_release(release)),
+            },
+            {"id": "cut", "command": py_argv(cut)},
+        ],
+    )
+    with Workspace.open(ws) as workspace:
+        workspace.set_setting("jobs.shutdownGraceSecs", 3)
+    proc = engine_proc(ws)
+    with ApiClient.from_workspace(ws) as client:
+        for job in ("ends", "cut"):
+            client.call("jobs.run", {"id": job})
+        wait_for(lambda: all(p.exists() for p in started.values()), 15, "both runs to start")
+        assert _refused(client, "no-such-job") == "not_found"
+        proc.send_signal(signal.SIGTERM)
+        wait_for(lambda: _refused(client, "no-such-job") == "state", 10, "the shutdown to begin")
+    release.touch()  # "ends" now ends by itself, well within the grace time
+    assert proc.wait(timeout=30) == 0
+    with Workspace.open(ws) as workspace, workspace.snapshot() as session:
+        rows = (
+            session.connection().exec_driver_sql("SELECT job_id, status FROM job_runs").fetchall()
+        )
+    assert dict(rows) == {"ends": "success", "cut": "interrupted"}
+
+
+ARGPARSE_TOOL = (
+    "import argparse,json,sys\n"
+    "p=argparse.ArgumentParser()\n"
+    "p.add_argument('--msg')\n"
+    "p.add_argument('--version', action='version', version='THE-VERSION-FLAG')\n"
+    "p.add_argument('path', nargs='?')\n"
+    "args=p.parse_args()\n"
+    "open({out!r},'a').write(json.dumps(vars(args))+'\\n')\n"
+)
+
+
+def test_option_values_never_become_flags_nor_hide_danger(tmp_path: Path, engine_proc: Any) -> None:
+    """ctl and the webhook: a value starting with `-` stays a value (or is refused), and
+    the final argv (options in) is checked for danger. The `wipe` job only looks like
+    `rm -rf /` (it runs `python -c pass rm -rf /`)."""
+    ws = tmp_path / "ws"
+    out = tmp_path / "parsed.jsonl"
+    tool = py_argv(ARGPARSE_TOOL.format(out=str(out)))
+    prepare(
+        ws,
+        [
+            {"id": "tool", "command": tool, "options": [{"flag": "--msg"}, {"arg": "path"}]},
+            {"id": "after_dashes", "command": [*tool, "--"], "options": [{"arg": "path"}]},
+            {
+                "id": "wipe",
+                "command": [sys.executable, "-c", "pass", "rm", "-rf"],
+                "options": [{"arg": "path"}],
+            },
+        ],
+    )
+    engine_proc(ws)
+
+    def parsed() -> list[dict[str, Any]]:
+        return [json.loads(line) for line in out.read_text().splitlines()] if out.exists() else []
+
+    flagged = ctl(ws, "jobs", "run", "tool", "--opt=--msg=--version", "--wait", "--json")
+    assert flagged.returncode == 0, flagged.stderr
+    assert json.loads(flagged.stdout)["status"] == "success"
+    assert parsed() == [{"msg": "--version", "path": None}]
+
+    bare = ctl(ws, "jobs", "run", "tool", "--opt", "path=--version", "--wait")
+    assert bare.returncode == 1
+    assert "path" in bare.stderr and "'--version'" in bare.stderr and "--" in bare.stderr
+    behind = ctl(ws, "jobs", "run", "after_dashes", "--opt", "path=--version", "--wait", "--json")
+    assert behind.returncode == 0, behind.stderr
+    assert parsed()[-1] == {"msg": None, "path": "--version"}
+
+    wipe = ctl(ws, "jobs", "run", "wipe", "--opt", "path=/", "--wait")
+    assert wipe.returncode == 1 and "dangerous" in wipe.stderr, wipe.stderr
+    assert "recursive delete" in wipe.stderr
+    with ApiClient.from_workspace(ws) as client:
+        check = client.call("jobs.check", {"id": "wipe", "options": {"path": "/"}})
+        assert check["reasons"] == ["recursive delete of / or ~"]
+        assert client.call("jobs.check", {"id": "wipe", "options": {"path": "tmp"}}) == {
+            "reasons": []
+        }
+    confirmed = ctl(ws, "jobs", "run", "wipe", "--opt", "path=/", "--confirm", "--wait", "--json")
+    assert confirmed.returncode == 0 and json.loads(confirmed.stdout)["status"] == "success"
+
+    hooks = json.loads((ws / "hooks.json").read_text())
+    base, token = hooks["url"], hooks["token"]
+    status, body = _post(base + "tool", token, {"options": {"path": "--version"}})
+    assert status == 400 and "'--version'" in body["error"], body
+    assert _post(base + "wipe", token, {"options": {"path": "/"}})[0] == 409
+    status, body = _post(base + "tool", token, {"options": {"--msg": "-x"}})
+    assert status == 202, body
+    wait_for(lambda: len(parsed()) == 3, 15, "the webhook run")
+    assert parsed()[-1] == {"msg": "-x", "path": None}
+    runs = json.loads(ctl(ws, "jobs", "history", "--json").stdout)
+    assert sorted(r["job"] for r in runs) == ["after_dashes", "tool", "tool", "wipe"]

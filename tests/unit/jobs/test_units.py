@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from panel.jobs.command import OptionError, run_argv
+from panel.jobs.command import OptionError, run_argv, run_text
 from panel.jobs.cron import CronSchedule, missed_fires
 from panel.jobs.model import Execution, JobDef, Limits
 from panel.jobs.run import retry_delay
@@ -60,6 +60,44 @@ def test_string_command_is_split_not_shelled() -> None:
     assert run_argv(_job(command="tool 'a b' c"), {}) == ["tool", "a b", "c"]
     shell = _job(command="echo hi | wc", shell=True, options=[{"arg": "w", "type": "string"}])
     assert run_argv(shell, {"w": "x; y"}) == ["/bin/sh", "-c", 'echo hi | wc "$@"', "j", "x; y"]
+
+
+def test_a_value_beginning_with_a_dash_never_becomes_a_flag() -> None:
+    job = _job(
+        options=[
+            {"flag": "--name"},
+            {"flag": "-n"},
+            {"flag": "-name"},
+            {"arg": "path"},
+            {"arg": "mode", "type": "select", "choices": ["-a", "b"]},
+        ]
+    )
+    assert run_argv(job, {"--name": "--version", "-n": "-5"}) == [
+        "tool",
+        "--name=--version",
+        "-n-5",
+    ]
+    assert run_argv(job, {"--name": "plain", "mode": "-a"}) == ["tool", "--name", "plain", "-a"]
+    with pytest.raises(OptionError, match=r"'path': '--version' begins with '-'.*'--'"):
+        run_argv(job, {"path": "--version"})
+    with pytest.raises(OptionError, match=r"'-name'.*cannot be joined"):
+        run_argv(job, {"-name": "-x"})
+    after = _job(command=["tool", "--"], options=[{"arg": "path", "type": "array"}])
+    assert run_argv(after, {"path": ["-r", "x"]}) == ["tool", "--", "-r", "x"]
+    shell = _job(command="ls --", shell=True, options=[{"arg": "path"}])
+    assert run_argv(shell, {"path": "-l"})[-1] == "-l"
+    own = _job(options=[{"arg": "path", "default": "-l"}])  # the author's default stays
+    assert run_argv(own, {}) == ["tool", "-l"]
+
+
+def test_the_danger_check_reads_the_command_with_its_options() -> None:
+    job = _job(command=["rm", "-rf"], options=[{"arg": "path"}])
+    assert dangerous_reasons(run_text(job, {"path": "/"})) == ["recursive delete of / or ~"]
+    assert not dangerous_reasons(run_text(job, {"path": "build"}))
+    shell = _job(command="rm -rf", shell=True, options=[{"arg": "path"}])
+    assert run_text(shell, {"path": "/"}) == "rm -rf /"
+    assert dangerous_reasons(run_text(shell, {"path": "/"}))
+    assert run_text(shell, {"path": "a b"}) == "rm -rf 'a b'"
 
 
 @pytest.mark.parametrize(
