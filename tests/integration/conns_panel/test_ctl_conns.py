@@ -73,3 +73,25 @@ def test_ctl_conns_tags_list_and_write(
     assert json.loads(stopped.stdout)["state"] == "disabled"
     started = ctl(ws, "conns", "start", "plc1", "--wait")
     assert started.returncode == 0 and "connected" in started.stdout
+
+
+def test_ctl_write_that_times_out_while_the_device_is_down_is_never_applied(
+    tmp_path: Path, modbus_sim: ModbusSim, start_engine: Callable[[Path], HeadlessEngine]
+) -> None:
+    ws = prepare(tmp_path / "ws", modbus_sim.port)
+    start_engine(ws)
+    wait_for(lambda: "plc1  connected" in ctl(ws, "conns", "list").stdout, 30, "connected")
+    modbus_sim.stop()
+    wait_for(lambda: "plc1  reconnecting" in ctl(ws, "conns", "list").stdout, 30, "link down")
+
+    wrote = ctl(ws, "conns", "write", "plc1", "setpoint", "5", "--timeout", "1")
+    assert wrote.returncode == 1, wrote.stdout
+
+    modbus_sim.start()
+    wait_for(lambda: "plc1  connected" in ctl(ws, "conns", "list").stdout, 30, "linked again")
+    # Writes run in order: once this one is done, the first would have been sent before it.
+    probe = ctl(ws, "conns", "write", "plc1", "temp", "1.5")
+    assert probe.returncode == 0, probe.stderr
+    assert modbus_sim.get("holding", 1) == [0]  # the timed-out write never landed
+    assert modbus_sim.writes == 1
+    assert "write timed out: not sent" in wrote.stderr and "will not be sent" in wrote.stderr
