@@ -154,6 +154,27 @@ def test_modbus_write_whose_answer_is_lost_is_unknown_and_applied_once(
     assert worker.stop() == 0
 
 
+def test_modbus_write_the_device_does_not_answer_is_unknown_and_not_resent(
+    modbus_sim: ModbusSim, fault_proxy: StartProxy, start_worker: StartWorker
+) -> None:
+    proxy = fault_proxy(modbus_sim.port, "modbus")
+    config = modbus_connection(proxy.port)
+    config["blocks"][0]["kind"] = "write"  # no reads: the write is the only request
+    worker = start_worker(config)
+    worker.wait_state("EXECUTE")
+    proxy.hold()  # the request waits in the proxy past the driver's timeout (1 s)
+    worker.send({"cmd": "write", "id": "w1", "tag": "a", "value": 7})
+    reply = written(worker, "w1")
+    assert not reply["ok"] and reply["outcome"] == "unknown", str(reply)
+    assert reply["error"].startswith("unknown: no answer from the device after sending")
+    proxy.release()  # the late request lands now: the device did apply it
+    probe_write(worker, 1)
+    assert modbus_sim.get("holding", 0, 2) == [7, 1]
+    assert modbus_sim.writes == 2  # never sent again
+    assert answers(worker, "w1") == [reply]
+    assert worker.stop() == 0
+
+
 # ---- OPC UA ----------------------------------------------------------------------------
 
 

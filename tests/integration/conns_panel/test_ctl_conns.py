@@ -12,6 +12,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 import struct
 
 from conftest import modbus_connection
+from fault_proxy import FaultProxy
 from modbus_sim import ModbusSim
 from opcua_sim import OpcUaSim
 
@@ -157,3 +158,24 @@ def test_ctl_write_parses_the_text_by_the_tag_type(
         assert sim.get("ns=2;s=Double") == 42.5
     finally:
         sim.stop()
+
+
+def test_ctl_write_whose_answer_is_lost_says_unknown_and_is_applied_once(
+    tmp_path: Path, modbus_sim: ModbusSim, start_engine: Callable[[Path], HeadlessEngine]
+) -> None:
+    proxy = FaultProxy(modbus_sim.port, "modbus").start()
+    try:
+        ws = prepare(tmp_path / "ws", proxy.port)
+        start_engine(ws)
+        wait_for(lambda: "plc1  connected" in ctl(ws, "conns", "list").stdout, 30, "connected")
+        proxy.drop_after_write()  # the device applies it, then the socket closes
+        wrote = ctl(ws, "conns", "write", "plc1", "setpoint", "5")
+        assert wrote.returncode == 1, wrote.stdout
+        assert "unknown: the connection dropped after sending" in wrote.stderr, wrote.stderr
+        wait_for(lambda: "plc1  connected" in ctl(ws, "conns", "list").stdout, 30, "linked again")
+        probe = ctl(ws, "conns", "write", "plc1", "temp", "1.5")
+        assert probe.returncode == 0, probe.stderr
+        assert modbus_sim.get("holding", 1) == [5]
+        assert modbus_sim.writes == 2  # once, never re-sent on the reconnect; then the probe
+    finally:
+        proxy.close()
