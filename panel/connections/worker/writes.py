@@ -130,8 +130,12 @@ class WriteQueue:
             try:
                 await asyncio.wait([attempt])
             except asyncio.CancelledError:
+                finished = attempt.done() and not attempt.cancelled()
+                result = attempt.result() if finished else None
                 attempt.cancel()
-                if pending.sends:
+                if result is not None:
+                    self.answer(pending, *result)  # it had just ended: say how
+                elif pending.sends:
                     self.answer(pending, UNKNOWN, f"{DROPPED_AFTER_SENDING}; {NOT_RESENT}")
                 raise
             finally:
