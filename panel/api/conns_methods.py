@@ -19,6 +19,8 @@ from panel.api.rpc import (
 )
 from panel.connections.manager import ConnectionManager, NotRunning, UnknownConnection
 from panel.connections.status import ConnState
+from panel.connections.worker.writes import UNKNOWN
+from panel.connections.write_answer import WriteAnswer
 from panel.workspace.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -51,7 +53,10 @@ WRITE_SCHEMA: dict[str, Any] = {
         "tag": {"type": "string", "minLength": 1},
         "value": {"description": "the value; a string is parsed as the tag's type wants"},
         "values": {"type": "object", "minProperties": 1, "description": "tag -> value"},
-        "timeoutMs": _TIMEOUT,
+        "timeoutMs": {
+            **_TIMEOUT,
+            "description": "how long the write may wait for the link; then it is dropped unsent",
+        },
     },
     "required": ["id"],
     "oneOf": [{"required": ["tag", "value"]}, {"required": ["values"]}],
@@ -112,7 +117,8 @@ class ConnsApi:
             self.write,
             WRITE_SCHEMA,
             mutating=True,
-            doc="Write a tag (tag + value) or several (values); answers when the device did.",
+            doc="Write a tag (tag + value) or several (values); answers when the device did, "
+            "or with what happened: failed (not applied) or unknown (sent, no answer).",
         )
         add(
             "conns.subscribe",
@@ -154,39 +160,42 @@ class ConnsApi:
             return {"id": params["id"], "tags": self._manager.tags(params["id"])}
 
     async def write(self, params: dict[str, Any], ctx: RpcContext) -> dict[str, Any]:
-        """Check, send, and wait for the worker's answer."""
+        """Check, send, and wait for the worker's one answer: done, failed or unknown."""
         conn_id = params["id"]
         values = params.get("values") or {params["tag"]: params["value"]}
+        timeout = params.get("timeoutMs", WRITE_TIMEOUT_MS) / 1000
         loop = asyncio.get_running_loop()
-        pending: dict[str, asyncio.Future[tuple[bool, str]]] = {}
-        early: dict[str, tuple[bool, str]] = {}
+        pending: dict[str, asyncio.Future[WriteAnswer]] = {}
+        early: dict[str, WriteAnswer] = {}
 
-        def on_written(cid: str, request_id: str, ok: bool, error: str) -> None:
+        def on_written(cid: str, request_id: str, answer: WriteAnswer) -> None:
             if cid != conn_id:
                 return
             future = pending.get(request_id)
             if future is None:
-                early[request_id] = (ok, error)
+                early[request_id] = answer
             elif not future.done():
-                future.set_result((ok, error))
+                future.set_result(answer)
 
         self._manager.sig_written.connect(on_written)
         try:
             with _errors():
-                request_id = self._manager.write(conn_id, values)
+                request_id = self._manager.write(conn_id, values, timeout)
+                bound = self._manager.write_answer_s(conn_id, timeout)
             future = pending[request_id] = loop.create_future()
             if request_id in early:
                 future.set_result(early.pop(request_id))
-            timeout = params.get("timeoutMs", WRITE_TIMEOUT_MS) / 1000
             try:
-                ok, error = await asyncio.wait_for(future, timeout)
+                answer = await asyncio.wait_for(future, bound)
             except TimeoutError:
-                raise RpcError(TIMEOUT, f"no answer to the write within {timeout:g} s") from None
+                answer = WriteAnswer(
+                    UNKNOWN, f"unknown: no answer from the worker within {bound:g} s"
+                )
         finally:
             self._manager.sig_written.disconnect(on_written)
-        if not ok:
-            raise RpcError(SERVER_ERROR, f"write failed: {error}", {"id": conn_id})
-        return {"id": conn_id, "written": sorted(values), "ok": True}
+        if not answer.ok:
+            raise _write_error(conn_id, answer)
+        return {"id": conn_id, "written": sorted(values), "ok": True, "outcome": answer.outcome}
 
     def subscribe(self, params: dict[str, Any], ctx: RpcContext) -> dict[str, Any]:
         """Subscribe to tag values."""
@@ -239,6 +248,16 @@ class ConnsApi:
     def _push_tags(self, conn_id: str, values: _TagValues) -> None:
         if self._server.has_subscribers(TAGS_TOPIC):
             self._server.publish(TAGS_TOPIC, "conns.tags", {"id": conn_id, "values": values})
+
+
+def _write_error(conn_id: str, answer: WriteAnswer) -> RpcError:
+    """The API error of a write that was not confirmed, saying what happened."""
+    data = {"id": conn_id, "outcome": answer.outcome}
+    if answer.expired:
+        return RpcError(TIMEOUT, f"write timed out: {answer.error}", data)
+    if answer.outcome == UNKNOWN:
+        return RpcError(SERVER_ERROR, answer.error, data)
+    return RpcError(SERVER_ERROR, f"write failed: {answer.error}", data)
 
 
 class _errors:

@@ -20,6 +20,7 @@ from panel.api.client import ApiClient, ApiClientError, EngineNotRunning
 
 EXIT_OK, EXIT_API, EXIT_USAGE, EXIT_NOT_RUNNING = 0, 1, 2, 3
 CALL_TIMEOUT = 10.0
+WRITE_ANSWER_MARGIN = 60.0
 WAIT_TIMEOUT = 60.0
 DEFAULT_TAIL = 20
 
@@ -187,7 +188,11 @@ def _add_conns(sub: Any, common: argparse.ArgumentParser) -> None:
     tags.add_argument("id", metavar="ID")
     _add_json(tags, "print a JSON list of {name, value, quality, timestamp, ...}")
     tags.set_defaults(run=_cmd_conns_tags)
-    write = conns_sub.add_parser("write", parents=[common], help="write a value to a tag")
+    write = conns_sub.add_parser(
+        "write",
+        parents=[common],
+        help="write a value to a tag (--timeout S: how long it may wait for the link)",
+    )
     write.add_argument("id", metavar="ID")
     write.add_argument("tag", metavar="TAG")
     write.add_argument("value", metavar="VALUE", help="parsed as the tag's type wants")
@@ -345,9 +350,14 @@ def _cmd_conns_tags(args: argparse.Namespace) -> int:
 
 
 def _cmd_conns_write(args: argparse.Namespace) -> int:
-    params = {"id": args.id, "tag": args.tag, "value": args.value}
+    params: dict[str, Any] = {"id": args.id, "tag": args.tag, "value": args.value}
+    timeout = CALL_TIMEOUT
+    if hasattr(args, "timeout"):  # the write's own deadline: it is dropped unsent after it
+        timeout = args.timeout
+        params["timeoutMs"] = max(1, round(timeout * 1000))
     with _client(args) as client:
-        result = client.call("conns.write", params, timeout=_timeout(args, CALL_TIMEOUT + 5))
+        # The engine always answers (done, failed or unknown) shortly after the deadline.
+        result = client.call("conns.write", params, timeout=timeout + WRITE_ANSWER_MARGIN)
     if args.json:
         _print_json(result)
     else:

@@ -10,6 +10,8 @@ from PySide6.QtCore import QObject, Signal
 
 from panel.connections.lines import LineSplitter, parse_message
 from panel.connections.worker.protocol import EXIT_RESTART
+from panel.connections.worker.writes import UNKNOWN
+from panel.connections.write_answer import WriteAnswer
 from panel.logs.hub import LogHub
 from panel.logs.levels import LogLevel
 from panel.supervise.process import ManagedProcess
@@ -46,8 +48,8 @@ class WorkerLink(QObject):
     sig_stats = Signal(object)
     """(message dict) the worker's periodic `stats` message."""
 
-    sig_written = Signal(str, bool, str)
-    """(request id, ok, error text or "") the answer to a write command."""
+    sig_written = Signal(str, object)
+    """(request id, WriteAnswer) the one answer to a write command."""
 
     sig_changed = Signal()
     """Something shown about the link changed (process state, pid, CPU/RSS, worker state)."""
@@ -82,10 +84,13 @@ class WorkerLink(QObject):
         data = json.dumps(command, separators=(",", ":")).encode("utf-8") + b"\n"
         return self.process.write(data)
 
-    def write(self, values: dict[str, Any]) -> str | None:
-        """Send a write of `values` (tag name -> value); the request id, None if not running."""
+    def write(self, values: dict[str, Any], timeout_s: float) -> str | None:
+        """Send a write of `values` (tag name -> value) that may wait `timeout_s` in the
+        worker's queue; the request id, None if not running."""
         request_id = f"w{next(_ids)}"
-        if not self.send({"cmd": "write", "id": request_id, "values": values}):
+        timeout_ms = max(1, round(timeout_s * 1000))
+        command = {"cmd": "write", "id": request_id, "values": values, "timeoutMs": timeout_ms}
+        if not self.send(command):
             return None
         self.pending_writes.add(request_id)
         return request_id
@@ -122,9 +127,7 @@ class WorkerLink(QObject):
         elif kind == "written":
             request_id = str(message.get("id", ""))
             self.pending_writes.discard(request_id)
-            self.sig_written.emit(
-                request_id, bool(message.get("ok")), str(message.get("error", ""))
-            )
+            self.sig_written.emit(request_id, WriteAnswer.from_message(message))
 
     def _on_worker_state(self, message: dict[str, Any]) -> None:
         state = str(message.get("state"))
@@ -154,8 +157,9 @@ class WorkerLink(QObject):
     def _on_exited(self, code: int, signal: int) -> None:
         for line in self._splitter.flush():
             self._handle_line(line)
+        gone = WriteAnswer(UNKNOWN, "unknown: the worker exited before answering the write")
         for request_id in sorted(self.pending_writes):
-            self.sig_written.emit(request_id, False, "the worker exited before the write ran")
+            self.sig_written.emit(request_id, gone)
         self.pending_writes.clear()
         if code != EXIT_RESTART and (code != 0 or signal):
             why = f"signal {signal}" if signal else f"exit code {code}"

@@ -28,6 +28,7 @@ from panel.connections.store import load_connections, replace_one, save_connecti
 from panel.connections.validation import connection_problems
 from panel.connections.values import check_value
 from panel.connections.worker.config import ConnectionConfig, TagConfig, parse_connection
+from panel.connections.write_answer import WriteAnswer
 from panel.logs.hub import LogHub
 from panel.supervise.process import ManagedProcess
 from panel.supervise.spec import ProcessSpec, RestartPolicy
@@ -39,6 +40,9 @@ from panel.workspace.workspace import Workspace
 log = logging.getLogger("panel.connections")
 
 DEFAULT_RESTART_DELAY_MS = 5000
+WRITE_TIMEOUT_S = 10.0
+"""How long a write may wait in the worker's queue before it is dropped unsent."""
+ANSWER_MARGIN_S = 2.0
 
 ProcessFactory = Callable[[str, ProcessSpec], ManagedProcess]
 
@@ -73,8 +77,8 @@ class ConnectionManager(QObject):
     sig_tags = Signal(str, object)
     """(conn_id, values) new tag values: a list of {name, value, quality, ts, reason?}."""
 
-    sig_written = Signal(str, str, bool, str)
-    """(conn_id, request id, ok, error) the answer to a write."""
+    sig_written = Signal(str, str, object)
+    """(conn_id, request id, WriteAnswer) the one answer to a write."""
 
     def __init__(
         self,
@@ -282,10 +286,10 @@ class ConnectionManager(QObject):
         if link is not None:
             self.sig_status_changed.emit(link.conn_id)
 
-    def _on_written(self, request_id: str, ok: bool, error: str) -> None:
+    def _on_written(self, request_id: str, answer: WriteAnswer) -> None:
         link = self._sender_link()
         if link is not None:
-            self.sig_written.emit(link.conn_id, request_id, ok, error)
+            self.sig_written.emit(link.conn_id, request_id, answer)
 
     # ----------------------------------------------------------------- reading
 
@@ -389,21 +393,33 @@ class ConnectionManager(QObject):
                     return block, tag
         raise KeyError(name)
 
-    def write(self, conn_id: str, values: dict[str, Any]) -> str:
+    def write(
+        self, conn_id: str, values: dict[str, Any], timeout_s: float = WRITE_TIMEOUT_S
+    ) -> str:
         """Check and send a write of `values` (tag -> value); returns the request id.
 
+        A write still queued after `timeout_s` (link down or busy) is dropped unsent.
         Raises UnknownConnection, KeyError (unknown tag), ValueError (not writable,
-        wrong type or out of range) or NotRunning. The answer comes on `sig_written`.
+        wrong type or out of range) or NotRunning. The one answer comes on `sig_written`
+        within `write_answer_s(conn_id, timeout_s)`.
         """
         checked = {}
         for name, value in values.items():
             block, tag = self.find_tag(conn_id, name)
             checked[name] = check_value(block, tag, value)
         link = self._conn(conn_id).link
-        request_id = link.write(checked) if link is not None else None
+        request_id = link.write(checked, timeout_s) if link is not None else None
         if request_id is None:
             raise NotRunning(f"connection {conn_id!r} has no running worker")
         return request_id
+
+    def write_answer_s(self, conn_id: str, timeout_s: float) -> float:
+        """How long a write's answer can take: its queue time, then a request on the wire
+        (the worker answers at the device's timeout at the latest; two for OPC UA's
+        type read + write), plus a margin for the pipes."""
+        config = self._conn(conn_id).config
+        request_s = (config.timeout_ms if config is not None else 1000) / 1000.0 + 0.5
+        return timeout_s + 2 * request_s + ANSWER_MARGIN_S
 
     def _conn(self, conn_id: str) -> _Conn:
         conn = self._conns.get(conn_id)

@@ -2,41 +2,43 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from panel.connections.worker.codec import encode, encode_bool
-from panel.connections.worker.config import BIT_AREAS, BlockConfig, TagConfig, string_length
+from panel.connections.worker.config import (
+    BIT_AREAS,
+    FIXED_TYPES,
+    BlockConfig,
+    TagConfig,
+    string_length,
+)
+from panel.connections.worker.text import bool_from_text, float_from_text, int_from_text
 
 _INT_TYPES = ("int16", "uint16", "int32", "uint32")
 
 
 def parse_text(tag: TagConfig, text: str) -> Any:
-    """A value typed by a person (dialog, command line) as the tag's type wants it."""
-    text = text.strip()
+    """A value typed by a person (dialog, command line) as the tag's type wants it.
+
+    OPC UA tags typed "auto" keep the text: the worker reads it as the node's type.
+    """
+    where = f"{tag.name} ({tag.type})"
     if tag.type == "bool":
-        lowered = text.lower()
-        if lowered in ("true", "1", "on", "yes"):
-            return True
-        if lowered in ("false", "0", "off", "no"):
-            return False
-        raise ValueError(f"{tag.name}: true or false is required, got {text!r}")
-    if string_length(tag.type) is not None:
+        flag = bool_from_text(text)
+        if flag is None:
+            raise ValueError(f"{where}: true or false is required, got {text!r}")
+        return flag
+    if string_length(tag.type) is not None or tag.type not in FIXED_TYPES:
         return text
     if tag.type in _INT_TYPES and tag.scale == 1.0 and tag.offset_value == 0.0:
-        try:
-            return int(text, 0)
-        except ValueError:
-            raise ValueError(f"{tag.name}: an integer is required, got {text!r}") from None
-    if tag.type in _INT_TYPES or tag.type in ("float32", "float64"):
-        try:
-            return float(text)
-        except ValueError:
-            raise ValueError(f"{tag.name}: a number is required, got {text!r}") from None
-    try:  # OPC UA "auto": JSON if it parses, else the text itself
-        return json.loads(text)
-    except ValueError:
-        return text
+        integer = int_from_text(text)
+        if integer is None:
+            raise ValueError(f"{where}: an integer is required, got {text!r}")
+        return integer
+    number = float_from_text(text)
+    if number is None:
+        raise ValueError(f"{where}: a number is required, got {text!r}")
+    return number
 
 
 def check_value(block: BlockConfig, tag: TagConfig, value: Any) -> Any:

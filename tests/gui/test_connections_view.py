@@ -117,7 +117,7 @@ def test_write_dialog_validates_then_writes(
     assert ok.isEnabled() and dialog.error_label.text() == ""
     with qtbot.waitSignal(manager.sig_written, timeout=10_000) as blocker:
         ok.click()
-    assert blocker.args[2] is True
+    assert blocker.args[2].outcome == "done"
     assert sim.get("holding", 1, 1) == [65524]
 
 

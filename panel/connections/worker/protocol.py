@@ -18,7 +18,12 @@ Worker -> panel (stdout):
   "errors","requests","cycles"}]}` about once a second. Counters are cumulative since
   the block (re)started; the p50, p99 and max are over the last 1000 cycles.
 - `{"t":"log","level":"debug|info|warning|error","msg":str}`.
-- `{"t":"written","id":str,"ok":bool,"error"?:str}` once per write command.
+- `{"t":"written","id":str,"ok":bool,"outcome":O,"error"?:str,"expired"?:true}` exactly
+  once per write command. O is `done` (the device confirmed it), `failed` (not applied:
+  refused, a bad value, or `expired`: still queued when its `timeoutMs` ran out, so it
+  left the queue and is never sent) or `unknown` (the request went out and no answer
+  came: the connection dropped or the device stayed silent; the device may have
+  applied it, and it is never sent again).
 - `{"t":"read","id":str,"ok":bool,"error"?:str}` once per on-demand read command.
 
 Panel -> worker (stdin):
@@ -31,8 +36,10 @@ Panel -> worker (stdin):
   (75) so the supervisor starts it again (it then reads the new configuration).
 - `{"cmd":"write","id":str,"tag":name,"value":v}` or
   `{"cmd":"write","id":str,"values":{name: v, ...}}` (several tags in one go; Modbus
-  merges contiguous addresses into FC15/FC16). Writes queue while disconnected and run
-  after the reconnect, in order; at most `MAX_QUEUED_WRITES` wait.
+  merges contiguous addresses into FC15/FC16), with an optional `"timeoutMs"`: how long
+  it may wait in the queue before it is dropped unsent. Writes queue while disconnected
+  (or behind a busy link) and run after the reconnect, in order; at most
+  `MAX_QUEUED_WRITES` wait.
 - `{"cmd":"read","id":str,"block":name}`: one cycle of a block now (on-demand blocks).
 - `{"cmd":"refresh"}`: send a full `tags` message.
 - `{"cmd":"stop"}`: disconnect and exit 0. End of stdin means the same.

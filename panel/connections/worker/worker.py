@@ -10,9 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from panel.connections.worker.backoff import Backoff
@@ -28,7 +26,7 @@ from panel.connections.worker.drivers.base import (
     ConnectionLost,
     Driver,
     TagValue,
-    WriteFailed,
+    WriteItem,
 )
 from panel.connections.worker.fsm import State, StateMachine
 from panel.connections.worker.protocol import (
@@ -40,14 +38,7 @@ from panel.connections.worker.protocol import (
 )
 from panel.connections.worker.tagcache import TagCache
 from panel.connections.worker.timing import BlockStats, PeriodicTimer
-
-
-@dataclass
-class PendingWrite:
-    """A write command waiting for the link: tag names and values, in order."""
-
-    id: str
-    values: list[tuple[str, Any]]
+from panel.connections.worker.writes import FAILED, PendingWrite, WriteQueue
 
 
 class Worker:
@@ -76,8 +67,7 @@ class Worker:
         self._stopping = False
         self._wake = asyncio.Event()
         self._pending: tuple[ConnectionConfig | None, list[str]] | None = None
-        self._writes: deque[PendingWrite] = deque()
-        self._writes_ready = asyncio.Event()
+        self._writes = WriteQueue(output.send, MAX_QUEUED_WRITES)
         self._driver: Driver | None = None
         self._runners: list[asyncio.Task[None]] = []
         self._generation = 0
@@ -181,9 +171,7 @@ class Worker:
             with contextlib.suppress(Exception):
                 await self._driver.close()
             self._driver = None
-        while self._writes:
-            pending = self._writes.popleft()
-            self._reply_written(pending.id, "the worker stopped before the write ran")
+        self._writes.stop_all("the worker stopped first")
         self.fsm.enter(State.STOPPED, None, exitCode=self.exit_code)
         self._send_stats()
 
@@ -260,7 +248,7 @@ class Worker:
 
     async def _execute(self, driver: Driver) -> str | None:
         """Serve the link until it is lost (returns why) or the session ends (None)."""
-        writer = asyncio.create_task(self._write_loop(driver), name="writes")
+        writer = asyncio.create_task(self._writes.run(driver, self._write_item), name="writes")
         try:
             if not await self._start_blocks(driver):
                 return driver.lost_reason
@@ -397,61 +385,34 @@ class Worker:
     # ---- writes ------------------------------------------------------------------------
 
     def _queue_write(self, command: dict[str, Any]) -> None:
-        request_id = str(command.get("id", ""))
+        pending = PendingWrite(str(command.get("id", "")), [], _timeout_s(command))
         if "values" in command and isinstance(command["values"], dict):
-            values = list(command["values"].items())
+            pending.values = list(command["values"].items())
         elif isinstance(command.get("tag"), str):
-            values = [(command["tag"], command.get("value"))]
+            pending.values = [(command["tag"], command.get("value"))]
         else:
-            self._reply_written(request_id, 'a write needs "tag" and "value", or "values"')
+            self._writes.answer(pending, FAILED, 'a write needs "tag" and "value", or "values"')
             return
-        for name, _ in values:
+        for name, _ in pending.values:
             found = self._tag(name)
             if found is None:
-                self._reply_written(request_id, f"unknown tag {name!r}")
+                self._writes.answer(pending, FAILED, f"unknown tag {name!r}")
                 return
             if not found[1].writable:
-                self._reply_written(request_id, f"tag {name!r} is not writable")
+                self._writes.answer(pending, FAILED, f"tag {name!r} is not writable")
                 return
-        if len(self._writes) >= MAX_QUEUED_WRITES:
-            self._reply_written(request_id, f"{MAX_QUEUED_WRITES} writes already queued")
-            return
-        self._writes.append(PendingWrite(request_id, values))
-        self._writes_ready.set()
+        self._writes.put(pending)
 
     def _tag(self, name: str) -> tuple[BlockConfig, TagConfig] | None:
         if self.config is None:
             return None
         return next(((b, t) for b, t in self.config.all_tags() if t.name == name), None)
 
-    async def _write_loop(self, driver: Driver) -> None:
-        while True:
-            while not self._writes:
-                self._writes_ready.clear()
-                await self._writes_ready.wait()
-            pending = self._writes[0]
-            error = None
-            try:
-                items = [self._write_item(name, value) for name, value in pending.values]
-                await driver.write(items)
-            except ConnectionLost as exc:
-                driver.mark_lost(str(exc))
-                return  # the write stays queued for the next link
-            except (ValueError, WriteFailed) as exc:
-                error = str(exc)
-            except Exception as exc:  # report, never lose the loop
-                error = f"{type(exc).__name__}: {exc}"
-            self._writes.popleft()
-            self._reply_written(pending.id, error)
-
-    def _write_item(self, name: str, value: Any) -> tuple[BlockConfig, TagConfig, Any]:
+    def _write_item(self, name: str, value: Any) -> WriteItem:
         found = self._tag(name)
         if found is None:
             raise ValueError(f"tag {name!r} is no longer configured")
         return found[0], found[1], value
-
-    def _reply_written(self, request_id: str, error: str | None) -> None:
-        self._reply("written", request_id, error)
 
     def _reply(self, kind: str, request_id: str, error: str | None) -> None:
         message: dict[str, Any] = {"t": kind, "id": request_id, "ok": error is None}
@@ -484,3 +445,11 @@ class Worker:
                 "blocks": [s.as_json() for s in self.stats.values()],
             }
         )
+
+
+def _timeout_s(command: dict[str, Any]) -> float | None:
+    """The write's deadline in seconds (`timeoutMs`), None for none."""
+    timeout_ms = command.get("timeoutMs")
+    if isinstance(timeout_ms, int | float) and not isinstance(timeout_ms, bool):
+        return max(0.0, float(timeout_ms) / 1000.0)
+    return None

@@ -1,4 +1,4 @@
-"""Fixtures for connection-worker tests: a Modbus simulator and worker processes."""
+"""Fixtures for connection-worker tests: a Modbus simulator, fault proxies, worker processes."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from fault_proxy import FaultProxy
 from modbus_sim import ModbusSim
 from workerproc import WorkerProc
 
@@ -36,3 +37,18 @@ def start_worker(tmp_path: Path) -> Iterator[Callable[..., WorkerProc]]:
     yield start
     for worker in started:
         worker.close()
+
+
+@pytest.fixture
+def fault_proxy() -> Iterator[Callable[[int, str], FaultProxy]]:
+    """Start fault proxies (target port, "modbus" | "opcua"); every one is closed at the end."""
+    started: list[FaultProxy] = []
+
+    def start(target_port: int, protocol: str) -> FaultProxy:
+        proxy = FaultProxy(target_port, protocol).start()
+        started.append(proxy)
+        return proxy
+
+    yield start
+    for proxy in started:
+        proxy.close()

@@ -1,7 +1,8 @@
 """A Modbus TCP device simulator for tests and benchmarks (pymodbus SimDevice).
 
 In-process: `ModbusSim(port).start()` serves from a background thread with its own
-event loop; `get`/`set` touch the device's memory, `requests` counts received PDUs,
+event loop; `get`/`set` touch the device's memory, `requests` counts received PDUs
+(`writes` the write requests among them: FC5, FC6, FC15, FC16),
 `connections`/`max_connections` count client sockets. `stop()` shuts the server down
 (clients see the connection close); `start()` brings it back on the same port.
 
@@ -28,6 +29,7 @@ from pymodbus.simulator.simutils import DataType
 
 BITS = 64
 FC = {"coils": 1, "discrete": 2, "holding": 3, "input": 4}
+WRITE_CODES = (5, 6, 15, 16)
 
 
 def make_device(registers: int) -> SimDevice:
@@ -50,6 +52,7 @@ class ModbusSim:
         self.port = port
         self.registers = registers
         self.requests = 0
+        self.writes = 0
         self.connections = 0
         self.max_connections = 0
         self.total_connections = 0
@@ -64,6 +67,8 @@ class ModbusSim:
         if not sending:
             with self._lock:
                 self.requests += 1
+                if pdu.function_code in WRITE_CODES:
+                    self.writes += 1
         return pdu
 
     def _on_connect(self, connected: bool) -> None:

@@ -182,7 +182,7 @@ def test_writes_are_typed_by_the_node_and_land(
         for request_id, tag, value, words in (
             ("w2", "i", 2**40, "outside"),
             ("w3", "d", "x", "a number is required"),
-            ("w4", "b", "yes", "true/false"),
+            ("w4", "b", "maybe", "true/false"),  # a text is read as the type: "yes" is true
             ("w5", "i", 1.5, "an integer is required"),
         ):
             worker.send({"cmd": "write", "id": request_id, "tag": tag, "value": value})

@@ -20,6 +20,7 @@ from modbus_sim import ModbusSim
 
 from panel.connections.manager import ConnectionManager
 from panel.connections.status import ConnState
+from panel.connections.write_answer import WriteAnswer
 from panel.engine import Engine
 from panel.workspace.errors import ConfigError
 
@@ -121,7 +122,7 @@ def test_write_lands_on_the_device(engine: Engine, qtbot: QtBot, modbus_sim: Mod
     manager = engine.connections
     with qtbot.waitSignal(manager.sig_written, timeout=10_000) as blocker:
         request_id = manager.write("plc1", {"setpoint": -5, "temp": 21.5})
-    assert blocker.args == ["plc1", request_id, True, ""]
+    assert blocker.args == ["plc1", request_id, WriteAnswer("done")]
     assert modbus_sim.get("holding", 1, 1) == [65531]
     waiter(qtbot)(lambda: tag(manager, "plc1", "temp")["value"] == 21.5)
 

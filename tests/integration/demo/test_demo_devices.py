@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 from panel.connections.manager import ConnectionManager
 from panel.connections.status import ConnState
 from panel.connections.worker.config import parse_connection
+from panel.connections.write_answer import WriteAnswer
 from panel.demo.config import (
     DEVICES_KEY,
     MODBUS_CONNECTION,
@@ -134,7 +135,7 @@ def test_setpoint_write_lands_on_the_modbus_device(
 
     with qtbot.waitSignal(manager.sig_written, timeout=10_000) as answer:
         request = manager.write(MODBUS_CONNECTION, {"setpoint": 61.5})
-    assert answer.args == [MODBUS_CONNECTION, request, True, ""]
+    assert answer.args == [MODBUS_CONNECTION, request, WriteAnswer("done")]
     qtbot.waitUntil(
         lambda: tags(manager, MODBUS_CONNECTION)["setpoint"]["value"] == 61.5, timeout=10_000
     )

@@ -35,6 +35,10 @@ class WriteFailed(Exception):
     """The device refused a write (the link itself is fine)."""
 
 
+class WriteUnknown(Exception):
+    """A write request went out and no answer came: the device may have applied it."""
+
+
 WriteItem = tuple[BlockConfig, TagConfig, Any]
 ValuesCallback = Callable[[list[TagValue]], None]
 
@@ -75,8 +79,12 @@ class Driver(ABC):
         """One read cycle of `block`; device errors become bad tags, link errors raise."""
 
     @abstractmethod
-    async def write(self, items: list[WriteItem]) -> None:
-        """Write values; raises ValueError (bad value), WriteFailed or ConnectionLost."""
+    async def write(self, items: list[WriteItem], sending: Callable[[], None]) -> None:
+        """Write values, calling `sending()` right before each request that writes.
+
+        Raises ValueError (bad value), WriteFailed (refused), WriteUnknown (sent, no
+        answer) or ConnectionLost (the link broke; before or after sending).
+        """
 
     async def start_subscriptions(  # noqa: B027 - optional: only some drivers subscribe
         self, blocks: list[BlockConfig], on_values: ValuesCallback

@@ -28,6 +28,7 @@ from panel.connections.worker.drivers.base import (
     TagValue,
     WriteFailed,
     WriteItem,
+    WriteUnknown,
 )
 from panel.connections.worker.planner import ReadRequest, plan_reads, plan_writes
 from panel.connections.worker.timing import BlockStats
@@ -60,10 +61,18 @@ class ModbusTcpDriver(Driver):
         self._timeouts = 0
         self._lock = asyncio.Lock()
 
-    async def _request(self, call: Any, *args: Any, **kwargs: Any) -> Any:
-        """One request at a time, never waiting longer than the timeout (plus a margin)."""
+    async def _request(
+        self, call: Any, *args: Any, sending: Callable[[], None] | None = None, **kwargs: Any
+    ) -> Any:
+        """One request at a time, never waiting longer than the timeout (plus a margin).
+
+        `sending` is called once the link is ours and alive, right before the request.
+        """
         timeout = self.config.timeout_ms / 1000.0
         async with self._lock:
+            if sending is not None:
+                self._live_client()  # it may have broken while we waited: not sent then
+                sending()
             try:
                 async with asyncio.timeout(timeout + 0.5):  # no extra task, unlike wait_for
                     return await call(*args, **kwargs)
@@ -161,7 +170,7 @@ class ModbusTcpDriver(Driver):
     def _live(self) -> bool:
         return self._client is not None and self._client.connected
 
-    async def write(self, items: list[WriteItem]) -> None:
+    async def write(self, items: list[WriteItem], sending: Callable[[], None]) -> None:
         """Write each area's values in contiguous runs (FC5/FC15 coils, FC6/FC16 registers)."""
         by_area: dict[str, list[tuple[int, Any]]] = {}
         for block, tag, value in items:
@@ -176,30 +185,33 @@ class ModbusTcpDriver(Driver):
             by_area.setdefault(block.area, []).append((address, piece))
         for area, pieces in by_area.items():
             for run in plan_writes(area, pieces):
-                await self._write_run(area, run.address, list(run.values))
+                await self._write_run(area, run.address, list(run.values), sending)
 
-    async def _write_run(self, area: str, address: int, values: list[Any]) -> None:
+    async def _write_run(
+        self, area: str, address: int, values: list[Any], sending: Callable[[], None]
+    ) -> None:
         client = self._live_client()
         unit = self.config.unit_id
+        single = len(values) == 1
+        call: Any
+        value: Any
+        if area == "coils":
+            call, value = (
+                (client.write_coil, bool(values[0])) if single else (client.write_coils, values)
+            )
+        else:
+            call, value = (
+                (client.write_register, int(values[0]))
+                if single
+                else (client.write_registers, values)
+            )
         try:
-            if area == "coils" and len(values) == 1:
-                response = await self._request(
-                    client.write_coil, address, bool(values[0]), device_id=unit
-                )
-            elif area == "coils":
-                response = await self._request(client.write_coils, address, values, device_id=unit)
-            elif len(values) == 1:
-                response = await self._request(
-                    client.write_register, address, int(values[0]), device_id=unit
-                )
-            else:
-                response = await self._request(
-                    client.write_registers, address, values, device_id=unit
-                )
+            response = await self._request(call, address, value, device_id=unit, sending=sending)
         except ConnectionException as exc:
             raise ConnectionLost(f"connection to {self._where()} lost: {exc}") from exc
         except ModbusIOException as exc:
-            raise WriteFailed("timeout: no response to the write") from exc
+            timeout = self.config.timeout_ms / 1000.0
+            raise WriteUnknown(f"nothing within {timeout:g} s") from exc
         except ModbusException as exc:
             raise WriteFailed(str(exc)) from exc
         if response.isError():

@@ -314,7 +314,7 @@ class OpcUaDriver(Driver):
 
     # ---- writes ----------------------------------------------------------------------
 
-    async def write(self, items: list[WriteItem]) -> None:
+    async def write(self, items: list[WriteItem], sending: Callable[[], None]) -> None:
         """Type every value by its node's current VariantType, then one Write request."""
         client = self._live_client()
         nodes: list[ua.NodeId] = []
@@ -330,6 +330,7 @@ class OpcUaDriver(Driver):
                 for (_, tag, value), node, data in zip(items, nodes, current, strict=True)
             ]
             values = [ua.DataValue(Value=variant) for variant in variants]
+            sending()
             results = await client.uaclient.write_attributes(nodes, values, ua.AttributeIds.Value)
         except LINK_ERRORS as exc:
             raise ConnectionLost(f"write to {self._endpoint()} failed: {exc}") from exc

@@ -3,13 +3,15 @@
 Reads: a DataValue becomes a `TagValue` (quality from the StatusCode's severity, `ts`
 from the source timestamp, else the server's, else now). Values JSON cannot carry
 as-is become strings (date-times in ISO 8601, byte strings in hex, other structures
-by their text). Writes: the JSON value is converted to the node's current VariantType;
-a value that does not fit raises ValueError with a sentence an operator can act on.
+by their text). Writes: the JSON value (or a text typed by a person, read as the node's type) is
+converted to the node's current VariantType; a value that does not fit raises
+ValueError with a sentence an operator can act on.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import time
 from typing import Any
@@ -18,6 +20,7 @@ from asyncua import ua
 
 from panel.connections.worker.config import TagConfig
 from panel.connections.worker.drivers.base import BAD, GOOD, UNCERTAIN, TagValue
+from panel.connections.worker.text import bool_from_text, float_from_text, int_from_text
 
 INT_RANGES: dict[ua.VariantType, tuple[int, int]] = {
     ua.VariantType.SByte: (-(2**7), 2**7 - 1),
@@ -101,18 +104,51 @@ def tag_value(tag: TagConfig, data: ua.DataValue, now: float | None = None) -> T
 
 
 def to_variant(tag: TagConfig, value: Any, vtype: ua.VariantType, is_array: bool) -> ua.Variant:
-    """The JSON `value` as a Variant of `vtype`; ValueError saying why it does not fit."""
-    value = unscaled(tag, value)
+    """The JSON `value` as a Variant of `vtype`; ValueError saying why it does not fit.
+
+    A text (typed by a person) is read as the node's type first: "42.5" for a Double,
+    "true" for a Boolean, "[1, 2]" for an array.
+    """
+    where = f"{tag.name}: the node's type is {vtype.name}"
     if is_array:
+        if isinstance(value, str):
+            value = _list_from_text(value, where)
         if not isinstance(value, list):
             raise ValueError(f"{tag.name}: the node holds an array of {vtype.name}, got {value!r}")
-        return ua.Variant([_convert(tag, v, vtype) for v in value], vtype, is_array=True)
-    return ua.Variant(_convert(tag, value, vtype), vtype)
+        items = [_convert(unscaled(tag, _from_text(v, vtype, where)), vtype, where) for v in value]
+        return ua.Variant(items, vtype, is_array=True)
+    return ua.Variant(_convert(unscaled(tag, _from_text(value, vtype, where)), vtype, where), vtype)
 
 
-def _convert(tag: TagConfig, value: Any, vtype: ua.VariantType) -> Any:
+def _list_from_text(text: str, where: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError:
+        raise ValueError(f"{where} (an array); a JSON list is required, got {text!r}") from None
+
+
+def _from_text(value: Any, vtype: ua.VariantType, where: str) -> Any:
+    """A text as a Boolean, integer or real node wants it; other values pass as they are."""
+    if not isinstance(value, str):
+        return value
+    if vtype == ua.VariantType.Boolean:
+        parsed: Any = bool_from_text(value)
+        wanted = "true/false is required"
+    elif vtype in INT_RANGES:
+        parsed = int_from_text(value)
+        wanted = "an integer is required"
+    elif vtype in FLOAT_TYPES:
+        parsed = float_from_text(value)
+        wanted = "a number is required"
+    else:
+        return value
+    if parsed is None:
+        raise ValueError(f"{where}; {wanted}, got {value!r}")
+    return parsed
+
+
+def _convert(value: Any, vtype: ua.VariantType, where: str) -> Any:
     """One scalar converted to `vtype`'s Python type."""
-    where = f"{tag.name}: the node's type is {vtype.name}"
     if vtype == ua.VariantType.Boolean:
         if isinstance(value, bool):
             return value
