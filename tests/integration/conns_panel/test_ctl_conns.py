@@ -11,7 +11,6 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 import struct
 
-from conftest import modbus_connection
 from fault_proxy import FaultProxy
 from modbus_sim import ModbusSim
 from opcua_sim import OpcUaSim
@@ -20,6 +19,7 @@ from panel.connections.store import save_connections
 from panel.util.ports import ephemeral_port
 from panel.workspace.server_config import ServerConfig, demo_server_config
 from panel.workspace.workspace import Workspace
+from tests.integration.conns_panel.conftest import modbus_connection
 
 engine_conftest = __import__("importlib").import_module("tests.integration.engine.conftest")
 ctl = engine_conftest.ctl

@@ -15,7 +15,6 @@ from pytestqt.qtbot import QtBot
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from conftest import RESTART_DELAY_MS, modbus_connection, waiter
 from modbus_sim import ModbusSim
 
 from panel.connections.manager import ConnectionManager
@@ -23,6 +22,7 @@ from panel.connections.status import ConnState
 from panel.connections.write_answer import WriteAnswer
 from panel.engine import Engine
 from panel.workspace.errors import ConfigError
+from tests.integration.conns_panel.conftest import RESTART_DELAY_MS, modbus_connection, waiter
 
 
 def tag(manager: ConnectionManager, conn_id: str, name: str) -> dict[str, Any]:

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import importlib.util
 import itertools
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-from conftest import py, stamp
+from tests.integration.jobs.conftest import py, stamp
 
 
 def _job(job_id: str, command: list[str], **extra: Any) -> dict[str, Any]:

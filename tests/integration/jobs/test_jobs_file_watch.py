@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,9 +16,7 @@ from panel.jobs.engine import JobEngine
 from panel.jobs.file_watch import WATCH_SETTING, JobsFileWatcher, jobs_from_text
 from panel.logs.hub import HubLogHandler
 from panel.workspace.transfer import export_config
-
-sys.path.insert(0, str(Path(__file__).parent))
-from conftest import PY
+from tests.integration.jobs.conftest import PY
 
 WAIT_MS = 10_000
 

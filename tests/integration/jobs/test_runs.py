@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import http.server
+import itertools
 import json
-import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,12 +13,8 @@ from typing import Any, ClassVar
 import psutil
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-import itertools
-
-from conftest import py, stamp
-
 from panel.jobs.clock import FakeClock
+from tests.integration.jobs.conftest import py, stamp
 
 
 def test_retry_gaps_follow_the_backoff(jobs: Any, stamps: Any) -> None:
