@@ -227,7 +227,9 @@ def _detect_v2(mounts: Sequence[tuple[str, str, str]]) -> Detection:
 
 
 def _detect_v1(mounts: Sequence[tuple[str, str, str]]) -> Detection:
-    points = [p for p, fstype, opts in mounts if fstype == "cgroup" and "freezer" in opts.split(",")]
+    points = [
+        p for p, fstype, opts in mounts if fstype == "cgroup" and "freezer" in opts.split(",")
+    ]
     if not points:
         return Detection(None, None, "no cgroup v1 freezer mounted")
     root, why = _make_root(points[0], "freezer.state")
@@ -317,7 +319,9 @@ class EngineCgroups:
             )
             return None
         cgroups = cls(found.backend, found.root, workspace_key.removeprefix("opspanel-"))
-        log.info("each child runs in a cgroup %s of its own under %s", found.backend.kind, cgroups.base)
+        log.info(
+            "each child runs in a cgroup %s of its own under %s", found.backend.kind, cgroups.base
+        )
         return cgroups
 
     @property

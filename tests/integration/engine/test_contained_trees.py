@@ -129,9 +129,7 @@ def _session_code(daemon: Daemon) -> str:
 
 
 @pytest.fixture
-def children(
-    tmp_path: Path, start_engine: Callable[[Path], HeadlessEngine]
-) -> Iterator[Children]:
+def children(tmp_path: Path, start_engine: Callable[[Path], HeadlessEngine]) -> Iterator[Children]:
     _skip_without_cgroups()
     http_port, *ports = _ports(4)
     server = _daemon("server", ports[0], SERVER_STOP_MS)

@@ -14,6 +14,7 @@ import pytest
 from panel.supervise.cgroups import (
     BACKENDS,
     ROOT_NAME,
+    ChildGroup,
     EngineCgroups,
     _detect_v1,
     _detect_v2,
@@ -63,7 +64,7 @@ def _alive(pid: int) -> bool:
         return False
 
 
-def _daemon_in(cgroups: EngineCgroups, name: str) -> tuple[int, object]:
+def _daemon_in(cgroups: EngineCgroups, name: str) -> tuple[int, ChildGroup]:
     """Run the daemonizing child wrapped into a group of `name`; (daemon pid, group)."""
     group = cgroups.acquire(name)
     assert group is not None
@@ -88,11 +89,11 @@ def test_detect_names_a_writable_root_or_why_not() -> None:
 
 def test_a_daemon_joins_the_group_and_dies_with_it(cgroups: EngineCgroups) -> None:
     daemon, group = _daemon_in(cgroups, "job:etl")
-    assert group.path.startswith(cgroups.base + "/job-")  # type: ignore[attr-defined]
-    assert group.populated() and group.pids() == [daemon]  # type: ignore[attr-defined]
-    group.kill()  # type: ignore[attr-defined]
+    assert group.path.startswith(cgroups.base + "/job-")
+    assert group.populated() and group.pids() == [daemon]
+    group.kill()
     wait_for(lambda: not _alive(daemon), 5, "the daemon to die with its group")
-    wait_for(lambda: not group.populated(), 5, "the group to be empty")  # type: ignore[attr-defined]
+    wait_for(lambda: not group.populated(), 5, "the group to be empty")
 
 
 def test_an_empty_group_is_reused_by_the_next_child_of_its_kind(cgroups: EngineCgroups) -> None:
