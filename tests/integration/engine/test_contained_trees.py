@@ -81,6 +81,13 @@ class Daemon:
                 psutil.Process(pid).kill()
 
 
+def _dead(proc: psutil.Process) -> bool:
+    try:
+        return proc.status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return True
+
+
 def _ports(count: int) -> list[int]:
     ports: set[int] = set()
     while len(ports) < count:
@@ -186,3 +193,20 @@ def test_a_sigkilled_engine_takes_every_daemon(children: Children) -> None:
     children.engine.proc.wait(timeout=10)
     for daemon in children.daemons:
         daemon.wait_gone(since)
+
+
+def test_the_next_start_sweeps_what_a_crash_of_engine_and_reaper_left(
+    children: Children, start_engine: Callable[[Path], HeadlessEngine]
+) -> None:
+    """Nothing took the daemons down (the reaper died first): the next engine's start does."""
+    engine = psutil.Process(children.engine.proc.pid)
+    (reaper,) = [c for c in engine.children() if "reaper" in " ".join(c.cmdline())]
+    engine.suspend()  # so that it cannot start its reaper again
+    reaper.kill()
+    wait_for(lambda: _dead(reaper), 10, "the reaper to die")
+    children.engine.proc.kill()
+    children.engine.proc.wait(timeout=10)
+    assert all(daemon.up() for daemon in children.daemons)
+    start_engine(children.engine.workspace)
+    for daemon in children.daemons:
+        wait_for(daemon.gone, 5, f"the {daemon.what}'s daemon swept at the next start")
