@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import uuid
@@ -139,3 +140,31 @@ def test_a_join_that_cannot_happen_fails_the_start_with_a_message(
 )
 def test_group_names_come_from_the_childs_kind(name: str, kind: str) -> None:
     assert kind_of(name) == kind
+
+
+NO_CGROUPS = (
+    "import logging, sys\n"
+    "logging.basicConfig(stream=sys.stderr, format='%(name)s: %(message)s', level=logging.INFO)\n"
+    "from panel.supervise.cgroups import EngineCgroups\n"
+    "print(EngineCgroups.for_workspace('opspanel-abc'))\n"
+)
+
+
+def test_without_writable_cgroups_one_log_line_says_why() -> None:
+    """As an unprivileged user (nobody) nothing here is writable: no groups, one line."""
+    setpriv = shutil.which("setpriv")
+    if os.geteuid() != 0 or setpriv is None:
+        pytest.skip("skipped: needs root and setpriv to run as nobody")
+    as_nobody = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"]
+    out = subprocess.run(
+        [*as_nobody, sys.executable, "-c", NO_CGROUPS],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=Path(__file__).parents[3],
+        check=True,
+    )
+    assert out.stdout == "None\n"
+    (line,) = out.stderr.splitlines()
+    assert line.startswith("panel.supervise.cgroups: children run without cgroups (")
+    assert "not writable" in line and "daemon a child leaves behind may survive" in line
