@@ -377,10 +377,10 @@ class EngineCgroups:
     def close(self, timeout_s: float = 1.0) -> bool:
         """Kill whatever is left in this engine's groups and remove its folder."""
         self._pool.clear()
-        if not self._made:
-            return True
-        self._made = False
-        ok = empty_and_remove(self.backend, self.base, timeout_s)
+        ok = True
+        if self._made:
+            self._made = False
+            ok = empty_and_remove(self.backend, self.base, timeout_s)
         with contextlib.suppress(OSError):
             os.rmdir(self.workspace_dir)  # fails while another folder is in it: fine
         return ok

@@ -168,3 +168,10 @@ def test_without_writable_cgroups_one_log_line_says_why() -> None:
     (line,) = out.stderr.splitlines()
     assert line.startswith("panel.supervise.cgroups: children run without cgroups (")
     assert "not writable" in line and "daemon a child leaves behind may survive" in line
+
+
+def test_close_removes_the_workspace_folder_a_sweep_emptied(cgroups: EngineCgroups) -> None:
+    """The next engine swept a dead one's folder and started no child: nothing is left."""
+    os.makedirs(os.path.join(cgroups.workspace_dir, "1.1", "server-1"))
+    assert cgroups.sweep_leftovers() == []
+    assert cgroups.close() and not os.path.exists(cgroups.workspace_dir)
