@@ -27,6 +27,7 @@ from panel.server.controller import ServerController, server_spec
 from panel.server.preflight import PortConflict
 from panel.server.status import ServerSnapshot
 from panel.sessions.manager import SessionManager
+from panel.supervise.cgroups import EngineCgroups
 from panel.supervise.process import ManagedProcess
 from panel.supervise.reaper_client import Reaper
 from panel.supervise.spec import ProcessSpec
@@ -83,7 +84,8 @@ class Engine(QObject):
         self._log_handler = HubLogHandler(self.hub)
         logging.getLogger("panel").addHandler(self._log_handler)
         logging.getLogger("panel").setLevel(logging.INFO)
-        self.reaper = Reaper(self)
+        self.cgroups = EngineCgroups.for_workspace(workspace.lock_name)
+        self.reaper = Reaper(self, cgroups=self.cgroups)
         self._processes: list[ManagedProcess] = []
         self._shutting_down = False
         self._finished = False
@@ -135,6 +137,8 @@ class Engine(QObject):
         """Clean up after an earlier crash, start the reaper, autostart the server."""
         for pid in sweep_recorder(self.workspace):
             log.warning("stopped process %d left over from an earlier run", pid)
+        for group in self.cgroups.sweep_leftovers() if self.cgroups is not None else []:
+            log.warning("killed the processes of cgroup %s left over from an earlier run", group)
         self.reaper.start()
         self._stats_timer.start()
         log.info("engine %s started on workspace %s", __version__, self.workspace.root)
@@ -205,6 +209,8 @@ class Engine(QObject):
         self._finished = True
         self._shutdown_deadline.stop()
         self.reaper.close()
+        if self.cgroups is not None:
+            self.cgroups.close()
         self.jobs.close()
         self.hub.flush()
         logging.getLogger("panel").removeHandler(self._log_handler)

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from PySide6.QtCore import QEventLoop, QObject, QProcess, QProcessEnvironment, Qt, QTimer, Signal
 
 from panel.supervise.backoff import Backoff
+from panel.supervise.cgroups import ChildGroup, EngineCgroups
 from panel.supervise.listener import ProcessListener
 from panel.supervise.pdeathsig import setpriv_prefix
 from panel.supervise.reaper_client import Reaper
@@ -127,6 +128,12 @@ class ManagedProcess(QObject):
     a tree still being stopped after its child exited. Foreign commands are
     wrapped in ``setpriv --pdeathsig TERM`` when available.
 
+    Where the engine has cgroups (`EngineCgroups`, given as ``cgroups`` or held
+    by the reaper), every child joins a group of its own before its program
+    runs, and the tree is also everything in that group: the stop kills the
+    group after the SIGTERM grace, a daemon the child left behind included, and
+    leftovers of a child that exited are the group's members.
+
     On Windows (not testable here): children get CREATE_NEW_PROCESS_GROUP, the
     polite stop is CTRL_BREAK_EVENT, the hard stop TerminateProcess on the
     psutil tree, and the engine's Job Object (KILL_ON_JOB_CLOSE) replaces the
@@ -162,10 +169,13 @@ class ManagedProcess(QObject):
         recorder: ProcessRecorder | None = None,
         listener: ProcessListener | None = None,
         record_running: bool = True,
+        cgroups: EngineCgroups | None = None,
     ) -> None:
         super().__init__(parent)
         self._spec = spec
         self._reaper = reaper
+        self._cgroups = cgroups if cgroups is not None or reaper is None else reaper.cgroups
+        self._group: ChildGroup | None = None
         self._recorder = recorder
         self._record_running = record_running
         self._recorded = False
@@ -376,7 +386,7 @@ class ManagedProcess(QObject):
     def _is_stopped(self) -> bool:
         return self._state == ProcessState.STOPPED and not self._cleaning
 
-    def _command(self, env: dict[str, str]) -> list[str] | None:
+    def _command(self, env: dict[str, str], contained: bool) -> list[str] | None:
         """The argv to run, or None (and an error) when the program cannot be found.
 
         The program is resolved here rather than by QProcess because a setpriv
@@ -387,7 +397,7 @@ class ManagedProcess(QObject):
         """
         argv = list(self._spec.argv)
         wrap = self._spec.parent_death_signal and not _WINDOWS
-        if wrap or not os.path.isabs(argv[0]):
+        if wrap or contained or not os.path.isabs(argv[0]):
             program = resolve_program(argv[0], env.get("PATH"), self._spec.cwd)
             if program is None:
                 return None
@@ -401,11 +411,16 @@ class ManagedProcess(QObject):
         self._exit_signal = 0
         extra = self._spec.child_env(self._start_env or {})  # over the panel's own
         path = extra.get("PATH", os.environ.get("PATH"))
-        argv = self._command({} if path is None else {"PATH": path})
+        contained = self._cgroups is not None and not _WINDOWS
+        argv = self._command({} if path is None else {"PATH": path}, contained)
         if argv is None:
             self._set_state(ProcessState.STARTING)
             self._cannot_start(f"program not found: {self._spec.argv[0]}")
             return
+        if contained and self._cgroups is not None:
+            self._group = self._group or self._cgroups.acquire(self._spec.name)
+            if self._group is not None:
+                argv = self._group.wrap(argv)
         proc, self._spare = self._spare or self._new_qprocess(), None
         self._spawn_number = next(_SPAWNS)  # spawns are numbered in the order pids are given
         proc.setProgram(argv[0])
@@ -670,7 +685,9 @@ class ManagedProcess(QObject):
         if root is None and not self._has_leftovers():
             self._tree_gone(True)
             return
-        stopper = TreeStopper(self._sid, root, self._known, self._spec.stop_timeout_ms, self)
+        stopper = TreeStopper(
+            self._sid, root, self._known, self._spec.stop_timeout_ms, self, group=self._group
+        )
         stopper.sig_done.connect(self._on_tree_stopped)
         self._stopper = stopper
         if _WINDOWS and root is not None:
@@ -680,7 +697,12 @@ class ManagedProcess(QObject):
         stopper.start(polite=not _WINDOWS)
 
     def _has_leftovers(self) -> bool:
-        """Is any process of the exited child's tree still alive? (Cheap check first.)"""
+        """Is any process of the exited child's tree still alive? (Cheap check first.)
+
+        With a group, its members are the tree: everything the child forked is in it.
+        """
+        if self._group is not None:
+            return self._group.populated()
         sid = self._sid
         if sid is not None and not tree_may_live(
             sid, self._forks_at_start, self._known, _OwnLaterRoots(self._spawn_number)
@@ -700,6 +722,9 @@ class ManagedProcess(QObject):
         if not ok:
             self._report(f"{self._spec.name}: some processes survived SIGKILL")
         self._unregister()
+        if self._group is not None and self._cgroups is not None:
+            self._cgroups.release(self._group)
+            self._group = None
         if self._sampled:
             self._sampled = False
             StatsSampler.instance().remove(self)

@@ -9,14 +9,16 @@ panel dies (PR_SET_PDEATHSIG) and reads commands on stdin, one per line:
 - ``quit``: the panel is shutting down cleanly; exit without killing anything.
 
 On EOF of stdin or SIGTERM/SIGHUP (the panel is gone) it sends SIGTERM to every
-process of every registered session (and their descendants), waits up to
-`GRACE_S`, SIGKILLs whatever is left, and exits. No Qt: it must start fast and
+process of every registered session (and their descendants) and of the engine's
+cgroup folder (``--cgroup KIND PATH``), waits up to `GRACE_S`, SIGKILLs whatever
+is left (the whole folder at once), removes the folder and exits. No Qt: it must start fast and
 stay small.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import selectors
 import signal
@@ -24,6 +26,7 @@ import sys
 import time
 from collections.abc import Iterable
 
+from panel.supervise.cgroups import BACKENDS, Backend, empty_and_remove
 from panel.supervise.pdeathsig import set_parent_death_signal
 from panel.supervise.tree import kill_signal, signal_tree, snapshot, tree_members
 
@@ -40,16 +43,26 @@ def _members(sessions: Iterable[int]) -> dict[int, set[int]]:
     return {sid: tree_members(table, None, sid) for sid in sessions}
 
 
-def reap(sessions: Iterable[int], grace_s: float = GRACE_S) -> None:
-    """TERM every process of `sessions`, wait up to `grace_s`, KILL the rest."""
+def reap(
+    sessions: Iterable[int],
+    grace_s: float = GRACE_S,
+    group: tuple[Backend, str] | None = None,
+) -> None:
+    """TERM every process of `sessions` and of `group` (backend, folder), wait up to
+    `grace_s`, KILL the rest, then empty and remove the group folder."""
     sessions = [sid for sid in sessions if sid > 1 and sid != os.getsid(0)]
+    grouped = (lambda: set(group[0].pids(group[1]))) if group is not None else set
     for sid, pids in _members(sessions).items():
         signal_tree(pids, sid, signal.SIGTERM)
+    signal_tree(grouped(), None, signal.SIGTERM)
     deadline = time.monotonic() + grace_s
     left = _members(sessions)
-    while any(left.values()) and time.monotonic() < deadline:
+    while (any(left.values()) or grouped()) and time.monotonic() < deadline:
         time.sleep(POLL_S)
         left = _members(sessions)
+    if group is not None and empty_and_remove(group[0], group[1]):
+        with contextlib.suppress(OSError):
+            os.rmdir(os.path.dirname(group[1]))  # the workspace's folder, if now empty
     for sid, pids in left.items():
         if pids:
             signal_tree(pids, sid, kill_signal())
@@ -97,7 +110,11 @@ def main(argv: list[str]) -> int:
     """Entry point of `opspanel reaper [--parent PID]`."""
     parser = argparse.ArgumentParser(prog="opspanel reaper")
     parser.add_argument("--parent", type=int, default=None, help="pid of the panel")
+    parser.add_argument(
+        "--cgroup", nargs=2, metavar=("KIND", "PATH"), help="the engine's cgroup folder"
+    )
     args = parser.parse_args(argv)
+    group = (BACKENDS[args.cgroup[0]], args.cgroup[1]) if args.cgroup else None
     sessions: set[int] = set()
     wake_r, wake_w = os.pipe()
     os.set_blocking(wake_w, False)
@@ -114,5 +131,5 @@ def main(argv: list[str]) -> int:
         pass  # the panel is already gone: reap what we may know (nothing yet)
     if _serve(sessions, wake_r):
         return 0
-    reap(sessions)
+    reap(sessions, group=group)
     return 0

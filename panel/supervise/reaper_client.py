@@ -7,6 +7,7 @@ import sys
 
 from PySide6.QtCore import QObject, QProcess, QTimer, Signal
 
+from panel.supervise.cgroups import EngineCgroups
 from panel.supervise.unix import new_session_parameters
 from panel.util.paths import panel_argv
 
@@ -21,6 +22,10 @@ class Reaper(QObject):
     again and told every live session. `close()` ends it without killing anything (clean
     shutdown); `close(kill_children=True)` makes it kill what is registered.
     On Windows this is a no-op: the engine's Job Object does the job.
+
+    With the engine's `cgroups` the reaper also kills the engine's whole group
+    folder when the engine dies (a daemon a child left behind included), and
+    every `ManagedProcess` given this reaper puts its child in a group.
     """
 
     sig_ready = Signal()
@@ -29,8 +34,9 @@ class Reaper(QObject):
     sig_error = Signal(str)
     """The reaper could not be started or died unexpectedly (message)."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, cgroups: EngineCgroups | None = None) -> None:
         super().__init__(parent)
+        self._cgroups = cgroups
         self._sessions: set[int] = set()
         self._proc: QProcess | None = None
         self._ready = False
@@ -43,6 +49,11 @@ class Reaper(QObject):
     def enabled(self) -> bool:
         """False where the reaper does not exist (Windows)."""
         return sys.platform != "win32"
+
+    @property
+    def cgroups(self) -> EngineCgroups | None:
+        """The engine's cgroups, None where children run without."""
+        return self._cgroups
 
     @property
     def is_ready(self) -> bool:
@@ -69,6 +80,8 @@ class Reaper(QObject):
         proc = QProcess(self)
         proc.setUnixProcessParameters(new_session_parameters())
         argv = panel_argv("reaper", "--parent", str(os.getpid()))
+        if self._cgroups is not None:
+            argv += ["--cgroup", self._cgroups.kind, self._cgroups.base]
         proc.setProgram(argv[0])
         proc.setArguments(argv[1:])
         proc.readyReadStandardOutput.connect(self._on_output)

@@ -8,6 +8,7 @@ import time
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
+from panel.supervise.cgroups import ChildGroup
 from panel.supervise.tree import kill_signal, signal_tree, snapshot, tree_members
 
 POLL_MS = 20
@@ -21,6 +22,11 @@ class TreeStopper(QObject):
     and every pid in `known` (pid -> start token) still alive. SIGTERM (CTRL_BREAK
     on Windows, sent by the caller) goes out first; after `timeout_ms` SIGKILL goes
     to whatever is left. Processes forked meanwhile are picked up on each poll.
+
+    With the child's cgroup (`group`), every process in it belongs to the tree
+    too (a daemon that left the session and the tree): it gets the SIGTERM, the
+    kill of the whole group follows the SIGKILL, and the tree is gone only once
+    the group is empty.
     """
 
     sig_done = Signal(bool)
@@ -37,8 +43,10 @@ class TreeStopper(QObject):
         known: dict[int, float],
         timeout_ms: int,
         parent: QObject | None = None,
+        group: ChildGroup | None = None,
     ) -> None:
         super().__init__(parent)
+        self._group = group
         self._sid = sid
         self._root = root
         self._known = dict(known)
@@ -66,7 +74,8 @@ class TreeStopper(QObject):
         """Send the polite signal (unless `polite` is False: caller did) and start watching."""
         members = self._members()
         if polite and sys.platform != "win32":
-            signal_tree(members, self._sid, signal.SIGTERM)
+            grouped = set(self._group.pids()) if self._group is not None else set()
+            signal_tree(members | grouped, self._sid, signal.SIGTERM)
         self._escalate.start(self._timeout_ms)
         self._poll.start()
         self.poll()
@@ -81,10 +90,11 @@ class TreeStopper(QObject):
         if self._finished:
             return
         members = self._members()
-        if not members and self._root is None:
+        grouped = self._group is not None and self._group.populated()
+        if not members and not grouped and self._root is None:
             self._finish(True)
-        elif self._killed and members:
-            signal_tree(members, self._sid, kill_signal())
+        elif self._killed and (members or grouped):
+            self._kill_all(members, grouped)
 
     def _members(self) -> set[int]:
         table = snapshot()
@@ -99,10 +109,18 @@ class TreeStopper(QObject):
         self._killed = True
         self.killed_at = time.monotonic()
         members = self._members()
-        signal_tree(members, self._sid, kill_signal())
+        grouped = self._group is not None and self._group.populated()
+        if grouped and self._group is not None:
+            members |= set(self._group.pids())
+        self._kill_all(members, grouped)
         self.sig_killed.emit(len(members))
         self._give_up.start(KILL_WAIT_MS)
         self.poll()
+
+    def _kill_all(self, members: set[int], grouped: bool) -> None:
+        if grouped and self._group is not None:
+            self._group.kill()
+        signal_tree(members, self._sid, kill_signal())
 
     def _finish(self, ok: bool) -> None:
         if self._finished:

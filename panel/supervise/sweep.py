@@ -9,6 +9,10 @@ reused pid: it is left alone, and so is its session. A record whose pid is
 gone may still have live session members (grandchildren): while any member
 of a session exists the kernel does not hand its id out again, so those are
 ours and are stopped too. No Qt: this runs before the event loop.
+
+Where children run in cgroups, the engine's start also empties and removes the
+group folders earlier engines of the workspace left (`EngineCgroups.sweep_leftovers`):
+that catches a daemon which left its session, which no record names.
 """
 
 from __future__ import annotations

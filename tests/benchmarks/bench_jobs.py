@@ -23,6 +23,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import tempfile
 import time
 from collections.abc import Callable
@@ -214,9 +215,12 @@ def _floor_qprocess(app: Any, ws: Any, reaper: Any) -> float:
 
 
 def _started_reaper(app: Any) -> Any:
+    """The engine's reaper as the panel has it: with a cgroup per run where the machine
+    allows (`EngineCgroups`; the figures say which)."""
+    from panel.supervise.cgroups import EngineCgroups
     from panel.supervise.reaper_client import Reaper
 
-    reaper = Reaper()
+    reaper = Reaper(cgroups=EngineCgroups.for_workspace(f"bench-jobs-{os.getpid()}"))
     reaper.start()
     _wait(app, lambda: reaper.is_ready or not reaper.enabled, 30)
     return reaper
@@ -279,6 +283,7 @@ def run() -> dict[str, Any]:
         floor_ws = Workspace.open(Path(tmp) / "floor")  # a history of its own (run ids)
         hub = LogHub(ws.logs_dir)
         reaper = _started_reaper(app)  # as in the panel: the engine's reaper guards the runs
+        out["cgroups"] = reaper.cgroups.kind if reaper.cgroups is not None else None
         engine = JobEngine(ws, hub, reaper, max_parallel=PARALLEL)
         engine.save_jobs(_dag())
         engine.start()
@@ -364,6 +369,8 @@ def run() -> dict[str, Any]:
         _wait(app, lambda: engine.is_idle, 30)
         engine.close()
         reaper.close()
+        if reaper.cgroups is not None:
+            reaper.cgroups.close()
         hub.close()
         ws.close()
         floor_ws.close()

@@ -349,6 +349,59 @@ def _supervisord_idle() -> dict[str, float]:
 # ------------------------------------------------------------------ run
 
 
+def _spawn_cycles(proc: Any, count: int, gap_s: float) -> tuple[list[float], list[float]]:
+    """`count` spawns of /bin/true until its tree is found gone: (wall ms, main-thread CPU ms)."""
+    from panel.supervise.state import ProcessState
+
+    walls, cpus = [], []
+    for _ in range(count):
+        if gap_s:
+            _pause(gap_s)
+        wall, cpu = time.perf_counter(), time.thread_time()
+        proc.start()
+        assert _wait_for(lambda: proc.state == ProcessState.EXITED and not proc._cleaning, 10)
+        walls.append((time.perf_counter() - wall) * 1000)
+        cpus.append((time.thread_time() - cpu) * 1000)
+    return walls, cpus
+
+
+def _cgroup_spawn_cost() -> dict[str, Any]:
+    """Spawn + end of /bin/true with and without a cgroup per child, in alternating rounds:
+    back to back (a busy graph) and 50 ms apart (a lone start, where the kernel's first
+    migration into a group waits for an RCU grace period, in the child)."""
+    from panel.supervise.cgroups import EngineCgroups
+    from panel.supervise.process import ManagedProcess
+    from panel.supervise.spec import ProcessSpec
+
+    cgroups = EngineCgroups.for_workspace(f"bench-{os.getpid()}")
+    if cgroups is None:
+        return {"skipped": "no writable cgroups"}
+    spec = ProcessSpec(
+        "job:true", ("/bin/true",), restart="never", start_secs=0, parent_death_signal=False
+    )
+    procs = {"without": ManagedProcess(spec), "with": ManagedProcess(spec, cgroups=cgroups)}
+    figures: dict[str, Any] = {"hierarchy": cgroups.kind}
+    try:
+        for label, gap_s, rounds, per_round in (("busy", 0.0, 10, 30), ("lone", 0.05, 4, 10)):
+            walls: dict[str, list[float]] = {"without": [], "with": []}
+            cpus: dict[str, list[float]] = {"without": [], "with": []}
+            for _ in range(rounds):
+                for name, proc in procs.items():
+                    wall, cpu = _spawn_cycles(proc, per_round, gap_s)
+                    walls[name] += wall
+                    cpus[name] += cpu
+            figures[label] = {
+                name: {
+                    "wall_p50_ms": round(statistics.median(walls[name]), 3),
+                    "main_thread_cpu_p50_ms": round(statistics.median(cpus[name]), 3),
+                }
+                for name in procs
+            }
+    finally:
+        cgroups.close()
+    return figures
+
+
 def run() -> dict[str, Any]:
     """All figures, ours beside supervisord's."""
     _app()
@@ -368,6 +421,7 @@ def run() -> dict[str, Any]:
         },
         "stop": {"ours": _summary(ours_stop), "supervisord": _summary(sv_stop)},
         "idle_20_children": {"ours": _ours_idle(), "supervisord": _supervisord_idle()},
+        "cgroup_per_spawn": _cgroup_spawn_cost(),
     }
     sv_p50 = result["crash_restart_delay0"]["supervisord"]["p50_ms"]
     result["crash_restart_delay0"]["ratio_p50_ours_to_supervisord"] = round(
