@@ -59,6 +59,9 @@ def opcua_is_write(frame: bytes) -> bool:
     return frame[:3] == b"MSG" and frame[24:28] == OPCUA_WRITE_REQUEST
 
 
+ANSWER_WAIT_S = 1.0
+"""How long a link whose client left stays open for the device to answer."""
+
 Protocol = tuple[Callable[[bytes], int | None], Callable[[bytes], bool], Callable[[bytes], bytes]]
 PROTOCOLS: dict[str, Protocol] = {
     "modbus": (modbus_frame_size, modbus_is_write, modbus_key),
@@ -176,7 +179,9 @@ class FaultProxy:
             asyncio.create_task(self._requests(reader, up_writer, dropping)),
             asyncio.create_task(self._answers(up_reader, writer, dropping)),
         ]
-        await asyncio.wait(pumps, return_when=asyncio.FIRST_COMPLETED)
+        done, _ = await asyncio.wait(pumps, return_when=asyncio.FIRST_COMPLETED)
+        if pumps[0] in done:  # the client left: a request already forwarded still lands,
+            await asyncio.wait(pumps[1:], timeout=ANSWER_WAIT_S)  # as on a real link
         for task in pumps:
             task.cancel()
         for end in (writer, up_writer):
@@ -220,5 +225,8 @@ class FaultProxy:
         async for frame in self._frames(reader):
             if self._key(frame) in dropping:
                 return  # the device has answered the write: close instead of passing it on
+            if client.is_closing():
+                return  # the client left; the device has answered what it was sent
             client.write(frame)
-            await client.drain()
+            with contextlib.suppress(ConnectionError):
+                await client.drain()

@@ -81,6 +81,13 @@ class Daemon:
                 psutil.Process(pid).kill()
 
 
+def _text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        return ""
+
+
 def _dead(proc: psutil.Process) -> bool:
     try:
         return proc.status() == psutil.STATUS_ZOMBIE
@@ -207,6 +214,8 @@ def test_the_next_start_sweeps_what_a_crash_of_engine_and_reaper_left(
     children.engine.proc.kill()
     children.engine.proc.wait(timeout=10)
     assert all(daemon.up() for daemon in children.daemons)
-    start_engine(children.engine.workspace)
+    api_file = children.engine.workspace / "api.json"
+    after = start_engine(children.engine.workspace)  # the dead engine's api.json is still there
+    wait_for(lambda: f'"pid": {after.proc.pid}' in _text(api_file), 30, "the next engine up")
     for daemon in children.daemons:
         wait_for(daemon.gone, 5, f"the {daemon.what}'s daemon swept at the next start")
