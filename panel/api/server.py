@@ -81,6 +81,7 @@ from panel.api.rpc import (
     RpcRegistry,
     dumps,
     error_response,
+    loads,
     notification,
 )
 
@@ -505,7 +506,7 @@ def _cost(data: bytes) -> int:
     if data.lstrip()[:1] != b"[":
         return 1
     try:
-        batch = json.loads(data)
+        batch = loads(data)
     except ValueError:
         return 1
     return max(1, len(batch)) if isinstance(batch, list) else 1
@@ -514,7 +515,7 @@ def _cost(data: bytes) -> int:
 def _rate_limited(data: bytes, wait_s: float) -> str:
     msg_id = None
     try:
-        message = json.loads(data)
+        message = loads(data)
         if isinstance(message, dict) and isinstance(message.get("id"), str | int):
             msg_id = message["id"]
     except ValueError:

@@ -385,3 +385,26 @@ def test_garbage_and_half_open_connections_do_not_disturb_others(api: Any) -> No
         assert rpc(good, {"jsonrpc": "2.0", "id": 1, "method": "echo"})["id"] == 1
     with ws_connect(api.url, api.token) as fresh:
         assert rpc(fresh, {"jsonrpc": "2.0", "id": 2, "method": "echo"})["id"] == 2
+
+
+@pytest.mark.parametrize("opener,closer", [("[", "]"), ('{"a":', "}")])
+def test_deeply_nested_json_is_refused_and_the_connection_is_kept(
+    api: Any, opener: str, closer: str
+) -> None:
+    deep = opener * 100_000 + "1" + closer * 100_000
+    with ws_connect(api.url, api.token) as ws:
+        reply = rpc(ws, deep)
+        assert reply["id"] is None
+        assert reply["error"]["code"] in (-32700, -32600)
+        assert "nested" in reply["error"]["message"]
+        assert rpc(ws, {"jsonrpc": "2.0", "id": 2, "method": "echo"})["result"] == {}
+
+
+def test_nesting_inside_a_request_is_refused_with_its_id(api: Any) -> None:
+    params = {"x": json.loads("[" * 500 + "]" * 500)}  # parses, but deeper than allowed
+    with ws_connect(api.url, api.token) as ws:
+        reply = rpc(ws, {"jsonrpc": "2.0", "id": 7, "method": "echo", "params": params})
+        assert reply["id"] == 7
+        assert reply["error"]["code"] == -32600
+        assert "nested deeper than" in reply["error"]["message"]
+        assert rpc(ws, {"jsonrpc": "2.0", "id": 8, "method": "echo"})["id"] == 8
