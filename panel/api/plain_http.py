@@ -55,11 +55,15 @@ HandlerSource = Callable[[], PlainHttpHandler | None]
 """Where a connection finds the server's handler (None: plain HTTP is not served)."""
 
 
-def connection_class(source: HandlerSource) -> type[ServerConnection]:
-    """A websockets `ServerConnection` class that diverts plain HTTP to `source()`."""
+def connection_class(
+    source: HandlerSource, host_ok: Callable[[str | None], bool]
+) -> type[ServerConnection]:
+    """A websockets `ServerConnection` class that diverts plain HTTP to `source()`
+    (answering 421 to a request whose ``Host`` fails `host_ok`)."""
 
     class ApiConnection(_SniffingConnection):
         _source: ClassVar[HandlerSource] = staticmethod(source)
+        _host_ok: ClassVar[Callable[[str | None], bool]] = staticmethod(host_ok)
 
     return ApiConnection
 
@@ -68,6 +72,7 @@ class _SniffingConnection(ServerConnection):
     """A WebSocket connection, unless its first bytes say it is plain HTTP."""
 
     _source: ClassVar[HandlerSource]
+    _host_ok: ClassVar[Callable[[str | None], bool]]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -122,6 +127,10 @@ class _SniffingConnection(ServerConnection):
         names = {name for name, _ in request.headers}
         if b"transfer-encoding" in names and b"content-length" in names:
             self._reply(400, {"error": "bad request: both Content-Length and Transfer-Encoding"})
+            return
+        hosts = [value.decode("latin-1") for name, value in request.headers if name == b"host"]
+        if len(hosts) != 1 or not type(self)._host_ok(hosts[0]):
+            self._reply(421, {"error": "wrong host"})
             return
         self._head = _head_bytes(request)
         early = self._handler.precheck(self._head)

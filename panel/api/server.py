@@ -72,6 +72,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
 from panel.api.apifile import HEALTH_PATH, RPC_PATH, rpc_url
+from panel.api.hosts import RefusalLog, host_checker
 from panel.api.plain_http import PlainHttpHandler, connection_class
 from panel.api.rpc import (
     INTERNAL_ERROR,
@@ -233,6 +234,7 @@ class ApiServer:
         rate_limit: float = 0.0,
         rate_burst: int = 1,
         max_clients: int = 64,
+        host_names: tuple[str, ...] = (),
     ) -> None:
         if not token:
             raise ValueError("an API token is required")
@@ -260,6 +262,8 @@ class ApiServer:
         self._topics: dict[str, set[_ClientSession]] = {}
         self._topic_watchers: dict[str, list[Callable[[bool], None]]] = {}
         self._ids = itertools.count(1)
+        self._host_ok = host_checker(lambda: self.port, host_names)
+        self._refusals = RefusalLog(log)
         self._calls: set[asyncio.Task[None]] = set()
 
     @property
@@ -314,7 +318,7 @@ class ApiServer:
             self.host,
             self.port,
             process_request=self._process_request,
-            create_connection=connection_class(lambda: self._plain_http),
+            create_connection=connection_class(lambda: self._plain_http, self._host_ok),
             max_size=self.hard_cap_bytes,
             compression=None,
             server_header=None,
@@ -334,6 +338,7 @@ class ApiServer:
             return
         server.close(close_connections=True)
         await server.wait_closed()
+        self._refusals.flush()
         pending = list(self._calls)
         for task in pending:
             task.cancel()
@@ -395,6 +400,13 @@ class ApiServer:
 
     def _process_request(self, connection: ServerConnection, request: Request) -> Response | None:
         path = urlsplit(request.path).path
+        hosts = request.headers.get_all("Host")
+        if len(hosts) != 1 or not self._host_ok(hosts[0]):
+            shown = ", ".join(hosts) or "none"
+            self._refusals.refused(
+                "API: refused a request for host %s (%s)", shown, _peer(connection)
+            )
+            return _http_response(HTTPStatus.MISDIRECTED_REQUEST, {"error": "wrong host"})
         if path == HEALTH_PATH:
             return _http_response(HTTPStatus.OK, {"status": "ok"})
         if path == METRICS_PATH:
@@ -403,23 +415,29 @@ class ApiServer:
             return _http_response(HTTPStatus.NOT_FOUND, {"error": "not found"})
         origins = request.headers.get_all("Origin")
         if origins:
-            log.warning("API: refused a browser connection (Origin %s)", ", ".join(origins))
+            self._refusals.refused(
+                "API: refused a browser connection (Origin %s)", ", ".join(origins)
+            )
             return _http_response(HTTPStatus.FORBIDDEN, {"error": "forbidden"})
         if not self._authorized(request.headers.get_all("Authorization")):
-            log.warning("API: refused a connection without the token (%s)", _peer(connection))
+            self._refusals.refused(
+                "API: refused a connection without the token (%s)", _peer(connection)
+            )
             response = _http_response(HTTPStatus.UNAUTHORIZED, {"error": "unauthorized"})
             response.headers["WWW-Authenticate"] = 'Bearer realm="opspanel"'
             return response
         if len(self._sessions) >= self.max_clients:
             self.refused_clients += 1
-            log.warning("API: refused a client: %d clients already", len(self._sessions))
+            self._refusals.refused("API: refused a client: %d clients already", len(self._sessions))
             body = {"error": "too many clients", "limit": self.max_clients}
             return _http_response(HTTPStatus.SERVICE_UNAVAILABLE, body)
         return None
 
     def _metrics_response(self, connection: ServerConnection, request: Request) -> Response:
         if not self._authorized(request.headers.get_all("Authorization")):
-            log.warning("API: refused /metrics without the token (%s)", _peer(connection))
+            self._refusals.refused(
+                "API: refused /metrics without the token (%s)", _peer(connection)
+            )
             response = _http_response(HTTPStatus.UNAUTHORIZED, {"error": "unauthorized"})
             response.headers["WWW-Authenticate"] = 'Bearer realm="opspanel"'
             return response

@@ -157,3 +157,12 @@ def test_a_refused_request_gets_no_100_continue(api: ServerThread) -> None:
     head = _request("/hooks/jobs/echo", b"", token="wrong", extra="Expect: 100-continue\r\n")
     status, _, raw = _exchange(api.port, head.replace(b"Content-Length: 0", b"Content-Length: 5"))
     assert status == 401 and b"100 Continue" not in raw
+
+
+def test_a_webhook_for_another_host_is_misdirected(api: ServerThread) -> None:
+    runs = _serve(api)
+    rebound = _request("/hooks/jobs/echo", b"{}").replace(
+        b"Host: 127.0.0.1", f"Host: rebound.example:{api.port}".encode()
+    )
+    assert _exchange(api.port, rebound)[:2] == (421, {"error": "wrong host"})
+    assert runs.asked == []

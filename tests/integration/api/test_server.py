@@ -408,3 +408,45 @@ def test_nesting_inside_a_request_is_refused_with_its_id(api: Any) -> None:
         assert reply["error"]["code"] == -32600
         assert "nested deeper than" in reply["error"]["message"]
         assert rpc(ws, {"jsonrpc": "2.0", "id": 8, "method": "echo"})["id"] == 8
+
+
+def _raw_status(port: int, request: bytes) -> int:
+    """Send a raw HTTP request; the status code of the answer."""
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        sock.sendall(request)
+        raw = b""
+        while b"\r\n" not in raw and (chunk := sock.recv(4096)):
+            raw += chunk
+    return int(raw.split(b" ", 2)[1])
+
+
+def _handshake(host: str, token: str) -> bytes:
+    return (
+        f"GET /rpc HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+        f"Authorization: Bearer {token}\r\n\r\n"
+    ).encode()
+
+
+def test_the_host_header_must_name_this_loopback_port(api: Any) -> None:
+    port = api.port
+    for good in (f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}", "127.0.0.1"):
+        assert _raw_status(port, _handshake(good, api.token)) == 101, good
+    for bad in (f"evil.example:{port}", f"127.0.0.1:{port + 1}", "evil.example", "[::2]"):
+        assert _raw_status(port, _handshake(bad, api.token)) == 421, bad
+    health = f"GET /health HTTP/1.1\r\nHost: rebound.example:{port}\r\n\r\n".encode()
+    assert _raw_status(port, health) == 421
+
+
+def test_refused_handshakes_are_logged_once_then_summed_up(
+    server_factory: Callable[..., Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, logger="panel.api.server")
+    st = server_factory()
+    for _ in range(40):
+        assert _status_of(st.url, "wrong") == 401
+    st.stop()  # closing the server writes the summary of what it counted
+    warnings = [r.getMessage() for r in caplog.records if r.name == "panel.api.server"]
+    assert len(warnings) == 2, warnings
+    assert "without the token" in warnings[0]
+    assert "refused 39 more handshakes in the last" in warnings[1]
