@@ -36,14 +36,18 @@ Limits:
   code 1013, try again later).
 
 Slow consumers: `publish()` never blocks and never awaits. Each client has a
-bounded queue of pending notifications (`client_queue`, default 1024). When it
-is full the OLDEST notification is dropped and counted; before the next
+bounded queue of pending notifications (`client_queue`, default 1024, and
+`client_queue_bytes` of text, default 8 MiB); past the socket's own buffer
+(websockets' write limit, 32 KiB) nothing more waits. When the queue is full
+the OLDEST notification is dropped and counted; before the next
 notification that client receives, the server sends
 ``{"method": "rpc.dropped", "params": {"dropped": n}}`` so the client knows there
 is a gap. Responses to calls are never dropped, and are sent before queued
 notifications so that calls stay responsive during a flood (JSON-RPC promises no
 order between a response and a notification). A client that stops reading
-altogether is disconnected by the WebSocket keepalive (no pong within 20 s).
+altogether is disconnected once one message has waited `stuck_timeout`
+seconds (20 by default) to be taken by its socket; the keepalive cannot do
+it, as its ping waits behind the same full buffer.
 
 A client that disconnects does not cancel the calls it started (an engine
 action runs to its end); `close()` cancels whatever still runs.
@@ -98,6 +102,10 @@ CLOSE_TIMEOUT = 2.0
 PING_INTERVAL = 20.0
 METRICS_PATH = "/metrics"
 TRY_AGAIN_LATER = 1013
+CLIENT_QUEUE_BYTES = 8 * 1024 * 1024
+"""Notification text waiting for one client at most; the oldest is dropped beyond."""
+STUCK_TIMEOUT_S = 20.0
+"""A client whose socket takes nothing for this long is disconnected."""
 
 
 class TokenBucket:
@@ -162,6 +170,9 @@ class _ClientSession:
         self.replies: deque[str] = deque()
         self.notes: deque[str] = deque()
         self.queue_max = server.client_queue
+        self.queue_bytes = server.client_queue_bytes
+        self.notes_bytes = 0
+        self.stuck_timeout = server.stuck_timeout
         self.dropped = 0
         self.dropped_pending = 0
         self.wake = asyncio.Event()
@@ -180,11 +191,15 @@ class _ClientSession:
         """Queue a notification, dropping the oldest when the queue is full."""
         if self.closed:
             return
-        if len(self.notes) >= self.queue_max:
-            self.notes.popleft()
+        notes = self.notes
+        while notes and (
+            len(notes) >= self.queue_max or self.notes_bytes + len(text) > self.queue_bytes
+        ):
+            self.notes_bytes -= len(notes.popleft())
             self.dropped += 1
             self.dropped_pending += 1
-        self.notes.append(text)
+        notes.append(text)
+        self.notes_bytes += len(text)
         self.wake.set()
 
     def _next_text(self) -> str | None:
@@ -195,16 +210,38 @@ class _ClientSession:
         if self.dropped_pending:
             count, self.dropped_pending = self.dropped_pending, 0
             return dumps(notification("rpc.dropped", {"dropped": count}))
-        return self.notes.popleft()
+        text = self.notes.popleft()
+        self.notes_bytes -= len(text)
+        return text
 
     async def run_writer(self) -> None:
-        """Send queued texts in order until the connection closes."""
+        """Send queued texts in order until the connection closes; a client that
+        takes nothing for `stuck_timeout` seconds is disconnected."""
         with contextlib.suppress(ConnectionClosed):
             while True:
                 await self.wake.wait()
                 self.wake.clear()
                 while (text := self._next_text()) is not None:
-                    await self.ws.send(text)
+                    try:
+                        async with asyncio.timeout(self.stuck_timeout):
+                            await self.ws.send(text)
+                    except TimeoutError:
+                        self._drop_stuck()
+                        return
+
+    def _drop_stuck(self) -> None:
+        """Cut a client that reads nothing (a close frame would never get through)."""
+        log.warning(
+            "API: disconnected client %s (%s): it read nothing for %g s (%d notifications dropped)",
+            self.client_id,
+            _peer(self.ws),
+            self.stuck_timeout,
+            self.dropped,
+        )
+        self.closed = True
+        self.notes.clear()
+        self.replies.clear()
+        self.ws.transport.abort()
 
     def info(self) -> dict[str, Any]:
         """A snapshot for status displays."""
@@ -231,6 +268,8 @@ class ApiServer:
         *,
         allow_non_loopback: bool = False,
         client_queue: int = 1024,
+        client_queue_bytes: int = CLIENT_QUEUE_BYTES,
+        stuck_timeout: float = STUCK_TIMEOUT_S,
         rate_limit: float = 0.0,
         rate_burst: int = 1,
         max_clients: int = 64,
@@ -247,6 +286,8 @@ class ApiServer:
         self.port = port
         self.max_message_bytes = max_message_bytes
         self.client_queue = client_queue
+        self.client_queue_bytes = client_queue_bytes
+        self.stuck_timeout = stuck_timeout
         self.rate_limit = rate_limit
         self.rate_burst = max(1, rate_burst)
         self.max_clients = max_clients

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import socket
@@ -450,3 +451,65 @@ def test_refused_handshakes_are_logged_once_then_summed_up(
     assert len(warnings) == 2, warnings
     assert "without the token" in warnings[0]
     assert "refused 39 more handshakes in the last" in warnings[1]
+
+
+def _raw_subscriber(port: int, token: str) -> socket.socket:
+    """A raw socket that does the handshake, subscribes to "t" and then never reads."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.connect(("127.0.0.1", port))
+    sock.settimeout(10)
+    sock.sendall(_handshake(f"127.0.0.1:{port}", token))
+    head = b""
+    while b"\r\n\r\n" not in head:
+        head += sock.recv(1)  # the handshake answer only, byte by byte: nothing more
+    assert head.startswith(b"HTTP/1.1 101")
+    payload = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "sub", "params": {"topic": "t"}})
+    data = payload.encode()
+    sock.sendall(bytes([0x81, 0x80 | len(data)]) + b"\0\0\0\0" + data)  # masked with zeros
+    return sock
+
+
+def test_a_client_that_never_reads_costs_bounded_memory_and_is_cut(
+    server_factory: Callable[..., Any],
+) -> None:
+    import psutil
+
+    st = server_factory(stuck_timeout=3.0)
+    stuck = _raw_subscriber(st.port, st.token)
+    try:
+        wait_until(lambda: st.server.has_subscribers("t"), what="the raw client subscribed")
+        me = psutil.Process()
+        before = me.memory_info().rss
+        latencies: list[float] = []
+        flooding = threading.Event()
+        flooding.set()
+
+        def call_meanwhile() -> None:
+            with ws_connect(st.url, st.token) as other:
+                while flooding.is_set():
+                    t0 = time.monotonic()
+                    assert rpc(other, {"jsonrpc": "2.0", "id": 1, "method": "echo"})["id"] == 1
+                    latencies.append(time.monotonic() - t0)
+
+        caller = threading.Thread(target=call_meanwhile)
+        caller.start()
+        pad = "p" * 1_000_000
+
+        async def flood() -> int:
+            for i in range(300):  # 300 MB of notifications for a client that takes none
+                st.server.publish("t", "t.data", {"i": i, "pad": pad})
+                await asyncio.sleep(0)
+            return psutil.Process().memory_info().rss
+
+        after = st.run(flood(), timeout=60)
+        flooding.clear()
+        caller.join(10)
+        assert (after - before) < 100 * 1024 * 1024, f"grew {(after - before) >> 20} MB"
+        assert latencies and max(latencies) < 0.5, max(latencies or [0])
+        wait_until(lambda: st.server.clients == 0, timeout=10, what="the stuck client cut")
+        with contextlib.suppress(ConnectionResetError):  # the end of what it had: EOF or reset
+            while stuck.recv(65536):
+                pass
+    finally:
+        stuck.close()
