@@ -80,6 +80,7 @@ class Engine(QObject):
             max_file_bytes=int(workspace.get_setting("logs.maxFileBytes", 10 * 1024 * 1024)),
             backups=int(workspace.get_setting("logs.backups", 5)),
             parent=self,
+            ring_bytes=int(workspace.get_setting("logs.ringMegabytes", 256)) * 1024 * 1024,
         )
         self._log_handler = HubLogHandler(self.hub)
         logging.getLogger("panel").addHandler(self._log_handler)

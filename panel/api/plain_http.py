@@ -3,21 +3,27 @@
 A WebSocket handshake always starts with ``GET``. A connection whose first
 bytes are anything else is a plain HTTP/1.1 request: it is kept away from
 websockets' handshake parser (which reads no request body) and answered here,
-once, by the server's `PlainHttpHandler`, then closed. The head is checked
-first (`precheck`: token, path, method, size) before any body is read; a
-client that sends ``Expect: 100-continue`` is told to go on. A client that
+once, by the server's `PlainHttpHandler`, then closed. The request is parsed
+by h11: conflicting Content-Length headers, both Content-Length and
+Transfer-Encoding, or a malformed head get 400 (an unknown transfer coding
+501); a chunked body is read like a sized one, and either over `MAX_BODY` gets
+413. The head is checked first (`precheck`: token, path, method, size) before
+any body is read; a client that sends ``Expect: 100-continue`` is told to go
+on only once that passed. A client that
 never finishes its request is dropped by websockets' opening-handshake timeout
 like any slow handshake.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any, ClassVar, Protocol
 
+import h11
 from websockets.asyncio.server import ServerConnection
 
 from panel.util.diskfull import NO_SPACE, is_disk_full
@@ -26,6 +32,12 @@ log = logging.getLogger("panel.api")
 
 MAX_HEAD = 64 * 1024
 """Largest request head accepted (431 beyond)."""
+
+LINGER_S = 2.0
+"""How long an answered connection still swallows what the client sends, then closes."""
+
+MAX_BODY = 1024 * 1024
+"""Largest request body read (413 beyond), whether sized by Content-Length or chunked."""
 
 Answer = tuple[int, dict[str, Any]]
 """(HTTP status, JSON body)."""
@@ -45,11 +57,15 @@ HandlerSource = Callable[[], PlainHttpHandler | None]
 """Where a connection finds the server's handler (None: plain HTTP is not served)."""
 
 
-def connection_class(source: HandlerSource) -> type[ServerConnection]:
-    """A websockets `ServerConnection` class that diverts plain HTTP to `source()`."""
+def connection_class(
+    source: HandlerSource, host_ok: Callable[[str | None], bool]
+) -> type[ServerConnection]:
+    """A websockets `ServerConnection` class that diverts plain HTTP to `source()`
+    (answering 421 to a request whose ``Host`` fails `host_ok`)."""
 
     class ApiConnection(_SniffingConnection):
         _source: ClassVar[HandlerSource] = staticmethod(source)
+        _host_ok: ClassVar[Callable[[str | None], bool]] = staticmethod(host_ok)
 
     return ApiConnection
 
@@ -58,33 +74,37 @@ class _SniffingConnection(ServerConnection):
     """A WebSocket connection, unless its first bytes say it is plain HTTP."""
 
     _source: ClassVar[HandlerSource]
+    _host_ok: ClassVar[Callable[[str | None], bool]]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._websocket = False
-        self._plain: bytearray | None = None
+        self._http: h11.Connection | None = None
         self._handler: PlainHttpHandler | None = None
-        self._head_passed = False
-        self._continued = False
+        self._head = b""
+        self._body = bytearray()
         self._answered = False
 
     def data_received(self, data: bytes) -> None:
         if self._websocket:
             super().data_received(data)
             return
-        if self._plain is None:  # the first bytes of the connection decide
+        if self._http is None:  # the first bytes of the connection decide
             handler = type(self)._source()
             if handler is None or data[:1] == b"G":
                 self._websocket = True
                 super().data_received(data)
                 return
-            self._plain = bytearray()
+            self._http = h11.Connection(h11.SERVER, max_incomplete_event_size=MAX_HEAD)
             self._handler = handler
         if self._answered:
             return
-        self._plain += data
         try:
+            self._http.receive_data(data)
             self._advance()
+        except h11.RemoteProtocolError as exc:
+            status = 431 if "too long" in str(exc) else exc.error_status_hint
+            self._reply(status, {"error": f"bad request: {exc}"})
         except Exception as exc:  # a broken handler must not take the API server down
             if is_disk_full(exc):
                 log.error("plain HTTP request on the API port failed: %s", NO_SPACE)
@@ -94,44 +114,61 @@ class _SniffingConnection(ServerConnection):
             self._reply(500, {"error": "internal error"})
 
     def _advance(self) -> None:
-        assert self._plain is not None and self._handler is not None
-        buffer = self._plain
-        end = buffer.find(b"\r\n\r\n")
-        if end < 0:
-            if len(buffer) > MAX_HEAD:
-                self._reply(431, {"error": "headers too large"})
-            return
-        head = bytes(buffer[: end + 4])
-        if not self._head_passed:
-            early = self._handler.precheck(head)
-            if early is not None:
-                self._reply(*early)
+        assert self._http is not None and self._handler is not None
+        while not self._answered:
+            event = self._http.next_event()
+            if event is h11.NEED_DATA or event is h11.PAUSED:
                 return
-            self._head_passed = True
-        length = _content_length(head)
-        if length and not self._continued and b"100-continue" in head.lower():
-            self._continued = True
-            self.transport.write(b"HTTP/1.1 100 Continue\r\n\r\n")
-        if len(buffer) - (end + 4) < length:
+            if isinstance(event, h11.Request):
+                self._on_head(event)
+            elif isinstance(event, h11.Data):
+                self._body += event.data
+                if len(self._body) > MAX_BODY:
+                    self._reply(413, {"error": "body too large"})
+            elif isinstance(event, h11.EndOfMessage):
+                self._reply(*self._handler.answer(self._head, bytes(self._body)))
+
+    def _on_head(self, request: h11.Request) -> None:
+        assert self._http is not None and self._handler is not None
+        names = {name for name, _ in request.headers}
+        if b"transfer-encoding" in names and b"content-length" in names:
+            self._reply(400, {"error": "bad request: both Content-Length and Transfer-Encoding"})
             return
-        self._reply(*self._handler.answer(head, bytes(buffer[end + 4 : end + 4 + length])))
+        hosts = [value.decode("latin-1") for name, value in request.headers if name == b"host"]
+        if len(hosts) != 1 or not type(self)._host_ok(hosts[0]):
+            self._reply(421, {"error": "wrong host"})
+            return
+        self._head = _head_bytes(request)
+        early = self._handler.precheck(self._head)
+        if early is not None:
+            self._reply(*early)
+            return
+        if self._http.they_are_waiting_for_100_continue:
+            self.transport.write(b"HTTP/1.1 100 Continue\r\n\r\n")
 
     def _reply(self, status: int, body: dict[str, Any]) -> None:
         self._answered = True
-        self._plain = bytearray()
+        self._body = bytearray()
         payload = json.dumps(body).encode("utf-8")
         head = (
             f"HTTP/1.1 {status} {HTTPStatus(status).phrase}\r\n"
             f"Content-Type: application/json\r\nContent-Length: {len(payload)}\r\n"
             "Cache-Control: no-store\r\nConnection: close\r\n\r\n"
         )
-        self.transport.write(head.encode("ascii") + payload)
-        self.transport.close()
+        transport = self.transport
+        transport.write(head.encode("ascii") + payload)
+        if not transport.can_write_eof():
+            transport.close()
+            return
+        # Half-close and drop the rest of what the client sends for a moment: closing
+        # with its unread body in our buffer would reset the connection before the
+        # client read the answer.
+        transport.write_eof()
+        asyncio.get_running_loop().call_later(LINGER_S, transport.close)
 
 
-def _content_length(head: bytes) -> int:
-    for line in head.split(b"\r\n")[1:]:
-        name, _, value = line.partition(b":")
-        if name.strip().lower() == b"content-length":
-            return int(value.strip() or 0)
-    return 0
+def _head_bytes(request: h11.Request) -> bytes:
+    """The parsed head written out again in canonical form (CRLF, one value per header)."""
+    lines = [request.method + b" " + request.target + b" HTTP/" + request.http_version]
+    lines += [name + b": " + value for name, value in request.headers]
+    return b"\r\n".join(lines) + b"\r\n\r\n"

@@ -14,10 +14,12 @@ Standard (JSON-RPC 2.0):
 ======  ====================  ===================================================
 code    message               when
 ======  ====================  ===================================================
--32700  parse error           the message is not valid UTF-8 JSON
+-32700  parse error           the message is not valid UTF-8 JSON, or nests so
+                              deeply that the parser gives up (id null)
 -32600  invalid request       not an object, `jsonrpc` != "2.0", `method` not a
                               string, `id` not a string/integer/null, empty or
-                              oversized batch
+                              oversized batch, or nested deeper than `MAX_DEPTH`
+                              levels
 -32601  method not found      no such method
 -32602  invalid params        params not an object, or not valid against the
                               method's JSON Schema (the message names the path,
@@ -83,6 +85,8 @@ DISK_FULL_LOG_S = 60.0
 """At most one log line per this many seconds for calls refused for a full disk."""
 
 MAX_BATCH = 256
+MAX_DEPTH = 64
+"""Deepest nesting of arrays and objects a message may have (the message itself is level 1)."""
 
 Handler = Callable[[dict[str, Any], "RpcContext"], Any | Awaitable[Any]]
 CallObserver = Callable[["RpcContext", str, dict[str, Any], "RpcError | None", float], None]
@@ -246,9 +250,14 @@ class RpcRegistry:
     async def dispatch(self, raw: str | bytes, ctx: RpcContext) -> str | None:
         """Answer one message (request, notification or batch); None if nothing to send."""
         try:
-            message = _parse(raw)
+            message = loads(raw)
         except ValueError as exc:
             return dumps(error_response(None, PARSE_ERROR, f"parse error: {exc}"))
+        if _brackets(raw) > MAX_DEPTH and _deeper_than(message, MAX_DEPTH):
+            msg_id = message.get("id") if isinstance(message, dict) else None
+            safe_id = msg_id if _valid_id(msg_id) else None
+            text = f"invalid request: nested deeper than {MAX_DEPTH} levels"
+            return dumps(error_response(safe_id, INVALID_REQUEST, text))
         if isinstance(message, list):
             return await self._dispatch_batch(message, ctx)
         reply = await self.dispatch_one(message, ctx)
@@ -386,10 +395,41 @@ def _validate(validator: Any, params: dict[str, Any]) -> None:
     )
 
 
-def _parse(raw: str | bytes) -> Any:
+def loads(raw: str | bytes) -> Any:
+    """Decode one message; ValueError when it is not UTF-8 JSON (NaN and infinities
+    included) or nests too deeply for the parser (which would otherwise raise
+    RecursionError and take the connection down)."""
     if isinstance(raw, bytes | bytearray | memoryview):
         raw = bytes(raw).decode("utf-8")  # UnicodeDecodeError is a ValueError
-    return json.loads(raw, parse_constant=_reject_constant)
+    try:
+        return json.loads(raw, parse_constant=_reject_constant)
+    except RecursionError:
+        raise ValueError("nested too deeply to parse") from None
+
+
+def _brackets(raw: str | bytes) -> int:
+    """How many `[` and `{` the text holds: a cheap bound on its nesting depth."""
+    if isinstance(raw, str):
+        return raw.count("[") + raw.count("{")
+    data = bytes(raw)
+    return data.count(b"[") + data.count(b"{")
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    """True when arrays and objects nest in `value` more than `limit` levels (no recursion)."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children: Any = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
 
 
 def _reject_constant(name: str) -> Any:

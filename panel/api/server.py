@@ -36,14 +36,18 @@ Limits:
   code 1013, try again later).
 
 Slow consumers: `publish()` never blocks and never awaits. Each client has a
-bounded queue of pending notifications (`client_queue`, default 1024). When it
-is full the OLDEST notification is dropped and counted; before the next
+bounded queue of pending notifications (`client_queue`, default 1024, and
+`client_queue_bytes` of text, default 8 MiB); past the socket's own buffer
+(websockets' write limit, 32 KiB) nothing more waits. When the queue is full
+the OLDEST notification is dropped and counted; before the next
 notification that client receives, the server sends
 ``{"method": "rpc.dropped", "params": {"dropped": n}}`` so the client knows there
 is a gap. Responses to calls are never dropped, and are sent before queued
 notifications so that calls stay responsive during a flood (JSON-RPC promises no
 order between a response and a notification). A client that stops reading
-altogether is disconnected by the WebSocket keepalive (no pong within 20 s).
+altogether is disconnected once one message has waited `stuck_timeout`
+seconds (20 by default) to be taken by its socket; the keepalive cannot do
+it, as its ping waits behind the same full buffer.
 
 A client that disconnects does not cancel the calls it started (an engine
 action runs to its end); `close()` cancels whatever still runs.
@@ -72,6 +76,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
 from panel.api.apifile import HEALTH_PATH, RPC_PATH, rpc_url
+from panel.api.hosts import RefusalLog, host_checker
 from panel.api.plain_http import PlainHttpHandler, connection_class
 from panel.api.rpc import (
     INTERNAL_ERROR,
@@ -81,6 +86,7 @@ from panel.api.rpc import (
     RpcRegistry,
     dumps,
     error_response,
+    loads,
     notification,
 )
 
@@ -96,6 +102,10 @@ CLOSE_TIMEOUT = 2.0
 PING_INTERVAL = 20.0
 METRICS_PATH = "/metrics"
 TRY_AGAIN_LATER = 1013
+CLIENT_QUEUE_BYTES = 8 * 1024 * 1024
+"""Notification text waiting for one client at most; the oldest is dropped beyond."""
+STUCK_TIMEOUT_S = 20.0
+"""A client whose socket takes nothing for this long is disconnected."""
 
 
 class TokenBucket:
@@ -160,6 +170,9 @@ class _ClientSession:
         self.replies: deque[str] = deque()
         self.notes: deque[str] = deque()
         self.queue_max = server.client_queue
+        self.queue_bytes = server.client_queue_bytes
+        self.notes_bytes = 0
+        self.stuck_timeout = server.stuck_timeout
         self.dropped = 0
         self.dropped_pending = 0
         self.wake = asyncio.Event()
@@ -178,11 +191,15 @@ class _ClientSession:
         """Queue a notification, dropping the oldest when the queue is full."""
         if self.closed:
             return
-        if len(self.notes) >= self.queue_max:
-            self.notes.popleft()
+        notes = self.notes
+        while notes and (
+            len(notes) >= self.queue_max or self.notes_bytes + len(text) > self.queue_bytes
+        ):
+            self.notes_bytes -= len(notes.popleft())
             self.dropped += 1
             self.dropped_pending += 1
-        self.notes.append(text)
+        notes.append(text)
+        self.notes_bytes += len(text)
         self.wake.set()
 
     def _next_text(self) -> str | None:
@@ -193,16 +210,38 @@ class _ClientSession:
         if self.dropped_pending:
             count, self.dropped_pending = self.dropped_pending, 0
             return dumps(notification("rpc.dropped", {"dropped": count}))
-        return self.notes.popleft()
+        text = self.notes.popleft()
+        self.notes_bytes -= len(text)
+        return text
 
     async def run_writer(self) -> None:
-        """Send queued texts in order until the connection closes."""
+        """Send queued texts in order until the connection closes; a client that
+        takes nothing for `stuck_timeout` seconds is disconnected."""
         with contextlib.suppress(ConnectionClosed):
             while True:
                 await self.wake.wait()
                 self.wake.clear()
                 while (text := self._next_text()) is not None:
-                    await self.ws.send(text)
+                    try:
+                        async with asyncio.timeout(self.stuck_timeout):
+                            await self.ws.send(text)
+                    except TimeoutError:
+                        self._drop_stuck()
+                        return
+
+    def _drop_stuck(self) -> None:
+        """Cut a client that reads nothing (a close frame would never get through)."""
+        log.warning(
+            "API: disconnected client %s (%s): it read nothing for %g s (%d notifications dropped)",
+            self.client_id,
+            _peer(self.ws),
+            self.stuck_timeout,
+            self.dropped,
+        )
+        self.closed = True
+        self.notes.clear()
+        self.replies.clear()
+        self.ws.transport.abort()
 
     def info(self) -> dict[str, Any]:
         """A snapshot for status displays."""
@@ -229,9 +268,12 @@ class ApiServer:
         *,
         allow_non_loopback: bool = False,
         client_queue: int = 1024,
+        client_queue_bytes: int = CLIENT_QUEUE_BYTES,
+        stuck_timeout: float = STUCK_TIMEOUT_S,
         rate_limit: float = 0.0,
         rate_burst: int = 1,
         max_clients: int = 64,
+        host_names: tuple[str, ...] = (),
     ) -> None:
         if not token:
             raise ValueError("an API token is required")
@@ -244,6 +286,8 @@ class ApiServer:
         self.port = port
         self.max_message_bytes = max_message_bytes
         self.client_queue = client_queue
+        self.client_queue_bytes = client_queue_bytes
+        self.stuck_timeout = stuck_timeout
         self.rate_limit = rate_limit
         self.rate_burst = max(1, rate_burst)
         self.max_clients = max_clients
@@ -259,6 +303,8 @@ class ApiServer:
         self._topics: dict[str, set[_ClientSession]] = {}
         self._topic_watchers: dict[str, list[Callable[[bool], None]]] = {}
         self._ids = itertools.count(1)
+        self._host_ok = host_checker(lambda: self.port, host_names)
+        self._refusals = RefusalLog(log)
         self._calls: set[asyncio.Task[None]] = set()
 
     @property
@@ -313,7 +359,7 @@ class ApiServer:
             self.host,
             self.port,
             process_request=self._process_request,
-            create_connection=connection_class(lambda: self._plain_http),
+            create_connection=connection_class(lambda: self._plain_http, self._host_ok),
             max_size=self.hard_cap_bytes,
             compression=None,
             server_header=None,
@@ -333,6 +379,7 @@ class ApiServer:
             return
         server.close(close_connections=True)
         await server.wait_closed()
+        self._refusals.flush()
         pending = list(self._calls)
         for task in pending:
             task.cancel()
@@ -394,6 +441,13 @@ class ApiServer:
 
     def _process_request(self, connection: ServerConnection, request: Request) -> Response | None:
         path = urlsplit(request.path).path
+        hosts = request.headers.get_all("Host")
+        if len(hosts) != 1 or not self._host_ok(hosts[0]):
+            shown = ", ".join(hosts) or "none"
+            self._refusals.refused(
+                "API: refused a request for host %s (%s)", shown, _peer(connection)
+            )
+            return _http_response(HTTPStatus.MISDIRECTED_REQUEST, {"error": "wrong host"})
         if path == HEALTH_PATH:
             return _http_response(HTTPStatus.OK, {"status": "ok"})
         if path == METRICS_PATH:
@@ -402,23 +456,29 @@ class ApiServer:
             return _http_response(HTTPStatus.NOT_FOUND, {"error": "not found"})
         origins = request.headers.get_all("Origin")
         if origins:
-            log.warning("API: refused a browser connection (Origin %s)", ", ".join(origins))
+            self._refusals.refused(
+                "API: refused a browser connection (Origin %s)", ", ".join(origins)
+            )
             return _http_response(HTTPStatus.FORBIDDEN, {"error": "forbidden"})
         if not self._authorized(request.headers.get_all("Authorization")):
-            log.warning("API: refused a connection without the token (%s)", _peer(connection))
+            self._refusals.refused(
+                "API: refused a connection without the token (%s)", _peer(connection)
+            )
             response = _http_response(HTTPStatus.UNAUTHORIZED, {"error": "unauthorized"})
             response.headers["WWW-Authenticate"] = 'Bearer realm="opspanel"'
             return response
         if len(self._sessions) >= self.max_clients:
             self.refused_clients += 1
-            log.warning("API: refused a client: %d clients already", len(self._sessions))
+            self._refusals.refused("API: refused a client: %d clients already", len(self._sessions))
             body = {"error": "too many clients", "limit": self.max_clients}
             return _http_response(HTTPStatus.SERVICE_UNAVAILABLE, body)
         return None
 
     def _metrics_response(self, connection: ServerConnection, request: Request) -> Response:
         if not self._authorized(request.headers.get_all("Authorization")):
-            log.warning("API: refused /metrics without the token (%s)", _peer(connection))
+            self._refusals.refused(
+                "API: refused /metrics without the token (%s)", _peer(connection)
+            )
             response = _http_response(HTTPStatus.UNAUTHORIZED, {"error": "unauthorized"})
             response.headers["WWW-Authenticate"] = 'Bearer realm="opspanel"'
             return response
@@ -505,7 +565,7 @@ def _cost(data: bytes) -> int:
     if data.lstrip()[:1] != b"[":
         return 1
     try:
-        batch = json.loads(data)
+        batch = loads(data)
     except ValueError:
         return 1
     return max(1, len(batch)) if isinstance(batch, list) else 1
@@ -514,7 +574,7 @@ def _cost(data: bytes) -> int:
 def _rate_limited(data: bytes, wait_s: float) -> str:
     msg_id = None
     try:
-        message = json.loads(data)
+        message = loads(data)
         if isinstance(message, dict) and isinstance(message.get("id"), str | int):
             msg_id = message["id"]
     except ValueError:

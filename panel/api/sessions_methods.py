@@ -127,6 +127,7 @@ SUBSCRIBE_SCHEMA: dict[str, Any] = {
 
 KNOWN_SETTINGS: dict[str, tuple[int, int, int]] = {
     "logs.capacity": (1_000_000, 1000, 50_000_000),
+    "logs.ringMegabytes": (256, 1, 65536),
     "logs.maxFileBytes": (10 * 1024 * 1024, 4096, 1 << 34),
     "logs.backups": (5, 0, 100),
     "api.maxMessageBytes": (1024 * 1024, 1024, 256 * 1024 * 1024),

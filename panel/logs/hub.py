@@ -31,6 +31,11 @@ BATCH_INTERVAL_MS = 50
 """Shortest time between two `sig_appended` emissions (and file writes)."""
 MAX_PARTIAL_BYTES = 1024 * 1024
 """A line still without newline past this size is cut and stored as it is."""
+RING_BYTES = 256 * 1024 * 1024
+"""Text the ring holds at most by default (setting `logs.ringMegabytes`)."""
+MAX_LINE_BYTES = 1024 * 1024
+"""A longer line is cut in memory (with `CUT_MARK`); its file keeps it whole."""
+CUT_MARK = " [line cut at {limit} bytes]"
 
 
 class LogHub(QObject):
@@ -56,13 +61,17 @@ class LogHub(QObject):
         max_file_bytes: int = 10 * 1024 * 1024,
         backups: int = 5,
         parent: QObject | None = None,
+        *,
+        ring_bytes: int = RING_BYTES,
+        max_line_bytes: int = MAX_LINE_BYTES,
     ) -> None:
         super().__init__(parent)
         self.logs_dir = Path(logs_dir)
         self.logs_dir.mkdir(parents=True, exist_ok=True)
         self.max_file_bytes = max_file_bytes
         self.backups = backups
-        self.ring = LogRing(capacity)
+        self.ring = LogRing(capacity, ring_bytes)
+        self.max_line_bytes = max_line_bytes
         self._chans: dict[tuple[str, str], int] = {}
         self._chan_info: list[tuple[str, str]] = []
         self._chan_prefix: list[str] = []
@@ -172,6 +181,9 @@ class LogHub(QObject):
             text = text.replace("\r\n", "\n")
         lines = text.split("\n")
         lines.pop()
+        limit = self.max_line_bytes
+        if len(text) > limit and max(map(len, lines)) > limit:
+            lines = [_cut(line, limit) if len(line) > limit else line for line in lines]
         ts = time.time()
         self.ring.append(ts, chan, lines, level)
         self.lines_total += len(lines)
@@ -279,6 +291,12 @@ class LogHub(QObject):
                 self.add_line(source, stream, text, level)
         else:
             self._sig_foreign_line.emit(source, stream, text, int(level))
+
+
+def _cut(line: str, limit: int) -> str:
+    """`line` cut to its first `limit` bytes of UTF-8, marked as cut."""
+    head = line.encode("utf-8")[:limit].decode("utf-8", "ignore")
+    return head + CUT_MARK.format(limit=limit)
 
 
 def level_of_record(levelno: int) -> LogLevel:

@@ -19,7 +19,9 @@ so an idle panel does not hold memory for a million lines it never saw.
 from __future__ import annotations
 
 from array import array
+from bisect import bisect_left
 from collections.abc import Iterator, Sequence
+from itertools import accumulate
 
 from panel.logs.levels import LogLevel, chunk_levels
 
@@ -45,12 +47,16 @@ def _run_end(col: bytearray, s: int, e: int) -> int:
 
 
 class LogRing:
-    """The newest `capacity` log lines, stored column by column."""
+    """The newest `capacity` log lines, stored column by column, holding at most
+    `max_bytes` characters of text (the newest line is always kept)."""
 
-    def __init__(self, capacity: int) -> None:
+    def __init__(self, capacity: int, max_bytes: int | None = None) -> None:
         if capacity < 1:
             raise ValueError("capacity must be at least 1")
         self.capacity = capacity
+        self.max_bytes = max_bytes
+        self.bytes = 0
+        """Characters of text held (one per byte for ASCII)."""
         self.first_seq = 0
         """The oldest sequence number still held (equal to `next_seq` when empty)."""
         self.next_seq = 0
@@ -76,6 +82,7 @@ class LogRing:
         self._ts = array("d", bytes(8 * slots))
         self._chan = array("H", bytes(2 * slots))
         self._level = bytearray(slots)
+        self._size = array("I", bytes(4 * slots))
 
     def _grow_for(self, incoming: int) -> None:
         """Make room for `incoming` more lines without dropping any, up to `capacity`.
@@ -85,7 +92,8 @@ class LogRing:
         columns are extended: growing is an append of empty slots, no copying of
         lines (a flood must not stall on it).
         """
-        wanted = min(self.capacity, len(self) + incoming)
+        # Lines dropped for their bytes leave their slots behind: count from the base.
+        wanted = min(self.capacity, self.next_seq - self._base + incoming)
         if wanted <= self._alloc:
             return
         slots = self._alloc
@@ -96,19 +104,20 @@ class LogRing:
         self._ts.frombytes(bytes(8 * extra))
         self._chan.frombytes(bytes(2 * extra))
         self._level.extend(bytes(extra))
+        self._size.frombytes(bytes(4 * extra))
         self._alloc += extra
 
-    def _place(self, seq: int, lines: list[str], ts: array, chan: array, level: bytes) -> None:
+    def _place(self, seq: int, lines: list[str], cols: tuple[array, array, bytes, array]) -> None:
         """Write columns for the lines numbered from `seq` into their slots."""
         cap = self._alloc
         n = len(lines)
         start = (seq - self._base) % cap
         if start + n <= cap:
-            self._put(start, 0, n, lines, ts, chan, level)
+            self._put(start, 0, n, lines, cols)
         else:
             split = cap - start
-            self._put(start, 0, split, lines, ts, chan, level)
-            self._put(0, split, n, lines, ts, chan, level)
+            self._put(start, 0, split, lines, cols)
+            self._put(0, split, n, lines, cols)
 
     def mark_stderr(self, chan: int) -> None:
         """Lines of `chan` with no level of their own default to WARNING (see `levels`)."""
@@ -119,35 +128,59 @@ class LogRing:
         n = len(lines)
         cap = self.capacity
         if n > cap:
+            self._drop_oldest(len(self))
             self.next_seq += n - cap
             self.first_seq = self.next_seq
             lines = lines[n - cap :]
             n = cap
+        if len(self) + n > cap:
+            self._drop_oldest(len(self) + n - cap)
         if self._alloc < cap:
             self._grow_for(n)
-        self._place(
-            self.next_seq,
-            lines,
-            array("d", (ts,)) * n,
-            array("H", (chan,)) * n,
-            bytes((level,)) * n,
-        )
+        sizes = array("I", map(len, lines))
+        cols = (array("d", (ts,)) * n, array("H", (chan,)) * n, bytes((level,)) * n, sizes)
+        self._place(self.next_seq, lines, cols)
         self.next_seq += n
-        if self.next_seq - cap > self.first_seq:
-            self.first_seq = self.next_seq - cap
+        self.bytes += sum(sizes)
+        if self.max_bytes is not None and self.bytes > self.max_bytes:
+            self._drop_for_bytes(self.bytes - self.max_bytes)
+
+    def _drop_oldest(self, count: int) -> None:
+        """Forget the `count` oldest lines, releasing their text."""
+        end = self.first_seq + count
+        for s, e in self._runs(self.first_seq, end):
+            self.bytes -= sum(self._size[s:e])
+            self._text[s:e] = [""] * (e - s)
+        self.first_seq = end
+
+    def _drop_for_bytes(self, excess: int) -> None:
+        """Forget the oldest lines until `excess` characters are gone (keeping the newest)."""
+        count = 0
+        for s, e in self._runs(self.first_seq, self.next_seq - 1):
+            running = list(accumulate(self._size[s:e]))
+            at = bisect_left(running, excess)
+            if at < len(running):
+                count += at + 1
+                break
+            count += e - s
+            excess -= running[-1] if running else 0
+        self._drop_oldest(count)
 
     def _put(
-        self, slot: int, a: int, b: int, lines: list[str], ts: array, chan: array, level: bytes
+        self, slot: int, a: int, b: int, lines: list[str], cols: tuple[array, array, bytes, array]
     ) -> None:
+        ts, chan, level, size = cols
         end = slot + b - a
         self._text[slot:end] = lines[a:b]
         self._ts[slot:end] = ts[a:b]
         self._chan[slot:end] = chan[a:b]
         self._level[slot:end] = level[a:b]
+        self._size[slot:end] = size[a:b]
 
     def clear(self) -> None:
         """Forget every line held; sequence numbers carry on from where they were."""
         self.first_seq = self.next_seq
+        self.bytes = 0
         self._allocate(min(self.capacity, INITIAL_SLOTS))
 
     # -- reading --------------------------------------------------------------

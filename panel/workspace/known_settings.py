@@ -13,6 +13,9 @@ from __future__ import annotations
 LOG_RING_CAPACITY = "logs.capacity"
 """Log lines kept in memory (the ring buffer of the log hub)."""
 
+LOG_RING_MEGABYTES = "logs.ringMegabytes"
+"""Megabytes of log text kept in memory at most (the ring drops its oldest lines beyond)."""
+
 LOG_FILE_MAX_BYTES = "logs.maxFileBytes"
 """Size at which a per-source log file is rotated."""
 
@@ -27,6 +30,7 @@ API_PORT = "api.port"
 
 DEFAULTS: dict[str, int] = {
     LOG_RING_CAPACITY: 1_000_000,
+    LOG_RING_MEGABYTES: 256,
     LOG_FILE_MAX_BYTES: 10 * 1024 * 1024,
     LOG_FILE_BACKUPS: 5,
     API_MAX_MESSAGE_BYTES: 1024 * 1024,

@@ -103,3 +103,66 @@ def test_without_a_handler_plain_http_gets_nothing_run(api: ServerThread) -> Non
         while chunk := sock.recv(65536):
             reply += chunk
     assert not reply.startswith(b"HTTP/1.1 2")  # websockets refuses it as a handshake
+
+
+def _chunked(path: str, body: bytes, piece: int = 1000) -> bytes:
+    head = (
+        f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nX-OpsPanel-Token: {HOOK_TOKEN}\r\n"
+        "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+    ).encode()
+    chunks = b"".join(
+        f"{len(body[i : i + piece]):x}\r\n".encode() + body[i : i + piece] + b"\r\n"
+        for i in range(0, len(body), piece)
+    )
+    return head + chunks + b"0\r\n\r\n"
+
+
+def test_two_content_lengths_are_a_bad_request_before_any_body(api: ServerThread) -> None:
+    runs = _serve(api)
+    head = _request("/hooks/jobs/echo", b"").replace(
+        b"Content-Length: 0", b"Content-Length: 209715200\r\nContent-Length: 2"
+    )
+    status, answer, _ = _exchange(api.port, head)  # no body sent: the answer must not wait
+    assert status == 400 and "Content-Length" in answer["error"]
+    assert runs.asked == []
+
+
+def test_a_chunked_body_is_read_and_obeyed_and_capped(api: ServerThread) -> None:
+    runs = _serve(api)
+    body = json.dumps({"options": {"--msg": "chunked"}, "only": True}).encode()
+    status, answer, _ = _exchange(api.port, _chunked("/hooks/jobs/echo", body, piece=7))
+    assert (status, answer) == (202, {"run": 1})
+    assert runs.asked == [("echo", {"--msg": "chunked"}, True, False)]
+    huge = json.dumps({"options": {"--msg": "x" * (2 * 1024 * 1024)}}).encode()
+    status, answer, _ = _exchange(api.port, _chunked("/hooks/jobs/echo", huge, piece=65536))
+    assert (status, answer) == (413, {"error": "body too large"})
+    assert len(runs.asked) == 1
+
+
+def test_bare_lf_and_malformed_requests_are_answered(api: ServerThread) -> None:
+    runs = _serve(api)
+    body = b'{"options": {"--msg": "lf"}}'
+    bare = _request("/hooks/jobs/echo", body).replace(b"\r\n", b"\n")
+    assert _exchange(api.port, bare)[:2] == (202, {"run": 1})  # RFC 9112 allows a bare LF
+    assert runs.asked[0][1] == {"--msg": "lf"}
+    garbage = b"POST /hooks/jobs/echo\r\nX-OpsPanel-Token: t\r\n\r\n"
+    assert _exchange(api.port, garbage)[0] == 400
+    both = _request("/hooks/jobs/echo", body, extra="Transfer-Encoding: chunked\r\n")
+    assert _exchange(api.port, both)[0] == 400  # smuggling shape: refused, not guessed
+    assert len(runs.asked) == 1
+
+
+def test_a_refused_request_gets_no_100_continue(api: ServerThread) -> None:
+    _serve(api)
+    head = _request("/hooks/jobs/echo", b"", token="wrong", extra="Expect: 100-continue\r\n")
+    status, _, raw = _exchange(api.port, head.replace(b"Content-Length: 0", b"Content-Length: 5"))
+    assert status == 401 and b"100 Continue" not in raw
+
+
+def test_a_webhook_for_another_host_is_misdirected(api: ServerThread) -> None:
+    runs = _serve(api)
+    rebound = _request("/hooks/jobs/echo", b"{}").replace(
+        b"Host: 127.0.0.1", f"Host: rebound.example:{api.port}".encode()
+    )
+    assert _exchange(api.port, rebound)[:2] == (421, {"error": "wrong host"})
+    assert runs.asked == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import socket
@@ -385,3 +386,130 @@ def test_garbage_and_half_open_connections_do_not_disturb_others(api: Any) -> No
         assert rpc(good, {"jsonrpc": "2.0", "id": 1, "method": "echo"})["id"] == 1
     with ws_connect(api.url, api.token) as fresh:
         assert rpc(fresh, {"jsonrpc": "2.0", "id": 2, "method": "echo"})["id"] == 2
+
+
+@pytest.mark.parametrize("opener,closer", [("[", "]"), ('{"a":', "}")])
+def test_deeply_nested_json_is_refused_and_the_connection_is_kept(
+    api: Any, opener: str, closer: str
+) -> None:
+    deep = opener * 100_000 + "1" + closer * 100_000
+    with ws_connect(api.url, api.token) as ws:
+        reply = rpc(ws, deep)
+        assert reply["id"] is None
+        assert reply["error"]["code"] in (-32700, -32600)
+        assert "nested" in reply["error"]["message"]
+        assert rpc(ws, {"jsonrpc": "2.0", "id": 2, "method": "echo"})["result"] == {}
+
+
+def test_nesting_inside_a_request_is_refused_with_its_id(api: Any) -> None:
+    params = {"x": json.loads("[" * 500 + "]" * 500)}  # parses, but deeper than allowed
+    with ws_connect(api.url, api.token) as ws:
+        reply = rpc(ws, {"jsonrpc": "2.0", "id": 7, "method": "echo", "params": params})
+        assert reply["id"] == 7
+        assert reply["error"]["code"] == -32600
+        assert "nested deeper than" in reply["error"]["message"]
+        assert rpc(ws, {"jsonrpc": "2.0", "id": 8, "method": "echo"})["id"] == 8
+
+
+def _raw_status(port: int, request: bytes) -> int:
+    """Send a raw HTTP request; the status code of the answer."""
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        sock.sendall(request)
+        raw = b""
+        while b"\r\n" not in raw and (chunk := sock.recv(4096)):
+            raw += chunk
+    return int(raw.split(b" ", 2)[1])
+
+
+def _handshake(host: str, token: str) -> bytes:
+    return (
+        f"GET /rpc HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+        f"Authorization: Bearer {token}\r\n\r\n"
+    ).encode()
+
+
+def test_the_host_header_must_name_this_loopback_port(api: Any) -> None:
+    port = api.port
+    for good in (f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}", "127.0.0.1"):
+        assert _raw_status(port, _handshake(good, api.token)) == 101, good
+    for bad in (f"evil.example:{port}", f"127.0.0.1:{port + 1}", "evil.example", "[::2]"):
+        assert _raw_status(port, _handshake(bad, api.token)) == 421, bad
+    health = f"GET /health HTTP/1.1\r\nHost: rebound.example:{port}\r\n\r\n".encode()
+    assert _raw_status(port, health) == 421
+
+
+def test_refused_handshakes_are_logged_once_then_summed_up(
+    server_factory: Callable[..., Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, logger="panel.api.server")
+    st = server_factory()
+    for _ in range(40):
+        assert _status_of(st.url, "wrong") == 401
+    st.stop()  # closing the server writes the summary of what it counted
+    warnings = [r.getMessage() for r in caplog.records if r.name == "panel.api.server"]
+    assert len(warnings) == 2, warnings
+    assert "without the token" in warnings[0]
+    assert "refused 39 more handshakes in the last" in warnings[1]
+
+
+def _raw_subscriber(port: int, token: str) -> socket.socket:
+    """A raw socket that does the handshake, subscribes to "t" and then never reads."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.connect(("127.0.0.1", port))
+    sock.settimeout(10)
+    sock.sendall(_handshake(f"127.0.0.1:{port}", token))
+    head = b""
+    while b"\r\n\r\n" not in head:
+        head += sock.recv(1)  # the handshake answer only, byte by byte: nothing more
+    assert head.startswith(b"HTTP/1.1 101")
+    payload = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "sub", "params": {"topic": "t"}})
+    data = payload.encode()
+    sock.sendall(bytes([0x81, 0x80 | len(data)]) + b"\0\0\0\0" + data)  # masked with zeros
+    return sock
+
+
+def test_a_client_that_never_reads_costs_bounded_memory_and_is_cut(
+    server_factory: Callable[..., Any],
+) -> None:
+    import psutil
+
+    st = server_factory(stuck_timeout=3.0)
+    stuck = _raw_subscriber(st.port, st.token)
+    try:
+        wait_until(lambda: st.server.has_subscribers("t"), what="the raw client subscribed")
+        me = psutil.Process()
+        before = me.memory_info().rss
+        latencies: list[float] = []
+        flooding = threading.Event()
+        flooding.set()
+
+        def call_meanwhile() -> None:
+            with ws_connect(st.url, st.token) as other:
+                while flooding.is_set():
+                    t0 = time.monotonic()
+                    assert rpc(other, {"jsonrpc": "2.0", "id": 1, "method": "echo"})["id"] == 1
+                    latencies.append(time.monotonic() - t0)
+
+        caller = threading.Thread(target=call_meanwhile)
+        caller.start()
+        pad = "p" * 1_000_000
+
+        async def flood() -> int:
+            for i in range(300):  # 300 MB of notifications for a client that takes none
+                st.server.publish("t", "t.data", {"i": i, "pad": pad})
+                await asyncio.sleep(0)
+            return psutil.Process().memory_info().rss
+
+        after = st.run(flood(), timeout=60)
+        flooding.clear()
+        caller.join(10)
+        assert (after - before) < 100 * 1024 * 1024, f"grew {(after - before) >> 20} MB"
+        assert latencies and max(latencies) < 0.5, max(latencies or [0])
+        wait_until(lambda: st.server.clients == 0, timeout=10, what="the stuck client cut")
+        with contextlib.suppress(ConnectionResetError):  # the end of what it had: EOF or reset
+            while stuck.recv(65536):
+                pass
+    finally:
+        stuck.close()

@@ -163,7 +163,8 @@ def test_logging_handler_same_thread_and_other_thread(hub: LogHub, qtbot: QtBot)
 
 
 def test_huge_partial_line_is_cut(hub: LogHub) -> None:
-    from panel.logs.hub import MAX_PARTIAL_BYTES
+    from panel.logs.hub import MAX_LINE_BYTES, MAX_PARTIAL_BYTES
 
     hub.feed("s", "stdout", b"z" * (MAX_PARTIAL_BYTES + 10))
-    assert [len(t) for t in texts(hub)] == [MAX_PARTIAL_BYTES + 10]
+    mark = f" [line cut at {MAX_LINE_BYTES} bytes]"  # and over the line limit: marked
+    assert texts(hub) == ["z" * MAX_LINE_BYTES + mark]
