@@ -5,7 +5,6 @@ No Qt here: the runner uses this module.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 
@@ -13,11 +12,11 @@ class PathRefused(ValueError):
     """A path that would leave the session folder (or is otherwise unusable)."""
 
 
-def inside(root: Path, relative: str) -> Path:
-    """`relative` resolved inside `root`; PathRefused when it is absolute, has `..` or escapes.
+def relative_parts(relative: str) -> tuple[str, ...]:
+    """The names of `relative`, a path inside a folder; PathRefused when it could leave it.
 
-    Symbolic links are followed when resolving, so a link that points outside the
-    folder is refused too. The returned path is absolute and lies within `root`.
+    Refused: not a non-empty string, NUL, absolute or drive paths, and `..` (also
+    written with backslashes). Empty and `.` names are dropped, so `.` is the folder.
     """
     if not isinstance(relative, str) or relative == "":
         raise PathRefused("path must be a non-empty string")
@@ -27,17 +26,22 @@ def inside(root: Path, relative: str) -> Path:
         raise PathRefused(f"absolute paths are not allowed: {relative!r}")
     if PureWindowsPath(relative).drive:
         raise PathRefused(f"drive paths are not allowed: {relative!r}")
-    parts = relative.replace("\\", "/").split("/")
-    if ".." in parts:
+    if ".." in relative.replace("\\", "/").split("/"):
         raise PathRefused(f"'..' is not allowed in paths: {relative!r}")
+    return tuple(name for name in relative.split("/") if name not in ("", "."))
+
+
+def inside(root: Path, relative: str) -> Path:
+    """`relative` resolved inside `root`; PathRefused when it is absolute, has `..` or escapes.
+
+    Symbolic links are followed when resolving, so a link that points outside the
+    folder is refused too. The returned path is absolute and lies within `root`.
+    This checks a name, not what is opened later: the file commands use
+    `panel.sessions.beneath` instead, which never follows a link.
+    """
+    relative_parts(relative)
     base = root.resolve()
     candidate = (base / relative).resolve()
     if not candidate.is_relative_to(base):
         raise PathRefused(f"path leaves the session folder: {relative!r}")
     return candidate
-
-
-def check_no_link(path: Path) -> None:
-    """Refuse `path` when it is itself a symbolic link (belt and braces around O_NOFOLLOW)."""
-    if os.path.islink(path):
-        raise PathRefused(f"symbolic links are not followed: {path.name!r}")

@@ -2,7 +2,8 @@
 
 Each command is a JSON object with a `type`; `Commands.run(command)` returns the
 result object or raises `CommandError` (a clear message for the caller). Paths are
-relative to the session folder and never leave it (`panel.sessions.paths`).
+relative to the session folder and never leave it: the file commands open every name
+beneath the folder's descriptor and follow no link (`panel.sessions.beneath`).
 """
 
 from __future__ import annotations
@@ -11,14 +12,14 @@ import contextlib
 import os
 import shutil
 import signal
-import stat
 import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
-from panel.sessions.paths import PathRefused, check_no_link, inside
+from panel.sessions.beneath import Beneath, where
+from panel.sessions.paths import PathRefused, inside, relative_parts
 from panel.sessions.runner.limits import looks_out_of_memory, preexec
 
 MAX_OUTPUT_BYTES = 1024 * 1024
@@ -26,6 +27,13 @@ MAX_OUTPUT_BYTES = 1024 * 1024
 
 MAX_READ_BYTES = 8 * 1024 * 1024
 """Largest file `read_file` returns."""
+
+WRITE_FLAGS = {
+    "Create": os.O_CREAT | os.O_EXCL,
+    "Append": os.O_CREAT | os.O_APPEND,
+    "Overwrite": os.O_CREAT,
+}
+"""write_file modes (Overwrite truncates once the file passed the checks)."""
 
 DEFAULT_TIMEOUT_MS = 30_000
 KILL_WAIT_S = 5.0
@@ -56,6 +64,7 @@ class Commands:
         prefix: tuple[str, ...] = (),
     ) -> None:
         self.folder = folder.resolve()
+        self.beneath = Beneath(self.folder)
         self.memory_limit_mb = memory_limit_mb
         self.prefix = prefix
         self.datasets: dict[str, str] = {}
@@ -90,67 +99,50 @@ class Commands:
 
     # ------------------------------------------------------------------ files
 
-    def _path(self, command: dict[str, Any], key: str = "path") -> Path:
-        return inside(self.folder, _str(command, key))
+    def _parts(self, command: dict[str, Any]) -> tuple[str, ...]:
+        return relative_parts(_str(command, "path"))
 
     def _do_write_file(self, command: dict[str, Any]) -> dict[str, Any]:
-        path = self._path(command)
+        parts = self._parts(command)
         content = command.get("content", "")
         if not isinstance(content, str):
             raise CommandError("content must be a string")
         mode = str(command.get("mode", "Create"))
-        flags = {
-            "Create": os.O_CREAT | os.O_EXCL,
-            "Append": os.O_CREAT | os.O_APPEND,
-            "Overwrite": os.O_CREAT | os.O_TRUNC,
-        }.get(mode)
+        flags = WRITE_FLAGS.get(mode)
         if flags is None:
             raise CommandError(f"mode must be Create, Append or Overwrite, not {mode!r}")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        inside(self.folder, os.path.relpath(path.parent, self.folder))  # created dirs stay inside
         data = content.encode("utf-8")
-        fd = os.open(path, flags | os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0), 0o644)
+        fd = self.beneath.open_file(parts, flags | os.O_WRONLY, create_parents=True)
         with os.fdopen(fd, "wb") as handle:
+            if mode == "Overwrite":
+                handle.truncate(0)  # only now: a refused file is never changed
             handle.write(data)
-        return {"path": _rel(str(path), self.folder), "bytes": len(data), "mode": mode}
+        return {"path": where(parts), "bytes": len(data), "mode": mode}
 
     def _do_read_file(self, command: dict[str, Any]) -> dict[str, Any]:
-        path = self._path(command)
-        check_no_link(path)
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        parts = self._parts(command)
+        fd = self.beneath.open_file(parts, os.O_RDONLY)
         with os.fdopen(fd, "rb") as handle:
-            if stat.S_ISDIR(os.fstat(handle.fileno()).st_mode):
-                raise CommandError(f"is a directory: {command['path']}")
             data = handle.read(MAX_READ_BYTES + 1)
         if len(data) > MAX_READ_BYTES:
             raise CommandError(f"file is larger than {MAX_READ_BYTES} bytes")
         text = data.decode("utf-8", "replace")
-        return {"path": _rel(str(path), self.folder), "content": text, "bytes": len(data)}
+        return {"path": where(parts), "content": text, "bytes": len(data)}
 
     def _do_list_files(self, command: dict[str, Any]) -> dict[str, Any]:
-        raw = command.get("path") or "."
-        path = self.folder if raw in (".", "") else inside(self.folder, str(raw))
-        entries = []
-        for entry in sorted(os.scandir(path), key=lambda e: e.name):
-            info = entry.stat(follow_symlinks=False)
-            kind = "link" if entry.is_symlink() else "dir" if entry.is_dir() else "file"
-            entries.append(
-                {"name": entry.name, "type": kind, "size": info.st_size, "mtime": info.st_mtime}
-            )
-        return {"path": _rel(str(path), self.folder), "entries": entries}
+        parts = relative_parts(str(command.get("path") or "."))
+        entries = [
+            {"name": e.name, "type": e.kind, "size": e.info.st_size, "mtime": e.info.st_mtime}
+            for e in self.beneath.entries(parts)
+        ]
+        return {"path": where(parts), "entries": entries}
 
     def _do_delete_file(self, command: dict[str, Any]) -> dict[str, Any]:
         raw = _str(command, "path")
-        inside(self.folder, raw)  # refuses absolute paths, '..' and escaping links
-        parent_rel = os.path.dirname(raw.rstrip("/"))
-        parent = inside(self.folder, parent_rel) if parent_rel else self.folder
-        target = parent / os.path.basename(raw.rstrip("/"))
-        if target == self.folder:
+        parts = relative_parts(raw)
+        if not parts:
             raise CommandError("the session folder itself cannot be deleted")
-        if target.is_dir() and not target.is_symlink():
-            shutil.rmtree(target)
-        else:
-            target.unlink()  # a link is removed, never followed
+        self.beneath.remove(parts)  # a link is removed, never followed
         return {"path": raw, "deleted": True}
 
     # ------------------------------------------------------------------ processes
