@@ -32,6 +32,7 @@ from panel.supervise.process import ManagedProcess
 from panel.supervise.reaper_client import Reaper
 from panel.supervise.spec import ProcessSpec
 from panel.supervise.sweep import sweep_recorder
+from panel.workspace.known_settings import SESSIONS_ALLOW_UNSANDBOXED
 from panel.workspace.server_config import ServerConfig
 from panel.workspace.transfer import export_config, import_config
 from panel.workspace.workspace import Workspace
@@ -124,6 +125,9 @@ class Engine(QObject):
             self._forget_process,
             self.jobs.datasets,
             hub=self.hub,
+            allow_unsandboxed=lambda: bool(
+                workspace.get_setting(SESSIONS_ALLOW_UNSANDBOXED, False)
+            ),
             parent=self,
         )
 

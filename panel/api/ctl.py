@@ -109,7 +109,12 @@ def _add_sessions(sub: Any, common: argparse.ArgumentParser) -> None:
     create.add_argument("--idle-minutes", type=float, metavar="M", help="idle timeout")
     create.add_argument("--lifetime-minutes", type=float, metavar="M", help="maximum lifetime")
     create.add_argument("--memory-mb", type=int, metavar="MB", help="memory limit of commands")
-    create.add_argument("--no-network", action="store_true", help="commands get no network")
+    create.add_argument(
+        "--network", action="store_true", help="commands may use the network (off by default)"
+    )
+    create.add_argument("--no-network", action="store_true", help=argparse.SUPPRESS)
+    create.add_argument("--max-processes", type=int, metavar="N", help="process limit")
+    create.add_argument("--disk-mb", type=int, metavar="MB", help="disk quota of the folder")
     _add_json(create)
     create.set_defaults(run=_cmd_sessions_create)
     run = ss.add_parser("exec", parents=[common], help="run a command: exec ID -- CMD ARGS...")
@@ -544,11 +549,13 @@ def _cmd_sessions_create(args: argparse.Namespace) -> int:
         ("idle_minutes", "idleTimeoutMinutes"),
         ("lifetime_minutes", "maxLifetimeMinutes"),
         ("memory_mb", "memoryLimitMB"),
+        ("max_processes", "maxProcesses"),
+        ("disk_mb", "diskLimitMB"),
     ):
         if getattr(args, name) is not None:
             params[key] = getattr(args, name)
-    if args.no_network:
-        params["networkIsolation"] = True
+    if args.network and not args.no_network:
+        params["network"] = True
     created = _session_call(args, "session.create", params)
     if args.json:
         _print_json(created)
@@ -610,7 +617,8 @@ def _cmd_sessions_list(args: argparse.Namespace) -> int:
         print(
             f"{row['sessionId']:<14} {row['state']:<8} pid {_dash(row.get('pid')):<8} "
             f"runs {row['executionCount']:<5} idle {row['idleMinutes']:.1f} min  "
-            f"life {row['lifetimeMinutes']:.1f} min  {memory}"
+            f"life {row['lifetimeMinutes']:.1f} min  {memory}  "
+            f"sandbox {row.get('sandbox', '-')}  network {'on' if row.get('network') else 'off'}"
         )
     return EXIT_OK
 

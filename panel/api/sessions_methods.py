@@ -13,7 +13,8 @@ next start of the engine), `config.export`, `config.import`, `server.config`,
 
 Errors: -32010 unknown session, -32011 refused (session not ready or closed,
 dataset held), -32012 the runner was not ready in time, -32013 feature not
-available (network isolation, shutting down), -32000 session limit reached.
+available (no sandbox: bubblewrap missing, network isolation, shutting down),
+-32000 session limit reached.
 """
 
 from __future__ import annotations
@@ -253,6 +254,8 @@ class SessionsApi:
             "state": row["state"],
             "config": row["config"],
             "networkIsolation": row["networkIsolation"],
+            "sandbox": row["sandbox"],
+            "network": row["network"],
         }
 
     async def execute(self, params: dict[str, Any], ctx: RpcContext) -> dict[str, Any]:

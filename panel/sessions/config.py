@@ -16,6 +16,9 @@ CONFIG_SCHEMA: dict[str, Any] = {
         "maxLifetimeMinutes": {"type": "number", "exclusiveMinimum": 0, "maximum": MAX_MINUTES},
         "memoryLimitMB": {"type": "integer", "minimum": 16, "maximum": 1_048_576},
         "networkIsolation": {"type": "boolean"},
+        "network": {"type": "boolean"},
+        "maxProcesses": {"type": "integer", "minimum": 4, "maximum": 100_000},
+        "diskLimitMB": {"type": "integer", "minimum": 1, "maximum": 1_048_576},
     },
     "additionalProperties": False,
 }
@@ -31,7 +34,14 @@ class SessionConfig:
     idle_timeout_minutes: float = 30
     max_lifetime_minutes: float = 120
     memory_limit_mb: int = 512
-    network_isolation: bool = False
+    network: bool = False
+    max_processes: int = 256
+    disk_limit_mb: int = 1024
+
+    @property
+    def network_isolation(self) -> bool:
+        """The older name: True when commands may not use the network."""
+        return not self.network
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> SessionConfig:
@@ -42,7 +52,9 @@ class SessionConfig:
             idle_timeout_minutes=float(data.get("idleTimeoutMinutes", 30)),
             max_lifetime_minutes=float(data.get("maxLifetimeMinutes", 120)),
             memory_limit_mb=int(data.get("memoryLimitMB", 512)),
-            network_isolation=bool(data.get("networkIsolation", False)),
+            network=bool(data.get("network", not data.get("networkIsolation", True))),
+            max_processes=int(data.get("maxProcesses", 256)),
+            disk_limit_mb=int(data.get("diskLimitMB", 1024)),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -54,5 +66,8 @@ class SessionConfig:
             "idleTimeoutMinutes": raw["idle_timeout_minutes"],
             "maxLifetimeMinutes": raw["max_lifetime_minutes"],
             "memoryLimitMB": raw["memory_limit_mb"],
-            "networkIsolation": raw["network_isolation"],
+            "network": raw["network"],
+            "networkIsolation": not raw["network"],
+            "maxProcesses": raw["max_processes"],
+            "diskLimitMB": raw["disk_limit_mb"],
         }

@@ -25,10 +25,12 @@ from panel.logs.hub import LogHub
 from panel.sessions.config import SessionConfig
 from panel.sessions.datasets import DatasetRequest, DatasetStore
 from panel.sessions.isolation import network_isolation_available
+from panel.sessions.sandbox import bwrap_program, sandbox_problem
 from panel.sessions.session import ResultCallback, Session, SessionState
 from panel.supervise.process import ManagedProcess
 from panel.supervise.spec import ProcessSpec, RestartPolicy
 from panel.util.paths import panel_argv
+from panel.workspace.known_settings import SESSIONS_ALLOW_UNSANDBOXED as SETTING
 
 log = logging.getLogger("panel.sessions")
 
@@ -76,9 +78,11 @@ class SessionManager(QObject):
         sweep_interval_ms: int = DEFAULT_SWEEP_MS,
         max_sessions: int = DEFAULT_MAX_SESSIONS,
         hub: LogHub | None = None,
+        allow_unsandboxed: Callable[[], bool] = lambda: False,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
+        self._allow_unsandboxed = allow_unsandboxed
         self.root = workspace_root / "sessions"
         self._workspace_root = workspace_root
         self._new_process = new_process
@@ -89,6 +93,7 @@ class SessionManager(QObject):
         self.max_sessions = max_sessions
         self._sessions: dict[str, Session] = {}
         self._closed_count = 0
+        self._warned_unsandboxed = False
         self._shut = False
         self._sweep_timer = QTimer(self, interval=sweep_interval_ms)
         self._sweep_timer.timeout.connect(self.sweep)
@@ -143,15 +148,21 @@ class SessionManager(QObject):
             raise SessionError("unavailable", "the engine is shutting down")
         if len(self._sessions) >= self.max_sessions:
             raise SessionError("limit", f"at most {self.max_sessions} sessions may be open")
-        config = SessionConfig.from_json(params or {})
-        if config.network_isolation and not network_isolation_available():
-            raise SessionError(
-                "unavailable",
-                "network isolation is not available on this system "
-                "(unshare -rn failed: no unprivileged user namespaces)",
-            )
+        params = params or {}
+        config = SessionConfig.from_json(params)
+        bwrap = self._sandbox_program()
+        isolate = False
+        if bwrap is None and config.network_isolation:
+            isolate = network_isolation_available()
+            if not isolate and ("network" in params or "networkIsolation" in params):
+                raise SessionError(
+                    "unavailable",
+                    "network isolation is not available on this system "
+                    "(no sandbox, and unshare -rn failed: no unprivileged user namespaces)",
+                )
         session_id = uuid.uuid4().hex[:12]
-        process = self._new_process(source_name(session_id), self._spec(session_id, config))
+        spec = self._spec(session_id, config, bwrap, isolate)
+        process = self._new_process(source_name(session_id), spec)
         sink = self._hub.feed if self._hub is not None else None
         session = Session(session_id, config, process, self.clock, self, sink)
         session.sig_ready.connect(self._on_ready)
@@ -268,7 +279,22 @@ class SessionManager(QObject):
 
     # ------------------------------------------------------------------ internals
 
-    def _spec(self, session_id: str, config: SessionConfig) -> ProcessSpec:
+    def _sandbox_program(self) -> str | None:
+        """bwrap for the next session; None when sessions may and must go unsandboxed."""
+        program = bwrap_program()
+        problem = sandbox_problem(program)
+        if problem is None:
+            return shutil.which(program) or program
+        if not self._allow_unsandboxed():
+            raise SessionError("unavailable", problem)
+        if not self._warned_unsandboxed:
+            self._warned_unsandboxed = True
+            log.warning("session commands run WITHOUT a sandbox (%s): %s", SETTING, problem)
+        return None
+
+    def _spec(
+        self, session_id: str, config: SessionConfig, bwrap: str | None, isolate: bool
+    ) -> ProcessSpec:
         argv = [
             "worker",
             "session",
@@ -281,7 +307,11 @@ class SessionManager(QObject):
         ]
         if config.workdir:
             argv += ["--workdir", config.workdir]
-        if config.network_isolation:
+        argv += ["--max-processes", str(config.max_processes)]
+        argv += ["--disk-limit-mb", str(config.disk_limit_mb)]
+        if bwrap is not None:
+            argv += ["--bwrap", bwrap] + (["--network"] if config.network else [])
+        elif isolate:
             argv.append("--isolate-network")
         return ProcessSpec(
             name=source_name(session_id),

@@ -73,6 +73,8 @@ class Session(QObject):
         self.ended = False
         self.end_reason = ""
         self.isolation = "off"
+        self.sandbox = "none"
+        self.network = config.network
         self.folder = ""
         self.datasets: dict[str, dict[str, str]] = {}
         self._pending: dict[str, ResultCallback] = {}
@@ -128,6 +130,8 @@ class Session(QObject):
             "running": self.running,
             "datasets": sorted(self.datasets),
             "networkIsolation": self.isolation,
+            "sandbox": self.sandbox,
+            "network": self.network,
             "config": self.config.to_json(),
         }
 
@@ -193,6 +197,8 @@ class Session(QObject):
         if kind == "ready":
             self.ready = True
             self.isolation = str(message.get("isolation", "off"))
+            self.sandbox = str(message.get("sandbox", "none"))
+            self.network = bool(message.get("network", self.isolation == "off"))
             self.folder = str(message.get("folder", ""))
             self.touch()
             self.sig_ready.emit()

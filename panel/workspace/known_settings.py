@@ -28,6 +28,10 @@ API_MAX_MESSAGE_BYTES = "api.maxMessageBytes"
 API_PORT = "api.port"
 """TCP port of the local API on 127.0.0.1; 0 lets the system choose one."""
 
+SESSIONS_ALLOW_UNSANDBOXED = "sessions.allowUnsandboxed"
+"""True lets sessions run their commands without bubblewrap where it cannot run
+(default false: `session.create` then fails, naming what is missing)."""
+
 DEFAULTS: dict[str, int] = {
     LOG_RING_CAPACITY: 1_000_000,
     LOG_RING_MEGABYTES: 256,

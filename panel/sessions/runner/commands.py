@@ -10,17 +10,29 @@ from __future__ import annotations
 
 import contextlib
 import os
+import resource
 import shutil
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from panel.sessions.beneath import Beneath, where
 from panel.sessions.paths import PathRefused, inside, relative_parts
+from panel.sessions.runner.disk import DiskLimit
 from panel.sessions.runner.limits import looks_out_of_memory, preexec
+from panel.sessions.runner.pids_limit import ProcessLimit
+from panel.sessions.sandbox import (
+    inside_path,
+    sandbox_argv,
+    sandbox_env,
+    strip_mount_point,
+    which_inside,
+)
 
 MAX_OUTPUT_BYTES = 1024 * 1024
 """stdout and stderr of a command are each cut to this size (the answer says so)."""
@@ -54,19 +66,34 @@ class CommandError(Exception):
         self.data = data or {}
 
 
+@dataclass(frozen=True)
+class Sandbox:
+    """How commands are contained: bubblewrap's program and whether they may use the network."""
+
+    program: str
+    network: bool
+
+
 class Commands:
-    """Runs commands in one session folder with a memory limit and an optional argv prefix."""
+    """Runs commands in one session folder: sandboxed (or with an argv prefix), with limits."""
 
     def __init__(
         self,
         folder: Path,
         memory_limit_mb: int | None,
         prefix: tuple[str, ...] = (),
+        *,
+        sandbox: Sandbox | None = None,
+        processes: ProcessLimit | None = None,
+        disk: DiskLimit | None = None,
     ) -> None:
         self.folder = folder.resolve()
         self.beneath = Beneath(self.folder)
         self.memory_limit_mb = memory_limit_mb
         self.prefix = prefix
+        self.sandbox = sandbox
+        self.processes = processes
+        self.disk = disk
         self.datasets: dict[str, str] = {}
         self._code_seq = 0
         self._current: subprocess.Popen[bytes] | None = None
@@ -100,7 +127,7 @@ class Commands:
     # ------------------------------------------------------------------ files
 
     def _parts(self, command: dict[str, Any]) -> tuple[str, ...]:
-        return relative_parts(_str(command, "path"))
+        return relative_parts(strip_mount_point(_str(command, "path")))
 
     def _do_write_file(self, command: dict[str, Any]) -> dict[str, Any]:
         parts = self._parts(command)
@@ -114,6 +141,9 @@ class Commands:
         data = content.encode("utf-8")
         fd = self.beneath.open_file(parts, flags | os.O_WRONLY, create_parents=True)
         with os.fdopen(fd, "wb") as handle:
+            if self.disk is not None:
+                replaced = os.fstat(fd).st_size if mode == "Overwrite" else 0
+                self._check_room(len(data) - replaced, parts, created=mode == "Create")
             if mode == "Overwrite":
                 handle.truncate(0)  # only now: a refused file is never changed
             handle.write(data)
@@ -129,8 +159,20 @@ class Commands:
         text = data.decode("utf-8", "replace")
         return {"path": where(parts), "content": text, "bytes": len(data)}
 
+    def _check_room(self, more: int, parts: tuple[str, ...], created: bool) -> None:
+        assert self.disk is not None
+        if self.disk.would_exceed(more):
+            if created:
+                with contextlib.suppress(OSError):
+                    self.beneath.remove(parts)
+            raise CommandError(
+                f"the session's disk limit of {self.disk.limit_mb} MB would be exceeded "
+                f"({self.disk.used_mb():.1f} MB used); delete files to make room",
+                {"kind": "disk_limit"},
+            )
+
     def _do_list_files(self, command: dict[str, Any]) -> dict[str, Any]:
-        parts = relative_parts(str(command.get("path") or "."))
+        parts = relative_parts(strip_mount_point(str(command.get("path") or ".")))
         entries = [
             {"name": e.name, "type": e.kind, "size": e.info.st_size, "mtime": e.info.st_mtime}
             for e in self.beneath.entries(parts)
@@ -139,7 +181,7 @@ class Commands:
 
     def _do_delete_file(self, command: dict[str, Any]) -> dict[str, Any]:
         raw = _str(command, "path")
-        parts = relative_parts(raw)
+        parts = relative_parts(strip_mount_point(raw))
         if not parts:
             raise CommandError("the session folder itself cannot be deleted")
         self.beneath.remove(parts)  # a link is removed, never followed
@@ -173,40 +215,77 @@ class Commands:
         suffix, interpreters = known
         program = _interpreter(interpreters, language)
         self._code_seq += 1
-        code_dir = self.folder / ".code"
-        code_dir.mkdir(exist_ok=True)
-        script = code_dir / f"snippet_{self._code_seq}{suffix}"
-        script.write_text(code, encoding="utf-8")
-        result = self._spawn([program, str(script)], {}, _timeout(command))
-        result["file"] = _rel(str(script), self.folder)
+        parts = (".code", f"snippet_{self._code_seq}{suffix}")
+        data = code.encode("utf-8")
+        flags = os.O_CREAT | os.O_TRUNC | os.O_WRONLY
+        with os.fdopen(self.beneath.open_file(parts, flags, create_parents=True), "wb") as out:
+            out.write(data)  # beneath the folder: a link named .code is refused, not followed
+        script = str(self.folder.joinpath(*parts))
+        if self.sandbox is not None:
+            script = inside_path(str(self.folder), script)
+        result = self._spawn([program, script], {}, _timeout(command))
+        result["file"] = where(parts)
         return result
 
     def _program(self, name: str) -> str:
         if os.sep in name or (os.altsep and os.altsep in name):
+            if self.sandbox is not None:
+                return name  # resolved inside the sandbox, which holds nothing else
             path = inside(self.folder, name)  # a script inside the session folder
             return str(path)
-        found = shutil.which(name)
+        found = which_inside(name) if self.sandbox is not None else shutil.which(name)
         if found is None:
             raise CommandError(f"command not found: {name!r}")
         return found
 
-    def _spawn(
-        self, argv: list[str], extra_env: dict[str, str], timeout_s: float
-    ) -> dict[str, Any]:
+    def _argv_env(
+        self, argv: list[str], extra_env: dict[str, str]
+    ) -> tuple[list[str], dict[str, str]]:
+        """The argv to start (sandbox or prefix first) and the command's whole environment."""
+        if self.sandbox is not None:
+            prefix = sandbox_argv(
+                self.sandbox.program,
+                str(self.folder),
+                self.sandbox.network,
+                self.datasets.values(),
+            )
+            return [*prefix, *argv], sandbox_env(extra_env, self.datasets)
         env = dict(os.environ)
         env.update({f"DATASET_{k.upper()}": v for k, v in self.datasets.items()})
         env.update(extra_env)
         env["HOME"] = str(self.folder)
+        return [*self.prefix, *argv], env
+
+    def _preexec(self, program: str) -> Callable[[], None]:
+        """Memory and parent-death limits, the process limit and the file size room."""
+        base = preexec(program, self.memory_limit_mb)
+        processes = self.processes
+        room = None if self.disk is None else self.disk.room()
+
+        def apply() -> None:
+            base()
+            if processes is not None:
+                processes.preexec()
+            if room is not None:
+                resource.setrlimit(resource.RLIMIT_FSIZE, (room, room))
+
+        return apply
+
+    def _spawn(
+        self, argv: list[str], extra_env: dict[str, str], timeout_s: float
+    ) -> dict[str, Any]:
+        full_argv, env = self._argv_env(argv, extra_env)
+        refused_before = self.processes.refusals() if self.processes is not None else 0
         started = time.monotonic()
         proc = subprocess.Popen(
-            [*self.prefix, *argv],
+            full_argv,
             cwd=self.folder,
             env=env,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             process_group=0,
-            preexec_fn=preexec(argv[0], self.memory_limit_mb),
+            preexec_fn=self._preexec(argv[0]),
         )
         timed_out = False
         self._current = proc
@@ -218,6 +297,8 @@ class Commands:
             out, err = proc.communicate(timeout=KILL_WAIT_S)
         finally:
             self._current = None
+            if self.processes is not None:
+                self.processes.kill_all()  # what the command left behind goes with it
         code = proc.returncode
         stdout, out_cut = _text(out)
         stderr, err_cut = _text(err)
@@ -236,6 +317,7 @@ class Commands:
                 f"the command timed out after {round(timeout_s * 1000)} ms and was killed",
                 {"kind": "timeout", **result},
             )
+        self._check_limits(result, refused_before, code)
         if code != 0 and self.memory_limit_mb and looks_out_of_memory(stderr, sig):
             result["memoryLimitExceeded"] = True
             raise CommandError(
@@ -243,6 +325,24 @@ class Commands:
                 {"kind": "memory_limit", **result},
             )
         return result
+
+    def _check_limits(self, result: dict[str, Any], refused_before: int, code: int) -> None:
+        """CommandError when the command ran into the process or the disk limit."""
+        if self.processes is not None and self.processes.refusals() > refused_before:
+            result["processLimitExceeded"] = True
+            raise CommandError(
+                f"the command hit the session's process limit of {self.processes.limit} "
+                "processes: a fork was refused",
+                {"kind": "process_limit", **result},
+            )
+        too_big = code in (-signal.SIGXFSZ, 128 + signal.SIGXFSZ)  # killed, or its shell said so
+        if self.disk is not None and (too_big or self.disk.full()):
+            result["diskLimitExceeded"] = True
+            raise CommandError(
+                f"the command exceeded the session's disk limit of {self.disk.limit_mb} MB "
+                f"({self.disk.used_mb():.1f} MB used); delete files to go on",
+                {"kind": "disk_limit", **result},
+            )
 
 
 def _kill_group(pgid: int) -> None:

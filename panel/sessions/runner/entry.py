@@ -1,15 +1,19 @@
 """`opspanel worker session ...`: the runner of one session. No Qt.
 
-    opspanel worker session --id ID --workspace DIR [--memory-limit-mb N] [--isolate-network]
+    opspanel worker session --id ID --workspace DIR [--memory-limit-mb N]
+        [--bwrap PROGRAM [--network]] [--isolate-network] [--max-processes N]
+        [--disk-limit-mb N]
 
 The session folder is ``DIR/sessions/ID`` (created). Commands arrive on stdin, one
 JSON object per line: ``{"id": "r1", "command": {"type": "read_file", ...}}``, plus
 ``{"id": ..., "datasets": {name: path}}`` to tell the runner the datasets it holds
 (they appear to commands as ``DATASET_<NAME>`` variables). Answers go to stdout, one
-JSON object per line: first ``{"t": "ready", "pid", "folder", "isolation"}``, then
+JSON object per line: first ``{"t": "ready", "pid", "folder", "sandbox", "network", ...}``, then
 ``{"t": "result", "id", "success", "result", "error", "errorData", "durationMs"}``
 per command. Commands run one after the other. The runner ends on end of stdin,
 ``{"cmd": "stop"}`` or SIGTERM, and dies with the panel (parent-death signal).
+With ``--bwrap`` every shell command and code snippet runs in a bubblewrap sandbox
+(`panel.sessions.sandbox`) that sees the session folder at ``/workspace`` only.
 """
 
 from __future__ import annotations
@@ -24,7 +28,9 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from panel.sessions.paths import PathRefused, inside
-from panel.sessions.runner.commands import CommandError, Commands
+from panel.sessions.runner.commands import CommandError, Commands, Sandbox
+from panel.sessions.runner.disk import DiskLimit
+from panel.sessions.runner.pids_limit import ProcessLimit
 from panel.supervise.pdeathsig import set_parent_death_signal
 
 UNSHARE_PREFIX = ("unshare", "-rn", "--")
@@ -43,8 +49,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--isolate-network",
         action="store_true",
-        help="run commands in a new user+network namespace (unshare -rn)",
+        help="without a sandbox: run commands in a new user+network namespace (unshare -rn)",
     )
+    parser.add_argument("--bwrap", default=None, help="sandbox commands with this bwrap")
+    parser.add_argument("--network", action="store_true", help="sandboxed commands may use it")
+    parser.add_argument("--max-processes", type=int, default=None)
+    parser.add_argument("--disk-limit-mb", type=int, default=None)
     return parser
 
 
@@ -90,8 +100,8 @@ def main(argv: list[str]) -> int:
     if not args.id.replace("-", "").replace("_", "").isalnum():
         print("opspanel worker session: --id must be letters, digits, - or _", file=sys.stderr)
         return 2
-    folder = Path(args.workspace) / "sessions" / args.id
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = session_folder = Path(args.workspace) / "sessions" / args.id
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     if args.workdir:
         try:
             folder = inside(folder, args.workdir)
@@ -99,8 +109,21 @@ def main(argv: list[str]) -> int:
             print(f"opspanel worker session: --workdir: {exc}", file=sys.stderr)
             return 2
         folder.mkdir(parents=True, exist_ok=True)
-    prefix = UNSHARE_PREFIX if args.isolate_network else ()
-    commands = Commands(folder, args.memory_limit_mb, prefix)
+    prefix = UNSHARE_PREFIX if args.isolate_network and not args.bwrap else ()
+    sandbox = Sandbox(args.bwrap, args.network) if args.bwrap else None
+    processes = ProcessLimit(args.max_processes, args.id) if args.max_processes else None
+    disk = DiskLimit(str(session_folder), args.disk_limit_mb) if args.disk_limit_mb else None
+    commands = Commands(
+        folder, args.memory_limit_mb, prefix, sandbox=sandbox, processes=processes, disk=disk
+    )
+    try:
+        return _serve(commands, folder)
+    finally:
+        if processes is not None:
+            processes.close()
+
+
+def _serve(commands: Commands, folder: Path) -> int:
 
     def on_term(*_: object) -> None:
         commands.kill_current()  # its group goes with us: no orphan waits for the tree stop
@@ -108,8 +131,18 @@ def main(argv: list[str]) -> int:
 
     signal.signal(signal.SIGTERM, on_term)
     out = _protocol_stream()
-    isolation = "isolated" if prefix else "off"
-    _send(out, {"t": "ready", "pid": os.getpid(), "folder": str(folder), "isolation": isolation})
+    sandbox = commands.sandbox
+    network = sandbox.network if sandbox is not None else not commands.prefix
+    ready = {
+        "t": "ready",
+        "pid": os.getpid(),
+        "folder": str(folder),
+        "isolation": "off" if network else "isolated",
+        "sandbox": "bwrap" if sandbox is not None else "none",
+        "network": network,
+        "processLimit": commands.processes.kind if commands.processes is not None else None,
+    }
+    _send(out, ready)
     for raw in sys.stdin.buffer:
         try:
             request = json.loads(raw)

@@ -26,7 +26,12 @@ STARTUP_S = 40.0
 class EngineProc:
     """`opspanel --headless` on a fresh workspace (server not autostarted)."""
 
-    def __init__(self, ws: Path, settings: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        ws: Path,
+        settings: dict[str, Any] | None = None,
+        env: dict[str, str] | None = None,
+    ) -> None:
         with Workspace.open(ws) as workspace:
             config = ServerConfig.from_json(demo_server_config().to_json() | {"autostart": False})
             workspace.save_server_config(config)
@@ -38,7 +43,7 @@ class EngineProc:
             [sys.executable, "-m", "panel", "--headless", "--workspace", str(ws)],
             stdout=self.log,
             stderr=subprocess.STDOUT,
-            env=dict(os.environ, PYTHONUNBUFFERED="1"),
+            env=dict(os.environ, PYTHONUNBUFFERED="1", **(env or {})),
         )
         wait_for_api_file(ws, self.proc, STARTUP_S)
         assert self.proc.poll() is None, (ws / "engine-test.log").read_text()
