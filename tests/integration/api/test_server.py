@@ -494,12 +494,17 @@ def test_a_client_that_never_reads_costs_bounded_memory_and_is_cut(
 
         caller = threading.Thread(target=call_meanwhile)
         caller.start()
+        wait_until(lambda: latencies, timeout=10, what="the other client's first call")
         pad = "p" * 1_000_000
 
         async def flood() -> int:
+            calls = len(latencies)
             for i in range(300):  # 300 MB of notifications for a client that takes none
                 st.server.publish("t", "t.data", {"i": i, "pad": pad})
                 await asyncio.sleep(0)
+            while len(latencies) < calls + 3:  # the other client called during the flood too
+                st.server.publish("t", "t.data", {"pad": pad})
+                await asyncio.sleep(0.01)
             return psutil.Process().memory_info().rss
 
         after = st.run(flood(), timeout=60)

@@ -126,14 +126,16 @@ def test_metrics_provider_and_auth() -> None:
         server = await _server()
         try:
             reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
-            writer.write(b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
+            writer.write(b"GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
             head = await reader.read(200)
             assert b" 401 " in head
             writer.close()
             await writer.wait_closed()
             server.set_metrics(lambda: "opspanel_x 1\n")
             reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
-            request = f"GET /metrics HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {TOKEN}\r\n\r\n"
+            request = (
+                f"GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {TOKEN}\r\n\r\n"
+            )
             writer.write(request.encode())
             body = await reader.read()
             assert b" 200 " in body and b"text/plain; version=0.0.4" in body
