@@ -15,8 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from panel.sessions.config import MAX_MINUTES, SessionConfig
-from panel.sessions.isolation import network_isolation_available
+from panel.sessions.config import CONFIG_SCHEMA, MAX_MINUTES, SessionConfig
 
 LANGUAGES = ("python", "node")
 """Languages of `run_code` a session can default to (the runner knows these)."""
@@ -25,12 +24,16 @@ MEMORY_MIN_MB, MEMORY_MAX_MB = 16, 1_048_576
 """The range `session.create` accepts for memoryLimitMB."""
 
 
+def _schema_range(key: str) -> tuple[int, int]:
+    prop = CONFIG_SCHEMA["properties"][key]
+    return int(prop["minimum"]), int(prop["maximum"])
+
+
 class SessionOptionsDialog(QDialog):
-    """Language, idle timeout, lifetime, memory limit and network isolation of a new session.
+    """Language, idle timeout, lifetime, limits and network access of a new session.
 
     The ranges are those of the API's schema, so what the dialog lets through
-    `session.create` accepts. Network isolation is offered only where this
-    system can give it (unprivileged user namespaces).
+    `session.create` accepts. Commands get no network unless it is ticked.
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -50,20 +53,26 @@ class SessionOptionsDialog(QDialog):
         self.memory.setValue(defaults.memory_limit_mb)
         self.memory.setSuffix(self.tr(" MB"))
         self.memory.setToolTip(self.tr("Address-space limit of every command the session runs."))
-        self.isolated = QCheckBox(self.tr("No network access"))
-        if network_isolation_available():
-            self.isolated.setToolTip(self.tr("Commands run in a network namespace of their own."))
-        else:
-            self.isolated.setEnabled(False)
-            self.isolated.setToolTip(
-                self.tr("Not available here: this system allows no unprivileged user namespaces.")
-            )
+        self.processes = QSpinBox()
+        self.processes.setRange(*_schema_range("maxProcesses"))
+        self.processes.setValue(defaults.max_processes)
+        self.processes.setToolTip(self.tr("Processes a command may run at once, its own included."))
+        self.disk = QSpinBox()
+        self.disk.setRange(*_schema_range("diskLimitMB"))
+        self.disk.setValue(defaults.disk_limit_mb)
+        self.disk.setSuffix(self.tr(" MB"))
+        self.disk.setToolTip(self.tr("The most the session folder may hold."))
+        self.network = QCheckBox(self.tr("Network access"))
+        self.network.setChecked(defaults.network)
+        self.network.setToolTip(self.tr("Off: commands see no network at all, not even loopback."))
         form = QFormLayout()
         form.addRow(self.tr("Code language"), self.language)
         form.addRow(self.tr("Idle timeout"), self.idle)
         form.addRow(self.tr("Lifetime"), self.lifetime)
         form.addRow(self.tr("Memory limit"), self.memory)
-        form.addRow("", self.isolated)
+        form.addRow(self.tr("Process limit"), self.processes)
+        form.addRow(self.tr("Disk limit"), self.disk)
+        form.addRow("", self.network)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -89,5 +98,7 @@ class SessionOptionsDialog(QDialog):
             "idleTimeoutMinutes": self.idle.value(),
             "maxLifetimeMinutes": self.lifetime.value(),
             "memoryLimitMB": self.memory.value(),
-            "networkIsolation": self.isolated.isChecked(),
+            "maxProcesses": self.processes.value(),
+            "diskLimitMB": self.disk.value(),
+            "network": self.network.isChecked(),
         }

@@ -62,6 +62,7 @@ class SessionRow(NamedTuple):
 
     session_id: str
     state: SessionState
+    sandbox: str
     idle: str
     lifetime: str
     runs: str
@@ -69,7 +70,18 @@ class SessionRow(NamedTuple):
     datasets: str
 
 
-COL_ID, COL_STATE, COL_IDLE, COL_LIFETIME, COL_RUNS, COL_MEMORY, COL_DATASETS = range(7)
+COL_ID, COL_STATE, COL_SANDBOX, COL_IDLE, COL_LIFETIME, COL_RUNS, COL_MEMORY, COL_DATASETS = range(
+    8
+)
+
+
+def sandbox_label(session: Session) -> str:
+    """How a session's commands are contained, in words."""
+    if session.sandbox != "bwrap":
+        return QCoreApplication.translate("SessionTableModel", "Not sandboxed")
+    if session.network:
+        return QCoreApplication.translate("SessionTableModel", "Sandboxed, network on")
+    return QCoreApplication.translate("SessionTableModel", "Sandboxed, no network")
 
 
 def _row(session: Session) -> SessionRow:
@@ -77,6 +89,7 @@ def _row(session: Session) -> SessionRow:
     return SessionRow(
         session.session_id,
         session.state(),
+        sandbox_label(session),
         format_duration(session.idle_seconds()),
         format_duration(session.lifetime_seconds()),
         str(session.execution_count),
@@ -89,10 +102,11 @@ class SessionTableModel(RowTableModel[SessionRow]):
     """The open sessions of a manager (rebuilt on refresh)."""
 
     def headers(self) -> list[str]:
-        """Session, state, idle, lifetime, runs, memory, datasets."""
+        """Session, state, sandbox, idle, lifetime, runs, memory, datasets."""
         return [
             QCoreApplication.translate("SessionTableModel", "Session"),
             QCoreApplication.translate("SessionTableModel", "State"),
+            QCoreApplication.translate("SessionTableModel", "Sandbox"),
             QCoreApplication.translate("SessionTableModel", "Idle"),
             QCoreApplication.translate("SessionTableModel", "Lifetime"),
             QCoreApplication.translate("SessionTableModel", "Runs"),
@@ -141,9 +155,9 @@ class SessionsView(QWidget):
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(
-            COL_DATASETS, QHeaderView.ResizeMode.Stretch
-        )
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(COL_DATASETS, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(COL_SANDBOX, QHeaderView.ResizeMode.ResizeToContents)
         self.new_button = QPushButton(self.tr("New session"))
         self.new_button.setToolTip(self.tr("A session with the default settings"))
         self.new_with_button = QPushButton(self.tr("New with settings…"))

@@ -1,24 +1,25 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="ko_KR">
 <context>
     <name>AboutDialog</name>
     <message>
-        <location filename="../../panel/views/about_dialog.py" line="43" />
+        <location filename="../../panel/views/about_dialog.py" line="43"/>
         <source>About OpsPanel</source>
         <translation>OpsPanel 정보</translation>
     </message>
     <message>
-        <location filename="../../panel/views/about_dialog.py" line="52" />
+        <location filename="../../panel/views/about_dialog.py" line="52"/>
         <source>A control panel for the Python back end on this machine.</source>
         <translation>이 컴퓨터의 Python 백엔드를 위한 제어판입니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/about_dialog.py" line="54" />
+        <location filename="../../panel/views/about_dialog.py" line="54"/>
         <source>Licensed under the MIT licence.</source>
         <translation>MIT 라이선스로 배포됩니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/about_dialog.py" line="56" />
+        <location filename="../../panel/views/about_dialog.py" line="56"/>
         <source>Components</source>
         <translation>구성 요소</translation>
     </message>
@@ -26,12 +27,12 @@
 <context>
     <name>ArrayEditor</name>
     <message>
-        <location filename="../../panel/views/job_run_dialog.py" line="41" />
+        <location filename="../../panel/views/job_run_dialog.py" line="41"/>
         <source>Add</source>
         <translation>추가</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_run_dialog.py" line="42" />
+        <location filename="../../panel/views/job_run_dialog.py" line="42"/>
         <source>Remove</source>
         <translation>제거</translation>
     </message>
@@ -39,32 +40,32 @@
 <context>
     <name>AuditTableModel</name>
     <message>
-        <location filename="../../panel/views/audit_view.py" line="65" />
+        <location filename="../../panel/views/audit_view.py" line="65"/>
         <source>When</source>
         <translation>시각</translation>
     </message>
     <message>
-        <location filename="../../panel/views/audit_view.py" line="66" />
+        <location filename="../../panel/views/audit_view.py" line="66"/>
         <source>Client</source>
         <translation>클라이언트</translation>
     </message>
     <message>
-        <location filename="../../panel/views/audit_view.py" line="67" />
+        <location filename="../../panel/views/audit_view.py" line="67"/>
         <source>Method</source>
         <translation>메서드</translation>
     </message>
     <message>
-        <location filename="../../panel/views/audit_view.py" line="68" />
+        <location filename="../../panel/views/audit_view.py" line="68"/>
         <source>Parameters</source>
         <translation>매개변수</translation>
     </message>
     <message>
-        <location filename="../../panel/views/audit_view.py" line="69" />
+        <location filename="../../panel/views/audit_view.py" line="69"/>
         <source>Result</source>
         <translation>결과</translation>
     </message>
     <message>
-        <location filename="../../panel/views/audit_view.py" line="70" />
+        <location filename="../../panel/views/audit_view.py" line="70"/>
         <source>Duration</source>
         <translation>소요 시간</translation>
     </message>
@@ -72,65 +73,67 @@
 <context>
     <name>AuditView</name>
     <message>
-        <location filename="../../panel/views/audit_view.py" line="100" />
+        <location filename="../../panel/views/audit_view.py" line="100"/>
         <source>No audit log (the API is not running).</source>
         <translation>감사 로그가 없습니다 (API가 실행 중이 아님).</translation>
     </message>
     <message>
-        <location filename="../../panel/views/audit_view.py" line="101" />
+        <location filename="../../panel/views/audit_view.py" line="101"/>
         <source>Refresh</source>
         <translation>새로 고침</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../panel/views/audit_view.py" line="123" />
+        <location filename="../../panel/views/audit_view.py" line="123"/>
         <source>%n mutating call(s) shown, newest first.</source>
-        <translation><numerusform>변경 호출 %n건 표시, 최신순.</numerusform></translation>
+        <translation>
+            <numerusform>변경 호출 %n건 표시, 최신순.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
     <name>BlockDialog</name>
     <message>
-        <location filename="../../panel/views/connection_editors.py" line="196" />
+        <location filename="../../panel/views/connection_editors.py" line="196"/>
         <source>Block</source>
         <translation>블록</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connection_editors.py" line="201" />
+        <location filename="../../panel/views/connection_editors.py" line="201"/>
         <source>Name</source>
         <translation>이름</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connection_editors.py" line="202" />
+        <location filename="../../panel/views/connection_editors.py" line="202"/>
         <source>Kind</source>
         <translation>종류</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connection_editors.py" line="203" />
+        <location filename="../../panel/views/connection_editors.py" line="203"/>
         <source>Area</source>
         <translation>영역</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connection_editors.py" line="204" />
+        <location filename="../../panel/views/connection_editors.py" line="204"/>
         <source>Start address</source>
         <translation>시작 주소</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connection_editors.py" line="205" />
+        <location filename="../../panel/views/connection_editors.py" line="205"/>
         <source>Count</source>
         <translation>개수</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connection_editors.py" line="206" />
+        <location filename="../../panel/views/connection_editors.py" line="206"/>
         <source>Period (ms)</source>
         <translation>주기 (ms)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connection_editors.py" line="207" />
+        <location filename="../../panel/views/connection_editors.py" line="207"/>
         <source>Enabled</source>
         <translation>사용</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connection_editors.py" line="209" />
+        <location filename="../../panel/views/connection_editors.py" line="209"/>
         <source>Tags</source>
         <translation>태그</translation>
     </message>
@@ -138,52 +141,52 @@
 <context>
     <name>ConnectionDialog</name>
     <message>
-        <location filename="../../panel/views/connection_editors.py" line="152" />
+        <location filename="../../panel/views/connection_editors.py" line="152"/>
         <source>Connection</source>
         <translation>연결</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connection_editors.py" line="155" />
+        <location filename="../../panel/views/connection_editors.py" line="155"/>
         <source>Id</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connection_editors.py" line="156" />
+        <location filename="../../panel/views/connection_editors.py" line="156"/>
         <source>Driver</source>
         <translation>드라이버</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connection_editors.py" line="157" />
+        <location filename="../../panel/views/connection_editors.py" line="157"/>
         <source>Host</source>
         <translation>호스트</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connection_editors.py" line="158" />
+        <location filename="../../panel/views/connection_editors.py" line="158"/>
         <source>Port</source>
         <translation>포트</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connection_editors.py" line="159" />
+        <location filename="../../panel/views/connection_editors.py" line="159"/>
         <source>Endpoint (OPC UA)</source>
         <translation>엔드포인트 (OPC UA)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connection_editors.py" line="160" />
+        <location filename="../../panel/views/connection_editors.py" line="160"/>
         <source>Unit id</source>
         <translation>유닛 ID</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connection_editors.py" line="161" />
+        <location filename="../../panel/views/connection_editors.py" line="161"/>
         <source>Timeout (ms)</source>
         <translation>제한 시간 (ms)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connection_editors.py" line="162" />
+        <location filename="../../panel/views/connection_editors.py" line="162"/>
         <source>Enabled</source>
         <translation>사용</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connection_editors.py" line="164" />
+        <location filename="../../panel/views/connection_editors.py" line="164"/>
         <source>Blocks</source>
         <translation>블록</translation>
     </message>
@@ -191,182 +194,182 @@
 <context>
     <name>ConnectionsView</name>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="126" />
+        <location filename="../../panel/views/connections_view.py" line="126"/>
         <source>Add…</source>
         <translation>추가…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="127" />
+        <location filename="../../panel/views/connections_view.py" line="127"/>
         <source>Edit…</source>
         <translation>편집…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="128" />
+        <location filename="../../panel/views/connections_view.py" line="128"/>
         <source>Delete</source>
         <translation>삭제</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="129" />
+        <location filename="../../panel/views/connections_view.py" line="129"/>
         <source>Load CSV…</source>
         <translation>CSV 불러오기…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="130" />
+        <location filename="../../panel/views/connections_view.py" line="130"/>
         <source>Enable</source>
         <translation>사용</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="131" />
+        <location filename="../../panel/views/connections_view.py" line="131"/>
         <source>Disable</source>
         <translation>사용 안 함</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="132" />
+        <location filename="../../panel/views/connections_view.py" line="132"/>
         <source>Restart</source>
         <translation>다시 시작</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="156" />
+        <location filename="../../panel/views/connections_view.py" line="156"/>
         <source>State</source>
         <translation>상태</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="157" />
+        <location filename="../../panel/views/connections_view.py" line="157"/>
         <source>Id</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="158" />
+        <location filename="../../panel/views/connections_view.py" line="158"/>
         <source>Address</source>
         <translation>주소</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="159" />
+        <location filename="../../panel/views/connections_view.py" line="159"/>
         <source>Link</source>
         <translation>링크</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="160" />
+        <location filename="../../panel/views/connections_view.py" line="160"/>
         <source>PID</source>
         <translation>PID</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="161" />
+        <location filename="../../panel/views/connections_view.py" line="161"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="162" />
+        <location filename="../../panel/views/connections_view.py" line="162"/>
         <source>RSS</source>
         <translation>RSS</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="163" />
+        <location filename="../../panel/views/connections_view.py" line="163"/>
         <source>Restarts</source>
         <translation>재시작 횟수</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="164" />
+        <location filename="../../panel/views/connections_view.py" line="164"/>
         <source>Uptime</source>
         <translation>가동 시간</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="180" />
+        <location filename="../../panel/views/connections_view.py" line="180"/>
         <source>Block</source>
         <translation>블록</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="181" />
+        <location filename="../../panel/views/connections_view.py" line="181"/>
         <source>Kind</source>
         <translation>종류</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="182" />
+        <location filename="../../panel/views/connections_view.py" line="182"/>
         <source>Period (ms)</source>
         <translation>주기 (ms)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="183" />
+        <location filename="../../panel/views/connections_view.py" line="183"/>
         <source>Last cycle (ms)</source>
         <translation>마지막 주기 (ms)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="184" />
+        <location filename="../../panel/views/connections_view.py" line="184"/>
         <source>Lateness p99 (ms)</source>
         <translation>지연 p99 (ms)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="185" />
+        <location filename="../../panel/views/connections_view.py" line="185"/>
         <source>Errors</source>
         <translation>오류</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="186" />
+        <location filename="../../panel/views/connections_view.py" line="186"/>
         <source>Missed</source>
         <translation>누락</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="201" />
+        <location filename="../../panel/views/connections_view.py" line="201"/>
         <source>Write…</source>
         <translation>쓰기…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="215" />
+        <location filename="../../panel/views/connections_view.py" line="215"/>
         <source>Tags</source>
         <translation>태그</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="216" />
+        <location filename="../../panel/views/connections_view.py" line="216"/>
         <source>Blocks</source>
         <translation>블록</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="217" />
+        <location filename="../../panel/views/connections_view.py" line="217"/>
         <source>Trend</source>
         <translation>추이</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="237" />
+        <location filename="../../panel/views/connections_view.py" line="237"/>
         <source>Quality:</source>
         <translation>품질:</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="376" />
+        <location filename="../../panel/views/connections_view.py" line="376"/>
         <source>Connection</source>
         <translation>연결</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="397" />
+        <location filename="../../panel/views/connections_view.py" line="397"/>
         <source>Connection not saved</source>
         <translation>연결을 저장하지 않았습니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="408" />
+        <location filename="../../panel/views/connections_view.py" line="408"/>
         <source>Delete connection?</source>
         <translation>연결을 삭제할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="409" />
+        <location filename="../../panel/views/connections_view.py" line="409"/>
         <source>Stop and delete the connection %1?</source>
         <translation>연결 %1을(를) 중지하고 삭제할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="418" />
+        <location filename="../../panel/views/connections_view.py" line="418"/>
         <source>Folder with connections.csv</source>
         <translation>connections.csv가 있는 폴더</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="425" />
+        <location filename="../../panel/views/connections_view.py" line="425"/>
         <source>CSV not loaded</source>
         <translation>CSV를 불러오지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="435" />
+        <location filename="../../panel/views/connections_view.py" line="435"/>
         <source>Write</source>
         <translation>쓰기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="435" />
+        <location filename="../../panel/views/connections_view.py" line="435"/>
         <source>This tag is not writable.</source>
         <translation>이 태그는 쓸 수 없습니다.</translation>
     </message>
@@ -374,47 +377,47 @@
 <context>
     <name>DatasetModel</name>
     <message>
-        <location filename="../../panel/views/datasets_view.py" line="60" />
+        <location filename="../../panel/views/datasets_view.py" line="60"/>
         <source>Dataset</source>
         <translation>데이터셋</translation>
     </message>
     <message>
-        <location filename="../../panel/views/datasets_view.py" line="61" />
+        <location filename="../../panel/views/datasets_view.py" line="61"/>
         <source>Path</source>
         <translation>경로</translation>
     </message>
     <message>
-        <location filename="../../panel/views/datasets_view.py" line="62" />
+        <location filename="../../panel/views/datasets_view.py" line="62"/>
         <source>Mode</source>
         <translation>모드</translation>
     </message>
     <message>
-        <location filename="../../panel/views/datasets_view.py" line="63" />
+        <location filename="../../panel/views/datasets_view.py" line="63"/>
         <source>Held by</source>
         <translation>보유자</translation>
     </message>
     <message>
-        <location filename="../../panel/views/datasets_view.py" line="64" />
+        <location filename="../../panel/views/datasets_view.py" line="64"/>
         <source>PID</source>
         <translation>PID</translation>
     </message>
     <message>
-        <location filename="../../panel/views/datasets_view.py" line="65" />
+        <location filename="../../panel/views/datasets_view.py" line="65"/>
         <source>Since</source>
         <translation>시작 시각</translation>
     </message>
     <message>
-        <location filename="../../panel/views/datasets_view.py" line="83" />
+        <location filename="../../panel/views/datasets_view.py" line="83"/>
         <source>exclusive</source>
         <translation>배타적</translation>
     </message>
     <message>
-        <location filename="../../panel/views/datasets_view.py" line="83" />
+        <location filename="../../panel/views/datasets_view.py" line="83"/>
         <source>shared</source>
         <translation>공유</translation>
     </message>
     <message>
-        <location filename="../../panel/views/datasets_view.py" line="85" />
+        <location filename="../../panel/views/datasets_view.py" line="85"/>
         <source>run</source>
         <translation>실행</translation>
     </message>
@@ -422,12 +425,12 @@
 <context>
     <name>DatasetsView</name>
     <message>
-        <location filename="../../panel/views/datasets_view.py" line="107" />
+        <location filename="../../panel/views/datasets_view.py" line="107"/>
         <source>No dataset is allocated.</source>
         <translation>할당된 데이터셋이 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/datasets_view.py" line="108" />
+        <location filename="../../panel/views/datasets_view.py" line="108"/>
         <source>Refresh</source>
         <translation>새로 고침</translation>
     </message>
@@ -435,12 +438,14 @@
 <context>
     <name>DurationChart</name>
     <message numerus="yes">
-        <location filename="../../panel/views/job_duration_chart.py" line="42" />
+        <location filename="../../panel/views/job_duration_chart.py" line="42"/>
         <source>Duration of the last %n runs</source>
-        <translation><numerusform>최근 %n회 실행 소요 시간</numerusform></translation>
+        <translation>
+            <numerusform>최근 %n회 실행 소요 시간</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_duration_chart.py" line="44" />
+        <location filename="../../panel/views/job_duration_chart.py" line="44"/>
         <source>No finished runs yet</source>
         <translation>아직 끝난 실행이 없습니다</translation>
     </message>
@@ -448,17 +453,17 @@
 <context>
     <name>GraphLegend</name>
     <message>
-        <location filename="../../panel/views/job_graph_panel.py" line="61" />
+        <location filename="../../panel/views/job_graph_panel.py" line="61"/>
         <source>depends on</source>
         <translation>의존</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_graph_panel.py" line="62" />
+        <location filename="../../panel/views/job_graph_panel.py" line="62"/>
         <source>on success</source>
         <translation>성공 시</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_graph_panel.py" line="63" />
+        <location filename="../../panel/views/job_graph_panel.py" line="63"/>
         <source>on failure</source>
         <translation>실패 시</translation>
     </message>
@@ -466,47 +471,47 @@
 <context>
     <name>HistoryModel</name>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="94" />
+        <location filename="../../panel/views/jobs_history.py" line="94"/>
         <source>Run</source>
         <translation>실행</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="95" />
+        <location filename="../../panel/views/jobs_history.py" line="95"/>
         <source>Job</source>
         <translation>작업</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="96" />
+        <location filename="../../panel/views/jobs_history.py" line="96"/>
         <source>Status</source>
         <translation>상태</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="97" />
+        <location filename="../../panel/views/jobs_history.py" line="97"/>
         <source>Trigger</source>
         <translation>트리거</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="98" />
+        <location filename="../../panel/views/jobs_history.py" line="98"/>
         <source>Attempt</source>
         <translation>시도</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="99" />
+        <location filename="../../panel/views/jobs_history.py" line="99"/>
         <source>Queued</source>
         <translation>대기열</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="100" />
+        <location filename="../../panel/views/jobs_history.py" line="100"/>
         <source>Duration</source>
         <translation>소요 시간</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="101" />
+        <location filename="../../panel/views/jobs_history.py" line="101"/>
         <source>Exit</source>
         <translation>종료 코드</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="102" />
+        <location filename="../../panel/views/jobs_history.py" line="102"/>
         <source>Error</source>
         <translation>오류</translation>
     </message>
@@ -514,52 +519,52 @@
 <context>
     <name>HistoryView</name>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="152" />
+        <location filename="../../panel/views/jobs_history.py" line="152"/>
         <source>Any status</source>
         <translation>모든 상태</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="158" />
+        <location filename="../../panel/views/jobs_history.py" line="158"/>
         <source>From</source>
         <translation>부터</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="172" />
+        <location filename="../../panel/views/jobs_history.py" line="172"/>
         <source>Open log</source>
         <translation>로그 열기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="183" />
+        <location filename="../../panel/views/jobs_history.py" line="183"/>
         <source>Job</source>
         <translation>작업</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="185" />
+        <location filename="../../panel/views/jobs_history.py" line="185"/>
         <source>Status</source>
         <translation>상태</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="189" />
+        <location filename="../../panel/views/jobs_history.py" line="189"/>
         <source>to</source>
         <translation>까지</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="206" />
+        <location filename="../../panel/views/jobs_history.py" line="206"/>
         <source>All jobs</source>
         <translation>모든 작업</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="277" />
+        <location filename="../../panel/views/jobs_history.py" line="277"/>
         <source>No log</source>
         <translation>로그 없음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="278" />
+        <location filename="../../panel/views/jobs_history.py" line="278"/>
         <source>Run %1 has no log file (it never started).</source>
         <translation>실행 %1에는 로그 파일이 없습니다 (시작되지 않았음).</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="281" />
+        <location filename="../../panel/views/jobs_history.py" line="281"/>
         <source>Log of run %1 (%2)</source>
         <translation>실행 %1의 로그 (%2)</translation>
     </message>
@@ -567,90 +572,90 @@
 <context>
     <name>JobDetails</name>
     <message>
-        <location filename="../../panel/views/job_details.py" line="67" />
-        <location filename="../../panel/views/job_details.py" line="189" />
+        <location filename="../../panel/views/job_details.py" line="68"/>
+        <location filename="../../panel/views/job_details.py" line="194"/>
         <source>Run now…</source>
         <translation>지금 실행…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="68" />
-        <location filename="../../panel/views/job_details.py" line="192" />
+        <location filename="../../panel/views/job_details.py" line="69"/>
+        <location filename="../../panel/views/job_details.py" line="197"/>
         <source>Cancel</source>
         <translation>취소</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="69" />
-        <location filename="../../panel/views/job_details.py" line="196" />
+        <location filename="../../panel/views/job_details.py" line="70"/>
+        <location filename="../../panel/views/job_details.py" line="201"/>
         <source>Disable</source>
         <translation>사용 안 함</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="99" />
+        <location filename="../../panel/views/job_details.py" line="104"/>
         <source>Command</source>
         <translation>명령</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="100" />
+        <location filename="../../panel/views/job_details.py" line="105"/>
         <source>Schedule</source>
         <translation>일정</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="101" />
+        <location filename="../../panel/views/job_details.py" line="106"/>
         <source>Depends on</source>
         <translation>의존 대상</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="111" />
+        <location filename="../../panel/views/job_details.py" line="116"/>
         <source>Runs</source>
         <translation>실행</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="112" />
+        <location filename="../../panel/views/job_details.py" line="117"/>
         <source>Log</source>
         <translation>로그</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="141" />
+        <location filename="../../panel/views/job_details.py" line="146"/>
         <source>Select a job in the graph</source>
         <translation>그래프에서 작업을 선택하세요</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="156" />
+        <location filename="../../panel/views/job_details.py" line="161"/>
         <source>nothing</source>
         <translation>없음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="169" />
+        <location filename="../../panel/views/job_details.py" line="174"/>
         <source>manual only</source>
         <translation>수동 전용</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="172" />
+        <location filename="../../panel/views/job_details.py" line="177"/>
         <source>next %1</source>
         <translation>다음 %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="192" />
+        <location filename="../../panel/views/job_details.py" line="197"/>
         <source>Cancelling…</source>
         <translation>취소하는 중…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="196" />
+        <location filename="../../panel/views/job_details.py" line="201"/>
         <source>Enable</source>
         <translation>사용</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="211" />
+        <location filename="../../panel/views/job_details.py" line="216"/>
         <source>Starting…</source>
         <translation>시작하는 중…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="234" />
+        <location filename="../../panel/views/job_details.py" line="239"/>
         <source>Saving…</source>
         <translation>저장하는 중…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="243" />
+        <location filename="../../panel/views/job_details.py" line="248"/>
         <source>Cannot change the job</source>
         <translation>작업을 변경할 수 없습니다</translation>
     </message>
@@ -658,42 +663,42 @@
 <context>
     <name>JobGraphPanel</name>
     <message>
-        <location filename="../../panel/views/job_graph_panel.py" line="95" />
+        <location filename="../../panel/views/job_graph_panel.py" line="95"/>
         <source>−</source>
         <translation>−</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_graph_panel.py" line="96" />
+        <location filename="../../panel/views/job_graph_panel.py" line="96"/>
         <source>Zoom out (-)</source>
         <translation>축소 (-)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_graph_panel.py" line="97" />
+        <location filename="../../panel/views/job_graph_panel.py" line="97"/>
         <source>+</source>
         <translation>+</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_graph_panel.py" line="98" />
+        <location filename="../../panel/views/job_graph_panel.py" line="98"/>
         <source>Zoom in (+, Ctrl+wheel)</source>
         <translation>확대 (+, Ctrl+휠)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_graph_panel.py" line="99" />
+        <location filename="../../panel/views/job_graph_panel.py" line="99"/>
         <source>Fit</source>
         <translation>맞추기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_graph_panel.py" line="100" />
+        <location filename="../../panel/views/job_graph_panel.py" line="100"/>
         <source>Show the whole graph (F)</source>
         <translation>그래프 전체 보기 (F)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_graph_panel.py" line="114" />
+        <location filename="../../panel/views/job_graph_panel.py" line="114"/>
         <source>Drag to pan; click a job for its details.</source>
         <translation>끌어서 이동하고, 작업을 클릭하면 세부 정보가 보입니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_graph_panel.py" line="123" />
+        <location filename="../../panel/views/job_graph_panel.py" line="123"/>
         <source>%1 %</source>
         <translation>%1 %</translation>
     </message>
@@ -701,7 +706,7 @@
 <context>
     <name>JobGraphView</name>
     <message>
-        <location filename="../../panel/views/job_graph.py" line="118" />
+        <location filename="../../panel/views/job_graph.py" line="119"/>
         <source>disabled</source>
         <translation>사용 안 함</translation>
     </message>
@@ -709,47 +714,47 @@
 <context>
     <name>JobsDashboard</name>
     <message>
-        <location filename="../../panel/views/jobs_dashboard.py" line="60" />
+        <location filename="../../panel/views/jobs_dashboard.py" line="60"/>
         <source>Runs today</source>
         <translation>오늘 실행</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_dashboard.py" line="61" />
+        <location filename="../../panel/views/jobs_dashboard.py" line="61"/>
         <source>Succeeded</source>
         <translation>성공</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_dashboard.py" line="62" />
+        <location filename="../../panel/views/jobs_dashboard.py" line="62"/>
         <source>Failed</source>
         <translation>실패</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_dashboard.py" line="63" />
+        <location filename="../../panel/views/jobs_dashboard.py" line="63"/>
         <source>Running</source>
         <translation>실행 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_dashboard.py" line="78" />
+        <location filename="../../panel/views/jobs_dashboard.py" line="78"/>
         <source>Running now</source>
         <translation>지금 실행 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_dashboard.py" line="79" />
+        <location filename="../../panel/views/jobs_dashboard.py" line="79"/>
         <source>Next scheduled</source>
         <translation>다음 예정</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_dashboard.py" line="80" />
+        <location filename="../../panel/views/jobs_dashboard.py" line="80"/>
         <source>Recent failures</source>
         <translation>최근 실패</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_dashboard.py" line="122" />
+        <location filename="../../panel/views/jobs_dashboard.py" line="122"/>
         <source>%1 (run %2)  %3</source>
         <translation>%1 (실행 %2)  %3</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_dashboard.py" line="139" />
+        <location filename="../../panel/views/jobs_dashboard.py" line="139"/>
         <source>No job has a schedule.</source>
         <translation>일정이 있는 작업이 없습니다.</translation>
     </message>
@@ -757,77 +762,82 @@
 <context>
     <name>JobsFileBar</name>
     <message>
-        <location filename="../../panel/views/jobs_file_bar.py" line="50" />
+        <location filename="../../panel/views/jobs_file_bar.py" line="50"/>
         <source>Jobs file:</source>
         <translation>작업 파일:</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_file_bar.py" line="57" />
+        <location filename="../../panel/views/jobs_file_bar.py" line="57"/>
+        <location filename="../../panel/views/jobs_file_bar.py" line="123"/>
         <source>Watch file…</source>
         <translation>파일 감시…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_file_bar.py" line="60" />
-        <source>Re-import the jobs from a JSON file whenever it changes (a workspace export, {"jobs": [...]} or a list of jobs). Only the jobs are imported: connections, server and settings are never touched.</source>
-        <translation>JSON 파일이 바뀔 때마다 작업을 다시 가져옵니다 (워크스페이스 내보내기, {"jobs": [...]} 또는 작업 목록). 작업만 가져오며 연결, 서버, 설정은 바꾸지 않습니다.</translation>
+        <location filename="../../panel/views/jobs_file_bar.py" line="60"/>
+        <source>Re-import the jobs from a JSON file whenever it changes (a workspace export, {&quot;jobs&quot;: [...]} or a list of jobs). Only the jobs are imported: connections, server and settings are never touched.</source>
+        <translation>JSON 파일이 바뀔 때마다 작업을 다시 가져옵니다 (워크스페이스 내보내기, {&quot;jobs&quot;: [...]} 또는 작업 목록). 작업만 가져오며 연결, 서버, 설정은 바꾸지 않습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_file_bar.py" line="66" />
+        <location filename="../../panel/views/jobs_file_bar.py" line="66"/>
         <source>Stop watching</source>
         <translation>감시 중지</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_file_bar.py" line="67" />
+        <location filename="../../panel/views/jobs_file_bar.py" line="67"/>
         <source>Stop watching the file; the jobs stay as they are</source>
         <translation>파일 감시를 중지합니다. 작업은 그대로 유지됩니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_file_bar.py" line="94" />
+        <location filename="../../panel/views/jobs_file_bar.py" line="94"/>
         <source>Not watching</source>
         <translation>감시 안 함</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_file_bar.py" line="95" />
+        <location filename="../../panel/views/jobs_file_bar.py" line="95"/>
         <source>Watching</source>
         <translation>감시 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_file_bar.py" line="96" />
+        <location filename="../../panel/views/jobs_file_bar.py" line="96"/>
         <source>Imported</source>
         <translation>가져옴</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_file_bar.py" line="97" />
+        <location filename="../../panel/views/jobs_file_bar.py" line="97"/>
         <source>File missing</source>
         <translation>파일 없음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_file_bar.py" line="98" />
+        <location filename="../../panel/views/jobs_file_bar.py" line="98"/>
         <source>Error</source>
         <translation>오류</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../panel/views/jobs_file_bar.py" line="113" />
+        <location filename="../../panel/views/jobs_file_bar.py" line="113"/>
         <source>%n job(s) imported %1</source>
-        <translation><numerusform>작업 %n개 가져옴 %1</numerusform></translation>
+        <translation>
+            <numerusform>작업 %n개 가져옴 %1</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_file_bar.py" line="123" />
+        <location filename="../../panel/views/jobs_file_bar.py" line="123"/>
         <source>Change file…</source>
         <translation>파일 변경…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../panel/views/jobs_file_bar.py" line="131" />
+        <location filename="../../panel/views/jobs_file_bar.py" line="131"/>
         <source>… %n more line(s) in the tooltip</source>
-        <translation><numerusform>… 나머지 %n줄은 도구 설명에 있습니다</numerusform></translation>
+        <translation>
+            <numerusform>… 나머지 %n줄은 도구 설명에 있습니다</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_file_bar.py" line="139" />
+        <location filename="../../panel/views/jobs_file_bar.py" line="139"/>
         <source>Jobs file to watch</source>
         <translation>감시할 작업 파일</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_file_bar.py" line="141" />
+        <location filename="../../panel/views/jobs_file_bar.py" line="141"/>
         <source>JSON files (*.json);;All files (*)</source>
         <translation>JSON 파일 (*.json);;모든 파일 (*)</translation>
     </message>
@@ -835,42 +845,42 @@
 <context>
     <name>JobsView</name>
     <message>
-        <location filename="../../panel/views/jobs_view.py" line="54" />
+        <location filename="../../panel/views/jobs_view.py" line="63"/>
         <source>Graph</source>
         <translation>그래프</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_view.py" line="55" />
+        <location filename="../../panel/views/jobs_view.py" line="64"/>
         <source>History</source>
         <translation>기록</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_view.py" line="56" />
+        <location filename="../../panel/views/jobs_view.py" line="65"/>
         <source>Dashboard</source>
         <translation>대시보드</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_view.py" line="57" />
+        <location filename="../../panel/views/jobs_view.py" line="66"/>
         <source>Datasets</source>
         <translation>데이터셋</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_view.py" line="131" />
+        <location filename="../../panel/views/jobs_view.py" line="144"/>
         <source>A job failed today</source>
         <translation>오늘 실패한 작업이 있습니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_view.py" line="133" />
+        <location filename="../../panel/views/jobs_view.py" line="146"/>
         <source>Jobs running</source>
         <translation>작업 실행 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_view.py" line="135" />
+        <location filename="../../panel/views/jobs_view.py" line="148"/>
         <source>Jobs succeeded today</source>
         <translation>오늘 작업이 성공했습니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_view.py" line="136" />
+        <location filename="../../panel/views/jobs_view.py" line="149"/>
         <source>No job ran today</source>
         <translation>오늘 실행된 작업이 없습니다</translation>
     </message>
@@ -878,147 +888,147 @@
 <context>
     <name>LogsView</name>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="91" />
+        <location filename="../../panel/views/logs_view.py" line="91"/>
         <source>Show the lines of one source only</source>
         <translation>한 출처의 줄만 표시</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="93" />
+        <location filename="../../panel/views/logs_view.py" line="93"/>
         <source>Show lines at this level or above</source>
         <translation>이 수준 이상의 줄 표시</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="95" />
+        <location filename="../../panel/views/logs_view.py" line="95"/>
         <source>All levels</source>
         <translation>모든 수준</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="96" />
+        <location filename="../../panel/views/logs_view.py" line="96"/>
         <source>Debug and above</source>
         <translation>디버그 이상</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="97" />
+        <location filename="../../panel/views/logs_view.py" line="97"/>
         <source>Info and above</source>
         <translation>정보 이상</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="98" />
+        <location filename="../../panel/views/logs_view.py" line="98"/>
         <source>Warning and above</source>
         <translation>경고 이상</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="99" />
+        <location filename="../../panel/views/logs_view.py" line="99"/>
         <source>Error and above</source>
         <translation>오류 이상</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="100" />
+        <location filename="../../panel/views/logs_view.py" line="100"/>
         <source>Critical only</source>
         <translation>치명적만</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="104" />
+        <location filename="../../panel/views/logs_view.py" line="104"/>
         <source>Filter lines…</source>
         <translation>줄 필터…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="106" />
+        <location filename="../../panel/views/logs_view.py" line="106"/>
         <source>Regex</source>
         <translation>정규식</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="107" />
+        <location filename="../../panel/views/logs_view.py" line="107"/>
         <source>Match case</source>
         <translation>대소문자 구분</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="109" />
+        <location filename="../../panel/views/logs_view.py" line="109"/>
         <source>Search (Ctrl+F, F3 / Shift+F3)</source>
         <translation>검색 (Ctrl+F, F3 / Shift+F3)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="112" />
+        <location filename="../../panel/views/logs_view.py" line="112"/>
         <source>Previous</source>
         <translation>이전</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="114" />
+        <location filename="../../panel/views/logs_view.py" line="114"/>
         <source>Next</source>
         <translation>다음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="115" />
+        <location filename="../../panel/views/logs_view.py" line="115"/>
         <source>Follow</source>
         <translation>따라가기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="118" />
+        <location filename="../../panel/views/logs_view.py" line="118"/>
         <source>Keep the newest line in view</source>
         <translation>가장 최근 줄을 계속 표시</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="119" />
+        <location filename="../../panel/views/logs_view.py" line="119"/>
         <source>Clear</source>
         <translation>지우기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="120" />
+        <location filename="../../panel/views/logs_view.py" line="120"/>
         <source>Copy</source>
         <translation>복사</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="121" />
+        <location filename="../../panel/views/logs_view.py" line="121"/>
         <source>Save…</source>
         <translation>저장…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="156" />
+        <location filename="../../panel/views/logs_view.py" line="156"/>
         <source>Debug</source>
         <translation>디버그</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="157" />
+        <location filename="../../panel/views/logs_view.py" line="157"/>
         <source>Warning</source>
         <translation>경고</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="158" />
+        <location filename="../../panel/views/logs_view.py" line="158"/>
         <source>Error</source>
         <translation>오류</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="159" />
+        <location filename="../../panel/views/logs_view.py" line="159"/>
         <source>Critical</source>
         <translation>치명적</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="237" />
+        <location filename="../../panel/views/logs_view.py" line="237"/>
         <source>%1 of %2 lines shown</source>
         <translation>%2줄 중 %1줄 표시</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="240" />
+        <location filename="../../panel/views/logs_view.py" line="240"/>
         <source>%1 lines</source>
         <translation>%1줄</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="250" />
+        <location filename="../../panel/views/logs_view.py" line="250"/>
         <source>All sources</source>
         <translation>모든 출처</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="268" />
+        <location filename="../../panel/views/logs_view.py" line="268"/>
         <source>Invalid regular expression: %1</source>
         <translation>잘못된 정규식: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="335" />
+        <location filename="../../panel/views/logs_view.py" line="335"/>
         <source>Save log lines</source>
         <translation>로그 줄 저장</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="335" />
+        <location filename="../../panel/views/logs_view.py" line="335"/>
         <source>Log files (*.log *.txt);;All files (*)</source>
         <translation>로그 파일 (*.log *.txt);;모든 파일 (*)</translation>
     </message>
@@ -1026,234 +1036,234 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../panel/views/main_window.py" line="58" />
+        <location filename="../../panel/views/main_window.py" line="58"/>
         <source>OpsPanel</source>
         <translation>OpsPanel</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="67" />
+        <location filename="../../panel/views/main_window.py" line="67"/>
         <source>Server</source>
         <translation>서버</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="68" />
+        <location filename="../../panel/views/main_window.py" line="68"/>
         <source>Logs</source>
         <translation>로그</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="70" />
+        <location filename="../../panel/views/main_window.py" line="70"/>
         <source>Connections</source>
         <translation>연결</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="73" />
+        <location filename="../../panel/views/main_window.py" line="73"/>
         <source>Jobs</source>
         <translation>작업</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="77" />
+        <location filename="../../panel/views/main_window.py" line="77"/>
         <source>Sessions</source>
         <translation>세션</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="91" />
+        <location filename="../../panel/views/main_window.py" line="91"/>
         <source>Overview</source>
         <translation>개요</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="96" />
+        <location filename="../../panel/views/main_window.py" line="96"/>
         <source>&amp;Overview</source>
         <translation>개요(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="133" />
+        <location filename="../../panel/views/main_window.py" line="133"/>
         <source>&amp;Start</source>
         <translation>시작(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="134" />
+        <location filename="../../panel/views/main_window.py" line="134"/>
         <source>S&amp;top</source>
         <translation>중지(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="136" />
+        <location filename="../../panel/views/main_window.py" line="136"/>
         <source>&amp;Restart</source>
         <translation>다시 시작(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="139" />
+        <location filename="../../panel/views/main_window.py" line="139"/>
         <source>Server &amp;settings…</source>
         <translation>서버 설정(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="142" />
+        <location filename="../../panel/views/main_window.py" line="142"/>
         <source>&amp;Import configuration…</source>
         <translation>구성 가져오기(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="145" />
+        <location filename="../../panel/views/main_window.py" line="145"/>
         <source>&amp;Export configuration…</source>
         <translation>구성 내보내기(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="147" />
+        <location filename="../../panel/views/main_window.py" line="147"/>
         <source>&amp;Quit</source>
         <translation>종료(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="149" />
-        <location filename="../../panel/views/main_window.py" line="177" />
+        <location filename="../../panel/views/main_window.py" line="149"/>
+        <location filename="../../panel/views/main_window.py" line="177"/>
         <source>&amp;Server</source>
         <translation>서버(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="152" />
+        <location filename="../../panel/views/main_window.py" line="152"/>
         <source>&amp;Logs</source>
         <translation>로그(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="155" />
+        <location filename="../../panel/views/main_window.py" line="155"/>
         <source>&amp;Connections</source>
         <translation>연결(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="160" />
+        <location filename="../../panel/views/main_window.py" line="160"/>
         <source>&amp;Jobs</source>
         <translation>작업(&amp;J)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="165" />
+        <location filename="../../panel/views/main_window.py" line="165"/>
         <source>S&amp;essions</source>
         <translation>세션(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="169" />
+        <location filename="../../panel/views/main_window.py" line="169"/>
         <source>&amp;About OpsPanel</source>
         <translation>OpsPanel 정보(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="173" />
+        <location filename="../../panel/views/main_window.py" line="173"/>
         <source>&amp;File</source>
         <translation>파일(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="181" />
+        <location filename="../../panel/views/main_window.py" line="181"/>
         <source>&amp;View</source>
         <translation>보기(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="192" />
+        <location filename="../../panel/views/main_window.py" line="192"/>
         <source>&amp;Theme</source>
         <translation>테마(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="194" />
+        <location filename="../../panel/views/main_window.py" line="196"/>
         <source>Follow the system</source>
         <translation>시스템 설정 따르기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="195" />
+        <location filename="../../panel/views/main_window.py" line="197"/>
         <source>Light</source>
         <translation>밝게</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="196" />
+        <location filename="../../panel/views/main_window.py" line="198"/>
         <source>Dark</source>
         <translation>어둡게</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="200" />
+        <location filename="../../panel/views/main_window.py" line="205"/>
         <source>&amp;Help</source>
         <translation>도움말(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="205" />
+        <location filename="../../panel/views/main_window.py" line="210"/>
         <source>Engine: running</source>
         <translation>엔진: 실행 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="207" />
+        <location filename="../../panel/views/main_window.py" line="212"/>
         <source>API: %1</source>
         <translation>API: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="207" />
+        <location filename="../../panel/views/main_window.py" line="212"/>
         <source>API: off</source>
         <translation>API: 꺼짐</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="211" />
+        <location filename="../../panel/views/main_window.py" line="216"/>
         <source>Workspace folder</source>
         <translation>작업 공간 폴더</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="251" />
+        <location filename="../../panel/views/main_window.py" line="256"/>
         <source>Saved. Restart the server to use the new settings.</source>
         <translation>저장했습니다. 새 설정을 적용하려면 서버를 다시 시작하세요.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="257" />
+        <location filename="../../panel/views/main_window.py" line="262"/>
         <source>Import configuration</source>
         <translation>구성 가져오기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="257" />
-        <location filename="../../panel/views/main_window.py" line="272" />
+        <location filename="../../panel/views/main_window.py" line="262"/>
+        <location filename="../../panel/views/main_window.py" line="277"/>
         <source>JSON files (*.json)</source>
         <translation>JSON 파일 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="265" />
+        <location filename="../../panel/views/main_window.py" line="270"/>
         <source>Import failed</source>
         <translation>가져오기 실패</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="267" />
+        <location filename="../../panel/views/main_window.py" line="272"/>
         <source>Configuration imported.</source>
         <translation>구성을 가져왔습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="272" />
+        <location filename="../../panel/views/main_window.py" line="277"/>
         <source>Export configuration</source>
         <translation>구성 내보내기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="280" />
+        <location filename="../../panel/views/main_window.py" line="285"/>
         <source>Export failed</source>
         <translation>내보내기 실패</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="282" />
+        <location filename="../../panel/views/main_window.py" line="287"/>
         <source>Configuration exported.</source>
         <translation>구성을 내보냈습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="310" />
+        <location filename="../../panel/views/main_window.py" line="315"/>
         <source>No connections</source>
         <translation>연결 없음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="325" />
+        <location filename="../../panel/views/main_window.py" line="330"/>
         <source>Job %1: %2</source>
         <translation>작업 %1: %2</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="333" />
+        <location filename="../../panel/views/main_window.py" line="338"/>
         <source>Panel CPU %1 %  RAM %2</source>
         <translation>패널 CPU %1 %  메모리 %2</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="357" />
+        <location filename="../../panel/views/main_window.py" line="362"/>
         <source>Quit OpsPanel?</source>
         <translation>OpsPanel을 종료할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="358" />
+        <location filename="../../panel/views/main_window.py" line="363"/>
         <source>Processes are still running. Stop them all and quit?</source>
         <translation>프로세스가 아직 실행 중입니다. 모두 중지하고 종료할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="359" />
+        <location filename="../../panel/views/main_window.py" line="364"/>
         <source>Stop all and quit</source>
         <translation>모두 중지하고 종료</translation>
     </message>
@@ -1261,87 +1271,89 @@
 <context>
     <name>OverviewView</name>
     <message>
+        <location filename="../../panel/views/overview_view.py" line="178"/>
         <source>Jobs file not imported: %1</source>
         <translation>작업 파일을 가져오지 못했습니다: %1</translation>
     </message>
     <message>
+        <location filename="../../panel/views/overview_view.py" line="180"/>
         <source>Jobs file missing: %1</source>
         <translation>작업 파일이 없습니다: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="75" />
+        <location filename="../../panel/views/overview_view.py" line="76"/>
         <source>Server</source>
         <translation>서버</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="75" />
-        <location filename="../../panel/views/overview_view.py" line="83" />
-        <location filename="../../panel/views/overview_view.py" line="84" />
+        <location filename="../../panel/views/overview_view.py" line="76"/>
+        <location filename="../../panel/views/overview_view.py" line="84"/>
+        <location filename="../../panel/views/overview_view.py" line="85"/>
         <source>Open</source>
         <translation>열기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="83" />
+        <location filename="../../panel/views/overview_view.py" line="84"/>
         <source>Connections</source>
         <translation>연결</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="84" />
+        <location filename="../../panel/views/overview_view.py" line="85"/>
         <source>Jobs</source>
         <translation>작업</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="85" />
+        <location filename="../../panel/views/overview_view.py" line="86"/>
         <source>Resources</source>
         <translation>자원</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="85" />
+        <location filename="../../panel/views/overview_view.py" line="86"/>
         <source>Logs</source>
         <translation>로그</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="87" />
+        <location filename="../../panel/views/overview_view.py" line="88"/>
         <source>Panel CPU %</source>
         <translation>패널 CPU %</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="88" />
+        <location filename="../../panel/views/overview_view.py" line="89"/>
         <source>Panel memory MB</source>
         <translation>패널 메모리 MB</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="89" />
+        <location filename="../../panel/views/overview_view.py" line="90"/>
         <source>Server CPU %</source>
         <translation>서버 CPU %</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="120" />
+        <location filename="../../panel/views/overview_view.py" line="122"/>
         <source>up %1</source>
         <translation>가동 %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="121" />
+        <location filename="../../panel/views/overview_view.py" line="123"/>
         <source>port %1</source>
         <translation>포트 %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="134" />
+        <location filename="../../panel/views/overview_view.py" line="136"/>
         <source>%1 connected  ·  %2 connecting  ·  %3 in error  (of %4)</source>
         <translation>연결됨 %1  ·  연결 중 %2  ·  오류 %3  (전체 %4)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="160" />
+        <location filename="../../panel/views/overview_view.py" line="165"/>
         <source>Today: %1 runs  ·  %2 succeeded  ·  %3 failed  ·  %4 running</source>
         <translation>오늘: 실행 %1회  ·  성공 %2  ·  실패 %3  ·  실행 중 %4</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="168" />
+        <location filename="../../panel/views/overview_view.py" line="173"/>
         <source>Next: %1 at %2</source>
         <translation>다음: %2에 %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="178" />
+        <location filename="../../panel/views/overview_view.py" line="189"/>
         <source>Panel: %1 CPU, %2</source>
         <translation>패널: CPU %1, %2</translation>
     </message>
@@ -1349,17 +1361,17 @@
 <context>
     <name>RunLogDialog</name>
     <message>
-        <location filename="../../panel/views/job_log_dialog.py" line="48" />
+        <location filename="../../panel/views/job_log_dialog.py" line="48"/>
         <source>Cannot read %1: %2</source>
         <translation>%1을(를) 읽을 수 없습니다: %2</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_log_dialog.py" line="55" />
+        <location filename="../../panel/views/job_log_dialog.py" line="55"/>
         <source>%1 (only the last 2 MB are shown)</source>
         <translation>%1 (마지막 2 MB만 표시)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_log_dialog.py" line="58" />
+        <location filename="../../panel/views/job_log_dialog.py" line="58"/>
         <source>%1 (empty)</source>
         <translation>%1 (비어 있음)</translation>
     </message>
@@ -1367,57 +1379,57 @@
 <context>
     <name>RunOptionsDialog</name>
     <message>
-        <location filename="../../panel/views/job_run_dialog.py" line="118" />
+        <location filename="../../panel/views/job_run_dialog.py" line="118"/>
         <source>Run %1</source>
         <translation>%1 실행</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_run_dialog.py" line="124" />
+        <location filename="../../panel/views/job_run_dialog.py" line="124"/>
         <source>Command</source>
         <translation>명령</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_run_dialog.py" line="130" />
+        <location filename="../../panel/views/job_run_dialog.py" line="130"/>
         <source>A system option: always its default</source>
         <translation>시스템 옵션: 항상 기본값</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_run_dialog.py" line="131" />
+        <location filename="../../panel/views/job_run_dialog.py" line="131"/>
         <source>%1 (system)</source>
         <translation>%1 (시스템)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_run_dialog.py" line="136" />
+        <location filename="../../panel/views/job_run_dialog.py" line="136"/>
         <source>This job has no options.</source>
         <translation>이 작업에는 옵션이 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_run_dialog.py" line="137" />
+        <location filename="../../panel/views/job_run_dialog.py" line="137"/>
         <source>Only this job (do not run its upstream jobs)</source>
         <translation>이 작업만 (상위 작업은 실행하지 않음)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_run_dialog.py" line="142" />
+        <location filename="../../panel/views/job_run_dialog.py" line="142"/>
         <source>Run</source>
         <translation>실행</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_run_dialog.py" line="174" />
+        <location filename="../../panel/views/job_run_dialog.py" line="174"/>
         <source>Run a dangerous command?</source>
         <translation>위험한 명령을 실행할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_run_dialog.py" line="176" />
+        <location filename="../../panel/views/job_run_dialog.py" line="176"/>
         <source>The command of %1 looks dangerous: %2. Run it anyway?</source>
         <translation>%1의 명령이 위험해 보입니다: %2. 그래도 실행할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_run_dialog.py" line="184" />
+        <location filename="../../panel/views/job_run_dialog.py" line="184"/>
         <source>Run anyway</source>
         <translation>그래도 실행</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_run_dialog.py" line="208" />
+        <location filename="../../panel/views/job_run_dialog.py" line="208"/>
         <source>Cannot run %1</source>
         <translation>%1을(를) 실행할 수 없습니다</translation>
     </message>
@@ -1425,82 +1437,82 @@
 <context>
     <name>ServerSettingsDialog</name>
     <message>
-        <location filename="../../panel/views/server_settings_dialog.py" line="41" />
+        <location filename="../../panel/views/server_settings_dialog.py" line="41"/>
         <source>Server settings</source>
         <translation>서버 설정</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_settings_dialog.py" line="48" />
+        <location filename="../../panel/views/server_settings_dialog.py" line="48"/>
         <source>Placeholders: {python} {port} {workspace} {resources}</source>
         <translation>자리 표시자: {python} {port} {workspace} {resources}</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_settings_dialog.py" line="51" />
+        <location filename="../../panel/views/server_settings_dialog.py" line="51"/>
         <source>the workspace folder</source>
         <translation>작업 공간 폴더</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_settings_dialog.py" line="53" />
+        <location filename="../../panel/views/server_settings_dialog.py" line="53"/>
         <source>KEY=value, one per line</source>
         <translation>한 줄에 하나씩 KEY=value</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_settings_dialog.py" line="59" />
+        <location filename="../../panel/views/server_settings_dialog.py" line="59"/>
         <source>Start the server when the panel starts</source>
         <translation>패널이 시작될 때 서버 시작</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_settings_dialog.py" line="63" />
+        <location filename="../../panel/views/server_settings_dialog.py" line="63"/>
         <source>Never</source>
         <translation>안 함</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_settings_dialog.py" line="64" />
+        <location filename="../../panel/views/server_settings_dialog.py" line="64"/>
         <source>On failure</source>
         <translation>실패 시</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_settings_dialog.py" line="65" />
+        <location filename="../../panel/views/server_settings_dialog.py" line="65"/>
         <source>Always</source>
         <translation>항상</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_settings_dialog.py" line="80" />
+        <location filename="../../panel/views/server_settings_dialog.py" line="80"/>
         <source>Command</source>
         <translation>명령</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_settings_dialog.py" line="81" />
+        <location filename="../../panel/views/server_settings_dialog.py" line="81"/>
         <source>Working folder</source>
         <translation>작업 폴더</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_settings_dialog.py" line="82" />
+        <location filename="../../panel/views/server_settings_dialog.py" line="82"/>
         <source>Environment</source>
         <translation>환경 변수</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_settings_dialog.py" line="83" />
+        <location filename="../../panel/views/server_settings_dialog.py" line="83"/>
         <source>Port</source>
         <translation>포트</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_settings_dialog.py" line="84" />
+        <location filename="../../panel/views/server_settings_dialog.py" line="84"/>
         <source>Health URL</source>
         <translation>상태 확인 URL</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_settings_dialog.py" line="86" />
+        <location filename="../../panel/views/server_settings_dialog.py" line="86"/>
         <source>Restart</source>
         <translation>다시 시작</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_settings_dialog.py" line="87" />
+        <location filename="../../panel/views/server_settings_dialog.py" line="87"/>
         <source>Stop timeout</source>
         <translation>중지 제한 시간</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_settings_dialog.py" line="88" />
+        <location filename="../../panel/views/server_settings_dialog.py" line="88"/>
         <source>Ready timeout</source>
         <translation>준비 제한 시간</translation>
     </message>
@@ -1508,145 +1520,254 @@
 <context>
     <name>ServerView</name>
     <message>
-        <location filename="../../panel/views/server_view.py" line="68" />
+        <location filename="../../panel/views/server_view.py" line="68"/>
         <source>Start</source>
         <translation>시작</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="69" />
+        <location filename="../../panel/views/server_view.py" line="69"/>
         <source>Stop</source>
         <translation>중지</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="70" />
+        <location filename="../../panel/views/server_view.py" line="70"/>
         <source>Restart</source>
         <translation>다시 시작</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="71" />
+        <location filename="../../panel/views/server_view.py" line="71"/>
         <source>Settings…</source>
         <translation>설정…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="72" />
+        <location filename="../../panel/views/server_view.py" line="72"/>
         <source>Start the server (F5)</source>
         <translation>서버 시작 (F5)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="73" />
+        <location filename="../../panel/views/server_view.py" line="73"/>
         <source>Stop the server and its children (Shift+F5)</source>
         <translation>서버와 하위 프로세스 중지 (Shift+F5)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="74" />
+        <location filename="../../panel/views/server_view.py" line="74"/>
         <source>Restart the server (Ctrl+Shift+R)</source>
         <translation>서버 다시 시작 (Ctrl+Shift+R)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="104" />
+        <location filename="../../panel/views/server_view.py" line="104"/>
         <source>PID</source>
         <translation>PID</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="105" />
+        <location filename="../../panel/views/server_view.py" line="105"/>
         <source>Port</source>
         <translation>포트</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="106" />
+        <location filename="../../panel/views/server_view.py" line="106"/>
         <source>Uptime</source>
         <translation>가동 시간</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="107" />
+        <location filename="../../panel/views/server_view.py" line="107"/>
         <source>Restarts</source>
         <translation>재시작 횟수</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="108" />
+        <location filename="../../panel/views/server_view.py" line="108"/>
         <source>Health URL</source>
         <translation>상태 확인 URL</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="109" />
+        <location filename="../../panel/views/server_view.py" line="109"/>
         <source>Last error</source>
         <translation>마지막 오류</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="110" />
+        <location filename="../../panel/views/server_view.py" line="110"/>
         <source>Command</source>
         <translation>명령</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="114" />
+        <location filename="../../panel/views/server_view.py" line="114"/>
         <source>CPU %</source>
         <translation>CPU %</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="115" />
+        <location filename="../../panel/views/server_view.py" line="115"/>
         <source>Memory MB</source>
         <translation>메모리 MB</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="145" />
+        <location filename="../../panel/views/server_view.py" line="145"/>
         <source>Stop the server?</source>
         <translation>서버를 중지할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="146" />
+        <location filename="../../panel/views/server_view.py" line="146"/>
         <source>The server and every process it started will be stopped.</source>
         <translation>서버와 서버가 시작한 모든 프로세스가 중지됩니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="153" />
+        <location filename="../../panel/views/server_view.py" line="153"/>
         <source>Restart the server?</source>
         <translation>서버를 다시 시작할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="154" />
+        <location filename="../../panel/views/server_view.py" line="154"/>
         <source>The server will be stopped and started again.</source>
         <translation>서버를 중지한 뒤 다시 시작합니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="190" />
+        <location filename="../../panel/views/server_view.py" line="190"/>
         <source>Use port %1 and start</source>
         <translation>포트 %1을(를) 사용하여 시작</translation>
     </message>
 </context>
 <context>
-    <name>SessionTableModel</name>
+    <name>SessionOptionsDialog</name>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="93" />
-        <source>Session</source>
-        <translation>세션</translation>
+        <location filename="../../panel/views/session_options_dialog.py" line="41"/>
+        <source>New session</source>
+        <translation>새 세션</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="94" />
-        <source>State</source>
-        <translation>상태</translation>
+        <location filename="../../panel/views/session_options_dialog.py" line="47"/>
+        <source>The session is closed after this long without a command.</source>
+        <translation>명령이 없는 채로 이 시간이 지나면 세션이 닫힙니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="95" />
-        <source>Idle</source>
-        <translation>유휴</translation>
+        <location filename="../../panel/views/session_options_dialog.py" line="49"/>
+        <source>The session is closed this long after it started.</source>
+        <translation>세션은 시작하고 이 시간이 지나면 닫힙니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="96" />
+        <location filename="../../panel/views/session_options_dialog.py" line="54"/>
+        <location filename="../../panel/views/session_options_dialog.py" line="63"/>
+        <source> MB</source>
+        <translation> MB</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/session_options_dialog.py" line="55"/>
+        <source>Address-space limit of every command the session runs.</source>
+        <translation>세션이 실행하는 모든 명령의 주소 공간 제한입니다.</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/session_options_dialog.py" line="59"/>
+        <source>Processes a command may run at once, its own included.</source>
+        <translation>명령이 동시에 실행할 수 있는 프로세스 수(명령 자신 포함).</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/session_options_dialog.py" line="64"/>
+        <source>The most the session folder may hold.</source>
+        <translation>세션 폴더가 담을 수 있는 최대 크기.</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/session_options_dialog.py" line="65"/>
+        <source>Network access</source>
+        <translation>네트워크 접근</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/session_options_dialog.py" line="67"/>
+        <source>Off: commands see no network at all, not even loopback.</source>
+        <translation>끄면 명령은 루프백을 포함해 어떤 네트워크도 볼 수 없습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/session_options_dialog.py" line="69"/>
+        <source>Code language</source>
+        <translation>코드 언어</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/session_options_dialog.py" line="70"/>
+        <source>Idle timeout</source>
+        <translation>유휴 시간 제한</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/session_options_dialog.py" line="71"/>
         <source>Lifetime</source>
         <translation>수명</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="97" />
+        <location filename="../../panel/views/session_options_dialog.py" line="72"/>
+        <source>Memory limit</source>
+        <translation>메모리 제한</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/session_options_dialog.py" line="73"/>
+        <source>Process limit</source>
+        <translation>프로세스 제한</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/session_options_dialog.py" line="74"/>
+        <source>Disk limit</source>
+        <translation>디스크 제한</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/session_options_dialog.py" line="80"/>
+        <source>Create</source>
+        <translation>만들기</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/session_options_dialog.py" line="91"/>
+        <source> min</source>
+        <translation>분</translation>
+    </message>
+</context>
+<context>
+    <name>SessionTableModel</name>
+    <message>
+        <location filename="../../panel/views/sessions_view.py" line="81"/>
+        <source>Not sandboxed</source>
+        <translation>샌드박스 없음</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/sessions_view.py" line="83"/>
+        <source>Sandboxed, network on</source>
+        <translation>샌드박스, 네트워크 켜짐</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/sessions_view.py" line="84"/>
+        <source>Sandboxed, no network</source>
+        <translation>샌드박스, 네트워크 없음</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/sessions_view.py" line="107"/>
+        <source>Session</source>
+        <translation>세션</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/sessions_view.py" line="108"/>
+        <source>State</source>
+        <translation>상태</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/sessions_view.py" line="109"/>
+        <source>Sandbox</source>
+        <translation>샌드박스</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/sessions_view.py" line="110"/>
+        <source>Idle</source>
+        <translation>유휴</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/sessions_view.py" line="111"/>
+        <source>Lifetime</source>
+        <translation>수명</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/sessions_view.py" line="112"/>
         <source>Runs</source>
         <translation>실행</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="98" />
+        <location filename="../../panel/views/sessions_view.py" line="113"/>
         <source>Memory</source>
         <translation>메모리</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="99" />
+        <location filename="../../panel/views/sessions_view.py" line="114"/>
         <source>Datasets</source>
         <translation>데이터셋</translation>
     </message>
@@ -1654,133 +1775,141 @@
 <context>
     <name>SessionsView</name>
     <message>
+        <location filename="../../panel/views/sessions_view.py" line="162"/>
         <source>A session with the default settings</source>
         <translation>기본 설정으로 만드는 세션</translation>
     </message>
     <message>
+        <location filename="../../panel/views/sessions_view.py" line="163"/>
         <source>New with settings…</source>
         <translation>설정하여 새로 만들기…</translation>
     </message>
     <message>
+        <location filename="../../panel/views/sessions_view.py" line="165"/>
         <source>Choose the language, time limits, memory limit and network access</source>
         <translation>언어, 시간 제한, 메모리 제한, 네트워크 접근을 고릅니다</translation>
     </message>
     <message>
+        <location filename="../../panel/views/sessions_view.py" line="175"/>
         <source>Code</source>
         <translation>코드</translation>
     </message>
     <message>
-        <source>Code in the session's language (Python unless chosen otherwise)</source>
+        <location filename="../../panel/views/sessions_view.py" line="178"/>
+        <source>Code in the session&apos;s language (Python unless chosen otherwise)</source>
         <translation>세션 언어로 된 코드 (따로 고르지 않으면 Python)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="146" />
-        <location filename="../../panel/views/sessions_view.py" line="225" />
+        <location filename="../../panel/views/sessions_view.py" line="161"/>
+        <location filename="../../panel/views/sessions_view.py" line="252"/>
         <source>New session</source>
         <translation>새 세션</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="147" />
+        <location filename="../../panel/views/sessions_view.py" line="167"/>
         <source>Close session</source>
         <translation>세션 닫기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="153" />
+        <location filename="../../panel/views/sessions_view.py" line="174"/>
         <source>Command</source>
         <translation>명령</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="155" />
+        <location filename="../../panel/views/sessions_view.py" line="181"/>
         <source>Read file</source>
         <translation>파일 읽기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="156" />
+        <location filename="../../panel/views/sessions_view.py" line="182"/>
         <source>List files</source>
         <translation>파일 목록</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="158" />
+        <location filename="../../panel/views/sessions_view.py" line="184"/>
         <source>e.g. ls -la (arguments are never given to a shell)</source>
         <translation>예: ls -la (인수는 셸로 전달되지 않습니다)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="160" />
+        <location filename="../../panel/views/sessions_view.py" line="186"/>
         <source>Run</source>
         <translation>실행</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="169" />
+        <location filename="../../panel/views/sessions_view.py" line="195"/>
         <source>Sessions</source>
         <translation>세션</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="170" />
+        <location filename="../../panel/views/sessions_view.py" line="196"/>
         <source>Audit</source>
         <translation>감사</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="256" />
-        <location filename="../../panel/views/sessions_view.py" line="262" />
-        <location filename="../../panel/views/sessions_view.py" line="288" />
+        <location filename="../../panel/views/sessions_view.py" line="294"/>
+        <location filename="../../panel/views/sessions_view.py" line="297"/>
+        <location filename="../../panel/views/sessions_view.py" line="303"/>
+        <location filename="../../panel/views/sessions_view.py" line="329"/>
         <source>! %1</source>
         <translation>! %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="280" />
+        <location filename="../../panel/views/sessions_view.py" line="321"/>
         <source>exit code %1</source>
         <translation>종료 코드 %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="289" />
+        <location filename="../../panel/views/sessions_view.py" line="330"/>
         <source>(%1 ms)</source>
         <translation>(%1 ms)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../panel/views/sessions_view.py" line="305" />
+        <location filename="../../panel/views/sessions_view.py" line="346"/>
         <source>%n session(s) open</source>
-        <translation><numerusform>열린 세션 %n개</numerusform></translation>
+        <translation>
+            <numerusform>열린 세션 %n개</numerusform>
+        </translation>
     </message>
 </context>
 <context>
     <name>TagDialog</name>
     <message>
-        <location filename="../../panel/views/connection_editors.py" line="253" />
+        <location filename="../../panel/views/connection_editors.py" line="253"/>
         <source>Tag</source>
         <translation>태그</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connection_editors.py" line="258" />
+        <location filename="../../panel/views/connection_editors.py" line="258"/>
         <source>Name</source>
         <translation>이름</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connection_editors.py" line="259" />
+        <location filename="../../panel/views/connection_editors.py" line="259"/>
         <source>Offset</source>
         <translation>오프셋</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connection_editors.py" line="260" />
+        <location filename="../../panel/views/connection_editors.py" line="260"/>
         <source>Type</source>
         <translation>형식</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connection_editors.py" line="267" />
+        <location filename="../../panel/views/connection_editors.py" line="267"/>
         <source>Scale</source>
         <translation>배율</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connection_editors.py" line="268" />
+        <location filename="../../panel/views/connection_editors.py" line="268"/>
         <source>Unit</source>
         <translation>단위</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connection_editors.py" line="269" />
+        <location filename="../../panel/views/connection_editors.py" line="269"/>
         <source>Node id (OPC UA)</source>
         <translation>노드 ID (OPC UA)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connection_editors.py" line="270" />
+        <location filename="../../panel/views/connection_editors.py" line="270"/>
         <source>Writable</source>
         <translation>쓰기 가능</translation>
     </message>
@@ -1788,32 +1917,32 @@
 <context>
     <name>TagTableModel</name>
     <message>
-        <location filename="../../panel/connections/tag_model.py" line="94" />
+        <location filename="../../panel/connections/tag_model.py" line="94"/>
         <source>Name</source>
         <translation>이름</translation>
     </message>
     <message>
-        <location filename="../../panel/connections/tag_model.py" line="95" />
+        <location filename="../../panel/connections/tag_model.py" line="95"/>
         <source>Value</source>
         <translation>값</translation>
     </message>
     <message>
-        <location filename="../../panel/connections/tag_model.py" line="96" />
+        <location filename="../../panel/connections/tag_model.py" line="96"/>
         <source>Quality</source>
         <translation>품질</translation>
     </message>
     <message>
-        <location filename="../../panel/connections/tag_model.py" line="97" />
+        <location filename="../../panel/connections/tag_model.py" line="97"/>
         <source>Timestamp</source>
         <translation>타임스탬프</translation>
     </message>
     <message>
-        <location filename="../../panel/connections/tag_model.py" line="98" />
+        <location filename="../../panel/connections/tag_model.py" line="98"/>
         <source>Unit</source>
         <translation>단위</translation>
     </message>
     <message>
-        <location filename="../../panel/connections/tag_model.py" line="99" />
+        <location filename="../../panel/connections/tag_model.py" line="99"/>
         <source>Block</source>
         <translation>블록</translation>
     </message>
@@ -1821,32 +1950,32 @@
 <context>
     <name>TagWriteDialog</name>
     <message>
-        <location filename="../../panel/views/tag_write_dialog.py" line="40" />
+        <location filename="../../panel/views/tag_write_dialog.py" line="40"/>
         <source>Write %1</source>
         <translation>%1 쓰기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/tag_write_dialog.py" line="47" />
+        <location filename="../../panel/views/tag_write_dialog.py" line="47"/>
         <source>Connection</source>
         <translation>연결</translation>
     </message>
     <message>
-        <location filename="../../panel/views/tag_write_dialog.py" line="48" />
+        <location filename="../../panel/views/tag_write_dialog.py" line="48"/>
         <source>Tag</source>
         <translation>태그</translation>
     </message>
     <message>
-        <location filename="../../panel/views/tag_write_dialog.py" line="49" />
+        <location filename="../../panel/views/tag_write_dialog.py" line="49"/>
         <source>Type</source>
         <translation>형식</translation>
     </message>
     <message>
-        <location filename="../../panel/views/tag_write_dialog.py" line="50" />
+        <location filename="../../panel/views/tag_write_dialog.py" line="50"/>
         <source>Value</source>
         <translation>값</translation>
     </message>
     <message>
-        <location filename="../../panel/views/tag_write_dialog.py" line="54" />
+        <location filename="../../panel/views/tag_write_dialog.py" line="54"/>
         <source>Write</source>
         <translation>쓰기</translation>
     </message>
@@ -1854,32 +1983,32 @@
 <context>
     <name>TrayIcon</name>
     <message>
-        <location filename="../../panel/views/tray.py" line="33" />
+        <location filename="../../panel/views/tray.py" line="33"/>
         <source>Start server</source>
         <translation>서버 시작</translation>
     </message>
     <message>
-        <location filename="../../panel/views/tray.py" line="34" />
+        <location filename="../../panel/views/tray.py" line="34"/>
         <source>Stop server</source>
         <translation>서버 중지</translation>
     </message>
     <message>
-        <location filename="../../panel/views/tray.py" line="35" />
+        <location filename="../../panel/views/tray.py" line="35"/>
         <source>Restart server</source>
         <translation>서버 다시 시작</translation>
     </message>
     <message>
-        <location filename="../../panel/views/tray.py" line="37" />
+        <location filename="../../panel/views/tray.py" line="37"/>
         <source>Show OpsPanel</source>
         <translation>OpsPanel 보이기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/tray.py" line="38" />
+        <location filename="../../panel/views/tray.py" line="38"/>
         <source>Quit</source>
         <translation>종료</translation>
     </message>
     <message>
-        <location filename="../../panel/views/tray.py" line="55" />
+        <location filename="../../panel/views/tray.py" line="55"/>
         <source>OpsPanel: server %1</source>
         <translation>OpsPanel: 서버 %1</translation>
     </message>
@@ -1887,30 +2016,32 @@
 <context>
     <name>TrendChart</name>
     <message>
-        <location filename="../../panel/views/trend_chart.py" line="50" />
+        <location filename="../../panel/views/trend_chart.py" line="50"/>
         <source>Select numeric tags to see a trend</source>
         <translation>추이를 보려면 숫자 태그를 선택하세요</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../panel/views/trend_chart.py" line="69" />
+        <location filename="../../panel/views/trend_chart.py" line="69"/>
         <source>last %n s</source>
-        <translation><numerusform>최근 %n초</numerusform></translation>
+        <translation>
+            <numerusform>최근 %n초</numerusform>
+        </translation>
     </message>
 </context>
 <context>
     <name>_EditorDialog</name>
     <message>
-        <location filename="../../panel/views/connection_editors.py" line="99" />
+        <location filename="../../panel/views/connection_editors.py" line="99"/>
         <source>Add…</source>
         <translation>추가…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connection_editors.py" line="100" />
+        <location filename="../../panel/views/connection_editors.py" line="100"/>
         <source>Edit…</source>
         <translation>편집…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connection_editors.py" line="101" />
+        <location filename="../../panel/views/connection_editors.py" line="101"/>
         <source>Remove</source>
         <translation>제거</translation>
     </message>
@@ -1918,57 +2049,57 @@
 <context>
     <name>jobstate</name>
     <message>
-        <location filename="../../panel/views/job_states.py" line="38" />
+        <location filename="../../panel/views/job_states.py" line="38"/>
         <source>Queued</source>
         <translation>대기열</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_states.py" line="39" />
+        <location filename="../../panel/views/job_states.py" line="39"/>
         <source>Waiting</source>
         <translation>대기 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_states.py" line="40" />
+        <location filename="../../panel/views/job_states.py" line="40"/>
         <source>Running</source>
         <translation>실행 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_states.py" line="41" />
+        <location filename="../../panel/views/job_states.py" line="41"/>
         <source>Retrying</source>
         <translation>재시도 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_states.py" line="42" />
+        <location filename="../../panel/views/job_states.py" line="42"/>
         <source>Success</source>
         <translation>성공</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_states.py" line="43" />
+        <location filename="../../panel/views/job_states.py" line="43"/>
         <source>Failed</source>
         <translation>실패</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_states.py" line="44" />
+        <location filename="../../panel/views/job_states.py" line="44"/>
         <source>Timed out</source>
         <translation>시간 초과</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_states.py" line="45" />
+        <location filename="../../panel/views/job_states.py" line="45"/>
         <source>Cancelled</source>
         <translation>취소됨</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_states.py" line="46" />
+        <location filename="../../panel/views/job_states.py" line="46"/>
         <source>Skipped</source>
         <translation>건너뜀</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_states.py" line="47" />
+        <location filename="../../panel/views/job_states.py" line="47"/>
         <source>Interrupted</source>
         <translation>중단됨</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_states.py" line="48" />
+        <location filename="../../panel/views/job_states.py" line="48"/>
         <source>Never run</source>
         <translation>실행한 적 없음</translation>
     </message>
@@ -1976,22 +2107,22 @@
 <context>
     <name>quality</name>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="82" />
+        <location filename="../../panel/views/connections_view.py" line="82"/>
         <source>Good</source>
         <translation>양호</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="83" />
+        <location filename="../../panel/views/connections_view.py" line="83"/>
         <source>Uncertain</source>
         <translation>불확실</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="84" />
+        <location filename="../../panel/views/connections_view.py" line="84"/>
         <source>Bad</source>
         <translation>불량</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="86" />
+        <location filename="../../panel/views/connections_view.py" line="86"/>
         <source>Unknown</source>
         <translation>알 수 없음</translation>
     </message>
@@ -1999,138 +2130,79 @@
 <context>
     <name>state</name>
     <message>
-        <location filename="../../panel/views/state_colors.py" line="38" />
+        <location filename="../../panel/views/state_colors.py" line="38"/>
         <source>Running</source>
         <translation>실행 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="69" />
-        <location filename="../../panel/views/sessions_view.py" line="50" />
-        <location filename="../../panel/views/state_colors.py" line="39" />
+        <location filename="../../panel/views/connections_view.py" line="69"/>
+        <location filename="../../panel/views/sessions_view.py" line="51"/>
+        <location filename="../../panel/views/state_colors.py" line="39"/>
         <source>Starting</source>
         <translation>시작 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="51" />
+        <location filename="../../panel/views/sessions_view.py" line="52"/>
         <source>Active</source>
         <translation>활성</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="52" />
+        <location filename="../../panel/views/sessions_view.py" line="53"/>
         <source>Idle</source>
         <translation>유휴</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="53" />
+        <location filename="../../panel/views/sessions_view.py" line="54"/>
         <source>Closing</source>
         <translation>닫는 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="54" />
+        <location filename="../../panel/views/sessions_view.py" line="55"/>
         <source>Closed</source>
         <translation>닫힘</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="66" />
+        <location filename="../../panel/views/connections_view.py" line="66"/>
         <source>Connected</source>
         <translation>연결됨</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="67" />
+        <location filename="../../panel/views/connections_view.py" line="67"/>
         <source>Connecting</source>
         <translation>연결 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="68" />
+        <location filename="../../panel/views/connections_view.py" line="68"/>
         <source>Reconnecting</source>
         <translation>다시 연결 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="70" />
-        <location filename="../../panel/views/state_colors.py" line="40" />
+        <location filename="../../panel/views/connections_view.py" line="70"/>
+        <location filename="../../panel/views/state_colors.py" line="40"/>
         <source>Stopping</source>
         <translation>중지 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="71" />
+        <location filename="../../panel/views/connections_view.py" line="71"/>
         <source>Restarting</source>
         <translation>다시 시작 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="73" />
-        <location filename="../../panel/views/state_colors.py" line="41" />
+        <location filename="../../panel/views/connections_view.py" line="73"/>
+        <location filename="../../panel/views/state_colors.py" line="41"/>
         <source>Stopped</source>
         <translation>중지됨</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="74" />
+        <location filename="../../panel/views/connections_view.py" line="74"/>
         <source>Disabled</source>
         <translation>사용 안 함</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="72" />
-        <location filename="../../panel/views/state_colors.py" line="42" />
+        <location filename="../../panel/views/connections_view.py" line="72"/>
+        <location filename="../../panel/views/state_colors.py" line="42"/>
         <source>Error</source>
         <translation>오류</translation>
-    </message>
-</context>
-<context>
-    <name>SessionOptionsDialog</name>
-    <message>
-        <source>New session</source>
-        <translation>새 세션</translation>
-    </message>
-    <message>
-        <source>The session is closed after this long without a command.</source>
-        <translation>명령이 없는 채로 이 시간이 지나면 세션이 닫힙니다.</translation>
-    </message>
-    <message>
-        <source>The session is closed this long after it started.</source>
-        <translation>세션은 시작하고 이 시간이 지나면 닫힙니다.</translation>
-    </message>
-    <message>
-        <source> MB</source>
-        <translation> MB</translation>
-    </message>
-    <message>
-        <source>Address-space limit of every command the session runs.</source>
-        <translation>세션이 실행하는 모든 명령의 주소 공간 제한입니다.</translation>
-    </message>
-    <message>
-        <source>No network access</source>
-        <translation>네트워크 접근 없음</translation>
-    </message>
-    <message>
-        <source>Commands run in a network namespace of their own.</source>
-        <translation>명령은 자체 네트워크 네임스페이스에서 실행됩니다.</translation>
-    </message>
-    <message>
-        <source>Not available here: this system allows no unprivileged user namespaces.</source>
-        <translation>여기서는 쓸 수 없습니다: 이 시스템은 비특권 사용자 네임스페이스를 허용하지 않습니다.</translation>
-    </message>
-    <message>
-        <source>Code language</source>
-        <translation>코드 언어</translation>
-    </message>
-    <message>
-        <source>Idle timeout</source>
-        <translation>유휴 시간 제한</translation>
-    </message>
-    <message>
-        <source>Lifetime</source>
-        <translation>수명</translation>
-    </message>
-    <message>
-        <source>Memory limit</source>
-        <translation>메모리 제한</translation>
-    </message>
-    <message>
-        <source>Create</source>
-        <translation>만들기</translation>
-    </message>
-    <message>
-        <source> min</source>
-        <translation>분</translation>
     </message>
 </context>
 </TS>

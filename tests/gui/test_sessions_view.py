@@ -12,11 +12,10 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from panel.sessions.config import CONFIG_SCHEMA
-from panel.sessions.isolation import network_isolation_available
 from panel.views.audit_view import COL_METHOD, COL_OUTCOME
 from panel.views.main_window import MainWindow
 from panel.views.session_options_dialog import SessionOptionsDialog
-from panel.views.sessions_view import COL_STATE, SessionsView
+from panel.views.sessions_view import COL_RUNS, COL_SANDBOX, COL_STATE, SessionsView
 
 TIMEOUT_MS = 30_000
 
@@ -44,6 +43,7 @@ def test_new_session_console_and_close(window: MainWindow, qtbot: QtBot) -> None
     state = view.model.index(0, COL_STATE)
     qtbot.waitUntil(lambda: state.data() == "Active", timeout=TIMEOUT_MS)
     assert state.data(1) is not None  # a colour dot beside the label
+    assert view.model.index(0, COL_SANDBOX).data() == "Sandboxed, no network"
     assert view.close_button.isEnabled() and view.run_button.isEnabled()
 
     out = _run(qtbot, view, "execute_shell", "echo 'hello  world'", "hello  world")
@@ -51,7 +51,7 @@ def test_new_session_console_and_close(window: MainWindow, qtbot: QtBot) -> None
     _run(qtbot, view, "run_code", "print(2 + 3)", "5")
     refused = _run(qtbot, view, "read_file", "../x", "not allowed")
     assert "!" in refused
-    runs = view.model.index(0, 4)
+    runs = view.model.index(0, COL_RUNS)
     qtbot.waitUntil(lambda: runs.data() == "3", timeout=TIMEOUT_MS)
 
     view.close_button.click()
@@ -114,6 +114,8 @@ def test_a_session_made_with_chosen_settings(window: MainWindow, qtbot: QtBot) -
         dialog.idle.setValue(5)
         dialog.lifetime.setValue(10)
         dialog.memory.setValue(1024)
+        dialog.disk.setValue(64)
+        dialog.network.setChecked(True)
 
     window.show_sessions_action.trigger()
     view = window.sessions_view
@@ -123,7 +125,8 @@ def test_a_session_made_with_chosen_settings(window: MainWindow, qtbot: QtBot) -
     assert session is not None
     config = view._manager.get(session).config.to_json()
     assert config["idleTimeoutMinutes"] == 5 and config["maxLifetimeMinutes"] == 10
-    assert config["memoryLimitMB"] == 1024 and config["networkIsolation"] is False
+    assert config["memoryLimitMB"] == 1024 and config["network"] is True
+    assert config["diskLimitMB"] == 64 and config["maxProcesses"] == 256
     state = view.model.index(0, COL_STATE)
     qtbot.waitUntil(lambda: state.data() == "Active", timeout=TIMEOUT_MS)
     code = "console.log(6 * 7)" if node else "print(6 * 7)"
@@ -137,8 +140,10 @@ def test_the_settings_dialog_stays_within_what_the_api_accepts(qtbot: QtBot) -> 
     qtbot.addWidget(dialog)
     dialog.memory.setValue(1)
     dialog.idle.setValue(0)
+    dialog.processes.setValue(0)
+    dialog.disk.setValue(0)
     params = dialog.params()
     assert params["memoryLimitMB"] == 16 and params["idleTimeoutMinutes"] == 1
+    assert params["maxProcesses"] == 4 and params["diskLimitMB"] == 1
+    assert params["network"] is False  # off unless ticked
     jsonschema.validate(params, CONFIG_SCHEMA)
-    if not network_isolation_available():
-        assert not dialog.isolated.isEnabled()

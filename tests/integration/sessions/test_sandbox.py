@@ -22,6 +22,7 @@ from panel.sessions.sandbox import BWRAP_ENV, sandbox_problem
 
 from .engine_proc import Client, EngineProc, client
 
+PANEL = (sys.executable, "-m", "panel")
 SECRET_ENV = "OPSPANEL_TEST_SECRET"
 SECRET = "panel-env-secret-value"
 
@@ -219,8 +220,7 @@ def test_proc_shows_only_the_sandbox_processes(engine: EngineProc) -> None:
             )
             assert row["sandbox"] == "bwrap"
             ctl = subprocess.run(
-                [sys.executable, "-m", "panel", "ctl", "--workspace", str(engine.ws)]
-                + ["sessions", "list"],
+                [*PANEL, "ctl", "--workspace", str(engine.ws), "sessions", "list"],
                 capture_output=True,
                 text=True,
                 timeout=60,
