@@ -108,16 +108,19 @@ class Commands:
         if not isinstance(content, str):
             raise CommandError("content must be a string")
         mode = str(command.get("mode", "Create"))
-        flags = WRITE_FLAGS.get(mode)
-        if flags is None:
+        if mode not in WRITE_FLAGS:
             raise CommandError(f"mode must be Create, Append or Overwrite, not {mode!r}")
         data = content.encode("utf-8")
-        fd = self.beneath.open_file(parts, flags | os.O_WRONLY, create_parents=True)
+        self._write(parts, data, mode)
+        return {"path": where(parts), "bytes": len(data), "mode": mode}
+
+    def _write(self, parts: tuple[str, ...], data: bytes, mode: str) -> None:
+        """Write `data` to the file `parts` (its folders made) in a WRITE_FLAGS mode."""
+        fd = self.beneath.open_file(parts, WRITE_FLAGS[mode] | os.O_WRONLY, create_parents=True)
         with os.fdopen(fd, "wb") as handle:
             if mode == "Overwrite":
                 handle.truncate(0)  # only now: a refused file is never changed
             handle.write(data)
-        return {"path": where(parts), "bytes": len(data), "mode": mode}
 
     def _do_read_file(self, command: dict[str, Any]) -> dict[str, Any]:
         parts = self._parts(command)
@@ -173,10 +176,8 @@ class Commands:
         suffix, interpreters = known
         program = _interpreter(interpreters, language)
         self._code_seq += 1
-        code_dir = self.folder / ".code"
-        code_dir.mkdir(exist_ok=True)
-        script = code_dir / f"snippet_{self._code_seq}{suffix}"
-        script.write_text(code, encoding="utf-8")
+        script = self.folder / ".code" / f"snippet_{self._code_seq}{suffix}"
+        self._write((".code", script.name), code.encode("utf-8"), "Overwrite")
         result = self._spawn([program, str(script)], {}, _timeout(command))
         result["file"] = _rel(str(script), self.folder)
         return result
