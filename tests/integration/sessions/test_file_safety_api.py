@@ -139,6 +139,23 @@ def test_a_device_node_is_refused(engine: EngineProc) -> None:
     scenario(engine, body)
 
 
+def test_run_code_does_not_write_its_snippet_through_a_link(
+    engine: EngineProc, tmp_path: Path
+) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+
+    async def body(f: Files) -> None:
+        os.symlink(outside, f.folder / ".code")
+        await f.refused("symbolic links are not followed", type="run_code", code="print(1)")
+        os.unlink(f.folder / ".code")
+        ran = await f.ex(type="run_code", code="print(1)")
+        assert ran["result"]["stdout"] == "1\n", ran
+
+    scenario(engine, body)
+    assert list(outside.iterdir()) == []
+
+
 def test_racing_reads_over_the_api_stay_inside(engine: EngineProc, tmp_path: Path) -> None:
     outside = tmp_path / "outside"
     outside.mkdir()
