@@ -135,11 +135,15 @@ class Commands:
         if not isinstance(content, str):
             raise CommandError("content must be a string")
         mode = str(command.get("mode", "Create"))
-        flags = WRITE_FLAGS.get(mode)
-        if flags is None:
+        if mode not in WRITE_FLAGS:
             raise CommandError(f"mode must be Create, Append or Overwrite, not {mode!r}")
         data = content.encode("utf-8")
-        fd = self.beneath.open_file(parts, flags | os.O_WRONLY, create_parents=True)
+        self._write(parts, data, mode)
+        return {"path": where(parts), "bytes": len(data), "mode": mode}
+
+    def _write(self, parts: tuple[str, ...], data: bytes, mode: str) -> None:
+        """Write `data` to the file `parts` (its folders made) in a WRITE_FLAGS mode."""
+        fd = self.beneath.open_file(parts, WRITE_FLAGS[mode] | os.O_WRONLY, create_parents=True)
         with os.fdopen(fd, "wb") as handle:
             if self.disk is not None:
                 replaced = os.fstat(fd).st_size if mode == "Overwrite" else 0
@@ -147,7 +151,6 @@ class Commands:
             if mode == "Overwrite":
                 handle.truncate(0)  # only now: a refused file is never changed
             handle.write(data)
-        return {"path": where(parts), "bytes": len(data), "mode": mode}
 
     def _do_read_file(self, command: dict[str, Any]) -> dict[str, Any]:
         parts = self._parts(command)
@@ -216,10 +219,7 @@ class Commands:
         program = _interpreter(interpreters, language)
         self._code_seq += 1
         parts = (".code", f"snippet_{self._code_seq}{suffix}")
-        data = code.encode("utf-8")
-        flags = os.O_CREAT | os.O_TRUNC | os.O_WRONLY
-        with os.fdopen(self.beneath.open_file(parts, flags, create_parents=True), "wb") as out:
-            out.write(data)  # beneath the folder: a link named .code is refused, not followed
+        self._write(parts, code.encode("utf-8"), "Overwrite")  # a link named .code is refused
         script = str(self.folder.joinpath(*parts))
         if self.sandbox is not None:
             script = inside_path(str(self.folder), script)
