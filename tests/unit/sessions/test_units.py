@@ -81,9 +81,14 @@ def test_session_config_defaults_and_json() -> None:
         "idleTimeoutMinutes": 30.0,
         "maxLifetimeMinutes": 120.0,
         "memoryLimitMB": 512,
-        "networkIsolation": False,
+        "network": False,  # off unless a session asks for it
+        "networkIsolation": True,
+        "maxProcesses": 256,
+        "diskLimitMB": 1024,
     }
     assert SessionConfig.from_json(config.to_json()) == config
+    assert SessionConfig.from_json({"networkIsolation": False}).network is True  # the old name
+    assert SessionConfig.from_json({"network": True, "networkIsolation": True}).network is True
 
 
 def test_token_bucket_with_injected_clock() -> None:
