@@ -4,7 +4,9 @@ Reuses `bench_api`'s server child for the JSON-RPC echo round trip and its bare
 `websockets` echo baseline (same run, same client library). Then a real headless
 engine: `session.list` round trips, the time from `session.create` to an answer
 (the runner is ready when it answers), and `execute_shell` of `/bin/true` through
-the API beside a bare `subprocess.run` of the same command.
+the API beside a bare `subprocess.run` of the same command. Last, the cost of the
+sandbox: the same `execute_shell` on a second engine whose sessions run without
+bubblewrap (sessions.allowUnsandboxed), the two engines taking turns.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from panel.sessions.sandbox import BWRAP_ENV
+from panel.workspace.known_settings import SESSIONS_ALLOW_UNSANDBOXED
 from tests.benchmarks.bench_api import echo_figures, echo_servers
 from tests.integration.sessions.engine_proc import EngineProc, client
 
@@ -84,15 +88,52 @@ async def _engine_figures(engine: EngineProc) -> dict[str, Any]:
     }
 
 
+ROUNDS = 4
+
+
+async def _sandbox_cost(sandboxed: EngineProc, bare: EngineProc) -> dict[str, Any]:
+    """execute_shell `true` sandboxed vs unsandboxed, alternating rounds of EXECS / ROUNDS."""
+    samples: dict[str, list[float]] = {"bwrap": [], "none": []}
+    command = {"type": "execute_shell", "commandName": "true", "args": []}
+    async with client(sandboxed) as one, client(bare) as two:
+        sids = {}
+        for name, c in (("bwrap", one), ("none", two)):
+            created = await c.result("session.create")
+            assert created["sandbox"] == name, created
+            sids[name] = created["sessionId"]
+        for _ in range(ROUNDS):
+            for name, c in (("bwrap", one), ("none", two)):
+                for _ in range(EXECS // ROUNDS):
+                    start = time.perf_counter()
+                    reply = await c.result("session.execute", sessionId=sids[name], command=command)
+                    samples[name].append(time.perf_counter() - start)
+                    assert reply["success"], reply
+        for name, c in (("bwrap", one), ("none", two)):
+            await c.result("session.close", sessionId=sids[name], wait=True)
+    cost = statistics.median(samples["bwrap"]) - statistics.median(samples["none"])
+    return {
+        "execute_shell_true_sandboxed": _stats_ms(samples["bwrap"]),
+        "execute_shell_true_unsandboxed": _stats_ms(samples["none"]),
+        "sandbox_cost_p50_ms": round(cost * 1000, 3),
+    }
+
+
 def run() -> dict[str, Any]:
     """Figures: echo round trips vs bare echo, session.list, create-to-ready, shell overhead."""
     figures = _echo_figures()
     with tempfile.TemporaryDirectory(prefix="bench-sessions-") as tmp:
-        engine = EngineProc(Path(tmp))
+        engine = EngineProc(Path(tmp) / "sandboxed")
+        bare = EngineProc(
+            Path(tmp) / "unsandboxed",
+            settings={SESSIONS_ALLOW_UNSANDBOXED: True},
+            env={BWRAP_ENV: str(Path(tmp) / "no-bwrap")},
+        )
         try:
             figures.update(asyncio.run(_engine_figures(engine)))
+            figures.update(asyncio.run(_sandbox_cost(engine, bare)))
         finally:
             engine.stop()
+            bare.stop()
     return figures
 
 
