@@ -147,6 +147,15 @@ def _control(version: str, installed_kb: int, depends: list[str]) -> str:
     )
 
 
+def installed_size_kb(root: Path) -> int:
+    """Installed-Size of the tree: KiB on disk, each file rounded up, symlinks as themselves."""
+    total = 0
+    for folder, dirs, files in os.walk(root):  # does not walk into linked directories
+        for name in files + [d for d in dirs if os.path.islink(os.path.join(folder, d))]:
+            total += -(-os.lstat(os.path.join(folder, name)).st_size // 1024)
+    return total
+
+
 def _copy(src: Path, dest: Path, mode: int = 0o644) -> None:
     dest.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(src, dest)
@@ -175,8 +184,9 @@ def stage(bundle: Path, root: Path, version: str) -> None:
     debian.mkdir()
     for script in ("postinst", "prerm", "postrm"):
         _copy(HERE / "maintscripts" / script, debian / script, 0o755)
-    size_kb = sum(p.stat().st_size for p in root.rglob("*") if p.is_file()) // 1024
-    (debian / "control").write_text(_control(version, size_kb, read_depends()), encoding="utf-8")
+    (debian / "control").write_text(
+        _control(version, installed_size_kb(root), read_depends()), encoding="utf-8"
+    )
     for path in root.rglob("*"):  # a build tree's umask must not leak into the package
         if path.is_dir() and not path.is_symlink():
             path.chmod(0o755)
