@@ -1,4 +1,4 @@
-"""packaging/linux/build_deb.py, imported by path (packaging is not a Python package)."""
+"""Modules of packaging/linux/, imported by path (packaging is not a Python package)."""
 
 from __future__ import annotations
 
@@ -7,16 +7,21 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
-BUILD_DEB = Path(__file__).resolve().parents[3] / "packaging" / "linux" / "build_deb.py"
+LINUX = Path(__file__).resolve().parents[3] / "packaging" / "linux"
+
+
+def load_packaging_module(name: str) -> ModuleType:
+    """packaging/linux/NAME.py (loaded once per test process)."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, LINUX / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 def load_build_deb() -> ModuleType:
-    """The build_deb module (loaded once per test process)."""
-    if "build_deb" in sys.modules:
-        return sys.modules["build_deb"]
-    spec = importlib.util.spec_from_file_location("build_deb", BUILD_DEB)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["build_deb"] = module
-    spec.loader.exec_module(module)
-    return module
+    """The build_deb module."""
+    return load_packaging_module("build_deb")
