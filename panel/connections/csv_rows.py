@@ -63,20 +63,21 @@ def _parse(name: str, text: str, problems: list[str]) -> list[Row]:
                 header = [cell.strip() for cell in cells]
                 continue
             if reader.line_num > line:
-                problems.append(_unclosed(name, header, lines, line))
+                end = f"closes only on line {reader.line_num}: a cell cannot span lines"
+                problems.append(_unclosed(name, header, lines, line, end))
                 return rows
             row = _row(name, header, cells, line, problems)
             if row is not None:
                 rows.append((line, row))
     except csv.Error:
-        problems.append(_unclosed(name, header, lines, start))
+        problems.append(_unclosed(name, header, lines, start, "is never closed"))
     return rows
 
 
-def _unclosed(name: str, header: list[str], lines: list[str], line: int) -> str:
+def _unclosed(name: str, header: list[str], lines: list[str], line: int, how: str) -> str:
     text = lines[line - 1] if line <= len(lines) else ""
     column = _column_at(header, text[: text.rfind('"')])
-    return f"{name}:{line}: column {column}: the quote opened here is never closed"
+    return f"{name}:{line}: column {column}: the quote opened here {how}"
 
 
 def _row(

@@ -36,7 +36,8 @@ def test_unterminated_quote_names_where_it_opens(tmp_path: Path) -> None:
 def test_a_quote_closed_lines_later_is_not_a_silent_merge(tmp_path: Path) -> None:
     data = HEADER + b'plc2,modbus_tcp,"127.0.0.1,1502,true\nplc3,modbus_tcp,x",1502,true\n'
     assert problems_of(tmp_path, data) == [
-        "connections.csv:2: column host: the quote opened here is never closed"
+        "connections.csv:2: column host: the quote opened here closes only on line 3:"
+        " a cell cannot span lines"
     ]
 
 
