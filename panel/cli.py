@@ -22,13 +22,13 @@ def _build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="watch a JSON file of jobs and re-import it on change (stored for this workspace)",
     )
-    sub = parser.add_subparsers(dest="command")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.add_parser("ctl", help="drive a running engine (see `opspanel ctl --help`)", add_help=False)
     imp = sub.add_parser("import", help="replace the workspace configuration with a JSON file")
     imp.add_argument("file")
     exp = sub.add_parser("export", help="write the workspace configuration as JSON")
     exp.add_argument("file")
-    sub.add_parser("reaper", help=argparse.SUPPRESS)
+    # `reaper` is the panel's own child, dispatched in main() before parsing: not listed.
     sub.add_parser("worker", help="run a child process of the panel (started by the engine)")
     return parser
 

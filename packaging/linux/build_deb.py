@@ -28,7 +28,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
 
+from missing_libs import check_present  # noqa: E402
 from render_icons import render  # noqa: E402
 
 PACKAGE = "opspanel"
@@ -67,6 +69,21 @@ def _needed(elf: Path) -> list[str]:
     return re.findall(r"\(NEEDED\).*\[(.+?)\]", result.stdout)
 
 
+def direct_system_needs(bundle: Path) -> dict[Path, set[str]]:
+    """{ELF file: sonames it names directly and the bundle does not hold}."""
+    bundled = {p.name for p in bundle.rglob("*.so*")}
+    needs: dict[Path, set[str]] = {}
+    for elf in _elf_files(bundle):
+        direct = {
+            name
+            for name in set(_needed(elf)) - bundled
+            if not name.startswith(("ld-linux", "linux-vdso"))
+        }
+        if direct:
+            needs[elf] = direct
+    return needs
+
+
 def system_libraries(bundle: Path) -> tuple[dict[str, str], set[str]]:
     """Libraries the bundle's ELF files name directly and load from outside it.
 
@@ -75,12 +92,8 @@ def system_libraries(bundle: Path) -> tuple[dict[str, str], set[str]]:
     """
     found: dict[str, str] = {}
     missing: set[str] = set()
-    bundled = {p.name for p in bundle.rglob("*.so*")}
     pattern = re.compile(r"^\s*(\S+) => (.*?) \(0x")
-    for elf in _elf_files(bundle):
-        direct = set(_needed(elf)) - bundled
-        if not direct:
-            continue
+    for elf, direct in direct_system_needs(bundle).items():
         result = subprocess.run(["ldd", str(elf)], capture_output=True, text=True, check=False)
         resolved: dict[str, str] = {}
         for line in result.stdout.splitlines():
@@ -90,7 +103,7 @@ def system_libraries(bundle: Path) -> tuple[dict[str, str], set[str]]:
         for name in direct:
             if name in resolved:
                 found[name] = resolved[name]
-            elif not name.startswith(("ld-linux", "linux-vdso")):
+            else:
                 missing.add(name)
     return found, missing
 
@@ -147,6 +160,15 @@ def _control(version: str, installed_kb: int, depends: list[str]) -> str:
     )
 
 
+def installed_size_kb(root: Path) -> int:
+    """Installed-Size of the tree: KiB on disk, each file rounded up, symlinks as themselves."""
+    total = 0
+    for folder, dirs, files in os.walk(root):  # does not walk into linked directories
+        for name in files + [d for d in dirs if os.path.islink(os.path.join(folder, d))]:
+            total += -(-os.lstat(os.path.join(folder, name)).st_size // 1024)
+    return total
+
+
 def _copy(src: Path, dest: Path, mode: int = 0o644) -> None:
     dest.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(src, dest)
@@ -175,8 +197,9 @@ def stage(bundle: Path, root: Path, version: str) -> None:
     debian.mkdir()
     for script in ("postinst", "prerm", "postrm"):
         _copy(HERE / "maintscripts" / script, debian / script, 0o755)
-    size_kb = sum(p.stat().st_size for p in root.rglob("*") if p.is_file()) // 1024
-    (debian / "control").write_text(_control(version, size_kb, read_depends()), encoding="utf-8")
+    (debian / "control").write_text(
+        _control(version, installed_size_kb(root), read_depends()), encoding="utf-8"
+    )
     for path in root.rglob("*"):  # a build tree's umask must not leak into the package
         if path.is_dir() and not path.is_symlink():
             path.chmod(0o755)
@@ -206,7 +229,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--no-check", action="store_true", help="skip the library check")
     args = parser.parse_args(argv)
     if not args.no_check:
-        problems = check_depends(args.bundle, read_depends())
+        needs = set().union(*direct_system_needs(args.bundle).values())
+        problems = check_present(needs, read_depends(), install=True)
+        problems = problems or check_depends(args.bundle, read_depends())
         if problems:
             print("packaging/linux/depends.txt does not cover the bundle:", file=sys.stderr)
             for problem in problems:

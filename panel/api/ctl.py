@@ -31,8 +31,8 @@ def main(argv: list[str]) -> int:
         args = _parser().parse_args(argv)
     except SystemExit as exc:  # --help (0) or a usage error (2)
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
-    if not getattr(args, "run", None):
-        _parser().print_usage(sys.stderr)
+    if not getattr(args, "run", None):  # a group named without its action: show the group
+        (getattr(args, "group_parser", None) or _parser()).print_help(sys.stderr)
         return EXIT_USAGE
     try:
         return int(args.run(args))
@@ -75,6 +75,7 @@ def _parser() -> argparse.ArgumentParser:
 
     server = sub.add_parser("server", parents=[common], help="the Python server")
     server_sub = server.add_subparsers(metavar="ACTION")
+    server.set_defaults(group_parser=server)
     for action in ("start", "stop", "restart"):
         cmd = server_sub.add_parser(action, parents=[common], help=f"{action} the server")
         cmd.add_argument("--wait", action="store_true", help="answer when the action is done")
@@ -105,6 +106,7 @@ def _parser() -> argparse.ArgumentParser:
 def _add_sessions(sub: Any, common: argparse.ArgumentParser) -> None:
     sessions = sub.add_parser("sessions", parents=[common], help="runner sessions")
     ss = sessions.add_subparsers(metavar="ACTION")
+    sessions.set_defaults(group_parser=sessions)
     create = ss.add_parser("create", parents=[common], help="start a session, print its id")
     create.add_argument("--idle-minutes", type=float, metavar="M", help="idle timeout")
     create.add_argument("--lifetime-minutes", type=float, metavar="M", help="maximum lifetime")
@@ -146,6 +148,7 @@ def _add_sessions(sub: Any, common: argparse.ArgumentParser) -> None:
 def _add_jobs(sub: Any, common: argparse.ArgumentParser) -> None:
     jobs = sub.add_parser("jobs", parents=[common], help="the job graph")
     jobs_sub = jobs.add_subparsers(metavar="ACTION")
+    jobs.set_defaults(group_parser=jobs)
     listing = jobs_sub.add_parser("list", parents=[common], help="jobs, next fire, last run")
     _add_json(listing)
     listing.set_defaults(run=_cmd_jobs_list)
@@ -180,6 +183,7 @@ def _add_jobs(sub: Any, common: argparse.ArgumentParser) -> None:
 def _add_conns(sub: Any, common: argparse.ArgumentParser) -> None:
     conns = sub.add_parser("conns", parents=[common], help="field-device connections")
     conns_sub = conns.add_subparsers(metavar="ACTION")
+    conns.set_defaults(group_parser=conns)
     listing = conns_sub.add_parser("list", parents=[common], help="connections and their state")
     _add_json(listing)
     listing.set_defaults(run=_cmd_conns_list)

@@ -9,11 +9,11 @@ separated by `;`. Every problem names the file, the line and the column:
 
 from __future__ import annotations
 
-import csv
 import re
 from pathlib import Path
 from typing import Any
 
+from panel.connections.csv_rows import read_rows
 from panel.connections.validation import check_connections
 
 CONNECTIONS_CSV = "connections.csv"
@@ -59,32 +59,17 @@ def _cell(name: str, text: str) -> Any:
 def _read(path: Path, problems: list[str]) -> list[tuple[int, dict[str, Any]]]:
     """Rows of `path` as (line, typed dict without empty cells)."""
     rows: list[tuple[int, dict[str, Any]]] = []
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            for raw in reader:
-                line = reader.line_num
-                row: dict[str, Any] = {}
-                for name, text in raw.items():
-                    if name is None:
-                        problems.append(f"{path.name}:{line}: more cells than columns")
-                        continue
-                    if text is None or not text.strip():
-                        continue
-                    try:
-                        row[name.strip()] = _cell(name.strip(), text)
-                    except ValueError as exc:
-                        why = (
-                            str(exc)
-                            if name.strip() in _BOOL
-                            else f"{text.strip()!r} is not a number"
-                        )
-                        problems.append(f"{path.name}:{line}: column {name.strip()}: {why}")
-                rows.append((line, row))
-    except OSError as exc:
-        problems.append(f"{path.name}: cannot read: {exc.strerror or exc}")
-    except csv.Error as exc:
-        problems.append(f"{path.name}: not valid CSV: {exc}")
+    for line, raw in read_rows(path, problems):
+        row: dict[str, Any] = {}
+        for name, text in raw.items():
+            if not text.strip():
+                continue
+            try:
+                row[name] = _cell(name, text)
+            except ValueError as exc:
+                why = str(exc) if name in _BOOL else f"{text.strip()!r} is not a number"
+                problems.append(f"{path.name}:{line}: column {name}: {why}")
+        rows.append((line, row))
     return rows
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QAbstractButton, QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QFileDialog, QMessageBox, QWidget
 
 
 def answer_next_message_box(choose: Callable[[QMessageBox], QAbstractButton | None]) -> list[str]:
@@ -48,3 +49,24 @@ def standard_button(
 ) -> Callable[[QMessageBox], QAbstractButton | None]:
     """A chooser that picks a standard button (Yes, Cancel...)."""
     return lambda box: box.button(which)
+
+
+def answer_next_file_dialog(path: Path) -> list[str]:
+    """When the next QFileDialog opens, choose `path` in it and accept; returns its title.
+
+    Works with Qt's own (non-native) dialog, the one the offscreen platform shows.
+    """
+    seen: list[str] = []
+
+    def poll() -> None:
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, QFileDialog):
+            seen.append(dialog.windowTitle())
+            dialog.setDirectory(str(path.parent))
+            dialog.selectFile(str(path))
+            dialog.accept()
+            return
+        QTimer.singleShot(10, poll)
+
+    QTimer.singleShot(0, poll)
+    return seen

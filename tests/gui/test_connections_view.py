@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel
-from PySide6.QtWidgets import QApplication, QDialogButtonBox
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 from pytestqt.qtbot import QtBot
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "integration" / "connections"))
@@ -21,6 +21,7 @@ from panel.views.connections_view import ConnectionsView
 from panel.views.tag_write_dialog import TagWriteDialog
 from panel.workspace.server_config import ServerConfig, demo_server_config
 from panel.workspace.workspace import Workspace
+from tests.gui.dialogs import answer_next_file_dialog, answer_next_message_box, standard_button
 
 CONNECTION = {
     "id": "plc1",
@@ -145,3 +146,21 @@ def test_disable_button_goes_busy_then_disabled(view: ConnectionsView, qtbot: Qt
     qtbot.waitUntil(lambda: view.list.item(0, 0).text() == "Disabled", timeout=15_000)
     qtbot.waitUntil(view.enable_button.isEnabled)
     assert QApplication.activeModalWidget() is None
+
+
+def test_load_csv_with_bad_utf8_names_the_spot_and_keeps_the_connections(
+    view: ConnectionsView, qtbot: QtBot, tmp_path: Path
+) -> None:
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    (folder / "connections.csv").write_bytes(b"id,driver,host,port\nplc2,modbus_tcp,h\xf6st,1502\n")
+    chosen = answer_next_file_dialog(folder)
+    told = answer_next_message_box(standard_button(QMessageBox.StandardButton.Ok))
+    qtbot.mouseClick(view.csv_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(told) == 2, timeout=10_000)
+    assert chosen == ["Folder with connections.csv"]
+    assert told == [
+        "CSV not loaded",
+        "connections.csv:2: column host: not valid UTF-8 (byte 0xf6); save the file as UTF-8",
+    ]
+    assert [c["id"] for c in view._manager.connections()] == ["plc1"]
