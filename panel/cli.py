@@ -78,11 +78,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     args = _build_parser().parse_args(args_list)
     if args.command in ("import", "export"):
+        from panel.api.config_import import import_through_engine
         from panel.connections.validation import check_connections
         from panel.workspace.transfer_cli import run_transfer
 
         checks = {"connections": check_connections}
-        return run_transfer(args.command, args.file, args.workspace, checks)
+        return run_transfer(args.command, args.file, args.workspace, checks, import_through_engine)
 
     from panel.app import run_app
 

@@ -255,20 +255,34 @@ class Engine(QObject):
         self.save_server_config(ServerConfig.from_json({**cfg.to_json(), "port": port}))
         self.start_server()
 
-    def import_config(self, data: object) -> None:
+    def import_config(self, data: object) -> list[str]:
         """Replace the workspace configuration (validated, one transaction), then apply it.
 
-        Raises `ConfigError` naming every bad field; nothing changes then.
+        Raises `ConfigError` naming every bad field; nothing changes then. Returns
+        what was applied and how, a line per part.
         """
         import_config(self.workspace, data, {"connections": check_connections})
         self.server.set_config(self.workspace.server_config())
+        server = (
+            "server: settings stored; it is running: restart it to use them"
+            if self.server.is_active()
+            else "server: settings in effect for its next start"
+        )
         self.connections.reload_from_workspace()
+        conns = len(self.connections.snapshots())
+        applied = [
+            server,
+            f"connections: {conns}, each changed one reloaded (blocks) or restarted (address)",
+        ]
         if self.demo.devices:  # an imported configuration replaces the demo
             self.demo.stop()
             self.workspace.delete_setting(DEVICES_KEY)
             log.info("demo devices stopped: the imported configuration replaces the demo")
+            applied.append("demo devices: stopped (the imported configuration replaces them)")
         self.jobs.reload()
+        applied.append(f"jobs: {len(self.jobs.jobs)}, rescheduled (running runs go on)")
         log.info("configuration imported")
+        return applied
 
     def export_config(self) -> dict[str, object]:
         """The workspace configuration as JSON."""

@@ -365,10 +365,10 @@ class SessionsApi:
     def config_import(self, params: dict[str, Any], ctx: RpcContext) -> dict[str, Any]:
         """Replace and apply the configuration."""
         try:
-            self._engine.import_config(params["config"])
+            applied = self._engine.import_config(params["config"])
         except ConfigError as exc:
             raise _config_error(exc) from None
-        return {"imported": True}
+        return {"imported": True, "applied": applied}
 
     def server_config(self, params: dict[str, Any], ctx: RpcContext) -> dict[str, Any]:
         """The server's settings."""

@@ -6,7 +6,7 @@ import json
 import os
 import sys
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -24,16 +24,28 @@ class _InputError(Exception):
     """The file could not be read as JSON; the message says where and why."""
 
 
+MAX_IMPORT_BYTES = 16 * 1024 * 1024
+"""Largest configuration file `import` reads."""
+
+EngineImport = Callable[[Path, Any], list[str] | None]
+"""Hands a checked configuration to the engine running on a workspace: the lines to
+print of what it applied, or None when no engine runs there (ConfigError: refused)."""
+
+
 def run_transfer(
     command: str,
     file: str,
     workspace: str | None,
     section_checks: Mapping[str, SectionCheck] | None = None,
+    through_engine: EngineImport | None = None,
 ) -> int:
     """Run `import` or `export` of `file` for the workspace folder `workspace` (or the default).
 
     `section_checks` are the feature engines' own checks of their sections (the
-    storage layer cannot know them), run before anything is written. Problems go
+    storage layer cannot know them), run before anything is written. With an
+    engine running on the workspace, `through_engine` gives it the configuration
+    to store and apply at once (writing the database behind its back would leave
+    it running the old configuration). Problems go
     to stderr, one per line, as `FILE: $.path: message`. Returns 0 on success, 2
     for an invalid input file, 1 for any other failure.
     """
@@ -42,7 +54,7 @@ def run_transfer(
         if command == "export":
             return _export(root, file)
         if command == "import":
-            return _import(root, file, section_checks)
+            return _import(root, file, section_checks, through_engine)
     except WorkspaceError as exc:
         _err(f"{root}: {exc}" if str(root) not in str(exc) else str(exc))
         return EXIT_FAILURE
@@ -66,13 +78,28 @@ def _export(root: Path, file: str) -> int:
     return EXIT_OK
 
 
-def _import(root: Path, file: str, section_checks: Mapping[str, SectionCheck] | None) -> int:
+def _import(
+    root: Path,
+    file: str,
+    section_checks: Mapping[str, SectionCheck] | None,
+    through_engine: EngineImport | None,
+) -> int:
     try:
         data = _read_json(file)
     except _InputError as exc:
         _err(f"{file}: {exc}")
         return EXIT_INVALID_INPUT
     problems = check_config(data, section_checks)  # before touching (or creating) the workspace
+    if not problems and through_engine is not None:
+        try:
+            applied = through_engine(root, data)
+        except ConfigError as exc:
+            applied, problems = None, exc.problems
+        if applied is not None:
+            print(f"imported {file} into the running engine of {root}:")
+            for line in applied:
+                print(f"  {line}")
+            return EXIT_OK
     if not problems:
         with Workspace.open(root) as ws:
             try:
@@ -89,7 +116,11 @@ def _import(root: Path, file: str, section_checks: Mapping[str, SectionCheck] | 
 
 def _read_json(file: str) -> Any:
     try:
-        text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
+        raw = sys.stdin.buffer.read(MAX_IMPORT_BYTES + 1) if file == "-" else _read_capped(file)
+        if len(raw) > MAX_IMPORT_BYTES:
+            mib = MAX_IMPORT_BYTES // (1024 * 1024)
+            raise _InputError(f"larger than {mib} MiB, the most an import may be")
+        text = raw.decode("utf-8")
     except OSError as exc:
         raise _InputError(f"cannot read: {exc.strerror or exc}") from exc
     except UnicodeDecodeError as exc:
@@ -101,6 +132,11 @@ def _read_json(file: str) -> Any:
         raise _InputError(f"invalid JSON at {where}: {exc.msg}") from exc
     except ValueError as exc:
         raise _InputError(f"invalid JSON: {exc}") from exc
+
+
+def _read_capped(file: str) -> bytes:
+    with open(file, "rb") as handle:
+        return handle.read(MAX_IMPORT_BYTES + 1)
 
 
 def _reject_constant(name: str) -> Any:
