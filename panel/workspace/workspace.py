@@ -22,6 +22,7 @@ from panel.workspace.database import create_workspace_engine, writer
 from panel.workspace.errors import ConfigError, WorkspaceError
 from panel.workspace.migrations import LATEST_VERSION, migrate, schema_version
 from panel.workspace.models import ProcessRecordRow
+from panel.workspace.private import prepare_database_file, tighten
 from panel.workspace.process_records import RecordedProcess
 from panel.workspace.schema import validate_server_json
 from panel.workspace.server_config import ServerConfig, demo_server_config
@@ -61,6 +62,9 @@ class Workspace:
         try:
             root.mkdir(mode=0o700, parents=True, exist_ok=True)
             (root / LOGS_DIR).mkdir(mode=0o700, exist_ok=True)
+            tighten(root, 0o700)
+            tighten(root / LOGS_DIR, 0o700)
+            prepare_database_file(root / DB_NAME)
         except OSError as exc:
             raise WorkspaceError(f"{root}: cannot create the workspace folder: {exc}") from exc
         engine = create_workspace_engine(root / DB_NAME)
