@@ -42,6 +42,32 @@ def _pids_mount() -> str | None:
     return v2
 
 
+def _runner_alive(entry: str) -> bool:
+    pid = entry.rpartition("-")[2]
+    if not pid.isdigit():
+        return True  # not one of ours: leave it
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def sweep_dead(root: str) -> None:
+    """Empty and remove the groups of runners that are gone (a SIGKILLed runner leaves one)."""
+    try:
+        entries = os.listdir(root)
+    except OSError:
+        return
+    for entry in entries:
+        if not _runner_alive(entry):
+            leftover = ProcessLimit.__new__(ProcessLimit)
+            leftover.limit, leftover.group = 0, os.path.join(root, entry)
+            leftover.close()
+
+
 class ProcessLimit:
     """At most `limit` processes for every command of one session."""
 
@@ -53,6 +79,7 @@ class ProcessLimit:
             return
         root = os.path.join(mount, ROOT_NAME)
         group = os.path.join(root, f"{name}-{os.getpid()}")
+        sweep_dead(root)
         try:
             os.makedirs(group, exist_ok=True)
             with open(os.path.join(group, "pids.max"), "w") as handle:

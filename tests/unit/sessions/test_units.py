@@ -198,3 +198,23 @@ def test_the_runner_imports_no_qt() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
+
+
+def test_a_dead_runners_pids_group_is_swept_by_the_next_one() -> None:
+    from panel.sessions.runner.pids_limit import ROOT_NAME, ProcessLimit, _pids_mount
+
+    mount = _pids_mount()
+    first = ProcessLimit(8, "sweep-test")
+    if mount is None or first.group is None:
+        pytest.skip("skipped: needs a writable pids cgroup (root)")
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    left = os.path.join(mount, ROOT_NAME, f"sweep-test-{dead.pid}")
+    os.makedirs(left, exist_ok=True)  # what a SIGKILLed runner of that pid would leave
+    second = ProcessLimit(8, "sweep-test-2")
+    try:
+        assert not os.path.exists(left)
+        assert os.path.isdir(first.group)  # a live runner's group stays
+    finally:
+        first.close()
+        second.close()
