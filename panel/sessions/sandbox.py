@@ -97,9 +97,10 @@ def base_arguments(network: bool) -> list[str]:
             args += ["--symlink", os.readlink(top), top]
         elif os.path.isdir(top):
             args += ["--ro-bind", top, top]
+    # /tmp first: the interpreter (a venv in a checkout under /tmp, say) is bound over it
+    args += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
     for folder in _interpreter_folders():
         args += ["--ro-bind", folder, folder]
-    args += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
     return args
 
 

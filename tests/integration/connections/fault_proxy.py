@@ -59,7 +59,7 @@ def opcua_is_write(frame: bytes) -> bool:
     return frame[:3] == b"MSG" and frame[24:28] == OPCUA_WRITE_REQUEST
 
 
-ANSWER_WAIT_S = 1.0
+ANSWER_WAIT_S = 5.0
 """How long a link whose client left stays open for the device to answer."""
 
 Protocol = tuple[Callable[[bytes], int | None], Callable[[bytes], bool], Callable[[bytes], bytes]]

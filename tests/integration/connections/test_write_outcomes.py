@@ -169,7 +169,7 @@ def test_modbus_write_the_device_does_not_answer_is_unknown_and_not_resent(
     assert reply["error"].startswith("unknown: no answer from the device after sending")
     proxy.release()  # the late request lands now: the device did apply it
     # it travels on the old connection, not ordered with a probe on a new one: wait for it
-    wait_for(lambda: modbus_sim.writes == 1, 5, "the held write at the device")
+    wait_for(lambda: modbus_sim.writes == 1, 10, "the held write at the device")
     probe_write(worker, 1)
     assert modbus_sim.get("holding", 0, 2) == [7, 1]
     assert modbus_sim.writes == 2  # never sent again

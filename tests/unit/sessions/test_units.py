@@ -218,3 +218,14 @@ def test_a_dead_runners_pids_group_is_swept_by_the_next_one() -> None:
     finally:
         first.close()
         second.close()
+
+
+def test_the_sandbox_binds_the_interpreter_over_its_fresh_tmp(monkeypatch: Any) -> None:
+    """A checkout (and its venv) under /tmp must stay visible under the sandbox's own /tmp."""
+    from panel.sessions import sandbox
+
+    monkeypatch.setattr(sandbox, "_interpreter_folders", lambda: ["/tmp/ci/.venv"])
+    args = sandbox.base_arguments(network=False)
+    tmpfs = args.index("/tmp", args.index("--tmpfs"))
+    bind = args.index("/tmp/ci/.venv")
+    assert args[bind - 1] == "--ro-bind" and tmpfs < bind
