@@ -220,4 +220,4 @@ def test_the_next_start_sweeps_what_a_crash_of_engine_and_reaper_left(
     after = start_engine(children.engine.workspace)  # the dead engine's api.json is still there
     wait_for(lambda: f'"pid": {after.proc.pid}' in _text(api_file), 30, "the next engine up")
     for daemon in children.daemons:
-        wait_for(daemon.gone, 5, f"the {daemon.what}'s daemon swept at the next start")
+        wait_for(daemon.gone, 15, f"the {daemon.what}'s daemon swept at the next start")
