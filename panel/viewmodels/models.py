@@ -25,6 +25,8 @@ class EngineModels:
     server: ServerModel
     embedded: Engine | None = None
     link: RemoteLink | None = None
+    # One field per further area, filled by local_models/remote_models as it gets its model:
+    # logs, connections, jobs, sessions (with audit).
 
     @property
     def attached(self) -> bool:
