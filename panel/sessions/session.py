@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -34,6 +35,46 @@ class SessionState(StrEnum):
     IDLE = "Idle"
     CLOSING = "Closing"
     CLOSED = "Closed"
+
+
+@dataclass(frozen=True)
+class SessionSnapshot:
+    """One session as the window, the API and `ctl` show it (`session.list` rows)."""
+
+    session_id: str
+    pid: int | None
+    state: SessionState
+    idle_s: float
+    lifetime_s: float
+    execution_count: int
+    rss: int | None
+    running: int
+    datasets: tuple[str, ...]
+    sandbox: str
+    """"bwrap" when commands run sandboxed, "none" otherwise."""
+    network: bool
+    config: SessionConfig
+    """The settings the session was created with."""
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SessionSnapshot:
+        """A `session.list` row (as `Session.to_json` writes it)."""
+        memory = data.get("memoryMB")
+        pid = data.get("pid")
+        return cls(
+            session_id=str(data["sessionId"]),
+            pid=None if pid is None else int(pid),
+            state=SessionState(data.get("state", SessionState.STARTING)),
+            idle_s=float(data.get("idleMinutes", 0.0)) * 60,
+            lifetime_s=float(data.get("lifetimeMinutes", 0.0)) * 60,
+            execution_count=int(data.get("executionCount", 0)),
+            rss=None if memory is None else int(float(memory) * 1048576),
+            running=int(data.get("running", 0)),
+            datasets=tuple(str(d) for d in data.get("datasets", ())),
+            sandbox=str(data.get("sandbox", "none")),
+            network=bool(data.get("network", False)),
+            config=SessionConfig.from_json(data.get("config") or {}),
+        )
 
 
 class Session(QObject):
@@ -114,6 +155,23 @@ class Session(QObject):
     def lifetime_seconds(self) -> float:
         """Seconds since the session was created."""
         return max(0.0, self._clock() - self.created_at)
+
+    def snapshot(self) -> SessionSnapshot:
+        """The session now, as a typed row."""
+        return SessionSnapshot(
+            session_id=self.session_id,
+            pid=self.pid,
+            state=self.state(),
+            idle_s=self.idle_seconds(),
+            lifetime_s=self.lifetime_seconds(),
+            execution_count=self.execution_count,
+            rss=self.rss,
+            running=self.running,
+            datasets=tuple(sorted(self.datasets)),
+            sandbox=self.sandbox,
+            network=self.network,
+            config=self.config,
+        )
 
     def to_json(self) -> dict[str, Any]:
         """As `session.list` shows it."""

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from panel.viewmodels.engine import EngineModel
 from panel.viewmodels.server import ServerModel
+from panel.viewmodels.sessions import SessionsModel
 
 if TYPE_CHECKING:
     from panel.engine import Engine
@@ -23,10 +24,11 @@ class EngineModels:
 
     engine: EngineModel
     server: ServerModel
+    sessions: SessionsModel
     embedded: Engine | None = None
     link: RemoteLink | None = None
     # One field per further area, filled by local_models/remote_models as it gets its model:
-    # logs, connections, jobs, sessions (with audit).
+    # logs, connections, jobs.
 
     @property
     def attached(self) -> bool:
@@ -38,13 +40,25 @@ def local_models(engine: Engine) -> EngineModels:
     """The view models of the engine in this process."""
     from panel.viewmodels.local.engine import LocalEngineModel
     from panel.viewmodels.local.server import LocalServerModel
+    from panel.viewmodels.local.sessions import LocalSessionsModel
 
-    return EngineModels(LocalEngineModel(engine), LocalServerModel(engine), embedded=engine)
+    return EngineModels(
+        LocalEngineModel(engine),
+        LocalServerModel(engine),
+        LocalSessionsModel(engine.sessions),
+        embedded=engine,
+    )
 
 
 def remote_models(link: RemoteLink) -> EngineModels:
     """The view models of an engine reached through `link` (call `link.open()` after)."""
     from panel.viewmodels.remote.engine import RemoteEngineModel
     from panel.viewmodels.remote.server import RemoteServerModel
+    from panel.viewmodels.remote.sessions import RemoteSessionsModel
 
-    return EngineModels(RemoteEngineModel(link), RemoteServerModel(link), link=link)
+    return EngineModels(
+        RemoteEngineModel(link),
+        RemoteServerModel(link),
+        RemoteSessionsModel(link),
+        link=link,
+    )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
@@ -18,10 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from panel.viewmodels.sessions import SessionsModel
 from panel.views.table_model import RowTableModel
-
-AuditFetch = Callable[[int], list[dict[str, Any]]]
-"""Returns the newest `limit` audit rows (dicts with ts, client, method, params, outcome)."""
 
 REFRESH_MS = 2000
 ROWS = 500
@@ -86,9 +83,9 @@ class AuditTableModel(RowTableModel[AuditRow]):
 class AuditView(QWidget):
     """A table of the newest audit rows, refreshed while visible."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, source: SessionsModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._fetch: AuditFetch | None = None
+        self._source = source
         self.model = AuditTableModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -109,16 +106,12 @@ class AuditView(QWidget):
         self._timer = QTimer(self, interval=REFRESH_MS)
         self._timer.timeout.connect(self._on_timer)
 
-    def set_source(self, fetch: AuditFetch | None) -> None:
-        """Where rows come from (the application's audit log)."""
-        self._fetch = fetch
-        self.refresh()
-
     def refresh(self) -> None:
-        """Read the newest rows now."""
-        if self._fetch is None:
-            return
-        rows = self._fetch(ROWS)
+        """Read the newest rows now (they arrive at once embedded, on the API's answer attached)."""
+        if self._source.has_audit():
+            self._source.audit(ROWS, self._show_rows)
+
+    def _show_rows(self, rows: list[dict[str, Any]]) -> None:
         self.model.set_rows(rows)
         self.status.setText(self.tr("%n mutating call(s) shown, newest first.", "", len(rows)))
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QColor, QGuiApplication, QKeySequence
@@ -22,8 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from panel.server.status import ServerSnapshot, ServerStatus
+from panel.viewmodels.local.sessions import LocalSessionsModel
 from panel.views.about_dialog import AboutDialog
-from panel.views.audit_view import AuditFetch
 from panel.views.connections_view import CONN_COLORS, ConnectionsView, conn_state_label
 from panel.views.format import format_bytes
 from panel.views.job_states import FAILURES, run_state_label
@@ -72,9 +73,10 @@ class MainWindow(QMainWindow):
         self.logs_view: LogsView | None = None
         self.connections_view: ConnectionsView | None = None
         self.jobs_view: JobsView | None = None
-        self.sessions_view: SessionsView | None = None
         if models.embedded is not None:
             self._add_embedded_pages(models.embedded)
+        self.sessions_view = SessionsView(models.sessions)
+        self._add_page(self.tr("Sessions"), self.sessions_view, "sessions")
         self.sidebar.currentRowChanged.connect(self.pages.setCurrentIndex)
         central = QWidget()
         column = QVBoxLayout(central)
@@ -129,8 +131,6 @@ class MainWindow(QMainWindow):
         self._add_page(self.tr("Jobs"), self.jobs_view, "jobs")
         self.jobs_view.sig_worst_state.connect(self._on_jobs_state)
         self._on_jobs_state(*self.jobs_view.worst_state())
-        self.sessions_view = SessionsView(engine.sessions)
-        self._add_page(self.tr("Sessions"), self.sessions_view, "sessions")
         engine.jobs.sig_run_finished.connect(self._on_job_finished)
 
     # ------------------------------------------------------------------ build
@@ -189,7 +189,6 @@ class MainWindow(QMainWindow):
             (self.show_logs_action, self.logs_view),
             (self.show_connections_action, self.connections_view),
             (self.show_jobs_action, self.jobs_view),
-            (self.show_sessions_action, self.sessions_view),
         ):
             action.setVisible(view is not None)
         self.about_action = self._action(self.tr("&About OpsPanel"), None, self.show_about)
@@ -248,10 +247,12 @@ class MainWindow(QMainWindow):
 
     # ---------------------------------------------------------------- actions
 
-    def set_audit_source(self, fetch: AuditFetch | None) -> None:
-        """Where the Audit tab of the Sessions page reads its rows (the API's audit log)."""
-        if self.sessions_view is not None:
-            self.sessions_view.set_audit_source(fetch)
+    def set_audit_source(self, fetch: Callable[[int], list[dict[str, Any]]] | None) -> None:
+        """Where an embedded window's Audit tab reads its rows (the API's audit log)."""
+        sessions = self.models.sessions
+        if isinstance(sessions, LocalSessionsModel):
+            sessions.set_audit_source(fetch)
+            self.sessions_view.audit_view.refresh()
 
     def show_page(self, widget: QWidget | None) -> None:
         """Select the sidebar entry of `widget` (and so show its page), when it is shown."""

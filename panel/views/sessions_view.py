@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import shlex
 from typing import Any, NamedTuple
@@ -25,9 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from panel.sessions.manager import SessionError, SessionManager
-from panel.sessions.session import Session, SessionState
-from panel.views.audit_view import AuditFetch, AuditView
+from panel.sessions.session import SessionSnapshot, SessionState
+from panel.viewmodels.sessions import SessionsModel
+from panel.views.audit_view import AuditView
 from panel.views.format import format_bytes, format_duration
 from panel.views.session_options_dialog import SessionOptionsDialog
 from panel.views.state_colors import BAD, BUSY, GOOD, IDLE, dot_icon
@@ -75,7 +74,7 @@ COL_ID, COL_STATE, COL_SANDBOX, COL_IDLE, COL_LIFETIME, COL_RUNS, COL_MEMORY, CO
 )
 
 
-def sandbox_label(session: Session) -> str:
+def sandbox_label(session: SessionSnapshot) -> str:
     """How a session's commands are contained, in words."""
     if session.sandbox != "bwrap":
         return QCoreApplication.translate("SessionTableModel", "Not sandboxed")
@@ -84,14 +83,14 @@ def sandbox_label(session: Session) -> str:
     return QCoreApplication.translate("SessionTableModel", "Sandboxed, no network")
 
 
-def _row(session: Session) -> SessionRow:
+def _row(session: SessionSnapshot) -> SessionRow:
     rss = session.rss
     return SessionRow(
         session.session_id,
-        session.state(),
+        session.state,
         sandbox_label(session),
-        format_duration(session.idle_seconds()),
-        format_duration(session.lifetime_seconds()),
+        format_duration(session.idle_s),
+        format_duration(session.lifetime_s),
         str(session.execution_count),
         "—" if rss is None else format_bytes(rss),
         ", ".join(sorted(session.datasets)) or "—",
@@ -114,7 +113,7 @@ class SessionTableModel(RowTableModel[SessionRow]):
             QCoreApplication.translate("SessionTableModel", "Datasets"),
         ]
 
-    def set_sessions(self, sessions: list[Session]) -> None:
+    def set_sessions(self, sessions: list[SessionSnapshot]) -> None:
         """Show `sessions`."""
         rows = [_row(s) for s in sessions]
         if [r.session_id for r in rows] == [r.session_id for r in self._rows]:
@@ -146,9 +145,13 @@ class SessionsView(QWidget):
     sig_output_appended = Signal(str)
     """(text) a command's answer was written to the console."""
 
-    def __init__(self, manager: SessionManager, parent: QWidget | None = None) -> None:
+    sig_session_created = Signal(str)
+    """(session id) a session started from this page is open (and selected once listed)."""
+
+    def __init__(self, sessions: SessionsModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._manager = manager
+        self._sessions = sessions
+        self._select_when_listed: str | None = None
         self.model = SessionTableModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -190,7 +193,7 @@ class SessionsView(QWidget):
         self.output.setMaximumBlockCount(20_000)
         self.output.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
 
-        self.audit_view = AuditView()
+        self.audit_view = AuditView(sessions)
         self.tabs = QTabWidget()
         self.tabs.addTab(self._sessions_tab(), self.tr("Sessions"))
         self.tabs.addTab(self.audit_view, self.tr("Audit"))
@@ -203,7 +206,7 @@ class SessionsView(QWidget):
         self._ticker = QTimer(self, interval=REFRESH_MS)
         self._ticker.timeout.connect(self._on_tick)
         self._ticker.start()
-        manager.sig_changed.connect(self._throttle.start)
+        sessions.sig_changed.connect(self._throttle.start)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.refresh()
 
@@ -235,27 +238,29 @@ class SessionsView(QWidget):
 
     # ------------------------------------------------------------------ actions
 
-    def set_audit_source(self, fetch: AuditFetch | None) -> None:
-        """Where the Audit tab reads its rows."""
-        self.audit_view.set_source(fetch)
-
     def selected_id(self) -> str | None:
         """The session selected in the list."""
         rows = self.table.selectionModel().selectedRows()
         return self.model.session_id(rows[0].row()) if rows else None
 
-    def new_session(self, params: dict[str, Any] | None = None) -> Session | None:
+    def new_session(self, params: dict[str, Any] | None = None) -> None:
         """Start a session with `params` (`session.create`'s), else the default settings."""
-        try:
-            session = self._manager.create(params or {})
-        except SessionError as exc:
-            QMessageBox.warning(self, self.tr("New session"), exc.message)
-            return None
-        self.refresh()
-        self.select(session.session_id)
-        return session
+        self.new_button.setEnabled(False)
+        self.new_with_button.setEnabled(False)
+        self._sessions.create(params or {}, self._on_created)
 
-    def new_session_with_settings(self) -> Session | None:
+    def _on_created(self, session_id: str | None, problem: str | None) -> None:
+        self.new_button.setEnabled(True)
+        self.new_with_button.setEnabled(True)
+        if session_id is None:
+            QMessageBox.warning(self, self.tr("New session"), problem or "")
+            return
+        self.refresh()
+        self._select_when_listed = session_id
+        self.select(session_id)
+        self.sig_session_created.emit(session_id)
+
+    def new_session_with_settings(self) -> None:
         """Ask for a new session's settings, then start it."""
         dialog = SessionOptionsDialog(self)
         try:
@@ -277,8 +282,7 @@ class SessionsView(QWidget):
         session_id = self.selected_id()
         if session_id is None:
             return
-        with contextlib.suppress(SessionError):  # already gone
-            self._manager.close(session_id, "closed from the window")
+        self._sessions.close(session_id)
         self.refresh()
 
     def run_input(self) -> None:
@@ -287,21 +291,17 @@ class SessionsView(QWidget):
         text = self.input.text().strip()
         if session_id is None or not text:
             return
-        try:
-            language = self._manager.get(session_id).config.language
-            command = self._command(str(self.kind.currentData()), text, language)
-        except SessionError as exc:
-            self._append(self.tr("! %1").replace("%1", exc.message))
+        session = self._sessions.session(session_id)
+        if session is None:
+            self._append(self.tr("! %1").replace("%1", f"no such session: {session_id}"))
             return
+        try:
+            command = self._command(str(self.kind.currentData()), text, session.config.language)
         except ValueError as exc:
             self._append(self.tr("! %1").replace("%1", str(exc)))
             return
         self._append(f"[{session_id}] $ {text}")
-        try:
-            self._manager.execute(session_id, command, self._on_reply)
-        except SessionError as exc:
-            self._append(self.tr("! %1").replace("%1", exc.message))
-            return
+        self._sessions.execute(session_id, command, self._on_reply)
         self.input.clear()
 
     @staticmethod
@@ -338,16 +338,19 @@ class SessionsView(QWidget):
 
     def refresh(self) -> None:
         """Rebuild the list from the manager (keeps the selection)."""
-        selected = self.selected_id()
-        sessions = self._manager.sessions()
+        selected = self.selected_id() or self._select_when_listed
+        sessions = self._sessions.sessions()
         self.model.set_sessions(sessions)
         if selected is not None:
             self.select(selected)
+            if self.selected_id() == selected:
+                self._select_when_listed = None
         self.summary.setText(self.tr("%n session(s) open", "", len(sessions)))
         self._update_buttons()
 
     def _on_tick(self) -> None:
         if self.isVisible() and self.model.rowCount():
+            self._sessions.poll()
             self.refresh()
 
     def _update_buttons(self, *_: object) -> None:

@@ -40,32 +40,32 @@
 <context>
     <name>AuditTableModel</name>
     <message>
-        <location filename="../../panel/views/audit_view.py" line="65"/>
+        <location filename="../../panel/views/audit_view.py" line="62"/>
         <source>When</source>
         <translation>시각</translation>
     </message>
     <message>
-        <location filename="../../panel/views/audit_view.py" line="66"/>
+        <location filename="../../panel/views/audit_view.py" line="63"/>
         <source>Client</source>
         <translation>클라이언트</translation>
     </message>
     <message>
-        <location filename="../../panel/views/audit_view.py" line="67"/>
+        <location filename="../../panel/views/audit_view.py" line="64"/>
         <source>Method</source>
         <translation>메서드</translation>
     </message>
     <message>
-        <location filename="../../panel/views/audit_view.py" line="68"/>
+        <location filename="../../panel/views/audit_view.py" line="65"/>
         <source>Parameters</source>
         <translation>매개변수</translation>
     </message>
     <message>
-        <location filename="../../panel/views/audit_view.py" line="69"/>
+        <location filename="../../panel/views/audit_view.py" line="66"/>
         <source>Result</source>
         <translation>결과</translation>
     </message>
     <message>
-        <location filename="../../panel/views/audit_view.py" line="70"/>
+        <location filename="../../panel/views/audit_view.py" line="67"/>
         <source>Duration</source>
         <translation>소요 시간</translation>
     </message>
@@ -73,17 +73,17 @@
 <context>
     <name>AuditView</name>
     <message>
-        <location filename="../../panel/views/audit_view.py" line="100"/>
+        <location filename="../../panel/views/audit_view.py" line="97"/>
         <source>No audit log (the API is not running).</source>
         <translation>감사 로그가 없습니다 (API가 실행 중이 아님).</translation>
     </message>
     <message>
-        <location filename="../../panel/views/audit_view.py" line="101"/>
+        <location filename="../../panel/views/audit_view.py" line="98"/>
         <source>Refresh</source>
         <translation>새로 고침</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../panel/views/audit_view.py" line="123"/>
+        <location filename="../../panel/views/audit_view.py" line="116"/>
         <source>%n mutating call(s) shown, newest first.</source>
         <translation>
             <numerusform>변경 호출 %n건 표시, 최신순.</numerusform>
@@ -1049,42 +1049,42 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../panel/views/main_window.py" line="367"/>
+        <location filename="../../panel/views/main_window.py" line="368"/>
         <source>OpsPanel</source>
         <translation>OpsPanel</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="71"/>
+        <location filename="../../panel/views/main_window.py" line="72"/>
         <source>Server</source>
         <translation>서버</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="124"/>
+        <location filename="../../panel/views/main_window.py" line="126"/>
         <source>Logs</source>
         <translation>로그</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="126"/>
+        <location filename="../../panel/views/main_window.py" line="128"/>
         <source>Connections</source>
         <translation>연결</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="129"/>
+        <location filename="../../panel/views/main_window.py" line="131"/>
         <source>Jobs</source>
         <translation>작업</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="133"/>
+        <location filename="../../panel/views/main_window.py" line="79"/>
         <source>Sessions</source>
         <translation>세션</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="96"/>
+        <location filename="../../panel/views/main_window.py" line="98"/>
         <source>Overview</source>
         <translation>개요</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="101"/>
+        <location filename="../../panel/views/main_window.py" line="103"/>
         <source>&amp;Overview</source>
         <translation>개요(&amp;O)</translation>
     </message>
@@ -1125,7 +1125,7 @@
     </message>
     <message>
         <location filename="../../panel/views/main_window.py" line="174"/>
-        <location filename="../../panel/views/main_window.py" line="203"/>
+        <location filename="../../panel/views/main_window.py" line="202"/>
         <source>&amp;Server</source>
         <translation>서버(&amp;S)</translation>
     </message>
@@ -1150,155 +1150,155 @@
         <translation>세션(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="195"/>
+        <location filename="../../panel/views/main_window.py" line="194"/>
         <source>&amp;About OpsPanel</source>
         <translation>OpsPanel 정보(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="199"/>
+        <location filename="../../panel/views/main_window.py" line="198"/>
         <source>&amp;File</source>
         <translation>파일(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="207"/>
+        <location filename="../../panel/views/main_window.py" line="206"/>
         <source>&amp;View</source>
         <translation>보기(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="218"/>
+        <location filename="../../panel/views/main_window.py" line="217"/>
         <source>&amp;Theme</source>
         <translation>테마(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="222"/>
+        <location filename="../../panel/views/main_window.py" line="221"/>
         <source>Follow the system</source>
         <translation>시스템 설정 따르기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="223"/>
+        <location filename="../../panel/views/main_window.py" line="222"/>
         <source>Light</source>
         <translation>밝게</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="224"/>
+        <location filename="../../panel/views/main_window.py" line="223"/>
         <source>Dark</source>
         <translation>어둡게</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="231"/>
+        <location filename="../../panel/views/main_window.py" line="230"/>
         <source>&amp;Help</source>
         <translation>도움말(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="236"/>
-        <location filename="../../panel/views/main_window.py" line="368"/>
+        <location filename="../../panel/views/main_window.py" line="235"/>
+        <location filename="../../panel/views/main_window.py" line="369"/>
         <source>Engine: running</source>
         <translation>엔진: 실행 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="238"/>
+        <location filename="../../panel/views/main_window.py" line="237"/>
         <source>API: %1</source>
         <translation>API: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="238"/>
+        <location filename="../../panel/views/main_window.py" line="237"/>
         <source>API: off</source>
         <translation>API: 꺼짐</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="242"/>
+        <location filename="../../panel/views/main_window.py" line="241"/>
         <source>Workspace folder</source>
         <translation>작업 공간 폴더</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="283"/>
+        <location filename="../../panel/views/main_window.py" line="284"/>
         <source>Server settings</source>
         <translation>서버 설정</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="288"/>
+        <location filename="../../panel/views/main_window.py" line="289"/>
         <source>Saved. Restart the server to use the new settings.</source>
         <translation>저장했습니다. 새 설정을 적용하려면 서버를 다시 시작하세요.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="294"/>
+        <location filename="../../panel/views/main_window.py" line="295"/>
         <source>Import configuration</source>
         <translation>구성 가져오기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="294"/>
-        <location filename="../../panel/views/main_window.py" line="314"/>
+        <location filename="../../panel/views/main_window.py" line="295"/>
+        <location filename="../../panel/views/main_window.py" line="315"/>
         <source>JSON files (*.json)</source>
         <translation>JSON 파일 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="301"/>
-        <location filename="../../panel/views/main_window.py" line="307"/>
+        <location filename="../../panel/views/main_window.py" line="302"/>
+        <location filename="../../panel/views/main_window.py" line="308"/>
         <source>Import failed</source>
         <translation>가져오기 실패</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="309"/>
+        <location filename="../../panel/views/main_window.py" line="310"/>
         <source>Configuration imported.</source>
         <translation>구성을 가져왔습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="314"/>
+        <location filename="../../panel/views/main_window.py" line="315"/>
         <source>Export configuration</source>
         <translation>구성 내보내기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="325"/>
+        <location filename="../../panel/views/main_window.py" line="326"/>
         <source>Export failed</source>
         <translation>내보내기 실패</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="327"/>
+        <location filename="../../panel/views/main_window.py" line="328"/>
         <source>Configuration exported.</source>
         <translation>구성을 내보냈습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="361"/>
+        <location filename="../../panel/views/main_window.py" line="362"/>
         <source>attached to %1 (pid %2)</source>
         <translation>%1에 연결됨 (pid %2)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="363"/>
+        <location filename="../../panel/views/main_window.py" line="364"/>
         <source>OpsPanel: %1</source>
         <translation>OpsPanel: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="364"/>
+        <location filename="../../panel/views/main_window.py" line="365"/>
         <source>Engine: %1</source>
         <translation>엔진: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="375"/>
+        <location filename="../../panel/views/main_window.py" line="376"/>
         <source>No connections</source>
         <translation>연결 없음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="391"/>
+        <location filename="../../panel/views/main_window.py" line="392"/>
         <source>Job %1: %2</source>
         <translation>작업 %1: %2</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="399"/>
+        <location filename="../../panel/views/main_window.py" line="400"/>
         <source>Panel CPU %1 %  RAM %2</source>
         <translation>패널 CPU %1 %  메모리 %2</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="423"/>
+        <location filename="../../panel/views/main_window.py" line="424"/>
         <source>Quit OpsPanel?</source>
         <translation>OpsPanel을 종료할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="424"/>
+        <location filename="../../panel/views/main_window.py" line="425"/>
         <source>Processes are still running. Stop them all and quit?</source>
         <translation>프로세스가 아직 실행 중입니다. 모두 중지하고 종료할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="425"/>
+        <location filename="../../panel/views/main_window.py" line="426"/>
         <source>Stop all and quit</source>
         <translation>모두 중지하고 종료</translation>
     </message>
@@ -1752,57 +1752,57 @@
 <context>
     <name>SessionTableModel</name>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="81"/>
+        <location filename="../../panel/views/sessions_view.py" line="80"/>
         <source>Not sandboxed</source>
         <translation>샌드박스 없음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="83"/>
+        <location filename="../../panel/views/sessions_view.py" line="82"/>
         <source>Sandboxed, network on</source>
         <translation>샌드박스, 네트워크 켜짐</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="84"/>
+        <location filename="../../panel/views/sessions_view.py" line="83"/>
         <source>Sandboxed, no network</source>
         <translation>샌드박스, 네트워크 없음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="107"/>
+        <location filename="../../panel/views/sessions_view.py" line="106"/>
         <source>Session</source>
         <translation>세션</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="108"/>
+        <location filename="../../panel/views/sessions_view.py" line="107"/>
         <source>State</source>
         <translation>상태</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="109"/>
+        <location filename="../../panel/views/sessions_view.py" line="108"/>
         <source>Sandbox</source>
         <translation>샌드박스</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="110"/>
+        <location filename="../../panel/views/sessions_view.py" line="109"/>
         <source>Idle</source>
         <translation>유휴</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="111"/>
+        <location filename="../../panel/views/sessions_view.py" line="110"/>
         <source>Lifetime</source>
         <translation>수명</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="112"/>
+        <location filename="../../panel/views/sessions_view.py" line="111"/>
         <source>Runs</source>
         <translation>실행</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="113"/>
+        <location filename="../../panel/views/sessions_view.py" line="112"/>
         <source>Memory</source>
         <translation>메모리</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="114"/>
+        <location filename="../../panel/views/sessions_view.py" line="113"/>
         <source>Datasets</source>
         <translation>데이터셋</translation>
     </message>
@@ -1810,80 +1810,79 @@
 <context>
     <name>SessionsView</name>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="162"/>
+        <location filename="../../panel/views/sessions_view.py" line="165"/>
         <source>A session with the default settings</source>
         <translation>기본 설정으로 만드는 세션</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="163"/>
+        <location filename="../../panel/views/sessions_view.py" line="166"/>
         <source>New with settings…</source>
         <translation>설정하여 새로 만들기…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="165"/>
+        <location filename="../../panel/views/sessions_view.py" line="168"/>
         <source>Choose the language, time limits, memory limit and network access</source>
         <translation>언어, 시간 제한, 메모리 제한, 네트워크 접근을 고릅니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="175"/>
+        <location filename="../../panel/views/sessions_view.py" line="178"/>
         <source>Code</source>
         <translation>코드</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="178"/>
+        <location filename="../../panel/views/sessions_view.py" line="181"/>
         <source>Code in the session&apos;s language (Python unless chosen otherwise)</source>
         <translation>세션 언어로 된 코드 (따로 고르지 않으면 Python)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="161"/>
-        <location filename="../../panel/views/sessions_view.py" line="252"/>
+        <location filename="../../panel/views/sessions_view.py" line="164"/>
+        <location filename="../../panel/views/sessions_view.py" line="256"/>
         <source>New session</source>
         <translation>새 세션</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="167"/>
+        <location filename="../../panel/views/sessions_view.py" line="170"/>
         <source>Close session</source>
         <translation>세션 닫기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="174"/>
+        <location filename="../../panel/views/sessions_view.py" line="177"/>
         <source>Command</source>
         <translation>명령</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="181"/>
+        <location filename="../../panel/views/sessions_view.py" line="184"/>
         <source>Read file</source>
         <translation>파일 읽기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="182"/>
+        <location filename="../../panel/views/sessions_view.py" line="185"/>
         <source>List files</source>
         <translation>파일 목록</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="184"/>
+        <location filename="../../panel/views/sessions_view.py" line="187"/>
         <source>e.g. ls -la (arguments are never given to a shell)</source>
         <translation>예: ls -la (인수는 셸로 전달되지 않습니다)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="186"/>
+        <location filename="../../panel/views/sessions_view.py" line="189"/>
         <source>Run</source>
         <translation>실행</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="195"/>
+        <location filename="../../panel/views/sessions_view.py" line="198"/>
         <source>Sessions</source>
         <translation>세션</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="196"/>
+        <location filename="../../panel/views/sessions_view.py" line="199"/>
         <source>Audit</source>
         <translation>감사</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="294"/>
-        <location filename="../../panel/views/sessions_view.py" line="297"/>
-        <location filename="../../panel/views/sessions_view.py" line="303"/>
+        <location filename="../../panel/views/sessions_view.py" line="296"/>
+        <location filename="../../panel/views/sessions_view.py" line="301"/>
         <location filename="../../panel/views/sessions_view.py" line="329"/>
         <source>! %1</source>
         <translation>! %1</translation>
@@ -1899,7 +1898,7 @@
         <translation>(%1 ms)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../panel/views/sessions_view.py" line="346"/>
+        <location filename="../../panel/views/sessions_view.py" line="348"/>
         <source>%n session(s) open</source>
         <translation>
             <numerusform>열린 세션 %n개</numerusform>
@@ -2171,28 +2170,28 @@
     </message>
     <message>
         <location filename="../../panel/views/connections_view.py" line="69"/>
-        <location filename="../../panel/views/sessions_view.py" line="51"/>
+        <location filename="../../panel/views/sessions_view.py" line="50"/>
         <location filename="../../panel/views/state_colors.py" line="39"/>
         <source>Starting</source>
         <translation>시작 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="52"/>
+        <location filename="../../panel/views/sessions_view.py" line="51"/>
         <source>Active</source>
         <translation>활성</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="53"/>
+        <location filename="../../panel/views/sessions_view.py" line="52"/>
         <source>Idle</source>
         <translation>유휴</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="54"/>
+        <location filename="../../panel/views/sessions_view.py" line="53"/>
         <source>Closing</source>
         <translation>닫는 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="55"/>
+        <location filename="../../panel/views/sessions_view.py" line="54"/>
         <source>Closed</source>
         <translation>닫힘</translation>
     </message>

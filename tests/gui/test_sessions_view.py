@@ -16,6 +16,7 @@ from panel.views.audit_view import COL_METHOD, COL_OUTCOME
 from panel.views.main_window import MainWindow
 from panel.views.session_options_dialog import SessionOptionsDialog
 from panel.views.sessions_view import COL_RUNS, COL_SANDBOX, COL_STATE, SessionsView
+from tests.gui.attached import HeadlessProcess, attach
 
 TIMEOUT_MS = 30_000
 
@@ -31,15 +32,18 @@ def _run(qtbot: QtBot, view: SessionsView, kind: str, text: str, expect: str) ->
     return "\n".join(seen)
 
 
-def test_new_session_console_and_close(window: MainWindow, qtbot: QtBot) -> None:
+def test_new_session_console_and_close(any_window: MainWindow, qtbot: QtBot) -> None:
+    window = any_window
     window.show_sessions_action.trigger()
     view = window.sessions_view
     assert window.pages.currentWidget() is view
     assert window.show_sessions_action.shortcut().toString() == "Ctrl+5"
     assert not view.close_button.isEnabled()
 
-    view.new_button.click()
-    assert view.model.rowCount() == 1 and view.selected_id() is not None
+    view.new_button.click()  # the new session is listed and selected
+    qtbot.waitUntil(
+        lambda: view.model.rowCount() == 1 and view.selected_id() is not None, timeout=TIMEOUT_MS
+    )
     state = view.model.index(0, COL_STATE)
     qtbot.waitUntil(lambda: state.data() == "Active", timeout=TIMEOUT_MS)
     assert state.data(1) is not None  # a colour dot beside the label
@@ -106,7 +110,8 @@ def _answer_options(fill: Callable[[SessionOptionsDialog], None]) -> None:
     QTimer.singleShot(0, poll)
 
 
-def test_a_session_made_with_chosen_settings(window: MainWindow, qtbot: QtBot) -> None:
+def test_a_session_made_with_chosen_settings(any_window: MainWindow, qtbot: QtBot) -> None:
+    window = any_window
     node = shutil.which("node") is not None
 
     def fill(dialog: SessionOptionsDialog) -> None:
@@ -120,10 +125,12 @@ def test_a_session_made_with_chosen_settings(window: MainWindow, qtbot: QtBot) -
     window.show_sessions_action.trigger()
     view = window.sessions_view
     _answer_options(fill)
-    view.new_with_button.click()
-    session = view.selected_id()
-    assert session is not None
-    config = view._manager.get(session).config.to_json()
+    with qtbot.waitSignal(view.sig_session_created, timeout=TIMEOUT_MS) as created:
+        view.new_with_button.click()
+    qtbot.waitUntil(lambda: view.selected_id() == created.args[0], timeout=TIMEOUT_MS)
+    snapshot = window.models.sessions.session(created.args[0])
+    assert snapshot is not None
+    config = snapshot.config.to_json()
     assert config["idleTimeoutMinutes"] == 5 and config["maxLifetimeMinutes"] == 10
     assert config["memoryLimitMB"] == 1024 and config["network"] is True
     assert config["diskLimitMB"] == 64 and config["maxProcesses"] == 256
@@ -147,3 +154,21 @@ def test_the_settings_dialog_stays_within_what_the_api_accepts(qtbot: QtBot) -> 
     assert params["maxProcesses"] == 4 and params["diskLimitMB"] == 1
     assert params["network"] is False  # off unless ticked
     jsonschema.validate(params, CONFIG_SCHEMA)
+
+
+def test_an_attached_windows_audit_tab_shows_its_own_calls(
+    headless: HeadlessProcess, qtbot: QtBot
+) -> None:
+    window = MainWindow(attach(qtbot, headless.workspace), None)
+    qtbot.addWidget(window)
+    window.show()
+    window.show_sessions_action.trigger()
+    view = window.sessions_view
+    view.new_button.click()
+    qtbot.waitUntil(lambda: view.model.rowCount() == 1, timeout=TIMEOUT_MS)
+    view.tabs.setCurrentWidget(view.audit_view)
+    model = view.audit_view.model
+    qtbot.waitUntil(lambda: model.rowCount() >= 1, timeout=TIMEOUT_MS)
+    assert model.index(0, COL_METHOD).data() == "session.create"
+    assert model.index(0, COL_OUTCOME).data() == "ok"
+    window.models.link.close()  # type: ignore[union-attr]
