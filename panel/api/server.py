@@ -44,7 +44,10 @@ notification that client receives, the server sends
 ``{"method": "rpc.dropped", "params": {"dropped": n}}`` so the client knows there
 is a gap. Responses to calls are never dropped, and are sent before queued
 notifications so that calls stay responsive during a flood (JSON-RPC promises no
-order between a response and a notification). A client that stops reading
+order between a response and a notification). A call whose handler is
+synchronous runs in the connection's read loop, and its response is written
+at once when the socket takes it without waiting; otherwise it waits in the
+queue for the writer like any other. A client that stops reading
 altogether is disconnected once one message has waited `stuck_timeout`
 seconds (20 by default) to be taken by its socket; the keepalive cannot do
 it, as its ping waits behind the same full buffer.
