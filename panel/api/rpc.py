@@ -2,9 +2,12 @@
 
 `RpcRegistry` holds the methods; `dispatch(raw, ctx)` turns one incoming message
 (a request, a notification or a batch) into the text of the answer, or None when
-nothing must be answered (notifications only). Handlers are called as
+nothing must be answered (notifications only); `answer(raw, ctx)` is the same
+without a coroutine: it runs a synchronous handler at once and hands back a
+`Later` only when something must be awaited. Handlers are called as
 `handler(params: dict, ctx: RpcContext)`, may be sync or async, and return any
-JSON-serialisable value.
+JSON-serialisable value. Params are checked against the method's JSON Schema
+(`schema_check` decides quickly for the common keywords, jsonschema explains).
 
 Error codes
 -----------
