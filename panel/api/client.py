@@ -24,6 +24,8 @@ _DIRECT: dict[str, Any] = (
     {"legacy": True} if "legacy" in inspect.signature(connect).parameters else {}
 )
 MAX_BUFFERED_NOTIFICATIONS = 10_000
+# One encoder for every request: json.dumps builds a new one per call when given options.
+_ENCODE = json.JSONEncoder(separators=(",", ":")).encode
 
 
 class ApiClientError(Exception):
@@ -169,7 +171,7 @@ class ApiClient:
 
     def _send(self, obj: dict[str, Any]) -> None:
         try:
-            self._ws.send(json.dumps(obj, separators=(",", ":")))
+            self._ws.send(_ENCODE(obj))
         except ConnectionClosed:
             raise ConnectionLost(f"the engine of {self._where()} closed the connection") from None
 

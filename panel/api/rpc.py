@@ -2,9 +2,12 @@
 
 `RpcRegistry` holds the methods; `dispatch(raw, ctx)` turns one incoming message
 (a request, a notification or a batch) into the text of the answer, or None when
-nothing must be answered (notifications only). Handlers are called as
+nothing must be answered (notifications only); `answer(raw, ctx)` is the same
+without a coroutine: it runs a synchronous handler at once and hands back a
+`Later` only when something must be awaited. Handlers are called as
 `handler(params: dict, ctx: RpcContext)`, may be sync or async, and return any
-JSON-serialisable value.
+JSON-serialisable value. Params are checked against the method's JSON Schema
+(`schema_check` decides quickly for the common keywords, jsonschema explains).
 
 Error codes
 -----------
@@ -58,10 +61,11 @@ import inspect
 import json
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
+from panel.api.schema_check import Check, compile_check
 from panel.util.diskfull import NO_SPACE, is_disk_full
 
 log = logging.getLogger(__name__)
@@ -110,6 +114,15 @@ class RpcError(Exception):
         return error
 
 
+class Later:
+    """The rest of an answer that must be awaited (an async handler, a batch)."""
+
+    __slots__ = ("rest",)
+
+    def __init__(self, rest: Coroutine[Any, Any, Any]) -> None:
+        self.rest = rest
+
+
 class RpcContext:
     """What a handler knows about its caller: an id, and its topic subscriptions.
 
@@ -153,6 +166,7 @@ class RpcMethod:
     mutating: bool
     doc: str
     _validator: Any = field(default=None, repr=False)
+    _check: Check | None = field(default=None, repr=False)
 
     @property
     def validator(self) -> Any:
@@ -160,7 +174,17 @@ class RpcMethod:
         checked) on the first call, so start-up does not pay for jsonschema."""
         if self._validator is None and self.params_schema is not None:
             self._validator = _compile(self.params_schema)
+            self._check = compile_check(self.params_schema) or self._validator.is_valid
         return self._validator
+
+    @property
+    def check(self) -> Check | None:
+        """A quick yes/no for params (None without a schema): compiled from the
+        schema when it uses only the common keywords, else jsonschema's own
+        `is_valid`. A no is explained by `validator`."""
+        if self._check is None and self.params_schema is not None:
+            _ = self.validator
+        return self._check
 
     def describe(self) -> dict[str, Any]:
         """The method as `rpc.discover` lists it."""
@@ -247,8 +271,12 @@ class RpcRegistry:
     def __contains__(self, name: object) -> bool:
         return name in self._methods
 
-    async def dispatch(self, raw: str | bytes, ctx: RpcContext) -> str | None:
-        """Answer one message (request, notification or batch); None if nothing to send."""
+    def answer(self, raw: str | bytes, ctx: RpcContext) -> str | Later | None:
+        """Answer one message (request, notification or batch) right away when its
+        handler is synchronous: the reply text, or None when nothing must be sent.
+        When something must be awaited (an async handler, a batch) the answer is a
+        `Later`: await its `rest` for the reply. The transport runs most calls
+        this way without a task of their own."""
         try:
             message = loads(raw)
         except ValueError as exc:
@@ -259,9 +287,16 @@ class RpcRegistry:
             text = f"invalid request: nested deeper than {MAX_DEPTH} levels"
             return dumps(error_response(safe_id, INVALID_REQUEST, text))
         if isinstance(message, list):
-            return await self._dispatch_batch(message, ctx)
-        reply = await self.dispatch_one(message, ctx)
+            return Later(self._dispatch_batch(message, ctx))
+        reply = self._one(message, ctx)
+        if isinstance(reply, Later):
+            return Later(_encode_later(reply.rest))
         return None if reply is None else _encode(reply)
+
+    async def dispatch(self, raw: str | bytes, ctx: RpcContext) -> str | None:
+        """Answer one message (request, notification or batch); None if nothing to send."""
+        answer = self.answer(raw, ctx)
+        return await answer.rest if isinstance(answer, Later) else answer
 
     async def _dispatch_batch(self, batch: list[Any], ctx: RpcContext) -> str | None:
         if not batch:
@@ -275,6 +310,12 @@ class RpcRegistry:
 
     async def dispatch_one(self, message: Any, ctx: RpcContext) -> dict[str, Any] | None:
         """Answer one decoded request object; None for a notification."""
+        reply = self._one(message, ctx)
+        return await reply.rest if isinstance(reply, Later) else reply
+
+    def _one(self, message: Any, ctx: RpcContext) -> dict[str, Any] | Later | None:
+        """The reply object to one decoded request, None for a notification, or a
+        `Later` of either when the handler must be awaited."""
         problem = _request_problem(message)
         if problem:
             msg_id = message.get("id") if isinstance(message, dict) else None
@@ -283,22 +324,43 @@ class RpcRegistry:
         is_notification = "id" not in message
         msg_id = message.get("id")
         try:
-            result = await self._call(message["method"], message.get("params", {}), ctx)
+            result = self._call(message["method"], message.get("params", {}), ctx)
         except RpcError as exc:
             return None if is_notification else {"jsonrpc": "2.0", "id": msg_id, **_err(exc)}
+        if isinstance(result, Later):
+            return Later(_reply_later(result.rest, msg_id, is_notification))
         if is_notification:
             return None
         return {"jsonrpc": "2.0", "id": msg_id, "result": result}
 
-    async def _call(self, name: str, params: Any, ctx: RpcContext) -> Any:
+    def _call(self, name: str, params: Any, ctx: RpcContext) -> Any:
+        """The result of method `name` (or a `Later` of it); RpcError on failure."""
         method = self._methods.get(name)
         if method is None:
             raise RpcError(METHOD_NOT_FOUND, f"method not found: {name}")
         if not method.mutating or self._observer is None:
-            return await self._invoke(method, params, ctx)
+            return self._invoke(method, params, ctx)
         started = time.perf_counter()
         try:
-            result = await self._invoke(method, params, ctx)
+            result = self._invoke(method, params, ctx)
+        except RpcError as exc:
+            self._observe(ctx, name, params, exc, started)
+            raise
+        if isinstance(result, Later):
+            return Later(self._observe_later(result.rest, ctx, name, params, started))
+        self._observe(ctx, name, params, None, started)
+        return result
+
+    async def _observe_later(
+        self,
+        rest: Coroutine[Any, Any, Any],
+        ctx: RpcContext,
+        name: str,
+        params: Any,
+        started: float,
+    ) -> Any:
+        try:
+            result = await rest
         except RpcError as exc:
             self._observe(ctx, name, params, exc, started)
             raise
@@ -316,25 +378,39 @@ class RpcRegistry:
         except Exception:  # the observer must never break the call
             log.exception("call observer failed for %s", name)
 
-    async def _invoke(self, method: RpcMethod, params: Any, ctx: RpcContext) -> Any:
-        name = method.name
+    def _invoke(self, method: RpcMethod, params: Any, ctx: RpcContext) -> Any:
+        """Validate `params` and call the handler: its result, or a `Later` of it."""
         if not isinstance(params, dict):
             raise RpcError(INVALID_PARAMS, "invalid params: params must be an object (by name)")
-        if method.validator is not None:
+        check = method.check
+        if check is not None and not check(params):
             _validate(method.validator, params)
         try:
             result = method.handler(params, ctx)
-            if inspect.isawaitable(result):
-                result = await result
         except RpcError:
             raise
         except Exception as exc:
-            if is_disk_full(exc):
-                raise self._disk_full(name, exc) from exc
-            log.exception("method %s failed", name)
-            data = {"type": type(exc).__name__, "message": str(exc)}
-            raise RpcError(INTERNAL_ERROR, "internal error", data) from exc
+            raise self._failure(method.name, exc) from exc
+        if inspect.isawaitable(result):
+            return Later(self._settle(method.name, result))
         return result
+
+    async def _settle(self, name: str, awaitable: Awaitable[Any]) -> Any:
+        """Await a handler's result; its failures become RpcErrors as in `_invoke`."""
+        try:
+            return await awaitable
+        except RpcError:
+            raise
+        except Exception as exc:
+            raise self._failure(name, exc) from exc
+
+    def _failure(self, name: str, exc: Exception) -> RpcError:
+        """The RpcError answering a handler's unexpected exception (logged)."""
+        if is_disk_full(exc):
+            return self._disk_full(name, exc)
+        log.exception("method %s failed", name, exc_info=exc)
+        data = {"type": type(exc).__name__, "message": str(exc)}
+        return RpcError(INTERNAL_ERROR, "internal error", data)
 
     def _disk_full(self, name: str, exc: Exception) -> RpcError:
         """The answer to a call that failed for a full disk (logged once per condition)."""
@@ -351,6 +427,21 @@ class RpcRegistry:
             )
             self._full_logged_at, self._full_refused = now, 0
         return RpcError(UNAVAILABLE, message, {"type": "DiskFullError"})
+
+
+async def _encode_later(rest: Coroutine[Any, Any, dict[str, Any] | None]) -> str | None:
+    reply = await rest
+    return None if reply is None else _encode(reply)
+
+
+async def _reply_later(
+    rest: Coroutine[Any, Any, Any], msg_id: Any, is_notification: bool
+) -> dict[str, Any] | None:
+    try:
+        result = await rest
+    except RpcError as exc:
+        return None if is_notification else {"jsonrpc": "2.0", "id": msg_id, **_err(exc)}
+    return None if is_notification else {"jsonrpc": "2.0", "id": msg_id, "result": result}
 
 
 def _encode(reply: dict[str, Any]) -> str:
@@ -380,10 +471,12 @@ def _compile(schema: dict[str, Any]) -> Any:
 
 
 def _validate(validator: Any, params: dict[str, Any]) -> None:
+    """Raise INVALID_PARAMS naming the most relevant error (the quick check said no)."""
     from jsonschema.exceptions import best_match
 
     error = best_match(validator.iter_errors(params))
     if error is None:
+        log.warning("the quick params check and jsonschema disagree on %s", _short(params))
         return
     path = "params" + "".join(
         f"[{part}]" if isinstance(part, int) else f".{part}" for part in error.absolute_path
@@ -402,7 +495,7 @@ def loads(raw: str | bytes) -> Any:
     if isinstance(raw, bytes | bytearray | memoryview):
         raw = bytes(raw).decode("utf-8")  # UnicodeDecodeError is a ValueError
     try:
-        return json.loads(raw, parse_constant=_reject_constant)
+        return _DECODER.decode(raw)
     except RecursionError:
         raise ValueError("nested too deeply to parse") from None
 
@@ -471,4 +564,15 @@ def notification(method: str, params: dict[str, Any]) -> dict[str, Any]:
 
 def dumps(obj: Any) -> str:
     """Compact JSON text, refusing NaN and infinities."""
-    return json.dumps(obj, separators=(",", ":"), allow_nan=False)
+    return _ENCODER.encode(obj)
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 200 else text[:199] + "…"
+
+
+# One decoder and one encoder for every message: json.loads/json.dumps build a
+# new one on each call when given options.
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+_ENCODER = json.JSONEncoder(separators=(",", ":"), allow_nan=False)

@@ -44,7 +44,10 @@ notification that client receives, the server sends
 ``{"method": "rpc.dropped", "params": {"dropped": n}}`` so the client knows there
 is a gap. Responses to calls are never dropped, and are sent before queued
 notifications so that calls stay responsive during a flood (JSON-RPC promises no
-order between a response and a notification). A client that stops reading
+order between a response and a notification). A call whose handler is
+synchronous runs in the connection's read loop, and its response is written
+at once when the socket takes it without waiting; otherwise it waits in the
+queue for the writer like any other. A client that stops reading
 altogether is disconnected once one message has waited `stuck_timeout`
 seconds (20 by default) to be taken by its socket; the keepalive cannot do
 it, as its ping waits behind the same full buffer.
@@ -74,6 +77,7 @@ from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.datastructures import Headers
 from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
+from websockets.protocol import State
 
 from panel.api.apifile import HEALTH_PATH, RPC_PATH, rpc_url
 from panel.api.hosts import RefusalLog, host_checker
@@ -82,6 +86,7 @@ from panel.api.rpc import (
     INTERNAL_ERROR,
     MESSAGE_TOO_LARGE,
     RATE_LIMITED,
+    Later,
     RpcContext,
     RpcRegistry,
     dumps,
@@ -180,12 +185,31 @@ class _ClientSession:
         self.bucket = TokenBucket(server.rate_limit, server.rate_burst)
         self.limited = 0
         self.closed = False
+        # A reply this short written into an empty socket buffer cannot push the
+        # buffer past its high-water mark, so sending it never waits.
+        self.direct_max = ws.transport.get_write_buffer_limits()[1] // 2
 
     def reply(self, text: str) -> None:
         """Queue a response (never dropped)."""
         if not self.closed:
             self.replies.append(text)
             self.wake.set()
+
+    async def send_reply(self, text: str) -> None:
+        """Send a response at once when nothing waits before it and the socket takes
+        it without waiting (the common case: no writer task to wake); else queue it."""
+        ws = self.ws
+        if (
+            self.replies
+            or self.closed
+            or len(text) > self.direct_max
+            or ws.state is not State.OPEN
+            or ws.transport.get_write_buffer_size()
+        ):
+            self.reply(text)
+            return
+        with contextlib.suppress(ConnectionClosed):
+            await ws.send(text)
 
     def notify(self, text: str) -> None:
         """Queue a notification, dropping the oldest when the queue is full."""
@@ -539,25 +563,40 @@ class ApiServer:
                 session.reply(_rate_limited(data, wait))
                 continue
             await session.slots.acquire()
-            task = asyncio.create_task(self._answer(session, data))
-            self._calls.add(task)
-            task.add_done_callback(self._calls.discard)
+            answer = self._answer_now(session, data)
+            if isinstance(answer, Later):
+                task = asyncio.create_task(self._answer_later(session, answer))
+                self._calls.add(task)
+                task.add_done_callback(self._calls.discard)
+                continue
+            session.slots.release()
+            if answer is not None:
+                await session.send_reply(answer)
 
     def _too_large(self, size: int) -> str:
         limit = self.max_message_bytes
         text = f"message too large: {size} bytes, limit {limit}"
         return dumps(error_response(None, MESSAGE_TOO_LARGE, text, {"limit": limit}))
 
-    async def _answer(self, session: _ClientSession, data: bytes) -> None:
+    def _answer_now(self, session: _ClientSession, data: bytes) -> str | Later | None:
+        """Run a call with a synchronous handler right here, in the read loop: a
+        task per call and a wake-up of the writer cost more than most calls."""
         try:
-            reply = await self.registry.dispatch(data, session.ctx)
+            return self.registry.answer(data, session.ctx)
+        except Exception:  # dispatch answers errors itself; this is a last resort
+            log.exception("dispatch failed")
+            return dumps(error_response(None, INTERNAL_ERROR, "internal error"))
+
+    async def _answer_later(self, session: _ClientSession, answer: Later) -> None:
+        try:
+            reply = await answer.rest
         except Exception:  # dispatch answers errors itself; this is a last resort
             log.exception("dispatch failed")
             reply = dumps(error_response(None, INTERNAL_ERROR, "internal error"))
         finally:
             session.slots.release()
         if reply is not None:
-            session.reply(reply)
+            await session.send_reply(reply)
 
 
 def _cost(data: bytes) -> int:

@@ -518,3 +518,41 @@ def test_a_client_that_never_reads_costs_bounded_memory_and_is_cut(
                 pass
     finally:
         stuck.close()
+
+
+def _masked_frame(text: str) -> bytes:
+    """One client text frame (masked with zeros, as a client must mask), up to 64 KiB."""
+    data = text.encode()
+    assert len(data) < 65536
+    head = bytes([0x81, 0x80 | len(data)]) if len(data) < 126 else bytes([0x81, 0xFE])
+    size = b"" if len(data) < 126 else len(data).to_bytes(2, "big")
+    return head + size + b"\0\0\0\0" + data
+
+
+def test_a_client_that_calls_but_never_reads_the_answers_is_cut(
+    server_factory: Callable[..., Any],
+) -> None:
+    st = server_factory(stuck_timeout=2.0)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.connect(("127.0.0.1", st.port))
+    sock.settimeout(10)
+    try:
+        sock.sendall(_handshake(f"127.0.0.1:{st.port}", st.token))
+        head = b""
+        while b"\r\n\r\n" not in head:
+            head += sock.recv(1)  # the handshake answer only: then it reads nothing
+        # Answers of 8 KiB each: short enough to be sent at once while the socket
+        # takes them, and 16 MB in all, far more than the socket holds.
+        pad = "p" * 8000
+        for i in range(2000):
+            request = {"jsonrpc": "2.0", "id": i, "method": "echo", "params": {"pad": pad}}
+            sock.sendall(_masked_frame(json.dumps(request)))
+        with ws_connect(st.url, st.token) as other:
+            t0 = time.monotonic()
+            assert rpc(other, {"jsonrpc": "2.0", "id": 1, "method": "echo"})["id"] == 1
+            assert time.monotonic() - t0 < 1.0
+            wait_until(lambda: st.server.clients == 1, timeout=10, what="the non-reader cut")
+            assert rpc(other, {"jsonrpc": "2.0", "id": 2, "method": "echo"})["id"] == 2
+    finally:
+        sock.close()

@@ -14,6 +14,7 @@ from panel.api.rpc import (
     INVALID_STATE,
     MAX_BATCH,
     UNAVAILABLE,
+    Later,
     RpcContext,
     RpcError,
     RpcRegistry,
@@ -179,3 +180,56 @@ def test_a_full_disk_is_a_clear_error_logged_once(caplog: pytest.LogCaptureFixtu
         " (1 calls refused since the last such line; one a minute at most)"
     ]
     assert all(r.exc_info is None for r in caplog.records)
+
+
+def test_the_observer_hears_every_mutating_call_sync_or_async(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async def launch(params: dict[str, Any], ctx: RpcContext) -> str:
+        await asyncio.sleep(0)
+        if params.get("fail"):
+            raise RuntimeError("engine on fire")
+        if params.get("refuse"):
+            raise RpcError(INVALID_STATE, "already running")
+        return "launched"
+
+    heard: list[tuple[str, str, dict[str, Any], int | None]] = []
+
+    def observer(
+        ctx: RpcContext, method: str, params: dict[str, Any], error: Any, ms: float
+    ) -> None:
+        assert ms >= 0
+        heard.append((ctx.client_id, method, params, error.code if error else None))
+
+    registry = _registry()
+    registry.register("launch", launch, mutating=True)
+    registry.set_observer(observer)
+    caplog.set_level(logging.CRITICAL, logger="panel.api.rpc")  # the fire is logged: expected
+    assert (
+        dispatch({"jsonrpc": "2.0", "id": 1, "method": "launch"}, registry)["result"] == "launched"
+    )
+    refused = {"jsonrpc": "2.0", "id": 2, "method": "launch", "params": {"refuse": True}}
+    assert dispatch(refused, registry)["error"]["code"] == INVALID_STATE
+    fire = {"jsonrpc": "2.0", "id": 3, "method": "launch", "params": {"fail": True}}
+    assert dispatch(fire, registry)["error"]["data"] == {
+        "type": "RuntimeError",
+        "message": "engine on fire",
+    }
+    assert dispatch({"jsonrpc": "2.0", "id": 4, "method": "conflict"}, registry)["error"]
+    assert dispatch({"jsonrpc": "2.0", "id": 5, "method": "echo"}, registry)["result"] == {}
+    assert heard == [
+        ("unit", "launch", {}, None),
+        ("unit", "launch", {"refuse": True}, INVALID_STATE),
+        ("unit", "launch", {"fail": True}, -32603),
+        ("unit", "conflict", {}, INVALID_STATE),
+    ]
+
+
+def test_answer_is_immediate_for_sync_handlers_and_later_for_async_ones() -> None:
+    registry = _registry()
+    ctx = RpcContext("unit")
+    now = registry.answer(b'{"jsonrpc":"2.0","id":1,"method":"echo","params":{"a":1}}', ctx)
+    assert isinstance(now, str) and json.loads(now)["result"] == {"a": 1}
+    later = registry.answer(b'{"jsonrpc":"2.0","id":2,"method":"add","params":{"a":1,"b":2}}', ctx)
+    assert isinstance(later, Later)
+    assert json.loads(asyncio.run(later.rest)) == {"jsonrpc": "2.0", "id": 2, "result": 3}
