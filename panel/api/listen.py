@@ -68,10 +68,11 @@ def server_context(cert: Path, key: Path) -> ssl.SSLContext:
     """A TLS 1.2+ server context with `cert` and `key`; ListenRefused if they do not load."""
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.minimum_version = ssl.TLSVersion.TLSv1_2
+    for path in (cert, key):
+        if not path.is_file():
+            raise ListenRefused(f"cannot load the TLS files: {path} does not exist")
     try:
         context.load_cert_chain(cert, key)
-    except FileNotFoundError as exc:
-        raise ListenRefused(f"cannot load the TLS files: {exc.filename} does not exist") from None
     except (OSError, ssl.SSLError) as exc:
         raise ListenRefused(
             f"cannot load the TLS certificate {cert} with key {key}: {_why(exc)}"
