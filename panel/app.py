@@ -7,19 +7,21 @@ import logging
 import os
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import psutil
 import qasync
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTimer, QTranslator
 
 from panel import __version__
-from panel.api.apifile import new_token, remove_api_file, write_api_file
+from panel.api.apifile import new_token, remove_api_file, rpc_url, write_api_file
 from panel.api.audit import AuditLog
 from panel.api.conns_methods import ConnsApi
 from panel.api.engine_methods import EngineApi
 from panel.api.jobs_methods import JobsApi
+from panel.api.listen import ListenPlan, ListenRefused, listen_plan
 from panel.api.metrics import EngineMetrics
 from panel.api.rpc import RpcRegistry
 from panel.api.server import ApiServer
@@ -130,14 +132,19 @@ class AppRunner:
         max_bytes = int(self.workspace.get_setting("api.maxMessageBytes", 1_048_576))
         port = int(self.workspace.get_setting("api.port", 0))
         setting = self.workspace.get_setting
+        plan, refused = _listen_plan(setting)
         api = ApiServer(
             registry,
             token,
+            host=plan.host,
             port=port,
             max_message_bytes=max_bytes,
             rate_limit=float(setting("api.rateLimit", 1000)),
             rate_burst=int(setting("api.rateBurst", 2000)),
             max_clients=int(setting("api.maxClients", 64)),
+            host_names=plan.host_names,
+            ssl_context=plan.ssl_context,
+            version=__version__,
         )
         EngineApi(engine, api).register(registry)
         ConnsApi(engine.connections, api).register(registry)
@@ -148,12 +155,13 @@ class AppRunner:
         api.set_metrics(EngineMetrics(engine, api, audit).render)
         self.audit = audit
         api_address: str | None = None
-        try:
-            port = await api.start()
-            write_api_file(self.workspace.api_file, port, token, os.getpid())
-            api_address = f"127.0.0.1:{port}"
-        except OSError as exc:
-            log.error("API not started: %s", exc)
+        if refused:
+            log.error("API not started: %s", refused)
+        else:
+            try:
+                api_address = await self._start_api(api, plan, token)
+            except OSError as exc:
+                log.error("API not started: %s", exc)
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, self.quit)
         if not self.headless:
@@ -179,6 +187,18 @@ class AppRunner:
         self.instance.release()
         self.workspace.close()
         return 0
+
+    async def _start_api(self, api: ApiServer, plan: ListenPlan, token: str) -> str:
+        """Listen, then write api.json (the local URL, and the certificate with TLS)."""
+        port = await api.start()
+        tls = plan.ssl_context is not None
+        url = rpc_url(port, plan.local_host, tls=tls)
+        write_api_file(
+            self.workspace.api_file, port, token, os.getpid(), url=url, tls_cert=plan.cert_file
+        )
+        if plan.host != plan.local_host or tls:
+            log.info("API reachable from other machines at %s", api.url)
+        return f"{plan.local_host}:{port}"
 
     def _start_hooks(self, engine: Engine, api: ApiServer) -> None:
         """Incoming job webhooks on the API port (see `panel.jobs.hooks`); hooks.json says where."""
@@ -213,6 +233,14 @@ class AppRunner:
             window.close()  # type: ignore[attr-defined]
             window.deleteLater()  # type: ignore[attr-defined]
             self.window = None
+
+
+def _listen_plan(setting: Callable[[str, Any], Any]) -> tuple[ListenPlan, str | None]:
+    """The API's listen plan, or loopback and the reason the API must not start."""
+    try:
+        return listen_plan(setting), None
+    except ListenRefused as exc:
+        return ListenPlan("127.0.0.1"), str(exc)
 
 
 def _make_application(headless: bool) -> QCoreApplication:

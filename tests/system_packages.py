@@ -13,8 +13,11 @@ import subprocess
 
 import pytest
 
-PACKAGES = {"bwrap": "bubblewrap"}
+PACKAGES = {"bwrap": "bubblewrap", "sshd": "openssh-server", "ssh": "openssh-client"}
 """Program a test needs -> the Debian package that provides it."""
+
+SEARCH_PATH = os.pathsep.join([os.environ.get("PATH", ""), "/usr/sbin", "/sbin"])
+"""Where programs are looked for: the PATH and the sbin folders (sshd lives there)."""
 
 APT_TIMEOUT_S = 600
 
@@ -25,7 +28,7 @@ def _can_install() -> bool:
 
 def install_missing() -> list[str]:
     """Install the packages of missing programs when root with apt; the ones still missing."""
-    missing = [pkg for prog, pkg in PACKAGES.items() if shutil.which(prog) is None]
+    missing = [pkg for prog, pkg in PACKAGES.items() if _which(prog) is None]
     if missing and _can_install():
         env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
         quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "env": env}
@@ -33,12 +36,16 @@ def install_missing() -> list[str]:
         if subprocess.run(install, timeout=APT_TIMEOUT_S, check=False, **quiet).returncode:
             subprocess.run(["apt-get", "update", "-qq"], timeout=APT_TIMEOUT_S, **quiet)
             subprocess.run(install, timeout=APT_TIMEOUT_S, check=False, **quiet)
-    return [pkg for prog, pkg in PACKAGES.items() if shutil.which(prog) is None]
+    return [pkg for prog, pkg in PACKAGES.items() if _which(prog) is None]
+
+
+def _which(program: str) -> str | None:
+    return shutil.which(program, path=SEARCH_PATH)
 
 
 def need(program: str) -> str:
-    """The path of `program`, or skip the test saying which package it needs."""
-    found = shutil.which(program)
+    """The absolute path of `program`, or skip the test saying which package it needs."""
+    found = _which(program)
     if found is None:
         pytest.skip(f"skipped: needs {program} (Debian package {PACKAGES.get(program, program)})")
     return found

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import itertools
 import json
+import socket
+import ssl
 import time
 from collections import deque
 from collections.abc import Iterator
@@ -13,19 +16,31 @@ from types import TracebackType
 from typing import Any
 
 import psutil
-from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus, InvalidURI
+from websockets.exceptions import (
+    ConnectionClosed,
+    InvalidHandshake,
+    InvalidMessage,
+    InvalidStatus,
+    InvalidURI,
+)
 from websockets.sync.client import ClientConnection, connect
 
-from panel.api.apifile import api_file_path, read_api_file
+from panel.remote.connect import workspace_endpoint
+from panel.remote.endpoint import Endpoint
+from panel.remote.errors import EngineUnreachable
+from panel.remote.tls import tls_failure
 
 MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 # websockets >= 17.1 wants `legacy=True` to return a plain connection without a warning.
 _DIRECT: dict[str, Any] = (
     {"legacy": True} if "legacy" in inspect.signature(connect).parameters else {}
 )
+# websockets < 14 calls the TLS context `ssl_context`.
+_SSL_ARG = "ssl" if "ssl" in inspect.signature(connect).parameters else "ssl_context"
 MAX_BUFFERED_NOTIFICATIONS = 10_000
 # One encoder for every request: json.dumps builds a new one per call when given options.
 _ENCODE = json.JSONEncoder(separators=(",", ":")).encode
+VERSION_HEADER = "X-OpsPanel-Version"
 
 
 class ApiClientError(Exception):
@@ -73,12 +88,49 @@ class ApiClient:
         workspace: Path | None = None,
         pid: int | None = None,
         connect_timeout: float = 5.0,
+        ssl_context: ssl.SSLContext | None = None,
+        dial: tuple[str, int] | None = None,
+        where: str | None = None,
     ) -> None:
         self.url = url
         self.workspace = workspace
+        self._shown = where
+        self._endpoint: Endpoint | None = None
         self._ids = itertools.count(1)
         self._pending: deque[dict[str, Any]] = deque(maxlen=MAX_BUFFERED_NOTIFICATIONS)
-        self._ws = self._connect(url, token, pid, connect_timeout)
+        self._ws = self._connect(url, token, pid, connect_timeout, ssl_context, dial)
+
+    @classmethod
+    def from_endpoint(
+        cls, endpoint: Endpoint, *, connect_timeout: float = 5.0, owns: bool = False
+    ) -> ApiClient:
+        """Connect to the engine `endpoint` describes (see `panel.remote.open_endpoint`).
+
+        With `owns`, closing the client (or failing to connect) closes the endpoint too.
+        """
+        try:
+            client = cls(
+                endpoint.url,
+                endpoint.token,
+                pid=endpoint.pid,
+                connect_timeout=connect_timeout,
+                ssl_context=endpoint.ssl,
+                dial=endpoint.dial,
+                where=endpoint.where,
+            )
+        except BaseException:
+            if owns:
+                endpoint.close()
+            raise
+        if owns:
+            client._endpoint = endpoint
+        return client
+
+    @property
+    def engine_version(self) -> str | None:
+        """The version the engine announced in the handshake (None: an older engine)."""
+        response = self._ws.response
+        return response.headers.get(VERSION_HEADER) if response is not None else None
 
     @classmethod
     def from_workspace(cls, ws_dir: Path, *, connect_timeout: float = 5.0) -> ApiClient:
@@ -87,26 +139,34 @@ class ApiClient:
         Raises EngineNotRunning when there is no api.json or nobody answers,
         `ApiFileError` when api.json is unsafe (not 0600) or malformed.
         """
-        path = api_file_path(ws_dir)
         try:
-            info = read_api_file(path)
-        except FileNotFoundError:
-            raise EngineNotRunning(
-                f"the engine is not running for workspace {ws_dir} (no {path.name})"
-            ) from None
-        return cls(
-            info.url,
-            info.token,
-            workspace=Path(ws_dir),
-            pid=info.pid,
-            connect_timeout=connect_timeout,
-        )
+            endpoint = workspace_endpoint(Path(ws_dir))
+        except EngineUnreachable as exc:
+            raise EngineNotRunning(str(exc)) from None
+        client = cls.from_endpoint(endpoint, connect_timeout=connect_timeout)
+        client.workspace = Path(ws_dir)
+        return client
 
     def _where(self) -> str:
+        if self._shown:
+            return self._shown
         return f"workspace {self.workspace}" if self.workspace else self.url
 
-    def _connect(self, url: str, token: str, pid: int | None, timeout: float) -> ClientConnection:
+    def _connect(
+        self,
+        url: str,
+        token: str,
+        pid: int | None,
+        timeout: float,
+        context: ssl.SSLContext | None,
+        dial: tuple[str, int] | None,
+    ) -> ClientConnection:
+        options: dict[str, Any] = dict(_DIRECT)
+        if context is not None:
+            options[_SSL_ARG] = context
         try:
+            if dial is not None:
+                options["sock"] = socket.create_connection(dial, timeout=timeout)
             return connect(
                 url,
                 additional_headers={"Authorization": f"Bearer {token}"},
@@ -115,23 +175,39 @@ class ApiClient:
                 open_timeout=timeout,
                 max_size=MAX_RESPONSE_BYTES,
                 user_agent_header="opspanel-ctl",
-                **_DIRECT,
+                **options,
             )
-        except InvalidStatus as exc:
+        except BaseException as exc:
+            if "sock" in options:
+                with contextlib.suppress(OSError):
+                    options["sock"].close()
+            raise self._failure(exc, url, pid) from None
+
+    def _failure(self, exc: BaseException, url: str, pid: int | None) -> BaseException:
+        """The one-sentence error for a failed handshake."""
+        if isinstance(exc, InvalidStatus):
             status = exc.response.status_code
             if status == 401:
-                raise Unauthorized(
+                source = "api.json" if self.workspace else "the token file"
+                return Unauthorized(
                     f"the engine of {self._where()} refused the token (401 unauthorized); "
-                    "is api.json from another engine?"
-                ) from None
-            raise ApiClientError(f"the engine of {self._where()} answered HTTP {status}") from None
-        except (OSError, InvalidHandshake, InvalidURI) as exc:
+                    f"is {source} from another engine?"
+                )
+            return ApiClientError(f"the engine of {self._where()} answered HTTP {status}")
+        tls = tls_failure(exc, url)
+        if tls is not None:
+            kind = EngineNotRunning if isinstance(tls, EngineUnreachable) else ApiClientError
+            return kind(str(tls))
+        if isinstance(exc, OSError | InvalidHandshake | InvalidURI):
             hint = ""
             if pid is not None and not psutil.pid_exists(pid):
                 hint = f"; pid {pid} in api.json is gone (stale file)"
-            raise EngineNotRunning(
+            elif isinstance(exc, InvalidMessage) and url.startswith("ws://"):
+                hint = "; if it serves TLS, use wss://"
+            return EngineNotRunning(
                 f"the engine is not running for {self._where()} ({_reason(exc)} at {url}{hint})"
-            ) from None
+            )
+        return exc
 
     def call(self, method: str, params: dict[str, Any] | None = None, timeout: float = 10.0) -> Any:
         """Call `method` and return its result; ApiError, ApiTimeout or ConnectionLost."""
@@ -192,8 +268,13 @@ class ApiClient:
         return message if isinstance(message, dict) else {}
 
     def close(self) -> None:
-        """Close the connection."""
-        self._ws.close()
+        """Close the connection (and the endpoint the client owns)."""
+        try:
+            self._ws.close()
+        finally:
+            endpoint, self._endpoint = self._endpoint, None
+            if endpoint is not None:
+                endpoint.close()
 
     def __enter__(self) -> ApiClient:
         return self

@@ -1,22 +1,36 @@
-"""`opspanel ctl`: drive a running engine through its local API.
+"""`opspanel ctl`: drive a running engine through its API.
+
+Which engine: ``--workspace DIR`` (this machine, through its api.json; the
+default is the per-user workspace), or ``--url URL``: ``wss://host:port`` with
+``--token-file FILE`` (0600) and optionally ``--tls-ca FILE``, or
+``ssh://[user@]host[:port][/workspace]`` (see `panel.remote.ssh`; ``--ssh-config
+FILE`` passes ``ssh -F FILE``). The environment variables OPSPANEL_WORKSPACE,
+OPSPANEL_URL, OPSPANEL_TOKEN_FILE, OPSPANEL_TLS_CA and OPSPANEL_SSH_CONFIG stand
+in for options not given.
 
 Exit codes: 0 success, 1 API error (the engine answered with an error, refused
-the token, timed out, or api.json is unsafe), 2 usage error, 3 engine not running
-(no api.json, nobody answers, or the connection was lost). `server start|stop|
-restart --wait` also exits 1 when the server ends in state "error".
+the token, timed out, or api.json or the token file is unsafe; TLS certificate
+not trusted, SSH host key mismatch or login refused; another engine version),
+2 usage error, 3 engine not running (no api.json, nobody answers, host
+unreachable, or the connection was lost). `server start|stop|restart --wait`
+also exits 1 when the server ends in state "error".
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any, TextIO
 
+from panel import __version__
 from panel.api.apifile import ApiFileError
 from panel.api.client import ApiClient, ApiClientError, EngineNotRunning
+from panel.remote.connect import open_endpoint
+from panel.remote.errors import EngineUnreachable, RemoteError
 
 EXIT_OK, EXIT_API, EXIT_USAGE, EXIT_NOT_RUNNING = 0, 1, 2, 3
 CALL_TIMEOUT = 10.0
@@ -36,10 +50,12 @@ def main(argv: list[str]) -> int:
         return EXIT_USAGE
     try:
         return int(args.run(args))
-    except EngineNotRunning as exc:
+    except (EngineNotRunning, EngineUnreachable) as exc:
         return _fail(str(exc), EXIT_NOT_RUNNING)
-    except (ApiClientError, ApiFileError) as exc:
+    except (ApiClientError, ApiFileError, RemoteError) as exc:
         return _fail(str(exc), EXIT_API)
+    except _UsageError as exc:
+        return _fail(str(exc), EXIT_USAGE)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -59,6 +75,12 @@ def _common() -> argparse.ArgumentParser:
     """Options accepted before and after any subcommand."""
     common = argparse.ArgumentParser(add_help=False, argument_default=argparse.SUPPRESS)
     common.add_argument("--workspace", metavar="DIR", help="workspace folder (default: per user)")
+    common.add_argument(
+        "--url", metavar="URL", help="another engine: wss://HOST:PORT or ssh://[USER@]HOST[/DIR]"
+    )
+    common.add_argument("--token-file", metavar="FILE", help="the engine's token (for wss://)")
+    common.add_argument("--tls-ca", metavar="FILE", help="trust this certificate or CA (wss://)")
+    common.add_argument("--ssh-config", metavar="FILE", help="ssh configuration file (ssh://)")
     common.add_argument("--timeout", type=float, metavar="S", help="seconds to wait for answers")
     return common
 
@@ -220,10 +242,58 @@ def _non_negative(text: str) -> int:
     return value
 
 
-def _client(args: argparse.Namespace) -> ApiClient:
+class _UsageError(Exception):
+    """Options that contradict each other (exit 2)."""
+
+
+def _option(args: argparse.Namespace, name: str, env: str) -> str | None:
+    value = getattr(args, name, None)
+    return value if value is not None else (os.environ.get(env) or None)
+
+
+def _target(args: argparse.Namespace) -> str | None:
+    """The engine to reach: --workspace or --url, else OPSPANEL_WORKSPACE or OPSPANEL_URL."""
+    workspace, url = getattr(args, "workspace", None), getattr(args, "url", None)
+    if workspace is not None and url is not None:
+        raise _UsageError("give --workspace or --url, not both")
+    if workspace is None and url is None:
+        workspace, url = os.environ.get("OPSPANEL_WORKSPACE"), os.environ.get("OPSPANEL_URL")
+        if workspace and url:
+            raise _UsageError("set OPSPANEL_WORKSPACE or OPSPANEL_URL, not both")
+    if url:
+        return url
     from panel.workspace.location import resolve_workspace_dir
 
-    return ApiClient.from_workspace(resolve_workspace_dir(getattr(args, "workspace", None)))
+    return str(resolve_workspace_dir(workspace or None))
+
+
+def _client(args: argparse.Namespace) -> ApiClient:
+    endpoint = open_endpoint(
+        _target(args),
+        token_file=_option(args, "token_file", "OPSPANEL_TOKEN_FILE"),
+        tls_ca=_option(args, "tls_ca", "OPSPANEL_TLS_CA"),
+        ssh_config=_option(args, "ssh_config", "OPSPANEL_SSH_CONFIG"),
+    )
+    client = ApiClient.from_endpoint(endpoint, owns=True)
+    try:
+        check_version(client.engine_version, __version__)
+    except BaseException:
+        client.close()
+        raise
+    return client
+
+
+def check_version(engine: str | None, ours: str) -> None:
+    """ApiClientError when the engine's major.minor differs from ours (None: not said)."""
+    if engine is not None and _major_minor(engine) != _major_minor(ours):
+        raise ApiClientError(
+            f"engine version {engine}, this ctl {ours}: use a ctl of the same version "
+            "(major.minor) as the engine"
+        )
+
+
+def _major_minor(version: str) -> tuple[str, ...]:
+    return tuple(version.split(".")[:2])
 
 
 def _timeout(args: argparse.Namespace, default: float) -> float:

@@ -3,8 +3,10 @@
 A web page can make a browser connect to 127.0.0.1 under a name of its own
 (DNS rebinding); the browser then sends that name as ``Host``. So the WebSocket
 handshake, ``/health``, ``/metrics`` and the webhooks answer only a ``Host`` of
-``127.0.0.1``, ``localhost`` or ``[::1]`` (or a name the server was given), with
-the API port or no port; anything else gets 421 Misdirected Request.
+``127.0.0.1``, ``localhost`` or ``[::1]`` (or a name the server was given: the
+``api.listen`` address and, with TLS, the certificate's names, see
+`panel.api.listen`), with the API port or no port; anything else gets 421
+Misdirected Request.
 """
 
 from __future__ import annotations

@@ -65,6 +65,7 @@ import ipaddress
 import itertools
 import json
 import logging
+import ssl
 import threading
 import time
 from collections import deque
@@ -298,11 +299,15 @@ class ApiServer:
         rate_burst: int = 1,
         max_clients: int = 64,
         host_names: tuple[str, ...] = (),
+        ssl_context: ssl.SSLContext | None = None,
+        version: str | None = None,
     ) -> None:
         if not token:
             raise ValueError("an API token is required")
-        if not allow_non_loopback and not is_loopback_host(host):
-            raise ValueError(f"refusing to serve the API on non-loopback host {host!r}")
+        if not (allow_non_loopback or ssl_context) and not is_loopback_host(host):
+            raise ValueError(f"refusing to serve the API on non-loopback host {host!r} without TLS")
+        self._ssl = ssl_context
+        self._version = version
         if max_message_bytes < 1 or client_queue < 1:
             raise ValueError("max_message_bytes and client_queue must be positive")
         self.registry = registry
@@ -343,8 +348,8 @@ class ApiServer:
 
     @property
     def url(self) -> str:
-        """The ws:// URL of the RPC endpoint (valid after `start`)."""
-        return rpc_url(self.port, self.host)
+        """The ws:// (wss:// with TLS) URL of the RPC endpoint (valid after `start`)."""
+        return rpc_url(self.port, self.host, tls=self._ssl is not None)
 
     def set_metrics(self, provider: Callable[[], str] | None) -> None:
         """Serve `provider()` (Prometheus text) on ``GET /metrics``."""
@@ -378,11 +383,20 @@ class ApiServer:
             raise RuntimeError("ApiServer already started")
         self._loop = asyncio.get_running_loop()
         self._thread_id = threading.get_ident()
+        version = self._version
+
+        def stamp_version(_conn: ServerConnection, _req: Request, response: Response) -> None:
+            # Only an accepted (authenticated) handshake learns the engine's version.
+            if version and response.status_code == HTTPStatus.SWITCHING_PROTOCOLS:
+                response.headers["X-OpsPanel-Version"] = version
+
         self._server = await serve(
             self._serve_client,
             self.host,
             self.port,
+            ssl=self._ssl,
             process_request=self._process_request,
+            process_response=stamp_version,
             create_connection=connection_class(lambda: self._plain_http, self._host_ok),
             max_size=self.hard_cap_bytes,
             compression=None,

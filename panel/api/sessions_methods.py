@@ -142,14 +142,24 @@ KNOWN_SETTINGS: dict[str, tuple[int, int, int]] = {
 }
 """Settings the API reads and writes: key -> (default, minimum, maximum). Integers only."""
 
+TEXT_SETTINGS: dict[str, tuple[str, int]] = {
+    "api.listen": ("127.0.0.1", 64),
+    "api.tlsCert": ("", 4096),
+    "api.tlsKey": ("", 4096),
+}
+"""Text settings the API reads and writes: key -> (default, longest length)."""
+
 SETTINGS_GET_SCHEMA: dict[str, Any] = {
     "type": "object",
-    "properties": {"key": {"enum": sorted(KNOWN_SETTINGS)}},
+    "properties": {"key": {"enum": sorted([*KNOWN_SETTINGS, *TEXT_SETTINGS])}},
     "additionalProperties": False,
 }
 SETTINGS_SET_SCHEMA: dict[str, Any] = {
     "type": "object",
-    "properties": {"key": {"enum": sorted(KNOWN_SETTINGS)}, "value": {"type": "integer"}},
+    "properties": {
+        "key": {"enum": sorted([*KNOWN_SETTINGS, *TEXT_SETTINGS])},
+        "value": {"type": ["integer", "string"]},
+    },
     "required": ["key", "value"],
     "additionalProperties": False,
 }
@@ -329,23 +339,33 @@ class SessionsApi:
 
     def settings_get(self, params: dict[str, Any], ctx: RpcContext) -> dict[str, Any]:
         """One known setting, or all of them."""
-        keys = [params["key"]] if "key" in params else sorted(KNOWN_SETTINGS)
+        keys = [params["key"]] if "key" in params else sorted([*KNOWN_SETTINGS, *TEXT_SETTINGS])
+        return {"settings": {key: self._setting_info(key) for key in keys}}
+
+    def _setting_info(self, key: str) -> dict[str, Any]:
         ws = self._engine.workspace
+        if key in TEXT_SETTINGS:
+            default, longest = TEXT_SETTINGS[key]
+            return {"value": ws.get_setting(key, default), "default": default, "maxLength": longest}
+        default_int, low, high = KNOWN_SETTINGS[key]
         return {
-            "settings": {
-                key: {
-                    "value": ws.get_setting(key, KNOWN_SETTINGS[key][0]),
-                    "default": KNOWN_SETTINGS[key][0],
-                    "minimum": KNOWN_SETTINGS[key][1],
-                    "maximum": KNOWN_SETTINGS[key][2],
-                }
-                for key in keys
-            }
+            "value": ws.get_setting(key, default_int),
+            "default": default_int,
+            "minimum": low,
+            "maximum": high,
         }
 
     def settings_set(self, params: dict[str, Any], ctx: RpcContext) -> dict[str, Any]:
-        """Store a known setting after a range check."""
+        """Store a known setting after a type and range check."""
         key, value = params["key"], params["value"]
+        if key in TEXT_SETTINGS:
+            return self._set_text(key, value)
+        if not isinstance(value, int):
+            raise RpcError(
+                INVALID_PARAMS,
+                f"invalid params: params.value: {key} must be an integer",
+                {"path": "params.value"},
+            )
         _default, low, high = KNOWN_SETTINGS[key]
         if not low <= value <= high:
             raise RpcError(
@@ -355,6 +375,17 @@ class SessionsApi:
             )
         self._engine.workspace.set_setting(key, value)
         return {"key": key, "value": value, "appliesOn": "next start"}
+
+    def _set_text(self, key: str, value: Any) -> dict[str, Any]:
+        longest = TEXT_SETTINGS[key][1]
+        if not isinstance(value, str) or len(value) > longest:
+            raise RpcError(
+                INVALID_PARAMS,
+                f"invalid params: params.value: {key} must be a text of at most {longest} chars",
+                {"path": "params.value", "maxLength": longest},
+            )
+        self._engine.workspace.set_setting(key, value.strip())
+        return {"key": key, "value": value.strip(), "appliesOn": "next start"}
 
     # ------------------------------------------------------------------ configuration
 

@@ -26,19 +26,31 @@ API_MAX_MESSAGE_BYTES = "api.maxMessageBytes"
 """Largest JSON-RPC message the local API accepts."""
 
 API_PORT = "api.port"
-"""TCP port of the local API on 127.0.0.1; 0 lets the system choose one."""
+"""TCP port of the API (on `API_LISTEN`); 0 lets the system choose one."""
+
+API_LISTEN = "api.listen"
+"""Address the API listens on (default 127.0.0.1); a non-loopback one needs TLS."""
+
+API_TLS_CERT = "api.tlsCert"
+"""PEM certificate (chain) file of the API; with `API_TLS_KEY` the API serves wss://."""
+
+API_TLS_KEY = "api.tlsKey"
+"""PEM private key file of `API_TLS_CERT` (keep it 0600)."""
 
 SESSIONS_ALLOW_UNSANDBOXED = "sessions.allowUnsandboxed"
 """True lets sessions run their commands without bubblewrap where it cannot run
 (default false: `session.create` then fails, naming what is missing)."""
 
-DEFAULTS: dict[str, int] = {
+DEFAULTS: dict[str, int | str] = {
     LOG_RING_CAPACITY: 1_000_000,
     LOG_RING_MEGABYTES: 256,
     LOG_FILE_MAX_BYTES: 10 * 1024 * 1024,
     LOG_FILE_BACKUPS: 5,
     API_MAX_MESSAGE_BYTES: 1024 * 1024,
     API_PORT: 0,
+    API_LISTEN: "127.0.0.1",
+    API_TLS_CERT: "",
+    API_TLS_KEY: "",
 }
 """Each known setting and its value when the workspace has none stored."""
 

@@ -1,0 +1,12 @@
+"""Why an engine could not be reached: one sentence each, in two kinds."""
+
+from __future__ import annotations
+
+
+class RemoteError(Exception):
+    """Something answered but refused us or cannot be trusted (bad token file,
+    host key mismatch, SSH login refused, TLS trouble): `opspanel ctl` exits 1."""
+
+
+class EngineUnreachable(RemoteError):
+    """Nothing to talk to: no engine, host unreachable, no answer: `opspanel ctl` exits 3."""
