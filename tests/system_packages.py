@@ -13,7 +13,7 @@ import subprocess
 
 import pytest
 
-PACKAGES = {"bwrap": "bubblewrap"}
+PACKAGES = {"bwrap": "bubblewrap", "systemd-analyze": "systemd"}
 """Program a test needs -> the Debian package that provides it."""
 
 APT_TIMEOUT_S = 600

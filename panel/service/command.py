@@ -112,12 +112,13 @@ def install(workspace: Path, scope: Scope) -> int:
             stop_timeout_s=stop_timeout_s(workspace),
             user=service_user() if scope.system else None,
         )
-    except WorkspaceError as exc:
+        text = spec.render()
+    except (WorkspaceError, UnitSyntaxError) as exc:
         return _fail(str(exc))
     path, name = spec.path, spec.name
     before = path.read_text(encoding="utf-8") if path.is_file() else None
     try:
-        _write_unit(path, spec.render())
+        _write_unit(path, text)
     except OSError as exc:
         root = " (a --system unit needs root: run it with sudo)" if scope.system else ""
         return _fail(f"cannot write the unit file {path}: {exc.strerror or exc}{root}")
@@ -142,7 +143,7 @@ def install(workspace: Path, scope: Scope) -> int:
     print(f"  unit file  {path}")
     where = shlex.quote(str(workspace))
     print(f"  status     opspanel service status --workspace {where}{_flag(scope)}")
-    if before is not None and before != spec.render():
+    if before is not None and before != text:
         print(f"  the unit changed: `{shown(scope, 'restart', name)}` puts it in effect")
     if not scope.system:
         _linger_hint()

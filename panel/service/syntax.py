@@ -2,15 +2,17 @@
 
 `quote_arg` writes a word that systemd reads back as exactly that string: double quotes
 around anything but plain characters, ``\\`` and ``"`` escaped with a backslash, ``%``
-(specifiers) written ``%%`` and ``$`` (environment variables) written ``$$``.
-`split_command_line` reads what `quote_arg` writes (and the common unquoted forms) back
-into an argv, the way systemd does for `ExecStart=`.
+(specifiers) written ``%%`` and ``$`` (environment variables) written ``$$``. The
+executable, the first word, is different (checked with `systemd-analyze verify`): systemd
+expands no variables in it (a ``$`` stays one) and refuses quotes and backslashes in it.
+`split_command_line` reads what `command_line` writes (and the common unquoted forms)
+back into an argv, the way systemd does for `ExecStart=`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Sequence
 
 PLAIN = re.compile(r"[A-Za-z0-9_@+=:,./-]+")
 """Words that need no quotes (beyond doubling % and $, which these do not contain)."""
@@ -34,7 +36,7 @@ def check_arg(arg: str) -> None:
 
 
 def quote_arg(arg: str) -> str:
-    """`arg` as one word of an `ExecStart=` line."""
+    """`arg` as one word (not the first) of an `ExecStart=` line."""
     check_arg(arg)
     if PLAIN.fullmatch(arg):
         return arg
@@ -42,9 +44,17 @@ def quote_arg(arg: str) -> str:
     return '"' + escaped.replace("%", "%%").replace("$", "$$") + '"'
 
 
-def command_line(argv: Iterable[str]) -> str:
+def quote_executable(path: str) -> str:
+    """`path` as the first word of an `ExecStart=` line (systemd expands no $ there)."""
+    check_arg(path)
+    if any(ch in path for ch in "\"'\\"):
+        raise UnitSyntaxError(f"systemd cannot run {path!r}: it has a quote or a backslash")
+    return path if PLAIN.fullmatch(path) else '"' + path.replace("%", "%%") + '"'
+
+
+def command_line(argv: Sequence[str]) -> str:
     """An argv as the value of `ExecStart=`."""
-    return " ".join(quote_arg(arg) for arg in argv)
+    return " ".join([quote_executable(argv[0]), *(quote_arg(arg) for arg in argv[1:])])
 
 
 def escape_value(text: str) -> str:
@@ -62,11 +72,11 @@ def split_command_line(line: str) -> list[str]:
             i += 1
         if i >= n:
             return words
-        word, i = _read_word(line, i)
+        word, i = _read_word(line, i, first=not words)
         words.append(word)
 
 
-def _read_word(line: str, i: int) -> tuple[str, int]:
+def _read_word(line: str, i: int, *, first: bool) -> tuple[str, int]:
     out: list[str] = []
     quote: str | None = None
     n = len(line)
@@ -74,6 +84,10 @@ def _read_word(line: str, i: int) -> tuple[str, int]:
         ch = line[i]
         if quote is None and ch in " \t":
             break
+        if ch == "$" and first:
+            out.append(ch)
+            i += 1
+            continue
         if ch in "%$":
             if line[i + 1 : i + 2] != ch:
                 raise UnitSyntaxError(f"unsupported {ch} at column {i + 1}: {line!r}")
