@@ -1,4 +1,4 @@
-"""The real first run: `opspanel --headless --demo --workspace NEW` seeds the demo, live values show."""
+"""The real first run: `opspanel --headless --demo --workspace NEW` seeds the demo, values show."""
 
 from __future__ import annotations
 
