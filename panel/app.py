@@ -8,6 +8,7 @@ import os
 import signal
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import psutil
 import qasync
@@ -29,9 +30,13 @@ from panel.jobs.hooks import HOOKS_FILE, WebhookEndpoint, load_or_create_token, 
 from panel.service.notify import Notifier
 from panel.single_instance import SingleInstance
 from panel.util.paths import resources_dir
+from panel.viewmodels.models import local_models
 from panel.workspace.errors import WorkspaceError
 from panel.workspace.location import resolve_workspace_dir
 from panel.workspace.workspace import DB_NAME, Workspace
+
+if TYPE_CHECKING:
+    from panel.viewmodels.remote.endpoint import Endpoint
 
 log = logging.getLogger("panel.app")
 
@@ -56,12 +61,18 @@ def run_app(
     app = _make_application(headless)
     _install_translator(app)
     instance = SingleInstance(ws_dir)
+    instance.has_window = not headless
     if not instance.claim():
         where = f"OpsPanel already runs on workspace {ws_dir}"
-        print(
-            where + ("" if headless else "; its window was brought to the front"), file=sys.stderr
-        )
-        return 1 if headless else 0
+        if headless:
+            print(where, file=sys.stderr)
+            return 1
+        if instance.owner_has_window:
+            print(where + "; its window was brought to the front", file=sys.stderr)
+            return 0
+        from panel.viewmodels.remote.endpoint import workspace_endpoint
+
+        return run_attached(app, workspace_endpoint(ws_dir))
     try:
         first_run = not (ws_dir / DB_NAME).exists()
         ws = Workspace.open(ws_dir, seed_demo=seeds_demo(first_run, headless, demo))
@@ -75,6 +86,30 @@ def run_app(
     runner = AppRunner(ws, instance, headless, notifier)
     with loop:
         return loop.run_until_complete(runner.run())
+
+
+def run_attached(app: QCoreApplication, endpoint: Endpoint) -> int:
+    """A window attached to an engine in another process, until the window is closed.
+
+    Closing it never stops that engine; when the engine goes away the window says
+    so and reattaches by itself once it is back.
+    """
+    from panel.viewmodels.models import remote_models
+    from panel.viewmodels.remote.link import RemoteLink
+    from panel.views.main_window import MainWindow
+    from panel.views.theme import apply_saved_color_scheme
+
+    apply_saved_color_scheme()
+    link = RemoteLink(endpoint)
+    window = MainWindow(remote_models(link), None)
+    window.sig_quit_requested.connect(app.quit)
+    link.open()
+    window.show()
+    code = app.exec()
+    link.close()
+    window.allow_close()
+    window.close()
+    return code
 
 
 def seeds_demo(first_run: bool, headless: bool, demo: bool) -> bool:
@@ -188,11 +223,12 @@ class AppRunner:
         from panel.views.theme import apply_saved_color_scheme
 
         apply_saved_color_scheme()
-        window = MainWindow(engine, api_address)
+        window = MainWindow(local_models(engine), api_address)
         if self.audit is not None:
             window.set_audit_source(self.audit.recent)
         window.sig_quit_requested.connect(self.quit)
         self.instance.sig_raise_requested.connect(window.bring_to_front)
+        self.instance.has_window = True
         window.show()
         self.window = window
         if os.environ.get("OPSPANEL_REPORT_STARTUP"):
@@ -244,7 +280,12 @@ def _install_translator(app: QCoreApplication) -> None:
 async def _next_turn() -> None:
     """Return after the Qt events already posted (the window's first show) are handled."""
     turned: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-    QTimer.singleShot(0, lambda: turned.done() or turned.set_result(None))
+
+    def turn() -> None:
+        if not turned.done():
+            turned.set_result(None)
+
+    QTimer.singleShot(0, turn)
     await turned
 
 

@@ -11,6 +11,7 @@ import logging
 import os
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import psutil
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -57,6 +58,27 @@ class ProcessStats:
     panel_rss: int
     server_cpu: float | None
     server_rss: int | None
+
+    def to_json(self) -> dict[str, Any]:
+        """The figures as the `stats` notification carries them."""
+        return {
+            "panelCpu": round(self.panel_cpu, 2),
+            "panelRss": self.panel_rss,
+            "serverCpu": None if self.server_cpu is None else round(self.server_cpu, 2),
+            "serverRss": self.server_rss,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ProcessStats:
+        """The figures `to_json` wrote."""
+        server_cpu = data.get("serverCpu")
+        server_rss = data.get("serverRss")
+        return cls(
+            panel_cpu=float(data.get("panelCpu", 0.0)),
+            panel_rss=int(data.get("panelRss", 0)),
+            server_cpu=None if server_cpu is None else float(server_cpu),
+            server_rss=None if server_rss is None else int(server_rss),
+        )
 
 
 class Engine(QObject):

@@ -9,6 +9,10 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 RAISE_MESSAGE = b"raise\n"
+SHOWN_REPLY = b"shown\n"
+"""The owner has a window and raised it."""
+HEADLESS_REPLY = b"headless\n"
+"""The owner runs without a window: the second launch attaches a window to it instead."""
 CONNECT_TIMEOUT_MS = 500
 
 
@@ -22,7 +26,8 @@ class SingleInstance(QObject):
     """Claims a workspace for this process, or tells the process that already has it.
 
     `claim()` returns False when another engine already runs on the workspace;
-    that engine then receives `sig_raise_requested` (its window comes to the front).
+    that engine then receives `sig_raise_requested` (its window comes to the front)
+    when it has a window, and `owner_has_window` says whether it had one.
     """
 
     sig_raise_requested = Signal()
@@ -32,6 +37,10 @@ class SingleInstance(QObject):
         super().__init__(parent)
         self.name = instance_name(workspace_dir)
         self._server: QLocalServer | None = None
+        self.has_window = False
+        """Set by the owner: it answers a second launch with "shown" (else "headless")."""
+        self.owner_has_window = True
+        """After a failed `claim()`: whether the owner has a window it brought to the front."""
 
     def claim(self) -> bool:
         """True if this process now owns the workspace; False if another one does."""
@@ -60,6 +69,10 @@ class SingleInstance(QObject):
             return False
         socket.write(RAISE_MESSAGE)
         socket.waitForBytesWritten(CONNECT_TIMEOUT_MS)
+        reply = b""
+        if socket.waitForReadyRead(CONNECT_TIMEOUT_MS):
+            reply = bytes(socket.readAll().data())
+        self.owner_has_window = not reply.startswith(HEADLESS_REPLY.strip())
         socket.disconnectFromServer()
         return True
 
@@ -72,4 +85,7 @@ class SingleInstance(QObject):
 
     def _on_message(self, socket: QLocalSocket) -> None:
         if bytes(socket.readAll().data()).startswith(RAISE_MESSAGE.strip()):
-            self.sig_raise_requested.emit()
+            socket.write(SHOWN_REPLY if self.has_window else HEADLESS_REPLY)
+            socket.flush()
+            if self.has_window:
+                self.sig_raise_requested.emit()

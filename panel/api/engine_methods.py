@@ -11,7 +11,7 @@ from panel.server.status import ServerSnapshot, ServerStatus
 
 if TYPE_CHECKING:
     from panel.api.server import ApiServer
-    from panel.engine import Engine
+    from panel.engine import Engine, ProcessStats
 
 INVALID_STATE = -32011
 TIMEOUT = -32012
@@ -19,6 +19,7 @@ NOT_FOUND = -32010
 
 LOGS_TOPIC = "logs"
 SERVER_TOPIC = "server"
+STATS_TOPIC = "stats"
 MAX_TAIL = 100_000
 MAX_PUSH = 5_000
 """At most this many log lines in one `logs.lines` notification."""
@@ -61,6 +62,7 @@ class EngineApi:
         self._pushed_seq = engine.hub.next_seq - 1
         engine.hub.sig_appended.connect(self._push_log_lines)
         engine.sig_server_status.connect(self._push_server_status)
+        engine.sig_stats.connect(self._push_stats)
 
     def register(self, registry: RpcRegistry) -> None:
         """Add every engine method to `registry`."""
@@ -93,6 +95,12 @@ class EngineApi:
             self.server_subscribe,
             EMPTY_SCHEMA,
             doc="Receive `server.status` notifications on every status change.",
+        )
+        add(
+            "stats.subscribe",
+            self.stats_subscribe,
+            EMPTY_SCHEMA,
+            doc="Receive `stats` notifications (engine and server CPU %, RSS) once a second.",
         )
         add(
             "logs.tail",
@@ -141,6 +149,11 @@ class EngineApi:
     def server_subscribe(self, params: dict[str, Any], ctx: RpcContext) -> dict[str, Any]:
         """Subscribe to server status changes."""
         ctx.subscribe(SERVER_TOPIC)
+        return {"subscribed": True}
+
+    def stats_subscribe(self, params: dict[str, Any], ctx: RpcContext) -> dict[str, Any]:
+        """Subscribe to the resource figures."""
+        ctx.subscribe(STATS_TOPIC)
         return {"subscribed": True}
 
     def logs_tail(self, params: dict[str, Any], ctx: RpcContext) -> dict[str, Any]:
@@ -220,6 +233,9 @@ class EngineApi:
             self._pushed_seq = lines[-1].seq
             payload = [line.to_dict() for line in lines]
             self._server.publish(LOGS_TOPIC, "logs.lines", {"lines": payload}, _by_source)
+
+    def _push_stats(self, stats: ProcessStats) -> None:
+        self._server.publish(STATS_TOPIC, "stats", stats.to_json())
 
     def _push_server_status(self, snap: ServerSnapshot) -> None:
         self._server.publish(SERVER_TOPIC, "server.status", snap.to_json())

@@ -124,6 +124,8 @@ class ServerController(QObject):
             restarts=proc.restarts + self._health_restarts,
             last_error=self._last_error,
             health_url=server_health_url(self._config, self._workspace_dir),
+            conflict=self.port_conflict if self.status() == ServerStatus.ERROR else None,
+            command=tuple(proc.spec.argv),
         )
 
     def status(self) -> ServerStatus:

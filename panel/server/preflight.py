@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from panel.util.ports import next_free_port, port_holder, port_is_free
 
@@ -32,6 +33,18 @@ class PortConflict:
             "holderName": self.holder_name,
             "suggestedPort": self.suggested_port,
         }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> PortConflict:
+        """The conflict `to_json` wrote."""
+        holder = data.get("holderPid")
+        suggested = data.get("suggestedPort")
+        return cls(
+            port=int(data["port"]),
+            holder_pid=None if holder is None else int(holder),
+            holder_name=str(data.get("holderName", "another process")),
+            suggested_port=None if suggested is None else int(suggested),
+        )
 
 
 def check_port(port: int, host: str = "127.0.0.1") -> PortConflict | None:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
+
+from panel.server.preflight import PortConflict
 
 
 class ServerStatus(StrEnum):
@@ -27,6 +30,10 @@ class ServerSnapshot:
     restarts: int
     last_error: str | None
     health_url: str
+    conflict: PortConflict | None = None
+    """Why the last start failed at the port preflight, if it did."""
+    command: tuple[str, ...] = ()
+    """The argv the server is started with."""
 
     def to_json(self) -> dict[str, object]:
         """The snapshot as `server.status` returns it."""
@@ -38,4 +45,23 @@ class ServerSnapshot:
             "restarts": self.restarts,
             "lastError": self.last_error,
             "healthUrl": self.health_url,
+            "portConflict": None if self.conflict is None else self.conflict.to_json(),
+            "command": list(self.command),
         }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ServerSnapshot:
+        """The snapshot `to_json` wrote (as an attached window receives it)."""
+        conflict = data.get("portConflict")
+        uptime = data.get("uptime")
+        return cls(
+            status=ServerStatus(data["status"]),
+            pid=data.get("pid"),
+            port=int(data.get("port", 0)),
+            uptime=None if uptime is None else float(uptime),
+            restarts=int(data.get("restarts", 0)),
+            last_error=data.get("lastError"),
+            health_url=str(data.get("healthUrl", "")),
+            conflict=None if not conflict else PortConflict.from_json(conflict),
+            command=tuple(str(a) for a in data.get("command", ())),
+        )

@@ -95,9 +95,9 @@ class QualityDelegate(QStyledItemDelegate):
         super().initStyleOption(option, index)
         if index.column() == COL_QUALITY:
             quality = str(index.data(QUALITY_ROLE))
-            option.icon = dot_icon(QUALITY_COLORS.get(quality, IDLE))  # type: ignore[attr-defined]
-            option.features |= QStyleOptionViewItem.ViewItemFeature.HasDecoration  # type: ignore[attr-defined]
-            option.text = quality_label(quality)  # type: ignore[attr-defined]
+            option.icon = dot_icon(QUALITY_COLORS.get(quality, IDLE))
+            option.features |= QStyleOptionViewItem.ViewItemFeature.HasDecoration
+            option.text = quality_label(quality)
 
 
 class ConnectionsView(QWidget):

@@ -224,10 +224,10 @@ class HistoryView(QWidget):
             combo.setCurrentIndex(max(0, combo.findData(value)) if value else 0)
             combo.blockSignals(False)
         dated = since is not None or until is not None
-        for edit, value in ((self.since_edit, since), (self.until_edit, until)):
-            if value is not None:
+        for edit, moment in ((self.since_edit, since), (self.until_edit, until)):
+            if moment is not None:
                 edit.blockSignals(True)
-                edit.setDateTime(QDateTime.fromSecsSinceEpoch(int(value)))
+                edit.setDateTime(QDateTime.fromSecsSinceEpoch(int(moment)))
                 edit.blockSignals(False)
         self.range_check.blockSignals(True)
         self.range_check.setChecked(dated)

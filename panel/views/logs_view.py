@@ -12,7 +12,15 @@ import re
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt, Slot
-from PySide6.QtGui import QColor, QFontDatabase, QGuiApplication, QKeySequence, QPalette, QShortcut
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFontDatabase,
+    QGuiApplication,
+    QKeySequence,
+    QPalette,
+    QShortcut,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -68,7 +76,7 @@ class LevelDelegate(QStyledItemDelegate):
         if colour is not None:
             option.palette.setColor(QPalette.ColorRole.Text, colour)
         if index.data(MatchRole):
-            option.backgroundBrush = QColor(_MATCH_BACKGROUND[1 if dark else 0])
+            option.backgroundBrush = QBrush(QColor(_MATCH_BACKGROUND[1 if dark else 0]))
 
 
 class LogsView(QWidget):
@@ -137,10 +145,10 @@ class LogsView(QWidget):
         filters.setStretchFactor(self.filter_edit, 1)
         search = QHBoxLayout()
         search.addWidget(self.search_edit, 1)
-        for widget in (self.prev_button, self.next_button, self.follow_button):
-            search.addWidget(widget)
-        for widget in (self.clear_button, self.copy_button, self.save_button):
-            search.addWidget(widget)
+        for button in (self.prev_button, self.next_button, self.follow_button):
+            search.addWidget(button)
+        for button in (self.clear_button, self.copy_button, self.save_button):
+            search.addWidget(button)
         footer = QHBoxLayout()
         footer.addWidget(self.count_label, 1)
         self._legend = self._make_legend(footer)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -27,6 +28,7 @@ from panel.views.connections_view import CONN_COLORS, ConnectionsView, conn_stat
 from panel.views.format import format_bytes
 from panel.views.job_states import FAILURES, run_state_label
 from panel.views.jobs_view import JobsView
+from panel.views.link_banner import LinkBanner
 from panel.views.logs_view import LogsView
 from panel.views.overview_view import OverviewView
 from panel.views.server_settings_dialog import ServerSettingsDialog
@@ -38,7 +40,9 @@ from panel.views.tray import TrayIcon
 from panel.workspace.errors import WorkspaceError
 
 if TYPE_CHECKING:
-    from panel.engine import Engine, ProcessStats
+    from panel.engine import Engine
+    from panel.viewmodels.engine import ProcessStats
+    from panel.viewmodels.models import EngineModels
 
 
 class MainWindow(QMainWindow):
@@ -51,41 +55,42 @@ class MainWindow(QMainWindow):
     sig_quit_requested = Signal()
     """The operator confirmed quitting (children are stopped by the application)."""
 
-    def __init__(self, engine: Engine, api_address: str | None, parent: QWidget | None = None):
+    def __init__(
+        self, models: EngineModels, api_address: str | None, parent: QWidget | None = None
+    ):
         super().__init__(parent)
-        self._engine = engine
+        self.models = models
         self._quitting = False
-        self.setWindowTitle(self.tr("OpsPanel"))
         self.setMinimumSize(QSize(820, 560))
 
-        self.server_view = ServerView(engine)
-        self.logs_view = LogsView(engine.hub)
+        self.server_view = ServerView(models.server, models.engine)
         self.pages = QStackedWidget()
         self.sidebar = QListWidget()
         self.sidebar.setFixedWidth(150)
         self.sidebar.setIconSize(QSize(12, 12))
         self._add_page(self.tr("Server"), self.server_view, "server")
-        self._add_page(self.tr("Logs"), self.logs_view, "logs")
-        self.connections_view = ConnectionsView(engine.connections)
-        self._add_page(self.tr("Connections"), self.connections_view, "connections")
-        self.connections_view.sig_worst_state.connect(self._on_connections_state)
-        self.jobs_view = JobsView(engine.jobs, engine.jobs_watch)
-        self._add_page(self.tr("Jobs"), self.jobs_view, "jobs")
-        self.jobs_view.sig_worst_state.connect(self._on_jobs_state)
-        self._on_jobs_state(*self.jobs_view.worst_state())
-        self.sessions_view = SessionsView(engine.sessions)
-        self._add_page(self.tr("Sessions"), self.sessions_view, "sessions")
+        self.logs_view: LogsView | None = None
+        self.connections_view: ConnectionsView | None = None
+        self.jobs_view: JobsView | None = None
+        self.sessions_view: SessionsView | None = None
+        if models.embedded is not None:
+            self._add_embedded_pages(models.embedded)
         self.sidebar.currentRowChanged.connect(self.pages.setCurrentIndex)
         central = QWidget()
-        row = QHBoxLayout(central)
-        row.setContentsMargins(0, 0, 0, 0)
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        self.link_banner = LinkBanner()
+        column.addWidget(self.link_banner)
+        row = QHBoxLayout()
         row.addWidget(self.sidebar)
         row.addWidget(self.pages, 1)
+        column.addLayout(row, 1)
         self.setCentralWidget(central)
 
         self._build_actions()
         self.overview_view = OverviewView(
-            engine, [self.start_action, self.stop_action, self.restart_action]
+            models, [self.start_action, self.stop_action, self.restart_action]
         )
         self.overview_view.sig_open_page.connect(self._open_page)
         overview_item = QListWidgetItem(dot_icon(IDLE), self.tr("Overview"))
@@ -100,17 +105,33 @@ class MainWindow(QMainWindow):
         self.tray = TrayIcon(self.windowIcon(), self)
         self.tray.sig_show.connect(self.bring_to_front)
         self.tray.sig_quit.connect(self.close)
-        self.tray.sig_start.connect(engine.start_server)
+        self.tray.sig_start.connect(models.server.start)
         self.tray.sig_stop.connect(self.stop_action.trigger)  # asks first, as the menu does
         self.tray.sig_restart.connect(self.restart_action.trigger)
 
         self.server_view.sig_edit_settings.connect(self.edit_server_settings)
-        engine.sig_server_status.connect(self._on_server_status)
-        engine.sig_stats.connect(self._on_stats)
-        engine.jobs.sig_run_finished.connect(self._on_job_finished)
-        self._on_server_status(engine.server_snapshot())
+        models.server.sig_status.connect(self._on_server_status)
+        models.engine.sig_stats.connect(self._on_stats)
+        models.engine.sig_link.connect(self._on_link)
+        self._on_server_status(models.server.snapshot())
+        self._show_identity()
         self.sidebar.setCurrentRow(0)
         self._restore_geometry()
+
+    def _add_embedded_pages(self, engine: Engine) -> None:
+        """The pages that read the embedded engine directly (not shown on an attached window)."""
+        self.logs_view = LogsView(engine.hub)
+        self._add_page(self.tr("Logs"), self.logs_view, "logs")
+        self.connections_view = ConnectionsView(engine.connections)
+        self._add_page(self.tr("Connections"), self.connections_view, "connections")
+        self.connections_view.sig_worst_state.connect(self._on_connections_state)
+        self.jobs_view = JobsView(engine.jobs, engine.jobs_watch)
+        self._add_page(self.tr("Jobs"), self.jobs_view, "jobs")
+        self.jobs_view.sig_worst_state.connect(self._on_jobs_state)
+        self._on_jobs_state(*self.jobs_view.worst_state())
+        self.sessions_view = SessionsView(engine.sessions)
+        self._add_page(self.tr("Sessions"), self.sessions_view, "sessions")
+        engine.jobs.sig_run_finished.connect(self._on_job_finished)
 
     # ------------------------------------------------------------------ build
 
@@ -120,7 +141,12 @@ class MainWindow(QMainWindow):
         self.sidebar.addItem(item)
         self.pages.addWidget(widget)
 
-    def _action(self, text: str, shortcut: QKeySequence | str | None, slot: object) -> QAction:
+    def _action(
+        self,
+        text: str,
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None,
+        slot: object,
+    ) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
@@ -129,8 +155,7 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_actions(self) -> None:
-        e = self._engine
-        self.start_action = self._action(self.tr("&Start"), "F5", e.start_server)
+        self.start_action = self._action(self.tr("&Start"), "F5", self.models.server.start)
         self.stop_action = self._action(self.tr("S&top"), "Shift+F5", self.server_view._on_stop)
         self.restart_action = self._action(
             self.tr("&Restart"), "Ctrl+Shift+R", self.server_view._on_restart
@@ -152,20 +177,21 @@ class MainWindow(QMainWindow):
             self.tr("&Logs"), "Ctrl+2", lambda: self.show_page(self.logs_view)
         )
         self.show_connections_action = self._action(
-            self.tr("&Connections"),
-            "Ctrl+3",
-            lambda: self.sidebar.setCurrentRow(self.pages.indexOf(self.connections_view)),
+            self.tr("&Connections"), "Ctrl+3", lambda: self.show_page(self.connections_view)
         )
         self.show_jobs_action = self._action(
-            self.tr("&Jobs"),
-            "Ctrl+4",
-            lambda: self.sidebar.setCurrentRow(self.pages.indexOf(self.jobs_view)),
+            self.tr("&Jobs"), "Ctrl+4", lambda: self.show_page(self.jobs_view)
         )
         self.show_sessions_action = self._action(
-            self.tr("S&essions"),
-            "Ctrl+5",
-            lambda: self.sidebar.setCurrentRow(self.pages.indexOf(self.sessions_view)),
+            self.tr("S&essions"), "Ctrl+5", lambda: self.show_page(self.sessions_view)
         )
+        for action, view in (
+            (self.show_logs_action, self.logs_view),
+            (self.show_connections_action, self.connections_view),
+            (self.show_jobs_action, self.jobs_view),
+            (self.show_sessions_action, self.sessions_view),
+        ):
+            action.setVisible(view is not None)
         self.about_action = self._action(self.tr("&About OpsPanel"), None, self.show_about)
 
     def _build_menus(self) -> None:
@@ -212,7 +238,7 @@ class MainWindow(QMainWindow):
             self.tr("API: %1").replace("%1", api_address) if api_address else self.tr("API: off")
         )
         self.api_label = QLabel(api_text)
-        self.workspace_label = QLabel(str(self._engine.workspace.root))
+        self.workspace_label = QLabel(self.models.engine.identity().where)
         self.workspace_label.setToolTip(self.tr("Workspace folder"))
         self.usage_label = QLabel()
         bar.addWidget(self.engine_label)
@@ -224,14 +250,16 @@ class MainWindow(QMainWindow):
 
     def set_audit_source(self, fetch: AuditFetch | None) -> None:
         """Where the Audit tab of the Sessions page reads its rows (the API's audit log)."""
-        self.sessions_view.set_audit_source(fetch)
+        if self.sessions_view is not None:
+            self.sessions_view.set_audit_source(fetch)
 
-    def show_page(self, widget: QWidget) -> None:
-        """Select the sidebar entry of `widget` (and so show its page)."""
-        self.sidebar.setCurrentRow(self.pages.indexOf(widget))
+    def show_page(self, widget: QWidget | None) -> None:
+        """Select the sidebar entry of `widget` (and so show its page), when it is shown."""
+        if widget is not None:
+            self.sidebar.setCurrentRow(self.pages.indexOf(widget))
 
     def _open_page(self, key: str) -> None:
-        pages = {
+        pages: dict[str, QWidget | None] = {
             "server": self.server_view,
             "logs": self.logs_view,
             "connections": self.connections_view,
@@ -248,10 +276,14 @@ class MainWindow(QMainWindow):
 
     def edit_server_settings(self) -> None:
         """Open the server settings dialog."""
-        dialog = ServerSettingsDialog(
-            self._engine.server.config, self._engine.save_server_config, self
-        )
-        if dialog.exec() and self._engine.server.is_active():
+        server = self.models.server
+        try:
+            config = server.config()
+        except WorkspaceError as exc:
+            QMessageBox.warning(self, self.tr("Server settings"), str(exc))
+            return
+        dialog = ServerSettingsDialog(config, server.save_config, self)
+        if dialog.exec() and server.is_active():
             self.statusBar().showMessage(
                 self.tr("Saved. Restart the server to use the new settings."), 8000
             )
@@ -265,9 +297,14 @@ class MainWindow(QMainWindow):
             return
         try:
             data = json.loads(Path(path).read_text(encoding="utf-8"))
-            self._engine.import_config(data)
-        except (OSError, ValueError, WorkspaceError) as exc:
+        except (OSError, ValueError) as exc:
             QMessageBox.warning(self, self.tr("Import failed"), str(exc))
+            return
+        self.models.engine.import_config(data, self._imported)
+
+    def _imported(self, applied: list[str] | None, problem: str | None) -> None:
+        if problem is not None:
+            QMessageBox.warning(self, self.tr("Import failed"), problem)
             return
         self.statusBar().showMessage(self.tr("Configuration imported."), 8000)
 
@@ -278,13 +315,18 @@ class MainWindow(QMainWindow):
         )
         if not path:
             return
-        try:
-            text = json.dumps(self._engine.export_config(), indent=2) + "\n"
-            Path(path).write_text(text, encoding="utf-8")
-        except OSError as exc:
-            QMessageBox.warning(self, self.tr("Export failed"), str(exc))
-            return
-        self.statusBar().showMessage(self.tr("Configuration exported."), 8000)
+
+        def write(config: dict[str, object] | None, problem: str | None) -> None:
+            try:
+                if problem is not None:
+                    raise OSError(problem)
+                Path(path).write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
+            except OSError as exc:
+                QMessageBox.warning(self, self.tr("Export failed"), str(exc))
+                return
+            self.statusBar().showMessage(self.tr("Configuration exported."), 8000)
+
+        self.models.engine.export_config(write)
 
     def show_about(self) -> None:
         """The About dialog: version and licences."""
@@ -308,7 +350,25 @@ class MainWindow(QMainWindow):
         self.stop_action.setEnabled(status in (ServerStatus.RUNNING, ServerStatus.STARTING))
         self.restart_action.setEnabled(status in (ServerStatus.RUNNING, ServerStatus.ERROR))
 
+    def _on_link(self, reachable: bool, message: str) -> None:
+        self.link_banner.show_state(reachable, message)
+        self._show_identity()
+
+    def _show_identity(self) -> None:
+        """The title and status bar name the engine, and say when the window is attached."""
+        who = self.models.engine.identity()
+        if who.attached:
+            attached = self.tr("attached to %1 (pid %2)").replace("%1", who.where)
+            attached = attached.replace("%2", str(who.pid) if who.pid else "?")
+            self.setWindowTitle(self.tr("OpsPanel: %1").replace("%1", attached))
+            self.engine_label.setText(self.tr("Engine: %1").replace("%1", attached))
+            self.api_label.setVisible(False)
+        else:
+            self.setWindowTitle(self.tr("OpsPanel"))
+            self.engine_label.setText(self.tr("Engine: running"))
+
     def _on_connections_state(self, state: object) -> None:
+        assert self.connections_view is not None
         item = self.sidebar.item(self.pages.indexOf(self.connections_view))
         if state is None:
             item.setIcon(dot_icon(IDLE))
@@ -318,6 +378,7 @@ class MainWindow(QMainWindow):
             item.setToolTip(conn_state_label(state))  # type: ignore[arg-type]
 
     def _on_jobs_state(self, color: QColor, label: str) -> None:
+        assert self.jobs_view is not None
         item = self.sidebar.item(self.pages.indexOf(self.jobs_view))
         item.setIcon(dot_icon(color))
         item.setToolTip(label)
@@ -352,7 +413,7 @@ class MainWindow(QMainWindow):
             event.accept()
             return
         event.ignore()
-        if self._engine.has_running_children() and not self._confirm_quit():
+        if self.models.engine.has_running_children() and not self._confirm_quit():
             return
         self.sig_quit_requested.emit()
 

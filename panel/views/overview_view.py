@@ -34,7 +34,9 @@ from panel.views.state_colors import (
 )
 
 if TYPE_CHECKING:
-    from panel.engine import Engine, ProcessStats
+    from panel.engine import Engine
+    from panel.viewmodels.engine import ProcessStats
+    from panel.viewmodels.models import EngineModels
 
 
 class _Card(QFrame):
@@ -68,10 +70,10 @@ class OverviewView(QWidget):
     """The operator asked for a page: "server", "connections" or "jobs"."""
 
     def __init__(
-        self, engine: Engine, server_actions: list[QAction], parent: QWidget | None = None
+        self, models: EngineModels, server_actions: list[QAction], parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        self._engine = engine
+        self._models = models
         grid = QGridLayout(self)
         self.server_card = _Card(self.tr("Server"), self.tr("Open"))
         buttons = QHBoxLayout()
@@ -101,8 +103,17 @@ class OverviewView(QWidget):
             (self.resources_card, "logs"),
         ):
             card.open_button.clicked.connect(lambda _=False, k=key: self.sig_open_page.emit(k))
-        engine.sig_server_status.connect(self._show_server)
-        engine.sig_stats.connect(self._on_stats)
+        models.server.sig_status.connect(self._show_server)
+        models.engine.sig_stats.connect(self._on_stats)
+        self._show_server(models.server.snapshot())
+        engine = models.embedded
+        self.connections_card.setVisible(engine is not None)
+        self.jobs_card.setVisible(engine is not None)
+        if engine is not None:
+            self._watch_embedded(engine)
+
+    def _watch_embedded(self, engine: Engine) -> None:
+        self._engine = engine
         engine.connections.sig_status_changed.connect(self._show_connections)
         engine.connections.sig_connections_changed.connect(self._show_connections)
         # Runs can change hundreds of times a second: re-read today's history at most 4x/s.
@@ -111,7 +122,6 @@ class OverviewView(QWidget):
         engine.jobs.sig_run_changed.connect(self._jobs_throttle.start)
         engine.jobs.sig_jobs_changed.connect(self._jobs_throttle.start)
         engine.jobs_watch.sig_status_changed.connect(self._jobs_throttle.start)
-        self._show_server(engine.server_snapshot())
         self._show_connections()
         self._show_jobs()
 
@@ -181,7 +191,7 @@ class OverviewView(QWidget):
         self.jobs_card.summary.setText(text)
 
     def _on_stats(self, stats: ProcessStats) -> None:
-        self._show_server(self._engine.server_snapshot())  # the uptime moves on
+        self._show_server(self._models.server.snapshot())  # the uptime moves on
         self.cpu_plot.add_sample(stats.panel_cpu)
         self.rss_plot.add_sample(stats.panel_rss / 1e6)
         self.server_cpu_plot.add_sample(stats.server_cpu or 0.0)

@@ -25,7 +25,7 @@ from panel.workspace.server_config import RESTART_POLICIES, ServerConfig
 
 
 class ServerSettingsDialog(QDialog):
-    """Edits a `ServerConfig`; Save calls `save(config)`, which raises ConfigError to refuse.
+    """Edits a `ServerConfig`; Save calls `save(config, done)`; `done(ConfigError)` refuses.
 
     The command is typed as one line and split into an argv list the way a POSIX
     shell would split words (quotes group words); it is never run through a shell.
@@ -34,7 +34,7 @@ class ServerSettingsDialog(QDialog):
     def __init__(
         self,
         config: ServerConfig,
-        save: Callable[[ServerConfig], None],
+        save: Callable[[ServerConfig, Callable[[ConfigError | None], None]], None],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -129,9 +129,15 @@ class ServerSettingsDialog(QDialog):
 
     def _on_save(self) -> None:
         try:
-            self._save(self.config())
+            config = self.config()
         except ConfigError as exc:
-            self.error_label.setText("\n".join(f"{path}: {msg}" for path, msg in exc.problems))
+            self._saved(exc)
+            return
+        self._save(config, self._saved)
+
+    def _saved(self, error: ConfigError | None) -> None:
+        if error is not None:
+            self.error_label.setText("\n".join(f"{path}: {msg}" for path, msg in error.problems))
             self.error_label.setVisible(True)
             return
         self.accept()

@@ -24,25 +24,28 @@ from panel.views.sparkline import Sparkline
 from panel.views.state_colors import BAD, SERVER_COLORS, dot_pixmap, server_status_label
 
 if TYPE_CHECKING:
-    from panel.engine import Engine, ProcessStats
+    from panel.viewmodels.engine import EngineModel, ProcessStats
+    from panel.viewmodels.server import ServerModel
 
 
 class ServerView(QWidget):
-    """Shows the Python server as the engine reports it, and drives it through the engine."""
+    """Shows the Python server as its view model reports it, and drives it through the model."""
 
     sig_edit_settings = Signal()
     """The operator asked to edit the server settings."""
 
-    def __init__(self, engine: Engine, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, server: ServerModel, engine: EngineModel, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
-        self._engine = engine
+        self._server = server
         self._build()
-        engine.sig_server_status.connect(self._show_snapshot)
+        server.sig_status.connect(self._show_snapshot)
         engine.sig_stats.connect(self._show_stats)
         self._uptime_timer = QTimer(self, interval=1000)
         self._uptime_timer.timeout.connect(self._refresh_uptime)
         self._uptime_timer.start()
-        self._show_snapshot(engine.server.snapshot())
+        self._show_snapshot(server.snapshot())
 
     # ------------------------------------------------------------------ build
 
@@ -138,28 +141,28 @@ class ServerView(QWidget):
         return answer == QMessageBox.StandardButton.Yes
 
     def _on_start(self) -> None:
-        self._engine.start_server()
+        self._server.start()
 
     def _on_stop(self) -> None:
-        if self._engine.server.status() == ServerStatus.RUNNING and not self._confirm(
+        if self._server.snapshot().status == ServerStatus.RUNNING and not self._confirm(
             self.tr("Stop the server?"),
             self.tr("The server and every process it started will be stopped."),
         ):
             return
-        self._engine.stop_server()
+        self._server.stop()
 
     def _on_restart(self) -> None:
-        if self._engine.server.status() == ServerStatus.RUNNING and not self._confirm(
+        if self._server.snapshot().status == ServerStatus.RUNNING and not self._confirm(
             self.tr("Restart the server?"),
             self.tr("The server will be stopped and started again."),
         ):
             return
-        self._engine.restart_server()
+        self._server.restart()
 
     def _on_use_port(self) -> None:
-        conflict = self._engine.server.port_conflict
+        conflict = self._server.snapshot().conflict
         if conflict and conflict.suggested_port:
-            self._engine.use_server_port(conflict.suggested_port)
+            self._server.use_port(conflict.suggested_port)
 
     # ------------------------------------------------------------------- show
 
@@ -178,9 +181,9 @@ class ServerView(QWidget):
         self.restarts_label.setText(str(snap.restarts))
         self.health_label.setText(snap.health_url)
         self.error_label.setText(snap.last_error or "-")
-        self.command_label.setText(" ".join(self._engine.server.process.spec.argv))
+        self.command_label.setText(" ".join(snap.command))
         self._refresh_uptime()
-        conflict = self._engine.server.port_conflict
+        conflict = snap.conflict
         show_conflict = status == ServerStatus.ERROR and conflict is not None
         self.conflict_banner.setVisible(show_conflict)
         if show_conflict and conflict is not None:
@@ -191,7 +194,7 @@ class ServerView(QWidget):
             )
 
     def _refresh_uptime(self) -> None:
-        uptime = self._engine.server.snapshot().uptime
+        uptime = self._server.snapshot().uptime
         self.uptime_label.setText(format_duration(uptime) if uptime is not None else "-")
 
     def _show_stats(self, stats: ProcessStats) -> None:

@@ -886,149 +886,162 @@
     </message>
 </context>
 <context>
+    <name>LinkBanner</name>
+    <message>
+        <location filename="../../panel/views/link_banner.py" line="35"/>
+        <source>The engine is not reachable: %1. Showing the last state; reattaching…</source>
+        <translation>엔진에 연결할 수 없습니다: %1. 마지막 상태를 표시하며 다시 연결하는 중…</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/link_banner.py" line="36"/>
+        <source>no answer</source>
+        <translation>응답 없음</translation>
+    </message>
+</context>
+<context>
     <name>LogsView</name>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="91"/>
+        <location filename="../../panel/views/logs_view.py" line="99"/>
         <source>Show the lines of one source only</source>
         <translation>한 출처의 줄만 표시</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="93"/>
+        <location filename="../../panel/views/logs_view.py" line="101"/>
         <source>Show lines at this level or above</source>
         <translation>이 수준 이상의 줄 표시</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="95"/>
+        <location filename="../../panel/views/logs_view.py" line="103"/>
         <source>All levels</source>
         <translation>모든 수준</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="96"/>
+        <location filename="../../panel/views/logs_view.py" line="104"/>
         <source>Debug and above</source>
         <translation>디버그 이상</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="97"/>
+        <location filename="../../panel/views/logs_view.py" line="105"/>
         <source>Info and above</source>
         <translation>정보 이상</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="98"/>
+        <location filename="../../panel/views/logs_view.py" line="106"/>
         <source>Warning and above</source>
         <translation>경고 이상</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="99"/>
+        <location filename="../../panel/views/logs_view.py" line="107"/>
         <source>Error and above</source>
         <translation>오류 이상</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="100"/>
+        <location filename="../../panel/views/logs_view.py" line="108"/>
         <source>Critical only</source>
         <translation>치명적만</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="104"/>
+        <location filename="../../panel/views/logs_view.py" line="112"/>
         <source>Filter lines…</source>
         <translation>줄 필터…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="106"/>
+        <location filename="../../panel/views/logs_view.py" line="114"/>
         <source>Regex</source>
         <translation>정규식</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="107"/>
+        <location filename="../../panel/views/logs_view.py" line="115"/>
         <source>Match case</source>
         <translation>대소문자 구분</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="109"/>
+        <location filename="../../panel/views/logs_view.py" line="117"/>
         <source>Search (Ctrl+F, F3 / Shift+F3)</source>
         <translation>검색 (Ctrl+F, F3 / Shift+F3)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="112"/>
+        <location filename="../../panel/views/logs_view.py" line="120"/>
         <source>Previous</source>
         <translation>이전</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="114"/>
+        <location filename="../../panel/views/logs_view.py" line="122"/>
         <source>Next</source>
         <translation>다음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="115"/>
+        <location filename="../../panel/views/logs_view.py" line="123"/>
         <source>Follow</source>
         <translation>따라가기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="118"/>
+        <location filename="../../panel/views/logs_view.py" line="126"/>
         <source>Keep the newest line in view</source>
         <translation>가장 최근 줄을 계속 표시</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="119"/>
+        <location filename="../../panel/views/logs_view.py" line="127"/>
         <source>Clear</source>
         <translation>지우기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="120"/>
+        <location filename="../../panel/views/logs_view.py" line="128"/>
         <source>Copy</source>
         <translation>복사</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="121"/>
+        <location filename="../../panel/views/logs_view.py" line="129"/>
         <source>Save…</source>
         <translation>저장…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="156"/>
+        <location filename="../../panel/views/logs_view.py" line="164"/>
         <source>Debug</source>
         <translation>디버그</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="157"/>
+        <location filename="../../panel/views/logs_view.py" line="165"/>
         <source>Warning</source>
         <translation>경고</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="158"/>
+        <location filename="../../panel/views/logs_view.py" line="166"/>
         <source>Error</source>
         <translation>오류</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="159"/>
+        <location filename="../../panel/views/logs_view.py" line="167"/>
         <source>Critical</source>
         <translation>치명적</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="237"/>
+        <location filename="../../panel/views/logs_view.py" line="245"/>
         <source>%1 of %2 lines shown</source>
         <translation>%2줄 중 %1줄 표시</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="240"/>
+        <location filename="../../panel/views/logs_view.py" line="248"/>
         <source>%1 lines</source>
         <translation>%1줄</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="250"/>
+        <location filename="../../panel/views/logs_view.py" line="258"/>
         <source>All sources</source>
         <translation>모든 출처</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="268"/>
+        <location filename="../../panel/views/logs_view.py" line="276"/>
         <source>Invalid regular expression: %1</source>
         <translation>잘못된 정규식: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="335"/>
+        <location filename="../../panel/views/logs_view.py" line="343"/>
         <source>Save log lines</source>
         <translation>로그 줄 저장</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="335"/>
+        <location filename="../../panel/views/logs_view.py" line="343"/>
         <source>Log files (*.log *.txt);;All files (*)</source>
         <translation>로그 파일 (*.log *.txt);;모든 파일 (*)</translation>
     </message>
@@ -1036,234 +1049,256 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../panel/views/main_window.py" line="58"/>
+        <location filename="../../panel/views/main_window.py" line="367"/>
         <source>OpsPanel</source>
         <translation>OpsPanel</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="67"/>
+        <location filename="../../panel/views/main_window.py" line="71"/>
         <source>Server</source>
         <translation>서버</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="68"/>
+        <location filename="../../panel/views/main_window.py" line="124"/>
         <source>Logs</source>
         <translation>로그</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="70"/>
+        <location filename="../../panel/views/main_window.py" line="126"/>
         <source>Connections</source>
         <translation>연결</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="73"/>
+        <location filename="../../panel/views/main_window.py" line="129"/>
         <source>Jobs</source>
         <translation>작업</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="77"/>
+        <location filename="../../panel/views/main_window.py" line="133"/>
         <source>Sessions</source>
         <translation>세션</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="91"/>
+        <location filename="../../panel/views/main_window.py" line="96"/>
         <source>Overview</source>
         <translation>개요</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="96"/>
+        <location filename="../../panel/views/main_window.py" line="101"/>
         <source>&amp;Overview</source>
         <translation>개요(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="133"/>
+        <location filename="../../panel/views/main_window.py" line="158"/>
         <source>&amp;Start</source>
         <translation>시작(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="134"/>
+        <location filename="../../panel/views/main_window.py" line="159"/>
         <source>S&amp;top</source>
         <translation>중지(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="136"/>
+        <location filename="../../panel/views/main_window.py" line="161"/>
         <source>&amp;Restart</source>
         <translation>다시 시작(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="139"/>
+        <location filename="../../panel/views/main_window.py" line="164"/>
         <source>Server &amp;settings…</source>
         <translation>서버 설정(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="142"/>
+        <location filename="../../panel/views/main_window.py" line="167"/>
         <source>&amp;Import configuration…</source>
         <translation>구성 가져오기(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="145"/>
+        <location filename="../../panel/views/main_window.py" line="170"/>
         <source>&amp;Export configuration…</source>
         <translation>구성 내보내기(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="147"/>
+        <location filename="../../panel/views/main_window.py" line="172"/>
         <source>&amp;Quit</source>
         <translation>종료(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="149"/>
-        <location filename="../../panel/views/main_window.py" line="177"/>
+        <location filename="../../panel/views/main_window.py" line="174"/>
+        <location filename="../../panel/views/main_window.py" line="203"/>
         <source>&amp;Server</source>
         <translation>서버(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="152"/>
+        <location filename="../../panel/views/main_window.py" line="177"/>
         <source>&amp;Logs</source>
         <translation>로그(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="155"/>
+        <location filename="../../panel/views/main_window.py" line="180"/>
         <source>&amp;Connections</source>
         <translation>연결(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="160"/>
+        <location filename="../../panel/views/main_window.py" line="183"/>
         <source>&amp;Jobs</source>
         <translation>작업(&amp;J)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="165"/>
+        <location filename="../../panel/views/main_window.py" line="186"/>
         <source>S&amp;essions</source>
         <translation>세션(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="169"/>
+        <location filename="../../panel/views/main_window.py" line="195"/>
         <source>&amp;About OpsPanel</source>
         <translation>OpsPanel 정보(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="173"/>
+        <location filename="../../panel/views/main_window.py" line="199"/>
         <source>&amp;File</source>
         <translation>파일(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="181"/>
+        <location filename="../../panel/views/main_window.py" line="207"/>
         <source>&amp;View</source>
         <translation>보기(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="192"/>
+        <location filename="../../panel/views/main_window.py" line="218"/>
         <source>&amp;Theme</source>
         <translation>테마(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="196"/>
+        <location filename="../../panel/views/main_window.py" line="222"/>
         <source>Follow the system</source>
         <translation>시스템 설정 따르기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="197"/>
+        <location filename="../../panel/views/main_window.py" line="223"/>
         <source>Light</source>
         <translation>밝게</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="198"/>
+        <location filename="../../panel/views/main_window.py" line="224"/>
         <source>Dark</source>
         <translation>어둡게</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="205"/>
+        <location filename="../../panel/views/main_window.py" line="231"/>
         <source>&amp;Help</source>
         <translation>도움말(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="210"/>
+        <location filename="../../panel/views/main_window.py" line="236"/>
+        <location filename="../../panel/views/main_window.py" line="368"/>
         <source>Engine: running</source>
         <translation>엔진: 실행 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="212"/>
+        <location filename="../../panel/views/main_window.py" line="238"/>
         <source>API: %1</source>
         <translation>API: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="212"/>
+        <location filename="../../panel/views/main_window.py" line="238"/>
         <source>API: off</source>
         <translation>API: 꺼짐</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="216"/>
+        <location filename="../../panel/views/main_window.py" line="242"/>
         <source>Workspace folder</source>
         <translation>작업 공간 폴더</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="256"/>
+        <location filename="../../panel/views/main_window.py" line="283"/>
+        <source>Server settings</source>
+        <translation>서버 설정</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/main_window.py" line="288"/>
         <source>Saved. Restart the server to use the new settings.</source>
         <translation>저장했습니다. 새 설정을 적용하려면 서버를 다시 시작하세요.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="262"/>
+        <location filename="../../panel/views/main_window.py" line="294"/>
         <source>Import configuration</source>
         <translation>구성 가져오기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="262"/>
-        <location filename="../../panel/views/main_window.py" line="277"/>
+        <location filename="../../panel/views/main_window.py" line="294"/>
+        <location filename="../../panel/views/main_window.py" line="314"/>
         <source>JSON files (*.json)</source>
         <translation>JSON 파일 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="270"/>
+        <location filename="../../panel/views/main_window.py" line="301"/>
+        <location filename="../../panel/views/main_window.py" line="307"/>
         <source>Import failed</source>
         <translation>가져오기 실패</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="272"/>
+        <location filename="../../panel/views/main_window.py" line="309"/>
         <source>Configuration imported.</source>
         <translation>구성을 가져왔습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="277"/>
+        <location filename="../../panel/views/main_window.py" line="314"/>
         <source>Export configuration</source>
         <translation>구성 내보내기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="285"/>
+        <location filename="../../panel/views/main_window.py" line="325"/>
         <source>Export failed</source>
         <translation>내보내기 실패</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="287"/>
+        <location filename="../../panel/views/main_window.py" line="327"/>
         <source>Configuration exported.</source>
         <translation>구성을 내보냈습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="315"/>
+        <location filename="../../panel/views/main_window.py" line="361"/>
+        <source>attached to %1 (pid %2)</source>
+        <translation>%1에 연결됨 (pid %2)</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/main_window.py" line="363"/>
+        <source>OpsPanel: %1</source>
+        <translation>OpsPanel: %1</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/main_window.py" line="364"/>
+        <source>Engine: %1</source>
+        <translation>엔진: %1</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/main_window.py" line="375"/>
         <source>No connections</source>
         <translation>연결 없음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="330"/>
+        <location filename="../../panel/views/main_window.py" line="391"/>
         <source>Job %1: %2</source>
         <translation>작업 %1: %2</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="338"/>
+        <location filename="../../panel/views/main_window.py" line="399"/>
         <source>Panel CPU %1 %  RAM %2</source>
         <translation>패널 CPU %1 %  메모리 %2</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="362"/>
+        <location filename="../../panel/views/main_window.py" line="423"/>
         <source>Quit OpsPanel?</source>
         <translation>OpsPanel을 종료할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="363"/>
+        <location filename="../../panel/views/main_window.py" line="424"/>
         <source>Processes are still running. Stop them all and quit?</source>
         <translation>프로세스가 아직 실행 중입니다. 모두 중지하고 종료할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="364"/>
+        <location filename="../../panel/views/main_window.py" line="425"/>
         <source>Stop all and quit</source>
         <translation>모두 중지하고 종료</translation>
     </message>
@@ -1271,89 +1306,89 @@
 <context>
     <name>OverviewView</name>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="178"/>
+        <location filename="../../panel/views/overview_view.py" line="188"/>
         <source>Jobs file not imported: %1</source>
         <translation>작업 파일을 가져오지 못했습니다: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="180"/>
+        <location filename="../../panel/views/overview_view.py" line="190"/>
         <source>Jobs file missing: %1</source>
         <translation>작업 파일이 없습니다: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="76"/>
+        <location filename="../../panel/views/overview_view.py" line="78"/>
         <source>Server</source>
         <translation>서버</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="76"/>
-        <location filename="../../panel/views/overview_view.py" line="84"/>
-        <location filename="../../panel/views/overview_view.py" line="85"/>
+        <location filename="../../panel/views/overview_view.py" line="78"/>
+        <location filename="../../panel/views/overview_view.py" line="86"/>
+        <location filename="../../panel/views/overview_view.py" line="87"/>
         <source>Open</source>
         <translation>열기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="84"/>
+        <location filename="../../panel/views/overview_view.py" line="86"/>
         <source>Connections</source>
         <translation>연결</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="85"/>
+        <location filename="../../panel/views/overview_view.py" line="87"/>
         <source>Jobs</source>
         <translation>작업</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="86"/>
+        <location filename="../../panel/views/overview_view.py" line="88"/>
         <source>Resources</source>
         <translation>자원</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="86"/>
+        <location filename="../../panel/views/overview_view.py" line="88"/>
         <source>Logs</source>
         <translation>로그</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="88"/>
+        <location filename="../../panel/views/overview_view.py" line="90"/>
         <source>Panel CPU %</source>
         <translation>패널 CPU %</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="89"/>
+        <location filename="../../panel/views/overview_view.py" line="91"/>
         <source>Panel memory MB</source>
         <translation>패널 메모리 MB</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="90"/>
+        <location filename="../../panel/views/overview_view.py" line="92"/>
         <source>Server CPU %</source>
         <translation>서버 CPU %</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="122"/>
+        <location filename="../../panel/views/overview_view.py" line="132"/>
         <source>up %1</source>
         <translation>가동 %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="123"/>
+        <location filename="../../panel/views/overview_view.py" line="133"/>
         <source>port %1</source>
         <translation>포트 %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="136"/>
+        <location filename="../../panel/views/overview_view.py" line="146"/>
         <source>%1 connected  ·  %2 connecting  ·  %3 in error  (of %4)</source>
         <translation>연결됨 %1  ·  연결 중 %2  ·  오류 %3  (전체 %4)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="165"/>
+        <location filename="../../panel/views/overview_view.py" line="175"/>
         <source>Today: %1 runs  ·  %2 succeeded  ·  %3 failed  ·  %4 running</source>
         <translation>오늘: 실행 %1회  ·  성공 %2  ·  실패 %3  ·  실행 중 %4</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="173"/>
+        <location filename="../../panel/views/overview_view.py" line="183"/>
         <source>Next: %1 at %2</source>
         <translation>다음: %2에 %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="189"/>
+        <location filename="../../panel/views/overview_view.py" line="199"/>
         <source>Panel: %1 CPU, %2</source>
         <translation>패널: CPU %1, %2</translation>
     </message>
@@ -1520,107 +1555,107 @@
 <context>
     <name>ServerView</name>
     <message>
-        <location filename="../../panel/views/server_view.py" line="68"/>
+        <location filename="../../panel/views/server_view.py" line="71"/>
         <source>Start</source>
         <translation>시작</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="69"/>
+        <location filename="../../panel/views/server_view.py" line="72"/>
         <source>Stop</source>
         <translation>중지</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="70"/>
+        <location filename="../../panel/views/server_view.py" line="73"/>
         <source>Restart</source>
         <translation>다시 시작</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="71"/>
+        <location filename="../../panel/views/server_view.py" line="74"/>
         <source>Settings…</source>
         <translation>설정…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="72"/>
+        <location filename="../../panel/views/server_view.py" line="75"/>
         <source>Start the server (F5)</source>
         <translation>서버 시작 (F5)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="73"/>
+        <location filename="../../panel/views/server_view.py" line="76"/>
         <source>Stop the server and its children (Shift+F5)</source>
         <translation>서버와 하위 프로세스 중지 (Shift+F5)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="74"/>
+        <location filename="../../panel/views/server_view.py" line="77"/>
         <source>Restart the server (Ctrl+Shift+R)</source>
         <translation>서버 다시 시작 (Ctrl+Shift+R)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="104"/>
+        <location filename="../../panel/views/server_view.py" line="107"/>
         <source>PID</source>
         <translation>PID</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="105"/>
+        <location filename="../../panel/views/server_view.py" line="108"/>
         <source>Port</source>
         <translation>포트</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="106"/>
+        <location filename="../../panel/views/server_view.py" line="109"/>
         <source>Uptime</source>
         <translation>가동 시간</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="107"/>
+        <location filename="../../panel/views/server_view.py" line="110"/>
         <source>Restarts</source>
         <translation>재시작 횟수</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="108"/>
+        <location filename="../../panel/views/server_view.py" line="111"/>
         <source>Health URL</source>
         <translation>상태 확인 URL</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="109"/>
+        <location filename="../../panel/views/server_view.py" line="112"/>
         <source>Last error</source>
         <translation>마지막 오류</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="110"/>
+        <location filename="../../panel/views/server_view.py" line="113"/>
         <source>Command</source>
         <translation>명령</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="114"/>
+        <location filename="../../panel/views/server_view.py" line="117"/>
         <source>CPU %</source>
         <translation>CPU %</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="115"/>
+        <location filename="../../panel/views/server_view.py" line="118"/>
         <source>Memory MB</source>
         <translation>메모리 MB</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="145"/>
+        <location filename="../../panel/views/server_view.py" line="148"/>
         <source>Stop the server?</source>
         <translation>서버를 중지할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="146"/>
+        <location filename="../../panel/views/server_view.py" line="149"/>
         <source>The server and every process it started will be stopped.</source>
         <translation>서버와 서버가 시작한 모든 프로세스가 중지됩니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="153"/>
+        <location filename="../../panel/views/server_view.py" line="156"/>
         <source>Restart the server?</source>
         <translation>서버를 다시 시작할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="154"/>
+        <location filename="../../panel/views/server_view.py" line="157"/>
         <source>The server will be stopped and started again.</source>
         <translation>서버를 중지한 뒤 다시 시작합니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="190"/>
+        <location filename="../../panel/views/server_view.py" line="193"/>
         <source>Use port %1 and start</source>
         <translation>포트 %1을(를) 사용하여 시작</translation>
     </message>

@@ -9,9 +9,11 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from panel.engine import Engine
+from panel.viewmodels.models import EngineModels, local_models
 from panel.views.main_window import MainWindow
 from panel.workspace.server_config import ServerConfig, demo_server_config
 from panel.workspace.workspace import Workspace
+from tests.gui.attached import HeadlessProcess, attach
 
 SHUTDOWN_TIMEOUT_MS = 30_000
 
@@ -40,11 +42,62 @@ def engine(tmp_path: Path, qtbot: QtBot, free_port: int) -> Iterator[Engine]:
     eng.workspace.close()
 
 
+def _prepare(path: Path, port: int) -> Path:
+    """A workspace whose demo server (stopped, not autostarted) would use `port`."""
+    with Workspace.open(path) as ws:
+        config = demo_server_config().to_json() | {"port": port, "autostart": False}
+        ws.save_server_config(ServerConfig.from_json(config))
+    return path
+
+
+@pytest.fixture(params=["embedded", "attached"])
+def models(
+    request: pytest.FixtureRequest, tmp_path: Path, qtbot: QtBot, free_port: int
+) -> Iterator[EngineModels]:
+    """The view models of an engine whose demo server is stopped, on a free port: of an
+    engine in this process ("embedded"), or of a headless engine subprocess ("attached")."""
+    if request.param == "embedded":
+        eng = _start_engine(tmp_path / "ws", free_port)
+        yield local_models(eng)
+        _shut_down(qtbot, eng)
+        eng.workspace.close()
+        return
+    engine = HeadlessProcess(_prepare(tmp_path / "ws", free_port))
+    engine.start()
+    attached = attach(qtbot, engine.workspace)
+    yield attached
+    assert attached.link is not None
+    attached.link.close()
+    engine.stop()
+
+
+@pytest.fixture
+def any_window(models: EngineModels, qtbot: QtBot) -> Iterator[MainWindow]:
+    """A main window on `models`: once embedded, once attached to a headless engine."""
+    win = MainWindow(models, "127.0.0.1:1" if not models.attached else None)
+    win.show()
+    yield win
+    if models.link is not None:
+        models.link.close()
+    win.allow_close()
+    win.close()
+    win.deleteLater()
+
+
+@pytest.fixture
+def headless(tmp_path: Path, free_port: int) -> Iterator[HeadlessProcess]:
+    """A headless engine subprocess (started) whose demo server is stopped, on a free port."""
+    engine = HeadlessProcess(_prepare(tmp_path / "ws", free_port))
+    engine.start()
+    yield engine
+    engine.stop()
+
+
 @pytest.fixture
 def window(tmp_path: Path, qtbot: QtBot, free_port: int) -> Iterator[MainWindow]:
     """A main window on an engine whose demo server is stopped, on a free port."""
     eng = _start_engine(tmp_path / "ws", free_port)
-    win = MainWindow(eng, "127.0.0.1:1")
+    win = MainWindow(local_models(eng), "127.0.0.1:1")
     win.show()
     yield win
     _shut_down(qtbot, eng)

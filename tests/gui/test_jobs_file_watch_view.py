@@ -64,7 +64,7 @@ def test_the_overview_tells_when_the_jobs_file_was_not_imported(
     card = window.overview_view.jobs_card
     jobs_file = tmp_path / "jobs.json"
     jobs_file.write_text('{"jobs": [')
-    window._engine.set_jobs_watch_file(str(jobs_file))
+    window.models.embedded.set_jobs_watch_file(str(jobs_file))
     qtbot.waitUntil(lambda: "Jobs file not imported" in card.summary.text(), timeout=WAIT_MS)
     assert "line 1" in card.summary.text()
     jobs_file.write_text(json.dumps([{"id": "nightly", "command": [sys.executable, "-V"]}]))

@@ -16,8 +16,9 @@ TIMEOUT_MS = 30_000
 
 
 def test_buttons_drive_the_server_and_labels_follow(
-    window: MainWindow, qtbot: QtBot, free_port: int
+    any_window: MainWindow, qtbot: QtBot, free_port: int
 ) -> None:
+    window = any_window
     assert window.pages.currentWidget() is window.overview_view  # home
     window.show_server_action.trigger()
     view = window.server_view
@@ -26,12 +27,14 @@ def test_buttons_drive_the_server_and_labels_follow(
     assert view.start_button.isEnabled() and not view.stop_button.isEnabled()
 
     view.start_button.click()
+    qtbot.waitUntil(lambda: view.status_label.text() != "Stopped", timeout=TIMEOUT_MS)
     assert view.status_label.text() == "Starting" and view.busy.isVisible()
     assert not view.start_button.isEnabled()
     qtbot.waitUntil(lambda: view.status_label.text() == "Running", timeout=TIMEOUT_MS)
     assert not view.busy.isVisible()
     assert view.pid_label.text().isdigit()
     assert view.port_label.text() == str(free_port)
+    assert "uvicorn" in view.command_label.text()
     assert view.stop_button.isEnabled() and view.restart_button.isEnabled()
 
     asked = answer_next_message_box(standard_button(QMessageBox.StandardButton.Yes))
@@ -42,14 +45,16 @@ def test_buttons_drive_the_server_and_labels_follow(
     assert port_is_free(free_port)
 
 
-def test_cancelled_confirmation_keeps_the_server_running(window: MainWindow, qtbot: QtBot) -> None:
-    view = window.server_view
+def test_cancelled_confirmation_keeps_the_server_running(
+    any_window: MainWindow, qtbot: QtBot
+) -> None:
+    view = any_window.server_view
     view.start_button.click()
     qtbot.waitUntil(lambda: view.status_label.text() == "Running", timeout=TIMEOUT_MS)
     pid = view.pid_label.text()
     answer_next_message_box(standard_button(QMessageBox.StandardButton.Cancel))
     view.restart_button.click()
-    assert window._engine.server.status() == ServerStatus.RUNNING
+    assert any_window.models.server.snapshot().status == ServerStatus.RUNNING
     assert view.pid_label.text() == pid
 
 
@@ -57,7 +62,7 @@ def test_server_lines_reach_the_log_view(window: MainWindow, qtbot: QtBot) -> No
     window.show_logs_action.trigger()
     assert window.pages.currentWidget() is window.logs_view
     window.server_view.start_button.click()
-    hub = window._engine.hub
+    hub = window.models.embedded.hub
 
     def uvicorn_line_shown() -> bool:
         return any("Uvicorn running on" in line.text for line in hub.tail(200, "server"))
@@ -70,7 +75,7 @@ def test_server_lines_reach_the_log_view(window: MainWindow, qtbot: QtBot) -> No
 def test_quitting_with_a_running_server_asks_first(window: MainWindow, qtbot: QtBot) -> None:
     window.server_view.start_button.click()
     qtbot.waitUntil(
-        lambda: window._engine.server.status() == ServerStatus.RUNNING, timeout=TIMEOUT_MS
+        lambda: window.models.embedded.server.status() == ServerStatus.RUNNING, timeout=TIMEOUT_MS
     )
     answer_next_message_box(standard_button(QMessageBox.StandardButton.Cancel))
     with qtbot.assertNotEmitted(window.sig_quit_requested):
@@ -102,12 +107,12 @@ def test_overview_answers_is_everything_all_right(window: MainWindow, qtbot: QtB
     assert window.pages.currentWidget() is window.jobs_view
 
 
-def test_the_trays_stop_and_restart_ask_first(window: MainWindow, qtbot: QtBot) -> None:
+def test_the_trays_stop_and_restart_ask_first(any_window: MainWindow, qtbot: QtBot) -> None:
+    window = any_window
+    server = window.models.server
     window.server_view.start_button.click()
-    qtbot.waitUntil(
-        lambda: window._engine.server.status() == ServerStatus.RUNNING, timeout=TIMEOUT_MS
-    )
-    pid = window._engine.server_snapshot().pid
+    qtbot.waitUntil(lambda: server.snapshot().status == ServerStatus.RUNNING, timeout=TIMEOUT_MS)
+    pid = server.snapshot().pid
     for chosen, title in (
         (window.tray.sig_restart, "Restart the server?"),
         (window.tray.sig_stop, "Stop the server?"),
@@ -116,13 +121,11 @@ def test_the_trays_stop_and_restart_ask_first(window: MainWindow, qtbot: QtBot) 
         chosen.emit()  # what the tray menu's entry does
         qtbot.waitUntil(lambda seen=asked: bool(seen), timeout=TIMEOUT_MS)
         assert asked[0] == title
-        assert window._engine.server.status() == ServerStatus.RUNNING
-        assert window._engine.server_snapshot().pid == pid
+        assert server.snapshot().status == ServerStatus.RUNNING
+        assert server.snapshot().pid == pid
     asked = answer_next_message_box(standard_button(QMessageBox.StandardButton.Yes))
     window.tray.sig_stop.emit()
-    qtbot.waitUntil(
-        lambda: window._engine.server.status() == ServerStatus.STOPPED, timeout=TIMEOUT_MS
-    )
+    qtbot.waitUntil(lambda: server.snapshot().status == ServerStatus.STOPPED, timeout=TIMEOUT_MS)
     assert asked[0] == "Stop the server?"
 
 

@@ -9,6 +9,8 @@ from pytestqt.qtbot import QtBot
 
 from panel.engine import Engine
 from panel.server.status import ServerStatus
+from panel.viewmodels.local.engine import LocalEngineModel
+from panel.viewmodels.local.server import LocalServerModel
 from panel.views.server_settings_dialog import ServerSettingsDialog
 from panel.views.server_view import ServerView
 
@@ -24,7 +26,7 @@ def _save(dialog: ServerSettingsDialog) -> None:
 
 def test_invalid_settings_are_refused_with_the_field_named(engine: Engine, qtbot: QtBot) -> None:
     before = engine.workspace.server_config()
-    dialog = ServerSettingsDialog(engine.server.config, engine.save_server_config)
+    dialog = ServerSettingsDialog(engine.server.config, LocalServerModel(engine).save_config)
     qtbot.addWidget(dialog)
     dialog.command_edit.setText("{python} -m uvicorn app:app --port {prot}")
     dialog.env_edit.setPlainText("GOOD=1\nnot an assignment")
@@ -41,7 +43,7 @@ def test_invalid_settings_are_refused_with_the_field_named(engine: Engine, qtbot
 
 
 def test_valid_settings_are_saved_and_used(engine: Engine, qtbot: QtBot) -> None:
-    dialog = ServerSettingsDialog(engine.server.config, engine.save_server_config)
+    dialog = ServerSettingsDialog(engine.server.config, LocalServerModel(engine).save_config)
     qtbot.addWidget(dialog)
     dialog.env_edit.setPlainText("GREETING=hello world")
     dialog.stop_timeout_spin.setValue(2500)
@@ -55,7 +57,7 @@ def test_valid_settings_are_saved_and_used(engine: Engine, qtbot: QtBot) -> None
 def test_taken_port_shows_the_holder_and_starts_on_the_suggested_one(
     engine: Engine, qtbot: QtBot, free_port: int
 ) -> None:
-    view = ServerView(engine)
+    view = ServerView(LocalServerModel(engine), LocalEngineModel(engine))
     qtbot.addWidget(view)
     view.show()
     with socket.socket() as holder:

@@ -1,0 +1,50 @@
+"""Every view model of one engine, embedded or attached, in one place for the window."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from panel.viewmodels.engine import EngineModel
+from panel.viewmodels.server import ServerModel
+
+if TYPE_CHECKING:
+    from panel.engine import Engine
+    from panel.viewmodels.remote.link import RemoteLink
+
+
+@dataclass
+class EngineModels:
+    """The window's whole view of one engine.
+
+    `embedded` is the engine object when it runs in this process: the pages that
+    have no view model yet use it, and are not shown on an attached window.
+    """
+
+    engine: EngineModel
+    server: ServerModel
+    embedded: Engine | None = None
+    link: RemoteLink | None = None
+    # One field per further area, filled by local_models/remote_models as it gets its model:
+    # logs, connections, jobs, sessions (with audit).
+
+    @property
+    def attached(self) -> bool:
+        """True when the engine runs in another process."""
+        return self.embedded is None
+
+
+def local_models(engine: Engine) -> EngineModels:
+    """The view models of the engine in this process."""
+    from panel.viewmodels.local.engine import LocalEngineModel
+    from panel.viewmodels.local.server import LocalServerModel
+
+    return EngineModels(LocalEngineModel(engine), LocalServerModel(engine), embedded=engine)
+
+
+def remote_models(link: RemoteLink) -> EngineModels:
+    """The view models of an engine reached through `link` (call `link.open()` after)."""
+    from panel.viewmodels.remote.engine import RemoteEngineModel
+    from panel.viewmodels.remote.server import RemoteServerModel
+
+    return EngineModels(RemoteEngineModel(link), RemoteServerModel(link), link=link)

@@ -1,0 +1,37 @@
+"""The banner of an attached window whose engine went away: what happened, and that it retries."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
+
+from panel.views.state_colors import BAD, dot_pixmap
+
+
+class LinkBanner(QFrame):
+    """Hidden while the engine answers; otherwise one line saying why not, above every page.
+
+    The pages keep showing the last state they had, so the operator still sees it.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("linkBanner")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setStyleSheet(f"QFrame#linkBanner {{ border: 2px solid {BAD.name()}; }}")
+        row = QHBoxLayout(self)
+        dot = QLabel()
+        dot.setPixmap(dot_pixmap(BAD, 12))
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        row.addWidget(dot)
+        row.addWidget(self.label, 1)
+        self.setVisible(False)
+
+    def show_state(self, reachable: bool, message: str) -> None:
+        """Hide when the engine answers; otherwise say so, with the reason."""
+        if reachable:
+            self.setVisible(False)
+            return
+        text = self.tr("The engine is not reachable: %1. Showing the last state; reattaching…")
+        self.label.setText(text.replace("%1", message or self.tr("no answer")))
+        self.setVisible(True)
