@@ -29,6 +29,7 @@ from panel.api.sessions_methods import SessionsApi
 from panel.engine import Engine
 from panel.jobs.file_watch import WATCH_SETTING
 from panel.jobs.hooks import HOOKS_FILE, WebhookEndpoint, load_or_create_token, write_hooks_file
+from panel.service.notify import Notifier
 from panel.single_instance import SingleInstance
 from panel.util.paths import resources_dir
 from panel.viewmodels.models import local_models
@@ -45,11 +46,16 @@ ORGANIZATION = "OpsPanel"
 APPLICATION = "OpsPanel"
 
 
-def run_app(workspace: str | None, headless: bool, watch_jobs: str | None = None) -> int:
+def run_app(
+    workspace: str | None, headless: bool, watch_jobs: str | None = None, demo: bool = False
+) -> int:
     """Run the panel on a workspace until it is quit; returns the process exit code.
 
     `watch_jobs` (``--watch-jobs FILE``) is stored as the workspace's watched jobs file.
+    A new workspace gets the demo devices, connections and jobs in the window, and
+    headless only with `demo` (``--demo``): a service starts with none.
     """
+    notifier = Notifier.from_environment()  # before any child could inherit $NOTIFY_SOCKET
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
@@ -70,8 +76,8 @@ def run_app(workspace: str | None, headless: bool, watch_jobs: str | None = None
 
         return run_attached(app, workspace_endpoint(ws_dir))
     try:
-        # A folder without a database is a first run: it gets the demo devices too.
-        ws = Workspace.open(ws_dir, seed_demo=not (ws_dir / DB_NAME).exists())
+        first_run = not (ws_dir / DB_NAME).exists()
+        ws = Workspace.open(ws_dir, seed_demo=seeds_demo(first_run, headless, demo))
         if watch_jobs:
             ws.set_setting(WATCH_SETTING, os.path.abspath(watch_jobs))
     except WorkspaceError as exc:
@@ -79,7 +85,7 @@ def run_app(workspace: str | None, headless: bool, watch_jobs: str | None = None
         return 1
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
-    runner = AppRunner(ws, instance, headless)
+    runner = AppRunner(ws, instance, headless, notifier)
     with loop:
         return loop.run_until_complete(runner.run())
 
@@ -108,13 +114,29 @@ def run_attached(app: QCoreApplication, endpoint: Endpoint) -> int:
     return code
 
 
-class AppRunner:
-    """Starts the engine, the API and the window, and takes them down in order on quit."""
+def seeds_demo(first_run: bool, headless: bool, demo: bool) -> bool:
+    """Whether a workspace gets the demo: on its first run, in the window or with --demo."""
+    return first_run and (demo or not headless)
 
-    def __init__(self, workspace: Workspace, instance: SingleInstance, headless: bool) -> None:
+
+class AppRunner:
+    """Starts the engine, the API and the window, and takes them down in order on quit.
+
+    Under systemd (`Type=notify`) it reports READY=1 once the API listens and the
+    engine's autostart was started, and STOPPING=1 when the shutdown begins.
+    """
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        instance: SingleInstance,
+        headless: bool,
+        notifier: Notifier | None = None,
+    ) -> None:
         self.workspace = workspace
         self.instance = instance
         self.headless = headless
+        self.notifier = notifier or Notifier(None)
         self.window: object | None = None
         self.audit: AuditLog | None = None
         self._quit = asyncio.Event()
@@ -171,7 +193,13 @@ class AppRunner:
         engine.start()
         if api_address is not None:
             self._start_hooks(engine, api)
+        # engine.start() has begun the server's, the connections' and the jobs' start (each
+        # then goes on by itself): the API answers and shows them, so the service is ready.
+        self.notifier.ready(
+            f"API on {api_address}" if api_address else "running; the API could not start"
+        )
         await self._quit.wait()
+        self.notifier.stopping()
         api.set_plain_http(None)
 
         done = asyncio.Event()

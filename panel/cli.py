@@ -18,6 +18,11 @@ def _build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--workspace", metavar="DIR", help="workspace folder (default: per user)")
     parser.add_argument("--headless", action="store_true", help="run the engine without a window")
     parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="with --headless on a new workspace: create the demo devices, connections and jobs",
+    )
+    parser.add_argument(
         "--watch-jobs",
         metavar="FILE",
         help="watch a JSON file of jobs and re-import it on change (stored for this workspace)",
@@ -30,6 +35,10 @@ def _build_parser() -> argparse.ArgumentParser:
     exp.add_argument("file")
     # `reaper` is the panel's own child, dispatched in main() before parsing: not listed.
     sub.add_parser("worker", help="run a child process of the panel (started by the engine)")
+    # `service`: the engine of a workspace as a systemd unit (install, uninstall, status).
+    from panel.service.command import add_service_parser
+
+    add_service_parser(sub)
     return parser
 
 
@@ -85,6 +94,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         checks = {"connections": check_connections}
         return run_transfer(args.command, args.file, args.workspace, checks, import_through_engine)
 
+    if args.command == "service":
+        from panel.service.command import run_service
+
+        return run_service(args)
+
     from panel.app import run_app
 
-    return run_app(workspace=args.workspace, headless=args.headless, watch_jobs=args.watch_jobs)
+    return run_app(
+        workspace=args.workspace,
+        headless=args.headless,
+        watch_jobs=args.watch_jobs,
+        demo=args.demo,
+    )

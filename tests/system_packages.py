@@ -13,7 +13,12 @@ import subprocess
 
 import pytest
 
-PACKAGES = {"bwrap": "bubblewrap", "sshd": "openssh-server", "ssh": "openssh-client"}
+PACKAGES = {
+    "bwrap": "bubblewrap",
+    "sshd": "openssh-server",
+    "ssh": "openssh-client",
+    "systemd-analyze": "systemd",
+}
 """Program a test needs -> the Debian package that provides it."""
 
 SEARCH_PATH = os.pathsep.join([os.environ.get("PATH", ""), "/usr/sbin", "/sbin"])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,6 +19,7 @@ from panel.util.diskfull import DiskFullError, is_disk_full
 from panel.workspace import store
 from panel.workspace.database import create_workspace_engine, writer
 from panel.workspace.errors import ConfigError, WorkspaceError
+from panel.workspace.location import workspace_key
 from panel.workspace.migrations import LATEST_VERSION, migrate, schema_version
 from panel.workspace.models import ProcessRecordRow
 from panel.workspace.private import prepare_database_file, tighten
@@ -131,8 +131,7 @@ class Workspace:
     @property
     def lock_name(self) -> str:
         """A short, stable name derived from the folder, for single-instance detection."""
-        digest = hashlib.sha1(str(self._root).encode("utf-8"), usedforsecurity=False)
-        return "opspanel-" + digest.hexdigest()[:16]
+        return workspace_key(self._root)
 
     @property
     def schema_version(self) -> int:

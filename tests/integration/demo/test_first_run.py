@@ -1,4 +1,4 @@
-"""The real first run: `opspanel --headless --workspace NEW` seeds the demo, live values show."""
+"""The real first run: `opspanel --headless --demo --workspace NEW` seeds the demo, values show."""
 
 from __future__ import annotations
 
@@ -60,11 +60,11 @@ def good_tags(ws: Path, conn_id: str) -> list[dict[str, object]] | None:
 
 
 def test_first_run_shows_live_values_from_the_demo_devices(
-    tmp_path: Path, start_engine: Callable[[Path], HeadlessEngine]
+    tmp_path: Path, start_engine: Callable[..., HeadlessEngine]
 ) -> None:
     ws = tmp_path / "first-run"
     with holding([MODBUS_PORT, OPCUA_PORT]):
-        engine = start_engine(ws)
+        engine = start_engine(ws, "--demo")
     with Workspace.open(ws) as opened:  # a second connection to the same database
         devices, problems = parse_devices(opened.get_setting(DEVICES_KEY))
     assert problems == [] and [d.name for d in devices] == ["modbus", "opcua"]

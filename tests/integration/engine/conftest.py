@@ -69,14 +69,14 @@ def demo_config(port: int, **changes: object) -> ServerConfig:
 
 
 @pytest.fixture
-def start_engine(tmp_path: Path) -> Iterator[Callable[[Path], HeadlessEngine]]:
+def start_engine(tmp_path: Path) -> Iterator[Callable[..., HeadlessEngine]]:
     """Launch headless engines; whatever is left at the end is killed with its whole tree."""
     started: list[HeadlessEngine] = []
 
-    def start(workspace: Path) -> HeadlessEngine:
+    def start(workspace: Path, *options: str) -> HeadlessEngine:
         env = dict(os.environ, PYTHONUNBUFFERED="1")
         proc = subprocess.Popen(
-            [sys.executable, "-m", "panel", "--headless", "--workspace", str(workspace)],
+            [sys.executable, "-m", "panel", "--headless", "--workspace", str(workspace), *options],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
