@@ -239,9 +239,14 @@ class AppRunner:
             log.error("webhooks not announced (%s not written): %s", path, exc)
 
     def _show_window(self, engine: Engine, api_address: str | None) -> None:
+        from PySide6.QtWidgets import QApplication
+
         from panel.views.main_window import MainWindow
         from panel.views.theme import apply_saved_color_scheme
 
+        # The window may hide and leave the engine running in the background: only
+        # quit() ends the application, never the last visible window closing.
+        QApplication.setQuitOnLastWindowClosed(False)
         apply_saved_color_scheme()
         window = MainWindow(local_models(engine), api_address)
         if self.audit is not None:

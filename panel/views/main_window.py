@@ -25,6 +25,13 @@ from PySide6.QtWidgets import (
 from panel.server.status import ServerSnapshot, ServerStatus
 from panel.viewmodels.local.sessions import LocalSessionsModel
 from panel.views.about_dialog import AboutDialog
+from panel.views.close_choice import (
+    ASK,
+    QUIT,
+    CloseActionMenu,
+    CloseChoiceBox,
+    effective_close_action,
+)
 from panel.views.connections_view import CONN_COLORS, ConnectionsView, conn_state_label
 from panel.views.format import format_bytes
 from panel.views.job_states import FAILURES, run_state_label
@@ -49,8 +56,11 @@ if TYPE_CHECKING:
 class MainWindow(QMainWindow):
     """The operator's window onto one engine.
 
-    Closing it with children running asks whether to stop them all and quit;
-    the actual shutdown is the application's job (`sig_quit_requested`).
+    Closing it is not quitting: it asks (once, if remembered) whether to keep the
+    engine running in the background (the window hides; the tray or a second launch
+    brings it back) or to stop everything and quit. File › Quit and the tray's
+    "Stop engine and quit" quit, asking first while children run. The actual
+    shutdown is the application's job (`sig_quit_requested`).
     """
 
     sig_quit_requested = Signal()
@@ -62,6 +72,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.models = models
         self._quitting = False
+        self._told_background = False
         self.setMinimumSize(QSize(820, 560))
 
         self.server_view = ServerView(models.server, models.engine)
@@ -106,7 +117,7 @@ class MainWindow(QMainWindow):
         self._build_status_bar(api_address)
         self.tray = TrayIcon(self.windowIcon(), self)
         self.tray.sig_show.connect(self.bring_to_front)
-        self.tray.sig_quit.connect(self.close)
+        self.tray.sig_quit.connect(self.request_quit)
         self.tray.sig_start.connect(models.server.start)
         self.tray.sig_stop.connect(self.stop_action.trigger)  # asks first, as the menu does
         self.tray.sig_restart.connect(self.restart_action.trigger)
@@ -169,7 +180,9 @@ class MainWindow(QMainWindow):
         self.export_action = self._action(
             self.tr("&Export configuration…"), "Ctrl+E", self.export_config
         )
-        self.quit_action = self._action(self.tr("&Quit"), QKeySequence.StandardKey.Quit, self.close)
+        self.quit_action = self._action(
+            self.tr("Stop everything and &quit"), QKeySequence.StandardKey.Quit, self.request_quit
+        )
         self.show_server_action = self._action(
             self.tr("&Server"), "Ctrl+1", lambda: self.show_page(self.server_view)
         )
@@ -198,6 +211,10 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu(self.tr("&File"))
         file_menu.addActions([self.import_action, self.export_action])
         file_menu.addSeparator()
+        self.close_menu = CloseActionMenu(self._tray_available, file_menu)
+        file_menu.addMenu(self.close_menu)
+        self.close_menu.menuAction().setVisible(not self.models.attached)  # attached: it just closes
+        file_menu.setToolTipsVisible(True)
         file_menu.addAction(self.quit_action)
         server_menu = bar.addMenu(self.tr("&Server"))
         server_menu.addActions([self.start_action, self.stop_action, self.restart_action])
@@ -364,6 +381,8 @@ class MainWindow(QMainWindow):
             self.setWindowTitle(self.tr("OpsPanel: %1").replace("%1", attached))
             self.engine_label.setText(self.tr("Engine: %1").replace("%1", attached))
             self.api_label.setVisible(False)
+            self.quit_action.setText(self.tr("&Close window"))
+            self.tray.set_attached()
         else:
             self.setWindowTitle(self.tr("OpsPanel"))
             self.engine_label.setText(self.tr("Engine: running"))
@@ -408,15 +427,47 @@ class MainWindow(QMainWindow):
         """Let the next close go through without asking (the application is quitting)."""
         self._quitting = True
 
+    def request_quit(self) -> None:
+        """Stop everything and quit (File › Quit, the tray); asks first while children run."""
+        if self.models.engine.has_running_children() and not self._confirm_quit():
+            return
+        self.sig_quit_requested.emit()
+
     def closeEvent(self, event: QCloseEvent) -> None:
         self._save_geometry()
         if self._quitting:
             event.accept()
             return
         event.ignore()
-        if self.models.engine.has_running_children() and not self._confirm_quit():
+        if self.models.attached:
+            self.sig_quit_requested.emit()  # an attached window never stops its engine
             return
-        self.sig_quit_requested.emit()
+        tray = self._tray_available()
+        action = effective_close_action(tray)
+        if action == ASK:
+            choice = CloseChoiceBox(tray, self).choose()
+            self.close_menu.sync()
+            if choice == QUIT:
+                self.sig_quit_requested.emit()  # the operator just said so: no second question
+            elif choice is not None:
+                self._keep_running_in_background()
+        elif action == QUIT:
+            self.request_quit()
+        else:
+            self._keep_running_in_background()
+
+    def _tray_available(self) -> bool:
+        return self.tray.available
+
+    def _keep_running_in_background(self) -> None:
+        """Hide the window; the engine goes on (the application does not quit on it)."""
+        self.hide()
+        if not self._told_background:
+            self._told_background = True
+            self.tray.notify(
+                self.tr("OpsPanel keeps running"),
+                self.tr("The server, connections and jobs go on. Open the window from here."),
+            )
 
     def _confirm_quit(self) -> bool:
         box = QMessageBox(self)

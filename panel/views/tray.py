@@ -1,4 +1,5 @@
-"""The tray icon: its colour is the server's state; its menu starts, stops and restarts it."""
+"""The tray icon: its colour is the server's state; its menu opens the window, drives the
+server, and is the way to stop the engine once the window keeps running in the background."""
 
 from __future__ import annotations
 
@@ -11,10 +12,14 @@ from panel.views.state_colors import IDLE, dot_icon, server_status_label
 
 
 class TrayIcon(QObject):
-    """A tray icon when the desktop has a tray; otherwise it does nothing at all."""
+    """A tray icon when the desktop has a tray; otherwise only its (unshown) menu exists.
+
+    "Open window" and "Stop engine and quit" are separate entries: closing the
+    window can leave the engine running, and this menu is how to come back or end it.
+    """
 
     sig_show = Signal()
-    """Show the main window."""
+    """Open the main window (show and raise it)."""
     sig_start = Signal()
     """Start the server."""
     sig_stop = Signal()
@@ -22,24 +27,30 @@ class TrayIcon(QObject):
     sig_restart = Signal()
     """Restart the server."""
     sig_quit = Signal()
-    """Quit the panel."""
+    """Stop the engine (server, workers, jobs) and quit; the window asks first."""
 
     def __init__(self, icon: QIcon, parent: QWidget) -> None:
         super().__init__(parent)
         self._tray: QSystemTrayIcon | None = None
+        self.menu = self._build_menu(parent)
         if not QSystemTrayIcon.isSystemTrayAvailable():
             return
+        self._tray = QSystemTrayIcon(dot_icon(IDLE, 32), self)
+        self._tray.setContextMenu(self.menu)
+        self._tray.activated.connect(self._on_activated)
+        self._tray.show()
+
+    def _build_menu(self, parent: QWidget) -> QMenu:
+        """The context menu (built with or without a tray, so it can be checked anywhere)."""
         menu = QMenu(parent)
+        menu.addAction(self.tr("Open window"), self.sig_show.emit)
+        menu.addSeparator()
         self._start = menu.addAction(self.tr("Start server"), self.sig_start.emit)
         self._stop = menu.addAction(self.tr("Stop server"), self.sig_stop.emit)
         self._restart = menu.addAction(self.tr("Restart server"), self.sig_restart.emit)
         menu.addSeparator()
-        menu.addAction(self.tr("Show OpsPanel"), self.sig_show.emit)
-        menu.addAction(self.tr("Quit"), self.sig_quit.emit)
-        self._tray = QSystemTrayIcon(dot_icon(IDLE, 32), self)
-        self._tray.setContextMenu(menu)
-        self._tray.activated.connect(self._on_activated)
-        self._tray.show()
+        self._quit = menu.addAction(self.tr("Stop engine and quit"), self.sig_quit.emit)
+        return menu
 
     @property
     def available(self) -> bool:
@@ -48,15 +59,19 @@ class TrayIcon(QObject):
 
     def show_status(self, status: ServerStatus, color: QColor) -> None:
         """Colour the icon by the server's state and enable the actions that make sense."""
+        self._start.setEnabled(status in (ServerStatus.STOPPED, ServerStatus.ERROR))
+        self._stop.setEnabled(status in (ServerStatus.RUNNING, ServerStatus.STARTING))
+        self._restart.setEnabled(status in (ServerStatus.RUNNING, ServerStatus.ERROR))
         if self._tray is None:
             return
         self._tray.setIcon(dot_icon(color, 32))
         self._tray.setToolTip(
             self.tr("OpsPanel: server %1").replace("%1", server_status_label(status))
         )
-        self._start.setEnabled(status in (ServerStatus.STOPPED, ServerStatus.ERROR))
-        self._stop.setEnabled(status in (ServerStatus.RUNNING, ServerStatus.STARTING))
-        self._restart.setEnabled(status in (ServerStatus.RUNNING, ServerStatus.ERROR))
+
+    def set_attached(self) -> None:
+        """An attached window's tray only closes the window: its engine runs on elsewhere."""
+        self._quit.setText(self.tr("Close window"))
 
     def notify(self, title: str, message: str) -> None:
         """A desktop notification, when the tray supports them."""

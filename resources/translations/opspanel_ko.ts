@@ -139,6 +139,72 @@
     </message>
 </context>
 <context>
+    <name>CloseActionMenu</name>
+    <message>
+        <location filename="../../panel/views/close_choice.py" line="106"/>
+        <source>When the window &amp;closes</source>
+        <translation>창을 닫을 때(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/close_choice.py" line="111"/>
+        <source>&amp;Ask every time</source>
+        <translation>매번 묻기(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/close_choice.py" line="112"/>
+        <source>Keep running in the &amp;background</source>
+        <translation>백그라운드에서 계속 실행(&amp;B)</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/close_choice.py" line="113"/>
+        <source>Stop everything and &amp;quit</source>
+        <translation>모두 중지하고 종료(&amp;Q)</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/close_choice.py" line="131"/>
+        <source>This desktop has no tray icon: closing the window asks every time.</source>
+        <translation>이 데스크톱에는 트레이 아이콘이 없어 창을 닫을 때마다 묻습니다.</translation>
+    </message>
+</context>
+<context>
+    <name>CloseChoiceBox</name>
+    <message>
+        <location filename="../../panel/views/close_choice.py" line="51"/>
+        <source>Close the window?</source>
+        <translation>창을 닫을까요?</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/close_choice.py" line="53"/>
+        <source>Keep OpsPanel running in the background, or stop everything and quit?</source>
+        <translation>OpsPanel을 백그라운드에서 계속 실행할까요, 아니면 모두 중지하고 종료할까요?</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/close_choice.py" line="57"/>
+        <source>In the background the server, connections and jobs go on and the tray icon stays: choose “Open window” in its menu to bring the window back. You can change this later in File › When the window closes.</source>
+        <translation>백그라운드에서는 서버, 연결, 작업이 계속 실행되고 트레이 아이콘이 남습니다. 창을 다시 열려면 아이콘 메뉴에서 “창 열기”를 선택하세요. 이 선택은 나중에 파일 › 창을 닫을 때에서 바꿀 수 있습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/close_choice.py" line="63"/>
+        <source>In the background the server, connections and jobs go on, but this desktop has no tray icon: open OpsPanel again to bring the window back.</source>
+        <translation>백그라운드에서는 서버, 연결, 작업이 계속 실행되지만 이 데스크톱에는 트레이 아이콘이 없습니다. 창을 다시 열려면 OpsPanel을 다시 실행하세요.</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/close_choice.py" line="68"/>
+        <source>Keep running in the background</source>
+        <translation>백그라운드에서 계속 실행</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/close_choice.py" line="71"/>
+        <source>Stop everything and quit</source>
+        <translation>모두 중지하고 종료</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/close_choice.py" line="79"/>
+        <source>Remember my choice</source>
+        <translation>이 선택 기억하기</translation>
+    </message>
+</context>
+<context>
     <name>ConnectionDialog</name>
     <message>
         <location filename="../../panel/views/connection_editors.py" line="152"/>
@@ -1049,256 +1115,271 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../panel/views/main_window.py" line="368"/>
+        <location filename="../../panel/views/main_window.py" line="387"/>
         <source>OpsPanel</source>
         <translation>OpsPanel</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="72"/>
+        <location filename="../../panel/views/main_window.py" line="83"/>
         <source>Server</source>
         <translation>서버</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="126"/>
+        <location filename="../../panel/views/main_window.py" line="137"/>
         <source>Logs</source>
         <translation>로그</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="128"/>
+        <location filename="../../panel/views/main_window.py" line="139"/>
         <source>Connections</source>
         <translation>연결</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="131"/>
+        <location filename="../../panel/views/main_window.py" line="142"/>
         <source>Jobs</source>
         <translation>작업</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="79"/>
+        <location filename="../../panel/views/main_window.py" line="90"/>
         <source>Sessions</source>
         <translation>세션</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="98"/>
+        <location filename="../../panel/views/main_window.py" line="109"/>
         <source>Overview</source>
         <translation>개요</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="103"/>
+        <location filename="../../panel/views/main_window.py" line="114"/>
         <source>&amp;Overview</source>
         <translation>개요(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="158"/>
+        <location filename="../../panel/views/main_window.py" line="169"/>
         <source>&amp;Start</source>
         <translation>시작(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="159"/>
+        <location filename="../../panel/views/main_window.py" line="170"/>
         <source>S&amp;top</source>
         <translation>중지(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="161"/>
+        <location filename="../../panel/views/main_window.py" line="172"/>
         <source>&amp;Restart</source>
         <translation>다시 시작(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="164"/>
+        <location filename="../../panel/views/main_window.py" line="175"/>
         <source>Server &amp;settings…</source>
         <translation>서버 설정(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="167"/>
+        <location filename="../../panel/views/main_window.py" line="178"/>
         <source>&amp;Import configuration…</source>
         <translation>구성 가져오기(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="170"/>
+        <location filename="../../panel/views/main_window.py" line="181"/>
         <source>&amp;Export configuration…</source>
         <translation>구성 내보내기(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="172"/>
-        <source>&amp;Quit</source>
-        <translation>종료(&amp;Q)</translation>
+        <location filename="../../panel/views/main_window.py" line="184"/>
+        <source>Stop everything and &amp;quit</source>
+        <translation>모두 중지하고 종료(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="174"/>
-        <location filename="../../panel/views/main_window.py" line="202"/>
+        <location filename="../../panel/views/main_window.py" line="187"/>
+        <location filename="../../panel/views/main_window.py" line="219"/>
         <source>&amp;Server</source>
         <translation>서버(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="177"/>
+        <location filename="../../panel/views/main_window.py" line="190"/>
         <source>&amp;Logs</source>
         <translation>로그(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="180"/>
+        <location filename="../../panel/views/main_window.py" line="193"/>
         <source>&amp;Connections</source>
         <translation>연결(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="183"/>
+        <location filename="../../panel/views/main_window.py" line="196"/>
         <source>&amp;Jobs</source>
         <translation>작업(&amp;J)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="186"/>
+        <location filename="../../panel/views/main_window.py" line="199"/>
         <source>S&amp;essions</source>
         <translation>세션(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="194"/>
+        <location filename="../../panel/views/main_window.py" line="207"/>
         <source>&amp;About OpsPanel</source>
         <translation>OpsPanel 정보(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="198"/>
+        <location filename="../../panel/views/main_window.py" line="211"/>
         <source>&amp;File</source>
         <translation>파일(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="206"/>
+        <location filename="../../panel/views/main_window.py" line="223"/>
         <source>&amp;View</source>
         <translation>보기(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="217"/>
+        <location filename="../../panel/views/main_window.py" line="234"/>
         <source>&amp;Theme</source>
         <translation>테마(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="221"/>
+        <location filename="../../panel/views/main_window.py" line="238"/>
         <source>Follow the system</source>
         <translation>시스템 설정 따르기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="222"/>
+        <location filename="../../panel/views/main_window.py" line="239"/>
         <source>Light</source>
         <translation>밝게</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="223"/>
+        <location filename="../../panel/views/main_window.py" line="240"/>
         <source>Dark</source>
         <translation>어둡게</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="230"/>
+        <location filename="../../panel/views/main_window.py" line="247"/>
         <source>&amp;Help</source>
         <translation>도움말(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="235"/>
-        <location filename="../../panel/views/main_window.py" line="369"/>
+        <location filename="../../panel/views/main_window.py" line="252"/>
+        <location filename="../../panel/views/main_window.py" line="388"/>
         <source>Engine: running</source>
         <translation>엔진: 실행 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="237"/>
+        <location filename="../../panel/views/main_window.py" line="254"/>
         <source>API: %1</source>
         <translation>API: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="237"/>
+        <location filename="../../panel/views/main_window.py" line="254"/>
         <source>API: off</source>
         <translation>API: 꺼짐</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="241"/>
+        <location filename="../../panel/views/main_window.py" line="258"/>
         <source>Workspace folder</source>
         <translation>작업 공간 폴더</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="284"/>
+        <location filename="../../panel/views/main_window.py" line="301"/>
         <source>Server settings</source>
         <translation>서버 설정</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="289"/>
+        <location filename="../../panel/views/main_window.py" line="306"/>
         <source>Saved. Restart the server to use the new settings.</source>
         <translation>저장했습니다. 새 설정을 적용하려면 서버를 다시 시작하세요.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="295"/>
+        <location filename="../../panel/views/main_window.py" line="312"/>
         <source>Import configuration</source>
         <translation>구성 가져오기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="295"/>
-        <location filename="../../panel/views/main_window.py" line="315"/>
+        <location filename="../../panel/views/main_window.py" line="312"/>
+        <location filename="../../panel/views/main_window.py" line="332"/>
         <source>JSON files (*.json)</source>
         <translation>JSON 파일 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="302"/>
-        <location filename="../../panel/views/main_window.py" line="308"/>
+        <location filename="../../panel/views/main_window.py" line="319"/>
+        <location filename="../../panel/views/main_window.py" line="325"/>
         <source>Import failed</source>
         <translation>가져오기 실패</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="310"/>
+        <location filename="../../panel/views/main_window.py" line="327"/>
         <source>Configuration imported.</source>
         <translation>구성을 가져왔습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="315"/>
+        <location filename="../../panel/views/main_window.py" line="332"/>
         <source>Export configuration</source>
         <translation>구성 내보내기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="326"/>
+        <location filename="../../panel/views/main_window.py" line="343"/>
         <source>Export failed</source>
         <translation>내보내기 실패</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="328"/>
+        <location filename="../../panel/views/main_window.py" line="345"/>
         <source>Configuration exported.</source>
         <translation>구성을 내보냈습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="362"/>
+        <location filename="../../panel/views/main_window.py" line="379"/>
         <source>attached to %1 (pid %2)</source>
         <translation>%1에 연결됨 (pid %2)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="364"/>
+        <location filename="../../panel/views/main_window.py" line="381"/>
         <source>OpsPanel: %1</source>
         <translation>OpsPanel: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="365"/>
+        <location filename="../../panel/views/main_window.py" line="382"/>
         <source>Engine: %1</source>
         <translation>엔진: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="376"/>
+        <location filename="../../panel/views/main_window.py" line="384"/>
+        <source>&amp;Close window</source>
+        <translation>창 닫기(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/main_window.py" line="395"/>
         <source>No connections</source>
         <translation>연결 없음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="392"/>
+        <location filename="../../panel/views/main_window.py" line="411"/>
         <source>Job %1: %2</source>
         <translation>작업 %1: %2</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="400"/>
+        <location filename="../../panel/views/main_window.py" line="419"/>
         <source>Panel CPU %1 %  RAM %2</source>
         <translation>패널 CPU %1 %  메모리 %2</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="424"/>
+        <location filename="../../panel/views/main_window.py" line="468"/>
+        <source>OpsPanel keeps running</source>
+        <translation>OpsPanel이 계속 실행 중입니다</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/main_window.py" line="469"/>
+        <source>The server, connections and jobs go on. Open the window from here.</source>
+        <translation>서버, 연결, 작업이 계속 실행됩니다. 여기에서 창을 열 수 있습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/main_window.py" line="475"/>
         <source>Quit OpsPanel?</source>
         <translation>OpsPanel을 종료할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="425"/>
+        <location filename="../../panel/views/main_window.py" line="476"/>
         <source>Processes are still running. Stop them all and quit?</source>
         <translation>프로세스가 아직 실행 중입니다. 모두 중지하고 종료할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="426"/>
+        <location filename="../../panel/views/main_window.py" line="477"/>
         <source>Stop all and quit</source>
         <translation>모두 중지하고 종료</translation>
     </message>
@@ -2017,32 +2098,37 @@
 <context>
     <name>TrayIcon</name>
     <message>
-        <location filename="../../panel/views/tray.py" line="33"/>
+        <location filename="../../panel/views/tray.py" line="46"/>
+        <source>Open window</source>
+        <translation>창 열기</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/tray.py" line="48"/>
         <source>Start server</source>
         <translation>서버 시작</translation>
     </message>
     <message>
-        <location filename="../../panel/views/tray.py" line="34"/>
+        <location filename="../../panel/views/tray.py" line="49"/>
         <source>Stop server</source>
         <translation>서버 중지</translation>
     </message>
     <message>
-        <location filename="../../panel/views/tray.py" line="35"/>
+        <location filename="../../panel/views/tray.py" line="50"/>
         <source>Restart server</source>
         <translation>서버 다시 시작</translation>
     </message>
     <message>
-        <location filename="../../panel/views/tray.py" line="37"/>
-        <source>Show OpsPanel</source>
-        <translation>OpsPanel 보이기</translation>
+        <location filename="../../panel/views/tray.py" line="52"/>
+        <source>Stop engine and quit</source>
+        <translation>엔진을 중지하고 종료</translation>
     </message>
     <message>
-        <location filename="../../panel/views/tray.py" line="38"/>
-        <source>Quit</source>
-        <translation>종료</translation>
+        <location filename="../../panel/views/tray.py" line="74"/>
+        <source>Close window</source>
+        <translation>창 닫기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/tray.py" line="55"/>
+        <location filename="../../panel/views/tray.py" line="69"/>
         <source>OpsPanel: server %1</source>
         <translation>OpsPanel: 서버 %1</translation>
     </message>

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
@@ -29,6 +30,39 @@ def answer_next_message_box(choose: Callable[[QMessageBox], QAbstractButton | No
 
     QTimer.singleShot(0, poll)
     return seen
+
+
+@contextmanager
+def message_boxes_answered(
+    choose: Callable[[QMessageBox], QAbstractButton | None] | None = None,
+) -> Iterator[list[str]]:
+    """Inside the block, answer every QMessageBox that opens; yields their titles.
+
+    `choose` picks the button to click; without one (or when it picks none) the box
+    is dismissed like Escape does. A test checks that it was asked nothing (`== []`)
+    or exactly one question, without waiting for a dialog that may never come.
+    """
+    seen: list[str] = []
+
+    def poll() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox) or not box.isVisible():
+            return
+        seen.append(box.windowTitle())
+        button = choose(box) if choose is not None else None
+        if button is not None:
+            button.click()
+        else:
+            box.reject()
+
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(poll)
+    timer.start()
+    try:
+        yield seen
+    finally:
+        timer.stop()
 
 
 def button_with_text(text: str) -> Callable[[QMessageBox], QAbstractButton | None]:

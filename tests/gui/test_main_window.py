@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 from panel.server.status import ServerStatus
 from panel.util.ports import port_is_free
 from panel.views.main_window import MainWindow
-from tests.gui.dialogs import answer_next_message_box, button_with_text, standard_button
+from tests.gui.dialogs import answer_next_message_box, standard_button
 
 TIMEOUT_MS = 30_000
 
@@ -70,20 +70,6 @@ def test_server_lines_reach_the_log_view(window: MainWindow, qtbot: QtBot) -> No
     qtbot.waitUntil(uvicorn_line_shown, timeout=TIMEOUT_MS)
     model = window.logs_view.model
     qtbot.waitUntil(lambda: model.rowCount() > 0, timeout=TIMEOUT_MS)
-
-
-def test_quitting_with_a_running_server_asks_first(window: MainWindow, qtbot: QtBot) -> None:
-    window.server_view.start_button.click()
-    qtbot.waitUntil(
-        lambda: window.models.embedded.server.status() == ServerStatus.RUNNING, timeout=TIMEOUT_MS
-    )
-    answer_next_message_box(standard_button(QMessageBox.StandardButton.Cancel))
-    with qtbot.assertNotEmitted(window.sig_quit_requested):
-        window.close()
-    asked = answer_next_message_box(button_with_text("Stop all and quit"))
-    with qtbot.waitSignal(window.sig_quit_requested, timeout=TIMEOUT_MS):
-        window.close()
-    assert asked[0] == "Quit OpsPanel?"
 
 
 def test_overview_answers_is_everything_all_right(window: MainWindow, qtbot: QtBot) -> None:
