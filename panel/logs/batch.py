@@ -60,7 +60,9 @@ class LogBatch:
     def from_json(cls, data: dict[str, Any]) -> LogBatch:
         """Read a batch back; ValueError when it is not one (or does not add up)."""
         try:
-            texts = [str(t) for t in data.get("texts", [])]
+            texts = data.get("texts", [])
+            if not isinstance(texts, list) or not all(map(str.__instancecheck__, texts)):
+                raise TypeError("texts must be a list of strings")
             runs = [(int(n), float(ts), int(c)) for n, ts, c in data.get("runs", [])]
             channels = [(str(s), str(st)) for s, st in data.get("channels", [])]
             levels = base64.b64decode(str(data.get("levels", "")), validate=True)

@@ -21,7 +21,7 @@ from panel.viewmodels.remote.link import CallError, RemoteLink
 
 log = logging.getLogger("panel.viewmodels.logs")
 
-FETCH_LINES = 20_000
+FETCH_LINES = 5_000
 """Lines asked for in one `logs.since` call."""
 
 
