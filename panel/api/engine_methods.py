@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from panel.api.rpc import RpcContext, RpcError, RpcRegistry
+from panel.logs.batch import LogBatch, read_batch
 from panel.server.status import ServerSnapshot, ServerStatus
 
 if TYPE_CHECKING:
@@ -18,11 +19,12 @@ TIMEOUT = -32012
 NOT_FOUND = -32010
 
 LOGS_TOPIC = "logs"
+BATCH_TOPIC = "logs.batch"
 SERVER_TOPIC = "server"
 STATS_TOPIC = "stats"
 MAX_TAIL = 100_000
 MAX_PUSH = 5_000
-"""At most this many log lines in one `logs.lines` notification."""
+"""At most this many log lines in one `logs.lines` or `logs.batch` notification."""
 
 WAIT_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -39,6 +41,16 @@ TAIL_SCHEMA: dict[str, Any] = {
         "n": {"type": "integer", "minimum": 0, "maximum": MAX_TAIL},
         "source": {"type": "string", "minLength": 1},
     },
+    "additionalProperties": False,
+}
+SINCE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "since": {"type": "integer", "minimum": -1},
+        "instance": {"type": "string"},
+        "limit": {"type": "integer", "minimum": 1, "maximum": MAX_TAIL},
+    },
+    "required": ["since"],
     "additionalProperties": False,
 }
 SUBSCRIBE_SCHEMA: dict[str, Any] = {
@@ -60,7 +72,9 @@ class EngineApi:
         self._engine = engine
         self._server = server
         self._pushed_seq = engine.hub.next_seq - 1
+        self._batched = engine.hub.next_seq
         engine.hub.sig_appended.connect(self._push_log_lines)
+        engine.hub.sig_appended.connect(self._push_log_batch)
         engine.sig_server_status.connect(self._push_server_status)
         engine.sig_stats.connect(self._push_stats)
 
@@ -113,6 +127,28 @@ class EngineApi:
             self.logs_subscribe,
             SUBSCRIBE_SCHEMA,
             doc="Receive `logs.lines` notifications with new lines, of one source or of all.",
+        )
+        add(
+            "logs.since",
+            self.logs_since,
+            SINCE_SCHEMA,
+            doc=(
+                "Up to `limit` lines (default and most 100000, at most 4 MiB of text) numbered"
+                " above `since` (-1: from the oldest held), as a batch: `first`, `end` (where the"
+                " lines end now), `texts`, `runs` ([count, ts, channel]), `channels` ([source,"
+                " stream]), `levels` (base64, a byte a line, 255 unparsed). With an `instance`"
+                " other than the log's own (the engine restarted), `since` counts as -1."
+            ),
+        )
+        add(
+            "logs.follow",
+            self.logs_follow,
+            EMPTY_SCHEMA,
+            doc=(
+                "Receive `logs.batch` notifications: the new lines as in `logs.since`, up to"
+                f" {MAX_PUSH} a notification; when more arrived, one without lines says where"
+                " they end (fetch them with `logs.since`)."
+            ),
         )
         add(
             "logs.unsubscribe",
@@ -175,9 +211,24 @@ class EngineApi:
         return {"subscribed": True}
 
     def logs_unsubscribe(self, params: dict[str, Any], ctx: RpcContext) -> dict[str, Any]:
-        """Unsubscribe from log lines."""
+        """Unsubscribe from log lines (and batches)."""
         ctx.unsubscribe(LOGS_TOPIC)
+        ctx.unsubscribe(BATCH_TOPIC)
         return {"subscribed": False}
+
+    def logs_since(self, params: dict[str, Any], ctx: RpcContext) -> dict[str, Any]:
+        """The lines after `since`, in columns."""
+        hub = self._engine.hub
+        since = int(params["since"])
+        if params.get("instance", hub.instance) != hub.instance:
+            since = -1
+        return read_batch(hub, since, int(params.get("limit", MAX_TAIL))).to_json()
+
+    def logs_follow(self, params: dict[str, Any], ctx: RpcContext) -> dict[str, Any]:
+        """Subscribe to batches of new lines."""
+        ctx.subscribe(BATCH_TOPIC)
+        hub = self._engine.hub
+        return {"subscribed": True, "instance": hub.instance, "end": hub.next_seq}
 
     # --------------------------------------------------------------- helpers
 
@@ -233,6 +284,18 @@ class EngineApi:
             self._pushed_seq = lines[-1].seq
             payload = [line.to_dict() for line in lines]
             self._server.publish(LOGS_TOPIC, "logs.lines", {"lines": payload}, _by_source)
+
+    def _push_log_batch(self, _last_seq: int) -> None:
+        hub = self._engine.hub
+        start = max(self._batched, hub.first_seq)
+        self._batched = hub.next_seq
+        if start >= hub.next_seq or not self._server.has_subscribers(BATCH_TOPIC):
+            return
+        if hub.next_seq - start <= MAX_PUSH:
+            batch = read_batch(hub, start - 1, MAX_PUSH)
+        else:  # too many for one push: say where they end, the client pulls them
+            batch = LogBatch(hub.instance, start, hub.next_seq)
+        self._server.publish(BATCH_TOPIC, "logs.batch", batch.to_json())
 
     def _push_stats(self, stats: ProcessStats) -> None:
         self._server.publish(STATS_TOPIC, "stats", stats.to_json())

@@ -17,39 +17,30 @@ from __future__ import annotations
 
 import logging
 import time
-from itertools import compress
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 
 from panel.logs.files import RotatingLogFile, iso_time, safe_name
 from panel.logs.levels import LogLevel
-from panel.logs.line import LogLine
-from panel.logs.ring import UNPARSED, LogRing
+from panel.logs.ring import UNPARSED
+from panel.logs.store import RING_BYTES, LogStore
+
+__all__ = ["RING_BYTES", "HubLogHandler", "LogHub", "level_of_record"]
 
 BATCH_INTERVAL_MS = 50
 """Shortest time between two `sig_appended` emissions (and file writes)."""
 MAX_PARTIAL_BYTES = 1024 * 1024
 """A line still without newline past this size is cut and stored as it is."""
-RING_BYTES = 256 * 1024 * 1024
-"""Text the ring holds at most by default (setting `logs.ringMegabytes`)."""
 MAX_LINE_BYTES = 1024 * 1024
 """A longer line is cut in memory (with `CUT_MARK`); its file keeps it whole."""
 CUT_MARK = " [line cut at {limit} bytes]"
 
 
-class LogHub(QObject):
-    """Collects log lines from every source into a ring buffer and per-source files."""
+class LogHub(LogStore):
+    """Collects log lines from every source into a ring buffer and per-source files.
 
-    sig_appended = Signal(int)
-    """New lines were stored; the argument is the sequence number of the newest.
-
-    Emitted at most every `BATCH_INTERVAL_MS` ms; lines older than `first_seq`
-    may have been dropped from the ring meanwhile."""
-    sig_source_added = Signal(str)
-    """A source sent its first line (or first chunk); the argument is its name."""
-    sig_cleared = Signal()
-    """`clear()` emptied the in-memory lines (files are untouched)."""
+    `sig_appended` is emitted at most every `BATCH_INTERVAL_MS` ms."""
 
     _sig_foreign_line = Signal(str, str, str, int)
     """Internal: a line logged from another thread, delivered queued to this one."""
@@ -65,15 +56,12 @@ class LogHub(QObject):
         ring_bytes: int = RING_BYTES,
         max_line_bytes: int = MAX_LINE_BYTES,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(capacity, parent, ring_bytes=ring_bytes)
         self.logs_dir = Path(logs_dir)
         self.logs_dir.mkdir(parents=True, exist_ok=True)
         self.max_file_bytes = max_file_bytes
         self.backups = backups
-        self.ring = LogRing(capacity, ring_bytes)
         self.max_line_bytes = max_line_bytes
-        self._chans: dict[tuple[str, str], int] = {}
-        self._chan_info: list[tuple[str, str]] = []
         self._chan_prefix: list[str] = []
         self._chan_file: list[RotatingLogFile] = []
         self._files: dict[str, RotatingLogFile] = {}
@@ -90,45 +78,17 @@ class LogHub(QObject):
 
     # -- channels ---------------------------------------------------------------
 
-    def _channel(self, source: str, stream: str) -> int:
-        chan = self._chans.get((source, stream))
-        return self._add_channel(source, stream) if chan is None else chan
-
     def _add_channel(self, source: str, stream: str) -> int:
         if self._closed:
             raise RuntimeError("the log hub is closed")
-        chan = len(self._chan_info)
-        if chan > 0xFFFF:
-            raise RuntimeError("too many log channels")
-        new_source = source not in self._files
+        return super()._add_channel(source, stream)
+
+    def _channel_added(self, chan: int, source: str, stream: str, new_source: bool) -> None:
         if new_source:
             path = self.logs_dir / f"{safe_name(source)}.log"
             self._files[source] = RotatingLogFile(path, self.max_file_bytes, self.backups)
-        self._chans[(source, stream)] = chan
-        self._chan_info.append((source, stream))
         self._chan_prefix.append("".join(stream.split()) or "-")
         self._chan_file.append(self._files[source])
-        if stream == "stderr":
-            self.ring.mark_stderr(chan)
-        if new_source:
-            self.sig_source_added.emit(source)
-        return chan
-
-    def channel_info(self, chan: int) -> tuple[str, str]:
-        """(source, stream) of channel number `chan` (as stored in the ring)."""
-        return self._chan_info[chan]
-
-    def channel_count(self) -> int:
-        """How many (source, stream) channels exist."""
-        return len(self._chan_info)
-
-    def channels_of(self, sources: set[str]) -> set[int]:
-        """Channel numbers belonging to any of `sources`."""
-        return {c for c, (src, _) in enumerate(self._chan_info) if src in sources}
-
-    def sources(self) -> list[str]:
-        """Every source seen so far, in order of first appearance."""
-        return list(self._files)
 
     def log_file(self, source: str) -> Path:
         """The current log file of `source` (backups beside it as ``.1`` .. ``.N``)."""
@@ -207,61 +167,7 @@ class LogHub(QObject):
         for log_file in list(self._files.values()):  # a failing one logs (a new file may come)
             log_file.flush()
 
-    # -- reading ----------------------------------------------------------------
-
-    @property
-    def first_seq(self) -> int:
-        """Sequence number of the oldest line held in memory."""
-        return self.ring.first_seq
-
-    @property
-    def next_seq(self) -> int:
-        """Sequence number the next line will get."""
-        return self.ring.next_seq
-
-    def __len__(self) -> int:
-        return len(self.ring)
-
-    def line(self, seq: int) -> LogLine:
-        """The line numbered `seq`; IndexError when it is not held any more."""
-        ring = self.ring
-        source, stream = self._chan_info[ring.chan(seq)]
-        return LogLine(seq, ring.ts(seq), source, stream, LogLevel(ring.level(seq)), ring.text(seq))
-
-    def lines(self, seqs: list[int]) -> list[LogLine]:
-        """The lines numbered `seqs` (all must be held)."""
-        return [self.line(seq) for seq in seqs]
-
-    def tail(self, n: int, source: str | None = None) -> list[LogLine]:
-        """The last `n` lines held (of `source` only, if given), oldest first."""
-        if n <= 0:
-            return []
-        ring = self.ring
-        if source is None:
-            return self.lines(list(range(max(ring.first_seq, ring.next_seq - n), ring.next_seq)))
-        wanted = self.channels_of({source})
-        found: list[int] = []
-        end = ring.next_seq
-        step = max(1024, n * 4)
-        while end > ring.first_seq and len(found) < n:
-            start = max(ring.first_seq, end - step)
-            mask = map(wanted.__contains__, ring.chans(start, end))
-            found[:0] = compress(range(start, end), mask)
-            end = start
-        return self.lines(found[-n:])
-
-    def lines_since(self, seq: int, limit: int) -> list[LogLine]:
-        """Up to `limit` lines numbered above `seq`, oldest first (from the oldest held)."""
-        start = max(seq + 1, self.ring.first_seq)
-        stop = min(self.ring.next_seq, start + max(0, limit))
-        return self.lines(list(range(start, stop)))
-
     # -- housekeeping -----------------------------------------------------------
-
-    def clear(self) -> None:
-        """Forget the lines held in memory (files stay); sequence numbers carry on."""
-        self.ring.clear()
-        self.sig_cleared.emit()
 
     def flush(self) -> None:
         """Write every buffered line to its file now."""

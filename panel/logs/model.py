@@ -30,8 +30,8 @@ from PySide6.QtCore import (
 )
 
 from panel.logs.filtering import LogFilter, TextTest, text_test
-from panel.logs.hub import LogHub
 from panel.logs.levels import LogLevel
+from panel.logs.store import LogStore
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -64,9 +64,10 @@ class LogListModel(QAbstractListModel):
     sig_filter_changed = Signal()
     """The filter changed and the rows were recomputed (the model was reset)."""
 
-    def __init__(self, hub: LogHub, parent: QObject | None = None) -> None:
+    def __init__(self, hub: LogStore, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.hub = hub
+        """The store shown: the engine's hub, or an attached window's mirror of it."""
         self._sources: frozenset[str] | None = None
         self._min_level = LogLevel.NONE
         self._text: TextTest | None = None
@@ -74,6 +75,7 @@ class LogListModel(QAbstractListModel):
         self._filter = LogFilter()
         self._known_chans = 0
         self._rows: array | None = None  # None: unfiltered, row r is line base + r
+        self._floor = 0  # lines below this were cleared from this list
         self._base = hub.first_seq
         self._end = hub.next_seq  # lines below this have been taken in
         hub.sig_appended.connect(self._on_appended)
@@ -145,8 +147,8 @@ class LogListModel(QAbstractListModel):
 
     @property
     def total_lines(self) -> int:
-        """Lines the hub holds in memory (shown or not)."""
-        return len(self.hub)
+        """Lines the hub holds in memory since the last `clear()` (shown or not)."""
+        return self.hub.next_seq - max(self._floor, self.hub.first_seq)
 
     def set_sources(self, sources: Iterable[str] | None) -> None:
         """Show only lines of `sources` (None: every source)."""
@@ -273,6 +275,13 @@ class LogListModel(QAbstractListModel):
             del self._rows[:gone]
             self.endRemoveRows()
         self._base = max(self._base, first_seq)
+
+    @Slot()
+    def clear(self) -> None:
+        """Empty this list: it shows only lines that arrive from now on (the store keeps
+        the older ones, and its other lists still show them)."""
+        self._floor = self.hub.next_seq
+        self._on_cleared()
 
     @Slot()
     def _on_cleared(self) -> None:

@@ -123,8 +123,16 @@ class LogRing:
         """Lines of `chan` with no level of their own default to WARNING (see `levels`)."""
         self._stderr_chans.add(chan)
 
-    def append(self, ts: float, chan: int, lines: list[str], level: int = UNPARSED) -> None:
-        """Append `lines`, all stamped `ts` and from `chan`, with one level (or unparsed)."""
+    def append(
+        self,
+        ts: float,
+        chan: int,
+        lines: list[str],
+        level: int = UNPARSED,
+        levels: bytes | None = None,
+    ) -> None:
+        """Append `lines`, all stamped `ts` and from `chan`, with one level (or unparsed),
+        or with `levels`, one byte a line (as `raw_levels` gives them)."""
         n = len(lines)
         cap = self.capacity
         if n > cap:
@@ -132,13 +140,15 @@ class LogRing:
             self.next_seq += n - cap
             self.first_seq = self.next_seq
             lines = lines[n - cap :]
+            levels = None if levels is None else levels[n - cap :]
             n = cap
         if len(self) + n > cap:
             self._drop_oldest(len(self) + n - cap)
         if self._alloc < cap:
             self._grow_for(n)
         sizes = array("I", map(len, lines))
-        cols = (array("d", (ts,)) * n, array("H", (chan,)) * n, bytes((level,)) * n, sizes)
+        level_col = bytes((level,)) * n if levels is None else bytes(levels)
+        cols = (array("d", (ts,)) * n, array("H", (chan,)) * n, level_col, sizes)
         self._place(self.next_seq, lines, cols)
         self.next_seq += n
         self.bytes += sum(sizes)
@@ -226,6 +236,13 @@ class LogRing:
         out = bytearray()
         for s, e in self._runs(a, b):
             self._parse(s, e)
+            out += self._level[s:e]
+        return bytes(out)
+
+    def raw_levels(self, a: int, b: int) -> bytes:
+        """Levels of the lines in [a, b) as stored: `UNPARSED` where not parsed yet."""
+        out = bytearray()
+        for s, e in self._runs(a, b):
             out += self._level[s:e]
         return bytes(out)
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from panel.viewmodels.engine import EngineModel
+from panel.viewmodels.logs import LogsModel
 from panel.viewmodels.server import ServerModel
 from panel.viewmodels.sessions import SessionsModel
 
@@ -25,10 +26,9 @@ class EngineModels:
     engine: EngineModel
     server: ServerModel
     sessions: SessionsModel
+    logs: LogsModel
     embedded: Engine | None = None
     link: RemoteLink | None = None
-    # One field per further area, filled by local_models/remote_models as it gets its model:
-    # logs, connections, jobs.
 
     @property
     def attached(self) -> bool:
@@ -39,13 +39,15 @@ class EngineModels:
 def local_models(engine: Engine) -> EngineModels:
     """The view models of the engine in this process."""
     from panel.viewmodels.local.engine import LocalEngineModel
+    from panel.viewmodels.local.logs import LocalLogsModel
     from panel.viewmodels.local.server import LocalServerModel
     from panel.viewmodels.local.sessions import LocalSessionsModel
 
     return EngineModels(
         LocalEngineModel(engine),
         LocalServerModel(engine),
-        LocalSessionsModel(engine.sessions),
+        sessions=LocalSessionsModel(engine.sessions),
+        logs=LocalLogsModel(engine),
         embedded=engine,
     )
 
@@ -53,12 +55,14 @@ def local_models(engine: Engine) -> EngineModels:
 def remote_models(link: RemoteLink) -> EngineModels:
     """The view models of an engine reached through `link` (call `link.open()` after)."""
     from panel.viewmodels.remote.engine import RemoteEngineModel
+    from panel.viewmodels.remote.logs import RemoteLogsModel
     from panel.viewmodels.remote.server import RemoteServerModel
     from panel.viewmodels.remote.sessions import RemoteSessionsModel
 
     return EngineModels(
         RemoteEngineModel(link),
         RemoteServerModel(link),
-        RemoteSessionsModel(link),
+        sessions=RemoteSessionsModel(link),
+        logs=RemoteLogsModel(link),
         link=link,
     )

@@ -1,9 +1,12 @@
 """The Logs panel: live lines of every source, filters, search, follow-tail.
 
-`LogsView` shows a `LogListModel` over the log hub in a QListView with uniform
-rows (only the visible rows are ever asked for) and a monospace font. It
-follows the tail while the view sits at the bottom; scrolling up pauses that,
-scrolling back to the bottom (or the Follow toggle) resumes it.
+`LogsView` shows a `LogListModel` over the lines of a `LogsModel` (the embedded
+engine's hub, or an attached window's mirror of the engine's lines: the view
+works the same on both) in a QListView with uniform rows (only the visible rows
+are ever asked for) and a monospace font. It follows the tail while the view
+sits at the bottom; scrolling up pauses that, scrolling back to the bottom (or
+the Follow toggle) resumes it. Clear empties this list only: the engine keeps
+its lines (for other windows, `opspanel-ctl logs` and the files).
 """
 
 from __future__ import annotations
@@ -38,7 +41,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from panel.logs import LevelRole, LogHub, LogLevel, LogListModel, MatchRole
+from panel.logs import LevelRole, LogLevel, LogListModel, MatchRole
+from panel.viewmodels.logs import LogsModel
 
 # (light palette, dark palette) text colours per level; NONE/INFO use the palette's text.
 _LEVEL_COLOURS: dict[LogLevel, tuple[str, str]] = {
@@ -82,10 +86,10 @@ class LevelDelegate(QStyledItemDelegate):
 class LogsView(QWidget):
     """The log panel: a filter bar, a search bar and the live list of lines."""
 
-    def __init__(self, hub: LogHub, parent: QWidget | None = None) -> None:
+    def __init__(self, logs: LogsModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.hub = hub
-        self.model = LogListModel(hub, self)
+        self.logs = logs
+        self.model = LogListModel(logs.store(), self)
         self._following = True
         self._build()
         self._connect()
@@ -125,6 +129,9 @@ class LogsView(QWidget):
         self.follow_button.setChecked(True)
         self.follow_button.setToolTip(self.tr("Keep the newest line in view"))
         self.clear_button = QPushButton(self.tr("Clear"))
+        self.clear_button.setToolTip(
+            self.tr("Empty this list (the engine keeps the lines, and its log files)")
+        )
         self.copy_button = QPushButton(self.tr("Copy"))
         self.save_button = QPushButton(self.tr("Save…"))
         self.count_label = QLabel()
@@ -185,7 +192,7 @@ class LogsView(QWidget):
         self.model.rowsInserted.connect(self._on_rows_inserted)
         self.model.rowsRemoved.connect(self._update_count)
         self.model.modelReset.connect(self._update_count)
-        self.hub.sig_source_added.connect(self._refresh_sources)
+        self.logs.sig_source_added.connect(self._refresh_sources)
         self.list_view.verticalScrollBar().valueChanged.connect(self._on_scrolled)
         self.follow_button.toggled.connect(self.set_following)
         self.source_combo.currentIndexChanged.connect(self._apply_filters)
@@ -197,7 +204,7 @@ class LogsView(QWidget):
         self.search_edit.returnPressed.connect(self.find_next)
         self.next_button.clicked.connect(self.find_next)
         self.prev_button.clicked.connect(self.find_previous)
-        self.clear_button.clicked.connect(self.hub.clear)
+        self.clear_button.clicked.connect(self.model.clear)
         self.copy_button.clicked.connect(self.copy_selection)
         self.save_button.clicked.connect(self.save_dialog)
         for keys, slot in (
@@ -256,7 +263,7 @@ class LogsView(QWidget):
         self.source_combo.blockSignals(True)
         self.source_combo.clear()
         self.source_combo.addItem(self.tr("All sources"), None)
-        for source in self.hub.sources():
+        for source in self.logs.sources():
             self.source_combo.addItem(source, source)
         found = self.source_combo.findData(current) if current is not None else 0
         self.source_combo.setCurrentIndex(max(found, 0))

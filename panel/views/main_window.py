@@ -81,7 +81,8 @@ class MainWindow(QMainWindow):
         self.sidebar.setFixedWidth(150)
         self.sidebar.setIconSize(QSize(12, 12))
         self._add_page(self.tr("Server"), self.server_view, "server")
-        self.logs_view: LogsView | None = None
+        self.logs_view = LogsView(models.logs)
+        self._add_page(self.tr("Logs"), self.logs_view, "logs")
         self.connections_view: ConnectionsView | None = None
         self.jobs_view: JobsView | None = None
         if models.embedded is not None:
@@ -133,8 +134,6 @@ class MainWindow(QMainWindow):
 
     def _add_embedded_pages(self, engine: Engine) -> None:
         """The pages that read the embedded engine directly (not shown on an attached window)."""
-        self.logs_view = LogsView(engine.hub)
-        self._add_page(self.tr("Logs"), self.logs_view, "logs")
         self.connections_view = ConnectionsView(engine.connections)
         self._add_page(self.tr("Connections"), self.connections_view, "connections")
         self.connections_view.sig_worst_state.connect(self._on_connections_state)
@@ -199,7 +198,6 @@ class MainWindow(QMainWindow):
             self.tr("S&essions"), "Ctrl+5", lambda: self.show_page(self.sessions_view)
         )
         for action, view in (
-            (self.show_logs_action, self.logs_view),
             (self.show_connections_action, self.connections_view),
             (self.show_jobs_action, self.jobs_view),
         ):

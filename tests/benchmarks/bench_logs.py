@@ -8,7 +8,11 @@ Measured in one run:
    timed until every line is in the model and written to disk, with the longest
    event-loop stall during the flood (a 5 ms QTimer records its largest lateness);
 3. memory per buffered line with the ring full (RSS delta, and an exact count of
-   the objects held).
+   the objects held);
+4. ``window``: the Logs page's list during a flood from a job of an engine, once
+   with the engine in this process (``embedded``) and once attached to a headless
+   engine subprocess over the API (``attached``): lines shown per second, the
+   window's longest stall, and whether the engine's log file has every line.
 
 Bare and pipeline runs alternate (``BENCH_LOG_ROUNDS``, default 2); the best of
 each is reported. Run: ``python -m tests.benchmarks --only logs`` (N from
@@ -150,6 +154,132 @@ def exact_bytes_per_line(hub: Any) -> float:
     return strings / max(1, len(texts)) + per_slot * ring.capacity / max(1, len(texts))
 
 
+FLOOD_JOB = (
+    "import sys\nfor i in range(int(sys.argv[1])): print(f'line {i:07d} the quick brown fox')"
+)
+
+
+def _flood_workspace(path: Path, lines: int) -> Path:
+    """A workspace with job `flood` (prints `lines` lines) and log files big enough for all."""
+    from panel.workspace import store as ws_store
+    from panel.workspace.server_config import ServerConfig, demo_server_config
+    from panel.workspace.workspace import Workspace
+
+    with Workspace.open(path) as ws:
+        ws.save_server_config(
+            ServerConfig.from_json(demo_server_config().to_json() | {"autostart": False})
+        )
+        ws.set_setting("logs.maxFileBytes", 1024 * 1024 * 1024)
+        job = {"id": "flood", "command": [sys.executable, "-c", FLOOD_JOB, str(lines)]}
+        with ws.transaction() as session:
+            ws_store.store_section(session, "jobs", [job])
+    return path
+
+
+def _file_lines(logs_dir: Path) -> int:
+    return sum(p.read_bytes().count(b"\n") for p in logs_dir.glob("job_flood*.log*"))
+
+
+def _watch_flood(store: Any, lines: int, start: Callable[[], None]) -> dict[str, float]:
+    """Run `start`, then spin until a list of the flood's lines over `store` has them all."""
+    from panel.logs import LogListModel
+
+    model = LogListModel(store)
+    model.set_sources({"job:flood"})
+    meter = StallMeter()
+    meter.start()
+    t0 = time.perf_counter()
+    start()
+    run_until(lambda: model.rowCount() >= lines, 300)
+    elapsed = time.perf_counter() - t0
+    meter.stop()
+    return {
+        "seconds": elapsed,
+        "lines_per_s": lines / elapsed,
+        "max_stall_ms": meter.max_late * 1000,
+    }
+
+
+def window_embedded(lines: int, root: Path) -> dict[str, Any]:
+    """The embedded window's list: an engine in this process."""
+    from panel.engine import Engine
+    from panel.viewmodels.models import local_models
+    from panel.workspace.workspace import Workspace
+
+    ws = Workspace.open(_flood_workspace(root / "embedded", lines))
+    engine = Engine(ws)
+    engine.start()
+    models = local_models(engine)
+    figures = _watch_flood(
+        models.logs.store(), lines, lambda: engine.jobs.run_job("flood", {}, confirm=True)
+    )
+    run_until(lambda: _file_lines(ws.logs_dir) >= lines, 60)
+    figures["file_lines"] = _file_lines(ws.logs_dir)
+    done: list[bool] = []
+    engine.sig_shutdown_finished.connect(lambda: done.append(True))
+    engine.shutdown()
+    run_until(lambda: bool(done), 60)
+    ws.close()
+    return figures
+
+
+def window_attached(lines: int, root: Path) -> dict[str, Any]:
+    """The attached window's list: a headless engine subprocess, reached over its API."""
+    from panel.viewmodels.models import remote_models
+    from panel.viewmodels.remote.endpoint import workspace_endpoint
+    from panel.viewmodels.remote.link import RemoteLink
+    from tests.gui.attached import HeadlessProcess
+
+    ws_dir = _flood_workspace(root / "attached", lines)
+    engine = HeadlessProcess(ws_dir)
+    engine.start()
+    link = RemoteLink(workspace_endpoint(ws_dir))
+    models = remote_models(link)
+    link.open()
+    run_until(lambda: link.connected, 60)
+
+    def start() -> None:
+        link.call("jobs.run", {"id": "flood", "confirm": True})
+
+    try:
+        figures = _watch_flood(models.logs.store(), lines, start)
+        figures["missed"] = models.logs.missed()
+        logs_dir = ws_dir / "logs"
+        run_until(lambda: _file_lines(logs_dir) >= lines, 60)
+        figures["file_lines"] = _file_lines(logs_dir)
+    finally:
+        link.close()
+        engine.stop()
+    return figures
+
+
+def window(lines: int, rounds: int) -> dict[str, Any]:
+    """Embedded and attached flood figures, alternating, ranges over the rounds."""
+    embedded, attached = [], []
+    for _ in range(rounds):
+        with tempfile.TemporaryDirectory() as tmp:
+            embedded.append(window_embedded(lines, Path(tmp)))
+        with tempfile.TemporaryDirectory() as tmp:
+            attached.append(window_attached(lines, Path(tmp)))
+
+    def span(runs: list[dict[str, Any]], key: str) -> list[float]:
+        return [round(min(r[key] for r in runs), 1), round(max(r[key] for r in runs), 1)]
+
+    ratios = [a["lines_per_s"] / e["lines_per_s"] for e, a in zip(embedded, attached, strict=True)]
+    return {
+        "lines": lines,
+        "rounds": rounds,
+        "embedded_lines_per_s": span(embedded, "lines_per_s"),
+        "attached_lines_per_s": span(attached, "lines_per_s"),
+        "attached_vs_embedded": [round(min(ratios), 3), round(max(ratios), 3)],
+        "embedded_max_stall_ms": span(embedded, "max_stall_ms"),
+        "attached_max_stall_ms": span(attached, "max_stall_ms"),
+        "attached_missed": max(r["missed"] for r in attached),
+        "every_line_in_the_file": all(r["file_lines"] == lines for r in embedded + attached),
+        "goal": "attached stall <= 50 ms, >= 0.5x embedded lines/s, every line in the file",
+    }
+
+
 def run() -> dict[str, Any]:
     """Figures for `python -m tests.benchmarks --only logs`."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -161,6 +291,7 @@ def run() -> dict[str, Any]:
         ceilings.append(bare(lines))
         with tempfile.TemporaryDirectory() as tmp:
             fulls.append(pipeline(lines, Path(tmp), capacity=lines))
+    window_figures = window(lines, int(os.environ.get("BENCH_LOG_WINDOW_ROUNDS", "3")))
     ceiling = max(ceilings, key=lambda r: r["lines_per_s"])
     full = max(fulls, key=lambda r: r["lines_per_s"])
     del app
@@ -178,6 +309,7 @@ def run() -> dict[str, Any]:
         "pipeline_seconds": round(full["seconds"], 3),
         "bytes_on_disk": full["bytes_on_disk"],
         "goal": ">= 300k lines/s, >= 0.6x bare, stall <= 50 ms",
+        "window": window_figures,
     }
 
 

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QCoreApplication, QEvent
 from pytestqt.qtbot import QtBot
 
 from panel.engine import Engine
@@ -82,6 +83,8 @@ def any_window(models: EngineModels, qtbot: QtBot) -> Iterator[MainWindow]:
     win.allow_close()
     win.close()
     win.deleteLater()
+    # Gone before the engine shuts down: a page's pending refresh must not read its store.
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 @pytest.fixture
