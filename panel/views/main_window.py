@@ -70,9 +70,15 @@ class MainWindow(QMainWindow):
         self.sidebar.setIconSize(QSize(12, 12))
         self._add_page(self.tr("Server"), self.server_view, "server")
         self.logs_view: LogsView | None = None
-        self.connections_view: ConnectionsView | None = None
         self.jobs_view: JobsView | None = None
         self.sessions_view: SessionsView | None = None
+        if models.embedded is not None:
+            self.logs_view = LogsView(models.embedded.hub)
+            self._add_page(self.tr("Logs"), self.logs_view, "logs")
+        self.connections_view = ConnectionsView(models.connections)
+        self._add_page(self.tr("Connections"), self.connections_view, "connections")
+        self.connections_view.sig_worst_state.connect(self._on_connections_state)
+        self._on_connections_state(models.connections.worst_state())
         if models.embedded is not None:
             self._add_embedded_pages(models.embedded)
         self.sidebar.currentRowChanged.connect(self.pages.setCurrentIndex)
@@ -120,11 +126,6 @@ class MainWindow(QMainWindow):
 
     def _add_embedded_pages(self, engine: Engine) -> None:
         """The pages that read the embedded engine directly (not shown on an attached window)."""
-        self.logs_view = LogsView(engine.hub)
-        self._add_page(self.tr("Logs"), self.logs_view, "logs")
-        self.connections_view = ConnectionsView(engine.connections)
-        self._add_page(self.tr("Connections"), self.connections_view, "connections")
-        self.connections_view.sig_worst_state.connect(self._on_connections_state)
         self.jobs_view = JobsView(engine.jobs, engine.jobs_watch)
         self._add_page(self.tr("Jobs"), self.jobs_view, "jobs")
         self.jobs_view.sig_worst_state.connect(self._on_jobs_state)
@@ -368,7 +369,6 @@ class MainWindow(QMainWindow):
             self.engine_label.setText(self.tr("Engine: running"))
 
     def _on_connections_state(self, state: object) -> None:
-        assert self.connections_view is not None
         item = self.sidebar.item(self.pages.indexOf(self.connections_view))
         if state is None:
             item.setIcon(dot_icon(IDLE))
