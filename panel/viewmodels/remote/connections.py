@@ -151,10 +151,18 @@ class RemoteConnectionsModel(ConnectionsModel):
     # ----------------------------------------------------------------- actions
 
     def save(self, data: dict[str, Any], old_id: str | None, done: Done) -> None:
-        if old_id is None:
-            self._act("conns.add", {"config": data}, done)
-        else:
-            self._act("conns.save", {"config": data, "id": old_id}, done)
+        def failed(error: CallError) -> None:
+            done(_problems_text(error, "$.config"))
+
+        method, params = (
+            ("conns.add", {"config": data})
+            if old_id is None
+            else (
+                "conns.save",
+                {"config": data, "id": old_id},
+            )
+        )
+        self._link.call(method, params, lambda _result: done(None), failed)
 
     def remove(self, conn_id: str, done: Done) -> None:
         self._act("conns.remove", {"id": conn_id}, done)
@@ -189,6 +197,20 @@ class RemoteConnectionsModel(ConnectionsModel):
 
     def _act(self, method: str, params: dict[str, Any], done: Done) -> None:
         self._link.call(method, params, lambda _result: done(None), lambda e: done(str(e)))
+
+
+def _problems_text(error: CallError, where: str) -> str:
+    """The engine's problems, one per line, with paths in the connection object (`$.id`)
+    rather than in the call's params (`$.config.id`): what the embedded engine says."""
+    data = error.data if isinstance(error.data, dict) else {}
+    lines = []
+    for problem in data.get("problems", []):
+        if isinstance(problem, dict):
+            path = str(problem.get("path", "$"))
+            if path == where or path.startswith(where + ".") or path.startswith(where + "["):
+                path = "$" + path[len(where) :]
+            lines.append(f"{path}: {problem.get('message', '')}")
+    return "\n".join(lines) or str(error)
 
 
 def _value_of(tag: dict[str, Any]) -> dict[str, Any]:
