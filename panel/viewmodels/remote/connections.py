@@ -10,13 +10,14 @@ After a reconnect, or when the engine dropped notifications for this slow window
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
 from panel.connections.status import ConnectionSnapshot
 from panel.connections.worker.writes import FAILED, UNKNOWN
 from panel.connections.write_answer import WriteAnswer
-from panel.viewmodels.connections import ConnectionsModel, Done, WriteDone
+from panel.viewmodels.connections import ConnectionsModel, Done, WriteDone, tag_infos_of
 from panel.viewmodels.remote.link import CallError, RemoteLink
 
 NOT_FOUND = -32010
@@ -36,12 +37,13 @@ class RemoteConnectionsModel(ConnectionsModel):
         self._snaps: dict[str, ConnectionSnapshot] = {}
         self._received: dict[str, float] = {}
         self._configs: dict[str, dict[str, Any]] = {}
+        self._tag_infos: dict[str, list[dict[str, Any]]] = {}
         self._values: dict[str, dict[str, dict[str, Any]]] = {}
         self._generation = 0
         link.on("conns.status", self._on_status)
         link.on("conns.changed", lambda _params: self._fetch())
         link.on("conns.tags", self._on_tags)
-        link.on("rpc.dropped", lambda _params: self._fetch())
+        link.on("rpc.dropped", self._on_dropped)
         link.subscribe("conns.subscribeStatus")
         link.subscribe("conns.subscribe")
         link.sig_connected.connect(self._fetch)
@@ -49,56 +51,100 @@ class RemoteConnectionsModel(ConnectionsModel):
     # ----------------------------------------------------------------- mirror
 
     def _fetch(self) -> None:
-        """Read the list, then each connection's configuration and tags, afresh."""
+        """Read the list, then each connection's configuration and tags, afresh; one
+        `sig_changed` once all of it has arrived."""
         self._generation += 1
         generation = self._generation
 
         def listed(result: Any) -> None:
             if generation != self._generation or not isinstance(result, dict):
                 return
-            snaps = [
-                ConnectionSnapshot.from_json(item)
-                for item in result.get("connections", [])
-                if isinstance(item, dict)
-            ]
-            now = time.monotonic()
-            self._snaps = {s.id: s for s in snaps}
-            self._received = {s.id: now for s in snaps}
-            self._configs = {k: v for k, v in self._configs.items() if k in self._snaps}
-            self._values = {k: v for k, v in self._values.items() if k in self._snaps}
+            self._take_list(result)
+            waiting = [2 * len(self._snaps)]
+
+            def arrived() -> None:
+                waiting[0] -= 1
+                if waiting[0] == 0 and generation == self._generation:
+                    self.sig_changed.emit()
+
             for conn_id in self._snaps:
-                self._fetch_one(conn_id, generation)
-            if not snaps:
+                self._fetch_config(conn_id, generation, arrived)
+                self._fetch_tags(conn_id, generation, arrived)
+            if not self._snaps:
                 self.sig_changed.emit()
 
         self._link.call("conns.list", {}, listed)
 
-    def _fetch_one(self, conn_id: str, generation: int) -> None:
-        waiting = {"config", "tags"}
+    def _on_dropped(self, _params: Any) -> None:
+        """The engine dropped notifications for this window: read states and values again
+        (the configurations did not change, or `conns.changed` would have said so)."""
+        generation = self._generation
 
-        def arrived(part: str) -> None:
-            waiting.discard(part)
-            if not waiting and generation == self._generation:
-                self.sig_changed.emit()
+        def listed(result: Any) -> None:
+            if generation != self._generation or not isinstance(result, dict):
+                return
+            known = set(self._snaps)
+            self._take_list(result)
+            if set(self._snaps) != known:
+                self._fetch()
+                return
+            for conn_id in self._snaps:
+                self.sig_status.emit(conn_id)
+                self._fetch_tags(conn_id, generation, None)
 
+        self._link.call("conns.list", {}, listed)
+
+    def _take_list(self, result: dict[str, Any]) -> None:
+        snaps = [
+            ConnectionSnapshot.from_json(item)
+            for item in result.get("connections", [])
+            if isinstance(item, dict)
+        ]
+        now = time.monotonic()
+        self._snaps = {s.id: s for s in snaps}
+        self._received = {s.id: now for s in snaps}
+        self._configs = {k: v for k, v in self._configs.items() if k in self._snaps}
+        self._tag_infos = {k: v for k, v in self._tag_infos.items() if k in self._snaps}
+        self._values = {k: v for k, v in self._values.items() if k in self._snaps}
+
+    def _fetch_config(
+        self, conn_id: str, generation: int, arrived: Callable[[], None] | None
+    ) -> None:
         def configured(result: Any) -> None:
-            if generation == self._generation and isinstance(result, dict):
-                config = result.get("config")
-                if isinstance(config, dict):
-                    self._configs[conn_id] = config
-            arrived("config")
+            config = result.get("config") if isinstance(result, dict) else None
+            if generation == self._generation and isinstance(config, dict):
+                self._configs[conn_id] = config
+                self._tag_infos[conn_id] = tag_infos_of(config)
+            if arrived is not None:
+                arrived()
 
+        def failed(_error: CallError) -> None:
+            if arrived is not None:
+                arrived()
+
+        self._link.call("conns.config", {"id": conn_id}, configured, failed)
+
+    def _fetch_tags(
+        self, conn_id: str, generation: int, arrived: Callable[[], None] | None
+    ) -> None:
         def tagged(result: Any) -> None:
             if generation == self._generation and isinstance(result, dict):
-                self._values[conn_id] = {
-                    str(t["name"]): _value_of(t)
+                values = [
+                    _value_of(t)
                     for t in result.get("tags", [])
                     if isinstance(t, dict) and "name" in t and t.get("timestamp") is not None
-                }
-            arrived("tags")
+                ]
+                self._values[conn_id] = {v["name"]: v for v in values}
+                if arrived is None and values:
+                    self.sig_tags.emit(conn_id, values)
+            if arrived is not None:
+                arrived()
 
-        self._link.call("conns.config", {"id": conn_id}, configured, lambda _e: arrived("config"))
-        self._link.call("conns.tags", {"id": conn_id}, tagged, lambda _e: arrived("tags"))
+        def failed(_error: CallError) -> None:
+            if arrived is not None:
+                arrived()
+
+        self._link.call("conns.tags", {"id": conn_id}, tagged, failed)
 
     def _on_status(self, params: Any) -> None:
         data = params.get("connection") if isinstance(params, dict) else None
@@ -144,6 +190,9 @@ class RemoteConnectionsModel(ConnectionsModel):
     def connection(self, conn_id: str) -> dict[str, Any] | None:
         config = self._configs.get(conn_id)
         return dict(config) if config is not None else None
+
+    def tag_infos(self, conn_id: str) -> list[dict[str, Any]]:
+        return list(self._tag_infos.get(conn_id, []))
 
     def latest_values(self, conn_id: str) -> list[dict[str, Any]]:
         return list(self._values.get(conn_id, {}).values())
