@@ -17,6 +17,7 @@ from panel.api.rpc import (
     RpcError,
     RpcRegistry,
 )
+from panel.connections.csv_loader import CsvError, load_csv_texts
 from panel.connections.manager import ConnectionManager, NotRunning, UnknownConnection
 from panel.connections.status import ConnState
 from panel.connections.worker.writes import UNKNOWN
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from panel.api.server import ApiServer
 
 TAGS_TOPIC = "conns.tags"
+STATUS_TOPIC = "conns.status"
 WRITE_TIMEOUT_MS = 10_000
 WAIT_TIMEOUT_MS = 30_000
 
@@ -62,6 +64,42 @@ WRITE_SCHEMA: dict[str, Any] = {
     "oneOf": [{"required": ["tag", "value"]}, {"required": ["values"]}],
     "additionalProperties": False,
 }
+_CONFIG = {
+    "type": "object",
+    "description": "one connection object, as in the workspace's `connections` section",
+}
+ADD_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {"config": _CONFIG},
+    "required": ["config"],
+    "additionalProperties": False,
+}
+SAVE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "config": _CONFIG,
+        "id": {**_ID, "description": "the id the connection has now (to rename it)"},
+    },
+    "required": ["config"],
+    "additionalProperties": False,
+}
+ENABLE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {"id": _ID, "enabled": {"type": "boolean"}, "wait": _WAIT, "timeoutMs": _TIMEOUT},
+    "required": ["id", "enabled"],
+    "additionalProperties": False,
+}
+_CSV_TEXT = {"type": "string", "maxLength": 8 * 1024 * 1024}
+CSV_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "connections": {**_CSV_TEXT, "description": "the text of connections.csv"},
+        "blocks": {**_CSV_TEXT, "description": "the text of blocks.csv"},
+        "tags": {**_CSV_TEXT, "description": "the text of tags.csv"},
+    },
+    "required": ["connections"],
+    "additionalProperties": False,
+}
 SUBSCRIBE_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {"id": _ID},
@@ -69,6 +107,8 @@ SUBSCRIBE_SCHEMA: dict[str, Any] = {
 }
 
 SETTLED: dict[str, tuple[ConnState, ...]] = {
+    "enable": (ConnState.CONNECTED, ConnState.ERROR, ConnState.RECONNECTING),
+    "disable": (ConnState.DISABLED, ConnState.STOPPED),
     "start": (ConnState.CONNECTED, ConnState.ERROR, ConnState.RECONNECTING),
     "restart": (ConnState.CONNECTED, ConnState.ERROR, ConnState.RECONNECTING),
     "stop": (ConnState.DISABLED, ConnState.STOPPED),
@@ -85,6 +125,8 @@ class ConnsApi:
         self._manager = manager
         self._server = server
         manager.sig_tags.connect(self._push_tags)
+        manager.sig_status_changed.connect(self._push_status)
+        manager.sig_connections_changed.connect(self._push_changed)
 
     def register(self, registry: RpcRegistry) -> None:
         """Add every `conns.*` method to `registry`."""
@@ -111,6 +153,53 @@ class ConnsApi:
             mutating=True,
             doc="Restart a connection's worker; with wait, answer once it is linked again.",
         )
+        add(
+            "conns.enable",
+            self.enable,
+            ENABLE_SCHEMA,
+            mutating=True,
+            doc="Enable (start) or disable (stop) a connection; stored. With wait, answer "
+            "once it is linked or gone.",
+        )
+        add(
+            "conns.config",
+            self.config,
+            ID_SCHEMA,
+            doc="One connection's configuration, as stored ({id, config}).",
+        )
+        add(
+            "conns.add",
+            self.add,
+            ADD_SCHEMA,
+            mutating=True,
+            doc="Add one connection (one transaction; its worker starts when enabled). "
+            "Refused with every problem by path ($.config.blocks[0].count) when invalid "
+            "or when its id is taken.",
+        )
+        add(
+            "conns.save",
+            self.save,
+            SAVE_SCHEMA,
+            mutating=True,
+            doc="Change one existing connection (id: its current id, to rename it) in one "
+            "transaction: a block edit reloads the worker, an address edit restarts it. "
+            "Refused with every problem by path when invalid.",
+        )
+        add(
+            "conns.remove",
+            self.remove,
+            ID_SCHEMA,
+            mutating=True,
+            doc="Remove one connection: its worker stops and it is forgotten.",
+        )
+        add(
+            "conns.loadCsv",
+            self.load_csv,
+            CSV_SCHEMA,
+            mutating=True,
+            doc="Replace every connection with those of connections.csv, blocks.csv and "
+            "tags.csv (their texts); refused, naming file, line and column, when invalid.",
+        )
         add("conns.tags", self.tags, ID_SCHEMA, doc="Every tag with value, quality, timestamp.")
         add(
             "conns.write",
@@ -125,6 +214,14 @@ class ConnsApi:
             self.subscribe,
             SUBSCRIBE_SCHEMA,
             doc="Receive `conns.tags` notifications ({id, values}) of one connection or all.",
+        )
+        add(
+            "conns.subscribeStatus",
+            self.subscribe_status,
+            EMPTY_SCHEMA,
+            doc="Receive `conns.status` notifications ({connection}: one connection's state "
+            "and figures, on every change) and `conns.changed` ({ids}: connections were "
+            "added, removed or reconfigured).",
         )
         add(
             "conns.unsubscribe",
@@ -153,6 +250,50 @@ class ConnsApi:
         """Restart the worker."""
         conn_id = params["id"]
         return await self._act(params, "restart", lambda: self._manager.restart(conn_id))
+
+    async def enable(self, params: dict[str, Any], ctx: RpcContext) -> dict[str, Any]:
+        """Enable or disable."""
+        conn_id, enabled = params["id"], bool(params["enabled"])
+        kind = "enable" if enabled else "disable"
+        return await self._act(params, kind, lambda: self._manager.set_enabled(conn_id, enabled))
+
+    def config(self, params: dict[str, Any], ctx: RpcContext) -> dict[str, Any]:
+        """One connection's configuration."""
+        with _errors():
+            return {"id": params["id"], "config": self._manager.connection(params["id"])}
+
+    def add(self, params: dict[str, Any], ctx: RpcContext) -> dict[str, Any]:
+        """Add one connection."""
+        data = params["config"]
+        with _errors("$.config"):
+            self._manager.add_connection(data)
+        return self._manager.snapshot(str(data["id"])).to_json()
+
+    def save(self, params: dict[str, Any], ctx: RpcContext) -> dict[str, Any]:
+        """Change one connection."""
+        data = params["config"]
+        with _errors("$.config"):
+            self._manager.change_connection(data, params.get("id"))
+        return self._manager.snapshot(str(data["id"])).to_json()
+
+    def remove(self, params: dict[str, Any], ctx: RpcContext) -> dict[str, Any]:
+        """Remove one connection."""
+        with _errors():
+            self._manager.delete_connection(params["id"])
+        return {"id": params["id"], "removed": True}
+
+    def load_csv(self, params: dict[str, Any], ctx: RpcContext) -> dict[str, Any]:
+        """Replace the connections with those of CSV texts."""
+        texts = {
+            f"{key}.csv": params[key] for key in ("connections", "blocks", "tags") if key in params
+        }
+        try:
+            items = load_csv_texts(texts)
+        except CsvError as exc:
+            raise RpcError(INVALID_PARAMS, str(exc), {"problems": exc.problems}) from exc
+        with _errors():
+            self._manager.replace_all(items)
+        return {"connections": self._manager.ids()}
 
     def tags(self, params: dict[str, Any], ctx: RpcContext) -> dict[str, Any]:
         """The tags of one connection."""
@@ -206,6 +347,11 @@ class ConnsApi:
         ctx.subscribe(TAGS_TOPIC, {"id": conn_id} if conn_id else None)
         return {"subscribed": True}
 
+    def subscribe_status(self, params: dict[str, Any], ctx: RpcContext) -> dict[str, Any]:
+        """Subscribe to connection states and configuration changes."""
+        ctx.subscribe(STATUS_TOPIC)
+        return {"subscribed": True}
+
     def unsubscribe(self, params: dict[str, Any], ctx: RpcContext) -> dict[str, Any]:
         """Unsubscribe from tag values."""
         ctx.unsubscribe(TAGS_TOPIC)
@@ -245,6 +391,19 @@ class ConnsApi:
             manager.sig_status_changed.disconnect(on_status)
         return manager.snapshot(conn_id).to_json()
 
+    def _push_status(self, conn_id: str) -> None:
+        if not self._server.has_subscribers(STATUS_TOPIC):
+            return
+        try:
+            snap = self._manager.snapshot(conn_id)
+        except UnknownConnection:
+            return  # removed meanwhile: `conns.changed` says so
+        self._server.publish(STATUS_TOPIC, "conns.status", {"connection": snap.to_json()})
+
+    def _push_changed(self) -> None:
+        if self._server.has_subscribers(STATUS_TOPIC):
+            self._server.publish(STATUS_TOPIC, "conns.changed", {"ids": self._manager.ids()})
+
     def _push_tags(self, conn_id: str, values: _TagValues) -> None:
         if self._server.has_subscribers(TAGS_TOPIC):
             self._server.publish(TAGS_TOPIC, "conns.tags", {"id": conn_id, "values": values})
@@ -261,7 +420,13 @@ def _write_error(conn_id: str, answer: WriteAnswer) -> RpcError:
 
 
 class _errors:
-    """Turns the manager's exceptions into API errors from the table in `rpc`."""
+    """Turns the manager's exceptions into API errors from the table in `rpc`.
+
+    `where`: the params path of the object a ConfigError's `$` paths are relative to.
+    """
+
+    def __init__(self, where: str = "$") -> None:
+        self._where = where
 
     def __enter__(self) -> None:
         return None
@@ -274,8 +439,9 @@ class _errors:
         if isinstance(exc, NotRunning):
             raise RpcError(INVALID_STATE, str(exc)) from exc
         if isinstance(exc, ConfigError):
-            problems = [{"path": p, "message": m} for p, m in exc.problems]
-            raise RpcError(INVALID_PARAMS, str(exc), {"problems": problems}) from exc
+            problems = [{"path": self._where + p[1:], "message": m} for p, m in exc.problems]
+            text = "\n".join(f"{p['path']}: {p['message']}" for p in problems)
+            raise RpcError(INVALID_PARAMS, text, {"problems": problems}) from exc
         if isinstance(exc, KeyError):
             raise RpcError(NOT_FOUND, f"no tag named {exc.args[0]!r}") from exc
         if isinstance(exc, ValueError):

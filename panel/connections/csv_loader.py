@@ -13,12 +13,13 @@ import re
 from pathlib import Path
 from typing import Any
 
-from panel.connections.csv_rows import read_rows
+from panel.connections.csv_rows import parse_rows, read_text
 from panel.connections.validation import check_connections
 
 CONNECTIONS_CSV = "connections.csv"
 BLOCKS_CSV = "blocks.csv"
 TAGS_CSV = "tags.csv"
+CSV_FILES = (CONNECTIONS_CSV, BLOCKS_CSV, TAGS_CSV)
 
 _INT = {"port", "unitId", "timeoutMs", "reconnectMinMs", "reconnectMaxMs", "start", "count"}
 _INT |= {"periodMs", "samplingMs", "maxGap", "offset", "bit"}
@@ -56,21 +57,39 @@ def _cell(name: str, text: str) -> Any:
     return text
 
 
-def _read(path: Path, problems: list[str]) -> list[tuple[int, dict[str, Any]]]:
-    """Rows of `path` as (line, typed dict without empty cells)."""
+def _read(name: str, text: str, problems: list[str]) -> list[tuple[int, dict[str, Any]]]:
+    """Rows of CSV file `name` as (line, typed dict without empty cells)."""
     rows: list[tuple[int, dict[str, Any]]] = []
-    for line, raw in read_rows(path, problems):
+    for line, raw in parse_rows(name, text, problems):
         row: dict[str, Any] = {}
-        for name, text in raw.items():
-            if not text.strip():
+        for column, cell in raw.items():
+            if not cell.strip():
                 continue
             try:
-                row[name] = _cell(name, text)
+                row[column] = _cell(column, cell)
             except ValueError as exc:
-                why = str(exc) if name in _BOOL else f"{text.strip()!r} is not a number"
-                problems.append(f"{path.name}:{line}: column {name}: {why}")
+                why = str(exc) if column in _BOOL else f"{cell.strip()!r} is not a number"
+                problems.append(f"{name}:{line}: column {column}: {why}")
         rows.append((line, row))
     return rows
+
+
+def read_csv_folder(folder: str | Path) -> dict[str, str]:
+    """The texts of the CSV files in `folder` by file name (`blocks.csv`, `tags.csv`
+    only when present). Raises CsvError for a file that is missing or not UTF-8."""
+    root = Path(folder)
+    problems: list[str] = []
+    texts: dict[str, str] = {}
+    for name in CSV_FILES:
+        path = root / name
+        if name != CONNECTIONS_CSV and not path.exists():
+            continue
+        text = read_text(path, problems)
+        if text is not None:
+            texts[name] = text
+    if problems:
+        raise CsvError(problems)
+    return texts
 
 
 def load_csv_folder(folder: str | Path) -> list[dict[str, Any]]:
@@ -78,9 +97,16 @@ def load_csv_folder(folder: str | Path) -> list[dict[str, Any]]:
 
     `blocks.csv` and `tags.csv` are optional. Raises CsvError with every problem.
     """
-    root = Path(folder)
+    return load_csv_texts(read_csv_folder(folder))
+
+
+def load_csv_texts(texts: dict[str, str]) -> list[dict[str, Any]]:
+    """The connections described by CSV texts by file name (`connections.csv` required,
+    `blocks.csv` and `tags.csv` optional), validated. Raises CsvError with every problem."""
     problems: list[str] = []
-    items, where = _assemble(root, problems)
+    if CONNECTIONS_CSV not in texts:
+        raise CsvError([f"{CONNECTIONS_CSV}: missing"])
+    items, where = _assemble(texts, problems)
     if problems:
         raise CsvError(problems)
     for path, message in check_connections(items):
@@ -91,19 +117,19 @@ def load_csv_folder(folder: str | Path) -> list[dict[str, Any]]:
 
 
 def _assemble(
-    root: Path, problems: list[str]
+    texts: dict[str, str], problems: list[str]
 ) -> tuple[list[dict[str, Any]], dict[tuple[int, ...], Where]]:
     where: dict[tuple[int, ...], Where] = {}
     items: list[dict[str, Any]] = []
     by_id: dict[str, int] = {}
-    for line, row in _read(root / CONNECTIONS_CSV, problems):
+    for line, row in _read(CONNECTIONS_CSV, texts[CONNECTIONS_CSV], problems):
         conn_id = str(row.get("id", ""))
         where[(len(items),)] = (CONNECTIONS_CSV, line)
         by_id.setdefault(conn_id, len(items))
         items.append({**row, "blocks": []})
     blocks: dict[tuple[str, str], tuple[int, int]] = {}
-    if (root / BLOCKS_CSV).exists():
-        for line, row in _read(root / BLOCKS_CSV, problems):
+    if BLOCKS_CSV in texts:
+        for line, row in _read(BLOCKS_CSV, texts[BLOCKS_CSV], problems):
             conn = str(row.pop("connection", ""))
             if conn not in by_id:
                 problems.append(
@@ -115,8 +141,8 @@ def _assemble(
             where[(c, b)] = (BLOCKS_CSV, line)
             blocks.setdefault((conn, str(row.get("name", ""))), (c, b))
             items[c]["blocks"].append({**row, "tags": []})
-    if (root / TAGS_CSV).exists():
-        for line, row in _read(root / TAGS_CSV, problems):
+    if TAGS_CSV in texts:
+        for line, row in _read(TAGS_CSV, texts[TAGS_CSV], problems):
             conn, block = str(row.pop("connection", "")), str(row.pop("block", ""))
             if (conn, block) not in blocks:
                 column = "connection" if conn not in by_id else "block"

@@ -15,17 +15,27 @@ Row = tuple[int, dict[str, str]]
 
 def read_rows(path: Path, problems: list[str]) -> list[Row]:
     """The rows of `path` as (line, {column: cell}); problems are appended to `problems`."""
+    text = read_text(path, problems)
+    return [] if text is None else parse_rows(path.name, text, problems)
+
+
+def read_text(path: Path, problems: list[str]) -> str | None:
+    """The text of a UTF-8 CSV file (None, with the problem appended, when it has none)."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         problems.append(f"{path.name}: cannot read: {exc.strerror or exc}")
-        return []
+        return None
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         problems.append(_bad_utf8(path.name, data, exc))
-        return []
-    return _parse(path.name, text, problems)
+        return None
+
+
+def parse_rows(name: str, text: str, problems: list[str]) -> list[Row]:
+    """The rows of CSV `text` (file `name`, for the problems) as (line, {column: cell})."""
+    return _parse(name, text.removeprefix("\ufeff"), problems)
 
 
 def _bad_utf8(name: str, data: bytes, exc: UnicodeDecodeError) -> str:

@@ -23,9 +23,15 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from panel.connections.link import WorkerLink, source_name
-from panel.connections.status import ConnectionSnapshot, ConnState, overall_state, worst
+from panel.connections.status import (
+    BlockFigures,
+    ConnectionSnapshot,
+    ConnState,
+    overall_state,
+    worst,
+)
 from panel.connections.store import load_connections, replace_one, save_connections
-from panel.connections.validation import connection_problems
+from panel.connections.validation import check_one, connection_problems
 from panel.connections.values import check_value
 from panel.connections.worker.config import ConnectionConfig, TagConfig, parse_connection
 from panel.connections.write_answer import WriteAnswer
@@ -123,15 +129,34 @@ class ConnectionManager(QObject):
     def save_connection(self, data: dict[str, Any], old_id: str | None = None) -> None:
         """Add or replace one connection (`old_id`: the id it had, for a rename).
 
-        Raises `ConfigError` naming every problem; nothing changes then.
+        Raises `ConfigError` naming every problem by its path in `data` (`$.blocks[0].count`,
+        `$.id` for an id another connection has); nothing changes then.
         """
-        problems = connection_problems(data)
+        items = load_connections(self.workspace)
+        current = old_id if old_id is not None else data.get("id")
+        taken = {str(item.get("id")) for item in items if item.get("id") != current}
+        problems = check_one(data, taken)
         if problems:
             raise ConfigError(problems)
-        items = load_connections(self.workspace)
         if old_id is not None and old_id != data.get("id"):
             items = replace_one(items, old_id, None)
         self.replace_all(replace_one(items, str(data["id"]), data))
+
+    def add_connection(self, data: dict[str, Any]) -> None:
+        """Add one new connection; `ConfigError` when it is invalid or its id is taken."""
+        taken = {str(item.get("id")) for item in load_connections(self.workspace)}
+        problems = check_one(data, taken)
+        if problems:
+            raise ConfigError(problems)
+        self.save_connection(data)
+
+    def change_connection(self, data: dict[str, Any], old_id: str | None = None) -> None:
+        """Replace an existing connection (`old_id`, else `data`'s id); UnknownConnection
+        when there is none, `ConfigError` naming every problem."""
+        current = old_id if old_id is not None else data.get("id")
+        if isinstance(current, str) and current:
+            self._conn(current)
+        self.save_connection(data, old_id)
 
     def delete_connection(self, conn_id: str) -> None:
         """Remove a connection: its worker stops and it is forgotten."""
@@ -427,25 +452,21 @@ class ConnectionManager(QObject):
             raise UnknownConnection(conn_id)
         return conn
 
-    def _blocks(
-        self, config: ConnectionConfig | None, stats: dict[str, Any]
-    ) -> list[dict[str, Any]]:
+    def _blocks(self, config: ConnectionConfig | None, stats: dict[str, Any]) -> list[BlockFigures]:
         if config is None:
             return []
         figures = {b.get("name"): b for b in stats.get("blocks", []) or [] if isinstance(b, dict)}
         out = []
         for block in config.blocks:
-            row: dict[str, Any] = {
+            found = figures.get(block.name, {})
+            summary = {
                 "name": block.name,
                 "kind": block.kind,
                 "periodMs": block.period_ms,
                 "enabled": block.enabled,
                 "tags": len(block.tags),
             }
-            found = figures.get(block.name, {})
-            for key in ("lastCycleMs", "latenessP99Ms", "errors", "missed", "cycles", "requests"):
-                row[key] = found.get(key)
-            out.append(row)
+            out.append(BlockFigures.from_json({**found, **summary}))
         return out
 
 

@@ -75,9 +75,73 @@ def overall_state(enabled: bool, process: ProcessState, worker: str | None) -> C
     }.get(worker or "", ConnState.STARTING)
 
 
+def _int_or_none(value: Any) -> int | None:
+    return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _float_or_none(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+@dataclass(frozen=True)
+class BlockFigures:
+    """One block of a connection: its configuration summary and the worker's latest figures.
+
+    The figures are None until the worker's first `stats` message about the block.
+    """
+
+    name: str
+    kind: str
+    period_ms: int | None
+    enabled: bool
+    tags: int
+    last_cycle_ms: float | None = None
+    lateness_p99_ms: float | None = None
+    errors: int | None = None
+    missed: int | None = None
+    cycles: int | None = None
+    requests: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON shape of a block in `conns.list` (camelCase)."""
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "periodMs": self.period_ms,
+            "enabled": self.enabled,
+            "tags": self.tags,
+            "lastCycleMs": self.last_cycle_ms,
+            "latenessP99Ms": self.lateness_p99_ms,
+            "errors": self.errors,
+            "missed": self.missed,
+            "cycles": self.cycles,
+            "requests": self.requests,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> BlockFigures:
+        """The block `to_json` wrote (missing or wrong-typed figures read as None)."""
+        return cls(
+            name=str(data.get("name", "")),
+            kind=str(data.get("kind", "")),
+            period_ms=_int_or_none(data.get("periodMs")),
+            enabled=bool(data.get("enabled", True)),
+            tags=_int_or_none(data.get("tags")) or 0,
+            last_cycle_ms=_float_or_none(data.get("lastCycleMs")),
+            lateness_p99_ms=_float_or_none(data.get("latenessP99Ms")),
+            errors=_int_or_none(data.get("errors")),
+            missed=_int_or_none(data.get("missed")),
+            cycles=_int_or_none(data.get("cycles")),
+            requests=_int_or_none(data.get("requests")),
+        )
+
+
 @dataclass
 class ConnectionSnapshot:
-    """One connection as it is now: configuration summary, process and link figures."""
+    """One connection as it is now: configuration summary, process and link figures.
+
+    The read model of engine, API (`conns.list`, `conns.status`) and views alike.
+    """
 
     id: str
     driver: str
@@ -94,7 +158,7 @@ class ConnectionSnapshot:
     tags: int
     queued_writes: int = 0
     problems: list[str] = field(default_factory=list)
-    blocks: list[dict[str, Any]] = field(default_factory=list)
+    blocks: list[BlockFigures] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """The JSON shape of `conns.list`."""
@@ -114,5 +178,34 @@ class ConnectionSnapshot:
             "tags": self.tags,
             "queuedWrites": self.queued_writes,
             "problems": list(self.problems),
-            "blocks": list(self.blocks),
+            "blocks": [block.to_json() for block in self.blocks],
         }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ConnectionSnapshot:
+        """The snapshot `to_json` wrote (an unknown state reads as error)."""
+        try:
+            state = ConnState(str(data.get("state")))
+        except ValueError:
+            state = ConnState.ERROR
+        link, reason = data.get("link"), data.get("reason")
+        return cls(
+            id=str(data.get("id", "")),
+            driver=str(data.get("driver", "")),
+            address=str(data.get("address", "")),
+            enabled=bool(data.get("enabled", True)),
+            state=state,
+            link=str(link) if link is not None else None,
+            reason=str(reason) if reason is not None else None,
+            pid=_int_or_none(data.get("pid")),
+            cpu=_float_or_none(data.get("cpu")),
+            rss=_int_or_none(data.get("rss")),
+            restarts=_int_or_none(data.get("restarts")) or 0,
+            uptime=_float_or_none(data.get("uptime")) or 0.0,
+            tags=_int_or_none(data.get("tags")) or 0,
+            queued_writes=_int_or_none(data.get("queuedWrites")) or 0,
+            problems=[str(p) for p in data.get("problems") or []],
+            blocks=[
+                BlockFigures.from_json(b) for b in data.get("blocks") or [] if isinstance(b, dict)
+            ],
+        )

@@ -23,6 +23,29 @@ def connection_problems(data: Any, prefix: str = "$") -> list[Problem]:
     return [_split(prefix, text) for text in problems]
 
 
+def id_problem(conn_id: Any, path: str) -> Problem | None:
+    """The problem of a connection id that cannot name files and log sources, if any."""
+    if isinstance(conn_id, str) and conn_id and not ID_PATTERN.match(conn_id):
+        return (
+            path,
+            f"{conn_id!r}: use 1-64 letters, digits, '_', '.' or '-'"
+            " (starting with a letter or digit)",
+        )
+    return None
+
+
+def check_one(data: Any, taken: set[str], prefix: str = "$") -> list[Problem]:
+    """Problems of one connection stored next to connections with the ids in `taken`."""
+    problems = connection_problems(data, prefix)
+    conn_id = data.get("id") if isinstance(data, dict) else None
+    bad_id = id_problem(conn_id, f"{prefix}.id")
+    if bad_id is not None:
+        problems.append(bad_id)
+    if isinstance(conn_id, str) and conn_id in taken:
+        problems.append((f"{prefix}.id", f"{conn_id!r} is already the id of another connection"))
+    return problems
+
+
 def check_connections(items: Any, prefix: str = f"$.{SECTION}") -> list[Problem]:
     """Problems of a whole `connections` array (each connection, and unique ids)."""
     if not isinstance(items, list):
@@ -33,14 +56,9 @@ def check_connections(items: Any, prefix: str = f"$.{SECTION}") -> list[Problem]
         problems += connection_problems(item, f"{prefix}[{index}]")
         conn_id = item.get("id") if isinstance(item, dict) else None
         if isinstance(conn_id, str) and conn_id:
-            if not ID_PATTERN.match(conn_id):
-                problems.append(
-                    (
-                        f"{prefix}[{index}].id",
-                        f"{conn_id!r}: use 1-64 letters, digits, '_', '.' or '-'"
-                        " (starting with a letter or digit)",
-                    )
-                )
+            bad_id = id_problem(conn_id, f"{prefix}[{index}].id")
+            if bad_id is not None:
+                problems.append(bad_id)
             if conn_id in seen:
                 problems.append(
                     (f"{prefix}[{index}].id", f"{conn_id!r} is also used by [{seen[conn_id]}]")

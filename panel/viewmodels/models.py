@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from panel.viewmodels.connections import ConnectionsModel
 from panel.viewmodels.engine import EngineModel
 from panel.viewmodels.logs import LogsModel
 from panel.viewmodels.server import ServerModel
@@ -27,6 +28,7 @@ class EngineModels:
     server: ServerModel
     sessions: SessionsModel
     logs: LogsModel
+    connections: ConnectionsModel
     embedded: Engine | None = None
     link: RemoteLink | None = None
 
@@ -38,6 +40,7 @@ class EngineModels:
 
 def local_models(engine: Engine) -> EngineModels:
     """The view models of the engine in this process."""
+    from panel.viewmodels.local.connections import LocalConnectionsModel
     from panel.viewmodels.local.engine import LocalEngineModel
     from panel.viewmodels.local.logs import LocalLogsModel
     from panel.viewmodels.local.server import LocalServerModel
@@ -48,12 +51,14 @@ def local_models(engine: Engine) -> EngineModels:
         LocalServerModel(engine),
         sessions=LocalSessionsModel(engine.sessions),
         logs=LocalLogsModel(engine),
+        connections=LocalConnectionsModel(engine.connections),
         embedded=engine,
     )
 
 
 def remote_models(link: RemoteLink) -> EngineModels:
     """The view models of an engine reached through `link` (call `link.open()` after)."""
+    from panel.viewmodels.remote.connections import RemoteConnectionsModel
     from panel.viewmodels.remote.engine import RemoteEngineModel
     from panel.viewmodels.remote.logs import RemoteLogsModel
     from panel.viewmodels.remote.server import RemoteServerModel
@@ -64,5 +69,6 @@ def remote_models(link: RemoteLink) -> EngineModels:
         RemoteServerModel(link),
         sessions=RemoteSessionsModel(link),
         logs=RemoteLogsModel(link),
+        connections=RemoteConnectionsModel(link),
         link=link,
     )

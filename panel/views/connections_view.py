@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
@@ -32,17 +33,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from panel.connections.status import ConnectionSnapshot, ConnState, worst
+from panel.connections.status import BlockFigures, ConnectionSnapshot, ConnState, worst
 from panel.connections.tag_model import COL_QUALITY, QUALITY_ROLE, TagTableModel
 from panel.views.connection_editors import ConnectionDialog
 from panel.views.format import format_bytes, format_duration
 from panel.views.state_colors import BAD, BUSY, GOOD, IDLE, dot_icon, dot_pixmap
 from panel.views.tag_write_dialog import TagWriteDialog
 from panel.views.trend_chart import TrendChart
-from panel.workspace.errors import WorkspaceError
 
 if TYPE_CHECKING:
-    from panel.connections.manager import ConnectionManager
+    from panel.viewmodels.connections import ConnectionsModel, Done
 
 CONN_COLORS: dict[ConnState, QColor] = {
     ConnState.CONNECTED: GOOD,
@@ -107,17 +107,20 @@ class ConnectionsView(QWidget):
     sig_worst_state = Signal(object)
     """(ConnState | None) the worst state of all connections, for the sidebar dot."""
 
-    def __init__(self, manager: ConnectionManager, parent: QWidget | None = None) -> None:
+    def __init__(self, model: ConnectionsModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._manager = manager
+        self.model = model
         self._current: str | None = None
+        self._selecting: str | None = None
+        self.write_dialog: TagWriteDialog | None = None
+        """The open write dialog (while it is open)."""
         self.tag_model = TagTableModel(self)
         self._build()
         self._refresh_timer = QTimer(self, singleShot=True, interval=REFRESH_MS)
         self._refresh_timer.timeout.connect(self.refresh)
-        manager.sig_connections_changed.connect(self._rebuild)
-        manager.sig_status_changed.connect(self._schedule_refresh)
-        manager.sig_tags.connect(self._on_tags)
+        model.sig_changed.connect(self._rebuild)
+        model.sig_status.connect(self._schedule_refresh)
+        model.sig_tags.connect(self._on_tags)
         self._rebuild()
 
     # ----------------------------------------------------------------- build
@@ -251,7 +254,7 @@ class ConnectionsView(QWidget):
                 return
 
     def _rebuild(self) -> None:
-        ids = self._manager.ids()
+        ids = self.model.ids()
         keep = self._current if self._current in ids else (ids[0] if ids else None)
         self.list.blockSignals(True)
         self.list.setRowCount(len(ids))
@@ -261,6 +264,7 @@ class ConnectionsView(QWidget):
         if keep is not None:
             self.select(keep)
         self._show_connection(keep)
+        self._reselect()
 
     def _schedule_refresh(self, _conn_id: str = "") -> None:
         if not self._refresh_timer.isActive():
@@ -268,7 +272,7 @@ class ConnectionsView(QWidget):
 
     def refresh(self) -> None:
         """Redraw the list, the selected connection's blocks and the buttons."""
-        snaps = self._manager.snapshots()
+        snaps = self.model.snapshots()
         if len(snaps) != self.list.rowCount():
             self.list.setRowCount(len(snaps))
         for row, snap in enumerate(snaps):
@@ -317,16 +321,7 @@ class ConnectionsView(QWidget):
         self.reason_label.setText(f"{snap.id}: {text}")
         self.blocks.setRowCount(len(snap.blocks))
         for row, block in enumerate(snap.blocks):
-            values = [
-                block["name"],
-                block["kind"],
-                _num(block.get("periodMs")),
-                _num(block.get("lastCycleMs")),
-                _num(block.get("latenessP99Ms")),
-                _num(block.get("errors")),
-                _num(block.get("missed")),
-            ]
-            for column, value in enumerate(values):
+            for column, value in enumerate(_block_cells(block)):
                 self.blocks.setItem(row, column, QTableWidgetItem(value))
 
     def _on_selection(self) -> None:
@@ -340,12 +335,10 @@ class ConnectionsView(QWidget):
 
     def _show_connection(self, conn_id: str | None) -> None:
         self._current = conn_id
-        if conn_id is None or conn_id not in self._manager.ids():
+        if conn_id is None or conn_id not in self.model.ids():
             self.tag_model.reset([])
         else:
-            self.tag_model.reset(
-                self._manager.tag_infos(conn_id), self._manager.latest_values(conn_id)
-            )
+            self.tag_model.reset(self.model.tag_infos(conn_id), self.model.latest_values(conn_id))
         self.tag_model.watch([])
         self.refresh()
 
@@ -367,14 +360,23 @@ class ConnectionsView(QWidget):
             return
         for button in (self.enable_button, self.disable_button, self.restart_button):
             button.setEnabled(False)  # busy until the next refresh says otherwise
-        try:
-            if action == "restart":
-                self._manager.restart(conn_id)
-            else:
-                self._manager.set_enabled(conn_id, action == "enable")
-        except (WorkspaceError, RuntimeError, KeyError) as exc:
-            QMessageBox.warning(self, self.tr("Connection"), str(exc))
-        self.refresh()
+        done = self._told(self.tr("Connection"))
+        if action == "restart":
+            self.model.restart(conn_id, done)
+        else:
+            self.model.set_enabled(conn_id, action == "enable", done)
+
+    def _told(self, title: str, then: Callable[[], None] | None = None) -> Done:
+        """A `done` that shows a refusal under `title` (and redraws), or runs `then`."""
+
+        def done(problem: str | None) -> None:
+            if problem is not None:
+                QMessageBox.warning(self, title, problem)
+            elif then is not None:
+                then()
+            self.refresh()
+
+        return done
 
     def add_connection(self) -> None:
         """Open the connection editor for a new connection."""
@@ -384,19 +386,24 @@ class ConnectionsView(QWidget):
 
     def edit_connection(self) -> None:
         """Open the connection editor on the selected connection."""
-        if self._current is None:
+        conn_id = self._current
+        data = self.model.connection(conn_id) if conn_id is not None else None
+        if conn_id is None or data is None:
             return
-        dialog = ConnectionDialog(self._manager.connection(self._current), self)
+        dialog = ConnectionDialog(data, self)
         if dialog.exec():
-            self._save(dialog.result_data(), self._current)
+            self._save(dialog.result_data(), conn_id)
 
     def _save(self, data: dict[str, Any], old_id: str | None) -> None:
-        try:
-            self._manager.save_connection(data, old_id)
-        except WorkspaceError as exc:
-            QMessageBox.warning(self, self.tr("Connection not saved"), str(exc))
-            return
-        self.select(str(data["id"]))
+        conn_id = str(data["id"])
+        self._selecting = conn_id
+        self.model.save(data, old_id, self._told(self.tr("Connection not saved"), self._reselect))
+
+    def _reselect(self) -> None:
+        """Select the connection just saved (now, or once the list has it)."""
+        if self._selecting is not None and self._selecting in self.model.ids():
+            self.select(self._selecting)
+            self._selecting = None
 
     def delete_connection(self) -> None:
         """Delete the selected connection after asking."""
@@ -409,20 +416,22 @@ class ConnectionsView(QWidget):
             self.tr("Stop and delete the connection %1?").replace("%1", conn_id),
         )
         if answer == QMessageBox.StandardButton.Yes:
-            self._manager.delete_connection(conn_id)
+            self.model.remove(conn_id, self._told(self.tr("Connection not deleted")))
 
     def load_csv(self) -> None:
         """Replace the connections with those of a folder of connections/blocks/tags CSVs."""
-        from panel.connections.csv_loader import CsvError, load_csv_folder
+        from panel.connections.csv_loader import CsvError, read_csv_folder
 
         folder = QFileDialog.getExistingDirectory(self, self.tr("Folder with connections.csv"))
         if not folder:
             return
+        title = self.tr("CSV not loaded")
         try:
-            items = load_csv_folder(folder)
-            self._manager.replace_all(items)
-        except (CsvError, WorkspaceError) as exc:
-            QMessageBox.warning(self, self.tr("CSV not loaded"), str(exc))
+            texts = read_csv_folder(folder)
+        except CsvError as exc:
+            QMessageBox.warning(self, title, str(exc))
+            return
+        self.model.load_csv(texts, self._told(title))
 
     def write_selected_tag(self) -> None:
         """Open the write dialog for the selected (writable) tag."""
@@ -431,19 +440,36 @@ class ConnectionsView(QWidget):
         if conn_id is None or not rows:
             return
         info = self.tag_model.tag(rows[0].row())
-        if not info["writable"]:
+        found = self.model.find_tag(conn_id, info["name"])
+        if not info["writable"] or found is None:
             QMessageBox.information(self, self.tr("Write"), self.tr("This tag is not writable."))
             return
-        block, tag = self._manager.find_tag(conn_id, info["name"])
+        block, tag = found
+        model = self.model
         dialog = TagWriteDialog(
             conn_id,
             block,
             tag,
             info["value"],
-            lambda value: self._manager.write(conn_id, {tag.name: value}),
+            lambda value, done: model.write(conn_id, {tag.name: value}, done),
             self,
         )
+        self.write_dialog = dialog
         dialog.exec()
+        self.write_dialog = None
+
+
+def _block_cells(block: BlockFigures) -> list[str]:
+    """The cells of one row of the Blocks table."""
+    return [
+        block.name,
+        block.kind,
+        _num(block.period_ms),
+        _num(block.last_cycle_ms),
+        _num(block.lateness_p99_ms),
+        _num(block.errors),
+        _num(block.missed),
+    ]
 
 
 def _num(value: Any) -> str:

@@ -83,8 +83,11 @@ class MainWindow(QMainWindow):
         self._add_page(self.tr("Server"), self.server_view, "server")
         self.logs_view = LogsView(models.logs)
         self._add_page(self.tr("Logs"), self.logs_view, "logs")
-        self.connections_view: ConnectionsView | None = None
         self.jobs_view: JobsView | None = None
+        self.connections_view = ConnectionsView(models.connections)
+        self._add_page(self.tr("Connections"), self.connections_view, "connections")
+        self.connections_view.sig_worst_state.connect(self._on_connections_state)
+        self._on_connections_state(models.connections.worst_state())
         if models.embedded is not None:
             self._add_embedded_pages(models.embedded)
         self.sessions_view = SessionsView(models.sessions)
@@ -134,9 +137,6 @@ class MainWindow(QMainWindow):
 
     def _add_embedded_pages(self, engine: Engine) -> None:
         """The pages that read the embedded engine directly (not shown on an attached window)."""
-        self.connections_view = ConnectionsView(engine.connections)
-        self._add_page(self.tr("Connections"), self.connections_view, "connections")
-        self.connections_view.sig_worst_state.connect(self._on_connections_state)
         self.jobs_view = JobsView(engine.jobs, engine.jobs_watch)
         self._add_page(self.tr("Jobs"), self.jobs_view, "jobs")
         self.jobs_view.sig_worst_state.connect(self._on_jobs_state)
@@ -211,7 +211,8 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self.close_menu = CloseActionMenu(self._tray_available, file_menu)
         file_menu.addMenu(self.close_menu)
-        self.close_menu.menuAction().setVisible(not self.models.attached)  # attached: it just closes
+        # An attached window only closes: it never stops or keeps its engine.
+        self.close_menu.menuAction().setVisible(not self.models.attached)
         file_menu.setToolTipsVisible(True)
         file_menu.addAction(self.quit_action)
         server_menu = bar.addMenu(self.tr("&Server"))
@@ -386,7 +387,6 @@ class MainWindow(QMainWindow):
             self.engine_label.setText(self.tr("Engine: running"))
 
     def _on_connections_state(self, state: object) -> None:
-        assert self.connections_view is not None
         item = self.sidebar.item(self.pages.indexOf(self.connections_view))
         if state is None:
             item.setIcon(dot_icon(IDLE))

@@ -106,23 +106,22 @@ class OverviewView(QWidget):
         models.server.sig_status.connect(self._show_server)
         models.engine.sig_stats.connect(self._on_stats)
         self._show_server(models.server.snapshot())
+        models.connections.sig_status.connect(self._show_connections)
+        models.connections.sig_changed.connect(self._show_connections)
+        self._show_connections()
         engine = models.embedded
-        self.connections_card.setVisible(engine is not None)
         self.jobs_card.setVisible(engine is not None)
         if engine is not None:
             self._watch_embedded(engine)
 
     def _watch_embedded(self, engine: Engine) -> None:
         self._engine = engine
-        engine.connections.sig_status_changed.connect(self._show_connections)
-        engine.connections.sig_connections_changed.connect(self._show_connections)
         # Runs can change hundreds of times a second: re-read today's history at most 4x/s.
         self._jobs_throttle = QTimer(self, singleShot=True, interval=250)
         self._jobs_throttle.timeout.connect(self._show_jobs)
         engine.jobs.sig_run_changed.connect(self._jobs_throttle.start)
         engine.jobs.sig_jobs_changed.connect(self._jobs_throttle.start)
         engine.jobs_watch.sig_status_changed.connect(self._jobs_throttle.start)
-        self._show_connections()
         self._show_jobs()
 
     def _show_server(self, snap: ServerSnapshot) -> None:
@@ -136,7 +135,7 @@ class OverviewView(QWidget):
         self.server_card.summary.setText(text)
 
     def _show_connections(self, *_: object) -> None:
-        states = [s.state for s in self._engine.connections.snapshots()]
+        states = [s.state for s in self._models.connections.snapshots()]
         good = states.count(ConnState.CONNECTED)
         trying = sum(1 for s in states if s.is_busy or s == ConnState.RECONNECTING)
         errors = states.count(ConnState.ERROR)

@@ -1,4 +1,5 @@
-"""A dialog to write one value to a writable tag, checked against the tag's type first."""
+"""A dialog to write one value to a writable tag, checked against the tag's type first,
+that waits for the write's one answer and says what it was."""
 
 from __future__ import annotations
 
@@ -17,13 +18,19 @@ from PySide6.QtWidgets import (
 
 from panel.connections.values import check_value, parse_text
 from panel.connections.worker.config import BlockConfig, TagConfig
+from panel.connections.worker.writes import UNKNOWN
+from panel.connections.write_answer import WriteAnswer
+
+Send = Callable[[Any, Callable[[WriteAnswer], None]], None]
+"""`send(value, done)`: the model's write; `done(answer)` runs exactly once."""
 
 
 class TagWriteDialog(QDialog):
     """Asks for a value, validates it for the tag's type and range, then calls `send`.
 
-    `send(value)` is the manager's write (it raises ValueError/RuntimeError on refusal);
-    the dialog stays open and shows the reason when it fails.
+    It closes once the device confirmed the write; when the write failed (not applied)
+    or its outcome is unknown (sent, no answer: the device may have applied it), it
+    stays open and says so. An answer that comes after the dialog was closed is dropped.
     """
 
     def __init__(
@@ -32,11 +39,13 @@ class TagWriteDialog(QDialog):
         block: BlockConfig,
         tag: TagConfig,
         current: Any,
-        send: Callable[[Any], object],
+        send: Send,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._block, self._tag, self._send = block, tag, send
+        self._waiting = False
+        self._closed = False
         self.setWindowTitle(self.tr("Write %1").replace("%1", tag.name))
         self.value_edit = QLineEdit("" if current is None else str(current))
         self.value_edit.setPlaceholderText(tag.type)
@@ -77,11 +86,30 @@ class TagWriteDialog(QDialog):
         return True
 
     def accept(self) -> None:
-        if not self._validate():
+        if self._waiting or not self._validate():
             return
-        try:
-            self._send(self.value())
-        except (ValueError, KeyError, RuntimeError) as exc:
-            self.error_label.setText(str(exc))
+        self._waiting = True
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
+        self.error_label.setText(self.tr("Writing…"))
+        self._send(self.value(), self._on_answer)
+
+    def done(self, result: int) -> None:
+        self._waiting = False
+        self._closed = True
+        super().done(result)
+
+    def _on_answer(self, answer: WriteAnswer) -> None:
+        if self._closed:
             return
-        super().accept()
+        self._waiting = False
+        if answer.ok:
+            super().accept()
+            return
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(True)
+        if answer.outcome == UNKNOWN:
+            text = self.tr("Outcome unknown: sent, not answered; the device may have applied it.")
+        else:
+            text = self.tr("Not written: %1").replace("%1", answer.error)
+        if answer.outcome == UNKNOWN and answer.error:
+            text += "\n" + answer.error
+        self.error_label.setText(text)

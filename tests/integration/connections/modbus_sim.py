@@ -6,8 +6,9 @@ event loop; `get`/`set` touch the device's memory, `requests` counts received PD
 `connections`/`max_connections` count client sockets. `stop()` shuts the server down
 (clients see the connection close); `start()` brings it back on the same port.
 
-As a process: `python modbus_sim.py --port P [--registers N]` prints `READY` and
-serves until stdin closes or SIGTERM.
+As a process: `python modbus_sim.py --port P [--registers N] [--churn-ms MS]` prints
+`READY` and serves until stdin closes or SIGTERM; with `--churn-ms` every holding
+register changes every MS milliseconds (register i holds `(tick + i) % 65536`).
 
 Layout (unit id: any): 64 coils, 64 discrete inputs, `registers` holding and input
 registers, all from address 0. Reads beyond answer exception 2 (illegal data address).
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import itertools
 import signal
 import sys
 import threading
@@ -125,18 +127,28 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--registers", type=int, default=2200)
+    parser.add_argument("--churn-ms", type=int, default=0)
     args = parser.parse_args()
+
+    async def churn(server: ModbusTcpServer) -> None:
+        for tick in itertools.count(1):
+            await asyncio.sleep(args.churn_ms / 1000)
+            values = [(tick + i) % 65536 for i in range(args.registers)]
+            await server.async_setValues(1, FC["holding"], 0, values)
 
     async def serve() -> None:
         server = ModbusTcpServer(make_device(args.registers), address=("127.0.0.1", args.port))
         await server.serve_forever(background=True)
         loop = asyncio.get_running_loop()
+        changing = loop.create_task(churn(server)) if args.churn_ms > 0 else None
         done = asyncio.Event()
         loop.add_signal_handler(signal.SIGTERM, done.set)
         loop.add_reader(sys.stdin.fileno(), done.set)
         print("READY", flush=True)
         await done.wait()
         loop.remove_reader(sys.stdin.fileno())
+        if changing is not None:
+            changing.cancel()
         with contextlib.suppress(Exception):
             await server.shutdown()
 

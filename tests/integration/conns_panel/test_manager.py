@@ -54,7 +54,7 @@ def test_added_connection_shows_good_tags(engine: Engine, qtbot: QtBot, modbus_s
     snap = manager.snapshot("plc1").to_json()
     assert snap["state"] == "connected" and snap["link"] == "EXECUTE"
     assert [b["name"] for b in snap["blocks"]] == ["main"]
-    waiter(qtbot)(lambda: manager.snapshot("plc1").blocks[0]["cycles"])
+    waiter(qtbot)(lambda: manager.snapshot("plc1").blocks[0].cycles)
 
 
 def test_value_changes_reach_the_manager(engine: Engine, qtbot: QtBot, modbus_sim: ModbusSim):
@@ -80,7 +80,7 @@ def test_period_edit_reloads_in_place(engine: Engine, qtbot: QtBot, modbus_sim: 
     assert snap.pid == pid
     assert link.connects == connects  # no new CONNECT: the link was never dropped
     assert snap.state == ConnState.CONNECTED
-    assert snap.blocks[0]["periodMs"] == 50
+    assert snap.blocks[0].period_ms == 50
 
 
 def test_host_edit_restarts_the_worker(engine: Engine, qtbot: QtBot, modbus_sim: ModbusSim):

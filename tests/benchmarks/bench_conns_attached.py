@@ -1,0 +1,385 @@
+"""The Connections page of a window attached to a headless engine, under a full tag load.
+
+A real `python -m panel --headless` engine runs 10 connection workers x 1,000 uint16
+tags polled every 100 ms from a Modbus simulator process whose every register changes
+every 50 ms (so every poll of every tag is a new value: 100k values/s leave the
+workers). The engine publishes them on its API (`conns.tags`); this process is the
+window: a `RemoteLink` with the remote view models and the real `ConnectionsView`,
+shown, with the first connection selected. Measured over `BENCH_CONNS_SECONDS`
+(default 15) after a warm-up: the values that reach the connections model per second,
+the values the page's tag table applied, and the longest gap of the window's event
+loop (a 1 ms heartbeat timer). Goal: >= 50k values/s, longest stall <= 50 ms.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+HERE = Path(__file__).resolve().parent
+CONN_TESTS = HERE.parent / "integration" / "connections"
+
+WORKERS = 10
+TAGS = 1000
+PERIOD_MS = 100
+CHURN_MS = 50
+SECONDS = float(os.environ.get("BENCH_CONNS_SECONDS", "15"))
+WARMUP_S = 3.0
+STARTUP_S = 90.0
+
+
+def connection(conn_id: str, port: int) -> dict[str, Any]:
+    """One connection: a block of TAGS holding registers, a uint16 tag on each."""
+    return {
+        "id": conn_id,
+        "driver": "modbus_tcp",
+        "host": "127.0.0.1",
+        "port": port,
+        "timeoutMs": 2000,
+        "blocks": [
+            {
+                "name": "hr",
+                "area": "holding",
+                "start": 0,
+                "count": TAGS,
+                "periodMs": PERIOD_MS,
+                "tags": [{"name": f"t{i}", "offset": i, "type": "uint16"} for i in range(TAGS)],
+            }
+        ],
+    }
+
+
+def _simulator(port: int) -> subprocess.Popen[bytes]:
+    argv = [sys.executable, str(CONN_TESTS / "modbus_sim.py"), "--port", str(port)]
+    argv += ["--registers", str(TAGS + 24), "--churn-ms", str(CHURN_MS)]
+    proc = subprocess.Popen(
+        argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+    )
+    assert proc.stdout is not None
+    if proc.stdout.readline().strip() != b"READY":
+        raise RuntimeError("the Modbus simulator did not start")
+    return proc
+
+
+def _workspace(folder: Path, port: int) -> Path:
+    from panel.connections.store import save_connections
+    from panel.workspace.server_config import ServerConfig, demo_server_config
+    from panel.workspace.workspace import Workspace
+
+    path = folder / "ws"
+    with Workspace.open(path) as ws:
+        config = demo_server_config().to_json() | {"autostart": False}
+        ws.save_server_config(ServerConfig.from_json(config))
+        ws.set_setting("demo.devices", [])
+        save_connections(ws, [connection(f"w{i}", port) for i in range(WORKERS)])
+    return path
+
+
+def _engine(workspace: Path, out: Path) -> subprocess.Popen[bytes]:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "panel", "--headless", "--workspace", str(workspace)],
+        stdout=out.open("wb"),
+        stderr=subprocess.STDOUT,
+        env=dict(os.environ, PYTHONUNBUFFERED="1"),
+    )
+    deadline = time.monotonic() + STARTUP_S
+    while not (workspace / "api.json").exists():
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"the engine did not start: {out.read_text(errors='replace')}")
+        time.sleep(0.05)  # polling a file another process writes
+    return proc
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    try:
+        children = psutil.Process(proc.pid).children(recursive=True)
+    except psutil.Error:
+        children = []
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(10)
+    for child in children:
+        with contextlib.suppress(psutil.Error):
+            child.kill()
+
+
+def _measure(workspace: Path) -> dict[str, Any]:
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    from panel.connections.status import ConnState
+    from panel.viewmodels.models import remote_models
+    from panel.viewmodels.remote.endpoint import workspace_endpoint
+    from panel.viewmodels.remote.link import RemoteLink
+    from panel.views.connections_view import ConnectionsView
+
+    link = RemoteLink(workspace_endpoint(workspace))
+    models = remote_models(link)
+    conns = models.connections
+    view = ConnectionsView(conns)
+    view.resize(1100, 800)
+    view.show()
+    counts = {"values": 0, "dropped": 0}
+
+    def count(_conn_id: str, values: list[dict[str, Any]]) -> None:
+        counts["values"] += len(values)
+
+    def dropped(params: Any) -> None:
+        counts["dropped"] += int(params.get("dropped", 0)) if isinstance(params, dict) else 0
+
+    conns.sig_tags.connect(count)
+    link.on("rpc.dropped", dropped)
+    link.open()
+
+    def wait(condition: Any, timeout_s: float, what: str) -> None:
+        loop = QEventLoop()
+        deadline = time.monotonic() + timeout_s
+        timer = QTimer()
+        timer.setInterval(20)
+
+        def check() -> None:
+            if condition() or time.monotonic() > deadline:
+                loop.quit()
+
+        timer.timeout.connect(check)
+        timer.start()
+        loop.exec()
+        timer.stop()
+        if not condition():
+            raise RuntimeError(f"timed out waiting for {what}")
+
+    def all_connected() -> bool:
+        snaps = conns.snapshots()
+        return len(snaps) == WORKERS and all(s.state == ConnState.CONNECTED for s in snaps)
+
+    wait(all_connected, STARTUP_S, "10 connected workers")
+    wait(lambda: view.current_id() == "w0" and view.tag_model.rowCount() == TAGS, 30, "w0")
+    _run_for(WARMUP_S)
+
+    state = {"last": time.perf_counter(), "stall": 0.0, "over_50ms": 0}
+
+    def beat() -> None:
+        now = time.perf_counter()
+        gap = now - state["last"]
+        state["stall"] = max(state["stall"], gap)
+        state["over_50ms"] += gap > 0.05
+        state["last"] = now
+
+    heart = QTimer()
+    heart.setInterval(1)
+    heart.timeout.connect(beat)
+    values0, applied0, dropped0 = counts["values"], view.tag_model.values_applied, counts["dropped"]
+    me = psutil.Process()
+    cpu0 = me.cpu_times()
+    began = time.perf_counter()
+    state["last"] = began
+    heart.start()
+    _run_for(SECONDS)
+    heart.stop()
+    elapsed = time.perf_counter() - began
+    cpu1 = me.cpu_times()
+    values = counts["values"] - values0
+    applied = view.tag_model.values_applied - applied0
+    w0 = view.model.snapshot("w0")
+    link.close()
+    view.close()
+    view.deleteLater()
+    return {
+        "values_to_model": values,
+        "values_per_s": round(values / elapsed),
+        "page_table_values_applied_per_s": round(applied / elapsed),
+        "max_stall_ms": round(state["stall"] * 1000, 1),
+        "stalls_over_50ms": state["over_50ms"],
+        "notifications_dropped_by_engine": counts["dropped"] - dropped0,
+        "window_cpu_percent": round(
+            (cpu1.user + cpu1.system - cpu0.user - cpu0.system) / elapsed * 100, 1
+        ),
+        "w0_state": str(w0.state) if w0 else None,
+    }
+
+
+def _window_only() -> dict[str, Any]:
+    """The window's share alone: the same notifications (10 x 1,000 values every 100 ms),
+    decoded on a thread as the link's reader does and handed to the Qt thread the same
+    way, with the remote model and the shown page on top; no engine, no workers."""
+    import threading
+
+    from PySide6.QtCore import QTimer
+
+    from panel.connections.status import ConnectionSnapshot, ConnState
+    from panel.viewmodels.connections import tag_infos_of
+    from panel.viewmodels.models import remote_models
+    from panel.viewmodels.remote.endpoint import Address, Endpoint
+    from panel.viewmodels.remote.link import RemoteLink
+    from panel.views.connections_view import ConnectionsView
+
+    link = RemoteLink(Endpoint("synthetic", lambda: Address("ws://127.0.0.1:9", "")))
+    conns = remote_models(link).connections
+    marker = object()
+    link._ws = marker  # type: ignore[assignment]  # messages of this "connection" count
+    snaps = [
+        ConnectionSnapshot(
+            f"w{i}",
+            "modbus_tcp",
+            "x",
+            True,
+            ConnState.CONNECTED,
+            "EXECUTE",
+            None,
+            1,
+            0.0,
+            0,
+            0,
+            0.0,
+            TAGS,
+        )
+        for i in range(WORKERS)
+    ]
+    conns._take_list({"connections": [s.to_json() for s in snaps]})  # type: ignore[attr-defined]
+    infos = tag_infos_of(connection("w0", 1))
+    for i in range(WORKERS):
+        conns._configs[f"w{i}"] = connection(f"w{i}", 1)  # type: ignore[attr-defined]
+        conns._tag_infos[f"w{i}"] = infos  # type: ignore[attr-defined]
+    view = ConnectionsView(conns)
+    conns.sig_changed.emit()
+    view.resize(1100, 800)
+    view.show()
+    counts = {"values": 0}
+
+    def count(_conn_id: str, values: list[dict[str, Any]]) -> None:
+        counts["values"] += len(values)
+
+    conns.sig_tags.connect(count)
+    stop = threading.Event()
+
+    def publish() -> None:
+        tick = 0
+        next_at = time.monotonic()
+        while not stop.is_set():
+            tick += 1
+            now = time.time()
+            for i in range(WORKERS):
+                values = [
+                    {"name": f"t{t}", "value": (tick + t) % 65536, "quality": "good", "ts": now}
+                    for t in range(TAGS)
+                ]
+                text = json.dumps(
+                    {
+                        "jsonrpc": "2.0",
+                        "method": "conns.tags",
+                        "params": {"id": f"w{i}", "values": values},
+                    }
+                )
+                link._sig_message.emit(marker, json.loads(text))
+            next_at += PERIOD_MS / 1000
+            stop.wait(max(0.0, next_at - time.monotonic()))
+
+    state = {"last": time.perf_counter(), "stall": 0.0, "over_50ms": 0}
+
+    def beat() -> None:
+        now = time.perf_counter()
+        gap = now - state["last"]
+        state["stall"] = max(state["stall"], gap)
+        state["over_50ms"] += gap > 0.05
+        state["last"] = now
+
+    thread = threading.Thread(target=publish, daemon=True)
+    thread.start()
+    _run_for(WARMUP_S)
+    heart = QTimer()
+    heart.setInterval(1)
+    heart.timeout.connect(beat)
+    values0 = counts["values"]
+    began = state["last"] = time.perf_counter()
+    heart.start()
+    _run_for(SECONDS)
+    heart.stop()
+    elapsed = time.perf_counter() - began
+    values = counts["values"] - values0
+    stop.set()
+    thread.join(5)
+    link._ws = None
+    view.close()
+    view.deleteLater()
+    return {
+        "values_per_s": round(values / elapsed),
+        "max_stall_ms": round(state["stall"] * 1000, 1),
+        "stalls_over_50ms": state["over_50ms"],
+    }
+
+
+def _run_for(seconds: float) -> None:
+    """Run the Qt event loop for `seconds`."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    QTimer.singleShot(round(seconds * 1000), loop.quit)
+    loop.exec()
+
+
+def run() -> dict[str, Any]:
+    """Figures for `python -m tests.benchmarks --only conns_attached`."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from panel.util.ports import ephemeral_port
+
+    app = QApplication.instance() or QApplication([])
+    port = ephemeral_port()
+    sim = _simulator(port)
+    engine = None
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            workspace = _workspace(Path(tmp), port)
+            engine = _engine(workspace, Path(tmp) / "engine.out")
+            try:
+                engine_ps = psutil.Process(engine.pid)
+                cpu0 = engine_ps.cpu_times()
+                t0 = time.monotonic()
+                figures = _measure(workspace)
+                cpu1 = engine_ps.cpu_times()
+                engine_cpu = (cpu1.user + cpu1.system - cpu0.user - cpu0.system) / (
+                    time.monotonic() - t0
+                )
+            finally:
+                _stop(engine)
+    finally:
+        assert sim.stdin is not None and sim.stdout is not None
+        sim.stdin.close()
+        try:
+            sim.wait(10)
+        except subprocess.TimeoutExpired:
+            sim.kill()
+        sim.stdout.close()
+    app.processEvents()
+    window_only = _window_only()
+    app.processEvents()
+    return {
+        "workers": WORKERS,
+        "tags_per_worker": TAGS,
+        "period_ms": PERIOD_MS,
+        "offered_values_per_s": WORKERS * TAGS * 1000 // PERIOD_MS,
+        "seconds": SECONDS,
+        **figures,
+        "engine_cpu_percent_incl_startup": round(engine_cpu * 100, 1),
+        "window_only_synthetic_feed": window_only,
+        "cpus": os.cpu_count(),
+        "load_average_1min": round(os.getloadavg()[0], 2),
+        "goal_met": figures["values_per_s"] >= 50_000 and figures["max_stall_ms"] <= 50,
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps(run(), indent=2))
