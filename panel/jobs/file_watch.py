@@ -20,6 +20,7 @@ import json
 import logging
 import os
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -46,6 +47,39 @@ OFF, WATCHING, IMPORTED, ERROR, MISSING = "off", "watching", "imported", "error"
 
 class JobsFileError(Exception):
     """The watched file could not be turned into a list of jobs (the message says where)."""
+
+
+@dataclass(frozen=True)
+class WatchStatus:
+    """The watched jobs file: its path (None: off), state, last import, last error, job count."""
+
+    path: str | None = None
+    state: str = OFF
+    last_import: float | None = None
+    error: str | None = None
+    jobs: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """As `jobs.watch` and its notification carry it."""
+        return {
+            "path": self.path,
+            "state": self.state,
+            "lastImport": self.last_import,
+            "error": self.error,
+            "jobs": self.jobs,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> WatchStatus:
+        """From `to_json()`."""
+        when, jobs = data.get("lastImport"), data.get("jobs")
+        return cls(
+            data.get("path") or None,
+            str(data.get("state") or OFF),
+            None if when is None else float(when),
+            data.get("error") or None,
+            None if jobs is None else int(jobs),
+        )
 
 
 def jobs_from_text(text: str, name: str) -> list[Any]:
@@ -123,13 +157,12 @@ class JobsFileWatcher(QObject):
     @property
     def status(self) -> dict[str, Any]:
         """{path, state, lastImport (epoch s or None), error (str or None), jobs (int or None)}."""
-        return {
-            "path": str(self._path) if self._path is not None else None,
-            "state": self._state,
-            "lastImport": self._last_import,
-            "error": self._error,
-            "jobs": self._count,
-        }
+        return self.snapshot().to_json()
+
+    def snapshot(self) -> WatchStatus:
+        """The watch as it stands."""
+        path = str(self._path) if self._path is not None else None
+        return WatchStatus(path, self._state, self._last_import, self._error, self._count)
 
     def start_from_setting(self) -> None:
         """Watch the file named by the workspace setting `jobs.watchFile`, if any."""

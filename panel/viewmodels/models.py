@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from panel.viewmodels.engine import EngineModel
+from panel.viewmodels.jobs import JobsModel
 from panel.viewmodels.server import ServerModel
 
 if TYPE_CHECKING:
@@ -23,10 +24,11 @@ class EngineModels:
 
     engine: EngineModel
     server: ServerModel
+    jobs: JobsModel
     embedded: Engine | None = None
     link: RemoteLink | None = None
     # One field per further area, filled by local_models/remote_models as it gets its model:
-    # logs, connections, jobs, sessions (with audit).
+    # logs, connections, sessions (with audit).
 
     @property
     def attached(self) -> bool:
@@ -37,14 +39,20 @@ class EngineModels:
 def local_models(engine: Engine) -> EngineModels:
     """The view models of the engine in this process."""
     from panel.viewmodels.local.engine import LocalEngineModel
+    from panel.viewmodels.local.jobs import LocalJobsModel
     from panel.viewmodels.local.server import LocalServerModel
 
-    return EngineModels(LocalEngineModel(engine), LocalServerModel(engine), embedded=engine)
+    return EngineModels(
+        LocalEngineModel(engine), LocalServerModel(engine), LocalJobsModel(engine), embedded=engine
+    )
 
 
 def remote_models(link: RemoteLink) -> EngineModels:
     """The view models of an engine reached through `link` (call `link.open()` after)."""
     from panel.viewmodels.remote.engine import RemoteEngineModel
+    from panel.viewmodels.remote.jobs import RemoteJobsModel
     from panel.viewmodels.remote.server import RemoteServerModel
 
-    return EngineModels(RemoteEngineModel(link), RemoteServerModel(link), link=link)
+    return EngineModels(
+        RemoteEngineModel(link), RemoteServerModel(link), RemoteJobsModel(link), link=link
+    )
