@@ -5,9 +5,9 @@ Methods: `jobs.list`, `jobs.get`, `jobs.run`, `jobs.cancel`, `jobs.history`,
 `jobs.check` (of a run with the given options), `jobs.watch`, `jobs.subscribe`.
 Notifications on topic `jobs`: ``jobs.run`` (a run changed state, params = the
 run), ``jobs.finished`` (a run is final and no retry follows), ``jobs.changed``
-(the definitions changed) and ``jobs.watch`` (the watched jobs file's status). A dangerous command (options
-in) needs ``"confirm": true`` in `jobs.run` (error -32011 with the reasons
-otherwise).
+(the definitions changed) and ``jobs.watch`` (the watched jobs file's status).
+A dangerous command (options in) needs ``"confirm": true`` in `jobs.run`
+(error -32011 with the reasons otherwise).
 """
 
 from __future__ import annotations
@@ -150,12 +150,17 @@ class JobsApi:
         )
         add("jobs.cancel", self.cancel, _CANCEL, mutating=True, doc="Cancel a run.")
         add("jobs.history", self.history, _HISTORY, doc="Runs, newest first, filtered.")
-        add("jobs.active", self.active, _EMPTY, doc="Every run waiting, queued, running or retrying.")
+        add(
+            "jobs.active",
+            self.active,
+            _EMPTY,
+            doc="Every run waiting, queued, running or retrying.",
+        )
         add(
             "jobs.dashboard",
             self.dashboard,
             _EMPTY,
-            doc="Today's counts, running runs with elapsed time, the next 5 fires, recent failures.",
+            doc="Today's counts, running runs and their elapsed time, next 5 fires, failures.",
         )
         add(
             "jobs.log",

@@ -56,7 +56,7 @@ from panel.jobs.snapshots import (
     FAILURE_COUNT,
     FAILURES,
     NEXT_COUNT,
-    JobsDashboard,
+    DashboardFigures,
     JobSummary,
     NextFire,
     RunLog,
@@ -391,11 +391,11 @@ class JobEngine(QObject):
         """Every run in the engine's hands (waiting, queued, running, retrying), oldest first."""
         return [run.snapshot() for run in self._runs.values()]
 
-    def dashboard(self) -> JobsDashboard:
+    def dashboard(self) -> DashboardFigures:
         """Today's counts, the running runs with their elapsed time, the next fires and
         the newest failures (empty once the engine is closed)."""
         if self._closed:
-            return JobsDashboard()
+            return DashboardFigures()
         now = time.time()
         counts = self.store.count_by_status(start_of_today(now))
         running = sorted(
@@ -411,7 +411,7 @@ class JobEngine(QObject):
         for status in FAILURES:
             failures += self.store.history(status=status, limit=FAILURE_COUNT)
         failures.sort(key=lambda r: r["id"], reverse=True)
-        return JobsDashboard(
+        return DashboardFigures(
             total=sum(counts.values()),
             success=counts.get(str(RunStatus.SUCCESS), 0),
             failed=sum(counts.get(s, 0) for s in FAILURES),

@@ -1,7 +1,7 @@
 """The typed read models of the job engine: what the engine, its API and the window share.
 
 `RunSnapshot` is one run as the history and the API show it, `JobSummary` one
-job with its schedule state, `JobsDashboard` the figures of today, `RunLog` a
+job with its schedule state, `DashboardFigures` the figures of today, `RunLog` a
 piece of a run's log file and `HistoryQuery` the filters of a history read.
 Each has `to_json()` (the API's JSON) and `from_json()` (an attached window
 reads the API's answers back into the same types).
@@ -228,7 +228,7 @@ class RunningRun:
 
 
 @dataclass(frozen=True)
-class JobsDashboard:
+class DashboardFigures:
     """Today's jobs at one glance: counts, what runs now, what comes next, what failed."""
 
     total: int = 0
@@ -255,7 +255,7 @@ class JobsDashboard:
             "running": self.running,
         }
 
-    def aged(self, now: float | None = None) -> JobsDashboard:
+    def aged(self, now: float | None = None) -> DashboardFigures:
         """The figures with every running run's elapsed time counted up to `now` (monotonic)."""
         moved = (now if now is not None else time.monotonic()) - self.taken
         if moved <= 0 or not self.running_now:
@@ -274,7 +274,7 @@ class JobsDashboard:
         }
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> JobsDashboard:
+    def from_json(cls, data: dict[str, Any]) -> DashboardFigures:
         """From `to_json()`; the elapsed times count on from the moment it is read."""
         today = data.get("today") or {}
         return cls(

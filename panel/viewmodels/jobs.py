@@ -16,14 +16,14 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from panel.jobs.datasets import Allocation
 from panel.jobs.file_watch import WatchStatus
-from panel.jobs.snapshots import HistoryQuery, JobsDashboard, JobSummary, RunLog, RunSnapshot
+from panel.jobs.snapshots import DashboardFigures, HistoryQuery, JobSummary, RunLog, RunSnapshot
 
 __all__ = [
     "Allocation",
+    "DashboardFigures",
     "Done",
     "HistoryQuery",
     "JobSummary",
-    "JobsDashboard",
     "JobsModel",
     "RunLog",
     "RunSnapshot",
@@ -34,14 +34,14 @@ Done = Callable[[str | None], None]
 """Called once an action is done: None on success, else one sentence saying why not."""
 
 DASHBOARD_MS = 250
-"""Runs can change hundreds of times a second: today's figures are taken at most 4 times a second."""
+"""Runs can change hundreds of times a second: today's figures are taken at most 4x a second."""
 
 
 class JobsModel(QObject):
     """The jobs of one engine; `jobs()` and `node_run()` are always current."""
 
     sig_jobs_changed = Signal()
-    """The job definitions, their enabled flags or their schedule state changed: re-read `jobs()`."""
+    """The job definitions, their enabled flags or schedule state changed: re-read `jobs()`."""
 
     sig_run_changed = Signal(object)
     """(RunSnapshot) a run changed state."""
@@ -50,14 +50,14 @@ class JobsModel(QObject):
     """(RunSnapshot) a run is final and no retry follows (desktop notification)."""
 
     sig_dashboard = Signal(object)
-    """(JobsDashboard) today's figures were taken again (at most a few times a second)."""
+    """(DashboardFigures) today's figures were taken again (at most a few times a second)."""
 
     sig_watch_status = Signal(object)
     """(WatchStatus) the watched jobs file's status changed."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._dashboard = JobsDashboard()
+        self._dashboard = DashboardFigures()
         self._dashboard_timer = QTimer(self, singleShot=True, interval=DASHBOARD_MS)
         self._dashboard_timer.timeout.connect(self._take_dashboard)
 
@@ -83,7 +83,7 @@ class JobsModel(QObject):
         summary = self.job(job_id)
         return summary.last_run if summary is not None else None
 
-    def dashboard(self) -> JobsDashboard:
+    def dashboard(self) -> DashboardFigures:
         """Today's figures as last taken (running times counted up to now)."""
         return self._dashboard.aged()
 
@@ -96,7 +96,7 @@ class JobsModel(QObject):
         """Take today's figures now, then `_set_dashboard` them."""
         raise NotImplementedError
 
-    def _set_dashboard(self, figures: JobsDashboard) -> None:
+    def _set_dashboard(self, figures: DashboardFigures) -> None:
         self._dashboard = figures
         self.sig_dashboard.emit(figures)
 

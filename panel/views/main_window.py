@@ -26,7 +26,7 @@ from panel.views.about_dialog import AboutDialog
 from panel.views.audit_view import AuditFetch
 from panel.views.connections_view import CONN_COLORS, ConnectionsView, conn_state_label
 from panel.views.format import format_bytes
-from panel.views.job_states import FAILURES, run_state_label
+from panel.views.job_states import run_state_label
 from panel.views.jobs_view import JobsView
 from panel.views.link_banner import LinkBanner
 from panel.views.logs_view import LogsView
@@ -41,6 +41,7 @@ from panel.workspace.errors import WorkspaceError
 
 if TYPE_CHECKING:
     from panel.engine import Engine
+    from panel.jobs.snapshots import RunSnapshot
     from panel.viewmodels.engine import ProcessStats
     from panel.viewmodels.models import EngineModels
 
@@ -71,10 +72,14 @@ class MainWindow(QMainWindow):
         self._add_page(self.tr("Server"), self.server_view, "server")
         self.logs_view: LogsView | None = None
         self.connections_view: ConnectionsView | None = None
-        self.jobs_view: JobsView | None = None
         self.sessions_view: SessionsView | None = None
         if models.embedded is not None:
             self._add_embedded_pages(models.embedded)
+        self.jobs_view = JobsView(models.jobs)
+        self._add_page(self.tr("Jobs"), self.jobs_view, "jobs", before="sessions")
+        self.jobs_view.sig_worst_state.connect(self._on_jobs_state)
+        self._on_jobs_state(*self.jobs_view.worst_state())
+        models.jobs.sig_run_finished.connect(self._on_job_finished)
         self.sidebar.currentRowChanged.connect(self.pages.setCurrentIndex)
         central = QWidget()
         column = QVBoxLayout(central)
@@ -125,21 +130,21 @@ class MainWindow(QMainWindow):
         self.connections_view = ConnectionsView(engine.connections)
         self._add_page(self.tr("Connections"), self.connections_view, "connections")
         self.connections_view.sig_worst_state.connect(self._on_connections_state)
-        self.jobs_view = JobsView(engine.jobs, engine.jobs_watch)
-        self._add_page(self.tr("Jobs"), self.jobs_view, "jobs")
-        self.jobs_view.sig_worst_state.connect(self._on_jobs_state)
-        self._on_jobs_state(*self.jobs_view.worst_state())
         self.sessions_view = SessionsView(engine.sessions)
         self._add_page(self.tr("Sessions"), self.sessions_view, "sessions")
-        engine.jobs.sig_run_finished.connect(self._on_job_finished)
 
     # ------------------------------------------------------------------ build
 
-    def _add_page(self, title: str, widget: QWidget, key: str) -> None:
+    def _add_page(self, title: str, widget: QWidget, key: str, before: str | None = None) -> None:
+        """A sidebar entry and its page: at the end, or before the entry `before` when shown."""
         item = QListWidgetItem(dot_icon(IDLE), title)
         item.setData(Qt.ItemDataRole.UserRole, key)
-        self.sidebar.addItem(item)
-        self.pages.addWidget(widget)
+        keys = [
+            self.sidebar.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.sidebar.count())
+        ]
+        row = keys.index(before) if before in keys else len(keys)
+        self.sidebar.insertItem(row, item)
+        self.pages.insertWidget(row, widget)
 
     def _action(
         self,
@@ -188,7 +193,6 @@ class MainWindow(QMainWindow):
         for action, view in (
             (self.show_logs_action, self.logs_view),
             (self.show_connections_action, self.connections_view),
-            (self.show_jobs_action, self.jobs_view),
             (self.show_sessions_action, self.sessions_view),
         ):
             action.setVisible(view is not None)
@@ -383,16 +387,14 @@ class MainWindow(QMainWindow):
         item.setIcon(dot_icon(color))
         item.setToolTip(label)
 
-    def _on_job_finished(self, run: dict) -> None:
+    def _on_job_finished(self, run: RunSnapshot) -> None:
         """A desktop notification when a job run failed or timed out."""
-        if run.get("status") not in FAILURES:
+        if not run.is_failure:
             return
         title = (
-            self.tr("Job %1: %2")
-            .replace("%1", str(run.get("job")))
-            .replace("%2", run_state_label(str(run.get("status"))))
+            self.tr("Job %1: %2").replace("%1", run.job).replace("%2", run_state_label(run.status))
         )
-        self.tray.notify(title, str(run.get("error") or ""))
+        self.tray.notify(title, run.error or "")
 
     def _on_stats(self, stats: ProcessStats) -> None:
         self.usage_label.setText(

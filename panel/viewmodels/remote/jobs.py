@@ -10,7 +10,7 @@ from PySide6.QtCore import QTimer
 
 from panel.jobs.datasets import Allocation
 from panel.jobs.file_watch import WatchStatus
-from panel.jobs.snapshots import HistoryQuery, JobsDashboard, JobSummary, RunLog, RunSnapshot
+from panel.jobs.snapshots import DashboardFigures, HistoryQuery, JobSummary, RunLog, RunSnapshot
 from panel.viewmodels.jobs import Done, JobsModel
 from panel.viewmodels.remote.link import CallError, RemoteLink
 
@@ -75,9 +75,9 @@ class RemoteJobsModel(JobsModel):
         summary = self._jobs.get(run.job)
         if summary is not None:
             self._jobs[run.job] = summary.with_run(run)
-            if summary.next_fire is not None and summary.next_fire <= time.time():
-                if not self._refetch.isActive():
-                    self._refetch.start()  # it fired: its next fire time moved on
+            fired = summary.next_fire is not None and summary.next_fire <= time.time()
+            if fired and not self._refetch.isActive():
+                self._refetch.start()  # its next fire time has moved on
         self.sig_run_changed.emit(run)
         self.refresh_dashboard()
 
@@ -93,7 +93,7 @@ class RemoteJobsModel(JobsModel):
     def _take_dashboard(self) -> None:
         def taken(result: Any) -> None:
             if isinstance(result, dict):
-                self._set_dashboard(JobsDashboard.from_json(result))
+                self._set_dashboard(DashboardFigures.from_json(result))
 
         self._link.call("jobs.dashboard", {}, taken)
 
