@@ -430,6 +430,11 @@ class JobEngine(QObject):
         """
         run = self._runs.get(run_id)
         path = run.log_path if run is not None else None
+        if run is not None and run.log_file is not None:
+            try:  # what the child wrote so far is read from the file (written buffered)
+                run.log_file.flush()
+            except OSError as exc:
+                self._log_lost(run, exc)
         if run is None:
             row = None if self._closed else self.store.run(run_id)
             if row is None:
