@@ -1,12 +1,13 @@
 """The job engine's methods on the JSON-RPC API: each calls the method a button calls.
 
 Methods: `jobs.list`, `jobs.get`, `jobs.run`, `jobs.cancel`, `jobs.history`,
-`jobs.enable`, `jobs.check` (of a run with the given options), `jobs.watch`,
-`jobs.subscribe`. Notifications on topic `jobs`: ``jobs.run`` (a run changed
-state, params = the run), ``jobs.changed`` (the definitions changed) and
-``jobs.watch`` (the watched jobs file's status). A dangerous command (options
-in) needs ``"confirm": true`` in `jobs.run` (error -32011 with the reasons
-otherwise).
+`jobs.active`, `jobs.dashboard`, `jobs.log` (a run's log file), `jobs.enable`,
+`jobs.check` (of a run with the given options), `jobs.watch`, `jobs.subscribe`.
+Notifications on topic `jobs`: ``jobs.run`` (a run changed state, params = the
+run), ``jobs.finished`` (a run is final and no retry follows), ``jobs.changed``
+(the definitions changed) and ``jobs.watch`` (the watched jobs file's status).
+A dangerous command (options in) needs ``"confirm": true`` in `jobs.run`
+(error -32011 with the reasons otherwise).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from panel.api.rpc import INVALID_PARAMS, INVALID_STATE, NOT_FOUND, TIMEOUT, RpcContext, RpcError
 from panel.jobs.errors import JobError
+from panel.jobs.run_log import MAX_LOG_BYTES
+from panel.jobs.snapshots import RunSnapshot
 from panel.jobs.states import FINAL, Trigger
 
 if TYPE_CHECKING:
@@ -66,6 +69,20 @@ _HISTORY = {
         "beforeId": {"type": "integer"},
         "limit": {"type": "integer", "minimum": 1, "maximum": MAX_HISTORY},
     },
+    "additionalProperties": False,
+}
+_LOG = {
+    "type": "object",
+    "properties": {
+        "run": {"type": "integer", "minimum": 1},
+        "offset": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "read what follows this byte (default: the tail)",
+        },
+        "maxBytes": {"type": "integer", "minimum": 1, "maximum": MAX_LOG_BYTES},
+    },
+    "required": ["run"],
     "additionalProperties": False,
 }
 _ENABLE = {
@@ -133,6 +150,24 @@ class JobsApi:
         )
         add("jobs.cancel", self.cancel, _CANCEL, mutating=True, doc="Cancel a run.")
         add("jobs.history", self.history, _HISTORY, doc="Runs, newest first, filtered.")
+        add(
+            "jobs.active",
+            self.active,
+            _EMPTY,
+            doc="Every run waiting, queued, running or retrying.",
+        )
+        add(
+            "jobs.dashboard",
+            self.dashboard,
+            _EMPTY,
+            doc="Today's counts, running runs and their elapsed time, next 5 fires, failures.",
+        )
+        add(
+            "jobs.log",
+            self.log,
+            _LOG,
+            doc="A run's log file: its tail (at most maxBytes, 2 MB), or what follows offset.",
+        )
         add("jobs.enable", self.enable, _ENABLE, mutating=True, doc="Enable/disable a schedule.")
         add("jobs.check", self.check, _CHECK, doc="Why a job's command needs confirmation.")
         if self._watch is not None:
@@ -143,11 +178,18 @@ class JobsApi:
                 mutating=True,
                 doc="The watched jobs file's status; with file, watch it (null or empty: stop).",
             )
+        if self._watch is not None:
+            add(
+                "jobs.watchStatus",
+                self.watch_status,
+                _EMPTY,
+                doc="The watched jobs file's status (path, state, lastImport, error, jobs).",
+            )
         add(
             "jobs.subscribe",
             self.subscribe,
             _EMPTY,
-            doc="Receive jobs.run, jobs.changed and jobs.watch notifications.",
+            doc="Receive jobs.run, jobs.finished, jobs.changed and jobs.watch notifications.",
         )
 
     def list(self, params: dict[str, Any], ctx: RpcContext) -> dict[str, Any]:
@@ -168,9 +210,9 @@ class JobsApi:
         done: asyncio.Future[dict[str, Any]] = loop.create_future()
         target: list[int] = []
 
-        def on_change(run: dict[str, Any]) -> None:
-            if target and run["id"] == target[0] and run["status"] in FINAL and not done.done():
-                done.set_result(run)
+        def on_change(run: RunSnapshot) -> None:
+            if target and run.id == target[0] and run.status in FINAL and not done.done():
+                done.set_result(run.to_json())
 
         if params.get("wait"):
             jobs.sig_run_finished.connect(on_change)
@@ -210,6 +252,22 @@ class JobsApi:
         filters = {names.get(k, k): v for k, v in params.items()}
         return {"runs": self._jobs.history(**filters)}
 
+    def active(self, params: dict[str, Any], ctx: RpcContext) -> dict[str, Any]:
+        """The runs in the engine's hands."""
+        return {"runs": [run.to_json() for run in self._jobs.active_snapshots()]}
+
+    def dashboard(self, params: dict[str, Any], ctx: RpcContext) -> dict[str, Any]:
+        """Today's figures."""
+        return self._jobs.dashboard().to_json()
+
+    def log(self, params: dict[str, Any], ctx: RpcContext) -> dict[str, Any]:
+        """A run's log file, or a part of it."""
+        limit = int(params.get("maxBytes", MAX_LOG_BYTES))
+        try:
+            return self._jobs.run_log(int(params["run"]), params.get("offset"), limit).to_json()
+        except JobError as exc:
+            raise rpc_error(exc) from None
+
     def enable(self, params: dict[str, Any], ctx: RpcContext) -> dict[str, Any]:
         """Enable or disable a job's schedule."""
         try:
@@ -236,6 +294,11 @@ class JobsApi:
             watch.set_file(path)
         return watch.status
 
+    def watch_status(self, params: dict[str, Any], ctx: RpcContext) -> dict[str, Any]:
+        """The watched jobs file's status (reading it is not a change: not audited)."""
+        assert self._watch is not None  # registered only with a watcher
+        return self._watch.status
+
     def subscribe(self, params: dict[str, Any], ctx: RpcContext) -> dict[str, Any]:
         """Subscribe to run changes."""
         ctx.subscribe(JOBS_TOPIC)
@@ -244,12 +307,17 @@ class JobsApi:
     def _listen_to_runs(self, active: bool) -> None:
         if active:
             self._jobs.sig_run_changed.connect(self._push_run)
+            self._jobs.sig_run_finished.connect(self._push_finished)
         else:
             with contextlib.suppress(RuntimeError):  # the engine may be gone at shutdown
                 self._jobs.sig_run_changed.disconnect(self._push_run)
+                self._jobs.sig_run_finished.disconnect(self._push_finished)
 
-    def _push_run(self, run: dict[str, Any]) -> None:
-        self._server.publish(JOBS_TOPIC, "jobs.run", run)
+    def _push_run(self, run: RunSnapshot) -> None:
+        self._server.publish(JOBS_TOPIC, "jobs.run", run.to_json())
+
+    def _push_finished(self, run: RunSnapshot) -> None:
+        self._server.publish(JOBS_TOPIC, "jobs.finished", run.to_json())
 
     def _push_changed(self) -> None:
         self._server.publish(JOBS_TOPIC, "jobs.changed", {})

@@ -50,6 +50,45 @@ class Holder:
         return f"{self.path} held by {self.owner_kind} {self.owner_id} ({self.mode})"
 
 
+@dataclass(frozen=True)
+class Allocation:
+    """One path held by an owner: an item of `DatasetManager.allocations()`."""
+
+    name: str
+    path: str
+    mode: str
+    owner_kind: str
+    owner_id: str
+    pid: int | None = None
+    acquired: float | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """For the API (`jobs.datasets`) and the UI."""
+        return {
+            "name": self.name,
+            "path": self.path,
+            "mode": self.mode,
+            "ownerKind": self.owner_kind,
+            "ownerId": self.owner_id,
+            "pid": self.pid,
+            "acquired": self.acquired,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Allocation:
+        """From `to_json()`."""
+        pid, acquired = data.get("pid"), data.get("acquired")
+        return cls(
+            str(data["name"]),
+            str(data["path"]),
+            str(data["mode"]),
+            str(data["ownerKind"]),
+            str(data["ownerId"]),
+            None if pid is None else int(pid),
+            None if acquired is None else float(acquired),
+        )
+
+
 def normalize(path: str) -> str:
     """The form paths are compared in (absolute, normalised, `~` expanded)."""
     return os.path.normpath(os.path.abspath(os.path.expanduser(path)))
@@ -129,14 +168,17 @@ class DatasetManager:
         return self._released(int(row[0]))
 
     def allocations(self) -> list[dict[str, Any]]:
+        """Every allocation, oldest first (`Allocation.to_json()` items)."""
+        return [a.to_json() for a in self.snapshots()]
+
+    def snapshots(self) -> list[Allocation]:
         """Every allocation, oldest first."""
         with self._store.reading() as conn:
             rows = conn.execute(
                 "SELECT name, path, mode, owner_kind, owner_id, pid, acquired_at"
                 " FROM dataset_allocations ORDER BY id"
             ).fetchall()
-        keys = ("name", "path", "mode", "ownerKind", "ownerId", "pid", "acquired")
-        return [dict(zip(keys, row, strict=True)) for row in rows]
+        return [Allocation(*row) for row in rows]
 
     def release_dead(self) -> int:
         """Free allocations whose recorded process is gone (or its pid reused)."""

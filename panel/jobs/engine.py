@@ -49,8 +49,21 @@ from panel.jobs.errors import JobError
 from panel.jobs.model import JobDef, load_jobs
 from panel.jobs.notify import Notifier
 from panel.jobs.run import Graph, Run, retry_delay, trigger_verdict
+from panel.jobs.run_log import MAX_LOG_BYTES, read_run_log
 from panel.jobs.safety import dangerous_reasons, limit_prefix
 from panel.jobs.scheduler import CronScheduler
+from panel.jobs.snapshots import (
+    FAILURE_COUNT,
+    FAILURES,
+    NEXT_COUNT,
+    DashboardFigures,
+    JobSummary,
+    NextFire,
+    RunLog,
+    RunningRun,
+    RunSnapshot,
+    start_of_today,
+)
 from panel.jobs.states import ACTIVE, RunStatus, Trigger
 from panel.jobs.store import JobStore
 from panel.logs.hub import LogHub
@@ -83,13 +96,13 @@ class JobEngine(QObject):
     """Runs the jobs of a workspace: cron, the DAG, retries, datasets, history."""
 
     sig_run_changed = Signal(object)
-    """(dict) a run changed state: `Run.to_json()` (id, job, graphId, status, ...)."""
+    """(RunSnapshot) a run changed state."""
 
     sig_run_output = Signal(int, str, bytes)
     """(run_id, "stdout" | "stderr", bytes): a chunk of a run's output."""
 
     sig_run_finished = Signal(object)
-    """(dict) a run reached its final state (for notifications: tray, sound)."""
+    """(RunSnapshot) a run reached its final state, no retry follows (tray, notifications)."""
 
     sig_jobs_changed = Signal()
     """The job definitions (or their enabled flags) changed; re-read `list_jobs()`."""
@@ -140,6 +153,8 @@ class JobEngine(QObject):
         self.jobs: dict[str, JobDef] = {}
         self._plain_specs: dict[str, ProcessSpec] = {}
         self._runs: dict[int, Run] = {}
+        self._newest: dict[str, Run | RunSnapshot] = {}
+        """The newest run of each job (a run of this engine, or a row of an earlier one)."""
         self._ready: list[Run] = []
         self._running: dict[ManagedProcess, Run] = {}
         self._retiring: set[ManagedProcess] = set()
@@ -170,6 +185,9 @@ class JobEngine(QObject):
         self._accepting = True
         self._recover()
         self._prune_history()
+        for row in self.store.newest_runs():
+            if row["job"] not in self._newest:
+                self._newest[row["job"]] = RunSnapshot.from_json(row)
         self._schedule(replay_missed=True)
         self.sig_jobs_changed.emit()  # views built before the start show the jobs now
 
@@ -321,31 +339,111 @@ class JobEngine(QObject):
 
     def list_jobs(self) -> list[dict[str, Any]]:
         """Every job with its schedule state: next fire, active runs, last run."""
-        return [self._job_summary(job) for job in self.jobs.values()]
+        return [summary.to_json() for summary in self.summaries()]
+
+    def summaries(self) -> list[JobSummary]:
+        """Every job with its schedule state, in definition order."""
+        active: dict[str, list[int]] = {}
+        for run in self._runs.values():
+            active.setdefault(run.job.id, []).append(run.id)
+        return [self._summary(job, active.get(job.id, [])) for job in self.jobs.values()]
+
+    def summary(self, job_id: str) -> JobSummary:
+        """One job with its schedule state; `JobError("not_found")` when there is none."""
+        job = self.job(job_id)
+        return self._summary(job, [r.id for r in self._runs.values() if r.job.id == job_id])
 
     def get_job(self, job_id: str, runs: int = 20) -> dict[str, Any]:
         """One job, its summary and its `runs` most recent runs (newest first)."""
-        job = self.job(job_id)
-        return {**self._job_summary(job), "runs": self.history(job=job_id, limit=runs)}
+        return {**self.summary(job_id).to_json(), "runs": self.history(job=job_id, limit=runs)}
 
-    def _job_summary(self, job: JobDef) -> dict[str, Any]:
-        last = self.history(job=job.id, limit=1)
-        return {
-            "id": job.id,
-            "name": job.name,
-            "category": job.category,
-            "tags": list(job.tags),
-            "enabled": job.enabled,
-            "schedule": job.schedule,
-            "timezone": job.timezone,
-            "nextFire": self.scheduler.next_fire(job.id),
-            "dependsOn": list(job.depends_on),
-            "command": job.command_text(),
-            "dangerous": self.check_command(job.id),
-            "active": [r.id for r in self._runs.values() if r.job.id == job.id],
-            "lastRun": last[0] if last else None,
-            "definition": job.to_json(),
-        }
+    def _summary(self, job: JobDef, active: list[int]) -> JobSummary:
+        return JobSummary(
+            id=job.id,
+            name=job.name,
+            command=job.command_text(),
+            enabled=job.enabled,
+            category=job.category,
+            tags=tuple(job.tags),
+            schedule=job.schedule,
+            timezone=job.timezone,
+            next_fire=self.scheduler.next_fire(job.id),
+            depends_on=tuple(job.depends_on),
+            dangerous=tuple(self.check_command(job.id)),
+            active=tuple(sorted(active)),
+            last_run=self.newest_run(job.id),
+            definition=job.to_json(),
+        )
+
+    def newest_run(self, job_id: str) -> RunSnapshot | None:
+        """The newest run of `job_id` (any state), None when it never ran (or after `close`)."""
+        newest = None if self._closed else self._newest.get(job_id)
+        return newest.snapshot() if isinstance(newest, Run) else newest
+
+    def node_run(self, job_id: str) -> RunSnapshot | None:
+        """The run a job's node shows: its newest run in the engine's hands, else its newest."""
+        active = [run for run in self._runs.values() if run.job.id == job_id]
+        if active:
+            return max(active, key=lambda run: run.id).snapshot()
+        return self.newest_run(job_id)
+
+    def active_snapshots(self) -> list[RunSnapshot]:
+        """Every run in the engine's hands (waiting, queued, running, retrying), oldest first."""
+        return [run.snapshot() for run in self._runs.values()]
+
+    def dashboard(self) -> DashboardFigures:
+        """Today's counts, the running runs with their elapsed time, the next fires and
+        the newest failures (empty once the engine is closed)."""
+        if self._closed:
+            return DashboardFigures()
+        now = time.time()
+        counts = self.store.count_by_status(start_of_today(now))
+        running = sorted(
+            (r for r in self._runs.values() if r.status == RunStatus.RUNNING),
+            key=lambda r: r.started_at or now,
+        )
+        fires = sorted(
+            (when, job_id)
+            for job_id in self.jobs
+            if (when := self.scheduler.next_fire(job_id)) is not None
+        )
+        failures: list[dict[str, Any]] = []
+        for status in FAILURES:
+            failures += self.store.history(status=status, limit=FAILURE_COUNT)
+        failures.sort(key=lambda r: r["id"], reverse=True)
+        return DashboardFigures(
+            total=sum(counts.values()),
+            success=counts.get(str(RunStatus.SUCCESS), 0),
+            failed=sum(counts.get(s, 0) for s in FAILURES),
+            running=counts.get(str(RunStatus.RUNNING), 0),
+            running_now=tuple(
+                RunningRun(r.snapshot(), max(0.0, now - (r.started_at or now))) for r in running
+            ),
+            next_fires=tuple(NextFire(job_id, when) for when, job_id in fires[:NEXT_COUNT]),
+            failures=tuple(RunSnapshot.from_json(r) for r in failures[:FAILURE_COUNT]),
+        )
+
+    def run_log(self, run_id: int, offset: int | None = None, limit: int = MAX_LOG_BYTES) -> RunLog:
+        """Run `run_id`'s log: its tail, or what follows `offset` (see `read_run_log`).
+
+        Raises `JobError`: not_found (no such run), state (the file cannot be read).
+        """
+        run = self._runs.get(run_id)
+        path = run.log_path if run is not None else None
+        if run is not None and run.log_file is not None:
+            try:  # what the child wrote so far is read from the file (written buffered)
+                run.log_file.flush()
+            except OSError as exc:
+                self._log_lost(run, exc)
+        if run is None:
+            row = None if self._closed else self.store.run(run_id)
+            if row is None:
+                raise JobError("not_found", f"no run {run_id}")
+            path = row.get("logPath")
+        try:
+            return read_run_log(run_id, path, offset, limit)
+        except OSError as exc:
+            raise JobError("state", f"cannot read {path}: {exc.strerror or exc}") from None
 
     def history(self, **filters: Any) -> list[dict[str, Any]]:
         """Runs from the history, newest first (`JobStore.history` filters); none once
@@ -483,10 +581,11 @@ class JobEngine(QObject):
         run = Run(run_id, job, graph, str(trigger), options, attempt, status, waiting_on=waiting_on)
         graph.nodes[job.id] = run
         self._runs[run_id] = run
+        self._newest[job.id] = run
         if status == RunStatus.QUEUED:
             self._ready.append(run)
         if listened(self, "sig_run_changed"):
-            self.sig_run_changed.emit(run.to_json())
+            self.sig_run_changed.emit(run.snapshot())
         return run
 
     def _set_status(self, run: Run, status: RunStatus, **fields: Any) -> None:
@@ -497,7 +596,7 @@ class JobEngine(QObject):
             columns[name] = value
         self.store.update_run(run.id, **columns)
         if listened(self, "sig_run_changed"):
-            self.sig_run_changed.emit(run.to_json())
+            self.sig_run_changed.emit(run.snapshot())
 
     # ------------------------------------------------------------------ dispatch
 
@@ -844,7 +943,7 @@ class JobEngine(QObject):
             self._begin_retry(run)
             return
         if listened(self, "sig_run_finished"):
-            self.sig_run_finished.emit(run.to_json())
+            self.sig_run_finished.emit(run.snapshot())
         self._after_final(run)
 
     def _can_retry(self, run: Run) -> bool:

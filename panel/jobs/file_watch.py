@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 
+from panel.jobs.watch_status import ERROR, IMPORTED, MISSING, OFF, WATCHING, WatchStatus
 from panel.workspace.errors import WorkspaceError
 
 if TYPE_CHECKING:
@@ -39,9 +40,6 @@ A machine path, so it is not part of the exported configuration."""
 
 DEBOUNCE_MS = 300
 """Quiet time after the last change before the file is read."""
-
-OFF, WATCHING, IMPORTED, ERROR, MISSING = "off", "watching", "imported", "error", "missing"
-"""The states of a watch (`JobsFileWatcher.status["state"]`)."""
 
 
 class JobsFileError(Exception):
@@ -123,13 +121,12 @@ class JobsFileWatcher(QObject):
     @property
     def status(self) -> dict[str, Any]:
         """{path, state, lastImport (epoch s or None), error (str or None), jobs (int or None)}."""
-        return {
-            "path": str(self._path) if self._path is not None else None,
-            "state": self._state,
-            "lastImport": self._last_import,
-            "error": self._error,
-            "jobs": self._count,
-        }
+        return self.snapshot().to_json()
+
+    def snapshot(self) -> WatchStatus:
+        """The watch as it stands."""
+        path = str(self._path) if self._path is not None else None
+        return WatchStatus(path, self._state, self._last_import, self._error, self._count)
 
     def start_from_setting(self) -> None:
         """Watch the file named by the workspace setting `jobs.watchFile`, if any."""

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any
 
 from panel.jobs.model import Execution, JobDef
+from panel.jobs.snapshots import RunSnapshot
 from panel.jobs.states import RunStatus
 
 if TYPE_CHECKING:
@@ -49,25 +50,29 @@ class Run:
     fixed: bool = False
     confirm: bool = False
 
+    def snapshot(self) -> RunSnapshot:
+        """The run as it stands now, as the API, the history and the UI show it."""
+        return RunSnapshot(
+            self.id,
+            self.job.id,
+            str(self.status),
+            self.graph.id,
+            self.trigger,
+            self.options,
+            self.attempt,
+            self.queued_at,
+            self.started_at,
+            self.ended_at,
+            self.exit_code,
+            self.error,
+            self.log_path,
+            self.pid,
+            self.waiting_on,
+        )
+
     def to_json(self) -> dict[str, Any]:
-        """The run as the API, the history and the UI show it."""
-        return {
-            "id": self.id,
-            "job": self.job.id,
-            "graphId": self.graph.id,
-            "trigger": self.trigger,
-            "options": self.options,
-            "attempt": self.attempt,
-            "status": str(self.status),
-            "queued": self.queued_at,
-            "start": self.started_at,
-            "end": self.ended_at,
-            "exitCode": self.exit_code,
-            "error": self.error,
-            "logPath": self.log_path,
-            "pid": self.pid,
-            "waitingOn": self.waiting_on,
-        }
+        """The run as the API, the history and the UI show it (`snapshot().to_json()`)."""
+        return self.snapshot().to_json()
 
 
 @dataclass(eq=False)

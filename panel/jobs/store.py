@@ -347,6 +347,25 @@ class JobStore:
             ).fetchall()
         return [run_to_json(row) for row in rows]
 
+    def newest_runs(self) -> list[dict[str, Any]]:
+        """The newest run of every job that has one."""
+        cols = ", ".join(RUN_COLUMNS)
+        with self.reading() as conn:
+            rows = conn.execute(
+                f"SELECT {cols} FROM job_runs WHERE id IN"
+                " (SELECT MAX(id) FROM job_runs GROUP BY job_id)"
+            ).fetchall()
+        return [run_to_json(row) for row in rows]
+
+    def count_by_status(self, since: float) -> dict[str, int]:
+        """How many runs queued at or after `since` are in each state."""
+        with self.reading() as conn:
+            rows = conn.execute(
+                "SELECT status, COUNT(*) FROM job_runs WHERE queued_at >= ? GROUP BY status",
+                (since,),
+            ).fetchall()
+        return {str(status): int(count) for status, count in rows}
+
     def last_success(self, job_id: str) -> float | None:
         """When the newest successful run of `job_id` ended, or None."""
         with self.reading() as conn:

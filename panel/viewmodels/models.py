@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from panel.viewmodels.connections import ConnectionsModel
 from panel.viewmodels.engine import EngineModel
+from panel.viewmodels.jobs import JobsModel
 from panel.viewmodels.logs import LogsModel
 from panel.viewmodels.server import ServerModel
 from panel.viewmodels.sessions import SessionsModel
@@ -29,6 +30,7 @@ class EngineModels:
     sessions: SessionsModel
     logs: LogsModel
     connections: ConnectionsModel
+    jobs: JobsModel
     embedded: Engine | None = None
     link: RemoteLink | None = None
 
@@ -42,6 +44,7 @@ def local_models(engine: Engine) -> EngineModels:
     """The view models of the engine in this process."""
     from panel.viewmodels.local.connections import LocalConnectionsModel
     from panel.viewmodels.local.engine import LocalEngineModel
+    from panel.viewmodels.local.jobs import LocalJobsModel
     from panel.viewmodels.local.logs import LocalLogsModel
     from panel.viewmodels.local.server import LocalServerModel
     from panel.viewmodels.local.sessions import LocalSessionsModel
@@ -52,6 +55,7 @@ def local_models(engine: Engine) -> EngineModels:
         sessions=LocalSessionsModel(engine.sessions),
         logs=LocalLogsModel(engine),
         connections=LocalConnectionsModel(engine.connections),
+        jobs=LocalJobsModel(engine),
         embedded=engine,
     )
 
@@ -60,6 +64,7 @@ def remote_models(link: RemoteLink) -> EngineModels:
     """The view models of an engine reached through `link` (call `link.open()` after)."""
     from panel.viewmodels.remote.connections import RemoteConnectionsModel
     from panel.viewmodels.remote.engine import RemoteEngineModel
+    from panel.viewmodels.remote.jobs import RemoteJobsModel
     from panel.viewmodels.remote.logs import RemoteLogsModel
     from panel.viewmodels.remote.server import RemoteServerModel
     from panel.viewmodels.remote.sessions import RemoteSessionsModel
@@ -70,5 +75,6 @@ def remote_models(link: RemoteLink) -> EngineModels:
         sessions=RemoteSessionsModel(link),
         logs=RemoteLogsModel(link),
         connections=RemoteConnectionsModel(link),
+        jobs=RemoteJobsModel(link),
         link=link,
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
@@ -15,43 +15,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from panel.jobs.datasets import Allocation
 from panel.views.jobs_history import format_when
 from panel.views.table_model import RowTableModel
 
 if TYPE_CHECKING:
-    from panel.jobs.datasets import DatasetManager
+    from panel.viewmodels.jobs import JobsModel
 
 COL_NAME, COL_PATH, COL_MODE, COL_OWNER, COL_PID, COL_SINCE = range(6)
 POLL_MS = 2000
 """Sessions allocate too, without a signal: the visible table re-reads every 2 s."""
 
 
-class AllocationRow(NamedTuple):
-    """One allocation."""
-
-    name: str
-    path: str
-    mode: str
-    owner_kind: str
-    owner_id: str
-    pid: int | None
-    acquired: float | None
-
-    @classmethod
-    def from_json(cls, item: dict[str, Any]) -> AllocationRow:
-        """From a `DatasetManager.allocations()` item."""
-        return cls(
-            str(item["name"]),
-            str(item["path"]),
-            str(item["mode"]),
-            str(item["ownerKind"]),
-            str(item["ownerId"]),
-            item.get("pid"),
-            item.get("acquired"),
-        )
-
-
-class DatasetModel(RowTableModel[AllocationRow]):
+class DatasetModel(RowTableModel[Allocation]):
     """The allocations, oldest first."""
 
     def headers(self) -> tuple[str, ...]:
@@ -65,13 +41,12 @@ class DatasetModel(RowTableModel[AllocationRow]):
             self.tr("Since"),
         )
 
-    def set_allocations(self, items: list[dict[str, Any]]) -> None:
+    def set_allocations(self, rows: list[Allocation]) -> None:
         """Replace every row (no reset when nothing changed)."""
-        rows = [AllocationRow.from_json(i) for i in items]
         if rows != self._rows:
             self.replace_rows(rows)
 
-    def cell(self, row: AllocationRow, col: int, role: int) -> Any:
+    def cell(self, row: Allocation, col: int, role: int) -> Any:
         """The text of a cell."""
         if role != Qt.ItemDataRole.DisplayRole:
             return None
@@ -90,13 +65,12 @@ class DatasetModel(RowTableModel[AllocationRow]):
 
 
 class DatasetsView(QWidget):
-    """The allocation table, re-read while visible and on every run change."""
+    """The allocation table, read again while visible and as runs change."""
 
-    def __init__(
-        self, datasets: DatasetManager, changed: Any = None, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, model: JobsModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._datasets = datasets
+        self._model = model
+        self._reading = False
         self.model = DatasetModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -117,8 +91,6 @@ class DatasetsView(QWidget):
         self._poll = QTimer(self, interval=POLL_MS)
         self._poll.timeout.connect(self._on_poll)
         self._poll.start()
-        if changed is not None:
-            changed.connect(self.refresh)
         self.refresh()
 
     def _on_poll(self) -> None:
@@ -126,6 +98,14 @@ class DatasetsView(QWidget):
             self.refresh()
 
     def refresh(self, _why: object = None) -> None:
-        """Re-read the allocations."""
-        self.model.set_allocations(self._datasets.allocations())
+        """Read the allocations again (one read at a time)."""
+        if self._reading:
+            return
+        self._reading = True
+        self._model.allocations(self._on_allocations)
+
+    def _on_allocations(self, rows: list[Allocation] | None, _error: str | None) -> None:
+        self._reading = False
+        if rows is not None:
+            self.model.set_allocations(rows)
         self.empty_label.setVisible(self.model.rowCount() == 0)

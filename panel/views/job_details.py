@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QFontDatabase, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QListView,
     QMessageBox,
+    QPlainTextEdit,
     QPushButton,
     QTableView,
     QTabWidget,
@@ -20,11 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from panel.jobs.errors import JobError
-from panel.logs.model import LogListModel
+from panel.jobs.snapshots import HistoryQuery, JobSummary, RunLog, RunSnapshot
 from panel.views.job_duration_chart import DurationChart
 from panel.views.job_run_dialog import run_interactively
-from panel.views.job_states import ACTIVE, NEVER, run_color, run_state_label
+from panel.views.job_states import NEVER, run_color, run_state_label
 from panel.views.jobs_history import (
     COL_ERROR,
     COL_JOB,
@@ -34,27 +34,40 @@ from panel.views.jobs_history import (
     format_when,
 )
 from panel.views.state_colors import dot_pixmap
-from panel.workspace.errors import WorkspaceError
 
 if TYPE_CHECKING:
-    from panel.jobs.engine import JobEngine
+    from panel.viewmodels.jobs import JobsModel
 
 RECENT_RUNS = 30
+LOG_POLL_MS = 1000
+"""While the shown run runs and its log is on screen, what it wrote is read every second."""
 
 
 class JobDetails(QWidget):
-    """Everything about the selected job, and its three actions with their busy states."""
+    """Everything about the selected job, and its three actions with their busy states.
+
+    The job comes from the jobs model, its recent runs from a history read, and
+    the Log tab shows the newest run's log file (what follows is read while it runs).
+    """
 
     sig_run_started = Signal(int)
     """(run_id) Run now started a run."""
 
-    def __init__(self, engine: JobEngine, parent: QWidget | None = None) -> None:
+    def __init__(self, model: JobsModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._engine = engine
+        self._model = model
         self.job_id: str | None = None
-        self._summary: dict[str, Any] | None = None
+        self._summary: JobSummary | None = None
         self._cancelling: set[int] = set()
         self._toggling = False
+        self._starting = False
+        self._reading_runs = False
+        self._again = False
+        self._log_run: int | None = None
+        self._log_end: int | None = None
+        self._log_complete = False
+        self._log_again = False
+        self._reading_log = False
         self.title = QLabel()
         self.title.setStyleSheet("font-weight: bold; font-size: 14px")
         self.state_dot = QLabel()
@@ -86,12 +99,13 @@ class JobDetails(QWidget):
         # (wide) date it was queued, so they are seen without scrolling.
         header.moveSection(header.visualIndex(COL_QUEUED), header.count() - 1)
         self.chart = DurationChart()
-        self.log_model = LogListModel(engine.hub, self)
-        self.log_model.set_sources([])
-        self.log_view = QListView()
-        self.log_view.setModel(self.log_model)
-        self.log_view.setUniformItemSizes(True)
-        self.log_model.rowsInserted.connect(self._on_log_rows)
+        self.log_text = QPlainTextEdit()
+        self.log_text.setReadOnly(True)
+        self.log_text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.log_text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.log_text.setMaximumBlockCount(100_000)
+        self._log_poll = QTimer(self, interval=LOG_POLL_MS)
+        self._log_poll.timeout.connect(self._poll_log)
         self._build_layout()
         self.show_job(None)
 
@@ -114,7 +128,7 @@ class JobDetails(QWidget):
         runs_column.addWidget(self.runs_table, 1)
         self.tabs = QTabWidget()
         self.tabs.addTab(runs_page, self.tr("Runs"))
-        self.tabs.addTab(self.log_view, self.tr("Log"))
+        self.tabs.addTab(self.log_text, self.tr("Log"))
         column = QVBoxLayout(self)
         column.addWidget(self.title)
         column.addLayout(head)
@@ -128,19 +142,19 @@ class JobDetails(QWidget):
         """Show `job_id` (None: nothing selected)."""
         if job_id != self.job_id:
             self._cancelling.clear()
-            self.log_model.set_sources([f"job:{job_id}"] if job_id else [])
+            self._log_run = self._log_end = None
+            self._log_complete = False
+            self.log_text.clear()
+            self.runs_model.set_runs([])
+            self.chart.set_runs([])
         self.job_id = job_id
         self.refresh()
 
     def refresh(self) -> None:
-        """Re-read the job and its recent runs from the engine."""
-        self._summary = None
-        if self.job_id is not None:
-            try:
-                self._summary = self._engine.get_job(self.job_id, runs=RECENT_RUNS)
-            except JobError:
-                self.job_id = None
-        summary = self._summary
+        """Show the job as the model has it, then read its recent runs again."""
+        summary = self._summary = None if self.job_id is None else self._model.job(self.job_id)
+        if summary is None:
+            self.job_id = None
         self.setEnabled(summary is not None)
         if summary is None:
             self.title.setText(self.tr("Select a job in the graph"))
@@ -150,71 +164,159 @@ class JobDetails(QWidget):
             self.state_dot.clear()
             self.runs_model.set_runs([])
             self.chart.set_runs([])
+            self._log_poll.stop()
             return
-        runs = summary["runs"]
-        self.title.setText(summary["name"])
-        state = runs[0]["status"] if runs else NEVER
+        self.title.setText(summary.name)
+        self.command_label.setText(summary.command)
+        self.schedule_label.setText(self._schedule_text(summary))
+        self.depends_label.setText(", ".join(summary.depends_on) or self.tr("nothing"))
+        self._show_state()
+        self._update_buttons()
+        self.refresh_runs()
+
+    def _show_state(self) -> None:
+        run = self._model.node_run(self.job_id) if self.job_id is not None else None
+        state = run.status if run is not None else NEVER
         self.state_dot.setPixmap(dot_pixmap(run_color(state)))
         self.state_label.setText(run_state_label(state))
-        self.command_label.setText(summary["command"])
-        self.schedule_label.setText(self._schedule_text(summary))
-        self.depends_label.setText(", ".join(summary["dependsOn"]) or self.tr("nothing"))
-        self.runs_model.set_runs(runs)
-        self.chart.set_runs(
-            [
-                (r["end"] - r["start"], r["status"])
-                for r in reversed(runs)
-                if r["start"] is not None and r["end"] is not None
-            ]
-        )
-        self._update_buttons()
 
-    def _schedule_text(self, summary: dict[str, Any]) -> str:
-        if not summary["schedule"]:
+    def refresh_runs(self) -> None:
+        """Read the job's recent runs again (once more after a read under way)."""
+        if self.job_id is None:
+            return
+        self._show_state()
+        self._update_buttons()
+        if self._reading_runs:
+            self._again = True
+            return
+        self._reading_runs = True
+        job_id = self.job_id
+        query = HistoryQuery(job=job_id, limit=RECENT_RUNS)
+        self._model.history(query, lambda runs, error: self._on_runs(job_id, runs, error))
+
+    def _on_runs(self, job_id: str, runs: list[RunSnapshot] | None, error: str | None) -> None:
+        self._reading_runs = False
+        again, self._again = self._again, False
+        if job_id == self.job_id and runs is not None:
+            self.runs_model.set_runs(runs)
+            self.chart.set_runs(
+                [
+                    (r.end - r.start, r.status)
+                    for r in reversed(runs)
+                    if r.start is not None and r.end is not None
+                ]
+            )
+            self._follow_log(runs[0] if runs else None)
+        if again or job_id != self.job_id:
+            self.refresh_runs()
+
+    def _schedule_text(self, summary: JobSummary) -> str:
+        if not summary.schedule:
             return self.tr("manual only")
-        text = summary["schedule"]
-        if summary["nextFire"]:
-            text += "  " + self.tr("next %1").replace("%1", format_when(summary["nextFire"]))
+        text = summary.schedule
+        if summary.next_fire:
+            text += "  " + self.tr("next %1").replace("%1", format_when(summary.next_fire))
         return text
 
     def active_run_ids(self) -> list[int]:
         """The job's runs still in the engine's hands (newest last)."""
         if self.job_id is None:
             return []
-        return sorted(
-            r["id"]
-            for r in self._engine.active_runs()
-            if r["job"] == self.job_id and r["status"] in ACTIVE
-        )
+        return sorted(r.id for r in self._model.active_runs() if r.job == self.job_id)
 
     def _update_buttons(self) -> None:
         summary = self._summary
         active = self.active_run_ids()
         self._cancelling &= set(active)
-        self.run_button.setText(self.tr("Run now…"))
-        self.run_button.setEnabled(summary is not None)
+        if not self._starting:
+            self.run_button.setText(self.tr("Run now…"))
+            self.run_button.setEnabled(summary is not None)
         cancelling = bool(self._cancelling)
         self.cancel_button.setText(self.tr("Cancelling…") if cancelling else self.tr("Cancel"))
         self.cancel_button.setEnabled(bool(active) and not cancelling)
-        enabled = bool(summary and summary["enabled"])
+        enabled = bool(summary and summary.enabled)
         if not self._toggling:
             self.enable_button.setText(self.tr("Disable") if enabled else self.tr("Enable"))
             self.enable_button.setEnabled(summary is not None)
 
-    def _on_log_rows(self, _parent: QModelIndex, _first: int, _last: int) -> None:
-        bar = self.log_view.verticalScrollBar()
-        if bar.value() >= bar.maximum() - 2:
-            QTimer.singleShot(0, self.log_view.scrollToBottom)
+    # ------------------------------------------------------------------ log
+
+    def _follow_log(self, newest: RunSnapshot | None) -> None:
+        """Show the log of the job's newest run; read on while it runs, once more as it ends."""
+        if newest is None:
+            return
+        if newest.id != self._log_run:
+            self._log_run, self._log_end, self._log_complete = newest.id, None, False
+            self.log_text.clear()
+        if self._log_complete:
+            return
+        if newest.is_active:
+            if not self._log_poll.isActive():
+                self._log_poll.start()
+        else:
+            self._log_poll.stop()
+        self._read_log(final=not newest.is_active)
+
+    def _poll_log(self) -> None:
+        if self.log_text.isVisible():
+            self._read_log()
+
+    def _read_log(self, final: bool = False) -> None:
+        run_id = self._log_run
+        if run_id is None:
+            return
+        if self._reading_log:
+            self._log_again = self._log_again or final
+            return
+        self._reading_log = True
+        offset = self._log_end
+        self._model.run_log(run_id, lambda log, _error: self._on_log(run_id, log, final), offset)
+
+    def _on_log(self, run_id: int, log: RunLog | None, final: bool) -> None:
+        self._reading_log = False
+        again, self._log_again = self._log_again, False
+        if run_id != self._log_run:
+            return
+        if log is not None:
+            self._log_complete = self._log_complete or final
+            self._append_log(log)
+        if again:
+            self._read_log(final=True)
+
+    def _append_log(self, log: RunLog) -> None:
+        if not log.exists:
+            return
+        if self._log_end is not None and log.offset != self._log_end:
+            self.log_text.clear()  # only the tail of what followed could be read
+        self._log_end = log.end
+        if not log.text:
+            return
+        bar = self.log_text.verticalScrollBar()
+        at_bottom = bar.value() >= bar.maximum() - 2
+        cursor = QTextCursor(self.log_text.document())
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        cursor.insertText(log.text)
+        if at_bottom:
+            bar.setValue(bar.maximum())
+
+    def log_shown(self) -> str:
+        """The text of the Log tab."""
+        return self.log_text.toPlainText()
 
     # ------------------------------------------------------------------ actions
 
     def run_now(self) -> None:
-        """Ask for the options and run the job (Starting… while the dialog is open)."""
-        if self.job_id is None:
+        """Ask for the options and run the job (Starting… until the run started or not)."""
+        summary = self._summary
+        if summary is None or self._starting:
             return
+        self._starting = True
         self.run_button.setEnabled(False)
         self.run_button.setText(self.tr("Starting…"))
-        run_id = run_interactively(self, self._engine, self.job_id)
+        run_interactively(self, self._model, summary, self._started)
+
+    def _started(self, run_id: int | None) -> None:
+        self._starting = False
         self.refresh()
         if run_id is not None:
             self.sig_run_started.emit(run_id)
@@ -227,25 +329,26 @@ class JobDetails(QWidget):
         self._cancelling.update(active)
         self._update_buttons()
         for run_id in active:
-            self._engine.cancel_run(run_id)
-        self.refresh()
+            self._model.cancel_run(run_id)
 
     def toggle_enabled(self) -> None:
-        """Enable or disable the job's schedule (Saving… until the engine has reloaded)."""
-        if self._summary is None or self._toggling:
+        """Enable or disable the job's schedule (Saving… until the engine has it)."""
+        summary = self._summary
+        if summary is None or self._toggling:
             return
         self._toggling = True
         self.enable_button.setEnabled(False)
         self.enable_button.setText(self.tr("Saving…"))
-        QTimer.singleShot(0, self._apply_toggle)
+        enabled = not summary.enabled
+        QTimer.singleShot(0, lambda: self._model.set_enabled(summary.id, enabled, self._toggled))
 
-    def _apply_toggle(self) -> None:
-        summary = self._summary
-        try:
-            if summary is not None:
-                self._engine.set_enabled(summary["id"], not summary["enabled"])
-        except (JobError, WorkspaceError) as exc:
-            QMessageBox.warning(self, self.tr("Cannot change the job"), str(exc))
-        finally:
-            self._toggling = False
-            self.refresh()
+    def _toggled(self, error: str | None) -> None:
+        self._toggling = False
+        if error is not None:
+            QMessageBox.warning(self, self.tr("Cannot change the job"), error)
+        self.refresh()
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if self.job_id is not None:
+            self.refresh_runs()

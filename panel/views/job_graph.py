@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Any
 
 from PySide6.QtCore import QEvent, QLineF, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -40,6 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from panel.jobs.layout import Layout, Spacing, layout
+from panel.jobs.snapshots import JobSummary
 from panel.views.format import format_duration
 from panel.views.job_states import NEVER, run_color, run_state_label
 from panel.views.state_colors import BAD, GOOD
@@ -67,16 +67,15 @@ class GraphJob:
     enabled: bool = True
 
     @classmethod
-    def from_summary(cls, summary: dict[str, Any]) -> GraphJob:
-        """From one `JobEngine.list_jobs()` item."""
-        definition = summary.get("definition", {})
+    def from_summary(cls, summary: JobSummary) -> GraphJob:
+        """From one job of the jobs model."""
         return cls(
-            id=summary["id"],
-            name=summary.get("name") or summary["id"],
-            depends_on=tuple(summary.get("dependsOn", ())),
-            on_success=tuple(definition.get("onSuccess", ())),
-            on_failure=tuple(definition.get("onFailure", ())),
-            enabled=bool(summary.get("enabled", True)),
+            id=summary.id,
+            name=summary.name or summary.id,
+            depends_on=summary.depends_on,
+            on_success=summary.on_success,
+            on_failure=summary.on_failure,
+            enabled=summary.enabled,
         )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, Qt
@@ -22,11 +23,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from panel.jobs.errors import JobError
 from panel.jobs.model import JobDef, JobOption
+from panel.jobs.snapshots import JobSummary
 
 if TYPE_CHECKING:
-    from panel.jobs.engine import JobEngine
+    from panel.viewmodels.jobs import JobsModel
 
 
 class ArrayEditor(QWidget):
@@ -190,22 +191,42 @@ def confirm_dangerous(parent: QWidget, job: JobDef, reasons: list[str]) -> bool:
     return box.clickedButton() is run
 
 
-def run_interactively(parent: QWidget, engine: JobEngine, job_id: str) -> int | None:
-    """Ask for options, confirm a dangerous command, run; the new run's id (None: not run)."""
-    try:
-        job = engine.job(job_id)
-        dialog = RunOptionsDialog(job, parent)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return None
-        options, only = dialog.options(), dialog.only()
-        reasons = engine.check_command(job_id, options)
-        if reasons and not confirm_dangerous(parent, job, reasons):
-            return None
-        return engine.run_job(job_id, options, only=only, confirm=bool(reasons))
-    except JobError as exc:
+def run_interactively(
+    parent: QWidget, model: JobsModel, summary: JobSummary, done: Callable[[int | None], None]
+) -> None:
+    """Ask for options, confirm a dangerous command, run; then `done(run id)` (None: not run).
+
+    The check and the run are the model's (answered at once embedded, when the API
+    answers attached); a refusal is shown in one sentence.
+    """
+    job = JobDef.from_json(summary.definition)
+    dialog = RunOptionsDialog(job, parent)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        done(None)
+        return
+    options, only = dialog.options(), dialog.only()
+
+    def refused(message: str) -> None:
         QMessageBox.warning(
             parent,
-            QCoreApplication.translate("RunOptionsDialog", "Cannot run %1").replace("%1", job_id),
-            str(exc),
+            QCoreApplication.translate("RunOptionsDialog", "Cannot run %1").replace("%1", job.id),
+            message,
         )
-        return None
+        done(None)
+
+    def checked(reasons: list[str] | None, error: str | None) -> None:
+        if error is not None or reasons is None:
+            refused(error or "")
+            return
+        if reasons and not confirm_dangerous(parent, job, reasons):
+            done(None)
+            return
+        model.run_job(job.id, options, only, bool(reasons), started)
+
+    def started(run_id: int | None, error: str | None) -> None:
+        if error is not None:
+            refused(error)
+            return
+        done(run_id)
+
+    model.check_command(job.id, options, checked)

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
@@ -17,42 +16,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from panel.jobs.snapshots import DashboardFigures
 from panel.views.format import format_duration
-from panel.views.job_states import FAILURES, run_color, run_state_label
+from panel.views.job_states import run_color, run_state_label
 from panel.views.jobs_history import format_when
 from panel.views.state_colors import dot_icon
 
 if TYPE_CHECKING:
-    from panel.jobs.engine import JobEngine
-
-NEXT_COUNT = 5
-FAILURE_COUNT = 8
-TODAY_LIMIT = 100_000
-REFRESH_MS = 300
-
-
-def start_of_today(now: float | None = None) -> float:
-    """Local midnight before `now`."""
-    t = time.localtime(now if now is not None else time.time())
-    return time.mktime((t.tm_year, t.tm_mon, t.tm_mday, 0, 0, 0, 0, 0, -1))
-
-
-def today_counts(runs: list[dict[str, Any]]) -> dict[str, int]:
-    """total / success / failed (failed or timed out) / running among `runs`."""
-    return {
-        "total": len(runs),
-        "success": sum(1 for r in runs if r["status"] == "success"),
-        "failed": sum(1 for r in runs if r["status"] in FAILURES),
-        "running": sum(1 for r in runs if r["status"] == "running"),
-    }
+    from panel.viewmodels.jobs import JobsModel
 
 
 class JobsDashboard(QWidget):
-    """One glance at today's jobs; refreshed (throttled) as runs change."""
+    """One glance at today's jobs: the model's figures, shown as they are taken again."""
 
-    def __init__(self, engine: JobEngine, parent: QWidget | None = None) -> None:
+    def __init__(self, model: JobsModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._engine = engine
+        self._model = model
         self.counts: dict[str, int] = {}
         self._count_labels: dict[str, QLabel] = {}
         numbers = QGridLayout()
@@ -86,71 +65,55 @@ class JobsDashboard(QWidget):
         column = QVBoxLayout(self)
         column.addLayout(numbers)
         column.addLayout(lists, 1)
-        self._throttle = QTimer(self, singleShot=True, interval=REFRESH_MS)
-        self._throttle.timeout.connect(self.refresh)
         self._tick = QTimer(self, interval=1000)
         self._tick.timeout.connect(self._on_tick)
         self._tick.start()
-        engine.sig_run_changed.connect(self._schedule_refresh)
-        engine.sig_jobs_changed.connect(self._schedule_refresh)
-        self.refresh()
-
-    def _schedule_refresh(self, _run: object = None) -> None:
-        if not self._throttle.isActive():
-            self._throttle.start()
+        model.sig_dashboard.connect(self.show_figures)
+        self.show_figures(model.dashboard())
 
     def refresh(self) -> None:
-        """Re-read today's history, the active runs and the schedule."""
-        today = self._engine.history(since=start_of_today(), limit=TODAY_LIMIT)
-        self.counts = today_counts(today)
+        """Ask the model to take today's figures again (shown when they arrive)."""
+        self._model.refresh_dashboard()
+
+    def show_figures(self, figures: DashboardFigures) -> None:
+        """Show `figures`: the counts and the three lists."""
+        self.counts = figures.counts
         for key, label in self._count_labels.items():
             label.setText(str(self.counts[key]))
-        self._fill_running()
-        self._fill_next()
-        self._fill_failures()
+        self._fill_running(figures)
+        self._fill_next(figures)
+        self._fill_failures(figures)
 
     def _on_tick(self) -> None:
         if self.isVisible() and self.running_list.count():
-            self._fill_running()
+            self._fill_running(self._model.dashboard())
 
-    def _fill_running(self) -> None:
-        now = time.time()
-        runs = [r for r in self._engine.active_runs() if r["status"] == "running"]
+    def _fill_running(self, figures: DashboardFigures) -> None:
         self.running_list.clear()
-        for run in sorted(runs, key=lambda r: r["start"] or now):
+        for item in figures.running_now:
             text = (
                 self.tr("%1 (run %2)  %3")
-                .replace("%1", run["job"])
-                .replace("%2", str(run["id"]))
-                .replace("%3", format_duration(now - (run["start"] or now)))
+                .replace("%1", item.run.job)
+                .replace("%2", str(item.run.id))
+                .replace("%3", format_duration(item.elapsed))
             )
             self.running_list.addItem(QListWidgetItem(dot_icon(run_color("running"), 12), text))
 
-    def _fill_next(self) -> None:
-        fires = [
-            (when, job_id)
-            for job_id in self._engine.jobs
-            if (when := self._engine.scheduler.next_fire(job_id)) is not None
-        ]
+    def _fill_next(self, figures: DashboardFigures) -> None:
         self.next_list.clear()
-        for when, job_id in sorted(fires)[:NEXT_COUNT]:
-            self.next_list.addItem(f"{format_when(when)}  {job_id}")
-        if not fires:
+        for fire in figures.next_fires:
+            self.next_list.addItem(f"{format_when(fire.when)}  {fire.job}")
+        if not figures.next_fires:
             self.next_list.addItem(self.tr("No job has a schedule."))
 
-    def _fill_failures(self) -> None:
-        runs: list[dict[str, Any]] = []
-        for status in FAILURES:
-            runs += self._engine.history(status=status, limit=FAILURE_COUNT)
+    def _fill_failures(self, figures: DashboardFigures) -> None:
         self.failures_list.clear()
-        for run in sorted(runs, key=lambda r: r["id"], reverse=True)[:FAILURE_COUNT]:
-            when = format_when(run["end"] or run["queued"])
-            text = f"{when}  {run['job']}  {run_state_label(run['status'])}"
-            if run["error"]:
-                text += f"  ({run['error']})"
-            self.failures_list.addItem(
-                QListWidgetItem(dot_icon(run_color(run["status"]), 12), text)
-            )
+        for run in figures.failures:
+            when = format_when(run.end or run.queued)
+            text = f"{when}  {run.job}  {run_state_label(run.status)}"
+            if run.error:
+                text += f"  ({run.error})"
+            self.failures_list.addItem(QListWidgetItem(dot_icon(run_color(run.status), 12), text))
 
 
 def _with_dot(state: str, title: str) -> QWidget:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
@@ -11,18 +11,19 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
-from panel.jobs.file_watch import ERROR, IMPORTED, MISSING, OFF, WATCHING
+from panel.jobs.watch_status import ERROR, IMPORTED, MISSING, OFF, WATCHING, WatchStatus
 from panel.views.jobs_history import format_when
 from panel.views.state_colors import BAD, BUSY, GOOD, IDLE, dot_pixmap
 
 if TYPE_CHECKING:
-    from panel.jobs.file_watch import JobsFileWatcher
+    from panel.viewmodels.jobs import JobsModel
 
 STATE_COLORS: dict[str, QColor] = {
     OFF: IDLE,
@@ -39,13 +40,13 @@ ERROR_LINES = 6
 class JobsFileBar(QWidget):
     """The watched jobs file: path, state (dot and word), last import, full error; choose/stop.
 
-    Everything shown comes from the watcher's `status`; the buttons call
-    `JobsFileWatcher.set_file`, as the API and `ctl jobs watch` do.
+    Everything shown comes from the jobs model's `watch_status()`; the buttons set
+    the watched file through it, as the API and `ctl jobs watch` do.
     """
 
-    def __init__(self, watcher: JobsFileWatcher, parent: QWidget | None = None) -> None:
+    def __init__(self, model: JobsModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._watcher = watcher
+        self._model = model
         self.dialog: QFileDialog | None = None
         self.title = QLabel(self.tr("Jobs file:"))
         self.dot = QLabel()
@@ -85,8 +86,8 @@ class JobsFileBar(QWidget):
         column.setSpacing(2)
         column.addLayout(row)
         column.addWidget(self.error_label)
-        watcher.sig_status_changed.connect(self.show_status)
-        self.show_status(watcher.status)
+        model.sig_watch_status.connect(self.show_status)
+        self.show_status(model.watch_status())
 
     def state_text(self, state: str) -> str:
         """The translated word for a watch state."""
@@ -99,22 +100,22 @@ class JobsFileBar(QWidget):
         }
         return words.get(state, state)
 
-    def show_status(self, status: dict[str, Any]) -> None:
-        """Show `status` (the watcher's): path, state, last import, error."""
-        state = str(status.get("state", OFF))
-        path = status.get("path")
+    def show_status(self, status: WatchStatus) -> None:
+        """Show `status`: path, state, last import, error."""
+        state = status.state
+        path = status.path
         self.dot.setPixmap(dot_pixmap(STATE_COLORS.get(state, IDLE)))
         self.state_label.setText(self.state_text(state))
         self.path_label.setText(path or "")
         self.path_label.setToolTip(path or "")
-        when = status.get("lastImport")
-        count = int(status.get("jobs") or 0)
+        when = status.last_import
+        count = status.jobs or 0
         self.when_label.setText(
             self.tr("%n job(s) imported %1", "", count).replace("%1", format_when(when))
             if when
             else ""
         )
-        error = status.get("error") or ""
+        error = status.error or ""
         self.error_label.setText(self._shortened(error))
         self.error_label.setToolTip(error)
         self.error_label.setVisible(bool(error))
@@ -133,17 +134,17 @@ class JobsFileBar(QWidget):
 
     def choose_file(self) -> None:
         """Ask for a JSON file (window-modal, not blocking) and watch the one chosen."""
-        current = self._watcher.path
+        current = self._model.watch_status().path
         dialog = QFileDialog(
             self,
             self.tr("Jobs file to watch"),
-            str(current.parent) if current is not None else str(Path.home()),
+            str(Path(current).parent) if current is not None else str(Path.home()),
             self.tr("JSON files (*.json);;All files (*)"),
         )
         dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptOpen)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.fileSelected.connect(self._watcher.set_file)
+        dialog.fileSelected.connect(self.watch_file)
         dialog.finished.connect(self._forget_dialog)
         self.dialog = dialog
         dialog.open()
@@ -151,6 +152,14 @@ class JobsFileBar(QWidget):
     def _forget_dialog(self) -> None:
         self.dialog = None
 
+    def watch_file(self, path: str) -> None:
+        """Watch `path` (chosen in the dialog)."""
+        self._model.set_watch_file(path, self._answered)
+
     def stop_watching(self) -> None:
         """Stop watching; the jobs in effect stay."""
-        self._watcher.set_file(None)
+        self._model.set_watch_file(None, self._answered)
+
+    def _answered(self, error: str | None) -> None:
+        if error is not None:
+            QMessageBox.warning(self, self.tr("Jobs file"), error)

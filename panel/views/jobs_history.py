@@ -1,16 +1,16 @@
-"""The run history: a typed table model, filters (job, status, dates) and "Open log"."""
+"""The run history: a typed table model, filters (job, status, dates) and "Open log".
+
+Reads go through the jobs model and may take a while on an attached window: the
+view says "Loading…" meanwhile, asks again once when filters changed during a
+read, and never shows an answer to filters that are no longer set.
+"""
 
 from __future__ import annotations
 
 import time
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import (
-    QDateTime,
-    Qt,
-    QTimer,
-)
+from PySide6.QtCore import QDateTime, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from panel.jobs.snapshots import HistoryQuery, RunLog, RunSnapshot
 from panel.views.format import format_run_duration
 from panel.views.job_log_dialog import RunLogDialog
 from panel.views.job_states import RUN_COLORS, run_color, run_state_label
@@ -33,51 +34,11 @@ from panel.views.state_colors import dot_icon
 from panel.views.table_model import RowTableModel
 
 if TYPE_CHECKING:
-    from panel.jobs.engine import JobEngine
+    from panel.viewmodels.jobs import JobsModel
 
 COL_ID, COL_JOB, COL_STATUS, COL_TRIGGER, COL_ATTEMPT, COL_QUEUED, COL_DURATION = range(7)
 COL_EXIT, COL_ERROR = 7, 8
-REFRESH_MS = 250
 HISTORY_LIMIT = 500
-
-
-class HistoryRow(NamedTuple):
-    """One run as the table shows it."""
-
-    id: int
-    job: str
-    status: str
-    trigger: str
-    attempt: int
-    queued: float
-    start: float | None
-    end: float | None
-    exit_code: int | None
-    error: str
-    log_path: str | None
-
-    @classmethod
-    def from_json(cls, run: dict[str, Any]) -> HistoryRow:
-        """From a `JobEngine.history()` item."""
-        return cls(
-            int(run["id"]),
-            str(run["job"]),
-            str(run["status"]),
-            str(run.get("trigger") or ""),
-            int(run.get("attempt") or 1),
-            float(run.get("queued") or 0.0),
-            run.get("start"),
-            run.get("end"),
-            run.get("exitCode"),
-            str(run.get("error") or ""),
-            run.get("logPath"),
-        )
-
-    def duration(self, now: float | None = None) -> float | None:
-        """Seconds it ran (so far, while running), or None when it never started."""
-        if self.start is None:
-            return None
-        return max(0.0, (self.end or now or time.time()) - self.start)
 
 
 def format_when(ts: float) -> str:
@@ -85,7 +46,7 @@ def format_when(ts: float) -> str:
     return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(ts))
 
 
-class HistoryModel(RowTableModel[HistoryRow]):
+class HistoryModel(RowTableModel[RunSnapshot]):
     """Runs, newest first: id, job, status (colour and word), trigger, times, exit, error."""
 
     def headers(self) -> tuple[str, ...]:
@@ -102,11 +63,11 @@ class HistoryModel(RowTableModel[HistoryRow]):
             self.tr("Error"),
         )
 
-    def set_runs(self, runs: list[dict[str, Any]]) -> None:
+    def set_runs(self, runs: list[RunSnapshot]) -> None:
         """Replace every row."""
-        self.replace_rows([HistoryRow.from_json(r) for r in runs])
+        self.replace_rows(list(runs))
 
-    def cell(self, row: HistoryRow, col: int, role: int) -> Any:
+    def cell(self, row: RunSnapshot, col: int, role: int) -> Any:
         """Text, status dot, error tooltip, and the run id as UserRole."""
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(row, col)
@@ -119,7 +80,7 @@ class HistoryModel(RowTableModel[HistoryRow]):
         return None
 
     @staticmethod
-    def _text(row: HistoryRow, col: int) -> str:
+    def _text(row: RunSnapshot, col: int) -> str:
         if col == COL_ID:
             return str(row.id)
         if col == COL_JOB:
@@ -137,15 +98,22 @@ class HistoryModel(RowTableModel[HistoryRow]):
             return "" if seconds is None else format_run_duration(seconds)
         if col == COL_EXIT:
             return "" if row.exit_code is None else str(row.exit_code)
-        return row.error
+        return row.error or ""
 
 
 class HistoryView(QWidget):
-    """The history table with its filters; refreshes (throttled) as runs change."""
+    """The history table with its filters; re-read (throttled by the page) as runs change."""
 
-    def __init__(self, engine: JobEngine, parent: QWidget | None = None) -> None:
+    sig_loaded = Signal()
+    """The table shows the answer to the current filters."""
+
+    def __init__(self, model: JobsModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._engine = engine
+        self._model = model
+        self._reading: HistoryQuery | None = None
+        self._again = False
+        self._stale = False
+        self._opening = False
         self.model = HistoryModel(self)
         self.job_filter = QComboBox()
         self.status_filter = QComboBox()
@@ -169,6 +137,8 @@ class HistoryView(QWidget):
         self.range_check.toggled.connect(self.refresh)
         self.job_filter.currentIndexChanged.connect(self.refresh)
         self.status_filter.currentIndexChanged.connect(self.refresh)
+        self.busy_label = QLabel()
+        self.busy_label.hide()
         self.open_log_button = QPushButton(self.tr("Open log"))
         self.open_log_button.clicked.connect(self.open_log)
         self.table = QTableView()
@@ -189,14 +159,12 @@ class HistoryView(QWidget):
         filters.addWidget(QLabel(self.tr("to")))
         filters.addWidget(self.until_edit)
         filters.addStretch(1)
+        filters.addWidget(self.busy_label)
         filters.addWidget(self.open_log_button)
         column = QVBoxLayout(self)
         column.addLayout(filters)
         column.addWidget(self.table, 1)
-        self._throttle = QTimer(self, singleShot=True, interval=REFRESH_MS)
-        self._throttle.timeout.connect(self.refresh)
-        self.set_jobs(sorted(engine.jobs))
-        engine.sig_run_changed.connect(self._schedule_refresh)
+        self.set_jobs(sorted(j.id for j in model.jobs()))
 
     def set_jobs(self, job_ids: list[str]) -> None:
         """The choices of the job filter (keeps the current choice when it still exists)."""
@@ -236,42 +204,103 @@ class HistoryView(QWidget):
         self.range_check.blockSignals(False)
         self.refresh()
 
+    def query(self) -> HistoryQuery:
+        """The filters as a history read."""
+        since = until = None
+        if self.range_check.isChecked():
+            since = float(self.since_edit.dateTime().toSecsSinceEpoch())
+            until = float(self.until_edit.dateTime().toSecsSinceEpoch())
+        return HistoryQuery(
+            job=self.job_filter.currentData(),
+            status=self.status_filter.currentData(),
+            since=since,
+            until=until,
+            limit=HISTORY_LIMIT,
+        )
+
     def filters(self) -> dict[str, Any]:
         """The filters as `JobEngine.history` keywords."""
-        out: dict[str, Any] = {
-            "job": self.job_filter.currentData(),
-            "status": self.status_filter.currentData(),
-        }
-        if self.range_check.isChecked():
-            out["since"] = float(self.since_edit.dateTime().toSecsSinceEpoch())
-            out["until"] = float(self.until_edit.dateTime().toSecsSinceEpoch())
-        return out
+        return self.query().filters()
 
-    def _schedule_refresh(self, _run: object = None) -> None:
-        if not self._throttle.isActive():
-            self._throttle.start()
+    @property
+    def busy(self) -> bool:
+        """True while a read of the history is under way."""
+        return self._reading is not None
 
-    def refresh(self) -> None:
-        """Re-read the history with the current filters, keeping the selected run."""
+    def refresh(self, _why: object = None) -> None:
+        """Read the history with the current filters again, keeping the selected run."""
+        if self._reading is not None:
+            self._again = True  # once this read is answered
+            return
+        query = self._reading = self.query()
+        self.busy_label.setText(self.tr("Loading…"))
+        self.busy_label.setToolTip("")
+        self.busy_label.show()
+        self._model.history(query, lambda runs, error: self._on_history(query, runs, error))
+
+    def refresh_if_shown(self) -> None:
+        """Read the history again when the table is on screen (else when it is shown)."""
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._stale = True
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self._stale = False
+            self.refresh()
+
+    def _on_history(
+        self, query: HistoryQuery, runs: list[RunSnapshot] | None, error: str | None
+    ) -> None:
+        self._reading = None
+        again, self._again = self._again, False
+        if query != self.query():  # the filters changed meanwhile: this answer is stale
+            self.refresh()
+            return
+        if error is not None or runs is None:
+            self.busy_label.setText(self.tr("History not read"))
+            self.busy_label.setToolTip(error or "")
+        else:
+            self.busy_label.hide()
+            self._show_runs(runs)
+        if again:
+            self.refresh()
+
+    def _show_runs(self, runs: list[RunSnapshot]) -> None:
         selected = self.selected_run()
-        self.model.set_runs(self._engine.history(**self.filters(), limit=HISTORY_LIMIT))
+        self.model.set_runs(runs)
         if selected is not None:
             for row, run in enumerate(self.model.rows()):
                 if run.id == selected.id:
                     self.table.selectRow(row)
                     break
+        self.sig_loaded.emit()
 
-    def selected_run(self) -> HistoryRow | None:
+    def selected_run(self) -> RunSnapshot | None:
         """The run of the selected row, if any."""
         rows = self.table.selectionModel().selectedRows()
         return self.model.row_at(rows[0].row()) if rows else None
 
     def open_log(self) -> None:
-        """Show the selected run's log file in a read-only viewer."""
+        """Show the selected run's log in a read-only viewer (Opening… while it is read)."""
         run = self.selected_run()
-        if run is None:
+        if run is None or self._opening:
             return
-        if not run.log_path or not Path(run.log_path).exists():
+        self._opening = True
+        self.open_log_button.setEnabled(False)
+        self.open_log_button.setText(self.tr("Opening…"))
+        self._model.run_log(run.id, lambda log, error: self._show_log(run, log, error))
+
+    def _show_log(self, run: RunSnapshot, log: RunLog | None, error: str | None) -> None:
+        self._opening = False
+        self.open_log_button.setEnabled(True)
+        self.open_log_button.setText(self.tr("Open log"))
+        if error is not None or log is None:
+            QMessageBox.warning(self, self.tr("Cannot open the log"), error or "")
+            return
+        if not log.exists:
             QMessageBox.information(
                 self,
                 self.tr("No log"),
@@ -279,4 +308,4 @@ class HistoryView(QWidget):
             )
             return
         title = self.tr("Log of run %1 (%2)").replace("%1", str(run.id)).replace("%2", run.job)
-        RunLogDialog(Path(run.log_path), title, self).exec()
+        RunLogDialog(log, title, self).exec()

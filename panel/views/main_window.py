@@ -34,7 +34,7 @@ from panel.views.close_choice import (
 )
 from panel.views.connections_view import CONN_COLORS, ConnectionsView, conn_state_label
 from panel.views.format import format_bytes
-from panel.views.job_states import FAILURES, run_state_label
+from panel.views.job_states import run_state_label
 from panel.views.jobs_view import JobsView
 from panel.views.link_banner import LinkBanner
 from panel.views.logs_view import LogsView
@@ -48,7 +48,7 @@ from panel.views.tray import TrayIcon
 from panel.workspace.errors import WorkspaceError
 
 if TYPE_CHECKING:
-    from panel.engine import Engine
+    from panel.jobs.snapshots import RunSnapshot
     from panel.viewmodels.engine import ProcessStats
     from panel.viewmodels.models import EngineModels
 
@@ -83,13 +83,15 @@ class MainWindow(QMainWindow):
         self._add_page(self.tr("Server"), self.server_view, "server")
         self.logs_view = LogsView(models.logs)
         self._add_page(self.tr("Logs"), self.logs_view, "logs")
-        self.jobs_view: JobsView | None = None
         self.connections_view = ConnectionsView(models.connections)
         self._add_page(self.tr("Connections"), self.connections_view, "connections")
         self.connections_view.sig_worst_state.connect(self._on_connections_state)
         self._on_connections_state(models.connections.worst_state())
-        if models.embedded is not None:
-            self._add_embedded_pages(models.embedded)
+        self.jobs_view = JobsView(models.jobs)
+        self._add_page(self.tr("Jobs"), self.jobs_view, "jobs")
+        self.jobs_view.sig_worst_state.connect(self._on_jobs_state)
+        self._on_jobs_state(*self.jobs_view.worst_state())
+        models.jobs.sig_run_finished.connect(self._on_job_finished)
         self.sessions_view = SessionsView(models.sessions)
         self._add_page(self.tr("Sessions"), self.sessions_view, "sessions")
         self.sidebar.currentRowChanged.connect(self.pages.setCurrentIndex)
@@ -135,21 +137,18 @@ class MainWindow(QMainWindow):
         self.sidebar.setCurrentRow(0)
         self._restore_geometry()
 
-    def _add_embedded_pages(self, engine: Engine) -> None:
-        """The pages that read the embedded engine directly (not shown on an attached window)."""
-        self.jobs_view = JobsView(engine.jobs, engine.jobs_watch)
-        self._add_page(self.tr("Jobs"), self.jobs_view, "jobs")
-        self.jobs_view.sig_worst_state.connect(self._on_jobs_state)
-        self._on_jobs_state(*self.jobs_view.worst_state())
-        engine.jobs.sig_run_finished.connect(self._on_job_finished)
-
     # ------------------------------------------------------------------ build
 
-    def _add_page(self, title: str, widget: QWidget, key: str) -> None:
+    def _add_page(self, title: str, widget: QWidget, key: str, before: str | None = None) -> None:
+        """A sidebar entry and its page: at the end, or before the entry `before` when shown."""
         item = QListWidgetItem(dot_icon(IDLE), title)
         item.setData(Qt.ItemDataRole.UserRole, key)
-        self.sidebar.addItem(item)
-        self.pages.addWidget(widget)
+        keys = [
+            self.sidebar.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.sidebar.count())
+        ]
+        row = keys.index(before) if before in keys else len(keys)
+        self.sidebar.insertItem(row, item)
+        self.pages.insertWidget(row, widget)
 
     def _action(
         self,
@@ -197,11 +196,6 @@ class MainWindow(QMainWindow):
         self.show_sessions_action = self._action(
             self.tr("S&essions"), "Ctrl+5", lambda: self.show_page(self.sessions_view)
         )
-        for action, view in (
-            (self.show_connections_action, self.connections_view),
-            (self.show_jobs_action, self.jobs_view),
-        ):
-            action.setVisible(view is not None)
         self.about_action = self._action(self.tr("&About OpsPanel"), None, self.show_about)
 
     def _build_menus(self) -> None:
@@ -396,21 +390,18 @@ class MainWindow(QMainWindow):
             item.setToolTip(conn_state_label(state))  # type: ignore[arg-type]
 
     def _on_jobs_state(self, color: QColor, label: str) -> None:
-        assert self.jobs_view is not None
         item = self.sidebar.item(self.pages.indexOf(self.jobs_view))
         item.setIcon(dot_icon(color))
         item.setToolTip(label)
 
-    def _on_job_finished(self, run: dict) -> None:
+    def _on_job_finished(self, run: RunSnapshot) -> None:
         """A desktop notification when a job run failed or timed out."""
-        if run.get("status") not in FAILURES:
+        if not run.is_failure:
             return
         title = (
-            self.tr("Job %1: %2")
-            .replace("%1", str(run.get("job")))
-            .replace("%2", run_state_label(str(run.get("status"))))
+            self.tr("Job %1: %2").replace("%1", run.job).replace("%2", run_state_label(run.status))
         )
-        self.tray.notify(title, str(run.get("error") or ""))
+        self.tray.notify(title, run.error or "")
 
     def _on_stats(self, stats: ProcessStats) -> None:
         self.usage_label.setText(

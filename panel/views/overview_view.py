@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QFrame,
@@ -18,10 +18,9 @@ from PySide6.QtWidgets import (
 )
 
 from panel.connections.status import ConnState
-from panel.jobs.file_watch import ERROR, MISSING
+from panel.jobs.watch_status import ERROR, MISSING
 from panel.server.status import ServerSnapshot
 from panel.views.format import format_bytes, format_duration
-from panel.views.jobs_dashboard import TODAY_LIMIT, start_of_today, today_counts
 from panel.views.sparkline import Sparkline
 from panel.views.state_colors import (
     BAD,
@@ -34,7 +33,6 @@ from panel.views.state_colors import (
 )
 
 if TYPE_CHECKING:
-    from panel.engine import Engine
     from panel.viewmodels.engine import ProcessStats
     from panel.viewmodels.models import EngineModels
 
@@ -109,19 +107,9 @@ class OverviewView(QWidget):
         models.connections.sig_status.connect(self._show_connections)
         models.connections.sig_changed.connect(self._show_connections)
         self._show_connections()
-        engine = models.embedded
-        self.jobs_card.setVisible(engine is not None)
-        if engine is not None:
-            self._watch_embedded(engine)
-
-    def _watch_embedded(self, engine: Engine) -> None:
-        self._engine = engine
-        # Runs can change hundreds of times a second: re-read today's history at most 4x/s.
-        self._jobs_throttle = QTimer(self, singleShot=True, interval=250)
-        self._jobs_throttle.timeout.connect(self._show_jobs)
-        engine.jobs.sig_run_changed.connect(self._jobs_throttle.start)
-        engine.jobs.sig_jobs_changed.connect(self._jobs_throttle.start)
-        engine.jobs_watch.sig_status_changed.connect(self._jobs_throttle.start)
+        # The jobs model takes today's figures at most 4 times a second, however busy.
+        models.jobs.sig_dashboard.connect(self._show_jobs)
+        models.jobs.sig_watch_status.connect(self._show_jobs)
         self._show_jobs()
 
     def _show_server(self, snap: ServerSnapshot) -> None:
@@ -149,9 +137,10 @@ class OverviewView(QWidget):
             .replace("%4", str(len(states)))
         )
 
-    def _show_jobs(self) -> None:
-        jobs = self._engine.jobs
-        counts = today_counts(jobs.history(since=start_of_today(), limit=TODAY_LIMIT))
+    def _show_jobs(self, *_: object) -> None:
+        jobs = self._models.jobs
+        figures = jobs.dashboard()
+        counts = figures.counts
         color = (
             BAD
             if counts["failed"]
@@ -161,15 +150,10 @@ class OverviewView(QWidget):
             if counts["success"]
             else IDLE
         )
-        watch = self._engine.jobs_watch_status()
-        if watch["state"] == ERROR:
+        watch = jobs.watch_status()
+        if watch.state == ERROR:
             color = BAD
         self.jobs_card.dot.setPixmap(dot_pixmap(color, 12))
-        fires = [
-            (when, job["id"])
-            for job in jobs.list_jobs()
-            if (when := jobs.scheduler.next_fire(job["id"])) is not None
-        ]
         text = (
             self.tr("Today: %1 runs  ·  %2 succeeded  ·  %3 failed  ·  %4 running")
             .replace("%1", str(counts["total"]))
@@ -177,16 +161,16 @@ class OverviewView(QWidget):
             .replace("%3", str(counts["failed"]))
             .replace("%4", str(counts["running"]))
         )
-        if fires:
-            when, job_id = min(fires)
-            text += "\n" + self.tr("Next: %1 at %2").replace("%1", job_id).replace(
-                "%2", _clock(when)
+        if figures.next_fires:
+            fire = figures.next_fires[0]
+            text += "\n" + self.tr("Next: %1 at %2").replace("%1", fire.job).replace(
+                "%2", _clock(fire.when)
             )
-        if watch["state"] == ERROR:
-            reason = str(watch.get("error") or "").splitlines()[:1]
+        if watch.state == ERROR:
+            reason = (watch.error or "").splitlines()[:1]
             text += "\n" + self.tr("Jobs file not imported: %1").replace("%1", "".join(reason))
-        elif watch["state"] == MISSING:
-            text += "\n" + self.tr("Jobs file missing: %1").replace("%1", str(watch["path"]))
+        elif watch.state == MISSING:
+            text += "\n" + self.tr("Jobs file missing: %1").replace("%1", str(watch.path))
         self.jobs_card.summary.setText(text)
 
     def _on_stats(self, stats: ProcessStats) -> None:

@@ -324,3 +324,50 @@ def test_option_values_never_become_flags_nor_hide_danger(tmp_path: Path, engine
     assert parsed()[-1] == {"msg": "-x", "path": None}
     runs = json.loads(ctl(ws, "jobs", "history", "--json").stdout)
     assert sorted(r["job"] for r in runs) == ["after_dashes", "tool", "tool", "wipe"]
+
+
+def test_the_api_tells_active_runs_todays_figures_a_runs_log_and_its_end(
+    tmp_path: Path, engine_proc: Any
+) -> None:
+    """What an attached window reads: jobs.active, jobs.dashboard, jobs.log, jobs.finished."""
+    gate = tmp_path / "gate"
+    talk = "print('one', flush=True)\n" + _wait_release(gate) + "print('two')\n"
+    ws = tmp_path / "ws"
+    prepare(
+        ws,
+        [
+            {"id": "talk", "command": py_argv(talk)},
+            {"id": "bad", "command": py_argv("raise SystemExit(5)")},
+            {"id": "nightly", "command": py_argv(""), "schedule": "0 3 * * *"},
+        ],
+    )
+    engine_proc(ws)
+    with ApiClient.from_workspace(ws) as client:
+        client.call("jobs.subscribe")
+        bad = client.call("jobs.run", {"id": "bad", "wait": True})
+        assert bad["status"] == "failed"
+        run_id = client.call("jobs.run", {"id": "talk"})["id"]
+        wait_for(lambda: client.call("jobs.log", {"run": run_id})["text"] == "one\n", 30, "one")
+        active = client.call("jobs.active")["runs"]
+        assert [(r["id"], r["job"], r["status"]) for r in active] == [(run_id, "talk", "running")]
+        figures = client.call("jobs.dashboard")
+        assert figures["today"] == {"total": 2, "success": 0, "failed": 1, "running": 1}
+        assert [r["run"]["id"] for r in figures["running"]] == [run_id]
+        assert figures["running"][0]["elapsed"] >= 0
+        assert [n["job"] for n in figures["next"]] == ["nightly"]
+        assert [(r["job"], r["exitCode"]) for r in figures["failures"]] == [("bad", 5)]
+        first = client.call("jobs.log", {"run": run_id})
+        assert (first["exists"], first["offset"], first["end"]) == (True, 0, 4)
+        gate.write_text("go")
+        finished: list[dict[str, Any]] = []
+        for note in client.notifications(timeout=30):
+            if note["method"] == "jobs.finished" and note["params"]["id"] == run_id:
+                finished.append(note["params"])
+                break
+        assert finished[0]["status"] == "success"
+        rest = client.call("jobs.log", {"run": run_id, "offset": first["end"]})
+        assert (rest["text"], rest["offset"]) == ("two\n", 4)
+        assert client.call("jobs.active") == {"runs": []}
+        with pytest.raises(ApiError) as refused:
+            client.call("jobs.log", {"run": 999})
+        assert refused.value.message == "no run 999"
