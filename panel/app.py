@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import psutil
-import qasync
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTimer, QTranslator
 
 from panel import __version__
@@ -27,6 +26,7 @@ from panel.api.sessions_methods import SessionsApi
 from panel.engine import Engine
 from panel.jobs.file_watch import WATCH_SETTING
 from panel.jobs.hooks import HOOKS_FILE, WebhookEndpoint, load_or_create_token, write_hooks_file
+from panel.qt_loop import qt_event_loop
 from panel.single_instance import SingleInstance
 from panel.util.paths import resources_dir
 from panel.viewmodels.models import local_models
@@ -75,7 +75,7 @@ def run_app(workspace: str | None, headless: bool, watch_jobs: str | None = None
     except WorkspaceError as exc:
         _report_fatal(str(exc), headless)
         return 1
-    loop = qasync.QEventLoop(app)
+    loop = qt_event_loop(app)  # headless: without loading QtGui and QtWidgets
     asyncio.set_event_loop(loop)
     runner = AppRunner(ws, instance, headless)
     with loop:
@@ -115,6 +115,7 @@ class AppRunner:
         self.headless = headless
         self.window: object | None = None
         self.audit: AuditLog | None = None
+        self._engine: Engine | None = None
         self._quit = asyncio.Event()
 
     def quit(self) -> None:
@@ -203,12 +204,16 @@ class AppRunner:
         self.instance.has_window = True
         window.show()
         self.window = window
+        engine.watch_stats(window)  # headless, nobody looks: the figures are sampled at rest
+        self._engine = engine
         if os.environ.get("OPSPANEL_REPORT_STARTUP"):
             QTimer.singleShot(0, _report_startup)
 
     def _close_window(self) -> None:
         window = self.window
         if window is not None:
+            if self._engine is not None:
+                self._engine.unwatch_stats(window)
             window.allow_close()  # type: ignore[attr-defined]
             window.close()  # type: ignore[attr-defined]
             window.deleteLater()  # type: ignore[attr-defined]
