@@ -364,7 +364,8 @@ def _supervisord(idle: bool) -> Iterator[tuple[subprocess.Popen[bytes], Any]]:
         path = Path(tmp) / "supervisord.conf"
         path.write_text(conf)
         exe = str(Path(sys.executable).with_name("supervisord"))
-        proc = subprocess.Popen([exe, "-c", str(path)], stderr=subprocess.DEVNULL)
+        quiet = subprocess.DEVNULL
+        proc = subprocess.Popen([exe, "-c", str(path)], stdout=quiet, stderr=quiet)
         from supervisor.xmlrpc import SupervisorTransport
 
         def connect() -> tuple[Any, Any]:
