@@ -81,6 +81,11 @@ class StatsSampler(QObject):
         self._interval_ms = interval_ms
         self._schedule()
 
+    def set_rest_interval_ms(self, interval_ms: int) -> None:
+        """Change the period of the clients nobody watches (tests use a short one)."""
+        self._rest_interval_ms = interval_ms
+        self._schedule()
+
     def watch(self, owner: object) -> None:
         """`owner` shows the figures: sample every client every second until `unwatch`."""
         first = not self._watchers
