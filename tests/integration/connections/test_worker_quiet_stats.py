@@ -39,9 +39,13 @@ def test_waiting_worker_sends_stats_only_on_change(
         worker = start_worker(config)
 
         def stats(state: str, queued: int) -> Callable[[dict[str, Any]], bool]:
-            return lambda m: m.get("t") == "stats" and (m["state"], m["queuedWrites"]) == (
-                state,
-                queued,
+            return lambda m: (
+                m.get("t") == "stats"
+                and (m["state"], m["queuedWrites"])
+                == (
+                    state,
+                    queued,
+                )
             )
 
         waiting, _ = worker.wait_for(stats("RECONNECT", 0), timeout=20)
