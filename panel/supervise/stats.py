@@ -15,9 +15,8 @@ measured between two rest periods.
 
 from __future__ import annotations
 
-from typing import Protocol
-
 import time
+from typing import Protocol
 
 import psutil
 from PySide6.QtCore import QObject, QTimer
