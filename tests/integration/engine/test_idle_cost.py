@@ -13,6 +13,7 @@ from pathlib import Path
 import psutil
 import pytest
 
+from panel.api.client import ApiClient
 from panel.connections.store import save_connections
 from panel.workspace.server_config import ServerConfig, demo_server_config
 from panel.workspace.workspace import Workspace
@@ -98,14 +99,38 @@ def test_headless_engine_loads_no_gui_module_and_no_driver(
     assert found == []
 
 
+def _wakeups_per_s(engine: psutil.Process) -> float:
+    before, began = engine.num_ctx_switches().voluntary, time.monotonic()
+    time.sleep(OBSERVE_S)  # the observation window, not a synchronisation
+    return (engine.num_ctx_switches().voluntary - before) / (time.monotonic() - began)
+
+
 def test_headless_engine_at_rest_sleeps(
     resting_engine: tuple[subprocess.Popen[bytes], Path],
 ) -> None:
     engine = psutil.Process(resting_engine[0].pid)
     time.sleep(1.0)  # the last ctl call's connection is closed and forgotten
-    before, began = engine.num_ctx_switches().voluntary, time.monotonic()
-    time.sleep(OBSERVE_S)  # the observation window, not a synchronisation
-    rate = (engine.num_ctx_switches().voluntary - before) / (time.monotonic() - began)
     # Each waiting worker used to report every second, and the engine sampled and
     # emitted stats every second for nobody: >= 5 wakeups/s with 3 workers.
+    rate = _wakeups_per_s(engine)
     assert rate < 1.0, f"{rate:.1f} wakeups/s"
+
+
+def test_a_stats_subscriber_gets_figures_every_second_then_the_engine_rests(
+    resting_engine: tuple[subprocess.Popen[bytes], Path],
+) -> None:
+    proc, _ = resting_engine
+    folder = Path(proc.args[-1])  # type: ignore[index]
+    with ApiClient.from_workspace(folder) as client:
+        assert client.call("stats.subscribe") == {"subscribed": True}
+        began, figures = time.monotonic(), []
+        for message in client.notifications(timeout=10):
+            if message.get("method") == "stats":
+                figures.append(message["params"])
+            if len(figures) == 3:
+                break
+        assert len(figures) == 3 and time.monotonic() - began < 8, figures
+        assert all(f["panelRss"] > 0 for f in figures), figures
+    time.sleep(2.0)  # the engine notices at its next figure that nobody is subscribed
+    rate = _wakeups_per_s(psutil.Process(proc.pid))
+    assert rate < 1.0, f"{rate:.1f} wakeups/s after the subscriber left"
