@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import psutil
-import qasync
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTimer, QTranslator
 
 from panel import __version__
@@ -29,6 +28,7 @@ from panel.api.sessions_methods import SessionsApi
 from panel.engine import Engine
 from panel.jobs.file_watch import WATCH_SETTING
 from panel.jobs.hooks import HOOKS_FILE, WebhookEndpoint, load_or_create_token, write_hooks_file
+from panel.qt_loop import qt_event_loop
 from panel.service.notify import Notifier
 from panel.single_instance import SingleInstance
 from panel.util.paths import resources_dir
@@ -83,7 +83,7 @@ def run_app(
     except WorkspaceError as exc:
         _report_fatal(str(exc), headless)
         return 1
-    loop = qasync.QEventLoop(app)
+    loop = qt_event_loop(app)  # headless: without loading QtGui and QtWidgets
     asyncio.set_event_loop(loop)
     runner = AppRunner(ws, instance, headless, notifier)
     with loop:
@@ -139,6 +139,7 @@ class AppRunner:
         self.notifier = notifier or Notifier(None)
         self.window: object | None = None
         self.audit: AuditLog | None = None
+        self._engine: Engine | None = None
         self._quit = asyncio.Event()
 
     def quit(self) -> None:
@@ -256,12 +257,16 @@ class AppRunner:
         self.instance.has_window = True
         window.show()
         self.window = window
+        engine.watch_stats(window)  # headless, nobody looks: the figures are sampled at rest
+        self._engine = engine
         if os.environ.get("OPSPANEL_REPORT_STARTUP"):
             QTimer.singleShot(0, _report_startup)
 
     def _close_window(self) -> None:
         window = self.window
         if window is not None:
+            if self._engine is not None:
+                self._engine.unwatch_stats(window)
             window.allow_close()  # type: ignore[attr-defined]
             window.close()  # type: ignore[attr-defined]
             window.deleteLater()  # type: ignore[attr-defined]

@@ -32,6 +32,7 @@ from panel.supervise.cgroups import EngineCgroups
 from panel.supervise.process import ManagedProcess
 from panel.supervise.reaper_client import Reaper
 from panel.supervise.spec import ProcessSpec
+from panel.supervise.stats import StatsSampler
 from panel.supervise.sweep import sweep_recorder
 from panel.workspace.known_settings import SESSIONS_ALLOW_UNSANDBOXED
 from panel.workspace.server_config import ServerConfig
@@ -88,7 +89,7 @@ class Engine(QObject):
     """(ServerSnapshot) the server's status, pid, restarts or last error changed."""
 
     sig_stats = Signal(object)
-    """(ProcessStats) resource figures, once a second."""
+    """(ProcessStats) resource figures, once a second while watched (`watch_stats`)."""
 
     sig_shutdown_finished = Signal()
     """Every child is stopped; the engine may be dropped."""
@@ -118,6 +119,7 @@ class Engine(QObject):
         self._stopping: ManagedProcess | None = None
         self._server_cpu: float | None = None
         self._server_rss: int | None = None
+        self._started = False
         self._me = psutil.Process()
         self._me.cpu_percent(None)  # the first reading is meaningless
 
@@ -153,6 +155,7 @@ class Engine(QObject):
             parent=self,
         )
 
+        self._stats_watchers: set[object] = set()
         self._stats_timer = QTimer(self, interval=1000)
         self._stats_timer.timeout.connect(self._emit_stats)
         self._shutdown_deadline = QTimer(self, singleShot=True)
@@ -167,7 +170,9 @@ class Engine(QObject):
         for group in self.cgroups.sweep_leftovers() if self.cgroups is not None else []:
             log.warning("killed the processes of cgroup %s left over from an earlier run", group)
         self.reaper.start()
-        self._stats_timer.start()
+        self._started = True
+        if self._stats_watchers:
+            self._stats_timer.start()
         log.info("engine %s started on workspace %s", __version__, self.workspace.root)
         if self.server.config.autostart:
             self.start_server()
@@ -176,6 +181,22 @@ class Engine(QObject):
         self.jobs.start()
         self.jobs_watch.start_from_setting()  # setting `jobs.watchFile`
         self.sessions.start()
+
+    def watch_stats(self, owner: object) -> None:
+        """`owner` (the window) shows resource figures: `sig_stats` and every child's
+        CPU and memory once a second until `unwatch_stats`. Unwatched (headless at
+        rest), `sig_stats` is quiet and the children are sampled every 10 s."""
+        self._stats_watchers.add(owner)
+        StatsSampler.instance().watch(owner)
+        if self._started and not self._shutting_down:
+            self._stats_timer.start()
+
+    def unwatch_stats(self, owner: object) -> None:
+        """`owner` no longer shows resource figures (idempotent)."""
+        self._stats_watchers.discard(owner)
+        StatsSampler.instance().unwatch(owner)
+        if not self._stats_watchers:
+            self._stats_timer.stop()
 
     def has_running_children(self) -> bool:
         """True while any child is starting, running, backing off or stopping."""

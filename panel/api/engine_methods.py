@@ -190,6 +190,7 @@ class EngineApi:
     def stats_subscribe(self, params: dict[str, Any], ctx: RpcContext) -> dict[str, Any]:
         """Subscribe to the resource figures."""
         ctx.subscribe(STATS_TOPIC)
+        self._engine.watch_stats(self)  # an attached window looks: figures every second
         return {"subscribed": True}
 
     def logs_tail(self, params: dict[str, Any], ctx: RpcContext) -> dict[str, Any]:
@@ -298,6 +299,9 @@ class EngineApi:
         self._server.publish(BATCH_TOPIC, "logs.batch", batch.to_json())
 
     def _push_stats(self, stats: ProcessStats) -> None:
+        if not self._server.has_subscribers(STATS_TOPIC):
+            self._engine.unwatch_stats(self)  # the last subscriber left: back to rest
+            return
         self._server.publish(STATS_TOPIC, "stats", stats.to_json())
 
     def _push_server_status(self, snap: ServerSnapshot) -> None:

@@ -95,14 +95,24 @@ class SessionManager(QObject):
         self._closed_count = 0
         self._warned_unsandboxed = False
         self._shut = False
+        self._started = False
         self._sweep_timer = QTimer(self, interval=sweep_interval_ms)
         self._sweep_timer.timeout.connect(self.sweep)
 
     # ------------------------------------------------------------------ lifecycle
 
     def start(self) -> None:
-        """Start the expiry sweep."""
-        self._sweep_timer.start()
+        """Ready to open sessions; the expiry sweep runs while any is open."""
+        self._started = True
+        self._sweep_when_needed()
+
+    def _sweep_when_needed(self) -> None:
+        """Run the sweep timer while sessions are open, none without (an engine at rest)."""
+        if self._sessions and self._started and not self._shut:
+            if not self._sweep_timer.isActive():
+                self._sweep_timer.start()
+        else:
+            self._sweep_timer.stop()
 
     def shutdown(self) -> None:
         """Refuse new sessions and close every open one (their datasets are released now)."""
@@ -169,6 +179,7 @@ class SessionManager(QObject):
         session.sig_ended.connect(self._on_ended)
         session.sig_changed.connect(self.sig_changed)
         self._sessions[session_id] = session
+        self._sweep_when_needed()
         process.start()
         log.info("session %s created", session_id)
         self.sig_event.emit(session_id, "created", {"config": config.to_json()})
@@ -339,6 +350,7 @@ class SessionManager(QObject):
         if session is None or self._sessions.get(session.session_id) is not session:
             return
         del self._sessions[session.session_id]
+        self._sweep_when_needed()
         self._closed_count += 1
         self._release(session)
         self._forget_process(session.process)

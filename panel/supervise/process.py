@@ -489,7 +489,7 @@ class ManagedProcess(QObject):
         self._register(pid)
         if self._spec.sample_stats:
             self._sampled = True
-            StatsSampler.instance().add(self)
+            StatsSampler.instance().add(self, urgent=self._spec.memory_limit_mb is not None)
         if self._state == ProcessState.STOPPING:  # stop() came before the spawn completed
             self._begin_tree_stop(root=pid)
             return

@@ -35,9 +35,10 @@ class ProcessSpec:
     `python_child` sets PYTHONUNBUFFERED=1 so output arrives line by line.
     `parent_death_signal` asks the OS to send SIGTERM to the direct child when
     the panel dies (Linux, through util-linux ``setpriv`` when it is installed).
-    `sample_stats` has the tree's CPU and memory sampled about once a second
-    (`sig_stats`, and what `memory_limit_mb` needs); an owner of many short
-    children that shows no such figures (the job engine) turns it off.
+    `sample_stats` has the tree's CPU and memory sampled (`sig_stats`: once a
+    second while watched, every 10 s at rest, once a second with a
+    `memory_limit_mb`, which needs it); an owner of many short children that
+    shows no such figures (the job engine) turns it off.
     """
 
     name: str

@@ -15,7 +15,8 @@ Worker -> panel (stdout):
   arrived for Modbus).
 - `{"t":"stats","state":S,"queuedWrites":n,"droppedTags":n,"blocks":[{"name",
   "lastCycleMs","latenessMs","latenessP50Ms","latenessP99Ms","latenessMaxMs","missed",
-  "errors","requests","cycles"}]}` about once a second. Counters are cumulative since
+  "errors","requests","cycles"}]}` about once a second, when it differs from the one
+  before (a worker waiting to reconnect sends nothing new). Counters are cumulative since
   the block (re)started; the p50, p99 and max are over the last 1000 cycles.
 - `{"t":"log","level":"debug|info|warning|error","msg":str}`.
 - `{"t":"written","id":str,"ok":bool,"outcome":O,"error"?:str,"expired"?:true}` exactly

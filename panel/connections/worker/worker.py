@@ -63,6 +63,7 @@ class Worker:
         self.fsm = StateMachine(output.send)
         self.cache = TagCache(config or ConnectionConfig(id=""))
         self.stats: dict[str, BlockStats] = {}
+        self._last_stats: dict[str, Any] | None = None
         self.exit_code = EXIT_OK
         self._stopping = False
         self._wake = asyncio.Event()
@@ -436,15 +437,17 @@ class Worker:
                     self.send_full_refresh()
 
     def _send_stats(self) -> None:
-        self.output.send(
-            {
-                "t": "stats",
-                "state": str(self.fsm.state),
-                "queuedWrites": len(self._writes),
-                "droppedTags": self.output.dropped_tags,
-                "blocks": [s.as_json() for s in self.stats.values()],
-            }
-        )
+        """The stats message, when it says something the last one did not."""
+        message = {
+            "t": "stats",
+            "state": str(self.fsm.state),
+            "queuedWrites": len(self._writes),
+            "droppedTags": self.output.dropped_tags,
+            "blocks": [s.as_json() for s in self.stats.values()],
+        }
+        if message != self._last_stats:  # a worker waiting for its device has nothing new
+            self._last_stats = message
+            self.output.send(message)
 
 
 def _timeout_s(command: dict[str, Any]) -> float | None:

@@ -109,9 +109,11 @@ def make_process(qtbot: Any, stray_pids: list[int]) -> Iterator[Callable[..., Ma
 
 @pytest.fixture
 def fast_sampler() -> Iterator[StatsSampler]:
-    """The shared stats sampler ticking every 100 ms for the test."""
+    """The shared stats sampler, watched, ticking every 100 ms for the test."""
     sampler = StatsSampler.instance()
     before = sampler.interval_ms
     sampler.set_interval_ms(100)
+    sampler.watch(fast_sampler)
     yield sampler
+    sampler.unwatch(fast_sampler)
     sampler.set_interval_ms(before)
