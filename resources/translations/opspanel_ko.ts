@@ -27,12 +27,12 @@
 <context>
     <name>ArrayEditor</name>
     <message>
-        <location filename="../../panel/views/job_run_dialog.py" line="41"/>
+        <location filename="../../panel/views/job_run_dialog.py" line="42"/>
         <source>Add</source>
         <translation>추가</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_run_dialog.py" line="42"/>
+        <location filename="../../panel/views/job_run_dialog.py" line="43"/>
         <source>Remove</source>
         <translation>제거</translation>
     </message>
@@ -260,182 +260,187 @@
 <context>
     <name>ConnectionsView</name>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="126"/>
+        <location filename="../../panel/views/connections_view.py" line="129"/>
         <source>Add…</source>
         <translation>추가…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="127"/>
+        <location filename="../../panel/views/connections_view.py" line="130"/>
         <source>Edit…</source>
         <translation>편집…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="128"/>
+        <location filename="../../panel/views/connections_view.py" line="131"/>
         <source>Delete</source>
         <translation>삭제</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="129"/>
+        <location filename="../../panel/views/connections_view.py" line="132"/>
         <source>Load CSV…</source>
         <translation>CSV 불러오기…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="130"/>
+        <location filename="../../panel/views/connections_view.py" line="133"/>
         <source>Enable</source>
         <translation>사용</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="131"/>
+        <location filename="../../panel/views/connections_view.py" line="134"/>
         <source>Disable</source>
         <translation>사용 안 함</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="132"/>
+        <location filename="../../panel/views/connections_view.py" line="135"/>
         <source>Restart</source>
         <translation>다시 시작</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="156"/>
+        <location filename="../../panel/views/connections_view.py" line="159"/>
         <source>State</source>
         <translation>상태</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="157"/>
+        <location filename="../../panel/views/connections_view.py" line="160"/>
         <source>Id</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="158"/>
+        <location filename="../../panel/views/connections_view.py" line="161"/>
         <source>Address</source>
         <translation>주소</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="159"/>
+        <location filename="../../panel/views/connections_view.py" line="162"/>
         <source>Link</source>
         <translation>링크</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="160"/>
+        <location filename="../../panel/views/connections_view.py" line="163"/>
         <source>PID</source>
         <translation>PID</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="161"/>
+        <location filename="../../panel/views/connections_view.py" line="164"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="162"/>
+        <location filename="../../panel/views/connections_view.py" line="165"/>
         <source>RSS</source>
         <translation>RSS</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="163"/>
+        <location filename="../../panel/views/connections_view.py" line="166"/>
         <source>Restarts</source>
         <translation>재시작 횟수</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="164"/>
+        <location filename="../../panel/views/connections_view.py" line="167"/>
         <source>Uptime</source>
         <translation>가동 시간</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="180"/>
+        <location filename="../../panel/views/connections_view.py" line="183"/>
         <source>Block</source>
         <translation>블록</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="181"/>
+        <location filename="../../panel/views/connections_view.py" line="184"/>
         <source>Kind</source>
         <translation>종류</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="182"/>
+        <location filename="../../panel/views/connections_view.py" line="185"/>
         <source>Period (ms)</source>
         <translation>주기 (ms)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="183"/>
+        <location filename="../../panel/views/connections_view.py" line="186"/>
         <source>Last cycle (ms)</source>
         <translation>마지막 주기 (ms)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="184"/>
+        <location filename="../../panel/views/connections_view.py" line="187"/>
         <source>Lateness p99 (ms)</source>
         <translation>지연 p99 (ms)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="185"/>
+        <location filename="../../panel/views/connections_view.py" line="188"/>
         <source>Errors</source>
         <translation>오류</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="186"/>
+        <location filename="../../panel/views/connections_view.py" line="189"/>
         <source>Missed</source>
         <translation>누락</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="201"/>
+        <location filename="../../panel/views/connections_view.py" line="204"/>
         <source>Write…</source>
         <translation>쓰기…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="215"/>
+        <location filename="../../panel/views/connections_view.py" line="218"/>
         <source>Tags</source>
         <translation>태그</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="216"/>
+        <location filename="../../panel/views/connections_view.py" line="219"/>
         <source>Blocks</source>
         <translation>블록</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="217"/>
+        <location filename="../../panel/views/connections_view.py" line="220"/>
         <source>Trend</source>
         <translation>추이</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="237"/>
+        <location filename="../../panel/views/connections_view.py" line="240"/>
         <source>Quality:</source>
         <translation>품질:</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="376"/>
+        <location filename="../../panel/views/connections_view.py" line="363"/>
         <source>Connection</source>
         <translation>연결</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="397"/>
+        <location filename="../../panel/views/connections_view.py" line="400"/>
         <source>Connection not saved</source>
         <translation>연결을 저장하지 않았습니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="408"/>
+        <location filename="../../panel/views/connections_view.py" line="415"/>
         <source>Delete connection?</source>
         <translation>연결을 삭제할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="409"/>
+        <location filename="../../panel/views/connections_view.py" line="416"/>
         <source>Stop and delete the connection %1?</source>
         <translation>연결 %1을(를) 중지하고 삭제할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="418"/>
+        <location filename="../../panel/views/connections_view.py" line="419"/>
+        <source>Connection not deleted</source>
+        <translation>연결이 삭제되지 않음</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connections_view.py" line="425"/>
         <source>Folder with connections.csv</source>
         <translation>connections.csv가 있는 폴더</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="425"/>
+        <location filename="../../panel/views/connections_view.py" line="428"/>
         <source>CSV not loaded</source>
         <translation>CSV를 불러오지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="435"/>
+        <location filename="../../panel/views/connections_view.py" line="445"/>
         <source>Write</source>
         <translation>쓰기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="435"/>
+        <location filename="../../panel/views/connections_view.py" line="445"/>
         <source>This tag is not writable.</source>
         <translation>이 태그는 쓸 수 없습니다.</translation>
     </message>
@@ -443,47 +448,47 @@
 <context>
     <name>DatasetModel</name>
     <message>
-        <location filename="../../panel/views/datasets_view.py" line="60"/>
+        <location filename="../../panel/views/datasets_view.py" line="36"/>
         <source>Dataset</source>
         <translation>데이터셋</translation>
     </message>
     <message>
-        <location filename="../../panel/views/datasets_view.py" line="61"/>
+        <location filename="../../panel/views/datasets_view.py" line="37"/>
         <source>Path</source>
         <translation>경로</translation>
     </message>
     <message>
-        <location filename="../../panel/views/datasets_view.py" line="62"/>
+        <location filename="../../panel/views/datasets_view.py" line="38"/>
         <source>Mode</source>
         <translation>모드</translation>
     </message>
     <message>
-        <location filename="../../panel/views/datasets_view.py" line="63"/>
+        <location filename="../../panel/views/datasets_view.py" line="39"/>
         <source>Held by</source>
         <translation>보유자</translation>
     </message>
     <message>
-        <location filename="../../panel/views/datasets_view.py" line="64"/>
+        <location filename="../../panel/views/datasets_view.py" line="40"/>
         <source>PID</source>
         <translation>PID</translation>
     </message>
     <message>
-        <location filename="../../panel/views/datasets_view.py" line="65"/>
+        <location filename="../../panel/views/datasets_view.py" line="41"/>
         <source>Since</source>
         <translation>시작 시각</translation>
     </message>
     <message>
-        <location filename="../../panel/views/datasets_view.py" line="83"/>
+        <location filename="../../panel/views/datasets_view.py" line="58"/>
         <source>exclusive</source>
         <translation>배타적</translation>
     </message>
     <message>
-        <location filename="../../panel/views/datasets_view.py" line="83"/>
+        <location filename="../../panel/views/datasets_view.py" line="58"/>
         <source>shared</source>
         <translation>공유</translation>
     </message>
     <message>
-        <location filename="../../panel/views/datasets_view.py" line="85"/>
+        <location filename="../../panel/views/datasets_view.py" line="60"/>
         <source>run</source>
         <translation>실행</translation>
     </message>
@@ -491,12 +496,12 @@
 <context>
     <name>DatasetsView</name>
     <message>
-        <location filename="../../panel/views/datasets_view.py" line="107"/>
+        <location filename="../../panel/views/datasets_view.py" line="81"/>
         <source>No dataset is allocated.</source>
         <translation>할당된 데이터셋이 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/datasets_view.py" line="108"/>
+        <location filename="../../panel/views/datasets_view.py" line="82"/>
         <source>Refresh</source>
         <translation>새로 고침</translation>
     </message>
@@ -537,47 +542,47 @@
 <context>
     <name>HistoryModel</name>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="94"/>
+        <location filename="../../panel/views/jobs_history.py" line="55"/>
         <source>Run</source>
         <translation>실행</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="95"/>
+        <location filename="../../panel/views/jobs_history.py" line="56"/>
         <source>Job</source>
         <translation>작업</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="96"/>
+        <location filename="../../panel/views/jobs_history.py" line="57"/>
         <source>Status</source>
         <translation>상태</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="97"/>
+        <location filename="../../panel/views/jobs_history.py" line="58"/>
         <source>Trigger</source>
         <translation>트리거</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="98"/>
+        <location filename="../../panel/views/jobs_history.py" line="59"/>
         <source>Attempt</source>
         <translation>시도</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="99"/>
+        <location filename="../../panel/views/jobs_history.py" line="60"/>
         <source>Queued</source>
         <translation>대기열</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="100"/>
+        <location filename="../../panel/views/jobs_history.py" line="61"/>
         <source>Duration</source>
         <translation>소요 시간</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="101"/>
+        <location filename="../../panel/views/jobs_history.py" line="62"/>
         <source>Exit</source>
         <translation>종료 코드</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="102"/>
+        <location filename="../../panel/views/jobs_history.py" line="63"/>
         <source>Error</source>
         <translation>오류</translation>
     </message>
@@ -585,52 +590,73 @@
 <context>
     <name>HistoryView</name>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="152"/>
+        <location filename="../../panel/views/jobs_history.py" line="120"/>
         <source>Any status</source>
         <translation>모든 상태</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="158"/>
+        <location filename="../../panel/views/jobs_history.py" line="126"/>
         <source>From</source>
         <translation>부터</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="172"/>
+        <location filename="../../panel/views/jobs_history.py" line="142"/>
+        <location filename="../../panel/views/jobs_history.py" line="299"/>
         <source>Open log</source>
         <translation>로그 열기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="183"/>
+        <location filename="../../panel/views/jobs_history.py" line="153"/>
         <source>Job</source>
         <translation>작업</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="185"/>
+        <location filename="../../panel/views/jobs_history.py" line="155"/>
         <source>Status</source>
         <translation>상태</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="189"/>
+        <location filename="../../panel/views/jobs_history.py" line="159"/>
         <source>to</source>
         <translation>까지</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="206"/>
+        <location filename="../../panel/views/jobs_history.py" line="174"/>
         <source>All jobs</source>
         <translation>모든 작업</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="277"/>
+        <location filename="../../panel/views/jobs_history.py" line="236"/>
+        <source>Loading…</source>
+        <translation>불러오는 중…</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/jobs_history.py" line="263"/>
+        <source>History not read</source>
+        <translation>기록을 읽지 못했습니다</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/jobs_history.py" line="293"/>
+        <source>Opening…</source>
+        <translation>여는 중…</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/jobs_history.py" line="301"/>
+        <source>Cannot open the log</source>
+        <translation>로그를 열 수 없습니다</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/jobs_history.py" line="306"/>
         <source>No log</source>
         <translation>로그 없음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="278"/>
+        <location filename="../../panel/views/jobs_history.py" line="307"/>
         <source>Run %1 has no log file (it never started).</source>
         <translation>실행 %1에는 로그 파일이 없습니다 (시작되지 않았음).</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="281"/>
+        <location filename="../../panel/views/jobs_history.py" line="310"/>
         <source>Log of run %1 (%2)</source>
         <translation>실행 %1의 로그 (%2)</translation>
     </message>
@@ -638,90 +664,90 @@
 <context>
     <name>JobDetails</name>
     <message>
-        <location filename="../../panel/views/job_details.py" line="68"/>
-        <location filename="../../panel/views/job_details.py" line="194"/>
+        <location filename="../../panel/views/job_details.py" line="81"/>
+        <location filename="../../panel/views/job_details.py" line="232"/>
         <source>Run now…</source>
         <translation>지금 실행…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="69"/>
-        <location filename="../../panel/views/job_details.py" line="197"/>
+        <location filename="../../panel/views/job_details.py" line="82"/>
+        <location filename="../../panel/views/job_details.py" line="235"/>
         <source>Cancel</source>
         <translation>취소</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="70"/>
-        <location filename="../../panel/views/job_details.py" line="201"/>
+        <location filename="../../panel/views/job_details.py" line="83"/>
+        <location filename="../../panel/views/job_details.py" line="239"/>
         <source>Disable</source>
         <translation>사용 안 함</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="104"/>
+        <location filename="../../panel/views/job_details.py" line="118"/>
         <source>Command</source>
         <translation>명령</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="105"/>
+        <location filename="../../panel/views/job_details.py" line="119"/>
         <source>Schedule</source>
         <translation>일정</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="106"/>
+        <location filename="../../panel/views/job_details.py" line="120"/>
         <source>Depends on</source>
         <translation>의존 대상</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="116"/>
+        <location filename="../../panel/views/job_details.py" line="130"/>
         <source>Runs</source>
         <translation>실행</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="117"/>
+        <location filename="../../panel/views/job_details.py" line="131"/>
         <source>Log</source>
         <translation>로그</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="146"/>
+        <location filename="../../panel/views/job_details.py" line="160"/>
         <source>Select a job in the graph</source>
         <translation>그래프에서 작업을 선택하세요</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="161"/>
+        <location filename="../../panel/views/job_details.py" line="172"/>
         <source>nothing</source>
         <translation>없음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="174"/>
+        <location filename="../../panel/views/job_details.py" line="215"/>
         <source>manual only</source>
         <translation>수동 전용</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="177"/>
+        <location filename="../../panel/views/job_details.py" line="218"/>
         <source>next %1</source>
         <translation>다음 %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="197"/>
+        <location filename="../../panel/views/job_details.py" line="235"/>
         <source>Cancelling…</source>
         <translation>취소하는 중…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="201"/>
+        <location filename="../../panel/views/job_details.py" line="239"/>
         <source>Enable</source>
         <translation>사용</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="216"/>
+        <location filename="../../panel/views/job_details.py" line="315"/>
         <source>Starting…</source>
         <translation>시작하는 중…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="239"/>
+        <location filename="../../panel/views/job_details.py" line="341"/>
         <source>Saving…</source>
         <translation>저장하는 중…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="248"/>
+        <location filename="../../panel/views/job_details.py" line="348"/>
         <source>Cannot change the job</source>
         <translation>작업을 변경할 수 없습니다</translation>
     </message>
@@ -772,7 +798,7 @@
 <context>
     <name>JobGraphView</name>
     <message>
-        <location filename="../../panel/views/job_graph.py" line="119"/>
+        <location filename="../../panel/views/job_graph.py" line="118"/>
         <source>disabled</source>
         <translation>사용 안 함</translation>
     </message>
@@ -780,47 +806,47 @@
 <context>
     <name>JobsDashboard</name>
     <message>
-        <location filename="../../panel/views/jobs_dashboard.py" line="60"/>
+        <location filename="../../panel/views/jobs_dashboard.py" line="39"/>
         <source>Runs today</source>
         <translation>오늘 실행</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_dashboard.py" line="61"/>
+        <location filename="../../panel/views/jobs_dashboard.py" line="40"/>
         <source>Succeeded</source>
         <translation>성공</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_dashboard.py" line="62"/>
+        <location filename="../../panel/views/jobs_dashboard.py" line="41"/>
         <source>Failed</source>
         <translation>실패</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_dashboard.py" line="63"/>
+        <location filename="../../panel/views/jobs_dashboard.py" line="42"/>
         <source>Running</source>
         <translation>실행 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_dashboard.py" line="78"/>
+        <location filename="../../panel/views/jobs_dashboard.py" line="57"/>
         <source>Running now</source>
         <translation>지금 실행 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_dashboard.py" line="79"/>
+        <location filename="../../panel/views/jobs_dashboard.py" line="58"/>
         <source>Next scheduled</source>
         <translation>다음 예정</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_dashboard.py" line="80"/>
+        <location filename="../../panel/views/jobs_dashboard.py" line="59"/>
         <source>Recent failures</source>
         <translation>최근 실패</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_dashboard.py" line="122"/>
+        <location filename="../../panel/views/jobs_dashboard.py" line="95"/>
         <source>%1 (run %2)  %3</source>
         <translation>%1 (실행 %2)  %3</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_dashboard.py" line="139"/>
+        <location filename="../../panel/views/jobs_dashboard.py" line="107"/>
         <source>No job has a schedule.</source>
         <translation>일정이 있는 작업이 없습니다.</translation>
     </message>
@@ -828,125 +854,130 @@
 <context>
     <name>JobsFileBar</name>
     <message>
-        <location filename="../../panel/views/jobs_file_bar.py" line="50"/>
+        <location filename="../../panel/views/jobs_file_bar.py" line="51"/>
         <source>Jobs file:</source>
         <translation>작업 파일:</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_file_bar.py" line="57"/>
-        <location filename="../../panel/views/jobs_file_bar.py" line="123"/>
+        <location filename="../../panel/views/jobs_file_bar.py" line="58"/>
+        <location filename="../../panel/views/jobs_file_bar.py" line="124"/>
         <source>Watch file…</source>
         <translation>파일 감시…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_file_bar.py" line="60"/>
+        <location filename="../../panel/views/jobs_file_bar.py" line="61"/>
         <source>Re-import the jobs from a JSON file whenever it changes (a workspace export, {&quot;jobs&quot;: [...]} or a list of jobs). Only the jobs are imported: connections, server and settings are never touched.</source>
         <translation>JSON 파일이 바뀔 때마다 작업을 다시 가져옵니다 (워크스페이스 내보내기, {&quot;jobs&quot;: [...]} 또는 작업 목록). 작업만 가져오며 연결, 서버, 설정은 바꾸지 않습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_file_bar.py" line="66"/>
+        <location filename="../../panel/views/jobs_file_bar.py" line="67"/>
         <source>Stop watching</source>
         <translation>감시 중지</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_file_bar.py" line="67"/>
+        <location filename="../../panel/views/jobs_file_bar.py" line="68"/>
         <source>Stop watching the file; the jobs stay as they are</source>
         <translation>파일 감시를 중지합니다. 작업은 그대로 유지됩니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_file_bar.py" line="94"/>
+        <location filename="../../panel/views/jobs_file_bar.py" line="95"/>
         <source>Not watching</source>
         <translation>감시 안 함</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_file_bar.py" line="95"/>
+        <location filename="../../panel/views/jobs_file_bar.py" line="96"/>
         <source>Watching</source>
         <translation>감시 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_file_bar.py" line="96"/>
+        <location filename="../../panel/views/jobs_file_bar.py" line="97"/>
         <source>Imported</source>
         <translation>가져옴</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_file_bar.py" line="97"/>
+        <location filename="../../panel/views/jobs_file_bar.py" line="98"/>
         <source>File missing</source>
         <translation>파일 없음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_file_bar.py" line="98"/>
+        <location filename="../../panel/views/jobs_file_bar.py" line="99"/>
         <source>Error</source>
         <translation>오류</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../panel/views/jobs_file_bar.py" line="113"/>
+        <location filename="../../panel/views/jobs_file_bar.py" line="114"/>
         <source>%n job(s) imported %1</source>
         <translation>
             <numerusform>작업 %n개 가져옴 %1</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_file_bar.py" line="123"/>
+        <location filename="../../panel/views/jobs_file_bar.py" line="124"/>
         <source>Change file…</source>
         <translation>파일 변경…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../panel/views/jobs_file_bar.py" line="131"/>
+        <location filename="../../panel/views/jobs_file_bar.py" line="132"/>
         <source>… %n more line(s) in the tooltip</source>
         <translation>
             <numerusform>… 나머지 %n줄은 도구 설명에 있습니다</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_file_bar.py" line="139"/>
+        <location filename="../../panel/views/jobs_file_bar.py" line="140"/>
         <source>Jobs file to watch</source>
         <translation>감시할 작업 파일</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_file_bar.py" line="141"/>
+        <location filename="../../panel/views/jobs_file_bar.py" line="142"/>
         <source>JSON files (*.json);;All files (*)</source>
         <translation>JSON 파일 (*.json);;모든 파일 (*)</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/jobs_file_bar.py" line="165"/>
+        <source>Jobs file</source>
+        <translation>작업 파일</translation>
     </message>
 </context>
 <context>
     <name>JobsView</name>
     <message>
-        <location filename="../../panel/views/jobs_view.py" line="63"/>
+        <location filename="../../panel/views/jobs_view.py" line="55"/>
         <source>Graph</source>
         <translation>그래프</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_view.py" line="64"/>
+        <location filename="../../panel/views/jobs_view.py" line="56"/>
         <source>History</source>
         <translation>기록</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_view.py" line="65"/>
+        <location filename="../../panel/views/jobs_view.py" line="57"/>
         <source>Dashboard</source>
         <translation>대시보드</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_view.py" line="66"/>
+        <location filename="../../panel/views/jobs_view.py" line="58"/>
         <source>Datasets</source>
         <translation>데이터셋</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_view.py" line="144"/>
+        <location filename="../../panel/views/jobs_view.py" line="138"/>
         <source>A job failed today</source>
         <translation>오늘 실패한 작업이 있습니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_view.py" line="146"/>
+        <location filename="../../panel/views/jobs_view.py" line="140"/>
         <source>Jobs running</source>
         <translation>작업 실행 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_view.py" line="148"/>
+        <location filename="../../panel/views/jobs_view.py" line="142"/>
         <source>Jobs succeeded today</source>
         <translation>오늘 작업이 성공했습니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_view.py" line="149"/>
+        <location filename="../../panel/views/jobs_view.py" line="143"/>
         <source>No job ran today</source>
         <translation>오늘 실행된 작업이 없습니다</translation>
     </message>
@@ -967,147 +998,152 @@
 <context>
     <name>LogsView</name>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="99"/>
+        <location filename="../../panel/views/logs_view.py" line="103"/>
         <source>Show the lines of one source only</source>
         <translation>한 출처의 줄만 표시</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="101"/>
+        <location filename="../../panel/views/logs_view.py" line="105"/>
         <source>Show lines at this level or above</source>
         <translation>이 수준 이상의 줄 표시</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="103"/>
+        <location filename="../../panel/views/logs_view.py" line="107"/>
         <source>All levels</source>
         <translation>모든 수준</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="104"/>
+        <location filename="../../panel/views/logs_view.py" line="108"/>
         <source>Debug and above</source>
         <translation>디버그 이상</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="105"/>
+        <location filename="../../panel/views/logs_view.py" line="109"/>
         <source>Info and above</source>
         <translation>정보 이상</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="106"/>
+        <location filename="../../panel/views/logs_view.py" line="110"/>
         <source>Warning and above</source>
         <translation>경고 이상</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="107"/>
+        <location filename="../../panel/views/logs_view.py" line="111"/>
         <source>Error and above</source>
         <translation>오류 이상</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="108"/>
+        <location filename="../../panel/views/logs_view.py" line="112"/>
         <source>Critical only</source>
         <translation>치명적만</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="112"/>
+        <location filename="../../panel/views/logs_view.py" line="116"/>
         <source>Filter lines…</source>
         <translation>줄 필터…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="114"/>
+        <location filename="../../panel/views/logs_view.py" line="118"/>
         <source>Regex</source>
         <translation>정규식</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="115"/>
+        <location filename="../../panel/views/logs_view.py" line="119"/>
         <source>Match case</source>
         <translation>대소문자 구분</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="117"/>
+        <location filename="../../panel/views/logs_view.py" line="121"/>
         <source>Search (Ctrl+F, F3 / Shift+F3)</source>
         <translation>검색 (Ctrl+F, F3 / Shift+F3)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="120"/>
+        <location filename="../../panel/views/logs_view.py" line="124"/>
         <source>Previous</source>
         <translation>이전</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="122"/>
+        <location filename="../../panel/views/logs_view.py" line="126"/>
         <source>Next</source>
         <translation>다음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="123"/>
+        <location filename="../../panel/views/logs_view.py" line="127"/>
         <source>Follow</source>
         <translation>따라가기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="126"/>
+        <location filename="../../panel/views/logs_view.py" line="130"/>
         <source>Keep the newest line in view</source>
         <translation>가장 최근 줄을 계속 표시</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="127"/>
+        <location filename="../../panel/views/logs_view.py" line="131"/>
         <source>Clear</source>
         <translation>지우기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="128"/>
+        <location filename="../../panel/views/logs_view.py" line="133"/>
+        <source>Empty this list (the engine keeps the lines, and its log files)</source>
+        <translation>이 목록만 비웁니다 (엔진은 줄과 로그 파일을 그대로 유지합니다)</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/logs_view.py" line="135"/>
         <source>Copy</source>
         <translation>복사</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="129"/>
+        <location filename="../../panel/views/logs_view.py" line="136"/>
         <source>Save…</source>
         <translation>저장…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="164"/>
+        <location filename="../../panel/views/logs_view.py" line="171"/>
         <source>Debug</source>
         <translation>디버그</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="165"/>
+        <location filename="../../panel/views/logs_view.py" line="172"/>
         <source>Warning</source>
         <translation>경고</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="166"/>
+        <location filename="../../panel/views/logs_view.py" line="173"/>
         <source>Error</source>
         <translation>오류</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="167"/>
+        <location filename="../../panel/views/logs_view.py" line="174"/>
         <source>Critical</source>
         <translation>치명적</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="245"/>
+        <location filename="../../panel/views/logs_view.py" line="252"/>
         <source>%1 of %2 lines shown</source>
         <translation>%2줄 중 %1줄 표시</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="248"/>
+        <location filename="../../panel/views/logs_view.py" line="255"/>
         <source>%1 lines</source>
         <translation>%1줄</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="258"/>
+        <location filename="../../panel/views/logs_view.py" line="265"/>
         <source>All sources</source>
         <translation>모든 출처</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="276"/>
+        <location filename="../../panel/views/logs_view.py" line="283"/>
         <source>Invalid regular expression: %1</source>
         <translation>잘못된 정규식: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="343"/>
+        <location filename="../../panel/views/logs_view.py" line="350"/>
         <source>Save log lines</source>
         <translation>로그 줄 저장</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="343"/>
+        <location filename="../../panel/views/logs_view.py" line="350"/>
         <source>Log files (*.log *.txt);;All files (*)</source>
         <translation>로그 파일 (*.log *.txt);;모든 파일 (*)</translation>
     </message>
@@ -1115,7 +1151,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../panel/views/main_window.py" line="387"/>
+        <location filename="../../panel/views/main_window.py" line="380"/>
         <source>OpsPanel</source>
         <translation>OpsPanel</translation>
     </message>
@@ -1125,261 +1161,261 @@
         <translation>서버</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="137"/>
+        <location filename="../../panel/views/main_window.py" line="85"/>
         <source>Logs</source>
         <translation>로그</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="139"/>
+        <location filename="../../panel/views/main_window.py" line="87"/>
         <source>Connections</source>
         <translation>연결</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="142"/>
+        <location filename="../../panel/views/main_window.py" line="91"/>
         <source>Jobs</source>
         <translation>작업</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="90"/>
+        <location filename="../../panel/views/main_window.py" line="96"/>
         <source>Sessions</source>
         <translation>세션</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="109"/>
+        <location filename="../../panel/views/main_window.py" line="115"/>
         <source>Overview</source>
         <translation>개요</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="114"/>
+        <location filename="../../panel/views/main_window.py" line="120"/>
         <source>&amp;Overview</source>
         <translation>개요(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="169"/>
+        <location filename="../../panel/views/main_window.py" line="167"/>
         <source>&amp;Start</source>
         <translation>시작(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="170"/>
+        <location filename="../../panel/views/main_window.py" line="168"/>
         <source>S&amp;top</source>
         <translation>중지(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="172"/>
+        <location filename="../../panel/views/main_window.py" line="170"/>
         <source>&amp;Restart</source>
         <translation>다시 시작(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="175"/>
+        <location filename="../../panel/views/main_window.py" line="173"/>
         <source>Server &amp;settings…</source>
         <translation>서버 설정(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="178"/>
+        <location filename="../../panel/views/main_window.py" line="176"/>
         <source>&amp;Import configuration…</source>
         <translation>구성 가져오기(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="181"/>
+        <location filename="../../panel/views/main_window.py" line="179"/>
         <source>&amp;Export configuration…</source>
         <translation>구성 내보내기(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="184"/>
+        <location filename="../../panel/views/main_window.py" line="182"/>
         <source>Stop everything and &amp;quit</source>
         <translation>모두 중지하고 종료(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="187"/>
-        <location filename="../../panel/views/main_window.py" line="219"/>
+        <location filename="../../panel/views/main_window.py" line="185"/>
+        <location filename="../../panel/views/main_window.py" line="212"/>
         <source>&amp;Server</source>
         <translation>서버(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="190"/>
+        <location filename="../../panel/views/main_window.py" line="188"/>
         <source>&amp;Logs</source>
         <translation>로그(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="193"/>
+        <location filename="../../panel/views/main_window.py" line="191"/>
         <source>&amp;Connections</source>
         <translation>연결(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="196"/>
+        <location filename="../../panel/views/main_window.py" line="194"/>
         <source>&amp;Jobs</source>
         <translation>작업(&amp;J)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="199"/>
+        <location filename="../../panel/views/main_window.py" line="197"/>
         <source>S&amp;essions</source>
         <translation>세션(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="207"/>
+        <location filename="../../panel/views/main_window.py" line="199"/>
         <source>&amp;About OpsPanel</source>
         <translation>OpsPanel 정보(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="211"/>
+        <location filename="../../panel/views/main_window.py" line="203"/>
         <source>&amp;File</source>
         <translation>파일(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="223"/>
+        <location filename="../../panel/views/main_window.py" line="216"/>
         <source>&amp;View</source>
         <translation>보기(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="234"/>
+        <location filename="../../panel/views/main_window.py" line="227"/>
         <source>&amp;Theme</source>
         <translation>테마(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="238"/>
+        <location filename="../../panel/views/main_window.py" line="231"/>
         <source>Follow the system</source>
         <translation>시스템 설정 따르기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="239"/>
+        <location filename="../../panel/views/main_window.py" line="232"/>
         <source>Light</source>
         <translation>밝게</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="240"/>
+        <location filename="../../panel/views/main_window.py" line="233"/>
         <source>Dark</source>
         <translation>어둡게</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="247"/>
+        <location filename="../../panel/views/main_window.py" line="240"/>
         <source>&amp;Help</source>
         <translation>도움말(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="252"/>
-        <location filename="../../panel/views/main_window.py" line="388"/>
+        <location filename="../../panel/views/main_window.py" line="245"/>
+        <location filename="../../panel/views/main_window.py" line="381"/>
         <source>Engine: running</source>
         <translation>엔진: 실행 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="254"/>
+        <location filename="../../panel/views/main_window.py" line="247"/>
         <source>API: %1</source>
         <translation>API: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="254"/>
+        <location filename="../../panel/views/main_window.py" line="247"/>
         <source>API: off</source>
         <translation>API: 꺼짐</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="258"/>
+        <location filename="../../panel/views/main_window.py" line="251"/>
         <source>Workspace folder</source>
         <translation>작업 공간 폴더</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="301"/>
+        <location filename="../../panel/views/main_window.py" line="294"/>
         <source>Server settings</source>
         <translation>서버 설정</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="306"/>
+        <location filename="../../panel/views/main_window.py" line="299"/>
         <source>Saved. Restart the server to use the new settings.</source>
         <translation>저장했습니다. 새 설정을 적용하려면 서버를 다시 시작하세요.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="312"/>
+        <location filename="../../panel/views/main_window.py" line="305"/>
         <source>Import configuration</source>
         <translation>구성 가져오기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="312"/>
-        <location filename="../../panel/views/main_window.py" line="332"/>
+        <location filename="../../panel/views/main_window.py" line="305"/>
+        <location filename="../../panel/views/main_window.py" line="325"/>
         <source>JSON files (*.json)</source>
         <translation>JSON 파일 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="319"/>
-        <location filename="../../panel/views/main_window.py" line="325"/>
+        <location filename="../../panel/views/main_window.py" line="312"/>
+        <location filename="../../panel/views/main_window.py" line="318"/>
         <source>Import failed</source>
         <translation>가져오기 실패</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="327"/>
+        <location filename="../../panel/views/main_window.py" line="320"/>
         <source>Configuration imported.</source>
         <translation>구성을 가져왔습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="332"/>
+        <location filename="../../panel/views/main_window.py" line="325"/>
         <source>Export configuration</source>
         <translation>구성 내보내기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="343"/>
+        <location filename="../../panel/views/main_window.py" line="336"/>
         <source>Export failed</source>
         <translation>내보내기 실패</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="345"/>
+        <location filename="../../panel/views/main_window.py" line="338"/>
         <source>Configuration exported.</source>
         <translation>구성을 내보냈습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="379"/>
+        <location filename="../../panel/views/main_window.py" line="372"/>
         <source>attached to %1 (pid %2)</source>
         <translation>%1에 연결됨 (pid %2)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="381"/>
+        <location filename="../../panel/views/main_window.py" line="374"/>
         <source>OpsPanel: %1</source>
         <translation>OpsPanel: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="382"/>
+        <location filename="../../panel/views/main_window.py" line="375"/>
         <source>Engine: %1</source>
         <translation>엔진: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="384"/>
+        <location filename="../../panel/views/main_window.py" line="377"/>
         <source>&amp;Close window</source>
         <translation>창 닫기(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="395"/>
+        <location filename="../../panel/views/main_window.py" line="387"/>
         <source>No connections</source>
         <translation>연결 없음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="411"/>
+        <location filename="../../panel/views/main_window.py" line="402"/>
         <source>Job %1: %2</source>
         <translation>작업 %1: %2</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="419"/>
+        <location filename="../../panel/views/main_window.py" line="408"/>
         <source>Panel CPU %1 %  RAM %2</source>
         <translation>패널 CPU %1 %  메모리 %2</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="468"/>
+        <location filename="../../panel/views/main_window.py" line="457"/>
         <source>OpsPanel keeps running</source>
         <translation>OpsPanel이 계속 실행 중입니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="469"/>
+        <location filename="../../panel/views/main_window.py" line="458"/>
         <source>The server, connections and jobs go on. Open the window from here.</source>
         <translation>서버, 연결, 작업이 계속 실행됩니다. 여기에서 창을 열 수 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="475"/>
+        <location filename="../../panel/views/main_window.py" line="464"/>
         <source>Quit OpsPanel?</source>
         <translation>OpsPanel을 종료할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="476"/>
+        <location filename="../../panel/views/main_window.py" line="465"/>
         <source>Processes are still running. Stop them all and quit?</source>
         <translation>프로세스가 아직 실행 중입니다. 모두 중지하고 종료할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="477"/>
+        <location filename="../../panel/views/main_window.py" line="466"/>
         <source>Stop all and quit</source>
         <translation>모두 중지하고 종료</translation>
     </message>
@@ -1387,89 +1423,89 @@
 <context>
     <name>OverviewView</name>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="188"/>
+        <location filename="../../panel/views/overview_view.py" line="171"/>
         <source>Jobs file not imported: %1</source>
         <translation>작업 파일을 가져오지 못했습니다: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="190"/>
+        <location filename="../../panel/views/overview_view.py" line="173"/>
         <source>Jobs file missing: %1</source>
         <translation>작업 파일이 없습니다: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="78"/>
+        <location filename="../../panel/views/overview_view.py" line="76"/>
         <source>Server</source>
         <translation>서버</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="78"/>
-        <location filename="../../panel/views/overview_view.py" line="86"/>
-        <location filename="../../panel/views/overview_view.py" line="87"/>
+        <location filename="../../panel/views/overview_view.py" line="76"/>
+        <location filename="../../panel/views/overview_view.py" line="84"/>
+        <location filename="../../panel/views/overview_view.py" line="85"/>
         <source>Open</source>
         <translation>열기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="86"/>
+        <location filename="../../panel/views/overview_view.py" line="84"/>
         <source>Connections</source>
         <translation>연결</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="87"/>
+        <location filename="../../panel/views/overview_view.py" line="85"/>
         <source>Jobs</source>
         <translation>작업</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="88"/>
+        <location filename="../../panel/views/overview_view.py" line="86"/>
         <source>Resources</source>
         <translation>자원</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="88"/>
+        <location filename="../../panel/views/overview_view.py" line="86"/>
         <source>Logs</source>
         <translation>로그</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="90"/>
+        <location filename="../../panel/views/overview_view.py" line="88"/>
         <source>Panel CPU %</source>
         <translation>패널 CPU %</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="91"/>
+        <location filename="../../panel/views/overview_view.py" line="89"/>
         <source>Panel memory MB</source>
         <translation>패널 메모리 MB</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="92"/>
+        <location filename="../../panel/views/overview_view.py" line="90"/>
         <source>Server CPU %</source>
         <translation>서버 CPU %</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="132"/>
+        <location filename="../../panel/views/overview_view.py" line="119"/>
         <source>up %1</source>
         <translation>가동 %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="133"/>
+        <location filename="../../panel/views/overview_view.py" line="120"/>
         <source>port %1</source>
         <translation>포트 %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="146"/>
+        <location filename="../../panel/views/overview_view.py" line="133"/>
         <source>%1 connected  ·  %2 connecting  ·  %3 in error  (of %4)</source>
         <translation>연결됨 %1  ·  연결 중 %2  ·  오류 %3  (전체 %4)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="175"/>
+        <location filename="../../panel/views/overview_view.py" line="158"/>
         <source>Today: %1 runs  ·  %2 succeeded  ·  %3 failed  ·  %4 running</source>
         <translation>오늘: 실행 %1회  ·  성공 %2  ·  실패 %3  ·  실행 중 %4</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="183"/>
+        <location filename="../../panel/views/overview_view.py" line="166"/>
         <source>Next: %1 at %2</source>
         <translation>다음: %2에 %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="199"/>
+        <location filename="../../panel/views/overview_view.py" line="182"/>
         <source>Panel: %1 CPU, %2</source>
         <translation>패널: CPU %1, %2</translation>
     </message>
@@ -1477,17 +1513,12 @@
 <context>
     <name>RunLogDialog</name>
     <message>
-        <location filename="../../panel/views/job_log_dialog.py" line="48"/>
-        <source>Cannot read %1: %2</source>
-        <translation>%1을(를) 읽을 수 없습니다: %2</translation>
-    </message>
-    <message>
-        <location filename="../../panel/views/job_log_dialog.py" line="55"/>
+        <location filename="../../panel/views/job_log_dialog.py" line="33"/>
         <source>%1 (only the last 2 MB are shown)</source>
         <translation>%1 (마지막 2 MB만 표시)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_log_dialog.py" line="58"/>
+        <location filename="../../panel/views/job_log_dialog.py" line="35"/>
         <source>%1 (empty)</source>
         <translation>%1 (비어 있음)</translation>
     </message>
@@ -1495,57 +1526,57 @@
 <context>
     <name>RunOptionsDialog</name>
     <message>
-        <location filename="../../panel/views/job_run_dialog.py" line="118"/>
+        <location filename="../../panel/views/job_run_dialog.py" line="119"/>
         <source>Run %1</source>
         <translation>%1 실행</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_run_dialog.py" line="124"/>
+        <location filename="../../panel/views/job_run_dialog.py" line="125"/>
         <source>Command</source>
         <translation>명령</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_run_dialog.py" line="130"/>
+        <location filename="../../panel/views/job_run_dialog.py" line="131"/>
         <source>A system option: always its default</source>
         <translation>시스템 옵션: 항상 기본값</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_run_dialog.py" line="131"/>
+        <location filename="../../panel/views/job_run_dialog.py" line="132"/>
         <source>%1 (system)</source>
         <translation>%1 (시스템)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_run_dialog.py" line="136"/>
+        <location filename="../../panel/views/job_run_dialog.py" line="137"/>
         <source>This job has no options.</source>
         <translation>이 작업에는 옵션이 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_run_dialog.py" line="137"/>
+        <location filename="../../panel/views/job_run_dialog.py" line="138"/>
         <source>Only this job (do not run its upstream jobs)</source>
         <translation>이 작업만 (상위 작업은 실행하지 않음)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_run_dialog.py" line="142"/>
+        <location filename="../../panel/views/job_run_dialog.py" line="143"/>
         <source>Run</source>
         <translation>실행</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_run_dialog.py" line="174"/>
+        <location filename="../../panel/views/job_run_dialog.py" line="175"/>
         <source>Run a dangerous command?</source>
         <translation>위험한 명령을 실행할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_run_dialog.py" line="176"/>
+        <location filename="../../panel/views/job_run_dialog.py" line="177"/>
         <source>The command of %1 looks dangerous: %2. Run it anyway?</source>
         <translation>%1의 명령이 위험해 보입니다: %2. 그래도 실행할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_run_dialog.py" line="184"/>
+        <location filename="../../panel/views/job_run_dialog.py" line="185"/>
         <source>Run anyway</source>
         <translation>그래도 실행</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_run_dialog.py" line="208"/>
+        <location filename="../../panel/views/job_run_dialog.py" line="212"/>
         <source>Cannot run %1</source>
         <translation>%1을(를) 실행할 수 없습니다</translation>
     </message>
@@ -2065,34 +2096,49 @@
 <context>
     <name>TagWriteDialog</name>
     <message>
-        <location filename="../../panel/views/tag_write_dialog.py" line="40"/>
+        <location filename="../../panel/views/tag_write_dialog.py" line="49"/>
         <source>Write %1</source>
         <translation>%1 쓰기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/tag_write_dialog.py" line="47"/>
+        <location filename="../../panel/views/tag_write_dialog.py" line="56"/>
         <source>Connection</source>
         <translation>연결</translation>
     </message>
     <message>
-        <location filename="../../panel/views/tag_write_dialog.py" line="48"/>
+        <location filename="../../panel/views/tag_write_dialog.py" line="57"/>
         <source>Tag</source>
         <translation>태그</translation>
     </message>
     <message>
-        <location filename="../../panel/views/tag_write_dialog.py" line="49"/>
+        <location filename="../../panel/views/tag_write_dialog.py" line="58"/>
         <source>Type</source>
         <translation>형식</translation>
     </message>
     <message>
-        <location filename="../../panel/views/tag_write_dialog.py" line="50"/>
+        <location filename="../../panel/views/tag_write_dialog.py" line="59"/>
         <source>Value</source>
         <translation>값</translation>
     </message>
     <message>
-        <location filename="../../panel/views/tag_write_dialog.py" line="54"/>
+        <location filename="../../panel/views/tag_write_dialog.py" line="63"/>
         <source>Write</source>
         <translation>쓰기</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/tag_write_dialog.py" line="93"/>
+        <source>Writing…</source>
+        <translation>쓰는 중…</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/tag_write_dialog.py" line="110"/>
+        <source>Outcome unknown: sent, not answered; the device may have applied it.</source>
+        <translation>결과 알 수 없음: 보냈으나 응답이 없습니다. 장치가 적용했을 수 있습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/tag_write_dialog.py" line="112"/>
+        <source>Not written: %1</source>
+        <translation>쓰지 않음: %1</translation>
     </message>
 </context>
 <context>
