@@ -8,6 +8,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -77,7 +78,11 @@ def run_app(
         return run_attached(app, workspace_endpoint(ws_dir))
     try:
         first_run = not (ws_dir / DB_NAME).exists()
-        ws = Workspace.open(ws_dir, seed_demo=seeds_demo(first_run, headless, demo))
+        seeded = seeds_demo(first_run, headless, demo)
+        ws = Workspace.open(ws_dir, seed_demo=seeded)
+        if first_run and not seeded:
+            # Without the demo a new service starts nothing until its server is configured.
+            ws.save_server_config(replace(ws.server_config(), autostart=False))
         if watch_jobs:
             ws.set_setting(WATCH_SETTING, os.path.abspath(watch_jobs))
     except WorkspaceError as exc:
