@@ -511,7 +511,10 @@ def test_a_client_that_never_reads_costs_bounded_memory_and_is_cut(
         flooding.clear()
         caller.join(10)
         assert (after - before) < 100 * 1024 * 1024, f"grew {(after - before) >> 20} MB"
-        assert latencies and max(latencies) < 0.5, max(latencies or [0])
+        # Served beside the stuck client, not behind it: a server blocked on it would stall
+        # the other client until the stuck timeout (3 s) cuts it. Half that leaves room for
+        # a busy machine, where one 1 MB notification's encoding already takes tens of ms.
+        assert latencies and max(latencies) < 1.5, max(latencies or [0])
         wait_until(lambda: st.server.clients == 0, timeout=10, what="the stuck client cut")
         with contextlib.suppress(ConnectionResetError):  # the end of what it had: EOF or reset
             while stuck.recv(65536):
