@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import signal
+
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QAction, QPalette
 from PySide6.QtWidgets import QApplication, QMessageBox, QToolButton
@@ -152,3 +155,14 @@ def test_view_theme_dark_and_light_really_apply(window: MainWindow, qtbot: QtBot
         actions["Follow the system"].trigger()
     assert actions["Follow the system"].isChecked()
     assert QSettings().value("theme") == "system"
+
+
+def test_the_server_page_says_how_the_server_last_exited(
+    any_window: MainWindow, qtbot: QtBot
+) -> None:
+    view = any_window.server_view
+    assert view.last_exit_label.text() == "-"
+    view.start_button.click()
+    qtbot.waitUntil(lambda: view.status_label.text() == "Running", timeout=TIMEOUT_MS)
+    os.kill(int(view.pid_label.text()), signal.SIGKILL)
+    qtbot.waitUntil(lambda: view.last_exit_label.text() == "signal 9 (SIGKILL)", timeout=TIMEOUT_MS)
