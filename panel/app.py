@@ -32,6 +32,7 @@ from panel.jobs.hooks import HOOKS_FILE, WebhookEndpoint, load_or_create_token, 
 from panel.qt_loop import qt_event_loop
 from panel.service.notify import Notifier
 from panel.single_instance import SingleInstance
+from panel.util.gc_settle import freeze_startup
 from panel.util.paths import resources_dir
 from panel.viewmodels.models import local_models
 from panel.workspace.errors import WorkspaceError
@@ -118,6 +119,7 @@ def run_attached(app: QCoreApplication, endpoint: Endpoint) -> int:
         QTimer.singleShot(0, _report_startup)
     link.open()
     window.show()
+    QTimer.singleShot(0, freeze_startup)
     code = app.exec()
     link.close()
     window.allow_close()
@@ -270,6 +272,7 @@ class AppRunner:
         self.window = window
         engine.watch_stats(window)  # headless, nobody looks: the figures are sampled at rest
         self._engine = engine
+        QTimer.singleShot(0, freeze_startup)
         if os.environ.get("OPSPANEL_REPORT_STARTUP"):
             QTimer.singleShot(0, _report_startup)
             QTimer.singleShot(0, _report_populated)  # in this process: read at once
