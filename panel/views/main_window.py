@@ -362,15 +362,18 @@ class MainWindow(QMainWindow):
         self.restart_action.setEnabled(status in (ServerStatus.RUNNING, ServerStatus.ERROR))
 
     def _on_link(self, reachable: bool, message: str) -> None:
-        self.link_banner.show_state(reachable, message)
+        self.link_banner.show_state(reachable, message, self.models.engine.refused())
         self._show_identity()
 
     def _show_identity(self) -> None:
         """The title and status bar name the engine, and say when the window is attached."""
         who = self.models.engine.identity()
         if who.attached:
-            attached = self.tr("attached to %1 (pid %2)").replace("%1", who.where)
-            attached = attached.replace("%2", str(who.pid) if who.pid else "?")
+            if who.pid:
+                attached = self.tr("attached to %1 (pid %2)").replace("%1", who.where)
+                attached = attached.replace("%2", str(who.pid))
+            else:  # the engine has not answered yet (or refused this window)
+                attached = self.tr("not attached to %1").replace("%1", who.where)
             self.setWindowTitle(self.tr("OpsPanel: %1").replace("%1", attached))
             self.engine_label.setText(self.tr("Engine: %1").replace("%1", attached))
             self.api_label.setVisible(False)

@@ -985,14 +985,19 @@
 <context>
     <name>LinkBanner</name>
     <message>
-        <location filename="../../panel/views/link_banner.py" line="35"/>
-        <source>The engine is not reachable: %1. Showing the last state; reattaching…</source>
-        <translation>엔진에 연결할 수 없습니다: %1. 마지막 상태를 표시하며 다시 연결하는 중…</translation>
-    </message>
-    <message>
-        <location filename="../../panel/views/link_banner.py" line="36"/>
+        <location filename="../../panel/views/link_banner.py" line="41"/>
         <source>no answer</source>
         <translation>응답 없음</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/link_banner.py" line="43"/>
+        <source>Cannot attach to the engine: %1 Trying again every 30 s.</source>
+        <translation>엔진에 연결하지 못했습니다: %1 30초마다 다시 시도합니다.</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/link_banner.py" line="45"/>
+        <source>The engine is not reachable: %1 Showing the last state; reattaching…</source>
+        <translation>엔진에 연결할 수 없습니다: %1 마지막 상태를 표시하며 다시 연결하는 중…</translation>
     </message>
 </context>
 <context>
@@ -1151,7 +1156,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../panel/views/main_window.py" line="380"/>
+        <location filename="../../panel/views/main_window.py" line="383"/>
         <source>OpsPanel</source>
         <translation>OpsPanel</translation>
     </message>
@@ -1293,7 +1298,7 @@
     </message>
     <message>
         <location filename="../../panel/views/main_window.py" line="245"/>
-        <location filename="../../panel/views/main_window.py" line="381"/>
+        <location filename="../../panel/views/main_window.py" line="384"/>
         <source>Engine: running</source>
         <translation>엔진: 실행 중</translation>
     </message>
@@ -1360,62 +1365,67 @@
         <translation>구성을 내보냈습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="372"/>
+        <location filename="../../panel/views/main_window.py" line="373"/>
         <source>attached to %1 (pid %2)</source>
         <translation>%1에 연결됨 (pid %2)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="374"/>
+        <location filename="../../panel/views/main_window.py" line="376"/>
+        <source>not attached to %1</source>
+        <translation>%1에 연결되지 않음</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/main_window.py" line="377"/>
         <source>OpsPanel: %1</source>
         <translation>OpsPanel: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="375"/>
+        <location filename="../../panel/views/main_window.py" line="378"/>
         <source>Engine: %1</source>
         <translation>엔진: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="377"/>
+        <location filename="../../panel/views/main_window.py" line="380"/>
         <source>&amp;Close window</source>
         <translation>창 닫기(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="387"/>
+        <location filename="../../panel/views/main_window.py" line="390"/>
         <source>No connections</source>
         <translation>연결 없음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="402"/>
+        <location filename="../../panel/views/main_window.py" line="405"/>
         <source>Job %1: %2</source>
         <translation>작업 %1: %2</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="408"/>
+        <location filename="../../panel/views/main_window.py" line="411"/>
         <source>Panel CPU %1 %  RAM %2</source>
         <translation>패널 CPU %1 %  메모리 %2</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="457"/>
+        <location filename="../../panel/views/main_window.py" line="460"/>
         <source>OpsPanel keeps running</source>
         <translation>OpsPanel이 계속 실행 중입니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="458"/>
+        <location filename="../../panel/views/main_window.py" line="461"/>
         <source>The server, connections and jobs go on. Open the window from here.</source>
         <translation>서버, 연결, 작업이 계속 실행됩니다. 여기에서 창을 열 수 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="464"/>
+        <location filename="../../panel/views/main_window.py" line="467"/>
         <source>Quit OpsPanel?</source>
         <translation>OpsPanel을 종료할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="465"/>
+        <location filename="../../panel/views/main_window.py" line="468"/>
         <source>Processes are still running. Stop them all and quit?</source>
         <translation>프로세스가 아직 실행 중입니다. 모두 중지하고 종료할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="466"/>
+        <location filename="../../panel/views/main_window.py" line="469"/>
         <source>Stop all and quit</source>
         <translation>모두 중지하고 종료</translation>
     </message>
