@@ -46,8 +46,9 @@ def remote_endpoint(
       certificate itself; default: the system's CAs).
     - a workspace folder (a `Path`, or a string without ``://``): its api.json here.
 
-    Raises EndpointError (one sentence) at once when `target` is malformed; `resolve()`
-    raises EndpointError with the sentences ctl prints. Call `Endpoint.close()` when
+    Raises EndpointError (one sentence) at once when `target` is malformed, or for a
+    URL when the token file or TLS CA file is missing or unsafe (nothing is dialled
+    yet); `resolve()` raises EndpointError with the sentences ctl prints. Call `Endpoint.close()` when
     done (`RemoteLink.close()` does): it ends the tunnel. Should the process die first,
     even by SIGKILL, the tunnel gets SIGTERM (Linux's parent-death signal).
     """
@@ -71,6 +72,7 @@ def _url_endpoint(
             found = open_endpoint(target.url, token_file=token_file, tls_ca=tls_ca)
         return Address(found.url, found.token, found.ssl, None, found.dial, local=False)
 
+    resolve()  # no token file, an unreadable one, plain ws:// to another host: say so now
     return Endpoint(target.url, resolve, token_source="the token file")
 
 
