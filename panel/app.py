@@ -39,7 +39,9 @@ from panel.workspace.location import resolve_workspace_dir
 from panel.workspace.workspace import DB_NAME, Workspace
 
 if TYPE_CHECKING:
+    from panel.viewmodels.engine import EngineModel
     from panel.viewmodels.remote.endpoint import Endpoint
+    from panel.viewmodels.remote.link import RemoteLink
 
 log = logging.getLogger("panel.app")
 
@@ -95,11 +97,42 @@ def run_app(
         return loop.run_until_complete(runner.run())
 
 
+def run_connected(
+    target: str,
+    *,
+    token_file: str | None = None,
+    tls_ca: str | None = None,
+    ssh_config: str | None = None,
+) -> int:
+    """``opspanel --connect TARGET``: a window attached to the engine `target` names.
+
+    `target` is what ``opspanel ctl --url`` takes (``ssh://...``, ``wss://...``); a
+    malformed one is one sentence on stderr and exit code 2.
+    """
+    from panel.viewmodels.remote.endpoint import EndpointError
+    from panel.viewmodels.remote.reach import remote_endpoint
+
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        endpoint = remote_endpoint(
+            target, token_file=token_file, tls_ca=tls_ca, ssh_config=ssh_config
+        )
+    except EndpointError as exc:
+        print(f"opspanel: {exc}", file=sys.stderr)
+        return 2
+    app = _make_application(False)
+    _install_translator(app)
+    return run_attached(app, endpoint)
+
+
 def run_attached(app: QCoreApplication, endpoint: Endpoint) -> int:
     """A window attached to an engine in another process, until the window is closed.
 
     Closing it never stops that engine; when the engine goes away the window says
-    so and reattaches by itself once it is back.
+    so and reattaches by itself once it is back. stderr gets one line when the window
+    attaches, and one when it cannot.
     """
     from panel.viewmodels.models import remote_models
     from panel.viewmodels.remote.link import RemoteLink
@@ -108,15 +141,36 @@ def run_attached(app: QCoreApplication, endpoint: Endpoint) -> int:
 
     apply_saved_color_scheme()
     link = RemoteLink(endpoint)
-    window = MainWindow(remote_models(link), None)
+    models = remote_models(link)
+    window = MainWindow(models, None)
     window.sig_quit_requested.connect(app.quit)
+    _report_link(link, models.engine)
     link.open()
     window.show()
-    code = app.exec()
-    link.close()
+    try:
+        code = app.exec()
+    finally:
+        link.close()  # ends an SSH tunnel
     window.allow_close()
     window.close()
     return code
+
+
+def _report_link(link: RemoteLink, engine: EngineModel) -> None:
+    """Say on stderr when the window attaches (again) and why it cannot, once each."""
+    said: list[str] = []
+
+    def report(reachable: bool, message: str) -> None:
+        if reachable:
+            who = engine.identity()
+            line = f"window attached to the engine of {link.endpoint.where} (pid {who.pid or '?'})"
+        else:
+            line = f"window not attached: {message}"
+        if not said or said[-1] != line:
+            said.append(line)
+            print(f"opspanel: {line}", file=sys.stderr, flush=True)
+
+    engine.sig_link.connect(report)
 
 
 def seeds_demo(first_run: bool, headless: bool, demo: bool) -> bool:

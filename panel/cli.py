@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -17,6 +18,14 @@ def _build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"opspanel {__version__}")
     parser.add_argument("--workspace", metavar="DIR", help="workspace folder (default: per user)")
     parser.add_argument("--headless", action="store_true", help="run the engine without a window")
+    parser.add_argument(
+        "--connect",
+        metavar="URL",
+        help="open a window on a running engine: ssh://[USER@]HOST[:PORT][/DIR] or wss://HOST:PORT",
+    )
+    parser.add_argument("--token-file", metavar="FILE", help="the engine's token (for wss://)")
+    parser.add_argument("--tls-ca", metavar="FILE", help="trust this certificate or CA (wss://)")
+    parser.add_argument("--ssh-config", metavar="FILE", help="ssh configuration file (ssh://)")
     parser.add_argument(
         "--demo",
         action="store_true",
@@ -60,6 +69,26 @@ def _run_like_python(flag: str, target: str, rest: list[str]) -> int:
     return 0
 
 
+def _connect_target(parser: argparse.ArgumentParser, args: argparse.Namespace) -> str | None:
+    """The engine the window attaches to: --connect, else OPSPANEL_URL; None: this workspace's.
+
+    As with ctl, OPSPANEL_URL stands in only when neither --workspace nor --connect is
+    given, and OPSPANEL_WORKSPACE and OPSPANEL_URL together are a usage error.
+    """
+    if args.connect is not None:
+        if args.workspace is not None or args.headless:
+            parser.error(
+                "--connect opens a window on another engine: not with --workspace or --headless"
+            )
+        return str(args.connect)
+    if args.workspace is not None or args.headless or args.command is not None:
+        return None
+    url = os.environ.get("OPSPANEL_URL")
+    if url and os.environ.get("OPSPANEL_WORKSPACE"):
+        parser.error("set OPSPANEL_WORKSPACE or OPSPANEL_URL, not both")
+    return url or None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `opspanel` console script."""
     args_list = list(sys.argv[1:] if argv is None else argv)
@@ -85,7 +114,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return ctl_main(args_list[:index] + args_list[index + 1 :])
 
-    args = _build_parser().parse_args(args_list)
+    parser = _build_parser()
+    args = parser.parse_args(args_list)
     if args.command in ("import", "export"):
         from panel.api.config_import import import_through_engine
         from panel.connections.validation import check_connections
@@ -99,10 +129,21 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_service(args)
 
+    connect = _connect_target(parser, args)
+    if connect is not None:
+        from panel.app import run_connected
+
+        return run_connected(
+            connect,
+            token_file=args.token_file or os.environ.get("OPSPANEL_TOKEN_FILE") or None,
+            tls_ca=args.tls_ca or os.environ.get("OPSPANEL_TLS_CA") or None,
+            ssh_config=args.ssh_config or os.environ.get("OPSPANEL_SSH_CONFIG") or None,
+        )
+
     from panel.app import run_app
 
     return run_app(
-        workspace=args.workspace,
+        workspace=args.workspace or os.environ.get("OPSPANEL_WORKSPACE") or None,
         headless=args.headless,
         watch_jobs=args.watch_jobs,
         demo=args.demo,

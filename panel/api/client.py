@@ -185,29 +185,8 @@ class ApiClient:
 
     def _failure(self, exc: BaseException, url: str, pid: int | None) -> BaseException:
         """The one-sentence error for a failed handshake."""
-        if isinstance(exc, InvalidStatus):
-            status = exc.response.status_code
-            if status == 401:
-                source = "api.json" if self.workspace else "the token file"
-                return Unauthorized(
-                    f"the engine of {self._where()} refused the token (401 unauthorized); "
-                    f"is {source} from another engine?"
-                )
-            return ApiClientError(f"the engine of {self._where()} answered HTTP {status}")
-        tls = tls_failure(exc, url)
-        if tls is not None:
-            kind = EngineNotRunning if isinstance(tls, EngineUnreachable) else ApiClientError
-            return kind(str(tls))
-        if isinstance(exc, OSError | InvalidHandshake | InvalidURI):
-            hint = ""
-            if pid is not None and not psutil.pid_exists(pid):
-                hint = f"; pid {pid} in api.json is gone (stale file)"
-            elif isinstance(exc, InvalidMessage) and url.startswith("ws://"):
-                hint = "; if it serves TLS, use wss://"
-            return EngineNotRunning(
-                f"the engine is not running for {self._where()} ({_reason(exc)} at {url}{hint})"
-            )
-        return exc
+        source = "api.json" if self.workspace else "the token file"
+        return handshake_failure(exc, url, self._where(), pid, source)
 
     def call(self, method: str, params: dict[str, Any] | None = None, timeout: float = 10.0) -> Any:
         """Call `method` and return its result; ApiError, ApiTimeout or ConnectionLost."""
@@ -286,6 +265,39 @@ class ApiClient:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def handshake_failure(
+    exc: BaseException, url: str, where: str, pid: int | None, token_source: str
+) -> BaseException:
+    """The one-sentence error for a failed WebSocket handshake with the engine at `url`.
+
+    `where` names the engine (``workspace /x``, ``ssh://host``, the URL); `token_source`
+    says where the token came from (``api.json``, ``the token file``). Used by ctl and
+    the window alike; `exc` itself when it is no connection problem.
+    """
+    if isinstance(exc, InvalidStatus):
+        status = exc.response.status_code
+        if status == 401:
+            return Unauthorized(
+                f"the engine of {where} refused the token (401 unauthorized); "
+                f"is {token_source} from another engine?"
+            )
+        return ApiClientError(f"the engine of {where} answered HTTP {status}")
+    tls = tls_failure(exc, url)
+    if tls is not None:
+        kind = EngineNotRunning if isinstance(tls, EngineUnreachable) else ApiClientError
+        return kind(str(tls))
+    if isinstance(exc, OSError | InvalidHandshake | InvalidURI):
+        hint = ""
+        if pid is not None and not psutil.pid_exists(pid):
+            hint = f"; pid {pid} in api.json is gone (stale file)"
+        elif isinstance(exc, InvalidMessage) and url.startswith("ws://"):
+            hint = "; if it serves TLS, use wss://"
+        return EngineNotRunning(
+            f"the engine is not running for {where} ({_reason(exc)} at {url}{hint})"
+        )
+    return exc
 
 
 def _result_of(message: dict[str, Any]) -> Any:

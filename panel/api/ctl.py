@@ -283,11 +283,14 @@ def _client(args: argparse.Namespace) -> ApiClient:
     return client
 
 
-def check_version(engine: str | None, ours: str) -> None:
-    """ApiClientError when the engine's major.minor differs from ours (None: not said)."""
+def check_version(engine: str | None, ours: str, client: str = "ctl") -> None:
+    """ApiClientError when the engine's major.minor differs from ours (None: not said).
+
+    `client` names what we are in the sentence: ``ctl``, ``window``.
+    """
     if engine is not None and _major_minor(engine) != _major_minor(ours):
         raise ApiClientError(
-            f"engine version {engine}, this ctl {ours}: use a ctl of the same version "
+            f"engine version {engine}, this {client} {ours}: use a {client} of the same version "
             "(major.minor) as the engine"
         )
 

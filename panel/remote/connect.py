@@ -85,15 +85,23 @@ def _ssh_endpoint(target: SshTarget, config: Path | str | None, program: str) ->
     remote_host = urlsplit(info.url).hostname or "127.0.0.1"
     tunnel = SshTunnel(target, base, remote_host, info.port)
     local_port = tunnel.open()
-    context = None
-    if info.url.startswith("wss://"):
-        # The remote certificate file is not here; SSH already authenticated the host
-        # and carries the connection, so TLS inside it is not verified again.
-        context = ssl.create_default_context()
-        context.check_hostname = False
-        context.verify_mode = ssl.CERT_NONE
+    context = tunnelled_tls_context(info.url)
     endpoint = Endpoint(
         info.url, info.token, context, info.pid, str(target), ("127.0.0.1", local_port)
     )
     endpoint.on_close(tunnel.close)
     return endpoint
+
+
+def tunnelled_tls_context(url: str) -> ssl.SSLContext | None:
+    """The TLS context for an engine's `url` reached through an SSH tunnel (None: ws://).
+
+    The remote certificate file is not here; SSH already authenticated the host and
+    carries the connection, so TLS inside it is not verified again.
+    """
+    if not url.startswith("wss://"):
+        return None
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return context

@@ -43,6 +43,11 @@ class EngineModel(QObject):
         """False while an attached window has lost its engine (an embedded one never does)."""
         return True
 
+    def refused(self) -> bool:
+        """True while an attached window's engine refuses it or cannot be trusted (a wrong
+        token, a host key mismatch, an untrusted certificate, another version)."""
+        return False
+
     def has_running_children(self) -> bool:
         """True when the engine supervises a running child (server, worker, runner)."""
         raise NotImplementedError

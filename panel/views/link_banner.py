@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
 
 from panel.views.state_colors import BAD, dot_pixmap
@@ -23,15 +24,30 @@ class LinkBanner(QFrame):
         dot.setPixmap(dot_pixmap(BAD, 12))
         self.label = QLabel()
         self.label.setWordWrap(True)
+        self.label.setTextFormat(Qt.TextFormat.PlainText)  # the engine's words, never markup
         row.addWidget(dot)
         row.addWidget(self.label, 1)
         self.setVisible(False)
 
-    def show_state(self, reachable: bool, message: str) -> None:
-        """Hide when the engine answers; otherwise say so, with the reason."""
+    def show_state(self, reachable: bool, message: str, refused: bool = False) -> None:
+        """Hide when the engine answers; otherwise say so, with the reason (one sentence).
+
+        `refused`: something answered but refused the window or cannot be trusted (a
+        wrong token, a host key mismatch, an untrusted certificate, another version).
+        """
         if reachable:
             self.setVisible(False)
             return
-        text = self.tr("The engine is not reachable: %1. Showing the last state; reattaching…")
-        self.label.setText(text.replace("%1", message or self.tr("no answer")))
+        reason = _sentence(message or self.tr("no answer"))
+        if refused:
+            text = self.tr("Cannot attach to the engine: %1 Trying again every 30 s.")
+        else:
+            text = self.tr("The engine is not reachable: %1 Showing the last state; reattaching…")
+        self.label.setText(text.replace("%1", reason))
         self.setVisible(True)
+
+
+def _sentence(text: str) -> str:
+    """`text` ending like a sentence (the link's messages have no final period)."""
+    text = text.strip()
+    return text if text.endswith((".", "?", "!")) else text + "."

@@ -362,7 +362,7 @@ class MainWindow(QMainWindow):
         self.restart_action.setEnabled(status in (ServerStatus.RUNNING, ServerStatus.ERROR))
 
     def _on_link(self, reachable: bool, message: str) -> None:
-        self.link_banner.show_state(reachable, message)
+        self.link_banner.show_state(reachable, message, self.models.engine.refused())
         self._show_identity()
 
     def _show_identity(self) -> None:

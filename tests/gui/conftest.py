@@ -15,6 +15,7 @@ from panel.views.main_window import MainWindow
 from panel.workspace.server_config import ServerConfig, demo_server_config
 from panel.workspace.workspace import Workspace
 from tests.gui.attached import HeadlessProcess, attach
+from tests.remote_parts import sshd  # noqa: F401 (the real sshd, for windows over ssh://)
 
 SHUTDOWN_TIMEOUT_MS = 30_000
 

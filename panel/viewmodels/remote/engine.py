@@ -22,12 +22,19 @@ class RemoteEngineModel(EngineModel):
 
     def identity(self) -> EngineIdentity:
         info = self._link.engine_info
-        workspace = info.get("workspace") or self._link.endpoint.where
+        endpoint = self._link.endpoint
+        workspace = info.get("workspace")
+        where = str(workspace or endpoint.where)
+        if workspace and endpoint.workspace is None:
+            where = f"{workspace} on {endpoint.where}"  # another machine: say which
         pid = info.get("pid")
-        return EngineIdentity(str(workspace), int(pid) if pid else None, attached=True)
+        return EngineIdentity(where, int(pid) if pid else None, attached=True)
 
     def reachable(self) -> bool:
         return self._link.state == LinkState.CONNECTED
+
+    def refused(self) -> bool:
+        return self._link.state == LinkState.REFUSED
 
     def has_running_children(self) -> bool:
         return False  # an attached window never stops its engine
@@ -55,5 +62,5 @@ class RemoteEngineModel(EngineModel):
     def _on_state(self, state: str, message: str) -> None:
         if state == LinkState.CONNECTED:
             self.sig_link.emit(True, "")
-        elif state == LinkState.LOST:
+        elif state in (LinkState.LOST, LinkState.REFUSED):
             self.sig_link.emit(False, message)

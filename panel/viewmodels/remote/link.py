@@ -33,6 +33,9 @@ log = logging.getLogger("panel.viewmodels.link")
 RETRY_BASE_MS = 250
 RETRY_MAX_MS = 2000
 """Reattach attempts: 250 ms, 500 ms, 1 s, then every 2 s (a lost engine is seen back quickly)."""
+REFUSED_RETRY_MS = 30_000
+"""After a refusal (wrong token, host key, certificate, version) try again only every 30 s:
+the operator has something to fix, and a login refused every 2 s looks like an attack."""
 
 Result = Callable[[Any], None]
 Failure = Callable[["CallError"], None]
@@ -59,13 +62,16 @@ class LinkState:
     CONNECTING = "connecting"
     CONNECTED = "connected"
     LOST = "lost"
+    REFUSED = "refused"
+    """Something answered but refused the window or cannot be trusted (see EndpointError)."""
 
 
 class RemoteLink(QObject):
     """One JSON-RPC connection to an engine, reconnecting by itself."""
 
     sig_state = Signal(str, str)
-    """(state, message) the link is "connecting", "connected" or "lost" (message says why)."""
+    """(state, message) the link is "connecting", "connected", "lost" or "refused" (the
+    message says why in one sentence)."""
 
     sig_connected = Signal()
     """The link is (again) connected and its subscriptions are replayed: fetch state now."""
@@ -80,7 +86,7 @@ class RemoteLink(QObject):
     """(connection, reason) the reader thread saw the connection end."""
 
     _sig_opened = Signal(object, object)
-    """(connection or None, error message or None) from a connecting thread."""
+    """(connection or None, EndpointError or None) from a connecting thread."""
 
     def __init__(self, endpoint: Endpoint, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -108,13 +114,16 @@ class RemoteLink(QObject):
         self._open()
 
     def close(self) -> None:
-        """Close the connection for good (the window is closing)."""
+        """Close the connection for good (the window is closing), and the endpoint's tunnel."""
+        if self._closed:
+            return
         self._closed = True
         self._retry.stop()
         ws, self._ws = self._ws, None
         if ws is not None:
             ws.close()
         self._fail_pending("the window closed the connection")
+        self.endpoint.close()
 
     @property
     def connected(self) -> bool:
@@ -172,17 +181,18 @@ class RemoteLink(QObject):
         try:
             ws = open_connection(endpoint)
         except EndpointError as exc:
-            self._sig_opened.emit(None, str(exc))
+            self._sig_opened.emit(None, exc)
             return
         self._sig_opened.emit(ws, None)
 
-    def _on_opened(self, ws: ClientConnection | None, error: str | None) -> None:
+    def _on_opened(self, ws: ClientConnection | None, error: EndpointError | None) -> None:
         if ws is None:
             self._attempts += 1
-            self._set_state(LinkState.LOST, error or "")
+            refused = error is not None and error.refused
+            self._set_state(LinkState.REFUSED if refused else LinkState.LOST, str(error or ""))
             delay = restart_delay_ms(min(self._attempts - 1, 8), RETRY_BASE_MS, 2.0, RETRY_MAX_MS)
             if not self._closed:
-                self._retry.start(delay)
+                self._retry.start(REFUSED_RETRY_MS if refused else delay)
             return
         if self._closed:
             ws.close()
@@ -210,7 +220,7 @@ class RemoteLink(QObject):
 
     def _set_state(self, state: str, message: str) -> None:
         self.message = message
-        if state != self.state or state == LinkState.LOST:
+        if state != self.state or state in (LinkState.LOST, LinkState.REFUSED):
             self.state = state
             self.sig_state.emit(state, message)
 

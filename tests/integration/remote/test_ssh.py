@@ -14,7 +14,8 @@ import pytest
 from websockets.asyncio.client import connect
 
 from panel.remote.connect import open_endpoint
-from tests.integration.remote.conftest import Engine, Sshd, prepare_workspace, run_ctl
+from tests.integration.remote.conftest import Engine, run_ctl
+from tests.remote_parts import Sshd, keygen, prepare_workspace
 from tests.waiting import wait_for
 
 pytestmark = pytest.mark.slow
@@ -100,9 +101,7 @@ def test_the_tunnel_dies_with_its_owner(
 
 
 def test_host_key_mismatch_is_one_sentence(sshd: Sshd, tmp_path: Path) -> None:
-    from tests.integration.remote.conftest import _keygen
-
-    sshd.trust(_keygen(tmp_path / "impostor"))
+    sshd.trust(keygen(tmp_path / "impostor"))
     done = run_ctl("status", "--url", sshd.url(), "--ssh-config", str(sshd.client_config))
     assert done.returncode == 1
     assert done.stdout == ""

@@ -9,12 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.remote.conftest import (
-    Engine,
-    make_certificate,
-    prepare_workspace,
-    run_ctl,
-)
+from tests.integration.remote.conftest import Engine, run_ctl
+from tests.remote_parts import make_certificate, prepare_workspace
 from tests.waiting import wait_for
 
 pytestmark = pytest.mark.slow

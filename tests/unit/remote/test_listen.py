@@ -9,7 +9,7 @@ import pytest
 
 from panel.api.hosts import host_checker
 from panel.api.listen import ListenRefused, listen_plan
-from tests.integration.remote.conftest import make_certificate
+from tests.remote_parts import make_certificate
 
 
 def _plan(settings: dict[str, Any]) -> Any:
