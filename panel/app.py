@@ -134,25 +134,19 @@ def run_attached(app: QCoreApplication, endpoint: Endpoint) -> int:
     so and reattaches by itself once it is back. stderr gets one line when the window
     attaches, and one when it cannot.
     """
-    from panel.viewmodels.models import remote_models
-    from panel.viewmodels.remote.link import RemoteLink
-    from panel.views.main_window import MainWindow
+    from panel.views.engine_windows import engine_windows
     from panel.views.theme import apply_saved_color_scheme
 
     apply_saved_color_scheme()
-    link = RemoteLink(endpoint)
-    models = remote_models(link)
-    window = MainWindow(models, None)
-    window.sig_quit_requested.connect(app.quit)
-    _report_link(link, models.engine)
-    link.open()
-    window.show()
+    windows = engine_windows()
+    windows.sig_all_closed.connect(app.quit)  # File › Engines may have opened more windows
+    window = windows.open(endpoint)
+    assert window.models.link is not None
+    _report_link(window.models.link, window.models.engine)
     try:
         code = app.exec()
     finally:
-        link.close()  # ends an SSH tunnel
-    window.allow_close()
-    window.close()
+        windows.close_all()  # ends the links, and an SSH tunnel
     return code
 
 
@@ -324,6 +318,9 @@ class AppRunner:
     def _close_window(self) -> None:
         window = self.window
         if window is not None:
+            from panel.views.engine_windows import engine_windows
+
+            engine_windows().close_all()  # the windows opened from File › Engines
             if self._engine is not None:
                 self._engine.unwatch_stats(window)
             window.allow_close()  # type: ignore[attr-defined]

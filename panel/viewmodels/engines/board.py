@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
@@ -10,6 +11,7 @@ from PySide6.QtCore import QObject, Signal
 from panel.viewmodels.engines.health import EngineHealth
 from panel.viewmodels.engines.probe import HealthSource, LinkHealth, ModelsHealth
 from panel.viewmodels.engines.registry import EngineEntry, EngineRegistry, target_where
+from panel.workspace.location import default_workspace_dir
 
 if TYPE_CHECKING:
     from panel.viewmodels.models import EngineModels
@@ -104,3 +106,13 @@ class EnginesBoard(QObject):
         if self._own is not None and self.is_own(entry):
             return ModelsHealth(self._own, self)
         return self._probe(entry)
+
+
+def local_workspace_of(models: EngineModels) -> Path:
+    """This computer's workspace as a window on `models` sees it: its engine's, when that runs
+    here, else the per-user default."""
+    if models.embedded is not None:
+        return Path(models.engine.identity().where)
+    if models.link is not None and models.link.endpoint.workspace is not None:
+        return models.link.endpoint.workspace
+    return default_workspace_dir()
