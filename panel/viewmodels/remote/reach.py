@@ -48,9 +48,10 @@ def remote_endpoint(
 
     Raises EndpointError (one sentence) at once when `target` is malformed, or for a
     URL when the token file or TLS CA file is missing or unsafe (nothing is dialled
-    yet); `resolve()` raises EndpointError with the sentences ctl prints. Call `Endpoint.close()` when
-    done (`RemoteLink.close()` does): it ends the tunnel. Should the process die first,
-    even by SIGKILL, the tunnel gets SIGTERM (Linux's parent-death signal).
+    yet); `resolve()` raises EndpointError with the sentences ctl prints. Call
+    `Endpoint.close()` when done (`RemoteLink.close()` does): it ends the tunnel. Should
+    the process die first, even by SIGKILL, the tunnel gets SIGTERM (Linux's
+    parent-death signal).
     """
     with _sentences():
         parsed = parse_target(target)
