@@ -32,6 +32,7 @@ from panel.jobs.hooks import HOOKS_FILE, WebhookEndpoint, load_or_create_token, 
 from panel.qt_loop import qt_event_loop
 from panel.service.notify import Notifier
 from panel.single_instance import SingleInstance
+from panel.util.gc_settle import freeze_startup
 from panel.util.paths import resources_dir
 from panel.viewmodels.models import local_models
 from panel.workspace.errors import WorkspaceError
@@ -141,8 +142,16 @@ def run_attached(app: QCoreApplication, endpoint: Endpoint) -> int:
     windows = engine_windows()
     windows.sig_all_closed.connect(app.quit)  # File › Engines may have opened more windows
     window = windows.open(endpoint)
-    assert window.models.link is not None
-    _report_link(window.models.link, window.models.engine)
+    link = window.models.link
+    assert link is not None
+    _report_link(link, window.models.engine)
+    if os.environ.get("OPSPANEL_REPORT_STARTUP"):
+        from panel.viewmodels.remote.first_data import FirstData
+
+        first = FirstData(link)
+        first.sig_arrived.connect(lambda: QTimer.singleShot(0, _report_populated))
+        QTimer.singleShot(0, _report_startup)
+    QTimer.singleShot(0, freeze_startup)
     try:
         code = app.exec()
     finally:
@@ -312,8 +321,10 @@ class AppRunner:
         self.window = window
         engine.watch_stats(window)  # headless, nobody looks: the figures are sampled at rest
         self._engine = engine
+        QTimer.singleShot(0, freeze_startup)
         if os.environ.get("OPSPANEL_REPORT_STARTUP"):
             QTimer.singleShot(0, _report_startup)
+            QTimer.singleShot(0, _report_populated)  # in this process: read at once
 
     def _close_window(self) -> None:
         window = self.window
@@ -383,16 +394,21 @@ async def _next_turn() -> None:
     await turned
 
 
-def _report_startup() -> None:
+def _report_startup(what: str = "shown") -> None:
     """Print how long the process took to show its window (OPSPANEL_REPORT_STARTUP=1)."""
     import time
 
     elapsed = time.time() - psutil.Process().create_time()
     print(
-        f"opspanel: window shown {elapsed * 1000:.0f} ms after process start",
+        f"opspanel: window {what} {elapsed * 1000:.0f} ms after process start",
         file=sys.stderr,
         flush=True,
     )
+
+
+def _report_populated() -> None:
+    """Print how long until every page had its first data (OPSPANEL_REPORT_STARTUP=1)."""
+    _report_startup("populated")
 
 
 def _report_fatal(message: str, headless: bool) -> None:

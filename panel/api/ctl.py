@@ -479,6 +479,12 @@ def format_server_status(status: dict[str, Any]) -> str:
         f"port {_dash(status.get('port'))}  up {format_uptime(status.get('uptime'))}  "
         f"restarts {_dash(status.get('restarts'))}"
     )
+    last_exit = status.get("lastExit")
+    if isinstance(last_exit, dict):
+        how = last_exit.get("signal") or 0
+        text += (
+            f"  last exit: signal {how}" if how else f"  last exit: code {last_exit.get('code')}"
+        )
     if status.get("lastError"):
         text += f"  error: {status['lastError']}"
     return text

@@ -11,7 +11,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from panel.server.command import server_argv, server_cwd, server_env, server_health_url
 from panel.server.health import HealthProbe
 from panel.server.preflight import PortConflict, check_port
-from panel.server.status import ServerSnapshot, ServerStatus
+from panel.server.status import ExitStatus, ServerSnapshot, ServerStatus
 from panel.supervise.process import ManagedProcess
 from panel.supervise.spec import ProcessSpec, RestartPolicy
 from panel.supervise.state import ProcessState
@@ -77,6 +77,7 @@ class ServerController(QObject):
         self._last_key: tuple[object, ...] | None = None
         self._last_probe_detail = "no answer yet"
         self.port_conflict: PortConflict | None = None
+        self._last_exit: ExitStatus | None = None
 
         self._probe = HealthProbe(self)
         self._probe.sig_result.connect(self._on_probe_result)
@@ -126,6 +127,7 @@ class ServerController(QObject):
             health_url=server_health_url(self._config, self._workspace_dir),
             conflict=self.port_conflict if self.status() == ServerStatus.ERROR else None,
             command=tuple(proc.spec.argv),
+            last_exit=self._last_exit,
         )
 
     def status(self) -> ServerStatus:
@@ -209,6 +211,7 @@ class ServerController(QObject):
         self._emit_if_changed()
 
     def _on_exited(self, exit_code: int, signal: int) -> None:
+        self._last_exit = ExitStatus(exit_code, signal)
         was_ready = self._ready
         self._ready = False
         self._stop_probing()

@@ -20,6 +20,18 @@ class ServerStatus(StrEnum):
 
 
 @dataclass(frozen=True)
+class ExitStatus:
+    """How a process ended: its exit code (-signal after a death by signal) and signal (0: none)."""
+
+    code: int
+    signal: int
+
+    def describe(self) -> str:
+        """`signal 9` or `code 1`."""
+        return f"signal {self.signal}" if self.signal else f"code {self.code}"
+
+
+@dataclass(frozen=True)
 class ServerSnapshot:
     """The server at one moment: status, pid, port, uptime, restarts and last error."""
 
@@ -34,6 +46,8 @@ class ServerSnapshot:
     """Why the last start failed at the port preflight, if it did."""
     command: tuple[str, ...] = ()
     """The argv the server is started with."""
+    last_exit: ExitStatus | None = None
+    """How the server's process last ended (None until it has)."""
 
     def to_json(self) -> dict[str, object]:
         """The snapshot as `server.status` returns it."""
@@ -47,6 +61,9 @@ class ServerSnapshot:
             "healthUrl": self.health_url,
             "portConflict": None if self.conflict is None else self.conflict.to_json(),
             "command": list(self.command),
+            "lastExit": None
+            if self.last_exit is None
+            else {"code": self.last_exit.code, "signal": self.last_exit.signal},
         }
 
     @classmethod
@@ -54,6 +71,7 @@ class ServerSnapshot:
         """The snapshot `to_json` wrote (as an attached window receives it)."""
         conflict = data.get("portConflict")
         uptime = data.get("uptime")
+        last_exit = data.get("lastExit")
         return cls(
             status=ServerStatus(data["status"]),
             pid=data.get("pid"),
@@ -64,4 +82,7 @@ class ServerSnapshot:
             health_url=str(data.get("healthUrl", "")),
             conflict=None if not conflict else PortConflict.from_json(conflict),
             command=tuple(str(a) for a in data.get("command", ())),
+            last_exit=None
+            if not last_exit
+            else ExitStatus(int(last_exit["code"]), int(last_exit.get("signal", 0))),
         )

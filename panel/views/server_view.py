@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import signal
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
@@ -18,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from panel.server.status import ServerSnapshot, ServerStatus
+from panel.server.status import ExitStatus, ServerSnapshot, ServerStatus
 from panel.views.format import format_bytes, format_duration
 from panel.views.sparkline import Sparkline
 from panel.views.state_colors import BAD, SERVER_COLORS, dot_pixmap, server_status_label
@@ -97,6 +98,7 @@ class ServerView(QWidget):
         self.port_label = QLabel("-")
         self.uptime_label = QLabel("-")
         self.restarts_label = QLabel("0")
+        self.last_exit_label = QLabel("-")
         self.health_label = QLabel("-")
         self.error_label = QLabel("-")
         self.error_label.setWordWrap(True)
@@ -108,6 +110,7 @@ class ServerView(QWidget):
         form.addRow(self.tr("Port"), self.port_label)
         form.addRow(self.tr("Uptime"), self.uptime_label)
         form.addRow(self.tr("Restarts"), self.restarts_label)
+        form.addRow(self.tr("Last exit"), self.last_exit_label)
         form.addRow(self.tr("Health URL"), self.health_label)
         form.addRow(self.tr("Last error"), self.error_label)
         form.addRow(self.tr("Command"), self.command_label)
@@ -179,6 +182,7 @@ class ServerView(QWidget):
         self.pid_label.setText(str(snap.pid) if snap.pid else "-")
         self.port_label.setText(str(snap.port))
         self.restarts_label.setText(str(snap.restarts))
+        self.last_exit_label.setText(_exit_text(snap.last_exit))
         self.health_label.setText(snap.health_url)
         self.error_label.setText(snap.last_error or "-")
         self.command_label.setText(" ".join(snap.command))
@@ -203,3 +207,18 @@ class ServerView(QWidget):
         self.cpu_plot.add_sample(stats.server_cpu or 0.0)
         self.rss_plot.add_sample(stats.server_rss / 1e6)
         self.rss_plot.setToolTip(format_bytes(stats.server_rss))
+
+
+def _exit_text(last_exit: ExitStatus | None) -> str:
+    """`signal 9 (SIGKILL)`, `code 1`, or `-` before the first exit."""
+    if last_exit is None:
+        return "-"
+    if last_exit.signal:
+        try:
+            name = f" ({signal.Signals(last_exit.signal).name})"
+        except ValueError:
+            name = ""
+        return QCoreApplication.translate("ServerView", "signal %1").replace(
+            "%1", f"{last_exit.signal}{name}"
+        )
+    return QCoreApplication.translate("ServerView", "code %1").replace("%1", str(last_exit.code))

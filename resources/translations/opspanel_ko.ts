@@ -1667,109 +1667,124 @@
 <context>
     <name>ServerView</name>
     <message>
-        <location filename="../../panel/views/server_view.py" line="71"/>
+        <location filename="../../panel/views/server_view.py" line="72"/>
         <source>Start</source>
         <translation>시작</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="72"/>
+        <location filename="../../panel/views/server_view.py" line="73"/>
         <source>Stop</source>
         <translation>중지</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="73"/>
+        <location filename="../../panel/views/server_view.py" line="74"/>
         <source>Restart</source>
         <translation>다시 시작</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="74"/>
+        <location filename="../../panel/views/server_view.py" line="75"/>
         <source>Settings…</source>
         <translation>설정…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="75"/>
+        <location filename="../../panel/views/server_view.py" line="76"/>
         <source>Start the server (F5)</source>
         <translation>서버 시작 (F5)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="76"/>
+        <location filename="../../panel/views/server_view.py" line="77"/>
         <source>Stop the server and its children (Shift+F5)</source>
         <translation>서버와 하위 프로세스 중지 (Shift+F5)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="77"/>
+        <location filename="../../panel/views/server_view.py" line="78"/>
         <source>Restart the server (Ctrl+Shift+R)</source>
         <translation>서버 다시 시작 (Ctrl+Shift+R)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="107"/>
+        <location filename="../../panel/views/server_view.py" line="109"/>
         <source>PID</source>
         <translation>PID</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="108"/>
+        <location filename="../../panel/views/server_view.py" line="110"/>
         <source>Port</source>
         <translation>포트</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="109"/>
+        <location filename="../../panel/views/server_view.py" line="111"/>
         <source>Uptime</source>
         <translation>가동 시간</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="110"/>
+        <location filename="../../panel/views/server_view.py" line="112"/>
         <source>Restarts</source>
         <translation>재시작 횟수</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="111"/>
+        <location filename="../../panel/views/server_view.py" line="113"/>
+        <source>Last exit</source>
+        <translation>마지막 종료</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/server_view.py" line="114"/>
         <source>Health URL</source>
         <translation>상태 확인 URL</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="112"/>
+        <location filename="../../panel/views/server_view.py" line="115"/>
         <source>Last error</source>
         <translation>마지막 오류</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="113"/>
+        <location filename="../../panel/views/server_view.py" line="116"/>
         <source>Command</source>
         <translation>명령</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="117"/>
+        <location filename="../../panel/views/server_view.py" line="120"/>
         <source>CPU %</source>
         <translation>CPU %</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="118"/>
+        <location filename="../../panel/views/server_view.py" line="121"/>
         <source>Memory MB</source>
         <translation>메모리 MB</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="148"/>
+        <location filename="../../panel/views/server_view.py" line="151"/>
         <source>Stop the server?</source>
         <translation>서버를 중지할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="149"/>
+        <location filename="../../panel/views/server_view.py" line="152"/>
         <source>The server and every process it started will be stopped.</source>
         <translation>서버와 서버가 시작한 모든 프로세스가 중지됩니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="156"/>
+        <location filename="../../panel/views/server_view.py" line="159"/>
         <source>Restart the server?</source>
         <translation>서버를 다시 시작할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="157"/>
+        <location filename="../../panel/views/server_view.py" line="160"/>
         <source>The server will be stopped and started again.</source>
         <translation>서버를 중지한 뒤 다시 시작합니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="193"/>
+        <location filename="../../panel/views/server_view.py" line="197"/>
         <source>Use port %1 and start</source>
         <translation>포트 %1을(를) 사용하여 시작</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/server_view.py" line="221"/>
+        <source>signal %1</source>
+        <translation>시그널 %1</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/server_view.py" line="224"/>
+        <source>code %1</source>
+        <translation>코드 %1</translation>
     </message>
 </context>
 <context>

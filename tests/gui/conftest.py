@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QEvent
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from panel.engine import Engine
@@ -42,6 +43,15 @@ def engine(tmp_path: Path, qtbot: QtBot, free_port: int) -> Iterator[Engine]:
     yield eng
     _shut_down(qtbot, eng)
     eng.workspace.close()
+
+
+@pytest.fixture(autouse=True)
+def _windows_do_not_quit_the_application(qapp: QApplication) -> Iterator[None]:
+    """As in the application, closing the last window does not quit it: that would post a
+    Quit event that ends the next test's event loop (a qasync loop stops on it)."""
+    qapp.setQuitOnLastWindowClosed(False)
+    yield
+    qapp.setQuitOnLastWindowClosed(False)
 
 
 def _prepare(path: Path, port: int) -> Path:

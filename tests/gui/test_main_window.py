@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import signal
+
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QAction, QPalette
 from PySide6.QtWidgets import QApplication, QMessageBox, QToolButton
@@ -75,12 +78,18 @@ def test_server_lines_reach_the_log_view(any_window: MainWindow, qtbot: QtBot) -
     assert sources.findData("server") >= 0
 
 
-def test_overview_answers_is_everything_all_right(window: MainWindow, qtbot: QtBot) -> None:
+def test_overview_answers_is_everything_all_right(any_window: MainWindow, qtbot: QtBot) -> None:
+    window = any_window
     overview = window.overview_view
     assert window.pages.currentWidget() is overview
     assert overview.server_card.summary.text().startswith("Stopped")
-    assert "0 connected" in overview.connections_card.summary.text()
-    assert overview.jobs_card.summary.text().startswith("Today: 0 runs")
+    qtbot.waitUntil(
+        lambda: (
+            "0 connected" in overview.connections_card.summary.text()
+            and overview.jobs_card.summary.text().startswith("Today: 0 runs")
+        ),
+        timeout=TIMEOUT_MS,
+    )
     start = next(
         b
         for b in overview.server_card.findChildren(QToolButton)
@@ -146,3 +155,14 @@ def test_view_theme_dark_and_light_really_apply(window: MainWindow, qtbot: QtBot
         actions["Follow the system"].trigger()
     assert actions["Follow the system"].isChecked()
     assert QSettings().value("theme") == "system"
+
+
+def test_the_server_page_says_how_the_server_last_exited(
+    any_window: MainWindow, qtbot: QtBot
+) -> None:
+    view = any_window.server_view
+    assert view.last_exit_label.text() == "-"
+    view.start_button.click()
+    qtbot.waitUntil(lambda: view.status_label.text() == "Running", timeout=TIMEOUT_MS)
+    os.kill(int(view.pid_label.text()), signal.SIGKILL)
+    qtbot.waitUntil(lambda: view.last_exit_label.text() == "signal 9 (SIGKILL)", timeout=TIMEOUT_MS)

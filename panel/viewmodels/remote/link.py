@@ -52,6 +52,7 @@ class CallError(Exception):
 
 @dataclass
 class _Pending:
+    method: str
     on_result: Result | None
     on_error: Failure | None
 
@@ -78,6 +79,9 @@ class RemoteLink(QObject):
 
     sig_notification = Signal(str, object)
     """(method, params) a notification from the engine."""
+
+    sig_answered = Signal(str)
+    """(method) the answer to a call of `method` was handled (its callback has run)."""
 
     _sig_message = Signal(object, object)
     """(connection, message) from the reader thread, delivered on the Qt thread."""
@@ -144,7 +148,7 @@ class RemoteLink(QObject):
                 on_error(CallError(self._unreachable()))
             return
         msg_id = next(self._ids)
-        self._pending[msg_id] = _Pending(on_result, on_error)
+        self._pending[msg_id] = _Pending(method, on_result, on_error)
         request = {"jsonrpc": "2.0", "id": msg_id, "method": method, "params": params or {}}
         try:
             ws.send(json.dumps(request, separators=(",", ":")))
@@ -152,6 +156,10 @@ class RemoteLink(QObject):
             self._pending.pop(msg_id, None)
             if on_error is not None:
                 on_error(CallError(self._unreachable()))
+
+    def pending_calls(self) -> int:
+        """Calls sent and not answered yet."""
+        return len(self._pending)
 
     def subscribe(self, method: str, params: dict[str, Any] | None = None) -> None:
         """Call a `*.subscribe` method now and again after every reconnect."""
@@ -282,6 +290,7 @@ class RemoteLink(QObject):
                 )
         elif pending.on_result is not None:
             pending.on_result(message.get("result"))
+        self.sig_answered.emit(pending.method)
 
     def _on_closed(self, ws: ClientConnection, reason: str) -> None:
         if ws is not self._ws:

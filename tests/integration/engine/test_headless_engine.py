@@ -142,3 +142,22 @@ def test_second_launch_on_the_same_workspace_is_refused(
     assert "already runs on workspace" in second.stderr
     info = json.loads((ws / "api.json").read_text())
     assert info["pid"] != 0
+
+
+def test_the_servers_status_says_how_it_last_exited(
+    tmp_path: Path, start_engine: Callable[[Path], HeadlessEngine], free_port: int
+) -> None:
+    ws = prepare_workspace(tmp_path / "ws", demo_config(free_port))
+    engine = start_engine(ws)
+    status = engine.wait_server("running")
+    assert status["lastExit"] is None  # it has not exited yet
+    os.kill(int(status["pid"]), signal.SIGKILL)  # a crash: the restart policy brings it back
+
+    def restarted() -> dict[str, object] | None:
+        now = engine.server_status()
+        return now if now["status"] == "running" and now["pid"] != status["pid"] else None
+
+    after = wait_for(restarted, 30.0, "the killed server restarted")
+    assert after["lastExit"] == {"code": -9, "signal": 9}
+    shown = ctl(ws, "server", "status")
+    assert "last exit: signal 9" in shown.stdout, shown.stdout
