@@ -63,6 +63,8 @@ class EngineWindows(QObject):
         for where, open_window in list(self._windows.items()):
             if open_window is window:
                 del self._windows[where]
+        if window.engines_dialog is not None:
+            window.engines_dialog.close()  # its probes' links end with it
         if window.models.link is not None:
             window.models.link.close()
         window.allow_close()

@@ -207,8 +207,17 @@ def test_open_gives_a_window_attached_to_the_chosen_engine(
     dialog.open_button.click()  # the window's own engine: itself, no second window
     assert engine_windows().windows() == [opened]
 
-    opened.close()  # an attached window closes alone; its engine runs on
+    QSettings().remove("engines")
+    opened.engines_action.trigger()  # B's window has its own Engines dialog, probing
+    own_dialog = opened.engines_dialog
+    assert isinstance(own_dialog, EnginesDialog) and own_dialog.isVisible()
+    [b_entry] = own_dialog.board.entries()
+    qtbot.waitUntil(lambda: own_dialog.state_text(b_entry.key) == "Idle", timeout=WAIT_MS)
+    opened.close()  # an attached window closes alone (its dialog too); its engine runs on
+    QSettings().remove("engines")
     assert engine_windows().windows() == []
+    assert not own_dialog.isVisible()
+    assert own_dialog.board.health(b_entry.key).reach == "connecting"  # no source left
     assert b.proc is not None and b.proc.poll() is None
     assert window_on_a.isVisible()
     dialog.close()
