@@ -135,32 +135,27 @@ def run_attached(app: QCoreApplication, endpoint: Endpoint) -> int:
     so and reattaches by itself once it is back. stderr gets one line when the window
     attaches, and one when it cannot.
     """
-    from panel.viewmodels.models import remote_models
-    from panel.viewmodels.remote.link import RemoteLink
-    from panel.views.main_window import MainWindow
+    from panel.views.engine_windows import engine_windows
     from panel.views.theme import apply_saved_color_scheme
 
     apply_saved_color_scheme()
-    link = RemoteLink(endpoint)
-    models = remote_models(link)
-    window = MainWindow(models, None)
-    window.sig_quit_requested.connect(app.quit)
+    windows = engine_windows()
+    windows.sig_all_closed.connect(app.quit)  # File › Engines may have opened more windows
+    window = windows.open(endpoint)
+    link = window.models.link
+    assert link is not None
+    _report_link(link, window.models.engine)
     if os.environ.get("OPSPANEL_REPORT_STARTUP"):
         from panel.viewmodels.remote.first_data import FirstData
 
         first = FirstData(link)
         first.sig_arrived.connect(lambda: QTimer.singleShot(0, _report_populated))
         QTimer.singleShot(0, _report_startup)
-    _report_link(link, models.engine)
-    link.open()
-    window.show()
     QTimer.singleShot(0, freeze_startup)
     try:
         code = app.exec()
     finally:
-        link.close()  # ends an SSH tunnel
-    window.allow_close()
-    window.close()
+        windows.close_all()  # ends the links, and an SSH tunnel
     return code
 
 
@@ -334,6 +329,9 @@ class AppRunner:
     def _close_window(self) -> None:
         window = self.window
         if window is not None:
+            from panel.views.engine_windows import engine_windows
+
+            engine_windows().close_all()  # the windows opened from File › Engines
             if self._engine is not None:
                 self._engine.unwatch_stats(window)
             window.allow_close()  # type: ignore[attr-defined]

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from panel.jobs.snapshots import DashboardFigures, RunSnapshot
 from panel.viewmodels.jobs import JobsModel
 from panel.views.datasets_view import DatasetsView
+from panel.views.engine_state import jobs_dot
 from panel.views.job_details import JobDetails
 from panel.views.job_graph import GraphJob
 from panel.views.job_graph_panel import JobGraphPanel
@@ -18,7 +19,6 @@ from panel.views.job_states import NEVER
 from panel.views.jobs_dashboard import JobsDashboard
 from panel.views.jobs_file_bar import JobsFileBar
 from panel.views.jobs_history import HistoryView
-from panel.views.state_colors import BAD, BUSY, GOOD, IDLE
 
 REFRESH_MS = 250
 
@@ -133,11 +133,5 @@ class JobsView(QWidget):
 
 def worst_jobs_state(model: JobsModel) -> tuple[QColor, str]:
     """Red when a run failed today, amber while one runs, green when one succeeded, else grey."""
-    figures = model.dashboard()
-    if figures.failed:
-        return BAD, QCoreApplication.translate("JobsView", "A job failed today")
-    if figures.running_now or any(r.status == "running" for r in model.active_runs()):
-        return BUSY, QCoreApplication.translate("JobsView", "Jobs running")
-    if figures.success:
-        return GOOD, QCoreApplication.translate("JobsView", "Jobs succeeded today")
-    return IDLE, QCoreApplication.translate("JobsView", "No job ran today")
+    running = any(r.status == "running" for r in model.active_runs())
+    return jobs_dot(model.dashboard(), running)

@@ -197,10 +197,14 @@ class MainWindow(QMainWindow):
             self.tr("S&essions"), "Ctrl+5", lambda: self.show_page(self.sessions_view)
         )
         self.about_action = self._action(self.tr("&About OpsPanel"), None, self.show_about)
+        self.engines_action = self._action(self.tr("E&ngines…"), "Ctrl+Shift+E", self.show_engines)
+        self.engines_dialog: QWidget | None = None
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu(self.tr("&File"))
+        file_menu.addAction(self.engines_action)
+        file_menu.addSeparator()
         file_menu.addActions([self.import_action, self.export_action])
         file_menu.addSeparator()
         self.close_menu = CloseActionMenu(self._tray_available, file_menu)
@@ -338,6 +342,15 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(self.tr("Configuration exported."), 8000)
 
         self.models.engine.export_config(write)
+
+    def show_engines(self) -> None:
+        """File › Engines: the engines this window knows; Open gives each its own window."""
+        from panel.views.engines_dialog import engines_dialog_for
+
+        if self.engines_dialog is None:
+            self.engines_dialog = engines_dialog_for(self)
+        self.engines_dialog.show()
+        self.engines_dialog.raise_()
 
     def show_about(self) -> None:
         """The About dialog: version and licences."""

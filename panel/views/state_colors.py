@@ -60,3 +60,13 @@ def dot_pixmap(color: QColor, size: int = 12) -> QPixmap:
 def dot_icon(color: QColor, size: int = 16) -> QIcon:
     """A state dot as an icon (sidebar entries, tray)."""
     return QIcon(dot_pixmap(color, size))
+
+
+# Worst first: an engine's dot is the worst of its server's, connections' and jobs' dots.
+COLOR_SEVERITY: tuple[QColor, ...] = (BAD, BUSY, GOOD, IDLE)
+
+
+def worst_color(colors: list[QColor]) -> QColor:
+    """The most severe of the palette's `colors` (IDLE for none)."""
+    ranked = [c for c in colors if c in COLOR_SEVERITY]
+    return min(ranked, key=COLOR_SEVERITY.index) if ranked else IDLE

@@ -25,6 +25,102 @@
     </message>
 </context>
 <context>
+    <name>AddEngineDialog</name>
+    <message>
+        <location filename="../../panel/views/engine_add_dialog.py" line="34"/>
+        <source>Add an engine</source>
+        <translation>엔진 추가</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/engine_add_dialog.py" line="40"/>
+        <source>a workspace folder, wss://host:port or ssh://user@host/folder</source>
+        <translation>작업 공간 폴더, wss://호스트:포트 또는 ssh://사용자@호스트/폴더</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/engine_add_dialog.py" line="43"/>
+        <source>wss:// only: the file holding the token</source>
+        <translation>wss:// 전용: 토큰이 든 파일</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/engine_add_dialog.py" line="45"/>
+        <source>wss:// only: the certificate or CA to trust</source>
+        <translation>wss:// 전용: 신뢰할 인증서 또는 CA</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/engine_add_dialog.py" line="47"/>
+        <source>ssh:// only: an ssh configuration file</source>
+        <translation>ssh:// 전용: ssh 설정 파일</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/engine_add_dialog.py" line="49"/>
+        <source>Name</source>
+        <translation>이름</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/engine_add_dialog.py" line="50"/>
+        <source>Workspace or URL</source>
+        <translation>작업 공간 또는 URL</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/engine_add_dialog.py" line="51"/>
+        <source>Token file</source>
+        <translation>토큰 파일</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/engine_add_dialog.py" line="52"/>
+        <source>TLS CA file</source>
+        <translation>TLS CA 파일</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/engine_add_dialog.py" line="53"/>
+        <source>SSH config</source>
+        <translation>SSH 설정</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/engine_add_dialog.py" line="74"/>
+        <source>Browse…</source>
+        <translation>찾아보기…</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/engine_add_dialog.py" line="81"/>
+        <source>Workspace folder</source>
+        <translation>작업 공간 폴더</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/engine_add_dialog.py" line="83"/>
+        <source>Choose a file</source>
+        <translation>파일 선택</translation>
+    </message>
+</context>
+<context>
+    <name>AllEnginesView</name>
+    <message>
+        <location filename="../../panel/views/all_engines_view.py" line="37"/>
+        <source>Engine</source>
+        <translation>엔진</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/all_engines_view.py" line="38"/>
+        <source>State</source>
+        <translation>상태</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/all_engines_view.py" line="39"/>
+        <source>Server</source>
+        <translation>서버</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/all_engines_view.py" line="40"/>
+        <source>Connections</source>
+        <translation>연결</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/all_engines_view.py" line="41"/>
+        <source>Jobs today</source>
+        <translation>오늘의 작업</translation>
+    </message>
+</context>
+<context>
     <name>ArrayEditor</name>
     <message>
         <location filename="../../panel/views/job_run_dialog.py" line="42"/>
@@ -522,6 +618,192 @@
     </message>
 </context>
 <context>
+    <name>EngineRegistry</name>
+    <message>
+        <location filename="../../panel/viewmodels/engines/registry.py" line="79"/>
+        <source>Give the engine&apos;s workspace folder or its URL.</source>
+        <translation>엔진의 작업 공간 폴더나 URL을 입력하세요.</translation>
+    </message>
+    <message>
+        <location filename="../../panel/viewmodels/engines/registry.py" line="90"/>
+        <source>There is no folder %1.</source>
+        <translation>%1 폴더가 없습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../panel/viewmodels/engines/registry.py" line="99"/>
+        <source>Put the token in a token file, not in the URL: the list is saved without secrets.</source>
+        <translation>토큰은 URL이 아니라 토큰 파일에 두세요. 목록은 비밀 정보 없이 저장됩니다.</translation>
+    </message>
+    <message>
+        <location filename="../../panel/viewmodels/engines/registry.py" line="106"/>
+        <source>A %1 engine needs its token file.</source>
+        <translation>%1 엔진에는 토큰 파일이 필요합니다.</translation>
+    </message>
+    <message>
+        <location filename="../../panel/viewmodels/engines/registry.py" line="113"/>
+        <source>There is no file %1.</source>
+        <translation>%1 파일이 없습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../panel/viewmodels/engines/registry.py" line="170"/>
+        <source>That engine is already in the list as %1.</source>
+        <translation>그 엔진은 이미 %1(이)라는 이름으로 목록에 있습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../panel/viewmodels/engines/registry.py" line="190"/>
+        <source>This computer&apos;s workspace is always in the list.</source>
+        <translation>이 컴퓨터의 작업 공간은 항상 목록에 있습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../panel/viewmodels/engines/registry.py" line="209"/>
+        <source>Give the engine a name.</source>
+        <translation>엔진 이름을 입력하세요.</translation>
+    </message>
+    <message>
+        <location filename="../../panel/viewmodels/engines/registry.py" line="213"/>
+        <source>A name has at most %1 characters.</source>
+        <translation>이름은 최대 %1자입니다.</translation>
+    </message>
+    <message>
+        <location filename="../../panel/viewmodels/engines/registry.py" line="219"/>
+        <source>There is already an engine named %1.</source>
+        <translation>%1(이)라는 엔진이 이미 있습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../panel/viewmodels/engines/registry.py" line="228"/>
+        <location filename="../../panel/viewmodels/engines/registry.py" line="255"/>
+        <source>This computer</source>
+        <translation>이 컴퓨터</translation>
+    </message>
+</context>
+<context>
+    <name>EngineState</name>
+    <message>
+        <location filename="../../panel/views/engine_state.py" line="46"/>
+        <source>No connections</source>
+        <translation>연결 없음</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/engine_state.py" line="55"/>
+        <source>Connecting…</source>
+        <translation>연결 중…</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/engine_state.py" line="57"/>
+        <source>Refused</source>
+        <translation>거부됨</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/engine_state.py" line="58"/>
+        <source>Unreachable</source>
+        <translation>연결할 수 없음</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/engine_state.py" line="68"/>
+        <source>port %1</source>
+        <translation>포트 %1</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/engine_state.py" line="81"/>
+        <source>%1 good / %2 bad (of %3)</source>
+        <translation>정상 %1 / 오류 %2 (전체 %3)</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/engine_state.py" line="94"/>
+        <source>%1 ok / %2 failed today</source>
+        <translation>오늘 성공 %1 / 실패 %2</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/engine_state.py" line="99"/>
+        <source>%1 running</source>
+        <translation>%1개 실행 중</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/engine_state.py" line="113"/>
+        <source>Server: %1</source>
+        <translation>서버: %1</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/engine_state.py" line="118"/>
+        <source>Connections: %1</source>
+        <translation>연결: %1</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/engine_state.py" line="125"/>
+        <source>All well</source>
+        <translation>모두 정상</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/engine_state.py" line="127"/>
+        <source>Idle</source>
+        <translation>유휴</translation>
+    </message>
+</context>
+<context>
+    <name>EnginesDialog</name>
+    <message>
+        <location filename="../../panel/views/engines_dialog.py" line="48"/>
+        <location filename="../../panel/views/engines_dialog.py" line="81"/>
+        <source>Engines</source>
+        <translation>엔진</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/engines_dialog.py" line="56"/>
+        <source>Engine</source>
+        <translation>엔진</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/engines_dialog.py" line="56"/>
+        <source>State</source>
+        <translation>상태</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/engines_dialog.py" line="56"/>
+        <source>Where</source>
+        <translation>위치</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/engines_dialog.py" line="62"/>
+        <source>&amp;Add…</source>
+        <translation>추가(&amp;A)…</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/engines_dialog.py" line="63"/>
+        <source>Re&amp;name…</source>
+        <translation>이름 바꾸기(&amp;N)…</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/engines_dialog.py" line="64"/>
+        <source>&amp;Remove</source>
+        <translation>제거(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/engines_dialog.py" line="65"/>
+        <source>&amp;Open</source>
+        <translation>열기(&amp;O)</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/engines_dialog.py" line="82"/>
+        <source>All engines</source>
+        <translation>모든 엔진</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/engines_dialog.py" line="185"/>
+        <source>Rename engine</source>
+        <translation>엔진 이름 바꾸기</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/engines_dialog.py" line="186"/>
+        <source>New name of %1:</source>
+        <translation>%1의 새 이름:</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/engines_dialog.py" line="211"/>
+        <source>%1 removed from the list (the engine itself runs on).</source>
+        <translation>%1을(를) 목록에서 제거했습니다 (엔진은 계속 실행됩니다).</translation>
+    </message>
+</context>
+<context>
     <name>GraphLegend</name>
     <message>
         <location filename="../../panel/views/job_graph_panel.py" line="61"/>
@@ -962,22 +1244,22 @@
         <translation>데이터셋</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_view.py" line="138"/>
+        <location filename="../../panel/views/engine_state.py" line="34"/>
         <source>A job failed today</source>
         <translation>오늘 실패한 작업이 있습니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_view.py" line="140"/>
+        <location filename="../../panel/views/engine_state.py" line="36"/>
         <source>Jobs running</source>
         <translation>작업 실행 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_view.py" line="142"/>
+        <location filename="../../panel/views/engine_state.py" line="38"/>
         <source>Jobs succeeded today</source>
         <translation>오늘 작업이 성공했습니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_view.py" line="143"/>
+        <location filename="../../panel/views/engine_state.py" line="39"/>
         <source>No job ran today</source>
         <translation>오늘 실행된 작업이 없습니다</translation>
     </message>
@@ -1156,7 +1438,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../panel/views/main_window.py" line="383"/>
+        <location filename="../../panel/views/main_window.py" line="396"/>
         <source>OpsPanel</source>
         <translation>OpsPanel</translation>
     </message>
@@ -1232,7 +1514,7 @@
     </message>
     <message>
         <location filename="../../panel/views/main_window.py" line="185"/>
-        <location filename="../../panel/views/main_window.py" line="212"/>
+        <location filename="../../panel/views/main_window.py" line="216"/>
         <source>&amp;Server</source>
         <translation>서버(&amp;S)</translation>
     </message>
@@ -1262,170 +1544,175 @@
         <translation>OpsPanel 정보(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="203"/>
+        <location filename="../../panel/views/main_window.py" line="200"/>
+        <source>E&amp;ngines…</source>
+        <translation>엔진(&amp;N)…</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/main_window.py" line="205"/>
         <source>&amp;File</source>
         <translation>파일(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="216"/>
+        <location filename="../../panel/views/main_window.py" line="220"/>
         <source>&amp;View</source>
         <translation>보기(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="227"/>
+        <location filename="../../panel/views/main_window.py" line="231"/>
         <source>&amp;Theme</source>
         <translation>테마(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="231"/>
+        <location filename="../../panel/views/main_window.py" line="235"/>
         <source>Follow the system</source>
         <translation>시스템 설정 따르기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="232"/>
+        <location filename="../../panel/views/main_window.py" line="236"/>
         <source>Light</source>
         <translation>밝게</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="233"/>
+        <location filename="../../panel/views/main_window.py" line="237"/>
         <source>Dark</source>
         <translation>어둡게</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="240"/>
+        <location filename="../../panel/views/main_window.py" line="244"/>
         <source>&amp;Help</source>
         <translation>도움말(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="245"/>
-        <location filename="../../panel/views/main_window.py" line="384"/>
+        <location filename="../../panel/views/main_window.py" line="249"/>
+        <location filename="../../panel/views/main_window.py" line="397"/>
         <source>Engine: running</source>
         <translation>엔진: 실행 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="247"/>
+        <location filename="../../panel/views/main_window.py" line="251"/>
         <source>API: %1</source>
         <translation>API: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="247"/>
+        <location filename="../../panel/views/main_window.py" line="251"/>
         <source>API: off</source>
         <translation>API: 꺼짐</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="251"/>
+        <location filename="../../panel/views/main_window.py" line="255"/>
         <source>Workspace folder</source>
         <translation>작업 공간 폴더</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="294"/>
+        <location filename="../../panel/views/main_window.py" line="298"/>
         <source>Server settings</source>
         <translation>서버 설정</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="299"/>
+        <location filename="../../panel/views/main_window.py" line="303"/>
         <source>Saved. Restart the server to use the new settings.</source>
         <translation>저장했습니다. 새 설정을 적용하려면 서버를 다시 시작하세요.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="305"/>
+        <location filename="../../panel/views/main_window.py" line="309"/>
         <source>Import configuration</source>
         <translation>구성 가져오기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="305"/>
-        <location filename="../../panel/views/main_window.py" line="325"/>
+        <location filename="../../panel/views/main_window.py" line="309"/>
+        <location filename="../../panel/views/main_window.py" line="329"/>
         <source>JSON files (*.json)</source>
         <translation>JSON 파일 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="312"/>
-        <location filename="../../panel/views/main_window.py" line="318"/>
+        <location filename="../../panel/views/main_window.py" line="316"/>
+        <location filename="../../panel/views/main_window.py" line="322"/>
         <source>Import failed</source>
         <translation>가져오기 실패</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="320"/>
+        <location filename="../../panel/views/main_window.py" line="324"/>
         <source>Configuration imported.</source>
         <translation>구성을 가져왔습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="325"/>
+        <location filename="../../panel/views/main_window.py" line="329"/>
         <source>Export configuration</source>
         <translation>구성 내보내기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="336"/>
+        <location filename="../../panel/views/main_window.py" line="340"/>
         <source>Export failed</source>
         <translation>내보내기 실패</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="338"/>
+        <location filename="../../panel/views/main_window.py" line="342"/>
         <source>Configuration exported.</source>
         <translation>구성을 내보냈습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="373"/>
+        <location filename="../../panel/views/main_window.py" line="386"/>
         <source>attached to %1 (pid %2)</source>
         <translation>%1에 연결됨 (pid %2)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="376"/>
+        <location filename="../../panel/views/main_window.py" line="389"/>
         <source>not attached to %1</source>
         <translation>%1에 연결되지 않음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="377"/>
+        <location filename="../../panel/views/main_window.py" line="390"/>
         <source>OpsPanel: %1</source>
         <translation>OpsPanel: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="378"/>
+        <location filename="../../panel/views/main_window.py" line="391"/>
         <source>Engine: %1</source>
         <translation>엔진: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="380"/>
+        <location filename="../../panel/views/main_window.py" line="393"/>
         <source>&amp;Close window</source>
         <translation>창 닫기(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="390"/>
+        <location filename="../../panel/views/main_window.py" line="403"/>
         <source>No connections</source>
         <translation>연결 없음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="405"/>
+        <location filename="../../panel/views/main_window.py" line="418"/>
         <source>Job %1: %2</source>
         <translation>작업 %1: %2</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="411"/>
+        <location filename="../../panel/views/main_window.py" line="424"/>
         <source>Panel CPU %1 %  RAM %2</source>
         <translation>패널 CPU %1 %  메모리 %2</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="460"/>
+        <location filename="../../panel/views/main_window.py" line="473"/>
         <source>OpsPanel keeps running</source>
         <translation>OpsPanel이 계속 실행 중입니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="461"/>
+        <location filename="../../panel/views/main_window.py" line="474"/>
         <source>The server, connections and jobs go on. Open the window from here.</source>
         <translation>서버, 연결, 작업이 계속 실행됩니다. 여기에서 창을 열 수 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="467"/>
+        <location filename="../../panel/views/main_window.py" line="480"/>
         <source>Quit OpsPanel?</source>
         <translation>OpsPanel을 종료할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="468"/>
+        <location filename="../../panel/views/main_window.py" line="481"/>
         <source>Processes are still running. Stop them all and quit?</source>
         <translation>프로세스가 아직 실행 중입니다. 모두 중지하고 종료할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="469"/>
+        <location filename="../../panel/views/main_window.py" line="482"/>
         <source>Stop all and quit</source>
         <translation>모두 중지하고 종료</translation>
     </message>

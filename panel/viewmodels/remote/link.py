@@ -189,9 +189,19 @@ class RemoteLink(QObject):
         try:
             ws = open_connection(endpoint)
         except EndpointError as exc:
-            self._sig_opened.emit(None, exc)
+            self._from_thread(self._sig_opened, None, exc)
             return
-        self._sig_opened.emit(ws, None)
+        if not self._from_thread(self._sig_opened, ws, None):
+            ws.close()
+
+    def _from_thread(self, signal: Any, *args: Any) -> bool:
+        """Emit from a thread of the link; False when the link was deleted meanwhile (a
+        window or dialog closed while its engine was being reached)."""
+        try:
+            signal.emit(*args)
+        except RuntimeError:  # "Signal source has been deleted"
+            return False
+        return True
 
     def _on_opened(self, ws: ClientConnection | None, error: EndpointError | None) -> None:
         if ws is None:
@@ -243,13 +253,16 @@ class RemoteLink(QObject):
                     message = json.loads(text)
                 except ValueError:
                     continue
-                if isinstance(message, dict):
-                    self._sig_message.emit(ws, message)
+                if isinstance(message, dict) and not self._from_thread(
+                    self._sig_message, ws, message
+                ):
+                    ws.close()
+                    return
         except ConnectionClosed:
             pass
         except OSError as exc:
             reason = f"the connection to the engine failed ({exc})"
-        self._sig_closed.emit(ws, reason)
+        self._from_thread(self._sig_closed, ws, reason)
 
     def _on_message(self, ws: ClientConnection, message: dict[str, Any]) -> None:
         if ws is not self._ws:
