@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from panel.server.status import ServerSnapshot, ServerStatus
+from panel.viewmodels.engines.probe import ModelsHealth
 from panel.viewmodels.local.sessions import LocalSessionsModel
 from panel.views.about_dialog import AboutDialog
 from panel.views.close_choice import (
@@ -33,6 +34,7 @@ from panel.views.close_choice import (
     effective_close_action,
 )
 from panel.views.connections_view import CONN_COLORS, ConnectionsView, conn_state_label
+from panel.views.engine_state import engine_dot
 from panel.views.format import format_bytes
 from panel.views.job_states import run_state_label
 from panel.views.jobs_view import JobsView
@@ -133,6 +135,10 @@ class MainWindow(QMainWindow):
         models.engine.sig_stats.connect(self._on_stats)
         models.engine.sig_link.connect(self._on_link)
         self._on_server_status(models.server.snapshot())
+        # One rule for the whole engine's health: the tray shows the worst of its areas.
+        self.health = ModelsHealth(models, self)
+        self.health.sig_changed.connect(self._show_health)
+        self._show_health()
         self._show_identity()
         self.sidebar.setCurrentRow(0)
         self._restore_geometry()
@@ -368,11 +374,14 @@ class MainWindow(QMainWindow):
         server_item = self.sidebar.item(self.pages.indexOf(self.server_view))
         server_item.setIcon(dot_icon(color))
         server_item.setToolTip(server_status_label(snap.status))
-        self.tray.show_status(snap.status, color)
+        self.tray.show_status(snap.status)
         status = snap.status
         self.start_action.setEnabled(status in (ServerStatus.STOPPED, ServerStatus.ERROR))
         self.stop_action.setEnabled(status in (ServerStatus.RUNNING, ServerStatus.STARTING))
         self.restart_action.setEnabled(status in (ServerStatus.RUNNING, ServerStatus.ERROR))
+
+    def _show_health(self) -> None:
+        self.tray.show_health(*engine_dot(self.health.health()))
 
     def _on_link(self, reachable: bool, message: str) -> None:
         self.link_banner.show_state(reachable, message, self.models.engine.refused())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QColor
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -20,12 +20,12 @@ from PySide6.QtWidgets import (
 from panel.connections.status import ConnState
 from panel.jobs.watch_status import ERROR, MISSING
 from panel.server.status import ServerSnapshot
+from panel.views.engine_state import connections_dot
 from panel.views.format import format_bytes, format_duration
+from panel.views.jobs_view import worst_jobs_state
 from panel.views.sparkline import Sparkline
 from panel.views.state_colors import (
     BAD,
-    BUSY,
-    GOOD,
     IDLE,
     SERVER_COLORS,
     dot_pixmap,
@@ -53,12 +53,21 @@ class _Card(QFrame):
         head.addStretch(1)
         head.addWidget(self.open_button)
         layout.addLayout(head)
+        self.state: tuple[QColor, str] = (IDLE, "")
+        """The card's dot: its colour and the word for it (also the dot's tooltip)."""
         self.summary = QLabel("-")
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
         self.body = QVBoxLayout()
         layout.addLayout(self.body)
         layout.addStretch(1)
+
+    def show_state(self, color: QColor, word: str) -> None:
+        """Colour the dot, with its word as tooltip and accessible name."""
+        self.state = (color, word)
+        self.dot.setPixmap(dot_pixmap(color, 12))
+        self.dot.setToolTip(word)
+        self.dot.setAccessibleName(word)
 
 
 class OverviewView(QWidget):
@@ -113,7 +122,7 @@ class OverviewView(QWidget):
         self._show_jobs()
 
     def _show_server(self, snap: ServerSnapshot) -> None:
-        self.server_card.dot.setPixmap(dot_pixmap(SERVER_COLORS[snap.status], 12))
+        self.server_card.show_state(SERVER_COLORS[snap.status], server_status_label(snap.status))
         text = server_status_label(snap.status)
         if snap.uptime is not None:
             text += "  ·  " + self.tr("up %1").replace("%1", format_duration(snap.uptime))
@@ -127,8 +136,7 @@ class OverviewView(QWidget):
         good = states.count(ConnState.CONNECTED)
         trying = sum(1 for s in states if s.is_busy or s == ConnState.RECONNECTING)
         errors = states.count(ConnState.ERROR)
-        color = BAD if errors else BUSY if trying else GOOD if good else IDLE
-        self.connections_card.dot.setPixmap(dot_pixmap(color, 12))
+        self.connections_card.show_state(*connections_dot(states))  # the sidebar's rule
         self.connections_card.summary.setText(
             self.tr("%1 connected  ·  %2 connecting  ·  %3 in error  (of %4)")
             .replace("%1", str(good))
@@ -141,19 +149,11 @@ class OverviewView(QWidget):
         jobs = self._models.jobs
         figures = jobs.dashboard()
         counts = figures.counts
-        color = (
-            BAD
-            if counts["failed"]
-            else BUSY
-            if counts["running"]
-            else GOOD
-            if counts["success"]
-            else IDLE
-        )
+        color, word = worst_jobs_state(jobs)  # the sidebar's rule
         watch = jobs.watch_status()
         if watch.state == ERROR:
-            color = BAD
-        self.jobs_card.dot.setPixmap(dot_pixmap(color, 12))
+            color, word = BAD, self.tr("Jobs file not imported")
+        self.jobs_card.show_state(color, word)
         text = (
             self.tr("Today: %1 runs  ·  %2 succeeded  ·  %3 failed  ·  %4 running")
             .replace("%1", str(counts["total"]))

@@ -8,7 +8,7 @@ from PySide6.QtGui import QColor, QIcon
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon, QWidget
 
 from panel.server.status import ServerStatus
-from panel.views.state_colors import IDLE, dot_icon, server_status_label
+from panel.views.state_colors import IDLE, dot_icon
 
 
 class TrayIcon(QObject):
@@ -31,6 +31,8 @@ class TrayIcon(QObject):
 
     def __init__(self, icon: QIcon, parent: QWidget) -> None:
         super().__init__(parent)
+        self.health: tuple[QColor, str] = (IDLE, "")
+        """The icon's colour and word: the worst state of the engine (kept without a tray too)."""
         self._tray: QSystemTrayIcon | None = None
         self.menu = self._build_menu(parent)
         if not QSystemTrayIcon.isSystemTrayAvailable():
@@ -57,17 +59,19 @@ class TrayIcon(QObject):
         """True when a tray icon is shown."""
         return self._tray is not None
 
-    def show_status(self, status: ServerStatus, color: QColor) -> None:
-        """Colour the icon by the server's state and enable the actions that make sense."""
+    def show_status(self, status: ServerStatus) -> None:
+        """Enable the server actions that make sense in the server's state."""
         self._start.setEnabled(status in (ServerStatus.STOPPED, ServerStatus.ERROR))
         self._stop.setEnabled(status in (ServerStatus.RUNNING, ServerStatus.STARTING))
         self._restart.setEnabled(status in (ServerStatus.RUNNING, ServerStatus.ERROR))
+
+    def show_health(self, color: QColor, word: str) -> None:
+        """Colour the icon by the worst state of the whole engine, with its word as tooltip."""
+        self.health = (color, word)
         if self._tray is None:
             return
         self._tray.setIcon(dot_icon(color, 32))
-        self._tray.setToolTip(
-            self.tr("OpsPanel: server %1").replace("%1", server_status_label(status))
-        )
+        self._tray.setToolTip(self.tr("OpsPanel: %1").replace("%1", word))
 
     def set_attached(self) -> None:
         """An attached window's tray only closes the window: its engine runs on elsewhere."""

@@ -1438,281 +1438,281 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../panel/views/main_window.py" line="396"/>
+        <location filename="../../panel/views/main_window.py" line="405"/>
         <source>OpsPanel</source>
         <translation>OpsPanel</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="83"/>
+        <location filename="../../panel/views/main_window.py" line="85"/>
         <source>Server</source>
         <translation>서버</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="85"/>
+        <location filename="../../panel/views/main_window.py" line="87"/>
         <source>Logs</source>
         <translation>로그</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="87"/>
+        <location filename="../../panel/views/main_window.py" line="89"/>
         <source>Connections</source>
         <translation>연결</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="91"/>
+        <location filename="../../panel/views/main_window.py" line="93"/>
         <source>Jobs</source>
         <translation>작업</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="96"/>
+        <location filename="../../panel/views/main_window.py" line="98"/>
         <source>Sessions</source>
         <translation>세션</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="115"/>
+        <location filename="../../panel/views/main_window.py" line="117"/>
         <source>Overview</source>
         <translation>개요</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="120"/>
+        <location filename="../../panel/views/main_window.py" line="122"/>
         <source>&amp;Overview</source>
         <translation>개요(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="167"/>
+        <location filename="../../panel/views/main_window.py" line="173"/>
         <source>&amp;Start</source>
         <translation>시작(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="168"/>
+        <location filename="../../panel/views/main_window.py" line="174"/>
         <source>S&amp;top</source>
         <translation>중지(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="170"/>
+        <location filename="../../panel/views/main_window.py" line="176"/>
         <source>&amp;Restart</source>
         <translation>다시 시작(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="173"/>
+        <location filename="../../panel/views/main_window.py" line="179"/>
         <source>Server &amp;settings…</source>
         <translation>서버 설정(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="176"/>
+        <location filename="../../panel/views/main_window.py" line="182"/>
         <source>&amp;Import configuration…</source>
         <translation>구성 가져오기(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="179"/>
+        <location filename="../../panel/views/main_window.py" line="185"/>
         <source>&amp;Export configuration…</source>
         <translation>구성 내보내기(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="182"/>
+        <location filename="../../panel/views/main_window.py" line="188"/>
         <source>Stop everything and &amp;quit</source>
         <translation>모두 중지하고 종료(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="185"/>
-        <location filename="../../panel/views/main_window.py" line="216"/>
+        <location filename="../../panel/views/main_window.py" line="191"/>
+        <location filename="../../panel/views/main_window.py" line="222"/>
         <source>&amp;Server</source>
         <translation>서버(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="188"/>
+        <location filename="../../panel/views/main_window.py" line="194"/>
         <source>&amp;Logs</source>
         <translation>로그(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="191"/>
+        <location filename="../../panel/views/main_window.py" line="197"/>
         <source>&amp;Connections</source>
         <translation>연결(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="194"/>
+        <location filename="../../panel/views/main_window.py" line="200"/>
         <source>&amp;Jobs</source>
         <translation>작업(&amp;J)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="197"/>
+        <location filename="../../panel/views/main_window.py" line="203"/>
         <source>S&amp;essions</source>
         <translation>세션(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="199"/>
+        <location filename="../../panel/views/main_window.py" line="205"/>
         <source>&amp;About OpsPanel</source>
         <translation>OpsPanel 정보(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="200"/>
+        <location filename="../../panel/views/main_window.py" line="206"/>
         <source>E&amp;ngines…</source>
         <translation>엔진(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="205"/>
+        <location filename="../../panel/views/main_window.py" line="211"/>
         <source>&amp;File</source>
         <translation>파일(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="220"/>
+        <location filename="../../panel/views/main_window.py" line="226"/>
         <source>&amp;View</source>
         <translation>보기(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="231"/>
+        <location filename="../../panel/views/main_window.py" line="237"/>
         <source>&amp;Theme</source>
         <translation>테마(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="235"/>
+        <location filename="../../panel/views/main_window.py" line="241"/>
         <source>Follow the system</source>
         <translation>시스템 설정 따르기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="236"/>
+        <location filename="../../panel/views/main_window.py" line="242"/>
         <source>Light</source>
         <translation>밝게</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="237"/>
+        <location filename="../../panel/views/main_window.py" line="243"/>
         <source>Dark</source>
         <translation>어둡게</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="244"/>
+        <location filename="../../panel/views/main_window.py" line="250"/>
         <source>&amp;Help</source>
         <translation>도움말(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="249"/>
-        <location filename="../../panel/views/main_window.py" line="397"/>
+        <location filename="../../panel/views/main_window.py" line="255"/>
+        <location filename="../../panel/views/main_window.py" line="406"/>
         <source>Engine: running</source>
         <translation>엔진: 실행 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="251"/>
+        <location filename="../../panel/views/main_window.py" line="257"/>
         <source>API: %1</source>
         <translation>API: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="251"/>
+        <location filename="../../panel/views/main_window.py" line="257"/>
         <source>API: off</source>
         <translation>API: 꺼짐</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="255"/>
+        <location filename="../../panel/views/main_window.py" line="261"/>
         <source>Workspace folder</source>
         <translation>작업 공간 폴더</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="298"/>
+        <location filename="../../panel/views/main_window.py" line="304"/>
         <source>Server settings</source>
         <translation>서버 설정</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="303"/>
+        <location filename="../../panel/views/main_window.py" line="309"/>
         <source>Saved. Restart the server to use the new settings.</source>
         <translation>저장했습니다. 새 설정을 적용하려면 서버를 다시 시작하세요.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="309"/>
+        <location filename="../../panel/views/main_window.py" line="315"/>
         <source>Import configuration</source>
         <translation>구성 가져오기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="309"/>
-        <location filename="../../panel/views/main_window.py" line="329"/>
+        <location filename="../../panel/views/main_window.py" line="315"/>
+        <location filename="../../panel/views/main_window.py" line="335"/>
         <source>JSON files (*.json)</source>
         <translation>JSON 파일 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="316"/>
         <location filename="../../panel/views/main_window.py" line="322"/>
+        <location filename="../../panel/views/main_window.py" line="328"/>
         <source>Import failed</source>
         <translation>가져오기 실패</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="324"/>
+        <location filename="../../panel/views/main_window.py" line="330"/>
         <source>Configuration imported.</source>
         <translation>구성을 가져왔습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="329"/>
+        <location filename="../../panel/views/main_window.py" line="335"/>
         <source>Export configuration</source>
         <translation>구성 내보내기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="340"/>
+        <location filename="../../panel/views/main_window.py" line="346"/>
         <source>Export failed</source>
         <translation>내보내기 실패</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="342"/>
+        <location filename="../../panel/views/main_window.py" line="348"/>
         <source>Configuration exported.</source>
         <translation>구성을 내보냈습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="386"/>
+        <location filename="../../panel/views/main_window.py" line="395"/>
         <source>attached to %1 (pid %2)</source>
         <translation>%1에 연결됨 (pid %2)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="389"/>
+        <location filename="../../panel/views/main_window.py" line="398"/>
         <source>not attached to %1</source>
         <translation>%1에 연결되지 않음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="390"/>
+        <location filename="../../panel/views/main_window.py" line="399"/>
         <source>OpsPanel: %1</source>
         <translation>OpsPanel: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="391"/>
+        <location filename="../../panel/views/main_window.py" line="400"/>
         <source>Engine: %1</source>
         <translation>엔진: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="393"/>
+        <location filename="../../panel/views/main_window.py" line="402"/>
         <source>&amp;Close window</source>
         <translation>창 닫기(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="403"/>
+        <location filename="../../panel/views/main_window.py" line="412"/>
         <source>No connections</source>
         <translation>연결 없음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="418"/>
+        <location filename="../../panel/views/main_window.py" line="427"/>
         <source>Job %1: %2</source>
         <translation>작업 %1: %2</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="424"/>
+        <location filename="../../panel/views/main_window.py" line="433"/>
         <source>Panel CPU %1 %  RAM %2</source>
         <translation>패널 CPU %1 %  메모리 %2</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="473"/>
+        <location filename="../../panel/views/main_window.py" line="482"/>
         <source>OpsPanel keeps running</source>
         <translation>OpsPanel이 계속 실행 중입니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="474"/>
+        <location filename="../../panel/views/main_window.py" line="483"/>
         <source>The server, connections and jobs go on. Open the window from here.</source>
         <translation>서버, 연결, 작업이 계속 실행됩니다. 여기에서 창을 열 수 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="480"/>
+        <location filename="../../panel/views/main_window.py" line="489"/>
         <source>Quit OpsPanel?</source>
         <translation>OpsPanel을 종료할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="481"/>
+        <location filename="../../panel/views/main_window.py" line="490"/>
         <source>Processes are still running. Stop them all and quit?</source>
         <translation>프로세스가 아직 실행 중입니다. 모두 중지하고 종료할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="482"/>
+        <location filename="../../panel/views/main_window.py" line="491"/>
         <source>Stop all and quit</source>
         <translation>모두 중지하고 종료</translation>
     </message>
@@ -1730,66 +1730,71 @@
         <translation>작업 파일이 없습니다: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="76"/>
+        <location filename="../../panel/views/overview_view.py" line="85"/>
         <source>Server</source>
         <translation>서버</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="76"/>
-        <location filename="../../panel/views/overview_view.py" line="84"/>
         <location filename="../../panel/views/overview_view.py" line="85"/>
+        <location filename="../../panel/views/overview_view.py" line="93"/>
+        <location filename="../../panel/views/overview_view.py" line="94"/>
         <source>Open</source>
         <translation>열기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="84"/>
+        <location filename="../../panel/views/overview_view.py" line="93"/>
         <source>Connections</source>
         <translation>연결</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="85"/>
+        <location filename="../../panel/views/overview_view.py" line="94"/>
         <source>Jobs</source>
         <translation>작업</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="86"/>
+        <location filename="../../panel/views/overview_view.py" line="95"/>
         <source>Resources</source>
         <translation>자원</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="86"/>
+        <location filename="../../panel/views/overview_view.py" line="95"/>
         <source>Logs</source>
         <translation>로그</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="88"/>
+        <location filename="../../panel/views/overview_view.py" line="97"/>
         <source>Panel CPU %</source>
         <translation>패널 CPU %</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="89"/>
+        <location filename="../../panel/views/overview_view.py" line="98"/>
         <source>Panel memory MB</source>
         <translation>패널 메모리 MB</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="90"/>
+        <location filename="../../panel/views/overview_view.py" line="99"/>
         <source>Server CPU %</source>
         <translation>서버 CPU %</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="119"/>
+        <location filename="../../panel/views/overview_view.py" line="128"/>
         <source>up %1</source>
         <translation>가동 %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="120"/>
+        <location filename="../../panel/views/overview_view.py" line="129"/>
         <source>port %1</source>
         <translation>포트 %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="133"/>
+        <location filename="../../panel/views/overview_view.py" line="141"/>
         <source>%1 connected  ·  %2 connecting  ·  %3 in error  (of %4)</source>
         <translation>연결됨 %1  ·  연결 중 %2  ·  오류 %3  (전체 %4)</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/overview_view.py" line="155"/>
+        <source>Jobs file not imported</source>
+        <translation>작업 파일을 가져오지 못함</translation>
     </message>
     <message>
         <location filename="../../panel/views/overview_view.py" line="158"/>
@@ -2456,39 +2461,39 @@
 <context>
     <name>TrayIcon</name>
     <message>
-        <location filename="../../panel/views/tray.py" line="46"/>
+        <location filename="../../panel/views/tray.py" line="48"/>
         <source>Open window</source>
         <translation>창 열기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/tray.py" line="48"/>
+        <location filename="../../panel/views/tray.py" line="50"/>
         <source>Start server</source>
         <translation>서버 시작</translation>
     </message>
     <message>
-        <location filename="../../panel/views/tray.py" line="49"/>
+        <location filename="../../panel/views/tray.py" line="51"/>
         <source>Stop server</source>
         <translation>서버 중지</translation>
     </message>
     <message>
-        <location filename="../../panel/views/tray.py" line="50"/>
+        <location filename="../../panel/views/tray.py" line="52"/>
         <source>Restart server</source>
         <translation>서버 다시 시작</translation>
     </message>
     <message>
-        <location filename="../../panel/views/tray.py" line="52"/>
+        <location filename="../../panel/views/tray.py" line="54"/>
         <source>Stop engine and quit</source>
         <translation>엔진을 중지하고 종료</translation>
     </message>
     <message>
         <location filename="../../panel/views/tray.py" line="74"/>
-        <source>Close window</source>
-        <translation>창 닫기</translation>
+        <source>OpsPanel: %1</source>
+        <translation>OpsPanel: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/tray.py" line="69"/>
-        <source>OpsPanel: server %1</source>
-        <translation>OpsPanel: 서버 %1</translation>
+        <location filename="../../panel/views/tray.py" line="78"/>
+        <source>Close window</source>
+        <translation>창 닫기</translation>
     </message>
 </context>
 <context>

@@ -132,6 +132,12 @@ def test_a_failed_run_is_told_on_the_desktop_and_the_overview(
         lambda: card.summary.text().startswith("Today: 2 runs  ·  1 succeeded  ·  1 failed"),
         timeout=WAIT_MS,
     )
+    # One rule: the card, the sidebar and the tray say the same thing, in words.
+    window = page.window
+    sidebar = window.sidebar.item(window.pages.indexOf(window.jobs_view))
+    qtbot.waitUntil(lambda: window.tray.health[1] == "A job failed today", timeout=WAIT_MS)
+    assert card.state[1] == sidebar.toolTip() == "A job failed today"
+    assert card.state[0] == window.tray.health[0]
 
 
 def test_zoom_and_fit_change_the_scale(local_page: JobsPage, qtbot: QtBot) -> None:
