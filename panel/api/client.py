@@ -285,9 +285,8 @@ def handshake_failure(
             )
         return ApiClientError(f"the engine of {where} answered HTTP {status}")
     tls = tls_failure(exc, url)
-    if tls is not None:
-        kind = EngineNotRunning if isinstance(tls, EngineUnreachable) else ApiClientError
-        return kind(str(tls))
+    if tls is not None:  # untrusted or not TLS at all: EngineRefused, as the window shows it
+        return EngineNotRunning(str(tls)) if isinstance(tls, EngineUnreachable) else tls
     if isinstance(exc, OSError | InvalidHandshake | InvalidURI):
         hint = ""
         if pid is not None and not psutil.pid_exists(pid):

@@ -8,12 +8,13 @@ FILE`` passes ``ssh -F FILE``). The environment variables OPSPANEL_WORKSPACE,
 OPSPANEL_URL, OPSPANEL_TOKEN_FILE, OPSPANEL_TLS_CA and OPSPANEL_SSH_CONFIG stand
 in for options not given.
 
-Exit codes: 0 success, 1 API error (the engine answered with an error, refused
-the token, timed out, or api.json or the token file is unsafe; TLS certificate
-not trusted, SSH host key mismatch or login refused; another engine version),
-2 usage error, 3 engine not running (no api.json, nobody answers, host
-unreachable, or the connection was lost). `server start|stop|restart --wait`
-also exits 1 when the server ends in state "error".
+Exit codes: 0 success, 1 API error (the engine answered a call with an error or
+timed out, or api.json or the token file is unsafe), 2 usage error, 3 no engine
+to drive: not running (no api.json, nobody answers, host unreachable, the
+connection lost) or not usable (the token refused, the TLS certificate or SSH
+host key not trusted, the SSH login refused, another engine version).
+`server start|stop|restart --wait` also exits 1 when the server ends in state
+"error".
 """
 
 from __future__ import annotations
@@ -28,9 +29,9 @@ from typing import Any, TextIO
 
 from panel import __version__
 from panel.api.apifile import ApiFileError
-from panel.api.client import ApiClient, ApiClientError, EngineNotRunning
+from panel.api.client import ApiClient, ApiClientError, EngineNotRunning, Unauthorized
 from panel.remote.connect import open_endpoint
-from panel.remote.errors import EngineUnreachable, RemoteError
+from panel.remote.errors import EngineRefused, EngineUnreachable, RemoteError
 
 EXIT_OK, EXIT_API, EXIT_USAGE, EXIT_NOT_RUNNING = 0, 1, 2, 3
 CALL_TIMEOUT = 10.0
@@ -50,8 +51,8 @@ def main(argv: list[str]) -> int:
         return EXIT_USAGE
     try:
         return int(args.run(args))
-    except (EngineNotRunning, EngineUnreachable) as exc:
-        return _fail(str(exc), EXIT_NOT_RUNNING)
+    except (EngineNotRunning, EngineUnreachable, EngineRefused, Unauthorized) as exc:
+        return _fail(str(exc), EXIT_NOT_RUNNING)  # no engine this ctl can drive
     except (ApiClientError, ApiFileError, RemoteError) as exc:
         return _fail(str(exc), EXIT_API)
     except _UsageError as exc:
@@ -284,12 +285,12 @@ def _client(args: argparse.Namespace) -> ApiClient:
 
 
 def check_version(engine: str | None, ours: str, client: str = "ctl") -> None:
-    """ApiClientError when the engine's major.minor differs from ours (None: not said).
+    """EngineRefused when the engine's major.minor differs from ours (None: not said).
 
     `client` names what we are in the sentence: ``ctl``, ``window``.
     """
     if engine is not None and _major_minor(engine) != _major_minor(ours):
-        raise ApiClientError(
+        raise EngineRefused(
             f"engine version {engine}, this {client} {ours}: use a {client} of the same version "
             "(major.minor) as the engine"
         )

@@ -10,3 +10,9 @@ class RemoteError(Exception):
 
 class EngineUnreachable(RemoteError):
     """Nothing to talk to: no engine, host unreachable, no answer: `opspanel ctl` exits 3."""
+
+
+class EngineRefused(RemoteError):
+    """The engine or its host answered but cannot be used: the token refused, the TLS
+    certificate or SSH host key not trusted, the SSH login refused, another engine
+    version. Like "no engine", `opspanel ctl` exits 3: there is no engine to drive."""

@@ -31,7 +31,7 @@ from pathlib import Path
 import psutil
 
 from panel.remote.apifile import ApiInfo, parse_api_file
-from panel.remote.errors import EngineUnreachable, RemoteError
+from panel.remote.errors import EngineRefused, EngineUnreachable, RemoteError
 from panel.remote.target import SshTarget
 from panel.supervise.pdeathsig import setpriv_prefix
 from panel.util.ports import ephemeral_port
@@ -113,18 +113,18 @@ def ssh_failure(target: SshTarget, stderr: str) -> RemoteError:
     text = stderr.lower()
     host = target.host
     if "remote host identification has changed" in text or "host key for" in text:
-        return RemoteError(
+        return EngineRefused(
             f"the host key of {host} does not match the one in known_hosts: someone may be "
             f"intercepting the connection, or the host was reinstalled (then check its new key "
             f"and remove the old one with ssh-keygen -R {host})"
         )
     if "host key verification failed" in text:
-        return RemoteError(
+        return EngineRefused(
             f"the host key of {host} is not known yet: connect once with "
             f"`ssh {target.destination}` to check and accept it"
         )
     if "permission denied" in text or "too many authentication failures" in text:
-        return RemoteError(
+        return EngineRefused(
             f"{target} refused the SSH login ({_last_line(stderr)}): ctl logs in with keys or "
             "an agent only; check the user name and that your key is authorized there"
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ssl
 from pathlib import Path
 
-from panel.remote.errors import EngineUnreachable, RemoteError
+from panel.remote.errors import EngineRefused, EngineUnreachable, RemoteError
 
 
 def client_context(ca_file: Path | str | None = None) -> ssl.SSLContext:
@@ -38,14 +38,14 @@ def tls_failure(exc: BaseException, url: str) -> RemoteError | None:
     """The sentence for a TLS error while connecting to `url` (None: not a TLS error)."""
     if isinstance(exc, ssl.SSLCertVerificationError):
         reason = exc.verify_message or _why(exc)
-        return RemoteError(
+        return EngineRefused(
             f"TLS certificate not trusted for {url} ({reason}): pass --tls-ca FILE "
             "(or set OPSPANEL_TLS_CA) with the engine's certificate or its CA"
         )
     if isinstance(exc, ssl.SSLError):
         reason = exc.reason or _why(exc)
         if reason in ("WRONG_VERSION_NUMBER", "RECORD_LAYER_FAILURE", "PACKET_LENGTH_TOO_LONG"):
-            return RemoteError(
+            return EngineRefused(
                 f"{url} does not answer TLS ({reason}): if the engine serves plain ws:// "
                 "on loopback, reach it through its workspace or over ssh://"
             )

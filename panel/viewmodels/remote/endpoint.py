@@ -26,11 +26,11 @@ from panel.api.client import (
     _SSL_ARG,
     MAX_RESPONSE_BYTES,
     VERSION_HEADER,
-    ApiClientError,
     EngineNotRunning,
     handshake_failure,
 )
 from panel.api.ctl import check_version
+from panel.remote.errors import EngineRefused
 from panel.remote.tls import pinned_context
 
 CONNECT_TIMEOUT_S = 3.0
@@ -112,7 +112,7 @@ def open_connection(endpoint: Endpoint) -> ClientConnection:
     try:
         engine = response.headers.get(VERSION_HEADER) if response is not None else None
         check_version(engine, __version__, "window")
-    except ApiClientError as exc:
+    except EngineRefused as exc:
         ws.close()
         raise EndpointError(str(exc), refused=True) from None
     return ws

@@ -181,11 +181,13 @@ def test_engine_not_running_exits_3(
     assert "connection refused" in err and str(workspace_dir) in err
 
 
-def test_wrong_token_exits_1(toy_api: Any, capsys: pytest.CaptureFixture[str]) -> None:
+def test_wrong_token_exits_3_like_no_engine(
+    toy_api: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = toy_api.workspace / "api.json"
     write_api_file(path, toy_api.st.port, "not-the-token", os.getpid())
     code, _, err = run_ctl(capsys, "--workspace", str(toy_api.workspace), "status")
-    assert code == 1
+    assert code == 3  # no engine this ctl can drive
     assert "refused the token" in err
 
 

@@ -103,7 +103,7 @@ def test_the_tunnel_dies_with_its_owner(
 def test_host_key_mismatch_is_one_sentence(sshd: Sshd, tmp_path: Path) -> None:
     sshd.trust(keygen(tmp_path / "impostor"))
     done = run_ctl("status", "--url", sshd.url(), "--ssh-config", str(sshd.client_config))
-    assert done.returncode == 1
+    assert done.returncode == 3
     assert done.stdout == ""
     assert done.stderr.startswith("opspanel ctl: the host key of 127.0.0.1 does not match")
     assert len(done.stderr.strip().splitlines()) == 1
@@ -113,7 +113,7 @@ def test_host_key_mismatch_is_one_sentence(sshd: Sshd, tmp_path: Path) -> None:
 def test_unknown_host_key_is_one_sentence(sshd: Sshd) -> None:
     sshd.known_hosts.write_text("")
     done = run_ctl("status", "--url", sshd.url(), "--ssh-config", str(sshd.client_config))
-    assert done.returncode == 1
+    assert done.returncode == 3
     assert "the host key of 127.0.0.1 is not known yet" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
 
@@ -121,7 +121,7 @@ def test_unknown_host_key_is_one_sentence(sshd: Sshd) -> None:
 def test_login_refused_is_one_sentence(sshd: Sshd) -> None:
     url = f"ssh://nobody@127.0.0.1:{sshd.port}"
     done = run_ctl("status", "--url", url, "--ssh-config", str(sshd.client_config))
-    assert done.returncode == 1
+    assert done.returncode == 3
     assert "refused the SSH login" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
 

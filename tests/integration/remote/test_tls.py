@@ -54,7 +54,7 @@ def test_ctl_over_wss_with_the_token_file_and_ca(
     assert by_name.returncode == 0, by_name.stderr
 
     untrusted = run_ctl("status", "--url", url, "--token-file", str(token))
-    assert untrusted.returncode == 1
+    assert untrusted.returncode == 3
     assert untrusted.stderr.startswith(f"opspanel ctl: TLS certificate not trusted for {url}/rpc")
     assert "--tls-ca" in untrusted.stderr
     assert len(untrusted.stderr.strip().splitlines()) == 1
@@ -68,7 +68,7 @@ def test_ctl_over_wss_with_the_token_file_and_ca(
     refused = run_ctl(
         "status", "--url", url, "--token-file", str(wrong), "--tls-ca", str(cert.cert)
     )
-    assert refused.returncode == 1
+    assert refused.returncode == 3
     assert "refused the token (401 unauthorized)" in refused.stderr
 
     token.chmod(0o644)
@@ -84,7 +84,7 @@ def test_wss_to_a_plain_port_says_so(tmp_path: Path, engine: Callable[..., Engin
     info = json.loads((ws / "api.json").read_text())
     token = _token_file(tmp_path, info["token"])
     done = run_ctl("status", "--url", f"wss://127.0.0.1:{info['port']}", "--token-file", str(token))
-    assert done.returncode == 1
+    assert done.returncode == 3
     assert "does not answer TLS" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
 

@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from panel.api.client import ApiClientError
 from panel.api.ctl import check_version
-from panel.remote.errors import EngineUnreachable, RemoteError
+from panel.remote.errors import EngineRefused, EngineUnreachable, RemoteError
 from panel.remote.ssh import remote_api_file_word, ssh_argv, ssh_failure
 from panel.remote.target import SshTarget, UrlTarget, WorkspaceTarget, parse_target
 from panel.remote.tls import tls_failure
@@ -75,9 +74,9 @@ def test_remote_paths_are_quoted_for_the_remote_shell() -> None:
 @pytest.mark.parametrize(
     ("stderr", "kind", "words"),
     [
-        ("@@@ WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED! @@@", RemoteError, "does not match"),
-        ("Host key verification failed.", RemoteError, "not known yet"),
-        ("ops@box: Permission denied (publickey).", RemoteError, "refused the SSH login"),
+        ("@@@ WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED! @@@", EngineRefused, "not match"),
+        ("Host key verification failed.", EngineRefused, "not known yet"),
+        ("ops@box: Permission denied (publickey).", EngineRefused, "refused the SSH login"),
         ("ssh: Could not resolve hostname box: Name or service", EngineUnreachable, "unknown host"),
         ("ssh: connect to host box port 22: Connection refused", EngineUnreachable, "refused"),
         ("ssh: connect to host box port 22: No route to host", EngineUnreachable, "no route"),
@@ -102,5 +101,5 @@ def test_tls_failures() -> None:
 def test_version_check() -> None:
     check_version("0.1.7", "0.1.0")
     check_version(None, "0.1.0")
-    with pytest.raises(ApiClientError, match=r"engine version 0\.2\.0, this ctl 0\.1\.0"):
+    with pytest.raises(EngineRefused, match=r"engine version 0\.2\.0, this ctl 0\.1\.0"):
         check_version("0.2.0", "0.1.0")
