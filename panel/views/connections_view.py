@@ -198,7 +198,7 @@ class ConnectionsView(QWidget):
 
         self.tags = QTableView()
         self.tags.setModel(self.tag_model)
-        self.tags.setItemDelegate(QualityDelegate(self.tags))
+        self.tags.setItemDelegateForColumn(COL_QUALITY, QualityDelegate(self.tags))
         self.tags.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.tags.verticalHeader().hide()
         self.tags.verticalHeader().setDefaultSectionSize(22)
@@ -303,16 +303,19 @@ class ConnectionsView(QWidget):
             format_duration(snap.uptime) if snap.pid else "-",
         ]
         refit = set()
+        items = []
         for column, text in enumerate(texts):
             item = self.list.item(row, column)
             old = item.text() if item is not None else None
             if item is None:
-                self.list.setItem(row, column, QTableWidgetItem(text))
+                item = QTableWidgetItem(text)
+                self.list.setItem(row, column, item)
             elif old != text:
                 item.setText(text)
             if old is None or len(old) != len(text):
                 refit.add(column)
-        state_item = self.list.item(row, 0)
+            items.append(item)
+        state_item = items[0]
         state = (snap.state, snap.reason or "")
         if state_item.data(STATE_ROLE) != state:
             state_item.setData(STATE_ROLE, state)
