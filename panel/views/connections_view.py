@@ -57,6 +57,8 @@ CONN_COLORS: dict[ConnState, QColor] = {
 }
 QUALITY_COLORS: dict[str, QColor] = {"good": GOOD, "uncertain": BUSY, "bad": BAD, "unknown": IDLE}
 LIST_COLUMNS = 9
+STATE_ROLE = Qt.ItemDataRole.UserRole + 1
+"""Role of a list row's state cell: the (state, reason) its dot and tooltip show."""
 REFRESH_MS = 500
 
 
@@ -171,7 +173,9 @@ class ConnectionsView(QWidget):
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.list.verticalHeader().hide()
-        self.list.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Fixed, fitted by `_fill_row` when a text's length changed: in ResizeToContents
+        # mode every changed cell measured its whole column again (0.7 ms a cell).
+        self.list.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.list.itemSelectionChanged.connect(self._on_selection)
         self.list.doubleClicked.connect(self.edit_connection)
 
@@ -194,7 +198,7 @@ class ConnectionsView(QWidget):
 
         self.tags = QTableView()
         self.tags.setModel(self.tag_model)
-        self.tags.setItemDelegate(QualityDelegate(self.tags))
+        self.tags.setItemDelegateForColumn(COL_QUALITY, QualityDelegate(self.tags))
         self.tags.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.tags.verticalHeader().hide()
         self.tags.verticalHeader().setDefaultSectionSize(22)
@@ -275,31 +279,50 @@ class ConnectionsView(QWidget):
         snaps = self.model.snapshots()
         if len(snaps) != self.list.rowCount():
             self.list.setRowCount(len(snaps))
+        refit: set[int] = set()
         for row, snap in enumerate(snaps):
-            self._fill_row(row, snap)
+            refit |= self._fill_row(row, snap)
+        for column in sorted(refit):
+            self.list.resizeColumnToContents(column)
         current = next((s for s in snaps if s.id == self._current), None)
         self._show_details(current)
         self.sig_worst_state.emit(worst([s.state for s in snaps]))
 
-    def _fill_row(self, row: int, snap: ConnectionSnapshot) -> None:
-        state_item = QTableWidgetItem(conn_state_label(snap.state))
-        state_item.setIcon(dot_pixmap(CONN_COLORS[snap.state]))
-        state_item.setToolTip(snap.reason or "")
-        cells = [
-            state_item,
-            QTableWidgetItem(snap.id),
-            QTableWidgetItem(snap.address),
-            QTableWidgetItem(snap.link or "-"),
-            QTableWidgetItem(str(snap.pid) if snap.pid else "-"),
-            QTableWidgetItem(f"{snap.cpu:.1f} %" if snap.cpu is not None else "-"),
-            QTableWidgetItem(format_bytes(snap.rss) if snap.rss is not None else "-"),
-            QTableWidgetItem(str(snap.restarts)),
-            QTableWidgetItem(format_duration(snap.uptime) if snap.pid else "-"),
+    def _fill_row(self, row: int, snap: ConnectionSnapshot) -> set[int]:
+        """Set the cells of `row` whose text changed; the columns to fit again (where a
+        text changed length: a tick of the uptime or of the CPU figure keeps its width)."""
+        texts = [
+            conn_state_label(snap.state),
+            snap.id,
+            snap.address,
+            snap.link or "-",
+            str(snap.pid) if snap.pid else "-",
+            f"{snap.cpu:.1f} %" if snap.cpu is not None else "-",
+            format_bytes(snap.rss) if snap.rss is not None else "-",
+            str(snap.restarts),
+            format_duration(snap.uptime) if snap.pid else "-",
         ]
-        for column, item in enumerate(cells):
-            old = self.list.item(row, column)
-            if old is None or old.text() != item.text() or column == 0:
+        refit = set()
+        items = []
+        for column, text in enumerate(texts):
+            item = self.list.item(row, column)
+            old = item.text() if item is not None else None
+            if item is None:
+                item = QTableWidgetItem(text)
                 self.list.setItem(row, column, item)
+            elif old != text:
+                item.setText(text)
+            if old is None or len(old) != len(text):
+                refit.add(column)
+            items.append(item)
+        state_item = items[0]
+        state = (snap.state, snap.reason or "")
+        if state_item.data(STATE_ROLE) != state:
+            state_item.setData(STATE_ROLE, state)
+            state_item.setIcon(dot_pixmap(CONN_COLORS[snap.state]))
+            state_item.setToolTip(snap.reason or "")
+            refit.add(0)
+        return refit
 
     def _show_details(self, snap: ConnectionSnapshot | None) -> None:
         busy = snap is not None and snap.state.is_busy

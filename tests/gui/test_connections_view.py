@@ -81,6 +81,19 @@ def state_text(view: ConnectionsView) -> str:
     return item.text() if item is not None else ""
 
 
+def list_cells_fit(view: ConnectionsView) -> bool:
+    """Every text of the connection list is wide enough to be read whole."""
+    metrics = view.list.fontMetrics()
+    for row in range(view.list.rowCount()):
+        for column in range(view.list.columnCount()):
+            item = view.list.item(row, column)
+            if item is None:
+                return False
+            if metrics.horizontalAdvance(item.text()) > view.list.columnWidth(column):
+                return False
+    return True
+
+
 def wait_connected(view: ConnectionsView, qtbot: QtBot) -> None:
     qtbot.waitUntil(lambda: state_text(view) == "Connected", timeout=TIMEOUT_MS)
 
@@ -126,6 +139,9 @@ def test_page_shows_the_connection_live_tags_blocks_and_the_sidebar_dot(
     wait_connected(page, qtbot)
     assert page.list.item(0, 1).text() == "plc1"
     assert page.list.item(0, 4).text().isdigit()  # pid
+    assert not page.list.item(0, 0).icon().isNull()  # the state dot
+    qtbot.waitUntil(lambda: page.list.item(0, 8).text() != "-", timeout=TIMEOUT_MS)  # uptime
+    assert list_cells_fit(page)
     assert "Good" in page.legend.text() and "Bad" in page.legend.text()
     qtbot.waitUntil(page.disable_button.isEnabled, timeout=TIMEOUT_MS)
     assert not page.enable_button.isEnabled()
@@ -228,6 +244,7 @@ def test_disable_goes_busy_then_disabled_and_enable_connects_again(
     assert QApplication.activeModalWidget() is None
     page.enable_button.click()
     wait_connected(page, qtbot)
+    assert list_cells_fit(page)  # "Disabled" and back: the columns followed the texts
 
 
 def test_restart_gives_the_worker_a_new_pid(
