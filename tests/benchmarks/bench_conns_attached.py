@@ -28,6 +28,7 @@ from typing import Any
 import psutil
 
 from panel.util.gc_settle import freeze_startup
+from tests.waiting import wait_for_api_file
 
 HERE = Path(__file__).resolve().parent
 CONN_TESTS = HERE.parent / "integration" / "connections"
@@ -115,11 +116,9 @@ def _engine(workspace: Path, out: Path) -> subprocess.Popen[bytes]:
         stderr=subprocess.STDOUT,
         env=dict(os.environ, PYTHONUNBUFFERED="1"),
     )
-    deadline = time.monotonic() + STARTUP_S
-    while not (workspace / "api.json").exists():
-        if proc.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError(f"the engine did not start: {out.read_text(errors='replace')}")
-        time.sleep(0.05)  # polling a file another process writes
+    wait_for_api_file(workspace, proc, STARTUP_S)
+    if proc.poll() is not None:
+        raise RuntimeError(f"the engine did not start: {out.read_text(errors='replace')}")
     return proc
 
 
