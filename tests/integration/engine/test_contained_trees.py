@@ -216,8 +216,16 @@ def test_the_next_start_sweeps_what_a_crash_of_engine_and_reaper_left(
     children.engine.proc.kill()
     children.engine.proc.wait(timeout=10)
     assert all(daemon.up() for daemon in children.daemons)
+    left = {daemon.what: [psutil.Process(p) for p in daemon.pids()] for daemon in children.daemons}
     api_file = children.engine.workspace / "api.json"
     after = start_engine(children.engine.workspace)  # the dead engine's api.json is still there
     wait_for(lambda: f'"pid": {after.proc.pid}' in _text(api_file), 30, "the next engine up")
     for daemon in children.daemons:
-        wait_for(daemon.gone, 15, f"the {daemon.what}'s daemon swept at the next start")
+        # The new engine autostarts its server, whose new daemon takes the same token and
+        # port: what must be gone are the daemons the crashed engine left, by pid.
+        old = left[daemon.what]
+        wait_for(
+            lambda old=old: all(_dead(p) for p in old),
+            15,
+            f"the {daemon.what}'s daemon swept at the next start",
+        )
