@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import uuid
@@ -12,11 +13,12 @@ from pathlib import Path
 
 import psutil
 
+from panel.connections.store import save_connections
 from panel.service.syntax import split_command_line
 from panel.service.unit import exec_start_of, unit_name
-from panel.workspace.workspace import DB_NAME
+from panel.workspace.workspace import DB_NAME, Workspace
 from tests.integration.service.conftest import NotifyListener, ServiceEnv
-from tests.waiting import terminate_tree
+from tests.waiting import terminate_tree, wait_for
 
 engine_conftest = __import__("importlib").import_module("tests.integration.engine.conftest")
 ctl = engine_conftest.ctl
@@ -150,3 +152,76 @@ def test_a_new_headless_workspace_has_no_demo_unless_asked(
         finally:
             terminate_tree(proc)
     listener.close()
+
+
+def test_install_reboot_attach_close_and_the_engine_runs_on_with_the_same_pids(
+    tmp_path: Path, fake_systemctl: ServiceEnv, notify_socket_path: str, free_port: int
+) -> None:
+    """The issue's whole path: install the service, boot and reboot it, open a window on it,
+    close the window, and find the engine with the same server and worker pids."""
+    from tests.gui.test_window_launcher import WindowProcess
+
+    ws = prepare_workspace(tmp_path / "ws", demo_config(free_port))
+    with socket.socket() as off, Workspace.open(ws) as workspace:  # a device that is off
+        off.bind(("127.0.0.1", 0))
+        save_connections(workspace, [_connection_to(off.getsockname()[1])])
+    installed = fake_systemctl.run("service", "install", "--workspace", str(ws))
+    assert installed.returncode == 0, installed.stderr
+    line = exec_start_of((fake_systemctl.unit_dir / unit_name(ws)).read_text())
+    assert line is not None
+    argv = split_command_line(line)
+    listener = NotifyListener(notify_socket_path)
+    proc = boot(argv, listener)
+    try:
+        wait_ready(proc, listener, ws)
+        stop(proc, listener)  # the reboot
+        proc = boot(argv, listener)
+        wait_ready(proc, listener, ws)
+        server = engine_conftest.HeadlessEngine(ws, proc).wait_server("running")
+        worker = _worker_pid(ws)
+        window = WindowProcess(tmp_path, "--workspace", str(ws))
+        try:
+            said = window.wait_attached()
+            assert said == f"opspanel: window attached to the engine of {ws} (pid {proc.pid})"
+            window.proc.send_signal(signal.SIGTERM)  # the window goes
+            assert window.proc.wait(timeout=STOP_S) in (0, -signal.SIGTERM)
+        finally:
+            terminate_tree(window.proc)
+        assert proc.poll() is None, "closing the window stopped the engine"
+        after = engine_conftest.HeadlessEngine(ws, proc).wait_server("running")
+        assert after["pid"] == server["pid"]
+        assert _worker_pid(ws) == worker
+        stop(proc, listener)
+    finally:
+        terminate_tree(proc)
+        listener.close()
+
+
+def _connection_to(port: int) -> dict[str, object]:
+    """A Modbus connection whose worker keeps running while its device is off."""
+    return {
+        "id": "plc",
+        "driver": "modbus_tcp",
+        "host": "127.0.0.1",
+        "port": port,
+        "blocks": [
+            {
+                "name": "b",
+                "area": "holding",
+                "start": 0,
+                "count": 1,
+                "periodMs": 1000,
+                "tags": [{"name": "a", "offset": 0}],
+            }
+        ],
+    }
+
+
+def _worker_pid(ws: Path) -> int:
+    def found() -> int | None:
+        done = ctl(ws, "conns", "list", "--json")
+        assert done.returncode == 0, done.stderr
+        (conn,) = json.loads(done.stdout)["connections"]
+        return conn.get("pid")
+
+    return int(wait_for(found, STARTUP_S, "the connection's worker to run"))
