@@ -161,26 +161,9 @@ class ApiClient:
         context: ssl.SSLContext | None,
         dial: tuple[str, int] | None,
     ) -> ClientConnection:
-        options: dict[str, Any] = dict(_DIRECT)
-        if context is not None:
-            options[_SSL_ARG] = context
         try:
-            if dial is not None:
-                options["sock"] = socket.create_connection(dial, timeout=timeout)
-            return connect(
-                url,
-                additional_headers={"Authorization": f"Bearer {token}"},
-                proxy=None,
-                compression=None,
-                open_timeout=timeout,
-                max_size=MAX_RESPONSE_BYTES,
-                user_agent_header="opspanel-ctl",
-                **options,
-            )
+            return open_websocket(url, token, timeout, context, dial, "opspanel-ctl")
         except BaseException as exc:
-            if "sock" in options:
-                with contextlib.suppress(OSError):
-                    options["sock"].close()
             raise self._failure(exc, url, pid) from None
 
     def _failure(self, exc: BaseException, url: str, pid: int | None) -> BaseException:
@@ -265,6 +248,43 @@ class ApiClient:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def open_websocket(
+    url: str,
+    token: str,
+    timeout: float,
+    context: ssl.SSLContext | None,
+    dial: tuple[str, int] | None,
+    user_agent: str,
+) -> ClientConnection:
+    """The API's WebSocket handshake (blocking), as ctl and the window both open it.
+
+    `dial` is where to connect when that is not the URL's host (an SSH tunnel's local
+    end); the URL still names the engine, for its Host check. Raises what the
+    handshake raised (see `handshake_failure` for its one sentence).
+    """
+    options: dict[str, Any] = dict(_DIRECT)
+    if context is not None:
+        options[_SSL_ARG] = context
+    try:
+        if dial is not None:
+            options["sock"] = socket.create_connection(dial, timeout=timeout)
+        return connect(
+            url,
+            additional_headers={"Authorization": f"Bearer {token}"},
+            proxy=None,
+            compression=None,
+            open_timeout=timeout,
+            max_size=MAX_RESPONSE_BYTES,
+            user_agent_header=user_agent,
+            **options,
+        )
+    except BaseException:
+        if "sock" in options:
+            with contextlib.suppress(OSError):
+                options["sock"].close()
+        raise
 
 
 def handshake_failure(

@@ -9,25 +9,20 @@ ctl takes: a workspace, ``wss://host:port`` or ``ssh://[user@]host[/workspace]``
 
 from __future__ import annotations
 
-import contextlib
-import socket
 import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from websockets.sync.client import ClientConnection, connect
+from websockets.sync.client import ClientConnection
 
 from panel import __version__
 from panel.api.apifile import ApiFileError, api_file_path, read_api_file
 from panel.api.client import (
-    _DIRECT,
-    _SSL_ARG,
-    MAX_RESPONSE_BYTES,
     VERSION_HEADER,
     EngineNotRunning,
     handshake_failure,
+    open_websocket,
 )
 from panel.api.ctl import check_version
 from panel.remote.errors import EngineRefused
@@ -119,26 +114,16 @@ def open_connection(endpoint: Endpoint) -> ClientConnection:
 
 
 def _handshake(endpoint: Endpoint, address: Address) -> ClientConnection:
-    options: dict[str, Any] = dict(_DIRECT)
-    if address.ssl_context is not None:
-        options[_SSL_ARG] = address.ssl_context
     try:
-        if address.dial is not None:
-            options["sock"] = socket.create_connection(address.dial, timeout=CONNECT_TIMEOUT_S)
-        return connect(
+        return open_websocket(
             address.url,
-            additional_headers={"Authorization": f"Bearer {address.token}"},
-            proxy=None,
-            compression=None,
-            open_timeout=CONNECT_TIMEOUT_S,
-            max_size=MAX_RESPONSE_BYTES,
-            user_agent_header="opspanel-window",
-            **options,
+            address.token,
+            CONNECT_TIMEOUT_S,
+            address.ssl_context,
+            address.dial,
+            "opspanel-window",
         )
     except Exception as exc:
-        if "sock" in options:
-            with contextlib.suppress(OSError):
-                options["sock"].close()
         pid = address.pid if address.local else None
         failure = handshake_failure(exc, address.url, endpoint.where, pid, endpoint.token_source)
         if failure is exc:
