@@ -28,6 +28,7 @@ from typing import Any
 import psutil
 
 from panel.util.gc_settle import freeze_startup
+from tests.benchmarks.bench_modbus import connection as modbus_connection
 from tests.waiting import wait_for_api_file
 
 HERE = Path(__file__).resolve().parent
@@ -64,23 +65,7 @@ imposes on a Qt thread under the same load (the baseline of the page's stall).""
 
 def connection(conn_id: str, port: int) -> dict[str, Any]:
     """One connection: a block of TAGS holding registers, a uint16 tag on each."""
-    return {
-        "id": conn_id,
-        "driver": "modbus_tcp",
-        "host": "127.0.0.1",
-        "port": port,
-        "timeoutMs": 2000,
-        "blocks": [
-            {
-                "name": "hr",
-                "area": "holding",
-                "start": 0,
-                "count": TAGS,
-                "periodMs": PERIOD_MS,
-                "tags": [{"name": f"t{i}", "offset": i, "type": "uint16"} for i in range(TAGS)],
-            }
-        ],
-    }
+    return modbus_connection(conn_id, port, TAGS, PERIOD_MS, TAGS, "uint16")
 
 
 def _simulator(port: int) -> subprocess.Popen[bytes]:

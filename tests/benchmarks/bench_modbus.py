@@ -92,8 +92,11 @@ class Simulator:
         self.proc.stdout.close()
 
 
-def connection(conn_id: str, port: int, count: int, period_ms: int, tags: int) -> dict[str, Any]:
-    """A Modbus connection with one holding-register block."""
+def connection(
+    conn_id: str, port: int, count: int, period_ms: int, tags: int, tag_type: str = "float32"
+) -> dict[str, Any]:
+    """A Modbus connection with one holding-register block of `tags` tags of `tag_type`."""
+    width = 2 if tag_type == "float32" else 1  # registers per tag
     return {
         "id": conn_id,
         "driver": "modbus_tcp",
@@ -108,7 +111,7 @@ def connection(conn_id: str, port: int, count: int, period_ms: int, tags: int) -
                 "count": count,
                 "periodMs": period_ms,
                 "tags": [
-                    {"name": f"t{i}", "offset": 2 * i, "type": "float32"} for i in range(tags)
+                    {"name": f"t{i}", "offset": width * i, "type": tag_type} for i in range(tags)
                 ],
             }
         ],
