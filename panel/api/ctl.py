@@ -32,6 +32,7 @@ from panel.api.apifile import ApiFileError
 from panel.api.client import ApiClient, ApiClientError, EngineNotRunning, Unauthorized
 from panel.remote.connect import open_endpoint
 from panel.remote.errors import EngineRefused, EngineUnreachable, RemoteError
+from panel.remote.version import check_version
 
 EXIT_OK, EXIT_API, EXIT_USAGE, EXIT_NOT_RUNNING = 0, 1, 2, 3
 CALL_TIMEOUT = 10.0
@@ -282,22 +283,6 @@ def _client(args: argparse.Namespace) -> ApiClient:
         client.close()
         raise
     return client
-
-
-def check_version(engine: str | None, ours: str, client: str = "ctl") -> None:
-    """EngineRefused when the engine's major.minor differs from ours (None: not said).
-
-    `client` names what we are in the sentence: ``ctl``, ``window``.
-    """
-    if engine is not None and _major_minor(engine) != _major_minor(ours):
-        raise EngineRefused(
-            f"engine version {engine}, this {client} {ours}: use a {client} of the same version "
-            "(major.minor) as the engine"
-        )
-
-
-def _major_minor(version: str) -> tuple[str, ...]:
-    return tuple(version.split(".")[:2])
 
 
 def _timeout(args: argparse.Namespace, default: float) -> float:

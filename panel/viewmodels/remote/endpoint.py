@@ -24,9 +24,9 @@ from panel.api.client import (
     handshake_failure,
     open_websocket,
 )
-from panel.api.ctl import check_version
 from panel.remote.errors import EngineRefused
 from panel.remote.tls import pinned_context
+from panel.remote.version import check_version
 
 CONNECT_TIMEOUT_S = 3.0
 

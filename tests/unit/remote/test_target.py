@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from panel.api.ctl import check_version
 from panel.remote.errors import EngineRefused, EngineUnreachable, RemoteError
 from panel.remote.ssh import remote_api_file_word, ssh_argv, ssh_failure
 from panel.remote.target import SshTarget, UrlTarget, WorkspaceTarget, parse_target
 from panel.remote.tls import tls_failure
+from panel.remote.version import check_version
 
 
 def test_workspace_targets(tmp_path: Path) -> None:
