@@ -86,6 +86,9 @@ class ConnectionManager(QObject):
     sig_written = Signal(str, str, object)
     """(conn_id, request id, WriteAnswer) the one answer to a write."""
 
+    sig_system_event = Signal(object)
+    """(SystemEvent) a configuration change was committed (added, removed, reloaded)."""
+
     def __init__(
         self,
         workspace: Workspace,
