@@ -67,6 +67,7 @@ class EngineWindows(QObject):
             window.engines_dialog.close()  # its probes' links end with it
         if window.models.link is not None:
             window.models.link.close()
+        window.tray.retire()
         window.allow_close()
         window.close()
         window.deleteLater()

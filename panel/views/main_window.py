@@ -450,6 +450,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self._save_geometry()
         if self._quitting:
+            self.tray.retire()  # closed for good: another window shows the icon now
             event.accept()
             return
         event.ignore()

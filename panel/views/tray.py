@@ -3,6 +3,7 @@ server, and is the way to stop the engine once the window keeps running in the b
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QColor, QIcon
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon, QWidget
@@ -10,12 +11,22 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon, QWidget
 from panel.server.status import ServerStatus
 from panel.views.state_colors import IDLE, dot_icon
 
+_roster: list[TrayIcon] = []
+"""Every window's tray of this application, oldest first: only the first shows its icon."""
+
+
+def _drop_deleted() -> None:
+    """Forget the trays whose window was deleted without retiring them."""
+    _roster[:] = [tray for tray in _roster if shiboken6.isValid(tray)]
+
 
 class TrayIcon(QObject):
     """A tray icon when the desktop has a tray; otherwise only its (unshown) menu exists.
 
     "Open window" and "Stop engine and quit" are separate entries: closing the
     window can leave the engine running, and this menu is how to come back or end it.
+    An application with several windows (File › Engines) shows one icon, the oldest
+    window's; when that window closes for good (`retire`), the next one's icon appears.
     """
 
     sig_show = Signal()
@@ -35,12 +46,38 @@ class TrayIcon(QObject):
         """The icon's colour and word: the worst state of the engine (kept without a tray too)."""
         self._tray: QSystemTrayIcon | None = None
         self.menu = self._build_menu(parent)
+        _roster.append(self)
+        self._show_icon_if_first()
+
+    @property
+    def owns_icon(self) -> bool:
+        """True for the one tray of the application that shows its icon (the oldest)."""
+        _drop_deleted()
+        return bool(_roster) and _roster[0] is self
+
+    def retire(self) -> None:
+        """This window closes for good: its icon goes, the next window's appears."""
+        if self not in _roster:
+            return
+        _roster.remove(self)
+        if self._tray is not None:
+            self._tray.hide()
+            self._tray.deleteLater()
+            self._tray = None
+        _drop_deleted()
+        if _roster:
+            _roster[0]._show_icon_if_first()
+
+    def _show_icon_if_first(self) -> None:
+        if self._tray is not None or not self.owns_icon:
+            return
         if not QSystemTrayIcon.isSystemTrayAvailable():
             return
-        self._tray = QSystemTrayIcon(dot_icon(IDLE, 32), self)
+        self._tray = QSystemTrayIcon(dot_icon(self.health[0], 32), self)
         self._tray.setContextMenu(self.menu)
         self._tray.activated.connect(self._on_activated)
         self._tray.show()
+        self.show_health(*self.health)
 
     def _build_menu(self, parent: QWidget) -> QMenu:
         """The context menu (built with or without a tray, so it can be checked anywhere)."""

@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from panel.engine import Engine
 from panel.viewmodels.models import EngineModels, local_models
+from panel.views import tray
 from panel.views.main_window import MainWindow
 from panel.workspace.server_config import ServerConfig, demo_server_config
 from panel.workspace.workspace import Workspace
@@ -52,6 +53,15 @@ def _windows_do_not_quit_the_application(qapp: QApplication) -> Iterator[None]:
     qapp.setQuitOnLastWindowClosed(False)
     yield
     qapp.setQuitOnLastWindowClosed(False)
+
+
+@pytest.fixture(autouse=True)
+def _each_test_starts_without_a_tray_icon() -> Iterator[None]:
+    """A window a test left open (hidden, not closed for good) would keep the
+    application's one tray icon, and the next test's window would show none."""
+    yield
+    for left in list(tray._roster):
+        left.retire()
 
 
 def _prepare(path: Path, port: int) -> Path:

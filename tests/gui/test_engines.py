@@ -200,6 +200,8 @@ def test_open_gives_a_window_attached_to_the_chosen_engine(
     qtbot.waitUntil(lambda: expected in opened.windowTitle(), timeout=WAIT_MS)
     assert opened.pages.currentWidget() is opened.overview_view
     assert opened.isVisible()
+    # One tray icon for the application: the first window's, not one per window.
+    assert window_on_a.tray.owns_icon and not opened.tray.owns_icon
 
     dialog.open_button.click()  # again: the same window comes to the front
     assert engine_windows().windows() == [opened]
@@ -220,6 +222,7 @@ def test_open_gives_a_window_attached_to_the_chosen_engine(
     assert own_dialog.board.health(b_entry.key).reach == "connecting"  # no source left
     assert b.proc is not None and b.proc.poll() is None
     assert window_on_a.isVisible()
+    assert window_on_a.tray.owns_icon
     dialog.close()
 
 
