@@ -28,6 +28,7 @@ from panel.workspace.server_config import ServerConfig, demo_server_config
 from panel.workspace.workspace import Workspace
 from tests.gui.attached import HeadlessProcess, attach
 from tests.gui.jobs_page import JobsPage, py
+from tests.remote_parts import Sshd
 
 WAIT_MS = 30_000
 GONE_MS = 5_000
@@ -284,3 +285,39 @@ def test_file_engines_opens_the_dialog_and_probes_only_while_it_is_shown(
     dialog.close()
     assert dialog.board.health(entry.key).reach == "connecting"  # no source while hidden
     QSettings().remove("engines")
+
+
+def test_an_engine_added_as_ssh_is_probed_and_opened_through_a_tunnel(
+    engines: tuple[HeadlessProcess, HeadlessProcess],
+    window_on_a: MainWindow,
+    settings: QSettings,
+    sshd: Sshd,
+    qtbot: QtBot,
+) -> None:
+    _a, b = engines
+    dialog = engines_dialog_for(window_on_a, EngineRegistry(b.workspace.parent / "a", settings))
+    dialog.show()
+    dialog.add_button.click()
+    add = dialog.add_dialog
+    assert add is not None
+    add.name_edit.setText("Line B over SSH")
+    add.target_edit.setText(sshd.url(b.workspace))
+    add.ssh_edit.setText(str(sshd.client_config))
+    add.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+    assert not add.isVisible(), add.error_label.text()
+
+    key = _key(dialog, "Line B over SSH")
+    qtbot.waitUntil(lambda: dialog.state_text(key) == "Idle", timeout=WAIT_MS)
+    [stored] = [
+        e for e in EngineRegistry(b.workspace.parent / "a", settings).entries() if e.key == key
+    ]
+    assert stored.ssh_config == str(sshd.client_config)  # kept for the next session
+
+    dialog.select(key)
+    dialog.open_button.click()
+    [opened] = engine_windows().windows()
+    expected = (
+        f"attached to {b.workspace} on ssh://{sshd.user}@127.0.0.1:{sshd.port} (pid {_pid(b)})"
+    )
+    qtbot.waitUntil(lambda: expected in opened.windowTitle(), timeout=WAIT_MS)
+    dialog.close()
