@@ -430,7 +430,7 @@ class MainWindow(QMainWindow):
 
     def _on_stats(self, stats: ProcessStats) -> None:
         self.usage_label.setText(
-            self.tr("Panel CPU %1 %  RAM %2")
+            self.tr("Engine CPU %1 %  RAM %2")
             .replace("%1", f"{stats.panel_cpu:.1f}")
             .replace("%2", format_bytes(stats.panel_rss))
         )

@@ -94,8 +94,8 @@ class OverviewView(QWidget):
         self.jobs_card = _Card(self.tr("Jobs"), self.tr("Open"))
         self.resources_card = _Card(self.tr("Resources"), self.tr("Logs"))
         self.resources_card.dot.setPixmap(dot_pixmap(IDLE, 12))
-        self.cpu_plot = Sparkline(self.tr("Panel CPU %"), "{:.1f} %", floor_max=10.0)
-        self.rss_plot = Sparkline(self.tr("Panel memory MB"), "{:.0f} MB", floor_max=100.0)
+        self.cpu_plot = Sparkline(self.tr("Engine CPU %"), "{:.1f} %", floor_max=10.0)
+        self.rss_plot = Sparkline(self.tr("Engine memory MB"), "{:.0f} MB", floor_max=100.0)
         self.server_cpu_plot = Sparkline(self.tr("Server CPU %"), "{:.1f} %", floor_max=10.0)
         for plot in (self.cpu_plot, self.rss_plot, self.server_cpu_plot):
             self.resources_card.body.addWidget(plot)
@@ -179,7 +179,7 @@ class OverviewView(QWidget):
         self.rss_plot.add_sample(stats.panel_rss / 1e6)
         self.server_cpu_plot.add_sample(stats.server_cpu or 0.0)
         self.resources_card.summary.setText(
-            self.tr("Panel: %1 CPU, %2")
+            self.tr("Engine: %1 CPU, %2")
             .replace("%1", f"{stats.panel_cpu:.1f} %")
             .replace("%2", format_bytes(stats.panel_rss))
         )

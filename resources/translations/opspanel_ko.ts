@@ -1688,8 +1688,8 @@
     </message>
     <message>
         <location filename="../../panel/views/main_window.py" line="433"/>
-        <source>Panel CPU %1 %  RAM %2</source>
-        <translation>패널 CPU %1 %  메모리 %2</translation>
+        <source>Engine CPU %1 %  RAM %2</source>
+        <translation>엔진 CPU %1 %  메모리 %2</translation>
     </message>
     <message>
         <location filename="../../panel/views/main_window.py" line="482"/>
@@ -1763,13 +1763,13 @@
     </message>
     <message>
         <location filename="../../panel/views/overview_view.py" line="97"/>
-        <source>Panel CPU %</source>
-        <translation>패널 CPU %</translation>
+        <source>Engine CPU %</source>
+        <translation>엔진 CPU %</translation>
     </message>
     <message>
         <location filename="../../panel/views/overview_view.py" line="98"/>
-        <source>Panel memory MB</source>
-        <translation>패널 메모리 MB</translation>
+        <source>Engine memory MB</source>
+        <translation>엔진 메모리 MB</translation>
     </message>
     <message>
         <location filename="../../panel/views/overview_view.py" line="99"/>
@@ -1808,8 +1808,8 @@
     </message>
     <message>
         <location filename="../../panel/views/overview_view.py" line="182"/>
-        <source>Panel: %1 CPU, %2</source>
-        <translation>패널: CPU %1, %2</translation>
+        <source>Engine: %1 CPU, %2</source>
+        <translation>엔진: CPU %1, %2</translation>
     </message>
 </context>
 <context>

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 
+import psutil
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QAction, QPalette
 from PySide6.QtWidgets import QApplication, QMessageBox, QToolButton
@@ -166,3 +167,20 @@ def test_the_server_page_says_how_the_server_last_exited(
     qtbot.waitUntil(lambda: view.status_label.text() == "Running", timeout=TIMEOUT_MS)
     os.kill(int(view.pid_label.text()), signal.SIGKILL)
     qtbot.waitUntil(lambda: view.last_exit_label.text() == "signal 9 (SIGKILL)", timeout=TIMEOUT_MS)
+
+
+def test_the_status_bar_shows_the_engines_own_cpu_and_memory(
+    any_window: MainWindow, qtbot: QtBot
+) -> None:
+    """Attached, the figures are the engine process's, not the window's: say "Engine"."""
+    window = any_window
+    pid = window.models.engine.identity().pid or os.getpid()
+    if window.models.embedded is not None:
+        window.models.embedded.watch_stats(window)  # as the application does for its window
+    qtbot.waitUntil(lambda: "RAM" in window.usage_label.text(), timeout=TIMEOUT_MS)
+    words = window.usage_label.text().split()
+    assert words[:2] == ["Engine", "CPU"]
+    shown_mb = float(words[words.index("RAM") + 1])
+    actual_mb = psutil.Process(pid).memory_info().rss / 1e6
+    assert abs(shown_mb - actual_mb) < 0.25 * actual_mb, (shown_mb, actual_mb, pid)
+    assert window.overview_view.resources_card.summary.text().startswith("Engine: ")
