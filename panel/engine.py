@@ -212,6 +212,8 @@ class Engine(QObject):
             return
         self._shutting_down = True
         log.info("engine shutting down")
+        for owner in list(self._stats_watchers):  # the shared sampler outlives this engine
+            self.unwatch_stats(owner)
         self._stats_timer.stop()
         self.jobs_watch.stop()
         self.sessions.shutdown()  # datasets released while the job store is still open

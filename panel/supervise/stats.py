@@ -71,6 +71,11 @@ class StatsSampler(QObject):
         return self._interval_ms
 
     @property
+    def watched(self) -> bool:
+        """True while someone shows the figures (`watch` without its `unwatch`)."""
+        return bool(self._watchers)
+
+    @property
     def period_ms(self) -> int:
         """The period the sampler ticks at now."""
         return self._interval_ms if self._watchers or self._urgent else self._rest_interval_ms

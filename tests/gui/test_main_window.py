@@ -175,9 +175,14 @@ def test_the_status_bar_shows_the_engines_own_cpu_and_memory(
     """Attached, the figures are the engine process's, not the window's: say "Engine"."""
     window = any_window
     pid = window.models.engine.identity().pid or os.getpid()
-    if window.models.embedded is not None:
-        window.models.embedded.watch_stats(window)  # as the application does for its window
-    qtbot.waitUntil(lambda: "RAM" in window.usage_label.text(), timeout=TIMEOUT_MS)
+    embedded = window.models.embedded
+    if embedded is not None:
+        embedded.watch_stats(window)  # as the application does for its window
+    try:
+        qtbot.waitUntil(lambda: "RAM" in window.usage_label.text(), timeout=TIMEOUT_MS)
+    finally:
+        if embedded is not None:
+            embedded.unwatch_stats(window)
     words = window.usage_label.text().split()
     assert words[:2] == ["Engine", "CPU"]
     shown_mb = float(words[words.index("RAM") + 1])

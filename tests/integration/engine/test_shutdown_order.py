@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 from panel.engine import Engine
 from panel.supervise.spec import ProcessSpec, RestartPolicy
 from panel.supervise.state import ProcessState
+from panel.supervise.stats import StatsSampler
 from panel.workspace.server_config import ServerConfig, demo_server_config
 from panel.workspace.workspace import Workspace
 
@@ -53,3 +54,23 @@ def test_children_stop_in_reverse_start_order(tmp_path: Path, qtbot: QtBot) -> N
         ("first", ProcessState.STOPPED),
     ]
     assert all(child.state == ProcessState.STOPPED for child in children)
+
+
+def test_an_engine_that_shuts_down_stops_the_shared_sampler_looking(
+    tmp_path: Path, qtbot: QtBot
+) -> None:
+    """A window that never said goodbye must not keep every child sampled every second."""
+    ws = Workspace.open(tmp_path / "ws")
+    ws.save_server_config(
+        ServerConfig.from_json(demo_server_config().to_json() | {"autostart": False})
+    )
+    sampler = StatsSampler.instance()
+    engine = Engine(ws)
+    engine.start()
+    window = object()
+    engine.watch_stats(window)
+    assert sampler.watched
+    with qtbot.waitSignal(engine.sig_shutdown_finished, timeout=30_000):
+        engine.shutdown()
+    ws.close()
+    assert not sampler.watched

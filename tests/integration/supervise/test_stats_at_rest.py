@@ -17,6 +17,7 @@ SLEEPER = "import time\nwhile True: time.sleep(3600)"
 def rest_sampler() -> Iterator[StatsSampler]:
     """The shared sampler, unwatched: 100 ms when it must, 1 s at rest."""
     sampler = StatsSampler.instance()
+    assert not sampler.watched, "an earlier test left a watcher on the shared sampler"
     before = sampler.interval_ms
     sampler.set_interval_ms(100)
     sampler.set_rest_interval_ms(1000)
