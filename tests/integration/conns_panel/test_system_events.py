@@ -73,9 +73,7 @@ def test_the_window_editors_publish_an_event_per_change(
     wait(lambda: manager.snapshot("plc2").state == ConnState.CONNECTED)
 
 
-def test_a_refused_change_publishes_nothing(
-    engine: Engine, modbus_sim: ModbusSim
-) -> None:
+def test_a_refused_change_publishes_nothing(engine: Engine, modbus_sim: ModbusSim) -> None:
     events = record(engine)
     bad = modbus_connection("plc1", modbus_sim.port)
     bad["blocks"][0]["count"] = 0
