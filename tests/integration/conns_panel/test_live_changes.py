@@ -192,3 +192,10 @@ def test_a_refused_update_names_the_path_and_changes_nothing(
 
     shown = ctl(ws, "conns", "config", "plc2")
     assert shown.returncode == 0 and json.loads(shown.stdout) == second_connection(port)
+
+    with ApiClient.from_workspace(ws) as api:
+        methods = {m["name"]: m for m in api.call("rpc.discover")["methods"]}
+    assert methods["conns.update"]["params"]["required"] == ["id", "config"]
+    assert methods["conns.update"]["mutating"] is True
+    assert "conns.event" in methods["conns.subscribeEvents"]["doc"]
+    assert "conns.save" in methods  # the attached window's editors still use it
