@@ -100,3 +100,40 @@ def test_an_edit_of_several_parts_is_one_event_naming_each(
             and manager.snapshot("plc1").state == ConnState.CONNECTED
         )
     )
+
+
+def test_a_block_added_and_removed_reloads_the_same_worker(
+    engine: Engine, qtbot: QtBot, modbus_sim: ModbusSim
+) -> None:
+    manager = engine.connections
+    wait = waiter(qtbot)
+    manager.save_connection(modbus_connection("plc1", modbus_sim.port))
+    wait(lambda: manager.snapshot("plc1").state == ConnState.CONNECTED)
+    pid = manager.snapshot("plc1").pid
+    events = record(engine)
+    modbus_sim.set("holding", 10, [77])
+    more = modbus_connection("plc1", modbus_sim.port)
+    extra = {"name": "level", "offset": 0, "type": "uint16"}
+    more["blocks"].append(
+        {
+            "name": "extra",
+            "area": "holding",
+            "start": 10,
+            "count": 1,
+            "periodMs": 100,
+            "tags": [extra],
+        }
+    )
+    manager.save_connection(more)
+
+    def level() -> object:
+        found = [t for t in manager.tags("plc1") if t["name"] == "level"]
+        return found and found[0]["quality"] == "good" and found[0]["value"] == 77
+
+    wait(level)
+    manager.save_connection(modbus_connection("plc1", modbus_sim.port))
+    wait(lambda: [b.name for b in manager.snapshot("plc1").blocks] == ["main"])
+    assert "level" not in {t["name"] for t in manager.tags("plc1")}
+    assert summary(events) == [("config_reload", "plc1", "api", "blocks")] * 2
+    assert manager.snapshot("plc1").pid == pid
+    assert manager.snapshot("plc1").state == ConnState.CONNECTED
