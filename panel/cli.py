@@ -42,6 +42,14 @@ def _build_parser() -> argparse.ArgumentParser:
     imp.add_argument("file")
     exp = sub.add_parser("export", help="write the workspace configuration as JSON")
     exp.add_argument("file")
+    conns = sub.add_parser("conns", help="the workspace's connections (see `conns --help`)")
+    conns_sub = conns.add_subparsers(dest="conns_command", metavar="ACTION", required=True)
+    load = conns_sub.add_parser(
+        "load-csv",
+        help="replace the connections with DIR's connections.csv, blocks.csv and tags.csv "
+        "(through the running engine when one runs)",
+    )
+    load.add_argument("dir", metavar="DIR")
     # `reaper` is the panel's own child, dispatched in main() before parsing: not listed.
     sub.add_parser("worker", help="run a child process of the panel (started by the engine)")
     # `service`: the engine of a workspace as a systemd unit (install, uninstall, status).
@@ -123,6 +131,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         checks = {"connections": check_connections}
         return run_transfer(args.command, args.file, args.workspace, checks, import_through_engine)
+
+    if args.command == "conns":
+        from panel.api.csv_import import run_load_csv
+
+        return run_load_csv(args.dir, args.workspace)
 
     if args.command == "service":
         from panel.service.command import run_service

@@ -18,8 +18,9 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from panel import __version__
 from panel.connections.manager import DEFAULT_RESTART_DELAY_MS, ConnectionManager
+from panel.connections.sources import IMPORT
 from panel.connections.validation import check_connections
-from panel.demo.config import DEVICES_KEY, parse_devices
+from panel.demo.config import DEVICES_KEY, parse_devices, uses_demo_devices
 from panel.demo.devices import DemoDevices
 from panel.jobs.engine import JobEngine
 from panel.jobs.file_watch import JobsFileWatcher
@@ -303,29 +304,41 @@ class Engine(QObject):
     def import_config(self, data: object) -> list[str]:
         """Replace the workspace configuration (validated, one transaction), then apply it.
 
-        Raises `ConfigError` naming every bad field; nothing changes then. Returns
-        what was applied and how, a line per part.
+        Only what changed is touched: each changed connection is reloaded (blocks) or
+        restarted (address), added or removed, with a system event each; the jobs are
+        rescheduled only when they changed; the server's settings are kept for its next
+        start. The demo devices keep running while an imported connection still talks
+        to one of them. Raises `ConfigError` naming every bad field; nothing changes
+        then. Returns what was applied and how, a line per part.
         """
+        before = export_config(self.workspace)
         import_config(self.workspace, data, {"connections": check_connections})
+        after = export_config(self.workspace)
         self.server.set_config(self.workspace.server_config())
-        server = (
-            "server: settings stored; it is running: restart it to use them"
-            if self.server.is_active()
-            else "server: settings in effect for its next start"
-        )
-        self.connections.reload_from_workspace()
+        if before["server"] == after["server"]:
+            server = "server: unchanged"
+        elif self.server.is_active():
+            server = "server: settings stored; it is running: restart it to use them"
+        else:
+            server = "server: settings in effect for its next start"
+        self.connections.reload_from_workspace(source=IMPORT)
         conns = len(self.connections.snapshots())
+        changed = _changed_ids(before["connections"], after["connections"])
         applied = [
             server,
-            f"connections: {conns}, each changed one reloaded (blocks) or restarted (address)",
+            f"connections: {conns}, {changed} changed (each reloaded for blocks, restarted "
+            "for an address, started when added, stopped when removed)",
         ]
-        if self.demo.devices:  # an imported configuration replaces the demo
+        if self.demo.devices and not uses_demo_devices(after["connections"], self.demo.devices):
             self.demo.stop()
             self.workspace.delete_setting(DEVICES_KEY)
-            log.info("demo devices stopped: the imported configuration replaces the demo")
-            applied.append("demo devices: stopped (the imported configuration replaces them)")
-        self.jobs.reload()
-        applied.append(f"jobs: {len(self.jobs.jobs)}, rescheduled (running runs go on)")
+            log.info("demo devices stopped: no imported connection uses them")
+            applied.append("demo devices: stopped (no imported connection uses them)")
+        if before["jobs"] != after["jobs"]:
+            self.jobs.reload()
+            applied.append(f"jobs: {len(self.jobs.jobs)}, rescheduled (running runs go on)")
+        else:
+            applied.append(f"jobs: {len(self.jobs.jobs)}, unchanged")
         log.info("configuration imported")
         return applied
 
@@ -424,3 +437,19 @@ class Engine(QObject):
                 server_rss=self._server_rss if alive else None,
             )
         )
+
+
+def _changed_ids(before: object, after: object) -> int:
+    """How many connections differ between two `connections` sections (added,
+    removed or edited)."""
+    old = (
+        {str(c.get("id")): c for c in before if isinstance(c, dict)}
+        if isinstance(before, list)
+        else {}
+    )
+    new = (
+        {str(c.get("id")): c for c in after if isinstance(c, dict)}
+        if isinstance(after, list)
+        else {}
+    )
+    return sum(1 for key in set(old) | set(new) if old.get(key) != new.get(key))

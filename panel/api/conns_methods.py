@@ -18,7 +18,9 @@ from panel.api.rpc import (
     RpcRegistry,
 )
 from panel.connections.csv_loader import CsvError, load_csv_texts
+from panel.connections.events import SystemEvent
 from panel.connections.manager import ConnectionManager, NotRunning, UnknownConnection
+from panel.connections.sources import CSV
 from panel.connections.status import ConnState
 from panel.connections.worker.writes import UNKNOWN
 from panel.connections.write_answer import WriteAnswer
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
 
 TAGS_TOPIC = "conns.tags"
 STATUS_TOPIC = "conns.status"
+EVENTS_TOPIC = "conns.event"
 WRITE_TIMEOUT_MS = 10_000
 WAIT_TIMEOUT_MS = 30_000
 
@@ -83,6 +86,18 @@ SAVE_SCHEMA: dict[str, Any] = {
     "required": ["config"],
     "additionalProperties": False,
 }
+UPDATE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "id": {**_ID, "description": "the id the connection has now"},
+        "config": {
+            **_CONFIG,
+            "description": "its whole new configuration (without `id`: it keeps its id)",
+        },
+    },
+    "required": ["id", "config"],
+    "additionalProperties": False,
+}
 ENABLE_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {"id": _ID, "enabled": {"type": "boolean"}, "wait": _WAIT, "timeoutMs": _TIMEOUT},
@@ -127,6 +142,7 @@ class ConnsApi:
         manager.sig_tags.connect(self._push_tags)
         manager.sig_status_changed.connect(self._push_status)
         manager.sig_connections_changed.connect(self._push_changed)
+        manager.sig_system_event.connect(self._push_event)
 
     def register(self, registry: RpcRegistry) -> None:
         """Add every `conns.*` method to `registry`."""
@@ -186,6 +202,16 @@ class ConnsApi:
             "Refused with every problem by path when invalid.",
         )
         add(
+            "conns.update",
+            self.update,
+            UPDATE_SCHEMA,
+            mutating=True,
+            doc="Replace one existing connection's configuration (one transaction): a block "
+            "or tag edit reloads its worker (same pid), a driver/host/port/endpoint/unit id "
+            "edit restarts it, enabled false stops it; other connections are untouched. "
+            "Refused with every problem by path ($.config.blocks[0].periodMs) when invalid.",
+        )
+        add(
             "conns.remove",
             self.remove,
             ID_SCHEMA,
@@ -228,6 +254,22 @@ class ConnsApi:
             self.unsubscribe,
             EMPTY_SCHEMA,
             doc="Stop `conns.tags` notifications.",
+        )
+        add(
+            "conns.subscribeEvents",
+            self.subscribe_events,
+            SUBSCRIBE_SCHEMA,
+            doc="Receive `conns.event` notifications, one per committed configuration change "
+            "(of one connection or all), in order: {kind: config_reload | conn_added | "
+            "conn_removed, id, seq (one more per event), source: window | api | import | csv "
+            "| ..., change (config_reload: endpoint, enabled, blocks, settings, comma-joined), "
+            "ts}.",
+        )
+        add(
+            "conns.unsubscribeEvents",
+            self.unsubscribe_events,
+            EMPTY_SCHEMA,
+            doc="Stop `conns.event` notifications.",
         )
 
     # ----------------------------------------------------------------- methods
@@ -276,6 +318,13 @@ class ConnsApi:
             self._manager.change_connection(data, params.get("id"))
         return self._manager.snapshot(str(data["id"])).to_json()
 
+    def update(self, params: dict[str, Any], ctx: RpcContext) -> dict[str, Any]:
+        """Replace one connection's configuration."""
+        data = {"id": params["id"], **params["config"]}
+        with _errors("$.config"):
+            self._manager.change_connection(data, params["id"])
+        return self._manager.snapshot(str(data["id"])).to_json()
+
     def remove(self, params: dict[str, Any], ctx: RpcContext) -> dict[str, Any]:
         """Remove one connection."""
         with _errors():
@@ -292,7 +341,7 @@ class ConnsApi:
         except CsvError as exc:
             raise RpcError(INVALID_PARAMS, str(exc), {"problems": exc.problems}) from exc
         with _errors():
-            self._manager.replace_all(items)
+            self._manager.replace_all(items, source=CSV)
         return {"connections": self._manager.ids()}
 
     def tags(self, params: dict[str, Any], ctx: RpcContext) -> dict[str, Any]:
@@ -357,6 +406,17 @@ class ConnsApi:
         ctx.unsubscribe(TAGS_TOPIC)
         return {"subscribed": False}
 
+    def subscribe_events(self, params: dict[str, Any], ctx: RpcContext) -> dict[str, Any]:
+        """Subscribe to system events."""
+        conn_id = params.get("id")
+        ctx.subscribe(EVENTS_TOPIC, {"id": conn_id} if conn_id else None)
+        return {"subscribed": True}
+
+    def unsubscribe_events(self, params: dict[str, Any], ctx: RpcContext) -> dict[str, Any]:
+        """Unsubscribe from system events."""
+        ctx.unsubscribe(EVENTS_TOPIC)
+        return {"subscribed": False}
+
     # ----------------------------------------------------------------- helpers
 
     async def _act(
@@ -403,6 +463,10 @@ class ConnsApi:
     def _push_changed(self) -> None:
         if self._server.has_subscribers(STATUS_TOPIC):
             self._server.publish(STATUS_TOPIC, "conns.changed", {"ids": self._manager.ids()})
+
+    def _push_event(self, event: SystemEvent) -> None:
+        if self._server.has_subscribers(EVENTS_TOPIC):
+            self._server.publish(EVENTS_TOPIC, "conns.event", event.to_json())
 
     def _push_tags(self, conn_id: str, values: _TagValues) -> None:
         if self._server.has_subscribers(TAGS_TOPIC):

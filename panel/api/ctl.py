@@ -231,6 +231,9 @@ def _add_conns(sub: Any, common: argparse.ArgumentParser) -> None:
     write.add_argument("value", metavar="VALUE", help="parsed as the tag's type wants")
     _add_json(write)
     write.set_defaults(run=_cmd_conns_write)
+    from panel.api.ctl_conns import add_parsers  # its commands use this module's helpers
+
+    add_parsers(conns_sub, common)
 
 
 def _add_json(parser: argparse.ArgumentParser, text: str = "print the JSON answer") -> None:

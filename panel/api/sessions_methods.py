@@ -228,7 +228,9 @@ class SessionsApi:
             self.config_import,
             CONFIG_IMPORT_SCHEMA,
             True,
-            "Replace the workspace configuration (validated) and apply it.",
+            "Replace the workspace configuration (validated, one transaction) and apply what "
+            "changed: each changed connection reloaded or restarted, added or removed (a "
+            "conns.event each, source import); jobs rescheduled only when they changed.",
         )
         add("server.config", self.server_config, _EMPTY, doc="The server's settings.")
         add(

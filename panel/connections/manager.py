@@ -11,6 +11,11 @@ compares old and new and decides per connection:
 
 A worker reads its connection from the workspace database itself (at start, and again
 on `{"cmd":"reload"}`), so the manager only commits, then tells it.
+
+Every change, whoever made it (`source`: window, api, import, csv, ...), is then
+published as one `SystemEvent` per connection on `sig_system_event`, in order and
+after the commit: `conn_added`, `conn_removed`, or `config_reload` with `change`
+saying what changed (see `changes.describe_change`). Each is also one log line.
 """
 
 from __future__ import annotations
@@ -22,7 +27,10 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from panel.connections.changes import describe_change
+from panel.connections.events import EventKind, SystemEvent
 from panel.connections.link import WorkerLink, source_name
+from panel.connections.sources import API, IMPORT
 from panel.connections.status import (
     BlockFigures,
     ConnectionSnapshot,
@@ -51,6 +59,9 @@ WRITE_TIMEOUT_S = 10.0
 ANSWER_MARGIN_S = 2.0
 
 ProcessFactory = Callable[[str, ProcessSpec], ManagedProcess]
+
+DEFAULT_SOURCE = API
+"""Who made a change when the caller does not say (`SystemEvent.source`)."""
 
 
 class UnknownConnection(KeyError):
@@ -110,6 +121,7 @@ class ConnectionManager(QObject):
         self._conns: dict[str, _Conn] = {}
         self._retiring: list[WorkerLink] = []
         self._started = False
+        self._seq = 0
 
     # ----------------------------------------------------------------- lifecycle
 
@@ -117,7 +129,7 @@ class ConnectionManager(QObject):
         """Read the connections from the workspace and start every enabled one."""
         self._started = True
         self._conns.clear()  # nothing ran before: every connection is new
-        self.apply(load_connections(self.workspace))
+        self.apply(load_connections(self.workspace), publish=False)
 
     # ----------------------------------------------------------------- editing
 
@@ -129,7 +141,9 @@ class ConnectionManager(QObject):
         """One connection object; raises UnknownConnection."""
         return dict(self._conn(conn_id).data)
 
-    def save_connection(self, data: dict[str, Any], old_id: str | None = None) -> None:
+    def save_connection(
+        self, data: dict[str, Any], old_id: str | None = None, *, source: str = DEFAULT_SOURCE
+    ) -> None:
         """Add or replace one connection (`old_id`: the id it had, for a rename).
 
         Raises `ConfigError` naming every problem by its path in `data` (`$.blocks[0].count`,
@@ -143,39 +157,42 @@ class ConnectionManager(QObject):
             raise ConfigError(problems)
         if old_id is not None and old_id != data.get("id"):
             items = replace_one(items, old_id, None)
-        self.replace_all(replace_one(items, str(data["id"]), data))
+        self.replace_all(replace_one(items, str(data["id"]), data), source=source)
 
-    def add_connection(self, data: dict[str, Any]) -> None:
+    def add_connection(self, data: dict[str, Any], *, source: str = DEFAULT_SOURCE) -> None:
         """Add one new connection; `ConfigError` when it is invalid or its id is taken."""
         taken = {str(item.get("id")) for item in load_connections(self.workspace)}
         problems = check_one(data, taken)
         if problems:
             raise ConfigError(problems)
-        self.save_connection(data)
+        self.save_connection(data, source=source)
 
-    def change_connection(self, data: dict[str, Any], old_id: str | None = None) -> None:
+    def change_connection(
+        self, data: dict[str, Any], old_id: str | None = None, *, source: str = DEFAULT_SOURCE
+    ) -> None:
         """Replace an existing connection (`old_id`, else `data`'s id); UnknownConnection
         when there is none, `ConfigError` naming every problem."""
         current = old_id if old_id is not None else data.get("id")
         if isinstance(current, str) and current:
             self._conn(current)
-        self.save_connection(data, old_id)
+        self.save_connection(data, old_id, source=source)
 
-    def delete_connection(self, conn_id: str) -> None:
+    def delete_connection(self, conn_id: str, *, source: str = DEFAULT_SOURCE) -> None:
         """Remove a connection: its worker stops and it is forgotten."""
         self._conn(conn_id)
-        self.replace_all(replace_one(load_connections(self.workspace), conn_id, None))
+        items = replace_one(load_connections(self.workspace), conn_id, None)
+        self.replace_all(items, source=source)
 
-    def replace_all(self, items: list[dict[str, Any]]) -> None:
+    def replace_all(self, items: list[dict[str, Any]], *, source: str = DEFAULT_SOURCE) -> None:
         """Store `items` as the whole section (one transaction), then apply the change."""
         save_connections(self.workspace, items)
-        self.apply(items)
+        self.apply(items, source=source)
 
-    def set_enabled(self, conn_id: str, enabled: bool) -> None:
+    def set_enabled(self, conn_id: str, enabled: bool, *, source: str = DEFAULT_SOURCE) -> None:
         """Enable (start) or disable (stop) a connection; stored in the workspace."""
         data = self.connection(conn_id)
         data["enabled"] = enabled
-        self.save_connection(data)
+        self.save_connection(data, source=source)
 
     def restart(self, conn_id: str) -> None:
         """Restart a connection's worker (starts it when enabled and not running)."""
@@ -184,18 +201,23 @@ class ConnectionManager(QObject):
             raise NotRunning(f"connection {conn_id!r} is disabled")
         self._link(conn_id, conn).process.restart()
 
-    def reload_from_workspace(self) -> None:
-        """Apply what the workspace now holds (after an import)."""
-        self.apply(load_connections(self.workspace))
+    def reload_from_workspace(self, *, source: str = IMPORT) -> None:
+        """Apply what the workspace now holds (after an import, or when told it changed)."""
+        self.apply(load_connections(self.workspace), source=source)
 
     # ----------------------------------------------------------------- applying
 
-    def apply(self, items: list[dict[str, Any]]) -> None:
-        """Bring the workers in line with `items` (already stored and validated)."""
+    def apply(
+        self, items: list[dict[str, Any]], *, source: str = DEFAULT_SOURCE, publish: bool = True
+    ) -> None:
+        """Bring the workers in line with `items` (already stored and validated), then
+        publish a `SystemEvent` per changed connection (`publish`: once started)."""
         wanted = {str(item.get("id")): item for item in items if isinstance(item, dict)}
         changed = False
+        events: list[tuple[EventKind, str, str | None]] = []
         for conn_id in [c for c in self._conns if c not in wanted]:
             self._remove(conn_id)
+            events.append(("conn_removed", conn_id, None))
             changed = True
         old_conns, self._conns = self._conns, {}
         for conn_id, data in wanted.items():
@@ -208,8 +230,25 @@ class ConnectionManager(QObject):
             if old is None or old.data != data:
                 changed = True
                 self._apply_one(conn_id, old, new)
+                if old is None:
+                    events.append(("conn_added", conn_id, None))
+                else:
+                    events.append(
+                        ("config_reload", conn_id, describe_change(old.data, data) or "settings")
+                    )
         if changed:
             self.sig_connections_changed.emit()
+        if publish and self._started:
+            for kind, conn_id, change in events:
+                self._publish(kind, conn_id, source, change)
+
+    def _publish(self, kind: EventKind, conn_id: str, source: str, change: str | None) -> None:
+        """Log and emit one system event (numbered in order)."""
+        self._seq += 1
+        event = SystemEvent(kind, conn_id, self._seq, source, change)
+        what = f" ({change})" if change else ""
+        log.info("system event %d: %s %s%s from %s", event.seq, kind, conn_id, what, source)
+        self.sig_system_event.emit(event)
 
     def _apply_one(self, conn_id: str, old: _Conn | None, new: _Conn) -> None:
         if not self._started:

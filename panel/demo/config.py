@@ -22,6 +22,8 @@ from typing import Any
 
 from panel.util.ports import ephemeral_port, port_is_free
 
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
+
 DEVICES_KEY = "demo.devices"
 """Workspace setting holding the demo devices (a JSON list of `DemoDevice.to_json()`)."""
 
@@ -96,6 +98,32 @@ def parse_devices(value: object) -> tuple[list[DemoDevice], list[str]]:
         except (KeyError, TypeError, ValueError) as exc:
             problems.append(f"{DEVICES_KEY}[{index}]: {exc}")
     return devices, problems
+
+
+def uses_demo_devices(connections: object, devices: list[DemoDevice]) -> bool:
+    """True when a connection object of `connections` talks to one of `devices`
+    (host or endpoint URL on this machine, at a device's port)."""
+    ports = {device.port for device in devices}
+    items = connections if isinstance(connections, list) else []
+    return any(_far_end(item) in ports for item in items if isinstance(item, Mapping))
+
+
+def _far_end(conn: Mapping[str, Any]) -> int | None:
+    """The loopback port a connection object talks to (None: another host or unknown)."""
+    from urllib.parse import urlsplit
+
+    endpoint = conn.get("endpoint")
+    if conn.get("driver") == "opcua" and isinstance(endpoint, str):
+        try:
+            url = urlsplit(endpoint)
+            host, port = url.hostname, url.port
+        except ValueError:
+            return None
+    else:
+        host, port = conn.get("host", "127.0.0.1"), conn.get("port")
+    if host not in LOOPBACK_HOSTS or not isinstance(port, int) or isinstance(port, bool):
+        return None
+    return port
 
 
 def demo_devices(modbus_port: int = MODBUS_PORT, opcua_port: int = OPCUA_PORT) -> list[DemoDevice]:

@@ -8,6 +8,7 @@ from PySide6.QtCore import QTimer
 
 from panel.connections.csv_loader import CsvError, load_csv_texts
 from panel.connections.manager import NotRunning, UnknownConnection
+from panel.connections.sources import CSV, WINDOW
 from panel.connections.status import ConnectionSnapshot
 from panel.connections.worker.config import BlockConfig, TagConfig
 from panel.connections.worker.writes import FAILED, UNKNOWN
@@ -75,22 +76,23 @@ class LocalConnectionsModel(ConnectionsModel):
     # ----------------------------------------------------------------- actions
 
     def save(self, data: dict[str, Any], old_id: str | None, done: Done) -> None:
+        manager = self._manager
         if old_id is None:
-            _run(lambda: self._manager.add_connection(data), done)
+            _run(lambda: manager.add_connection(data, source=WINDOW), done)
         else:
-            _run(lambda: self._manager.change_connection(data, old_id), done)
+            _run(lambda: manager.change_connection(data, old_id, source=WINDOW), done)
 
     def remove(self, conn_id: str, done: Done) -> None:
-        _run(lambda: self._manager.delete_connection(conn_id), done)
+        _run(lambda: self._manager.delete_connection(conn_id, source=WINDOW), done)
 
     def set_enabled(self, conn_id: str, enabled: bool, done: Done) -> None:
-        _run(lambda: self._manager.set_enabled(conn_id, enabled), done)
+        _run(lambda: self._manager.set_enabled(conn_id, enabled, source=WINDOW), done)
 
     def restart(self, conn_id: str, done: Done) -> None:
         _run(lambda: self._manager.restart(conn_id), done)
 
     def load_csv(self, texts: dict[str, str], done: Done) -> None:
-        _run(lambda: self._manager.replace_all(load_csv_texts(texts)), done)
+        _run(lambda: self._manager.replace_all(load_csv_texts(texts), source=CSV), done)
 
     def write(self, conn_id: str, values: dict[str, Any], done: WriteDone) -> None:
         manager = self._manager

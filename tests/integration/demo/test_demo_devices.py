@@ -193,3 +193,22 @@ def test_status_lists_the_devices_and_an_import_ends_the_demo(
     assert engine.workspace.get_setting(DEVICES_KEY) is None
     assert engine.connections.ids() == []
     qtbot.waitUntil(lambda: all(port_is_free(port) for port in demo_ports), timeout=10_000)
+
+
+def test_an_import_that_still_uses_the_devices_keeps_them_and_the_jobs(
+    start_demo_engine: Callable[[], Engine], qtbot: QtBot
+) -> None:
+    engine = start_demo_engine()
+    processes = [engine.demo.process(name) for name in ("modbus", "opcua")]
+    qtbot.waitUntil(
+        lambda: all(p.state == ProcessState.RUNNING for p in processes), timeout=LIVE_MS
+    )
+    pids = [p.pid for p in processes]
+    data = engine.export_config()
+    data["connections"][0]["blocks"][0]["periodMs"] = 1000  # one block edited
+    applied = engine.import_config(data)
+    assert f"jobs: {len(engine.jobs.jobs)}, unchanged" in applied, applied
+    assert not any("demo devices" in line for line in applied), applied
+    assert [p.state for p in processes] == [ProcessState.RUNNING] * 2
+    assert [p.pid for p in processes] == pids
+    assert engine.workspace.get_setting(DEVICES_KEY) is not None
