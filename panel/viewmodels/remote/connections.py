@@ -2,7 +2,8 @@
 
 A mirror fed by subscriptions: `conns.status` (one snapshot per change), `conns.changed`
 (the list or a configuration changed: re-read them) and `conns.tags` (every connection's
-tag values, kept per tag so that a connection picked later shows its values at once).
+tag values, kept per tag so that a connection picked later shows its values at once;
+asked for as columns, a sixth of the text to decode, from an engine that has them).
 After a reconnect, or when the engine dropped notifications for this slow window
 (`rpc.dropped`), the whole state is read again.
 """
@@ -15,6 +16,7 @@ from dataclasses import replace
 from typing import Any
 
 from panel.connections.status import ConnectionSnapshot
+from panel.connections.tag_columns import from_columns
 from panel.connections.worker.writes import FAILED, UNKNOWN
 from panel.connections.write_answer import WriteAnswer
 from panel.viewmodels.connections import ConnectionsModel, Done, WriteDone, tag_infos_of
@@ -45,7 +47,7 @@ class RemoteConnectionsModel(ConnectionsModel):
         link.on("conns.tags", self._on_tags)
         link.on("rpc.dropped", self._on_dropped)
         link.subscribe("conns.subscribeStatus")
-        link.subscribe("conns.subscribe")
+        link.subscribe("conns.subscribe", {"format": "columns"}, fallback={})
         link.sig_connected.connect(self._fetch)
 
     # ----------------------------------------------------------------- mirror
@@ -161,6 +163,8 @@ class RemoteConnectionsModel(ConnectionsModel):
         if not isinstance(params, dict):
             return
         conn_id, values = params.get("id"), params.get("values")
+        if values is None and "names" in params:
+            values = from_columns(params)
         if not isinstance(conn_id, str) or not isinstance(values, list):
             return
         cache = self._values.setdefault(conn_id, {})
