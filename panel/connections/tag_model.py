@@ -38,6 +38,12 @@ TYPE_ROLE = Qt.ItemDataRole.UserRole + 3
 
 _ANY_INDEX = QModelIndex | QPersistentModelIndex
 
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_ROLES = frozenset({_DISPLAY, _TOOLTIP, QUALITY_ROLE, WRITABLE_ROLE, TYPE_ROLE})
+"""The roles `data` answers; the view asks each painted cell for about eight, so the
+others are refused before the index is looked at (a repaint is 20 rows x 6 cells)."""
+
 
 class _Row:
     """One tag: its configuration summary and its latest state."""
@@ -245,10 +251,13 @@ class TagTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: _ANY_INDEX, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._rows):
+        if role not in _ROLES:
             return None
-        row = self._rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
+        at = index.row()
+        if at < 0 or at >= len(self._rows):
+            return None
+        row = self._rows[at]
+        if role == _DISPLAY:
             return self._display(row, index.column())
         if role == QUALITY_ROLE:
             return row.quality
@@ -256,9 +265,7 @@ class TagTableModel(QAbstractTableModel):
             return row.writable
         if role == TYPE_ROLE:
             return row.type
-        if role == Qt.ItemDataRole.ToolTipRole and row.reason:
-            return row.reason
-        return None
+        return row.reason or None
 
     @staticmethod
     def _display(row: _Row, column: int) -> str:
