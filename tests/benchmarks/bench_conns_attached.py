@@ -43,6 +43,10 @@ WARMUP_S = 3.0
 STARTUP_S = 90.0
 TRACE = os.environ.get("BENCH_STALL_TRACE", "") not in ("", "0")
 """Split every long gap by what the window's threads did (see stall_trace.py)."""
+OWN_SESSIONS = os.environ.get("BENCH_CONNS_OWN_SESSIONS", "") not in ("", "0")
+"""Diagnosis only: start the engine and the simulator in sessions of their own, as a
+service and a device elsewhere are, so that Linux's autogroup scheduling does not put
+them in the window's share of the CPUs (the figures say `own_sessions`)."""
 
 BARE_HEARTBEAT = """
 import sys, time
@@ -74,7 +78,11 @@ def _simulator(port: int) -> subprocess.Popen[bytes]:
     argv = [sys.executable, str(CONN_TESTS / "modbus_sim.py"), "--port", str(port)]
     argv += ["--registers", str(TAGS + 24), "--churn-ms", str(CHURN_MS)]
     proc = subprocess.Popen(
-        argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+        argv,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        start_new_session=OWN_SESSIONS,
     )
     assert proc.stdout is not None
     if proc.stdout.readline().strip() != b"READY":
@@ -102,6 +110,7 @@ def _engine(workspace: Path, out: Path) -> subprocess.Popen[bytes]:
         stdout=out.open("wb"),
         stderr=subprocess.STDOUT,
         env=dict(os.environ, PYTHONUNBUFFERED="1"),
+        start_new_session=OWN_SESSIONS,
     )
     wait_for_api_file(workspace, proc, STARTUP_S)
     if proc.poll() is not None:
@@ -243,6 +252,7 @@ def _window_only() -> dict[str, Any]:
     from PySide6.QtCore import QTimer
 
     from panel.connections.status import ConnectionSnapshot, ConnState
+    from panel.connections.tag_columns import to_columns
     from panel.viewmodels.connections import tag_infos_of
     from panel.viewmodels.models import remote_models
     from panel.viewmodels.remote.endpoint import Address, Endpoint
@@ -294,7 +304,7 @@ def _window_only() -> dict[str, Any]:
             {"name": f"t{t}", "value": (tick + t) % 65536, "quality": "good", "ts": time.time()}
             for t in range(TAGS)
         ]
-        params = {"id": conn_id, "values": values}
+        params = {"id": conn_id, **to_columns(values)}  # as the window subscribes
         return json.dumps({"jsonrpc": "2.0", "method": "conns.tags", "params": params})
 
     # Encoded beforehand: the engine encodes in its own process, and an encoder here
@@ -471,6 +481,7 @@ def run() -> dict[str, Any]:
         **figures,
         "engine_cpu_percent_incl_startup": round(engine_cpu * 100, 1),
         "window_only_synthetic_feed": window_only,
+        "own_sessions": OWN_SESSIONS,
         "cpus": os.cpu_count(),
         "load_average_1min": round(os.getloadavg()[0], 2),
         "goal_met": figures["values_per_s"] >= 50_000 and figures["max_stall_ms"] <= 50,
