@@ -14,9 +14,10 @@ and `from_columns` are exact inverses for the values a worker sends.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator, Sequence
+from typing import Any, overload
 
-__all__ = ["from_columns", "to_columns"]
+__all__ = ["TagBatch", "from_columns", "to_columns"]
 
 
 def to_columns(values: list[dict[str, Any]]) -> dict[str, Any]:
@@ -72,3 +73,60 @@ def _column(column: Any, count: int) -> list[Any] | None:
     if isinstance(column, list):
         return column if len(column) == count else None
     return [column] * count
+
+
+class TagBatch(Sequence[dict[str, Any]]):
+    """The value objects of one columns notification, made only when first read.
+
+    A window receives every connection's values but shows one connection's table:
+    for the others it counts and keeps the batch, and never builds its objects
+    when a later batch of the same tags replaced it before anyone read it.
+    """
+
+    __slots__ = ("_columns", "_objects", "names")
+
+    def __init__(self, columns: dict[str, Any]) -> None:
+        self._columns = columns
+        self._objects: list[dict[str, Any]] | None = None
+        self.names: list[Any] = columns["names"]
+        """The tags' names, in the batch's order."""
+
+    @classmethod
+    def of(cls, columns: dict[str, Any]) -> TagBatch | None:
+        """The batch of `columns`, None when they are not well formed."""
+        names, value = columns.get("names"), columns.get("value")
+        if not isinstance(names, list) or not isinstance(value, list) or len(names) != len(value):
+            return None
+        for key in ("quality", "ts", "reason"):
+            column = columns.get(key)
+            if isinstance(column, list) and len(column) != len(names):
+                return None
+        return cls(columns)
+
+    def objects(self) -> list[dict[str, Any]]:
+        """The value objects (made once)."""
+        if self._objects is None:
+            self._objects = from_columns(self._columns) or []
+        return self._objects
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    @overload
+    def __getitem__(self, index: int) -> dict[str, Any]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
+
+    def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+        return self.objects()[index]
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return iter(self.objects())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, TagBatch | list):
+            return self.objects() == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # a sequence of dicts has no hash

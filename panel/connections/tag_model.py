@@ -46,29 +46,48 @@ others are refused before the index is looked at (a repaint is 20 rows x 6 cells
 
 
 class _Row:
-    """One tag: its configuration summary and its latest state."""
+    """One tag: its configuration summary and its latest state.
 
-    __slots__ = ("block", "name", "quality", "reason", "ts", "type", "unit", "value", "writable")
+    The latest value message is kept as it came (`apply` is one assignment: a flush
+    touches every changed tag, the view paints about twenty); its fields are read
+    from it when shown.
+    """
+
+    __slots__ = ("block", "latest", "name", "type", "unit", "writable")
 
     def __init__(self, name: str, info: dict[str, Any] | None = None) -> None:
         info = info or {}
         self.name = name
-        self.value: Any = None
-        self.quality = "unknown"
-        self.ts: float | None = None
-        self.reason: str | None = None
+        self.latest: dict[str, Any] = _NO_VALUE
         self.unit = str(info.get("unit", ""))
         self.type = str(info.get("type", ""))
         self.writable = bool(info.get("writable", False))
         self.block = str(info.get("block", ""))
 
     def apply(self, value: dict[str, Any]) -> None:
-        self.value = value.get("value")
-        self.quality = str(value.get("quality", "unknown"))
-        ts = value.get("ts")
-        self.ts = float(ts) if isinstance(ts, int | float) else None
-        reason = value.get("reason")
-        self.reason = str(reason) if reason is not None else None
+        self.latest = value
+
+    @property
+    def value(self) -> Any:
+        return self.latest.get("value")
+
+    @property
+    def quality(self) -> str:
+        return str(self.latest.get("quality", "unknown"))
+
+    @property
+    def ts(self) -> float | None:
+        ts = self.latest.get("ts")
+        return float(ts) if isinstance(ts, int | float) else None
+
+    @property
+    def reason(self) -> str | None:
+        reason = self.latest.get("reason")
+        return str(reason) if reason is not None else None
+
+
+_NO_VALUE: dict[str, Any] = {}
+"""The latest value of a tag that has none yet (never changed)."""
 
 
 def format_value(value: Any) -> str:
@@ -157,12 +176,14 @@ class TagTableModel(QAbstractTableModel):
             at = index.get(name)
             if at is None:
                 row = _Row(str(name))
-                row.apply(value)
+                row.latest = value
                 fresh.append(row)
                 continue
-            rows[at].apply(value)
-            low = min(low, at)
-            high = max(high, at)
+            rows[at].latest = value
+            if at < low:
+                low = at
+            if at > high:
+                high = at
         if high >= 0:
             self.dataChanged.emit(self.index(low, COL_VALUE), self.index(high, COL_TIME))
         if fresh:

@@ -16,10 +16,11 @@ from dataclasses import replace
 from typing import Any
 
 from panel.connections.status import ConnectionSnapshot
-from panel.connections.tag_columns import from_columns
+from panel.connections.tag_columns import TagBatch
 from panel.connections.worker.writes import FAILED, UNKNOWN
 from panel.connections.write_answer import WriteAnswer
 from panel.viewmodels.connections import ConnectionsModel, Done, WriteDone, tag_infos_of
+from panel.viewmodels.remote.latest_tags import LatestTags
 from panel.viewmodels.remote.link import CallError, RemoteLink
 
 NOT_FOUND = -32010
@@ -40,7 +41,7 @@ class RemoteConnectionsModel(ConnectionsModel):
         self._received: dict[str, float] = {}
         self._configs: dict[str, dict[str, Any]] = {}
         self._tag_infos: dict[str, list[dict[str, Any]]] = {}
-        self._values: dict[str, dict[str, dict[str, Any]]] = {}
+        self._values: dict[str, LatestTags] = {}
         self._generation = 0
         link.on("conns.status", self._on_status)
         link.on("conns.changed", lambda _params: self._fetch())
@@ -136,7 +137,7 @@ class RemoteConnectionsModel(ConnectionsModel):
                     for t in result.get("tags", [])
                     if isinstance(t, dict) and "name" in t and t.get("timestamp") is not None
                 ]
-                self._values[conn_id] = {v["name"]: v for v in values}
+                self._values[conn_id] = LatestTags(values)
                 if arrived is None and values:
                     self.sig_tags.emit(conn_id, values)
             if arrived is not None:
@@ -164,12 +165,13 @@ class RemoteConnectionsModel(ConnectionsModel):
             return
         conn_id, values = params.get("id"), params.get("values")
         if values is None and "names" in params:
-            values = from_columns(params)
-        if not isinstance(conn_id, str) or not isinstance(values, list):
+            values = TagBatch.of(params)
+        if not isinstance(conn_id, str) or not isinstance(values, list | TagBatch):
             return
-        cache = self._values.setdefault(conn_id, {})
-        for value in values:
-            cache[value["name"]] = value
+        latest = self._values.get(conn_id)
+        if latest is None:
+            latest = self._values[conn_id] = LatestTags()
+        latest.add(values)
         self.sig_tags.emit(conn_id, values)
 
     # ----------------------------------------------------------------- queries
@@ -199,7 +201,8 @@ class RemoteConnectionsModel(ConnectionsModel):
         return list(self._tag_infos.get(conn_id, []))
 
     def latest_values(self, conn_id: str) -> list[dict[str, Any]]:
-        return list(self._values.get(conn_id, {}).values())
+        latest = self._values.get(conn_id)
+        return latest.values() if latest is not None else []
 
     # ----------------------------------------------------------------- actions
 
