@@ -22,12 +22,13 @@ from panel.connections.events import SystemEvent
 from panel.connections.manager import ConnectionManager, NotRunning, UnknownConnection
 from panel.connections.sources import CSV
 from panel.connections.status import ConnState
+from panel.connections.tag_columns import to_columns
 from panel.connections.worker.writes import UNKNOWN
 from panel.connections.write_answer import WriteAnswer
 from panel.workspace.errors import ConfigError
 
 if TYPE_CHECKING:
-    from panel.api.server import ApiServer
+    from panel.api.server import ApiServer, Selector
 
 TAGS_TOPIC = "conns.tags"
 STATUS_TOPIC = "conns.status"
@@ -117,7 +118,16 @@ CSV_SCHEMA: dict[str, Any] = {
 }
 SUBSCRIBE_SCHEMA: dict[str, Any] = {
     "type": "object",
-    "properties": {"id": _ID},
+    "properties": {
+        "id": _ID,
+        "format": {
+            "enum": ["objects", "columns"],
+            "description": "objects (default): params {id, values: [{name, value, quality, "
+            "ts, reason?}]}; columns: params {id, names: [...], value: [...], quality, ts, "
+            "reason?}, where quality and ts are one value for every tag or a list, and "
+            "reason (a list, null for none) is there only when a value has one",
+        },
+    },
     "additionalProperties": False,
 }
 
@@ -239,7 +249,9 @@ class ConnsApi:
             "conns.subscribe",
             self.subscribe,
             SUBSCRIBE_SCHEMA,
-            doc="Receive `conns.tags` notifications ({id, values}) of one connection or all.",
+            doc="Receive `conns.tags` notifications ({id, values}) of one connection or all; "
+            "format columns sends them as columns ({id, names, value, quality, ts, reason?}), "
+            "a sixth of the text.",
         )
         add(
             "conns.subscribeStatus",
@@ -393,7 +405,10 @@ class ConnsApi:
         if conn_id is not None:
             with _errors():
                 self._manager.snapshot(conn_id)
-        ctx.subscribe(TAGS_TOPIC, {"id": conn_id} if conn_id else None)
+        wanted = {"id": conn_id} if conn_id else {}
+        if params.get("format") == "columns":
+            wanted["format"] = "columns"
+        ctx.subscribe(TAGS_TOPIC, wanted or None)
         return {"subscribed": True}
 
     def subscribe_status(self, params: dict[str, Any], ctx: RpcContext) -> dict[str, Any]:
@@ -470,7 +485,25 @@ class ConnsApi:
 
     def _push_tags(self, conn_id: str, values: _TagValues) -> None:
         if self._server.has_subscribers(TAGS_TOPIC):
-            self._server.publish(TAGS_TOPIC, "conns.tags", {"id": conn_id, "values": values})
+            objects = {"id": conn_id, "values": values}
+            self._server.publish(TAGS_TOPIC, "conns.tags", objects, _tags_selector(objects))
+
+
+def _tags_selector(objects: dict[str, Any]) -> Selector:
+    """Per subscriber: nothing (another connection), the objects or the columns (made once)."""
+    columns: list[dict[str, Any]] = []
+
+    def select(wanted: dict[str, Any] | None, _params: dict[str, Any]) -> dict[str, Any] | None:
+        wanted = wanted or {}
+        if wanted.get("id") not in (None, objects["id"]):
+            return None
+        if wanted.get("format") != "columns":
+            return objects
+        if not columns:
+            columns.append({"id": objects["id"], **to_columns(objects["values"])})
+        return columns[0]
+
+    return select
 
 
 def _write_error(conn_id: str, answer: WriteAnswer) -> RpcError:

@@ -38,31 +38,56 @@ TYPE_ROLE = Qt.ItemDataRole.UserRole + 3
 
 _ANY_INDEX = QModelIndex | QPersistentModelIndex
 
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_ROLES = frozenset({_DISPLAY, _TOOLTIP, QUALITY_ROLE, WRITABLE_ROLE, TYPE_ROLE})
+"""The roles `data` answers; the view asks each painted cell for about eight, so the
+others are refused before the index is looked at (a repaint is 20 rows x 6 cells)."""
+
 
 class _Row:
-    """One tag: its configuration summary and its latest state."""
+    """One tag: its configuration summary and its latest state.
 
-    __slots__ = ("block", "name", "quality", "reason", "ts", "type", "unit", "value", "writable")
+    The latest value message is kept as it came (`apply` is one assignment: a flush
+    touches every changed tag, the view paints about twenty); its fields are read
+    from it when shown.
+    """
+
+    __slots__ = ("block", "latest", "name", "type", "unit", "writable")
 
     def __init__(self, name: str, info: dict[str, Any] | None = None) -> None:
         info = info or {}
         self.name = name
-        self.value: Any = None
-        self.quality = "unknown"
-        self.ts: float | None = None
-        self.reason: str | None = None
+        self.latest: dict[str, Any] = _NO_VALUE
         self.unit = str(info.get("unit", ""))
         self.type = str(info.get("type", ""))
         self.writable = bool(info.get("writable", False))
         self.block = str(info.get("block", ""))
 
     def apply(self, value: dict[str, Any]) -> None:
-        self.value = value.get("value")
-        self.quality = str(value.get("quality", "unknown"))
-        ts = value.get("ts")
-        self.ts = float(ts) if isinstance(ts, int | float) else None
-        reason = value.get("reason")
-        self.reason = str(reason) if reason is not None else None
+        self.latest = value
+
+    @property
+    def value(self) -> Any:
+        return self.latest.get("value")
+
+    @property
+    def quality(self) -> str:
+        return str(self.latest.get("quality", "unknown"))
+
+    @property
+    def ts(self) -> float | None:
+        ts = self.latest.get("ts")
+        return float(ts) if isinstance(ts, int | float) else None
+
+    @property
+    def reason(self) -> str | None:
+        reason = self.latest.get("reason")
+        return str(reason) if reason is not None else None
+
+
+_NO_VALUE: dict[str, Any] = {}
+"""The latest value of a tag that has none yet (never changed)."""
 
 
 def format_value(value: Any) -> str:
@@ -151,12 +176,14 @@ class TagTableModel(QAbstractTableModel):
             at = index.get(name)
             if at is None:
                 row = _Row(str(name))
-                row.apply(value)
+                row.latest = value
                 fresh.append(row)
                 continue
-            rows[at].apply(value)
-            low = min(low, at)
-            high = max(high, at)
+            rows[at].latest = value
+            if at < low:
+                low = at
+            if at > high:
+                high = at
         if high >= 0:
             self.dataChanged.emit(self.index(low, COL_VALUE), self.index(high, COL_TIME))
         if fresh:
@@ -245,10 +272,13 @@ class TagTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: _ANY_INDEX, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._rows):
+        if role not in _ROLES:
             return None
-        row = self._rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
+        at = index.row()
+        if at < 0 or at >= len(self._rows):
+            return None
+        row = self._rows[at]
+        if role == _DISPLAY:
             return self._display(row, index.column())
         if role == QUALITY_ROLE:
             return row.quality
@@ -256,9 +286,7 @@ class TagTableModel(QAbstractTableModel):
             return row.writable
         if role == TYPE_ROLE:
             return row.type
-        if role == Qt.ItemDataRole.ToolTipRole and row.reason:
-            return row.reason
-        return None
+        return row.reason or None
 
     @staticmethod
     def _display(row: _Row, column: int) -> str:

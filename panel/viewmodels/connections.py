@@ -32,7 +32,7 @@ class ConnectionsModel(QObject):
     """(conn_id) the state, pid, CPU/RSS or block figures of one connection changed."""
 
     sig_tags = Signal(str, object)
-    """(conn_id, values) new tag values: a list of {name, value, quality, ts, reason?}."""
+    """(conn_id, values) new tag values: a sequence of {name, value, quality, ts, reason?}."""
 
     # ----------------------------------------------------------------- queries
 

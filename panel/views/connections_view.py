@@ -8,12 +8,13 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import (
     QCoreApplication,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     Qt,
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QIcon
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -91,15 +92,24 @@ def quality_label(quality: str) -> str:
 class QualityDelegate(QStyledItemDelegate):
     """Paints the quality cell as a coloured dot with its translated word."""
 
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._looks: dict[str, tuple[QIcon, str]] = {}
+        """quality -> (dot, word): made once, not for every cell of every repaint."""
+
     def initStyleOption(
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> None:
         super().initStyleOption(option, index)
         if index.column() == COL_QUALITY:
             quality = str(index.data(QUALITY_ROLE))
-            option.icon = dot_icon(QUALITY_COLORS.get(quality, IDLE))
+            look = self._looks.get(quality)
+            if look is None:
+                look = (dot_icon(QUALITY_COLORS.get(quality, IDLE)), quality_label(quality))
+                self._looks[quality] = look
+            option.icon = look[0]
             option.features |= QStyleOptionViewItem.ViewItemFeature.HasDecoration
-            option.text = quality_label(quality)
+            option.text = look[1]
 
 
 class ConnectionsView(QWidget):

@@ -41,6 +41,12 @@ CHURN_MS = 50
 SECONDS = float(os.environ.get("BENCH_CONNS_SECONDS", "15"))
 WARMUP_S = 3.0
 STARTUP_S = 90.0
+TRACE = os.environ.get("BENCH_STALL_TRACE", "") not in ("", "0")
+"""Split every long gap by what the window's threads did (see stall_trace.py)."""
+OWN_SESSIONS = os.environ.get("BENCH_CONNS_OWN_SESSIONS", "") not in ("", "0")
+"""Diagnosis only: start the engine and the simulator in sessions of their own, as a
+service and a device elsewhere are, so that Linux's autogroup scheduling does not put
+them in the window's share of the CPUs (the figures say `own_sessions`)."""
 
 BARE_HEARTBEAT = """
 import sys, time
@@ -72,7 +78,11 @@ def _simulator(port: int) -> subprocess.Popen[bytes]:
     argv = [sys.executable, str(CONN_TESTS / "modbus_sim.py"), "--port", str(port)]
     argv += ["--registers", str(TAGS + 24), "--churn-ms", str(CHURN_MS)]
     proc = subprocess.Popen(
-        argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+        argv,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        start_new_session=OWN_SESSIONS,
     )
     assert proc.stdout is not None
     if proc.stdout.readline().strip() != b"READY":
@@ -100,6 +110,7 @@ def _engine(workspace: Path, out: Path) -> subprocess.Popen[bytes]:
         stdout=out.open("wb"),
         stderr=subprocess.STDOUT,
         env=dict(os.environ, PYTHONUNBUFFERED="1"),
+        start_new_session=OWN_SESSIONS,
     )
     wait_for_api_file(workspace, proc, STARTUP_S)
     if proc.poll() is not None:
@@ -124,7 +135,7 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
             child.kill()
 
 
-def _measure(workspace: Path) -> dict[str, Any]:
+def _measure(workspace: Path, others: dict[str, list[int]] | None = None) -> dict[str, Any]:
     from PySide6.QtCore import QEventLoop, QTimer
 
     from panel.connections.status import ConnState
@@ -186,12 +197,16 @@ def _measure(workspace: Path) -> dict[str, Any]:
         state["over_50ms"] += gap > 0.05
         state["last"] = now
 
+    trace = _tracer()
     heart = QTimer()
     heart.setInterval(1)
     heart.timeout.connect(beat)
+    if trace is not None:
+        heart.timeout.connect(trace.beat)
     values0, applied0, dropped0 = counts["values"], view.tag_model.values_applied, counts["dropped"]
     me = psutil.Process()
     cpu0 = me.cpu_times()
+    shares = _CpuShares(others or {})
     bare = subprocess.Popen(
         [sys.executable, "-c", BARE_HEARTBEAT, str(SECONDS)], stdout=subprocess.PIPE, text=True
     )
@@ -203,9 +218,11 @@ def _measure(workspace: Path) -> dict[str, Any]:
     bare_stall, _ = bare.communicate(timeout=60)
     elapsed = time.perf_counter() - began
     cpu1 = me.cpu_times()
+    cpu_shares = shares.percent()
     values = counts["values"] - values0
     applied = view.tag_model.values_applied - applied0
     w0 = view.model.snapshot("w0")
+    traced = {} if trace is None else {"stall_trace": _finish(trace)}
     link.close()
     view.close()
     view.deleteLater()
@@ -221,6 +238,8 @@ def _measure(workspace: Path) -> dict[str, Any]:
             (cpu1.user + cpu1.system - cpu0.user - cpu0.system) / elapsed * 100, 1
         ),
         "w0_state": str(w0.state) if w0 else None,
+        "cpu_percent_during": cpu_shares,
+        **traced,
     }
 
 
@@ -233,6 +252,7 @@ def _window_only() -> dict[str, Any]:
     from PySide6.QtCore import QTimer
 
     from panel.connections.status import ConnectionSnapshot, ConnState
+    from panel.connections.tag_columns import to_columns
     from panel.viewmodels.connections import tag_infos_of
     from panel.viewmodels.models import remote_models
     from panel.viewmodels.remote.endpoint import Address, Endpoint
@@ -284,7 +304,7 @@ def _window_only() -> dict[str, Any]:
             {"name": f"t{t}", "value": (tick + t) % 65536, "quality": "good", "ts": time.time()}
             for t in range(TAGS)
         ]
-        params = {"id": conn_id, "values": values}
+        params = {"id": conn_id, **to_columns(values)}  # as the window subscribes
         return json.dumps({"jsonrpc": "2.0", "method": "conns.tags", "params": params})
 
     # Encoded beforehand: the engine encodes in its own process, and an encoder here
@@ -313,9 +333,12 @@ def _window_only() -> dict[str, Any]:
     thread = threading.Thread(target=publish, daemon=True)
     thread.start()
     _run_for(WARMUP_S)
+    trace = _tracer()
     heart = QTimer()
     heart.setInterval(1)
     heart.timeout.connect(beat)
+    if trace is not None:
+        heart.timeout.connect(trace.beat)
     values0 = counts["values"]
     began = state["last"] = time.perf_counter()
     heart.start()
@@ -323,6 +346,7 @@ def _window_only() -> dict[str, Any]:
     heart.stop()
     elapsed = time.perf_counter() - began
     values = counts["values"] - values0
+    traced = {} if trace is None else {"stall_trace": _finish(trace)}
     stop.set()
     thread.join(5)
     link._ws = None
@@ -332,7 +356,73 @@ def _window_only() -> dict[str, Any]:
         "values_per_s": round(values / elapsed),
         "max_stall_ms": round(state["stall"] * 1000, 1),
         "stalls_over_50ms": state["over_50ms"],
+        **traced,
     }
+
+
+class _CpuShares:
+    """CPU use (percent of one CPU) of the engine, its workers, the simulator and
+    everything else on the machine, from now until `percent()`."""
+
+    def __init__(self, pids: dict[str, list[int]]) -> None:
+        self._procs = {
+            role: [p for p in (_process(pid) for pid in group) if p is not None]
+            for role, group in pids.items()
+        }
+        engine = self._procs.get("engine", [])
+        with contextlib.suppress(psutil.Error):
+            self._procs["workers"] = [c for p in engine for c in p.children(recursive=True)]
+        self._began = time.monotonic()
+        self._start = self._read()
+
+    def _read(self) -> dict[str, float]:
+        out: dict[str, float] = {}
+        for role, procs in self._procs.items():
+            total = 0.0
+            for proc in procs:
+                with contextlib.suppress(psutil.Error):
+                    times = proc.cpu_times()
+                    total += times.user + times.system
+            out[role] = total
+        machine = psutil.cpu_times()
+        out["machine"] = machine.user + machine.system + machine.nice + machine.irq
+        out["machine"] += machine.softirq
+        return out
+
+    def percent(self) -> dict[str, float]:
+        end, elapsed = self._read(), time.monotonic() - self._began
+        shares = {role: (end[role] - self._start[role]) / elapsed * 100 for role in end}
+        ours = sum(v for role, v in shares.items() if role != "machine")
+        shares["rest_of_machine"] = shares["machine"] - ours
+        return {role: round(value, 1) for role, value in shares.items()}
+
+
+def _process(pid: int) -> psutil.Process | None:
+    try:
+        return psutil.Process(pid)
+    except psutil.Error:
+        return None
+
+
+def _tracer() -> Any:
+    """A StallTrace over the Qt thread and every other thread of this process, or None."""
+    if not TRACE:
+        return None
+    import threading
+
+    from tests.benchmarks.stall_trace import StallTrace
+
+    threads = {"qt": threading.get_native_id()}
+    for thread in threading.enumerate():
+        if thread is not threading.main_thread() and thread.native_id is not None:
+            threads[thread.name.replace("-", "_")] = thread.native_id
+    sample = os.environ.get("BENCH_STALL_SAMPLE_MS")
+    return StallTrace(threads, sample_ms=float(sample) if sample else None)
+
+
+def _finish(trace: Any) -> dict[str, Any]:
+    trace.stop()
+    return dict(trace.report(), threads=sorted(trace.threads))
 
 
 def _run_for(seconds: float) -> None:
@@ -363,7 +453,8 @@ def run() -> dict[str, Any]:
                 engine_ps = psutil.Process(engine.pid)
                 cpu0 = engine_ps.cpu_times()
                 t0 = time.monotonic()
-                figures = _measure(workspace)
+                pids = {"engine": [engine.pid], "simulator": [sim.pid], "window": [os.getpid()]}
+                figures = _measure(workspace, pids)
                 cpu1 = engine_ps.cpu_times()
                 engine_cpu = (cpu1.user + cpu1.system - cpu0.user - cpu0.system) / (
                     time.monotonic() - t0
@@ -390,6 +481,7 @@ def run() -> dict[str, Any]:
         **figures,
         "engine_cpu_percent_incl_startup": round(engine_cpu * 100, 1),
         "window_only_synthetic_feed": window_only,
+        "own_sessions": OWN_SESSIONS,
         "cpus": os.cpu_count(),
         "load_average_1min": round(os.getloadavg()[0], 2),
         "goal_met": figures["values_per_s"] >= 50_000 and figures["max_stall_ms"] <= 50,

@@ -2,7 +2,8 @@
 
 A mirror fed by subscriptions: `conns.status` (one snapshot per change), `conns.changed`
 (the list or a configuration changed: re-read them) and `conns.tags` (every connection's
-tag values, kept per tag so that a connection picked later shows its values at once).
+tag values, kept per tag so that a connection picked later shows its values at once;
+asked for as columns, a sixth of the text to decode, from an engine that has them).
 After a reconnect, or when the engine dropped notifications for this slow window
 (`rpc.dropped`), the whole state is read again.
 """
@@ -15,9 +16,11 @@ from dataclasses import replace
 from typing import Any
 
 from panel.connections.status import ConnectionSnapshot
+from panel.connections.tag_columns import TagBatch
 from panel.connections.worker.writes import FAILED, UNKNOWN
 from panel.connections.write_answer import WriteAnswer
 from panel.viewmodels.connections import ConnectionsModel, Done, WriteDone, tag_infos_of
+from panel.viewmodels.remote.latest_tags import LatestTags
 from panel.viewmodels.remote.link import CallError, RemoteLink
 
 NOT_FOUND = -32010
@@ -38,14 +41,14 @@ class RemoteConnectionsModel(ConnectionsModel):
         self._received: dict[str, float] = {}
         self._configs: dict[str, dict[str, Any]] = {}
         self._tag_infos: dict[str, list[dict[str, Any]]] = {}
-        self._values: dict[str, dict[str, dict[str, Any]]] = {}
+        self._values: dict[str, LatestTags] = {}
         self._generation = 0
         link.on("conns.status", self._on_status)
         link.on("conns.changed", lambda _params: self._fetch())
         link.on("conns.tags", self._on_tags)
         link.on("rpc.dropped", self._on_dropped)
         link.subscribe("conns.subscribeStatus")
-        link.subscribe("conns.subscribe")
+        link.subscribe("conns.subscribe", {"format": "columns"}, fallback={})
         link.sig_connected.connect(self._fetch)
 
     # ----------------------------------------------------------------- mirror
@@ -134,7 +137,7 @@ class RemoteConnectionsModel(ConnectionsModel):
                     for t in result.get("tags", [])
                     if isinstance(t, dict) and "name" in t and t.get("timestamp") is not None
                 ]
-                self._values[conn_id] = {v["name"]: v for v in values}
+                self._values[conn_id] = LatestTags(values)
                 if arrived is None and values:
                     self.sig_tags.emit(conn_id, values)
             if arrived is not None:
@@ -161,11 +164,14 @@ class RemoteConnectionsModel(ConnectionsModel):
         if not isinstance(params, dict):
             return
         conn_id, values = params.get("id"), params.get("values")
-        if not isinstance(conn_id, str) or not isinstance(values, list):
+        if values is None and "names" in params:
+            values = TagBatch.of(params)
+        if not isinstance(conn_id, str) or not isinstance(values, list | TagBatch):
             return
-        cache = self._values.setdefault(conn_id, {})
-        for value in values:
-            cache[value["name"]] = value
+        latest = self._values.get(conn_id)
+        if latest is None:
+            latest = self._values[conn_id] = LatestTags()
+        latest.add(values)
         self.sig_tags.emit(conn_id, values)
 
     # ----------------------------------------------------------------- queries
@@ -195,7 +201,8 @@ class RemoteConnectionsModel(ConnectionsModel):
         return list(self._tag_infos.get(conn_id, []))
 
     def latest_values(self, conn_id: str) -> list[dict[str, Any]]:
-        return list(self._values.get(conn_id, {}).values())
+        latest = self._values.get(conn_id)
+        return latest.values() if latest is not None else []
 
     # ----------------------------------------------------------------- actions
 

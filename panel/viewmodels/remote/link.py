@@ -37,6 +37,9 @@ REFUSED_RETRY_MS = 30_000
 """After a refusal (wrong token, host key, certificate, version) try again only every 30 s:
 the operator has something to fix, and a login refused every 2 s looks like an attack."""
 
+INVALID_PARAMS = -32602
+"""The JSON-RPC error code of params a method does not accept."""
+
 Result = Callable[[Any], None]
 Failure = Callable[["CallError"], None]
 
@@ -102,6 +105,7 @@ class RemoteLink(QObject):
         self._ids = itertools.count(1)
         self._pending: dict[int, _Pending] = {}
         self._subscriptions: dict[str, dict[str, Any]] = {}
+        self._fallbacks: dict[str, dict[str, Any]] = {}
         self._handlers: dict[str, list[Callable[[Any], None]]] = {}
         self._attempts = 0
         self._closed = False
@@ -161,11 +165,35 @@ class RemoteLink(QObject):
         """Calls sent and not answered yet."""
         return len(self._pending)
 
-    def subscribe(self, method: str, params: dict[str, Any] | None = None) -> None:
-        """Call a `*.subscribe` method now and again after every reconnect."""
+    def subscribe(
+        self,
+        method: str,
+        params: dict[str, Any] | None = None,
+        fallback: dict[str, Any] | None = None,
+    ) -> None:
+        """Call a `*.subscribe` method now and again after every reconnect; an engine that
+        refuses `params` as invalid (an older one, without an option they ask for) is
+        subscribed with `fallback` instead, when given."""
         self._subscriptions[method] = params or {}
+        if fallback is not None:
+            self._fallbacks[method] = fallback
         if self.connected:
-            self.call(method, params, on_error=self._log_failed_subscription(method))
+            self._subscribe(method, self._subscriptions[method])
+
+    def _subscribe(self, method: str, params: dict[str, Any]) -> None:
+        fallback = self._fallbacks.get(method)
+        log_failure = self._log_failed_subscription(method)
+        if fallback is None:
+            self.call(method, params, on_error=log_failure)
+            return
+
+        def refused(error: CallError) -> None:
+            if error.code == INVALID_PARAMS and self.connected:
+                self.call(method, fallback, on_error=log_failure)
+            else:
+                log_failure(error)
+
+        self.call(method, params, on_error=refused)
 
     def on(self, notification: str, handler: Callable[[Any], None]) -> None:
         """Run `handler(params)` for every notification named `notification`."""
@@ -224,7 +252,7 @@ class RemoteLink(QObject):
         self._attempts = 0
         self._set_state(LinkState.CONNECTED, "")
         for method, params in list(self._subscriptions.items()):
-            self.call(method, params, on_error=self._log_failed_subscription(method))
+            self._subscribe(method, params)
         self.sig_connected.emit()
 
     def _on_status_failed(self, error: CallError) -> None:
