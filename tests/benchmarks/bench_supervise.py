@@ -161,8 +161,11 @@ from panel.util.import_sources import load_qt_forgetting_sources
 load_qt_forgetting_sources()
 """
 
-HEADLESS = FORGET_SOURCES + REFCOUNT_GUARD + textwrap.dedent(
-    """
+HEADLESS = (
+    FORGET_SOURCES
+    + REFCOUNT_GUARD
+    + textwrap.dedent(
+        """
     import sys
     from PySide6.QtCore import QCoreApplication
     from panel.supervise.process import ManagedProcess
@@ -189,7 +192,8 @@ HEADLESS = FORGET_SOURCES + REFCOUNT_GUARD + textwrap.dedent(
     notifier.activated.connect(on_stdin)
     app.exec()
     """
-).replace("N)", f"{IDLE_CHILDREN})")
+    ).replace("N)", f"{IDLE_CHILDREN})")
+)
 
 
 def _measure_idle(pid: int) -> dict[str, float]:
