@@ -252,7 +252,6 @@ class AppRunner:
         if not self.headless:
             self._show_window(engine, api_address)
             await _next_turn()  # the window is up first; the engine's start-up work follows
-        registry.check_schemas()
         engine.start()
         if api_address is not None:
             self._start_hooks(engine, api)

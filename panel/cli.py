@@ -142,6 +142,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_service(args)
 
+    from panel.util.import_sources import load_qt_forgetting_sources
+
+    load_qt_forgetting_sources()  # before the engine's and the window's modules
     connect = _connect_target(parser, args)
     if connect is not None:
         from panel.app import run_connected

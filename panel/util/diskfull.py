@@ -1,7 +1,7 @@
 """A full disk: recognising it in the errors of file and SQLite writes, and saying so once.
 
 `disk_full(exc, path)` turns the many shapes of "no space" (an OSError with
-ENOSPC or EDQUOT, sqlite3's SQLITE_FULL, SQLAlchemy wrapping either) into one
+ENOSPC or EDQUOT, sqlite3's SQLITE_FULL, or an error wrapping either) into one
 `DiskFullError` that names the file: ``no space left on device: workspace.db``.
 `Condition` logs one line when a condition starts (or its message changes) and
 one when it is over, however often the write that hits it is tried.
@@ -35,7 +35,7 @@ class DiskFullError(OSError):
 
 
 def is_disk_full(exc: BaseException | None) -> bool:
-    """True when `exc` (or what it wraps: cause, context, SQLAlchemy's `orig`) is "no space"."""
+    """True when `exc` (or what it wraps: its cause, context or `orig`) is "no space"."""
     seen: set[int] = set()
     while exc is not None and id(exc) not in seen:
         seen.add(id(exc))

@@ -15,7 +15,6 @@ COMPONENTS: tuple[tuple[str, str, str], ...] = (
     ("PySide6", "PySide6-Essentials", "LGPL-3.0"),
     ("qasync", "qasync", "BSD-2-Clause"),
     ("psutil", "psutil", "BSD-3-Clause"),
-    ("SQLAlchemy", "SQLAlchemy", "MIT"),
     ("websockets", "websockets", "BSD-3-Clause"),
     ("jsonschema", "jsonschema", "MIT"),
     ("platformdirs", "platformdirs", "MIT"),

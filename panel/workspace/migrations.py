@@ -13,12 +13,11 @@ fixture database of the previous version to the tests.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Engine
-
-from panel.workspace.database import writer
+from panel.workspace.database import begin
 from panel.workspace.errors import WorkspaceVersionError
 
 
@@ -28,15 +27,15 @@ class Migration:
 
     version: int
     summary: str
-    apply: Callable[[Connection], None]
+    apply: Callable[[sqlite3.Connection], None]
 
 
-def sql_steps(*statements: str) -> Callable[[Connection], None]:
+def sql_steps(*statements: str) -> Callable[[sqlite3.Connection], None]:
     """A migration body that runs `statements` in order (one SQL statement each)."""
 
-    def apply(conn: Connection) -> None:
+    def apply(conn: sqlite3.Connection) -> None:
         for statement in statements:
-            conn.exec_driver_sql(statement)
+            conn.execute(statement)
 
     return apply
 
@@ -160,12 +159,14 @@ LATEST_VERSION = MIGRATIONS[-1].version
 """The schema version this code reads and writes."""
 
 
-def schema_version(conn: Connection) -> int:
+def schema_version(conn: sqlite3.Connection) -> int:
     """The `user_version` of the database behind `conn`."""
-    return int(conn.exec_driver_sql("PRAGMA user_version").scalar_one())
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
-def migrate(engine: Engine, label: str, migrations: Sequence[Migration] = MIGRATIONS) -> int:
+def migrate(
+    conn: sqlite3.Connection, label: str, migrations: Sequence[Migration] = MIGRATIONS
+) -> int:
     """Bring the database up to the last of `migrations`; returns the version found first.
 
     `label` names the database in errors. Each step commits on its own, so an
@@ -174,7 +175,7 @@ def migrate(engine: Engine, label: str, migrations: Sequence[Migration] = MIGRAT
     latest = migrations[-1].version if migrations else 0
     found: int | None = None
     while True:
-        with writer(engine).begin() as conn:
+        with begin(conn, "IMMEDIATE"):
             current = schema_version(conn)
             found = current if found is None else found
             if current > latest:
@@ -185,4 +186,4 @@ def migrate(engine: Engine, label: str, migrations: Sequence[Migration] = MIGRAT
             if step.version != current + 1:
                 raise RuntimeError(f"migration list out of order at version {step.version}")
             step.apply(conn)
-            conn.exec_driver_sql(f"PRAGMA user_version = {int(step.version)}")
+            conn.execute(f"PRAGMA user_version = {int(step.version)}")

@@ -1,133 +1,107 @@
-"""ORM models of the CURRENT database schema (version `migrations.LATEST_VERSION`).
+"""The CURRENT database schema (version `migrations.LATEST_VERSION`), table by table.
 
 The tables are created and changed only by `migrations.py` (frozen SQL per
-version); these classes mirror the latest result, and a test checks that they
-agree. JSON-valued columns hold text written with `json.dumps`.
+version); this mirrors the latest result for readers of the code, and a test
+checks that they agree. JSON-valued columns hold text written with `json.dumps`.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Float, Integer, Text
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from dataclasses import dataclass
 
 
-class Base(DeclarativeBase):
-    """Declarative base of the workspace models."""
+@dataclass(frozen=True)
+class Column:
+    """One column: its name, its declared SQLite type, NULL allowed, part of the key."""
+
+    name: str
+    type: str
+    nullable: bool = False
+    primary_key: bool = False
 
 
-class ServerConfigRow(Base):
-    """The single row (id = 1) holding the server block."""
-
-    __tablename__ = "server_config"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    command: Mapped[str] = mapped_column(Text)  # JSON array of strings
-    cwd: Mapped[str | None] = mapped_column(Text, nullable=True)
-    env: Mapped[str] = mapped_column(Text)  # JSON object string -> string
-    port: Mapped[int] = mapped_column(Integer)
-    health_url: Mapped[str] = mapped_column(Text)
-    autostart: Mapped[bool] = mapped_column(Boolean)
-    restart: Mapped[str] = mapped_column(Text)
-    stop_timeout_ms: Mapped[int] = mapped_column(Integer)
-    ready_timeout_ms: Mapped[int] = mapped_column(Integer)
-    liveness_interval_ms: Mapped[int] = mapped_column(Integer)
-    liveness_failures: Mapped[int] = mapped_column(Integer)
-    start_retries: Mapped[int] = mapped_column(Integer)
-    memory_limit_mb: Mapped[int | None] = mapped_column(Integer, nullable=True)
+def _key(name: str, type_: str = "INTEGER") -> Column:
+    return Column(name, type_, primary_key=True)
 
 
-class SettingRow(Base):
-    """One setting: a key and its JSON-encoded value."""
-
-    __tablename__ = "settings"
-
-    key: Mapped[str] = mapped_column(Text, primary_key=True)
-    value: Mapped[str] = mapped_column(Text)
+def _null(name: str, type_: str) -> Column:
+    return Column(name, type_, nullable=True)
 
 
-class ProcessRecordRow(Base):
-    """A child the panel started and has not yet seen finish (for the start-up sweep)."""
-
-    __tablename__ = "process_records"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    pid: Mapped[int] = mapped_column(Integer, unique=True)
-    name: Mapped[str] = mapped_column(Text)
-    create_time: Mapped[float] = mapped_column(Float)
-    sid: Mapped[int] = mapped_column(Integer)
-
-
-class ConfigSectionRow(Base):
-    """A configuration section kept as opaque JSON until it gets tables of its own.
-
-    Holds `connections` and `jobs` (JSON arrays) so that an export returns exactly
-    what was imported; later schema versions move them into real tables.
-    """
-
-    __tablename__ = "config_sections"
-
-    name: Mapped[str] = mapped_column(Text, primary_key=True)
-    body: Mapped[str] = mapped_column(Text)  # JSON array
-
-
-class JobRunRow(Base):
-    """One attempt of a job: appended when queued, its status updated in its own transaction."""
-
-    __tablename__ = "job_runs"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    job_id: Mapped[str] = mapped_column(Text)
-    graph_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    trigger: Mapped[str] = mapped_column(Text)
-    options: Mapped[str] = mapped_column(Text)  # JSON object
-    attempt: Mapped[int] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(Text)
-    queued_at: Mapped[float] = mapped_column(Float)
-    started_at: Mapped[float | None] = mapped_column(Float, nullable=True)
-    ended_at: Mapped[float | None] = mapped_column(Float, nullable=True)
-    exit_code: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    error: Mapped[str | None] = mapped_column(Text, nullable=True)
-    log_path: Mapped[str | None] = mapped_column(Text, nullable=True)
-    pid: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    create_time: Mapped[float | None] = mapped_column(Float, nullable=True)
-    waiting_on: Mapped[str | None] = mapped_column(Text, nullable=True)
-
-
-class DatasetAllocationRow(Base):
-    """A dataset path held by an owner (a job run or a session), exclusive or shared."""
-
-    __tablename__ = "dataset_allocations"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(Text)
-    path: Mapped[str] = mapped_column(Text)
-    mode: Mapped[str] = mapped_column(Text)
-    owner_kind: Mapped[str] = mapped_column(Text)
-    owner_id: Mapped[str] = mapped_column(Text)
-    pid: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    create_time: Mapped[float | None] = mapped_column(Float, nullable=True)
-    acquired_at: Mapped[float] = mapped_column(Float)
-
-
-class JobScheduleStateRow(Base):
-    """When each scheduled job last fired (for the missed-run policy after downtime)."""
-
-    __tablename__ = "job_schedule_state"
-
-    job_id: Mapped[str] = mapped_column(Text, primary_key=True)
-    last_fire: Mapped[float] = mapped_column(Float)
-
-
-class AuditRow(Base):
-    """One mutating API call: when, which client, method, a params summary and the outcome."""
-
-    __tablename__ = "audit_log"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    ts: Mapped[float] = mapped_column(Float)
-    client: Mapped[str] = mapped_column(Text)
-    method: Mapped[str] = mapped_column(Text)
-    params: Mapped[str] = mapped_column(Text)  # a short, redacted JSON summary
-    outcome: Mapped[str] = mapped_column(Text)  # "ok" or "error: <message>"
-    error_code: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    duration_ms: Mapped[float] = mapped_column(Float)
+TABLES: dict[str, tuple[Column, ...]] = {
+    # The single row (id = 1) holding the server block.
+    "server_config": (
+        _key("id"),
+        Column("command", "TEXT"),  # JSON array of strings
+        _null("cwd", "TEXT"),
+        Column("env", "TEXT"),  # JSON object string -> string
+        Column("port", "INTEGER"),
+        Column("health_url", "TEXT"),
+        Column("autostart", "INTEGER"),  # 0 or 1
+        Column("restart", "TEXT"),
+        Column("stop_timeout_ms", "INTEGER"),
+        Column("ready_timeout_ms", "INTEGER"),
+        Column("liveness_interval_ms", "INTEGER"),
+        Column("liveness_failures", "INTEGER"),
+        Column("start_retries", "INTEGER"),
+        _null("memory_limit_mb", "INTEGER"),
+    ),
+    # One setting: a key and its JSON-encoded value.
+    "settings": (_key("key", "TEXT"), Column("value", "TEXT")),
+    # A child the panel started and has not yet seen finish (for the start-up sweep).
+    "process_records": (
+        _key("id"),
+        Column("pid", "INTEGER"),  # unique
+        Column("name", "TEXT"),
+        Column("create_time", "REAL"),
+        Column("sid", "INTEGER"),
+    ),
+    # A configuration section kept as opaque JSON (`connections`, `jobs`: arrays) until
+    # it gets tables of its own, so that an export returns exactly what was imported.
+    "config_sections": (_key("name", "TEXT"), Column("body", "TEXT")),
+    # One attempt of a job: appended when queued, its status updated in its own transaction.
+    "job_runs": (
+        _key("id"),
+        Column("job_id", "TEXT"),
+        _null("graph_id", "INTEGER"),
+        Column("trigger", "TEXT"),
+        Column("options", "TEXT"),  # JSON object
+        Column("attempt", "INTEGER"),
+        Column("status", "TEXT"),
+        Column("queued_at", "REAL"),
+        _null("started_at", "REAL"),
+        _null("ended_at", "REAL"),
+        _null("exit_code", "INTEGER"),
+        _null("error", "TEXT"),
+        _null("log_path", "TEXT"),
+        _null("pid", "INTEGER"),
+        _null("create_time", "REAL"),
+        _null("waiting_on", "TEXT"),
+    ),
+    # A dataset path held by an owner (a job run or a session), exclusive or shared.
+    "dataset_allocations": (
+        _key("id"),
+        Column("name", "TEXT"),
+        Column("path", "TEXT"),
+        Column("mode", "TEXT"),
+        Column("owner_kind", "TEXT"),
+        Column("owner_id", "TEXT"),
+        _null("pid", "INTEGER"),
+        _null("create_time", "REAL"),
+        Column("acquired_at", "REAL"),
+    ),
+    # When each scheduled job last fired (for the missed-run policy after downtime).
+    "job_schedule_state": (_key("job_id", "TEXT"), Column("last_fire", "REAL")),
+    # One mutating API call: when, which client, method, a params summary and the outcome.
+    "audit_log": (
+        _key("id"),
+        Column("ts", "REAL"),
+        Column("client", "TEXT"),
+        Column("method", "TEXT"),
+        Column("params", "TEXT"),  # a short, redacted JSON summary
+        Column("outcome", "TEXT"),  # "ok" or "error: <message>"
+        _null("error_code", "INTEGER"),
+        Column("duration_ms", "REAL"),
+    ),
+}
+"""Every table of the current schema and its columns, in their order in the database."""

@@ -77,6 +77,8 @@ def validate_workspace_json(data: Any) -> list[Problem]:
 
 def validate_jobs_json(jobs: Any) -> list[Problem]:
     """Every problem of a `jobs` array (schema, templates, references, cycles); `$.jobs[i]...`."""
+    if isinstance(jobs, list) and not jobs:
+        return []  # valid, and a workspace without jobs does not load jsonschema for it
     problems = _schema_problems(
         _validator(None),
         {"version": FORMAT_VERSION, "server": {"command": ["x"]}, "jobs": jobs},

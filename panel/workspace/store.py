@@ -1,23 +1,43 @@
-"""Reads and writes of the configuration tables, inside a session the caller owns.
+"""Reads and writes of the configuration tables, inside a transaction the caller owns.
 
 These functions never commit: the caller (`Workspace`, `transfer`) wraps them in
-one transaction, so a change of several tables is all-or-nothing.
+one transaction (`Workspace.transaction()` hands them its connection), so a
+change of several tables is all-or-nothing.
 """
 
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
-
-from panel.workspace.models import ConfigSectionRow, ServerConfigRow, SettingRow
 from panel.workspace.server_config import ServerConfig
 
 SECTIONS = ("connections", "jobs")
 """Configuration sections stored as opaque JSON arrays for now."""
+
+_SERVER_COLUMNS = (
+    "command",
+    "cwd",
+    "env",
+    "port",
+    "health_url",
+    "autostart",
+    "restart",
+    "stop_timeout_ms",
+    "ready_timeout_ms",
+    "liveness_interval_ms",
+    "liveness_failures",
+    "start_retries",
+    "memory_limit_mb",
+)
+_SELECT_SERVER = f"SELECT {', '.join(_SERVER_COLUMNS)} FROM server_config WHERE id = 1"
+_UPSERT_SERVER = (
+    f"INSERT INTO server_config (id, {', '.join(_SERVER_COLUMNS)})"
+    f" VALUES (1, {', '.join('?' for _ in _SERVER_COLUMNS)})"
+    f" ON CONFLICT (id) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in _SERVER_COLUMNS)}"
+)
 
 
 def dumps(value: Any) -> str:
@@ -25,87 +45,97 @@ def dumps(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"), allow_nan=False)
 
 
-def load_server(session: Session) -> ServerConfig | None:
+def load_server(conn: sqlite3.Connection) -> ServerConfig | None:
     """The stored server block, or None when the workspace has none yet."""
-    row = session.get(ServerConfigRow, 1)
+    row = conn.execute(_SELECT_SERVER).fetchone()
     if row is None:
         return None
+    (command, cwd, env, port, health_url, autostart, restart, stop_ms, ready_ms) = row[:9]
+    (liveness_ms, liveness_failures, start_retries, memory_limit_mb) = row[9:]
     return ServerConfig(
-        command=list(json.loads(row.command)),
-        cwd=row.cwd,
-        env=dict(json.loads(row.env)),
-        port=row.port,
-        health_url=row.health_url,
-        autostart=bool(row.autostart),
-        restart=row.restart,
-        stop_timeout_ms=row.stop_timeout_ms,
-        ready_timeout_ms=row.ready_timeout_ms,
-        liveness_interval_ms=row.liveness_interval_ms,
-        liveness_failures=row.liveness_failures,
-        start_retries=row.start_retries,
-        memory_limit_mb=row.memory_limit_mb,
+        command=list(json.loads(command)),
+        cwd=cwd,
+        env=dict(json.loads(env)),
+        port=port,
+        health_url=health_url,
+        autostart=bool(autostart),
+        restart=restart,
+        stop_timeout_ms=stop_ms,
+        ready_timeout_ms=ready_ms,
+        liveness_interval_ms=liveness_ms,
+        liveness_failures=liveness_failures,
+        start_retries=start_retries,
+        memory_limit_mb=memory_limit_mb,
     )
 
 
-def store_server(session: Session, cfg: ServerConfig) -> None:
+def store_server(conn: sqlite3.Connection, cfg: ServerConfig) -> None:
     """Write `cfg` as the one server row (already validated by the caller)."""
-    row = session.get(ServerConfigRow, 1) or ServerConfigRow(id=1)
-    row.command = dumps(list(cfg.command))
-    row.cwd = cfg.cwd
-    row.env = dumps(dict(cfg.env))
-    row.port = cfg.port
-    row.health_url = cfg.health_url
-    row.autostart = cfg.autostart
-    row.restart = cfg.restart
-    row.stop_timeout_ms = cfg.stop_timeout_ms
-    row.ready_timeout_ms = cfg.ready_timeout_ms
-    row.liveness_interval_ms = cfg.liveness_interval_ms
-    row.liveness_failures = cfg.liveness_failures
-    row.start_retries = cfg.start_retries
-    row.memory_limit_mb = cfg.memory_limit_mb
-    session.add(row)
+    conn.execute(
+        _UPSERT_SERVER,
+        (
+            dumps(list(cfg.command)),
+            cfg.cwd,
+            dumps(dict(cfg.env)),
+            cfg.port,
+            cfg.health_url,
+            int(bool(cfg.autostart)),
+            cfg.restart,
+            cfg.stop_timeout_ms,
+            cfg.ready_timeout_ms,
+            cfg.liveness_interval_ms,
+            cfg.liveness_failures,
+            cfg.start_retries,
+            cfg.memory_limit_mb,
+        ),
+    )
 
 
-def load_setting(session: Session, key: str) -> tuple[bool, Any]:
+def load_setting(conn: sqlite3.Connection, key: str) -> tuple[bool, Any]:
     """(found, value) of setting `key`."""
-    row = session.get(SettingRow, key)
-    return (False, None) if row is None else (True, json.loads(row.value))
+    row = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+    return (False, None) if row is None else (True, json.loads(row[0]))
 
 
-def load_settings(session: Session, keys: Iterable[str]) -> dict[str, Any]:
+def load_settings(conn: sqlite3.Connection, keys: Iterable[str]) -> dict[str, Any]:
     """The stored values among `keys` (missing keys are left out)."""
-    rows = session.scalars(select(SettingRow).where(SettingRow.key.in_(list(keys))))
-    return {row.key: json.loads(row.value) for row in rows}
+    wanted = list(keys)
+    if not wanted:
+        return {}
+    marks = ", ".join("?" for _ in wanted)
+    rows = conn.execute(f"SELECT key, value FROM settings WHERE key IN ({marks})", wanted)
+    return {key: json.loads(value) for key, value in rows}
 
 
-def store_setting(session: Session, key: str, value: Any) -> None:
+def store_setting(conn: sqlite3.Connection, key: str, value: Any) -> None:
     """Set `key` to `value` (JSON-encoded; TypeError/ValueError if it cannot be)."""
-    text = dumps(value)
-    row = session.get(SettingRow, key)
-    if row is None:
-        session.add(SettingRow(key=key, value=text))
-    else:
-        row.value = text
+    conn.execute(
+        "INSERT INTO settings (key, value) VALUES (?, ?)"
+        " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (key, dumps(value)),
+    )
 
 
-def delete_settings(session: Session, keys: Iterable[str]) -> None:
+def delete_settings(conn: sqlite3.Connection, keys: Iterable[str]) -> None:
     """Remove `keys` (back to their defaults)."""
-    session.execute(delete(SettingRow).where(SettingRow.key.in_(list(keys))))
+    doomed = list(keys)
+    if doomed:
+        marks = ", ".join("?" for _ in doomed)
+        conn.execute(f"DELETE FROM settings WHERE key IN ({marks})", doomed)
 
 
-def load_section(session: Session, name: str) -> list[Any]:
+def load_section(conn: sqlite3.Connection, name: str) -> list[Any]:
     """The opaque JSON array stored for section `name` (empty when none)."""
-    row = session.get(ConfigSectionRow, name)
-    return [] if row is None else list(json.loads(row.body))
+    row = conn.execute("SELECT body FROM config_sections WHERE name = ?", (name,)).fetchone()
+    return [] if row is None else list(json.loads(row[0]))
 
 
-def store_section(session: Session, name: str, items: list[Any]) -> None:
+def store_section(conn: sqlite3.Connection, name: str, items: list[Any]) -> None:
     """Replace section `name` by `items`."""
     if name not in SECTIONS:
         raise ValueError(f"unknown configuration section {name!r}")
-    text = dumps(list(items))
-    row = session.get(ConfigSectionRow, name)
-    if row is None:
-        session.add(ConfigSectionRow(name=name, body=text))
-    else:
-        row.body = text
+    conn.execute(
+        "INSERT INTO config_sections (name, body) VALUES (?, ?)"
+        " ON CONFLICT (name) DO UPDATE SET body = excluded.body",
+        (name, dumps(list(items))),
+    )

@@ -22,10 +22,10 @@ from panel.workspace.workspace import Workspace
 
 def export_config(ws: Workspace) -> dict[str, Any]:
     """The configuration of `ws` as a JSON-ready dict (read in one transaction)."""
-    with ws.snapshot() as session:
-        server = store.load_server(session) or demo_server_config()
-        settings = store.load_settings(session, known_settings.DEFAULTS)
-        sections = {name: store.load_section(session, name) for name in store.SECTIONS}
+    with ws.snapshot() as conn:
+        server = store.load_server(conn) or demo_server_config()
+        settings = store.load_settings(conn, known_settings.DEFAULTS)
+        sections = {name: store.load_section(conn, name) for name in store.SECTIONS}
     return {
         "version": FORMAT_VERSION,
         "server": server.to_json(),
@@ -70,10 +70,10 @@ def import_config(
         raise ConfigError(problems)
     server = ServerConfig.from_json(data["server"])
     settings = known_settings.flatten(data.get("settings", {}))
-    with ws.transaction() as session:
-        store.store_server(session, server)
-        store.delete_settings(session, [k for k in known_settings.DEFAULTS if k not in settings])
+    with ws.transaction() as conn:
+        store.store_server(conn, server)
+        store.delete_settings(conn, [k for k in known_settings.DEFAULTS if k not in settings])
         for key, value in settings.items():
-            store.store_setting(session, key, value)
+            store.store_setting(conn, key, value)
         for name in store.SECTIONS:
-            store.store_section(session, name, list(data.get(name, [])))
+            store.store_section(conn, name, list(data.get(name, [])))

@@ -9,19 +9,13 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Engine, delete, select
-from sqlalchemy.dialects.sqlite import insert
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
-
 from panel.demo import config as demo
 from panel.util.diskfull import DiskFullError, is_disk_full
 from panel.workspace import store
-from panel.workspace.database import create_workspace_engine, writer
+from panel.workspace.database import ConnectionPool, begin
 from panel.workspace.errors import ConfigError, WorkspaceError
 from panel.workspace.location import workspace_key
 from panel.workspace.migrations import LATEST_VERSION, migrate, schema_version
-from panel.workspace.models import ProcessRecordRow
 from panel.workspace.private import prepare_database_file, tighten
 from panel.workspace.process_records import RecordedProcess
 from panel.workspace.schema import validate_server_json
@@ -36,15 +30,15 @@ class Workspace:
     """An open workspace folder; the database in it is the source of truth for configuration.
 
     Open with `Workspace.open(path)`; close with `close()` or use it as a
-    context manager. Meant for the Qt main thread: one engine, one short
-    session per operation. Every change is one transaction (all or nothing).
+    context manager. Meant for the Qt main thread: one sqlite3 connection, one
+    short transaction per operation. Every change is one transaction (all or nothing).
     Storage failures raise `WorkspaceError`; refused configurations `ConfigError`.
     """
 
-    def __init__(self, root: Path, engine: Engine) -> None:
-        """Use `Workspace.open`; this only wraps an engine already migrated."""
+    def __init__(self, root: Path, pool: ConnectionPool) -> None:
+        """Use `Workspace.open`; this only wraps the connections of a database already migrated."""
         self._root = root
-        self._engine: Engine | None = engine
+        self._pool: ConnectionPool | None = pool
 
     # -- opening and closing ---------------------------------------------------------
 
@@ -67,33 +61,33 @@ class Workspace:
             prepare_database_file(root / DB_NAME)
         except OSError as exc:
             raise WorkspaceError(f"{root}: cannot create the workspace folder: {exc}") from exc
-        engine = create_workspace_engine(root / DB_NAME)
+        pool = ConnectionPool(root / DB_NAME)
         try:
-            migrate(engine, str(root / DB_NAME))
-            workspace = cls(root, engine)
+            with pool.connection() as conn:
+                migrate(conn, str(root / DB_NAME))
+            workspace = cls(root, pool)
             workspace._seed(seed_demo)
         except WorkspaceError:
-            engine.dispose()
+            pool.close()
             raise
-        except (SQLAlchemyError, sqlite3.Error) as exc:
-            engine.dispose()
-            why = _why(exc)
-            raise WorkspaceError(f"{root / DB_NAME}: cannot open the database: {why}") from exc
+        except sqlite3.Error as exc:
+            pool.close()
+            raise WorkspaceError(f"{root / DB_NAME}: cannot open the database: {exc}") from exc
         return workspace
 
     def _seed(self, seed_demo: bool = False) -> None:
         """Give a workspace without a server row (a new one) the demo server (and devices)."""
-        with self.transaction() as session:
-            if store.load_server(session) is None:
-                store.store_server(session, demo_server_config())
+        with self.transaction() as conn:
+            if store.load_server(conn) is None:
+                store.store_server(conn, demo_server_config())
                 if seed_demo:
-                    _seed_demo_devices(session)
+                    _seed_demo_devices(conn)
 
     def close(self) -> None:
         """Close every database connection; the object is unusable afterwards."""
-        if self._engine is not None:
-            self._engine.dispose()
-            self._engine = None
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
 
     def __enter__(self) -> Workspace:
         return self
@@ -136,122 +130,118 @@ class Workspace:
     @property
     def schema_version(self) -> int:
         """The schema version of the database (always `LATEST_VERSION` once open)."""
-        with self.snapshot() as session:
-            return schema_version(session.connection())
+        with self.snapshot() as conn:
+            return schema_version(conn)
 
     # -- transactions --------------------------------------------------------------
 
     @contextmanager
-    def transaction(self) -> Iterator[Session]:
+    def transaction(self) -> Iterator[sqlite3.Connection]:
         """One write transaction (`BEGIN IMMEDIATE`): committed at the end, rolled back on error.
 
+        The block gets the transaction's connection (for the `store` functions).
         Database failures come out as `WorkspaceError`; other exceptions pass
         through unchanged (after the rollback).
         """
-        with self._guard(), Session(writer(self._live_engine())) as session, session.begin():
-            yield session
+        with self._guard(), self._live_pool().connection() as conn, begin(conn, "IMMEDIATE"):
+            yield conn
 
     @contextmanager
-    def snapshot(self) -> Iterator[Session]:
+    def snapshot(self) -> Iterator[sqlite3.Connection]:
         """A short read transaction: one consistent view of the database."""
-        with self._guard(), Session(self._live_engine()) as session, session.begin():
-            yield session
+        with self._guard(), self._live_pool().connection() as conn, begin(conn):
+            yield conn
 
     @contextmanager
     def _guard(self) -> Iterator[None]:
         try:
             yield
-        except SQLAlchemyError as exc:
+        except sqlite3.Error as exc:
             if is_disk_full(exc):
                 raise WorkspaceError(str(DiskFullError(self.db_path))) from exc
-            raise WorkspaceError(f"{self.db_path}: {_why(exc)}") from exc
+            raise WorkspaceError(f"{self.db_path}: {exc}") from exc
 
-    def _live_engine(self) -> Engine:
-        if self._engine is None:
+    def _live_pool(self) -> ConnectionPool:
+        if self._pool is None:
             raise WorkspaceError(f"{self._root}: the workspace is closed")
-        return self._engine
+        return self._pool
 
     # -- server configuration -----------------------------------------------------------
 
     def server_config(self) -> ServerConfig:
         """The server block (the demo server until someone saves another)."""
-        with self.snapshot() as session:
-            return store.load_server(session) or demo_server_config()
+        with self.snapshot() as conn:
+            return store.load_server(conn) or demo_server_config()
 
     def save_server_config(self, cfg: ServerConfig) -> None:
         """Validate `cfg` and store it; `ConfigError` (nothing written) when it is invalid."""
         problems = validate_server_json(cfg.to_json())
         if problems:
             raise ConfigError(problems)
-        with self.transaction() as session:
-            store.store_server(session, cfg)
+        with self.transaction() as conn:
+            store.store_server(conn, cfg)
 
     # -- settings -----------------------------------------------------------------
 
     def get_setting(self, key: str, default: Any = None) -> Any:
         """The value stored for `key`, or `default` (see `known_settings.DEFAULTS`)."""
-        with self.snapshot() as session:
-            found, value = store.load_setting(session, key)
+        with self.snapshot() as conn:
+            found, value = store.load_setting(conn, key)
         return value if found else default
 
     def set_setting(self, key: str, value: Any) -> None:
         """Store `value` (anything JSON can encode; TypeError/ValueError otherwise) for `key`."""
-        with self.transaction() as session:
-            store.store_setting(session, key, value)
+        with self.transaction() as conn:
+            store.store_setting(conn, key, value)
 
     def delete_setting(self, key: str) -> None:
         """Forget `key` (reads give the default again)."""
-        with self.transaction() as session:
-            store.delete_settings(session, [key])
+        with self.transaction() as conn:
+            store.delete_settings(conn, [key])
 
     # -- opaque sections (connections, jobs) -----------------------------------------
 
     def config_section(self, name: str) -> list[Any]:
         """The stored JSON array of section `name` (`connections` or `jobs`)."""
-        with self.snapshot() as session:
-            return store.load_section(session, name)
+        with self.snapshot() as conn:
+            return store.load_section(conn, name)
 
     # -- process records (the supervision core's start-up sweep) -------------------------
 
     def record(self, name: str, pid: int, create_time: float, sid: int) -> None:
         """Remember a child just started (a reused pid replaces the old record)."""
-        values = {"pid": pid, "name": name, "create_time": create_time, "sid": sid}
-        stmt = insert(ProcessRecordRow).values(**values)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["pid"],
-            set_={"name": name, "create_time": create_time, "sid": sid},
-        )
-        with self.transaction() as session:
-            session.execute(stmt)
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO process_records (pid, name, create_time, sid) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (pid) DO UPDATE SET name = excluded.name,"
+                " create_time = excluded.create_time, sid = excluded.sid",
+                (pid, name, create_time, sid),
+            )
 
     def forget(self, pid: int) -> None:
         """Drop the record of `pid` (it finished, or the sweep dealt with it)."""
-        with self.transaction() as session:
-            session.execute(delete(ProcessRecordRow).where(ProcessRecordRow.pid == pid))
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM process_records WHERE pid = ?", (pid,))
 
     def recorded(self) -> list[RecordedProcess]:
         """Every recorded child, oldest record first."""
-        with self.snapshot() as session:
-            rows = session.scalars(select(ProcessRecordRow).order_by(ProcessRecordRow.id))
-            return [RecordedProcess(r.name, r.pid, r.create_time, r.sid) for r in rows]
+        with self.snapshot() as conn:
+            rows = conn.execute(
+                "SELECT name, pid, create_time, sid FROM process_records ORDER BY id"
+            )
+            return [RecordedProcess(*row) for row in rows]
 
     def __repr__(self) -> str:
-        state = "closed" if self._engine is None else f"schema v{LATEST_VERSION}"
+        state = "closed" if self._pool is None else f"schema v{LATEST_VERSION}"
         return f"<Workspace {self._root} ({state})>"
 
 
-def _seed_demo_devices(session: Session) -> None:
+def _seed_demo_devices(conn: sqlite3.Connection) -> None:
     """The demo devices (a non-exported setting), a connection to each, and a few jobs."""
     modbus_port, opcua_port = demo.first_run_ports()
     devices = demo.demo_devices(modbus_port, opcua_port)
-    store.store_setting(session, demo.DEVICES_KEY, [d.to_json() for d in devices])
-    if not store.load_section(session, "connections"):
-        store.store_section(session, "connections", demo.demo_connections(modbus_port, opcua_port))
-    if not store.load_section(session, "jobs"):
-        store.store_section(session, "jobs", demo.demo_jobs())
-
-
-def _why(exc: BaseException) -> str:
-    """The driver's own words for a database failure, without SQLAlchemy's wrapping."""
-    orig = getattr(exc, "orig", None)
-    return str(orig if orig is not None else exc)
+    store.store_setting(conn, demo.DEVICES_KEY, [d.to_json() for d in devices])
+    if not store.load_section(conn, "connections"):
+        store.store_section(conn, "connections", demo.demo_connections(modbus_port, opcua_port))
+    if not store.load_section(conn, "jobs"):
+        store.store_section(conn, "jobs", demo.demo_jobs())

@@ -155,8 +155,17 @@ def _ours_stop() -> list[float]:
     return latencies
 
 
-HEADLESS = REFCOUNT_GUARD + textwrap.dedent(
-    """
+# Qt loaded as the engine loads it (`panel.cli`): later imports keep no source text.
+FORGET_SOURCES = """
+from panel.util.import_sources import load_qt_forgetting_sources
+load_qt_forgetting_sources()
+"""
+
+HEADLESS = (
+    FORGET_SOURCES
+    + REFCOUNT_GUARD
+    + textwrap.dedent(
+        """
     import sys
     from PySide6.QtCore import QCoreApplication
     from panel.supervise.process import ManagedProcess
@@ -183,11 +192,18 @@ HEADLESS = REFCOUNT_GUARD + textwrap.dedent(
     notifier.activated.connect(on_stdin)
     app.exec()
     """
-).replace("N)", f"{IDLE_CHILDREN})")
+    ).replace("N)", f"{IDLE_CHILDREN})")
+)
 
 
 def _measure_idle(pid: int) -> dict[str, float]:
-    """CPU %, wakeups/s and RSS of process `pid` (all its threads) over IDLE_SECONDS."""
+    """CPU %, wakeups/s and memory of process `pid` (all its threads) over IDLE_SECONDS.
+
+    Memory three ways, at the end: RSS (every resident page it maps, the bound's
+    figure), PSS (shared pages divided among the processes mapping them: Qt's and
+    Python's libraries are shared with every other process that loaded them) and
+    USS (pages only this process holds: what stopping it would give back).
+    """
     proc = psutil.Process(pid)
     proc.cpu_percent(None)
     samples = []
@@ -198,12 +214,15 @@ def _measure_idle(pid: int) -> dict[str, float]:
         samples.append(proc.cpu_percent(None))
     wall, cpu1, ctx1 = time.monotonic() - began, proc.cpu_times(), proc.num_ctx_switches()
     used = (cpu1.user + cpu1.system) - (cpu0.user + cpu0.system)
-    return {
+    figures = {
         "cpu_percent": round(100 * used / wall, 3),
         "cpu_percent_max_1s": round(max(samples), 3),
         "wakeups_per_s": round((ctx1.voluntary - ctx0.voluntary) / wall, 1),
-        "rss_mb": round(proc.memory_info().rss / 2**20, 1),
     }
+    memory = proc.memory_full_info()
+    for key, value in (("rss", memory.rss), ("pss", memory.pss), ("uss", memory.uss)):
+        figures[f"{key}_mb"] = round(value / 2**20, 1)
+    return figures
 
 
 def _ours_idle() -> dict[str, float]:

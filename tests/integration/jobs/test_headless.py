@@ -151,8 +151,8 @@ def test_sigkill_marks_runs_interrupted_and_retries(tmp_path: Path, engine_proc:
     wait_for(lambda: marker.exists(), 15, "the run to start")
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=10)
-    with Workspace.open(ws) as workspace, workspace.snapshot() as session:
-        rows = session.connection().exec_driver_sql("SELECT status FROM job_runs").fetchall()
+    with Workspace.open(ws) as workspace, workspace.snapshot() as conn:
+        rows = conn.execute("SELECT status FROM job_runs").fetchall()
     assert rows == [("running",)]  # the committed row survived the SIGKILL
     engine_proc(ws)
     t0 = time.monotonic()
@@ -247,10 +247,8 @@ def test_a_run_that_ends_by_itself_during_shutdown_keeps_its_outcome(
         wait_for(lambda: _refused(client, "no-such-job") == "state", 10, "the shutdown to begin")
     release.touch()  # "ends" now ends by itself, well within the grace time
     assert proc.wait(timeout=30) == 0
-    with Workspace.open(ws) as workspace, workspace.snapshot() as session:
-        rows = (
-            session.connection().exec_driver_sql("SELECT job_id, status FROM job_runs").fetchall()
-        )
+    with Workspace.open(ws) as workspace, workspace.snapshot() as conn:
+        rows = conn.execute("SELECT job_id, status FROM job_runs").fetchall()
     assert dict(rows) == {"ends": "success", "cut": "interrupted"}
 
 

@@ -12,26 +12,24 @@ from panel.jobs.cron import CronSchedule, missed_fires
 from panel.jobs.model import Execution, JobDef, Limits
 from panel.jobs.run import retry_delay
 from panel.jobs.safety import dangerous_reasons, limit_prefix
-from panel.workspace.database import create_workspace_engine
+from panel.workspace.database import begin, connect_workspace
 from panel.workspace.migrations import LATEST_VERSION, MIGRATIONS, migrate
 from panel.workspace.workspace import Workspace
 
 
 def test_v2_database_upgrades_to_v3(tmp_path: Path) -> None:
-    engine = create_workspace_engine(tmp_path / "workspace.db")
-    migrate(engine, "test", MIGRATIONS[:2])
-    with engine.begin() as conn:
-        conn.exec_driver_sql("INSERT INTO config_sections VALUES ('jobs', '[{\"id\":\"a\"}]')")
-    engine.dispose()
+    conn = connect_workspace(tmp_path / "workspace.db")
+    migrate(conn, "test", MIGRATIONS[:2])
+    with begin(conn):
+        conn.execute("INSERT INTO config_sections VALUES ('jobs', '[{\"id\":\"a\"}]')")
+    conn.close()
     with Workspace.open(tmp_path) as ws:
         assert ws.schema_version == LATEST_VERSION
         assert ws.config_section("jobs") == [{"id": "a"}]
-        with ws.snapshot() as session:
+        with ws.snapshot() as conn:
             tables = {
                 row[0]
-                for row in session.connection().exec_driver_sql(
-                    "SELECT name FROM sqlite_master WHERE type = 'table'"
-                )
+                for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
             }
     assert {"job_runs", "dataset_allocations", "job_schedule_state"} <= tables
 

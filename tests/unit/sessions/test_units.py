@@ -21,7 +21,7 @@ from panel.sessions.config import SessionConfig
 from panel.sessions.paths import PathRefused, inside
 from panel.sessions.runner.commands import CommandError, Commands
 from panel.sessions.runner.limits import looks_out_of_memory
-from panel.workspace.database import create_workspace_engine
+from panel.workspace.database import begin, connect_workspace
 from panel.workspace.migrations import LATEST_VERSION, MIGRATIONS, migrate
 
 
@@ -119,14 +119,14 @@ def test_summary_redacts_secrets_and_long_values() -> None:
 
 def test_version_3_database_upgrades_to_the_audit_table(tmp_path: Path) -> None:
     db_file = tmp_path / "workspace.db"
-    engine = create_workspace_engine(db_file)
+    ws_conn = connect_workspace(db_file)
     try:
-        migrate(engine, str(db_file), MIGRATIONS[:3])
-        with engine.begin() as conn:
-            conn.exec_driver_sql("INSERT INTO settings (key, value) VALUES ('api.port', '8123')")
-        assert migrate(engine, str(db_file)) == 3
+        migrate(ws_conn, str(db_file), MIGRATIONS[:3])
+        with begin(ws_conn):
+            ws_conn.execute("INSERT INTO settings (key, value) VALUES ('api.port', '8123')")
+        assert migrate(ws_conn, str(db_file)) == 3
     finally:
-        engine.dispose()
+        ws_conn.close()
     with closing(sqlite3.connect(db_file)) as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION >= 4
         assert conn.execute("SELECT value FROM settings").fetchall() == [("8123",)]
@@ -145,9 +145,9 @@ def test_version_3_database_upgrades_to_the_audit_table(tmp_path: Path) -> None:
 
 def _db(tmp_path: Path) -> Path:
     db_file = tmp_path / "workspace.db"
-    engine = create_workspace_engine(db_file)
-    migrate(engine, str(db_file))
-    engine.dispose()
+    conn = connect_workspace(db_file)
+    migrate(conn, str(db_file))
+    conn.close()
     return db_file
 
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection
 
 from panel.workspace import Workspace, WorkspaceVersionError
-from panel.workspace.database import create_workspace_engine
+from panel.workspace.database import connect_workspace
 from panel.workspace.migrations import LATEST_VERSION, MIGRATIONS, Migration, migrate, sql_steps
 
 
@@ -73,8 +73,8 @@ def test_newer_database_is_refused_and_left_alone(workspace_dir: Path, db: Any) 
     assert db.dump(db_file) == before
 
 
-def _fail(conn: Connection) -> None:
-    conn.exec_driver_sql("CREATE TABLE half_done (x INTEGER)")
+def _fail(conn: sqlite3.Connection) -> None:
+    conn.execute("CREATE TABLE half_done (x INTEGER)")
     raise RuntimeError("migration failed half-way")
 
 
@@ -84,12 +84,12 @@ def test_a_failing_step_rolls_back_to_the_previous_version(tmp_path: Path, db: A
         Migration(1, "one", sql_steps("CREATE TABLE one (x INTEGER)")),
         Migration(2, "two", _fail),
     ]
-    engine = create_workspace_engine(db_file)
+    conn = connect_workspace(db_file)
     try:
         with pytest.raises(RuntimeError, match="half-way"):
-            migrate(engine, str(db_file), steps)
+            migrate(conn, str(db_file), steps)
     finally:
-        engine.dispose()
+        conn.close()
     dump = db.dump(db_file)
     assert dump[0] == "user_version=1"
     assert any("CREATE TABLE one" in line for line in dump)
@@ -98,9 +98,9 @@ def test_a_failing_step_rolls_back_to_the_previous_version(tmp_path: Path, db: A
 
 def test_migrate_reports_the_version_it_found(tmp_path: Path) -> None:
     db_file = tmp_path / "found.db"
-    engine = create_workspace_engine(db_file)
+    conn = connect_workspace(db_file)
     try:
-        assert migrate(engine, str(db_file)) == 0
-        assert migrate(engine, str(db_file)) == LATEST_VERSION
+        assert migrate(conn, str(db_file)) == 0
+        assert migrate(conn, str(db_file)) == LATEST_VERSION
     finally:
-        engine.dispose()
+        conn.close()

@@ -8,11 +8,10 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect
 
 from panel.workspace import Workspace, WorkspaceError, demo_server_config, store
 from panel.workspace.migrations import LATEST_VERSION
-from panel.workspace.models import Base
+from panel.workspace.models import TABLES
 
 
 def test_open_creates_folder_logs_and_database(tmp_path: Path) -> None:
@@ -34,11 +33,10 @@ def test_new_workspace_gets_the_demo_server(ws: Workspace) -> None:
 
 
 def test_wal_foreign_keys_and_busy_timeout_are_on(ws: Workspace) -> None:
-    with ws.snapshot() as session:
-        conn = session.connection()
-        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar_one() == "wal"
-        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
-        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar_one() >= 1000
+    with ws.snapshot() as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
     with closing(sqlite3.connect(ws.db_path)) as plain:  # WAL is a property of the file
         assert plain.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
@@ -88,26 +86,26 @@ def test_folder_that_is_a_file_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_models_match_the_migrated_schema(ws: Workspace) -> None:
-    with ws.snapshot() as session:
-        inspector = inspect(session.connection())
-        for table in Base.metadata.sorted_tables:
-            columns = {c["name"]: c for c in inspector.get_columns(table.name)}
-            assert set(columns) == set(table.columns.keys()), table.name
-            for column in table.columns:
-                if not column.primary_key:
-                    assert columns[column.name]["nullable"] == column.nullable, column
+    with ws.snapshot() as conn:
+        names = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+        assert {name for (name,) in names} == set(TABLES)
+        for table, columns in TABLES.items():
+            # (cid, name, type, notnull, default, pk) per column, in their order
+            info = conn.execute(f"PRAGMA table_info({table})").fetchall()
+            found = [(row[1], row[2], not row[3] and not row[5], bool(row[5])) for row in info]
+            assert found == [(c.name, c.type, c.nullable, c.primary_key) for c in columns], table
 
 
 def test_a_failed_transaction_writes_nothing(ws: Workspace) -> None:
-    with pytest.raises(RuntimeError), ws.transaction() as session:
-        store.store_setting(session, "a", 1)
+    with pytest.raises(RuntimeError), ws.transaction() as conn:
+        store.store_setting(conn, "a", 1)
         raise RuntimeError("boom")
     assert ws.get_setting("a") is None
 
 
 def test_readers_are_not_blocked_by_a_writer(workspace_dir: Path) -> None:
     with Workspace.open(workspace_dir) as writer, Workspace.open(workspace_dir) as reader:
-        with writer.transaction() as session:
-            store.store_setting(session, "k", 1)
+        with writer.transaction() as conn:
+            store.store_setting(conn, "k", 1)
             assert reader.get_setting("k") is None  # WAL: the old snapshot, no waiting
         assert reader.get_setting("k") == 1
