@@ -25,8 +25,9 @@ from panel.logs.hub import LogHub
 from panel.sessions.config import SessionConfig
 from panel.sessions.datasets import DatasetRequest, DatasetStore
 from panel.sessions.isolation import network_isolation_available
-from panel.sessions.sandbox import bwrap_program, sandbox_problem
-from panel.sessions.session import ResultCallback, Session, SessionState
+from panel.sessions import languages
+from panel.sessions.sandbox import bwrap_program, sandbox_problem, which_inside
+from panel.sessions.session import OutputCallback, ResultCallback, Session, SessionState
 from panel.supervise.process import ManagedProcess
 from panel.supervise.spec import ProcessSpec, RestartPolicy
 from panel.util.paths import panel_argv
@@ -136,9 +137,14 @@ class SessionManager(QObject):
         return session
 
     def list_json(self) -> dict[str, Any]:
-        """`{count, sessions: [...]}` as `session.list` answers."""
+        """`{count, sessions: [...], languages: [...]}` as `session.list` answers."""
         rows = [s.to_json() for s in self._sessions.values()]
-        return {"count": len(rows), "sessions": rows}
+        return {"count": len(rows), "sessions": rows, "languages": self.languages()}
+
+    def languages(self) -> list[str]:
+        """The `run_code` languages whose toolchain the sessions' commands find here."""
+        sandboxed = sandbox_problem(bwrap_program()) is None
+        return languages.available(which_inside if sandboxed else shutil.which)
 
     @property
     def open_count(self) -> int:
@@ -186,8 +192,15 @@ class SessionManager(QObject):
         self.sig_changed.emit()
         return session
 
-    def execute(self, session_id: str, command: dict[str, Any], callback: ResultCallback) -> None:
-        """Run one command in a session; `callback` gets `{success, result, error, durationMs}`."""
+    def execute(
+        self,
+        session_id: str,
+        command: dict[str, Any],
+        callback: ResultCallback,
+        on_output: OutputCallback | None = None,
+    ) -> None:
+        """Run one command in a session; `callback` gets `{success, result, error, durationMs}`.
+        With `on_output`, a shell command or snippet tells its output there as it writes."""
         session = self.get(session_id)
         kind = command.get("type")
 
@@ -202,7 +215,7 @@ class SessionManager(QObject):
         if kind in LOCAL_COMMANDS:
             done(self._dataset_command(session, command))
             return
-        session.execute(command, done)
+        session.execute(command, done, on_output)
 
     def close(self, session_id: str, reason: str = "closed on request") -> Session:
         """Close a session: datasets released now, runner tree stopped (`closed` event after)."""
