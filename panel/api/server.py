@@ -12,7 +12,8 @@ Endpoints, all on one port:
   provider given to `set_metrics`; 404 when there is none.
 - ``/rpc`` (WebSocket), also at ``/ws/jsonrpc`` (CodeBeaker's path): needs
   ``Authorization: Bearer <token>`` in the handshake (or HTTP Basic with the token as
-  the password, which a client sends for ``ws://opspanel:TOKEN@host:port/...``), else HTTP 401; a handshake carrying an ``Origin`` header (that is, from a web
+  the password, which a client sends for ``ws://opspanel:TOKEN@host:port/...``),
+  else HTTP 401; a handshake carrying an ``Origin`` header (that is, from a web
   browser page) is refused with 403, so a web page cannot drive the engine.
 - any other path: 404.
 

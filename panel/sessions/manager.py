@@ -22,10 +22,10 @@ import psutil
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from panel.logs.hub import LogHub
+from panel.sessions import languages
 from panel.sessions.config import SessionConfig
 from panel.sessions.datasets import DatasetRequest, DatasetStore
 from panel.sessions.isolation import network_isolation_available
-from panel.sessions import languages
 from panel.sessions.sandbox import bwrap_program, sandbox_problem, which_inside
 from panel.sessions.session import OutputCallback, ResultCallback, Session, SessionState
 from panel.supervise.process import ManagedProcess

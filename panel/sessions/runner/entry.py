@@ -12,8 +12,9 @@ JSON object per line: first ``{"t": "ready", "pid", "folder", "sandbox", "networ
 ``{"t": "result", "id", "success", "result", "error", "errorData", "durationMs"}``
 per command. A request with ``"stream": true`` also gets
 ``{"t": "output", "id", "stream": "stdout"|"stderr", "data"}`` lines while its shell
-command or code snippet writes, before its result. Commands run one after the other. The runner ends on end of stdin,
-``{"cmd": "stop"}`` or SIGTERM, and dies with the panel (parent-death signal).
+command or code snippet writes, before its result. Commands run one after the
+other. The runner ends on end of stdin, ``{"cmd": "stop"}`` or SIGTERM, and dies
+with the panel (parent-death signal).
 With ``--bwrap`` every shell command and code snippet runs in a bubblewrap sandbox
 (`panel.sessions.sandbox`) that sees the session folder at ``/workspace`` only.
 """

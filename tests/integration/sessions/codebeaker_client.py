@@ -38,7 +38,11 @@ async def main(url: str) -> int:
             "session.execute",
             {
                 "sessionId": session_id,
-                "command": {"type": "write_file", "path": "/workspace/script.py", "content": SCRIPT},
+                "command": {
+                    "type": "write_file",
+                    "path": "/workspace/script.py",
+                    "content": SCRIPT,
+                },
             },
         )
         ran = await call(
