@@ -41,6 +41,7 @@ OWNER_KIND = "session"
 DEFAULT_SWEEP_MS = 5000
 DEFAULT_MAX_SESSIONS = 64
 LOCAL_COMMANDS = ("allocate_dataset", "release_dataset")
+LANGUAGES_TTL_S = 10.0
 
 ProcessFactory = Callable[[str, ProcessSpec], ManagedProcess]
 
@@ -94,6 +95,7 @@ class SessionManager(QObject):
         self.max_sessions = max_sessions
         self._sessions: dict[str, Session] = {}
         self._closed_count = 0
+        self._languages: tuple[float, list[str]] | None = None
         self._warned_unsandboxed = False
         self._shut = False
         self._started = False
@@ -142,9 +144,14 @@ class SessionManager(QObject):
         return {"count": len(rows), "sessions": rows, "languages": self.languages()}
 
     def languages(self) -> list[str]:
-        """The `run_code` languages whose toolchain the sessions' commands find here."""
-        sandboxed = sandbox_problem(bwrap_program()) is None
-        return languages.available(which_inside if sandboxed else shutil.which)
+        """The `run_code` languages whose toolchain the sessions' commands find here
+        (looked up at most every LANGUAGES_TTL_S: session.list is called often)."""
+        now = time.monotonic()
+        if self._languages is None or now - self._languages[0] >= LANGUAGES_TTL_S:
+            sandboxed = sandbox_problem(bwrap_program()) is None
+            found = languages.available(which_inside if sandboxed else shutil.which)
+            self._languages = (now, found)
+        return list(self._languages[1])
 
     @property
     def open_count(self) -> int:

@@ -510,6 +510,7 @@ def test_datasets_tab_lists_allocations_while_a_run_holds_them(
         str(run_id),
     )
     assert row.path == str(data)
+
     # the run's own child holds the data, and the table says so beside the run
     def child_pid() -> int | None:
         return next((r.pid for r in page.jobs.active_runs() if r.id == run_id), None)

@@ -22,7 +22,6 @@ from .engine_proc import EngineProc, client
 
 HERE = Path(__file__).parent
 ISO_UTC = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
-FIRST_CHUNK_BOUND_S = 0.050
 
 STREAMING_CODE = """
 import sys, time
@@ -118,13 +117,10 @@ def test_streamed_output_comes_live_in_order_then_the_result(engine: EngineProc)
             assert stdout == reply["result"]["stdout"] and stderr == "done on stderr\n"
             lines = stdout.splitlines()
             assert [line.split()[0] for line in lines] == ["0", "1", "2"]
-            # each line reached us long before the command ended, within the bound
-            stdout_chunks = [(t, p) for t, p in arrived if p["stream"] == "stdout"]
-            first_at, first = stdout_chunks[0]
-            written_at = float(first["data"].split()[1])
-            assert first_at - written_at <= FIRST_CHUNK_BOUND_S, first_at - written_at
-            last_written = float(lines[-1].split()[1])
-            assert first_at < last_written
+            # the first line reached us before the command wrote its second one (live; the
+            # 50 ms bound itself is measured by tests/benchmarks/bench_session_stream.py)
+            first_at = next(t for t, p in arrived if p["stream"] == "stdout")
+            assert first_at < float(lines[1].split()[1])
             await c.result("session.close", sessionId=sid, wait=True)
 
     run(scenario())
@@ -145,6 +141,23 @@ def test_execution_run_is_stateless(engine: EngineProc) -> None:
             after = await c.result("session.list")
             assert ran["sessionId"] not in [s["sessionId"] for s in after["sessions"]]
             assert after["count"] == before["count"]
+            request = {
+                "jsonrpc": "2.0",
+                "id": "live",
+                "method": "execution.run",
+                "params": {"language": "python", "code": "print('live')", "stream": True},
+            }
+            await c.ws.send(json.dumps(request))
+            seen: list[dict[str, Any]] = []
+            while True:
+                message = json.loads(await asyncio.wait_for(c.ws.recv(), 60))
+                if message.get("method") == "session.output":
+                    seen.append(message["params"])
+                elif message.get("id") == "live":
+                    live = message["result"]
+                    break
+            assert "".join(p["data"] for p in seen) == "live\n" == live["result"]["stdout"]
+            assert seen[0]["executionId"] == live["executionId"]
             slow = await c.result("execution.run", code="while True: pass", timeoutMs=300)
             assert not slow["success"] and "timed out after 300 ms" in slow["error"]
 
