@@ -9,7 +9,9 @@ Transfer-Encoding, or a malformed head get 400 (an unknown transfer coding
 501); a chunked body is read like a sized one, and either over `MAX_BODY` gets
 413. The head is checked first (`precheck`: token, path, method, size) before
 any body is read; a client that sends ``Expect: 100-continue`` is told to go
-on only once that passed. A client that
+on only once that passed. A handler may answer later (an awaitable, e.g. a
+webhook waiting for its run): the answer is sent when it comes, unless the
+client has gone meanwhile. A client that
 never finishes its request is dropped by websockets' opening-handshake timeout
 like any slow handshake.
 """
