@@ -136,10 +136,17 @@ class _SniffingConnection(ServerConnection):
                     self._answered = True  # nothing more is read meanwhile
                     self._later = asyncio.ensure_future(self._reply_later(answer))
 
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self._later is not None and not self._later.done():
+            self._later.cancel()  # nobody is left to answer: stop waiting
+        super().connection_lost(exc)
+
     async def _reply_later(self, answer: Awaitable[Answer]) -> None:
         """Send an answer that had to be awaited (a webhook waiting for its run)."""
         try:
             status, body = await answer
+        except asyncio.CancelledError:
+            return
         except Exception:  # a broken handler must not take the API server down
             log.exception("plain HTTP request on the API port failed")
             status, body = 500, {"error": "internal error"}
