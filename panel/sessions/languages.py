@@ -129,7 +129,11 @@ def argv_for(lang: Language, program: str, script: str, project: str | None) -> 
     return [program, script]
 
 
-def csproj(sdk_version: str = "8.0") -> str:
+DEFAULT_DOTNET = "8.0"
+"""The target framework version when the SDK's own cannot be read."""
+
+
+def csproj(sdk_version: str = DEFAULT_DOTNET) -> str:
     """The `.csproj` text of a generated C# project for the .NET SDK `sdk_version`."""
     return CSPROJ.replace("{version}", sdk_version)
 
@@ -140,6 +144,7 @@ __all__ = [
     "UnknownLanguage",
     "argv_for",
     "available",
+    "DEFAULT_DOTNET",
     "csproj",
     "language",
     "missing_toolchain",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import functools
 import os
 import resource
 import selectors
@@ -50,6 +51,7 @@ WRITE_FLAGS = {
 """write_file modes (Overwrite truncates once the file passed the checks)."""
 
 DEFAULT_TIMEOUT_MS = 30_000
+DOTNET_PROBE_S = 20.0
 KILL_WAIT_S = 5.0
 
 STREAM_CHUNK = 65536
@@ -247,7 +249,8 @@ class Commands:
             parts: tuple[str, ...] = (".code", f"{name}.csx")
         elif lang.name == "dotnet":
             project = (".code", name)
-            self._write((*project, f"{name}.csproj"), languages.csproj().encode(), "Overwrite")
+            csproj = languages.csproj(_dotnet_sdk(program)).encode()
+            self._write((*project, f"{name}.csproj"), csproj, "Overwrite")
             parts = (*project, "Program.cs")
             self._write(parts, code.encode("utf-8"), "Overwrite")
             return parts, project
@@ -426,6 +429,26 @@ def stream_output(
         _kill_group(proc.pid)
         proc.wait(KILL_WAIT_S)
     return bytes(kept["stdout"]), bytes(kept["stderr"]), timed_out
+
+
+@functools.cache
+def _dotnet_sdk(program: str) -> str:
+    """The `major.minor` of the .NET SDK `program` runs (`dotnet --version`), else 8.0."""
+    try:
+        done = subprocess.run(
+            [program, "--version"],
+            capture_output=True,
+            text=True,
+            timeout=DOTNET_PROBE_S,
+            stdin=subprocess.DEVNULL,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return languages.DEFAULT_DOTNET
+    parts = done.stdout.strip().split(".")
+    if done.returncode or len(parts) < 2 or not (parts[0].isdigit() and parts[1].isdigit()):
+        return languages.DEFAULT_DOTNET
+    return f"{parts[0]}.{parts[1]}"
 
 
 def _kill_group(pgid: int) -> None:
