@@ -139,12 +139,12 @@ def csproj(sdk_version: str = DEFAULT_DOTNET) -> str:
 
 
 __all__ = [
+    "DEFAULT_DOTNET",
     "LANGUAGES",
     "Language",
     "UnknownLanguage",
     "argv_for",
     "available",
-    "DEFAULT_DOTNET",
     "csproj",
     "language",
     "missing_toolchain",
