@@ -29,6 +29,7 @@ from panel.api.sessions_methods import SessionsApi
 from panel.engine import Engine
 from panel.jobs.file_watch import WATCH_SETTING
 from panel.jobs.hooks import HOOKS_FILE, WebhookEndpoint, load_or_create_token, write_hooks_file
+from panel.jobs.wait import wait_for_run
 from panel.qt_loop import qt_event_loop
 from panel.service.notify import Notifier
 from panel.single_instance import SingleInstance
@@ -294,7 +295,10 @@ class AppRunner:
         """Incoming job webhooks on the API port (see `panel.jobs.hooks`); hooks.json says where."""
         path = self.workspace.root / HOOKS_FILE
         token = load_or_create_token(path)
-        api.set_plain_http(WebhookEndpoint(token, engine.jobs.run_from_webhook))
+        jobs = engine.jobs
+        api.set_plain_http(
+            WebhookEndpoint(token, jobs.run_from_webhook, lambda run: wait_for_run(jobs, run))
+        )
         try:
             write_hooks_file(path, api.port, token)
         except OSError as exc:

@@ -18,6 +18,8 @@ PACKAGES = {
     "sshd": "openssh-server",
     "ssh": "openssh-client",
     "systemd-analyze": "systemd",
+    "go": "golang-go",
+    "node": "nodejs",
 }
 """Program a test needs -> the Debian package that provides it."""
 

@@ -29,7 +29,8 @@ from typing import Any, TextIO
 
 from panel import __version__
 from panel.api.apifile import ApiFileError
-from panel.api.client import ApiClient, ApiClientError, EngineNotRunning, Unauthorized
+from panel.api.client import ApiClient, ApiClientError, ApiError, EngineNotRunning, Unauthorized
+from panel.api.ctl_jobs_text import format_allocation, format_dashboard, format_released
 from panel.remote.connect import open_endpoint
 from panel.remote.errors import EngineRefused, EngineUnreachable, RemoteError
 from panel.remote.version import check_version
@@ -123,6 +124,7 @@ def _parser() -> argparse.ArgumentParser:
     logs.set_defaults(run=_cmd_logs)
     _add_conns(sub, common)
     _add_jobs(sub, common)
+    _add_datasets(sub, common)
     _add_sessions(sub, common)
     return parser
 
@@ -174,8 +176,15 @@ def _add_jobs(sub: Any, common: argparse.ArgumentParser) -> None:
     jobs_sub = jobs.add_subparsers(metavar="ACTION")
     jobs.set_defaults(group_parser=jobs)
     listing = jobs_sub.add_parser("list", parents=[common], help="jobs, next fire, last run")
+    listing.add_argument("--category", metavar="C", help="only the jobs of category C")
+    listing.add_argument("--tag", metavar="T", help="only the jobs tagged T")
     _add_json(listing)
     listing.set_defaults(run=_cmd_jobs_list)
+    status = jobs_sub.add_parser(
+        "status", parents=[common], help="today's figures, running, next 5, recent failures"
+    )
+    _add_json(status, "print jobs.dashboard's JSON answer")
+    status.set_defaults(run=_cmd_jobs_status)
     run = jobs_sub.add_parser("run", parents=[common], help="run a job (upstream first)")
     run.add_argument("id", metavar="ID")
     run.add_argument("--opt", action="append", default=[], metavar="K=V", help="an option")
@@ -202,6 +211,22 @@ def _add_jobs(sub: Any, common: argparse.ArgumentParser) -> None:
     target.add_argument("--off", action="store_true", help="stop watching (the jobs stay)")
     _add_json(watch)
     watch.set_defaults(run=_cmd_jobs_watch)
+
+
+def _add_datasets(sub: Any, common: argparse.ArgumentParser) -> None:
+    datasets = sub.add_parser("datasets", parents=[common], help="dataset allocations")
+    datasets_sub = datasets.add_subparsers(metavar="ACTION")
+    datasets.set_defaults(group_parser=datasets)
+    listing = datasets_sub.add_parser("list", parents=[common], help="who holds which dataset")
+    _add_json(listing)
+    listing.set_defaults(run=_cmd_datasets_list)
+    release = datasets_sub.add_parser(
+        "release", parents=[common], help="free a dataset (a stuck allocation; audited)"
+    )
+    release.add_argument("name", metavar="NAME")
+    release.add_argument("--force", action="store_true", help="also while its holder still runs")
+    _add_json(release)
+    release.set_defaults(run=_cmd_datasets_release)
 
 
 def _add_conns(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -516,11 +541,14 @@ def format_log_line(line: dict[str, Any]) -> str:
 
 
 def _cmd_jobs_list(args: argparse.Namespace) -> int:
+    params = {k: v for k in ("category", "tag") if (v := getattr(args, k, None)) is not None}
     with _client(args) as client:
-        jobs = client.call("jobs.list", timeout=_timeout(args, CALL_TIMEOUT))["jobs"]
+        jobs = client.call("jobs.list", params, timeout=_timeout(args, CALL_TIMEOUT))["jobs"]
     if args.json:
         _print_json(jobs)
         return EXIT_OK
+    if not jobs and params:
+        print("no job matches")
     for job in jobs:
         last = job.get("lastRun") or {}
         state = "enabled" if job.get("enabled") else "disabled"
@@ -529,6 +557,45 @@ def _cmd_jobs_list(args: argparse.Namespace) -> int:
             f"next {format_timestamp(job['nextFire']) if job.get('nextFire') else '-':<12} "
             f"last {_dash(last.get('status'))}"
         )
+    return EXIT_OK
+
+
+def _cmd_jobs_status(args: argparse.Namespace) -> int:
+    with _client(args) as client:
+        figures = client.call("jobs.dashboard", timeout=_timeout(args, CALL_TIMEOUT))
+    if args.json:
+        _print_json(figures)
+    else:
+        print(format_dashboard(figures))
+    return EXIT_OK
+
+
+def _cmd_datasets_list(args: argparse.Namespace) -> int:
+    with _client(args) as client:
+        rows = client.call("datasets.list", timeout=_timeout(args, CALL_TIMEOUT))["allocations"]
+    if args.json:
+        _print_json(rows)
+    elif not rows:
+        print("no dataset is allocated")
+    for row in [] if args.json else rows:
+        print(format_allocation(row))
+    return EXIT_OK
+
+
+def _cmd_datasets_release(args: argparse.Namespace) -> int:
+    params = {"name": args.name, "force": args.force}
+    try:
+        with _client(args) as client:
+            answer = client.call("datasets.release", params, timeout=_timeout(args, CALL_TIMEOUT))
+    except ApiError as exc:
+        if isinstance(exc.data, dict) and exc.data.get("kind") == "held":
+            return _fail(f"{exc.message}; give --force to release it anyway", EXIT_API)
+        raise
+    if args.json:
+        _print_json(answer)
+    else:
+        for row in answer["released"]:
+            print(format_released(row))
     return EXIT_OK
 
 

@@ -2,7 +2,9 @@
 
 Methods: `jobs.list`, `jobs.get`, `jobs.run`, `jobs.cancel`, `jobs.history`,
 `jobs.active`, `jobs.dashboard`, `jobs.log` (a run's log file), `jobs.enable`,
-`jobs.check` (of a run with the given options), `jobs.watch`, `jobs.subscribe`.
+`jobs.check` (of a run with the given options), `jobs.watch`, `jobs.subscribe`,
+and `datasets.release` (with ``force`` also while the holder still runs; audited
+like every mutating call, and logged).
 Notifications on topic `jobs`: ``jobs.run`` (a run changed state, params = the
 run), ``jobs.finished`` (a run is final and no retry follows), ``jobs.changed``
 (the definitions changed) and ``jobs.watch`` (the watched jobs file's status).
@@ -14,10 +16,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 from typing import TYPE_CHECKING, Any
 
 from panel.api.rpc import INVALID_PARAMS, INVALID_STATE, NOT_FOUND, TIMEOUT, RpcContext, RpcError
+from panel.jobs.datasets import DatasetHeld
 from panel.jobs.errors import JobError
 from panel.jobs.run_log import MAX_LOG_BYTES
 from panel.jobs.snapshots import RunSnapshot
@@ -28,6 +32,8 @@ if TYPE_CHECKING:
     from panel.api.server import ApiServer
     from panel.jobs.engine import JobEngine
     from panel.jobs.file_watch import JobsFileWatcher
+
+log = logging.getLogger("panel.jobs")
 
 JOBS_TOPIC = "jobs"
 MAX_HISTORY = 10_000
@@ -50,6 +56,23 @@ _RUN = {
         "timeoutMs": {"type": "integer", "minimum": 1, "maximum": 86_400_000},
     },
     "required": ["id"],
+    "additionalProperties": False,
+}
+_LIST = {
+    "type": "object",
+    "properties": {
+        "category": {"type": "string", "description": "only the jobs of this category"},
+        "tag": {"type": "string", "description": "only the jobs with this tag"},
+    },
+    "additionalProperties": False,
+}
+_RELEASE = {
+    "type": "object",
+    "properties": {
+        "name": {"type": "string", "minLength": 1, "maxLength": 200},
+        "force": {"type": "boolean", "description": "also when its holder still runs"},
+    },
+    "required": ["name"],
     "additionalProperties": False,
 }
 _CANCEL = {
@@ -139,7 +162,12 @@ class JobsApi:
     def register(self, registry: RpcRegistry) -> None:
         """Add the jobs methods to `registry`."""
         add = registry.register
-        add("jobs.list", self.list, _EMPTY, doc="Every job with next fire time and last run.")
+        add(
+            "jobs.list",
+            self.list,
+            _LIST,
+            doc="Every job (of a category, with a tag) with next fire time and last run.",
+        )
         add("jobs.get", self.get, _GET, doc="One job with its recent runs (default 20).")
         add(
             "jobs.run",
@@ -149,6 +177,13 @@ class JobsApi:
             doc="Run a job (after its upstream unless only); with wait, answer when final.",
         )
         add("jobs.cancel", self.cancel, _CANCEL, mutating=True, doc="Cancel a run.")
+        add(
+            "datasets.release",
+            self.release_dataset,
+            _RELEASE,
+            mutating=True,
+            doc="Free a dataset's allocations; with force also while its holder runs.",
+        )
         add("jobs.history", self.history, _HISTORY, doc="Runs, newest first, filtered.")
         add(
             "jobs.active",
@@ -193,8 +228,31 @@ class JobsApi:
         )
 
     def list(self, params: dict[str, Any], ctx: RpcContext) -> dict[str, Any]:
-        """Every job."""
-        return {"jobs": self._jobs.list_jobs()}
+        """Every job, or those of a category and/or with a tag."""
+        jobs = self._jobs.list_jobs()
+        if "category" in params:
+            jobs = [j for j in jobs if j.get("category") == params["category"]]
+        if "tag" in params:
+            jobs = [j for j in jobs if params["tag"] in (j.get("tags") or ())]
+        return {"jobs": jobs}
+
+    def release_dataset(self, params: dict[str, Any], ctx: RpcContext) -> dict[str, Any]:
+        """Free a dataset's allocations (an operator clearing a stuck one)."""
+        name, force = params["name"], bool(params.get("force"))
+        try:
+            freed = self._jobs.datasets.release_name(name, force)
+        except KeyError:
+            raise RpcError(NOT_FOUND, f"no allocation of dataset {name!r}") from None
+        except DatasetHeld as exc:
+            holders = [h.to_json() for h in exc.holders]
+            raise RpcError(INVALID_STATE, str(exc), {"kind": "held", "holders": holders}) from None
+        for row in freed:
+            log.warning(
+                "dataset %s (%s) released by an operator%s: it was held by %s %s, pid %s",
+                row.name, row.path, " with force" if force else "", row.owner_kind,
+                row.owner_id, row.pid,
+            )  # fmt: skip
+        return {"released": [row.to_json() for row in freed], "force": force}
 
     def get(self, params: dict[str, Any], ctx: RpcContext) -> dict[str, Any]:
         """One job with its recent runs."""

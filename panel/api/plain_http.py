@@ -9,7 +9,9 @@ Transfer-Encoding, or a malformed head get 400 (an unknown transfer coding
 501); a chunked body is read like a sized one, and either over `MAX_BODY` gets
 413. The head is checked first (`precheck`: token, path, method, size) before
 any body is read; a client that sends ``Expect: 100-continue`` is told to go
-on only once that passed. A client that
+on only once that passed. A handler may answer later (an awaitable, e.g. a
+webhook waiting for its run): the answer is sent when it comes, unless the
+client has gone meanwhile. A client that
 never finishes its request is dropped by websockets' opening-handshake timeout
 like any slow handshake.
 """
@@ -19,7 +21,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from http import HTTPStatus
 from typing import Any, ClassVar, Protocol
 
@@ -49,8 +51,8 @@ class PlainHttpHandler(Protocol):
     def precheck(self, head: bytes) -> Answer | None:
         """The answer from the head alone, or None to read the body (Content-Length)."""
 
-    def answer(self, head: bytes, body: bytes) -> Answer:
-        """The answer to a whole request."""
+    def answer(self, head: bytes, body: bytes) -> Answer | Awaitable[Answer]:
+        """The answer to a whole request (awaitable: it is sent once it comes)."""
 
 
 HandlerSource = Callable[[], PlainHttpHandler | None]
@@ -84,6 +86,7 @@ class _SniffingConnection(ServerConnection):
         self._head = b""
         self._body = bytearray()
         self._answered = False
+        self._later: asyncio.Future[None] | None = None
 
     def data_received(self, data: bytes) -> None:
         if self._websocket:
@@ -126,7 +129,29 @@ class _SniffingConnection(ServerConnection):
                 if len(self._body) > MAX_BODY:
                     self._reply(413, {"error": "body too large"})
             elif isinstance(event, h11.EndOfMessage):
-                self._reply(*self._handler.answer(self._head, bytes(self._body)))
+                answer = self._handler.answer(self._head, bytes(self._body))
+                if isinstance(answer, tuple):
+                    self._reply(*answer)
+                else:
+                    self._answered = True  # nothing more is read meanwhile
+                    self._later = asyncio.ensure_future(self._reply_later(answer))
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self._later is not None and not self._later.done():
+            self._later.cancel()  # nobody is left to answer: stop waiting
+        super().connection_lost(exc)
+
+    async def _reply_later(self, answer: Awaitable[Answer]) -> None:
+        """Send an answer that had to be awaited (a webhook waiting for its run)."""
+        try:
+            status, body = await answer
+        except asyncio.CancelledError:
+            return
+        except Exception:  # a broken handler must not take the API server down
+            log.exception("plain HTTP request on the API port failed")
+            status, body = 500, {"error": "internal error"}
+        if not self.transport.is_closing():
+            self._reply(status, body)
 
     def _on_head(self, request: h11.Request) -> None:
         assert self._http is not None and self._handler is not None

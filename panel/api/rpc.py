@@ -51,7 +51,8 @@ Application (raised by handlers as `RpcError`, or by the transport):
 ======  ====================  ===================================================
 
 Names starting with ``rpc.`` are reserved for built-ins: ``rpc.discover`` lists
-every method with its doc, params schema and whether it changes state.
+every method with its doc, params schema and whether it changes state (plus the
+keys of `RpcRegistry.discover_extras`, such as the session languages).
 """
 
 from __future__ import annotations
@@ -135,11 +136,24 @@ class RpcContext:
         client_id: str,
         on_subscribe: Callable[[str, dict[str, Any] | None], None] | None = None,
         on_unsubscribe: Callable[[str], None] | None = None,
+        on_notify: Callable[[str, dict[str, Any]], None] | None = None,
     ) -> None:
         self.client_id = client_id
         self.subscriptions: dict[str, dict[str, Any] | None] = {}
         self._on_subscribe = on_subscribe
         self._on_unsubscribe = on_unsubscribe
+        self._on_notify = on_notify
+
+    @property
+    def can_notify(self) -> bool:
+        """True when `notify` reaches the caller (a WebSocket client)."""
+        return self._on_notify is not None
+
+    def notify(self, method: str, params: dict[str, Any]) -> None:
+        """Send the caller alone a notification, in order with the answers to its calls
+        (never dropped); a no-op without a transport."""
+        if self._on_notify is not None:
+            self._on_notify(method, params)
 
     def subscribe(self, topic: str, filter: dict[str, Any] | None = None) -> None:
         """Receive the notifications published on `topic` (replacing an earlier filter)."""
@@ -212,6 +226,8 @@ class RpcRegistry:
         self._observer: CallObserver | None = None
         self._full_logged_at = -DISK_FULL_LOG_S  # when a refused call was last logged
         self._full_refused = 0  # calls refused since then
+        self.discover_extras: dict[str, Callable[[], Any]] = {}
+        """More keys of `rpc.discover`'s answer: key -> what to show (asked on each call)."""
         self._add(
             "rpc.discover",
             _discover_handler(self),
@@ -457,7 +473,10 @@ def _encode(reply: dict[str, Any]) -> str:
 
 def _discover_handler(registry: RpcRegistry) -> Handler:
     def discover(params: dict[str, Any], ctx: RpcContext) -> dict[str, Any]:
-        return {"methods": [method.describe() for method in registry.methods()]}
+        found: dict[str, Any] = {"methods": [method.describe() for method in registry.methods()]}
+        for key, provider in registry.discover_extras.items():
+            found[key] = provider()
+        return found
 
     return discover
 

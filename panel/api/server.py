@@ -10,7 +10,9 @@ Endpoints, all on one port:
 - ``GET /metrics`` (plain HTTP, ``Authorization: Bearer <token>`` required, else
   401): the Prometheus text format (``text/plain; version=0.0.4``) from the
   provider given to `set_metrics`; 404 when there is none.
-- ``/rpc`` (WebSocket): needs ``Authorization: Bearer <token>`` in the handshake,
+- ``/rpc`` (WebSocket), also at ``/ws/jsonrpc`` (CodeBeaker's path): needs
+  ``Authorization: Bearer <token>`` in the handshake (or HTTP Basic with the token as
+  the password, which a client sends for ``ws://opspanel:TOKEN@host:port/...``),
   else HTTP 401; a handshake carrying an ``Origin`` header (that is, from a web
   browser page) is refused with 403, so a web page cannot drive the engine.
 - any other path: 404.
@@ -59,6 +61,7 @@ action runs to its end); `close()` cancels whatever still runs.
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import hmac
 import ipaddress
@@ -107,6 +110,9 @@ MAX_IN_FLIGHT = 32
 CLOSE_TIMEOUT = 2.0
 PING_INTERVAL = 20.0
 METRICS_PATH = "/metrics"
+CODEBEAKER_PATH = "/ws/jsonrpc"
+"""CodeBeaker's path of the JSON-RPC WebSocket: an alias of /rpc."""
+RPC_PATHS = frozenset({RPC_PATH, CODEBEAKER_PATH})
 TRY_AGAIN_LATER = 1013
 CLIENT_QUEUE_BYTES = 8 * 1024 * 1024
 """Notification text waiting for one client at most; the oldest is dropped beyond."""
@@ -172,6 +178,7 @@ class _ClientSession:
             client_id,
             on_subscribe=lambda topic, _flt: server._add_subscriber(topic, self),
             on_unsubscribe=lambda topic: server._remove_subscriber(topic, self),
+            on_notify=lambda method, params: server._notify_one(self, method, params),
         )
         self.replies: deque[str] = deque()
         self.notes: deque[str] = deque()
@@ -461,6 +468,13 @@ class ApiServer:
                 cached = texts[id(chosen)] = (chosen, dumps(notification(method, chosen)))
             session.notify(cached[1])
 
+    def _notify_one(self, session: _ClientSession, method: str, params: dict[str, Any]) -> None:
+        """A notification for one client, queued with its answers (in order, never dropped)."""
+        if threading.get_ident() != self._thread_id and self._loop is not None:
+            self._loop.call_soon_threadsafe(self._notify_one, session, method, params)
+            return
+        session.reply(dumps(notification(method, params)))
+
     def _add_subscriber(self, topic: str, session: _ClientSession) -> None:
         first = topic not in self._topics
         self._topics.setdefault(topic, set()).add(session)
@@ -490,7 +504,7 @@ class ApiServer:
             return _http_response(HTTPStatus.OK, {"status": "ok"})
         if path == METRICS_PATH:
             return self._metrics_response(connection, request)
-        if path != RPC_PATH:
+        if path not in RPC_PATHS:
             return _http_response(HTTPStatus.NOT_FOUND, {"error": "not found"})
         origins = request.headers.get_all("Origin")
         if origins:
@@ -538,7 +552,11 @@ class ApiServer:
             return False
         scheme, _, credential = values[0].strip().partition(" ")
         given = credential.strip().encode("utf-8", "surrogateescape")
-        return scheme.lower() == "bearer" and hmac.compare_digest(given, self._token)
+        if scheme.lower() == "basic":
+            given = _basic_password(given)
+        elif scheme.lower() != "bearer":
+            return False
+        return hmac.compare_digest(given, self._token)
 
     # -- connections -----------------------------------------------------------------
 
@@ -611,6 +629,16 @@ class ApiServer:
             session.slots.release()
         if reply is not None:
             await session.send_reply(reply)
+
+
+def _basic_password(credential: bytes) -> bytes:
+    """The password of an HTTP Basic credential (`user:password`, base64), or b""."""
+    try:
+        decoded = base64.b64decode(credential, validate=True)
+    except ValueError:
+        return b""
+    _user, sep, password = decoded.partition(b":")
+    return password if sep else b""
 
 
 def _cost(data: bytes) -> int:

@@ -1,10 +1,15 @@
 """Sessions, datasets, settings and configuration on the JSON-RPC API.
 
 Session methods: `session.create`, `session.execute`, `session.list`,
-`session.close`, `session.subscribe`, `session.unsubscribe`. Notifications on topic
+`session.close`, `session.subscribe`, `session.unsubscribe`, and `execution.run`
+(a stateless run: a session created, used once and closed). Notifications on topic
 ``sessions``: ``session.event`` with params ``{sessionId, event, ...}`` where event
 is ``created``, ``ready``, ``executed`` or ``closed`` (a subscription may filter on
-``sessionId``).
+``sessionId``). A `session.execute` (or `execution.run`) with ``"stream": true``
+sends its caller ``session.output`` notifications ``{sessionId, executionId,
+stream: stdout|stderr, data}`` while the command writes, then answers as usual
+(with the same ``executionId``). `session.list` and `rpc.discover` name the
+``languages`` this machine can run.
 
 Also the panel actions that had no method yet: `datasets.list`, `settings.get`,
 `settings.set` (the known settings below, checked by range; they apply from the
@@ -20,6 +25,8 @@ available (no sandbox: bubblewrap missing, network isolation, shutting down),
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import uuid
 from typing import TYPE_CHECKING, Any
 
 from panel.api.rpc import (
@@ -110,8 +117,22 @@ EXECUTE_SCHEMA: dict[str, Any] = {
                 for k, schema in COMMAND_SCHEMAS.items()
             ],
         },
+        "stream": {"type": "boolean"},
     },
     "required": ["sessionId", "command"],
+    "additionalProperties": False,
+}
+RUN_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "language": {"type": "string", "minLength": 1, "maxLength": 32},
+        "code": {"type": "string"},
+        "timeoutMs": _TIMEOUT,
+        "memoryLimitMB": {"type": "integer", "minimum": 16, "maximum": 1_048_576},
+        "network": {"type": "boolean"},
+        "stream": {"type": "boolean"},
+    },
+    "required": ["code"],
     "additionalProperties": False,
 }
 CLOSE_SCHEMA: dict[str, Any] = {
@@ -209,7 +230,15 @@ class SessionsApi:
             True,
             "Run a command in a session: {success, result, error, durationMs}.",
         )
+        add(
+            "execution.run",
+            self.run,
+            RUN_SCHEMA,
+            True,
+            "Run code once in a new session, closed after: {success, result, error, durationMs}.",
+        )
         add("session.list", self.list, _EMPTY, doc="Open sessions with state and figures.")
+        registry.discover_extras["languages"] = self._sessions.languages
         add("session.close", self.close, CLOSE_SCHEMA, True, "Close a session and its tree.")
         add("session.subscribe", self.subscribe, SUBSCRIBE_SCHEMA, doc="Receive session.event.")
         add("session.unsubscribe", self.unsubscribe, _EMPTY, doc="Stop session.event.")
@@ -271,19 +300,58 @@ class SessionsApi:
         }
 
     async def execute(self, params: dict[str, Any], ctx: RpcContext) -> dict[str, Any]:
-        """Run one command in a session."""
+        """Run one command in a session (its output sent as it comes with stream)."""
+        sid, command = params["sessionId"], params["command"]
+        return await self._execute(sid, command, ctx, bool(params.get("stream")))
+
+    async def _execute(
+        self, sid: str, command: dict[str, Any], ctx: RpcContext, stream: bool
+    ) -> dict[str, Any]:
         loop = asyncio.get_running_loop()
         done: asyncio.Future[dict[str, Any]] = loop.create_future()
+        execution_id = uuid.uuid4().hex[:16]
 
         def on_reply(reply: dict[str, Any]) -> None:
             if not done.done():
-                done.set_result(reply)
+                done.set_result({**reply, "executionId": execution_id})
 
+        def on_output(name: str, data: str) -> None:
+            note = {"sessionId": sid, "executionId": execution_id, "stream": name, "data": data}
+            ctx.notify("session.output", note)
+
+        sink = on_output if stream and ctx.can_notify else None
         try:
-            self._sessions.execute(params["sessionId"], params["command"], on_reply)
+            self._sessions.execute(sid, command, on_reply, sink)
         except SessionError as exc:
             raise session_error(exc) from None
         return await done
+
+    async def run(self, params: dict[str, Any], ctx: RpcContext) -> dict[str, Any]:
+        """A stateless run: a new session runs the code once and is closed, whatever happens."""
+        create: dict[str, Any] = {"language": params.get("language", "python")}
+        for key in ("memoryLimitMB", "network"):
+            if key in params:
+                create[key] = params[key]
+        created = await self.create(create, ctx)
+        sid = created["sessionId"]
+        command = {"type": "run_code", "code": params["code"], "language": create["language"]}
+        if "timeoutMs" in params:
+            command["timeoutMs"] = params["timeoutMs"]
+        try:
+            reply = await self._execute(sid, command, ctx, bool(params.get("stream")))
+        finally:
+            await self._close_quietly(sid)
+        return {**reply, "sessionId": sid, "language": create["language"]}
+
+    async def _close_quietly(self, sid: str) -> None:
+        """Close a run's session and wait (bounded) until its tree is gone."""
+        try:
+            session = self._sessions.close(sid, "the run ended")
+        except SessionError:
+            return  # gone already
+        if not session.ended:
+            with contextlib.suppress(TimeoutError):
+                await self._wait_event(sid, ("closed",), READY_TIMEOUT_S)
 
     def list(self, params: dict[str, Any], ctx: RpcContext) -> dict[str, Any]:
         """Open sessions."""

@@ -4,8 +4,9 @@ An owner declares datasets (logical name -> path, `exclusive` or `shared`).
 `allocate` takes ALL of them in one transaction or none at all, so two owners
 never deadlock each holding one. Exclusive conflicts with any other holder of
 the path; shared conflicts only with an exclusive holder. An allocation records
-the pid (and its create time) of the process that answers for it: the engine
-for its job runs, the session process for a session. `release_dead` frees the
+the pid (and its create time) of the process that holds the data: the engine
+while a job run waits to start, then the run's own child (`set_owner_process`),
+the runner process for a session. `release_dead` frees the
 allocations whose process is gone (start-up after a crash). Every release that
 freed something calls the `on_release` listeners (the engine starts the runs
 waiting for a dataset then, whoever held it: a job run or a session).
@@ -89,6 +90,17 @@ class Allocation:
         )
 
 
+class DatasetHeld(Exception):
+    """A dataset is held by a live process (release it with force)."""
+
+    def __init__(self, holders: list[Allocation]) -> None:
+        self.holders = holders
+        first = holders[0]
+        who = f"{first.owner_kind} {first.owner_id}"
+        pid = f", pid {first.pid}" if first.pid is not None else ""
+        super().__init__(f"dataset {first.name!r} is held by {who}{pid}, which still runs")
+
+
 def normalize(path: str) -> str:
     """The form paths are compared in (absolute, normalised, `~` expanded)."""
     return os.path.normpath(os.path.abspath(os.path.expanduser(path)))
@@ -166,6 +178,42 @@ class DatasetManager:
                 "DELETE FROM dataset_allocations WHERE owner_kind = ? AND owner_id = ?", key
             )
         return self._released(int(row[0]))
+
+    def set_owner_process(
+        self, owner_kind: str, owner_id: str, pid: int | None, create_time: float | None
+    ) -> None:
+        """Record `pid` (its create time when known) as the process holding the owner's data
+        (a queued write, like a release)."""
+        self._store.write(
+            "UPDATE dataset_allocations SET pid = ?, create_time = COALESCE(?, create_time)"
+            " WHERE owner_kind = ? AND owner_id = ?",
+            (pid, create_time, owner_kind, owner_id),
+        )
+
+    def release_name(self, name: str, force: bool = False) -> list[Allocation]:
+        """Free every allocation of the dataset `name` (an operator clearing a stuck one).
+
+        Without `force` only allocations whose process is gone are freed; one held by a
+        live process raises `DatasetHeld`. Raises KeyError when nothing holds `name`.
+        """
+        with self._store.reading() as conn:
+            rows = conn.execute(
+                "SELECT id, name, path, mode, owner_kind, owner_id, pid, acquired_at, create_time"
+                " FROM dataset_allocations WHERE name = ? ORDER BY id",
+                (name,),
+            ).fetchall()
+        if not rows:
+            raise KeyError(name)
+        if not force:
+            live = [Allocation(*row[1:8]) for row in rows if _alive(row[6], row[8])]
+            if live:
+                raise DatasetHeld(live)
+        with self._store.transaction() as conn:
+            conn.executemany(
+                "DELETE FROM dataset_allocations WHERE id = ?", [(row[0],) for row in rows]
+            )
+        self._released(len(rows))
+        return [Allocation(*row[1:8]) for row in rows]
 
     def allocations(self) -> list[dict[str, Any]]:
         """Every allocation, oldest first (`Allocation.to_json()` items)."""

@@ -161,6 +161,8 @@ class JobEngine(QObject):
         self._idle: list[ManagedProcess] = []
         self._active_jobs: dict[str, int] = {}
         self._active_categories: dict[str, int] = {}
+        self._solo_running: list[str] = []
+        """Jobs with `parallel: false` whose child runs now (at most one, alone)."""
         self._graphs = 0
         self._accepting = False
         self._shutting_down = False
@@ -610,6 +612,13 @@ class JobEngine(QObject):
             while index < len(self._ready) and len(self._running) < self.max_parallel:
                 run = self._ready[index]
                 full = self.store.disk_full
+                alone = self._alone_problem(run)
+                if alone is not None:
+                    self._note_waiting(run, alone)
+                    if not run.job.parallel:
+                        break  # a job that runs alone waits first: nothing behind it jumps ahead
+                    index += 1
+                    continue
                 if full is None and self._fits(run):
                     try:
                         allocated = self._allocate(run)
@@ -627,6 +636,20 @@ class JobEngine(QObject):
         finally:
             self._pumping = False
 
+    def _alone_problem(self, run: Run) -> str | None:
+        """Why `run` may not start now for `parallel: false` (its own or a running job's)."""
+        if self._solo_running:
+            return f"job {self._solo_running[0]} runs alone (parallel: false)"
+        if not run.job.parallel and self._running:
+            names = sorted({r.job.id for r in self._running.values()})
+            return f"runs alone (parallel: false), after {', '.join(names)}"
+        return None
+
+    def _note_waiting(self, run: Run, text: str) -> None:
+        """Say why a queued run does not start yet (once per reason)."""
+        if run.waiting_on != text:
+            self._set_status(run, run.status, waiting_on=text)
+
     def _fits(self, run: Run) -> bool:
         job = run.job
         if self._active_jobs.get(job.id, 0) >= job.execution.max_instances:
@@ -638,6 +661,11 @@ class JobEngine(QObject):
         """Keep the per-job and per-category counts of children in `_running`."""
         job = run.job
         self._active_jobs[job.id] = self._active_jobs.get(job.id, 0) + step
+        if not job.parallel:
+            if step > 0:
+                self._solo_running.append(job.id)
+            elif job.id in self._solo_running:
+                self._solo_running.remove(job.id)
         if job.category:
             count = self._active_categories.get(job.category, 0) + step
             self._active_categories[job.category] = count
@@ -830,6 +858,8 @@ class JobEngine(QObject):
                 log_path=run.log_path,
                 pid=pid,
             )
+            if run.job.datasets:  # the child holds the data now: it answers for them
+                self.datasets.set_owner_process(RUN_OWNER, str(run.id), pid, None)
 
     def _stamp_running(self) -> None:
         """Before each commit: add the create time of the runs recorded `running`
@@ -843,6 +873,10 @@ class JobEngine(QObject):
             if create_time is not None:
                 run.create_time = create_time
                 self.store.update_run(run.id, create_time=create_time)
+                if run.job.datasets and not run.fixing:
+                    self.datasets.set_owner_process(
+                        RUN_OWNER, str(run.id), process.pid if process else None, create_time
+                    )
 
     def _on_timeout(self) -> None:
         timer = self.sender()

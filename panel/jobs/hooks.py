@@ -1,17 +1,21 @@
-"""Incoming webhooks: `POST /hooks/jobs/<id>` on the API port runs a job.
+"""Incoming webhooks: `POST /hooks/jobs/<id>` (or `/api/webhooks/<id>`) on the API port runs a job.
 
 The API port speaks WebSocket; a request there that does not start with GET
 (a handshake always does) is a plain HTTP request, which the API server hands
 to a `WebhookEndpoint`: first the head alone (`precheck`: token, path,
 method, size), then, if that passed, the head and the body (`answer`).
 
-Authentication: the header ``X-OpsPanel-Token: <token>`` (or ``Authorization:
-Bearer <token>``), compared in constant time. The token lives in
+Authentication: the header ``X-OpsPanel-Token: <token>`` (or ``X-Webhook-Token``,
+or ``Authorization: Bearer <token>``), compared in constant time. The token lives in
 ``<workspace>/hooks.json`` (mode 0600, written like api.json) with the port
 and the URL; unlike the API token it is kept across restarts, because the
 systems that call a webhook are configured once.
 
-Answers (JSON): 202 ``{"run": id}``; 400 bad body or options; 401 wrong or
+Answers (JSON): 202 ``{"run": id}``; with ``?wait=true`` (or ``"wait": true`` in
+the body) 200 once the run is final: ``{"run", "job", "status", "exitCode",
+"durationMs", "error"}`` (a run still going when the wait's bound passes, the
+job's timeout plus a margin or an hour without one, answers 202 with its
+status and ``"waitTimedOut": true``); 400 bad body or options; 401 wrong or
 missing token (checked before anything else); 404 unknown path or job;
 405 not a POST; 409 a dangerous command without ``"confirm": true``; 413 body
 over 1 MiB. Body: ``{"options": {...}, "only": false, "confirm": false}`` or
@@ -25,19 +29,26 @@ import hmac
 import json
 import os
 import secrets
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from panel.jobs.errors import JobError
 
 HOOKS_FILE = "hooks.json"
 PATH_PREFIX = "/hooks/jobs/"
+PATH_PREFIXES = (PATH_PREFIX, "/api/webhooks/")
+"""Ours, and the pipeline dashboard document's path."""
+TOKEN_HEADERS = ("x-opspanel-token", "x-webhook-token")
 MAX_BODY = 1024 * 1024
 MAX_HEAD = 64 * 1024
 
 RunCallback = Callable[[str, dict[str, Any], bool, bool], int]
 """(job_id, options, only, confirm) -> run id; raises JobError."""
+
+WaitCallback = Callable[[int], Awaitable[tuple[int, dict[str, Any]]]]
+"""(run id) -> (HTTP status, body) once the run is final (or the wait's bound passed)."""
 
 _STATUS_OF = {"not_found": 404, "invalid": 400, "dangerous": 409, "state": 503}
 
@@ -81,11 +92,12 @@ def parse_head(head: bytes) -> tuple[str, str, dict[str, str]]:
 class WebhookEndpoint:
     """`POST /hooks/jobs/<id>` with the webhook token: runs the job with the posted options."""
 
-    def __init__(self, token: str, run: RunCallback) -> None:
+    def __init__(self, token: str, run: RunCallback, wait: WaitCallback | None = None) -> None:
         if not token:
             raise ValueError("a webhook token is required")
         self._token = token.encode("utf-8")
         self._run = run
+        self._wait = wait
 
     def precheck(self, head: bytes) -> Answer | None:
         """The answer a request gets from its head alone, or None: read its body."""
@@ -96,7 +108,7 @@ class WebhookEndpoint:
             return 400, {"error": "bad request"}
         if not self._authorized(headers):
             return 401, {"error": "unauthorized"}
-        if not path.startswith(PATH_PREFIX) or "/" in path[len(PATH_PREFIX) :]:
+        if _job_of(path) is None:
             return 404, {"error": "not found"}
         if method != "POST":
             return 405, {"error": "use POST"}
@@ -106,22 +118,25 @@ class WebhookEndpoint:
             return 413, {"error": "body too large"}
         return None
 
-    def answer(self, head: bytes, body: bytes) -> Answer:
-        """Run the job the request names (after `precheck` passed)."""
+    def answer(self, head: bytes, body: bytes) -> Answer | Awaitable[Answer]:
+        """Run the job the request names (after `precheck` passed); with wait, the
+        answer is awaitable and comes once the run is final."""
         early = self.precheck(head)
         if early is not None:
             return early
         _, path, _ = parse_head(head)
-        return self._dispatch(path[len(PATH_PREFIX) :], body)
+        job_id = _job_of(path)
+        assert job_id is not None  # precheck said so
+        return self._dispatch(job_id, body, _wants_wait(path))
 
     def _authorized(self, headers: dict[str, str]) -> bool:
-        given = headers.get("x-opspanel-token", "")
+        given = next((headers[h] for h in TOKEN_HEADERS if headers.get(h)), "")
         scheme, _, credential = headers.get("authorization", "").partition(" ")
         if not given and scheme.lower() == "bearer":
             given = credential.strip()
         return hmac.compare_digest(given.encode("utf-8", "surrogateescape"), self._token)
 
-    def _dispatch(self, job_id: str, raw: bytes) -> tuple[int, dict[str, Any]]:
+    def _dispatch(self, job_id: str, raw: bytes, wait: bool) -> Answer | Awaitable[Answer]:
         try:
             body = json.loads(raw) if raw.strip() else {}
         except ValueError:
@@ -134,4 +149,22 @@ class WebhookEndpoint:
             )
         except JobError as exc:
             return _STATUS_OF.get(exc.kind, 400), {"error": exc.message}
+        if (wait or body.get("wait") is True) and self._wait is not None:
+            return self._wait(run_id)
         return 202, {"run": run_id}
+
+
+def _job_of(path: str) -> str | None:
+    """The job id a webhook path names (its query aside), None for another path."""
+    bare = urlsplit(path).path
+    for prefix in PATH_PREFIXES:
+        rest = bare[len(prefix) :]
+        if bare.startswith(prefix) and rest and "/" not in rest:
+            return rest
+    return None
+
+
+def _wants_wait(path: str) -> bool:
+    """True for `?wait=true` (or `1`, `yes`)."""
+    values = parse_qs(urlsplit(path).query).get("wait", [])
+    return any(v.lower() in ("true", "1", "yes") for v in values)

@@ -120,6 +120,8 @@ class JobDef:
     missed_runs: str = "coalesce"
     enabled: bool = True
     category: str = ""
+    parallel: bool = True
+    """False: the job never runs while another job runs."""
     tags: tuple[str, ...] = ()
     cwd: str | None = None
     env: dict[str, str] = field(default_factory=dict, hash=False)
@@ -151,6 +153,7 @@ class JobDef:
             missed_runs=str(data.get("missedRuns", "coalesce")),
             enabled=bool(data.get("enabled", True)),
             category=str(data.get("category", "")),
+            parallel=bool(data.get("parallel", True)),
             tags=tuple(data.get("tags", ())),
             cwd=data.get("cwd"),
             env=dict(data.get("env", {})),

@@ -22,11 +22,12 @@ import psutil
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from panel.logs.hub import LogHub
+from panel.sessions import languages
 from panel.sessions.config import SessionConfig
 from panel.sessions.datasets import DatasetRequest, DatasetStore
 from panel.sessions.isolation import network_isolation_available
-from panel.sessions.sandbox import bwrap_program, sandbox_problem
-from panel.sessions.session import ResultCallback, Session, SessionState
+from panel.sessions.sandbox import bwrap_program, sandbox_problem, which_inside
+from panel.sessions.session import OutputCallback, ResultCallback, Session, SessionState
 from panel.supervise.process import ManagedProcess
 from panel.supervise.spec import ProcessSpec, RestartPolicy
 from panel.util.paths import panel_argv
@@ -40,6 +41,7 @@ OWNER_KIND = "session"
 DEFAULT_SWEEP_MS = 5000
 DEFAULT_MAX_SESSIONS = 64
 LOCAL_COMMANDS = ("allocate_dataset", "release_dataset")
+LANGUAGES_TTL_S = 10.0
 
 ProcessFactory = Callable[[str, ProcessSpec], ManagedProcess]
 
@@ -93,6 +95,7 @@ class SessionManager(QObject):
         self.max_sessions = max_sessions
         self._sessions: dict[str, Session] = {}
         self._closed_count = 0
+        self._languages: tuple[float, list[str]] | None = None
         self._warned_unsandboxed = False
         self._shut = False
         self._started = False
@@ -136,9 +139,19 @@ class SessionManager(QObject):
         return session
 
     def list_json(self) -> dict[str, Any]:
-        """`{count, sessions: [...]}` as `session.list` answers."""
+        """`{count, sessions: [...], languages: [...]}` as `session.list` answers."""
         rows = [s.to_json() for s in self._sessions.values()]
-        return {"count": len(rows), "sessions": rows}
+        return {"count": len(rows), "sessions": rows, "languages": self.languages()}
+
+    def languages(self) -> list[str]:
+        """The `run_code` languages whose toolchain the sessions' commands find here
+        (looked up at most every LANGUAGES_TTL_S: session.list is called often)."""
+        now = time.monotonic()
+        if self._languages is None or now - self._languages[0] >= LANGUAGES_TTL_S:
+            sandboxed = sandbox_problem(bwrap_program()) is None
+            found = languages.available(which_inside if sandboxed else shutil.which)
+            self._languages = (now, found)
+        return list(self._languages[1])
 
     @property
     def open_count(self) -> int:
@@ -186,8 +199,15 @@ class SessionManager(QObject):
         self.sig_changed.emit()
         return session
 
-    def execute(self, session_id: str, command: dict[str, Any], callback: ResultCallback) -> None:
-        """Run one command in a session; `callback` gets `{success, result, error, durationMs}`."""
+    def execute(
+        self,
+        session_id: str,
+        command: dict[str, Any],
+        callback: ResultCallback,
+        on_output: OutputCallback | None = None,
+    ) -> None:
+        """Run one command in a session; `callback` gets `{success, result, error, durationMs}`.
+        With `on_output`, a shell command or snippet tells its output there as it writes."""
         session = self.get(session_id)
         kind = command.get("type")
 
@@ -202,7 +222,7 @@ class SessionManager(QObject):
         if kind in LOCAL_COMMANDS:
             done(self._dataset_command(session, command))
             return
-        session.execute(command, done)
+        session.execute(command, done, on_output)
 
     def close(self, session_id: str, reason: str = "closed on request") -> Session:
         """Close a session: datasets released now, runner tree stopped (`closed` event after)."""

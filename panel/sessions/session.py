@@ -6,6 +6,7 @@ import itertools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -17,6 +18,9 @@ from panel.supervise.state import ProcessState
 
 ResultCallback = Callable[[dict[str, Any]], None]
 """Receives `{success, result, error, durationMs}` (and `errorData` when there is some)."""
+
+OutputCallback = Callable[[str, str], None]
+"""(stream "stdout" | "stderr", text) a streamed command wrote."""
 
 MAX_LINE_BYTES = 256 * 1024 * 1024
 """A runner line longer than this without a newline is dropped."""
@@ -119,6 +123,7 @@ class Session(QObject):
         self.folder = ""
         self.datasets: dict[str, dict[str, str]] = {}
         self._pending: dict[str, ResultCallback] = {}
+        self._outputs: dict[str, OutputCallback] = {}
         self._held = b""
         process.sig_output.connect(self._on_output)
         process.sig_stats.connect(self._on_stats)
@@ -179,8 +184,8 @@ class Session(QObject):
             "sessionId": self.session_id,
             "pid": self.pid,
             "state": str(self.state()),
-            "createdAt": self.created_at,
-            "lastActivity": self.last_activity,
+            "createdAt": iso_utc(self.created_at),
+            "lastActivity": iso_utc(self.last_activity),
             "executionCount": self.execution_count,
             "idleMinutes": round(self.idle_seconds() / 60, 3),
             "lifetimeMinutes": round(self.lifetime_seconds() / 60, 3),
@@ -195,17 +200,28 @@ class Session(QObject):
 
     # ------------------------------------------------------------------ commands
 
-    def execute(self, command: dict[str, Any], callback: ResultCallback) -> None:
-        """Send `command` to the runner; `callback` gets the result (or the failure) once."""
+    def execute(
+        self,
+        command: dict[str, Any],
+        callback: ResultCallback,
+        on_output: OutputCallback | None = None,
+    ) -> None:
+        """Send `command` to the runner; `callback` gets the result (or the failure) once.
+        With `on_output`, the command's output is told there as it writes it, first."""
         if self.ended or self.closing or not self.ready:
             why = "the session is closed" if self.ended or self.closing else "not ready yet"
             callback(_failure(why))
             return
         request_id = f"r{next(_request_ids)}"
         self._pending[request_id] = callback
+        message: dict[str, Any] = {"id": request_id, "command": command}
+        if on_output is not None:
+            self._outputs[request_id] = on_output
+            message["stream"] = True
         self.touch()
-        if not self._send({"id": request_id, "command": command}):
+        if not self._send(message):
             self._pending.pop(request_id, None)
+            self._outputs.pop(request_id, None)
             callback(_failure("the session runner is not running"))
 
     def tell_datasets(self) -> None:
@@ -260,7 +276,14 @@ class Session(QObject):
             self.folder = str(message.get("folder", ""))
             self.touch()
             self.sig_ready.emit()
+        elif kind == "output":
+            sink = self._outputs.get(str(message.get("id")))
+            data = message.get("data")
+            if sink is not None and isinstance(data, str):
+                stream = "stderr" if message.get("stream") == "stderr" else "stdout"
+                sink(stream, data)
         elif kind == "result":
+            self._outputs.pop(str(message.get("id")), None)
             callback = self._pending.pop(str(message.get("id")), None)
             if callback is None:
                 return
@@ -305,8 +328,15 @@ class Session(QObject):
 
     def _fail_pending(self, why: str) -> None:
         pending, self._pending = self._pending, {}
+        self._outputs.clear()
         for callback in pending.values():
             callback(_failure(why))
+
+
+def iso_utc(ts: float) -> str:
+    """`ts` (epoch seconds) as ISO 8601 UTC with milliseconds: `2026-12-03T08:15:02.123Z`."""
+    moment = datetime.fromtimestamp(ts, UTC)
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _parse(line: bytes) -> dict[str, Any] | None:

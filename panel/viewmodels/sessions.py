@@ -13,6 +13,8 @@ Created = Callable[[str | None, str | None], None]
 """(session id, None) once a session is started, or (None, one sentence saying why not)."""
 Reply = Callable[[dict[str, Any]], None]
 """A command's reply: {success, result, error, durationMs}."""
+Output = Callable[[str, str], None]
+"""(stream "stdout" | "stderr", text) a running command just wrote."""
 AuditRows = Callable[[list[dict[str, Any]]], None]
 """The newest audit rows (ts, client, method, params, outcome...), newest first."""
 
@@ -39,8 +41,15 @@ class SessionsModel(QObject):
         """Close a session and its process tree."""
         raise NotImplementedError
 
-    def execute(self, session_id: str, command: dict[str, Any], reply: Reply) -> None:
-        """Run one command; `reply` gets the result, or the failure, once."""
+    def execute(
+        self,
+        session_id: str,
+        command: dict[str, Any],
+        reply: Reply,
+        on_output: Output | None = None,
+    ) -> None:
+        """Run one command; `reply` gets the result, or the failure, once. With
+        `on_output`, a shell command or code tells its output there as it writes."""
         raise NotImplementedError
 
     def poll(self) -> None:

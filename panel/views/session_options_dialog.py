@@ -16,8 +16,9 @@ from PySide6.QtWidgets import (
 )
 
 from panel.sessions.config import CONFIG_SCHEMA, MAX_MINUTES, SessionConfig
+from panel.sessions.languages import LANGUAGES as KNOWN_LANGUAGES
 
-LANGUAGES = ("python", "node")
+LANGUAGES = tuple(lang.name for lang in KNOWN_LANGUAGES)
 """Languages of `run_code` a session can default to (the runner knows these)."""
 
 MEMORY_MIN_MB, MEMORY_MAX_MB = 16, 1_048_576

@@ -34,6 +34,9 @@ from panel.views.table_model import RowTableModel
 
 REFRESH_MS = 1000
 THROTTLE_MS = 100
+LIVE_FLUSH_MS = 30
+"""Live output is written to the console at most this often (one append per batch)."""
+STREAMED_KINDS = ("execute_shell", "run_code")
 
 STATE_COLORS: dict[SessionState, QColor] = {
     SessionState.STARTING: BUSY,
@@ -201,6 +204,10 @@ class SessionsView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
 
+        self._live: list[str] = []
+        self._live_flush = QTimer(self, singleShot=True, interval=LIVE_FLUSH_MS)
+        self._live_flush.timeout.connect(self._flush_live)
+
         self._throttle = QTimer(self, singleShot=True, interval=THROTTLE_MS)
         self._throttle.timeout.connect(self.refresh)
         self._ticker = QTimer(self, interval=REFRESH_MS)
@@ -301,7 +308,19 @@ class SessionsView(QWidget):
             self._append(self.tr("! %1").replace("%1", str(exc)))
             return
         self._append(f"[{session_id}] $ {text}")
-        self._sessions.execute(session_id, command, self._on_reply)
+        if command["type"] in STREAMED_KINDS:
+            streamed: list[bool] = []
+
+            def on_output(_stream: str, data: str) -> None:
+                streamed.append(True)
+                self._on_live(data)
+
+            def on_reply(reply: dict[str, Any]) -> None:
+                self._on_reply(reply, bool(streamed))
+
+            self._sessions.execute(session_id, command, on_reply, on_output)
+        else:
+            self._sessions.execute(session_id, command, self._on_reply)
         self.input.clear()
 
     @staticmethod
@@ -313,11 +332,31 @@ class SessionsView(QWidget):
             return {"type": kind, "code": text, "language": language, "timeoutMs": 60_000}
         return {"type": kind, "path": text}
 
-    def _on_reply(self, reply: dict[str, Any]) -> None:
+    def _on_live(self, data: str) -> None:
+        """A running command wrote `data`: shown within LIVE_FLUSH_MS, batched."""
+        self._live.append(data)
+        if not self._live_flush.isActive():
+            self._live_flush.start()
+
+    def _flush_live(self, everything: bool = False) -> None:
+        """Write the whole lines received (a partial last line waits, unless `everything`)."""
+        self._live_flush.stop()
+        text = "".join(self._live)
+        cut = len(text) if everything else text.rfind("\n") + 1
+        self._live = [text[cut:]] if text[cut:] else []
+        if text[:cut].strip("\n"):
+            self._append(text[:cut].rstrip("\n"))
+
+    def _on_reply(self, reply: dict[str, Any], streamed: bool = False) -> None:
+        self._flush_live(everything=True)  # what the command wrote comes before its result
         result = reply.get("result")
         lines: list[str] = []
         if isinstance(result, dict) and "stdout" in result:
-            lines += [result.get("stdout", "").rstrip("\n"), result.get("stderr", "").rstrip("\n")]
+            if not streamed:
+                lines += [
+                    result.get("stdout", "").rstrip("\n"),
+                    result.get("stderr", "").rstrip("\n"),
+                ]
             lines.append(self.tr("exit code %1").replace("%1", str(result.get("exitCode"))))
         elif isinstance(result, dict) and "content" in result:
             lines.append(str(result["content"]).rstrip("\n"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -12,6 +13,7 @@ from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QLineEdit, QMessageBox
 from pytestqt.qtbot import QtBot
 
+from panel.views.datasets_view import COL_OWNER, COL_PID
 from panel.views.job_graph import DEPENDS, ON_FAILURE, ON_SUCCESS
 from panel.views.job_log_dialog import RunLogDialog
 from panel.views.job_run_dialog import ArrayEditor, RunOptionsDialog
@@ -508,6 +510,21 @@ def test_datasets_tab_lists_allocations_while_a_run_holds_them(
         str(run_id),
     )
     assert row.path == str(data)
+
+    # the run's own child holds the data, and the table says so beside the run
+    def child_pid() -> int | None:
+        return next((r.pid for r in page.jobs.active_runs() if r.id == run_id), None)
+
+    qtbot.waitUntil(lambda: bool(child_pid()), timeout=WAIT_MS)
+    child = child_pid()
+
+    def shows_child() -> bool:
+        view.datasets.refresh()  # the table re-reads every 2 s; read now
+        return model.index(0, COL_PID).data() == str(child)
+
+    qtbot.waitUntil(shows_child, timeout=WAIT_MS)
+    assert model.index(0, COL_OWNER).data() == f"run {run_id}"
+    assert child != os.getpid()
     gate.write_text("go")
     page.wait_final(run_id)
     qtbot.waitUntil(lambda: model.rowCount() == 0, timeout=WAIT_MS)

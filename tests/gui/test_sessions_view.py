@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -115,7 +116,7 @@ def test_a_session_made_with_chosen_settings(any_window: MainWindow, qtbot: QtBo
     node = shutil.which("node") is not None
 
     def fill(dialog: SessionOptionsDialog) -> None:
-        dialog.language.setCurrentIndex(dialog.language.findData("node" if node else "python"))
+        dialog.language.setCurrentIndex(dialog.language.findData("nodejs" if node else "python"))
         dialog.idle.setValue(5)
         dialog.lifetime.setValue(10)
         dialog.memory.setValue(1024)
@@ -175,3 +176,35 @@ def test_an_attached_windows_audit_tab_shows_its_own_calls(
     ]
     assert rows == [("session.create", "ok")]  # attaching and looking change nothing
     window.models.link.close()  # type: ignore[union-attr]
+
+
+def test_console_shows_output_while_the_command_runs(
+    any_window: MainWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    window = any_window
+    window.show_sessions_action.trigger()
+    view = window.sessions_view
+    view.new_button.click()
+    qtbot.waitUntil(lambda: view.selected_id() is not None, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: view.model.index(0, COL_STATE).data() == "Active", timeout=TIMEOUT_MS)
+    seen: list[str] = []
+    view.sig_output_appended.connect(seen.append)
+    view.kind.setCurrentIndex(view.kind.findData("run_code"))
+    # the command prints, then waits for a file this test writes only once it saw the line
+    view.input.setText(
+        "import os, time; print('first line', flush=True); "
+        "any(iter(lambda: os.path.exists('go-on') or time.sleep(0.01), True)); "
+        "print('second line')"
+    )
+    view.run_button.click()
+    qtbot.waitUntil(lambda: "first line" in seen[1:], timeout=TIMEOUT_MS)  # [0]: the command
+    assert not any("exit code" in s for s in seen)  # still running: the line came live
+    session = view.selected_id()
+    assert session is not None
+    (tmp_path / "ws" / "sessions" / session / "go-on").write_text("")
+    qtbot.waitUntil(lambda: any("exit code 0" in s for s in seen), timeout=TIMEOUT_MS)
+    lines = "\n".join(seen[1:]).splitlines()
+    assert lines.index("first line") < lines.index("second line") < lines.index("exit code 0")
+    assert lines.count("first line") == 1  # shown live, not again with the result
+    view.close_button.click()
+    qtbot.waitUntil(lambda: view.model.rowCount() == 0, timeout=TIMEOUT_MS)

@@ -8,19 +8,22 @@ beneath the folder's descriptor and follow no link (`panel.sessions.beneath`).
 
 from __future__ import annotations
 
+import codecs
 import contextlib
+import functools
 import os
 import resource
+import selectors
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from panel.sessions import languages
 from panel.sessions.beneath import Beneath, where
 from panel.sessions.paths import PathRefused, inside, relative_parts
 from panel.sessions.runner.disk import DiskLimit
@@ -48,14 +51,14 @@ WRITE_FLAGS = {
 """write_file modes (Overwrite truncates once the file passed the checks)."""
 
 DEFAULT_TIMEOUT_MS = 30_000
+DOTNET_PROBE_S = 20.0
 KILL_WAIT_S = 5.0
 
-LANGUAGES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "python": (".py", ("python3", "python")),
-    "node": (".js", ("node", "nodejs")),
-    "javascript": (".js", ("node", "nodejs")),
-}
-"""run_code languages: file suffix and the interpreters tried, in order."""
+STREAM_CHUNK = 65536
+"""Most bytes one streamed output message carries."""
+
+OutputSink = Callable[[str, str], None]
+"""(stream "stdout" | "stderr", text) told as a streamed command writes."""
 
 
 class CommandError(Exception):
@@ -97,18 +100,21 @@ class Commands:
         self.datasets: dict[str, str] = {}
         self._code_seq = 0
         self._current: subprocess.Popen[bytes] | None = None
+        self._sink: OutputSink | None = None
 
     def kill_current(self) -> None:
         """Kill the running command's whole process group (the runner is being stopped)."""
         if self._current is not None and self._current.poll() is None:
             _kill_group(self._current.pid)
 
-    def run(self, command: dict[str, Any]) -> Any:
-        """Do one command; its result (JSON) or CommandError."""
+    def run(self, command: dict[str, Any], on_output: OutputSink | None = None) -> Any:
+        """Do one command; its result (JSON) or CommandError. With `on_output`, a
+        shell command or code snippet tells its output there as it writes it."""
         kind = command.get("type")
         handler = getattr(self, f"_do_{kind}", None) if isinstance(kind, str) else None
         if handler is None:
             raise CommandError(f"unknown command type: {kind!r}")
+        self._sink = on_output
         try:
             return handler(command)
         except PathRefused as exc:
@@ -123,6 +129,8 @@ class Commands:
             raise CommandError(
                 f"{exc.strerror or exc}: {_rel(exc.filename, self.folder)}"
             ) from None
+        finally:
+            self._sink = None
 
     # ------------------------------------------------------------------ files
 
@@ -203,29 +211,60 @@ class Commands:
         ):
             raise CommandError("env must map strings to strings")
         program = self._program(name)
+        if self._sink is not None:
+            env = {"PYTHONUNBUFFERED": "1", **env}  # live output is what a caller streams for
         return self._spawn([program, *args], env, _timeout(command))
 
     def _do_run_code(self, command: dict[str, Any]) -> dict[str, Any]:
         code = command.get("code")
         if not isinstance(code, str):
             raise CommandError("code must be a string")
-        language = str(command.get("language", "python")).lower()
-        known = LANGUAGES.get(language)
-        if known is None:
-            raise CommandError(
-                f"unsupported language {language!r}; supported: {', '.join(sorted(LANGUAGES))}"
-            )
-        suffix, interpreters = known
-        program = _interpreter(interpreters, language)
+        try:
+            lang = languages.language(str(command.get("language", "python")))
+        except languages.UnknownLanguage as exc:
+            raise CommandError(str(exc)) from None
+        program = languages.toolchain(lang, self._which)
+        if program is None:
+            raise CommandError(languages.missing_toolchain(lang), {"kind": "missing_toolchain"})
         self._code_seq += 1
-        parts = (".code", f"snippet_{self._code_seq}{suffix}")
-        self._write(parts, code.encode("utf-8"), "Overwrite")  # a link named .code is refused
-        script = str(self.folder.joinpath(*parts))
-        if self.sandbox is not None:
-            script = inside_path(str(self.folder), script)
-        result = self._spawn([program, script], {}, _timeout(command))
+        parts, project = self._snippet_files(lang, program, code)
+        script = self._seen(str(self.folder.joinpath(*parts)))
+        project_seen = None if project is None else self._seen(str(self.folder.joinpath(*project)))
+        home = self._seen(str(self.folder))
+        env = {k: v.replace("{home}", home) for k, v in lang.env.items()}
+        if lang.name == "python":
+            env["PYTHONUNBUFFERED"] = "1"  # live output is what a caller streams for
+        argv = languages.argv_for(lang, program, script, project_seen)
+        result = self._spawn(argv, env, _timeout(command))
         result["file"] = where(parts)
+        result["language"] = lang.name
         return result
+
+    def _snippet_files(
+        self, lang: languages.Language, program: str, code: str
+    ) -> tuple[tuple[str, ...], tuple[str, ...] | None]:
+        """Write the snippet (and, for `dotnet run`, its project); their parts."""
+        name = f"snippet_{self._code_seq}"
+        if lang.name == "dotnet" and program.endswith("dotnet-script"):
+            parts: tuple[str, ...] = (".code", f"{name}.csx")
+        elif lang.name == "dotnet":
+            project = (".code", name)
+            csproj = languages.csproj(_dotnet_sdk(program)).encode()
+            self._write((*project, f"{name}.csproj"), csproj, "Overwrite")
+            parts = (*project, "Program.cs")
+            self._write(parts, code.encode("utf-8"), "Overwrite")
+            return parts, project
+        else:
+            parts = (".code", f"{name}{lang.suffix}")
+        self._write(parts, code.encode("utf-8"), "Overwrite")  # a link named .code is refused
+        return parts, None
+
+    def _seen(self, host_path: str) -> str:
+        """A path inside the session folder as the command sees it."""
+        return inside_path(str(self.folder), host_path) if self.sandbox is not None else host_path
+
+    def _which(self, name: str) -> str | None:
+        return which_inside(name) if self.sandbox is not None else shutil.which(name)
 
     def _program(self, name: str) -> str:
         if os.sep in name or (os.altsep and os.altsep in name):
@@ -290,7 +329,10 @@ class Commands:
         timed_out = False
         self._current = proc
         try:
-            out, err = proc.communicate(timeout=timeout_s)
+            if self._sink is not None:
+                out, err, timed_out = stream_output(proc, timeout_s, self._sink)
+            else:
+                out, err = proc.communicate(timeout=timeout_s)
         except subprocess.TimeoutExpired:
             timed_out = True
             _kill_group(proc.pid)
@@ -345,21 +387,73 @@ class Commands:
             )
 
 
+def stream_output(
+    proc: subprocess.Popen[bytes], timeout_s: float, sink: OutputSink
+) -> tuple[bytes, bytes, bool]:
+    """Read a command's stdout and stderr as it writes them, telling `sink` each piece
+    (at most MAX_OUTPUT_BYTES of each); (stdout, stderr, timed out) once both end."""
+    assert proc.stdout is not None and proc.stderr is not None
+    deadline = time.monotonic() + timeout_s
+    names = {proc.stdout.fileno(): "stdout", proc.stderr.fileno(): "stderr"}
+    kept: dict[str, bytearray] = {"stdout": bytearray(), "stderr": bytearray()}
+    decoders = {n: codecs.getincrementaldecoder("utf-8")("replace") for n in kept}
+    timed_out = False
+    with selectors.DefaultSelector() as selector:
+        for fd in names:
+            selector.register(fd, selectors.EVENT_READ)
+        while selector.get_map():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                timed_out = True
+                _kill_group(proc.pid)
+                break
+            for key, _ in selector.select(left):
+                fd = int(key.fd)
+                data = os.read(fd, STREAM_CHUNK)
+                if not data:
+                    selector.unregister(fd)
+                    continue
+                name = names[fd]
+                room = MAX_OUTPUT_BYTES + 1 - len(kept[name])
+                if room > 0:
+                    kept[name] += data[:room]
+                    text = decoders[name].decode(data[:room])
+                    if text:
+                        sink(name, text)
+    proc.stdout.close()
+    proc.stderr.close()
+    try:
+        proc.wait(KILL_WAIT_S if timed_out else max(0.1, deadline - time.monotonic()))
+    except subprocess.TimeoutExpired:
+        timed_out = True
+        _kill_group(proc.pid)
+        proc.wait(KILL_WAIT_S)
+    return bytes(kept["stdout"]), bytes(kept["stderr"]), timed_out
+
+
+@functools.cache
+def _dotnet_sdk(program: str) -> str:
+    """The `major.minor` of the .NET SDK `program` runs (`dotnet --version`), else 8.0."""
+    try:
+        done = subprocess.run(
+            [program, "--version"],
+            capture_output=True,
+            text=True,
+            timeout=DOTNET_PROBE_S,
+            stdin=subprocess.DEVNULL,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return languages.DEFAULT_DOTNET
+    parts = done.stdout.strip().split(".")
+    if done.returncode or len(parts) < 2 or not (parts[0].isdigit() and parts[1].isdigit()):
+        return languages.DEFAULT_DOTNET
+    return f"{parts[0]}.{parts[1]}"
+
+
 def _kill_group(pgid: int) -> None:
     with contextlib.suppress(ProcessLookupError):
         os.killpg(pgid, signal.SIGKILL)
-
-
-def _interpreter(names: tuple[str, ...], language: str) -> str:
-    if language == "python" and not getattr(sys, "frozen", False):
-        return sys.executable  # the panel's own interpreter: no shim, no surprise version
-    for name in names:
-        found = shutil.which(name)
-        if found:
-            return found
-    raise CommandError(
-        f"no interpreter for {language} is installed (looked for {', '.join(names)})"
-    )
 
 
 def _timeout(command: dict[str, Any]) -> float:

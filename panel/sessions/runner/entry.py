@@ -10,8 +10,11 @@ JSON object per line: ``{"id": "r1", "command": {"type": "read_file", ...}}``, p
 (they appear to commands as ``DATASET_<NAME>`` variables). Answers go to stdout, one
 JSON object per line: first ``{"t": "ready", "pid", "folder", "sandbox", "network", ...}``, then
 ``{"t": "result", "id", "success", "result", "error", "errorData", "durationMs"}``
-per command. Commands run one after the other. The runner ends on end of stdin,
-``{"cmd": "stop"}`` or SIGTERM, and dies with the panel (parent-death signal).
+per command. A request with ``"stream": true`` also gets
+``{"t": "output", "id", "stream": "stdout"|"stderr", "data"}`` lines while its shell
+command or code snippet writes, before its result. Commands run one after the
+other. The runner ends on end of stdin, ``{"cmd": "stop"}`` or SIGTERM, and dies
+with the panel (parent-death signal).
 With ``--bwrap`` every shell command and code snippet runs in a bubblewrap sandbox
 (`panel.sessions.sandbox`) that sees the session folder at ``/workspace`` only.
 """
@@ -28,7 +31,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from panel.sessions.paths import PathRefused, inside
-from panel.sessions.runner.commands import CommandError, Commands, Sandbox
+from panel.sessions.runner.commands import CommandError, Commands, OutputSink, Sandbox
 from panel.sessions.runner.disk import DiskLimit
 from panel.sessions.runner.pids_limit import ProcessLimit
 from panel.supervise.pdeathsig import set_parent_death_signal
@@ -71,8 +74,17 @@ def _send(out: BinaryIO, message: dict[str, Any]) -> None:
     out.write(json.dumps(message, separators=(",", ":")).encode("utf-8") + b"\n")
 
 
-def answer(commands: Commands, request: dict[str, Any]) -> dict[str, Any]:
-    """The result line for one request line."""
+def _output_sink(out: BinaryIO, req_id: Any) -> OutputSink:
+    def sink(name: str, text: str) -> None:
+        _send(out, {"t": "output", "id": req_id, "stream": name, "data": text})
+
+    return sink
+
+
+def answer(
+    commands: Commands, request: dict[str, Any], out: BinaryIO | None = None
+) -> dict[str, Any]:
+    """The result line for one request line (its output lines go to `out` when it streams)."""
     req_id = request.get("id")
     started = time.monotonic()
     reply: dict[str, Any] = {"t": "result", "id": req_id, "success": True, "result": None}
@@ -84,7 +96,9 @@ def answer(commands: Commands, request: dict[str, Any]) -> dict[str, Any]:
         try:
             if not isinstance(command, dict):
                 raise CommandError("command must be an object with a type")
-            reply["result"] = commands.run(command)
+            streams = out is not None and request.get("stream") is True
+            sink = _output_sink(out, req_id) if streams and out is not None else None
+            reply["result"] = commands.run(command, sink)
         except CommandError as exc:
             reply.update(success=False, error=str(exc), errorData=exc.data or None)
         except Exception as exc:  # a bug must not end the session
@@ -152,5 +166,5 @@ def _serve(commands: Commands, folder: Path) -> int:
             continue
         if request.get("cmd") == "stop":
             break
-        _send(out, answer(commands, request))
+        _send(out, answer(commands, request, out))
     return 0

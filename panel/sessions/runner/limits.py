@@ -21,6 +21,9 @@ PR_SET_PDEATHSIG = 1
 V8_PROGRAMS = frozenset({"node", "nodejs", "deno", "bun"})
 """Programs that reserve huge address space up front: limited by RLIMIT_DATA instead of AS."""
 
+RESERVING_PROGRAMS = V8_PROGRAMS | {"go", "dotnet", "dotnet-script"}
+"""V8, and the Go and .NET runtimes (which reserve arenas up front): RLIMIT_DATA too."""
+
 MEMORY_MARKERS = (
     "MemoryError",
     "std::bad_alloc",
@@ -30,6 +33,7 @@ MEMORY_MARKERS = (
     "JavaScript heap out of memory",
     "Failed to reserve virtual memory",
     "memory allocation of",
+    "failed to reserve page summary memory",
 )
 """Texts on stderr that say a command ran out of its memory limit."""
 
@@ -37,7 +41,7 @@ MEMORY_MARKERS = (
 def limit_kind(program: str) -> int:
     """The rlimit that caps memory for `program` (RLIMIT_AS, or RLIMIT_DATA for V8)."""
     name = os.path.basename(program).lower()
-    return resource.RLIMIT_DATA if name in V8_PROGRAMS else resource.RLIMIT_AS
+    return resource.RLIMIT_DATA if name in RESERVING_PROGRAMS else resource.RLIMIT_AS
 
 
 @functools.cache

@@ -8,7 +8,7 @@ from typing import Any
 
 from panel.sessions.manager import SessionError, SessionManager
 from panel.sessions.session import SessionSnapshot
-from panel.viewmodels.sessions import AuditRows, Created, Reply, SessionsModel
+from panel.viewmodels.sessions import AuditRows, Created, Output, Reply, SessionsModel
 
 AuditSource = Callable[[int], list[dict[str, Any]]]
 
@@ -41,9 +41,15 @@ class LocalSessionsModel(SessionsModel):
         with contextlib.suppress(SessionError):  # already gone
             self._manager.close(session_id, "closed from the window")
 
-    def execute(self, session_id: str, command: dict[str, Any], reply: Reply) -> None:
+    def execute(
+        self,
+        session_id: str,
+        command: dict[str, Any],
+        reply: Reply,
+        on_output: Output | None = None,
+    ) -> None:
         try:
-            self._manager.execute(session_id, command, reply)
+            self._manager.execute(session_id, command, reply, on_output)
         except SessionError as exc:
             reply({"success": False, "result": None, "error": exc.message, "durationMs": 0})
 

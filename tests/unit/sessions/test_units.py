@@ -229,3 +229,43 @@ def test_the_sandbox_binds_the_interpreter_over_its_fresh_tmp(monkeypatch: Any) 
     tmpfs = args.index("/tmp", args.index("--tmpfs"))
     bind = args.index("/tmp/ci/.venv")
     assert args[bind - 1] == "--ro-bind" and tmpfs < bind
+
+
+FAKE_DOTNET = """#!/bin/sh
+# Stands in for the .NET SDK, which Debian does not ship: says what it was asked.
+if [ "$1" = "--version" ]; then echo 9.0.101; exit 0; fi
+echo "argv: $*"
+echo "home: $DOTNET_CLI_HOME"
+cat "$3"/*.csproj "$3/Program.cs"
+"""
+
+
+def test_dotnet_runs_a_generated_project(tmp_path: Path, monkeypatch: Any) -> None:
+    """No .NET SDK exists here (not in Debian): a stand-in `dotnet` shows what is run."""
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    (tools / "dotnet").write_text(FAKE_DOTNET)
+    (tools / "dotnet").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tools}{os.pathsep}{os.environ['PATH']}")
+    folder = tmp_path / "session"
+    folder.mkdir()
+    commands = Commands(folder, None)
+    code = 'Console.WriteLine("hi");'
+    result = commands.run({"type": "run_code", "language": "csharp", "code": code})
+    out = result["stdout"]
+    project = folder / ".code" / "snippet_1"
+    assert f"argv: run --project {project}" in out
+    assert "<TargetFramework>net9.0</TargetFramework>" in out and code in out
+    assert f"home: {folder}/.cache/dotnet" in out
+    assert result["language"] == "dotnet" and result["file"] == ".code/snippet_1/Program.cs"
+
+
+def test_a_missing_toolchain_is_named(tmp_path: Path, monkeypatch: Any) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    commands = Commands(tmp_path, None)
+    with pytest.raises(CommandError) as refused:
+        commands.run({"type": "run_code", "language": "golang", "code": "package main"})
+    assert str(refused.value) == (
+        "golang cannot run here: its toolchain is missing "
+        "(looked for go on the PATH; install golang-go)"
+    )
