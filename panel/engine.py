@@ -24,6 +24,8 @@ from panel.demo.devices import DemoDevices
 from panel.jobs.engine import JobEngine
 from panel.jobs.file_watch import JobsFileWatcher
 from panel.logs.hub import HubLogHandler, LogHub
+from panel.mqtt.engine_bus import KEEP_RUNNING, EngineBus
+from panel.mqtt.settings import check_mqtt
 from panel.server.controller import ServerController, server_spec
 from panel.server.preflight import PortConflict
 from panel.server.status import ServerSnapshot
@@ -94,9 +96,12 @@ class Engine(QObject):
     sig_shutdown_finished = Signal()
     """Every child is stopped; the engine may be dropped."""
 
-    def __init__(self, workspace: Workspace, parent: QObject | None = None) -> None:
+    def __init__(
+        self, workspace: Workspace, parent: QObject | None = None, *, headless: bool = False
+    ) -> None:
         super().__init__(parent)
         self.workspace = workspace
+        self.headless = headless
         self.started_at = time.time()
         self.hub = LogHub(
             workspace.logs_dir,
@@ -141,6 +146,14 @@ class Engine(QObject):
             ),
             parent=self,
         )
+        self.bus = EngineBus(
+            workspace.root,
+            workspace.config_object("mqtt"),
+            self.connections,
+            lambda source, spec, survive: self._new_process(source, spec, survive=survive),
+            keep_running=bool(workspace.get_setting(KEEP_RUNNING, headless)),
+            parent=self,
+        )
         self.jobs = JobEngine(workspace, self.hub, self.reaper, parent=self)
         self.jobs_watch = JobsFileWatcher(self.jobs, parent=self.jobs)
         self.sessions = SessionManager(
@@ -177,6 +190,7 @@ class Engine(QObject):
         if self.server.config.autostart:
             self.start_server()
         self.demo.start()  # before the workers, which connect to the devices (and retry)
+        self.bus.start()  # the broker before the workers, which publish to it
         self.connections.start()
         self.jobs.start()
         self.jobs_watch.start_from_setting()  # setting `jobs.watchFile`
@@ -214,6 +228,7 @@ class Engine(QObject):
         log.info("engine shutting down")
         self._stats_timer.stop()
         self.jobs_watch.stop()
+        self.bus.shutdown()
         self.sessions.shutdown()  # datasets released while the job store is still open
         self.jobs.sig_shutdown_finished.connect(self._check_shutdown_done)
         self.jobs.shutdown()  # new runs refused at once; running ones get their grace time
@@ -304,7 +319,7 @@ class Engine(QObject):
         Raises `ConfigError` naming every bad field; nothing changes then. Returns
         what was applied and how, a line per part.
         """
-        import_config(self.workspace, data, {"connections": check_connections})
+        import_config(self.workspace, data, {"connections": check_connections, "mqtt": check_mqtt})
         self.server.set_config(self.workspace.server_config())
         server = (
             "server: settings stored; it is running: restart it to use them"
@@ -366,9 +381,14 @@ class Engine(QObject):
     # -------------------------------------------------------------- internals
 
     def _new_process(
-        self, source: str, spec: ProcessSpec, *, feed_output: bool = True
+        self, source: str, spec: ProcessSpec, *, feed_output: bool = True, survive: bool = False
     ) -> ManagedProcess:
-        process = ManagedProcess(spec, self, recorder=self.workspace, reaper=self.reaper)
+        """A child the engine looks after; `survive`: not recorded nor reaped, so that it
+        outlives a crash of the engine (the embedded broker with `connections.keepRunning`)."""
+        if survive:
+            process = ManagedProcess(spec, self)
+        else:
+            process = ManagedProcess(spec, self, recorder=self.workspace, reaper=self.reaper)
         if feed_output:
             process.sig_output.connect(lambda stream, data: self.hub.feed(source, stream, data))
         process.sig_exited.connect(lambda *_: self._end_streams(source))

@@ -19,6 +19,9 @@ from panel.workspace.server_config import ServerConfig
 SECTIONS = ("connections", "jobs")
 """Configuration sections stored as opaque JSON arrays for now."""
 
+OBJECT_SECTIONS = ("mqtt",)
+"""Configuration sections stored as one JSON object each (absent: not configured)."""
+
 
 def dumps(value: Any) -> str:
     """Compact JSON text, key order kept (NaN and infinities refused)."""
@@ -105,6 +108,31 @@ def store_section(session: Session, name: str, items: list[Any]) -> None:
         raise ValueError(f"unknown configuration section {name!r}")
     text = dumps(list(items))
     row = session.get(ConfigSectionRow, name)
+    if row is None:
+        session.add(ConfigSectionRow(name=name, body=text))
+    else:
+        row.body = text
+
+
+def load_object(session: Session, name: str) -> dict[str, Any] | None:
+    """The JSON object stored for object section `name`, None when there is none."""
+    row = session.get(ConfigSectionRow, name)
+    if row is None:
+        return None
+    value = json.loads(row.body)
+    return dict(value) if isinstance(value, dict) else None
+
+
+def store_object(session: Session, name: str, value: dict[str, Any] | None) -> None:
+    """Replace object section `name` by `value` (None removes it)."""
+    if name not in OBJECT_SECTIONS:
+        raise ValueError(f"unknown configuration section {name!r}")
+    row = session.get(ConfigSectionRow, name)
+    if value is None:
+        if row is not None:
+            session.delete(row)
+        return
+    text = dumps(dict(value))
     if row is None:
         session.add(ConfigSectionRow(name=name, body=text))
     else:
