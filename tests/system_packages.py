@@ -18,6 +18,7 @@ PACKAGES = {
     "sshd": "openssh-server",
     "ssh": "openssh-client",
     "systemd-analyze": "systemd",
+    "mosquitto": "mosquitto",
 }
 """Program a test needs -> the Debian package that provides it."""
 

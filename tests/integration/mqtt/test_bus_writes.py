@@ -6,15 +6,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tests.integration.engine.conftest import HeadlessEngine
-from tests.integration.mqtt.bus import Subscriber, bus_workspace, embedded_credentials
+from tests.integration.mqtt.brokers import Bus
+from tests.integration.mqtt.bus import Subscriber, bus_workspace
 
 CONN = "opspanel/ws/demo-modbus"
 TIMEOUT_S = 30.0
 
 
-def _ready(ws: Path) -> Subscriber:
-    host, port, user, password = embedded_credentials(ws)
-    sub = Subscriber(host, port, user, password)
+def _ready(ws: Path, bus: Bus) -> Subscriber:
+    sub = Subscriber(*bus.credentials(ws))
     sub.subscribe(f"{CONN}/#", qos=1)
     sub.wait(
         f"{CONN}/$state",
@@ -26,11 +26,12 @@ def _ready(ws: Path) -> Subscriber:
 
 
 def test_a_set_message_writes_the_device_once_and_answers(
-    tmp_path: Path, start_engine: Callable[[Path], HeadlessEngine], modbus_port: int
+    tmp_path: Path, start_engine: Callable[[Path], HeadlessEngine], modbus_port: int, bus: Bus
 ) -> None:
-    ws = bus_workspace(tmp_path / "ws", modbus_port, {"embedded": True, "writes": True})
+    ws = bus_workspace(tmp_path / "ws", modbus_port, bus.section | {"writes": True})
+    bus.workspace_files(ws)
     start_engine(ws)
-    sub = _ready(ws)
+    sub = _ready(ws, bus)
     try:
         sub.publish(f"{CONN}/setpoint/set", {"value": 61.5, "id": "w1"})
         answer = sub.wait(f"{CONN}/setpoint/set/result", TIMEOUT_S, "the answer to w1").json()
@@ -74,11 +75,12 @@ def test_a_set_message_writes_the_device_once_and_answers(
 
 
 def test_with_writes_off_a_set_message_is_refused_and_the_device_untouched(
-    tmp_path: Path, start_engine: Callable[[Path], HeadlessEngine], modbus_port: int
+    tmp_path: Path, start_engine: Callable[[Path], HeadlessEngine], modbus_port: int, bus: Bus
 ) -> None:
-    ws = bus_workspace(tmp_path / "ws", modbus_port, {"embedded": True})
+    ws = bus_workspace(tmp_path / "ws", modbus_port, bus.section)
+    bus.workspace_files(ws)
     start_engine(ws)
-    sub = _ready(ws)
+    sub = _ready(ws, bus)
     try:
         sub.publish(f"{CONN}/setpoint/set", {"value": 70, "id": "w2"})
         answer = sub.wait(f"{CONN}/setpoint/set/result", TIMEOUT_S, "the refusal").json()

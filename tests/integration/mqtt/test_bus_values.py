@@ -1,4 +1,4 @@
-"""Tags on MQTT through the embedded broker, seen by an independent paho subscriber."""
+"""Tags on MQTT (the embedded broker and mosquitto), seen by an independent paho subscriber."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 import paho.mqtt.client as mqtt
 
 from tests.integration.engine.conftest import HeadlessEngine
+from tests.integration.mqtt.brokers import Bus
 from tests.integration.mqtt.bus import Subscriber, bus_workspace, embedded_credentials
 
 BASE = "opspanel/ws"
@@ -16,12 +17,14 @@ TIMEOUT_S = 30.0
 
 
 def test_values_state_blocks_and_retained_last_values(
-    tmp_path: Path, start_engine: Callable[[Path], HeadlessEngine], modbus_port: int
+    tmp_path: Path, start_engine: Callable[[Path], HeadlessEngine], modbus_port: int, bus: Bus
 ) -> None:
-    ws = bus_workspace(tmp_path / "ws", modbus_port, {"embedded": True, "blockMessages": True})
+    ws = bus_workspace(tmp_path / "ws", modbus_port, bus.section | {"blockMessages": True})
+    bus.workspace_files(ws)
     start_engine(ws)
-    host, port, user, password = embedded_credentials(ws)
-    assert oct((ws / "mqtt-broker.password").stat().st_mode & 0o777) == "0o600"
+    host, port, user, password = bus.credentials(ws)
+    if bus.kind == "embedded":
+        assert oct((ws / "mqtt-broker.password").stat().st_mode & 0o777) == "0o600"
     early = Subscriber(host, port, user, password)
     try:
         early.subscribe(f"{BASE}/#")
