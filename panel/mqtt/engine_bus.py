@@ -159,8 +159,11 @@ class EngineBus(QObject):
 
     def status(self) -> dict[str, Any]:
         """What `mqtt.status` returns: the broker, the engine's client, the publishers."""
-        if self.settings is None:
-            return {"enabled": False, "problem": self.problem, "broker": None}
+        if self.settings is None or not self.settings.active:
+            problem = self.problem
+            if self.settings is not None:
+                problem = "mqtt.url is not set and mqtt.embedded is false"
+            return {"enabled": False, "problem": problem, "broker": None, "publishers": []}
         publishers = self._publishers()
         published = sum(p["published"] or 0 for p in publishers)
         now = time.monotonic()
