@@ -10,7 +10,6 @@ connected it is skipped (the owner republishes its latest values on the next con
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import threading
@@ -29,7 +28,7 @@ log = logging.getLogger("panel.mqtt")
 RECONNECT_MIN_S = 0.25
 RECONNECT_MAX_S = 10.0
 KEEPALIVE_S = 10
-CONNECT_TIMEOUT_S = 5.0
+LOST_POLL_S = 0.5
 
 OFF, WAITING, CONNECTING, CONNECTED, DISCONNECTED = (
     "off",
@@ -73,6 +72,7 @@ class BusClient:
         self._on_message = on_message
         self._client: mqtt.Client | None = None
         self._stop = threading.Event()
+        self._lost = threading.Event()
         self._thread: threading.Thread | None = None
         self._backoff = Backoff(RECONNECT_MIN_S, RECONNECT_MAX_S)
         self.lock = threading.RLock()
@@ -95,10 +95,7 @@ class BusClient:
     def close(self, timeout_s: float = 2.0) -> None:
         """Disconnect (cleanly: no last will) and wait, bounded, for the thread."""
         self._stop.set()
-        client = self._client
-        if client is not None:
-            with contextlib.suppress(Exception):  # a client that never connected
-                client.disconnect()
+        self._lost.set()
         if self._thread is not None:
             self._thread.join(timeout_s)
         self.state = OFF
@@ -149,8 +146,11 @@ class BusClient:
             self._stop.wait(self._backoff.next_delay())
 
     def _session(self, endpoint: Endpoint) -> None:
+        """One connection: paho's own network thread serves it (so a `publish()` from the
+        worker's loop only queues and wakes that thread) until it is lost or closed."""
         client = self._new_client(endpoint)
         self.state = CONNECTING
+        self._lost.clear()
         try:
             client.connect(endpoint.host, endpoint.port, keepalive=KEEPALIVE_S)
         except (OSError, ValueError) as exc:
@@ -158,13 +158,15 @@ class BusClient:
             self._set_problem(DISCONNECTED, f"{endpoint.url}: {why}")
             return
         self._client = client
+        client.loop_start()
         try:
-            client.loop_forever(retry_first_connection=False)
-        except (OSError, ValueError) as exc:
-            self._set_problem(DISCONNECTED, f"{endpoint.url}: {exc}")
+            while not self._stop.is_set() and not self._lost.wait(LOST_POLL_S):
+                pass
         finally:
+            client.disconnect()
+            client.loop_stop()
             with self.lock:
-                if self.state == CONNECTED or self.state == CONNECTING:
+                if self.state in (CONNECTED, CONNECTING):
                     self.state = DISCONNECTED
             self._client = None
 
@@ -203,6 +205,7 @@ class BusClient:
                 self._on_connected(self)
 
     def _handle_disconnect(self, _c: Any, _u: Any, _f: Any, reason: Any, _p: Any) -> None:
+        self._lost.set()
         if not self._stop.is_set():
             self._set_problem(DISCONNECTED, f"{self.url}: connection lost ({reason})")
 

@@ -3,8 +3,9 @@
 - `<base>/<conn>/<tag>`: `{"value", "quality", "ts", "unit"}` (+ `"reason"` when not good),
   retained by default, published when the value moves beyond the deadband or the quality
   changes (report by exception);
-- `<base>/<conn>/$block/<block>`: one block cycle, `{"ts", "values": {tag: value},
-  "quality": {tag: quality}}` (the quality map lists only the tags that are not good);
+- `<base>/<conn>/$block/<block>`: one block cycle, `{"ts", "seq", "values": {tag: value},
+  "quality": {tag: quality}}` (the quality map lists only the tags that are not good;
+  `seq` counts the block's cycles since the worker started: a gap is a lost message);
 - `<base>/<conn>/$state`: `{"state", "online", "reason", "ts"}`, retained; the broker
   publishes `{"state": "OFFLINE", "online": false}` (the last will) when the worker is
   gone without saying goodbye;
@@ -77,12 +78,12 @@ def tag_payload(entry: dict[str, Any], unit: str) -> bytes:
     return dumps(out)
 
 
-def block_payload(samples: list[Any]) -> bytes:
+def block_payload(samples: list[Any], seq: int) -> bytes:
     """One block cycle: every value, and the qualities that are not good."""
     values = {s.name: plain(s.value) for s in samples}
     quality = {s.name: s.quality for s in samples if s.quality != GOOD}
     ts = max((s.ts for s in samples), default=time.time())
-    return dumps({"ts": round(ts, 6), "values": values, "quality": quality})
+    return dumps({"ts": round(ts, 6), "seq": seq, "values": values, "quality": quality})
 
 
 def state_payload(state: str, reason: str | None, online: bool = True) -> bytes:

@@ -38,6 +38,9 @@ class BusPublisher:
         self._units: dict[str, str] = {}
         self._latest: dict[str, bytes] = {}
         self._state = payloads.state_payload("CONFIGURE", None)
+        self._block_seq: dict[str, int] = {}
+        self.tag_messages = 0
+        self.block_messages = 0
         will = Will(self.topics.state, payloads.WILL_PAYLOAD, settings.qos, retain=True)
         self.client = BusClient(
             f"worker-{payloads.segment(conn_id)}",
@@ -86,8 +89,11 @@ class BusPublisher:
             if self.settings.tag_messages:
                 self._send_changes(changes)
             if block is not None and self.settings.block_messages and samples:
-                topic = self.topics.block(block)
-                self.client.publish(topic, payloads.block_payload(samples), qos=self.settings.qos)
+                seq = self._block_seq.get(block, 0) + 1
+                self._block_seq[block] = seq
+                payload = payloads.block_payload(samples, seq)
+                if self.client.publish(self.topics.block(block), payload, qos=self.settings.qos):
+                    self.block_messages += 1
 
     def link_lost(self, reason: str) -> None:
         """Every tag goes bad with `reason` (published as a change)."""
@@ -104,7 +110,11 @@ class BusPublisher:
 
     def stats(self) -> dict[str, Any] | None:
         """The bus figures for the worker's `stats` message."""
-        return self.client.stats()
+        return {
+            **self.client.stats(),
+            "tagMessages": self.tag_messages,
+            "blockMessages": self.block_messages,
+        }
 
     def close(self) -> None:
         """Say STOPPED (retained: not the last will) and disconnect, bounded."""
@@ -121,7 +131,8 @@ class BusPublisher:
             name = str(entry["name"])
             payload = payloads.tag_payload(entry, self._units.get(name, ""))
             self._latest[name] = payload
-            self.client.publish(self.topics.tag(name), payload, qos=qos, retain=retain)
+            if self.client.publish(self.topics.tag(name), payload, qos=qos, retain=retain):
+                self.tag_messages += 1
 
     def _publish_state(self) -> None:
         self.client.publish(self.topics.state, self._state, qos=self.settings.qos, retain=True)

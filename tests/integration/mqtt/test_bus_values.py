@@ -45,6 +45,14 @@ def test_values_state_blocks_and_retained_last_values(
         assert set(block["values"]) == {"temperature", "pressure", "counter", "setpoint"}
         assert block["quality"] == {}
         early.wait(
+            f"{CONN}/$block/process",
+            TIMEOUT_S,
+            "a second block message",
+            lambda m: len(early.on(f"{CONN}/$block/process")) >= 2,
+        )
+        seqs = [m.json()["seq"] for m in early.on(f"{CONN}/$block/process")]
+        assert seqs[1] == seqs[0] + 1  # one message per cycle, numbered
+        early.wait(
             f"{CONN}/counter",
             TIMEOUT_S,
             "the counter to move (report by exception, each change)",
