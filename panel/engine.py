@@ -271,6 +271,7 @@ class Engine(QObject):
             return
         self._finished = True
         self._shutdown_deadline.stop()
+        self.bus.finish()
         self.reaper.close()
         if self.cgroups is not None:
             self.cgroups.close()

@@ -96,9 +96,12 @@ class EngineBus(QObject):
         log.info("mqtt: publishing below %s", settings.base_topic)
 
     def shutdown(self) -> None:
-        """Leave the bus; an adopted broker is stopped (ours stops with the engine's children)."""
+        """Leave the bus (the engine shuts down; the workers still publish their goodbye)."""
         if self.client is not None:
             self.client.close()
+
+    def finish(self) -> None:
+        """Every child is stopped: stop an adopted broker too (ours stopped as a child)."""
         if self.broker is not None and self.broker.adopted is not None:
             self.broker.stop()
 
