@@ -57,6 +57,8 @@ class BusWrites:
 
     def receive(self, topic: str, payload: bytes, retained: bool) -> None:
         """A message on `<conn>/+/set` (network thread): handled on the worker's loop."""
+        if not topic.endswith("/set"):
+            return  # amqtt 0.12 replays other clients' retained messages on connect: skip fast
         if self._loop is not None:
             self._loop.call_soon_threadsafe(self._handle, topic, payload, retained)
 

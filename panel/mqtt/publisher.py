@@ -143,7 +143,8 @@ class BusPublisher:
         self._publish_state()
         retain, qos = self.settings.retain, self.settings.qos
         for name, payload in self._latest.items():
-            client.publish(self.topics.tag(name), payload, qos=qos, retain=retain)
+            if client.publish(self.topics.tag(name), payload, qos=qos, retain=retain):
+                self.tag_messages += 1
 
     def _on_message(self, topic: str, payload: bytes, retained: bool) -> None:
         self.writes.receive(topic, payload, retained)

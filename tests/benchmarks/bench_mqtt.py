@@ -51,6 +51,7 @@ LOAD_S = float(os.environ.get("BENCH_MQTT_SECONDS", "20"))
 WORKERS = 10
 TAGS = 1000
 DRAIN_S = 3.0
+WARMUP_S = float(os.environ.get("BENCH_MQTT_WARMUP_SECONDS", "5"))
 BLOCK_BYTES = 25_000
 """About the size of one 1,000-float block message."""
 BARE = r"""
@@ -86,8 +87,9 @@ class Broker:
         self.user, self.password = "bench", "bench-password"
         if kind == "embedded":
             argv = [sys.executable, "-m", "panel", "worker", "mqtt-broker", "--workspace"]
+            self.log = open(folder / "broker.log", "wb")  # noqa: SIM115  (closed in close())
             self.proc = subprocess.Popen(
-                [*argv, str(folder / "ws")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+                [*argv, str(folder / "ws")], stdout=subprocess.DEVNULL, stderr=self.log
             )
             state = wait_for(lambda: read_state(folder / "ws"), 30, "the embedded broker")
             self.port = int(state["port"])
@@ -120,7 +122,15 @@ class Broker:
         url = f"mqtt://127.0.0.1:{self.port}"
         return {"url": url, "username": self.user, "passwordFile": "mqtt.password"}
 
+    def warnings(self) -> list[str]:
+        """What the broker wrote on stderr (the embedded one), a few distinct lines."""
+        path = self.folder / "broker.log"
+        lines = path.read_text(errors="replace").splitlines() if path.exists() else []
+        return sorted({line[:200] for line in lines if line.strip()})[:5]
+
     def close(self) -> None:
+        if getattr(self, "log", None) is not None:
+            self.log.close()
         self.proc.terminate()
         try:
             self.proc.wait(10)
@@ -181,6 +191,7 @@ def run_load(
     registers = (2 if tag_type == "float32" else 1) * TAGS
     sim = Simulator(registers + 64) if not churn else _churning_simulator(registers + 64, churn)
     broker: Broker | None = None
+    broker_warnings: list[str] = []
     sub: ExternalSubscriber | None = None
     workers: list[WorkerProc] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -220,6 +231,10 @@ def run_load(
                 marks.append(len(worker.messages))
                 worker.send({"cmd": "reload"})
             marks = [reloaded(w, m) for w, m in zip(workers, marks, strict=True)]
+            # The first cycle published every tag (10 x 1,000 retained messages): let the
+            # broker work through that burst before the steady state is measured.
+            time.sleep(WARMUP_S)
+            marks = [len(w.messages) for w in workers]
             before = [last_stats(w, m)[1]["blocks"][0] for w, m in zip(workers, marks, strict=True)]
             procs = [psutil.Process(w.pid) for w in workers]
             others = {"broker": broker.proc.pid if broker else None, "subscriber": None}
@@ -238,6 +253,7 @@ def run_load(
             for worker in workers:
                 worker.stop()
             published = [_bus(w) for w in workers]
+            errors = [line for w in workers for line in w.stderr.decode().splitlines()]
             received = None
             if sub is not None:
                 time.sleep(DRAIN_S)  # the messages still in flight reach the subscriber
@@ -249,6 +265,7 @@ def run_load(
             if sub is not None:
                 sub.proc.kill()
             if broker is not None:
+                broker_warnings = broker.warnings()
                 broker.close()
             sim.close()
     figures: dict[str, Any] = {
@@ -266,7 +283,10 @@ def run_load(
             sum(b - a for a, b in zip(cpu0, cpu1, strict=True)) / LOAD_S * 100, 1
         ),
         "load_average_1min": round(os.getloadavg()[0], 2),
+        "worker_warnings": sorted(set(errors))[:5],
     }
+    if broker_kind == "embedded":
+        figures["broker_warnings"] = broker_warnings
     for key in other1:
         figures[f"cpu_percent_{key}"] = round((other1[key] - other0[key]) / LOAD_S * 100, 1)
     if received is not None:
@@ -275,6 +295,7 @@ def run_load(
         got = int(received["counts"][kind])
         window = [lat for ts, lat, k in received["latencies"] if k == kind and t0 <= ts <= t1]
         figures |= {
+            "bus_reconnects": sum(max(0, int(p.get("connects") or 1) - 1) for p in published),
             f"{kind}_messages_published": sent,
             f"{kind}_messages_received": got,
             "received_fraction": round(got / sent, 5) if sent else None,
@@ -282,6 +303,11 @@ def run_load(
             "latency_p99_ms": _ms(_percentile(window, 0.99)),
             "latency_max_ms": _ms(max(window) if window else None),
             "messages_per_s_in_window": round(len(window) / (t1 - t0), 1),
+            "slowest_at_s": sorted(
+                (round(ts - t0, 2), _ms(lat))
+                for ts, lat, k in received["latencies"]
+                if k == kind and t0 <= ts <= t1 and lat >= (_percentile(window, 0.99) or 0)
+            )[:12],
         }
     return figures
 

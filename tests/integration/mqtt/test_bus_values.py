@@ -58,8 +58,10 @@ def test_values_state_blocks_and_retained_last_values(
             "the counter to move (report by exception, each change)",
             lambda m: len(early.on(f"{CONN}/counter")) >= 3,
         )
-        # setpoint does not change: published once, not every cycle (by exception)
-        assert len(early.on(f"{CONN}/setpoint")) == 1
+        # setpoint does not change: published once, not every cycle (by exception); a
+        # subscriber may see it twice when it subscribed while it was first published
+        setpoints = [m.json()["value"] for m in early.on(f"{CONN}/setpoint")]
+        assert set(setpoints) == {55.0} and len(setpoints) <= 2
     finally:
         early.close()
 
