@@ -65,7 +65,10 @@ class EngineBus(QObject):
             if problems:
                 self.problem = f"{problems[0][0]}: {problems[0][1]}"
             else:
-                self.settings = MqttSettings.from_json(section, workspace_root.name)
+                try:
+                    self.settings = MqttSettings.from_json(section, workspace_root.name)
+                except (TypeError, ValueError) as exc:
+                    self.problem = f"$.mqtt: not valid: {exc}"
         if self.settings is not None and self.settings.uses_embedded:
             self.broker = EmbeddedBroker(workspace_root, new_process, keep_running, self)
             self.broker.sig_changed.connect(self.sig_changed)

@@ -96,4 +96,7 @@ def load_settings(workspace: Path) -> tuple[MqttSettings | None, str | None]:
         return None, f"cannot read the mqtt section of {db_file}: {exc}"
     if not isinstance(data, dict):
         return None, None
-    return MqttSettings.from_json(data, workspace.name), None
+    try:
+        return MqttSettings.from_json(data, workspace.name), None
+    except (TypeError, ValueError) as exc:  # stored by hand, around the import's checks
+        return None, f"the mqtt section of {db_file} is not valid: {exc}"

@@ -253,7 +253,12 @@ def run_load(
             for worker in workers:
                 worker.stop()
             published = [_bus(w) for w in workers]
-            errors = [line for w in workers for line in w.stderr.decode().splitlines()]
+            errors = [
+                line
+                for w in workers
+                for line in w.stderr.decode(errors="replace").splitlines()
+                if "mqtt" in line
+            ]
             received = None
             if sub is not None:
                 time.sleep(DRAIN_S)  # the messages still in flight reach the subscriber
