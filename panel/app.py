@@ -23,6 +23,7 @@ from panel.api.engine_methods import EngineApi
 from panel.api.jobs_methods import JobsApi
 from panel.api.listen import ListenPlan, ListenRefused, listen_plan
 from panel.api.metrics import EngineMetrics
+from panel.api.mqtt_methods import MqttApi
 from panel.api.rpc import RpcRegistry
 from panel.api.server import ApiServer
 from panel.api.sessions_methods import SessionsApi
@@ -212,7 +213,7 @@ class AppRunner:
     async def run(self) -> int:
         """The whole life of the application."""
         loop = asyncio.get_running_loop()
-        engine = Engine(self.workspace)
+        engine = Engine(self.workspace, headless=self.headless)
         registry = RpcRegistry(defer_checks=True)
         token = new_token()
         max_bytes = int(self.workspace.get_setting("api.maxMessageBytes", 1_048_576))
@@ -234,6 +235,7 @@ class AppRunner:
         )
         EngineApi(engine, api).register(registry)
         ConnsApi(engine.connections, api).register(registry)
+        MqttApi(engine.bus).register(registry)
         JobsApi(engine.jobs, api, engine.jobs_watch).register(registry)
         SessionsApi(engine, api).register(registry)
         audit = AuditLog(self.workspace.db_path)

@@ -110,8 +110,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return reaper_main(args_list[1:])
     if args_list[:2] == ["worker", "connection"]:
         from panel.connections.worker.entry import main as worker_main
+        from panel.mqtt.worker_sink import bus_sink
 
-        return worker_main(args_list[2:])
+        return worker_main(args_list[2:], sink_factory=bus_sink)
+    if args_list[:2] == ["worker", "mqtt-broker"]:
+        from panel.mqtt.broker import main as broker_main
+
+        return broker_main(args_list[2:])
     if args_list[:2] == ["worker", "session"]:
         from panel.sessions.runner.entry import main as session_main
 
@@ -127,9 +132,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command in ("import", "export"):
         from panel.api.config_import import import_through_engine
         from panel.connections.validation import check_connections
+        from panel.mqtt.settings import check_mqtt
+        from panel.workspace.transfer import SectionCheck
         from panel.workspace.transfer_cli import run_transfer
 
-        checks = {"connections": check_connections}
+        checks: dict[str, SectionCheck] = {"connections": check_connections, "mqtt": check_mqtt}
         return run_transfer(args.command, args.file, args.workspace, checks, import_through_engine)
 
     if args.command == "conns":

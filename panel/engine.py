@@ -25,6 +25,8 @@ from panel.demo.devices import DemoDevices
 from panel.jobs.engine import JobEngine
 from panel.jobs.file_watch import JobsFileWatcher
 from panel.logs.hub import HubLogHandler, LogHub
+from panel.mqtt.engine_bus import KEEP_RUNNING, EngineBus
+from panel.mqtt.settings import check_mqtt
 from panel.server.controller import ServerController, server_spec
 from panel.server.preflight import PortConflict
 from panel.server.status import ServerSnapshot
@@ -95,9 +97,12 @@ class Engine(QObject):
     sig_shutdown_finished = Signal()
     """Every child is stopped; the engine may be dropped."""
 
-    def __init__(self, workspace: Workspace, parent: QObject | None = None) -> None:
+    def __init__(
+        self, workspace: Workspace, parent: QObject | None = None, *, headless: bool = False
+    ) -> None:
         super().__init__(parent)
         self.workspace = workspace
+        self.headless = headless
         self.started_at = time.time()
         self.hub = LogHub(
             workspace.logs_dir,
@@ -142,6 +147,14 @@ class Engine(QObject):
             ),
             parent=self,
         )
+        self.bus = EngineBus(
+            workspace.root,
+            workspace.config_object("mqtt"),
+            self.connections,
+            lambda source, spec, survive: self._new_process(source, spec, survive=survive),
+            keep_running=bool(workspace.get_setting(KEEP_RUNNING, headless)),
+            parent=self,
+        )
         self.jobs = JobEngine(workspace, self.hub, self.reaper, parent=self)
         self.jobs_watch = JobsFileWatcher(self.jobs, parent=self.jobs)
         self.sessions = SessionManager(
@@ -178,6 +191,7 @@ class Engine(QObject):
         if self.server.config.autostart:
             self.start_server()
         self.demo.start()  # before the workers, which connect to the devices (and retry)
+        self.bus.start()  # the broker before the workers, which publish to it
         self.connections.start()
         self.jobs.start()
         self.jobs_watch.start_from_setting()  # setting `jobs.watchFile`
@@ -217,6 +231,7 @@ class Engine(QObject):
             self.unwatch_stats(owner)
         self._stats_timer.stop()
         self.jobs_watch.stop()
+        self.bus.shutdown()
         self.sessions.shutdown()  # datasets released while the job store is still open
         self.jobs.sig_shutdown_finished.connect(self._check_shutdown_done)
         self.jobs.shutdown()  # new runs refused at once; running ones get their grace time
@@ -259,6 +274,7 @@ class Engine(QObject):
             return
         self._finished = True
         self._shutdown_deadline.stop()
+        self.bus.finish()
         self.reaper.close()
         if self.cgroups is not None:
             self.cgroups.close()
@@ -312,7 +328,7 @@ class Engine(QObject):
         then. Returns what was applied and how, a line per part.
         """
         before = export_config(self.workspace)
-        import_config(self.workspace, data, {"connections": check_connections})
+        import_config(self.workspace, data, {"connections": check_connections, "mqtt": check_mqtt})
         after = export_config(self.workspace)
         self.server.set_config(self.workspace.server_config())
         if before["server"] == after["server"]:
@@ -381,9 +397,14 @@ class Engine(QObject):
     # -------------------------------------------------------------- internals
 
     def _new_process(
-        self, source: str, spec: ProcessSpec, *, feed_output: bool = True
+        self, source: str, spec: ProcessSpec, *, feed_output: bool = True, survive: bool = False
     ) -> ManagedProcess:
-        process = ManagedProcess(spec, self, recorder=self.workspace, reaper=self.reaper)
+        """A child the engine looks after; `survive`: not recorded nor reaped, so that it
+        outlives a crash of the engine (the embedded broker with `connections.keepRunning`)."""
+        if survive:
+            process = ManagedProcess(spec, self)
+        else:
+            process = ManagedProcess(spec, self, recorder=self.workspace, reaper=self.reaper)
         if feed_output:
             process.sig_output.connect(lambda stream, data: self.hub.feed(source, stream, data))
         process.sig_exited.connect(lambda *_: self._end_streams(source))

@@ -20,6 +20,7 @@ PACKAGES = {
     "systemd-analyze": "systemd",
     "go": "golang-go",
     "node": "nodejs",
+    "mosquitto": "mosquitto",
 }
 """Program a test needs -> the Debian package that provides it."""
 

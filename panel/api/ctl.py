@@ -123,6 +123,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_json(logs, "print one JSON object per line")
     logs.set_defaults(run=_cmd_logs)
     _add_conns(sub, common)
+    _add_mqtt(sub, common)
     _add_jobs(sub, common)
     _add_datasets(sub, common)
     _add_sessions(sub, common)
@@ -259,6 +260,17 @@ def _add_conns(sub: Any, common: argparse.ArgumentParser) -> None:
     from panel.api.ctl_conns import add_parsers  # its commands use this module's helpers
 
     add_parsers(conns_sub, common)
+
+
+def _add_mqtt(sub: Any, common: argparse.ArgumentParser) -> None:
+    mqtt = sub.add_parser("mqtt", parents=[common], help="the MQTT tag bus")
+    mqtt_sub = mqtt.add_subparsers(metavar="ACTION")
+    mqtt.set_defaults(group_parser=mqtt)
+    status = mqtt_sub.add_parser(
+        "status", parents=[common], help="broker, URL, connected publishers, messages/s"
+    )
+    _add_json(status)
+    status.set_defaults(run=_cmd_mqtt_status)
 
 
 def _add_json(parser: argparse.ArgumentParser, text: str = "print the JSON answer") -> None:
@@ -414,6 +426,17 @@ def _cmd_conns_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_mqtt_status(args: argparse.Namespace) -> int:
+    with _client(args) as client:
+        result = client.call("mqtt.status", timeout=_timeout(args, CALL_TIMEOUT))
+    if args.json:
+        _print_json(result)
+        return EXIT_OK
+    for line in format_mqtt_status(result):
+        print(line)
+    return EXIT_OK
+
+
 def _cmd_conns_action(args: argparse.Namespace) -> int:
     timeout = _timeout(args, WAIT_TIMEOUT if args.wait else CALL_TIMEOUT)
     params = {"id": args.id, "wait": args.wait}
@@ -513,7 +536,45 @@ def format_connection(conn: dict[str, Any]) -> str:
     )
     if conn.get("reason") and conn.get("state") != "connected":
         text += f"  ({conn['reason']})"
+    if conn.get("busState"):
+        text += f"  bus {conn['busState']}"
     return text
+
+
+def format_mqtt_status(status: dict[str, Any]) -> list[str]:
+    """The bus in a few lines: the bus, its broker, the engine's client, each publisher."""
+    if not status.get("enabled"):
+        problem = status.get("problem")
+        return [f"bus: off{f' ({problem})' if problem else ' (no mqtt section)'}"]
+    broker = status.get("broker") or {}
+    lines = [
+        f"bus: on  base topic {status.get('baseTopic')}  "
+        f"writes {'on' if status.get('writes') else 'off'}  "
+        f"publishers {status.get('connectedPublishers', 0)}/{len(status.get('publishers', []))}"
+        f" connected  {_dash(status.get('publishedPerS'))} messages/s published"
+    ]
+    if broker.get("kind") == "embedded":
+        adopted = " (adopted)" if broker.get("adopted") else ""
+        lines.append(
+            f"broker: embedded  {broker.get('state')}{adopted}  {_dash(broker.get('url'))}  "
+            f"pid {_dash(broker.get('pid'))}  clients {_dash(broker.get('clients'))}  "
+            f"{_dash(broker.get('messagesPerS'))} messages/s in"
+        )
+    else:
+        lines.append(f"broker: external  {_dash(broker.get('url'))}")
+    engine = status.get("engine") or {}
+    lines.append(f"engine: {engine.get('state')}{_why(engine.get('error'))}")
+    for pub in status.get("publishers", []):
+        last = pub.get("lastPublished")
+        when = format_timestamp(last) if last else "-"
+        lines.append(
+            f"{pub.get('id')}: {pub.get('state')}  last published {when}{_why(pub.get('error'))}"
+        )
+    return lines
+
+
+def _why(error: Any) -> str:
+    return f"  ({error})" if error else ""
 
 
 def format_timestamp(ts: Any) -> str:

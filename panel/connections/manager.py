@@ -377,6 +377,8 @@ class ConnectionManager(QObject):
             state = ConnState.ERROR
             problems = [f"{p}: {m}" for p, m in connection_problems(data)]
         stats = link.stats if link is not None else {}
+        bus = stats.get("bus") if pstate.is_alive else None
+        bus = bus if isinstance(bus, dict) else {}
         return ConnectionSnapshot(
             id=conn_id,
             driver=str(data.get("driver", "modbus_tcp")),
@@ -394,6 +396,8 @@ class ConnectionManager(QObject):
             queued_writes=int(stats.get("queuedWrites", 0) or 0),
             problems=problems,
             blocks=self._blocks(config, stats),
+            bus_state=bus.get("state"),
+            bus_last_published=bus.get("lastPublished"),
         )
 
     def snapshots(self) -> list[ConnectionSnapshot]:

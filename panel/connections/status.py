@@ -159,6 +159,11 @@ class ConnectionSnapshot:
     queued_writes: int = 0
     problems: list[str] = field(default_factory=list)
     blocks: list[BlockFigures] = field(default_factory=list)
+    bus_state: str | None = None
+    """The worker's MQTT publishing: connected, connecting, disconnected, waiting (None:
+    no bus, or no worker running)."""
+    bus_last_published: float | None = None
+    """When the worker last published on the bus (Unix seconds)."""
 
     def to_json(self) -> dict[str, Any]:
         """The JSON shape of `conns.list`."""
@@ -179,6 +184,8 @@ class ConnectionSnapshot:
             "queuedWrites": self.queued_writes,
             "problems": list(self.problems),
             "blocks": [block.to_json() for block in self.blocks],
+            "busState": self.bus_state,
+            "busLastPublished": self.bus_last_published,
         }
 
     @classmethod
@@ -208,4 +215,6 @@ class ConnectionSnapshot:
             blocks=[
                 BlockFigures.from_json(b) for b in data.get("blocks") or [] if isinstance(b, dict)
             ],
+            bus_state=str(data["busState"]) if data.get("busState") is not None else None,
+            bus_last_published=_float_or_none(data.get("busLastPublished")),
         )

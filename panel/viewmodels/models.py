@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from panel.viewmodels.bus import BusModel
 from panel.viewmodels.connections import ConnectionsModel
 from panel.viewmodels.engine import EngineModel
 from panel.viewmodels.jobs import JobsModel
@@ -33,6 +34,8 @@ class EngineModels:
     jobs: JobsModel
     embedded: Engine | None = None
     link: RemoteLink | None = None
+    bus: BusModel | None = None
+    """The tag bus (MQTT); None where a window was assembled without it."""
 
     @property
     def attached(self) -> bool:
@@ -42,6 +45,7 @@ class EngineModels:
 
 def local_models(engine: Engine) -> EngineModels:
     """The view models of the engine in this process."""
+    from panel.viewmodels.local.bus import LocalBusModel
     from panel.viewmodels.local.connections import LocalConnectionsModel
     from panel.viewmodels.local.engine import LocalEngineModel
     from panel.viewmodels.local.jobs import LocalJobsModel
@@ -57,11 +61,13 @@ def local_models(engine: Engine) -> EngineModels:
         connections=LocalConnectionsModel(engine.connections),
         jobs=LocalJobsModel(engine),
         embedded=engine,
+        bus=LocalBusModel(engine),
     )
 
 
 def remote_models(link: RemoteLink) -> EngineModels:
     """The view models of an engine reached through `link` (call `link.open()` after)."""
+    from panel.viewmodels.remote.bus import RemoteBusModel
     from panel.viewmodels.remote.connections import RemoteConnectionsModel
     from panel.viewmodels.remote.engine import RemoteEngineModel
     from panel.viewmodels.remote.jobs import RemoteJobsModel
@@ -77,4 +83,5 @@ def remote_models(link: RemoteLink) -> EngineModels:
         connections=RemoteConnectionsModel(link),
         jobs=RemoteJobsModel(link),
         link=link,
+        bus=RemoteBusModel(link),
     )

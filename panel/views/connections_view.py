@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from panel.connections.status import BlockFigures, ConnectionSnapshot, ConnState, worst
 from panel.connections.tag_model import COL_QUALITY, QUALITY_ROLE, TagTableModel
+from panel.views.bus_label import bus_cell
 from panel.views.connection_editors import ConnectionDialog
 from panel.views.format import format_bytes, format_duration
 from panel.views.state_colors import BAD, BUSY, GOOD, IDLE, dot_icon, dot_pixmap
@@ -57,7 +58,7 @@ CONN_COLORS: dict[ConnState, QColor] = {
     ConnState.DISABLED: IDLE,
 }
 QUALITY_COLORS: dict[str, QColor] = {"good": GOOD, "uncertain": BUSY, "bad": BAD, "unknown": IDLE}
-LIST_COLUMNS = 9
+LIST_COLUMNS = 10
 STATE_ROLE = Qt.ItemDataRole.UserRole + 1
 """Role of a list row's state cell: the (state, reason) its dot and tooltip show."""
 REFRESH_MS = 500
@@ -177,6 +178,7 @@ class ConnectionsView(QWidget):
                 self.tr("RSS"),
                 self.tr("Restarts"),
                 self.tr("Uptime"),
+                self.tr("Bus (last published)"),
             ]
         )
         self.list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -311,6 +313,7 @@ class ConnectionsView(QWidget):
             format_bytes(snap.rss) if snap.rss is not None else "-",
             str(snap.restarts),
             format_duration(snap.uptime) if snap.pid else "-",
+            bus_cell(snap.bus_state, snap.bus_last_published),
         ]
         refit = set()
         items = []

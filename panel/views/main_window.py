@@ -26,6 +26,7 @@ from panel.server.status import ServerSnapshot, ServerStatus
 from panel.viewmodels.engines.probe import ModelsHealth
 from panel.viewmodels.local.sessions import LocalSessionsModel
 from panel.views.about_dialog import AboutDialog
+from panel.views.bus_label import BusLabel
 from panel.views.close_choice import (
     ASK,
     QUIT,
@@ -260,8 +261,11 @@ class MainWindow(QMainWindow):
         self.workspace_label = QLabel(self.models.engine.identity().where)
         self.workspace_label.setToolTip(self.tr("Workspace folder"))
         self.usage_label = QLabel()
+        self.bus_label = BusLabel(self.models.bus) if self.models.bus is not None else None
         bar.addWidget(self.engine_label)
         bar.addWidget(self.api_label)
+        if self.bus_label is not None:
+            bar.addWidget(self.bus_label)
         bar.addWidget(self.workspace_label, 1)
         bar.addPermanentWidget(self.usage_label)
 

@@ -248,6 +248,10 @@ def _message(error: ValidationError) -> str:
         return "must not be empty"
     if kind == "pattern" and error.schema_path and "healthUrl" in error.schema_path:
         return f"{_show(instance)} is not an http:// or https:// URL"
+    if kind == "pattern" and list(error.absolute_path) == ["mqtt", "url"]:
+        return f"{_show(instance)} is not an mqtt://host:port or mqtts://host:port URL"
+    if kind == "pattern" and list(error.absolute_path) == ["mqtt", "baseTopic"]:
+        return f"{_show(instance)}: a topic prefix has no + or # and does not end with /"
     return str(error.message)
 
 

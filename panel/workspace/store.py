@@ -39,6 +39,9 @@ _UPSERT_SERVER = (
     f" ON CONFLICT (id) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in _SERVER_COLUMNS)}"
 )
 
+OBJECT_SECTIONS = ("mqtt",)
+"""Configuration sections stored as one JSON object each (absent: not configured)."""
+
 
 def dumps(value: Any) -> str:
     """Compact JSON text, key order kept (NaN and infinities refused)."""
@@ -138,4 +141,27 @@ def store_section(conn: sqlite3.Connection, name: str, items: list[Any]) -> None
         "INSERT INTO config_sections (name, body) VALUES (?, ?)"
         " ON CONFLICT (name) DO UPDATE SET body = excluded.body",
         (name, dumps(list(items))),
+    )
+
+
+def load_object(conn: sqlite3.Connection, name: str) -> dict[str, Any] | None:
+    """The JSON object stored for object section `name`, None when there is none."""
+    row = conn.execute("SELECT body FROM config_sections WHERE name = ?", (name,)).fetchone()
+    if row is None:
+        return None
+    value = json.loads(row[0])
+    return dict(value) if isinstance(value, dict) else None
+
+
+def store_object(conn: sqlite3.Connection, name: str, value: dict[str, Any] | None) -> None:
+    """Replace object section `name` by `value` (None removes it)."""
+    if name not in OBJECT_SECTIONS:
+        raise ValueError(f"unknown configuration section {name!r}")
+    if value is None:
+        conn.execute("DELETE FROM config_sections WHERE name = ?", (name,))
+        return
+    conn.execute(
+        "INSERT INTO config_sections (name, body) VALUES (?, ?)"
+        " ON CONFLICT (name) DO UPDATE SET body = excluded.body",
+        (name, dumps(dict(value))),
     )

@@ -2,8 +2,9 @@
 
 The document is described by `resources/schema/workspace.schema.json`:
 `version`, `server`, `settings` (the known settings that are set),
-`connections` and `jobs`. Connections and jobs are kept as opaque JSON for now,
-so an export returns exactly what was imported; later schema versions give them
+`connections`, `jobs` and `mqtt` (the tag bus, when configured). Connections and
+jobs are kept as opaque JSON for now, so an export returns exactly what was
+imported; later schema versions give them
 tables of their own. Process records and unknown settings are not configuration
 and are never exported, imported or touched.
 """
@@ -25,7 +26,11 @@ def export_config(ws: Workspace) -> dict[str, Any]:
     with ws.snapshot() as conn:
         server = store.load_server(conn) or demo_server_config()
         settings = store.load_settings(conn, known_settings.DEFAULTS)
-        sections = {name: store.load_section(conn, name) for name in store.SECTIONS}
+        sections: dict[str, Any] = {name: store.load_section(conn, name) for name in store.SECTIONS}
+        for name in store.OBJECT_SECTIONS:
+            found = store.load_object(conn, name)
+            if found is not None:
+                sections[name] = found
     return {
         "version": FORMAT_VERSION,
         "server": server.to_json(),
@@ -77,3 +82,5 @@ def import_config(
             store.store_setting(conn, key, value)
         for name in store.SECTIONS:
             store.store_section(conn, name, list(data.get(name, [])))
+        for name in store.OBJECT_SECTIONS:
+            store.store_object(conn, name, data.get(name))

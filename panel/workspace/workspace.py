@@ -47,7 +47,8 @@ class Workspace:
         """Open the workspace at `path`: create the folder, `logs/` and the database, migrate.
 
         A new database gets the demo server configuration; with `seed_demo` (the
-        application's first run) also the demo devices and their connections (see
+        application's first run) also the demo devices, their connections and the tag bus
+        on the embedded MQTT broker (`mqtt: {"embedded": true}`; see
         `panel.demo.config`). Raises
         `WorkspaceVersionError` for a database from a newer panel and
         `WorkspaceError` when the folder or the file cannot be used.
@@ -206,6 +207,18 @@ class Workspace:
         with self.snapshot() as conn:
             return store.load_section(conn, name)
 
+    def config_object(self, name: str) -> dict[str, Any] | None:
+        """The stored JSON object of section `name` (`mqtt`), None when it is not set."""
+        with self.snapshot() as conn:
+            return store.load_object(conn, name)
+
+    def save_config_object(self, name: str, value: dict[str, Any] | None) -> None:
+        """Replace object section `name` (`mqtt`) in one transaction; None removes it.
+
+        The caller validates `value` first (the section's own check)."""
+        with self.transaction() as conn:
+            store.store_object(conn, name, value)
+
     # -- process records (the supervision core's start-up sweep) -------------------------
 
     def record(self, name: str, pid: int, create_time: float, sid: int) -> None:
@@ -245,3 +258,5 @@ def _seed_demo_devices(conn: sqlite3.Connection) -> None:
         store.store_section(conn, "connections", demo.demo_connections(modbus_port, opcua_port))
     if not store.load_section(conn, "jobs"):
         store.store_section(conn, "jobs", demo.demo_jobs())
+    if store.load_object(conn, "mqtt") is None:
+        store.store_object(conn, "mqtt", {"embedded": True})  # the tag bus, on its own broker

@@ -4,22 +4,22 @@
 <context>
     <name>AboutDialog</name>
     <message>
-        <location filename="../../panel/views/about_dialog.py" line="43"/>
+        <location filename="../../panel/views/about_dialog.py" line="42"/>
         <source>About OpsPanel</source>
         <translation>OpsPanel 정보</translation>
     </message>
     <message>
-        <location filename="../../panel/views/about_dialog.py" line="52"/>
+        <location filename="../../panel/views/about_dialog.py" line="51"/>
         <source>A control panel for the Python back end on this machine.</source>
         <translation>이 컴퓨터의 Python 백엔드를 위한 제어판입니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/about_dialog.py" line="54"/>
+        <location filename="../../panel/views/about_dialog.py" line="53"/>
         <source>Licensed under the MIT licence.</source>
         <translation>MIT 라이선스로 배포됩니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/about_dialog.py" line="56"/>
+        <location filename="../../panel/views/about_dialog.py" line="55"/>
         <source>Components</source>
         <translation>구성 요소</translation>
     </message>
@@ -356,187 +356,192 @@
 <context>
     <name>ConnectionsView</name>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="129"/>
+        <location filename="../../panel/views/connections_view.py" line="142"/>
         <source>Add…</source>
         <translation>추가…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="130"/>
+        <location filename="../../panel/views/connections_view.py" line="143"/>
         <source>Edit…</source>
         <translation>편집…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="131"/>
+        <location filename="../../panel/views/connections_view.py" line="144"/>
         <source>Delete</source>
         <translation>삭제</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="132"/>
+        <location filename="../../panel/views/connections_view.py" line="145"/>
         <source>Load CSV…</source>
         <translation>CSV 불러오기…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="133"/>
+        <location filename="../../panel/views/connections_view.py" line="146"/>
         <source>Enable</source>
         <translation>사용</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="134"/>
+        <location filename="../../panel/views/connections_view.py" line="147"/>
         <source>Disable</source>
         <translation>사용 안 함</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="135"/>
+        <location filename="../../panel/views/connections_view.py" line="148"/>
         <source>Restart</source>
         <translation>다시 시작</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="159"/>
+        <location filename="../../panel/views/connections_view.py" line="172"/>
         <source>State</source>
         <translation>상태</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="160"/>
+        <location filename="../../panel/views/connections_view.py" line="173"/>
         <source>Id</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="161"/>
+        <location filename="../../panel/views/connections_view.py" line="174"/>
         <source>Address</source>
         <translation>주소</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="162"/>
+        <location filename="../../panel/views/connections_view.py" line="175"/>
         <source>Link</source>
         <translation>링크</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="163"/>
+        <location filename="../../panel/views/connections_view.py" line="176"/>
         <source>PID</source>
         <translation>PID</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="164"/>
+        <location filename="../../panel/views/connections_view.py" line="177"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="165"/>
+        <location filename="../../panel/views/connections_view.py" line="178"/>
         <source>RSS</source>
         <translation>RSS</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="166"/>
+        <location filename="../../panel/views/connections_view.py" line="179"/>
         <source>Restarts</source>
         <translation>재시작 횟수</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="167"/>
+        <location filename="../../panel/views/connections_view.py" line="180"/>
         <source>Uptime</source>
         <translation>가동 시간</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="183"/>
+        <location filename="../../panel/views/connections_view.py" line="181"/>
+        <source>Bus (last published)</source>
+        <translation>버스 (마지막 게시)</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connections_view.py" line="199"/>
         <source>Block</source>
         <translation>블록</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="184"/>
+        <location filename="../../panel/views/connections_view.py" line="200"/>
         <source>Kind</source>
         <translation>종류</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="185"/>
+        <location filename="../../panel/views/connections_view.py" line="201"/>
         <source>Period (ms)</source>
         <translation>주기 (ms)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="186"/>
+        <location filename="../../panel/views/connections_view.py" line="202"/>
         <source>Last cycle (ms)</source>
         <translation>마지막 주기 (ms)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="187"/>
+        <location filename="../../panel/views/connections_view.py" line="203"/>
         <source>Lateness p99 (ms)</source>
         <translation>지연 p99 (ms)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="188"/>
+        <location filename="../../panel/views/connections_view.py" line="204"/>
         <source>Errors</source>
         <translation>오류</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="189"/>
+        <location filename="../../panel/views/connections_view.py" line="205"/>
         <source>Missed</source>
         <translation>누락</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="204"/>
+        <location filename="../../panel/views/connections_view.py" line="220"/>
         <source>Write…</source>
         <translation>쓰기…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="218"/>
+        <location filename="../../panel/views/connections_view.py" line="234"/>
         <source>Tags</source>
         <translation>태그</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="219"/>
+        <location filename="../../panel/views/connections_view.py" line="235"/>
         <source>Blocks</source>
         <translation>블록</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="220"/>
+        <location filename="../../panel/views/connections_view.py" line="236"/>
         <source>Trend</source>
         <translation>추이</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="240"/>
+        <location filename="../../panel/views/connections_view.py" line="256"/>
         <source>Quality:</source>
         <translation>품질:</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="363"/>
+        <location filename="../../panel/views/connections_view.py" line="399"/>
         <source>Connection</source>
         <translation>연결</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="400"/>
+        <location filename="../../panel/views/connections_view.py" line="436"/>
         <source>Connection not saved</source>
         <translation>연결을 저장하지 않았습니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="415"/>
+        <location filename="../../panel/views/connections_view.py" line="451"/>
         <source>Delete connection?</source>
         <translation>연결을 삭제할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="416"/>
+        <location filename="../../panel/views/connections_view.py" line="452"/>
         <source>Stop and delete the connection %1?</source>
         <translation>연결 %1을(를) 중지하고 삭제할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="419"/>
+        <location filename="../../panel/views/connections_view.py" line="455"/>
         <source>Connection not deleted</source>
         <translation>연결이 삭제되지 않음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="425"/>
+        <location filename="../../panel/views/connections_view.py" line="461"/>
         <source>Folder with connections.csv</source>
         <translation>connections.csv가 있는 폴더</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="428"/>
+        <location filename="../../panel/views/connections_view.py" line="464"/>
         <source>CSV not loaded</source>
         <translation>CSV를 불러오지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="445"/>
+        <location filename="../../panel/views/connections_view.py" line="481"/>
         <source>Write</source>
         <translation>쓰기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="445"/>
+        <location filename="../../panel/views/connections_view.py" line="481"/>
         <source>This tag is not writable.</source>
         <translation>이 태그는 쓸 수 없습니다.</translation>
     </message>
@@ -1438,281 +1443,281 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../panel/views/main_window.py" line="405"/>
+        <location filename="../../panel/views/main_window.py" line="409"/>
         <source>OpsPanel</source>
         <translation>OpsPanel</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="85"/>
+        <location filename="../../panel/views/main_window.py" line="86"/>
         <source>Server</source>
         <translation>서버</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="87"/>
+        <location filename="../../panel/views/main_window.py" line="88"/>
         <source>Logs</source>
         <translation>로그</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="89"/>
+        <location filename="../../panel/views/main_window.py" line="90"/>
         <source>Connections</source>
         <translation>연결</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="93"/>
+        <location filename="../../panel/views/main_window.py" line="94"/>
         <source>Jobs</source>
         <translation>작업</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="98"/>
+        <location filename="../../panel/views/main_window.py" line="99"/>
         <source>Sessions</source>
         <translation>세션</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="117"/>
+        <location filename="../../panel/views/main_window.py" line="118"/>
         <source>Overview</source>
         <translation>개요</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="122"/>
+        <location filename="../../panel/views/main_window.py" line="123"/>
         <source>&amp;Overview</source>
         <translation>개요(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="173"/>
+        <location filename="../../panel/views/main_window.py" line="174"/>
         <source>&amp;Start</source>
         <translation>시작(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="174"/>
+        <location filename="../../panel/views/main_window.py" line="175"/>
         <source>S&amp;top</source>
         <translation>중지(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="176"/>
+        <location filename="../../panel/views/main_window.py" line="177"/>
         <source>&amp;Restart</source>
         <translation>다시 시작(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="179"/>
+        <location filename="../../panel/views/main_window.py" line="180"/>
         <source>Server &amp;settings…</source>
         <translation>서버 설정(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="182"/>
+        <location filename="../../panel/views/main_window.py" line="183"/>
         <source>&amp;Import configuration…</source>
         <translation>구성 가져오기(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="185"/>
+        <location filename="../../panel/views/main_window.py" line="186"/>
         <source>&amp;Export configuration…</source>
         <translation>구성 내보내기(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="188"/>
+        <location filename="../../panel/views/main_window.py" line="189"/>
         <source>Stop everything and &amp;quit</source>
         <translation>모두 중지하고 종료(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="191"/>
-        <location filename="../../panel/views/main_window.py" line="222"/>
+        <location filename="../../panel/views/main_window.py" line="192"/>
+        <location filename="../../panel/views/main_window.py" line="223"/>
         <source>&amp;Server</source>
         <translation>서버(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="194"/>
+        <location filename="../../panel/views/main_window.py" line="195"/>
         <source>&amp;Logs</source>
         <translation>로그(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="197"/>
+        <location filename="../../panel/views/main_window.py" line="198"/>
         <source>&amp;Connections</source>
         <translation>연결(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="200"/>
+        <location filename="../../panel/views/main_window.py" line="201"/>
         <source>&amp;Jobs</source>
         <translation>작업(&amp;J)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="203"/>
+        <location filename="../../panel/views/main_window.py" line="204"/>
         <source>S&amp;essions</source>
         <translation>세션(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="205"/>
+        <location filename="../../panel/views/main_window.py" line="206"/>
         <source>&amp;About OpsPanel</source>
         <translation>OpsPanel 정보(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="206"/>
+        <location filename="../../panel/views/main_window.py" line="207"/>
         <source>E&amp;ngines…</source>
         <translation>엔진(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="211"/>
+        <location filename="../../panel/views/main_window.py" line="212"/>
         <source>&amp;File</source>
         <translation>파일(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="226"/>
+        <location filename="../../panel/views/main_window.py" line="227"/>
         <source>&amp;View</source>
         <translation>보기(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="237"/>
+        <location filename="../../panel/views/main_window.py" line="238"/>
         <source>&amp;Theme</source>
         <translation>테마(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="241"/>
+        <location filename="../../panel/views/main_window.py" line="242"/>
         <source>Follow the system</source>
         <translation>시스템 설정 따르기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="242"/>
+        <location filename="../../panel/views/main_window.py" line="243"/>
         <source>Light</source>
         <translation>밝게</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="243"/>
+        <location filename="../../panel/views/main_window.py" line="244"/>
         <source>Dark</source>
         <translation>어둡게</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="250"/>
+        <location filename="../../panel/views/main_window.py" line="251"/>
         <source>&amp;Help</source>
         <translation>도움말(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="255"/>
-        <location filename="../../panel/views/main_window.py" line="406"/>
+        <location filename="../../panel/views/main_window.py" line="256"/>
+        <location filename="../../panel/views/main_window.py" line="410"/>
         <source>Engine: running</source>
         <translation>엔진: 실행 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="257"/>
+        <location filename="../../panel/views/main_window.py" line="258"/>
         <source>API: %1</source>
         <translation>API: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="257"/>
+        <location filename="../../panel/views/main_window.py" line="258"/>
         <source>API: off</source>
         <translation>API: 꺼짐</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="261"/>
+        <location filename="../../panel/views/main_window.py" line="262"/>
         <source>Workspace folder</source>
         <translation>작업 공간 폴더</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="304"/>
+        <location filename="../../panel/views/main_window.py" line="308"/>
         <source>Server settings</source>
         <translation>서버 설정</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="309"/>
+        <location filename="../../panel/views/main_window.py" line="313"/>
         <source>Saved. Restart the server to use the new settings.</source>
         <translation>저장했습니다. 새 설정을 적용하려면 서버를 다시 시작하세요.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="315"/>
+        <location filename="../../panel/views/main_window.py" line="319"/>
         <source>Import configuration</source>
         <translation>구성 가져오기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="315"/>
-        <location filename="../../panel/views/main_window.py" line="335"/>
+        <location filename="../../panel/views/main_window.py" line="319"/>
+        <location filename="../../panel/views/main_window.py" line="339"/>
         <source>JSON files (*.json)</source>
         <translation>JSON 파일 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="322"/>
-        <location filename="../../panel/views/main_window.py" line="328"/>
+        <location filename="../../panel/views/main_window.py" line="326"/>
+        <location filename="../../panel/views/main_window.py" line="332"/>
         <source>Import failed</source>
         <translation>가져오기 실패</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="330"/>
+        <location filename="../../panel/views/main_window.py" line="334"/>
         <source>Configuration imported.</source>
         <translation>구성을 가져왔습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="335"/>
+        <location filename="../../panel/views/main_window.py" line="339"/>
         <source>Export configuration</source>
         <translation>구성 내보내기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="346"/>
+        <location filename="../../panel/views/main_window.py" line="350"/>
         <source>Export failed</source>
         <translation>내보내기 실패</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="348"/>
+        <location filename="../../panel/views/main_window.py" line="352"/>
         <source>Configuration exported.</source>
         <translation>구성을 내보냈습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="395"/>
+        <location filename="../../panel/views/main_window.py" line="399"/>
         <source>attached to %1 (pid %2)</source>
         <translation>%1에 연결됨 (pid %2)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="398"/>
+        <location filename="../../panel/views/main_window.py" line="402"/>
         <source>not attached to %1</source>
         <translation>%1에 연결되지 않음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="399"/>
+        <location filename="../../panel/views/main_window.py" line="403"/>
         <source>OpsPanel: %1</source>
         <translation>OpsPanel: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="400"/>
+        <location filename="../../panel/views/main_window.py" line="404"/>
         <source>Engine: %1</source>
         <translation>엔진: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="402"/>
+        <location filename="../../panel/views/main_window.py" line="406"/>
         <source>&amp;Close window</source>
         <translation>창 닫기(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="412"/>
+        <location filename="../../panel/views/main_window.py" line="416"/>
         <source>No connections</source>
         <translation>연결 없음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="427"/>
+        <location filename="../../panel/views/main_window.py" line="431"/>
         <source>Job %1: %2</source>
         <translation>작업 %1: %2</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="433"/>
+        <location filename="../../panel/views/main_window.py" line="437"/>
         <source>Engine CPU %1 %  RAM %2</source>
         <translation>엔진 CPU %1 %  메모리 %2</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="482"/>
+        <location filename="../../panel/views/main_window.py" line="487"/>
         <source>OpsPanel keeps running</source>
         <translation>OpsPanel이 계속 실행 중입니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="483"/>
+        <location filename="../../panel/views/main_window.py" line="488"/>
         <source>The server, connections and jobs go on. Open the window from here.</source>
         <translation>서버, 연결, 작업이 계속 실행됩니다. 여기에서 창을 열 수 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="489"/>
+        <location filename="../../panel/views/main_window.py" line="494"/>
         <source>Quit OpsPanel?</source>
         <translation>OpsPanel을 종료할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="490"/>
+        <location filename="../../panel/views/main_window.py" line="495"/>
         <source>Processes are still running. Stop them all and quit?</source>
         <translation>프로세스가 아직 실행 중입니다. 모두 중지하고 종료할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="491"/>
+        <location filename="../../panel/views/main_window.py" line="496"/>
         <source>Stop all and quit</source>
         <translation>모두 중지하고 종료</translation>
     </message>
@@ -2092,88 +2097,88 @@
 <context>
     <name>SessionOptionsDialog</name>
     <message>
-        <location filename="../../panel/views/session_options_dialog.py" line="41"/>
+        <location filename="../../panel/views/session_options_dialog.py" line="42"/>
         <source>New session</source>
         <translation>새 세션</translation>
     </message>
     <message>
-        <location filename="../../panel/views/session_options_dialog.py" line="47"/>
+        <location filename="../../panel/views/session_options_dialog.py" line="48"/>
         <source>The session is closed after this long without a command.</source>
         <translation>명령이 없는 채로 이 시간이 지나면 세션이 닫힙니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/session_options_dialog.py" line="49"/>
+        <location filename="../../panel/views/session_options_dialog.py" line="50"/>
         <source>The session is closed this long after it started.</source>
         <translation>세션은 시작하고 이 시간이 지나면 닫힙니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/session_options_dialog.py" line="54"/>
-        <location filename="../../panel/views/session_options_dialog.py" line="63"/>
+        <location filename="../../panel/views/session_options_dialog.py" line="55"/>
+        <location filename="../../panel/views/session_options_dialog.py" line="64"/>
         <source> MB</source>
         <translation> MB</translation>
     </message>
     <message>
-        <location filename="../../panel/views/session_options_dialog.py" line="55"/>
+        <location filename="../../panel/views/session_options_dialog.py" line="56"/>
         <source>Address-space limit of every command the session runs.</source>
         <translation>세션이 실행하는 모든 명령의 주소 공간 제한입니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/session_options_dialog.py" line="59"/>
+        <location filename="../../panel/views/session_options_dialog.py" line="60"/>
         <source>Processes a command may run at once, its own included.</source>
         <translation>명령이 동시에 실행할 수 있는 프로세스 수(명령 자신 포함).</translation>
     </message>
     <message>
-        <location filename="../../panel/views/session_options_dialog.py" line="64"/>
+        <location filename="../../panel/views/session_options_dialog.py" line="65"/>
         <source>The most the session folder may hold.</source>
         <translation>세션 폴더가 담을 수 있는 최대 크기.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/session_options_dialog.py" line="65"/>
+        <location filename="../../panel/views/session_options_dialog.py" line="66"/>
         <source>Network access</source>
         <translation>네트워크 접근</translation>
     </message>
     <message>
-        <location filename="../../panel/views/session_options_dialog.py" line="67"/>
+        <location filename="../../panel/views/session_options_dialog.py" line="68"/>
         <source>Off: commands see no network at all, not even loopback.</source>
         <translation>끄면 명령은 루프백을 포함해 어떤 네트워크도 볼 수 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/session_options_dialog.py" line="69"/>
+        <location filename="../../panel/views/session_options_dialog.py" line="70"/>
         <source>Code language</source>
         <translation>코드 언어</translation>
     </message>
     <message>
-        <location filename="../../panel/views/session_options_dialog.py" line="70"/>
+        <location filename="../../panel/views/session_options_dialog.py" line="71"/>
         <source>Idle timeout</source>
         <translation>유휴 시간 제한</translation>
     </message>
     <message>
-        <location filename="../../panel/views/session_options_dialog.py" line="71"/>
+        <location filename="../../panel/views/session_options_dialog.py" line="72"/>
         <source>Lifetime</source>
         <translation>수명</translation>
     </message>
     <message>
-        <location filename="../../panel/views/session_options_dialog.py" line="72"/>
+        <location filename="../../panel/views/session_options_dialog.py" line="73"/>
         <source>Memory limit</source>
         <translation>메모리 제한</translation>
     </message>
     <message>
-        <location filename="../../panel/views/session_options_dialog.py" line="73"/>
+        <location filename="../../panel/views/session_options_dialog.py" line="74"/>
         <source>Process limit</source>
         <translation>프로세스 제한</translation>
     </message>
     <message>
-        <location filename="../../panel/views/session_options_dialog.py" line="74"/>
+        <location filename="../../panel/views/session_options_dialog.py" line="75"/>
         <source>Disk limit</source>
         <translation>디스크 제한</translation>
     </message>
     <message>
-        <location filename="../../panel/views/session_options_dialog.py" line="80"/>
+        <location filename="../../panel/views/session_options_dialog.py" line="81"/>
         <source>Create</source>
         <translation>만들기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/session_options_dialog.py" line="91"/>
+        <location filename="../../panel/views/session_options_dialog.py" line="92"/>
         <source> min</source>
         <translation>분</translation>
     </message>
@@ -2181,57 +2186,57 @@
 <context>
     <name>SessionTableModel</name>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="80"/>
+        <location filename="../../panel/views/sessions_view.py" line="83"/>
         <source>Not sandboxed</source>
         <translation>샌드박스 없음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="82"/>
+        <location filename="../../panel/views/sessions_view.py" line="85"/>
         <source>Sandboxed, network on</source>
         <translation>샌드박스, 네트워크 켜짐</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="83"/>
+        <location filename="../../panel/views/sessions_view.py" line="86"/>
         <source>Sandboxed, no network</source>
         <translation>샌드박스, 네트워크 없음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="106"/>
+        <location filename="../../panel/views/sessions_view.py" line="109"/>
         <source>Session</source>
         <translation>세션</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="107"/>
+        <location filename="../../panel/views/sessions_view.py" line="110"/>
         <source>State</source>
         <translation>상태</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="108"/>
+        <location filename="../../panel/views/sessions_view.py" line="111"/>
         <source>Sandbox</source>
         <translation>샌드박스</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="109"/>
+        <location filename="../../panel/views/sessions_view.py" line="112"/>
         <source>Idle</source>
         <translation>유휴</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="110"/>
+        <location filename="../../panel/views/sessions_view.py" line="113"/>
         <source>Lifetime</source>
         <translation>수명</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="111"/>
+        <location filename="../../panel/views/sessions_view.py" line="114"/>
         <source>Runs</source>
         <translation>실행</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="112"/>
+        <location filename="../../panel/views/sessions_view.py" line="115"/>
         <source>Memory</source>
         <translation>메모리</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="113"/>
+        <location filename="../../panel/views/sessions_view.py" line="116"/>
         <source>Datasets</source>
         <translation>데이터셋</translation>
     </message>
@@ -2239,95 +2244,95 @@
 <context>
     <name>SessionsView</name>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="165"/>
+        <location filename="../../panel/views/sessions_view.py" line="168"/>
         <source>A session with the default settings</source>
         <translation>기본 설정으로 만드는 세션</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="166"/>
+        <location filename="../../panel/views/sessions_view.py" line="169"/>
         <source>New with settings…</source>
         <translation>설정하여 새로 만들기…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="168"/>
+        <location filename="../../panel/views/sessions_view.py" line="171"/>
         <source>Choose the language, time limits, memory limit and network access</source>
         <translation>언어, 시간 제한, 메모리 제한, 네트워크 접근을 고릅니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="178"/>
+        <location filename="../../panel/views/sessions_view.py" line="181"/>
         <source>Code</source>
         <translation>코드</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="181"/>
+        <location filename="../../panel/views/sessions_view.py" line="184"/>
         <source>Code in the session&apos;s language (Python unless chosen otherwise)</source>
         <translation>세션 언어로 된 코드 (따로 고르지 않으면 Python)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="164"/>
-        <location filename="../../panel/views/sessions_view.py" line="256"/>
+        <location filename="../../panel/views/sessions_view.py" line="167"/>
+        <location filename="../../panel/views/sessions_view.py" line="263"/>
         <source>New session</source>
         <translation>새 세션</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="170"/>
+        <location filename="../../panel/views/sessions_view.py" line="173"/>
         <source>Close session</source>
         <translation>세션 닫기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="177"/>
+        <location filename="../../panel/views/sessions_view.py" line="180"/>
         <source>Command</source>
         <translation>명령</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="184"/>
+        <location filename="../../panel/views/sessions_view.py" line="187"/>
         <source>Read file</source>
         <translation>파일 읽기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="185"/>
+        <location filename="../../panel/views/sessions_view.py" line="188"/>
         <source>List files</source>
         <translation>파일 목록</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="187"/>
+        <location filename="../../panel/views/sessions_view.py" line="190"/>
         <source>e.g. ls -la (arguments are never given to a shell)</source>
         <translation>예: ls -la (인수는 셸로 전달되지 않습니다)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="189"/>
+        <location filename="../../panel/views/sessions_view.py" line="192"/>
         <source>Run</source>
         <translation>실행</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="198"/>
+        <location filename="../../panel/views/sessions_view.py" line="201"/>
         <source>Sessions</source>
         <translation>세션</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="199"/>
+        <location filename="../../panel/views/sessions_view.py" line="202"/>
         <source>Audit</source>
         <translation>감사</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="296"/>
-        <location filename="../../panel/views/sessions_view.py" line="301"/>
-        <location filename="../../panel/views/sessions_view.py" line="329"/>
+        <location filename="../../panel/views/sessions_view.py" line="303"/>
+        <location filename="../../panel/views/sessions_view.py" line="308"/>
+        <location filename="../../panel/views/sessions_view.py" line="368"/>
         <source>! %1</source>
         <translation>! %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="321"/>
+        <location filename="../../panel/views/sessions_view.py" line="360"/>
         <source>exit code %1</source>
         <translation>종료 코드 %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="330"/>
+        <location filename="../../panel/views/sessions_view.py" line="369"/>
         <source>(%1 ms)</source>
         <translation>(%1 ms)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../panel/views/sessions_view.py" line="348"/>
+        <location filename="../../panel/views/sessions_view.py" line="387"/>
         <source>%n session(s) open</source>
         <translation>
             <numerusform>열린 세션 %n개</numerusform>
@@ -2380,32 +2385,32 @@
 <context>
     <name>TagTableModel</name>
     <message>
-        <location filename="../../panel/connections/tag_model.py" line="94"/>
+        <location filename="../../panel/connections/tag_model.py" line="119"/>
         <source>Name</source>
         <translation>이름</translation>
     </message>
     <message>
-        <location filename="../../panel/connections/tag_model.py" line="95"/>
+        <location filename="../../panel/connections/tag_model.py" line="120"/>
         <source>Value</source>
         <translation>값</translation>
     </message>
     <message>
-        <location filename="../../panel/connections/tag_model.py" line="96"/>
+        <location filename="../../panel/connections/tag_model.py" line="121"/>
         <source>Quality</source>
         <translation>품질</translation>
     </message>
     <message>
-        <location filename="../../panel/connections/tag_model.py" line="97"/>
+        <location filename="../../panel/connections/tag_model.py" line="122"/>
         <source>Timestamp</source>
         <translation>타임스탬프</translation>
     </message>
     <message>
-        <location filename="../../panel/connections/tag_model.py" line="98"/>
+        <location filename="../../panel/connections/tag_model.py" line="123"/>
         <source>Unit</source>
         <translation>단위</translation>
     </message>
     <message>
-        <location filename="../../panel/connections/tag_model.py" line="99"/>
+        <location filename="../../panel/connections/tag_model.py" line="124"/>
         <source>Block</source>
         <translation>블록</translation>
     </message>
@@ -2461,37 +2466,37 @@
 <context>
     <name>TrayIcon</name>
     <message>
-        <location filename="../../panel/views/tray.py" line="48"/>
+        <location filename="../../panel/views/tray.py" line="85"/>
         <source>Open window</source>
         <translation>창 열기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/tray.py" line="50"/>
+        <location filename="../../panel/views/tray.py" line="87"/>
         <source>Start server</source>
         <translation>서버 시작</translation>
     </message>
     <message>
-        <location filename="../../panel/views/tray.py" line="51"/>
+        <location filename="../../panel/views/tray.py" line="88"/>
         <source>Stop server</source>
         <translation>서버 중지</translation>
     </message>
     <message>
-        <location filename="../../panel/views/tray.py" line="52"/>
+        <location filename="../../panel/views/tray.py" line="89"/>
         <source>Restart server</source>
         <translation>서버 다시 시작</translation>
     </message>
     <message>
-        <location filename="../../panel/views/tray.py" line="54"/>
+        <location filename="../../panel/views/tray.py" line="91"/>
         <source>Stop engine and quit</source>
         <translation>엔진을 중지하고 종료</translation>
     </message>
     <message>
-        <location filename="../../panel/views/tray.py" line="74"/>
+        <location filename="../../panel/views/tray.py" line="111"/>
         <source>OpsPanel: %1</source>
         <translation>OpsPanel: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/tray.py" line="78"/>
+        <location filename="../../panel/views/tray.py" line="115"/>
         <source>Close window</source>
         <translation>창 닫기</translation>
     </message>
@@ -2527,6 +2532,59 @@
         <location filename="../../panel/views/connection_editors.py" line="101"/>
         <source>Remove</source>
         <translation>제거</translation>
+    </message>
+</context>
+<context>
+    <name>bus</name>
+    <message>
+        <location filename="../../panel/views/bus_label.py" line="16"/>
+        <source>publishing</source>
+        <translation>게시 중</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/bus_label.py" line="17"/>
+        <source>connecting</source>
+        <translation>연결 중</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/bus_label.py" line="18"/>
+        <source>broker lost, retrying</source>
+        <translation>브로커 끊김, 재시도 중</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/bus_label.py" line="19"/>
+        <source>waiting for the broker</source>
+        <translation>브로커 대기 중</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/bus_label.py" line="20"/>
+        <source>off</source>
+        <translation>꺼짐</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/bus_label.py" line="36"/>
+        <source>MQTT: %1 (%2/%3 connections)</source>
+        <translation>MQTT: %1 (연결 %2/%3)</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/bus_label.py" line="45"/>
+        <source>Embedded broker: %1</source>
+        <translation>내장 브로커: %1</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/bus_label.py" line="49"/>
+        <source> (still running from before)</source>
+        <translation> (이전부터 실행 중)</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/bus_label.py" line="51"/>
+        <source>External broker</source>
+        <translation>외부 브로커</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/bus_label.py" line="54"/>
+        <source>%1 messages/s</source>
+        <translation>초당 메시지 %1개</translation>
     </message>
 </context>
 <context>
@@ -2590,22 +2648,22 @@
 <context>
     <name>quality</name>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="82"/>
+        <location filename="../../panel/views/connections_view.py" line="86"/>
         <source>Good</source>
         <translation>양호</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="83"/>
+        <location filename="../../panel/views/connections_view.py" line="87"/>
         <source>Uncertain</source>
         <translation>불확실</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="84"/>
+        <location filename="../../panel/views/connections_view.py" line="88"/>
         <source>Bad</source>
         <translation>불량</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="86"/>
+        <location filename="../../panel/views/connections_view.py" line="90"/>
         <source>Unknown</source>
         <translation>알 수 없음</translation>
     </message>
@@ -2618,71 +2676,71 @@
         <translation>실행 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="69"/>
-        <location filename="../../panel/views/sessions_view.py" line="50"/>
+        <location filename="../../panel/views/connections_view.py" line="73"/>
+        <location filename="../../panel/views/sessions_view.py" line="53"/>
         <location filename="../../panel/views/state_colors.py" line="39"/>
         <source>Starting</source>
         <translation>시작 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="51"/>
+        <location filename="../../panel/views/sessions_view.py" line="54"/>
         <source>Active</source>
         <translation>활성</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="52"/>
+        <location filename="../../panel/views/sessions_view.py" line="55"/>
         <source>Idle</source>
         <translation>유휴</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="53"/>
+        <location filename="../../panel/views/sessions_view.py" line="56"/>
         <source>Closing</source>
         <translation>닫는 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="54"/>
+        <location filename="../../panel/views/sessions_view.py" line="57"/>
         <source>Closed</source>
         <translation>닫힘</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="66"/>
+        <location filename="../../panel/views/connections_view.py" line="70"/>
         <source>Connected</source>
         <translation>연결됨</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="67"/>
+        <location filename="../../panel/views/connections_view.py" line="71"/>
         <source>Connecting</source>
         <translation>연결 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="68"/>
+        <location filename="../../panel/views/connections_view.py" line="72"/>
         <source>Reconnecting</source>
         <translation>다시 연결 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="70"/>
+        <location filename="../../panel/views/connections_view.py" line="74"/>
         <location filename="../../panel/views/state_colors.py" line="40"/>
         <source>Stopping</source>
         <translation>중지 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="71"/>
+        <location filename="../../panel/views/connections_view.py" line="75"/>
         <source>Restarting</source>
         <translation>다시 시작 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="73"/>
+        <location filename="../../panel/views/connections_view.py" line="77"/>
         <location filename="../../panel/views/state_colors.py" line="41"/>
         <source>Stopped</source>
         <translation>중지됨</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="74"/>
+        <location filename="../../panel/views/connections_view.py" line="78"/>
         <source>Disabled</source>
         <translation>사용 안 함</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="72"/>
+        <location filename="../../panel/views/connections_view.py" line="76"/>
         <location filename="../../panel/views/state_colors.py" line="42"/>
         <source>Error</source>
         <translation>오류</translation>

@@ -28,6 +28,7 @@ from typing import Any
 
 from panel.connections.worker.lifeline import die_with_parent, on_termination
 from panel.connections.worker.protocol import FULL_REFRESH_S, CommandReader, Output
+from panel.connections.worker.sink import SinkFactory
 from panel.connections.worker.source import ConfigSource
 from panel.connections.worker.worker import Worker
 
@@ -76,8 +77,11 @@ async def _serve(worker: Worker, output: Output) -> int:
         await asyncio.sleep(0)  # let the transport close the pipe
 
 
-def main(argv: list[str]) -> int:
-    """Run a connection worker; returns the exit code (see the module docstring)."""
+def main(argv: list[str], sink_factory: SinkFactory | None = None) -> int:
+    """Run a connection worker; returns the exit code (see the module docstring).
+
+    `sink_factory` makes the worker's second consumer (the tag bus), if any.
+    """
     die_with_parent()
     try:
         args = build_parser().parse_args(argv)
@@ -96,6 +100,7 @@ def main(argv: list[str]) -> int:
             full_refresh_s=args.full_refresh_s,
             stats_interval_s=args.stats_interval_s,
             reload_source=source.load,
+            sink=sink_factory(args.conn_id, args.workspace) if sink_factory else None,
         )
         return await _serve(worker, output)
 

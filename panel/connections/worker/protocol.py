@@ -17,7 +17,9 @@ Worker -> panel (stdout):
   "lastCycleMs","latenessMs","latenessP50Ms","latenessP99Ms","latenessMaxMs","missed",
   "errors","requests","cycles"}]}` about once a second, when it differs from the one
   before (a worker waiting to reconnect sends nothing new). Counters are cumulative since
-  the block (re)started; the p50, p99 and max are over the last 1000 cycles.
+  the block (re)started; the p50, p99 and max are over the last 1000 cycles. A worker
+  with a bus sink adds `"bus"`: what the sink reports (for MQTT: `state`, `url`,
+  `error`, `published`, `lastPublished`, `connects`, `tagMessages`, `blockMessages`).
 - `{"t":"log","level":"debug|info|warning|error","msg":str}`.
 - `{"t":"written","id":str,"ok":bool,"outcome":O,"error"?:str,"expired"?:true}` exactly
   once per write command. O is `done` (the device confirmed it), `failed` (not applied:

@@ -36,6 +36,7 @@ from panel.connections.worker.protocol import (
     MAX_QUEUED_WRITES,
     Output,
 )
+from panel.connections.worker.sink import Answer, ValueSink
 from panel.connections.worker.tagcache import TagCache
 from panel.connections.worker.timing import BlockStats, PeriodicTimer
 from panel.connections.worker.writes import FAILED, PendingWrite, WriteQueue
@@ -53,14 +54,16 @@ class Worker:
         full_refresh_s: float = FULL_REFRESH_S,
         stats_interval_s: float = 1.0,
         reload_source: Callable[[], tuple[ConnectionConfig | None, list[str]]] | None = None,
+        sink: ValueSink | None = None,
     ) -> None:
         self.config = config
+        self.sink = sink
         self.reload_source = reload_source
         self.problems = problems
         self.output = output
         self.full_refresh_s = full_refresh_s
         self.stats_interval_s = stats_interval_s
-        self.fsm = StateMachine(output.send)
+        self.fsm = StateMachine(self._send_state)
         self.cache = TagCache(config or ConnectionConfig(id=""))
         self.stats: dict[str, BlockStats] = {}
         self._last_stats: dict[str, Any] | None = None
@@ -68,7 +71,9 @@ class Worker:
         self._stopping = False
         self._wake = asyncio.Event()
         self._pending: tuple[ConnectionConfig | None, list[str]] | None = None
-        self._writes = WriteQueue(output.send, MAX_QUEUED_WRITES)
+        self._writes = WriteQueue(self._send_written, MAX_QUEUED_WRITES)
+        self._sink_answers: dict[str, Answer] = {}
+        self._sink_writes = 0
         self._driver: Driver | None = None
         self._runners: list[asyncio.Task[None]] = []
         self._generation = 0
@@ -124,6 +129,10 @@ class Worker:
 
     async def run(self) -> int:
         """Run until stopped; returns the process exit code."""
+        if self.sink is not None:
+            if self.config is not None:
+                self.sink.configure(self.config)
+            self.sink.bind(self)
         stats_task = asyncio.create_task(self._stats_loop(), name="stats")
         try:
             while not self._stopping:
@@ -150,7 +159,7 @@ class Worker:
             self._pending = None
             self.config, self.problems = config, problems
             if config is not None:
-                self.cache.configure(config)
+                self._configure(config)
             self.stats.clear()
         self._backoff = Backoff(
             (self.config.reconnect_min_ms if self.config else 500) / 1000.0,
@@ -175,6 +184,8 @@ class Worker:
         self._writes.stop_all("the worker stopped first")
         self.fsm.enter(State.STOPPED, None, exitCode=self.exit_code)
         self._send_stats()
+        if self.sink is not None:
+            self.sink.close()
 
     # ---- the linked session: CONNECT / EXECUTE / RECONNECT ------------------------------
 
@@ -197,7 +208,7 @@ class Worker:
         self.config, self.problems = config, problems
         if problems or config is None or not config.enabled:
             return False
-        self.cache.configure(config)
+        self._configure(config)
         self.stats.clear()
         return True
 
@@ -227,6 +238,8 @@ class Worker:
                 reason = reason_or_none
             await self._close_driver()
             self._publish(self.cache.all_bad(reason))
+            if self.sink is not None:
+                self.sink.link_lost(reason)
             delay = self._backoff.next_delay()
             self.fsm.enter(
                 State.RECONNECT,
@@ -347,10 +360,14 @@ class Worker:
         stats.last_cycle_ms = (loop.time() - started) * 1000.0
         self._backoff.reset()
         self._publish(self.cache.changes(values))
+        if self.sink is not None:
+            self.sink.samples(block.name, values)
         return True
 
     def _on_values(self, values: list[TagValue]) -> None:
         self._publish(self.cache.changes(values))
+        if self.sink is not None:
+            self.sink.samples(None, values)
 
     def _publish(self, entries: list[dict[str, Any]]) -> None:
         if entries:
@@ -404,6 +421,34 @@ class Worker:
                 return
         self._writes.put(pending)
 
+    def submit_write(self, tag: str, value: Any, timeout_s: float | None, answer: Answer) -> None:
+        """A write from the sink (the bus): queued like the panel's, answered to `answer`."""
+        self._sink_writes += 1
+        request_id = f"sink-{self._sink_writes}"
+        self._sink_answers[request_id] = answer
+        command: dict[str, Any] = {"id": request_id, "tag": tag, "value": value}
+        if timeout_s is not None:
+            command["timeoutMs"] = timeout_s * 1000.0
+        self._queue_write(command)
+
+    def _send_written(self, message: dict[str, Any]) -> None:
+        """A write's one answer: to the sink that asked for it, else to the panel."""
+        answer = self._sink_answers.pop(str(message.get("id")), None)
+        if answer is not None:
+            answer(message)
+        else:
+            self.output.send(message)
+
+    def _send_state(self, message: dict[str, Any]) -> None:
+        self.output.send(message)
+        if self.sink is not None:
+            self.sink.state(str(message["state"]), message.get("reason"))
+
+    def _configure(self, config: ConnectionConfig) -> None:
+        self.cache.configure(config)
+        if self.sink is not None:
+            self.sink.configure(config)
+
     def _tag(self, name: str) -> tuple[BlockConfig, TagConfig] | None:
         if self.config is None:
             return None
@@ -445,6 +490,9 @@ class Worker:
             "droppedTags": self.output.dropped_tags,
             "blocks": [s.as_json() for s in self.stats.values()],
         }
+        bus = self.sink.stats() if self.sink is not None else None
+        if bus is not None:
+            message["bus"] = bus
         if message != self._last_stats:  # a worker waiting for its device has nothing new
             self._last_stats = message
             self.output.send(message)

@@ -6,9 +6,11 @@ event loop; `get`/`set` touch the device's memory, `requests` counts received PD
 `connections`/`max_connections` count client sockets. `stop()` shuts the server down
 (clients see the connection close); `start()` brings it back on the same port.
 
-As a process: `python modbus_sim.py --port P [--registers N] [--churn-ms MS]` prints
-`READY` and serves until stdin closes or SIGTERM; with `--churn-ms` every holding
-register changes every MS milliseconds (register i holds `(tick + i) % 65536`).
+As a process: `python modbus_sim.py --port P [--registers N] [--churn-ms MS]
+[--churn-every K]` prints `READY` and serves until stdin closes or SIGTERM; with
+`--churn-ms` every holding register changes every MS milliseconds (register i holds
+`(tick + i) % 65536`), or with `--churn-every K` one register in K each tick (those
+with `i % K == tick % K`: a tenth of them with K = 10).
 
 Layout (unit id: any): 64 coils, 64 discrete inputs, `registers` holding and input
 registers, all from address 0. Reads beyond answer exception 2 (illegal data address).
@@ -128,12 +130,16 @@ def main() -> int:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--registers", type=int, default=2200)
     parser.add_argument("--churn-ms", type=int, default=0)
+    parser.add_argument("--churn-every", type=int, default=1)
     args = parser.parse_args()
 
     async def churn(server: ModbusTcpServer) -> None:
+        every = max(1, args.churn_every)
+        values = [0] * args.registers
         for tick in itertools.count(1):
             await asyncio.sleep(args.churn_ms / 1000)
-            values = [(tick + i) % 65536 for i in range(args.registers)]
+            for i in range(tick % every, args.registers, every):
+                values[i] = (tick + i) % 65536
             await server.async_setValues(1, FC["holding"], 0, values)
 
     async def serve() -> None:

@@ -18,8 +18,17 @@ Message = dict[str, Any]
 class WorkerProc:
     """`python -m panel.connections.worker` on a config file; messages collected by a thread."""
 
-    def __init__(self, config: dict[str, Any] | None, folder: Path, *extra: str) -> None:
-        """Run on `config` (written to a file in `folder`); None: `extra` says where from."""
+    def __init__(
+        self,
+        config: dict[str, Any] | None,
+        folder: Path,
+        *extra: str,
+        command: tuple[str, ...] = ("panel.connections.worker",),
+    ) -> None:
+        """Run on `config` (written to a file in `folder`); None: `extra` says where from.
+
+        `command` follows `python -m`: `("panel", "worker", "connection")` runs the worker as
+        the panel starts it (with its bus publisher)."""
         source: list[str] = []
         if config is not None:
             self.path = folder / f"{config.get('id', 'conn')}.json"
@@ -28,7 +37,7 @@ class WorkerProc:
         argv = [
             sys.executable,
             "-m",
-            "panel.connections.worker",
+            *command,
             *source,
             "--stats-interval-s",
             "0.25",

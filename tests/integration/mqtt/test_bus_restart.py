@@ -1,0 +1,130 @@
+"""The broker goes away and comes back; the engine dies and the embedded broker stays."""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Callable
+from pathlib import Path
+
+import psutil
+
+from panel.mqtt.embedded import running_broker
+from panel.mqtt.endpoint import read_state
+from panel.workspace.workspace import Workspace
+from tests.integration.engine.conftest import HeadlessEngine
+from tests.integration.mqtt.brokers import Bus
+from tests.integration.mqtt.bus import Subscriber, bus_workspace, embedded_credentials
+from tests.waiting import wait_for
+
+CONN = "opspanel/ws/demo-modbus"
+TIMEOUT_S = 30.0
+
+
+def _executing(sub: Subscriber) -> None:
+    sub.wait(
+        f"{CONN}/$state",
+        TIMEOUT_S,
+        "the worker in EXECUTE",
+        lambda m: m.json()["state"] == "EXECUTE",
+    )
+
+
+def _restart(bus: Bus, ws: Path) -> None:
+    if bus.mosquitto is not None:
+        bus.mosquitto.stop()
+        bus.mosquitto.start()
+        return
+    old = read_state(ws)
+    assert old is not None
+    os.kill(int(old["pid"]), signal.SIGKILL)
+
+    def restarted() -> bool:
+        now = read_state(ws)
+        return bool(now and now["pid"] != old["pid"] and running_broker(ws))
+
+    wait_for(restarted, TIMEOUT_S, "the embedded broker restarted by its supervisor")
+    assert read_state(ws)["port"] == old["port"]  # type: ignore[index]  # same URL for workers
+
+
+def test_publishing_resumes_after_a_broker_restart_with_every_latest_value(
+    tmp_path: Path, start_engine: Callable[[Path], HeadlessEngine], modbus_port: int, bus: Bus
+) -> None:
+    ws = bus_workspace(tmp_path / "ws", modbus_port, bus.section)
+    bus.workspace_files(ws)
+    start_engine(ws)
+    before = Subscriber(*bus.credentials(ws))
+    before.subscribe(f"{CONN}/#")
+    _executing(before)
+    before.wait(f"{CONN}/setpoint", TIMEOUT_S, "the setpoint")
+    before.close()
+
+    _restart(bus, ws)  # the new broker starts empty: no retained message survives it
+
+    after = Subscriber(*bus.credentials(ws))
+    try:
+        after.subscribe(f"{CONN}/#")
+        # setpoint never changes: only the worker's republishing puts it back
+        setpoint = after.wait(f"{CONN}/setpoint", TIMEOUT_S, "the setpoint republished")
+        assert setpoint.json()["value"] == 55.0 and setpoint.json()["quality"] == "good"
+        _executing(after)
+        after.wait(
+            f"{CONN}/counter",
+            TIMEOUT_S,
+            "new values after the restart",
+            lambda m: len(after.on(f"{CONN}/counter")) >= 3,
+        )
+    finally:
+        after.close()
+
+
+def _brokers_of(ws: Path) -> list[psutil.Process]:
+    found = []
+    for proc in psutil.process_iter(["cmdline"]):
+        cmdline = proc.info["cmdline"] or []
+        if "mqtt-broker" in cmdline and str(ws) in cmdline:
+            found.append(proc)
+    return found
+
+
+def test_the_embedded_broker_outlives_a_killed_engine_and_is_adopted(
+    tmp_path: Path, start_engine: Callable[[Path], HeadlessEngine], modbus_port: int
+) -> None:
+    ws = bus_workspace(tmp_path / "ws", modbus_port, {"embedded": True})
+    with Workspace.open(ws) as workspace:
+        workspace.set_setting("connections.keepRunning", True)
+    first = start_engine(ws)
+    state = wait_for(lambda: running_broker(ws), TIMEOUT_S, "the embedded broker")
+    workers = [c for c in first.descendants() if "connection" in c.cmdline()]
+    first.proc.kill()
+    first.proc.wait()
+    # (the worker outliving the engine is the adopt work; here it dies with it, as on main)
+    wait_for(lambda: not any(w.is_running() for w in workers), 10.0, "the old worker gone")
+    assert running_broker(ws) is not None and running_broker(ws)["pid"] == state["pid"]  # type: ignore[index]
+
+    start_engine(ws)
+    sub = Subscriber(*embedded_credentials(ws))
+    try:
+        sub.subscribe(f"{CONN}/#")
+        _executing(sub)  # the new engine's worker publishes through the same broker
+    finally:
+        sub.close()
+    assert [p.pid for p in _brokers_of(ws)] == [state["pid"]]
+
+
+def test_without_keep_running_the_broker_dies_with_the_engine(
+    tmp_path: Path, start_engine: Callable[[Path], HeadlessEngine], modbus_port: int
+) -> None:
+    ws = bus_workspace(tmp_path / "ws", modbus_port, {"embedded": True})
+    with Workspace.open(ws) as workspace:
+        workspace.set_setting("connections.keepRunning", False)
+    engine = start_engine(ws)
+    state = wait_for(lambda: running_broker(ws), TIMEOUT_S, "the embedded broker")
+    broker = psutil.Process(int(state["pid"]))
+    engine.proc.kill()
+    engine.proc.wait()
+    wait_for(
+        lambda: not broker.is_running() or broker.status() == psutil.STATUS_ZOMBIE,
+        2.0,
+        "the broker gone with the engine",
+    )
