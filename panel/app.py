@@ -211,7 +211,7 @@ class AppRunner:
     async def run(self) -> int:
         """The whole life of the application."""
         loop = asyncio.get_running_loop()
-        engine = Engine(self.workspace)
+        engine = Engine(self.workspace, headless=self.headless)
         registry = RpcRegistry(defer_checks=True)
         token = new_token()
         max_bytes = int(self.workspace.get_setting("api.maxMessageBytes", 1_048_576))

@@ -141,6 +141,8 @@ class ConnectionSnapshot:
     """One connection as it is now: configuration summary, process and link figures.
 
     The read model of engine, API (`conns.list`, `conns.status`) and views alike.
+    `adopted` is True when the worker running now was started by an earlier engine
+    (`connections.keepRunning`) and taken over by this one.
     """
 
     id: str
@@ -159,6 +161,7 @@ class ConnectionSnapshot:
     queued_writes: int = 0
     problems: list[str] = field(default_factory=list)
     blocks: list[BlockFigures] = field(default_factory=list)
+    adopted: bool = False
 
     def to_json(self) -> dict[str, Any]:
         """The JSON shape of `conns.list`."""
@@ -179,6 +182,7 @@ class ConnectionSnapshot:
             "queuedWrites": self.queued_writes,
             "problems": list(self.problems),
             "blocks": [block.to_json() for block in self.blocks],
+            "adopted": self.adopted,
         }
 
     @classmethod
@@ -208,4 +212,5 @@ class ConnectionSnapshot:
             blocks=[
                 BlockFigures.from_json(b) for b in data.get("blocks") or [] if isinstance(b, dict)
             ],
+            adopted=data.get("adopted") is True,
         )
