@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, Signal
 
 from panel.connections.lines import LineSplitter, parse_message
 from panel.connections.worker.protocol import EXIT_RESTART
+from panel.connections.worker.ipc_path import remove_socket
 from panel.connections.worker.writes import UNKNOWN
 from panel.connections.worker_socket import WorkerSocket
 from panel.connections.write_answer import WriteAnswer
@@ -91,6 +92,8 @@ class WorkerLink(QObject):
         self.orphan_timeout_s = orphan_timeout_s
         self._replayed_state = False
         self._socket: WorkerSocket | None = None
+        self._ipc_dir = ipc_dir
+        self._socket_pid: int | None = None
         self._socket_lines = LineSplitter()
         if ipc_dir is not None:
             self._socket = WorkerSocket(ipc_dir, self)
@@ -137,6 +140,7 @@ class WorkerLink(QObject):
     def _on_started(self, pid: int) -> None:
         if self._socket is not None:
             self._socket_lines = LineSplitter()
+            self._socket_pid = pid
             self._socket.connect_to(pid)
 
     def _on_socket_data(self, data: bytes) -> None:
@@ -243,6 +247,9 @@ class WorkerLink(QObject):
             self._socket.close()
             for line in self._socket_lines.flush():
                 self._handle_line(line)
+            if self._ipc_dir is not None and self._socket_pid is not None:
+                remove_socket(self._ipc_dir, self._socket_pid)  # a killed worker leaves it
+            self._socket_pid = None
         gone = WriteAnswer(UNKNOWN, "unknown: the worker exited before answering the write")
         for request_id in sorted(self.pending_writes):
             self.sig_written.emit(request_id, gone)

@@ -19,6 +19,7 @@ the workers an earlier engine left running instead of starting new ones.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -136,9 +137,10 @@ class ConnectionManager(QObject):
         """
         self._started = True
         self._conns.clear()  # nothing ran before: every connection is new
+        self._adoptable = dict(adopt or {})
         if self.keep_running:
             prepare_run_dir(self.run_dir)
-        self._adoptable = dict(adopt or {})
+        self._remove_stale_sockets({r.pid for r in self._adoptable.values()})
         try:
             self.apply(load_connections(self.workspace))
         finally:
@@ -263,6 +265,14 @@ class ConnectionManager(QObject):
             process.restart()
         elif not self._link(conn_id, new).send({"cmd": "reload"}):
             process.start()  # between two runs: the next start reads the new configuration
+
+    def _remove_stale_sockets(self, kept: set[int]) -> None:
+        """Remove the sockets of workers that are gone (killed ones cannot remove theirs)."""
+        with contextlib.suppress(OSError):
+            for path in self.run_dir.glob("w-*.sock"):
+                pid = path.name[2:-5]
+                if not pid.isdigit() or int(pid) not in kept:
+                    path.unlink(missing_ok=True)
 
     def _adopt(self, conn_id: str, process: ManagedProcess) -> bool:
         """Take over the worker an earlier engine left for `conn_id`, if there is one."""
