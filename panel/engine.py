@@ -19,8 +19,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from panel import __version__
 from panel.connections.adoption import adoptable_workers
 from panel.connections.manager import DEFAULT_RESTART_DELAY_MS, ConnectionManager
-from panel.connections.worker.ipc_path import run_dir
 from panel.connections.validation import check_connections
+from panel.connections.worker.ipc_path import run_dir
 from panel.demo.config import DEVICES_KEY, parse_devices
 from panel.demo.devices import DemoDevices
 from panel.jobs.engine import JobEngine

@@ -11,8 +11,8 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from panel.connections.lines import LineSplitter, parse_message
-from panel.connections.worker.protocol import EXIT_RESTART
 from panel.connections.worker.ipc_path import remove_socket
+from panel.connections.worker.protocol import EXIT_RESTART
 from panel.connections.worker.writes import UNKNOWN
 from panel.connections.worker_socket import WorkerSocket
 from panel.connections.write_answer import WriteAnswer
@@ -92,14 +92,12 @@ class WorkerLink(QObject):
         self.orphan_timeout_s = orphan_timeout_s
         self._replayed_state = False
         self._socket: WorkerSocket | None = None
-        self._ipc_dir = ipc_dir
+        self._next_ipc_dir = ipc_dir
+        self._ipc_dir: Path | None = None
         self._socket_pid: int | None = None
         self._socket_lines = LineSplitter()
-        if ipc_dir is not None:
-            self._socket = WorkerSocket(ipc_dir, self)
-            self._socket.sig_data.connect(self._on_socket_data)
-            process.sig_started.connect(self._on_started)
-            process.sig_ending.connect(self._socket.drain)
+        process.sig_started.connect(self._on_started)
+        process.sig_ending.connect(self._on_ending)
         process.sig_output.connect(self._on_output)
         process.sig_stats.connect(self._on_process_stats)
         process.sig_state_changed.connect(self._on_process_state)
@@ -110,12 +108,20 @@ class WorkerLink(QObject):
     @property
     def over_socket(self) -> bool:
         """True when this worker talks over its Unix socket (it may outlive the engine)."""
-        return self._socket is not None
+        return self._socket_pid is not None
+
+    def use_socket(self, ipc_dir: Path | None, orphan_timeout_s: float) -> None:
+        """From the worker's next start on, talk over a socket in `ipc_dir` (None: its
+        pipes); a running socket worker is told the new orphan timeout at once."""
+        self._next_ipc_dir = ipc_dir
+        self.orphan_timeout_s = orphan_timeout_s
+        if self.over_socket:
+            self.send_notes()
 
     def send(self, command: dict[str, Any]) -> bool:
         """Write one command line to the worker; False when no worker runs."""
         data = json.dumps(command, separators=(",", ":")).encode("utf-8") + b"\n"
-        if self._socket is not None:
+        if self._socket is not None and self._socket_pid is not None:
             return self.process.state.is_alive and self._socket.write(data)
         return self.process.write(data)
 
@@ -138,10 +144,23 @@ class WorkerLink(QObject):
     # ----------------------------------------------------------------- input
 
     def _on_started(self, pid: int) -> None:
+        folder = self._next_ipc_dir
+        if folder is None:
+            return  # this worker talks over its pipes
+        if self._socket is None or self._ipc_dir != folder:
+            if self._socket is not None:
+                self._socket.close()
+                self._socket.deleteLater()
+            self._socket = WorkerSocket(folder, self)
+            self._socket.sig_data.connect(self._on_socket_data)
+            self._ipc_dir = folder
+        self._socket_lines = LineSplitter()
+        self._socket_pid = pid
+        self._socket.connect_to(pid)
+
+    def _on_ending(self) -> None:
         if self._socket is not None:
-            self._socket_lines = LineSplitter()
-            self._socket_pid = pid
-            self._socket.connect_to(pid)
+            self._socket.drain()
 
     def _on_socket_data(self, data: bytes) -> None:
         for line in self._socket_lines.feed(data):
@@ -169,7 +188,7 @@ class WorkerLink(QObject):
 
     def send_notes(self) -> None:
         """Tell a socket worker the engine's counters and its orphan timeout."""
-        if self._socket is not None:
+        if self.over_socket:
             notes = {"restarts": self.process.restarts, "connects": self.connects}
             command = {"cmd": "engine", "notes": notes, "orphanTimeoutS": self.orphan_timeout_s}
             self.send(command)

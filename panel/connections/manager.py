@@ -49,6 +49,7 @@ from panel.supervise.state import ProcessState
 from panel.supervise.sweep import sweep_orphans
 from panel.util.paths import panel_argv
 from panel.workspace.errors import ConfigError
+from panel.workspace.known_settings import CONNECTIONS_KEEP_RUNNING, CONNECTIONS_ORPHAN_TIMEOUT_S
 from panel.workspace.process_records import RecordedProcess
 from panel.workspace.workspace import Workspace
 
@@ -150,6 +151,42 @@ class ConnectionManager(QObject):
                 log.info("stopped worker %d left running for a connection no longer run", pid)
             for record in left:
                 self.workspace.forget(record.pid)
+
+    # ----------------------------------------------------------------- worker settings
+
+    def worker_settings(self) -> dict[str, Any]:
+        """`{"keepRunning", "orphanTimeoutS"}` in force (0: a kept worker never gives up)."""
+        return {"keepRunning": self.keep_running, "orphanTimeoutS": self.orphan_timeout_s}
+
+    def set_worker_settings(
+        self, keep_running: bool | None = None, orphan_timeout_s: float | None = None
+    ) -> None:
+        """Store `connections.keepRunning` / `connections.orphanTimeoutS` (None: unchanged).
+
+        Each worker uses them from its next start; a running socket worker gets the new
+        orphan timeout at once. `sig_connections_changed` follows.
+        """
+        if orphan_timeout_s is not None and not 0 <= orphan_timeout_s <= 31_536_000:
+            raise ConfigError([("$.orphanTimeoutS", "must be between 0 and 31536000 seconds")])
+        if keep_running is not None:
+            self.workspace.set_setting(CONNECTIONS_KEEP_RUNNING, bool(keep_running))
+            self.keep_running = bool(keep_running)
+        if orphan_timeout_s is not None:
+            self.workspace.set_setting(CONNECTIONS_ORPHAN_TIMEOUT_S, orphan_timeout_s)
+            self.orphan_timeout_s = float(orphan_timeout_s)
+        if self.keep_running:
+            prepare_run_dir(self.run_dir)
+        for conn_id, conn in self._conns.items():
+            if conn.link is not None:
+                conn.link.process.set_spec(self._spec(conn_id))
+                ipc_dir = self.run_dir if self.keep_running else None
+                conn.link.use_socket(ipc_dir, self.orphan_timeout_s)
+        log.info(
+            "connection workers: keepRunning %s, orphanTimeoutS %g (from each worker's next start)",
+            self.keep_running,
+            self.orphan_timeout_s,
+        )
+        self.sig_connections_changed.emit()
 
     # ----------------------------------------------------------------- editing
 

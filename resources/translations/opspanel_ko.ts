@@ -356,187 +356,207 @@
 <context>
     <name>ConnectionsView</name>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="129"/>
+        <location filename="../../panel/views/connections_view.py" line="134"/>
         <source>Add…</source>
         <translation>추가…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="130"/>
+        <location filename="../../panel/views/connections_view.py" line="135"/>
         <source>Edit…</source>
         <translation>편집…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="131"/>
+        <location filename="../../panel/views/connections_view.py" line="136"/>
         <source>Delete</source>
         <translation>삭제</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="132"/>
+        <location filename="../../panel/views/connections_view.py" line="137"/>
         <source>Load CSV…</source>
         <translation>CSV 불러오기…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="133"/>
+        <location filename="../../panel/views/connections_view.py" line="138"/>
         <source>Enable</source>
         <translation>사용</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="134"/>
+        <location filename="../../panel/views/connections_view.py" line="139"/>
         <source>Disable</source>
         <translation>사용 안 함</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="135"/>
+        <location filename="../../panel/views/connections_view.py" line="140"/>
         <source>Restart</source>
         <translation>다시 시작</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="159"/>
+        <location filename="../../panel/views/connections_view.py" line="160"/>
+        <source>Keep workers running if the engine stops</source>
+        <translation>엔진이 멈춰도 워커 계속 실행</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connections_view.py" line="163"/>
+        <source>When the engine crashes or is killed, every connection worker keeps polling its device, and the next engine takes the running workers over. A normal quit still stops them. Applies to each worker from its next start.</source>
+        <translation>엔진이 비정상 종료되거나 강제 종료되어도 모든 연결 워커가 장치 폴링을 계속하고, 다음에 시작한 엔진이 실행 중인 워커를 넘겨받습니다. 정상 종료하면 워커도 함께 멈춥니다. 각 워커가 다음에 시작할 때부터 적용됩니다.</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connections_view.py" line="174"/>
         <source>State</source>
         <translation>상태</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="160"/>
+        <location filename="../../panel/views/connections_view.py" line="175"/>
         <source>Id</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="161"/>
+        <location filename="../../panel/views/connections_view.py" line="176"/>
         <source>Address</source>
         <translation>주소</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="162"/>
+        <location filename="../../panel/views/connections_view.py" line="177"/>
         <source>Link</source>
         <translation>링크</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="163"/>
+        <location filename="../../panel/views/connections_view.py" line="178"/>
         <source>PID</source>
         <translation>PID</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="164"/>
+        <location filename="../../panel/views/connections_view.py" line="179"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="165"/>
+        <location filename="../../panel/views/connections_view.py" line="180"/>
         <source>RSS</source>
         <translation>RSS</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="166"/>
+        <location filename="../../panel/views/connections_view.py" line="181"/>
         <source>Restarts</source>
         <translation>재시작 횟수</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="167"/>
+        <location filename="../../panel/views/connections_view.py" line="182"/>
         <source>Uptime</source>
         <translation>가동 시간</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="183"/>
+        <location filename="../../panel/views/connections_view.py" line="200"/>
         <source>Block</source>
         <translation>블록</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="184"/>
+        <location filename="../../panel/views/connections_view.py" line="201"/>
         <source>Kind</source>
         <translation>종류</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="185"/>
+        <location filename="../../panel/views/connections_view.py" line="202"/>
         <source>Period (ms)</source>
         <translation>주기 (ms)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="186"/>
+        <location filename="../../panel/views/connections_view.py" line="203"/>
         <source>Last cycle (ms)</source>
         <translation>마지막 주기 (ms)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="187"/>
+        <location filename="../../panel/views/connections_view.py" line="204"/>
         <source>Lateness p99 (ms)</source>
         <translation>지연 p99 (ms)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="188"/>
+        <location filename="../../panel/views/connections_view.py" line="205"/>
         <source>Errors</source>
         <translation>오류</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="189"/>
+        <location filename="../../panel/views/connections_view.py" line="206"/>
         <source>Missed</source>
         <translation>누락</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="204"/>
+        <location filename="../../panel/views/connections_view.py" line="221"/>
         <source>Write…</source>
         <translation>쓰기…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="218"/>
+        <location filename="../../panel/views/connections_view.py" line="235"/>
         <source>Tags</source>
         <translation>태그</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="219"/>
+        <location filename="../../panel/views/connections_view.py" line="236"/>
         <source>Blocks</source>
         <translation>블록</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="220"/>
+        <location filename="../../panel/views/connections_view.py" line="237"/>
         <source>Trend</source>
         <translation>추이</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="240"/>
+        <location filename="../../panel/views/connections_view.py" line="257"/>
         <source>Quality:</source>
         <translation>품질:</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="363"/>
+        <location filename="../../panel/views/connections_view.py" line="344"/>
+        <source>{pid} (adopted)</source>
+        <translation>{pid} (인계됨)</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connections_view.py" line="358"/>
+        <source>Keep workers running</source>
+        <translation>워커 계속 실행</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connections_view.py" line="422"/>
         <source>Connection</source>
         <translation>연결</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="400"/>
+        <location filename="../../panel/views/connections_view.py" line="459"/>
         <source>Connection not saved</source>
         <translation>연결을 저장하지 않았습니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="415"/>
+        <location filename="../../panel/views/connections_view.py" line="474"/>
         <source>Delete connection?</source>
         <translation>연결을 삭제할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="416"/>
+        <location filename="../../panel/views/connections_view.py" line="475"/>
         <source>Stop and delete the connection %1?</source>
         <translation>연결 %1을(를) 중지하고 삭제할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="419"/>
+        <location filename="../../panel/views/connections_view.py" line="478"/>
         <source>Connection not deleted</source>
         <translation>연결이 삭제되지 않음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="425"/>
+        <location filename="../../panel/views/connections_view.py" line="484"/>
         <source>Folder with connections.csv</source>
         <translation>connections.csv가 있는 폴더</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="428"/>
+        <location filename="../../panel/views/connections_view.py" line="487"/>
         <source>CSV not loaded</source>
         <translation>CSV를 불러오지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="445"/>
+        <location filename="../../panel/views/connections_view.py" line="504"/>
         <source>Write</source>
         <translation>쓰기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="445"/>
+        <location filename="../../panel/views/connections_view.py" line="504"/>
         <source>This tag is not writable.</source>
         <translation>이 태그는 쓸 수 없습니다.</translation>
     </message>
@@ -2590,22 +2610,22 @@
 <context>
     <name>quality</name>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="82"/>
+        <location filename="../../panel/views/connections_view.py" line="85"/>
         <source>Good</source>
         <translation>양호</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="83"/>
+        <location filename="../../panel/views/connections_view.py" line="86"/>
         <source>Uncertain</source>
         <translation>불확실</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="84"/>
+        <location filename="../../panel/views/connections_view.py" line="87"/>
         <source>Bad</source>
         <translation>불량</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="86"/>
+        <location filename="../../panel/views/connections_view.py" line="89"/>
         <source>Unknown</source>
         <translation>알 수 없음</translation>
     </message>
@@ -2618,7 +2638,7 @@
         <translation>실행 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="69"/>
+        <location filename="../../panel/views/connections_view.py" line="72"/>
         <location filename="../../panel/views/sessions_view.py" line="50"/>
         <location filename="../../panel/views/state_colors.py" line="39"/>
         <source>Starting</source>
@@ -2645,44 +2665,44 @@
         <translation>닫힘</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="66"/>
+        <location filename="../../panel/views/connections_view.py" line="69"/>
         <source>Connected</source>
         <translation>연결됨</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="67"/>
+        <location filename="../../panel/views/connections_view.py" line="70"/>
         <source>Connecting</source>
         <translation>연결 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="68"/>
+        <location filename="../../panel/views/connections_view.py" line="71"/>
         <source>Reconnecting</source>
         <translation>다시 연결 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="70"/>
+        <location filename="../../panel/views/connections_view.py" line="73"/>
         <location filename="../../panel/views/state_colors.py" line="40"/>
         <source>Stopping</source>
         <translation>중지 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="71"/>
+        <location filename="../../panel/views/connections_view.py" line="74"/>
         <source>Restarting</source>
         <translation>다시 시작 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="73"/>
+        <location filename="../../panel/views/connections_view.py" line="76"/>
         <location filename="../../panel/views/state_colors.py" line="41"/>
         <source>Stopped</source>
         <translation>중지됨</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="74"/>
+        <location filename="../../panel/views/connections_view.py" line="77"/>
         <source>Disabled</source>
         <translation>사용 안 함</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="72"/>
+        <location filename="../../panel/views/connections_view.py" line="75"/>
         <location filename="../../panel/views/state_colors.py" line="42"/>
         <source>Error</source>
         <translation>오류</translation>

@@ -55,7 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--full-refresh-s", type=float, default=FULL_REFRESH_S)
     parser.add_argument("--stats-interval-s", type=float, default=1.0)
     parser.add_argument(
-        "--ipc-dir", default=None, help="listen on a Unix socket in this folder (outlive the engine)"
+        "--ipc-dir",
+        default=None,
+        help="listen on a Unix socket in this folder (outlive the engine)",
     )
     parser.add_argument(
         "--log-file", default=None, help="with --ipc-dir: where stray output and orphan logs go"

@@ -162,6 +162,4 @@ def wait_answering(ws: Path, pid: int, timeout: float = 30.0) -> None:
 
 def wait_no_workers(ws: Path, timeout: float) -> None:
     """Fail unless no worker of the demo connections runs within `timeout` s."""
-    wait_for(
-        lambda: not any(worker_pids(ws, c) for c in CONNS), timeout, "every worker of ws gone"
-    )
+    wait_for(lambda: not any(worker_pids(ws, c) for c in CONNS), timeout, "every worker of ws gone")

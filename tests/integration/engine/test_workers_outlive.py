@@ -23,8 +23,8 @@ from panel.demo.config import MODBUS_CONNECTION, OPCUA_CONNECTION
 from tests.integration.engine.conftest import HeadlessEngine, ctl
 from tests.integration.engine.edge_parts import (
     CONNS,
-    all_good,
     alive,
+    all_good,
     conns,
     demo_devices,
     edge_workspace,
@@ -129,9 +129,7 @@ def test_a_worker_without_an_engine_stops_after_the_orphan_timeout(
     tmp_path: Path, start_engine: StartEngine
 ) -> None:
     with demo_devices() as (modbus, opcua):
-        ws = edge_workspace(
-            tmp_path / "ws", modbus, opcua, **{"connections.orphanTimeoutS": 1.5}
-        )
+        ws = edge_workspace(tmp_path / "ws", modbus, opcua, **{"connections.orphanTimeoutS": 1.5})
         engine = start_engine(ws)
         with ApiClient.from_workspace(ws) as client:
             now = wait_for(lambda: _live(client), LIVE_S, "both connections live")
