@@ -17,15 +17,17 @@ import psutil
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from panel import __version__
+from panel.connections.adoption import adoptable_workers
 from panel.connections.manager import DEFAULT_RESTART_DELAY_MS, ConnectionManager
 from panel.connections.sources import IMPORT
 from panel.connections.validation import check_connections
 from panel.demo.config import DEVICES_KEY, parse_devices, uses_demo_devices
+from panel.connections.worker.ipc_path import run_dir
 from panel.demo.devices import DemoDevices
 from panel.jobs.engine import JobEngine
 from panel.jobs.file_watch import JobsFileWatcher
 from panel.logs.hub import HubLogHandler, LogHub
-from panel.mqtt.engine_bus import KEEP_RUNNING, EngineBus
+from panel.mqtt.engine_bus import EngineBus
 from panel.mqtt.settings import check_mqtt
 from panel.server.controller import ServerController, server_spec
 from panel.server.preflight import PortConflict
@@ -36,8 +38,14 @@ from panel.supervise.process import ManagedProcess
 from panel.supervise.reaper_client import Reaper
 from panel.supervise.spec import ProcessSpec
 from panel.supervise.stats import StatsSampler
-from panel.supervise.sweep import sweep_recorder
-from panel.workspace.known_settings import SESSIONS_ALLOW_UNSANDBOXED
+from panel.supervise.sweep import sweep_orphans
+from panel.workspace.known_settings import (
+    CONNECTIONS_KEEP_RUNNING,
+    CONNECTIONS_ORPHAN_TIMEOUT_S,
+    SESSIONS_ALLOW_UNSANDBOXED,
+    keep_running,
+    orphan_timeout_s,
+)
 from panel.workspace.server_config import ServerConfig
 from panel.workspace.transfer import export_config, import_config
 from panel.workspace.workspace import Workspace
@@ -103,6 +111,7 @@ class Engine(QObject):
         super().__init__(parent)
         self.workspace = workspace
         self.headless = headless
+        """True for an engine without a window of its own (headless, a service)."""
         self.started_at = time.time()
         self.hub = LogHub(
             workspace.logs_dir,
@@ -145,6 +154,8 @@ class Engine(QObject):
             restart_delay_ms=int(
                 workspace.get_setting("connections.restartDelayMs", DEFAULT_RESTART_DELAY_MS)
             ),
+            keep_running=self.keep_workers_running,
+            orphan_timeout_s=orphan_timeout_s(workspace.get_setting(CONNECTIONS_ORPHAN_TIMEOUT_S)),
             parent=self,
         )
         self.bus = EngineBus(
@@ -152,7 +163,7 @@ class Engine(QObject):
             workspace.config_object("mqtt"),
             self.connections,
             lambda source, spec, survive: self._new_process(source, spec, survive=survive),
-            keep_running=bool(workspace.get_setting(KEEP_RUNNING, headless)),
+            keep_running=self.keep_workers_running,
             parent=self,
         )
         self.jobs = JobEngine(workspace, self.hub, self.reaper, parent=self)
@@ -177,10 +188,29 @@ class Engine(QObject):
 
     # ------------------------------------------------------------ lifecycle
 
+    @property
+    def keep_workers_running(self) -> bool:
+        """`connections.keepRunning` in force: workers outlive this engine and are adopted."""
+        return keep_running(self.workspace.get_setting(CONNECTIONS_KEEP_RUNNING), self.headless)
+
     def start(self) -> None:
-        """Clean up after an earlier crash, start the reaper, autostart the server."""
-        for pid in sweep_recorder(self.workspace):
+        """Clean up after an earlier crash, start the reaper, autostart the server.
+
+        With `connections.keepRunning`, the workers an earlier engine left running are
+        adopted by the connection manager; everything else it left is stopped.
+        """
+        records = self.workspace.recorded()
+        adopt = (
+            adoptable_workers(records, run_dir(self.workspace.root))
+            if self.connections.keep_running
+            else {}
+        )
+        kept = {record.pid for record in adopt.values()}
+        stale = [record for record in records if record.pid not in kept]
+        for pid in sweep_orphans(stale):
             log.warning("stopped process %d left over from an earlier run", pid)
+        for record in stale:
+            self.workspace.forget(record.pid)
         for group in self.cgroups.sweep_leftovers() if self.cgroups is not None else []:
             log.warning("killed the processes of cgroup %s left over from an earlier run", group)
         self.reaper.start()
@@ -192,7 +222,7 @@ class Engine(QObject):
             self.start_server()
         self.demo.start()  # before the workers, which connect to the devices (and retry)
         self.bus.start()  # the broker before the workers, which publish to it
-        self.connections.start()
+        self.connections.start(adopt=adopt)
         self.jobs.start()
         self.jobs_watch.start_from_setting()  # setting `jobs.watchFile`
         self.sessions.start()

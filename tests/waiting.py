@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import signal
 import subprocess
 import time
@@ -32,10 +33,26 @@ def wait_for(condition: Callable[[], T], timeout: float, what: str) -> T:
     raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
+def _api_file_of(workspace: Path, pid: int) -> bool:
+    """Does the workspace's api.json name engine `pid` (or a process below it, for a
+    launcher that forks)? A killed engine's file stays behind and does not count."""
+    try:
+        written = int(json.loads((workspace / "api.json").read_text())["pid"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    if written == pid:
+        return True
+    try:
+        return written in {p.pid for p in psutil.Process(pid).children(recursive=True)}
+    except psutil.Error:
+        return False
+
+
 def wait_for_api_file(workspace: Path, proc: subprocess.Popen[Any], timeout: float) -> None:
-    """Wait until an engine started on `workspace` wrote its api.json (or died trying)."""
+    """Wait until an engine started on `workspace` wrote its api.json (or died trying);
+    a stale file left by an engine killed before does not count."""
     wait_for(
-        lambda: (workspace / "api.json").exists() or proc.poll() is not None,
+        lambda: _api_file_of(workspace, proc.pid) or proc.poll() is not None,
         timeout,
         "api.json",
     )

@@ -46,6 +46,19 @@ ID_SCHEMA: dict[str, Any] = {
     "required": ["id"],
     "additionalProperties": False,
 }
+WORKER_SETTINGS_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "keepRunning": {"type": "boolean", "description": "workers outlive the engine"},
+        "orphanTimeoutS": {
+            "type": "number",
+            "minimum": 0,
+            "maximum": 31_536_000,
+            "description": "a kept worker stops after this long without an engine; 0: never",
+        },
+    },
+    "additionalProperties": False,
+}
 ACTION_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {"id": _ID, "wait": _WAIT, "timeoutMs": _TIMEOUT},
@@ -238,6 +251,21 @@ class ConnsApi:
         )
         add("conns.tags", self.tags, ID_SCHEMA, doc="Every tag with value, quality, timestamp.")
         add(
+            "conns.workerSettings",
+            self.worker_settings,
+            EMPTY_SCHEMA,
+            doc="{keepRunning, orphanTimeoutS}: whether workers outlive the engine and are "
+            "adopted by the next one, and how long one polls without an engine (0: forever).",
+        )
+        add(
+            "conns.setWorkerSettings",
+            self.set_worker_settings,
+            WORKER_SETTINGS_SCHEMA,
+            mutating=True,
+            doc="Store keepRunning and/or orphanTimeoutS (each worker uses them from its "
+            "next start); answers with the settings in force.",
+        )
+        add(
             "conns.write",
             self.write,
             WRITE_SCHEMA,
@@ -355,6 +383,18 @@ class ConnsApi:
         with _errors():
             self._manager.replace_all(items, source=CSV)
         return {"connections": self._manager.ids()}
+
+    def worker_settings(self, params: dict[str, Any], ctx: RpcContext) -> dict[str, Any]:
+        """keepRunning and orphanTimeoutS in force."""
+        return self._manager.worker_settings()
+
+    def set_worker_settings(self, params: dict[str, Any], ctx: RpcContext) -> dict[str, Any]:
+        """Store keepRunning / orphanTimeoutS."""
+        with _errors():
+            self._manager.set_worker_settings(
+                params.get("keepRunning"), params.get("orphanTimeoutS")
+            )
+        return self._manager.worker_settings()
 
     def tags(self, params: dict[str, Any], ctx: RpcContext) -> dict[str, Any]:
         """The tags of one connection."""

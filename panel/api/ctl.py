@@ -534,6 +534,8 @@ def format_connection(conn: dict[str, Any]) -> str:
         f"pid {_dash(conn.get('pid'))}  up {format_uptime(conn.get('uptime'))}  "
         f"restarts {_dash(conn.get('restarts'))}"
     )
+    if conn.get("adopted"):
+        text += "  adopted"
     if conn.get("reason") and conn.get("state") != "connected":
         text += f"  ({conn['reason']})"
     if conn.get("busState"):

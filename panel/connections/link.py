@@ -1,16 +1,20 @@
-"""`WorkerLink`: the panel's end of one connection worker's pipe (JSON lines <-> Qt signals)."""
+"""`WorkerLink`: the panel's end of one connection worker's pipe or socket (JSON lines <-> Qt
+signals)."""
 
 from __future__ import annotations
 
 import itertools
 import json
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
 from panel.connections.lines import LineSplitter, parse_message
+from panel.connections.worker.ipc_path import remove_socket
 from panel.connections.worker.protocol import EXIT_RESTART
 from panel.connections.worker.writes import UNKNOWN
+from panel.connections.worker_socket import WorkerSocket
 from panel.connections.write_answer import WriteAnswer
 from panel.logs.hub import LogHub
 from panel.logs.levels import LogLevel
@@ -37,6 +41,12 @@ class WorkerLink(QObject):
     JSON lines become signals; other stdout lines, stderr and `log` messages go to the
     log hub under `source` (`conn:<id>`). A worker that exits with `EXIT_RESTART` (its
     endpoint changed) is started again at once, without the restart delay.
+
+    With `ipc_dir` the messages and commands go over the worker's Unix socket in that
+    folder instead of its stdin/stdout (a worker that outlives the engine): the link
+    connects when the worker starts or is adopted, and tells it the engine's counters
+    (`notes`: restarts, connects) and `orphan_timeout_s`, which an adopted worker hands
+    back in its hello so the counts go on.
     """
 
     sig_worker_state = Signal(str, object)
@@ -55,7 +65,14 @@ class WorkerLink(QObject):
     """Something shown about the link changed (process state, pid, CPU/RSS, worker state)."""
 
     def __init__(
-        self, conn_id: str, process: ManagedProcess, hub: LogHub, parent: QObject | None = None
+        self,
+        conn_id: str,
+        process: ManagedProcess,
+        hub: LogHub,
+        parent: QObject | None = None,
+        *,
+        ipc_dir: Path | None = None,
+        orphan_timeout_s: float = 0.0,
     ) -> None:
         super().__init__(parent)
         self.conn_id = conn_id
@@ -72,6 +89,15 @@ class WorkerLink(QObject):
         self.connects = 0
         """How many times a worker entered CONNECT (a reconnect or a new process counts)."""
         self.pending_writes: set[str] = set()
+        self.orphan_timeout_s = orphan_timeout_s
+        self._replayed_state = False
+        self._socket: WorkerSocket | None = None
+        self._next_ipc_dir = ipc_dir
+        self._ipc_dir: Path | None = None
+        self._socket_pid: int | None = None
+        self._socket_lines = LineSplitter()
+        process.sig_started.connect(self._on_started)
+        process.sig_ending.connect(self._on_ending)
         process.sig_output.connect(self._on_output)
         process.sig_stats.connect(self._on_process_stats)
         process.sig_state_changed.connect(self._on_process_state)
@@ -79,10 +105,30 @@ class WorkerLink(QObject):
 
     # ----------------------------------------------------------------- commands
 
+    @property
+    def over_socket(self) -> bool:
+        """True when this worker talks over its Unix socket (it may outlive the engine)."""
+        return self._socket_pid is not None
+
+    def use_socket(self, ipc_dir: Path | None, orphan_timeout_s: float) -> None:
+        """From the worker's next start on, talk over a socket in `ipc_dir` (None: its
+        pipes); a running socket worker is told the new orphan timeout at once."""
+        self._next_ipc_dir = ipc_dir
+        self.orphan_timeout_s = orphan_timeout_s
+        if self.over_socket:
+            self.send_notes()
+
     def send(self, command: dict[str, Any]) -> bool:
-        """Write one command line to the worker's stdin; False when no worker runs."""
+        """Write one command line to the worker; False when no worker runs."""
         data = json.dumps(command, separators=(",", ":")).encode("utf-8") + b"\n"
+        if self._socket is not None and self._socket_pid is not None:
+            return self.process.state.is_alive and self._socket.write(data)
         return self.process.write(data)
+
+    def detach(self) -> None:
+        """Drop the socket connection without stopping the worker (tests: an engine gone)."""
+        if self._socket is not None:
+            self._socket.close()
 
     def write(self, values: dict[str, Any], timeout_s: float) -> str | None:
         """Send a write of `values` (tag name -> value) that may wait `timeout_s` in the
@@ -96,6 +142,56 @@ class WorkerLink(QObject):
         return request_id
 
     # ----------------------------------------------------------------- input
+
+    def _on_started(self, pid: int) -> None:
+        folder = self._next_ipc_dir
+        if folder is None:
+            return  # this worker talks over its pipes
+        if self._socket is None or self._ipc_dir != folder:
+            if self._socket is not None:
+                self._socket.close()
+                self._socket.deleteLater()
+            self._socket = WorkerSocket(folder, self)
+            self._socket.sig_data.connect(self._on_socket_data)
+            self._ipc_dir = folder
+        self._socket_lines = LineSplitter()
+        self._socket_pid = pid
+        self._socket.connect_to(pid)
+
+    def _on_ending(self) -> None:
+        if self._socket is not None:
+            self._socket.drain()
+
+    def _on_socket_data(self, data: bytes) -> None:
+        for line in self._socket_lines.feed(data):
+            self._handle_line(line)
+
+    def _on_hello(self, message: dict[str, Any]) -> None:
+        notes = message.get("notes")
+        notes = notes if isinstance(notes, dict) else {}
+        if self.process.adopted:
+            restarts, connects = notes.get("restarts"), notes.get("connects")
+            if isinstance(restarts, int):
+                self.process.continue_restarts(restarts)
+            if isinstance(connects, int):
+                self.connects = max(self.connects, connects)
+            orphaned = message.get("orphanedS")
+            self._hub.add_line(
+                self.source,
+                "stdout",
+                f"worker {message.get('pid')} adopted (it ran {orphaned} s without an engine)",
+                LogLevel.INFO,
+            )
+        self._replayed_state = True
+        self.send_notes()
+        self.sig_changed.emit()
+
+    def send_notes(self) -> None:
+        """Tell a socket worker the engine's counters and its orphan timeout."""
+        if self.over_socket:
+            notes = {"restarts": self.process.restarts, "connects": self.connects}
+            command = {"cmd": "engine", "notes": notes, "orphanTimeoutS": self.orphan_timeout_s}
+            self.send(command)
 
     def _on_output(self, stream: str, data: bytes) -> None:
         if stream != "stdout":
@@ -124,6 +220,11 @@ class WorkerLink(QObject):
         elif kind == "log":
             level = _LEVELS.get(str(message.get("level")), LogLevel.INFO)
             self._hub.add_line(self.source, "stdout", str(message.get("msg", "")), level)
+        elif kind == "hello":
+            self._on_hello(message)
+        elif kind == "busy":
+            who = f"worker {message.get('pid')} already serves another engine"
+            self._hub.add_line(self.source, "stdout", who, LogLevel.ERROR)
         elif kind == "written":
             request_id = str(message.get("id", ""))
             self.pending_writes.discard(request_id)
@@ -135,8 +236,11 @@ class WorkerLink(QObject):
         self.reason = message.get("reason") if isinstance(message.get("reason"), str) else None
         problems = message.get("problems")
         self.problems = [str(p) for p in problems] if isinstance(problems, list) else []
-        if state == "CONNECT":
+        if state == "CONNECT" and not self._replayed_state:
             self.connects += 1
+        self._replayed_state = False
+        if state == "STOPPED" and isinstance(message.get("exitCode"), int):
+            self.process.expect_exit(int(message["exitCode"]))
         if state in ("ERROR", "RECONNECT") and self.reason:
             self._hub.add_line(self.source, "stdout", f"{state}: {self.reason}", LogLevel.WARNING)
         self.sig_worker_state.emit(state, message)
@@ -157,6 +261,14 @@ class WorkerLink(QObject):
     def _on_exited(self, code: int, signal: int) -> None:
         for line in self._splitter.flush():
             self._handle_line(line)
+        if self._socket is not None:
+            self._socket.drain()
+            self._socket.close()
+            for line in self._socket_lines.flush():
+                self._handle_line(line)
+            if self._ipc_dir is not None and self._socket_pid is not None:
+                remove_socket(self._ipc_dir, self._socket_pid)  # a killed worker leaves it
+            self._socket_pid = None
         gone = WriteAnswer(UNKNOWN, "unknown: the worker exited before answering the write")
         for request_id in sorted(self.pending_writes):
             self.sig_written.emit(request_id, gone)

@@ -16,13 +16,19 @@ Every change, whoever made it (`source`: window, api, import, csv, ...), is then
 published as one `SystemEvent` per connection on `sig_system_event`, in order and
 after the commit: `conn_added`, `conn_removed`, or `config_reload` with `change`
 saying what changed (see `changes.describe_change`). Each is also one log line.
+
+With `keep_running` (`connections.keepRunning`) each worker talks over a Unix socket in
+the workspace's run folder and outlives the engine; `start(adopt=...)` then takes over
+the workers an earlier engine left running instead of starting new ones.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -42,13 +48,17 @@ from panel.connections.store import load_connections, replace_one, save_connecti
 from panel.connections.validation import check_one, connection_problems
 from panel.connections.values import check_value
 from panel.connections.worker.config import ConnectionConfig, TagConfig, parse_connection
+from panel.connections.worker.ipc_path import prepare_run_dir, run_dir
 from panel.connections.write_answer import WriteAnswer
 from panel.logs.hub import LogHub
 from panel.supervise.process import ManagedProcess
 from panel.supervise.spec import ProcessSpec, RestartPolicy
 from panel.supervise.state import ProcessState
+from panel.supervise.sweep import sweep_orphans
 from panel.util.paths import panel_argv
 from panel.workspace.errors import ConfigError
+from panel.workspace.known_settings import CONNECTIONS_KEEP_RUNNING, CONNECTIONS_ORPHAN_TIMEOUT_S
+from panel.workspace.process_records import RecordedProcess
 from panel.workspace.workspace import Workspace
 
 log = logging.getLogger("panel.connections")
@@ -109,10 +119,16 @@ class ConnectionManager(QObject):
         *,
         restart_delay_ms: int = DEFAULT_RESTART_DELAY_MS,
         stats_interval_s: float = 1.0,
+        keep_running: bool = False,
+        orphan_timeout_s: float = 0.0,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.workspace = workspace
+        self.keep_running = keep_running
+        self.orphan_timeout_s = orphan_timeout_s
+        self.run_dir = run_dir(workspace.root)
+        self._adoptable: dict[str, RecordedProcess] = {}
         self._hub = hub
         self._new_process = new_process
         self._forget_process = forget_process
@@ -125,11 +141,64 @@ class ConnectionManager(QObject):
 
     # ----------------------------------------------------------------- lifecycle
 
-    def start(self) -> None:
-        """Read the connections from the workspace and start every enabled one."""
+    def start(self, adopt: Mapping[str, RecordedProcess] | None = None) -> None:
+        """Read the connections from the workspace and start every enabled one.
+
+        `adopt` (conn id -> record) names workers an earlier engine left running: each
+        enabled connection among them is adopted (same pid, counters carried on)
+        instead of started; the others are stopped.
+        """
         self._started = True
         self._conns.clear()  # nothing ran before: every connection is new
-        self.apply(load_connections(self.workspace), publish=False)
+        self._adoptable = dict(adopt or {})
+        if self.keep_running:
+            prepare_run_dir(self.run_dir)
+        self._remove_stale_sockets({r.pid for r in self._adoptable.values()})
+        try:
+            self.apply(load_connections(self.workspace), publish=False)
+        finally:
+            left, self._adoptable = list(self._adoptable.values()), {}
+        if left:
+            for pid in sweep_orphans(left):
+                log.info("stopped worker %d left running for a connection no longer run", pid)
+            for record in left:
+                self.workspace.forget(record.pid)
+
+    # ----------------------------------------------------------------- worker settings
+
+    def worker_settings(self) -> dict[str, Any]:
+        """`{"keepRunning", "orphanTimeoutS"}` in force (0: a kept worker never gives up)."""
+        return {"keepRunning": self.keep_running, "orphanTimeoutS": self.orphan_timeout_s}
+
+    def set_worker_settings(
+        self, keep_running: bool | None = None, orphan_timeout_s: float | None = None
+    ) -> None:
+        """Store `connections.keepRunning` / `connections.orphanTimeoutS` (None: unchanged).
+
+        Each worker uses them from its next start; a running socket worker gets the new
+        orphan timeout at once. `sig_connections_changed` follows.
+        """
+        if orphan_timeout_s is not None and not 0 <= orphan_timeout_s <= 31_536_000:
+            raise ConfigError([("$.orphanTimeoutS", "must be between 0 and 31536000 seconds")])
+        if keep_running is not None:
+            self.workspace.set_setting(CONNECTIONS_KEEP_RUNNING, bool(keep_running))
+            self.keep_running = bool(keep_running)
+        if orphan_timeout_s is not None:
+            self.workspace.set_setting(CONNECTIONS_ORPHAN_TIMEOUT_S, orphan_timeout_s)
+            self.orphan_timeout_s = float(orphan_timeout_s)
+        if self.keep_running:
+            prepare_run_dir(self.run_dir)
+        for conn_id, conn in self._conns.items():
+            if conn.link is not None:
+                conn.link.process.set_spec(self._spec(conn_id))
+                ipc_dir = self.run_dir if self.keep_running else None
+                conn.link.use_socket(ipc_dir, self.orphan_timeout_s)
+        log.info(
+            "connection workers: keepRunning %s, orphanTimeoutS %g (from each worker's next start)",
+            self.keep_running,
+            self.orphan_timeout_s,
+        )
+        self.sig_connections_changed.emit()
 
     # ----------------------------------------------------------------- editing
 
@@ -263,6 +332,8 @@ class ConnectionManager(QObject):
                 new.link.process.stop()
             return
         process = self._link(conn_id, new).process
+        if not running and self._adopt(conn_id, process):
+            return
         if not running or old is None or old.config is None:
             process.start()
         elif new.config is not None and old.config.endpoint_key() != new.config.endpoint_key():
@@ -270,6 +341,30 @@ class ConnectionManager(QObject):
             process.restart()
         elif not self._link(conn_id, new).send({"cmd": "reload"}):
             process.start()  # between two runs: the next start reads the new configuration
+
+    def _remove_stale_sockets(self, kept: set[int]) -> None:
+        """Remove the sockets of workers that are gone (killed ones cannot remove theirs)."""
+        with contextlib.suppress(OSError):
+            for path in self.run_dir.glob("w-*.sock"):
+                pid = path.name[2:-5]
+                if not pid.isdigit() or int(pid) not in kept:
+                    path.unlink(missing_ok=True)
+
+    def _adopt(self, conn_id: str, process: ManagedProcess) -> bool:
+        """Take over the worker an earlier engine left for `conn_id`, if there is one."""
+        record = self._adoptable.pop(conn_id, None)
+        if record is None or not process.spec.outlives_engine:
+            if record is not None:
+                self._adoptable[conn_id] = record  # not adoptable now: stopped at the end
+            return False
+        if not process.adopt(record.pid, record.create_time):
+            self.workspace.forget(record.pid)
+            return False
+        log.info("connection %s: adopted its running worker %d", conn_id, record.pid)
+        link = self._conns[conn_id].link
+        if link is not None:
+            link.send({"cmd": "reload"})  # a change made while no engine ran applies now
+        return True
 
     def _remove(self, conn_id: str) -> None:
         conn = self._conns.pop(conn_id)
@@ -296,7 +391,14 @@ class ConnectionManager(QObject):
     def _link(self, conn_id: str, conn: _Conn) -> WorkerLink:
         if conn.link is None:
             process = self._new_process(source_name(conn_id), self._spec(conn_id))
-            link = WorkerLink(conn_id, process, self._hub, self)
+            link = WorkerLink(
+                conn_id,
+                process,
+                self._hub,
+                self,
+                ipc_dir=self.run_dir if self.keep_running else None,
+                orphan_timeout_s=self.orphan_timeout_s,
+            )
             link.sig_tags.connect(self._on_tags)
             link.sig_changed.connect(self._on_link_changed)
             link.sig_written.connect(self._on_written)
@@ -314,6 +416,15 @@ class ConnectionManager(QObject):
             "--stats-interval-s",
             f"{self.stats_interval_s:g}",
         )
+        if self.keep_running:
+            argv += [
+                "--ipc-dir",
+                str(self.run_dir),
+                "--log-file",
+                str(Path(self.workspace.logs_dir) / f"worker-{_safe(conn_id)}.log"),
+                "--orphan-timeout-s",
+                f"{self.orphan_timeout_s:g}",
+            ]
         return ProcessSpec(
             name=source_name(conn_id),
             argv=tuple(argv),
@@ -327,6 +438,8 @@ class ConnectionManager(QObject):
             start_retries=10,
             stop_timeout_ms=3000,
             python_child=True,
+            parent_death_signal=not self.keep_running,
+            outlives_engine=self.keep_running,
         )
 
     def _sender_link(self) -> WorkerLink | None:
@@ -398,6 +511,7 @@ class ConnectionManager(QObject):
             blocks=self._blocks(config, stats),
             bus_state=bus.get("state"),
             bus_last_published=bus.get("lastPublished"),
+            adopted=process.adopted if process is not None else False,
         )
 
     def snapshots(self) -> list[ConnectionSnapshot]:
@@ -514,6 +628,11 @@ class ConnectionManager(QObject):
             }
             out.append(BlockFigures.from_json({**found, **summary}))
         return out
+
+
+def _safe(conn_id: str) -> str:
+    """`conn_id` as a file name part."""
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in conn_id) or "conn"
 
 
 def _address(config: ConnectionConfig | None, data: dict[str, Any]) -> str:

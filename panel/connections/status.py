@@ -141,6 +141,8 @@ class ConnectionSnapshot:
     """One connection as it is now: configuration summary, process and link figures.
 
     The read model of engine, API (`conns.list`, `conns.status`) and views alike.
+    `adopted` is True when the worker running now was started by an earlier engine
+    (`connections.keepRunning`) and taken over by this one.
     """
 
     id: str
@@ -164,6 +166,7 @@ class ConnectionSnapshot:
     no bus, or no worker running)."""
     bus_last_published: float | None = None
     """When the worker last published on the bus (Unix seconds)."""
+    adopted: bool = False
 
     def to_json(self) -> dict[str, Any]:
         """The JSON shape of `conns.list`."""
@@ -186,6 +189,7 @@ class ConnectionSnapshot:
             "blocks": [block.to_json() for block in self.blocks],
             "busState": self.bus_state,
             "busLastPublished": self.bus_last_published,
+            "adopted": self.adopted,
         }
 
     @classmethod
@@ -217,4 +221,5 @@ class ConnectionSnapshot:
             ],
             bus_state=str(data["busState"]) if data.get("busState") is not None else None,
             bus_last_published=_float_or_none(data.get("busLastPublished")),
+            adopted=data.get("adopted") is True,
         )

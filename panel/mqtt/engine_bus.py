@@ -30,8 +30,6 @@ from panel.mqtt.settings import MqttSettings, check_mqtt
 
 log = logging.getLogger("panel.mqtt")
 
-KEEP_RUNNING = "connections.keepRunning"
-
 
 class EngineBus(QObject):
     """The workspace's bus as the engine runs it (nothing when there is no `mqtt` section)."""

@@ -145,11 +145,14 @@ class UnitSpec:
             f"ExecStart={command_line(self.exec_start)}",
             "Restart=on-failure",
             "RestartSec=2",
-            # SIGTERM to the engine alone: it stops its children in order; whatever is
-            # left when TimeoutStopSec runs out gets SIGKILL.
-            "KillMode=mixed",
+            # Signals go to the engine alone: a stop's SIGTERM makes it stop its children
+            # in order. When the engine crashes systemd kills nothing else, so connection
+            # workers with connections.keepRunning go on polling and the restarted engine
+            # adopts them; without it the engine's reaper ends every child, as before.
+            "KillMode=process",
             f"TimeoutStopSec={self.stop_timeout_s}",
-            # The engine puts each child in a cgroup of its own below the service's.
+            # The engine puts each child in a cgroup of its own below the service's
+            # (the kept workers in none of the engine's, so its reaper spares them).
             "Delegate=yes",
             "Environment=PYTHONUNBUFFERED=1",
             "SyslogIdentifier=opspanel",

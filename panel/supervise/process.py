@@ -9,7 +9,16 @@ import sys
 import time
 from collections.abc import Mapping
 
-from PySide6.QtCore import QEventLoop, QObject, QProcess, QProcessEnvironment, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QEventLoop,
+    QObject,
+    QProcess,
+    QProcessEnvironment,
+    QSocketNotifier,
+    Qt,
+    QTimer,
+    Signal,
+)
 
 from panel.supervise.backoff import Backoff
 from panel.supervise.cgroups import ChildGroup, EngineCgroups
@@ -134,6 +143,14 @@ class ManagedProcess(QObject):
     group after the SIGTERM grace, a daemon the child left behind included, and
     leftovers of a child that exited are the group's members.
 
+    `adopt(pid, create_time)` takes over a child an earlier engine started that
+    outlived it (a connection worker with ``outlives_engine``): it is watched through
+    a pidfd (its exit wakes a QSocketNotifier), stopped by signals to its session,
+    sampled like any other; its exit code is unknown (the owner may tell it with
+    `expect_exit`), and its next start is an ordinary spawn. Apart from `adopted`
+    and `write` (an adopted child has no stdin), the rest of the panel cannot tell
+    it from a child this engine spawned.
+
     On Windows (not testable here): children get CREATE_NEW_PROCESS_GROUP, the
     polite stop is CTRL_BREAK_EVENT, the hard stop TerminateProcess on the
     psutil tree, and the engine's Job Object (KILL_ON_JOB_CLOSE) replaces the
@@ -155,6 +172,10 @@ class ManagedProcess(QObject):
 
     sig_stats = Signal(float, int)
     """(cpu_percent, rss_bytes) of the whole tree, about once a second while alive."""
+
+    sig_ending = Signal()
+    """An adopted child is gone and its end is about to be reported: an owner that
+    reads it over another channel (a socket) should take what is left now."""
 
     sig_error = Signal(str)
     """A human-readable problem: failed to start, gave up (FATAL), memory limit hit,
@@ -182,6 +203,10 @@ class ManagedProcess(QObject):
         self._listener = listener
         self._state = ProcessState.STOPPED
         self._proc: QProcess | None = None
+        self._pidfd: int | None = None
+        self._pidfd_notifier: QSocketNotifier | None = None
+        self._adopted = False
+        self._expected_exit: int | None = None
         self._spare: QProcess | None = None
         self._spawn_number = 0
         self._pid: int | None = None
@@ -279,6 +304,19 @@ class ManagedProcess(QObject):
         return self._restarts
 
     @property
+    def adopted(self) -> bool:
+        """True while the child runs is one this engine adopted (not spawned)."""
+        return self._adopted
+
+    def continue_restarts(self, restarts: int) -> None:
+        """Carry on the restart count an earlier engine had for an adopted child."""
+        self._restarts = max(self._restarts, int(restarts))
+
+    def expect_exit(self, code: int) -> None:
+        """The exit code an adopted child announced (its own exit code is not readable)."""
+        self._expected_exit = code
+
+    @property
     def last_error(self) -> str | None:
         """The last message sent on sig_error."""
         return self._last_error
@@ -320,10 +358,13 @@ class ManagedProcess(QObject):
         self._stop_timers()
         if self._state in (ProcessState.STOPPED, ProcessState.STOPPING):
             return
-        if self._proc is None and not self._cleaning:
+        if self._proc is None and self._pidfd is None and not self._cleaning:
             self._set_state(ProcessState.STOPPED)
             return
         self._set_state(ProcessState.STOPPING)
+        if self._pidfd is not None and not self._cleaning:
+            self._begin_tree_stop(root=self._pid)
+            return
         if self._proc is not None and self._pid is None:
             return  # not spawned yet: the tree stop begins in _on_started
         if self._proc is not None and not self._cleaning:
@@ -348,6 +389,80 @@ class ManagedProcess(QObject):
         if self._proc is None or self._state == ProcessState.STOPPING:
             return False
         return self._proc.write(data) == len(data)
+
+    # ---------------------------------------------------------------- adoption
+
+    def adopt(self, pid: int, create_time: float) -> bool:
+        """Watch `pid` (started by an earlier engine, alive with this `create_time`) as
+        this object's running child; False when it is gone, not that process, or this
+        object already runs one."""
+        if self._state != ProcessState.STOPPED or self._cleaning or _WINDOWS:
+            return False
+        try:
+            fd = os.pidfd_open(pid)
+        except OSError:
+            return False
+        created = create_time_of(pid)  # read after the pidfd: the pid cannot be reused now
+        if created is None or abs(created - create_time) > 0.01 or _zombie(pid):
+            os.close(fd)
+            return False
+        self._pidfd = fd
+        notifier = QSocketNotifier(fd, QSocketNotifier.Type.Read, self)
+        notifier.activated.connect(self._on_adopted_exit)
+        self._pidfd_notifier = notifier
+        self._adopted = True
+        self._expected_exit = None
+        self._exit_code = None
+        self._exit_signal = 0
+        self._pid = pid
+        try:
+            self._sid = os.getsid(pid)
+        except OSError:
+            self._sid = pid
+        self._known = {}
+        self._create_time = create_time
+        self._forks_at_start = None
+        _LIVE_ROOTS.add(pid)
+        self._spawn_number = next(_SPAWNS)
+        _remember_root(pid, self._spawn_number)
+        age = max(0.0, time.time() - create_time)
+        self._started_at = create_time
+        self._started_mono = time.monotonic() - age
+        self._backoff.started(self._started_mono)
+        self._register(pid)
+        if self._spec.sample_stats:
+            self._sampled = True
+            StatsSampler.instance().add(self, urgent=self._spec.memory_limit_mb is not None)
+        self._set_state(ProcessState.STARTING)
+        if listened(self, "sig_started"):
+            self.sig_started.emit(pid)
+        if self._listener is not None:
+            self._listener.process_started(self, pid)
+        if self._state == ProcessState.STARTING:
+            self._failed_starts = 0
+            self._set_state(ProcessState.RUNNING)  # it has run for a while already
+        return True
+
+    def _on_adopted_exit(self) -> None:
+        """The adopted child ended (its pidfd became readable)."""
+        if self._pidfd is None:
+            return
+        if self._pidfd_notifier is not None:
+            self._pidfd_notifier.setEnabled(False)
+            self._pidfd_notifier.deleteLater()
+            self._pidfd_notifier = None
+        os.close(self._pidfd)
+        self._pidfd = None
+        self._adopted = False
+        self.sig_ending.emit()
+        if self._expected_exit is not None:
+            code, sig = self._expected_exit, 0
+        elif self._state == ProcessState.STOPPING:
+            code, sig = -15, 15  # stopped by our SIGTERM (or the SIGKILL after it)
+        else:
+            code, sig = -9, 9  # gone without saying why: reported like a kill
+        self._expected_exit = None
+        self._child_ended(code, sig)
 
     def stop_and_wait(self, timeout_ms: int = 10_000) -> bool:
         """stop(), then run a local event loop until STOPPED; False on timeout.
@@ -411,7 +526,7 @@ class ManagedProcess(QObject):
         self._exit_signal = 0
         extra = self._spec.child_env(self._start_env or {})  # over the panel's own
         path = extra.get("PATH", os.environ.get("PATH"))
-        contained = self._cgroups is not None and not _WINDOWS
+        contained = self._cgroups is not None and not _WINDOWS and not self._spec.outlives_engine
         argv = self._command({} if path is None else {"PATH": path}, contained)
         if argv is None:
             self._set_state(ProcessState.STARTING)
@@ -521,7 +636,7 @@ class ManagedProcess(QObject):
             if job is not None:
                 job.assign(pid)
             return
-        if self._reaper is not None:
+        if self._reaper is not None and not self._spec.outlives_engine:
             self._reaper.add(pid)
         if self._record_running and self._create_time is not None:
             self._record(pid, self._create_time)
@@ -606,17 +721,22 @@ class ManagedProcess(QObject):
         self._drain(proc, "stdout")
         self._drain(proc, "stderr")
         crashed = status == QProcess.ExitStatus.CrashExit
-        self._exit_signal = code if crashed and not _WINDOWS else 0
-        self._exit_code = -code if self._exit_signal else code
+        signal_number = code if crashed and not _WINDOWS else 0
+        self._proc = None
+        self._spare = proc  # started again for the next child
+        self._child_ended(-code if signal_number else code, signal_number)
+
+    def _child_ended(self, exit_code: int, exit_signal: int) -> None:
+        """The direct child (spawned or adopted) is gone: report, clean up, apply the policy."""
+        self._exit_signal = exit_signal
+        self._exit_code = exit_code
         if self._pid is not None:
             _LIVE_ROOTS.discard(self._pid)
-        self._proc = None
         self._pid = None
         self._started_at = None
         self._started_mono = None
         self._stop_timers(restart=False)
         self._backoff.exited(time.monotonic())
-        self._spare = proc  # started again for the next child
         if listened(self, "sig_exited"):
             self.sig_exited.emit(self._exit_code, self._exit_signal)
         if self._state == ProcessState.STOPPING:
@@ -799,3 +919,13 @@ class ManagedProcess(QObject):
         return Backoff(
             spec.restart_delay_ms, spec.backoff_factor, spec.backoff_max_ms, spec.backoff_reset_secs
         )
+
+
+def _zombie(pid: int) -> bool:
+    """True when `pid` has exited and waits to be reaped (or is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            fields = stat.read().rsplit(b")", 1)[1].split()
+    except (OSError, IndexError):
+        return True
+    return not fields or fields[0] in (b"Z", b"X")

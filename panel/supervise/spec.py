@@ -39,6 +39,10 @@ class ProcessSpec:
     second while watched, every 10 s at rest, once a second with a
     `memory_limit_mb`, which needs it); an owner of many short children that
     shows no such figures (the job engine) turns it off.
+    `outlives_engine` is for a child that must keep running when the engine dies (a
+    connection worker with `connections.keepRunning`): it is not given to the reaper
+    nor put in the engine's cgroups, so only a stop (or its own end) ends it; the next
+    engine finds it by its record and `ManagedProcess.adopt`s it.
     """
 
     name: str
@@ -58,6 +62,7 @@ class ProcessSpec:
     success_exit_codes: tuple[int, ...] = (0,)
     parent_death_signal: bool = True
     sample_stats: bool = True
+    outlives_engine: bool = False
 
     def __post_init__(self) -> None:
         # Accept any sequence for argv and codes, store tuples (frozen, hashable).

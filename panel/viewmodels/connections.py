@@ -34,6 +34,9 @@ class ConnectionsModel(QObject):
     sig_tags = Signal(str, object)
     """(conn_id, values) new tag values: a sequence of {name, value, quality, ts, reason?}."""
 
+    sig_worker_settings = Signal()
+    """`keep_running()` may have changed (read it again)."""
+
     # ----------------------------------------------------------------- queries
 
     def ids(self) -> list[str]:
@@ -94,6 +97,17 @@ class ConnectionsModel(QObject):
 
     def write(self, conn_id: str, values: dict[str, Any], done: WriteDone) -> None:
         """Write `values` (tag -> value); `done(answer)` exactly once."""
+        raise NotImplementedError
+
+    # ----------------------------------------------------------------- worker settings
+
+    def keep_running(self) -> bool | None:
+        """`connections.keepRunning` in force: workers outlive the engine and the next one
+        adopts them (None while not known yet)."""
+        raise NotImplementedError
+
+    def set_keep_running(self, enabled: bool, done: Done) -> None:
+        """Store `connections.keepRunning` (each worker uses it from its next start)."""
         raise NotImplementedError
 
 

@@ -17,6 +17,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QIcon
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -134,7 +135,9 @@ class ConnectionsView(QWidget):
         model.sig_changed.connect(self._rebuild)
         model.sig_status.connect(self._schedule_refresh)
         model.sig_tags.connect(self._on_tags)
+        model.sig_worker_settings.connect(self._show_keep_running)
         self._rebuild()
+        self._show_keep_running()
 
     # ----------------------------------------------------------------- build
 
@@ -165,6 +168,16 @@ class ConnectionsView(QWidget):
         ):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        self.keep_running_box = QCheckBox(self.tr("Keep workers running if the engine stops"))
+        self.keep_running_box.setToolTip(
+            self.tr(
+                "When the engine crashes or is killed, every connection worker keeps polling"
+                " its device, and the next engine takes the running workers over. A normal"
+                " quit still stops them. Applies to each worker from its next start."
+            )
+        )
+        self.keep_running_box.toggled.connect(self._on_keep_running_toggled)
+        buttons.addWidget(self.keep_running_box)
 
         self.list = QTableWidget(0, LIST_COLUMNS)
         self.list.setHorizontalHeaderLabels(
@@ -308,7 +321,7 @@ class ConnectionsView(QWidget):
             snap.id,
             snap.address,
             snap.link or "-",
-            str(snap.pid) if snap.pid else "-",
+            self._pid_text(snap),
             f"{snap.cpu:.1f} %" if snap.cpu is not None else "-",
             format_bytes(snap.rss) if snap.rss is not None else "-",
             str(snap.restarts),
@@ -336,6 +349,29 @@ class ConnectionsView(QWidget):
             state_item.setToolTip(snap.reason or "")
             refit.add(0)
         return refit
+
+    def _pid_text(self, snap: ConnectionSnapshot) -> str:
+        if not snap.pid:
+            return "-"
+        if snap.adopted:
+            return self.tr("{pid} (adopted)").format(pid=snap.pid)
+        return str(snap.pid)
+
+    def _show_keep_running(self) -> None:
+        """Show `connections.keepRunning` as the engine has it."""
+        value = self.model.keep_running()
+        self.keep_running_box.setEnabled(value is not None)
+        self.keep_running_box.blockSignals(True)
+        self.keep_running_box.setChecked(bool(value))
+        self.keep_running_box.blockSignals(False)
+
+    def _on_keep_running_toggled(self, checked: bool) -> None:
+        def done(problem: str | None) -> None:
+            if problem:
+                QMessageBox.warning(self, self.tr("Keep workers running"), problem)
+            self._show_keep_running()
+
+        self.model.set_keep_running(checked, done)
 
     def _show_details(self, snap: ConnectionSnapshot | None) -> None:
         busy = snap is not None and snap.state.is_busy

@@ -41,7 +41,15 @@ SESSIONS_ALLOW_UNSANDBOXED = "sessions.allowUnsandboxed"
 """True lets sessions run their commands without bubblewrap where it cannot run
 (default false: `session.create` then fails, naming what is missing)."""
 
-DEFAULTS: dict[str, int | str] = {
+CONNECTIONS_KEEP_RUNNING = "connections.keepRunning"
+"""True: connection workers keep polling when the engine dies (crash, SIGKILL) and the
+next engine adopts them; false: they die with it. Unset: true for a headless or
+service engine, false for a window that runs its own engine (`keep_running`)."""
+
+CONNECTIONS_ORPHAN_TIMEOUT_S = "connections.orphanTimeoutS"
+"""Seconds a kept worker polls without an engine before it stops by itself (0: never)."""
+
+DEFAULTS: dict[str, int | str | bool | None] = {
     LOG_RING_CAPACITY: 1_000_000,
     LOG_RING_MEGABYTES: 256,
     LOG_FILE_MAX_BYTES: 10 * 1024 * 1024,
@@ -51,8 +59,23 @@ DEFAULTS: dict[str, int | str] = {
     API_LISTEN: "127.0.0.1",
     API_TLS_CERT: "",
     API_TLS_KEY: "",
+    CONNECTIONS_KEEP_RUNNING: None,
+    CONNECTIONS_ORPHAN_TIMEOUT_S: 0,
 }
-"""Each known setting and its value when the workspace has none stored."""
+"""Each known setting and its value when the workspace has none stored (None: it
+depends on how the engine runs, see the setting)."""
+
+
+def keep_running(value: object, headless: bool) -> bool:
+    """The `connections.keepRunning` in force: the stored `value`, else the mode's default."""
+    return value if isinstance(value, bool) else headless
+
+
+def orphan_timeout_s(value: object) -> float:
+    """The `connections.orphanTimeoutS` in force (0: never), whatever was stored."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
+        return float(value)
+    return 0.0
 
 
 def nest(flat: dict[str, object]) -> dict[str, dict[str, object]]:

@@ -356,192 +356,212 @@
 <context>
     <name>ConnectionsView</name>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="142"/>
+        <location filename="../../panel/views/connections_view.py" line="145"/>
         <source>Add…</source>
         <translation>추가…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="143"/>
+        <location filename="../../panel/views/connections_view.py" line="146"/>
         <source>Edit…</source>
         <translation>편집…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="144"/>
+        <location filename="../../panel/views/connections_view.py" line="147"/>
         <source>Delete</source>
         <translation>삭제</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="145"/>
+        <location filename="../../panel/views/connections_view.py" line="148"/>
         <source>Load CSV…</source>
         <translation>CSV 불러오기…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="146"/>
+        <location filename="../../panel/views/connections_view.py" line="149"/>
         <source>Enable</source>
         <translation>사용</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="147"/>
+        <location filename="../../panel/views/connections_view.py" line="150"/>
         <source>Disable</source>
         <translation>사용 안 함</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="148"/>
+        <location filename="../../panel/views/connections_view.py" line="151"/>
         <source>Restart</source>
         <translation>다시 시작</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="172"/>
+        <location filename="../../panel/views/connections_view.py" line="171"/>
+        <source>Keep workers running if the engine stops</source>
+        <translation>엔진이 멈춰도 워커 계속 실행</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connections_view.py" line="174"/>
+        <source>When the engine crashes or is killed, every connection worker keeps polling its device, and the next engine takes the running workers over. A normal quit still stops them. Applies to each worker from its next start.</source>
+        <translation>엔진이 비정상 종료되거나 강제 종료되어도 모든 연결 워커가 장치 폴링을 계속하고, 다음에 시작한 엔진이 실행 중인 워커를 넘겨받습니다. 정상 종료하면 워커도 함께 멈춥니다. 각 워커가 다음에 시작할 때부터 적용됩니다.</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connections_view.py" line="185"/>
         <source>State</source>
         <translation>상태</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="173"/>
+        <location filename="../../panel/views/connections_view.py" line="186"/>
         <source>Id</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="174"/>
+        <location filename="../../panel/views/connections_view.py" line="187"/>
         <source>Address</source>
         <translation>주소</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="175"/>
+        <location filename="../../panel/views/connections_view.py" line="188"/>
         <source>Link</source>
         <translation>링크</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="176"/>
+        <location filename="../../panel/views/connections_view.py" line="189"/>
         <source>PID</source>
         <translation>PID</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="177"/>
+        <location filename="../../panel/views/connections_view.py" line="190"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="178"/>
+        <location filename="../../panel/views/connections_view.py" line="191"/>
         <source>RSS</source>
         <translation>RSS</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="179"/>
+        <location filename="../../panel/views/connections_view.py" line="192"/>
         <source>Restarts</source>
         <translation>재시작 횟수</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="180"/>
+        <location filename="../../panel/views/connections_view.py" line="193"/>
         <source>Uptime</source>
         <translation>가동 시간</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="181"/>
+        <location filename="../../panel/views/connections_view.py" line="194"/>
         <source>Bus (last published)</source>
         <translation>버스 (마지막 게시)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="199"/>
+        <location filename="../../panel/views/connections_view.py" line="212"/>
         <source>Block</source>
         <translation>블록</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="200"/>
+        <location filename="../../panel/views/connections_view.py" line="213"/>
         <source>Kind</source>
         <translation>종류</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="201"/>
+        <location filename="../../panel/views/connections_view.py" line="214"/>
         <source>Period (ms)</source>
         <translation>주기 (ms)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="202"/>
+        <location filename="../../panel/views/connections_view.py" line="215"/>
         <source>Last cycle (ms)</source>
         <translation>마지막 주기 (ms)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="203"/>
+        <location filename="../../panel/views/connections_view.py" line="216"/>
         <source>Lateness p99 (ms)</source>
         <translation>지연 p99 (ms)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="204"/>
+        <location filename="../../panel/views/connections_view.py" line="217"/>
         <source>Errors</source>
         <translation>오류</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="205"/>
+        <location filename="../../panel/views/connections_view.py" line="218"/>
         <source>Missed</source>
         <translation>누락</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="220"/>
+        <location filename="../../panel/views/connections_view.py" line="233"/>
         <source>Write…</source>
         <translation>쓰기…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="234"/>
+        <location filename="../../panel/views/connections_view.py" line="247"/>
         <source>Tags</source>
         <translation>태그</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="235"/>
+        <location filename="../../panel/views/connections_view.py" line="248"/>
         <source>Blocks</source>
         <translation>블록</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="236"/>
+        <location filename="../../panel/views/connections_view.py" line="249"/>
         <source>Trend</source>
         <translation>추이</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="256"/>
+        <location filename="../../panel/views/connections_view.py" line="269"/>
         <source>Quality:</source>
         <translation>품질:</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="399"/>
+        <location filename="../../panel/views/connections_view.py" line="357"/>
+        <source>{pid} (adopted)</source>
+        <translation>{pid} (인계됨)</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connections_view.py" line="371"/>
+        <source>Keep workers running</source>
+        <translation>워커 계속 실행</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connections_view.py" line="435"/>
         <source>Connection</source>
         <translation>연결</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="436"/>
+        <location filename="../../panel/views/connections_view.py" line="472"/>
         <source>Connection not saved</source>
         <translation>연결을 저장하지 않았습니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="451"/>
+        <location filename="../../panel/views/connections_view.py" line="487"/>
         <source>Delete connection?</source>
         <translation>연결을 삭제할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="452"/>
+        <location filename="../../panel/views/connections_view.py" line="488"/>
         <source>Stop and delete the connection %1?</source>
         <translation>연결 %1을(를) 중지하고 삭제할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="455"/>
+        <location filename="../../panel/views/connections_view.py" line="491"/>
         <source>Connection not deleted</source>
         <translation>연결이 삭제되지 않음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="461"/>
+        <location filename="../../panel/views/connections_view.py" line="497"/>
         <source>Folder with connections.csv</source>
         <translation>connections.csv가 있는 폴더</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="464"/>
+        <location filename="../../panel/views/connections_view.py" line="500"/>
         <source>CSV not loaded</source>
         <translation>CSV를 불러오지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="481"/>
+        <location filename="../../panel/views/connections_view.py" line="517"/>
         <source>Write</source>
         <translation>쓰기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="481"/>
+        <location filename="../../panel/views/connections_view.py" line="517"/>
         <source>This tag is not writable.</source>
         <translation>이 태그는 쓸 수 없습니다.</translation>
     </message>
@@ -2648,22 +2668,22 @@
 <context>
     <name>quality</name>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="86"/>
+        <location filename="../../panel/views/connections_view.py" line="87"/>
         <source>Good</source>
         <translation>양호</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="87"/>
+        <location filename="../../panel/views/connections_view.py" line="88"/>
         <source>Uncertain</source>
         <translation>불확실</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="88"/>
+        <location filename="../../panel/views/connections_view.py" line="89"/>
         <source>Bad</source>
         <translation>불량</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="90"/>
+        <location filename="../../panel/views/connections_view.py" line="91"/>
         <source>Unknown</source>
         <translation>알 수 없음</translation>
     </message>
@@ -2676,7 +2696,7 @@
         <translation>실행 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="73"/>
+        <location filename="../../panel/views/connections_view.py" line="74"/>
         <location filename="../../panel/views/sessions_view.py" line="53"/>
         <location filename="../../panel/views/state_colors.py" line="39"/>
         <source>Starting</source>
@@ -2703,44 +2723,44 @@
         <translation>닫힘</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="70"/>
+        <location filename="../../panel/views/connections_view.py" line="71"/>
         <source>Connected</source>
         <translation>연결됨</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="71"/>
+        <location filename="../../panel/views/connections_view.py" line="72"/>
         <source>Connecting</source>
         <translation>연결 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="72"/>
+        <location filename="../../panel/views/connections_view.py" line="73"/>
         <source>Reconnecting</source>
         <translation>다시 연결 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="74"/>
+        <location filename="../../panel/views/connections_view.py" line="75"/>
         <location filename="../../panel/views/state_colors.py" line="40"/>
         <source>Stopping</source>
         <translation>중지 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="75"/>
+        <location filename="../../panel/views/connections_view.py" line="76"/>
         <source>Restarting</source>
         <translation>다시 시작 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="77"/>
+        <location filename="../../panel/views/connections_view.py" line="78"/>
         <location filename="../../panel/views/state_colors.py" line="41"/>
         <source>Stopped</source>
         <translation>중지됨</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="78"/>
+        <location filename="../../panel/views/connections_view.py" line="79"/>
         <source>Disabled</source>
         <translation>사용 안 함</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="76"/>
+        <location filename="../../panel/views/connections_view.py" line="77"/>
         <location filename="../../panel/views/state_colors.py" line="42"/>
         <source>Error</source>
         <translation>오류</translation>

@@ -12,7 +12,12 @@ whole export with `connections: [...]`), at start and on such a reload. A missin
 invalid configuration puts the worker in ERROR: the process stays up, says why, and
 waits for `reload` or `stop`.
 
-Exit codes: 0 after `stop`, end of stdin or SIGTERM; 2 for bad command-line usage; 75
+With `--ipc-dir DIR` (the engine's `connections.keepRunning`) the worker does not
+use stdin/stdout: it listens on `DIR/w-<pid>.sock` (see `ipc_socket`), does not die
+with the engine, writes its stray output to `--log-file` and stops by itself after
+`--orphan-timeout-s` seconds without an engine (0: never).
+
+Exit codes: 0 after `stop`, end of stdin (pipe mode) or SIGTERM; 2 for bad command-line usage; 75
 (`EXIT_RESTART`) when a reload changed the endpoint (driver, host, port, endpoint URL
 or unit id): start the worker again, it reads the new configuration.
 """
@@ -21,11 +26,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import os
+import signal
 import sys
+from pathlib import Path
 from typing import Any
 
+from panel.connections.worker.ipc_socket import SocketOutput, SocketServer
 from panel.connections.worker.lifeline import die_with_parent, on_termination
 from panel.connections.worker.protocol import FULL_REFRESH_S, CommandReader, Output
 from panel.connections.worker.sink import SinkFactory
@@ -46,6 +55,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--full-refresh-s", type=float, default=FULL_REFRESH_S)
     parser.add_argument("--stats-interval-s", type=float, default=1.0)
+    parser.add_argument(
+        "--ipc-dir",
+        default=None,
+        help="listen on a Unix socket in this folder (outlive the engine)",
+    )
+    parser.add_argument(
+        "--log-file", default=None, help="with --ipc-dir: where stray output and orphan logs go"
+    )
+    parser.add_argument(
+        "--orphan-timeout-s",
+        type=float,
+        default=0.0,
+        help="with --ipc-dir: stop after this long without an engine (0: never)",
+    )
     return parser
 
 
@@ -77,20 +100,89 @@ async def _serve(worker: Worker, output: Output) -> int:
         await asyncio.sleep(0)  # let the transport close the pipe
 
 
+async def _serve_socket(worker: Worker, output: SocketOutput, folder: str) -> int:
+    loop = asyncio.get_running_loop()
+    on_termination(loop, worker.request_stop)
+    output.on_attach = worker.send_full_refresh
+    output.on_orphan_timeout = worker.request_stop
+    server = SocketServer(
+        Path(folder),
+        output,
+        worker.handle_command,
+        on_bad_line=lambda why: worker.log("warning", f"bad command line: {why}"),
+    )
+    await server.start()
+    await output.open()
+    try:
+        return await worker.run()
+    finally:
+        await output.drain()
+        server.close()
+        output.close()
+        await asyncio.sleep(0)  # let the transport close the socket
+
+
+def _detach_from_engine(log_file: str | None) -> None:
+    """Socket mode: no parent-death signal, and fds 0-2 need no engine (stdin from
+    /dev/null, stdout and stderr to the worker's own log file)."""
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    signal.signal(signal.SIGPIPE, signal.SIG_IGN)
+    target = os.devnull
+    if log_file:
+        with contextlib.suppress(OSError):
+            os.makedirs(os.path.dirname(log_file) or ".", exist_ok=True)
+        target = log_file
+    try:
+        out = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    except OSError:
+        out = os.open(os.devnull, os.O_WRONLY | os.O_CLOEXEC)
+    null = os.open(os.devnull, os.O_RDONLY | os.O_CLOEXEC)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.dup2(null, 0)
+    os.dup2(out, 1)
+    os.dup2(out, 2)
+    os.close(null)
+    os.close(out)
+    sys.stdout = sys.stderr
+
+
+class _ForwardHandler(logging.Handler):
+    """Library log records become `log` messages (kept while no engine is attached)."""
+
+    def __init__(self, output: SocketOutput) -> None:
+        super().__init__(logging.WARNING)
+        self._output = output
+
+    def emit(self, record: logging.LogRecord) -> None:
+        level = record.levelname.lower()
+        level = level if level in ("debug", "info", "warning", "error") else "error"
+        with contextlib.suppress(Exception):
+            self._output.send({"t": "log", "level": level, "msg": self.format(record)})
+
+
 def main(argv: list[str], sink_factory: SinkFactory | None = None) -> int:
     """Run a connection worker; returns the exit code (see the module docstring).
 
     `sink_factory` makes the worker's second consumer (the tag bus), if any.
     """
-    die_with_parent()
     try:
         args = build_parser().parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
-    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    socket_mode = args.ipc_dir is not None
+    output: Output | SocketOutput
+    if socket_mode:
+        _detach_from_engine(args.log_file)
+        output = SocketOutput(args.conn_id, max(0.0, args.orphan_timeout_s))
+        logging.getLogger().addHandler(_ForwardHandler(output))
+        logging.getLogger().setLevel(logging.WARNING)
+    else:
+        die_with_parent()
+        logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+        output = Output(_protocol_stream())
     source = ConfigSource(args.conn_id, args.workspace, args.config_json)
     config, problems = source.load()
-    output = Output(_protocol_stream())
 
     async def start() -> int:
         worker = Worker(
@@ -102,6 +194,8 @@ def main(argv: list[str], sink_factory: SinkFactory | None = None) -> int:
             reload_source=source.load,
             sink=sink_factory(args.conn_id, args.workspace) if sink_factory else None,
         )
+        if isinstance(output, SocketOutput):
+            return await _serve_socket(worker, output, args.ipc_dir)
         return await _serve(worker, output)
 
     try:

@@ -60,7 +60,7 @@ import json
 import sys
 import threading
 from collections.abc import Callable
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Protocol
 
 FULL_REFRESH_S = 10.0
 HIGH_WATER_BYTES = 4 * 1024 * 1024
@@ -73,6 +73,19 @@ EXIT_RESTART = 75
 def dumps(message: dict[str, Any]) -> bytes:
     """One protocol line (compact JSON, no NaN surprises, newline-terminated)."""
     return json.dumps(message, separators=(",", ":"), default=str).encode("utf-8") + b"\n"
+
+
+class Sink(Protocol):
+    """Where the worker's messages go: the pipe (`Output`) or the socket (`ipc_socket`)."""
+
+    dropped_tags: int
+    needs_refresh: bool
+
+    def send(self, message: dict[str, Any]) -> None:
+        """Queue one message."""
+
+    def backlog(self) -> int:
+        """Bytes written but not yet taken by the reader."""
 
 
 class Output:

@@ -34,7 +34,7 @@ from panel.connections.worker.protocol import (
     EXIT_RESTART,
     FULL_REFRESH_S,
     MAX_QUEUED_WRITES,
-    Output,
+    Sink,
 )
 from panel.connections.worker.sink import Answer, ValueSink
 from panel.connections.worker.tagcache import TagCache
@@ -49,7 +49,7 @@ class Worker:
         self,
         config: ConnectionConfig | None,
         problems: list[str],
-        output: Output,
+        output: Sink,
         *,
         full_refresh_s: float = FULL_REFRESH_S,
         stats_interval_s: float = 1.0,
@@ -101,12 +101,15 @@ class Worker:
     def _reload(self, command: dict[str, Any]) -> None:
         """Adopt `config` from the command, else read the configuration source again."""
         if "config" in command:
-            self._pending = parse_connection(command.get("config"))
+            pending = parse_connection(command.get("config"))
         elif self.reload_source is not None:
-            self._pending = self.reload_source()
+            pending = self.reload_source()
         else:
             self.log("warning", "reload without config, and no configuration source to read")
             return
+        if self._pending is None and pending == (self.config, self.problems):
+            return  # nothing changed (an adopting engine's check): blocks and counters go on
+        self._pending = pending
         self._wake.set()
 
     def request_stop(self, exit_code: int = EXIT_OK) -> None:

@@ -31,6 +31,7 @@ class LocalConnectionsModel(ConnectionsModel):
         self._manager = manager
         self._writes: dict[tuple[str, str], WriteDone] = {}
         manager.sig_connections_changed.connect(self.sig_changed)
+        manager.sig_connections_changed.connect(self.sig_worker_settings)
         manager.sig_status_changed.connect(self.sig_status)
         manager.sig_tags.connect(self.sig_tags)
         manager.sig_written.connect(self._on_written)
@@ -93,6 +94,12 @@ class LocalConnectionsModel(ConnectionsModel):
 
     def load_csv(self, texts: dict[str, str], done: Done) -> None:
         _run(lambda: self._manager.replace_all(load_csv_texts(texts), source=CSV), done)
+
+    def keep_running(self) -> bool | None:
+        return self._manager.keep_running
+
+    def set_keep_running(self, enabled: bool, done: Done) -> None:
+        _run(lambda: self._manager.set_worker_settings(keep_running=enabled), done)
 
     def write(self, conn_id: str, values: dict[str, Any], done: WriteDone) -> None:
         manager = self._manager

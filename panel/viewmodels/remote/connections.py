@@ -43,6 +43,7 @@ class RemoteConnectionsModel(ConnectionsModel):
         self._tag_infos: dict[str, list[dict[str, Any]]] = {}
         self._values: dict[str, LatestTags] = {}
         self._generation = 0
+        self._keep_running: bool | None = None
         link.on("conns.status", self._on_status)
         link.on("conns.changed", lambda _params: self._fetch())
         link.on("conns.tags", self._on_tags)
@@ -58,6 +59,7 @@ class RemoteConnectionsModel(ConnectionsModel):
         `sig_changed` once all of it has arrived."""
         self._generation += 1
         generation = self._generation
+        self._fetch_worker_settings()
 
         def listed(result: Any) -> None:
             if generation != self._generation or not isinstance(result, dict):
@@ -77,6 +79,14 @@ class RemoteConnectionsModel(ConnectionsModel):
                 self.sig_changed.emit()
 
         self._link.call("conns.list", {}, listed)
+
+    def _fetch_worker_settings(self) -> None:
+        def settled(result: Any) -> None:
+            if isinstance(result, dict) and isinstance(result.get("keepRunning"), bool):
+                self._keep_running = result["keepRunning"]
+                self.sig_worker_settings.emit()
+
+        self._link.call("conns.workerSettings", {}, settled, lambda _error: None)
 
     def _on_dropped(self, _params: Any) -> None:
         """The engine dropped notifications for this window: read states and values again
@@ -250,6 +260,19 @@ class RemoteConnectionsModel(ConnectionsModel):
             done(_write_answer(error))
 
         self._link.call("conns.write", {"id": conn_id, "values": values}, written, failed)
+
+    def keep_running(self) -> bool | None:
+        return self._keep_running
+
+    def set_keep_running(self, enabled: bool, done: Done) -> None:
+        def stored(result: Any) -> None:
+            if isinstance(result, dict) and isinstance(result.get("keepRunning"), bool):
+                self._keep_running = result["keepRunning"]
+                self.sig_worker_settings.emit()
+            done(None)
+
+        params = {"keepRunning": enabled}
+        self._link.call("conns.setWorkerSettings", params, stored, lambda e: done(str(e)))
 
     def _act(self, method: str, params: dict[str, Any], done: Done) -> None:
         self._link.call(method, params, lambda _result: done(None), lambda e: done(str(e)))

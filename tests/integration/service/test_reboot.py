@@ -55,7 +55,7 @@ def wait_ready(proc: subprocess.Popen[str], listener: NotifyListener, ws: Path) 
 
 
 def stop(proc: subprocess.Popen[str], listener: NotifyListener) -> None:
-    """SIGTERM as systemd sends it (KillMode=mixed: the main process only)."""
+    """SIGTERM as systemd sends it (KillMode=process: the main process only)."""
     proc.send_signal(signal.SIGTERM)
     assert "STOPPING=1" in listener.next_message(STOP_S)
     assert proc.wait(timeout=STOP_S) == 0

@@ -45,7 +45,7 @@ def test_systemd_accepts_every_line_of_the_unit(tmp_path: Path, system: bool) ->
         "Type=notify",
         "NotifyAccess=main",
         "Restart=on-failure",
-        "KillMode=mixed",
+        "KillMode=process",
         f"WantedBy={'multi-user.target' if system else 'default.target'}",
     ):
         assert line in text.splitlines()
@@ -55,7 +55,7 @@ def test_systemd_accepts_every_line_of_the_unit(tmp_path: Path, system: bool) ->
 def test_the_check_does_see_a_bad_value(tmp_path: Path) -> None:
     scope = Scope(system=False, unit_dir=tmp_path / "units")
     path = write(UnitSpec(tmp_path / "ws", engine_command(), scope), scope.unit_dir)
-    path.write_text(path.read_text().replace("KillMode=mixed", "KillMode=gentle"))
+    path.write_text(path.read_text().replace("KillMode=process", "KillMode=gentle"))
     assert "Failed to parse kill mode" in verify(path, user=True, runtime=tmp_path / "run")
 
 
