@@ -21,8 +21,8 @@ from panel.connections.adoption import adoptable_workers
 from panel.connections.manager import DEFAULT_RESTART_DELAY_MS, ConnectionManager
 from panel.connections.sources import IMPORT
 from panel.connections.validation import check_connections
-from panel.demo.config import DEVICES_KEY, parse_devices, uses_demo_devices
 from panel.connections.worker.ipc_path import run_dir
+from panel.demo.config import DEVICES_KEY, parse_devices, uses_demo_devices
 from panel.demo.devices import DemoDevices
 from panel.jobs.engine import JobEngine
 from panel.jobs.file_watch import JobsFileWatcher

@@ -103,7 +103,7 @@ async def _serve(worker: Worker, output: Output) -> int:
 async def _serve_socket(worker: Worker, output: SocketOutput, folder: str) -> int:
     loop = asyncio.get_running_loop()
     on_termination(loop, worker.request_stop)
-    output.on_attach = worker.send_full_refresh
+    output.on_attach = worker.on_engine_attached
     output.on_orphan_timeout = worker.request_stop
     server = SocketServer(
         Path(folder),

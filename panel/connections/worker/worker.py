@@ -123,6 +123,12 @@ class Worker:
         """Send a `log` message to the panel."""
         self.output.send({"t": "log", "level": level, "msg": msg})
 
+    def on_engine_attached(self) -> None:
+        """An engine (re)attached: the figures as of now, then every tag's last state."""
+        self._last_stats = None
+        self._send_stats()
+        self.send_full_refresh()
+
     def send_full_refresh(self) -> None:
         """Send every tag's last state in one `tags` message marked full."""
         self.output.needs_refresh = False

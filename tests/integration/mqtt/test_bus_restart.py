@@ -9,10 +9,12 @@ from pathlib import Path
 
 import psutil
 
+from panel.api.client import ApiClient
 from panel.mqtt.embedded import running_broker
 from panel.mqtt.endpoint import read_state
 from panel.workspace.workspace import Workspace
 from tests.integration.engine.conftest import HeadlessEngine
+from tests.integration.engine.edge_parts import conns, worker_pids
 from tests.integration.mqtt.brokers import Bus
 from tests.integration.mqtt.bus import Subscriber, bus_workspace, embedded_credentials
 from tests.waiting import wait_for
@@ -90,25 +92,47 @@ def _brokers_of(ws: Path) -> list[psutil.Process]:
 def test_the_embedded_broker_outlives_a_killed_engine_and_is_adopted(
     tmp_path: Path, start_engine: Callable[[Path], HeadlessEngine], modbus_port: int
 ) -> None:
+    """keepRunning: the broker and the worker go on publishing with no engine at all, and
+    the next engine adopts both (no second broker, no second worker)."""
     ws = bus_workspace(tmp_path / "ws", modbus_port, {"embedded": True})
     with Workspace.open(ws) as workspace:
         workspace.set_setting("connections.keepRunning", True)
     first = start_engine(ws)
     state = wait_for(lambda: running_broker(ws), TIMEOUT_S, "the embedded broker")
-    workers = [c for c in first.descendants() if "connection" in c.cmdline()]
-    first.proc.kill()
-    first.proc.wait()
-    # (the worker outliving the engine is the adopt work; here it dies with it, as on main)
-    wait_for(lambda: not any(w.is_running() for w in workers), 10.0, "the old worker gone")
-    assert running_broker(ws) is not None and running_broker(ws)["pid"] == state["pid"]  # type: ignore[index]
-
-    start_engine(ws)
     sub = Subscriber(*embedded_credentials(ws))
     try:
         sub.subscribe(f"{CONN}/#")
-        _executing(sub)  # the new engine's worker publishes through the same broker
+        _executing(sub)
+        workers = worker_pids(ws, "demo-modbus")
+        assert len(workers) == 1
+        first.proc.kill()
+        first.proc.wait()
+        seen = len(sub.on(f"{CONN}/counter"))
+        sub.wait(
+            f"{CONN}/counter",
+            TIMEOUT_S,
+            "counter values published with no engine",
+            lambda m: len(sub.on(f"{CONN}/counter")) >= seen + 2,
+        )
+        assert running_broker(ws) is not None and running_broker(ws)["pid"] == state["pid"]  # type: ignore[index]
+
+        start_engine(ws)
+        with ApiClient.from_workspace(ws) as client:
+            wait_for(
+                lambda: conns(client)["demo-modbus"]["adopted"],
+                TIMEOUT_S,
+                "the worker adopted by the new engine",
+            )
+        seen = len(sub.on(f"{CONN}/counter"))
+        sub.wait(
+            f"{CONN}/counter",
+            TIMEOUT_S,
+            "counter values after the adoption",
+            lambda m: len(sub.on(f"{CONN}/counter")) >= seen + 2,
+        )
     finally:
         sub.close()
+    assert worker_pids(ws, "demo-modbus") == workers
     assert [p.pid for p in _brokers_of(ws)] == [state["pid"]]
 
 
