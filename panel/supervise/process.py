@@ -156,6 +156,9 @@ class ManagedProcess(QObject):
     sig_stats = Signal(float, int)
     """(cpu_percent, rss_bytes) of the whole tree, about once a second while alive."""
 
+    sig_memory_exceeded = Signal(int, int)
+    """(rss_mb, limit_mb) the tree used more memory than its limit; a restart follows."""
+
     sig_error = Signal(str)
     """A human-readable problem: failed to start, gave up (FATAL), memory limit hit,
     tree would not die."""
@@ -768,6 +771,7 @@ class ManagedProcess(QObject):
                 f"{self._spec.name}: memory {rss // (1024 * 1024)} MB over the limit of"
                 f" {limit} MB; restarting"
             )
+            self.sig_memory_exceeded.emit(rss // (1024 * 1024), limit)
             self._restarts += 1
             self.restart()
 

@@ -7,7 +7,7 @@ agree. JSON-valued columns hold text written with `json.dumps`.
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Float, Integer, Text
+from sqlalchemy import Float, Integer, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -15,25 +15,14 @@ class Base(DeclarativeBase):
     """Declarative base of the workspace models."""
 
 
-class ServerConfigRow(Base):
-    """The single row (id = 1) holding the server block."""
+class ServiceRow(Base):
+    """One service: its name, its place in the list and its JSON body (`ServiceConfig`)."""
 
-    __tablename__ = "server_config"
+    __tablename__ = "services"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    command: Mapped[str] = mapped_column(Text)  # JSON array of strings
-    cwd: Mapped[str | None] = mapped_column(Text, nullable=True)
-    env: Mapped[str] = mapped_column(Text)  # JSON object string -> string
-    port: Mapped[int] = mapped_column(Integer)
-    health_url: Mapped[str] = mapped_column(Text)
-    autostart: Mapped[bool] = mapped_column(Boolean)
-    restart: Mapped[str] = mapped_column(Text)
-    stop_timeout_ms: Mapped[int] = mapped_column(Integer)
-    ready_timeout_ms: Mapped[int] = mapped_column(Integer)
-    liveness_interval_ms: Mapped[int] = mapped_column(Integer)
-    liveness_failures: Mapped[int] = mapped_column(Integer)
-    start_retries: Mapped[int] = mapped_column(Integer)
-    memory_limit_mb: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    name: Mapped[str] = mapped_column(Text, primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+    body: Mapped[str] = mapped_column(Text)  # JSON object, camelCase keys
 
 
 class SettingRow(Base):

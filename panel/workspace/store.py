@@ -13,8 +13,9 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from panel.workspace.models import ConfigSectionRow, ServerConfigRow, SettingRow
+from panel.workspace.models import ConfigSectionRow, ServiceRow, SettingRow
 from panel.workspace.server_config import ServerConfig
+from panel.workspace.service_config import SERVER_SERVICE, ServiceConfig
 
 SECTIONS = ("connections", "jobs")
 """Configuration sections stored as opaque JSON arrays for now."""
@@ -25,45 +26,38 @@ def dumps(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"), allow_nan=False)
 
 
+def load_services(session: Session) -> list[ServiceConfig]:
+    """Every stored service, in their configured order."""
+    rows = session.scalars(select(ServiceRow).order_by(ServiceRow.position, ServiceRow.name))
+    return [ServiceConfig.from_json(json.loads(row.body)) for row in rows]
+
+
+def store_services(session: Session, services: Iterable[ServiceConfig]) -> None:
+    """Replace every service by `services` (already validated by the caller)."""
+    session.execute(delete(ServiceRow))
+    session.flush()
+    for position, cfg in enumerate(services):
+        session.add(ServiceRow(name=cfg.name, position=position, body=dumps(cfg.to_json())))
+
+
 def load_server(session: Session) -> ServerConfig | None:
-    """The stored server block, or None when the workspace has none yet."""
-    row = session.get(ServerConfigRow, 1)
-    if row is None:
-        return None
-    return ServerConfig(
-        command=list(json.loads(row.command)),
-        cwd=row.cwd,
-        env=dict(json.loads(row.env)),
-        port=row.port,
-        health_url=row.health_url,
-        autostart=bool(row.autostart),
-        restart=row.restart,
-        stop_timeout_ms=row.stop_timeout_ms,
-        ready_timeout_ms=row.ready_timeout_ms,
-        liveness_interval_ms=row.liveness_interval_ms,
-        liveness_failures=row.liveness_failures,
-        start_retries=row.start_retries,
-        memory_limit_mb=row.memory_limit_mb,
-    )
+    """The service named `server` seen as the older `server` block (None: no services yet)."""
+    for cfg in load_services(session):
+        if cfg.name == SERVER_SERVICE:
+            return cfg.to_server()
+    return None
 
 
 def store_server(session: Session, cfg: ServerConfig) -> None:
-    """Write `cfg` as the one server row (already validated by the caller)."""
-    row = session.get(ServerConfigRow, 1) or ServerConfigRow(id=1)
-    row.command = dumps(list(cfg.command))
-    row.cwd = cfg.cwd
-    row.env = dumps(dict(cfg.env))
-    row.port = cfg.port
-    row.health_url = cfg.health_url
-    row.autostart = cfg.autostart
-    row.restart = cfg.restart
-    row.stop_timeout_ms = cfg.stop_timeout_ms
-    row.ready_timeout_ms = cfg.ready_timeout_ms
-    row.liveness_interval_ms = cfg.liveness_interval_ms
-    row.liveness_failures = cfg.liveness_failures
-    row.start_retries = cfg.start_retries
-    row.memory_limit_mb = cfg.memory_limit_mb
-    session.add(row)
+    """Lay the `server` block `cfg` over the service named `server` (added when missing)."""
+    services = load_services(session)
+    for i, service in enumerate(services):
+        if service.name == SERVER_SERVICE:
+            services[i] = service.merged_with_server(cfg)
+            break
+    else:
+        services.insert(0, ServiceConfig.from_server(cfg))
+    store_services(session, services)
 
 
 def load_setting(session: Session, key: str) -> tuple[bool, Any]:

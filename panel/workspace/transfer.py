@@ -1,11 +1,12 @@
 """Export and import of a workspace's whole configuration as one JSON document.
 
 The document is described by `resources/schema/workspace.schema.json`:
-`version`, `server`, `settings` (the known settings that are set),
-`connections` and `jobs`. Connections and jobs are kept as opaque JSON for now,
-so an export returns exactly what was imported; later schema versions give them
-tables of their own. Process records and unknown settings are not configuration
-and are never exported, imported or touched.
+`version`, `services` (older files have `server`: the service named `server`),
+`settings` (the known settings that are set), `connections` and `jobs`.
+Connections and jobs are kept as opaque JSON for now, so an export returns
+exactly what was imported; later schema versions give them tables of their
+own. Process records and unknown settings are not configuration and are never
+exported, imported or touched.
 """
 
 from __future__ import annotations
@@ -17,18 +18,19 @@ from panel.workspace import known_settings, store
 from panel.workspace.errors import ConfigError, Problem
 from panel.workspace.schema import FORMAT_VERSION, validate_workspace_json
 from panel.workspace.server_config import ServerConfig, demo_server_config
+from panel.workspace.service_config import SERVER_SERVICE, ServiceConfig
 from panel.workspace.workspace import Workspace
 
 
 def export_config(ws: Workspace) -> dict[str, Any]:
     """The configuration of `ws` as a JSON-ready dict (read in one transaction)."""
     with ws.snapshot() as session:
-        server = store.load_server(session) or demo_server_config()
+        services = store.load_services(session) or [ServiceConfig.from_server(demo_server_config())]
         settings = store.load_settings(session, known_settings.DEFAULTS)
         sections = {name: store.load_section(session, name) for name in store.SECTIONS}
     return {
         "version": FORMAT_VERSION,
-        "server": server.to_json(),
+        "services": [service.to_json() for service in services],
         "settings": known_settings.nest(settings),
         **sections,
     }
@@ -68,12 +70,26 @@ def import_config(
     problems = check_config(data, section_checks)
     if problems:
         raise ConfigError(problems)
-    server = ServerConfig.from_json(data["server"])
+    services = imported_services(data)
     settings = known_settings.flatten(data.get("settings", {}))
     with ws.transaction() as session:
-        store.store_server(session, server)
+        store.store_services(session, services)
         store.delete_settings(session, [k for k in known_settings.DEFAULTS if k not in settings])
         for key, value in settings.items():
             store.store_setting(session, key, value)
         for name in store.SECTIONS:
             store.store_section(session, name, list(data.get(name, [])))
+
+
+def imported_services(data: Mapping[str, Any]) -> list[ServiceConfig]:
+    """The services of a (validated) document: its `services`, with its older `server` block
+    (if any) as the service named `server`, laid over the one in `services`."""
+    services = [ServiceConfig.from_json(item) for item in data.get("services", [])]
+    if "server" not in data:
+        return services
+    server = ServerConfig.from_json(data["server"])
+    for i, service in enumerate(services):
+        if service.name == SERVER_SERVICE:
+            services[i] = service.merged_with_server(server)
+            return services
+    return [ServiceConfig.from_server(server), *services]

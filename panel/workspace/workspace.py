@@ -24,8 +24,9 @@ from panel.workspace.migrations import LATEST_VERSION, migrate, schema_version
 from panel.workspace.models import ProcessRecordRow
 from panel.workspace.private import prepare_database_file, tighten
 from panel.workspace.process_records import RecordedProcess
-from panel.workspace.schema import validate_server_json
+from panel.workspace.schema import validate_server_json, validate_services_json
 from panel.workspace.server_config import ServerConfig, demo_server_config
+from panel.workspace.service_config import ServiceConfig
 
 DB_NAME = "workspace.db"
 LOGS_DIR = "logs"
@@ -84,7 +85,7 @@ class Workspace:
     def _seed(self, seed_demo: bool = False) -> None:
         """Give a workspace without a server row (a new one) the demo server (and devices)."""
         with self.transaction() as session:
-            if store.load_server(session) is None:
+            if not store.load_services(session):
                 store.store_server(session, demo_server_config())
                 if seed_demo:
                     _seed_demo_devices(session)
@@ -185,6 +186,22 @@ class Workspace:
             raise ConfigError(problems)
         with self.transaction() as session:
             store.store_server(session, cfg)
+
+    # -- services -------------------------------------------------------------------
+
+    def services(self) -> list[ServiceConfig]:
+        """Every service, in their configured order (the demo server until saved otherwise)."""
+        with self.snapshot() as session:
+            return store.load_services(session) or [ServiceConfig.from_server(demo_server_config())]
+
+    def save_services(self, services: list[ServiceConfig]) -> None:
+        """Validate the whole list and store it in one transaction; `ConfigError` naming
+        every problem (`$.services[i]...`, nothing written) when it is invalid."""
+        problems = validate_services_json([s.to_json() for s in services])
+        if problems:
+            raise ConfigError(problems)
+        with self.transaction() as session:
+            store.store_services(session, services)
 
     # -- settings -----------------------------------------------------------------
 
