@@ -26,6 +26,7 @@ from panel.api.metrics import EngineMetrics
 from panel.api.mqtt_methods import MqttApi
 from panel.api.rpc import RpcRegistry
 from panel.api.server import ApiServer
+from panel.api.services_methods import ServicesApi
 from panel.api.sessions_methods import SessionsApi
 from panel.engine import Engine
 from panel.jobs.file_watch import WATCH_SETTING
@@ -238,6 +239,7 @@ class AppRunner:
         MqttApi(engine.bus).register(registry)
         JobsApi(engine.jobs, api, engine.jobs_watch).register(registry)
         SessionsApi(engine, api).register(registry)
+        ServicesApi(engine, api).register(registry)
         audit = AuditLog(self.workspace.db_path)
         audit.attach(registry)
         api.set_metrics(EngineMetrics(engine, api, audit).render)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import psutil
@@ -29,9 +29,10 @@ from panel.jobs.file_watch import JobsFileWatcher
 from panel.logs.hub import HubLogHandler, LogHub
 from panel.mqtt.engine_bus import EngineBus
 from panel.mqtt.settings import check_mqtt
-from panel.server.controller import ServerController, server_spec
+from panel.server.controller import ServerController
 from panel.server.preflight import PortConflict
-from panel.server.status import ServerSnapshot
+from panel.server.services import ServiceManager
+from panel.server.status import ServerSnapshot, ServiceSnapshot
 from panel.sessions.manager import SessionManager
 from panel.supervise.cgroups import EngineCgroups
 from panel.supervise.process import ManagedProcess
@@ -47,6 +48,7 @@ from panel.workspace.known_settings import (
     orphan_timeout_s,
 )
 from panel.workspace.server_config import ServerConfig
+from panel.workspace.service_config import SERVER_SERVICE
 from panel.workspace.transfer import export_config, import_config
 from panel.workspace.workspace import Workspace
 
@@ -64,12 +66,14 @@ SHUTDOWN_STEP_MS = 500
 
 @dataclass(frozen=True)
 class ProcessStats:
-    """Once a second: the panel's own CPU and memory and the server tree's."""
+    """Once a second: the panel's own CPU and memory, the server tree's and each service's."""
 
     panel_cpu: float
     panel_rss: int
     server_cpu: float | None
     server_rss: int | None
+    services: dict[str, tuple[float, int]] = field(default_factory=dict)
+    """CPU % and RSS bytes of each running service's tree, by name."""
 
     def to_json(self) -> dict[str, Any]:
         """The figures as the `stats` notification carries them."""
@@ -78,6 +82,10 @@ class ProcessStats:
             "panelRss": self.panel_rss,
             "serverCpu": None if self.server_cpu is None else round(self.server_cpu, 2),
             "serverRss": self.server_rss,
+            "services": {
+                name: {"cpu": round(cpu, 2), "rss": rss}
+                for name, (cpu, rss) in self.services.items()
+            },
         }
 
     @classmethod
@@ -90,6 +98,10 @@ class ProcessStats:
             panel_rss=int(data.get("panelRss", 0)),
             server_cpu=None if server_cpu is None else float(server_cpu),
             server_rss=None if server_rss is None else int(server_rss),
+            services={
+                str(name): (float(v.get("cpu", 0.0)), int(v.get("rss", 0)))
+                for name, v in (data.get("services") or {}).items()
+            },
         )
 
 
@@ -98,6 +110,12 @@ class Engine(QObject):
 
     sig_server_status = Signal(object)
     """(ServerSnapshot) the server's status, pid, restarts or last error changed."""
+
+    sig_service_status = Signal(object)
+    """(ServiceSnapshot) a service's status changed, or its process exited."""
+
+    sig_services_changed = Signal()
+    """A service was added or removed, or the services were replaced by an import."""
 
     sig_stats = Signal(object)
     """(ProcessStats) resource figures, once a second while watched (`watch_stats`)."""
@@ -132,19 +150,17 @@ class Engine(QObject):
         self._start_order: list[ManagedProcess] = []
         self._stop_queue: list[ManagedProcess] = []
         self._stopping: ManagedProcess | None = None
-        self._server_cpu: float | None = None
-        self._server_rss: int | None = None
         self._started = False
         self._me = psutil.Process()
         self._me.cpu_percent(None)  # the first reading is meaningless
 
-        server_config = workspace.server_config()
-        server_process = self._new_process(
-            SERVER_SOURCE, server_spec(server_config, workspace.root)
+        self.services = ServiceManager(
+            workspace, self._new_process, self._forget_process, parent=self
         )
-        self.server = ServerController(server_process, server_config, workspace.root, parent=self)
+        self.services.sig_service_status.connect(self.sig_service_status)
+        self.services.sig_services_changed.connect(self.sig_services_changed)
+        self.server = ServerController(self.services.get(SERVER_SERVICE), parent=self)
         self.server.sig_status_changed.connect(self.sig_server_status)
-        server_process.sig_stats.connect(self._on_server_stats)
         self.demo = self._demo_devices()
         self.connections = ConnectionManager(
             workspace,
@@ -218,8 +234,7 @@ class Engine(QObject):
         if self._stats_watchers:
             self._stats_timer.start()
         log.info("engine %s started on workspace %s", __version__, self.workspace.root)
-        if self.server.config.autostart:
-            self.start_server()
+        self.services.start_all(s.name for s in self.services.configs() if s.autostart)
         self.demo.start()  # before the workers, which connect to the devices (and retry)
         self.bus.start()  # the broker before the workers, which publish to it
         self.connections.start(adopt=adopt)
@@ -288,8 +303,9 @@ class Engine(QObject):
                 continue
             self._stopping = process
             process.sig_state_changed.connect(self._stop_next)
-            if process is self.server.process:
-                self.server.stop()
+            owner = self.services.owner_of(process)
+            if owner is not None:
+                owner.stop()
             else:
                 process.stop()
             return
@@ -338,7 +354,7 @@ class Engine(QObject):
         Raises `ConfigError` naming every bad field; nothing is stored then.
         """
         self.workspace.save_server_config(config)
-        self.server.set_config(self.workspace.server_config())
+        self.services.reload_from_workspace()
         log.info("server settings saved")
 
     def use_server_port(self, port: int) -> None:
@@ -360,13 +376,18 @@ class Engine(QObject):
         before = export_config(self.workspace)
         import_config(self.workspace, data, {"connections": check_connections, "mqtt": check_mqtt})
         after = export_config(self.workspace)
-        self.server.set_config(self.workspace.server_config())
-        if before["server"] == after["server"]:
-            server = "server: unchanged"
-        elif self.server.is_active():
-            server = "server: settings stored; it is running: restart it to use them"
+        self.services.reload_from_workspace()
+        running = [s.name for s in self.services.supervisors() if s.is_active()]
+        count = len(self.services.names())
+        if before["services"] == after["services"]:
+            server = f"services: {count}, unchanged"
+        elif running:
+            server = (
+                f"services: {count}, settings stored; running ones ({', '.join(running)}):"
+                " restart them to use them"
+            )
         else:
-            server = "server: settings in effect for its next start"
+            server = f"services: {count}, settings in effect for their next start"
         self.connections.reload_from_workspace(source=IMPORT)
         conns = len(self.connections.snapshots())
         changed = _changed_ids(before["connections"], after["connections"])
@@ -416,6 +437,7 @@ class Engine(QObject):
                 "uptime": round(time.time() - self.started_at, 3),
             },
             "server": self.server.snapshot().to_json(),
+            "services": [snap.to_json() for snap in self.services.snapshots()],
             "demo": [device.to_json() for device in self.demo.snapshots()],
             "history": self.jobs.history_status(),
         }
@@ -472,20 +494,27 @@ class Engine(QObject):
         self.hub.end_of_stream(source, "stdout")
         self.hub.end_of_stream(source, "stderr")
 
-    def _on_server_stats(self, cpu: float, rss: int) -> None:
-        self._server_cpu, self._server_rss = cpu, rss
+    def service_snapshots(self) -> list[ServiceSnapshot]:
+        """Every service as it is now."""
+        return self.services.snapshots()
 
     def _emit_stats(self) -> None:
         with self._me.oneshot():
             cpu = self._me.cpu_percent(None)
             rss = self._me.memory_info().rss
-        alive = self.server.process.state.is_alive
+        services = {
+            s.name: (s.cpu, s.rss)
+            for s in self.services.supervisors()
+            if s.process.state.is_alive and s.cpu is not None and s.rss is not None
+        }
+        server = services.get(SERVER_SERVICE)
         self.sig_stats.emit(
             ProcessStats(
                 panel_cpu=cpu,
                 panel_rss=rss,
-                server_cpu=self._server_cpu if alive else None,
-                server_rss=self._server_rss if alive else None,
+                server_cpu=server[0] if server else None,
+                server_rss=server[1] if server else None,
+                services=services,
             )
         )
 

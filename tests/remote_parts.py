@@ -137,7 +137,7 @@ def prepare_workspace(ws: Path, settings: dict[str, Any] | None = None) -> Path:
     ws.mkdir(parents=True, exist_ok=True)
     with Workspace.open(ws) as workspace:
         data = export_config(workspace)
-        server = ServerConfig.from_json(data["server"] | {"autostart": False})
+        server = ServerConfig.from_json(workspace.server_config().to_json() | {"autostart": False})
         import_config(workspace, data | {"server": server.to_json()})
         for key, value in (settings or {}).items():
             workspace.set_setting(key, value)

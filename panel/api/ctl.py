@@ -13,8 +13,8 @@ timed out, or api.json or the token file is unsafe), 2 usage error, 3 no engine
 to drive: not running (no api.json, nobody answers, host unreachable, the
 connection lost) or not usable (the token refused, the TLS certificate or SSH
 host key not trusted, the SSH login refused, another engine version).
-`server start|stop|restart --wait` also exits 1 when the server ends in state
-"error".
+`server start|stop|restart --wait` (and `services ... --wait`) also exits 1
+when the server (a service) ends in state "error".
 """
 
 from __future__ import annotations
@@ -127,6 +127,9 @@ def _parser() -> argparse.ArgumentParser:
     _add_jobs(sub, common)
     _add_datasets(sub, common)
     _add_sessions(sub, common)
+    from panel.api.ctl_services import add_services  # it uses this module's helpers
+
+    add_services(sub, common)
     return parser
 
 

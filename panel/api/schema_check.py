@@ -5,7 +5,7 @@ which was a large part of an API round trip. Most method schemas use only a few
 plain keywords, so `compile_check` turns such a schema into nested closures that
 answer "valid or not" in about a microsecond, with jsonschema's own rules
 (draft 2020-12: `1.0` is an integer, `True` is not a number). A schema with any
-other keyword (`oneOf`, `$ref`, `pattern`, `format`...) or its own `$schema` is
+other keyword (`allOf`, `if`, `$ref`, `pattern`, `format`...) or its own `$schema` is
 not compiled: the caller keeps using jsonschema. A "no" is still explained by
 jsonschema, so the error messages do not change; the check only decides faster.
 """
@@ -185,6 +185,30 @@ def _items(items: Any, schema: dict[str, Any]) -> Check:
     return lambda value: not isinstance(value, list) or all(check(item) for item in value)
 
 
+def _one_of(options: Any, schema: dict[str, Any]) -> Check:
+    if not isinstance(options, list) or not options:
+        raise _Unsupported
+    subs = tuple(_compile(option) for option in options)
+
+    def one_of(value: Any) -> bool:
+        matched = 0
+        for check in subs:
+            if check(value):
+                matched += 1
+                if matched > 1:
+                    return False
+        return matched == 1
+
+    return one_of
+
+
+def _any_of(options: Any, schema: dict[str, Any]) -> Check:
+    if not isinstance(options, list) or not options:
+        raise _Unsupported
+    subs = tuple(_compile(option) for option in options)
+    return lambda value: any(check(value) for check in subs)
+
+
 def _enum(members: Any, schema: dict[str, Any]) -> Check:
     if not isinstance(members, list) or not all(isinstance(m, str) for m in members):
         raise _Unsupported  # jsonschema's equality of numbers, booleans, lists: not here
@@ -216,4 +240,6 @@ _KEYWORDS: dict[str, Callable[[Any, dict[str, Any]], Check]] = {
     "items": _items,
     "enum": _enum,
     "const": _const,
+    "oneOf": _one_of,
+    "anyOf": _any_of,
 }

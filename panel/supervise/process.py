@@ -176,6 +176,8 @@ class ManagedProcess(QObject):
     sig_ending = Signal()
     """An adopted child is gone and its end is about to be reported: an owner that
     reads it over another channel (a socket) should take what is left now."""
+    sig_memory_exceeded = Signal(int, int)
+    """(rss_mb, limit_mb) the tree used more memory than its limit; a restart follows."""
 
     sig_error = Signal(str)
     """A human-readable problem: failed to start, gave up (FATAL), memory limit hit,
@@ -888,6 +890,7 @@ class ManagedProcess(QObject):
                 f"{self._spec.name}: memory {rss // (1024 * 1024)} MB over the limit of"
                 f" {limit} MB; restarting"
             )
+            self.sig_memory_exceeded.emit(rss // (1024 * 1024), limit)
             self._restarts += 1
             self.restart()
 

@@ -13,6 +13,7 @@ fixture database of the previous version to the tests.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -142,6 +143,45 @@ _V4 = sql_steps(
     "CREATE INDEX audit_log_by_ts ON audit_log (ts)",
 )
 
+
+def _v5(conn: sqlite3.Connection) -> None:
+    """Many services: the one `server` row becomes the service named `server` (its health
+    URL both readiness and liveness), in a table of services, one JSON body a row."""
+    conn.execute(
+        "CREATE TABLE services ("
+        " name TEXT PRIMARY KEY, position INTEGER NOT NULL, body TEXT NOT NULL)"
+    )
+    row = conn.execute(
+        "SELECT command, cwd, env, port, health_url, autostart, restart, stop_timeout_ms,"
+        " ready_timeout_ms, liveness_interval_ms, liveness_failures, start_retries,"
+        " memory_limit_mb FROM server_config WHERE id = 1"
+    ).fetchone()
+    if row is not None:
+        body = {
+            "name": "server",
+            "command": json.loads(row[0]),
+            "cwd": row[1],
+            "env": json.loads(row[2]),
+            "port": row[3],
+            "readiness": {"http": row[4]},
+            "liveness": {"http": row[4]},
+            "autostart": bool(row[5]),
+            "restart": row[6],
+            "stopTimeoutMs": row[7],
+            "readyTimeoutMs": row[8],
+            "livenessIntervalMs": row[9],
+            "livenessFailures": row[10],
+            "startRetries": row[11],
+            "memoryLimitMb": row[12],
+            "after": [],
+        }
+        conn.execute(
+            "INSERT INTO services (name, position, body) VALUES (?, 0, ?)",
+            ("server", json.dumps(body, separators=(",", ":"))),
+        )
+    conn.execute("DROP TABLE server_config")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "server config and settings", _V1),
     Migration(
@@ -152,6 +192,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     Migration(3, "job run history, dataset allocations, job schedule state", _V3),
     Migration(4, "audit log of mutating API calls", _V4),
+    Migration(5, "services: the server row becomes the service named server", _v5),
 )
 """Every migration, in order: `MIGRATIONS[i].version == i + 1`."""
 

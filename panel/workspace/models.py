@@ -29,23 +29,6 @@ def _null(name: str, type_: str) -> Column:
 
 
 TABLES: dict[str, tuple[Column, ...]] = {
-    # The single row (id = 1) holding the server block.
-    "server_config": (
-        _key("id"),
-        Column("command", "TEXT"),  # JSON array of strings
-        _null("cwd", "TEXT"),
-        Column("env", "TEXT"),  # JSON object string -> string
-        Column("port", "INTEGER"),
-        Column("health_url", "TEXT"),
-        Column("autostart", "INTEGER"),  # 0 or 1
-        Column("restart", "TEXT"),
-        Column("stop_timeout_ms", "INTEGER"),
-        Column("ready_timeout_ms", "INTEGER"),
-        Column("liveness_interval_ms", "INTEGER"),
-        Column("liveness_failures", "INTEGER"),
-        Column("start_retries", "INTEGER"),
-        _null("memory_limit_mb", "INTEGER"),
-    ),
     # One setting: a key and its JSON-encoded value.
     "settings": (_key("key", "TEXT"), Column("value", "TEXT")),
     # A child the panel started and has not yet seen finish (for the start-up sweep).
@@ -103,5 +86,8 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _null("error_code", "INTEGER"),
         Column("duration_ms", "REAL"),
     ),
+    # One service: its name, its place in the list and its JSON body (`ServiceConfig`,
+    # camelCase keys).
+    "services": (_key("name", "TEXT"), Column("position", "INTEGER"), Column("body", "TEXT")),
 }
 """Every table of the current schema and its columns, in their order in the database."""

@@ -70,6 +70,8 @@ def validate_workspace_json(data: Any) -> list[Problem]:
     problems = _schema_problems(_validator(None), data, ())
     if isinstance(data, dict) and isinstance(data.get("server"), dict):
         problems += _server_problems(data["server"], ("server",))
+    if isinstance(data, dict):
+        problems += _server_or_services(data, problems)
     if not problems and isinstance(data, dict) and isinstance(data.get("jobs"), list):
         problems += resolve_jobs(data["jobs"])[1]
     return _sorted(problems)
@@ -81,7 +83,7 @@ def validate_jobs_json(jobs: Any) -> list[Problem]:
         return []  # valid, and a workspace without jobs does not load jsonschema for it
     problems = _schema_problems(
         _validator(None),
-        {"version": FORMAT_VERSION, "server": {"command": ["x"]}, "jobs": jobs},
+        {"version": FORMAT_VERSION, "jobs": jobs},
         (),
     )
     return _sorted(problems or resolve_jobs(jobs)[1])
@@ -190,6 +192,83 @@ def _cycle_problems(jobs: dict[str, dict[str, Any]], index: dict[str, int]) -> l
     return []
 
 
+def validate_services_json(services: Any) -> list[Problem]:
+    """Every problem of a `services` array (schema, placeholders, names, `after`, cycles,
+    the service named `server`); paths start with `$.services`."""
+    problems = _schema_problems(
+        _validator(None), {"version": FORMAT_VERSION, "services": services}, ()
+    )
+    if not problems:
+        problems += _services_problems(services)
+    return _sorted(problems)
+
+
+def _server_or_services(data: dict[str, Any], found: list[Problem]) -> list[Problem]:
+    if "server" not in data and "services" not in data:
+        return [("$.services", "required field is missing")]
+    if "services" in data and not found:
+        return _services_problems(data["services"])
+    return []
+
+
+def _services_problems(services: list[dict[str, Any]]) -> list[Problem]:
+    from panel.workspace.service_config import SERVER_SERVICE
+
+    problems: list[Problem] = []
+    index: dict[str, int] = {}
+    for i, service in enumerate(services):
+        problems += _server_problems(service, ("services", i))
+        if service["name"] in index:
+            message = f"duplicate service name {service['name']!r}"
+            problems.append((json_path(("services", i, "name")), message))
+        index.setdefault(service["name"], i)
+        if service.get("port") is None and any("{port}" in a for a in service["command"]):
+            message = "uses {port} but the service has no port"
+            problems.append((json_path(("services", i, "command")), message))
+        problems += _log_regex_problems(service, i)
+    for i, service in enumerate(services):
+        for k, ref in enumerate(service.get("after", [])):
+            if ref not in index:
+                problems.append(
+                    (json_path(("services", i, "after", k)), f"unknown service {ref!r}")
+                )
+    if SERVER_SERVICE not in index:
+        message = (
+            f"a service named {SERVER_SERVICE!r} is required"
+            " (the Server page, `ctl server` and `server.*` drive it)"
+        )
+        problems.append(("$.services", message))
+    if not problems:
+        problems += _after_cycle(services, index)
+    return problems
+
+
+def _log_regex_problems(service: dict[str, Any], i: int) -> list[Problem]:
+    readiness = service.get("readiness")
+    if not isinstance(readiness, dict) or "log" not in readiness:
+        return []
+    try:
+        re.compile(readiness["log"])
+    except re.error as exc:
+        return [
+            (json_path(("services", i, "readiness", "log")), f"not a regular expression: {exc}")
+        ]
+    return []
+
+
+def _after_cycle(services: list[dict[str, Any]], index: dict[str, int]) -> list[Problem]:
+    from graphlib import CycleError, TopologicalSorter
+
+    graph = {s["name"]: list(s.get("after", [])) for s in services}
+    try:
+        TopologicalSorter(graph).prepare()
+    except CycleError as exc:
+        cycle = list(reversed(exc.args[1]))
+        where = json_path(("services", index[cycle[0]], "after"))
+        return [(where, "start order cycle: " + " -> ".join(cycle))]
+    return []
+
+
 def validate_server_json(data: Any) -> list[Problem]:
     """Every problem of a `server` block; paths start with `$.server`."""
     problems = _schema_problems(_validator("server"), data, ("server",))
@@ -246,6 +325,12 @@ def _message(error: ValidationError) -> str:
         return "must not be empty"
     if kind == "minItems" and value == 1:
         return "must not be empty"
+    if kind == "oneOf" and error.absolute_path and error.absolute_path[-1] == "readiness":
+        return 'expected "none", {"http": URL}, {"tcp": PORT} or {"log": REGEX}'
+    if kind == "oneOf" and error.absolute_path and error.absolute_path[-1] == "liveness":
+        return 'expected null, {"http": URL} or {"tcp": PORT}'
+    if kind == "pattern" and error.absolute_path and error.absolute_path[-1] == "name":
+        return f"{_show(instance)} is not a service name (letters, digits, '.', '_', '-')"
     if kind == "pattern" and error.schema_path and "healthUrl" in error.schema_path:
         return f"{_show(instance)} is not an http:// or https:// URL"
     if kind == "pattern" and list(error.absolute_path) == ["mqtt", "url"]:
@@ -289,6 +374,10 @@ def _server_problems(server: dict[str, Any], prefix: tuple[str | int, ...]) -> l
         places += [((*prefix, "command", i), arg) for i, arg in enumerate(server["command"])]
     places.append(((*prefix, "cwd"), server.get("cwd")))
     places.append(((*prefix, "healthUrl"), server.get("healthUrl")))
+    for key in ("readiness", "liveness"):
+        probe = server.get(key)
+        if isinstance(probe, dict) and "http" in probe:
+            places.append(((*prefix, key, "http"), probe["http"]))
     if isinstance(server.get("env"), dict):
         places += [((*prefix, "env", key), value) for key, value in server["env"].items()]
     known = ", ".join("{" + name + "}" for name in PLACEHOLDERS)

@@ -13,31 +13,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from panel.workspace.server_config import ServerConfig
+from panel.workspace.service_config import SERVER_SERVICE, ServiceConfig
 
 SECTIONS = ("connections", "jobs")
 """Configuration sections stored as opaque JSON arrays for now."""
 
-_SERVER_COLUMNS = (
-    "command",
-    "cwd",
-    "env",
-    "port",
-    "health_url",
-    "autostart",
-    "restart",
-    "stop_timeout_ms",
-    "ready_timeout_ms",
-    "liveness_interval_ms",
-    "liveness_failures",
-    "start_retries",
-    "memory_limit_mb",
-)
-_SELECT_SERVER = f"SELECT {', '.join(_SERVER_COLUMNS)} FROM server_config WHERE id = 1"
-_UPSERT_SERVER = (
-    f"INSERT INTO server_config (id, {', '.join(_SERVER_COLUMNS)})"
-    f" VALUES (1, {', '.join('?' for _ in _SERVER_COLUMNS)})"
-    f" ON CONFLICT (id) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in _SERVER_COLUMNS)}"
-)
 
 OBJECT_SECTIONS = ("mqtt",)
 """Configuration sections stored as one JSON object each (absent: not configured)."""
@@ -48,50 +28,39 @@ def dumps(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"), allow_nan=False)
 
 
-def load_server(conn: sqlite3.Connection) -> ServerConfig | None:
-    """The stored server block, or None when the workspace has none yet."""
-    row = conn.execute(_SELECT_SERVER).fetchone()
-    if row is None:
-        return None
-    (command, cwd, env, port, health_url, autostart, restart, stop_ms, ready_ms) = row[:9]
-    (liveness_ms, liveness_failures, start_retries, memory_limit_mb) = row[9:]
-    return ServerConfig(
-        command=list(json.loads(command)),
-        cwd=cwd,
-        env=dict(json.loads(env)),
-        port=port,
-        health_url=health_url,
-        autostart=bool(autostart),
-        restart=restart,
-        stop_timeout_ms=stop_ms,
-        ready_timeout_ms=ready_ms,
-        liveness_interval_ms=liveness_ms,
-        liveness_failures=liveness_failures,
-        start_retries=start_retries,
-        memory_limit_mb=memory_limit_mb,
+def load_services(conn: sqlite3.Connection) -> list[ServiceConfig]:
+    """Every stored service, in their configured order."""
+    rows = conn.execute("SELECT body FROM services ORDER BY position, name")
+    return [ServiceConfig.from_json(json.loads(body)) for (body,) in rows]
+
+
+def store_services(conn: sqlite3.Connection, services: Iterable[ServiceConfig]) -> None:
+    """Replace every service by `services` (already validated by the caller)."""
+    conn.execute("DELETE FROM services")
+    conn.executemany(
+        "INSERT INTO services (name, position, body) VALUES (?, ?, ?)",
+        [(cfg.name, i, dumps(cfg.to_json())) for i, cfg in enumerate(services)],
     )
+
+
+def load_server(conn: sqlite3.Connection) -> ServerConfig | None:
+    """The service named `server` seen as the older `server` block (None: no services yet)."""
+    for cfg in load_services(conn):
+        if cfg.name == SERVER_SERVICE:
+            return cfg.to_server()
+    return None
 
 
 def store_server(conn: sqlite3.Connection, cfg: ServerConfig) -> None:
-    """Write `cfg` as the one server row (already validated by the caller)."""
-    conn.execute(
-        _UPSERT_SERVER,
-        (
-            dumps(list(cfg.command)),
-            cfg.cwd,
-            dumps(dict(cfg.env)),
-            cfg.port,
-            cfg.health_url,
-            int(bool(cfg.autostart)),
-            cfg.restart,
-            cfg.stop_timeout_ms,
-            cfg.ready_timeout_ms,
-            cfg.liveness_interval_ms,
-            cfg.liveness_failures,
-            cfg.start_retries,
-            cfg.memory_limit_mb,
-        ),
-    )
+    """Lay the `server` block `cfg` over the service named `server` (added when missing)."""
+    services = load_services(conn)
+    for i, service in enumerate(services):
+        if service.name == SERVER_SERVICE:
+            services[i] = service.merged_with_server(cfg)
+            break
+    else:
+        services.insert(0, ServiceConfig.from_server(cfg))
+    store_services(conn, services)
 
 
 def load_setting(conn: sqlite3.Connection, key: str) -> tuple[bool, Any]:

@@ -1,12 +1,12 @@
 """Export and import of a workspace's whole configuration as one JSON document.
 
 The document is described by `resources/schema/workspace.schema.json`:
-`version`, `server`, `settings` (the known settings that are set),
-`connections`, `jobs` and `mqtt` (the tag bus, when configured). Connections and
-jobs are kept as opaque JSON for now, so an export returns exactly what was
-imported; later schema versions give them
-tables of their own. Process records and unknown settings are not configuration
-and are never exported, imported or touched.
+`version`, `services` (older files have `server`: the service named `server`),
+`settings` (the known settings that are set), `connections`, `jobs` and `mqtt`
+(the tag bus, when configured). Connections and jobs are kept as opaque JSON for
+now, so an export returns exactly what was imported; later schema versions give
+them tables of their own. Process records and unknown settings are not
+configuration and are never exported, imported or touched.
 """
 
 from __future__ import annotations
@@ -18,13 +18,14 @@ from panel.workspace import known_settings, store
 from panel.workspace.errors import ConfigError, Problem
 from panel.workspace.schema import FORMAT_VERSION, validate_workspace_json
 from panel.workspace.server_config import ServerConfig, demo_server_config
+from panel.workspace.service_config import SERVER_SERVICE, ServiceConfig
 from panel.workspace.workspace import Workspace
 
 
 def export_config(ws: Workspace) -> dict[str, Any]:
     """The configuration of `ws` as a JSON-ready dict (read in one transaction)."""
     with ws.snapshot() as conn:
-        server = store.load_server(conn) or demo_server_config()
+        services = store.load_services(conn) or [ServiceConfig.from_server(demo_server_config())]
         settings = store.load_settings(conn, known_settings.DEFAULTS)
         sections: dict[str, Any] = {name: store.load_section(conn, name) for name in store.SECTIONS}
         for name in store.OBJECT_SECTIONS:
@@ -33,7 +34,7 @@ def export_config(ws: Workspace) -> dict[str, Any]:
                 sections[name] = found
     return {
         "version": FORMAT_VERSION,
-        "server": server.to_json(),
+        "services": [service.to_json() for service in services],
         "settings": known_settings.nest(settings),
         **sections,
     }
@@ -73,10 +74,10 @@ def import_config(
     problems = check_config(data, section_checks)
     if problems:
         raise ConfigError(problems)
-    server = ServerConfig.from_json(data["server"])
+    services = imported_services(data)
     settings = known_settings.flatten(data.get("settings", {}))
     with ws.transaction() as conn:
-        store.store_server(conn, server)
+        store.store_services(conn, services)
         store.delete_settings(conn, [k for k in known_settings.DEFAULTS if k not in settings])
         for key, value in settings.items():
             store.store_setting(conn, key, value)
@@ -84,3 +85,17 @@ def import_config(
             store.store_section(conn, name, list(data.get(name, [])))
         for name in store.OBJECT_SECTIONS:
             store.store_object(conn, name, data.get(name))
+
+
+def imported_services(data: Mapping[str, Any]) -> list[ServiceConfig]:
+    """The services of a (validated) document: its `services`, with its older `server` block
+    (if any) as the service named `server`, laid over the one in `services`."""
+    services = [ServiceConfig.from_json(item) for item in data.get("services", [])]
+    if "server" not in data:
+        return services
+    server = ServerConfig.from_json(data["server"])
+    for i, service in enumerate(services):
+        if service.name == SERVER_SERVICE:
+            services[i] = service.merged_with_server(server)
+            return services
+    return [ServiceConfig.from_server(server), *services]

@@ -18,8 +18,9 @@ from panel.workspace.location import workspace_key
 from panel.workspace.migrations import LATEST_VERSION, migrate, schema_version
 from panel.workspace.private import prepare_database_file, tighten
 from panel.workspace.process_records import RecordedProcess
-from panel.workspace.schema import validate_server_json
+from panel.workspace.schema import validate_server_json, validate_services_json
 from panel.workspace.server_config import ServerConfig, demo_server_config
+from panel.workspace.service_config import ServiceConfig
 
 DB_NAME = "workspace.db"
 LOGS_DIR = "logs"
@@ -79,7 +80,7 @@ class Workspace:
     def _seed(self, seed_demo: bool = False) -> None:
         """Give a workspace without a server row (a new one) the demo server (and devices)."""
         with self.transaction() as conn:
-            if store.load_server(conn) is None:
+            if not store.load_services(conn):
                 store.store_server(conn, demo_server_config())
                 if seed_demo:
                     _seed_demo_devices(conn)
@@ -181,6 +182,22 @@ class Workspace:
             raise ConfigError(problems)
         with self.transaction() as conn:
             store.store_server(conn, cfg)
+
+    # -- services -------------------------------------------------------------------
+
+    def services(self) -> list[ServiceConfig]:
+        """Every service, in their configured order (the demo server until saved otherwise)."""
+        with self.snapshot() as conn:
+            return store.load_services(conn) or [ServiceConfig.from_server(demo_server_config())]
+
+    def save_services(self, services: list[ServiceConfig]) -> None:
+        """Validate the whole list and store it in one transaction; `ConfigError` naming
+        every problem (`$.services[i]...`, nothing written) when it is invalid."""
+        problems = validate_services_json([s.to_json() for s in services])
+        if problems:
+            raise ConfigError(problems)
+        with self.transaction() as conn:
+            store.store_services(conn, services)
 
     # -- settings -----------------------------------------------------------------
 

@@ -40,7 +40,8 @@ def prepare_workspace(bundle: Path, folder: Path, port: int) -> Path:
     result = run_bundle(bundle, "--workspace", str(folder / "ws"), "export", str(config))
     assert result.returncode == 0, result.stderr
     data = json.loads(config.read_text(encoding="utf-8"))
-    data["server"]["port"] = port
+    (server,) = [s for s in data["services"] if s["name"] == "server"]
+    server["port"] = port
     config.write_text(json.dumps(data), encoding="utf-8")
     result = run_bundle(bundle, "--workspace", str(folder / "ws"), "import", str(config))
     assert result.returncode == 0, result.stderr

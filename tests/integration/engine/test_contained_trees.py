@@ -131,7 +131,9 @@ def _prepare(ws: Path, http_port: int, server: Daemon, job: Daemon) -> None:
     job_command = [sys.executable, str(DAEMONIZE), str(job.port), job.token, "wait"]
     with Workspace.open(ws) as workspace:
         data = export_config(workspace)
-        data["server"] = ServerConfig.from_json(data["server"] | config).to_json()
+        data["server"] = ServerConfig.from_json(
+            workspace.server_config().to_json() | config
+        ).to_json()
         data["jobs"] = [{"id": "daemon", "command": job_command}]
         import_config(workspace, data)
         workspace.set_setting("jobs.stopTimeoutMs", JOB_STOP_MS)

@@ -113,6 +113,8 @@ SCHEMAS = st.recursive(
             },
         )
         | st.fixed_dictionaries({"type": st.just("array"), "items": inner})
+        | st.fixed_dictionaries({"oneOf": st.lists(inner, min_size=1, max_size=3)})
+        | st.fixed_dictionaries({"anyOf": st.lists(inner, min_size=1, max_size=3)})
     ),
     max_leaves=5,
 )
@@ -135,7 +137,7 @@ def test_generated_object_checks_agree_with_jsonschema(
 @pytest.mark.parametrize(
     "schema",
     [
-        {"type": "object", "oneOf": [{"required": ["a"]}, {"required": ["b"]}]},
+        {"allOf": [{"if": {"required": ["a"]}, "then": {"required": ["b"]}}]},
         {"type": "string", "pattern": "^a"},
         {"type": "string", "format": "date"},
         {"$ref": "#/$defs/x", "$defs": {"x": {"type": "object"}}},

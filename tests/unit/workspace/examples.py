@@ -22,3 +22,15 @@ PLC_CONNECTION: dict[str, Any] = {
         }
     ],
 }
+
+
+def exported_form(doc: dict[str, Any]) -> dict[str, Any]:
+    """What an export of `doc` gives: its older `server` block as the service named `server`."""
+    from panel.workspace.server_config import ServerConfig
+    from panel.workspace.service_config import ServiceConfig
+
+    out = {k: v for k, v in doc.items() if k != "server"}
+    if "server" in doc:
+        service = ServiceConfig.from_server(ServerConfig.from_json(doc["server"]))
+        out["services"] = [service.to_json()]
+    return {"version": out.pop("version"), "services": out.pop("services"), **out}

@@ -36,7 +36,7 @@ def test_export_to_a_file_and_to_stdout(
     assert main(["--workspace", str(workspace_dir), "export", str(out)]) == 0
     text = out.read_text(encoding="utf-8")
     assert text.startswith('{\n  "version": 1,') and text.endswith("}\n")  # pretty
-    assert json.loads(text)["server"] == demo_server_config().to_json()
+    assert json.loads(text)["services"] == [_demo_service()]
     capsys.readouterr()
     assert main(["--workspace", str(workspace_dir), "export", "-"]) == 0
     captured = capsys.readouterr()
@@ -54,7 +54,7 @@ def test_import_then_export_gives_the_file_back(
     out = tmp_path / "out.json"
     assert main(["--workspace", str(workspace_dir), "export", str(out)]) == 0
     exported = json.loads(out.read_text(encoding="utf-8"))
-    assert exported["server"]["port"] == 9300
+    assert exported["services"][0]["port"] == 9300
     assert exported["settings"] == GOOD["settings"]
     assert exported["connections"] == GOOD["connections"]
     with Workspace.open(workspace_dir) as ws:
@@ -69,8 +69,8 @@ def test_invalid_file_lists_every_problem_and_exits_2(
     assert main(["--workspace", str(workspace_dir), "import", str(src)]) == 2
     lines = capsys.readouterr().err.splitlines()
     assert lines == [
-        f"{src}: $.extra: unknown field; allowed: $schema, version, server, settings, "
-        "connections, jobs, mqtt",
+        f"{src}: $.extra: unknown field; allowed: $schema, version, server, services, "
+        "settings, connections, jobs, mqtt",
         f"{src}: $.server.command: must not be empty",
         f"{src}: $.server.port: 70000 is greater than the maximum of 65535",
         f"{src}: $.server.prot: unknown field; did you mean 'port'?",
@@ -168,7 +168,7 @@ def test_processes_racing_to_create_one_workspace_all_succeed(workspace_dir: Pat
     ]
     results = [racer.communicate(timeout=60) for racer in racers]
     assert [racer.returncode for racer in racers] == [0, 0, 0, 0], results
-    assert all(json.loads(out)["server"] == demo_server_config().to_json() for out, _ in results)
+    assert all(json.loads(out)["services"] == [_demo_service()] for out, _ in results)
     with Workspace.open(fresh) as ws:
         assert ws.schema_version == LATEST_VERSION
 
@@ -184,3 +184,9 @@ def test_bad_connection_is_refused_with_its_path(
     err = capsys.readouterr().err
     assert f"{src}: $.connections[0].blocks[0].count:" in err
     assert not (workspace_dir / "workspace.db").exists()
+
+
+def _demo_service() -> dict[str, Any]:
+    from panel.workspace.service_config import ServiceConfig
+
+    return ServiceConfig.from_server(demo_server_config()).to_json()
