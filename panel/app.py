@@ -35,7 +35,7 @@ from panel.jobs.wait import wait_for_run
 from panel.qt_loop import qt_event_loop
 from panel.service.notify import Notifier
 from panel.single_instance import SingleInstance
-from panel.util.gc_settle import freeze_startup
+from panel.util.gc_settle import MainThreadCollector, freeze_startup
 from panel.util.paths import resources_dir
 from panel.viewmodels.models import local_models
 from panel.workspace.errors import WorkspaceError
@@ -355,6 +355,10 @@ def _listen_plan(setting: Callable[[str, Any], Any]) -> tuple[ListenPlan, str | 
         return ListenPlan("127.0.0.1"), str(exc)
 
 
+_COLLECTORS: list[MainThreadCollector] = []
+"""The application's garbage collector (one per process)."""
+
+
 def _make_application(headless: bool) -> QCoreApplication:
     argv = sys.argv[:1]
     if headless:
@@ -369,6 +373,10 @@ def _make_application(headless: bool) -> QCoreApplication:
         if icon.exists():
             QApplication.setWindowIcon(QIcon(str(icon)))
         QApplication.setDesktopFileName("opspanel")
+    # Cyclic garbage only on this thread: a link's reader thread must never free a
+    # Qt object of this one (its timers would fire on freed memory).
+    if not _COLLECTORS:
+        _COLLECTORS.append(MainThreadCollector(parent=app))
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     app.setApplicationVersion(__version__)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,6 +23,17 @@ QStandardPaths.setTestModeEnabled(True)
 def pytest_sessionstart(session: pytest.Session) -> None:
     """Install the system packages tests need, where this run may (root with apt)."""
     install_missing()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def main_thread_gc(qapp: Any) -> Iterator[None]:
+    """Cyclic garbage collected on the Qt thread only, as the application does: a
+    remote link's reader thread must never free a window's Qt objects."""
+    from panel.util.gc_settle import MainThreadCollector
+
+    collector = MainThreadCollector()
+    yield
+    collector.stop()
 
 
 @pytest.fixture

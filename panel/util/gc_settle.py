@@ -1,8 +1,10 @@
-"""Keep the garbage collector off what a window built at start-up."""
+"""Keep the garbage collector off what a window built at start-up, and off helper threads."""
 
 from __future__ import annotations
 
 import gc
+
+from PySide6.QtCore import QObject, QTimer
 
 
 def freeze_startup() -> None:
@@ -15,3 +17,39 @@ def freeze_startup() -> None:
     during a log flood; frozen, later collections only look at what is new.
     """
     gc.freeze()
+
+
+class MainThreadCollector(QObject):
+    """Python's cyclic garbage collection, run on the Qt thread only.
+
+    Python collects on whichever thread happens to allocate past a threshold. A
+    helper thread (a remote link's reader, the API's executor) may then free a Qt
+    object of the Qt thread, whose timers stay registered there: the next timer
+    event reads freed memory and the process crashes. So the automatic collector
+    is switched off, and a timer on the Qt thread collects each generation once its
+    count passes Python's own threshold for it; `stop` switches the automatic
+    collector back on.
+    """
+
+    def __init__(self, interval_ms: int = 200, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._was_enabled = gc.isenabled()
+        gc.disable()
+        self._timer = QTimer(self, interval=interval_ms)
+        self._timer.timeout.connect(self.check)
+        self._timer.start()
+
+    def check(self) -> None:
+        """Collect the oldest generation whose count passed its threshold (and younger)."""
+        counts = gc.get_count()
+        thresholds = gc.get_threshold()
+        for generation in (2, 1, 0):
+            if counts[generation] > thresholds[generation]:
+                gc.collect(generation)
+                return
+
+    def stop(self) -> None:
+        """Back to Python's own automatic collection (as it was before)."""
+        self._timer.stop()
+        if self._was_enabled:
+            gc.enable()
