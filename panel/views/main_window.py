@@ -570,6 +570,8 @@ class MainWindow(QMainWindow):
     def _restore_geometry(self) -> None:
         """The geometry of the last session; on a first start, most of the screen."""
         geometry = QSettings().value(ui_settings.WINDOW_GEOMETRY)
+        if isinstance(geometry, bytes):  # how some settings formats give a QByteArray back
+            geometry = QByteArray(geometry)
         valid = isinstance(geometry, QByteArray) and not geometry.isEmpty()
         if valid and self.restoreGeometry(geometry):
             return
