@@ -92,6 +92,17 @@ def _minimum_size() -> QSize:
     return MINIMUM.boundedTo(screen.availableGeometry().size())
 
 
+PAGE_MARGINS = (10, 8, 10, 6)
+"""Left, top, right, bottom: the same room around every page, whatever its own layout."""
+
+
+def _with_page_margins(page: QWidget) -> QWidget:
+    layout = page.layout()
+    if layout is not None:
+        layout.setContentsMargins(*PAGE_MARGINS)
+    return page
+
+
 class MainWindow(QMainWindow):
     """The operator's window onto one engine.
 
@@ -154,7 +165,7 @@ class MainWindow(QMainWindow):
         self.overview_view.sig_open_page.connect(self._open_page)
         overview_item = QListWidgetItem(themed_icon("overview"), self.tr("Overview"))
         overview_item.setData(Qt.ItemDataRole.UserRole, "overview")
-        self.pages.insertWidget(0, self.overview_view)
+        self.pages.insertWidget(0, _with_page_margins(self.overview_view))
         self.sidebar.insertItem(0, overview_item)
         self.show_overview_action = self._action(
             self.tr("&Overview"), "Ctrl+0", lambda: self.show_page(self.overview_view)
@@ -192,7 +203,7 @@ class MainWindow(QMainWindow):
         ]
         row = keys.index(before) if before in keys else len(keys)
         self.sidebar.insertItem(row, item)
-        self.pages.insertWidget(row, widget)
+        self.pages.insertWidget(row, _with_page_margins(widget))
 
     def _set_badge(self, widget: QWidget, color: QColor | None) -> None:
         """The page's sidebar icon with a state dot of `color` (None: no dot)."""

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from panel.server.status import ExitStatus, ServerSnapshot, ServerStatus
-from panel.views.format import format_bytes, format_duration
+from panel.views.format import format_argv, format_bytes, format_duration
 from panel.views.icons import themed_icon
 from panel.views.sparkline import Sparkline
 from panel.views.state_colors import BAD, SERVER_COLORS, dot_pixmap, server_status_label
@@ -197,7 +197,7 @@ class ServerView(QWidget):
         self.last_exit_label.setText(_exit_text(snap.last_exit))
         self.health_label.setText(snap.health_url)
         self.error_label.setText(snap.last_error or "-")
-        self.command_label.setText(" ".join(snap.command))
+        self.command_label.setText(format_argv(snap.command))
         self._refresh_uptime()
         conflict = snap.conflict
         show_conflict = status == ServerStatus.ERROR and conflict is not None

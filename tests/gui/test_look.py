@@ -170,3 +170,9 @@ def test_first_start_fits_the_screen_then_the_geometry_is_remembered(
     assert again.size() == QSize(800, 600)
     assert (again.geometry().x(), again.geometry().y()) == (0, 40)
     _close(again)
+
+
+def test_every_page_has_the_same_room_around_it(themed: MainWindow) -> None:
+    pages = [themed.pages.widget(i) for i in range(themed.pages.count())]
+    margins = {page.layout().contentsMargins().left() for page in pages if page.layout()}
+    assert margins == {10}  # none flush against the sidebar, none with double room
