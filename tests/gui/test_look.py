@@ -6,14 +6,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QRect, QSettings, QSize
+from PySide6.QtCore import QRect, QSettings, QSize, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from panel.engine import Engine
 from panel.viewmodels.models import local_models
-from panel.views import ui_settings
+from panel.views import theme, ui_settings
 from panel.views.icons import NAMES, icon_dir
 from panel.views.main_window import MainWindow, first_start_geometry
 from panel.views.theme import apply_saved_color_scheme, light_palette
@@ -76,6 +76,27 @@ def test_following_the_system_offscreen_is_light(themed: MainWindow, qtbot: QtBo
     assert QSettings().value(ui_settings.THEME) == "system"
     qtbot.waitUntil(lambda: window.palette().color(Role.Window).lightness() > 200)
     assert window.palette().color(Role.WindowText).lightness() < 60
+
+
+def test_following_the_system_follows_a_switch_to_dark(
+    themed: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = themed
+    _use(window, "system")
+    hints = QGuiApplication.styleHints()
+    # Offscreen no platform theme reports a scheme (it cannot exist here): stand in for
+    # a desktop that switches to dark, as Qt tells the application.
+    monkeypatch.setattr(theme, "system_is_dark", lambda: True)
+    hints.colorSchemeChanged.emit(Qt.ColorScheme.Dark)
+    qtbot.waitUntil(lambda: window.palette().color(Role.Window) == QColor("#2b2d31"))
+    assert _ink(window.sidebar.item(0).icon()).lightness() > 180  # the icons follow
+    monkeypatch.setattr(theme, "system_is_dark", lambda: False)
+    hints.colorSchemeChanged.emit(Qt.ColorScheme.Light)
+    qtbot.waitUntil(lambda: window.palette().color(Role.Window).lightness() > 200)
+    _use(window, "light")  # a forced scheme no longer follows the desktop
+    monkeypatch.setattr(theme, "system_is_dark", lambda: True)
+    hints.colorSchemeChanged.emit(Qt.ColorScheme.Dark)
+    assert window.palette().color(Role.Window).lightness() > 200
 
 
 def test_every_sidebar_entry_has_an_icon_in_both_schemes(themed: MainWindow) -> None:
