@@ -13,7 +13,9 @@ from PySide6.QtCore import QSettings
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QCheckBox, QMenu, QMessageBox, QWidget
 
-CLOSE_ACTION_KEY = "window/closeAction"
+from panel.views import ui_settings
+
+CLOSE_ACTION_KEY = ui_settings.CLOSE_ACTION
 ASK = "ask"
 BACKGROUND = "background"
 QUIT = "quit"

@@ -40,7 +40,15 @@ from panel.connections.tag_model import COL_QUALITY, QUALITY_ROLE, TagTableModel
 from panel.views.bus_label import bus_cell
 from panel.views.connection_editors import ConnectionDialog
 from panel.views.format import format_bytes, format_duration
-from panel.views.state_colors import BAD, BUSY, GOOD, IDLE, dot_icon, dot_pixmap
+from panel.views.state_colors import (
+    BAD,
+    BUSY,
+    GOOD,
+    IDLE,
+    dot_icon,
+    dot_pixmap,
+    worker_state_label,
+)
 from panel.views.tag_write_dialog import TagWriteDialog
 from panel.views.trend_chart import TrendChart
 
@@ -320,7 +328,7 @@ class ConnectionsView(QWidget):
             conn_state_label(snap.state),
             snap.id,
             snap.address,
-            snap.link or "-",
+            worker_state_label(snap.link),
             self._pid_text(snap),
             f"{snap.cpu:.1f} %" if snap.cpu is not None else "-",
             format_bytes(snap.rss) if snap.rss is not None else "-",

@@ -1,6 +1,8 @@
-"""Formatting of durations and sizes for labels."""
+"""Formatting of durations, sizes and commands for labels."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 
 def format_duration(seconds: float) -> str:
@@ -30,3 +32,15 @@ def format_bytes(count: float) -> str:
             return f"{count:.0f} {unit}" if unit == "B" else f"{count:.1f} {unit}"
         count /= 1000
     return f"{count:.1f} GB"
+
+
+def format_argv(command: str | Sequence[str]) -> str:
+    """A command as an operator reads it: argv items separated by spaces, an item with a
+    space (or an empty one) in double quotes, quotes inside it left as they are, never
+    shell-escaped. A command given as one string is shown as written."""
+    if isinstance(command, str):
+        return command
+    items = [str(item) for item in command]
+    return " ".join(
+        f'"{item}"' if not item or any(c.isspace() for c in item) else item for item in items
+    )

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from panel.jobs.snapshots import HistoryQuery, JobSummary, RunLog, RunSnapshot
+from panel.views.format import format_argv
 from panel.views.job_duration_chart import DurationChart
 from panel.views.job_run_dialog import run_interactively
 from panel.views.job_states import NEVER, run_color, run_state_label
@@ -167,7 +168,7 @@ class JobDetails(QWidget):
             self._log_poll.stop()
             return
         self.title.setText(summary.name)
-        self.command_label.setText(summary.command)
+        self.command_label.setText(format_argv(summary.definition.get("command", summary.command)))
         self.schedule_label.setText(self._schedule_text(summary))
         self.depends_label.setText(", ".join(summary.depends_on) or self.tr("nothing"))
         self._show_state()

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from panel.jobs.model import JobDef, JobOption
 from panel.jobs.snapshots import JobSummary
+from panel.views.format import format_argv
 
 if TYPE_CHECKING:
     from panel.viewmodels.jobs import JobsModel
@@ -119,7 +120,7 @@ class RunOptionsDialog(QDialog):
         self.setWindowTitle(self.tr("Run %1").replace("%1", job.name))
         self.editors: dict[str, QWidget] = {}
         form = QFormLayout()
-        command = QLabel(job.command_text())
+        command = QLabel(format_argv(job.command))
         command.setWordWrap(True)
         command.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form.addRow(self.tr("Command"), command)
@@ -180,7 +181,7 @@ def confirm_dangerous(parent: QWidget, job: JobDef, reasons: list[str]) -> bool:
         .replace("%1", job.name)
         .replace("%2", "; ".join(reasons))
     )
-    box.setInformativeText(job.command_text())
+    box.setInformativeText(format_argv(job.command))
     run = box.addButton(
         QCoreApplication.translate("RunOptionsDialog", "Run anyway"),
         QMessageBox.ButtonRole.DestructiveRole,

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Signal
+from PySide6.QtCore import QByteArray, QEvent, QRect, QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QColor, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from panel.server.status import ServerSnapshot, ServerStatus
 from panel.viewmodels.engines.probe import ModelsHealth
 from panel.viewmodels.local.sessions import LocalSessionsModel
+from panel.views import ui_settings
 from panel.views.about_dialog import AboutDialog
 from panel.views.bus_label import BusLabel
 from panel.views.close_choice import (
@@ -37,6 +38,7 @@ from panel.views.close_choice import (
 from panel.views.connections_view import CONN_COLORS, ConnectionsView, conn_state_label
 from panel.views.engine_state import engine_dot
 from panel.views.format import format_bytes
+from panel.views.icons import themed_icon
 from panel.views.job_states import run_state_label
 from panel.views.jobs_view import JobsView
 from panel.views.link_banner import LinkBanner
@@ -45,8 +47,8 @@ from panel.views.overview_view import OverviewView
 from panel.views.server_settings_dialog import ServerSettingsDialog
 from panel.views.server_view import ServerView
 from panel.views.sessions_view import SessionsView
-from panel.views.state_colors import IDLE, SERVER_COLORS, dot_icon, server_status_label
-from panel.views.theme import apply_color_scheme, saved_color_scheme
+from panel.views.state_colors import SERVER_COLORS, server_status_label
+from panel.views.theme import apply_color_scheme, save_color_scheme, saved_color_scheme
 from panel.views.tray import TrayIcon
 from panel.workspace.errors import WorkspaceError
 
@@ -54,6 +56,51 @@ if TYPE_CHECKING:
     from panel.jobs.snapshots import RunSnapshot
     from panel.viewmodels.engine import ProcessStats
     from panel.viewmodels.models import EngineModels
+
+
+SIDEBAR_ICON = 20
+BADGE_ROLE = Qt.ItemDataRole.UserRole + 1
+"""Role of a sidebar entry's state colour (the dot on its icon; None for none)."""
+FIRST_START_SHARE = 0.8
+"""On a first start the window takes this share of the screen's available area..."""
+FIRST_START_MAX = QSize(1600, 1000)
+"""...but no more than this: a wide screen gets a window, not a wall."""
+
+
+MINIMUM = QSize(820, 560)
+"""The smallest the window gets (a smaller screen's available area is smaller still)."""
+
+
+def first_start_geometry(available: QRect) -> QRect:
+    """The window's geometry on a first start: 80 % of `available`, no less than the
+    minimum and no more than the cap (neither beyond `available`), centred in it."""
+    sizes = []
+    for extent, low, high, room in (
+        (available.width(), MINIMUM.width(), FIRST_START_MAX.width(), available.width()),
+        (available.height(), MINIMUM.height(), FIRST_START_MAX.height(), available.height()),
+    ):
+        sizes.append(min(max(round(extent * FIRST_START_SHARE), low), high, room))
+    rect = QRect(0, 0, sizes[0], sizes[1])
+    rect.moveCenter(available.center())
+    return rect
+
+
+def _minimum_size() -> QSize:
+    screen = QGuiApplication.primaryScreen()
+    if screen is None:
+        return MINIMUM
+    return MINIMUM.boundedTo(screen.availableGeometry().size())
+
+
+PAGE_MARGINS = (10, 8, 10, 6)
+"""Left, top, right, bottom: the same room around every page, whatever its own layout."""
+
+
+def _with_page_margins(page: QWidget) -> QWidget:
+    layout = page.layout()
+    if layout is not None:
+        layout.setContentsMargins(*PAGE_MARGINS)
+    return page
 
 
 class MainWindow(QMainWindow):
@@ -76,13 +123,14 @@ class MainWindow(QMainWindow):
         self.models = models
         self._quitting = False
         self._told_background = False
-        self.setMinimumSize(QSize(820, 560))
+        self.setMinimumSize(_minimum_size())
 
         self.server_view = ServerView(models.server, models.engine)
         self.pages = QStackedWidget()
         self.sidebar = QListWidget()
-        self.sidebar.setFixedWidth(150)
-        self.sidebar.setIconSize(QSize(12, 12))
+        self.sidebar.setObjectName("sidebar")  # styled by the stylesheet (resources/ui)
+        self.sidebar.setFixedWidth(170)
+        self.sidebar.setIconSize(QSize(SIDEBAR_ICON, SIDEBAR_ICON))
         self._add_page(self.tr("Server"), self.server_view, "server")
         self.logs_view = LogsView(models.logs)
         self._add_page(self.tr("Logs"), self.logs_view, "logs")
@@ -115,9 +163,9 @@ class MainWindow(QMainWindow):
             models, [self.start_action, self.stop_action, self.restart_action]
         )
         self.overview_view.sig_open_page.connect(self._open_page)
-        overview_item = QListWidgetItem(dot_icon(IDLE), self.tr("Overview"))
+        overview_item = QListWidgetItem(themed_icon("overview"), self.tr("Overview"))
         overview_item.setData(Qt.ItemDataRole.UserRole, "overview")
-        self.pages.insertWidget(0, self.overview_view)
+        self.pages.insertWidget(0, _with_page_margins(self.overview_view))
         self.sidebar.insertItem(0, overview_item)
         self.show_overview_action = self._action(
             self.tr("&Overview"), "Ctrl+0", lambda: self.show_page(self.overview_view)
@@ -148,14 +196,38 @@ class MainWindow(QMainWindow):
 
     def _add_page(self, title: str, widget: QWidget, key: str, before: str | None = None) -> None:
         """A sidebar entry and its page: at the end, or before the entry `before` when shown."""
-        item = QListWidgetItem(dot_icon(IDLE), title)
+        item = QListWidgetItem(themed_icon(key), title)
         item.setData(Qt.ItemDataRole.UserRole, key)
         keys = [
             self.sidebar.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.sidebar.count())
         ]
         row = keys.index(before) if before in keys else len(keys)
         self.sidebar.insertItem(row, item)
-        self.pages.insertWidget(row, widget)
+        self.pages.insertWidget(row, _with_page_margins(widget))
+
+    def _set_badge(self, widget: QWidget, color: QColor | None) -> None:
+        """The page's sidebar icon with a state dot of `color` (None: no dot)."""
+        item = self.sidebar.item(self.pages.indexOf(widget))
+        item.setData(BADGE_ROLE, color)
+        item.setIcon(themed_icon(str(item.data(Qt.ItemDataRole.UserRole)), color))
+
+    def _refresh_icons(self) -> None:
+        """Draw every icon again in the current palette's colours (after a scheme change)."""
+        if not hasattr(self, "_action_icons"):
+            return  # still being built: the icons are drawn as it goes
+        for row in range(self.sidebar.count()):
+            item = self.sidebar.item(row)
+            badge = item.data(BADGE_ROLE)
+            key = str(item.data(Qt.ItemDataRole.UserRole))
+            item.setIcon(themed_icon(key, badge if isinstance(badge, QColor) else None))
+        for action, name in self._action_icons:
+            action.setIcon(themed_icon(name))
+        self.server_view.refresh_icons()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self._refresh_icons()
 
     def _action(
         self,
@@ -205,6 +277,14 @@ class MainWindow(QMainWindow):
         )
         self.about_action = self._action(self.tr("&About OpsPanel"), None, self.show_about)
         self.engines_action = self._action(self.tr("E&ngines…"), "Ctrl+Shift+E", self.show_engines)
+        self._action_icons = [
+            (self.start_action, "start"),
+            (self.stop_action, "stop"),
+            (self.restart_action, "restart"),
+            (self.settings_action, "settings"),
+        ]
+        for action, name in self._action_icons:
+            action.setIcon(themed_icon(name))
         self.engines_dialog: QWidget | None = None
 
     def _build_menus(self) -> None:
@@ -368,15 +448,15 @@ class MainWindow(QMainWindow):
 
     def set_theme(self, scheme: str) -> None:
         """Follow the system palette, or force light or dark; remembered."""
-        QSettings().setValue("theme", scheme)
+        save_color_scheme(scheme)
         apply_color_scheme(scheme)
+        self._refresh_icons()
 
     # ------------------------------------------------------------------ state
 
     def _on_server_status(self, snap: ServerSnapshot) -> None:
-        color = SERVER_COLORS[snap.status]
+        self._set_badge(self.server_view, SERVER_COLORS[snap.status])
         server_item = self.sidebar.item(self.pages.indexOf(self.server_view))
-        server_item.setIcon(dot_icon(color))
         server_item.setToolTip(server_status_label(snap.status))
         self.tray.show_status(snap.status)
         status = snap.status
@@ -412,15 +492,15 @@ class MainWindow(QMainWindow):
     def _on_connections_state(self, state: object) -> None:
         item = self.sidebar.item(self.pages.indexOf(self.connections_view))
         if state is None:
-            item.setIcon(dot_icon(IDLE))
+            self._set_badge(self.connections_view, None)
             item.setToolTip(self.tr("No connections"))
         else:
-            item.setIcon(dot_icon(CONN_COLORS[state]))  # type: ignore[index]
+            self._set_badge(self.connections_view, CONN_COLORS[state])  # type: ignore[index]
             item.setToolTip(conn_state_label(state))  # type: ignore[arg-type]
 
     def _on_jobs_state(self, color: QColor, label: str) -> None:
         item = self.sidebar.item(self.pages.indexOf(self.jobs_view))
-        item.setIcon(dot_icon(color))
+        self._set_badge(self.jobs_view, color)
         item.setToolTip(label)
 
     def _on_job_finished(self, run: RunSnapshot) -> None:
@@ -499,14 +579,16 @@ class MainWindow(QMainWindow):
         return box.clickedButton() is stop
 
     def _restore_geometry(self) -> None:
-        geometry = QSettings().value("mainWindow/geometry")
-        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
-            self.restoreGeometry(geometry)
-        else:
-            screen = QGuiApplication.primaryScreen()
-            if screen is not None:
-                size = screen.availableSize()
-                self.resize(min(1100, size.width()), min(720, size.height()))
+        """The geometry of the last session; on a first start, most of the screen."""
+        geometry = QSettings().value(ui_settings.WINDOW_GEOMETRY)
+        if isinstance(geometry, bytes):  # how some settings formats give a QByteArray back
+            geometry = QByteArray(geometry)
+        valid = isinstance(geometry, QByteArray) and not geometry.isEmpty()
+        if valid and self.restoreGeometry(geometry):
+            return
+        screen = QGuiApplication.primaryScreen()
+        if screen is not None:
+            self.setGeometry(first_start_geometry(screen.availableGeometry()))
 
     def _save_geometry(self) -> None:
-        QSettings().setValue("mainWindow/geometry", self.saveGeometry())
+        QSettings().setValue(ui_settings.WINDOW_GEOMETRY, self.saveGeometry())

@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from panel.server.status import ExitStatus, ServerSnapshot, ServerStatus
-from panel.views.format import format_bytes, format_duration
+from panel.views.format import format_argv, format_bytes, format_duration
+from panel.views.icons import themed_icon
 from panel.views.sparkline import Sparkline
 from panel.views.state_colors import BAD, SERVER_COLORS, dot_pixmap, server_status_label
 
@@ -47,6 +48,16 @@ class ServerView(QWidget):
         self._uptime_timer.timeout.connect(self._refresh_uptime)
         self._uptime_timer.start()
         self._show_snapshot(server.snapshot())
+
+    def refresh_icons(self) -> None:
+        """The buttons' icons in the current palette's colours (again after a scheme change)."""
+        for button, name in (
+            (self.start_button, "start"),
+            (self.stop_button, "stop"),
+            (self.restart_button, "restart"),
+            (self.settings_button, "settings"),
+        ):
+            button.setIcon(themed_icon(name))
 
     # ------------------------------------------------------------------ build
 
@@ -79,6 +90,7 @@ class ServerView(QWidget):
         for button in (self.start_button, self.stop_button, self.restart_button):
             header.addWidget(button)
         header.addWidget(self.settings_button)
+        self.refresh_icons()
         layout.addLayout(header)
 
         self.conflict_banner = QFrame()
@@ -185,7 +197,7 @@ class ServerView(QWidget):
         self.last_exit_label.setText(_exit_text(snap.last_exit))
         self.health_label.setText(snap.health_url)
         self.error_label.setText(snap.last_error or "-")
-        self.command_label.setText(" ".join(snap.command))
+        self.command_label.setText(format_argv(snap.command))
         self._refresh_uptime()
         conflict = snap.conflict
         show_conflict = status == ServerStatus.ERROR and conflict is not None

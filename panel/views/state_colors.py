@@ -44,6 +44,24 @@ def server_status_label(status: ServerStatus) -> str:
     return labels[status]
 
 
+def worker_state_label(state: str | None) -> str:
+    """The translated word for a connection worker's own state (its FSM: CONFIGURE,
+    CONNECT, EXECUTE...), as the window shows it; the API keeps the raw value.
+    `-` for none (no worker), the raw value for a state this version does not know."""
+    if not state:
+        return "-"
+    words = {
+        "CONFIGURE": QCoreApplication.translate("worker", "Configuring"),
+        "CONNECT": QCoreApplication.translate("worker", "Connecting"),
+        "EXECUTE": QCoreApplication.translate("worker", "Polling"),
+        "RECONNECT": QCoreApplication.translate("worker", "Reconnecting"),
+        "ERROR": QCoreApplication.translate("worker", "Error"),
+        "IDLE": QCoreApplication.translate("worker", "Disabled"),
+        "STOPPED": QCoreApplication.translate("worker", "Stopped"),
+    }
+    return words.get(state, state)
+
+
 def dot_pixmap(color: QColor, size: int = 12) -> QPixmap:
     """A filled circle of `color`, for state dots beside labels."""
     pixmap = QPixmap(size, size)

@@ -1,15 +1,21 @@
 """Light and dark palettes: follow the system, or force one.
 
 Forcing a scheme through the style hints alone does nothing on X11 or offscreen
-(no platform theme answers it), so a forced scheme also sets an explicit Fusion
-palette; following the system gives the style's own palette back.
+(no platform theme answers it), so every choice sets an explicit Fusion palette:
+the forced one, or for `system` the one matching the scheme Qt reports (light
+where it reports none), followed when the desktop switches.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory
+
+from panel.util.paths import resources_dir
+from panel.views import ui_settings
 
 SCHEMES = {"light": Qt.ColorScheme.Light, "dark": Qt.ColorScheme.Dark}
 
@@ -39,18 +45,10 @@ _DARK = {
 }
 _DARK_DISABLED = {Role.WindowText: "#7a7d82", Role.Text: "#7a7d82", Role.ButtonText: "#7a7d82"}
 
-_system_style: str | None = None
-"""The style the application started with, given back when following the system."""
-
 
 def _fusion() -> None:
-    global _system_style
     app = QApplication.instance()
-    if not isinstance(app, QApplication):
-        return
-    if _system_style is None:
-        _system_style = app.style().name()
-    if app.style().name().lower() != "fusion":
+    if isinstance(app, QApplication) and app.style().name().lower() != "fusion":
         app.setStyle(QStyleFactory.create("Fusion"))
 
 
@@ -70,29 +68,81 @@ def light_palette() -> QPalette:
     return style.standardPalette()
 
 
+def stylesheet_path() -> Path:
+    """The window's one stylesheet (spacing and alignment; colours from the palette)."""
+    return resources_dir() / "ui" / "opspanel.qss"
+
+
+def stylesheet() -> str:
+    """The stylesheet's text; empty when the file is missing (the window still works)."""
+    try:
+        return stylesheet_path().read_text(encoding="utf-8")
+    except OSError:
+        return ""
+
+
+def system_is_dark() -> bool:
+    """True when the platform reports a dark scheme (X11 and offscreen report none)."""
+    return QGuiApplication.styleHints().colorScheme() == Qt.ColorScheme.Dark
+
+
+def effective_scheme(scheme: str) -> str:
+    """`light` or `dark`: the forced one, or the system's (light when it says nothing)."""
+    if scheme in SCHEMES:
+        return scheme
+    return "dark" if system_is_dark() else "light"
+
+
 def apply_color_scheme(scheme: str) -> None:
-    """`system` follows the desktop's light/dark setting; `light` or `dark` forces one."""
+    """`system` follows the desktop's light/dark setting; `light` or `dark` forces one.
+
+    Either way the Fusion style gets an explicit palette, so the choice shows on every
+    platform, and open windows repaint at once; the stylesheet is set again so that its
+    palette(...) colours are the new ones."""
+    global _current
+    _current = scheme
     hints = QGuiApplication.styleHints()
-    app = QApplication.instance()
     if scheme in SCHEMES:
         hints.setColorScheme(SCHEMES[scheme])
-        _fusion()
-        QApplication.setPalette(dark_palette() if scheme == "dark" else light_palette())
+    else:
+        hints.unsetColorScheme()
+        _follow_system_changes()
+    _fusion()
+    dark = effective_scheme(scheme) == "dark"
+    QApplication.setPalette(dark_palette() if dark else light_palette())
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        app.setStyleSheet(stylesheet())
+
+
+_current = "system"
+_following = False
+
+
+def _follow_system_changes() -> None:
+    """Once: when the desktop switches light/dark, follow it while `system` is chosen."""
+    global _following
+    if _following:
         return
-    hints.unsetColorScheme()
-    if (
-        isinstance(app, QApplication)
-        and _system_style is not None
-        and app.style().name().lower() != _system_style.lower()
-    ):
-        app.setStyle(QStyleFactory.create(_system_style))
-    QApplication.setPalette(QPalette())  # an empty palette gives the platform's back
+    _following = True
+    QGuiApplication.styleHints().colorSchemeChanged.connect(_on_system_scheme_changed)
+
+
+def _on_system_scheme_changed(_scheme: Qt.ColorScheme) -> None:
+    if _current == "system":
+        dark = system_is_dark()
+        QApplication.setPalette(dark_palette() if dark else light_palette())
 
 
 def saved_color_scheme() -> str:
     """The scheme chosen in an earlier session: `system`, `light` or `dark`."""
-    value = str(QSettings().value("theme", "system"))
+    value = str(QSettings().value(ui_settings.THEME, "system"))
     return value if value in SCHEMES else "system"
+
+
+def save_color_scheme(scheme: str) -> None:
+    """Remember `scheme` (`system`, `light` or `dark`) for the next sessions."""
+    QSettings().setValue(ui_settings.THEME, scheme if scheme in SCHEMES else "system")
 
 
 def apply_saved_color_scheme() -> None:

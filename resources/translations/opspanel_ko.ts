@@ -123,12 +123,12 @@
 <context>
     <name>ArrayEditor</name>
     <message>
-        <location filename="../../panel/views/job_run_dialog.py" line="42"/>
+        <location filename="../../panel/views/job_run_dialog.py" line="43"/>
         <source>Add</source>
         <translation>추가</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_run_dialog.py" line="43"/>
+        <location filename="../../panel/views/job_run_dialog.py" line="44"/>
         <source>Remove</source>
         <translation>제거</translation>
     </message>
@@ -226,7 +226,7 @@
     <message>
         <location filename="../../panel/views/connection_editors.py" line="207"/>
         <source>Enabled</source>
-        <translation>사용</translation>
+        <translation>활성화</translation>
     </message>
     <message>
         <location filename="../../panel/views/connection_editors.py" line="209"/>
@@ -237,27 +237,27 @@
 <context>
     <name>CloseActionMenu</name>
     <message>
-        <location filename="../../panel/views/close_choice.py" line="106"/>
+        <location filename="../../panel/views/close_choice.py" line="108"/>
         <source>When the window &amp;closes</source>
         <translation>창을 닫을 때(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/close_choice.py" line="111"/>
+        <location filename="../../panel/views/close_choice.py" line="113"/>
         <source>&amp;Ask every time</source>
         <translation>매번 묻기(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/close_choice.py" line="112"/>
+        <location filename="../../panel/views/close_choice.py" line="114"/>
         <source>Keep running in the &amp;background</source>
         <translation>백그라운드에서 계속 실행(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/close_choice.py" line="113"/>
+        <location filename="../../panel/views/close_choice.py" line="115"/>
         <source>Stop everything and &amp;quit</source>
         <translation>모두 중지하고 종료(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/close_choice.py" line="131"/>
+        <location filename="../../panel/views/close_choice.py" line="133"/>
         <source>This desktop has no tray icon: closing the window asks every time.</source>
         <translation>이 데스크톱에는 트레이 아이콘이 없어 창을 닫을 때마다 묻습니다.</translation>
     </message>
@@ -265,37 +265,37 @@
 <context>
     <name>CloseChoiceBox</name>
     <message>
-        <location filename="../../panel/views/close_choice.py" line="51"/>
+        <location filename="../../panel/views/close_choice.py" line="53"/>
         <source>Close the window?</source>
         <translation>창을 닫을까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/close_choice.py" line="53"/>
+        <location filename="../../panel/views/close_choice.py" line="55"/>
         <source>Keep OpsPanel running in the background, or stop everything and quit?</source>
         <translation>OpsPanel을 백그라운드에서 계속 실행할까요, 아니면 모두 중지하고 종료할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/close_choice.py" line="57"/>
+        <location filename="../../panel/views/close_choice.py" line="59"/>
         <source>In the background the server, connections and jobs go on and the tray icon stays: choose “Open window” in its menu to bring the window back. You can change this later in File › When the window closes.</source>
         <translation>백그라운드에서는 서버, 연결, 작업이 계속 실행되고 트레이 아이콘이 남습니다. 창을 다시 열려면 아이콘 메뉴에서 “창 열기”를 선택하세요. 이 선택은 나중에 파일 › 창을 닫을 때에서 바꿀 수 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/close_choice.py" line="63"/>
+        <location filename="../../panel/views/close_choice.py" line="65"/>
         <source>In the background the server, connections and jobs go on, but this desktop has no tray icon: open OpsPanel again to bring the window back.</source>
         <translation>백그라운드에서는 서버, 연결, 작업이 계속 실행되지만 이 데스크톱에는 트레이 아이콘이 없습니다. 창을 다시 열려면 OpsPanel을 다시 실행하세요.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/close_choice.py" line="68"/>
+        <location filename="../../panel/views/close_choice.py" line="70"/>
         <source>Keep running in the background</source>
         <translation>백그라운드에서 계속 실행</translation>
     </message>
     <message>
-        <location filename="../../panel/views/close_choice.py" line="71"/>
+        <location filename="../../panel/views/close_choice.py" line="73"/>
         <source>Stop everything and quit</source>
         <translation>모두 중지하고 종료</translation>
     </message>
     <message>
-        <location filename="../../panel/views/close_choice.py" line="79"/>
+        <location filename="../../panel/views/close_choice.py" line="81"/>
         <source>Remember my choice</source>
         <translation>이 선택 기억하기</translation>
     </message>
@@ -345,7 +345,7 @@
     <message>
         <location filename="../../panel/views/connection_editors.py" line="162"/>
         <source>Enabled</source>
-        <translation>사용</translation>
+        <translation>활성화</translation>
     </message>
     <message>
         <location filename="../../panel/views/connection_editors.py" line="164"/>
@@ -356,212 +356,212 @@
 <context>
     <name>ConnectionsView</name>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="145"/>
+        <location filename="../../panel/views/connections_view.py" line="153"/>
         <source>Add…</source>
         <translation>추가…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="146"/>
+        <location filename="../../panel/views/connections_view.py" line="154"/>
         <source>Edit…</source>
         <translation>편집…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="147"/>
+        <location filename="../../panel/views/connections_view.py" line="155"/>
         <source>Delete</source>
         <translation>삭제</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="148"/>
+        <location filename="../../panel/views/connections_view.py" line="156"/>
         <source>Load CSV…</source>
         <translation>CSV 불러오기…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="149"/>
+        <location filename="../../panel/views/connections_view.py" line="157"/>
         <source>Enable</source>
-        <translation>사용</translation>
+        <translation>활성화</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="150"/>
+        <location filename="../../panel/views/connections_view.py" line="158"/>
         <source>Disable</source>
-        <translation>사용 안 함</translation>
+        <translation>비활성화</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="151"/>
+        <location filename="../../panel/views/connections_view.py" line="159"/>
         <source>Restart</source>
         <translation>다시 시작</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="171"/>
+        <location filename="../../panel/views/connections_view.py" line="179"/>
         <source>Keep workers running if the engine stops</source>
         <translation>엔진이 멈춰도 워커 계속 실행</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="174"/>
+        <location filename="../../panel/views/connections_view.py" line="182"/>
         <source>When the engine crashes or is killed, every connection worker keeps polling its device, and the next engine takes the running workers over. A normal quit still stops them. Applies to each worker from its next start.</source>
         <translation>엔진이 비정상 종료되거나 강제 종료되어도 모든 연결 워커가 장치 폴링을 계속하고, 다음에 시작한 엔진이 실행 중인 워커를 넘겨받습니다. 정상 종료하면 워커도 함께 멈춥니다. 각 워커가 다음에 시작할 때부터 적용됩니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="185"/>
+        <location filename="../../panel/views/connections_view.py" line="193"/>
         <source>State</source>
         <translation>상태</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="186"/>
+        <location filename="../../panel/views/connections_view.py" line="194"/>
         <source>Id</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="187"/>
+        <location filename="../../panel/views/connections_view.py" line="195"/>
         <source>Address</source>
         <translation>주소</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="188"/>
+        <location filename="../../panel/views/connections_view.py" line="196"/>
         <source>Link</source>
         <translation>링크</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="189"/>
+        <location filename="../../panel/views/connections_view.py" line="197"/>
         <source>PID</source>
         <translation>PID</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="190"/>
+        <location filename="../../panel/views/connections_view.py" line="198"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="191"/>
+        <location filename="../../panel/views/connections_view.py" line="199"/>
         <source>RSS</source>
         <translation>RSS</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="192"/>
+        <location filename="../../panel/views/connections_view.py" line="200"/>
         <source>Restarts</source>
         <translation>재시작 횟수</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="193"/>
+        <location filename="../../panel/views/connections_view.py" line="201"/>
         <source>Uptime</source>
         <translation>가동 시간</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="194"/>
+        <location filename="../../panel/views/connections_view.py" line="202"/>
         <source>Bus (last published)</source>
         <translation>버스 (마지막 게시)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="212"/>
+        <location filename="../../panel/views/connections_view.py" line="220"/>
         <source>Block</source>
         <translation>블록</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="213"/>
+        <location filename="../../panel/views/connections_view.py" line="221"/>
         <source>Kind</source>
         <translation>종류</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="214"/>
+        <location filename="../../panel/views/connections_view.py" line="222"/>
         <source>Period (ms)</source>
         <translation>주기 (ms)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="215"/>
+        <location filename="../../panel/views/connections_view.py" line="223"/>
         <source>Last cycle (ms)</source>
         <translation>마지막 주기 (ms)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="216"/>
+        <location filename="../../panel/views/connections_view.py" line="224"/>
         <source>Lateness p99 (ms)</source>
         <translation>지연 p99 (ms)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="217"/>
+        <location filename="../../panel/views/connections_view.py" line="225"/>
         <source>Errors</source>
         <translation>오류</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="218"/>
+        <location filename="../../panel/views/connections_view.py" line="226"/>
         <source>Missed</source>
         <translation>누락</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="233"/>
+        <location filename="../../panel/views/connections_view.py" line="241"/>
         <source>Write…</source>
         <translation>쓰기…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="247"/>
+        <location filename="../../panel/views/connections_view.py" line="255"/>
         <source>Tags</source>
         <translation>태그</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="248"/>
+        <location filename="../../panel/views/connections_view.py" line="256"/>
         <source>Blocks</source>
         <translation>블록</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="249"/>
+        <location filename="../../panel/views/connections_view.py" line="257"/>
         <source>Trend</source>
         <translation>추이</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="269"/>
+        <location filename="../../panel/views/connections_view.py" line="277"/>
         <source>Quality:</source>
         <translation>품질:</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="357"/>
+        <location filename="../../panel/views/connections_view.py" line="365"/>
         <source>{pid} (adopted)</source>
         <translation>{pid} (인계됨)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="371"/>
+        <location filename="../../panel/views/connections_view.py" line="379"/>
         <source>Keep workers running</source>
         <translation>워커 계속 실행</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="435"/>
+        <location filename="../../panel/views/connections_view.py" line="443"/>
         <source>Connection</source>
         <translation>연결</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="472"/>
+        <location filename="../../panel/views/connections_view.py" line="480"/>
         <source>Connection not saved</source>
         <translation>연결을 저장하지 않았습니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="487"/>
+        <location filename="../../panel/views/connections_view.py" line="495"/>
         <source>Delete connection?</source>
         <translation>연결을 삭제할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="488"/>
+        <location filename="../../panel/views/connections_view.py" line="496"/>
         <source>Stop and delete the connection %1?</source>
         <translation>연결 %1을(를) 중지하고 삭제할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="491"/>
+        <location filename="../../panel/views/connections_view.py" line="499"/>
         <source>Connection not deleted</source>
         <translation>연결이 삭제되지 않음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="497"/>
+        <location filename="../../panel/views/connections_view.py" line="505"/>
         <source>Folder with connections.csv</source>
         <translation>connections.csv가 있는 폴더</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="500"/>
+        <location filename="../../panel/views/connections_view.py" line="508"/>
         <source>CSV not loaded</source>
         <translation>CSV를 불러오지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="517"/>
+        <location filename="../../panel/views/connections_view.py" line="525"/>
         <source>Write</source>
         <translation>쓰기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="517"/>
+        <location filename="../../panel/views/connections_view.py" line="525"/>
         <source>This tag is not writable.</source>
         <translation>이 태그는 쓸 수 없습니다.</translation>
     </message>
@@ -586,7 +586,7 @@
     <message>
         <location filename="../../panel/views/datasets_view.py" line="39"/>
         <source>Held by</source>
-        <translation>보유자</translation>
+        <translation>점유</translation>
     </message>
     <message>
         <location filename="../../panel/views/datasets_view.py" line="40"/>
@@ -601,7 +601,7 @@
     <message>
         <location filename="../../panel/views/datasets_view.py" line="58"/>
         <source>exclusive</source>
-        <translation>배타적</translation>
+        <translation>단독</translation>
     </message>
     <message>
         <location filename="../../panel/views/datasets_view.py" line="58"/>
@@ -833,7 +833,7 @@
     <message>
         <location filename="../../panel/views/job_graph_panel.py" line="61"/>
         <source>depends on</source>
-        <translation>의존</translation>
+        <translation>선행</translation>
     </message>
     <message>
         <location filename="../../panel/views/job_graph_panel.py" line="62"/>
@@ -851,7 +851,7 @@
     <message>
         <location filename="../../panel/views/jobs_history.py" line="55"/>
         <source>Run</source>
-        <translation>실행</translation>
+        <translation>실행 번호</translation>
     </message>
     <message>
         <location filename="../../panel/views/jobs_history.py" line="56"/>
@@ -876,7 +876,7 @@
     <message>
         <location filename="../../panel/views/jobs_history.py" line="60"/>
         <source>Queued</source>
-        <translation>대기열</translation>
+        <translation>요청 시각</translation>
     </message>
     <message>
         <location filename="../../panel/views/jobs_history.py" line="61"/>
@@ -904,7 +904,7 @@
     <message>
         <location filename="../../panel/views/jobs_history.py" line="126"/>
         <source>From</source>
-        <translation>부터</translation>
+        <translation>기간</translation>
     </message>
     <message>
         <location filename="../../panel/views/jobs_history.py" line="142"/>
@@ -925,7 +925,7 @@
     <message>
         <location filename="../../panel/views/jobs_history.py" line="159"/>
         <source>to</source>
-        <translation>까지</translation>
+        <translation>~</translation>
     </message>
     <message>
         <location filename="../../panel/views/jobs_history.py" line="174"/>
@@ -971,90 +971,90 @@
 <context>
     <name>JobDetails</name>
     <message>
-        <location filename="../../panel/views/job_details.py" line="81"/>
-        <location filename="../../panel/views/job_details.py" line="232"/>
+        <location filename="../../panel/views/job_details.py" line="82"/>
+        <location filename="../../panel/views/job_details.py" line="233"/>
         <source>Run now…</source>
         <translation>지금 실행…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="82"/>
-        <location filename="../../panel/views/job_details.py" line="235"/>
+        <location filename="../../panel/views/job_details.py" line="83"/>
+        <location filename="../../panel/views/job_details.py" line="236"/>
         <source>Cancel</source>
         <translation>취소</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="83"/>
-        <location filename="../../panel/views/job_details.py" line="239"/>
+        <location filename="../../panel/views/job_details.py" line="84"/>
+        <location filename="../../panel/views/job_details.py" line="240"/>
         <source>Disable</source>
-        <translation>사용 안 함</translation>
+        <translation>비활성화</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="118"/>
+        <location filename="../../panel/views/job_details.py" line="119"/>
         <source>Command</source>
         <translation>명령</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="119"/>
+        <location filename="../../panel/views/job_details.py" line="120"/>
         <source>Schedule</source>
         <translation>일정</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="120"/>
+        <location filename="../../panel/views/job_details.py" line="121"/>
         <source>Depends on</source>
-        <translation>의존 대상</translation>
-    </message>
-    <message>
-        <location filename="../../panel/views/job_details.py" line="130"/>
-        <source>Runs</source>
-        <translation>실행</translation>
+        <translation>선행 작업</translation>
     </message>
     <message>
         <location filename="../../panel/views/job_details.py" line="131"/>
+        <source>Runs</source>
+        <translation>실행 기록</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/job_details.py" line="132"/>
         <source>Log</source>
         <translation>로그</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="160"/>
+        <location filename="../../panel/views/job_details.py" line="161"/>
         <source>Select a job in the graph</source>
         <translation>그래프에서 작업을 선택하세요</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="172"/>
+        <location filename="../../panel/views/job_details.py" line="173"/>
         <source>nothing</source>
         <translation>없음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="215"/>
+        <location filename="../../panel/views/job_details.py" line="216"/>
         <source>manual only</source>
         <translation>수동 전용</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="218"/>
+        <location filename="../../panel/views/job_details.py" line="219"/>
         <source>next %1</source>
         <translation>다음 %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="235"/>
+        <location filename="../../panel/views/job_details.py" line="236"/>
         <source>Cancelling…</source>
         <translation>취소하는 중…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="239"/>
+        <location filename="../../panel/views/job_details.py" line="240"/>
         <source>Enable</source>
-        <translation>사용</translation>
+        <translation>활성화</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="315"/>
+        <location filename="../../panel/views/job_details.py" line="316"/>
         <source>Starting…</source>
         <translation>시작하는 중…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="341"/>
+        <location filename="../../panel/views/job_details.py" line="342"/>
         <source>Saving…</source>
         <translation>저장하는 중…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="348"/>
+        <location filename="../../panel/views/job_details.py" line="349"/>
         <source>Cannot change the job</source>
         <translation>작업을 변경할 수 없습니다</translation>
     </message>
@@ -1107,7 +1107,7 @@
     <message>
         <location filename="../../panel/views/job_graph.py" line="118"/>
         <source>disabled</source>
-        <translation>사용 안 함</translation>
+        <translation>비활성</translation>
     </message>
 </context>
 <context>
@@ -1115,7 +1115,7 @@
     <message>
         <location filename="../../panel/views/jobs_dashboard.py" line="39"/>
         <source>Runs today</source>
-        <translation>오늘 실행</translation>
+        <translation>오늘 실행 횟수</translation>
     </message>
     <message>
         <location filename="../../panel/views/jobs_dashboard.py" line="40"/>
@@ -1317,12 +1317,12 @@
     <message>
         <location filename="../../panel/views/logs_view.py" line="105"/>
         <source>Show lines at this level or above</source>
-        <translation>이 수준 이상의 줄 표시</translation>
+        <translation>이 레벨 이상의 줄만 표시</translation>
     </message>
     <message>
         <location filename="../../panel/views/logs_view.py" line="107"/>
         <source>All levels</source>
-        <translation>모든 수준</translation>
+        <translation>모든 레벨</translation>
     </message>
     <message>
         <location filename="../../panel/views/logs_view.py" line="108"/>
@@ -1347,7 +1347,7 @@
     <message>
         <location filename="../../panel/views/logs_view.py" line="112"/>
         <source>Critical only</source>
-        <translation>치명적만</translation>
+        <translation>심각만</translation>
     </message>
     <message>
         <location filename="../../panel/views/logs_view.py" line="116"/>
@@ -1382,7 +1382,7 @@
     <message>
         <location filename="../../panel/views/logs_view.py" line="127"/>
         <source>Follow</source>
-        <translation>따라가기</translation>
+        <translation>자동 스크롤</translation>
     </message>
     <message>
         <location filename="../../panel/views/logs_view.py" line="130"/>
@@ -1427,7 +1427,7 @@
     <message>
         <location filename="../../panel/views/logs_view.py" line="174"/>
         <source>Critical</source>
-        <translation>치명적</translation>
+        <translation>심각</translation>
     </message>
     <message>
         <location filename="../../panel/views/logs_view.py" line="252"/>
@@ -1463,281 +1463,281 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../panel/views/main_window.py" line="409"/>
+        <location filename="../../panel/views/main_window.py" line="478"/>
         <source>OpsPanel</source>
         <translation>OpsPanel</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="86"/>
+        <location filename="../../panel/views/main_window.py" line="123"/>
         <source>Server</source>
         <translation>서버</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="88"/>
+        <location filename="../../panel/views/main_window.py" line="125"/>
         <source>Logs</source>
         <translation>로그</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="90"/>
+        <location filename="../../panel/views/main_window.py" line="127"/>
         <source>Connections</source>
         <translation>연결</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="94"/>
+        <location filename="../../panel/views/main_window.py" line="131"/>
         <source>Jobs</source>
         <translation>작업</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="99"/>
+        <location filename="../../panel/views/main_window.py" line="136"/>
         <source>Sessions</source>
         <translation>세션</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="118"/>
+        <location filename="../../panel/views/main_window.py" line="155"/>
         <source>Overview</source>
         <translation>개요</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="123"/>
+        <location filename="../../panel/views/main_window.py" line="160"/>
         <source>&amp;Overview</source>
         <translation>개요(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="174"/>
+        <location filename="../../panel/views/main_window.py" line="235"/>
         <source>&amp;Start</source>
         <translation>시작(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="175"/>
+        <location filename="../../panel/views/main_window.py" line="236"/>
         <source>S&amp;top</source>
         <translation>중지(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="177"/>
+        <location filename="../../panel/views/main_window.py" line="238"/>
         <source>&amp;Restart</source>
         <translation>다시 시작(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="180"/>
+        <location filename="../../panel/views/main_window.py" line="241"/>
         <source>Server &amp;settings…</source>
         <translation>서버 설정(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="183"/>
+        <location filename="../../panel/views/main_window.py" line="244"/>
         <source>&amp;Import configuration…</source>
         <translation>구성 가져오기(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="186"/>
+        <location filename="../../panel/views/main_window.py" line="247"/>
         <source>&amp;Export configuration…</source>
         <translation>구성 내보내기(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="189"/>
+        <location filename="../../panel/views/main_window.py" line="250"/>
         <source>Stop everything and &amp;quit</source>
         <translation>모두 중지하고 종료(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="192"/>
-        <location filename="../../panel/views/main_window.py" line="223"/>
+        <location filename="../../panel/views/main_window.py" line="253"/>
+        <location filename="../../panel/views/main_window.py" line="292"/>
         <source>&amp;Server</source>
         <translation>서버(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="195"/>
+        <location filename="../../panel/views/main_window.py" line="256"/>
         <source>&amp;Logs</source>
         <translation>로그(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="198"/>
+        <location filename="../../panel/views/main_window.py" line="259"/>
         <source>&amp;Connections</source>
         <translation>연결(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="201"/>
+        <location filename="../../panel/views/main_window.py" line="262"/>
         <source>&amp;Jobs</source>
         <translation>작업(&amp;J)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="204"/>
+        <location filename="../../panel/views/main_window.py" line="265"/>
         <source>S&amp;essions</source>
         <translation>세션(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="206"/>
+        <location filename="../../panel/views/main_window.py" line="267"/>
         <source>&amp;About OpsPanel</source>
         <translation>OpsPanel 정보(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="207"/>
+        <location filename="../../panel/views/main_window.py" line="268"/>
         <source>E&amp;ngines…</source>
         <translation>엔진(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="212"/>
+        <location filename="../../panel/views/main_window.py" line="281"/>
         <source>&amp;File</source>
         <translation>파일(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="227"/>
+        <location filename="../../panel/views/main_window.py" line="296"/>
         <source>&amp;View</source>
         <translation>보기(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="238"/>
+        <location filename="../../panel/views/main_window.py" line="307"/>
         <source>&amp;Theme</source>
         <translation>테마(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="242"/>
+        <location filename="../../panel/views/main_window.py" line="311"/>
         <source>Follow the system</source>
         <translation>시스템 설정 따르기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="243"/>
+        <location filename="../../panel/views/main_window.py" line="312"/>
         <source>Light</source>
-        <translation>밝게</translation>
+        <translation>밝은 테마</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="244"/>
+        <location filename="../../panel/views/main_window.py" line="313"/>
         <source>Dark</source>
-        <translation>어둡게</translation>
+        <translation>어두운 테마</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="251"/>
+        <location filename="../../panel/views/main_window.py" line="320"/>
         <source>&amp;Help</source>
         <translation>도움말(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="256"/>
-        <location filename="../../panel/views/main_window.py" line="410"/>
+        <location filename="../../panel/views/main_window.py" line="325"/>
+        <location filename="../../panel/views/main_window.py" line="479"/>
         <source>Engine: running</source>
         <translation>엔진: 실행 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="258"/>
+        <location filename="../../panel/views/main_window.py" line="327"/>
         <source>API: %1</source>
         <translation>API: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="258"/>
+        <location filename="../../panel/views/main_window.py" line="327"/>
         <source>API: off</source>
         <translation>API: 꺼짐</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="262"/>
+        <location filename="../../panel/views/main_window.py" line="331"/>
         <source>Workspace folder</source>
         <translation>작업 공간 폴더</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="308"/>
+        <location filename="../../panel/views/main_window.py" line="377"/>
         <source>Server settings</source>
         <translation>서버 설정</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="313"/>
+        <location filename="../../panel/views/main_window.py" line="382"/>
         <source>Saved. Restart the server to use the new settings.</source>
         <translation>저장했습니다. 새 설정을 적용하려면 서버를 다시 시작하세요.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="319"/>
+        <location filename="../../panel/views/main_window.py" line="388"/>
         <source>Import configuration</source>
         <translation>구성 가져오기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="319"/>
-        <location filename="../../panel/views/main_window.py" line="339"/>
+        <location filename="../../panel/views/main_window.py" line="388"/>
+        <location filename="../../panel/views/main_window.py" line="408"/>
         <source>JSON files (*.json)</source>
         <translation>JSON 파일 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="326"/>
-        <location filename="../../panel/views/main_window.py" line="332"/>
+        <location filename="../../panel/views/main_window.py" line="395"/>
+        <location filename="../../panel/views/main_window.py" line="401"/>
         <source>Import failed</source>
         <translation>가져오기 실패</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="334"/>
+        <location filename="../../panel/views/main_window.py" line="403"/>
         <source>Configuration imported.</source>
         <translation>구성을 가져왔습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="339"/>
+        <location filename="../../panel/views/main_window.py" line="408"/>
         <source>Export configuration</source>
         <translation>구성 내보내기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="350"/>
+        <location filename="../../panel/views/main_window.py" line="419"/>
         <source>Export failed</source>
         <translation>내보내기 실패</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="352"/>
+        <location filename="../../panel/views/main_window.py" line="421"/>
         <source>Configuration exported.</source>
         <translation>구성을 내보냈습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="399"/>
+        <location filename="../../panel/views/main_window.py" line="468"/>
         <source>attached to %1 (pid %2)</source>
         <translation>%1에 연결됨 (pid %2)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="402"/>
+        <location filename="../../panel/views/main_window.py" line="471"/>
         <source>not attached to %1</source>
         <translation>%1에 연결되지 않음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="403"/>
+        <location filename="../../panel/views/main_window.py" line="472"/>
         <source>OpsPanel: %1</source>
         <translation>OpsPanel: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="404"/>
+        <location filename="../../panel/views/main_window.py" line="473"/>
         <source>Engine: %1</source>
         <translation>엔진: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="406"/>
+        <location filename="../../panel/views/main_window.py" line="475"/>
         <source>&amp;Close window</source>
         <translation>창 닫기(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="416"/>
+        <location filename="../../panel/views/main_window.py" line="485"/>
         <source>No connections</source>
         <translation>연결 없음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="431"/>
+        <location filename="../../panel/views/main_window.py" line="500"/>
         <source>Job %1: %2</source>
         <translation>작업 %1: %2</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="437"/>
+        <location filename="../../panel/views/main_window.py" line="506"/>
         <source>Engine CPU %1 %  RAM %2</source>
         <translation>엔진 CPU %1 %  메모리 %2</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="487"/>
+        <location filename="../../panel/views/main_window.py" line="556"/>
         <source>OpsPanel keeps running</source>
         <translation>OpsPanel이 계속 실행 중입니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="488"/>
+        <location filename="../../panel/views/main_window.py" line="557"/>
         <source>The server, connections and jobs go on. Open the window from here.</source>
         <translation>서버, 연결, 작업이 계속 실행됩니다. 여기에서 창을 열 수 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="494"/>
+        <location filename="../../panel/views/main_window.py" line="563"/>
         <source>Quit OpsPanel?</source>
         <translation>OpsPanel을 종료할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="495"/>
+        <location filename="../../panel/views/main_window.py" line="564"/>
         <source>Processes are still running. Stop them all and quit?</source>
         <translation>프로세스가 아직 실행 중입니다. 모두 중지하고 종료할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="496"/>
+        <location filename="../../panel/views/main_window.py" line="565"/>
         <source>Stop all and quit</source>
         <translation>모두 중지하고 종료</translation>
     </message>
@@ -1779,7 +1779,7 @@
     <message>
         <location filename="../../panel/views/overview_view.py" line="95"/>
         <source>Resources</source>
-        <translation>자원</translation>
+        <translation>리소스</translation>
     </message>
     <message>
         <location filename="../../panel/views/overview_view.py" line="95"/>
@@ -1853,57 +1853,57 @@
 <context>
     <name>RunOptionsDialog</name>
     <message>
-        <location filename="../../panel/views/job_run_dialog.py" line="119"/>
+        <location filename="../../panel/views/job_run_dialog.py" line="120"/>
         <source>Run %1</source>
         <translation>%1 실행</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_run_dialog.py" line="125"/>
+        <location filename="../../panel/views/job_run_dialog.py" line="126"/>
         <source>Command</source>
         <translation>명령</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_run_dialog.py" line="131"/>
+        <location filename="../../panel/views/job_run_dialog.py" line="132"/>
         <source>A system option: always its default</source>
         <translation>시스템 옵션: 항상 기본값</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_run_dialog.py" line="132"/>
+        <location filename="../../panel/views/job_run_dialog.py" line="133"/>
         <source>%1 (system)</source>
         <translation>%1 (시스템)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_run_dialog.py" line="137"/>
+        <location filename="../../panel/views/job_run_dialog.py" line="138"/>
         <source>This job has no options.</source>
         <translation>이 작업에는 옵션이 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_run_dialog.py" line="138"/>
+        <location filename="../../panel/views/job_run_dialog.py" line="139"/>
         <source>Only this job (do not run its upstream jobs)</source>
-        <translation>이 작업만 (상위 작업은 실행하지 않음)</translation>
+        <translation>이 작업만 실행 (선행 작업은 실행하지 않음)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_run_dialog.py" line="143"/>
+        <location filename="../../panel/views/job_run_dialog.py" line="144"/>
         <source>Run</source>
         <translation>실행</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_run_dialog.py" line="175"/>
+        <location filename="../../panel/views/job_run_dialog.py" line="176"/>
         <source>Run a dangerous command?</source>
         <translation>위험한 명령을 실행할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_run_dialog.py" line="177"/>
+        <location filename="../../panel/views/job_run_dialog.py" line="178"/>
         <source>The command of %1 looks dangerous: %2. Run it anyway?</source>
         <translation>%1의 명령이 위험해 보입니다: %2. 그래도 실행할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_run_dialog.py" line="185"/>
+        <location filename="../../panel/views/job_run_dialog.py" line="186"/>
         <source>Run anyway</source>
         <translation>그래도 실행</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_run_dialog.py" line="212"/>
+        <location filename="../../panel/views/job_run_dialog.py" line="213"/>
         <source>Cannot run %1</source>
         <translation>%1을(를) 실행할 수 없습니다</translation>
     </message>
@@ -1994,122 +1994,122 @@
 <context>
     <name>ServerView</name>
     <message>
-        <location filename="../../panel/views/server_view.py" line="72"/>
+        <location filename="../../panel/views/server_view.py" line="83"/>
         <source>Start</source>
         <translation>시작</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="73"/>
+        <location filename="../../panel/views/server_view.py" line="84"/>
         <source>Stop</source>
         <translation>중지</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="74"/>
+        <location filename="../../panel/views/server_view.py" line="85"/>
         <source>Restart</source>
         <translation>다시 시작</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="75"/>
+        <location filename="../../panel/views/server_view.py" line="86"/>
         <source>Settings…</source>
         <translation>설정…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="76"/>
+        <location filename="../../panel/views/server_view.py" line="87"/>
         <source>Start the server (F5)</source>
         <translation>서버 시작 (F5)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="77"/>
+        <location filename="../../panel/views/server_view.py" line="88"/>
         <source>Stop the server and its children (Shift+F5)</source>
         <translation>서버와 하위 프로세스 중지 (Shift+F5)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="78"/>
+        <location filename="../../panel/views/server_view.py" line="89"/>
         <source>Restart the server (Ctrl+Shift+R)</source>
         <translation>서버 다시 시작 (Ctrl+Shift+R)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="109"/>
+        <location filename="../../panel/views/server_view.py" line="121"/>
         <source>PID</source>
         <translation>PID</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="110"/>
+        <location filename="../../panel/views/server_view.py" line="122"/>
         <source>Port</source>
         <translation>포트</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="111"/>
+        <location filename="../../panel/views/server_view.py" line="123"/>
         <source>Uptime</source>
         <translation>가동 시간</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="112"/>
+        <location filename="../../panel/views/server_view.py" line="124"/>
         <source>Restarts</source>
         <translation>재시작 횟수</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="113"/>
+        <location filename="../../panel/views/server_view.py" line="125"/>
         <source>Last exit</source>
         <translation>마지막 종료</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="114"/>
+        <location filename="../../panel/views/server_view.py" line="126"/>
         <source>Health URL</source>
         <translation>상태 확인 URL</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="115"/>
+        <location filename="../../panel/views/server_view.py" line="127"/>
         <source>Last error</source>
         <translation>마지막 오류</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="116"/>
+        <location filename="../../panel/views/server_view.py" line="128"/>
         <source>Command</source>
         <translation>명령</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="120"/>
+        <location filename="../../panel/views/server_view.py" line="132"/>
         <source>CPU %</source>
         <translation>CPU %</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="121"/>
+        <location filename="../../panel/views/server_view.py" line="133"/>
         <source>Memory MB</source>
         <translation>메모리 MB</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="151"/>
+        <location filename="../../panel/views/server_view.py" line="163"/>
         <source>Stop the server?</source>
         <translation>서버를 중지할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="152"/>
+        <location filename="../../panel/views/server_view.py" line="164"/>
         <source>The server and every process it started will be stopped.</source>
         <translation>서버와 서버가 시작한 모든 프로세스가 중지됩니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="159"/>
+        <location filename="../../panel/views/server_view.py" line="171"/>
         <source>Restart the server?</source>
         <translation>서버를 다시 시작할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="160"/>
+        <location filename="../../panel/views/server_view.py" line="172"/>
         <source>The server will be stopped and started again.</source>
         <translation>서버를 중지한 뒤 다시 시작합니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="197"/>
+        <location filename="../../panel/views/server_view.py" line="209"/>
         <source>Use port %1 and start</source>
         <translation>포트 %1을(를) 사용하여 시작</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="221"/>
+        <location filename="../../panel/views/server_view.py" line="233"/>
         <source>signal %1</source>
         <translation>시그널 %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="224"/>
+        <location filename="../../panel/views/server_view.py" line="236"/>
         <source>code %1</source>
         <translation>코드 %1</translation>
     </message>
@@ -2248,7 +2248,7 @@
     <message>
         <location filename="../../panel/views/sessions_view.py" line="114"/>
         <source>Runs</source>
-        <translation>실행</translation>
+        <translation>실행 횟수</translation>
     </message>
     <message>
         <location filename="../../panel/views/sessions_view.py" line="115"/>
@@ -2612,7 +2612,7 @@
     <message>
         <location filename="../../panel/views/job_states.py" line="38"/>
         <source>Queued</source>
-        <translation>대기열</translation>
+        <translation>실행 대기</translation>
     </message>
     <message>
         <location filename="../../panel/views/job_states.py" line="39"/>
@@ -2668,22 +2668,22 @@
 <context>
     <name>quality</name>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="87"/>
+        <location filename="../../panel/views/connections_view.py" line="95"/>
         <source>Good</source>
         <translation>양호</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="88"/>
+        <location filename="../../panel/views/connections_view.py" line="96"/>
         <source>Uncertain</source>
         <translation>불확실</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="89"/>
+        <location filename="../../panel/views/connections_view.py" line="97"/>
         <source>Bad</source>
         <translation>불량</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="91"/>
+        <location filename="../../panel/views/connections_view.py" line="99"/>
         <source>Unknown</source>
         <translation>알 수 없음</translation>
     </message>
@@ -2696,7 +2696,7 @@
         <translation>실행 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="74"/>
+        <location filename="../../panel/views/connections_view.py" line="82"/>
         <location filename="../../panel/views/sessions_view.py" line="53"/>
         <location filename="../../panel/views/state_colors.py" line="39"/>
         <source>Starting</source>
@@ -2723,47 +2723,85 @@
         <translation>닫힘</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="71"/>
+        <location filename="../../panel/views/connections_view.py" line="79"/>
         <source>Connected</source>
         <translation>연결됨</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="72"/>
+        <location filename="../../panel/views/connections_view.py" line="80"/>
         <source>Connecting</source>
         <translation>연결 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="73"/>
+        <location filename="../../panel/views/connections_view.py" line="81"/>
         <source>Reconnecting</source>
-        <translation>다시 연결 중</translation>
+        <translation>재연결 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="75"/>
+        <location filename="../../panel/views/connections_view.py" line="83"/>
         <location filename="../../panel/views/state_colors.py" line="40"/>
         <source>Stopping</source>
         <translation>중지 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="76"/>
+        <location filename="../../panel/views/connections_view.py" line="84"/>
         <source>Restarting</source>
-        <translation>다시 시작 중</translation>
+        <translation>재시작 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="78"/>
+        <location filename="../../panel/views/connections_view.py" line="86"/>
         <location filename="../../panel/views/state_colors.py" line="41"/>
         <source>Stopped</source>
         <translation>중지됨</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="79"/>
+        <location filename="../../panel/views/connections_view.py" line="87"/>
         <source>Disabled</source>
-        <translation>사용 안 함</translation>
+        <translation>비활성</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="77"/>
+        <location filename="../../panel/views/connections_view.py" line="85"/>
         <location filename="../../panel/views/state_colors.py" line="42"/>
         <source>Error</source>
         <translation>오류</translation>
+    </message>
+</context>
+<context>
+    <name>worker</name>
+    <message>
+        <location filename="../../panel/views/state_colors.py" line="54"/>
+        <source>Configuring</source>
+        <translation>구성 중</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/state_colors.py" line="55"/>
+        <source>Connecting</source>
+        <translation>연결 중</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/state_colors.py" line="56"/>
+        <source>Polling</source>
+        <translation>수집 중</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/state_colors.py" line="57"/>
+        <source>Reconnecting</source>
+        <translation>재연결 중</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/state_colors.py" line="58"/>
+        <source>Error</source>
+        <translation>오류</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/state_colors.py" line="59"/>
+        <source>Disabled</source>
+        <translation>비활성</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/state_colors.py" line="60"/>
+        <source>Stopped</source>
+        <translation>중지됨</translation>
     </message>
 </context>
 </TS>

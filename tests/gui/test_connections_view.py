@@ -138,6 +138,7 @@ def test_page_shows_the_connection_live_tags_blocks_and_the_sidebar_dot(
     assert page.tag_model.tag(row_of(page, "speed"))["ts"] is not None  # a timestamp
     wait_connected(page, qtbot)
     assert page.list.item(0, 1).text() == "plc1"
+    assert page.list.item(0, 3).text() == "Polling"  # the worker state, in words
     assert page.list.item(0, 4).text().isdigit()  # pid
     assert not page.list.item(0, 0).icon().isNull()  # the state dot
     qtbot.waitUntil(lambda: page.list.item(0, 8).text() != "-", timeout=TIMEOUT_MS)  # uptime

@@ -41,6 +41,17 @@ def test_acts_as_interpreter_for_dash_c_and_dash_m(bundle: Path) -> None:
     assert "uvicorn" in result.stdout
 
 
+def test_the_window_icons_and_stylesheet_are_in_the_bundle(bundle: Path) -> None:
+    code = (
+        "from panel.views.icons import NAMES, icon_dir; from panel.views.theme import "
+        "stylesheet_path; missing = [n for n in NAMES if not (icon_dir() / f'{n}.svg')"
+        ".is_file()]; print(missing, stylesheet_path().is_file())"
+    )
+    result = run_bundle(bundle, "-c", code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[] True"
+
+
 def test_headless_demo_server_runs_from_the_bundle(
     bundle: Path, tmp_path: Path, free_port: int, start_bundle: Any
 ) -> None:
