@@ -50,6 +50,7 @@ def test_import_and_ctl_edits_reach_the_bus_once_each_in_order(
     sub = Subscriber(*embedded_credentials(ws))
     try:
         sub.subscribe(f"{BASE}/system/#", qos=1)
+        sub.subscribe(f"{BASE}/{CONN}/$state")
         sub.wait(
             f"{BASE}/{CONN}/$state",
             TIMEOUT_S,
