@@ -243,6 +243,7 @@ def run_load(
             before = [last_stats(w, m)[1]["blocks"][0] for w, m in zip(workers, marks, strict=True)]
             procs = [psutil.Process(w.pid) for w in workers]
             others = {"broker": broker.proc.pid if broker else None, "subscriber": None}
+            others["simulator"] = sim.proc.pid  # one process serving all ten workers
             if sub is not None:
                 others["subscriber"] = sub.proc.pid
             watched = {k: psutil.Process(pid) for k, pid in others.items() if pid is not None}
