@@ -451,10 +451,11 @@ class Engine(QObject):
     def _new_process(
         self, source: str, spec: ProcessSpec, *, feed_output: bool = True, survive: bool = False
     ) -> ManagedProcess:
-        """A child the engine looks after; `survive`: not recorded nor reaped, so that it
-        outlives a crash of the engine (the embedded broker with `connections.keepRunning`)."""
+        """A child the engine looks after; `survive`: not recorded, and given to the reaper
+        only while its spec does not outlive the engine (the embedded broker: it follows
+        `connections.keepRunning` from each start, and is found again by its state file)."""
         if survive:
-            process = ManagedProcess(spec, self)
+            process = ManagedProcess(spec, self, reaper=self.reaper)
         else:
             process = ManagedProcess(spec, self, recorder=self.workspace, reaper=self.reaper)
         if feed_output:

@@ -6,7 +6,8 @@ same create time and the port answering): then it is used as it is, watched, and
 second broker starts. Otherwise the broker runs as a `ManagedProcess` (restarted when
 it fails). With `keep_running` (the `connections.keepRunning` setting) it is started
 outside the engine's reaper, records and parent-death signal, so a crash or SIGKILL of
-the engine leaves it serving the workers; a clean engine shutdown stops it.
+the engine leaves it serving the workers; a clean engine shutdown stops it. A change
+of the setting while the engine runs applies from the broker's next start.
 """
 
 from __future__ import annotations
@@ -35,7 +36,8 @@ WATCH_MS = 1000
 CREATE_TIME_SLACK_S = 0.05
 
 ProcessFactory = Callable[[str, ProcessSpec, bool], ManagedProcess]
-"""(source, spec, survive the engine) -> a ManagedProcess the engine looks after."""
+"""(source, spec, survive) -> a ManagedProcess the engine looks after; `survive`: not
+recorded, and reaped only while its spec does not outlive the engine."""
 
 
 def broker_spec(workspace: Path, keep_running: bool) -> ProcessSpec:
@@ -54,6 +56,7 @@ def broker_spec(workspace: Path, keep_running: bool) -> ProcessSpec:
         stop_timeout_ms=3000,
         python_child=True,
         parent_death_signal=not keep_running,
+        outlives_engine=keep_running,
     )
 
 
@@ -128,6 +131,16 @@ class EmbeddedBroker(QObject):
                 os.kill(int(adopted["pid"]), signal.SIGTERM)
         self.sig_changed.emit()
 
+    def set_keep_running(self, keep_running: bool) -> None:
+        """Outlive the engine (or not) from the broker's next start, as the workers do."""
+        if keep_running == self.keep_running:
+            return
+        self.keep_running = keep_running
+        if self.process is not None:
+            self.process.set_spec(broker_spec(self.workspace, keep_running))
+        log.info("mqtt broker: keepRunning %s from its next start", keep_running)
+        self.sig_changed.emit()
+
     def status(self) -> dict[str, Any]:
         """The broker as `mqtt.status` shows it."""
         state = read_state(self.workspace) or {}
@@ -158,7 +171,7 @@ class EmbeddedBroker(QObject):
     def _start_own(self) -> None:
         if self.process is None:
             spec = broker_spec(self.workspace, self.keep_running)
-            self.process = self._new_process(SOURCE, spec, self.keep_running)
+            self.process = self._new_process(SOURCE, spec, True)
             self.process.sig_state_changed.connect(lambda *_: self.sig_changed.emit())
         self.process.start()
 

@@ -70,6 +70,7 @@ class EngineBus(QObject):
         if self.settings is not None and self.settings.uses_embedded:
             self.broker = EmbeddedBroker(workspace_root, new_process, keep_running, self)
             self.broker.sig_changed.connect(self.sig_changed)
+            connections.sig_connections_changed.connect(self._follow_keep_running)
         self._sig_inbound.connect(self._on_inbound)
 
     @property
@@ -105,6 +106,11 @@ class EngineBus(QObject):
         """Every child is stopped: stop an adopted broker too (ours stopped as a child)."""
         if self.broker is not None and self.broker.adopted is not None:
             self.broker.stop()
+
+    def _follow_keep_running(self) -> None:
+        """`connections.keepRunning` may have changed: the broker follows from its next start."""
+        if self.broker is not None:
+            self.broker.set_keep_running(self.connections.keep_running)
 
     # ------------------------------------------------------------- system events
 

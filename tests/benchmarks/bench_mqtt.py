@@ -52,6 +52,11 @@ WORKERS = 10
 TAGS = 1000
 DRAIN_S = 3.0
 WARMUP_S = float(os.environ.get("BENCH_MQTT_WARMUP_SECONDS", "5"))
+PAIRS = int(os.environ.get("BENCH_MQTT_PAIRS", "3"))
+"""How many times the block load runs without and with the embedded broker, alternating."""
+TRACE = os.environ.get("BENCH_MQTT_TRACE") == "1"
+"""Run the workers under `worker_trace`: where their late cycles lost the time."""
+WORKER_COMMAND = ("tests.benchmarks.worker_trace",) if TRACE else ("panel", "worker", "connection")
 BLOCK_BYTES = 25_000
 """About the size of one 1,000-float block message."""
 BARE = r"""
@@ -219,7 +224,7 @@ def run_load(
                     c["id"],
                     "--workspace",
                     str(folder / "ws"),
-                    command=("panel", "worker", "connection"),
+                    command=WORKER_COMMAND,
                 )
                 for c in conns
             ]
@@ -238,6 +243,7 @@ def run_load(
             before = [last_stats(w, m)[1]["blocks"][0] for w, m in zip(workers, marks, strict=True)]
             procs = [psutil.Process(w.pid) for w in workers]
             others = {"broker": broker.proc.pid if broker else None, "subscriber": None}
+            others["simulator"] = sim.proc.pid  # one process serving all ten workers
             if sub is not None:
                 others["subscriber"] = sub.proc.pid
             watched = {k: psutil.Process(pid) for k, pid in others.items() if pid is not None}
@@ -257,7 +263,13 @@ def run_load(
                 line
                 for w in workers
                 for line in w.stderr.decode(errors="replace").splitlines()
-                if "mqtt" in line
+                if "mqtt" in line and not line.startswith("LATE-TRACE")
+            ]
+            traces = [
+                json.loads(line.removeprefix("LATE-TRACE "))
+                for w in workers
+                for line in w.stderr.decode(errors="replace").splitlines()
+                if line.startswith("LATE-TRACE ")
             ]
             received = None
             if sub is not None:
@@ -290,6 +302,8 @@ def run_load(
         "load_average_1min": round(os.getloadavg()[0], 2),
         "worker_warnings": sorted(set(errors))[:5],
     }
+    if traces:
+        figures["late_trace"] = _merge_traces(traces)
     if broker_kind == "embedded":
         figures["broker_warnings"] = broker_warnings
     for key in other1:
@@ -315,6 +329,39 @@ def run_load(
             )[:12],
         }
     return figures
+
+
+def _pairs_summary(pairs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The ranges over the pairs: lateness p99 (worst worker) and missed, each side."""
+    out: dict[str, Any] = {"pairs": len(pairs)}
+    for side in ("without_mqtt", "embedded"):
+        p99 = [p[side]["lateness_p99_ms_worst_worker"] for p in pairs]
+        out[side] = {
+            "lateness_p99_ms_range": [min(p99), max(p99)],
+            "lateness_p99_ms_each": p99,
+            "missed_each": [p[side]["missed"] for p in pairs],
+        }
+    out["pairs_with_mqtt_no_worse"] = sum(
+        p["embedded"]["lateness_p99_ms_worst_worker"]
+        <= p["without_mqtt"]["lateness_p99_ms_worst_worker"]
+        for p in pairs
+    )
+    return out
+
+
+def _merge_traces(traces: list[dict[str, Any]]) -> dict[str, Any]:
+    """All workers' `worker_trace` figures together: late cycles and where their time went."""
+    sums: dict[str, float] = {}
+    for trace in traces:
+        for key, value in trace["sums"].items():
+            sums[key] = round(sums.get(key, 0.0) + value, 1)
+    worst = sorted((c for t in traces for c in t["worst"]), key=lambda c: -c["late_ms"])
+    return {
+        "cycles": sum(t["cycles"] for t in traces),
+        "late_cycles": sum(t["late"] for t in traces),
+        "sums_ms": sums,
+        "worst": worst[:5],
+    }
 
 
 def _ms(seconds: float | None) -> float | None:
@@ -370,13 +417,22 @@ def bare_publisher(size: int) -> dict[str, Any]:
 
 
 def run() -> dict[str, Any]:
-    """The block load with and without MQTT, then the per-tag load on both brokers."""
+    """The block load with and without MQTT (alternating), then the per-tag load."""
     blocks = {"blockMessages": True}
+    pairs = [
+        {
+            "without_mqtt": run_load("blocks", None, 100, "float32", blocks, []),
+            "embedded": run_load("blocks", "embedded", 100, "float32", blocks, []),
+        }
+        for _ in range(PAIRS)
+    ]
     results: dict[str, Any] = {
-        "blocks_without_mqtt": run_load("blocks", None, 100, "float32", blocks, []),
-        "blocks_embedded": run_load("blocks", "embedded", 100, "float32", blocks, []),
-        "bare_paho_publisher_embedded": bare_publisher(BLOCK_BYTES),
+        "blocks_pairs": pairs,
+        "blocks_summary": _pairs_summary(pairs),
     }
+    if os.environ.get("BENCH_MQTT_BLOCKS_ONLY") == "1":
+        return results
+    results["bare_paho_publisher_embedded"] = bare_publisher(BLOCK_BYTES)
     churn = ["--churn-ms", "1000", "--churn-every", "10"]
     results["tags_embedded"] = run_load("tags", "embedded", 1000, "uint16", {}, churn)
     if shutil.which("mosquitto", path=os.environ["PATH"] + ":/usr/sbin:/sbin"):

@@ -26,10 +26,19 @@ class TagCache:
     def changes(self, samples: list[TagValue]) -> list[dict[str, Any]]:
         """The samples worth sending; remembers them as the last published state."""
         out: list[dict[str, Any]] = []
+        last_of, deadbands = self._last.get, self._deadbands
         for sample in samples:
-            if sample.name not in self._deadbands:
+            last = last_of(sample.name)
+            if (
+                last is not None  # the common case first: the very same value and quality
+                and last.value == sample.value
+                and last.quality == sample.quality
+                and last.reason == sample.reason
+                and type(last.value) is type(sample.value)
+            ):
                 continue
-            last = self._last.get(sample.name)
+            if sample.name not in deadbands:
+                continue
             if last is None or self._moved(last, sample):
                 self._last[sample.name] = sample
                 out.append(as_json(sample))

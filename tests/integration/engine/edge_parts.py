@@ -132,6 +132,13 @@ def all_good(client: ApiClient, conn_id: str) -> bool:
     return bool(tags) and all(t["quality"] == "good" for t in tags)
 
 
+def both_live(client: ApiClient) -> dict[str, dict[str, Any]] | None:
+    """The `conns.list` entries once both demo connections are connected with good tags."""
+    now = conns(client)
+    ready = all(now[c]["state"] == "connected" and all_good(client, c) for c in CONNS)
+    return now if ready else None
+
+
 def peek_latest_ts(ws: Path, pid: int, timeout: float = 10.0) -> float:
     """Connect to worker `pid`'s socket as an engine would and return the newest tag
     timestamp of the full refresh it sends (then disconnect: it carries on alone)."""

@@ -24,7 +24,7 @@ from tests.integration.engine.conftest import HeadlessEngine, ctl
 from tests.integration.engine.edge_parts import (
     CONNS,
     alive,
-    all_good,
+    both_live,
     conns,
     demo_devices,
     edge_workspace,
@@ -43,9 +43,7 @@ StartEngine = Callable[[Path], HeadlessEngine]
 
 
 def _live(client: ApiClient) -> dict[str, dict[str, object]] | None:
-    now = conns(client)
-    ready = all(now[c]["state"] == "connected" and all_good(client, c) for c in CONNS)
-    return now if ready else None
+    return both_live(client)
 
 
 def _kill(engine: HeadlessEngine) -> None:

@@ -14,7 +14,7 @@ from panel.mqtt.embedded import running_broker
 from panel.mqtt.endpoint import read_state
 from panel.workspace.workspace import Workspace
 from tests.integration.engine.conftest import HeadlessEngine
-from tests.integration.engine.edge_parts import conns, worker_pids
+from tests.integration.engine.edge_parts import alive, conns, worker_pids
 from tests.integration.mqtt.brokers import Bus
 from tests.integration.mqtt.bus import Subscriber, bus_workspace, embedded_credentials
 from tests.waiting import wait_for
@@ -152,3 +152,38 @@ def test_without_keep_running_the_broker_dies_with_the_engine(
         2.0,
         "the broker gone with the engine",
     )
+
+
+def test_the_broker_follows_keep_running_changed_while_the_engine_runs(
+    tmp_path: Path, start_engine: Callable[[Path], HeadlessEngine], modbus_port: int
+) -> None:
+    """conns.setWorkerSettings keepRunning true: the broker outlives the engine from its
+    next start on (as the workers do), without an engine restart."""
+    ws = bus_workspace(tmp_path / "ws", modbus_port, {"embedded": True})
+    with Workspace.open(ws) as workspace:
+        workspace.set_setting("connections.keepRunning", False)
+    engine = start_engine(ws)
+    old = wait_for(lambda: running_broker(ws), TIMEOUT_S, "the embedded broker")
+    with ApiClient.from_workspace(ws) as client:
+        client.call("conns.setWorkerSettings", {"keepRunning": True})
+        status = client.call("mqtt.status")
+        assert status["broker"]["keepRunning"] is True
+        worker = wait_for(lambda: conns(client)["demo-modbus"]["pid"], TIMEOUT_S, "the worker")
+    os.kill(int(old["pid"]), signal.SIGKILL)  # its next start: by the engine's supervisor
+    new = wait_for(
+        lambda: (s := running_broker(ws)) and s["pid"] != old["pid"] and s,
+        TIMEOUT_S,
+        "the broker restarted",
+    )
+    assert "--keep-running" in psutil.Process(int(new["pid"])).cmdline()
+
+    engine.proc.kill()
+    engine.proc.wait()
+    # the worker started before the change dies with the engine; the new broker does not
+    wait_for(lambda: not alive(worker), 5.0, "the old worker gone")
+    sub = Subscriber(*embedded_credentials(ws))
+    sub.close()
+    assert running_broker(ws) is not None and running_broker(ws)["pid"] == new["pid"]  # type: ignore[index]
+    [broker] = _brokers_of(ws)
+    broker.terminate()
+    broker.wait(10)
