@@ -27,17 +27,27 @@ class MainThreadCollector(QObject):
     object of the Qt thread, whose timers stay registered there: the next timer
     event reads freed memory and the process crashes. So the automatic collector
     is switched off, and a timer on the Qt thread collects each generation once its
-    count passes Python's own threshold for it; `stop` switches the automatic
-    collector back on.
+    count passes Python's own threshold for it. The timer halves its period while
+    there is garbage (down to `min_ms`) and doubles it while there is none (up to
+    `max_ms`), so an engine at rest is not woken for it; `stop` switches the
+    automatic collector back on.
     """
 
-    def __init__(self, interval_ms: int = 200, parent: QObject | None = None) -> None:
+    def __init__(
+        self, min_ms: int = 200, max_ms: int = 10_000, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self._was_enabled = gc.isenabled()
         gc.disable()
-        self._timer = QTimer(self, interval=interval_ms)
+        self._min_ms, self._max_ms = min_ms, max_ms
+        self._timer = QTimer(self, interval=min(max(1000, min_ms), max_ms))
         self._timer.timeout.connect(self.check)
         self._timer.start()
+
+    @property
+    def interval_ms(self) -> int:
+        """The period of the next check."""
+        return self._timer.interval()
 
     def check(self) -> None:
         """Collect the oldest generation whose count passed its threshold (and younger)."""
@@ -46,7 +56,9 @@ class MainThreadCollector(QObject):
         for generation in (2, 1, 0):
             if counts[generation] > thresholds[generation]:
                 gc.collect(generation)
+                self._timer.setInterval(max(self._min_ms, self._timer.interval() // 2))
                 return
+        self._timer.setInterval(min(self._max_ms, self._timer.interval() * 2))
 
     def stop(self) -> None:
         """Back to Python's own automatic collection (as it was before)."""
