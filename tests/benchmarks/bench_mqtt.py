@@ -44,6 +44,7 @@ from panel.mqtt.endpoint import PASSWORD_FILE, read_state
 from panel.util.ports import ephemeral_port
 from panel.workspace.transfer import export_config, import_config
 from panel.workspace.workspace import Workspace
+from tests.integration.mqtt.brokers import port_answers
 from tests.waiting import wait_for
 
 HERE = Path(__file__).resolve().parent
@@ -117,7 +118,8 @@ class Broker:
         self.proc = subprocess.Popen(
             [program, "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
-        time.sleep(0.5)  # mosquitto has no readiness line; the subscriber retries its connect
+        # mosquitto has no readiness line: ready once its port accepts
+        wait_for(lambda: port_answers(self.port), 10.0, f"mosquitto on port {self.port}")
 
     def section(self, folder: Path) -> dict[str, Any]:
         """The workspace's mqtt section for this broker."""

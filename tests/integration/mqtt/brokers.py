@@ -16,7 +16,8 @@ from tests.waiting import wait_for
 USER, PASSWORD = "edge", "s3cret-test-password"
 
 
-def _answers(port: int) -> bool:
+def port_answers(port: int) -> bool:
+    """True when something accepts TCP connections on 127.0.0.1:`port`."""
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=0.5):
             return True
@@ -55,7 +56,7 @@ class Mosquitto:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        wait_for(lambda: _answers(self.port), 10.0, f"mosquitto on port {self.port}")
+        wait_for(lambda: port_answers(self.port), 10.0, f"mosquitto on port {self.port}")
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
