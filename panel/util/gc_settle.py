@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QAbstractEventDispatcher, QObject
 
 
 def freeze_startup() -> None:
@@ -26,28 +26,19 @@ class MainThreadCollector(QObject):
     helper thread (a remote link's reader, the API's executor) may then free a Qt
     object of the Qt thread, whose timers stay registered there: the next timer
     event reads freed memory and the process crashes. So the automatic collector
-    is switched off, and a timer on the Qt thread collects each generation once its
-    count passes Python's own threshold for it. The timer halves its period while
-    there is garbage (down to `min_ms`) and doubles it while there is none (up to
-    `max_ms`), so an engine at rest is not woken for it; `stop` switches the
+    is switched off, and each time the Qt thread's event loop is about to sleep it
+    collects each generation whose count passed Python's own threshold for it: no
+    wakeup of its own, so an engine at rest stays asleep. `stop` switches the
     automatic collector back on.
     """
 
-    def __init__(
-        self, min_ms: int = 200, max_ms: int = 10_000, parent: QObject | None = None
-    ) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._was_enabled = gc.isenabled()
         gc.disable()
-        self._min_ms, self._max_ms = min_ms, max_ms
-        self._timer = QTimer(self, interval=min(max(1000, min_ms), max_ms))
-        self._timer.timeout.connect(self.check)
-        self._timer.start()
-
-    @property
-    def interval_ms(self) -> int:
-        """The period of the next check."""
-        return self._timer.interval()
+        self._dispatcher: QAbstractEventDispatcher | None = QAbstractEventDispatcher.instance()
+        if self._dispatcher is not None:
+            self._dispatcher.aboutToBlock.connect(self.check)
 
     def check(self) -> None:
         """Collect the oldest generation whose count passed its threshold (and younger)."""
@@ -56,12 +47,12 @@ class MainThreadCollector(QObject):
         for generation in (2, 1, 0):
             if counts[generation] > thresholds[generation]:
                 gc.collect(generation)
-                self._timer.setInterval(max(self._min_ms, self._timer.interval() // 2))
                 return
-        self._timer.setInterval(min(self._max_ms, self._timer.interval() * 2))
 
     def stop(self) -> None:
         """Back to Python's own automatic collection (as it was before)."""
-        self._timer.stop()
+        if self._dispatcher is not None:
+            self._dispatcher.aboutToBlock.disconnect(self.check)
+            self._dispatcher = None
         if self._was_enabled:
             gc.enable()

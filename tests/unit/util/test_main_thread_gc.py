@@ -33,7 +33,7 @@ class _Cycle(QObject):
 @pytest.fixture
 def collector(qapp: Any) -> Iterator[MainThreadCollector]:
     was_enabled = gc.isenabled()
-    collector = MainThreadCollector(min_ms=20, max_ms=40)
+    collector = MainThreadCollector()
     yield collector
     collector.stop()
     assert gc.isenabled() == was_enabled
@@ -63,29 +63,10 @@ def test_stopping_gives_the_collector_back_as_it_was(qapp: Any) -> None:
     before = gc.isenabled()
     gc.enable()
     try:
-        collector = MainThreadCollector(min_ms=20, max_ms=40)
+        collector = MainThreadCollector()
         assert not gc.isenabled()
         collector.stop()
         assert gc.isenabled()
     finally:
         if not before:
             gc.disable()
-
-
-def test_the_collector_rests_when_there_is_no_garbage_and_hurries_when_there_is(
-    qapp: Any,
-) -> None:
-    collector = MainThreadCollector(min_ms=100, max_ms=8000)
-    try:
-        gc.collect()
-        for _ in range(8):
-            collector.check()
-        assert collector.interval_ms == 8000  # an engine at rest is not woken for it
-        for _ in range(4):
-            for _ in range(2 * gc.get_threshold()[0] + 1):
-                junk: list[Any] = []
-                junk.append(junk)
-            collector.check()
-        assert collector.interval_ms == 500  # halved at each check that found garbage
-    finally:
-        collector.stop()
