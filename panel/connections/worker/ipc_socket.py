@@ -25,7 +25,6 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
-import json
 import os
 import socket
 import struct
@@ -36,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from panel.connections.worker.ipc_path import prepare_run_dir, socket_name, socket_path
-from panel.connections.worker.protocol import HIGH_WATER_BYTES, dumps
+from panel.connections.worker.protocol import HIGH_WATER_BYTES, dumps, parse_command
 
 LOG_BUFFER = 100_000
 """Log messages kept while no engine is attached (older ones are counted, and stay in the file)."""
@@ -232,16 +231,11 @@ class _EngineConnection(asyncio.Protocol):
             self._handle(line)
 
     def _handle(self, line: bytes) -> None:
-        text = line.decode("utf-8", errors="replace").strip()
-        if not text:
+        command, problem = parse_command(line)
+        if problem is not None:
+            self._on_bad_line(problem)
             return
-        try:
-            command = json.loads(text)
-        except json.JSONDecodeError as exc:
-            self._on_bad_line(f"not JSON: {exc}")
-            return
-        if not isinstance(command, dict) or not isinstance(command.get("cmd"), str):
-            self._on_bad_line('a command is an object with a "cmd" string')
+        if command is None:
             return
         if command["cmd"] == "engine":
             self._output.apply_engine(command)

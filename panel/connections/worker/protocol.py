@@ -75,6 +75,21 @@ def dumps(message: dict[str, Any]) -> bytes:
     return json.dumps(message, separators=(",", ":"), default=str).encode("utf-8") + b"\n"
 
 
+def parse_command(line: bytes) -> tuple[dict[str, Any] | None, str | None]:
+    """(command, None) for a command line, (None, why) for a bad one, (None, None) for
+    a blank one."""
+    text = line.decode("utf-8", errors="replace").strip()
+    if not text:
+        return None, None
+    try:
+        command = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return None, f"not JSON: {exc}"
+    if not isinstance(command, dict) or not isinstance(command.get("cmd"), str):
+        return None, 'a command is an object with a "cmd" string'
+    return command, None
+
+
 class Sink(Protocol):
     """Where the worker's messages go: the pipe (`Output`) or the socket (`ipc_socket`)."""
 
@@ -197,18 +212,11 @@ class CommandReader:
         threading.Thread(target=run, name="stdin", daemon=True).start()
 
     def _handle(self, line: bytes) -> None:
-        text = line.decode("utf-8", errors="replace").strip()
-        if not text:
-            return
-        try:
-            command = json.loads(text)
-        except json.JSONDecodeError as exc:
-            self._on_bad_line(f"not JSON: {exc}")
-            return
-        if not isinstance(command, dict) or not isinstance(command.get("cmd"), str):
-            self._on_bad_line('a command is an object with a "cmd" string')
-            return
-        self._on_command(command)
+        command, problem = parse_command(line)
+        if problem is not None:
+            self._on_bad_line(problem)
+        elif command is not None:
+            self._on_command(command)
 
     def close(self) -> None:
         """Stop reading."""
