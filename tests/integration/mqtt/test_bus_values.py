@@ -62,9 +62,7 @@ def test_values_state_blocks_and_retained_last_values(
         # means the value or its quality changed (a failed read under load publishes
         # the tag as not good, the next good read publishes 55.0 again); a subscriber
         # may see the first one twice when it subscribed while it was being published
-        setpoints = [
-            (m.json()["value"], m.json()["quality"]) for m in early.on(f"{CONN}/setpoint")
-        ]
+        setpoints = [(m.json()["value"], m.json()["quality"]) for m in early.on(f"{CONN}/setpoint")]
         assert (55.0, "good") in setpoints
         assert {value for value, quality in setpoints if quality == "good"} == {55.0}
         repeats = [i for i in range(2, len(setpoints)) if setpoints[i] == setpoints[i - 1]]
