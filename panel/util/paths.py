@@ -14,6 +14,14 @@ def resources_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "resources"
 
 
+def ui_dir() -> Path:
+    """The `ui/` folder (the stylesheet and the Qt Designer forms): in a bundle or the tree."""
+    frozen_root = getattr(sys, "_MEIPASS", None)
+    if frozen_root:
+        return Path(frozen_root) / "ui"
+    return Path(__file__).resolve().parents[2] / "ui"
+
+
 def is_frozen() -> bool:
     """True when running from a PyInstaller bundle."""
     return bool(getattr(sys, "frozen", False))

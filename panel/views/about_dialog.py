@@ -6,9 +6,10 @@ import platform
 from importlib.metadata import PackageNotFoundError, version
 
 from PySide6.QtCore import qVersion
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QWidget
 
 from panel import __version__
+from panel.views.forms.ui_about_dialog import Ui_AboutDialog
 
 COMPONENTS: tuple[tuple[str, str, str], ...] = (
     ("Qt", "", "LGPL-3.0"),
@@ -22,6 +23,11 @@ COMPONENTS: tuple[tuple[str, str, str], ...] = (
     ("uvicorn", "uvicorn", "BSD-3-Clause"),
     ("pymodbus", "pymodbus", "BSD-3-Clause"),
     ("asyncua", "asyncua", "LGPL-3.0"),
+    ("Eclipse Paho MQTT", "paho-mqtt", "EPL-2.0 OR BSD-3-Clause"),
+    ("amqtt", "amqtt", "MIT"),
+    ("h11", "h11", "MIT"),
+    ("croniter", "croniter", "MIT"),
+    ("cryptography", "cryptography", "Apache-2.0 OR BSD-3-Clause"),
 )
 
 
@@ -34,30 +40,19 @@ def _component_version(dist: str) -> str:
         return "?"
 
 
-class AboutDialog(QDialog):
-    """Shows what this OpsPanel is and what it is made of."""
+class AboutDialog(QDialog, Ui_AboutDialog):
+    """Shows what this OpsPanel is and what it is made of (ui/about_dialog.ui)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("About OpsPanel"))
-        layout = QVBoxLayout(self)
+        self.setupUi(self)
+        self.heading_label.setText(f"OpsPanel {__version__}")
+        self.licence_label.setText(
+            self.licence_label.text() + f" Python {platform.python_version()}."
+        )
         rows = "".join(
             f"<tr><td>{name}</td><td>{_component_version(dist)}</td><td>{lic}</td></tr>"
             for name, dist, lic in COMPONENTS
         )
-        text = (
-            f"<h2>OpsPanel {__version__}</h2>"
-            + "<p>"
-            + self.tr("A control panel for the Python back end on this machine.")
-            + "</p><p>"
-            + self.tr("Licensed under the MIT licence.")
-            + f" Python {platform.python_version()}.</p><p><b>"
-            + self.tr("Components")
-            + f"</b></p><table cellspacing='6'>{rows}</table>"
-        )
-        label = QLabel(text)
-        label.setObjectName("aboutText")
-        layout.addWidget(label)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        self.components_label.setText(f"<table cellspacing='6'>{rows}</table>")
+        self.buttons.rejected.connect(self.reject)

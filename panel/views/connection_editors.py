@@ -2,7 +2,8 @@
 
 Each dialog edits a plain dict in the workspace JSON shape. Before it accepts, the
 edited object is checked inside its connection (`connection_problems`); the problems
-are listed with their JSON paths and the dialog stays open.
+are listed with their JSON paths and the dialog stays open. The forms are drawn in
+`ui/connection_dialog.ui`, `ui/block_dialog.ui` and `ui/tag_dialog.ui`.
 """
 
 from __future__ import annotations
@@ -11,131 +12,72 @@ import copy
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QDoubleSpinBox,
-    QFormLayout,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QListWidget,
-    QPushButton,
-    QSpinBox,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QDialog, QListWidget, QPushButton, QWidget
 
 from panel.connections.validation import connection_problems
 from panel.connections.worker.config import AREAS, DRIVERS, FIXED_TYPES, KINDS
+from panel.views.forms.ui_block_dialog import Ui_BlockDialog
+from panel.views.forms.ui_connection_dialog import Ui_ConnectionDialog
+from panel.views.forms.ui_tag_dialog import Ui_TagDialog
 
 Problems = list[tuple[str, str]]
+Items = list[dict[str, Any]]
 
 
-class _EditorDialog(QDialog):
-    """A form over a dict plus an optional list of children, with a problems label."""
+def _choose(box: QComboBox, choices: tuple[str, ...], value: str) -> None:
+    """Fill `box` with `choices` and select `value` when it is one of them."""
+    box.addItems(list(choices))
+    if value in choices:
+        box.setCurrentText(value)
 
-    def __init__(self, title: str, parent: QWidget | None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        self.form = QFormLayout()
-        self.problems_label = QLabel()
-        self.problems_label.setWordWrap(True)
-        self.problems_label.setStyleSheet("color: #d6403a")
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        self.layout_ = QVBoxLayout(self)
-        self.layout_.addLayout(self.form)
 
-    def finish_layout(self) -> None:
-        self.layout_.addWidget(self.problems_label)
-        self.layout_.addWidget(self.buttons)
+def _show_problems(label: Any, problems: Problems) -> bool:
+    """List `problems` in `label` (False) or clear it (True)."""
+    label.setText("\n".join(f"{path}: {text}" for path, text in problems))
+    return not problems
 
-    def line(self, label: str, value: Any) -> QLineEdit:
-        edit = QLineEdit("" if value is None else str(value))
-        self.form.addRow(label, edit)
-        return edit
 
-    def spin(self, label: str, value: Any, low: int, high: int) -> QSpinBox:
-        box = QSpinBox()
-        box.setRange(low, high)
-        box.setValue(int(value))
-        self.form.addRow(label, box)
-        return box
+class ChildList:
+    """A form's list of child objects by name, with its Add, Edit and Remove buttons.
 
-    def combo(self, label: str, choices: tuple[str, ...], value: str) -> QComboBox:
-        box = QComboBox()
-        box.addItems(list(choices))
-        box.setEditable(False)
-        if value in choices:
-            box.setCurrentText(value)
-        self.form.addRow(label, box)
-        return box
+    `items` is edited in place; `edit(copy)` returns the edited child or None.
+    """
 
-    def check(self, label: str, value: bool) -> QCheckBox:
-        box = QCheckBox()
-        box.setChecked(value)
-        self.form.addRow(label, box)
-        return box
-
-    def show_problems(self, problems: Problems) -> bool:
-        """List `problems` (False) or clear the label (True)."""
-        self.problems_label.setText("\n".join(f"{path}: {text}" for path, text in problems))
-        return not problems
-
-    def children_list(
-        self, title: str, items: list[dict[str, Any]], edit: Callable[[dict[str, Any]], Any]
-    ) -> QListWidget:
-        """A list of child objects by name with Add / Edit / Remove buttons."""
-        widget = QListWidget()
-        widget.addItems([str(i.get("name", "?")) for i in items])
-        row = QHBoxLayout()
-        for text, slot in (
-            (self.tr("Add…"), lambda: self._child_edit(widget, items, edit, None)),
-            (self.tr("Edit…"), lambda: self._child_edit(widget, items, edit, widget.currentRow())),
-            (self.tr("Remove"), lambda: self._child_remove(widget, items)),
-        ):
-            button = QPushButton(text)
-            button.clicked.connect(slot)
-            row.addWidget(button)
-        self.layout_.addWidget(QLabel(title))
-        self.layout_.addWidget(widget)
-        self.layout_.addLayout(row)
-        widget.itemDoubleClicked.connect(
-            lambda _item: self._child_edit(widget, items, edit, widget.currentRow())
-        )
-        return widget
-
-    @staticmethod
-    def _child_edit(
+    def __init__(
+        self,
         widget: QListWidget,
-        items: list[dict[str, Any]],
-        edit: Callable[[dict[str, Any]], Any],
-        row: int | None,
+        buttons: tuple[QPushButton, QPushButton, QPushButton],
+        items: Items,
+        edit: Callable[[dict[str, Any]], dict[str, Any] | None],
     ) -> None:
-        if row is not None and not 0 <= row < len(items):
+        self.widget, self.items, self._edit = widget, items, edit
+        widget.addItems([str(i.get("name", "?")) for i in items])
+        add, change, remove = buttons
+        add.clicked.connect(lambda: self.edit(None))
+        change.clicked.connect(lambda: self.edit(widget.currentRow()))
+        remove.clicked.connect(self.remove)
+        widget.itemDoubleClicked.connect(lambda _item: self.edit(widget.currentRow()))
+
+    def edit(self, row: int | None) -> None:
+        """Edit child `row` (None: a new one) and show its name."""
+        if row is not None and not 0 <= row < len(self.items):
             return
-        result = edit(copy.deepcopy(items[row]) if row is not None else {})
+        result = self._edit(copy.deepcopy(self.items[row]) if row is not None else {})
         if result is None:
             return
         if row is None:
-            items.append(result)
-            widget.addItem(str(result.get("name", "?")))
+            self.items.append(result)
+            self.widget.addItem(str(result.get("name", "?")))
         else:
-            items[row] = result
-            widget.item(row).setText(str(result.get("name", "?")))
+            self.items[row] = result
+            self.widget.item(row).setText(str(result.get("name", "?")))
 
-    @staticmethod
-    def _child_remove(widget: QListWidget, items: list[dict[str, Any]]) -> None:
-        row = widget.currentRow()
-        if 0 <= row < len(items):
-            del items[row]
-            widget.takeItem(row)
+    def remove(self) -> None:
+        """Remove the selected child."""
+        row = self.widget.currentRow()
+        if 0 <= row < len(self.items):
+            del self.items[row]
+            self.widget.takeItem(row)
 
 
 def _set(data: dict[str, Any], key: str, value: Any, default: Any = None) -> None:
@@ -145,24 +87,32 @@ def _set(data: dict[str, Any], key: str, value: Any, default: Any = None) -> Non
         data[key] = value
 
 
-class ConnectionDialog(_EditorDialog):
+class ConnectionDialog(QDialog, Ui_ConnectionDialog):
     """Edit one connection: driver, address, retry times, enabled, and its blocks."""
 
     def __init__(self, data: dict[str, Any] | None = None, parent: QWidget | None = None):
-        super().__init__(self.tr("Connection"), parent)
+        super().__init__(parent)
+        self.setupUi(self)
         self._data = copy.deepcopy(data or {"id": "", "driver": "modbus_tcp", "blocks": []})
         d = self._data
-        self.id_edit = self.line(self.tr("Id"), d.get("id", ""))
-        self.driver_box = self.combo(self.tr("Driver"), DRIVERS, d.get("driver", "modbus_tcp"))
-        self.host_edit = self.line(self.tr("Host"), d.get("host", "127.0.0.1"))
-        self.port_spin = self.spin(self.tr("Port"), d.get("port", 502), 1, 65535)
-        self.endpoint_edit = self.line(self.tr("Endpoint (OPC UA)"), d.get("endpoint"))
-        self.unit_spin = self.spin(self.tr("Unit id"), d.get("unitId", 1), 0, 255)
-        self.timeout_spin = self.spin(self.tr("Timeout (ms)"), d.get("timeoutMs", 1000), 1, 600000)
-        self.enabled_box = self.check(self.tr("Enabled"), bool(d.get("enabled", True)))
-        self._blocks: list[dict[str, Any]] = list(d.get("blocks", []))
-        self.blocks_list = self.children_list(self.tr("Blocks"), self._blocks, self._edit_block)
-        self.finish_layout()
+        self.id_edit.setText(str(d.get("id", "")))
+        _choose(self.driver_box, DRIVERS, d.get("driver", "modbus_tcp"))
+        self.host_edit.setText(str(d.get("host", "127.0.0.1")))
+        self.port_spin.setValue(int(d.get("port", 502)))
+        self.endpoint_edit.setText(str(d.get("endpoint") or ""))
+        self.unit_spin.setValue(int(d.get("unitId", 1)))
+        self.timeout_spin.setValue(int(d.get("timeoutMs", 1000)))
+        self.enabled_box.setChecked(bool(d.get("enabled", True)))
+        self._blocks: Items = list(d.get("blocks", []))
+        self.blocks_list = self.children_list
+        self.blocks = ChildList(
+            self.children_list,
+            (self.add_button, self.edit_button, self.remove_button),
+            self._blocks,
+            self._edit_block,
+        )
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
 
     def _edit_block(self, block: dict[str, Any]) -> dict[str, Any] | None:
         dialog = BlockDialog(block, self.result_data(), self)
@@ -183,31 +133,39 @@ class ConnectionDialog(_EditorDialog):
         return d
 
     def accept(self) -> None:
-        if self.show_problems(connection_problems(self.result_data())):
+        if _show_problems(self.problems_label, connection_problems(self.result_data())):
             super().accept()
 
 
-class BlockDialog(_EditorDialog):
+class BlockDialog(QDialog, Ui_BlockDialog):
     """Edit one block of `connection`: kind, area, range, period, enabled, and its tags."""
 
     def __init__(
         self, data: dict[str, Any], connection: dict[str, Any], parent: QWidget | None = None
     ):
-        super().__init__(self.tr("Block"), parent)
+        super().__init__(parent)
+        self.setupUi(self)
         self._data = copy.deepcopy(data)
         self._connection = connection
         self._original_name = data.get("name")
         d = self._data
-        self.name_edit = self.line(self.tr("Name"), d.get("name", ""))
-        self.kind_box = self.combo(self.tr("Kind"), KINDS, d.get("kind", "read"))
-        self.area_box = self.combo(self.tr("Area"), AREAS, d.get("area", "holding"))
-        self.start_spin = self.spin(self.tr("Start address"), d.get("start", 0), 0, 65535)
-        self.count_spin = self.spin(self.tr("Count"), d.get("count", 1), 1, 65536)
-        self.period_spin = self.spin(self.tr("Period (ms)"), d.get("periodMs", 1000), 0, 86400000)
-        self.enabled_box = self.check(self.tr("Enabled"), bool(d.get("enabled", True)))
-        self._tags: list[dict[str, Any]] = list(d.get("tags", []))
-        self.tags_list = self.children_list(self.tr("Tags"), self._tags, self._edit_tag)
-        self.finish_layout()
+        self.name_edit.setText(str(d.get("name", "")))
+        _choose(self.kind_box, KINDS, d.get("kind", "read"))
+        _choose(self.area_box, AREAS, d.get("area", "holding"))
+        self.start_spin.setValue(int(d.get("start", 0)))
+        self.count_spin.setValue(int(d.get("count", 1)))
+        self.period_spin.setValue(int(d.get("periodMs", 1000)))
+        self.enabled_box.setChecked(bool(d.get("enabled", True)))
+        self._tags: Items = list(d.get("tags", []))
+        self.tags_list = self.children_list
+        self.tags = ChildList(
+            self.children_list,
+            (self.add_button, self.edit_button, self.remove_button),
+            self._tags,
+            self._edit_tag,
+        )
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
 
     def _edit_tag(self, tag: dict[str, Any]) -> dict[str, Any] | None:
         dialog = TagDialog(tag, self.result_data(), self._connection, self)
@@ -233,14 +191,14 @@ class BlockDialog(_EditorDialog):
         ]
         probe = {**self._connection, "blocks": [block, *blocks]}
         own = [(p, m) for p, m in connection_problems(probe) if p.startswith("$.blocks[0]")]
-        if self.show_problems(own):
+        if _show_problems(self.problems_label, own):
             super().accept()
 
 
 TAG_TYPES = (*FIXED_TYPES, "string(8)", "auto")
 
 
-class TagDialog(_EditorDialog):
+class TagDialog(QDialog, Ui_TagDialog):
     """Edit one tag of `block`: offset, type, scaling, unit, deadband, writable, OPC UA node."""
 
     def __init__(
@@ -250,25 +208,22 @@ class TagDialog(_EditorDialog):
         connection: dict[str, Any],
         parent: QWidget | None = None,
     ):
-        super().__init__(self.tr("Tag"), parent)
+        super().__init__(parent)
+        self.setupUi(self)
         self._data = copy.deepcopy(data)
         self._block, self._connection = block, connection
         self._original_name = data.get("name")
         d = self._data
-        self.name_edit = self.line(self.tr("Name"), d.get("name", ""))
-        self.offset_spin = self.spin(self.tr("Offset"), d.get("offset", 0), 0, 65535)
-        self.type_box = self.combo(self.tr("Type"), TAG_TYPES, d.get("type", "uint16"))
-        self.type_box.setEditable(True)
+        self.name_edit.setText(str(d.get("name", "")))
+        self.offset_spin.setValue(int(d.get("offset", 0)))
+        _choose(self.type_box, TAG_TYPES, str(d.get("type", "uint16")))
         self.type_box.setCurrentText(str(d.get("type", "uint16")))
-        self.scale_spin = QDoubleSpinBox()
-        self.scale_spin.setRange(-1e9, 1e9)
-        self.scale_spin.setDecimals(6)
         self.scale_spin.setValue(float(d.get("scale", 1.0)))
-        self.form.addRow(self.tr("Scale"), self.scale_spin)
-        self.unit_edit = self.line(self.tr("Unit"), d.get("unit", ""))
-        self.node_edit = self.line(self.tr("Node id (OPC UA)"), d.get("node"))
-        self.writable_box = self.check(self.tr("Writable"), bool(d.get("writable", False)))
-        self.finish_layout()
+        self.unit_edit.setText(str(d.get("unit", "")))
+        self.node_edit.setText(str(d.get("node") or ""))
+        self.writable_box.setChecked(bool(d.get("writable", False)))
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
 
     def result_data(self) -> dict[str, Any]:
         """The tag as edited."""
@@ -288,5 +243,5 @@ class TagDialog(_EditorDialog):
         block = {**self._block, "tags": [tag, *others]}
         probe = {**self._connection, "blocks": [block]}
         own = [(p, m) for p, m in connection_problems(probe) if p.startswith("$.blocks[0].tags[0]")]
-        if self.show_problems(own):
+        if _show_problems(self.problems_label, own):
             super().accept()

@@ -11,9 +11,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -26,6 +24,7 @@ from PySide6.QtWidgets import (
 from panel.jobs.model import JobDef, JobOption
 from panel.jobs.snapshots import JobSummary
 from panel.views.format import format_argv
+from panel.views.forms.ui_run_options_dialog import Ui_RunOptionsDialog
 
 if TYPE_CHECKING:
     from panel.viewmodels.jobs import JobsModel
@@ -111,19 +110,16 @@ def _value(option: JobOption, editor: QWidget) -> Any:
     return editor.text() or None
 
 
-class RunOptionsDialog(QDialog):
+class RunOptionsDialog(QDialog, Ui_RunOptionsDialog):
     """Asks for the options of one run of `job`; system options are shown read-only."""
 
     def __init__(self, job: JobDef, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.job = job
+        self.setupUi(self)  # ui/run_options_dialog.ui: options are added as rows of `form`
         self.setWindowTitle(self.tr("Run %1").replace("%1", job.name))
         self.editors: dict[str, QWidget] = {}
-        form = QFormLayout()
-        command = QLabel(format_argv(job.command))
-        command.setWordWrap(True)
-        command.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        form.addRow(self.tr("Command"), command)
+        self.command_label.setText(format_argv(job.command))
         for option in job.options:
             editor = _editor(option)
             label = option.label or option.key
@@ -133,22 +129,13 @@ class RunOptionsDialog(QDialog):
                 label = self.tr("%1 (system)").replace("%1", label)
             else:
                 self.editors[option.key] = editor
-            form.addRow(label, editor)
-        if not job.options:
-            form.addRow(QLabel(self.tr("This job has no options.")))
-        self.only_check = QCheckBox(self.tr("Only this job (do not run its upstream jobs)"))
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.run_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+            self.form.addRow(label, editor)
+        self.no_options_label.setVisible(not job.options)
+        self.only_check.setVisible(bool(job.depends_on))
+        self.run_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.run_button.setText(self.tr("Run"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        column = QVBoxLayout(self)
-        column.addLayout(form)
-        if job.depends_on:
-            column.addWidget(self.only_check)
-        column.addWidget(buttons)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
 
     def editor(self, key: str) -> QWidget:
         """The editor of option `key` (not for system options)."""

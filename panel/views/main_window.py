@@ -128,7 +128,7 @@ class MainWindow(QMainWindow):
         self.server_view = ServerView(models.server, models.engine)
         self.pages = QStackedWidget()
         self.sidebar = QListWidget()
-        self.sidebar.setObjectName("sidebar")  # styled by the stylesheet (resources/ui)
+        self.sidebar.setObjectName("sidebar")  # styled by the stylesheet (ui/opspanel.qss)
         self.sidebar.setFixedWidth(170)
         self.sidebar.setIconSize(QSize(SIDEBAR_ICON, SIDEBAR_ICON))
         self._add_page(self.tr("Server"), self.server_view, "server")

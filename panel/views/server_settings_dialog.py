@@ -5,26 +5,14 @@ from __future__ import annotations
 import shlex
 from collections.abc import Callable
 
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
-    QLineEdit,
-    QPlainTextEdit,
-    QSpinBox,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialog, QWidget
 
-from panel.views.state_colors import BAD
+from panel.views.forms.ui_server_settings_dialog import Ui_ServerSettingsDialog
 from panel.workspace.errors import ConfigError
 from panel.workspace.server_config import RESTART_POLICIES, ServerConfig
 
 
-class ServerSettingsDialog(QDialog):
+class ServerSettingsDialog(QDialog, Ui_ServerSettingsDialog):
     """Edits a `ServerConfig`; Save calls `save(config, done)`; `done(ConfigError)` refuses.
 
     The command is typed as one line and split into an argv list the way a POSIX
@@ -38,27 +26,14 @@ class ServerSettingsDialog(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("Server settings"))
+        self.setupUi(self)  # ui/server_settings_dialog.ui
         self._save = save
-        self.setMinimumWidth(560)
-        layout = QVBoxLayout(self)
-        form = QFormLayout()
-        self.command_edit = QLineEdit(shlex.join(config.command))
-        self.command_edit.setToolTip(
-            self.tr("Placeholders: {python} {port} {workspace} {resources}")
-        )
-        self.cwd_edit = QLineEdit(config.cwd or "")
-        self.cwd_edit.setPlaceholderText(self.tr("the workspace folder"))
-        self.env_edit = QPlainTextEdit("\n".join(f"{k}={v}" for k, v in config.env.items()))
-        self.env_edit.setPlaceholderText(self.tr("KEY=value, one per line"))
-        self.env_edit.setMaximumHeight(90)
-        self.port_spin = QSpinBox()
-        self.port_spin.setRange(1, 65535)
+        self.command_edit.setText(shlex.join(config.command))
+        self.cwd_edit.setText(config.cwd or "")
+        self.env_edit.setPlainText("\n".join(f"{k}={v}" for k, v in config.env.items()))
         self.port_spin.setValue(config.port)
-        self.health_edit = QLineEdit(config.health_url)
-        self.autostart_check = QCheckBox(self.tr("Start the server when the panel starts"))
+        self.health_edit.setText(config.health_url)
         self.autostart_check.setChecked(config.autostart)
-        self.restart_combo = QComboBox()
         labels = {
             "never": self.tr("Never"),
             "on-failure": self.tr("On failure"),
@@ -67,37 +42,10 @@ class ServerSettingsDialog(QDialog):
         for policy in RESTART_POLICIES:
             self.restart_combo.addItem(labels[policy], policy)
         self.restart_combo.setCurrentIndex(RESTART_POLICIES.index(config.restart))
-        self.stop_timeout_spin = QSpinBox()
-        self.stop_timeout_spin.setRange(0, 600_000)
-        self.stop_timeout_spin.setSingleStep(500)
-        self.stop_timeout_spin.setSuffix(" ms")
         self.stop_timeout_spin.setValue(config.stop_timeout_ms)
-        self.ready_timeout_spin = QSpinBox()
-        self.ready_timeout_spin.setRange(100, 600_000)
-        self.ready_timeout_spin.setSingleStep(1000)
-        self.ready_timeout_spin.setSuffix(" ms")
         self.ready_timeout_spin.setValue(config.ready_timeout_ms)
-        form.addRow(self.tr("Command"), self.command_edit)
-        form.addRow(self.tr("Working folder"), self.cwd_edit)
-        form.addRow(self.tr("Environment"), self.env_edit)
-        form.addRow(self.tr("Port"), self.port_spin)
-        form.addRow(self.tr("Health URL"), self.health_edit)
-        form.addRow("", self.autostart_check)
-        form.addRow(self.tr("Restart"), self.restart_combo)
-        form.addRow(self.tr("Stop timeout"), self.stop_timeout_spin)
-        form.addRow(self.tr("Ready timeout"), self.ready_timeout_spin)
-        layout.addLayout(form)
-        self.error_label = QLabel()
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet(f"color: {BAD.name()};")
-        self.error_label.setVisible(False)
-        layout.addWidget(self.error_label)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self._on_save)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        self.buttons.accepted.connect(self._on_save)
+        self.buttons.rejected.connect(self.reject)
         self._base = config
 
     def config(self) -> ServerConfig:

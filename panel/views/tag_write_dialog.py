@@ -6,26 +6,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
-    QLineEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QWidget
 
 from panel.connections.values import check_value, parse_text
 from panel.connections.worker.config import BlockConfig, TagConfig
 from panel.connections.worker.writes import UNKNOWN
 from panel.connections.write_answer import WriteAnswer
+from panel.views.forms.ui_tag_write_dialog import Ui_TagWriteDialog
 
 Send = Callable[[Any, Callable[[WriteAnswer], None]], None]
 """`send(value, done)`: the model's write; `done(answer)` runs exactly once."""
 
 
-class TagWriteDialog(QDialog):
+class TagWriteDialog(QDialog, Ui_TagWriteDialog):
     """Asks for a value, validates it for the tag's type and range, then calls `send`.
 
     It closes once the device confirmed the write; when the write failed (not applied)
@@ -46,27 +39,16 @@ class TagWriteDialog(QDialog):
         self._block, self._tag, self._send = block, tag, send
         self._waiting = False
         self._closed = False
+        self.setupUi(self)  # ui/tag_write_dialog.ui
         self.setWindowTitle(self.tr("Write %1").replace("%1", tag.name))
-        self.value_edit = QLineEdit("" if current is None else str(current))
+        self.conn_label.setText(conn_id)
+        self.tag_label.setText(tag.name)
+        self.type_label.setText(tag.type + (f" ({tag.unit})" if tag.unit else ""))
+        self.value_edit.setText("" if current is None else str(current))
         self.value_edit.setPlaceholderText(tag.type)
-        self.error_label = QLabel()
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #d6403a")
-        form = QFormLayout()
-        form.addRow(self.tr("Connection"), QLabel(conn_id))
-        form.addRow(self.tr("Tag"), QLabel(tag.name))
-        form.addRow(self.tr("Type"), QLabel(tag.type + (f" ({tag.unit})" if tag.unit else "")))
-        form.addRow(self.tr("Value"), self.value_edit)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Write"))
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error_label)
-        layout.addWidget(self.buttons)
         self.value_edit.textChanged.connect(self._validate)
         self._validate()
 

@@ -14,7 +14,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
-from panel.util.paths import resources_dir
+from panel.util.paths import ui_dir
 from panel.views import ui_settings
 
 SCHEMES = {"light": Qt.ColorScheme.Light, "dark": Qt.ColorScheme.Dark}
@@ -70,7 +70,7 @@ def light_palette() -> QPalette:
 
 def stylesheet_path() -> Path:
     """The window's one stylesheet (spacing and alignment; colours from the palette)."""
-    return resources_dir() / "ui" / "opspanel.qss"
+    return ui_dir() / "opspanel.qss"
 
 
 def stylesheet() -> str:

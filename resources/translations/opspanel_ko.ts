@@ -4,22 +4,22 @@
 <context>
     <name>AboutDialog</name>
     <message>
-        <location filename="../../panel/views/about_dialog.py" line="42"/>
+        <location filename="../../ui/about_dialog.ui" line="6"/>
         <source>About OpsPanel</source>
         <translation>OpsPanel 정보</translation>
     </message>
     <message>
-        <location filename="../../panel/views/about_dialog.py" line="51"/>
+        <location filename="../../ui/about_dialog.ui" line="19"/>
         <source>A control panel for the Python back end on this machine.</source>
         <translation>이 컴퓨터의 Python 백엔드를 위한 제어판입니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/about_dialog.py" line="53"/>
+        <location filename="../../ui/about_dialog.ui" line="29"/>
         <source>Licensed under the MIT licence.</source>
         <translation>MIT 라이선스로 배포됩니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/about_dialog.py" line="55"/>
+        <location filename="../../ui/about_dialog.ui" line="39"/>
         <source>Components</source>
         <translation>구성 요소</translation>
     </message>
@@ -123,12 +123,12 @@
 <context>
     <name>ArrayEditor</name>
     <message>
-        <location filename="../../panel/views/job_run_dialog.py" line="43"/>
+        <location filename="../../panel/views/job_run_dialog.py" line="42"/>
         <source>Add</source>
         <translation>추가</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_run_dialog.py" line="44"/>
+        <location filename="../../panel/views/job_run_dialog.py" line="43"/>
         <source>Remove</source>
         <translation>제거</translation>
     </message>
@@ -189,49 +189,64 @@
 <context>
     <name>BlockDialog</name>
     <message>
-        <location filename="../../panel/views/connection_editors.py" line="196"/>
+        <location filename="../../ui/block_dialog.ui" line="12"/>
         <source>Block</source>
         <translation>블록</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connection_editors.py" line="201"/>
+        <location filename="../../ui/block_dialog.ui" line="20"/>
         <source>Name</source>
         <translation>이름</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connection_editors.py" line="202"/>
+        <location filename="../../ui/block_dialog.ui" line="33"/>
         <source>Kind</source>
         <translation>종류</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connection_editors.py" line="203"/>
+        <location filename="../../ui/block_dialog.ui" line="46"/>
         <source>Area</source>
         <translation>영역</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connection_editors.py" line="204"/>
+        <location filename="../../ui/block_dialog.ui" line="59"/>
         <source>Start address</source>
         <translation>시작 주소</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connection_editors.py" line="205"/>
+        <location filename="../../ui/block_dialog.ui" line="79"/>
         <source>Count</source>
         <translation>개수</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connection_editors.py" line="206"/>
+        <location filename="../../ui/block_dialog.ui" line="99"/>
         <source>Period (ms)</source>
         <translation>주기 (ms)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connection_editors.py" line="207"/>
+        <location filename="../../ui/block_dialog.ui" line="119"/>
         <source>Enabled</source>
         <translation>활성화</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connection_editors.py" line="209"/>
+        <location filename="../../ui/block_dialog.ui" line="134"/>
         <source>Tags</source>
         <translation>태그</translation>
+    </message>
+    <message>
+        <location filename="../../ui/block_dialog.ui" line="149"/>
+        <source>Add…</source>
+        <translation>추가…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/block_dialog.ui" line="156"/>
+        <source>Edit…</source>
+        <translation>편집…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/block_dialog.ui" line="163"/>
+        <source>Remove</source>
+        <translation>제거</translation>
     </message>
 </context>
 <context>
@@ -303,54 +318,69 @@
 <context>
     <name>ConnectionDialog</name>
     <message>
-        <location filename="../../panel/views/connection_editors.py" line="152"/>
+        <location filename="../../ui/connection_dialog.ui" line="12"/>
         <source>Connection</source>
         <translation>연결</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connection_editors.py" line="155"/>
+        <location filename="../../ui/connection_dialog.ui" line="20"/>
         <source>Id</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connection_editors.py" line="156"/>
+        <location filename="../../ui/connection_dialog.ui" line="33"/>
         <source>Driver</source>
         <translation>드라이버</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connection_editors.py" line="157"/>
+        <location filename="../../ui/connection_dialog.ui" line="46"/>
         <source>Host</source>
         <translation>호스트</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connection_editors.py" line="158"/>
+        <location filename="../../ui/connection_dialog.ui" line="59"/>
         <source>Port</source>
         <translation>포트</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connection_editors.py" line="159"/>
+        <location filename="../../ui/connection_dialog.ui" line="79"/>
         <source>Endpoint (OPC UA)</source>
         <translation>엔드포인트 (OPC UA)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connection_editors.py" line="160"/>
+        <location filename="../../ui/connection_dialog.ui" line="92"/>
         <source>Unit id</source>
         <translation>유닛 ID</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connection_editors.py" line="161"/>
+        <location filename="../../ui/connection_dialog.ui" line="112"/>
         <source>Timeout (ms)</source>
         <translation>제한 시간 (ms)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connection_editors.py" line="162"/>
+        <location filename="../../ui/connection_dialog.ui" line="132"/>
         <source>Enabled</source>
         <translation>활성화</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connection_editors.py" line="164"/>
+        <location filename="../../ui/connection_dialog.ui" line="147"/>
         <source>Blocks</source>
         <translation>블록</translation>
+    </message>
+    <message>
+        <location filename="../../ui/connection_dialog.ui" line="162"/>
+        <source>Add…</source>
+        <translation>추가…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/connection_dialog.ui" line="169"/>
+        <source>Edit…</source>
+        <translation>편집…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/connection_dialog.ui" line="176"/>
+        <source>Remove</source>
+        <translation>제거</translation>
     </message>
 </context>
 <context>
@@ -1858,52 +1888,52 @@
         <translation>%1 실행</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_run_dialog.py" line="126"/>
+        <location filename="../../ui/run_options_dialog.ui" line="17"/>
         <source>Command</source>
         <translation>명령</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_run_dialog.py" line="132"/>
+        <location filename="../../panel/views/job_run_dialog.py" line="128"/>
         <source>A system option: always its default</source>
         <translation>시스템 옵션: 항상 기본값</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_run_dialog.py" line="133"/>
+        <location filename="../../panel/views/job_run_dialog.py" line="129"/>
         <source>%1 (system)</source>
         <translation>%1 (시스템)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_run_dialog.py" line="138"/>
+        <location filename="../../ui/run_options_dialog.ui" line="36"/>
         <source>This job has no options.</source>
         <translation>이 작업에는 옵션이 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_run_dialog.py" line="139"/>
+        <location filename="../../ui/run_options_dialog.ui" line="46"/>
         <source>Only this job (do not run its upstream jobs)</source>
         <translation>이 작업만 실행 (선행 작업은 실행하지 않음)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_run_dialog.py" line="144"/>
+        <location filename="../../panel/views/job_run_dialog.py" line="136"/>
         <source>Run</source>
         <translation>실행</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_run_dialog.py" line="176"/>
+        <location filename="../../panel/views/job_run_dialog.py" line="163"/>
         <source>Run a dangerous command?</source>
         <translation>위험한 명령을 실행할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_run_dialog.py" line="178"/>
+        <location filename="../../panel/views/job_run_dialog.py" line="165"/>
         <source>The command of %1 looks dangerous: %2. Run it anyway?</source>
         <translation>%1의 명령이 위험해 보입니다: %2. 그래도 실행할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_run_dialog.py" line="186"/>
+        <location filename="../../panel/views/job_run_dialog.py" line="173"/>
         <source>Run anyway</source>
         <translation>그래도 실행</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_run_dialog.py" line="213"/>
+        <location filename="../../panel/views/job_run_dialog.py" line="200"/>
         <source>Cannot run %1</source>
         <translation>%1을(를) 실행할 수 없습니다</translation>
     </message>
@@ -1911,82 +1941,82 @@
 <context>
     <name>ServerSettingsDialog</name>
     <message>
-        <location filename="../../panel/views/server_settings_dialog.py" line="41"/>
+        <location filename="../../ui/server_settings_dialog.ui" line="12"/>
         <source>Server settings</source>
         <translation>서버 설정</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_settings_dialog.py" line="48"/>
+        <location filename="../../ui/server_settings_dialog.ui" line="30"/>
         <source>Placeholders: {python} {port} {workspace} {resources}</source>
         <translation>자리 표시자: {python} {port} {workspace} {resources}</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_settings_dialog.py" line="51"/>
+        <location filename="../../ui/server_settings_dialog.ui" line="47"/>
         <source>the workspace folder</source>
         <translation>작업 공간 폴더</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_settings_dialog.py" line="53"/>
+        <location filename="../../ui/server_settings_dialog.ui" line="70"/>
         <source>KEY=value, one per line</source>
         <translation>한 줄에 하나씩 KEY=value</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_settings_dialog.py" line="59"/>
+        <location filename="../../ui/server_settings_dialog.ui" line="110"/>
         <source>Start the server when the panel starts</source>
         <translation>패널이 시작될 때 서버 시작</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_settings_dialog.py" line="63"/>
+        <location filename="../../panel/views/server_settings_dialog.py" line="38"/>
         <source>Never</source>
         <translation>안 함</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_settings_dialog.py" line="64"/>
+        <location filename="../../panel/views/server_settings_dialog.py" line="39"/>
         <source>On failure</source>
         <translation>실패 시</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_settings_dialog.py" line="65"/>
+        <location filename="../../panel/views/server_settings_dialog.py" line="40"/>
         <source>Always</source>
         <translation>항상</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_settings_dialog.py" line="80"/>
+        <location filename="../../ui/server_settings_dialog.ui" line="20"/>
         <source>Command</source>
         <translation>명령</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_settings_dialog.py" line="81"/>
+        <location filename="../../ui/server_settings_dialog.ui" line="37"/>
         <source>Working folder</source>
         <translation>작업 폴더</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_settings_dialog.py" line="82"/>
+        <location filename="../../ui/server_settings_dialog.ui" line="54"/>
         <source>Environment</source>
         <translation>환경 변수</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_settings_dialog.py" line="83"/>
+        <location filename="../../ui/server_settings_dialog.ui" line="77"/>
         <source>Port</source>
         <translation>포트</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_settings_dialog.py" line="84"/>
+        <location filename="../../ui/server_settings_dialog.ui" line="97"/>
         <source>Health URL</source>
         <translation>상태 확인 URL</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_settings_dialog.py" line="86"/>
+        <location filename="../../ui/server_settings_dialog.ui" line="117"/>
         <source>Restart</source>
         <translation>다시 시작</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_settings_dialog.py" line="87"/>
+        <location filename="../../ui/server_settings_dialog.ui" line="130"/>
         <source>Stop timeout</source>
         <translation>중지 제한 시간</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_settings_dialog.py" line="88"/>
+        <location filename="../../ui/server_settings_dialog.ui" line="156"/>
         <source>Ready timeout</source>
         <translation>준비 제한 시간</translation>
     </message>
@@ -2362,42 +2392,42 @@
 <context>
     <name>TagDialog</name>
     <message>
-        <location filename="../../panel/views/connection_editors.py" line="253"/>
+        <location filename="../../ui/tag_dialog.ui" line="12"/>
         <source>Tag</source>
         <translation>태그</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connection_editors.py" line="258"/>
+        <location filename="../../ui/tag_dialog.ui" line="20"/>
         <source>Name</source>
         <translation>이름</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connection_editors.py" line="259"/>
+        <location filename="../../ui/tag_dialog.ui" line="33"/>
         <source>Offset</source>
         <translation>오프셋</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connection_editors.py" line="260"/>
+        <location filename="../../ui/tag_dialog.ui" line="53"/>
         <source>Type</source>
         <translation>형식</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connection_editors.py" line="267"/>
+        <location filename="../../ui/tag_dialog.ui" line="70"/>
         <source>Scale</source>
         <translation>배율</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connection_editors.py" line="268"/>
+        <location filename="../../ui/tag_dialog.ui" line="93"/>
         <source>Unit</source>
         <translation>단위</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connection_editors.py" line="269"/>
+        <location filename="../../ui/tag_dialog.ui" line="106"/>
         <source>Node id (OPC UA)</source>
         <translation>노드 ID (OPC UA)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connection_editors.py" line="270"/>
+        <location filename="../../ui/tag_dialog.ui" line="119"/>
         <source>Writable</source>
         <translation>쓰기 가능</translation>
     </message>
@@ -2438,47 +2468,47 @@
 <context>
     <name>TagWriteDialog</name>
     <message>
-        <location filename="../../panel/views/tag_write_dialog.py" line="49"/>
+        <location filename="../../panel/views/tag_write_dialog.py" line="43"/>
         <source>Write %1</source>
         <translation>%1 쓰기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/tag_write_dialog.py" line="56"/>
+        <location filename="../../ui/tag_write_dialog.ui" line="17"/>
         <source>Connection</source>
         <translation>연결</translation>
     </message>
     <message>
-        <location filename="../../panel/views/tag_write_dialog.py" line="57"/>
+        <location filename="../../ui/tag_write_dialog.ui" line="27"/>
         <source>Tag</source>
         <translation>태그</translation>
     </message>
     <message>
-        <location filename="../../panel/views/tag_write_dialog.py" line="58"/>
+        <location filename="../../ui/tag_write_dialog.ui" line="37"/>
         <source>Type</source>
         <translation>형식</translation>
     </message>
     <message>
-        <location filename="../../panel/views/tag_write_dialog.py" line="59"/>
+        <location filename="../../ui/tag_write_dialog.ui" line="47"/>
         <source>Value</source>
         <translation>값</translation>
     </message>
     <message>
-        <location filename="../../panel/views/tag_write_dialog.py" line="63"/>
+        <location filename="../../panel/views/tag_write_dialog.py" line="49"/>
         <source>Write</source>
         <translation>쓰기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/tag_write_dialog.py" line="93"/>
+        <location filename="../../panel/views/tag_write_dialog.py" line="75"/>
         <source>Writing…</source>
         <translation>쓰는 중…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/tag_write_dialog.py" line="110"/>
+        <location filename="../../panel/views/tag_write_dialog.py" line="92"/>
         <source>Outcome unknown: sent, not answered; the device may have applied it.</source>
         <translation>결과 알 수 없음: 보냈으나 응답이 없습니다. 장치가 적용했을 수 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/tag_write_dialog.py" line="112"/>
+        <location filename="../../panel/views/tag_write_dialog.py" line="94"/>
         <source>Not written: %1</source>
         <translation>쓰지 않음: %1</translation>
     </message>
@@ -2534,24 +2564,6 @@
         <translation>
             <numerusform>최근 %n초</numerusform>
         </translation>
-    </message>
-</context>
-<context>
-    <name>_EditorDialog</name>
-    <message>
-        <location filename="../../panel/views/connection_editors.py" line="99"/>
-        <source>Add…</source>
-        <translation>추가…</translation>
-    </message>
-    <message>
-        <location filename="../../panel/views/connection_editors.py" line="100"/>
-        <source>Edit…</source>
-        <translation>편집…</translation>
-    </message>
-    <message>
-        <location filename="../../panel/views/connection_editors.py" line="101"/>
-        <source>Remove</source>
-        <translation>제거</translation>
     </message>
 </context>
 <context>

@@ -46,7 +46,9 @@ def test_every_string_has_a_finished_korean_translation() -> None:
 
 def test_no_user_visible_string_is_missing_from_the_translation(tmp_path: Path) -> None:
     fresh = tmp_path / "fresh.ts"
-    sources = sorted(str(p) for p in (ROOT / "panel").rglob("*.py"))
+    forms = ROOT / "panel" / "views" / "forms"  # compiled from ui/*.ui: read the forms
+    sources = sorted(str(p) for p in (ROOT / "panel").rglob("*.py") if forms not in p.parents)
+    sources += sorted(str(p) for p in (ROOT / "ui").glob("*.ui"))
     lupdate = Path(sys.executable).with_name("pyside6-lupdate")
     subprocess.run([str(lupdate), *sources, "-ts", str(fresh)], check=True, capture_output=True)
     missing = sorted(set(ts_messages(fresh)) - set(ts_messages(TS)))
