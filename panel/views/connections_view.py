@@ -36,8 +36,17 @@ from PySide6.QtWidgets import (
 )
 
 from panel.connections.status import BlockFigures, ConnectionSnapshot, ConnState, worst
-from panel.connections.tag_model import COL_QUALITY, QUALITY_ROLE, TagTableModel
+from panel.connections.tag_model import (
+    COL_NAME,
+    COL_QUALITY,
+    COL_TIME,
+    COL_UNIT,
+    COL_VALUE,
+    QUALITY_ROLE,
+    TagTableModel,
+)
 from panel.views.bus_label import bus_cell
+from panel.views.column_widths import FitOnRows
 from panel.views.connection_editors import ConnectionDialog
 from panel.views.format import format_bytes, format_duration
 from panel.views.state_colors import (
@@ -209,6 +218,7 @@ class ConnectionsView(QWidget):
         # Fixed, fitted by `_fill_row` when a text's length changed: in ResizeToContents
         # mode every changed cell measured its whole column again (0.7 ms a cell).
         self.list.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.list.horizontalHeader().setStretchLastSection(True)
         self.list.itemSelectionChanged.connect(self._on_selection)
         self.list.doubleClicked.connect(self.edit_connection)
 
@@ -235,7 +245,7 @@ class ConnectionsView(QWidget):
         self.tags.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.tags.verticalHeader().hide()
         self.tags.verticalHeader().setDefaultSectionSize(22)
-        self.tags.horizontalHeader().setStretchLastSection(True)
+        self.tag_columns = FitOnRows(self.tags, (COL_NAME, COL_VALUE, COL_TIME, COL_UNIT))
         self.tags.selectionModel().selectionChanged.connect(self._on_tag_selection)
         self.tags.doubleClicked.connect(self.write_selected_tag)
         self.write_button = QPushButton(self.tr("Write…"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFontDatabase, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -27,6 +27,7 @@ from panel.views.job_duration_chart import DurationChart
 from panel.views.job_run_dialog import run_interactively
 from panel.views.job_states import NEVER, run_color, run_state_label
 from panel.views.jobs_history import (
+    COL_ATTEMPT,
     COL_ERROR,
     COL_JOB,
     COL_QUEUED,
@@ -53,6 +54,11 @@ class JobDetails(QWidget):
 
     sig_run_started = Signal(int)
     """(run_id) Run now started a run."""
+
+    def sizeHint(self) -> QSize:
+        """Wide enough for the runs table's columns side by side (no sideways scrolling)."""
+        hint = super().sizeHint()
+        return QSize(max(hint.width(), 380), hint.height())
 
     def __init__(self, model: JobsModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -86,12 +92,14 @@ class JobDetails(QWidget):
         self.cancel_button.clicked.connect(self.cancel)
         self.enable_button.clicked.connect(self.toggle_enabled)
         self.runs_model = HistoryModel(self)
+        self.runs_model.short_times = True
         self.runs_table = QTableView()
         self.runs_table.setModel(self.runs_model)
         self.runs_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.runs_table.verticalHeader().hide()
         self.runs_table.setWordWrap(False)
-        for col in (COL_JOB, COL_TRIGGER, COL_ERROR):
+        # Narrow: the job is this one, and the History tab has trigger, attempt and error.
+        for col in (COL_JOB, COL_TRIGGER, COL_ATTEMPT, COL_ERROR):
             self.runs_table.hideColumn(col)
         header = self.runs_table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)

@@ -25,7 +25,8 @@ from panel.views.job_graph import (
 from panel.views.job_states import RUN_COLORS, run_state_label
 from panel.views.state_colors import dot_pixmap
 
-LEGEND_COLUMNS = 7
+LEGEND_COLUMNS = 5
+"""Narrow enough that the graph leaves two fifths of a 1100 px window to the details."""
 
 
 class EdgeSample(QWidget):
@@ -110,14 +111,21 @@ class JobGraphPanel(QWidget):
         tools.addWidget(self.zoom_in_button)
         tools.addWidget(self.fit_button)
         tools.addWidget(self.zoom_label)
-        tools.addStretch(1)
-        tools.addWidget(QLabel(self.tr("Drag to pan; click a job for its details.")))
+        hint = QLabel(self.tr("Drag to pan; click a job for its details."))
+        hint.setWordWrap(True)
+        hint.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        tools.addWidget(hint, 1)
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.addLayout(tools)
         column.addWidget(self.view, 1)
         column.addWidget(GraphLegend())
         self._on_zoom(1.0)
+
+    def sizeHint(self) -> QSize:
+        """A graph has no size of its own (it is fitted to its room): a modest one, so the
+        page's splitter gives the job details beside it the width their runs table needs."""
+        return QSize(480, 420)
 
     def _on_zoom(self, scale: float) -> None:
         self.zoom_label.setText(self.tr("%1 %").replace("%1", f"{scale * 100:.0f}"))

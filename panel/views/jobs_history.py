@@ -46,8 +46,20 @@ def format_when(ts: float) -> str:
     return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(ts))
 
 
+def format_when_short(ts: float, now: float | None = None) -> str:
+    """`13:02:03` today, `05-01 13:02` before: for a narrow table (the tooltip has it all)."""
+    when, today = time.localtime(ts), time.localtime(time.time() if now is None else now)
+    if (when.tm_year, when.tm_yday) == (today.tm_year, today.tm_yday):
+        return time.strftime("%H:%M:%S", when)
+    return time.strftime("%m-%d %H:%M", when)
+
+
 class HistoryModel(RowTableModel[RunSnapshot]):
-    """Runs, newest first: id, job, status (colour and word), trigger, times, exit, error."""
+    """Runs, newest first: id, job, status (colour and word), trigger, times, exit, error.
+
+    `short_times` shows the queued time as `format_when_short` (for a narrow pane)."""
+
+    short_times = False
 
     def headers(self) -> tuple[str, ...]:
         """Run, job, status, trigger, attempt, queued, duration, exit, error."""
@@ -70,11 +82,15 @@ class HistoryModel(RowTableModel[RunSnapshot]):
     def cell(self, row: RunSnapshot, col: int, role: int) -> Any:
         """Text, status dot, error tooltip, and the run id as UserRole."""
         if role == Qt.ItemDataRole.DisplayRole:
+            if col == COL_QUEUED and self.short_times and row.queued:
+                return format_when_short(row.queued)
             return self._text(row, col)
         if role == Qt.ItemDataRole.DecorationRole and col == COL_STATUS:
             return dot_icon(run_color(row.status), 12)
         if role == Qt.ItemDataRole.ToolTipRole and col == COL_ERROR and row.error:
             return row.error
+        if role == Qt.ItemDataRole.ToolTipRole and col == COL_QUEUED and row.queued:
+            return format_when(row.queued)
         if role == Qt.ItemDataRole.UserRole:
             return row.id
         return None

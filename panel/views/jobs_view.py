@@ -51,6 +51,7 @@ class JobsView(QWidget):
         splitter.addWidget(self.details)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        self.splitter = splitter
         self.tabs = QTabWidget()
         self.tabs.addTab(splitter, self.tr("Graph"))
         self.tabs.addTab(self.history, self.tr("History"))

@@ -219,11 +219,10 @@ def test_clicking_a_node_shows_its_runs_and_its_log(page: JobsPage, qtbot: QtBot
     assert [title for _, title in shown] == [
         "Run",
         "Status",
-        "Attempt",
         "Duration",
         "Exit",
         "Queued",
-    ]
+    ]  # the attempt, trigger and error are on the History tab
     duration = details.runs_model.index(0, COL_DURATION).data()
     assert duration.endswith(" s")  # a short run reads in seconds, not 0:00:00
     details.tabs.setCurrentIndex(1)
