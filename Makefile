@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
-QM     := resources/translations/opspanel_ko.qm
+QM     := resources/translations/opspanel_ko.qm resources/translations/opspanel_en.qm
 # The dialogs drawn in Qt Designer (ui/*.ui), compiled to Python next to the views.
 FORMS  := $(patsubst ui/%.ui,panel/views/forms/ui_%.py,$(wildcard ui/*.ui))
 export QT_QPA_PLATFORM ?= $(if $(DISPLAY)$(WAYLAND_DISPLAY),,offscreen)
@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-$(QM): resources/translations/opspanel_ko.ts $(STAMP)
+resources/translations/%.qm: resources/translations/%.ts $(STAMP)
 	$(VENV)/bin/pyside6-lrelease -silent $< -qm $@
 
 translations: $(QM)
@@ -26,9 +26,12 @@ panel/views/forms/ui_%.py: ui/%.ui $(STAMP)
 
 forms: $(FORMS)
 
+TR_SOURCES = $$(find panel -name '*.py' -not -path 'panel/views/forms/*' | sort) ui/*.ui
+
 # After adding or changing tr() strings: refresh the .ts, translate it (Qt Linguist), commit it.
 translations-update: $(STAMP)
-	$(VENV)/bin/pyside6-lupdate $$(find panel -name '*.py' -not -path 'panel/views/forms/*' | sort) ui/*.ui -ts resources/translations/opspanel_ko.ts
+	$(VENV)/bin/pyside6-lupdate $(TR_SOURCES) -ts resources/translations/opspanel_ko.ts
+	$(VENV)/bin/pyside6-lupdate $(TR_SOURCES) -pluralonly -ts resources/translations/opspanel_en.ts
 
 run: $(STAMP) $(QM) $(FORMS)
 	$(VENV)/bin/opspanel

@@ -385,11 +385,16 @@ def _make_application(headless: bool) -> QCoreApplication:
 
 def _install_translator(app: QCoreApplication) -> None:
     """Load the translation for OPSPANEL_LANG or the system locale, when one is shipped,
-    and Qt's own for that language (standard buttons: OK, Cancel, Yes, No...)."""
+    and Qt's own for that language (standard buttons: OK, Cancel, Yes, No...); English
+    (its plural forms) for a language without one."""
     locale = QLocale(os.environ["OPSPANEL_LANG"]) if "OPSPANEL_LANG" in os.environ else QLocale()
     translator = QTranslator(app)
     folder = Path(resources_dir()) / "translations"
     if not translator.load(locale, "opspanel", "_", str(folder)):
+        # No translation for this language: the English one carries the plural forms
+        # ("1 session open", "2 sessions open") of the texts written with %n.
+        if translator.load("opspanel_en", str(folder)):
+            app.installTranslator(translator)
         return
     app.installTranslator(translator)
     qt = QTranslator(app)

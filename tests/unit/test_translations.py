@@ -81,3 +81,36 @@ def test_korean_brings_qts_own_buttons_along(
             qapp.removeTranslator(translator)
             translator.deleteLater()
     assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Cancel"
+
+
+@pytest.mark.parametrize("language", ["en_US", "de_DE"])
+def test_english_and_untranslated_languages_read_plurals_in_english(
+    qapp: QCoreApplication, monkeypatch: pytest.MonkeyPatch, language: str
+) -> None:
+    from panel.app import _install_translator
+
+    monkeypatch.setenv("OPSPANEL_LANG", language)
+    before = set(qapp.findChildren(QTranslator))
+    _install_translator(qapp)
+    added = [t for t in qapp.findChildren(QTranslator) if t not in before]
+    try:
+        assert QCoreApplication.translate("SessionsView", "%n session(s) open", None, 1) == (
+            "1 session open"
+        )
+        assert QCoreApplication.translate("SessionsView", "%n session(s) open", None, 0) == (
+            "0 sessions open"
+        )
+        text = QCoreApplication.translate("JobsFileBar", "%n job(s) imported %1", None, 3)
+        assert text == "3 jobs imported %1"
+    finally:
+        for translator in added:
+            qapp.removeTranslator(translator)
+            translator.deleteLater()
+
+
+def test_every_plural_has_its_english_forms() -> None:
+    english = ts_messages(TS.with_name("opspanel_en.ts"))
+    plurals = {key for key, tr in ts_messages(TS).items() if list(tr.iter("numerusform"))}
+    assert plurals and plurals <= set(english)
+    empty = [s for (_, s), tr in english.items() if not all(f.text for f in tr.iter("numerusform"))]
+    assert empty == []
