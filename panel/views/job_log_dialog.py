@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QLabel,
+    QMessageBox,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
 
-from panel.jobs.snapshots import RunLog
+from panel.jobs.snapshots import RunLog, RunSnapshot
+
+if TYPE_CHECKING:
+    from panel.viewmodels.jobs import JobsModel
 
 
 class RunLogDialog(QDialog):
@@ -40,3 +48,38 @@ class RunLogDialog(QDialog):
         column.addWidget(self.note)
         column.addWidget(self.text, 1)
         column.addWidget(buttons)
+
+
+def open_run_log(
+    parent: QWidget, model: JobsModel, run: RunSnapshot, read: Callable[[], None] | None = None
+) -> None:
+    """Read run `run`'s log through `model` and show it in a `RunLogDialog`; say so when
+    it cannot be read or the run has none. `read()` runs once the answer is in (the
+    caller's busy state ends there)."""
+
+    def shown(log: RunLog | None, error: str | None) -> None:
+        if read is not None:
+            read()
+        if error is not None or log is None:
+            QMessageBox.warning(
+                parent,
+                QCoreApplication.translate("HistoryView", "Cannot open the log"),
+                error or "",
+            )
+            return
+        if not log.exists:
+            text = QCoreApplication.translate(
+                "HistoryView", "Run %1 has no log file (it never started)."
+            ).replace("%1", str(run.id))
+            QMessageBox.information(
+                parent, QCoreApplication.translate("HistoryView", "No log"), text
+            )
+            return
+        title = (
+            QCoreApplication.translate("HistoryView", "Log of run %1 (%2)")
+            .replace("%1", str(run.id))
+            .replace("%2", run.job)
+        )
+        RunLogDialog(log, title, parent).exec()
+
+    model.run_log(run.id, shown)

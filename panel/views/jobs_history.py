@@ -19,16 +19,15 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from panel.jobs.snapshots import HistoryQuery, RunLog, RunSnapshot
+from panel.jobs.snapshots import HistoryQuery, RunSnapshot
 from panel.views.format import format_run_duration
-from panel.views.job_log_dialog import RunLogDialog
+from panel.views.job_log_dialog import open_run_log
 from panel.views.job_states import RUN_COLORS, run_color, run_state_label
 from panel.views.state_colors import dot_icon
 from panel.views.table_model import RowTableModel
@@ -307,21 +306,9 @@ class HistoryView(QWidget):
         self._opening = True
         self.open_log_button.setEnabled(False)
         self.open_log_button.setText(self.tr("Opening…"))
-        self._model.run_log(run.id, lambda log, error: self._show_log(run, log, error))
+        open_run_log(self, self._model, run, self._log_read)
 
-    def _show_log(self, run: RunSnapshot, log: RunLog | None, error: str | None) -> None:
+    def _log_read(self) -> None:
         self._opening = False
         self.open_log_button.setEnabled(True)
         self.open_log_button.setText(self.tr("Open log"))
-        if error is not None or log is None:
-            QMessageBox.warning(self, self.tr("Cannot open the log"), error or "")
-            return
-        if not log.exists:
-            QMessageBox.information(
-                self,
-                self.tr("No log"),
-                self.tr("Run %1 has no log file (it never started).").replace("%1", str(run.id)),
-            )
-            return
-        title = self.tr("Log of run %1 (%2)").replace("%1", str(run.id)).replace("%2", run.job)
-        RunLogDialog(log, title, self).exec()

@@ -4,22 +4,22 @@
 <context>
     <name>AboutDialog</name>
     <message>
-        <location filename="../../ui/about_dialog.ui" line="6"/>
+        <location filename="../../ui/about_dialog.ui" line="12"/>
         <source>About OpsPanel</source>
         <translation>OpsPanel 정보</translation>
     </message>
     <message>
-        <location filename="../../ui/about_dialog.ui" line="19"/>
+        <location filename="../../ui/about_dialog.ui" line="25"/>
         <source>A control panel for the Python back end on this machine.</source>
         <translation>이 컴퓨터의 Python 백엔드를 위한 제어판입니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/about_dialog.ui" line="29"/>
+        <location filename="../../ui/about_dialog.ui" line="35"/>
         <source>Licensed under the MIT licence.</source>
         <translation>MIT 라이선스로 배포됩니다.</translation>
     </message>
     <message>
-        <location filename="../../ui/about_dialog.ui" line="39"/>
+        <location filename="../../ui/about_dialog.ui" line="45"/>
         <source>Components</source>
         <translation>구성 요소</translation>
     </message>
@@ -384,214 +384,250 @@
     </message>
 </context>
 <context>
+    <name>ConnectionTile</name>
+    <message>
+        <location filename="../../panel/views/overview/connection_tiles.py" line="88"/>
+        <source>no value yet</source>
+        <translation>아직 값 없음</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/overview/connection_tiles.py" line="90"/>
+        <source>updated %1 ago</source>
+        <translation>%1 전 갱신</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/overview/connection_tiles.py" line="93"/>
+        <source>%1 tags, waiting for values</source>
+        <translation>태그 %1개, 값 기다리는 중</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/overview/connection_tiles.py" line="96"/>
+        <source>%1 of %2 tags not good</source>
+        <translation>태그 %2개 중 %1개 양호하지 않음</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/overview/connection_tiles.py" line="100"/>
+        <source>all %1 tags good</source>
+        <translation>태그 %1개 모두 양호</translation>
+    </message>
+</context>
+<context>
+    <name>ConnectionTiles</name>
+    <message>
+        <location filename="../../panel/views/overview/connection_tiles.py" line="125"/>
+        <source>No connections yet: Add one or Load CSV on the Connections page.</source>
+        <translation>아직 연결이 없습니다. 연결 페이지에서 추가하거나 CSV를 불러오세요.</translation>
+    </message>
+</context>
+<context>
     <name>ConnectionsView</name>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="153"/>
+        <location filename="../../panel/views/connections_view.py" line="162"/>
         <source>Add…</source>
         <translation>추가…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="154"/>
+        <location filename="../../panel/views/connections_view.py" line="163"/>
         <source>Edit…</source>
         <translation>편집…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="155"/>
+        <location filename="../../panel/views/connections_view.py" line="164"/>
         <source>Delete</source>
         <translation>삭제</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="156"/>
+        <location filename="../../panel/views/connections_view.py" line="165"/>
         <source>Load CSV…</source>
         <translation>CSV 불러오기…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="157"/>
+        <location filename="../../panel/views/connections_view.py" line="166"/>
         <source>Enable</source>
         <translation>활성화</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="158"/>
+        <location filename="../../panel/views/connections_view.py" line="167"/>
         <source>Disable</source>
         <translation>비활성화</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="159"/>
+        <location filename="../../panel/views/connections_view.py" line="168"/>
         <source>Restart</source>
         <translation>다시 시작</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="179"/>
+        <location filename="../../panel/views/connections_view.py" line="188"/>
         <source>Keep workers running if the engine stops</source>
         <translation>엔진이 멈춰도 워커 계속 실행</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="182"/>
+        <location filename="../../panel/views/connections_view.py" line="191"/>
         <source>When the engine crashes or is killed, every connection worker keeps polling its device, and the next engine takes the running workers over. A normal quit still stops them. Applies to each worker from its next start.</source>
         <translation>엔진이 비정상 종료되거나 강제 종료되어도 모든 연결 워커가 장치 폴링을 계속하고, 다음에 시작한 엔진이 실행 중인 워커를 넘겨받습니다. 정상 종료하면 워커도 함께 멈춥니다. 각 워커가 다음에 시작할 때부터 적용됩니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="193"/>
+        <location filename="../../panel/views/connections_view.py" line="202"/>
         <source>State</source>
         <translation>상태</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="194"/>
+        <location filename="../../panel/views/connections_view.py" line="203"/>
         <source>Id</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="195"/>
+        <location filename="../../panel/views/connections_view.py" line="204"/>
         <source>Address</source>
         <translation>주소</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="196"/>
+        <location filename="../../panel/views/connections_view.py" line="205"/>
         <source>Link</source>
         <translation>링크</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="197"/>
+        <location filename="../../panel/views/connections_view.py" line="206"/>
         <source>PID</source>
         <translation>PID</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="198"/>
+        <location filename="../../panel/views/connections_view.py" line="207"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="199"/>
+        <location filename="../../panel/views/connections_view.py" line="208"/>
         <source>RSS</source>
         <translation>RSS</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="200"/>
+        <location filename="../../panel/views/connections_view.py" line="209"/>
         <source>Restarts</source>
         <translation>재시작 횟수</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="201"/>
+        <location filename="../../panel/views/connections_view.py" line="210"/>
         <source>Uptime</source>
         <translation>가동 시간</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="202"/>
+        <location filename="../../panel/views/connections_view.py" line="211"/>
         <source>Bus (last published)</source>
         <translation>버스 (마지막 게시)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="220"/>
+        <location filename="../../panel/views/connections_view.py" line="230"/>
         <source>Block</source>
         <translation>블록</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="221"/>
+        <location filename="../../panel/views/connections_view.py" line="231"/>
         <source>Kind</source>
         <translation>종류</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="222"/>
+        <location filename="../../panel/views/connections_view.py" line="232"/>
         <source>Period (ms)</source>
         <translation>주기 (ms)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="223"/>
+        <location filename="../../panel/views/connections_view.py" line="233"/>
         <source>Last cycle (ms)</source>
         <translation>마지막 주기 (ms)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="224"/>
+        <location filename="../../panel/views/connections_view.py" line="234"/>
         <source>Lateness p99 (ms)</source>
         <translation>지연 p99 (ms)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="225"/>
+        <location filename="../../panel/views/connections_view.py" line="235"/>
         <source>Errors</source>
         <translation>오류</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="226"/>
+        <location filename="../../panel/views/connections_view.py" line="236"/>
         <source>Missed</source>
         <translation>누락</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="241"/>
+        <location filename="../../panel/views/connections_view.py" line="251"/>
         <source>Write…</source>
         <translation>쓰기…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="255"/>
+        <location filename="../../panel/views/connections_view.py" line="265"/>
         <source>Tags</source>
         <translation>태그</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="256"/>
+        <location filename="../../panel/views/connections_view.py" line="266"/>
         <source>Blocks</source>
         <translation>블록</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="257"/>
+        <location filename="../../panel/views/connections_view.py" line="267"/>
         <source>Trend</source>
         <translation>추이</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="277"/>
+        <location filename="../../panel/views/connections_view.py" line="287"/>
         <source>Quality:</source>
         <translation>품질:</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="365"/>
+        <location filename="../../panel/views/connections_view.py" line="375"/>
         <source>{pid} (adopted)</source>
         <translation>{pid} (인계됨)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="379"/>
+        <location filename="../../panel/views/connections_view.py" line="389"/>
         <source>Keep workers running</source>
         <translation>워커 계속 실행</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="443"/>
+        <location filename="../../panel/views/connections_view.py" line="453"/>
         <source>Connection</source>
         <translation>연결</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="480"/>
+        <location filename="../../panel/views/connections_view.py" line="490"/>
         <source>Connection not saved</source>
         <translation>연결을 저장하지 않았습니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="495"/>
+        <location filename="../../panel/views/connections_view.py" line="505"/>
         <source>Delete connection?</source>
         <translation>연결을 삭제할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="496"/>
+        <location filename="../../panel/views/connections_view.py" line="506"/>
         <source>Stop and delete the connection %1?</source>
         <translation>연결 %1을(를) 중지하고 삭제할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="499"/>
+        <location filename="../../panel/views/connections_view.py" line="509"/>
         <source>Connection not deleted</source>
         <translation>연결이 삭제되지 않음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="505"/>
+        <location filename="../../panel/views/connections_view.py" line="515"/>
         <source>Folder with connections.csv</source>
         <translation>connections.csv가 있는 폴더</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="508"/>
+        <location filename="../../panel/views/connections_view.py" line="518"/>
         <source>CSV not loaded</source>
         <translation>CSV를 불러오지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="525"/>
+        <location filename="../../panel/views/connections_view.py" line="535"/>
         <source>Write</source>
         <translation>쓰기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="525"/>
+        <location filename="../../panel/views/connections_view.py" line="535"/>
         <source>This tag is not writable.</source>
         <translation>이 태그는 쓸 수 없습니다.</translation>
     </message>
@@ -861,17 +897,17 @@
 <context>
     <name>GraphLegend</name>
     <message>
-        <location filename="../../panel/views/job_graph_panel.py" line="61"/>
+        <location filename="../../panel/views/job_graph_panel.py" line="62"/>
         <source>depends on</source>
         <translation>선행</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_graph_panel.py" line="62"/>
+        <location filename="../../panel/views/job_graph_panel.py" line="63"/>
         <source>on success</source>
         <translation>성공 시</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_graph_panel.py" line="63"/>
+        <location filename="../../panel/views/job_graph_panel.py" line="64"/>
         <source>on failure</source>
         <translation>실패 시</translation>
     </message>
@@ -879,47 +915,47 @@
 <context>
     <name>HistoryModel</name>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="55"/>
+        <location filename="../../panel/views/jobs_history.py" line="66"/>
         <source>Run</source>
         <translation>실행 번호</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="56"/>
+        <location filename="../../panel/views/jobs_history.py" line="67"/>
         <source>Job</source>
         <translation>작업</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="57"/>
+        <location filename="../../panel/views/jobs_history.py" line="68"/>
         <source>Status</source>
         <translation>상태</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="58"/>
+        <location filename="../../panel/views/jobs_history.py" line="69"/>
         <source>Trigger</source>
         <translation>트리거</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="59"/>
+        <location filename="../../panel/views/jobs_history.py" line="70"/>
         <source>Attempt</source>
         <translation>시도</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="60"/>
+        <location filename="../../panel/views/jobs_history.py" line="71"/>
         <source>Queued</source>
         <translation>요청 시각</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="61"/>
+        <location filename="../../panel/views/jobs_history.py" line="72"/>
         <source>Duration</source>
         <translation>소요 시간</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="62"/>
+        <location filename="../../panel/views/jobs_history.py" line="73"/>
         <source>Exit</source>
         <translation>종료 코드</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="63"/>
+        <location filename="../../panel/views/jobs_history.py" line="74"/>
         <source>Error</source>
         <translation>오류</translation>
     </message>
@@ -927,73 +963,73 @@
 <context>
     <name>HistoryView</name>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="120"/>
+        <location filename="../../panel/views/jobs_history.py" line="135"/>
         <source>Any status</source>
         <translation>모든 상태</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="126"/>
+        <location filename="../../panel/views/jobs_history.py" line="141"/>
         <source>From</source>
         <translation>기간</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="142"/>
-        <location filename="../../panel/views/jobs_history.py" line="299"/>
+        <location filename="../../panel/views/jobs_history.py" line="157"/>
+        <location filename="../../panel/views/jobs_history.py" line="314"/>
         <source>Open log</source>
         <translation>로그 열기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="153"/>
+        <location filename="../../panel/views/jobs_history.py" line="168"/>
         <source>Job</source>
         <translation>작업</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="155"/>
+        <location filename="../../panel/views/jobs_history.py" line="170"/>
         <source>Status</source>
         <translation>상태</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="159"/>
+        <location filename="../../panel/views/jobs_history.py" line="174"/>
         <source>to</source>
         <translation>~</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="174"/>
+        <location filename="../../panel/views/jobs_history.py" line="189"/>
         <source>All jobs</source>
         <translation>모든 작업</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="236"/>
+        <location filename="../../panel/views/jobs_history.py" line="251"/>
         <source>Loading…</source>
         <translation>불러오는 중…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="263"/>
+        <location filename="../../panel/views/jobs_history.py" line="278"/>
         <source>History not read</source>
         <translation>기록을 읽지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="293"/>
+        <location filename="../../panel/views/jobs_history.py" line="308"/>
         <source>Opening…</source>
         <translation>여는 중…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="301"/>
+        <location filename="../../panel/views/job_log_dialog.py" line="66"/>
         <source>Cannot open the log</source>
         <translation>로그를 열 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="306"/>
+        <location filename="../../panel/views/job_log_dialog.py" line="75"/>
         <source>No log</source>
         <translation>로그 없음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="307"/>
+        <location filename="../../panel/views/job_log_dialog.py" line="71"/>
         <source>Run %1 has no log file (it never started).</source>
         <translation>실행 %1에는 로그 파일이 없습니다 (시작되지 않았음).</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="310"/>
+        <location filename="../../panel/views/job_log_dialog.py" line="79"/>
         <source>Log of run %1 (%2)</source>
         <translation>실행 %1의 로그 (%2)</translation>
     </message>
@@ -1001,90 +1037,90 @@
 <context>
     <name>JobDetails</name>
     <message>
-        <location filename="../../panel/views/job_details.py" line="82"/>
-        <location filename="../../panel/views/job_details.py" line="233"/>
+        <location filename="../../panel/views/job_details.py" line="88"/>
+        <location filename="../../panel/views/job_details.py" line="241"/>
         <source>Run now…</source>
         <translation>지금 실행…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="83"/>
-        <location filename="../../panel/views/job_details.py" line="236"/>
+        <location filename="../../panel/views/job_details.py" line="89"/>
+        <location filename="../../panel/views/job_details.py" line="244"/>
         <source>Cancel</source>
         <translation>취소</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="84"/>
-        <location filename="../../panel/views/job_details.py" line="240"/>
+        <location filename="../../panel/views/job_details.py" line="90"/>
+        <location filename="../../panel/views/job_details.py" line="248"/>
         <source>Disable</source>
         <translation>비활성화</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="119"/>
+        <location filename="../../panel/views/job_details.py" line="127"/>
         <source>Command</source>
         <translation>명령</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="120"/>
+        <location filename="../../panel/views/job_details.py" line="128"/>
         <source>Schedule</source>
         <translation>일정</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="121"/>
+        <location filename="../../panel/views/job_details.py" line="129"/>
         <source>Depends on</source>
         <translation>선행 작업</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="131"/>
+        <location filename="../../panel/views/job_details.py" line="139"/>
         <source>Runs</source>
         <translation>실행 기록</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="132"/>
+        <location filename="../../panel/views/job_details.py" line="140"/>
         <source>Log</source>
         <translation>로그</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="161"/>
+        <location filename="../../panel/views/job_details.py" line="169"/>
         <source>Select a job in the graph</source>
         <translation>그래프에서 작업을 선택하세요</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="173"/>
+        <location filename="../../panel/views/job_details.py" line="181"/>
         <source>nothing</source>
         <translation>없음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="216"/>
+        <location filename="../../panel/views/job_details.py" line="224"/>
         <source>manual only</source>
         <translation>수동 전용</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="219"/>
+        <location filename="../../panel/views/job_details.py" line="227"/>
         <source>next %1</source>
         <translation>다음 %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="236"/>
+        <location filename="../../panel/views/job_details.py" line="244"/>
         <source>Cancelling…</source>
         <translation>취소하는 중…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="240"/>
+        <location filename="../../panel/views/job_details.py" line="248"/>
         <source>Enable</source>
         <translation>활성화</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="316"/>
+        <location filename="../../panel/views/job_details.py" line="324"/>
         <source>Starting…</source>
         <translation>시작하는 중…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="342"/>
+        <location filename="../../panel/views/job_details.py" line="350"/>
         <source>Saving…</source>
         <translation>저장하는 중…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="349"/>
+        <location filename="../../panel/views/job_details.py" line="357"/>
         <source>Cannot change the job</source>
         <translation>작업을 변경할 수 없습니다</translation>
     </message>
@@ -1092,32 +1128,32 @@
 <context>
     <name>JobGraphPanel</name>
     <message>
-        <location filename="../../panel/views/job_graph_panel.py" line="95"/>
+        <location filename="../../panel/views/job_graph_panel.py" line="96"/>
         <source>−</source>
         <translation>−</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_graph_panel.py" line="96"/>
+        <location filename="../../panel/views/job_graph_panel.py" line="97"/>
         <source>Zoom out (-)</source>
         <translation>축소 (-)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_graph_panel.py" line="97"/>
+        <location filename="../../panel/views/job_graph_panel.py" line="98"/>
         <source>+</source>
         <translation>+</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_graph_panel.py" line="98"/>
+        <location filename="../../panel/views/job_graph_panel.py" line="99"/>
         <source>Zoom in (+, Ctrl+wheel)</source>
         <translation>확대 (+, Ctrl+휠)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_graph_panel.py" line="99"/>
+        <location filename="../../panel/views/job_graph_panel.py" line="100"/>
         <source>Fit</source>
         <translation>맞추기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_graph_panel.py" line="100"/>
+        <location filename="../../panel/views/job_graph_panel.py" line="101"/>
         <source>Show the whole graph (F)</source>
         <translation>그래프 전체 보기 (F)</translation>
     </message>
@@ -1127,7 +1163,7 @@
         <translation>끌어서 이동하고, 작업을 클릭하면 세부 정보가 보입니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_graph_panel.py" line="123"/>
+        <location filename="../../panel/views/job_graph_panel.py" line="131"/>
         <source>%1 %</source>
         <translation>%1 %</translation>
     </message>
@@ -1277,24 +1313,77 @@
     </message>
 </context>
 <context>
+    <name>JobsToday</name>
+    <message>
+        <location filename="../../panel/views/overview/jobs_today.py" line="41"/>
+        <source>No jobs yet: import a jobs file or watch one on the Jobs page.</source>
+        <translation>아직 작업이 없습니다. 작업 페이지에서 작업 파일을 가져오거나 감시하세요.</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/overview/jobs_today.py" line="58"/>
+        <source>Next runs</source>
+        <translation>다음 실행</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/overview/jobs_today.py" line="59"/>
+        <source>Last failures</source>
+        <translation>최근 실패</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/overview/jobs_today.py" line="92"/>
+        <source>succeeded</source>
+        <translation>성공</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/overview/jobs_today.py" line="94"/>
+        <source>failed</source>
+        <translation>실패</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/overview/jobs_today.py" line="97"/>
+        <source>running</source>
+        <translation>실행 중</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/overview/jobs_today.py" line="101"/>
+        <source>%1 at %2 (in %3)</source>
+        <translation>%1: %2 (%3 후)</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/overview/jobs_today.py" line="107"/>
+        <source>Nothing scheduled</source>
+        <translation>예정된 실행 없음</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/overview/jobs_today.py" line="115"/>
+        <source>exit %1</source>
+        <translation>종료 코드 %1</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/overview/jobs_today.py" line="117"/>
+        <source>No failures</source>
+        <translation>실패 없음</translation>
+    </message>
+</context>
+<context>
     <name>JobsView</name>
     <message>
-        <location filename="../../panel/views/jobs_view.py" line="55"/>
+        <location filename="../../panel/views/jobs_view.py" line="56"/>
         <source>Graph</source>
         <translation>그래프</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_view.py" line="56"/>
+        <location filename="../../panel/views/jobs_view.py" line="57"/>
         <source>History</source>
         <translation>기록</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_view.py" line="57"/>
+        <location filename="../../panel/views/jobs_view.py" line="58"/>
         <source>Dashboard</source>
         <translation>대시보드</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_view.py" line="58"/>
+        <location filename="../../panel/views/jobs_view.py" line="59"/>
         <source>Datasets</source>
         <translation>데이터셋</translation>
     </message>
@@ -1773,6 +1862,14 @@
     </message>
 </context>
 <context>
+    <name>OverviewHeader</name>
+    <message>
+        <location filename="../../panel/views/overview/header.py" line="41"/>
+        <source>Engine pid %1 on %2</source>
+        <translation>엔진 pid %1, %2</translation>
+    </message>
+</context>
+<context>
     <name>OverviewView</name>
     <message>
         <location filename="../../panel/views/overview_view.py" line="171"/>
@@ -1868,14 +1965,37 @@
     </message>
 </context>
 <context>
+    <name>RecentProblems</name>
+    <message>
+        <location filename="../../panel/views/overview/recent_problems.py" line="75"/>
+        <source>No warnings or errors in the log.</source>
+        <translation>로그에 경고나 오류가 없습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/overview/recent_problems.py" line="78"/>
+        <source>Warning</source>
+        <translation>경고</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/overview/recent_problems.py" line="79"/>
+        <source>Error</source>
+        <translation>오류</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/overview/recent_problems.py" line="80"/>
+        <source>Critical</source>
+        <translation>치명적</translation>
+    </message>
+</context>
+<context>
     <name>RunLogDialog</name>
     <message>
-        <location filename="../../panel/views/job_log_dialog.py" line="33"/>
+        <location filename="../../panel/views/job_log_dialog.py" line="41"/>
         <source>%1 (only the last 2 MB are shown)</source>
         <translation>%1 (마지막 2 MB만 표시)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_log_dialog.py" line="35"/>
+        <location filename="../../panel/views/job_log_dialog.py" line="43"/>
         <source>%1 (empty)</source>
         <translation>%1 (비어 있음)</translation>
     </message>
@@ -1936,6 +2056,24 @@
         <location filename="../../panel/views/job_run_dialog.py" line="200"/>
         <source>Cannot run %1</source>
         <translation>%1을(를) 실행할 수 없습니다</translation>
+    </message>
+</context>
+<context>
+    <name>RunTimeline</name>
+    <message>
+        <location filename="../../panel/views/overview/run_timeline.py" line="28"/>
+        <source>Job runs in the last 24 hours</source>
+        <translation>최근 24시간의 작업 실행</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/overview/run_timeline.py" line="39"/>
+        <source>%1 runs, %2 failed</source>
+        <translation>실행 %1회, 실패 %2회</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/overview/run_timeline.py" line="66"/>
+        <source>now</source>
+        <translation>지금</translation>
     </message>
 </context>
 <context>
@@ -2680,22 +2818,22 @@
 <context>
     <name>quality</name>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="95"/>
+        <location filename="../../panel/views/connections_view.py" line="104"/>
         <source>Good</source>
         <translation>양호</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="96"/>
+        <location filename="../../panel/views/connections_view.py" line="105"/>
         <source>Uncertain</source>
         <translation>불확실</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="97"/>
+        <location filename="../../panel/views/connections_view.py" line="106"/>
         <source>Bad</source>
         <translation>불량</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="99"/>
+        <location filename="../../panel/views/connections_view.py" line="108"/>
         <source>Unknown</source>
         <translation>알 수 없음</translation>
     </message>
@@ -2708,7 +2846,7 @@
         <translation>실행 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="82"/>
+        <location filename="../../panel/views/connections_view.py" line="91"/>
         <location filename="../../panel/views/sessions_view.py" line="53"/>
         <location filename="../../panel/views/state_colors.py" line="39"/>
         <source>Starting</source>
@@ -2735,44 +2873,44 @@
         <translation>닫힘</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="79"/>
+        <location filename="../../panel/views/connections_view.py" line="88"/>
         <source>Connected</source>
         <translation>연결됨</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="80"/>
+        <location filename="../../panel/views/connections_view.py" line="89"/>
         <source>Connecting</source>
         <translation>연결 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="81"/>
+        <location filename="../../panel/views/connections_view.py" line="90"/>
         <source>Reconnecting</source>
         <translation>재연결 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="83"/>
+        <location filename="../../panel/views/connections_view.py" line="92"/>
         <location filename="../../panel/views/state_colors.py" line="40"/>
         <source>Stopping</source>
         <translation>중지 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="84"/>
+        <location filename="../../panel/views/connections_view.py" line="93"/>
         <source>Restarting</source>
         <translation>재시작 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="86"/>
+        <location filename="../../panel/views/connections_view.py" line="95"/>
         <location filename="../../panel/views/state_colors.py" line="41"/>
         <source>Stopped</source>
         <translation>중지됨</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="87"/>
+        <location filename="../../panel/views/connections_view.py" line="96"/>
         <source>Disabled</source>
         <translation>비활성</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="85"/>
+        <location filename="../../panel/views/connections_view.py" line="94"/>
         <location filename="../../panel/views/state_colors.py" line="42"/>
         <source>Error</source>
         <translation>오류</translation>
