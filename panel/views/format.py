@@ -15,6 +15,22 @@ def format_duration(seconds: float) -> str:
     return f"{days}d {clock}" if days else clock
 
 
+def format_span(seconds: float) -> str:
+    """A span as people say it, to its two largest units: `5 s`, `12 min`, `3 h 12 min`,
+    `2 d 4 h` (for "updated 5 s ago", "in 3 h 12 min")."""
+    total = max(0, int(seconds))
+    if total < 60:
+        return f"{total} s"
+    minutes, hours, days = total // 60, total // 3600, total // 86400
+    if hours == 0:
+        return f"{minutes} min"
+    if days == 0:
+        rest = minutes % 60
+        return f"{hours} h {rest} min" if rest else f"{hours} h"
+    rest = hours % 24
+    return f"{days} d {rest} h" if rest else f"{days} d"
+
+
 def format_run_duration(seconds: float) -> str:
     """How long a run took: `0.42 s`, `12.3 s`, then `format_duration` from a minute on
     (a job of a few seconds or less must not read `0:00:00`)."""

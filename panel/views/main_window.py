@@ -163,6 +163,7 @@ class MainWindow(QMainWindow):
             models, [self.start_action, self.stop_action, self.restart_action]
         )
         self.overview_view.sig_open_page.connect(self._open_page)
+        self.overview_view.sig_open_connection.connect(self._open_connection)
         overview_item = QListWidgetItem(themed_icon("overview"), self.tr("Overview"))
         overview_item.setData(Qt.ItemDataRole.UserRole, "overview")
         self.pages.insertWidget(0, _with_page_margins(self.overview_view))
@@ -370,7 +371,13 @@ class MainWindow(QMainWindow):
             "connections": self.connections_view,
             "jobs": self.jobs_view,
         }
-        self.show_page(pages[key])
+        self.show_page(pages.get(key))
+
+    def _open_connection(self, conn_id: str) -> None:
+        """The Connections page with `conn_id` selected (a tile on the Overview)."""
+        self._open_page("connections")
+        if self.connections_view is not None:
+            self.connections_view.select(conn_id)
 
     def bring_to_front(self) -> None:
         """Show, un-minimise and raise the window (second launch, tray)."""

@@ -1,10 +1,15 @@
-"""Overview, the home page: one card per area, so one glance says whether all is well."""
+"""Overview, the home page: one glance says whether all is well, and where it is not.
+
+A header line with the engine's worst state in a word; the server with its actions and
+the engine's resources; a tile per connection; today's jobs (a 24-hour strip, the next
+runs, the last failures one click from their log); the newest warnings and errors.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QColor
 from PySide6.QtWidgets import (
     QFrame,
@@ -12,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -20,17 +26,27 @@ from PySide6.QtWidgets import (
 from panel.connections.status import ConnState
 from panel.jobs.watch_status import ERROR, MISSING
 from panel.server.status import ServerSnapshot
+from panel.viewmodels.engines.probe import ModelsHealth
 from panel.views.engine_state import connections_dot
 from panel.views.format import format_bytes, format_duration
 from panel.views.jobs_view import worst_jobs_state
+from panel.views.overview.connection_tiles import ConnectionTiles
+from panel.views.overview.header import OverviewHeader
+from panel.views.overview.jobs_today import JobsToday
+from panel.views.overview.recent_problems import RecentProblems
 from panel.views.sparkline import Sparkline
 from panel.views.state_colors import (
     BAD,
+    BUSY,
+    GOOD,
     IDLE,
     SERVER_COLORS,
     dot_pixmap,
     server_status_label,
 )
+
+BUSY_CPU = 80.0
+"""Engine CPU (% of one core) from which the Resources dot turns amber."""
 
 if TYPE_CHECKING:
     from panel.viewmodels.engine import ProcessStats
@@ -59,8 +75,7 @@ class _Card(QFrame):
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
         self.body = QVBoxLayout()
-        layout.addLayout(self.body)
-        layout.addStretch(1)
+        layout.addLayout(self.body, 1)
 
     def show_state(self, color: QColor, word: str) -> None:
         """Colour the dot, with its word as tooltip and accessible name."""
@@ -70,43 +85,76 @@ class _Card(QFrame):
         self.dot.setAccessibleName(word)
 
 
-class OverviewView(QWidget):
-    """Server, connections, jobs and resources at a glance; each card opens its page."""
+class OverviewView(QScrollArea):
+    """The engine at a glance; each card opens its page, a tile its connection."""
 
     sig_open_page = Signal(str)
-    """The operator asked for a page: "server", "connections" or "jobs"."""
+    """The operator asked for a page: "server", "connections", "jobs" or "logs"."""
+
+    sig_open_connection = Signal(str)
+    """(connection id) the operator clicked a connection's tile."""
 
     def __init__(
         self, models: EngineModels, server_actions: list[QAction], parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self._models = models
-        grid = QGridLayout(self)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        content = QWidget()
+        self.setWidget(content)
+        grid = QGridLayout(content)
+        grid.setContentsMargins(0, 0, 0, 0)
+        self.health = ModelsHealth(models, self)
+        self.header = OverviewHeader(self.health)
         self.server_card = _Card(self.tr("Server"), self.tr("Open"))
         buttons = QHBoxLayout()
         for action in server_actions:  # the window's own actions: enabled exactly when they are
             button = QToolButton()
             button.setDefaultAction(action)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
             buttons.addWidget(button)
         buttons.addStretch(1)
         self.server_card.body.addLayout(buttons)
+        self.server_card.body.addStretch(1)
         self.connections_card = _Card(self.tr("Connections"), self.tr("Open"))
-        self.jobs_card = _Card(self.tr("Jobs"), self.tr("Open"))
+        self.tiles = ConnectionTiles(models.connections)
+        self.tiles.sig_open.connect(self.sig_open_connection)
+        self.connections_card.body.addWidget(self.tiles)
+        self.jobs_card = _Card(self.tr("Jobs today"), self.tr("Open"))
+        self.jobs_today = JobsToday(models.jobs, figures=False)
+        self.jobs_card.body.addWidget(self.jobs_today)
+        self.problems_card = _Card(self.tr("Recent warnings and errors"), self.tr("Logs"))
+        self.problems = RecentProblems(models.logs)
+        self.problems.sig_open_logs.connect(lambda: self.sig_open_page.emit("logs"))
+        self.problems.sig_state.connect(self.problems_card.show_state)
+        self.problems_card.summary.hide()  # the lines say it
+        self.problems.scan()
+        self.problems_card.body.addWidget(self.problems)
+        self.problems_card.body.addStretch(1)
         self.resources_card = _Card(self.tr("Resources"), self.tr("Logs"))
-        self.resources_card.dot.setPixmap(dot_pixmap(IDLE, 12))
+        self.resources_card.show_state(IDLE, self.tr("No figures yet"))
         self.cpu_plot = Sparkline(self.tr("Engine CPU %"), "{:.1f} %", floor_max=10.0)
         self.rss_plot = Sparkline(self.tr("Engine memory MB"), "{:.0f} MB", floor_max=100.0)
         self.server_cpu_plot = Sparkline(self.tr("Server CPU %"), "{:.1f} %", floor_max=10.0)
+        plots = QHBoxLayout()
         for plot in (self.cpu_plot, self.rss_plot, self.server_cpu_plot):
-            self.resources_card.body.addWidget(plot)
-        grid.addWidget(self.server_card, 0, 0)
-        grid.addWidget(self.connections_card, 0, 1)
-        grid.addWidget(self.jobs_card, 1, 0)
+            plots.addWidget(plot)
+        self.resources_card.body.addLayout(plots)
+        grid.addWidget(self.header, 0, 0, 1, 2)
+        grid.addWidget(self.server_card, 1, 0)
         grid.addWidget(self.resources_card, 1, 1)
+        grid.addWidget(self.connections_card, 2, 0, 1, 2)
+        grid.addWidget(self.jobs_card, 3, 0)
+        grid.addWidget(self.problems_card, 3, 1)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+        grid.setRowStretch(4, 1)
         for card, key in (
             (self.server_card, "server"),
             (self.connections_card, "connections"),
             (self.jobs_card, "jobs"),
+            (self.problems_card, "logs"),
             (self.resources_card, "logs"),
         ):
             card.open_button.clicked.connect(lambda _=False, k=key: self.sig_open_page.emit(k))
@@ -161,11 +209,6 @@ class OverviewView(QWidget):
             .replace("%3", str(counts["failed"]))
             .replace("%4", str(counts["running"]))
         )
-        if figures.next_fires:
-            fire = figures.next_fires[0]
-            text += "\n" + self.tr("Next: %1 at %2").replace("%1", fire.job).replace(
-                "%2", _clock(fire.when)
-            )
         if watch.state == ERROR:
             reason = (watch.error or "").splitlines()[:1]
             text += "\n" + self.tr("Jobs file not imported: %1").replace("%1", "".join(reason))
@@ -183,10 +226,7 @@ class OverviewView(QWidget):
             .replace("%1", f"{stats.panel_cpu:.1f} %")
             .replace("%2", format_bytes(stats.panel_rss))
         )
-
-
-def _clock(when: float) -> str:
-    """A local date and time, to the minute."""
-    import time
-
-    return time.strftime("%Y-%m-%d %H:%M", time.localtime(when))
+        if stats.panel_cpu >= BUSY_CPU:
+            self.resources_card.show_state(BUSY, self.tr("The engine is busy"))
+        else:
+            self.resources_card.show_state(GOOD, self.tr("The engine has room"))

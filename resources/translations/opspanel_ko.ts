@@ -1315,52 +1315,52 @@
 <context>
     <name>JobsToday</name>
     <message>
-        <location filename="../../panel/views/overview/jobs_today.py" line="41"/>
+        <location filename="../../panel/views/overview/jobs_today.py" line="44"/>
         <source>No jobs yet: import a jobs file or watch one on the Jobs page.</source>
         <translation>아직 작업이 없습니다. 작업 페이지에서 작업 파일을 가져오거나 감시하세요.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview/jobs_today.py" line="58"/>
+        <location filename="../../panel/views/overview/jobs_today.py" line="62"/>
         <source>Next runs</source>
         <translation>다음 실행</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview/jobs_today.py" line="59"/>
+        <location filename="../../panel/views/overview/jobs_today.py" line="63"/>
         <source>Last failures</source>
         <translation>최근 실패</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview/jobs_today.py" line="92"/>
+        <location filename="../../panel/views/overview/jobs_today.py" line="96"/>
         <source>succeeded</source>
         <translation>성공</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview/jobs_today.py" line="94"/>
+        <location filename="../../panel/views/overview/jobs_today.py" line="98"/>
         <source>failed</source>
         <translation>실패</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview/jobs_today.py" line="97"/>
+        <location filename="../../panel/views/overview/jobs_today.py" line="101"/>
         <source>running</source>
         <translation>실행 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview/jobs_today.py" line="101"/>
+        <location filename="../../panel/views/overview/jobs_today.py" line="105"/>
         <source>%1 at %2 (in %3)</source>
         <translation>%1: %2 (%3 후)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview/jobs_today.py" line="107"/>
+        <location filename="../../panel/views/overview/jobs_today.py" line="111"/>
         <source>Nothing scheduled</source>
         <translation>예정된 실행 없음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview/jobs_today.py" line="115"/>
+        <location filename="../../panel/views/overview/jobs_today.py" line="119"/>
         <source>exit %1</source>
         <translation>종료 코드 %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview/jobs_today.py" line="117"/>
+        <location filename="../../panel/views/overview/jobs_today.py" line="121"/>
         <source>No failures</source>
         <translation>실패 없음</translation>
     </message>
@@ -1582,7 +1582,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../panel/views/main_window.py" line="489"/>
+        <location filename="../../panel/views/main_window.py" line="496"/>
         <source>OpsPanel</source>
         <translation>OpsPanel</translation>
     </message>
@@ -1612,251 +1612,251 @@
         <translation>세션</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="166"/>
+        <location filename="../../panel/views/main_window.py" line="167"/>
         <source>Overview</source>
         <translation>개요</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="171"/>
+        <location filename="../../panel/views/main_window.py" line="172"/>
         <source>&amp;Overview</source>
         <translation>개요(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="246"/>
+        <location filename="../../panel/views/main_window.py" line="247"/>
         <source>&amp;Start</source>
         <translation>시작(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="247"/>
+        <location filename="../../panel/views/main_window.py" line="248"/>
         <source>S&amp;top</source>
         <translation>중지(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="249"/>
+        <location filename="../../panel/views/main_window.py" line="250"/>
         <source>&amp;Restart</source>
         <translation>다시 시작(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="252"/>
+        <location filename="../../panel/views/main_window.py" line="253"/>
         <source>Server &amp;settings…</source>
         <translation>서버 설정(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="255"/>
+        <location filename="../../panel/views/main_window.py" line="256"/>
         <source>&amp;Import configuration…</source>
         <translation>구성 가져오기(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="258"/>
+        <location filename="../../panel/views/main_window.py" line="259"/>
         <source>&amp;Export configuration…</source>
         <translation>구성 내보내기(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="261"/>
+        <location filename="../../panel/views/main_window.py" line="262"/>
         <source>Stop everything and &amp;quit</source>
         <translation>모두 중지하고 종료(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="264"/>
-        <location filename="../../panel/views/main_window.py" line="303"/>
+        <location filename="../../panel/views/main_window.py" line="265"/>
+        <location filename="../../panel/views/main_window.py" line="304"/>
         <source>&amp;Server</source>
         <translation>서버(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="267"/>
+        <location filename="../../panel/views/main_window.py" line="268"/>
         <source>&amp;Logs</source>
         <translation>로그(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="270"/>
+        <location filename="../../panel/views/main_window.py" line="271"/>
         <source>&amp;Connections</source>
         <translation>연결(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="273"/>
+        <location filename="../../panel/views/main_window.py" line="274"/>
         <source>&amp;Jobs</source>
         <translation>작업(&amp;J)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="276"/>
+        <location filename="../../panel/views/main_window.py" line="277"/>
         <source>S&amp;essions</source>
         <translation>세션(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="278"/>
+        <location filename="../../panel/views/main_window.py" line="279"/>
         <source>&amp;About OpsPanel</source>
         <translation>OpsPanel 정보(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="279"/>
+        <location filename="../../panel/views/main_window.py" line="280"/>
         <source>E&amp;ngines…</source>
         <translation>엔진(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="292"/>
+        <location filename="../../panel/views/main_window.py" line="293"/>
         <source>&amp;File</source>
         <translation>파일(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="307"/>
+        <location filename="../../panel/views/main_window.py" line="308"/>
         <source>&amp;View</source>
         <translation>보기(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="318"/>
+        <location filename="../../panel/views/main_window.py" line="319"/>
         <source>&amp;Theme</source>
         <translation>테마(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="322"/>
+        <location filename="../../panel/views/main_window.py" line="323"/>
         <source>Follow the system</source>
         <translation>시스템 설정 따르기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="323"/>
+        <location filename="../../panel/views/main_window.py" line="324"/>
         <source>Light</source>
         <translation>밝은 테마</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="324"/>
+        <location filename="../../panel/views/main_window.py" line="325"/>
         <source>Dark</source>
         <translation>어두운 테마</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="331"/>
+        <location filename="../../panel/views/main_window.py" line="332"/>
         <source>&amp;Help</source>
         <translation>도움말(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="336"/>
-        <location filename="../../panel/views/main_window.py" line="490"/>
+        <location filename="../../panel/views/main_window.py" line="337"/>
+        <location filename="../../panel/views/main_window.py" line="497"/>
         <source>Engine: running</source>
         <translation>엔진: 실행 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="338"/>
+        <location filename="../../panel/views/main_window.py" line="339"/>
         <source>API: %1</source>
         <translation>API: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="338"/>
+        <location filename="../../panel/views/main_window.py" line="339"/>
         <source>API: off</source>
         <translation>API: 꺼짐</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="342"/>
+        <location filename="../../panel/views/main_window.py" line="343"/>
         <source>Workspace folder</source>
         <translation>작업 공간 폴더</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="388"/>
+        <location filename="../../panel/views/main_window.py" line="395"/>
         <source>Server settings</source>
         <translation>서버 설정</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="393"/>
+        <location filename="../../panel/views/main_window.py" line="400"/>
         <source>Saved. Restart the server to use the new settings.</source>
         <translation>저장했습니다. 새 설정을 적용하려면 서버를 다시 시작하세요.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="399"/>
+        <location filename="../../panel/views/main_window.py" line="406"/>
         <source>Import configuration</source>
         <translation>구성 가져오기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="399"/>
-        <location filename="../../panel/views/main_window.py" line="419"/>
+        <location filename="../../panel/views/main_window.py" line="406"/>
+        <location filename="../../panel/views/main_window.py" line="426"/>
         <source>JSON files (*.json)</source>
         <translation>JSON 파일 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="406"/>
-        <location filename="../../panel/views/main_window.py" line="412"/>
+        <location filename="../../panel/views/main_window.py" line="413"/>
+        <location filename="../../panel/views/main_window.py" line="419"/>
         <source>Import failed</source>
         <translation>가져오기 실패</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="414"/>
+        <location filename="../../panel/views/main_window.py" line="421"/>
         <source>Configuration imported.</source>
         <translation>구성을 가져왔습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="419"/>
+        <location filename="../../panel/views/main_window.py" line="426"/>
         <source>Export configuration</source>
         <translation>구성 내보내기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="430"/>
+        <location filename="../../panel/views/main_window.py" line="437"/>
         <source>Export failed</source>
         <translation>내보내기 실패</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="432"/>
+        <location filename="../../panel/views/main_window.py" line="439"/>
         <source>Configuration exported.</source>
         <translation>구성을 내보냈습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="479"/>
+        <location filename="../../panel/views/main_window.py" line="486"/>
         <source>attached to %1 (pid %2)</source>
         <translation>%1에 연결됨 (pid %2)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="482"/>
+        <location filename="../../panel/views/main_window.py" line="489"/>
         <source>not attached to %1</source>
         <translation>%1에 연결되지 않음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="483"/>
+        <location filename="../../panel/views/main_window.py" line="490"/>
         <source>OpsPanel: %1</source>
         <translation>OpsPanel: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="484"/>
+        <location filename="../../panel/views/main_window.py" line="491"/>
         <source>Engine: %1</source>
         <translation>엔진: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="486"/>
+        <location filename="../../panel/views/main_window.py" line="493"/>
         <source>&amp;Close window</source>
         <translation>창 닫기(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="496"/>
+        <location filename="../../panel/views/main_window.py" line="503"/>
         <source>No connections</source>
         <translation>연결 없음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="511"/>
+        <location filename="../../panel/views/main_window.py" line="518"/>
         <source>Job %1: %2</source>
         <translation>작업 %1: %2</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="517"/>
+        <location filename="../../panel/views/main_window.py" line="524"/>
         <source>Engine CPU %1 %  RAM %2</source>
         <translation>엔진 CPU %1 %  메모리 %2</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="567"/>
+        <location filename="../../panel/views/main_window.py" line="574"/>
         <source>OpsPanel keeps running</source>
         <translation>OpsPanel이 계속 실행 중입니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="568"/>
+        <location filename="../../panel/views/main_window.py" line="575"/>
         <source>The server, connections and jobs go on. Open the window from here.</source>
         <translation>서버, 연결, 작업이 계속 실행됩니다. 여기에서 창을 열 수 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="574"/>
+        <location filename="../../panel/views/main_window.py" line="581"/>
         <source>Quit OpsPanel?</source>
         <translation>OpsPanel을 종료할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="575"/>
+        <location filename="../../panel/views/main_window.py" line="582"/>
         <source>Processes are still running. Stop them all and quit?</source>
         <translation>프로세스가 아직 실행 중입니다. 모두 중지하고 종료할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="576"/>
+        <location filename="../../panel/views/main_window.py" line="583"/>
         <source>Stop all and quit</source>
         <translation>모두 중지하고 종료</translation>
     </message>
@@ -1872,94 +1872,110 @@
 <context>
     <name>OverviewView</name>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="171"/>
+        <location filename="../../panel/views/overview_view.py" line="214"/>
         <source>Jobs file not imported: %1</source>
         <translation>작업 파일을 가져오지 못했습니다: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="173"/>
+        <location filename="../../panel/views/overview_view.py" line="216"/>
         <source>Jobs file missing: %1</source>
         <translation>작업 파일이 없습니다: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="85"/>
+        <location filename="../../panel/views/overview_view.py" line="110"/>
         <source>Server</source>
         <translation>서버</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="85"/>
-        <location filename="../../panel/views/overview_view.py" line="93"/>
-        <location filename="../../panel/views/overview_view.py" line="94"/>
+        <location filename="../../panel/views/overview_view.py" line="110"/>
+        <location filename="../../panel/views/overview_view.py" line="120"/>
+        <location filename="../../panel/views/overview_view.py" line="124"/>
         <source>Open</source>
         <translation>열기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="93"/>
+        <location filename="../../panel/views/overview_view.py" line="120"/>
         <source>Connections</source>
         <translation>연결</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="94"/>
-        <source>Jobs</source>
-        <translation>작업</translation>
-    </message>
-    <message>
-        <location filename="../../panel/views/overview_view.py" line="95"/>
+        <location filename="../../panel/views/overview_view.py" line="135"/>
         <source>Resources</source>
         <translation>리소스</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="95"/>
+        <location filename="../../panel/views/overview_view.py" line="127"/>
+        <location filename="../../panel/views/overview_view.py" line="135"/>
         <source>Logs</source>
         <translation>로그</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="97"/>
+        <location filename="../../panel/views/overview_view.py" line="124"/>
+        <source>Jobs today</source>
+        <translation>오늘의 작업</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/overview_view.py" line="127"/>
+        <source>Recent warnings and errors</source>
+        <translation>최근 경고와 오류</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/overview_view.py" line="136"/>
+        <source>No figures yet</source>
+        <translation>아직 수치 없음</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/overview_view.py" line="137"/>
         <source>Engine CPU %</source>
         <translation>엔진 CPU %</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="98"/>
+        <location filename="../../panel/views/overview_view.py" line="138"/>
         <source>Engine memory MB</source>
         <translation>엔진 메모리 MB</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="99"/>
+        <location filename="../../panel/views/overview_view.py" line="139"/>
         <source>Server CPU %</source>
         <translation>서버 CPU %</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="128"/>
+        <location filename="../../panel/views/overview_view.py" line="176"/>
         <source>up %1</source>
         <translation>가동 %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="129"/>
+        <location filename="../../panel/views/overview_view.py" line="177"/>
         <source>port %1</source>
         <translation>포트 %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="141"/>
+        <location filename="../../panel/views/overview_view.py" line="189"/>
         <source>%1 connected  ·  %2 connecting  ·  %3 in error  (of %4)</source>
         <translation>연결됨 %1  ·  연결 중 %2  ·  오류 %3  (전체 %4)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="155"/>
+        <location filename="../../panel/views/overview_view.py" line="203"/>
         <source>Jobs file not imported</source>
         <translation>작업 파일을 가져오지 못함</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="158"/>
+        <location filename="../../panel/views/overview_view.py" line="206"/>
         <source>Today: %1 runs  ·  %2 succeeded  ·  %3 failed  ·  %4 running</source>
         <translation>오늘: 실행 %1회  ·  성공 %2  ·  실패 %3  ·  실행 중 %4</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="166"/>
-        <source>Next: %1 at %2</source>
-        <translation>다음: %2에 %1</translation>
+        <location filename="../../panel/views/overview_view.py" line="230"/>
+        <source>The engine is busy</source>
+        <translation>엔진이 바쁩니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="182"/>
+        <location filename="../../panel/views/overview_view.py" line="232"/>
+        <source>The engine has room</source>
+        <translation>엔진에 여유가 있습니다</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/overview_view.py" line="225"/>
         <source>Engine: %1 CPU, %2</source>
         <translation>엔진: CPU %1, %2</translation>
     </message>
@@ -1967,22 +1983,37 @@
 <context>
     <name>RecentProblems</name>
     <message>
-        <location filename="../../panel/views/overview/recent_problems.py" line="75"/>
+        <location filename="../../panel/views/overview/recent_problems.py" line="79"/>
         <source>No warnings or errors in the log.</source>
         <translation>로그에 경고나 오류가 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview/recent_problems.py" line="78"/>
+        <location filename="../../panel/views/overview/recent_problems.py" line="80"/>
+        <source>No warnings or errors</source>
+        <translation>경고나 오류 없음</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/overview/recent_problems.py" line="83"/>
+        <source>Errors in the log</source>
+        <translation>로그에 오류가 있음</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/overview/recent_problems.py" line="85"/>
+        <source>Warnings in the log</source>
+        <translation>로그에 경고가 있음</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/overview/recent_problems.py" line="87"/>
         <source>Warning</source>
         <translation>경고</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview/recent_problems.py" line="79"/>
+        <location filename="../../panel/views/overview/recent_problems.py" line="88"/>
         <source>Error</source>
         <translation>오류</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview/recent_problems.py" line="80"/>
+        <location filename="../../panel/views/overview/recent_problems.py" line="89"/>
         <source>Critical</source>
         <translation>치명적</translation>
     </message>

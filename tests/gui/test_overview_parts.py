@@ -18,6 +18,7 @@ from modbus_sim import ModbusSim
 
 from panel.viewmodels.engines.probe import ModelsHealth
 from panel.viewmodels.models import EngineModels
+from panel.views.main_window import MainWindow
 from panel.views.overview.connection_tiles import ConnectionTiles
 from panel.views.overview.header import OverviewHeader
 from panel.views.overview.jobs_today import JobsToday
@@ -134,3 +135,23 @@ def test_the_header_says_the_worst_state_and_which_engine(
     assert header.state_label.text() not in ("", "<b></b>")
     assert header.accessibleName().startswith(header.dot.accessibleName())
     health.close()
+
+
+def test_the_overview_opens_a_connection_from_its_tile(
+    any_window: MainWindow, models: EngineModels, qtbot: QtBot, sim: ModbusSim
+) -> None:
+    overview = any_window.overview_view
+    assert any_window.pages.currentWidget() is overview
+    assert save(models, qtbot, CONNECTION | {"port": sim.port}, None) is None
+    second = CONNECTION | {"id": "plc2", "port": sim.port}
+    assert save(models, qtbot, second, None) is None
+    qtbot.waitUntil(lambda: {"plc1", "plc2"} <= set(overview.tiles.tiles), timeout=TIMEOUT_MS)
+    tile = overview.tiles.tiles["plc2"]
+    qtbot.waitUntil(lambda: tile.isVisible(), timeout=TIMEOUT_MS)
+    qtbot.mouseClick(tile, Qt.MouseButton.LeftButton)
+    assert any_window.pages.currentWidget() is any_window.connections_view
+    assert any_window.connections_view is not None
+    assert any_window.connections_view.current_id() == "plc2"
+    any_window.show_page(overview)
+    overview.problems_card.open_button.click()
+    assert any_window.pages.currentWidget() is any_window.logs_view

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from panel.connections.status import ConnectionSnapshot
 from panel.views.connections_view import CONN_COLORS, conn_state_label
-from panel.views.format import format_duration
+from panel.views.format import format_span
 from panel.views.state_colors import BAD
 
 if TYPE_CHECKING:
@@ -87,7 +87,7 @@ class ConnectionTile(QFrame):
         if figures.updated_age is None:
             age = self.tr("no value yet")
         else:
-            age = self.tr("updated %1 ago").replace("%1", format_duration(figures.updated_age))
+            age = self.tr("updated %1 ago").replace("%1", format_span(figures.updated_age))
         self.age_label.setText(age)
         if figures.updated_age is None:
             tags = self.tr("%1 tags, waiting for values").replace("%1", str(figures.tags))

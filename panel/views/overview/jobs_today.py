@@ -10,7 +10,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from panel.jobs.snapshots import DashboardFigures, HistoryQuery, RunSnapshot
-from panel.views.format import format_duration
+from panel.views.format import format_span
 from panel.views.job_log_dialog import open_run_log
 from panel.views.overview.run_timeline import SPAN_S, RunTimeline
 from panel.views.state_colors import BAD, BUSY, GOOD, IDLE
@@ -33,7 +33,10 @@ class JobsToday(QWidget):
     """Succeeded / failed / running today as figures with their colours and words, the
     last 24 hours of runs, the next runs and the last failures (a link opens the log)."""
 
-    def __init__(self, model: JobsModel, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, model: JobsModel, parent: QWidget | None = None, *, figures: bool = True
+    ) -> None:
+        """`figures=False` leaves the counts out (where a summary line says them)."""
         super().__init__(parent)
         self._model = model
         self._failures: dict[str, RunSnapshot] = {}
@@ -44,10 +47,11 @@ class JobsToday(QWidget):
         self.success_label = QLabel()
         self.failed_label = QLabel()
         self.running_label = QLabel()
-        figures = QHBoxLayout()
+        counts = QHBoxLayout()
         for label in (self.success_label, self.failed_label, self.running_label):
-            figures.addWidget(label)
-        figures.addStretch(1)
+            counts.addWidget(label)
+            label.setVisible(figures)
+        counts.addStretch(1)
         self.timeline = RunTimeline()
         self.next_label = QLabel()
         self.next_label.setWordWrap(True)
@@ -68,7 +72,7 @@ class JobsToday(QWidget):
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.empty_label)
-        column.addLayout(figures)
+        column.addLayout(counts)
         column.addWidget(self.timeline)
         column.addLayout(lists)
         self._history_timer = QTimer(self, singleShot=True, interval=HISTORY_MS)
@@ -101,7 +105,7 @@ class JobsToday(QWidget):
             self.tr("%1 at %2 (in %3)")
             .replace("%1", fire.job)
             .replace("%2", time.strftime("%H:%M", time.localtime(fire.when)))
-            .replace("%3", format_duration(max(0.0, fire.when - now)))
+            .replace("%3", format_span(fire.when - now))
             for fire in figures.next_fires[:SHOWN]
         ]
         self.next_label.setText("<br>".join(nexts) or self.tr("Nothing scheduled"))

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from panel.logs.levels import LogLevel
 from panel.logs.line import LogLine
-from panel.views.state_colors import BAD, BUSY
+from panel.views.state_colors import BAD, BUSY, GOOD
 
 if TYPE_CHECKING:
     from panel.viewmodels.logs import LogsModel
@@ -28,6 +28,10 @@ class RecentProblems(QWidget):
 
     sig_open_logs = Signal()
     """The operator clicked a line: show the Logs page."""
+
+    sig_state = Signal(object, str)
+    """(QColor, word) red when an error is among the lines shown, amber for warnings only,
+    green for none."""
 
     def __init__(self, model: LogsModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -73,7 +77,12 @@ class RecentProblems(QWidget):
     def _show(self) -> None:
         if not self.problems:
             self.label.setText(self.tr("No warnings or errors in the log."))
+            self.sig_state.emit(GOOD, self.tr("No warnings or errors"))
             return
+        if any(line.level >= LogLevel.ERROR for line in self.problems):
+            self.sig_state.emit(BAD, self.tr("Errors in the log"))
+        else:
+            self.sig_state.emit(BUSY, self.tr("Warnings in the log"))
         words = {
             LogLevel.WARNING: self.tr("Warning"),
             LogLevel.ERROR: self.tr("Error"),
