@@ -227,8 +227,8 @@ def _cmd_datasets_list(args: argparse.Namespace) -> int:
     elif not rows:
         print("no dataset is allocated")
     else:
-        headers = ("NAME", "PATH", "MODE", "OWNER", "PID", "SINCE")
-        print_table(headers, [allocation_row(row) for row in rows], right=(4,))
+        headers = ("NAME", "PATH", "MODE", "JOB", "OWNER", "PID", "SINCE")
+        print_table(headers, [allocation_row(row) for row in rows], right=(5,))
     return EXIT_OK
 
 

@@ -54,12 +54,13 @@ def format_dashboard(figures: dict[str, Any]) -> str:
 
 
 def allocation_row(row: dict[str, Any]) -> tuple[str, ...]:
-    """`raw  /data/raw  exclusive  run 12  4242  2026-12-03 08:15` as table cells."""
+    """`raw  /data/raw  exclusive  etl  run 12  4242  2026-12-03 08:15` as table cells."""
     pid = row.get("pid")
     return (
         str(row.get("name")),
         str(row.get("path")),
         str(row.get("mode")),
+        str(row.get("job") or "-"),
         f"{row.get('ownerKind')} {row.get('ownerId')}",
         str(pid) if pid is not None else "-",
         _when(row.get("acquired")),

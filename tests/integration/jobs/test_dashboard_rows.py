@@ -249,12 +249,14 @@ def test_dataset_owned_by_the_run_child_and_force_release(tmp_path: Path, engine
             "the allocation to name the run's child",
         )
         assert rows[0]["ownerKind"] == "run" and rows[0]["ownerId"] == str(holder)
+        assert rows[0]["job"] == "holder"  # the run's job, for the Datasets view and ctl
         assert psutil.Process(child_pid).cmdline()[0] == sys.executable  # the data's process
 
         listed = ctl(ws, "datasets", "list")
         assert listed.returncode == 0, listed.stderr
         row = next(row for row in table(listed.stdout) if row["NAME"] == "raw")
-        assert (row["OWNER"], row["PID"], row["MODE"]) == (
+        assert (row["JOB"], row["OWNER"], row["PID"], row["MODE"]) == (
+            "holder",
             f"run {holder}",
             str(child_pid),
             "exclusive",
