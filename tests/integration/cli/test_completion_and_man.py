@@ -4,15 +4,13 @@ groff and man read the page."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from panel.cli import build_parser
 from panel.clidoc.manpage import render
+from tests.system_packages import need
 
 
 def completion(shell: str) -> str:
@@ -24,13 +22,6 @@ def completion(shell: str) -> str:
     )
     assert done.returncode == 0, done.stderr
     return done.stdout
-
-
-def needs(program: str, package: str) -> str:
-    path = shutil.which(program)
-    if path is None:
-        pytest.skip(f"skipped: needs {program} (Debian package {package})")
-    return path
 
 
 BASH_COMPLETE = r"""
@@ -48,7 +39,7 @@ printf '%s\n' "${COMPREPLY[@]}"
 
 def bash_complete(script: Path, *words: str) -> list[str]:
     done = subprocess.run(
-        [needs("bash", "bash"), "-c", BASH_COMPLETE, "bash", str(script), *words],
+        [need("bash"), "-c", BASH_COMPLETE, "bash", str(script), *words],
         capture_output=True,
         text=True,
         timeout=60,
@@ -67,7 +58,7 @@ def test_bash_completes_commands_actions_and_options(tmp_path: Path) -> None:
 
 
 def test_fish_completes_the_ctl_tree(tmp_path: Path) -> None:
-    fish = needs("fish", "fish")
+    fish = need("fish")
     script = tmp_path / "opspanel.fish"
     script.write_text(completion("fish"))
     done = subprocess.run(
@@ -81,7 +72,7 @@ def test_fish_completes_the_ctl_tree(tmp_path: Path) -> None:
 
 
 def test_zsh_script_is_valid_zsh(tmp_path: Path) -> None:
-    zsh = needs("zsh", "zsh")
+    zsh = need("zsh")
     script = tmp_path / "_opspanel"
     text = completion("zsh")
     script.write_text(text)
@@ -104,12 +95,12 @@ def test_an_unknown_shell_is_a_usage_error() -> None:
 def test_man_page_is_valid_roff_and_documents_every_command(tmp_path: Path) -> None:
     page = tmp_path / "opspanel.1"
     page.write_text(render(build_parser(full=True), "1.2.3"))
-    groff = needs("groff", "groff-base")
+    groff = need("groff")
     checked = subprocess.run(
         [groff, "-man", "-ww", "-z", "-Tutf8", str(page)], capture_output=True, text=True
     )
     assert (checked.returncode, checked.stderr) == (0, "")  # no warning at all
-    man = needs("man", "man-db")
+    man = need("man")
     shown = subprocess.run(
         [man, "-l", str(page)],
         capture_output=True,
