@@ -87,10 +87,12 @@ def timeout_of(args: argparse.Namespace, default: float) -> float:
     return float(getattr(args, "timeout", default))
 
 
-def call(args: argparse.Namespace, method: str, params: Any = None, timeout: float = 0.0) -> Any:
-    """One call on a fresh client (closed after): the result."""
+def call(
+    args: argparse.Namespace, method: str, params: Any = None, timeout: float = CALL_TIMEOUT
+) -> Any:
+    """One call on a fresh client (closed after): the result (--timeout overrides `timeout`)."""
     with client_for(args) as client:
-        return client.call(method, params, timeout=timeout_of(args, timeout or CALL_TIMEOUT))
+        return client.call(method, params, timeout=timeout_of(args, timeout))
 
 
 def print_json(obj: Any) -> None:

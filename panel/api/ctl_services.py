@@ -12,6 +12,7 @@ import argparse
 from typing import Any
 
 from panel.api.ctl_common import (
+    CALL_TIMEOUT,
     EXIT_API,
     EXIT_OK,
     WAIT_TIMEOUT,
@@ -123,7 +124,8 @@ def _cmd_action(args: argparse.Namespace) -> int:
         params["nextFreePort"] = True
     what = "every service" if everything else args.name
     with Spinner(f"{args.action} {what}", enabled=args.wait):
-        result = call(args, f"services.{args.action}", params, WAIT_TIMEOUT if args.wait else 0)
+        timeout = WAIT_TIMEOUT if args.wait else CALL_TIMEOUT
+        result = call(args, f"services.{args.action}", params, timeout)
     snaps = result.get("services", []) if everything else [result]
     if args.json:
         print_json(result)

@@ -17,6 +17,7 @@ import pytest
 from panel.api import ctl
 from panel.connections.store import save_connections
 from panel.util.ports import ephemeral_port
+from panel.workspace.service_config import ServiceConfig
 from panel.workspace.workspace import Workspace
 from tests.integration.conns_panel.conftest import modbus_connection
 from tests.integration.engine.conftest import demo_config
@@ -94,7 +95,9 @@ def test_every_leaf_prints_valid_json(tmp_path: Path, sim: ModbusSim) -> None:
         ],
     )
     with Workspace.open(ws) as workspace:
-        workspace.save_server_config(demo_config(ephemeral_port(), autostart=False))
+        server = demo_config(ephemeral_port(), autostart=False)  # `server` is a service too
+        workspace.save_server_config(server)
+        workspace.save_services([ServiceConfig.from_server(server)])
         workspace.set_setting("demo.devices", [])
         save_connections(workspace, [modbus_connection("plc1", sim.port)])
     plc2 = tmp_path / "plc2.json"
