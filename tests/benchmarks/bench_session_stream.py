@@ -12,7 +12,9 @@ same machine):
   own hop (its pipe reading, JSON lines);
 - ``engine``: `session.execute` with ``"stream": true`` through a real headless engine
   and its WebSocket (the issue's bound, first chunk <= 50 ms): the runner, the engine's
-  forwarding and the WebSocket send.
+  forwarding and the WebSocket send. Inside the engine every line is also stamped twice
+  (`stream_hops/`): when the runner's line reaches the session (``engine_in``) and when
+  the API's writer takes the notification for the WebSocket (``engine_out``).
 
 Each way runs on a quiet machine, then with ``LOAD`` busy processes per core beside it
 (the issue's bound was missed once under load 5 on 2 cores). p50/p99/max of the first
@@ -190,6 +192,20 @@ def _figures(measure: Callable[[], Samples]) -> dict[str, Any]:
     return {"first_chunk_latency": _stats(firsts), "every_line_latency": _stats(every)}
 
 
+HOPS = Path(__file__).parent / "stream_hops"
+
+
+def _hops(path: Path) -> dict[str, Any]:
+    """The engine's own stamps of every line (see stream_hops/sitecustomize.py), emptied."""
+    found: dict[str, list[float]] = {"in": [], "out": []}
+    if path.exists():
+        for line in path.read_text().splitlines():
+            kind, seconds = line.split()
+            found[kind].append(float(seconds))
+        path.write_text("")
+    return {f"engine_{k}_latency": _stats(v) for k, v in found.items() if v}
+
+
 def _compare(ways: dict[str, dict[str, Any]]) -> dict[str, Any]:
     base = ways["pipe"]["first_chunk_latency"]
     for name in ("runner", "engine"):
@@ -208,7 +224,9 @@ def run() -> dict[str, Any]:
     """Figures: first-chunk and per-line latency, pipe vs runner vs engine, quiet and loaded."""
     out: dict[str, Any] = {"bound_ms": BOUND_MS, "runs": RUNS, "load_per_core": LOAD}
     with tempfile.TemporaryDirectory(prefix="bench-stream-") as tmp:
-        engine = EngineProc(Path(tmp) / "ws")
+        hops = Path(tmp) / "hops.txt"
+        env = {"PYTHONPATH": str(HOPS), "STREAM_HOPS_FILE": str(hops)}
+        engine = EngineProc(Path(tmp) / "ws", env=env)
         runner_folder = Path(tmp) / "runner"
         runner_folder.mkdir()
         try:
@@ -219,6 +237,7 @@ def run() -> dict[str, Any]:
                         "runner": _figures(lambda: _runner(runner_folder)),
                         "engine": _figures(lambda: asyncio.run(_engine_samples(engine))),
                     }
+                ways["engine"] |= _hops(hops)
                 out[label] = _compare(ways)
         finally:
             engine.stop()
