@@ -11,7 +11,8 @@ in for options not given.
 Exit codes: 0 success, 1 API error (the engine answered a call with an error or
 timed out, or api.json or the token file is unsafe), 2 usage error, 3 no engine
 to drive: not running (no api.json, nobody answers, host unreachable, the
-connection lost; a second line then says how to start one) or not usable (the
+connection lost; for this machine's workspace the message says how to start
+one) or not usable (the
 token refused, the TLS certificate or SSH host key not trusted, the SSH login
 refused, another engine version).
 `server start|stop|restart --wait` (and `services ... --wait`) also exits 1
@@ -74,11 +75,9 @@ def main(argv: list[str]) -> int:
     try:
         return int(args.run(args))
     except (EngineNotRunning, EngineUnreachable, EngineRefused, Unauthorized) as exc:
-        fail(str(exc), EXIT_NOT_RUNNING)  # no engine this ctl can drive
         nobody = isinstance(exc, EngineNotRunning | EngineUnreachable)
-        if nobody and not isinstance(exc, ConnectionLost):  # not running: say how to start it
-            print(f"opspanel ctl: {start_hint(args)}", file=sys.stderr)
-        return EXIT_NOT_RUNNING
+        hint = start_hint(args) if nobody and not isinstance(exc, ConnectionLost) else None
+        return fail(f"{exc}; {hint}" if hint else str(exc), EXIT_NOT_RUNNING)
     except (ApiClientError, ApiFileError, RemoteError) as exc:
         return fail(str(exc), EXIT_API)
     except UsageError as exc:
@@ -90,16 +89,17 @@ def main(argv: list[str]) -> int:
         return EXIT_OK
 
 
-def start_hint(args: argparse.Namespace) -> str:
-    """How to start the engine ctl did not find (this workspace's, or the remote one)."""
-    where = target(args) or ""
+def start_hint(args: argparse.Namespace) -> str | None:
+    """How to start this workspace's engine when ctl found none (None for another
+    machine's: what is wrong there, the message already says)."""
+    try:
+        where = target(args) or ""
+    except UsageError:
+        return None
     if "://" in where:
-        return (
-            "start it on that machine: `opspanel --headless --workspace DIR`, "
-            "or `opspanel service install --workspace DIR` to keep it running"
-        )
+        return None
     return (
-        f"start one: `opspanel --headless --workspace {where}` (runs until stopped), "
+        f"start one with `opspanel --headless --workspace {where}` (runs until stopped) "
         f"or `opspanel service install --workspace {where}` (a service that starts at login)"
     )
 

@@ -46,7 +46,7 @@ def test_a_group_without_action_prints_its_own_usage(
 def test_no_engine_says_how_to_start_one(workspace_dir: Path) -> None:
     result = opspanel("ctl", "--workspace", str(workspace_dir), "status")
     assert result.returncode == 3 and result.stdout == ""
-    first, second = result.stderr.splitlines()
-    assert first.startswith("opspanel ctl: the engine is not running for workspace")
-    assert f"`opspanel --headless --workspace {workspace_dir}`" in second
-    assert f"`opspanel service install --workspace {workspace_dir}`" in second
+    (line,) = result.stderr.splitlines()  # one sentence, as every ctl failure
+    assert line.startswith("opspanel ctl: the engine is not running for workspace")
+    assert f"start one with `opspanel --headless --workspace {workspace_dir}`" in line
+    assert f"`opspanel service install --workspace {workspace_dir}`" in line
