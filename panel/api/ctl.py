@@ -12,9 +12,8 @@ Exit codes: 0 success, 1 API error (the engine answered a call with an error or
 timed out, or api.json or the token file is unsafe), 2 usage error, 3 no engine
 to drive: not running (no api.json, nobody answers, host unreachable, the
 connection lost; for this machine's workspace the message says how to start
-one) or not usable (the
-token refused, the TLS certificate or SSH host key not trusted, the SSH login
-refused, another engine version).
+one) or not usable (the token refused, the TLS certificate or SSH host key not
+trusted, the SSH login refused, another engine version).
 `server start|stop|restart --wait` (and `services ... --wait`) also exits 1
 when the server (a service) ends in state "error".
 """
