@@ -8,6 +8,8 @@ PY=${PY:-.venv/bin/python}
 # PyInstaller comes from the `package` extra; older checkouts without it get it directly.
 "$PY" -c 'import PyInstaller' 2>/dev/null || "$PY" -m pip install --quiet -e '.[package]'
 "$PY" -c 'import PyInstaller' 2>/dev/null || "$PY" -m pip install --quiet 'pyinstaller>=6.10,<7'
+# The man page in the .deb is generated from the argparse tree (build_deb.py).
+"$PY" -c 'import argparse_manpage' 2>/dev/null || "$PY" -m pip install --quiet -e '.[package]'
 
 rm -rf build/icons dist/opspanel
 "$PY" packaging/render_icons.py build/icons >/dev/null

@@ -7,8 +7,12 @@ import os
 import sys
 from collections.abc import Sequence
 
+SHELLS = ("bash", "zsh", "fish")
 
-def _build_parser() -> argparse.ArgumentParser:
+
+def build_parser(full: bool = False) -> argparse.ArgumentParser:
+    """The `opspanel` command line; `full` also hangs ctl's own tree under `ctl` (for the
+    shell completion and the man page: ctl parses its arguments itself when it runs)."""
     from panel import __version__
 
     parser = argparse.ArgumentParser(
@@ -37,7 +41,21 @@ def _build_parser() -> argparse.ArgumentParser:
         help="watch a JSON file of jobs and re-import it on change (stored for this workspace)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    sub.add_parser("ctl", help="drive a running engine (see `opspanel ctl --help`)", add_help=False)
+    ctl_help = "drive a running engine (see `opspanel ctl --help`)"
+    if full:
+        from panel.api import ctl
+
+        common = ctl.common_options()
+        top = sub.add_parser("ctl", parents=[common], help=ctl_help, description=ctl.DESCRIPTION)
+        ctl.add_commands(top, common)
+    else:
+        sub.add_parser("ctl", help=ctl_help, add_help=False)
+    completion = sub.add_parser(
+        "completion",
+        help="print the shell completion script: completion bash|zsh|fish",
+        description="Print a completion script for SHELL (see the README for where it goes).",
+    )
+    completion.add_argument("shell", metavar="SHELL", choices=SHELLS, help="bash, zsh or fish")
     imp = sub.add_parser("import", help="replace the workspace configuration with a JSON file")
     imp.add_argument("file")
     exp = sub.add_parser("export", help="write the workspace configuration as JSON")
@@ -127,8 +145,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return ctl_main(args_list[:index] + args_list[index + 1 :])
 
-    parser = _build_parser()
+    parser = build_parser()
     args = parser.parse_args(args_list)
+    if args.command == "completion":
+        from panel.clidoc.completion import completion_script
+
+        sys.stdout.write(completion_script(build_parser(full=True), args.shell))
+        return 0
     if args.command in ("import", "export"):
         from panel.api.config_import import import_through_engine
         from panel.connections.validation import check_connections

@@ -21,8 +21,18 @@ PACKAGES = {
     "go": "golang-go",
     "node": "nodejs",
     "mosquitto": "mosquitto",
+    "fish": "fish",
+    "zsh": "zsh",
+    "groff": "groff-base",
+    "man": "man-db",
 }
 """Program a test needs -> the Debian package that provides it."""
+
+NOT_IN_DEBIAN = {
+    "dotnet": "the .NET SDK; Debian has no package of it: Microsoft's dotnet-sdk-8.0 "
+    "from their own apt repository, or their dotnet-install.sh",
+}
+"""Programs no Debian package provides -> what to install instead (never installed here)."""
 
 SEARCH_PATH = os.pathsep.join([os.environ.get("PATH", ""), "/usr/sbin", "/sbin"])
 """Where programs are looked for: the PATH and the sbin folders (sshd lives there)."""
@@ -55,5 +65,6 @@ def need(program: str) -> str:
     """The absolute path of `program`, or skip the test saying which package it needs."""
     found = _which(program)
     if found is None:
-        pytest.skip(f"skipped: needs {program} (Debian package {PACKAGES.get(program, program)})")
+        source = NOT_IN_DEBIAN.get(program) or f"Debian package {PACKAGES.get(program, program)}"
+        pytest.skip(f"skipped: needs {program} ({source})")
     return found

@@ -8,6 +8,9 @@ Layout of the package:
     /usr/share/applications/opspanel.desktop
     /usr/share/icons/hicolor/<N>x<N>/apps/opspanel.png, scalable/apps/opspanel.svg
     /usr/share/metainfo/io.opspanel.OpsPanel.metainfo.xml
+    /usr/share/man/man1/opspanel.1.gz    generated from the argparse tree (argparse-manpage)
+    /usr/share/bash-completion/completions/opspanel, zsh/vendor-completions/_opspanel,
+    /usr/share/fish/vendor_completions.d/opspanel.fish   (shtab, from the same tree)
     /lib/systemd/system/opspanel-headless.service   (installed, not enabled)
     /usr/share/doc/opspanel/copyright
 
@@ -18,6 +21,7 @@ library the bundle links is provided by one of them.
 from __future__ import annotations
 
 import argparse
+import gzip
 import os
 import re
 import shutil
@@ -175,6 +179,33 @@ def _copy(src: Path, dest: Path, mode: int = 0o644) -> None:
     dest.chmod(mode)
 
 
+COMPLETIONS = {
+    "bash": "bash-completion/completions/opspanel",
+    "zsh": "zsh/vendor-completions/_opspanel",
+    "fish": "fish/vendor_completions.d/opspanel.fish",
+}
+"""Where each shell looks for the completion scripts of installed packages (under share)."""
+
+
+def stage_cli_docs(share: Path, version: str) -> None:
+    """The man page and the shell completions, generated from the command line's parser."""
+    from panel.cli import build_parser
+    from panel.clidoc.completion import completion_script
+    from panel.clidoc.manpage import render
+
+    man = share / "man" / "man1" / f"{PACKAGE}.1.gz"
+    man.parent.mkdir(parents=True, exist_ok=True)
+    page = render(build_parser(full=True), version).encode("utf-8")
+    with open(man, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as packed:
+        packed.write(page)  # gzip -9n, as Debian policy asks (no name, no time stamp)
+    man.chmod(0o644)
+    for shell, relative in COMPLETIONS.items():
+        script = share / relative
+        script.parent.mkdir(parents=True, exist_ok=True)
+        script.write_text(completion_script(build_parser(full=True), shell), encoding="utf-8")
+        script.chmod(0o644)
+
+
 def stage(bundle: Path, root: Path, version: str) -> None:
     """Lay out the package tree under `root` (removed first)."""
     if root.exists():
@@ -193,6 +224,7 @@ def stage(bundle: Path, root: Path, version: str) -> None:
     shutil.rmtree(rendered)
     _copy(HERE / "opspanel-headless.service", root / "lib/systemd/system/opspanel-headless.service")
     _copy(HERE / "copyright", share / "doc" / PACKAGE / "copyright")
+    stage_cli_docs(share, version)
     debian = root / "DEBIAN"
     debian.mkdir()
     for script in ("postinst", "prerm", "postrm"):

@@ -10,7 +10,7 @@ import socket
 import ssl
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -171,8 +171,17 @@ class ApiClient:
         source = "api.json" if self.workspace else "the token file"
         return handshake_failure(exc, url, self._where(), pid, source)
 
-    def call(self, method: str, params: dict[str, Any] | None = None, timeout: float = 10.0) -> Any:
-        """Call `method` and return its result; ApiError, ApiTimeout or ConnectionLost."""
+    def call(
+        self,
+        method: str,
+        params: dict[str, Any] | None = None,
+        timeout: float = 10.0,
+        on_notification: Callable[[dict[str, Any]], None] | None = None,
+    ) -> Any:
+        """Call `method` and return its result; ApiError, ApiTimeout or ConnectionLost.
+
+        Notifications that arrive meanwhile go to `on_notification` as they come, when
+        given (else they wait for `notifications()`)."""
         msg_id = next(self._ids)
         request = {"jsonrpc": "2.0", "id": msg_id, "method": method, "params": params or {}}
         self._send(request)
@@ -183,7 +192,10 @@ class ApiClient:
             if message is None:
                 raise ApiTimeout(f"{method} did not answer within {timeout:g} s")
             if "method" in message and "id" not in message:
-                self._pending.append(message)
+                if on_notification is not None:
+                    on_notification(message)
+                else:
+                    self._pending.append(message)
                 continue
             if message.get("id") == msg_id or (message.get("id") is None and "error" in message):
                 return _result_of(message)

@@ -1,4 +1,4 @@
-"""Text `opspanel ctl` prints for `jobs status` and `datasets list` (no I/O here)."""
+"""Text `opspanel ctl` prints for `jobs status` and `datasets list|release` (no I/O here)."""
 
 from __future__ import annotations
 
@@ -53,13 +53,17 @@ def format_dashboard(figures: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def format_allocation(row: dict[str, Any]) -> str:
-    """`raw  /data/raw  exclusive  run 12  pid 4242  since 2026-12-03 08:15`."""
+def allocation_row(row: dict[str, Any]) -> tuple[str, ...]:
+    """`raw  /data/raw  exclusive  etl  run 12  4242  2026-12-03 08:15` as table cells."""
     pid = row.get("pid")
     return (
-        f"{row.get('name')}  {row.get('path')}  {row.get('mode')}  "
-        f"{row.get('ownerKind')} {row.get('ownerId')}  pid {pid if pid is not None else '-'}  "
-        f"since {_when(row.get('acquired'))}"
+        str(row.get("name")),
+        str(row.get("path")),
+        str(row.get("mode")),
+        str(row.get("job") or "-"),
+        f"{row.get('ownerKind')} {row.get('ownerId')}",
+        str(pid) if pid is not None else "-",
+        _when(row.get("acquired")),
     )
 
 

@@ -62,6 +62,8 @@ class Allocation:
     owner_id: str
     pid: int | None = None
     acquired: float | None = None
+    job: str | None = None
+    """The job whose run holds it (owner kind "run"); None for a session."""
 
     def to_json(self) -> dict[str, Any]:
         """For the API (`jobs.datasets`) and the UI."""
@@ -73,12 +75,13 @@ class Allocation:
             "ownerId": self.owner_id,
             "pid": self.pid,
             "acquired": self.acquired,
+            "job": self.job,
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Allocation:
         """From `to_json()`."""
-        pid, acquired = data.get("pid"), data.get("acquired")
+        pid, acquired, job = data.get("pid"), data.get("acquired"), data.get("job")
         return cls(
             str(data["name"]),
             str(data["path"]),
@@ -87,6 +90,7 @@ class Allocation:
             str(data["ownerId"]),
             None if pid is None else int(pid),
             None if acquired is None else float(acquired),
+            None if job is None else str(job),
         )
 
 
@@ -220,11 +224,12 @@ class DatasetManager:
         return [a.to_json() for a in self.snapshots()]
 
     def snapshots(self) -> list[Allocation]:
-        """Every allocation, oldest first."""
+        """Every allocation, oldest first, with the job of the run that holds it."""
         with self._store.reading() as conn:
             rows = conn.execute(
-                "SELECT name, path, mode, owner_kind, owner_id, pid, acquired_at"
-                " FROM dataset_allocations ORDER BY id"
+                "SELECT a.name, a.path, a.mode, a.owner_kind, a.owner_id, a.pid, a.acquired_at,"
+                " r.job_id FROM dataset_allocations a LEFT JOIN job_runs r"
+                " ON a.owner_kind = 'run' AND r.id = CAST(a.owner_id AS INTEGER) ORDER BY a.id"
             ).fetchall()
         return [Allocation(*row) for row in rows]
 

@@ -33,6 +33,11 @@ class SessionsModel(QObject):
         """One open session, if it is open."""
         return next((s for s in self.sessions() if s.session_id == session_id), None)
 
+    def languages(self) -> list[str]:
+        """The `run_code` languages this engine's sessions can run (its toolchains), as
+        `session.list` says; empty while not known yet."""
+        raise NotImplementedError
+
     def create(self, params: dict[str, Any], done: Created) -> None:
         """Start a session with `session.create`'s params."""
         raise NotImplementedError

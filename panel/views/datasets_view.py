@@ -1,4 +1,5 @@
-"""Dataset allocations: which path is held, how, by which run or session and since when."""
+"""Dataset allocations: which path is held, how, by which job run (or session) and its
+process, and since when."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from panel.views.table_model import RowTableModel
 if TYPE_CHECKING:
     from panel.viewmodels.jobs import JobsModel
 
-COL_NAME, COL_PATH, COL_MODE, COL_OWNER, COL_PID, COL_SINCE = range(6)
+COL_NAME, COL_PATH, COL_MODE, COL_JOB, COL_OWNER, COL_PID, COL_SINCE = range(7)
 POLL_MS = 2000
 """Sessions allocate too, without a signal: the visible table re-reads every 2 s."""
 
@@ -31,13 +32,14 @@ class DatasetModel(RowTableModel[Allocation]):
     """The allocations, oldest first."""
 
     def headers(self) -> tuple[str, ...]:
-        """Dataset, path, mode, holder, PID, since."""
+        """Dataset, path, mode, job, holder (run or session), owner PID, since."""
         return (
             self.tr("Dataset"),
             self.tr("Path"),
             self.tr("Mode"),
+            self.tr("Job"),
             self.tr("Held by"),
-            self.tr("PID"),
+            self.tr("Owner PID"),
             self.tr("Since"),
         )
 
@@ -47,7 +49,9 @@ class DatasetModel(RowTableModel[Allocation]):
             self.replace_rows(rows)
 
     def cell(self, row: Allocation, col: int, role: int) -> Any:
-        """The text of a cell."""
+        """The text of a cell (the PID's tooltip says whose process it is)."""
+        if role == Qt.ItemDataRole.ToolTipRole and col == COL_PID and row.pid is not None:
+            return self.tr("The process that holds the data (the run's own command)")
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if col == COL_NAME:
@@ -56,9 +60,11 @@ class DatasetModel(RowTableModel[Allocation]):
             return row.path
         if col == COL_MODE:
             return self.tr("exclusive") if row.mode == "exclusive" else self.tr("shared")
+        if col == COL_JOB:
+            return row.job or ("" if row.owner_kind == "run" else "-")
         if col == COL_OWNER:
-            kind = self.tr("run") if row.owner_kind == "run" else row.owner_kind
-            return f"{kind} {row.owner_id}"
+            kinds = {"run": self.tr("run"), "session": self.tr("session")}
+            return f"{kinds.get(row.owner_kind, row.owner_kind)} {row.owner_id}"
         if col == COL_PID:
             return "" if row.pid is None else str(row.pid)
         return "" if row.acquired is None else format_when(row.acquired)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtWidgets import (
@@ -10,6 +11,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QLabel,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -19,7 +21,7 @@ from panel.sessions.config import CONFIG_SCHEMA, MAX_MINUTES, SessionConfig
 from panel.sessions.languages import LANGUAGES as KNOWN_LANGUAGES
 
 LANGUAGES = tuple(lang.name for lang in KNOWN_LANGUAGES)
-"""Languages of `run_code` a session can default to (the runner knows these)."""
+"""Languages of `run_code` the runner knows (each runs where its toolchain is installed)."""
 
 MEMORY_MIN_MB, MEMORY_MAX_MB = 16, 1_048_576
 """The range `session.create` accepts for memoryLimitMB."""
@@ -34,16 +36,25 @@ class SessionOptionsDialog(QDialog):
     """Language, idle timeout, lifetime, limits and network access of a new session.
 
     The ranges are those of the API's schema, so what the dialog lets through
-    `session.create` accepts. Commands get no network unless it is ticked.
+    `session.create` accepts. Commands get no network unless it is ticked. The
+    languages offered are those the engine's machine can run (`available`, as
+    `session.list` says); the others are named beneath, as not installed there.
     """
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, available: Sequence[str] | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("New session"))
         defaults = SessionConfig()
+        runnable = [name for name in LANGUAGES if available is None or name in available]
         self.language = QComboBox()
-        for name in LANGUAGES:
+        for name in runnable or ["python"]:  # the runner itself is Python: never none
             self.language.addItem(name, name)
+        missing = [name for name in LANGUAGES if name not in runnable and runnable]
+        text = self.tr("Not on the engine's machine: %1")
+        self.missing = QLabel(text.replace("%1", ", ".join(missing)))
+        self.missing.setVisible(bool(missing))
         self.idle = self._minutes(defaults.idle_timeout_minutes)
         self.idle.setToolTip(self.tr("The session is closed after this long without a command."))
         self.lifetime = self._minutes(defaults.max_lifetime_minutes)
@@ -68,6 +79,7 @@ class SessionOptionsDialog(QDialog):
         self.network.setToolTip(self.tr("Off: commands see no network at all, not even loopback."))
         form = QFormLayout()
         form.addRow(self.tr("Code language"), self.language)
+        form.addRow("", self.missing)
         form.addRow(self.tr("Idle timeout"), self.idle)
         form.addRow(self.tr("Lifetime"), self.lifetime)
         form.addRow(self.tr("Memory limit"), self.memory)

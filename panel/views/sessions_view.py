@@ -269,7 +269,7 @@ class SessionsView(QWidget):
 
     def new_session_with_settings(self) -> None:
         """Ask for a new session's settings, then start it."""
-        dialog = SessionOptionsDialog(self)
+        dialog = SessionOptionsDialog(self, self._sessions.languages())
         try:
             if dialog.exec() != SessionOptionsDialog.DialogCode.Accepted:
                 return None

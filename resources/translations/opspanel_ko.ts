@@ -635,47 +635,62 @@
 <context>
     <name>DatasetModel</name>
     <message>
-        <location filename="../../panel/views/datasets_view.py" line="36"/>
+        <location filename="../../panel/views/datasets_view.py" line="37"/>
         <source>Dataset</source>
         <translation>데이터셋</translation>
     </message>
     <message>
-        <location filename="../../panel/views/datasets_view.py" line="37"/>
+        <location filename="../../panel/views/datasets_view.py" line="38"/>
         <source>Path</source>
         <translation>경로</translation>
     </message>
     <message>
-        <location filename="../../panel/views/datasets_view.py" line="38"/>
+        <location filename="../../panel/views/datasets_view.py" line="39"/>
         <source>Mode</source>
         <translation>모드</translation>
     </message>
     <message>
-        <location filename="../../panel/views/datasets_view.py" line="39"/>
+        <location filename="../../panel/views/datasets_view.py" line="40"/>
+        <source>Job</source>
+        <translation>작업</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/datasets_view.py" line="41"/>
         <source>Held by</source>
         <translation>점유</translation>
     </message>
     <message>
-        <location filename="../../panel/views/datasets_view.py" line="40"/>
-        <source>PID</source>
-        <translation>PID</translation>
+        <location filename="../../panel/views/datasets_view.py" line="42"/>
+        <source>Owner PID</source>
+        <translation>소유 프로세스 PID</translation>
     </message>
     <message>
-        <location filename="../../panel/views/datasets_view.py" line="41"/>
+        <location filename="../../panel/views/datasets_view.py" line="66"/>
+        <source>session</source>
+        <translation>세션</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/datasets_view.py" line="43"/>
         <source>Since</source>
         <translation>시작 시각</translation>
     </message>
     <message>
-        <location filename="../../panel/views/datasets_view.py" line="58"/>
+        <location filename="../../panel/views/datasets_view.py" line="54"/>
+        <source>The process that holds the data (the run&apos;s own command)</source>
+        <translation>데이터를 점유한 프로세스 (실행된 명령 자체)</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/datasets_view.py" line="62"/>
         <source>exclusive</source>
         <translation>단독</translation>
     </message>
     <message>
-        <location filename="../../panel/views/datasets_view.py" line="58"/>
+        <location filename="../../panel/views/datasets_view.py" line="62"/>
         <source>shared</source>
         <translation>공유</translation>
     </message>
     <message>
-        <location filename="../../panel/views/datasets_view.py" line="60"/>
+        <location filename="../../panel/views/datasets_view.py" line="66"/>
         <source>run</source>
         <translation>실행</translation>
     </message>
@@ -683,12 +698,12 @@
 <context>
     <name>DatasetsView</name>
     <message>
-        <location filename="../../panel/views/datasets_view.py" line="81"/>
+        <location filename="../../panel/views/datasets_view.py" line="87"/>
         <source>No dataset is allocated.</source>
         <translation>할당된 데이터셋이 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/datasets_view.py" line="82"/>
+        <location filename="../../panel/views/datasets_view.py" line="88"/>
         <source>Refresh</source>
         <translation>새로 고침</translation>
     </message>
@@ -2316,88 +2331,93 @@
 <context>
     <name>SessionOptionsDialog</name>
     <message>
-        <location filename="../../panel/views/session_options_dialog.py" line="42"/>
+        <location filename="../../panel/views/session_options_dialog.py" line="48"/>
         <source>New session</source>
         <translation>새 세션</translation>
     </message>
     <message>
-        <location filename="../../panel/views/session_options_dialog.py" line="48"/>
+        <location filename="../../panel/views/session_options_dialog.py" line="55"/>
+        <source>Not on the engine&apos;s machine: %1</source>
+        <translation>엔진 머신에 없음: %1</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/session_options_dialog.py" line="59"/>
         <source>The session is closed after this long without a command.</source>
         <translation>명령이 없는 채로 이 시간이 지나면 세션이 닫힙니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/session_options_dialog.py" line="50"/>
+        <location filename="../../panel/views/session_options_dialog.py" line="61"/>
         <source>The session is closed this long after it started.</source>
         <translation>세션은 시작하고 이 시간이 지나면 닫힙니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/session_options_dialog.py" line="55"/>
-        <location filename="../../panel/views/session_options_dialog.py" line="64"/>
+        <location filename="../../panel/views/session_options_dialog.py" line="66"/>
+        <location filename="../../panel/views/session_options_dialog.py" line="75"/>
         <source> MB</source>
         <translation> MB</translation>
     </message>
     <message>
-        <location filename="../../panel/views/session_options_dialog.py" line="56"/>
+        <location filename="../../panel/views/session_options_dialog.py" line="67"/>
         <source>Address-space limit of every command the session runs.</source>
         <translation>세션이 실행하는 모든 명령의 주소 공간 제한입니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/session_options_dialog.py" line="60"/>
+        <location filename="../../panel/views/session_options_dialog.py" line="71"/>
         <source>Processes a command may run at once, its own included.</source>
         <translation>명령이 동시에 실행할 수 있는 프로세스 수(명령 자신 포함).</translation>
     </message>
     <message>
-        <location filename="../../panel/views/session_options_dialog.py" line="65"/>
+        <location filename="../../panel/views/session_options_dialog.py" line="76"/>
         <source>The most the session folder may hold.</source>
         <translation>세션 폴더가 담을 수 있는 최대 크기.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/session_options_dialog.py" line="66"/>
+        <location filename="../../panel/views/session_options_dialog.py" line="77"/>
         <source>Network access</source>
         <translation>네트워크 접근</translation>
     </message>
     <message>
-        <location filename="../../panel/views/session_options_dialog.py" line="68"/>
+        <location filename="../../panel/views/session_options_dialog.py" line="79"/>
         <source>Off: commands see no network at all, not even loopback.</source>
         <translation>끄면 명령은 루프백을 포함해 어떤 네트워크도 볼 수 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/session_options_dialog.py" line="70"/>
+        <location filename="../../panel/views/session_options_dialog.py" line="81"/>
         <source>Code language</source>
         <translation>코드 언어</translation>
     </message>
     <message>
-        <location filename="../../panel/views/session_options_dialog.py" line="71"/>
+        <location filename="../../panel/views/session_options_dialog.py" line="83"/>
         <source>Idle timeout</source>
         <translation>유휴 시간 제한</translation>
     </message>
     <message>
-        <location filename="../../panel/views/session_options_dialog.py" line="72"/>
+        <location filename="../../panel/views/session_options_dialog.py" line="84"/>
         <source>Lifetime</source>
         <translation>수명</translation>
     </message>
     <message>
-        <location filename="../../panel/views/session_options_dialog.py" line="73"/>
+        <location filename="../../panel/views/session_options_dialog.py" line="85"/>
         <source>Memory limit</source>
         <translation>메모리 제한</translation>
     </message>
     <message>
-        <location filename="../../panel/views/session_options_dialog.py" line="74"/>
+        <location filename="../../panel/views/session_options_dialog.py" line="86"/>
         <source>Process limit</source>
         <translation>프로세스 제한</translation>
     </message>
     <message>
-        <location filename="../../panel/views/session_options_dialog.py" line="75"/>
+        <location filename="../../panel/views/session_options_dialog.py" line="87"/>
         <source>Disk limit</source>
         <translation>디스크 제한</translation>
     </message>
     <message>
-        <location filename="../../panel/views/session_options_dialog.py" line="81"/>
+        <location filename="../../panel/views/session_options_dialog.py" line="93"/>
         <source>Create</source>
         <translation>만들기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/session_options_dialog.py" line="92"/>
+        <location filename="../../panel/views/session_options_dialog.py" line="104"/>
         <source> min</source>
         <translation>분</translation>
     </message>

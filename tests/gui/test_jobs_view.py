@@ -13,7 +13,7 @@ from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QLineEdit, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from panel.views.datasets_view import COL_OWNER, COL_PID
+from panel.views.datasets_view import COL_JOB, COL_OWNER, COL_PID
 from panel.views.job_graph import DEPENDS, ON_FAILURE, ON_SUCCESS
 from panel.views.job_log_dialog import RunLogDialog
 from panel.views.job_run_dialog import ArrayEditor, RunOptionsDialog
@@ -523,6 +523,7 @@ def test_datasets_tab_lists_allocations_while_a_run_holds_them(
 
     qtbot.waitUntil(shows_child, timeout=WAIT_MS)
     assert model.index(0, COL_OWNER).data() == f"run {run_id}"
+    assert model.index(0, COL_JOB).data() == "holder"
     assert child != os.getpid()
     gate.write_text("go")
     page.wait_final(run_id)

@@ -12,10 +12,12 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from panel.sessions import languages
 from panel.sessions.config import CONFIG_SCHEMA
+from panel.sessions.sandbox import bwrap_program, sandbox_problem, which_inside
 from panel.views.audit_view import COL_METHOD, COL_OUTCOME
 from panel.views.main_window import MainWindow
-from panel.views.session_options_dialog import SessionOptionsDialog
+from panel.views.session_options_dialog import LANGUAGES, SessionOptionsDialog
 from panel.views.sessions_view import COL_RUNS, COL_SANDBOX, COL_STATE, SessionsView
 from tests.gui.attached import HeadlessProcess, attach
 
@@ -141,6 +143,43 @@ def test_a_session_made_with_chosen_settings(any_window: MainWindow, qtbot: QtBo
     _run(qtbot, view, "run_code", code, "42")  # in the session's own language
     view.close_button.click()
     qtbot.waitUntil(lambda: view.model.rowCount() == 0, timeout=TIMEOUT_MS)
+
+
+def _machine_languages() -> list[str]:
+    """What the sessions' commands can run here, found as the engine finds it."""
+    sandboxed = sandbox_problem(bwrap_program()) is None
+    return languages.available(which_inside if sandboxed else shutil.which)
+
+
+def test_the_dialog_offers_only_the_languages_this_machine_runs(
+    any_window: MainWindow, qtbot: QtBot
+) -> None:
+    window = any_window
+    window.show_sessions_action.trigger()
+    view = window.sessions_view
+    expected = _machine_languages()
+    assert "python" in expected
+    qtbot.waitUntil(lambda: window.models.sessions.languages() == expected, timeout=TIMEOUT_MS)
+    seen: dict[str, Any] = {}
+
+    def look() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, SessionOptionsDialog):
+            QTimer.singleShot(10, look)
+            return
+        combo = dialog.language
+        seen["offered"] = [combo.itemData(i) for i in range(combo.count())]
+        seen["missing"] = dialog.missing.text() if dialog.missing.isVisibleTo(dialog) else ""
+        dialog.reject()
+
+    QTimer.singleShot(0, look)
+    view.new_with_button.click()  # modal: returns once `look` rejected it
+    assert seen["offered"] == expected
+    absent = [name for name in LANGUAGES if name not in expected]
+    if absent:
+        assert all(name in seen["missing"] for name in absent), seen
+    else:
+        assert seen["missing"] == ""
 
 
 def test_the_settings_dialog_stays_within_what_the_api_accepts(qtbot: QtBot) -> None:

@@ -46,6 +46,10 @@ def test_file_list_has_launcher_desktop_entry_icons_and_unit(deb: Path) -> None:
     assert "/usr/share/metainfo/io.opspanel.OpsPanel.metainfo.xml" in files
     assert "/lib/systemd/system/opspanel-headless.service" in files
     assert "/usr/share/icons/hicolor/scalable/apps/opspanel.svg" in files
+    assert "/usr/share/man/man1/opspanel.1.gz" in files
+    assert "/usr/share/bash-completion/completions/opspanel" in files
+    assert "/usr/share/zsh/vendor-completions/_opspanel" in files
+    assert "/usr/share/fish/vendor_completions.d/opspanel.fish" in files
     for size in SIZES:
         assert f"/usr/share/icons/hicolor/{size}x{size}/apps/opspanel.png" in files
 

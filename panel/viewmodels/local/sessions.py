@@ -29,6 +29,9 @@ class LocalSessionsModel(SessionsModel):
     def sessions(self) -> list[SessionSnapshot]:
         return [s.snapshot() for s in self._manager.sessions()]
 
+    def languages(self) -> list[str]:
+        return self._manager.languages()
+
     def create(self, params: dict[str, Any], done: Created) -> None:
         try:
             session = self._manager.create(params)

@@ -22,6 +22,7 @@ class RemoteSessionsModel(SessionsModel):
         super().__init__(link)
         self._link = link
         self._sessions: list[SessionSnapshot] = []
+        self._languages: list[str] = []
         self._fetching = False
         self._streams: dict[str, deque[Output]] = {}
         link.on("session.event", lambda _params: self.poll())
@@ -31,6 +32,9 @@ class RemoteSessionsModel(SessionsModel):
 
     def sessions(self) -> list[SessionSnapshot]:
         return list(self._sessions)
+
+    def languages(self) -> list[str]:
+        return list(self._languages)
 
     def poll(self) -> None:
         if self._fetching or not self._link.connected:
@@ -42,6 +46,9 @@ class RemoteSessionsModel(SessionsModel):
         self._fetching = False
         rows = result.get("sessions", []) if isinstance(result, dict) else []
         self._sessions = [SessionSnapshot.from_json(r) for r in rows if isinstance(r, dict)]
+        found = result.get("languages") if isinstance(result, dict) else None
+        if isinstance(found, list):
+            self._languages = [str(name) for name in found]
         self.sig_changed.emit()
 
     def _on_list_failed(self, _error: CallError) -> None:

@@ -41,3 +41,12 @@ def test_a_group_without_action_prints_its_own_usage(
     assert result.stdout == ""
     assert f"usage: opspanel ctl {group}" in result.stderr
     assert action in result.stderr  # the actions it accepts are named
+
+
+def test_no_engine_says_how_to_start_one(workspace_dir: Path) -> None:
+    result = opspanel("ctl", "--workspace", str(workspace_dir), "status")
+    assert result.returncode == 3 and result.stdout == ""
+    (line,) = result.stderr.splitlines()  # one sentence, as every ctl failure
+    assert line.startswith("opspanel ctl: the engine is not running for workspace")
+    assert f"start one with `opspanel --headless --workspace {workspace_dir}`" in line
+    assert f"`opspanel service install --workspace {workspace_dir}`" in line

@@ -19,6 +19,7 @@ from panel.connections.store import save_connections
 from panel.util.ports import ephemeral_port
 from panel.workspace.server_config import ServerConfig, demo_server_config
 from panel.workspace.workspace import Workspace
+from tests.ctl_output import column, table
 from tests.integration.conns_panel.conftest import modbus_connection
 
 engine_conftest = __import__("importlib").import_module("tests.integration.engine.conftest")
@@ -52,6 +53,13 @@ def opcua_connection(endpoint: str) -> dict[str, object]:
     }
 
 
+def states(ws: Path) -> dict[str, str]:
+    """{connection id: state} as the `ctl conns list` table shows them."""
+    listing = ctl(ws, "conns", "list")
+    assert listing.returncode == 0, listing.stderr
+    return {row["ID"]: row["STATE"] for row in table(listing.stdout)}
+
+
 def tags_json(ws: Path) -> list[dict[str, object]]:
     result = ctl(ws, "conns", "tags", "plc1", "--json")
     assert result.returncode == 0, result.stderr
@@ -76,7 +84,8 @@ def test_ctl_conns_tags_list_and_write(
     assert {"name", "value", "quality", "timestamp"} <= set(speed)
 
     listing = ctl(ws, "conns", "list")
-    assert listing.returncode == 0 and "plc1  connected" in listing.stdout
+    assert listing.returncode == 0 and states(ws) == {"plc1": "connected"}
+    assert column(listing.stdout, "ADDRESS") == [f"127.0.0.1:{modbus_sim.port}"]
 
     wrote = ctl(ws, "conns", "write", "plc1", "setpoint", "-7")
     assert wrote.returncode == 0, wrote.stderr
@@ -99,15 +108,15 @@ def test_ctl_write_that_times_out_while_the_device_is_down_is_never_applied(
 ) -> None:
     ws = prepare(tmp_path / "ws", modbus_sim.port)
     start_engine(ws)
-    wait_for(lambda: "plc1  connected" in ctl(ws, "conns", "list").stdout, 30, "connected")
+    wait_for(lambda: states(ws).get("plc1") == "connected", 30, "connected")
     modbus_sim.stop()
-    wait_for(lambda: "plc1  reconnecting" in ctl(ws, "conns", "list").stdout, 30, "link down")
+    wait_for(lambda: states(ws).get("plc1") == "reconnecting", 30, "link down")
 
     wrote = ctl(ws, "conns", "write", "plc1", "setpoint", "5", "--timeout", "1")
     assert wrote.returncode == 1, wrote.stdout
 
     modbus_sim.start()
-    wait_for(lambda: "plc1  connected" in ctl(ws, "conns", "list").stdout, 30, "linked again")
+    wait_for(lambda: states(ws).get("plc1") == "connected", 30, "linked again")
     # Writes run in order: once this one is done, the first would have been sent before it.
     probe = ctl(ws, "conns", "write", "plc1", "temp", "1.5")
     assert probe.returncode == 0, probe.stderr
@@ -125,8 +134,8 @@ def test_ctl_write_parses_the_text_by_the_tag_type(
     try:
         ws = prepare(tmp_path / "ws", modbus_sim.port, opcua_connection(sim.endpoint))
         start_engine(ws)
-        listing = ("plc1  connected", "ua1  connected")
-        wait_for(lambda: all(s in ctl(ws, "conns", "list").stdout for s in listing), 60, "links")
+        both = {"plc1": "connected", "ua1": "connected"}
+        wait_for(lambda: states(ws) == both, 60, "links")
 
         def write(conn: str, tag: str, text: str) -> None:
             wrote = ctl(ws, "conns", "write", conn, tag, text)
@@ -167,12 +176,12 @@ def test_ctl_write_whose_answer_is_lost_says_unknown_and_is_applied_once(
     try:
         ws = prepare(tmp_path / "ws", proxy.port)
         start_engine(ws)
-        wait_for(lambda: "plc1  connected" in ctl(ws, "conns", "list").stdout, 30, "connected")
+        wait_for(lambda: states(ws).get("plc1") == "connected", 30, "connected")
         proxy.drop_after_write()  # the device applies it, then the socket closes
         wrote = ctl(ws, "conns", "write", "plc1", "setpoint", "5")
         assert wrote.returncode == 1, wrote.stdout
         assert "unknown: the connection dropped after sending" in wrote.stderr, wrote.stderr
-        wait_for(lambda: "plc1  connected" in ctl(ws, "conns", "list").stdout, 30, "linked again")
+        wait_for(lambda: states(ws).get("plc1") == "connected", 30, "linked again")
         probe = ctl(ws, "conns", "write", "plc1", "temp", "1.5")
         assert probe.returncode == 0, probe.stderr
         assert modbus_sim.get("holding", 1) == [5]

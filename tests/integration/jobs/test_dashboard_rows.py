@@ -17,6 +17,7 @@ import psutil
 import pytest
 
 from panel.api.client import ApiClient
+from tests.ctl_output import column, table
 from tests.integration.sessions.engine_proc import EngineProc
 from tests.waiting import wait_for
 
@@ -103,7 +104,7 @@ def test_ctl_jobs_list_filters_and_status(tmp_path: Path, engine_proc: Any) -> N
     assert data.returncode == 0, data.stderr
     assert [j["id"] for j in json.loads(data.stdout)] == ["etl", "report"]
     daily = ctl(ws, "jobs", "list", "--tag", "daily")
-    assert [line.split()[0] for line in daily.stdout.splitlines()] == ["report", "backup"]
+    assert column(daily.stdout, "ID") == ["report", "backup"]
     both = ctl(ws, "jobs", "list", "--category", "ops", "--tag", "mail", "--json")
     assert json.loads(both.stdout) == []
     assert ctl(ws, "jobs", "list", "--category", "none").stdout.strip() == "no job matches"
@@ -248,12 +249,18 @@ def test_dataset_owned_by_the_run_child_and_force_release(tmp_path: Path, engine
             "the allocation to name the run's child",
         )
         assert rows[0]["ownerKind"] == "run" and rows[0]["ownerId"] == str(holder)
+        assert rows[0]["job"] == "holder"  # the run's job, for the Datasets view and ctl
         assert psutil.Process(child_pid).cmdline()[0] == sys.executable  # the data's process
 
         listed = ctl(ws, "datasets", "list")
         assert listed.returncode == 0, listed.stderr
-        line = next(line for line in listed.stdout.splitlines() if line.startswith("raw"))
-        assert f"run {holder}" in line and f"pid {child_pid}" in line and "exclusive" in line
+        row = next(row for row in table(listed.stdout) if row["NAME"] == "raw")
+        assert (row["JOB"], row["OWNER"], row["PID"], row["MODE"]) == (
+            "holder",
+            f"run {holder}",
+            str(child_pid),
+            "exclusive",
+        )
 
         reader = client.call("jobs.run", {"id": "reader"})["id"]
         assert _run_row(client, reader)["status"] == "waiting"

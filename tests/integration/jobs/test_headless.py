@@ -20,6 +20,7 @@ from panel.api.client import ApiClient, ApiError
 from panel.workspace.server_config import ServerConfig, demo_server_config
 from panel.workspace.transfer import export_config, import_config
 from panel.workspace.workspace import Workspace
+from tests.ctl_output import column
 from tests.waiting import terminate_tree, wait_for
 
 STARTUP_S = 30.0
@@ -113,7 +114,7 @@ def test_ctl_jobs_and_webhooks(tmp_path: Path, engine_proc: Any) -> None:
     assert [r["job"] for r in runs] == ["echo", "up"]
     for key in ("job", "status", "trigger", "start", "end", "exitCode"):
         assert key in runs[0]
-    assert ctl(ws, "jobs", "history", "--job", "up").stdout.count("\n") == 1
+    assert column(ctl(ws, "jobs", "history", "--job", "up").stdout, "JOB") == ["up"]
     assert ctl(ws, "jobs", "run", "nope").returncode == 1
 
     hooks = json.loads((ws / "hooks.json").read_text())

@@ -14,6 +14,7 @@ import pytest
 from panel.api.client import ApiClient, ApiError
 from panel.util.ports import ephemeral_port
 from panel.workspace.workspace import Workspace
+from tests.ctl_output import column, table
 from tests.integration.engine.conftest import HeadlessEngine, ctl, start_engine
 from tests.integration.services.conftest import CHILD, child, server_service, stamps_of
 
@@ -52,15 +53,15 @@ def test_ctl_services_each_action(start_engine: StartEngine, tmp_path: Path) -> 
     stamps = tmp_path / "stamps.txt"
     ws = _workspace(tmp_path / "ws", stamps, ephemeral_port())
     start_engine(ws)
-    listed = _ok(ws, "services", "list").splitlines()
-    assert [line.split()[:2] for line in listed] == [
+    listed = table(_ok(ws, "services", "list"))
+    assert [[row["NAME"], row["STATE"]] for row in listed] == [
         ["server", "stopped"],
         ["db", "stopped"],
         ["worker", "stopped"],
         ["cron", "stopped"],
     ]
     started = _ok(ws, "services", "start", "--all", "--wait")
-    assert [line.split()[:2] for line in started.splitlines()] == [
+    assert [[row["NAME"], row["STATE"]] for row in table(started)] == [
         ["server", "running"],
         ["db", "running"],
         ["worker", "running"],
@@ -85,7 +86,7 @@ def test_ctl_services_each_action(start_engine: StartEngine, tmp_path: Path) -> 
     assert restarted["lastExit"] in ({"code": 0, "signal": 0}, {"code": -15, "signal": 15})
 
     stopped = _ok(ws, "services", "stop", "--all", "--wait")
-    assert all(line.split()[1] == "stopped" for line in stopped.splitlines())
+    assert column(stopped, "STATE") == ["stopped"] * 4
     stops = [n for _t, n, what in sorted(stamps_of(stamps)) if what == "stop"]
     assert stops[-3:] == ["cron", "worker", "db"]
 

@@ -421,3 +421,30 @@ def test_ctl_sessions(engine: EngineProc) -> None:
     assert closed.returncode == 0
     assert json.loads(closed.stdout) == {"sessionId": sid, "closed": True}
     assert _ctl(engine, "close", sid).returncode == 1
+
+
+def test_ctl_sessions_exec_shows_output_live(engine: EngineProc) -> None:
+    sid = json.loads(_ctl(engine, "create", "--json").stdout)["sessionId"]
+    script = (
+        "echo first; echo warn >&2; while [ ! -e go ]; do sleep 0.01; done; echo second; exit 3"
+    )
+    ctl = [sys.executable, "-m", "panel", "ctl", "--workspace", str(engine.ws), "sessions"]
+    proc = subprocess.Popen(
+        [*ctl, "exec", sid, "--", "sh", "-c", script],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None and proc.stderr is not None
+        assert proc.stdout.readline() == "first\n"  # while the command still waits for `go`
+        assert proc.stderr.readline() == "warn\n"
+        assert proc.poll() is None
+        (engine.ws / "sessions" / sid / "go").write_text("")
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(10)
+    assert (proc.returncode, out, err) == (3, "second\n", "")  # the command's own exit code
+    assert _ctl(engine, "close", sid).stdout == f"closed {sid}\n"

@@ -19,6 +19,7 @@ import psutil
 import pytest
 
 from panel.sessions.sandbox import BWRAP_ENV, sandbox_problem
+from tests.ctl_output import table
 
 from .engine_proc import Client, EngineProc, client
 
@@ -225,8 +226,8 @@ def test_proc_shows_only_the_sandbox_processes(engine: EngineProc) -> None:
                 text=True,
                 timeout=60,
             )
-            line = next(x for x in ctl.stdout.splitlines() if x.startswith(sid))
-            assert "sandbox bwrap" in line, ctl.stdout
+            shown = next(r for r in table(ctl.stdout) if r["ID"] == sid)
+            assert shown["SANDBOX"] == "bwrap", ctl.stdout
             await c.result("session.close", sessionId=sid, wait=True)
 
     run(scenario())

@@ -1,0 +1,1 @@
+"""The command line's documents, generated from its argparse tree: completion, man page."""
