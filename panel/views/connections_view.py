@@ -59,7 +59,7 @@ from panel.views.state_colors import (
     worker_state_label,
 )
 from panel.views.tag_write_dialog import TagWriteDialog
-from panel.views.trend_chart import TrendChart
+from panel.views.trend_chart import MAX_TAGS, TrendChart
 
 if TYPE_CHECKING:
     from panel.viewmodels.connections import ConnectionsModel, Done
@@ -259,7 +259,7 @@ class ConnectionsView(QWidget):
         tags_layout.setContentsMargins(0, 0, 0, 0)
         tags_layout.addWidget(self.tags, 1)
         tags_layout.addLayout(tag_row)
-        self.trend = TrendChart(self.tag_model)
+        self.trend = TrendChart(self.tag_model, self.model)
 
         self.details = QTabWidget()
         self.details.addTab(tags_page, self.tr("Tags"))
@@ -430,6 +430,7 @@ class ConnectionsView(QWidget):
         else:
             self.tag_model.reset(self.model.tag_infos(conn_id), self.model.latest_values(conn_id))
         self.tag_model.watch([])
+        self.trend.show_tags(conn_id, [])
         self.refresh()
 
     def _on_tags(self, conn_id: str, values: list[dict[str, Any]]) -> None:
@@ -438,9 +439,9 @@ class ConnectionsView(QWidget):
 
     def _on_tag_selection(self) -> None:
         rows = self.tags.selectionModel().selectedRows()
-        names = [self.tag_model.tag(index.row())["name"] for index in rows[:6]]
-        self.tag_model.watch(names)
-        self.trend.update()
+        names = [self.tag_model.tag(index.row())["name"] for index in rows]
+        self.tag_model.watch(names[:MAX_TAGS])
+        self.trend.show_tags(self._current, names)
 
     # ----------------------------------------------------------------- actions
 

@@ -1,0 +1,91 @@
+"""The time charts: pyqtgraph only once a chart is shown, coalesced redraws, both palettes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from panel.views.charts.time_chart import REFRESH_MS, Line, TimeChart
+from panel.views.theme import dark_palette, light_palette
+
+
+def test_the_window_imports_neither_pyqtgraph_nor_numpy_until_a_chart_is_shown() -> None:
+    code = (
+        "import sys\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "app = QApplication([])\n"
+        "import panel.views.main_window\n"
+        "from panel.views.charts.time_chart import Line, TimeChart\n"
+        "chart = TimeChart('t', 'none')\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'pyqtgraph', 'numpy'}))\n"
+        "chart.set_lines([Line('a', 'a', 'bar')])\n"
+        "chart.show()\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'pyqtgraph', 'numpy'}))\n"
+    )
+    env = {"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env
+    )
+    assert result.returncode == 0, result.stderr
+    before, after = result.stdout.split("\n")[:2]
+    assert before == "[]"
+    assert after == "['numpy', 'pyqtgraph']"
+
+
+def _fed_chart(qtbot: QtBot) -> TimeChart:
+    chart = TimeChart("Pressure", "nothing yet")
+    qtbot.addWidget(chart)
+    chart.resize(500, 260)
+    chart.set_lines([Line("p", "p", "bar"), Line("t", "t", "°C")])
+    chart.show()
+    qtbot.waitExposed(chart)
+    return chart
+
+
+def test_a_hundred_batches_within_one_interval_are_one_redraw(qtbot: QtBot) -> None:
+    chart = _fed_chart(qtbot)
+    qtbot.waitUntil(lambda: chart.redraws >= 1)  # the one of showing it
+    before = chart.redraws
+    now = time.time()
+    started = time.monotonic()
+    for i in range(100):
+        chart.buffer("p").append(now - 1 + i * 0.001, float(i))
+        chart.changed()
+    assert chart.redraws == before  # nothing drawn yet: coalesced
+    qtbot.waitUntil(lambda: chart.redraws == before + 1, timeout=5 * REFRESH_MS)
+    if time.monotonic() - started < REFRESH_MS / 1000:  # a loaded machine may be slower
+        assert chart.redraws == before + 1
+    _ts, drawn = chart.drawn("p")
+    assert drawn[-2:] == [99.0, 99.0]  # the newest, and it still current at the right edge
+
+
+def test_a_hidden_chart_does_not_redraw(qtbot: QtBot) -> None:
+    chart = _fed_chart(qtbot)
+    qtbot.waitUntil(lambda: chart.redraws >= 1)
+    chart.hide()
+    before = chart.redraws
+    chart.buffer("p").append(time.time(), 1.0)
+    chart.changed()
+    assert not chart.redraw_due() and chart.redraws == before
+    chart.show()  # shown again: drawn at once, with the point added meanwhile
+    assert chart.redraws == before + 1
+
+
+def test_the_plot_takes_the_palette_light_and_dark(qtbot: QtBot) -> None:
+    chart = _fed_chart(qtbot)
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    original = app.palette()
+    try:
+        for palette in (dark_palette(), light_palette()):
+            chart.setPalette(palette)
+            background = chart.plot_widget().backgroundBrush().color()
+            assert background == palette.base().color()
+            axis = chart.plot_item().getAxis("left")
+            assert axis.textPen().color() == palette.text().color()
+    finally:
+        chart.setPalette(original)
