@@ -57,6 +57,9 @@ class TrendChart(TimeChart):
             else self.tr("Select numeric tags to see a trend")
         )
         self.set_lines(lines)
+        self.title_label.setText(
+            f"{conn_id}: {', '.join(line.label for line in lines)}" if conn_id and lines else ""
+        )
         self._asked += 1
         if conn_id is None or not lines:
             return

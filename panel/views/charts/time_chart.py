@@ -45,8 +45,12 @@ class Line:
     key: str
     label: str
     unit: str = ""
-    marks_only: bool = False
-    """Drawn as points (no line between them): events, such as runs."""
+    color: str | None = None
+    """The line's colour (default: the next of `PALETTE`)."""
+    symbol: str | None = None
+    """Each point drawn as this pyqtgraph symbol ("o", "x", ...) too."""
+    connect: bool = True
+    """A line between the points (False: the points alone, events such as failed runs)."""
 
 
 def _unit_order(lines: list[Line]) -> list[str]:
@@ -71,9 +75,14 @@ class TimeChart(QWidget):
         span_s: int = 300,
         keep_s: float = KEEP_S,
         parent: QWidget | None = None,
+        *,
+        live: bool = True,
     ) -> None:
         super().__init__(parent)
         self.keep_s = keep_s
+        self.live = live
+        """Live: the newest values at the right edge (Follow), the last value still current
+        now. Otherwise the time axis spans the points (a history of events)."""
         self._title = title
         self._lines: list[Line] = []
         self._buffers: dict[str, SeriesBuffer] = {}
@@ -116,6 +125,8 @@ class TimeChart(QWidget):
         bar.addWidget(self.title_label, 1)
         bar.addWidget(self.span)
         bar.addWidget(self.follow)
+        self.span.setVisible(live)
+        self.follow.setVisible(live)
         self.placeholder = QLabel(empty_text)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setWordWrap(True)
@@ -140,6 +151,11 @@ class TimeChart(QWidget):
         if self._plot is not None or (self.isVisible() and lines):
             self._build()
         self._show_plot_or_placeholder()
+        self.changed()
+
+    def clear_points(self) -> None:
+        """Empty every line's buffer (the lines and the plot stay)."""
+        self._buffers = {line.key: SeriesBuffer(self.keep_s) for line in self._lines}
         self.changed()
 
     def lines(self) -> list[Line]:
@@ -261,7 +277,7 @@ class TimeChart(QWidget):
             self._boxes[unit] = main if index == 0 else self._extra_box(pg, plot, index, unit)
         legend = plot.addLegend(offset=(8, 4))
         for index, line in enumerate(self._lines):
-            color = QColor(PALETTE[index % len(PALETTE)])
+            color = QColor(line.color or PALETTE[index % len(PALETTE)])
             curve = self._curve(pg, line, color)
             self._boxes[line.unit].addItem(curve)
             legend.addItem(curve, f"{line.label} ({line.unit})" if line.unit else line.label)
@@ -270,6 +286,8 @@ class TimeChart(QWidget):
             box.enableAutoRange(axis="y")
             box.setAutoVisible(y=True)
         main.sigRangeChangedManually.connect(self._on_manual_range)
+        if not self.live:
+            main.enableAutoRange(axis="x")  # until the user zooms or pans
         self._cursor = pg.InfiniteLine(angle=90, movable=False)
         self._cursor.hide()
         plot.addItem(self._cursor, ignoreBounds=True)
@@ -303,15 +321,21 @@ class TimeChart(QWidget):
 
     @staticmethod
     def _curve(pg: Any, line: Line, color: QColor) -> Any:
-        if line.marks_only:
-            return pg.PlotDataItem(
-                pen=None, symbol="o", symbolSize=7, symbolBrush=color, symbolPen=color
-            )
+        marks: dict[str, Any] = {}
+        if line.symbol is not None:
+            size = 6 if line.connect else 13  # events stand out from the line's points
+            marks = {"symbol": line.symbol, "symbolSize": size, "symbolBrush": color}
+            marks["symbolPen"] = pg.mkPen(color, width=1)
+        if not line.connect:
+            events = pg.PlotDataItem(pen=None, **marks)
+            events.setZValue(10)  # above the lines
+            return events
         curve = pg.PlotDataItem(
             pen=pg.mkPen(color, width=1),  # thicker antialiased lines paint 10x slower
             connect="finite",
             autoDownsample=True,
             clipToView=True,
+            **marks,
         )
         curve.opts["autoDownsampleFactor"] = 1.5  # min/max of ~1.5 points a pixel (not 5)
         return curve
@@ -330,25 +354,34 @@ class TimeChart(QWidget):
             if label:
                 axis.setLabel(label, color=text.name())
         self._legend.setLabelTextColor(text)
+        for _sample, label in self._legend.items:
+            label.setText(label.text, color=text.name())  # the colour applies on setText
+        backdrop = QColor(pal.base().color())
+        backdrop.setAlpha(200)
+        self._legend.setBrush(pg.mkBrush(backdrop))
         self._cursor.setPen(pg.mkPen(pal.placeholderText().color(), width=1))
         self.placeholder.setStyleSheet("")
 
     def _show_plot_or_placeholder(self) -> None:
-        self._stack.setCurrentIndex(1 if self._plot is not None and self._lines else 0)
+        shown = self._plot is not None and bool(self._lines)
+        if not self.live:  # a history of events: nothing to see before the first
+            shown = shown and any(len(b) for b in self._buffers.values())
+        self._stack.setCurrentIndex(1 if shown else 0)
 
     def _redraw(self) -> None:
         if self._plot is None or not self.isVisible():
             return
         self.redraws += 1
+        self._show_plot_or_placeholder()
         import numpy as np
 
         now = time.time()
         for line in self._lines:
             ts, values = self._buffers[line.key].arrays()
-            if len(ts) and not line.marks_only and ts[-1] < now:
+            if self.live and len(ts) and line.connect and ts[-1] < now:
                 ts, values = np.append(ts, now), np.append(values, values[-1])  # still current
             self._curves[line.key].setData(ts, values)
-        if self.follow.isChecked():
+        if self.live and self.follow.isChecked():
             span = float(self.span.currentData())
             self._plot.getViewBox().setXRange(now - span, now, padding=0.0)
 
@@ -359,10 +392,11 @@ class TimeChart(QWidget):
         self.hover_at(box.mapSceneToView(pos).x())
 
     def _on_manual_range(self, *_args: Any) -> None:
-        self.follow.setChecked(False)
+        if self.live:
+            self.follow.setChecked(False)
 
     def _on_follow(self, on: bool) -> None:
-        if on and self.isVisible():
+        if on and self.live and self.isVisible():
             self._tick.start()
             self.changed()
         else:
