@@ -311,6 +311,25 @@ def test_two_units_get_two_axes_and_hovering_reads_the_values_out(
     assert "temp 21 °C" in chart.readout.text()
 
 
+def test_the_worker_chart_starts_with_the_readings_from_before_it_was_opened(
+    page: ConnectionsView, qtbot: QtBot
+) -> None:
+    wait_connected(page, qtbot)
+    samples = page._resources_of("plc1")
+    qtbot.waitUntil(lambda: len(samples.readings) >= 3, timeout=TIMEOUT_MS)  # ~3 s of readings
+    first = samples.readings[0][0]
+    page.details.setCurrentWidget(page.resource_chart)
+    chart = page.resource_chart
+    qtbot.waitUntil(lambda: len(chart.drawn("memory")[0]) >= 3, timeout=TIMEOUT_MS)
+    assert chart.axis_units() == ["%", "MB"]
+    times, megabytes = chart.drawn("memory")
+    assert times[0] == first  # from before the tab was opened
+    assert all(m > 1 for m in megabytes)  # a Python worker holds more than 1 MB
+    assert chart.title_label.text() == "Worker of plc1: CPU and memory"
+    count = len(times)
+    qtbot.waitUntil(lambda: len(chart.drawn("memory")[0]) > count, timeout=TIMEOUT_MS)  # live
+
+
 def test_disable_goes_busy_then_disabled_and_enable_connects_again(
     page: ConnectionsView, qtbot: QtBot
 ) -> None:
