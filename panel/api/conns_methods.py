@@ -276,7 +276,8 @@ class ConnsApi:
             HISTORY_SCHEMA,
             doc="The last minutes (default and at most ten) of numeric tags, kept by the "
             "engine: {id, series: [{name, unit, block, ts: [...], value: [...]}]}, oldest "
-            "first; a value is null where the tag had none (a bad read).",
+            "first; a value is null where the tag had none (a bad read). An answer of more "
+            "than 500,000 values is thinned evenly (every n-th row, the newest kept).",
         )
         add(
             "conns.workerSettings",

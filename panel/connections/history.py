@@ -35,6 +35,8 @@ __all__ = ["KEEP_S", "BlockHistory", "Series", "TagHistory", "numeric_type"]
 
 KEEP_S = 600.0
 """How far back the history goes (seconds)."""
+MAX_VALUES = 500_000
+"""The most values one answer holds (ten minutes of 1,000 tags at 10 Hz are 6 million)."""
 START_ROWS = 64
 """The rows a block's buffer starts with; it doubles while the kept rows fill half of it."""
 
@@ -280,9 +282,11 @@ class TagHistory:
         names: list[str] | None = None,
         seconds: float | None = None,
         now: float | None = None,
+        max_values: int = MAX_VALUES,
     ) -> list[Series]:
         """The history of `names` (None: every numeric tag) over the last `seconds`
-        (at most `keep_s`), in configuration order; unknown names are not in it."""
+        (at most `keep_s`), in configuration order; unknown names are not in it. More
+        than `max_values` values in all are thinned to that many (every n-th row)."""
         conn = self._conns.get(conn_id)
         if conn is None:
             return []
@@ -293,12 +297,18 @@ class TagHistory:
         span = self.keep_s if seconds is None else min(float(seconds), self.keep_s)
         since = (time.time() if now is None else now) - span
         wanted = None if names is None else set(names)
-        out: list[Series] = []
+        picked = []
         for block in conn.blocks:
             columns = [i for i, n in enumerate(block.tags) if wanted is None or n in wanted]
-            if not columns or not len(block):
-                continue
-            ts, values = block.rows(since)
+            if columns and len(block):
+                picked.append((block, columns, *block.rows(since)))
+        total = sum(len(ts) * len(columns) for _b, columns, ts, _v in picked)
+        step = max(1, math.ceil(total / max_values))
+        out: list[Series] = []
+        for block, columns, ts, values in picked:
+            if step > 1:  # thinned evenly, the newest row kept
+                rows = np.unique(np.append(np.arange(0, len(ts), step), len(ts) - 1))
+                ts, values = ts[rows], values[rows]
             times = ts.tolist()
             if times:
                 times[0] = max(times[0], since)
@@ -306,7 +316,6 @@ class TagHistory:
                 column_values = values[:, column]
                 listed = column_values.astype(object)
                 listed[np.isnan(column_values)] = None
-                listed = listed.tolist()
                 name, unit = block.tags[column], block.units[column]
-                out.append(Series(name, unit, block.name, times, listed))
+                out.append(Series(name, unit, block.name, times, listed.tolist()))
         return out

@@ -190,3 +190,16 @@ def test_recording_a_batch_costs_the_same_python_calls_for_10_or_5000_values(
     calls_large = _python_calls(lambda: history.record("plc1", config, large))
     assert calls_large == calls_small
     assert _by_name(history, T0 + 3, names=["t4999"])["t4999"][-1] == (T0 + 2, 4999.0)
+
+
+def test_a_long_answer_is_thinned_evenly_and_keeps_the_newest_row() -> None:
+    config = _config({"main": [("a", "uint16"), ("b", "uint16")]})
+    history = TagHistory()
+    for i in range(1000):
+        history.record("plc1", config, _values(T0 + i * 0.5, a=i, b=-i))
+    series = history.series("plc1", now=T0 + 500, max_values=200)
+    assert sum(len(s.ts) for s in series) <= 200 + 2
+    a = series[0]
+    assert a.value[-1] == 999.0 and a.ts[-1] == T0 + 999 * 0.5  # the newest row kept
+    gaps = {round(later - earlier, 3) for earlier, later in zip(a.ts, a.ts[1:], strict=False)}
+    assert len(gaps - {a.ts[-1] - a.ts[-2]}) <= 1  # evenly spaced (the last step apart)
