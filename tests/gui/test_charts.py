@@ -19,10 +19,15 @@ def test_the_window_imports_neither_pyqtgraph_nor_numpy_until_a_chart_is_shown()
         "from PySide6.QtWidgets import QApplication\n"
         "app = QApplication([])\n"
         "import panel.views.main_window\n"
-        "from panel.views.charts.time_chart import Line, TimeChart\n"
-        "chart = TimeChart('t', 'none')\n"
+        "from panel.connections.tag_model import TagTableModel\n"
+        "from panel.viewmodels.connections import ConnectionsModel\n"
+        "from panel.views.charts.resource_chart import ResourceChart\n"
+        "from panel.views.job_duration_chart import DurationChart\n"
+        "from panel.views.trend_chart import TrendChart\n"
+        "made = [ResourceChart('r'), DurationChart(), TrendChart(TagTableModel(), "
+        "ConnectionsModel())]\n"  # what the pages make at start
         "print(sorted({m.split('.')[0] for m in sys.modules} & {'pyqtgraph', 'numpy'}))\n"
-        "chart.set_lines([Line('a', 'a', 'bar')])\n"
+        "chart = made[0]\n"
         "chart.show()\n"
         "print(sorted({m.split('.')[0] for m in sys.modules} & {'pyqtgraph', 'numpy'}))\n"
     )

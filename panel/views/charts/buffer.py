@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import numpy as np
@@ -21,18 +21,24 @@ class SeriesBuffer:
     """
 
     def __init__(self, keep_s: float) -> None:
-        import numpy as np
-
         self.keep_s = keep_s
-        self._ts = np.empty(START, dtype=np.float64)
-        self._values = np.empty(START, dtype=np.float64)
+        self._ts: Any = None  # NumPy arrays from the first point on (a window that
+        self._values: Any = None  # never shows a chart never imports NumPy)
         self._count = 0
 
     def __len__(self) -> int:
         return self._count
 
+    def _allocate(self) -> None:
+        import numpy as np
+
+        self._ts = np.empty(START, dtype=np.float64)
+        self._values = np.empty(START, dtype=np.float64)
+
     def append(self, when: float, value: float | None) -> None:
         """One point; one older than the newest is ignored."""
+        if self._ts is None:
+            self._allocate()
         count = self._count
         if count and when < self._ts[count - 1]:
             return
@@ -60,8 +66,9 @@ class SeriesBuffer:
         new_values = np.empty(size, dtype=np.float64)
         new_ts[: len(times)] = times
         new_values[: len(times)] = numbers
-        new_ts[len(times) : len(times) + count] = self._ts[:count]
-        new_values[len(times) : len(times) + count] = self._values[:count]
+        if count:
+            new_ts[len(times) : len(times) + count] = self._ts[:count]
+            new_values[len(times) : len(times) + count] = self._values[:count]
         self._ts, self._values, self._count = new_ts, new_values, count + len(times)
 
     def _make_room(self, now: float) -> None:
@@ -81,6 +88,8 @@ class SeriesBuffer:
 
     def arrays(self) -> tuple[np.ndarray, np.ndarray]:
         """(times, values) held (views: valid until the next change)."""
+        if self._ts is None:
+            self._allocate()
         return self._ts[: self._count], self._values[: self._count]
 
     def last(self) -> tuple[float, float] | None:
@@ -91,6 +100,8 @@ class SeriesBuffer:
 
     def value_at(self, when: float) -> float | None:
         """The value current at `when` (the last point at or before it); None: none."""
+        if not self._count:
+            return None
         import numpy as np
 
         at = int(np.searchsorted(self._ts[: self._count], when, "right")) - 1
