@@ -94,3 +94,20 @@ def test_the_plot_takes_the_palette_light_and_dark(qtbot: QtBot) -> None:
             assert axis.textPen().color() == palette.text().color()
     finally:
         chart.setPalette(original)
+
+
+def test_other_lines_on_the_same_units_keep_the_plot_and_other_units_get_a_new_one(
+    qtbot: QtBot,
+) -> None:
+    chart = _fed_chart(qtbot)  # p in bar, t in °C
+    plot = chart.plot_item()
+    chart.set_lines([Line("q", "q", "bar"), Line("u", "u", "°C")])
+    assert chart.plot_item() is plot and chart.axis_units() == ["bar", "°C"]
+    chart.buffer("q").append(time.time() - 1, 4.0)
+    chart.changed()
+    qtbot.waitUntil(lambda: chart.drawn("q")[1][:1] == [4.0], timeout=5 * REFRESH_MS)
+    assert chart.drawn("p") == ([], [])  # the old line is gone
+    legend = [label.text for _sample, label in plot.legend.items]
+    assert legend == ["q (bar)", "u (°C)"]
+    chart.set_lines([Line("r", "r", "rpm")])
+    assert chart.plot_item() is not plot and chart.axis_units() == ["rpm"]

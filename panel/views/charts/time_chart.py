@@ -88,6 +88,7 @@ class TimeChart(QWidget):
         self._buffers: dict[str, SeriesBuffer] = {}
         self._plot: Any = None
         self._widget: Any = None
+        self._built_for: list[Line] = []
         self._curves: dict[str, Any] = {}
         self._boxes: dict[str, Any] = {}
         self._axes: list[tuple[str, Any]] = []
@@ -148,7 +149,9 @@ class TimeChart(QWidget):
         self._buffers = {line.key: SeriesBuffer(self.keep_s) for line in lines}
         self.readout.clear()
         self._describe()
-        if self._plot is not None or (self.isVisible() and lines):
+        if self._plot is not None and _unit_order(lines) == self.axis_units() and lines:
+            self._swap_curves()
+        elif self._plot is not None or (self.isVisible() and lines):
             self._build()
         self._show_plot_or_placeholder()
         self.changed()
@@ -267,6 +270,7 @@ class TimeChart(QWidget):
         plot.setMenuEnabled(False)
         plot.hideButtons()
         self._plot = plot
+        self._built_for = list(self._lines)
         self._curves, self._boxes, self._axes = {}, {}, []
         units = _unit_order(self._lines)
         main = plot.getViewBox()
@@ -275,13 +279,8 @@ class TimeChart(QWidget):
             self._axes.append((units[0], plot.getAxis("left")))
         for index, unit in enumerate(units):
             self._boxes[unit] = main if index == 0 else self._extra_box(pg, plot, index, unit)
-        legend = plot.addLegend(offset=(8, 4))
-        for index, line in enumerate(self._lines):
-            color = QColor(line.color or PALETTE[index % len(PALETTE)])
-            curve = self._curve(pg, line, color)
-            self._boxes[line.unit].addItem(curve)
-            legend.addItem(curve, f"{line.label} ({line.unit})" if line.unit else line.label)
-            self._curves[line.key] = curve
+        self._legend = plot.addLegend(offset=(8, 4))
+        self._add_curves(pg)
         for box in self._boxes.values():
             box.enableAutoRange(axis="y")
             box.setAutoVisible(y=True)
@@ -292,7 +291,26 @@ class TimeChart(QWidget):
         self._cursor.hide()
         plot.addItem(self._cursor, ignoreBounds=True)
         widget.scene().sigMouseMoved.connect(self._on_mouse)
-        self._legend = legend
+        self._apply_palette()
+
+    def _add_curves(self, pg: Any) -> None:
+        """A curve per line, in its unit's box, with its legend entry."""
+        for index, line in enumerate(self._lines):
+            color = QColor(line.color or PALETTE[index % len(PALETTE)])
+            curve = self._curve(pg, line, color)
+            self._boxes[line.unit].addItem(curve)
+            self._legend.addItem(curve, f"{line.label} ({line.unit})" if line.unit else line.label)
+            self._curves[line.key] = curve
+
+    def _swap_curves(self) -> None:
+        """New lines on the same axes (units): new curves in the plot there is (making a
+        plot costs 50-150 ms here, a tag picked after another should not)."""
+        for unit, curve in ((c.unit, self._curves[c.key]) for c in self._built_for):
+            self._boxes[unit].removeItem(curve)
+        self._legend.clear()
+        self._curves = {}
+        self._add_curves(pyqtgraph())
+        self._built_for = list(self._lines)
         self._apply_palette()
 
     def _extra_box(self, pg: Any, plot: Any, index: int, unit: str) -> Any:
