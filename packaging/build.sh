@@ -11,6 +11,24 @@ PY=${PY:-.venv/bin/python}
 # The man page in the .deb is generated from the argparse tree (build_deb.py).
 "$PY" -c 'import argparse_manpage' 2>/dev/null || "$PY" -m pip install --quiet -e '.[package]'
 
+# NumPy (under the charts) from PyPI brings OpenBLAS and gfortran, 26 MB the charts never
+# use: the bundle gets a NumPy built without BLAS (its own lapack_lite), once per version,
+# kept in build/wheels (compiling it takes ~20 min on 2 cores). OPSPANEL_KEEP_NUMPY=1 keeps
+# the installed one.
+if [ -z "${OPSPANEL_KEEP_NUMPY:-}" ] && "$PY" -c '
+import importlib.metadata as metadata, sys
+sys.exit(0 if any("openblas" in str(f) for f in metadata.files("numpy") or []) else 1)'
+then
+    version=$("$PY" -c 'import numpy; print(numpy.__version__)')
+    wheel=$(ls build/wheels/numpy-"$version"-*.whl 2>/dev/null | head -1 || true)
+    if [ -z "$wheel" ]; then
+        "$PY" -m pip wheel --quiet --no-deps --no-binary numpy -w build/wheels "numpy==$version" \
+            -Csetup-args=-Dallow-noblas=true -Csetup-args=-Dblas=none -Csetup-args=-Dlapack=none
+        wheel=$(ls build/wheels/numpy-"$version"-*.whl | head -1)
+    fi
+    "$PY" -m pip install --quiet --force-reinstall --no-deps "$wheel"
+fi
+
 rm -rf build/icons dist/opspanel
 "$PY" packaging/render_icons.py build/icons >/dev/null
 "$PY" -m PyInstaller --noconfirm --log-level WARN \

@@ -129,6 +129,26 @@ CSV_SCHEMA: dict[str, Any] = {
     "required": ["connections"],
     "additionalProperties": False,
 }
+HISTORY_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "id": _ID,
+        "tags": {
+            "type": "array",
+            "items": {"type": "string", "minLength": 1},
+            "maxItems": 10_000,
+            "description": "the tags wanted (default: every numeric tag)",
+        },
+        "seconds": {
+            "type": "number",
+            "exclusiveMinimum": 0,
+            "maximum": 600,
+            "description": "how far back (default and at most 600: ten minutes)",
+        },
+    },
+    "required": ["id"],
+    "additionalProperties": False,
+}
 SUBSCRIBE_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {
@@ -250,6 +270,15 @@ class ConnsApi:
             "tags.csv (their texts); refused, naming file, line and column, when invalid.",
         )
         add("conns.tags", self.tags, ID_SCHEMA, doc="Every tag with value, quality, timestamp.")
+        add(
+            "conns.history",
+            self.history,
+            HISTORY_SCHEMA,
+            doc="The last minutes (default and at most ten) of numeric tags, kept by the "
+            "engine: {id, series: [{name, unit, block, ts: [...], value: [...]}]}, oldest "
+            "first; a value is null where the tag had none (a bad read). An answer of more "
+            "than 500,000 values is thinned evenly (every n-th row, the newest kept).",
+        )
         add(
             "conns.workerSettings",
             self.worker_settings,
@@ -400,6 +429,12 @@ class ConnsApi:
         """The tags of one connection."""
         with _errors():
             return {"id": params["id"], "tags": self._manager.tags(params["id"])}
+
+    def history(self, params: dict[str, Any], ctx: RpcContext) -> dict[str, Any]:
+        """The kept history of numeric tags."""
+        with _errors():
+            series = self._manager.history(params["id"], params.get("tags"), params.get("seconds"))
+        return {"id": params["id"], "series": [s.to_json() for s in series]}
 
     async def write(self, params: dict[str, Any], ctx: RpcContext) -> dict[str, Any]:
         """Check, send, and wait for the worker's one answer: done, failed or unknown."""

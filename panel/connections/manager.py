@@ -35,6 +35,7 @@ from PySide6.QtCore import QObject, Signal
 
 from panel.connections.changes import describe_change
 from panel.connections.events import EventKind, SystemEvent
+from panel.connections.history import Series, TagHistory
 from panel.connections.link import WorkerLink, source_name
 from panel.connections.sources import API, IMPORT
 from panel.connections.status import (
@@ -135,6 +136,8 @@ class ConnectionManager(QObject):
         self.restart_delay_ms = restart_delay_ms
         self.stats_interval_s = stats_interval_s
         self._conns: dict[str, _Conn] = {}
+        self._history = TagHistory()
+        """The last minutes of every numeric tag (what a trend opened now starts from)."""
         self._retiring: list[WorkerLink] = []
         self._started = False
         self._seq = 0
@@ -368,6 +371,7 @@ class ConnectionManager(QObject):
 
     def _remove(self, conn_id: str) -> None:
         conn = self._conns.pop(conn_id)
+        self._history.forget(conn_id)
         link = conn.link
         if link is None:
             return
@@ -454,11 +458,13 @@ class ConnectionManager(QObject):
         link = self._sender_link()
         if link is None:
             return
-        cache = self._conns[link.conn_id].values
+        conn = self._conns[link.conn_id]
+        cache = conn.values
         if full:
             cache.clear()
         for value in values:
             cache[value["name"]] = value
+        self._history.record(link.conn_id, conn.config, values)
         self.sig_tags.emit(link.conn_id, values)
 
     def _on_link_changed(self) -> None:
@@ -545,6 +551,14 @@ class ConnectionManager(QObject):
     def latest_values(self, conn_id: str) -> list[dict[str, Any]]:
         """The last value message of every tag seen (raw worker shape)."""
         return list(self._conn(conn_id).values.values())
+
+    def history(
+        self, conn_id: str, names: list[str] | None = None, seconds: float | None = None
+    ) -> list[Series]:
+        """The kept history of a connection's numeric tags (`names`: only these) over the
+        last `seconds` (default and at most ten minutes); raises UnknownConnection."""
+        self._conn(conn_id)
+        return self._history.series(conn_id, names, seconds)
 
     def tags(self, conn_id: str) -> list[dict[str, Any]]:
         """Every configured tag with its live value, quality and timestamp."""

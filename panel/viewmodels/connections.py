@@ -7,11 +7,19 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from panel.connections.history import Series
 from panel.connections.status import ConnectionSnapshot, ConnState, worst
 from panel.connections.worker.config import BlockConfig, TagConfig, parse_connection
 from panel.connections.write_answer import WriteAnswer
 
-__all__ = ["ConnectionsModel", "Done", "WriteDone", "find_tag_in", "tag_infos_of"]
+__all__ = [
+    "ConnectionsModel",
+    "Done",
+    "HistoryDone",
+    "WriteDone",
+    "find_tag_in",
+    "tag_infos_of",
+]
 
 Done = Callable[[str | None], None]
 """Called once an action is done: None on success, else one sentence (or the problems,
@@ -20,6 +28,9 @@ one per line, each naming its field) saying why not."""
 WriteDone = Callable[[WriteAnswer], None]
 """Called exactly once with the answer to a write: done, failed (not applied) or unknown
 (sent, no answer: the device may have applied it; it is never sent again)."""
+
+HistoryDone = Callable[[list[Series]], None]
+"""Called once with the engine's kept history (empty when it has none or cannot say)."""
 
 
 class ConnectionsModel(QObject):
@@ -70,6 +81,13 @@ class ConnectionsModel(QObject):
     def latest_values(self, conn_id: str) -> list[dict[str, Any]]:
         """The last value of every tag seen: {name, value, quality, ts, reason?}."""
         raise NotImplementedError
+
+    def history(
+        self, conn_id: str, names: list[str] | None, seconds: float | None, done: HistoryDone
+    ) -> None:
+        """The engine's history of numeric tags (`names`: only these) over the last
+        `seconds` (at most ten minutes); `done(series)` exactly once, maybe later."""
+        done([])
 
     # ----------------------------------------------------------------- actions
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -46,6 +47,7 @@ from panel.connections.tag_model import (
     TagTableModel,
 )
 from panel.views.bus_label import bus_cell
+from panel.views.charts.resource_chart import ResourceChart, ResourceSamples
 from panel.views.column_widths import FitOnRows
 from panel.views.connection_editors import ConnectionDialog
 from panel.views.format import format_bytes, format_duration
@@ -59,7 +61,7 @@ from panel.views.state_colors import (
     worker_state_label,
 )
 from panel.views.tag_write_dialog import TagWriteDialog
-from panel.views.trend_chart import TrendChart
+from panel.views.trend_chart import MAX_TAGS, TrendChart
 
 if TYPE_CHECKING:
     from panel.viewmodels.connections import ConnectionsModel, Done
@@ -106,6 +108,10 @@ def quality_label(quality: str) -> str:
         "bad": QCoreApplication.translate("quality", "Bad"),
     }
     return words.get(quality, QCoreApplication.translate("quality", "Unknown"))
+
+
+RESOURCE_EVERY_S = 0.9
+"""The shortest time between two CPU/memory readings of a worker kept for its chart."""
 
 
 class QualityDelegate(QStyledItemDelegate):
@@ -259,12 +265,16 @@ class ConnectionsView(QWidget):
         tags_layout.setContentsMargins(0, 0, 0, 0)
         tags_layout.addWidget(self.tags, 1)
         tags_layout.addLayout(tag_row)
-        self.trend = TrendChart(self.tag_model)
+        self.trend = TrendChart(self.tag_model, self.model)
 
         self.details = QTabWidget()
         self.details.addTab(tags_page, self.tr("Tags"))
         self.details.addTab(self.blocks, self.tr("Blocks"))
         self.details.addTab(self.trend, self.tr("Trend"))
+        self.worker_resources: dict[str, ResourceSamples] = {}
+        """Each worker's CPU and memory readings, from when the window first saw it."""
+        self.resource_chart = ResourceChart(self.tr("Worker: CPU and memory"))
+        self.details.addTab(self.resource_chart, self.tr("CPU/Memory"))
 
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.list)
@@ -325,11 +335,27 @@ class ConnectionsView(QWidget):
         refit: set[int] = set()
         for row, snap in enumerate(snaps):
             refit |= self._fill_row(row, snap)
+            self._record_resources(snap)
         for column in sorted(refit):
             self.list.resizeColumnToContents(column)
         current = next((s for s in snaps if s.id == self._current), None)
         self._show_details(current)
         self.sig_worst_state.emit(worst([s.state for s in snaps]))
+
+    def _resources_of(self, conn_id: str) -> ResourceSamples:
+        samples = self.worker_resources.get(conn_id)
+        if samples is None:
+            samples = self.worker_resources[conn_id] = ResourceSamples(self)
+        return samples
+
+    def _record_resources(self, snap: ConnectionSnapshot) -> None:
+        """One reading a second at most (a refresh comes with every status change)."""
+        if snap.cpu is None and snap.rss is None:
+            return
+        samples = self._resources_of(snap.id)
+        now = time.time()
+        if not samples.readings or now - samples.readings[-1][0] >= RESOURCE_EVERY_S:
+            samples.add(snap.cpu, snap.rss, now)
 
     def _fill_row(self, row: int, snap: ConnectionSnapshot) -> set[int]:
         """Set the cells of `row` whose text changed; the columns to fit again (where a
@@ -430,6 +456,11 @@ class ConnectionsView(QWidget):
         else:
             self.tag_model.reset(self.model.tag_infos(conn_id), self.model.latest_values(conn_id))
         self.tag_model.watch([])
+        self.trend.show_tags(conn_id, [])
+        self.resource_chart.show_samples(
+            self._resources_of(conn_id) if conn_id is not None else None,
+            self.tr("Worker of %1: CPU and memory").replace("%1", conn_id or "-"),
+        )
         self.refresh()
 
     def _on_tags(self, conn_id: str, values: list[dict[str, Any]]) -> None:
@@ -438,9 +469,9 @@ class ConnectionsView(QWidget):
 
     def _on_tag_selection(self) -> None:
         rows = self.tags.selectionModel().selectedRows()
-        names = [self.tag_model.tag(index.row())["name"] for index in rows[:6]]
-        self.tag_model.watch(names)
-        self.trend.update()
+        names = [self.tag_model.tag(index.row())["name"] for index in rows]
+        self.tag_model.watch(names[:MAX_TAGS])
+        self.trend.show_tags(self._current, names)
 
     # ----------------------------------------------------------------- actions
 

@@ -210,7 +210,7 @@ class JobDetails(QWidget):
             self.runs_model.set_runs(runs)
             self.chart.set_runs(
                 [
-                    (r.end - r.start, r.status)
+                    (r.start, r.end - r.start, r.status)
                     for r in reversed(runs)
                     if r.start is not None and r.end is not None
                 ]

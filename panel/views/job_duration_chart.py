@@ -1,61 +1,70 @@
-"""Bars of the durations of a job's last runs, coloured by each run's state (QPainter)."""
+"""`DurationChart`: how long a job's runs took, over time, the failed ones marked."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QPainter, QPaintEvent
-from PySide6.QtWidgets import QSizePolicy, QWidget
+import time
 
-from panel.views.chart_frame import paint_chart_frame
+from PySide6.QtWidgets import QWidget
+
+from panel.views.charts.time_chart import Line, TimeChart
 from panel.views.format import format_run_duration
-from panel.views.job_states import run_color
+from panel.views.job_states import FAILURES, run_color, run_state_label
 
-MAX_BARS = 30
+MAX_RUNS = 200
+DURATION, FAILED = "duration", "failed"
 
 
-class DurationChart(QWidget):
-    """One bar per run (oldest left), height = how long it ran; the longest is labelled."""
+class DurationChart(TimeChart):
+    """One point per finished run at its start time, height = how long it ran (seconds);
+    a line joins them, and failed or timed-out runs carry a red cross (with a legend)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._runs: list[tuple[float, str]] = []
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.setMinimumHeight(90)
+        super().__init__(
+            self.tr("Run durations"),
+            self.tr("No finished runs yet"),
+            keep_s=float("inf"),
+            parent=parent,
+            live=False,
+        )
+        self._runs: list[tuple[float, float, str]] = []
+        self.setMinimumHeight(180)
+        self.set_lines(
+            [
+                Line(DURATION, self.tr("Duration"), "s", symbol="o"),
+                Line(
+                    FAILED,
+                    run_state_label("failed"),
+                    "s",
+                    color=run_color("failed").name(),
+                    symbol="x",
+                    connect=False,
+                ),
+            ]
+        )
 
-    def sizeHint(self) -> QSize:
-        return QSize(300, 100)
+    def set_runs(self, runs: list[tuple[float, float, str]]) -> None:
+        """(start time, duration in seconds, state) per finished run, oldest first."""
+        runs = runs[-MAX_RUNS:]
+        if runs == self._runs:
+            return
+        self._runs = runs
+        self.clear_points()
+        self.buffer(DURATION).seed([r[0] for r in runs], [r[1] for r in runs])
+        failed = [r for r in runs if r[2] in FAILURES]
+        self.buffer(FAILED).seed([r[0] for r in failed], [r[1] for r in failed])
+        title = self.tr("Duration of the last %n runs", "", len(runs))
+        self.title_label.setText(title if runs else self.tr("Run durations"))
+        if not self.isVisible():
+            self._show_plot_or_placeholder()
 
-    def set_runs(self, runs: list[tuple[float, str]]) -> None:
-        """(duration in seconds, state) per run, oldest first; the last `MAX_BARS` are shown."""
-        self._runs = runs[-MAX_BARS:]
-        self.update()
+    def read_out(self, when: float) -> str:
+        """The run nearest to `when`: when it started, how long it took, how it ended."""
+        if not self._runs:
+            return ""
+        start, duration, state = min(self._runs, key=lambda run: abs(run[0] - when))
+        moment = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(start))
+        return f"{moment}   {format_run_duration(duration)}   {run_state_label(state)}"
 
     def bars(self) -> list[tuple[float, str]]:
-        """What is drawn."""
-        return list(self._runs)
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        rect = paint_chart_frame(painter, self)
-        pal = self.palette()
-        painter.setPen(pal.text().color())
-        title = self.tr("Duration of the last %n runs", "", len(self._runs))
-        if not self._runs:
-            title = self.tr("No finished runs yet")
-        painter.drawText(rect.adjusted(6, 3, -6, -3), Qt.AlignmentFlag.AlignLeft, title)
-        if not self._runs:
-            painter.end()
-            return
-        longest = max(d for d, _ in self._runs) or 1.0
-        painter.drawText(
-            rect.adjusted(6, 3, -6, -3), Qt.AlignmentFlag.AlignRight, format_run_duration(longest)
-        )
-        plot = rect.adjusted(6, 22, -6, -6)
-        slot = plot.width() / MAX_BARS
-        painter.setPen(Qt.PenStyle.NoPen)
-        for i, (duration, state) in enumerate(self._runs):
-            height = max(2.0, plot.height() * duration / longest)
-            x = plot.left() + i * slot
-            painter.setBrush(run_color(state))
-            painter.drawRect(QRectF(x + 1, plot.bottom() - height, max(1.0, slot - 2), height))
-        painter.end()
+        """(duration, state) of each run shown, oldest first."""
+        return [(duration, state) for _start, duration, state in self._runs]

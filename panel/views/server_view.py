@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from panel.server.status import ExitStatus, ServerSnapshot, ServerStatus
+from panel.views.charts.resource_chart import ResourceChartDialog, ResourceSamples
 from panel.views.format import format_argv, format_bytes, format_duration
 from panel.views.icons import themed_icon
 from panel.views.sparkline import Sparkline
@@ -133,6 +134,13 @@ class ServerView(QWidget):
         self.rss_plot = Sparkline(self.tr("Memory MB"), "{:.1f} MB", floor_max=10.0)
         plots.addWidget(self.cpu_plot)
         plots.addWidget(self.rss_plot)
+        self.resources = ResourceSamples(self)
+        """The server's CPU and memory readings (what the larger chart starts from)."""
+        self.resource_dialog: ResourceChartDialog | None = None
+        self.chart_button = QPushButton(self.tr("Chart…"))
+        self.chart_button.setToolTip(self.tr("CPU and memory of the server over the last minutes"))
+        self.chart_button.clicked.connect(self.show_resource_chart)
+        plots.addWidget(self.chart_button, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(plots)
         layout.addStretch(1)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -219,6 +227,15 @@ class ServerView(QWidget):
         self.cpu_plot.add_sample(stats.server_cpu or 0.0)
         self.rss_plot.add_sample(stats.server_rss / 1e6)
         self.rss_plot.setToolTip(format_bytes(stats.server_rss))
+        self.resources.add(stats.server_cpu, stats.server_rss)
+
+    def show_resource_chart(self) -> None:
+        """Open (or raise) the larger chart of the server's CPU and memory."""
+        if self.resource_dialog is None:
+            title = self.tr("Server: CPU and memory")
+            self.resource_dialog = ResourceChartDialog(title, self.resources, self)
+        self.resource_dialog.show()
+        self.resource_dialog.raise_()
 
 
 def _exit_text(last_exit: ExitStatus | None) -> str:

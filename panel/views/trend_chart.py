@@ -1,99 +1,106 @@
-"""A small multi-line time chart of selected tags over the last minutes (QPainter)."""
+"""`TrendChart`: the selected tags of a connection over time, from the engine's history on."""
 
 from __future__ import annotations
 
-import time
+from PySide6.QtWidgets import QWidget
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QPainter, QPainterPath, QPaintEvent, QPen
-from PySide6.QtWidgets import QSizePolicy, QWidget
-
+from panel.connections.history import Series, numeric_type
 from panel.connections.tag_model import TagTableModel
-from panel.views.chart_frame import paint_chart_frame
+from panel.viewmodels.connections import ConnectionsModel
+from panel.views.charts.time_chart import Line, TimeChart
 
-PALETTE = ("#3a7bd5", "#d6403a", "#2e9d48", "#d08a12", "#8e44ad", "#16a0a0")
+MAX_TAGS = 6
 
 
-class TrendChart(QWidget):
-    """Plots the history the tag model keeps for its watched tags, newest at the right.
+class TrendChart(TimeChart):
+    """Plots the chosen numeric tags, one y-axis per unit (°C and bar apart).
 
-    Repaints after each batch of the model (at most its flush rate). The y axis spans
-    the values in the window; each tag has its colour and its name in the legend.
+    Opened, it starts from the engine's kept history (the last ten minutes, embedded
+    or attached alike) and then follows the tag model's live values.
     """
 
     def __init__(
-        self, model: TagTableModel, window_s: float = 300.0, parent: QWidget | None = None
+        self,
+        tag_model: TagTableModel,
+        connections: ConnectionsModel,
+        parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self._model = model
-        self.window_s = window_s
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.setMinimumHeight(120)
-        model.sig_flushed.connect(self._on_flushed)
-        model.modelReset.connect(self.update)
+        super().__init__(
+            self.tr("Trend"), self.tr("Select numeric tags to see a trend"), parent=parent
+        )
+        self._tag_model = tag_model
+        self._connections = connections
+        self._conn_id: str | None = None
+        self._asked = 0
+        tag_model.sig_flushed.connect(self._on_flushed)
 
-    def sizeHint(self) -> QSize:
-        return QSize(400, 160)
+    def show_tags(self, conn_id: str | None, names: list[str]) -> None:
+        """Plot these tags of connection `conn_id` (the text ones are left out)."""
+        model = self._tag_model
+        lines: list[Line] = []
+        rows = sorted(r for r in map(model.row_of, names) if r is not None)
+        for row in rows:  # in the table's order, whatever the order of selecting
+            tag = model.tag(row)
+            name = tag["name"]
+            if numeric_type(tag["type"] or "auto") and not isinstance(tag["value"], str):
+                lines.append(Line(name, name, tag["unit"]))
+        lines = lines[:MAX_TAGS]
+        if [line.key for line in lines] == [line.key for line in self.lines()] and (
+            conn_id == self._conn_id
+        ):
+            return
+        self._conn_id = conn_id
+        text_only = bool(names) and not lines
+        self.set_empty_text(
+            self.tr("Text tags have no trend: select numeric tags")
+            if text_only
+            else self.tr("Select numeric tags to see a trend")
+        )
+        self.set_lines(lines)
+        self.title_label.setText(
+            f"{conn_id}: {', '.join(line.label for line in lines)}" if conn_id and lines else ""
+        )
+        self._asked += 1
+        if conn_id is None or not lines:
+            return
+        asked = self._asked
+        for line in lines:
+            self._take_live(line.key)
+
+        def answered(series: list[Series]) -> None:
+            if asked != self._asked:
+                return  # another choice of tags since
+            for entry in series:
+                if entry.name in self._keys():
+                    self.buffer(entry.name).seed(entry.ts, entry.value)
+            self.changed()
+
+        self._connections.history(conn_id, [line.key for line in lines], self.keep_s, answered)
+
+    def _keys(self) -> set[str]:
+        return {line.key for line in self.lines()}
 
     def _on_flushed(self, _count: int) -> None:
-        if self._model.watched() and self.isVisible():
-            self.update()
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        rect = paint_chart_frame(painter, self)
-        pal = self.palette()
-        names = self._model.watched()
-        if not names:
-            painter.setPen(pal.placeholderText().color())
-            painter.drawText(
-                rect, Qt.AlignmentFlag.AlignCenter, self.tr("Select numeric tags to see a trend")
-            )
-            painter.end()
+        lines = self.lines()
+        if not lines:
             return
-        now = time.time()
-        series = {
-            n: [p for p in self._model.history(n) if p[0] >= now - self.window_s] for n in names
-        }
-        values = [v for points in series.values() for _, v in points]
-        low, high = (min(values), max(values)) if values else (0.0, 1.0)
-        if high - low < 1e-9:
-            low, high = low - 1.0, high + 1.0
-        plot = rect.adjusted(48, 22, -8, -18)
-        painter.setPen(pal.text().color())
-        painter.drawText(QRectF(rect.left() + 4, plot.top() - 6, 42, 14), f"{high:.4g}")
-        painter.drawText(QRectF(rect.left() + 4, plot.bottom() - 8, 42, 14), f"{low:.4g}")
-        painter.drawText(
-            QRectF(plot.left(), plot.bottom() + 2, plot.width(), 14),
-            Qt.AlignmentFlag.AlignRight,
-            self.tr("last %n s", "", int(self.window_s)),
-        )
-        x_legend = plot.left()
-        for i, name in enumerate(names):
-            color = QColor(PALETTE[i % len(PALETTE)])
-            painter.setPen(QPen(color, 1.6))
-            painter.drawText(QRectF(x_legend, rect.top() + 3, 160, 16), "— " + name)
-            x_legend += painter.fontMetrics().horizontalAdvance("— " + name) + 14
-            path = _path(series[name], plot, now - self.window_s, self.window_s, low, high)
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawPath(path)
-        painter.end()
+        for line in lines:
+            self._take_live(line.key)
+        self.changed()
 
-
-def _path(
-    points: list[tuple[float, float]],
-    plot: QRectF,
-    start: float,
-    span: float,
-    low: float,
-    high: float,
-) -> QPainterPath:
-    path = QPainterPath()
-    for i, (when, value) in enumerate(points):
-        x = plot.left() + plot.width() * (when - start) / span
-        y = plot.bottom() - plot.height() * (value - low) / (high - low)
-        if i == 0:
-            path.moveTo(QPointF(x, y))
-        else:
-            path.lineTo(QPointF(x, y))
-    return path
+    def _take_live(self, name: str) -> None:
+        """The tag's latest value, when newer than the line's last point."""
+        row = self._tag_model.row_of(name)
+        if row is None:
+            return
+        tag = self._tag_model.tag(row)
+        ts, value = tag["ts"], tag["value"]
+        if ts is None:
+            return
+        if isinstance(value, bool):
+            value = float(value)
+        number = float(value) if isinstance(value, int | float) else None
+        buffer = self.buffer(name)
+        last = buffer.last()
+        if last is None or ts > last[0]:
+            buffer.append(ts, number)

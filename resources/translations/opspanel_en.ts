@@ -15,7 +15,7 @@
 <context>
     <name>DurationChart</name>
     <message numerus="yes">
-        <location filename="../../panel/views/job_duration_chart.py" line="42"/>
+        <location filename="../../panel/views/job_duration_chart.py" line="55"/>
         <source>Duration of the last %n runs</source>
         <translation>
             <numerusform>Duration of the last run</numerusform>
@@ -54,13 +54,13 @@
     </message>
 </context>
 <context>
-    <name>TrendChart</name>
+    <name>TimeChart</name>
     <message numerus="yes">
-        <location filename="../../panel/views/trend_chart.py" line="69"/>
-        <source>last %n s</source>
+        <location filename="../../panel/views/charts/time_chart.py" line="113"/>
+        <source>Last %n min</source>
         <translation>
-            <numerusform>last %n s</numerusform>
-            <numerusform>last %n s</numerusform>
+            <numerusform>Last %n min</numerusform>
+            <numerusform>Last %n min</numerusform>
         </translation>
     </message>
 </context>

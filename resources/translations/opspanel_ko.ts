@@ -422,212 +422,227 @@
 <context>
     <name>ConnectionsView</name>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="162"/>
+        <location filename="../../panel/views/connections_view.py" line="168"/>
         <source>Add…</source>
         <translation>추가…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="163"/>
+        <location filename="../../panel/views/connections_view.py" line="169"/>
         <source>Edit…</source>
         <translation>편집…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="164"/>
+        <location filename="../../panel/views/connections_view.py" line="170"/>
         <source>Delete</source>
         <translation>삭제</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="165"/>
+        <location filename="../../panel/views/connections_view.py" line="171"/>
         <source>Load CSV…</source>
         <translation>CSV 불러오기…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="166"/>
+        <location filename="../../panel/views/connections_view.py" line="172"/>
         <source>Enable</source>
         <translation>활성화</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="167"/>
+        <location filename="../../panel/views/connections_view.py" line="173"/>
         <source>Disable</source>
         <translation>비활성화</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="168"/>
+        <location filename="../../panel/views/connections_view.py" line="174"/>
         <source>Restart</source>
         <translation>다시 시작</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="188"/>
+        <location filename="../../panel/views/connections_view.py" line="194"/>
         <source>Keep workers running if the engine stops</source>
         <translation>엔진이 멈춰도 워커 계속 실행</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="191"/>
+        <location filename="../../panel/views/connections_view.py" line="197"/>
         <source>When the engine crashes or is killed, every connection worker keeps polling its device, and the next engine takes the running workers over. A normal quit still stops them. Applies to each worker from its next start.</source>
         <translation>엔진이 비정상 종료되거나 강제 종료되어도 모든 연결 워커가 장치 폴링을 계속하고, 다음에 시작한 엔진이 실행 중인 워커를 넘겨받습니다. 정상 종료하면 워커도 함께 멈춥니다. 각 워커가 다음에 시작할 때부터 적용됩니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="202"/>
+        <location filename="../../panel/views/connections_view.py" line="208"/>
         <source>State</source>
         <translation>상태</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="203"/>
+        <location filename="../../panel/views/connections_view.py" line="209"/>
         <source>Id</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="204"/>
+        <location filename="../../panel/views/connections_view.py" line="210"/>
         <source>Address</source>
         <translation>주소</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="205"/>
+        <location filename="../../panel/views/connections_view.py" line="211"/>
         <source>Link</source>
         <translation>링크</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="206"/>
+        <location filename="../../panel/views/connections_view.py" line="212"/>
         <source>PID</source>
         <translation>PID</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="207"/>
+        <location filename="../../panel/views/connections_view.py" line="213"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="208"/>
+        <location filename="../../panel/views/connections_view.py" line="214"/>
         <source>RSS</source>
         <translation>RSS</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="209"/>
+        <location filename="../../panel/views/connections_view.py" line="215"/>
         <source>Restarts</source>
         <translation>재시작 횟수</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="210"/>
+        <location filename="../../panel/views/connections_view.py" line="216"/>
         <source>Uptime</source>
         <translation>가동 시간</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="211"/>
+        <location filename="../../panel/views/connections_view.py" line="217"/>
         <source>Bus (last published)</source>
         <translation>버스 (마지막 게시)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="230"/>
+        <location filename="../../panel/views/connections_view.py" line="236"/>
         <source>Block</source>
         <translation>블록</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="231"/>
+        <location filename="../../panel/views/connections_view.py" line="237"/>
         <source>Kind</source>
         <translation>종류</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="232"/>
+        <location filename="../../panel/views/connections_view.py" line="238"/>
         <source>Period (ms)</source>
         <translation>주기 (ms)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="233"/>
+        <location filename="../../panel/views/connections_view.py" line="239"/>
         <source>Last cycle (ms)</source>
         <translation>마지막 주기 (ms)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="234"/>
+        <location filename="../../panel/views/connections_view.py" line="240"/>
         <source>Lateness p99 (ms)</source>
         <translation>지연 p99 (ms)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="235"/>
+        <location filename="../../panel/views/connections_view.py" line="241"/>
         <source>Errors</source>
         <translation>오류</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="236"/>
+        <location filename="../../panel/views/connections_view.py" line="242"/>
         <source>Missed</source>
         <translation>누락</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="251"/>
+        <location filename="../../panel/views/connections_view.py" line="257"/>
         <source>Write…</source>
         <translation>쓰기…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="265"/>
+        <location filename="../../panel/views/connections_view.py" line="271"/>
         <source>Tags</source>
         <translation>태그</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="266"/>
+        <location filename="../../panel/views/connections_view.py" line="272"/>
         <source>Blocks</source>
         <translation>블록</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="267"/>
+        <location filename="../../panel/views/connections_view.py" line="273"/>
         <source>Trend</source>
         <translation>추이</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="287"/>
+        <location filename="../../panel/views/connections_view.py" line="276"/>
+        <source>Worker: CPU and memory</source>
+        <translation>워커: CPU와 메모리</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connections_view.py" line="277"/>
+        <source>CPU/Memory</source>
+        <translation>CPU/메모리</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connections_view.py" line="297"/>
         <source>Quality:</source>
         <translation>품질:</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="375"/>
+        <location filename="../../panel/views/connections_view.py" line="401"/>
         <source>{pid} (adopted)</source>
         <translation>{pid} (인계됨)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="389"/>
+        <location filename="../../panel/views/connections_view.py" line="415"/>
         <source>Keep workers running</source>
         <translation>워커 계속 실행</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="453"/>
+        <location filename="../../panel/views/connections_view.py" line="462"/>
+        <source>Worker of %1: CPU and memory</source>
+        <translation>%1 워커: CPU와 메모리</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connections_view.py" line="484"/>
         <source>Connection</source>
         <translation>연결</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="490"/>
+        <location filename="../../panel/views/connections_view.py" line="521"/>
         <source>Connection not saved</source>
         <translation>연결을 저장하지 않았습니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="505"/>
+        <location filename="../../panel/views/connections_view.py" line="536"/>
         <source>Delete connection?</source>
         <translation>연결을 삭제할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="506"/>
+        <location filename="../../panel/views/connections_view.py" line="537"/>
         <source>Stop and delete the connection %1?</source>
         <translation>연결 %1을(를) 중지하고 삭제할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="509"/>
+        <location filename="../../panel/views/connections_view.py" line="540"/>
         <source>Connection not deleted</source>
         <translation>연결이 삭제되지 않음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="515"/>
+        <location filename="../../panel/views/connections_view.py" line="546"/>
         <source>Folder with connections.csv</source>
         <translation>connections.csv가 있는 폴더</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="518"/>
+        <location filename="../../panel/views/connections_view.py" line="549"/>
         <source>CSV not loaded</source>
         <translation>CSV를 불러오지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="535"/>
+        <location filename="../../panel/views/connections_view.py" line="566"/>
         <source>Write</source>
         <translation>쓰기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="535"/>
+        <location filename="../../panel/views/connections_view.py" line="566"/>
         <source>This tag is not writable.</source>
         <translation>이 태그는 쓸 수 없습니다.</translation>
     </message>
@@ -710,15 +725,26 @@
 </context>
 <context>
     <name>DurationChart</name>
+    <message>
+        <location filename="../../panel/views/job_duration_chart.py" line="23"/>
+        <location filename="../../panel/views/job_duration_chart.py" line="56"/>
+        <source>Run durations</source>
+        <translation>실행 소요 시간</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/job_duration_chart.py" line="33"/>
+        <source>Duration</source>
+        <translation>소요 시간</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../../panel/views/job_duration_chart.py" line="42"/>
+        <location filename="../../panel/views/job_duration_chart.py" line="55"/>
         <source>Duration of the last %n runs</source>
         <translation>
             <numerusform>최근 %n회 실행 소요 시간</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_duration_chart.py" line="44"/>
+        <location filename="../../panel/views/job_duration_chart.py" line="24"/>
         <source>No finished runs yet</source>
         <translation>아직 끝난 실행이 없습니다</translation>
     </message>
@@ -2034,6 +2060,24 @@
     </message>
 </context>
 <context>
+    <name>ResourceChart</name>
+    <message>
+        <location filename="../../panel/views/charts/resource_chart.py" line="49"/>
+        <source>No readings yet</source>
+        <translation>아직 측정값이 없습니다</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/charts/resource_chart.py" line="51"/>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/charts/resource_chart.py" line="51"/>
+        <source>Memory</source>
+        <translation>메모리</translation>
+    </message>
+</context>
+<context>
     <name>RunLogDialog</name>
     <message>
         <location filename="../../panel/views/job_log_dialog.py" line="41"/>
@@ -2208,122 +2252,137 @@
 <context>
     <name>ServerView</name>
     <message>
-        <location filename="../../panel/views/server_view.py" line="83"/>
+        <location filename="../../panel/views/server_view.py" line="84"/>
         <source>Start</source>
         <translation>시작</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="84"/>
+        <location filename="../../panel/views/server_view.py" line="85"/>
         <source>Stop</source>
         <translation>중지</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="85"/>
+        <location filename="../../panel/views/server_view.py" line="86"/>
         <source>Restart</source>
         <translation>다시 시작</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="86"/>
+        <location filename="../../panel/views/server_view.py" line="87"/>
         <source>Settings…</source>
         <translation>설정…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="87"/>
+        <location filename="../../panel/views/server_view.py" line="88"/>
         <source>Start the server (F5)</source>
         <translation>서버 시작 (F5)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="88"/>
+        <location filename="../../panel/views/server_view.py" line="89"/>
         <source>Stop the server and its children (Shift+F5)</source>
         <translation>서버와 하위 프로세스 중지 (Shift+F5)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="89"/>
+        <location filename="../../panel/views/server_view.py" line="90"/>
         <source>Restart the server (Ctrl+Shift+R)</source>
         <translation>서버 다시 시작 (Ctrl+Shift+R)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="121"/>
+        <location filename="../../panel/views/server_view.py" line="122"/>
         <source>PID</source>
         <translation>PID</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="122"/>
+        <location filename="../../panel/views/server_view.py" line="123"/>
         <source>Port</source>
         <translation>포트</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="123"/>
+        <location filename="../../panel/views/server_view.py" line="124"/>
         <source>Uptime</source>
         <translation>가동 시간</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="124"/>
+        <location filename="../../panel/views/server_view.py" line="125"/>
         <source>Restarts</source>
         <translation>재시작 횟수</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="125"/>
+        <location filename="../../panel/views/server_view.py" line="126"/>
         <source>Last exit</source>
         <translation>마지막 종료</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="126"/>
+        <location filename="../../panel/views/server_view.py" line="127"/>
         <source>Health URL</source>
         <translation>상태 확인 URL</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="127"/>
+        <location filename="../../panel/views/server_view.py" line="128"/>
         <source>Last error</source>
         <translation>마지막 오류</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="128"/>
+        <location filename="../../panel/views/server_view.py" line="129"/>
         <source>Command</source>
         <translation>명령</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="132"/>
+        <location filename="../../panel/views/server_view.py" line="133"/>
         <source>CPU %</source>
         <translation>CPU %</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="133"/>
+        <location filename="../../panel/views/server_view.py" line="134"/>
         <source>Memory MB</source>
         <translation>메모리 MB</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="163"/>
+        <location filename="../../panel/views/server_view.py" line="140"/>
+        <source>Chart…</source>
+        <translation>차트…</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/server_view.py" line="141"/>
+        <source>CPU and memory of the server over the last minutes</source>
+        <translation>최근 몇 분 동안의 서버 CPU와 메모리</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/server_view.py" line="171"/>
         <source>Stop the server?</source>
         <translation>서버를 중지할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="164"/>
+        <location filename="../../panel/views/server_view.py" line="172"/>
         <source>The server and every process it started will be stopped.</source>
         <translation>서버와 서버가 시작한 모든 프로세스가 중지됩니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="171"/>
+        <location filename="../../panel/views/server_view.py" line="179"/>
         <source>Restart the server?</source>
         <translation>서버를 다시 시작할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="172"/>
+        <location filename="../../panel/views/server_view.py" line="180"/>
         <source>The server will be stopped and started again.</source>
         <translation>서버를 중지한 뒤 다시 시작합니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="209"/>
+        <location filename="../../panel/views/server_view.py" line="217"/>
         <source>Use port %1 and start</source>
         <translation>포트 %1을(를) 사용하여 시작</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="233"/>
+        <location filename="../../panel/views/server_view.py" line="235"/>
+        <source>Server: CPU and memory</source>
+        <translation>서버: CPU와 메모리</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/server_view.py" line="250"/>
         <source>signal %1</source>
         <translation>시그널 %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="236"/>
+        <location filename="../../panel/views/server_view.py" line="253"/>
         <source>code %1</source>
         <translation>코드 %1</translation>
     </message>
@@ -2703,6 +2762,48 @@
     </message>
 </context>
 <context>
+    <name>TimeChart</name>
+    <message>
+        <location filename="../../panel/views/charts/time_chart.py" line="105"/>
+        <source>Follow</source>
+        <translation>자동 스크롤</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/charts/time_chart.py" line="108"/>
+        <source>Keep the newest values in view (off while you zoom or pan)</source>
+        <translation>최신 값을 계속 표시합니다 (확대하거나 이동하면 꺼집니다)</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../panel/views/charts/time_chart.py" line="113"/>
+        <source>Last %n min</source>
+        <translation>
+            <numerusform>최근 %n분</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/charts/time_chart.py" line="115"/>
+        <source>Time span</source>
+        <translation>시간 범위</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/charts/time_chart.py" line="119"/>
+        <source>Values under the pointer</source>
+        <translation>포인터 위치의 값</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/charts/time_chart.py" line="274"/>
+        <location filename="../../panel/views/charts/time_chart.py" line="309"/>
+        <location filename="../../panel/views/charts/time_chart.py" line="418"/>
+        <source>(no unit)</source>
+        <translation>(단위 없음)</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/charts/time_chart.py" line="419"/>
+        <source>%1 on the %2 axis</source>
+        <translation>%2 축: %1</translation>
+    </message>
+</context>
+<context>
     <name>TrayIcon</name>
     <message>
         <location filename="../../panel/views/tray.py" line="85"/>
@@ -2743,16 +2844,20 @@
 <context>
     <name>TrendChart</name>
     <message>
-        <location filename="../../panel/views/trend_chart.py" line="50"/>
+        <location filename="../../panel/views/trend_chart.py" line="29"/>
+        <location filename="../../panel/views/trend_chart.py" line="57"/>
         <source>Select numeric tags to see a trend</source>
         <translation>추이를 보려면 숫자 태그를 선택하세요</translation>
     </message>
-    <message numerus="yes">
-        <location filename="../../panel/views/trend_chart.py" line="69"/>
-        <source>last %n s</source>
-        <translation>
-            <numerusform>최근 %n초</numerusform>
-        </translation>
+    <message>
+        <location filename="../../panel/views/trend_chart.py" line="29"/>
+        <source>Trend</source>
+        <translation>추이</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/trend_chart.py" line="55"/>
+        <source>Text tags have no trend: select numeric tags</source>
+        <translation>텍스트 태그는 추이가 없습니다: 숫자 태그를 선택하세요</translation>
     </message>
 </context>
 <context>
@@ -2869,22 +2974,22 @@
 <context>
     <name>quality</name>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="104"/>
+        <location filename="../../panel/views/connections_view.py" line="106"/>
         <source>Good</source>
         <translation>양호</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="105"/>
+        <location filename="../../panel/views/connections_view.py" line="107"/>
         <source>Uncertain</source>
         <translation>불확실</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="106"/>
+        <location filename="../../panel/views/connections_view.py" line="108"/>
         <source>Bad</source>
         <translation>불량</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="108"/>
+        <location filename="../../panel/views/connections_view.py" line="110"/>
         <source>Unknown</source>
         <translation>알 수 없음</translation>
     </message>
@@ -2897,7 +3002,7 @@
         <translation>실행 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="91"/>
+        <location filename="../../panel/views/connections_view.py" line="93"/>
         <location filename="../../panel/views/sessions_view.py" line="53"/>
         <location filename="../../panel/views/state_colors.py" line="39"/>
         <source>Starting</source>
@@ -2924,44 +3029,44 @@
         <translation>닫힘</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="88"/>
+        <location filename="../../panel/views/connections_view.py" line="90"/>
         <source>Connected</source>
         <translation>연결됨</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="89"/>
+        <location filename="../../panel/views/connections_view.py" line="91"/>
         <source>Connecting</source>
         <translation>연결 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="90"/>
+        <location filename="../../panel/views/connections_view.py" line="92"/>
         <source>Reconnecting</source>
         <translation>재연결 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="92"/>
+        <location filename="../../panel/views/connections_view.py" line="94"/>
         <location filename="../../panel/views/state_colors.py" line="40"/>
         <source>Stopping</source>
         <translation>중지 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="93"/>
+        <location filename="../../panel/views/connections_view.py" line="95"/>
         <source>Restarting</source>
         <translation>재시작 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="95"/>
+        <location filename="../../panel/views/connections_view.py" line="97"/>
         <location filename="../../panel/views/state_colors.py" line="41"/>
         <source>Stopped</source>
         <translation>중지됨</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="96"/>
+        <location filename="../../panel/views/connections_view.py" line="98"/>
         <source>Disabled</source>
         <translation>비활성</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="94"/>
+        <location filename="../../panel/views/connections_view.py" line="96"/>
         <location filename="../../panel/views/state_colors.py" line="42"/>
         <source>Error</source>
         <translation>오류</translation>

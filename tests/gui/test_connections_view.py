@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
+from PySide6.QtCore import QItemSelectionModel, QPointF, Qt, QTimer
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -22,6 +23,7 @@ from panel.viewmodels.models import EngineModels
 from panel.views.connections_view import ConnectionsView
 from panel.views.main_window import MainWindow
 from panel.views.tag_write_dialog import TagWriteDialog
+from panel.views.trend_chart import TrendChart
 from tests.gui.dialogs import answer_next_file_dialog, answer_next_message_box, standard_button
 
 TIMEOUT_MS = 20_000
@@ -231,6 +233,101 @@ def test_trend_follows_selected_tags(page: ConnectionsView, qtbot: QtBot, sim: M
     qtbot.waitUntil(lambda: len(model.history("speed")) >= 2, timeout=TIMEOUT_MS)
     page.details.setCurrentWidget(page.trend)
     page.trend.grab()  # paints without warnings
+
+
+def select_tags(view: ConnectionsView, *names: str) -> None:
+    selection = view.tags.selectionModel()
+    selection.clearSelection()
+    for name in names:
+        selection.select(
+            view.tag_model.index(row_of(view, name), 0),
+            QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
+        )
+
+
+def show_trend(page: ConnectionsView, qtbot: QtBot) -> TrendChart:
+    page.details.setCurrentWidget(page.trend)
+    qtbot.waitUntil(lambda: page.trend.plot_item() is not None, timeout=TIMEOUT_MS)
+    return page.trend
+
+
+def curve_values(chart: TrendChart, key: str) -> list[float]:
+    """The values the chart's line of `key` draws."""
+    return chart.drawn(key)[1]
+
+
+def test_a_trend_opened_now_shows_the_values_from_before(
+    page: ConnectionsView, qtbot: QtBot, sim: ModbusSim
+) -> None:
+    qtbot.waitUntil(lambda: cell(page, "speed", COL_VALUE) == "321", timeout=TIMEOUT_MS)
+    for value in (400, 450):
+        sim.set("holding", 0, [value])
+        qtbot.waitUntil(
+            lambda v=value: cell(page, "speed", COL_VALUE) == str(v), timeout=TIMEOUT_MS
+        )
+    # Only now is the trend chosen: 321 and 400 are gone from the table, not from the engine.
+    select_tag(page, "speed")
+    chart = show_trend(page, qtbot)
+    qtbot.waitUntil(lambda: 321.0 in curve_values(chart, "speed"), timeout=TIMEOUT_MS)
+    drawn = curve_values(chart, "speed")
+    assert drawn.index(321.0) < drawn.index(400.0) < drawn.index(450.0)
+    assert chart.accessibleName() == "Trend"
+    assert "speed" in chart.accessibleDescription()
+    assert chart.redraws >= 1
+
+
+def test_two_units_get_two_axes_and_hovering_reads_the_values_out(
+    page: ConnectionsView, models: EngineModels, qtbot: QtBot, sim: ModbusSim
+) -> None:
+    tags = [
+        {"name": "temp", "offset": 0, "type": "uint16", "unit": "°C"},
+        {"name": "pressure", "offset": 1, "type": "int16", "unit": "bar"},
+        {"name": "label", "offset": 2, "type": "string(2)"},
+    ]
+    block = CONNECTION["blocks"][0] | {"tags": tags}
+    assert save(models, qtbot, CONNECTION | {"port": sim.port, "blocks": [block]}, "plc1") is None
+    sim.set("holding", 0, [21, 3])
+    qtbot.waitUntil(lambda: cell(page, "pressure", COL_VALUE) == "3", timeout=TIMEOUT_MS)
+    select_tags(page, "temp", "pressure", "label")
+    chart = show_trend(page, qtbot)
+    assert chart.axis_units() == ["°C", "bar"]  # the text tag has no line
+    assert [line.key for line in chart.lines()] == ["temp", "pressure"]
+    description = chart.accessibleDescription()
+    assert "temp on the °C axis" in description and "pressure on the bar axis" in description
+    qtbot.waitUntil(lambda: curve_values(chart, "pressure")[-1:] == [3.0], timeout=TIMEOUT_MS)
+    widget = chart.plot_widget()
+    box = chart.plot_item().getViewBox()
+    newest = chart.buffer("pressure").last()
+    assert newest is not None
+
+    def hover_the_newest_point() -> bool:
+        """Move the pointer over the newest point (where it is drawn now)."""
+        x = box.mapViewToScene(QPointF(newest[0] + 0.01, 0)).x()
+        point = QPointF(x, box.sceneBoundingRect().center().y())
+        QTest.mouseMove(widget.viewport(), widget.mapFromScene(point))
+        return "pressure 3 bar" in chart.readout.text()
+
+    qtbot.waitUntil(hover_the_newest_point, timeout=TIMEOUT_MS)
+    assert "temp 21 °C" in chart.readout.text()
+
+
+def test_the_worker_chart_starts_with_the_readings_from_before_it_was_opened(
+    page: ConnectionsView, qtbot: QtBot
+) -> None:
+    wait_connected(page, qtbot)
+    samples = page._resources_of("plc1")
+    qtbot.waitUntil(lambda: len(samples.readings) >= 3, timeout=TIMEOUT_MS)  # ~3 s of readings
+    first = samples.readings[0][0]
+    page.details.setCurrentWidget(page.resource_chart)
+    chart = page.resource_chart
+    qtbot.waitUntil(lambda: len(chart.drawn("memory")[0]) >= 3, timeout=TIMEOUT_MS)
+    assert chart.axis_units() == ["%", "MB"]
+    times, megabytes = chart.drawn("memory")
+    assert times[0] == first  # from before the tab was opened
+    assert all(m > 1 for m in megabytes)  # a Python worker holds more than 1 MB
+    assert chart.title_label.text() == "Worker of plc1: CPU and memory"
+    count = len(times)
+    qtbot.waitUntil(lambda: len(chart.drawn("memory")[0]) > count, timeout=TIMEOUT_MS)  # live
 
 
 def test_disable_goes_busy_then_disabled_and_enable_connects_again(

@@ -197,6 +197,31 @@ def test_a_fitted_graph_stays_whole_when_the_window_resizes(
 # ---------------------------------------------------------------------- details
 
 
+def test_the_duration_chart_marks_the_failed_runs_over_time(
+    page: JobsPage, qtbot: QtBot, tmp_path: Path
+) -> None:
+    flag = tmp_path / "fail-next"
+    command = py(f"import os, sys; sys.exit(3 if os.path.exists({str(flag)!r}) else 0)")
+    view = page.open([{"id": "flaky", "command": command}])
+    page.wait_final(page.run("flaky"))
+    flag.write_text("x")
+    page.wait_final(page.run("flaky"))
+    flag.unlink()
+    page.wait_final(page.run("flaky"))
+    click_node(view, "flaky", qtbot)
+    chart = view.details.chart
+    qtbot.waitUntil(lambda: len(chart.bars()) == 3, timeout=WAIT_MS)
+    assert [state for _d, state in chart.bars()] == ["success", "failed", "success"]
+    qtbot.waitUntil(lambda: len(chart.drawn("duration")[0]) == 3, timeout=WAIT_MS)
+    starts, _durations = chart.drawn("duration")
+    failed_at, _ = chart.drawn("failed")
+    assert len(starts) == 3 and starts == sorted(starts)  # over time, oldest first
+    assert failed_at == [starts[1]]  # the one failure, marked where it ran
+    chart.hover_at(failed_at[0])
+    assert chart.readout.text().endswith("Failed")
+    assert chart.title_label.text() == "Duration of the last 3 runs"
+
+
 def test_clicking_a_node_shows_its_runs_and_its_log(page: JobsPage, qtbot: QtBot) -> None:
     view = page.open(
         [{"id": "hello", "command": py("print('hi there')")}, {"id": "other", "command": py("")}]

@@ -189,3 +189,30 @@ def test_the_status_bar_shows_the_engines_own_cpu_and_memory(
     actual_mb = psutil.Process(pid).memory_info().rss / 1e6
     assert abs(shown_mb - actual_mb) < 0.25 * actual_mb, (shown_mb, actual_mb, pid)
     assert window.overview_view.resources_card.summary.text().startswith("Engine: ")
+
+
+def test_the_server_chart_opens_on_demand_with_the_readings_so_far(
+    any_window: MainWindow, qtbot: QtBot
+) -> None:
+    view = any_window.server_view
+    embedded = any_window.models.embedded
+    if embedded is not None:
+        embedded.watch_stats(any_window)  # as the app does for the window it shows
+    any_window.show_page(view)
+    view.start_button.click()
+    qtbot.waitUntil(lambda: len(view.resources.readings) >= 2, timeout=TIMEOUT_MS)
+    first = view.resources.readings[0][0]
+    view.chart_button.click()
+    dialog = view.resource_dialog
+    assert dialog is not None and dialog.isVisible()
+    chart = dialog.chart
+    qtbot.waitUntil(lambda: len(chart.drawn("cpu")[0]) >= 2, timeout=TIMEOUT_MS)
+    assert chart.drawn("cpu")[0][0] == first
+    assert chart.axis_units() == ["%", "MB"]
+    assert min(chart.drawn("memory")[1]) > 1  # uvicorn holds more than 1 MB
+    assert "CPU and memory" in dialog.windowTitle()
+    view.chart_button.click()  # once more: the same window, raised
+    assert view.resource_dialog is dialog
+    dialog.close()
+    if embedded is not None:
+        embedded.unwatch_stats(any_window)

@@ -13,7 +13,7 @@ from panel.connections.status import ConnectionSnapshot
 from panel.connections.worker.config import BlockConfig, TagConfig
 from panel.connections.worker.writes import FAILED, UNKNOWN
 from panel.connections.write_answer import WriteAnswer
-from panel.viewmodels.connections import ConnectionsModel, Done, WriteDone
+from panel.viewmodels.connections import ConnectionsModel, Done, HistoryDone, WriteDone
 from panel.workspace.errors import WorkspaceError
 
 if TYPE_CHECKING:
@@ -73,6 +73,15 @@ class LocalConnectionsModel(ConnectionsModel):
             return self._manager.latest_values(conn_id)
         except UnknownConnection:
             return []
+
+    def history(
+        self, conn_id: str, names: list[str] | None, seconds: float | None, done: HistoryDone
+    ) -> None:
+        try:
+            series = self._manager.history(conn_id, names, seconds)
+        except UnknownConnection:
+            series = []
+        done(series)
 
     # ----------------------------------------------------------------- actions
 
