@@ -224,7 +224,9 @@ def _edge_shape(a: QRectF, b: QRectF, kind: str) -> tuple[QPainterPath, QPolygon
 
 
 class JobGraphView(QGraphicsView):
-    """The DAG of the jobs; click a node to select its job; Ctrl+wheel, +/- zoom; F fits."""
+    """The DAG of the jobs; click a node to select its job; Ctrl+wheel, +/- zoom; F fits;
+    N and P select the next or previous job (a screen reader hears the
+    graph as its description: every job with its state)."""
 
     sig_job_selected = Signal(str)
     """(job_id) the operator clicked (selected) a node."""
@@ -255,6 +257,9 @@ class JobGraphView(QGraphicsView):
         self._tick = QTimer(self, interval=1000)
         self._tick.timeout.connect(self._on_tick)
         self._tick.start()
+        self.setAccessibleName(self.tr("Job graph"))
+        self._describe_timer = QTimer(self, singleShot=True, interval=0)
+        self._describe_timer.timeout.connect(self._describe)
 
     # ------------------------------------------------------------------ content
 
@@ -288,6 +293,7 @@ class JobGraphView(QGraphicsView):
         self._scene.setSceneRect(self._scene.itemsBoundingRect().adjusted(-40, -40, 40, 40))
         if selected in self.nodes:
             self.nodes[selected].setSelected(True)
+        self._describe_timer.start()
         if not states or self._follow_fit:  # show all of it, now or once the view has a size
             self._fit_pending = True
             if self.isVisible():
@@ -317,6 +323,36 @@ class JobGraphView(QGraphicsView):
         node = self.nodes.get(job_id)
         if node is not None:
             node.set_state(state, started)
+            self._describe_timer.start()  # once per turn of the loop, however many changed
+
+    def description(self) -> str:
+        """Every job in reading order (the layout's columns, top down) with its state in
+        words and what it depends on: what a screen reader says of the graph."""
+        order = sorted(self.nodes.values(), key=lambda n: (n.pos().x(), n.pos().y()))
+        parts = []
+        for node in order:
+            text = f"{node.job.name or node.job_id}: {node.status_text()}"
+            if node.job.depends_on:
+                text += ", " + self.tr("after %1").replace("%1", ", ".join(node.job.depends_on))
+            parts.append(text)
+        return "; ".join(parts) or self.tr("No jobs")
+
+    def _describe(self) -> None:
+        self.setAccessibleDescription(self.description())
+        for node in self.nodes.values():
+            node.setToolTip(f"{node.job_id}: {run_state_label(node.state)}")
+
+    def select_next(self, step: int = 1) -> None:
+        """Select the next (or, with -1, the previous) job in reading order."""
+        order = sorted(self.nodes.values(), key=lambda n: (n.pos().x(), n.pos().y()))
+        if not order:
+            return
+        current = self.selected_job()
+        ids = [n.job_id for n in order]
+        index = (ids.index(current) + step) % len(ids) if current in ids else 0
+        self._scene.clearSelection()
+        order[index].setSelected(True)
+        self.ensureVisible(order[index])
 
     def selected_job(self) -> str | None:
         """The job of the selected node, if any."""
@@ -400,6 +436,10 @@ class JobGraphView(QGraphicsView):
             self.zoom_out()
         elif key == Qt.Key.Key_F:
             self.fit()
+        elif key == Qt.Key.Key_N:
+            self.select_next(1)
+        elif key == Qt.Key.Key_P:
+            self.select_next(-1)
         else:
             super().keyPressEvent(event)
             return

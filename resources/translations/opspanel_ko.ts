@@ -1216,6 +1216,21 @@
         <source>disabled</source>
         <translation>비활성</translation>
     </message>
+    <message>
+        <location filename="../../panel/views/job_graph.py" line="260"/>
+        <source>Job graph</source>
+        <translation>작업 그래프</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/job_graph.py" line="336"/>
+        <source>after %1</source>
+        <translation>%1 다음</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/job_graph.py" line="338"/>
+        <source>No jobs</source>
+        <translation>작업 없음</translation>
+    </message>
 </context>
 <context>
     <name>JobsDashboard</name>
@@ -2764,41 +2779,41 @@
 <context>
     <name>TimeChart</name>
     <message>
-        <location filename="../../panel/views/charts/time_chart.py" line="105"/>
+        <location filename="../../panel/views/charts/time_chart.py" line="106"/>
         <source>Follow</source>
         <translation>자동 스크롤</translation>
     </message>
     <message>
-        <location filename="../../panel/views/charts/time_chart.py" line="108"/>
+        <location filename="../../panel/views/charts/time_chart.py" line="109"/>
         <source>Keep the newest values in view (off while you zoom or pan)</source>
         <translation>최신 값을 계속 표시합니다 (확대하거나 이동하면 꺼집니다)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../panel/views/charts/time_chart.py" line="113"/>
+        <location filename="../../panel/views/charts/time_chart.py" line="114"/>
         <source>Last %n min</source>
         <translation>
             <numerusform>최근 %n분</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../panel/views/charts/time_chart.py" line="115"/>
+        <location filename="../../panel/views/charts/time_chart.py" line="116"/>
         <source>Time span</source>
         <translation>시간 범위</translation>
     </message>
     <message>
-        <location filename="../../panel/views/charts/time_chart.py" line="119"/>
+        <location filename="../../panel/views/charts/time_chart.py" line="120"/>
         <source>Values under the pointer</source>
         <translation>포인터 위치의 값</translation>
     </message>
     <message>
-        <location filename="../../panel/views/charts/time_chart.py" line="274"/>
-        <location filename="../../panel/views/charts/time_chart.py" line="309"/>
-        <location filename="../../panel/views/charts/time_chart.py" line="418"/>
+        <location filename="../../panel/views/charts/time_chart.py" line="278"/>
+        <location filename="../../panel/views/charts/time_chart.py" line="327"/>
+        <location filename="../../panel/views/charts/time_chart.py" line="436"/>
         <source>(no unit)</source>
         <translation>(단위 없음)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/charts/time_chart.py" line="419"/>
+        <location filename="../../panel/views/charts/time_chart.py" line="437"/>
         <source>%1 on the %2 axis</source>
         <translation>%2 축: %1</translation>
     </message>
