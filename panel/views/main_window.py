@@ -34,7 +34,6 @@ from panel.server.status import ServerSnapshot, ServerStatus
 from panel.viewmodels.engines.probe import ModelsHealth
 from panel.viewmodels.local.sessions import LocalSessionsModel
 from panel.views import ui_settings
-from panel.views.about_dialog import AboutDialog
 from panel.views.bus_label import BusLabel
 from panel.views.close_choice import (
     ASK,
@@ -600,6 +599,8 @@ class MainWindow(QMainWindow):
 
     def show_about(self) -> None:
         """The About dialog: version and licences."""
+        from panel.views.about_dialog import AboutDialog
+
         AboutDialog(self).exec()
 
     def set_theme(self, scheme: str) -> None:
