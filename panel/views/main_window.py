@@ -488,10 +488,8 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self, api_address: str | None) -> None:
         bar = self.statusBar()
         self.engine_label = QLabel(self.tr("Engine: running"))
-        api_text = (
-            self.tr("API: %1").replace("%1", api_address) if api_address else self.tr("API: off")
-        )
-        self.api_label = QLabel(api_text)
+        self.api_label = QLabel()
+        self.set_api_address(api_address)
         self.workspace_label = QLabel(self.models.engine.identity().where)
         self.workspace_label.setToolTip(self.tr("Workspace folder"))
         self.usage_label = QLabel()
@@ -502,6 +500,15 @@ class MainWindow(QMainWindow):
             bar.addWidget(self.bus_label)
         bar.addWidget(self.workspace_label, 1)
         bar.addPermanentWidget(self.usage_label)
+
+    def set_api_address(self, address: str | None, *, starting: bool = False) -> None:
+        """The status bar's API entry: its address, "off", or "starting" (`starting`)."""
+        if starting:
+            self.api_label.setText(self.tr("API: starting…"))
+        elif address:
+            self.api_label.setText(self.tr("API: %1").replace("%1", address))
+        else:
+            self.api_label.setText(self.tr("API: off"))
 
     # ---------------------------------------------------------------- actions
 

@@ -1,4 +1,4 @@
-"""Pages are made when first visited: the window opens with the Overview alone built."""
+"""Pages are made when first visited, and the window is shown before its API is up."""
 
 from __future__ import annotations
 
@@ -58,3 +58,14 @@ def test_a_page_added_later_takes_its_place_and_is_made_once(window: MainWindow)
     assert window.page("services") is made[0] and len(made) == 1
     window.open_page("logs")  # the entries after it still open their own pages
     assert isinstance(window.pages.currentWidget(), LogsView)
+
+
+def test_the_status_bar_says_the_api_is_starting_until_its_address_is_known(
+    window: MainWindow,
+) -> None:
+    window.set_api_address(None, starting=True)  # the application: window first, API next
+    assert window.api_label.text() == "API: starting…"
+    window.set_api_address("127.0.0.1:8765")
+    assert window.api_label.text() == "API: 127.0.0.1:8765"
+    window.set_api_address(None)  # it could not start
+    assert window.api_label.text() == "API: off"
