@@ -13,6 +13,9 @@ The baseline is a bare QApplication showing a titled, resized QMainWindow,
 started the same way (`python -c`). Both run with their bytecode compiled, as an
 installed program does (the project's modules are compiled first).
 
+`BENCH_APP_OTHER=DIR` adds a third contender taking the same turns: the window
+of another source tree (DIR, say a checkout of main), for a before/after.
+
 Idle memory: RSS, PSS and USS of the window's process alone (children excluded)
 a few seconds after the window is up: with the server not started (beside the
 bare window's), and with the full demo running (the embedded engine, its server,
@@ -45,6 +48,10 @@ from panel.workspace.workspace import Workspace
 TRIALS = int(os.environ.get("BENCH_APP_TRIALS", "5"))
 IDLE_SECONDS = 5.0
 DEMO_IDLE_SECONDS = float(os.environ.get("BENCH_APP_DEMO_IDLE", "15"))
+OTHER = os.environ.get("BENCH_APP_OTHER")
+OTHER_WINDOW = (
+    "import sys; sys.path.insert(0, {tree!r}); from panel.cli import main; sys.exit(main())"
+)
 SCREEN = "1400x900x24"
 SHOWN = re.compile(r"window shown (\d+) ms")
 ROOT = Path(__file__).resolve().parents[2]
@@ -222,27 +229,35 @@ def _workspace(demo: bool) -> Iterator[Path]:
 
 
 def _cold_start(env: dict[str, str], x: XServer | None) -> dict[str, object]:
-    bare_argv = [sys.executable, "-c", BARE_WINDOW]
-    ours: list[Sample] = []
-    bare: list[Sample] = []
+    samples: dict[str, list[Sample]] = {"bare": [], "opspanel": []}
     with _workspace(demo=False) as ws_dir:
-        panel = [sys.executable, "-m", "panel", "--workspace", str(ws_dir)]
+        where = ["--workspace", str(ws_dir)]
+        argvs = {
+            "bare": [sys.executable, "-c", BARE_WINDOW],
+            "opspanel": [sys.executable, "-m", "panel", *where],
+        }
+        if OTHER:
+            compileall.compile_dir(Path(OTHER) / "panel", quiet=1)
+            argvs["other"] = [sys.executable, "-c", OTHER_WINDOW.format(tree=OTHER), *where]
+            samples["other"] = []
         env = env | _home(ws_dir.parent)
         idle = None if x is not None else IDLE_SECONDS
-        for _ in range(TRIALS):  # in turns, so both see the same machine
-            bare.append(_launch(bare_argv, env, x, idle))
-            ours.append(_launch(panel, env, x, idle))
+        for _ in range(TRIALS):  # in turns, so all see the same machine
+            for name, argv in argvs.items():
+                samples[name].append(_launch(argv, env, x, idle))
     figures: dict[str, object] = {}
     keys = ["shown_ms"] + (["mapped_ms"] if x is not None else [])
     for key in keys:
-        o = [float(getattr(s, key)) for s in ours]
-        b = [float(getattr(s, key)) for s in bare]
-        figures[key] = {"opspanel": _range(o), "bare": _range(b), "ratio": _ratios(o, b)}
+        values = {name: [float(getattr(s, key)) for s in got] for name, got in samples.items()}
+        entry: dict[str, object] = {name: _range(v) for name, v in values.items()}
+        entry["ratio"] = _ratios(values["opspanel"], values["bare"])
+        if OTHER:
+            entry["other_ratio"] = _ratios(values["other"], values["bare"])
+        figures[key] = entry
     if x is None:
         for key in ("rss", "pss", "uss"):
             figures[f"idle_{key}_mb"] = {
-                "opspanel": _mb([getattr(s, key) for s in ours]),
-                "bare": _mb([getattr(s, key) for s in bare]),
+                name: _mb([getattr(s, key) for s in got]) for name, got in samples.items()
             }
     return figures
 
@@ -262,6 +277,18 @@ def _full_demo(env: dict[str, str]) -> dict[str, object]:
     }
 
 
+def _xcb_problem(env: dict[str, str]) -> str | None:
+    """Why Qt's xcb platform does not load here (a missing libxcb-cursor0, say), or None."""
+    probe = "from PySide6.QtWidgets import QApplication; QApplication([])"
+    done = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=60
+    )
+    if done.returncode == 0:
+        return None
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    return lines[0] if lines else f"the xcb platform failed (exit {done.returncode})"
+
+
 def run() -> dict[str, object]:
     compileall.compile_dir(ROOT / "panel", quiet=1)  # as installed: no compiling at start
     result: dict[str, object] = {"trials": TRIALS}
@@ -270,7 +297,8 @@ def run() -> dict[str, object]:
         x = XServer()
         try:
             env = _env(QT_QPA_PLATFORM="xcb", DISPLAY=x.display)
-            result["xvfb"] = _cold_start(env, x)
+            problem = _xcb_problem(env)
+            result["xvfb"] = f"skipped: {problem}" if problem else _cold_start(env, x)
         finally:
             x.close()
     else:
