@@ -2,7 +2,10 @@
 
 Importing the main window module must not import the pages after the Overview
 (they are made on first visit), their charts and graph, nor the drivers and
-job engine, which the window never needs in its own process.
+job engine, which the window never needs in its own process. And what the
+application imports before its window (the engine, the window, the version)
+leaves out the API, which starts after the first frame, and the MQTT client,
+which loads with the first connection to a broker.
 """
 
 from __future__ import annotations
@@ -30,18 +33,43 @@ LATER = [
     "panel.jobs.engine",
 ]
 
+AFTER_THE_WINDOW = [
+    "panel.api.server",
+    "panel.api.conns_methods",
+    "websockets",
+    "h11",
+    "paho",
+    "importlib.metadata",
+]
+
 PROBE = """
 import json, sys
-import panel.views.main_window
+{imports}
 print(json.dumps(sorted(sys.modules)))
 """
 
 
-def test_the_main_window_module_imports_no_page_but_the_overview() -> None:
+def _loaded_by(imports: str) -> set[str]:
+    """The modules a fresh interpreter has loaded after `imports`."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     out = subprocess.run(
-        [sys.executable, "-c", PROBE], env=env, capture_output=True, text=True, check=True
+        [sys.executable, "-c", PROBE.format(imports=imports)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
-    loaded = set(json.loads(out))
+    return set(json.loads(out))
+
+
+def test_the_main_window_module_imports_no_page_but_the_overview() -> None:
+    loaded = _loaded_by("import panel.views.main_window")
     assert "panel.views.overview_view" in loaded  # the probe did import the window
     assert sorted(loaded.intersection(LATER)) == []
+
+
+def test_the_application_loads_no_api_nor_mqtt_client_before_its_window() -> None:
+    loaded = _loaded_by("import panel, panel.app, panel.views.main_window; panel.__version__")
+    assert "panel.engine" in loaded  # the engine itself comes first: the window shows it
+    engine_parts = {"panel.jobs.engine"}  # the embedded engine's own
+    assert sorted(loaded.intersection(set(LATER + AFTER_THE_WINDOW) - engine_parts)) == []
