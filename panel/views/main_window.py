@@ -266,7 +266,9 @@ class MainWindow(QMainWindow):
         item.setData(Qt.ItemDataRole.UserRole, key)
         keys = self._keys()
         row = keys.index(before) if before in keys else len(keys)
-        stand_in = QWidget()
+        stand_in = QWidget()  # empty, with the room every page has around it
+        QVBoxLayout(stand_in)
+        _with_page_margins(stand_in)
         self._pages[key] = _Page(factory, on_created, stand_in)
         self.sidebar.insertItem(row, item)
         self.pages.insertWidget(row, stand_in)
