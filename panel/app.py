@@ -17,21 +17,9 @@ from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTimer, QTra
 
 from panel import __version__
 from panel.api.apifile import new_token, remove_api_file, rpc_url, write_api_file
-from panel.api.audit import AuditLog
-from panel.api.conns_methods import ConnsApi
-from panel.api.engine_methods import EngineApi
-from panel.api.jobs_methods import JobsApi
 from panel.api.listen import ListenPlan, ListenRefused, listen_plan
-from panel.api.metrics import EngineMetrics
-from panel.api.mqtt_methods import MqttApi
-from panel.api.rpc import RpcRegistry
-from panel.api.server import ApiServer
-from panel.api.services_methods import ServicesApi
-from panel.api.sessions_methods import SessionsApi
 from panel.engine import Engine
 from panel.jobs.file_watch import WATCH_SETTING
-from panel.jobs.hooks import HOOKS_FILE, WebhookEndpoint, load_or_create_token, write_hooks_file
-from panel.jobs.wait import wait_for_run
 from panel.qt_loop import qt_event_loop
 from panel.service.notify import Notifier
 from panel.single_instance import SingleInstance
@@ -43,9 +31,12 @@ from panel.workspace.location import resolve_workspace_dir
 from panel.workspace.workspace import DB_NAME, Workspace
 
 if TYPE_CHECKING:
+    from panel.api.audit import AuditLog
+    from panel.api.server import ApiServer
     from panel.viewmodels.engine import EngineModel
     from panel.viewmodels.remote.endpoint import Endpoint
     from panel.viewmodels.remote.link import RemoteLink
+    from panel.views.main_window import MainWindow
 
 log = logging.getLogger("panel.app")
 
@@ -215,6 +206,57 @@ class AppRunner:
         """The whole life of the application."""
         loop = asyncio.get_running_loop()
         engine = Engine(self.workspace, headless=self.headless)
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, self.quit)
+        window = None
+        if not self.headless:
+            # The window first: the API's modules and its start follow the first frame.
+            window = self._show_window(engine)
+            await _next_turn()
+        api, api_address = await self._serve_api(engine)
+        if window is not None:
+            self._window_ready(window, api_address)
+            await _next_turn()  # the window says so first; the engine's start-up work follows
+        engine.start()
+        if api_address is not None:
+            self._start_hooks(engine, api)
+        # engine.start() has begun the server's, the connections' and the jobs' start (each
+        # then goes on by itself): the API answers and shows them, so the service is ready.
+        self.notifier.ready(
+            f"API on {api_address}" if api_address else "running; the API could not start"
+        )
+        await self._quit.wait()
+        self.notifier.stopping()
+        api.set_plain_http(None)
+
+        done = asyncio.Event()
+        engine.sig_shutdown_finished.connect(done.set)
+        engine.shutdown()
+        await done.wait()
+        remove_api_file(self.workspace.api_file)
+        await api.close()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(signum)
+        self._close_window()
+        if self.audit is not None:
+            self.audit.close()
+        self.instance.release()
+        self.workspace.close()
+        return 0
+
+    async def _serve_api(self, engine: Engine) -> tuple[ApiServer, str | None]:
+        """The API on `engine`, listening when it can; its local address (None: not started)."""
+        from panel.api.audit import AuditLog
+        from panel.api.conns_methods import ConnsApi
+        from panel.api.engine_methods import EngineApi
+        from panel.api.jobs_methods import JobsApi
+        from panel.api.metrics import EngineMetrics
+        from panel.api.mqtt_methods import MqttApi
+        from panel.api.rpc import RpcRegistry
+        from panel.api.server import ApiServer
+        from panel.api.services_methods import ServicesApi
+        from panel.api.sessions_methods import SessionsApi
+
         registry = RpcRegistry(defer_checks=True)
         token = new_token()
         max_bytes = int(self.workspace.get_setting("api.maxMessageBytes", 1_048_576))
@@ -252,36 +294,7 @@ class AppRunner:
                 api_address = await self._start_api(api, plan, token)
             except OSError as exc:
                 log.error("API not started: %s", exc)
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(signum, self.quit)
-        if not self.headless:
-            self._show_window(engine, api_address)
-            await _next_turn()  # the window is up first; the engine's start-up work follows
-        engine.start()
-        if api_address is not None:
-            self._start_hooks(engine, api)
-        # engine.start() has begun the server's, the connections' and the jobs' start (each
-        # then goes on by itself): the API answers and shows them, so the service is ready.
-        self.notifier.ready(
-            f"API on {api_address}" if api_address else "running; the API could not start"
-        )
-        await self._quit.wait()
-        self.notifier.stopping()
-        api.set_plain_http(None)
-
-        done = asyncio.Event()
-        engine.sig_shutdown_finished.connect(done.set)
-        engine.shutdown()
-        await done.wait()
-        remove_api_file(self.workspace.api_file)
-        await api.close()
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            loop.remove_signal_handler(signum)
-        self._close_window()
-        audit.close()
-        self.instance.release()
-        self.workspace.close()
-        return 0
+        return api, api_address
 
     async def _start_api(self, api: ApiServer, plan: ListenPlan, token: str) -> str:
         """Listen, then write api.json (the local URL, and the certificate with TLS)."""
@@ -297,6 +310,14 @@ class AppRunner:
 
     def _start_hooks(self, engine: Engine, api: ApiServer) -> None:
         """Incoming job webhooks on the API port (see `panel.jobs.hooks`); hooks.json says where."""
+        from panel.jobs.hooks import (
+            HOOKS_FILE,
+            WebhookEndpoint,
+            load_or_create_token,
+            write_hooks_file,
+        )
+        from panel.jobs.wait import wait_for_run
+
         path = self.workspace.root / HOOKS_FILE
         token = load_or_create_token(path)
         jobs = engine.jobs
@@ -308,7 +329,8 @@ class AppRunner:
         except OSError as exc:
             log.error("webhooks not announced (%s not written): %s", path, exc)
 
-    def _show_window(self, engine: Engine, api_address: str | None) -> None:
+    def _show_window(self, engine: Engine) -> MainWindow:
+        """The window, shown; the API's address follows (`_window_ready`)."""
         from PySide6.QtWidgets import QApplication
 
         from panel.views.main_window import MainWindow
@@ -318,20 +340,26 @@ class AppRunner:
         # quit() ends the application, never the last visible window closing.
         QApplication.setQuitOnLastWindowClosed(False)
         apply_saved_color_scheme()
-        window = MainWindow(local_models(engine), api_address)
-        if self.audit is not None:
-            window.set_audit_source(self.audit.recent)
+        window = MainWindow(local_models(engine), None)
+        window.set_api_address(None, starting=True)
         window.sig_quit_requested.connect(self.quit)
         self.instance.sig_raise_requested.connect(window.bring_to_front)
         self.instance.has_window = True
         window.show()
-        self.window = window
         engine.watch_stats(window)  # headless, nobody looks: the figures are sampled at rest
         self._engine = engine
-        QTimer.singleShot(0, freeze_startup)
         if os.environ.get("OPSPANEL_REPORT_STARTUP"):
             QTimer.singleShot(0, _report_startup)
             QTimer.singleShot(0, _report_populated)  # in this process: read at once
+        return window
+
+    def _window_ready(self, window: MainWindow, api_address: str | None) -> None:
+        """The API is up (or could not start): the window says where, and is the app's."""
+        window.set_api_address(api_address)
+        if self.audit is not None:
+            window.set_audit_source(self.audit.recent)
+        self.window = window
+        QTimer.singleShot(0, freeze_startup)
 
     def _close_window(self) -> None:
         window = self.window

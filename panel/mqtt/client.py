@@ -16,12 +16,14 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
-
-import paho.mqtt.client as mqtt
+from typing import TYPE_CHECKING, Any
 
 from panel.connections.worker.backoff import Backoff
 from panel.mqtt.endpoint import Endpoint
+
+if TYPE_CHECKING:
+    # Imported with the first connection attempt: not before the window's first frame.
+    import paho.mqtt.client as mqtt
 
 log = logging.getLogger("panel.mqtt")
 
@@ -71,6 +73,8 @@ class BusClient:
         self._on_connected = on_connected
         self._on_message = on_message
         self._client: mqtt.Client | None = None
+        self._success: object = 0
+        """paho's MQTT_ERR_SUCCESS, taken when the first client is made."""
         self._stop = threading.Event()
         self._lost = threading.Event()
         self._thread: threading.Thread | None = None
@@ -108,7 +112,7 @@ class BusClient:
         if client is None or self.state != CONNECTED:
             return False
         info = client.publish(topic, payload, qos=qos, retain=retain)
-        if info.rc != mqtt.MQTT_ERR_SUCCESS:
+        if info.rc != self._success:
             return False
         self.published += 1
         self.last_published = time.time()
@@ -171,6 +175,9 @@ class BusClient:
             self._client = None
 
     def _new_client(self, endpoint: Endpoint) -> mqtt.Client:
+        import paho.mqtt.client as mqtt
+
+        self._success = mqtt.MQTT_ERR_SUCCESS
         client = mqtt.Client(
             mqtt.CallbackAPIVersion.VERSION2,
             client_id=f"opspanel-{self.name}-{os.getpid()}",

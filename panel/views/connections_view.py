@@ -49,6 +49,7 @@ from panel.connections.tag_model import (
 from panel.views.bus_label import bus_cell
 from panel.views.charts.resource_chart import ResourceChart, ResourceSamples
 from panel.views.column_widths import FitOnRows
+from panel.views.conn_states import CONN_COLORS, conn_state_label
 from panel.views.connection_editors import ConnectionDialog
 from panel.views.format import format_bytes, format_duration
 from panel.views.state_colors import (
@@ -66,38 +67,11 @@ from panel.views.trend_chart import MAX_TAGS, TrendChart
 if TYPE_CHECKING:
     from panel.viewmodels.connections import ConnectionsModel, Done
 
-CONN_COLORS: dict[ConnState, QColor] = {
-    ConnState.CONNECTED: GOOD,
-    ConnState.CONNECTING: BUSY,
-    ConnState.RECONNECTING: BUSY,
-    ConnState.STARTING: BUSY,
-    ConnState.STOPPING: BUSY,
-    ConnState.RESTARTING: BUSY,
-    ConnState.ERROR: BAD,
-    ConnState.STOPPED: IDLE,
-    ConnState.DISABLED: IDLE,
-}
 QUALITY_COLORS: dict[str, QColor] = {"good": GOOD, "uncertain": BUSY, "bad": BAD, "unknown": IDLE}
 LIST_COLUMNS = 10
 STATE_ROLE = Qt.ItemDataRole.UserRole + 1
 """Role of a list row's state cell: the (state, reason) its dot and tooltip show."""
 REFRESH_MS = 500
-
-
-def conn_state_label(state: ConnState) -> str:
-    """The translated word for a connection state."""
-    words = {
-        ConnState.CONNECTED: QCoreApplication.translate("state", "Connected"),
-        ConnState.CONNECTING: QCoreApplication.translate("state", "Connecting"),
-        ConnState.RECONNECTING: QCoreApplication.translate("state", "Reconnecting"),
-        ConnState.STARTING: QCoreApplication.translate("state", "Starting"),
-        ConnState.STOPPING: QCoreApplication.translate("state", "Stopping"),
-        ConnState.RESTARTING: QCoreApplication.translate("state", "Restarting"),
-        ConnState.ERROR: QCoreApplication.translate("state", "Error"),
-        ConnState.STOPPED: QCoreApplication.translate("state", "Stopped"),
-        ConnState.DISABLED: QCoreApplication.translate("state", "Disabled"),
-    }
-    return words[state]
 
 
 def quality_label(quality: str) -> str:

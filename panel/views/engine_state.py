@@ -8,13 +8,15 @@ and the dots of its own window agree. The whole is the worst of the three, or
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QColor
 
 from panel.connections.status import ConnState, worst
 from panel.jobs.snapshots import DashboardFigures
 from panel.viewmodels.engines.health import EngineHealth, Reach
-from panel.views.connections_view import CONN_COLORS, conn_state_label
+from panel.views.conn_states import CONN_COLORS, conn_state_label
 from panel.views.state_colors import (
     BAD,
     BUSY,
@@ -24,6 +26,9 @@ from panel.views.state_colors import (
     server_status_label,
     worst_color,
 )
+
+if TYPE_CHECKING:
+    from panel.viewmodels.jobs import JobsModel
 
 Dot = tuple[QColor, str]
 
@@ -37,6 +42,12 @@ def jobs_dot(figures: DashboardFigures, running: bool) -> Dot:
     if figures.success:
         return GOOD, QCoreApplication.translate("JobsView", "Jobs succeeded today")
     return IDLE, QCoreApplication.translate("JobsView", "No job ran today")
+
+
+def worst_jobs_state(model: JobsModel) -> tuple[QColor, str]:
+    """Red when a run failed today, amber while one runs, green when one succeeded, else grey."""
+    running = any(r.status == "running" for r in model.active_runs())
+    return jobs_dot(model.dashboard(), running)
 
 
 def connections_dot(states: tuple[ConnState, ...] | list[ConnState]) -> Dot:

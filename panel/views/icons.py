@@ -46,9 +46,12 @@ def _svg(name: str) -> str:
     return (icon_dir() / f"{name}.svg").read_text(encoding="utf-8")
 
 
-def _render(name: str, colour: QColor, size: int, ratio: float) -> QPixmap:
+def _renderer(name: str, colour: QColor) -> QSvgRenderer:
     data = _svg(name).replace("currentColor", colour.name())
-    renderer = QSvgRenderer(QByteArray(data.encode("utf-8")))
+    return QSvgRenderer(QByteArray(data.encode("utf-8")))
+
+
+def _render(renderer: QSvgRenderer, size: int, ratio: float) -> QPixmap:
     pixmap = QPixmap(round(size * ratio), round(size * ratio))
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
@@ -71,9 +74,12 @@ def themed_icon(name: str, badge: QColor | None = None) -> QIcon:
     disabled = palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText)
     ratio = _ratio()
     icon = QIcon()
+    # One parse of the SVG per colour, drawn at every size.
+    renderers = [(QIcon.Mode.Normal, _renderer(name, normal))]
+    renderers.append((QIcon.Mode.Disabled, _renderer(name, disabled)))
     for size in SIZES:
-        for mode, colour in ((QIcon.Mode.Normal, normal), (QIcon.Mode.Disabled, disabled)):
-            pixmap = _render(name, colour, size, ratio)
+        for mode, renderer in renderers:
+            pixmap = _render(renderer, size, ratio)
             if badge is not None:
                 _paint_badge(pixmap, badge, size)
             icon.addPixmap(pixmap, mode)

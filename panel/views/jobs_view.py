@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
 from panel.jobs.snapshots import DashboardFigures, RunSnapshot
 from panel.viewmodels.jobs import JobsModel
 from panel.views.datasets_view import DatasetsView
-from panel.views.engine_state import jobs_dot
+from panel.views.engine_state import worst_jobs_state
 from panel.views.job_details import JobDetails
 from panel.views.job_graph import GraphJob
 from panel.views.job_graph_panel import JobGraphPanel
@@ -130,9 +130,3 @@ class JobsView(QWidget):
         if not self._fitted:
             self._fitted = True
             QTimer.singleShot(0, self.graph.fit)
-
-
-def worst_jobs_state(model: JobsModel) -> tuple[QColor, str]:
-    """Red when a run failed today, amber while one runs, green when one succeeded, else grey."""
-    running = any(r.status == "running" for r in model.active_runs())
-    return jobs_dot(model.dashboard(), running)

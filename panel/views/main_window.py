@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from PySide6.QtCore import QByteArray, QEvent, QRect, QSettings, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QColor, QGuiApplication, QKeySequence
+from PySide6.QtCore import QByteArray, QEvent, QRect, QSettings, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QColor,
+    QGuiApplication,
+    QKeySequence,
+)
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -26,7 +34,6 @@ from panel.server.status import ServerSnapshot, ServerStatus
 from panel.viewmodels.engines.probe import ModelsHealth
 from panel.viewmodels.local.sessions import LocalSessionsModel
 from panel.views import ui_settings
-from panel.views.about_dialog import AboutDialog
 from panel.views.bus_label import BusLabel
 from panel.views.close_choice import (
     ASK,
@@ -35,18 +42,13 @@ from panel.views.close_choice import (
     CloseChoiceBox,
     effective_close_action,
 )
-from panel.views.connections_view import CONN_COLORS, ConnectionsView, conn_state_label
-from panel.views.engine_state import engine_dot
+from panel.views.conn_states import CONN_COLORS, conn_state_label
+from panel.views.engine_state import engine_dot, worst_jobs_state
 from panel.views.format import format_bytes
 from panel.views.icons import themed_icon
 from panel.views.job_states import run_state_label
-from panel.views.jobs_view import JobsView
 from panel.views.link_banner import LinkBanner
-from panel.views.logs_view import LogsView
 from panel.views.overview_view import OverviewView
-from panel.views.server_settings_dialog import ServerSettingsDialog
-from panel.views.server_view import ServerView
-from panel.views.sessions_view import SessionsView
 from panel.views.state_colors import SERVER_COLORS, server_status_label
 from panel.views.theme import apply_color_scheme, save_color_scheme, saved_color_scheme
 from panel.views.tray import TrayIcon
@@ -56,9 +58,16 @@ if TYPE_CHECKING:
     from panel.jobs.snapshots import RunSnapshot
     from panel.viewmodels.engine import ProcessStats
     from panel.viewmodels.models import EngineModels
+    from panel.views.connections_view import ConnectionsView
+    from panel.views.jobs_view import JobsView
+    from panel.views.logs_view import LogsView
+    from panel.views.server_view import ServerView
+    from panel.views.sessions_view import SessionsView
 
 
 SIDEBAR_ICON = 20
+BADGE_REFRESH_MS = 500
+"""The connections' sidebar dot follows their states at most this often."""
 BADGE_ROLE = Qt.ItemDataRole.UserRole + 1
 """Role of a sidebar entry's state colour (the dot on its icon; None for none)."""
 FIRST_START_SHARE = 0.8
@@ -103,6 +112,16 @@ def _with_page_margins(page: QWidget) -> QWidget:
     return page
 
 
+@dataclass
+class _Page:
+    """A sidebar entry's page: made by `factory` on first need (an empty stand-in till then)."""
+
+    factory: Callable[[], QWidget]
+    on_created: Callable[[QWidget], None] | None
+    stand_in: QWidget | None
+    widget: QWidget | None = None
+
+
 class MainWindow(QMainWindow):
     """The operator's window onto one engine.
 
@@ -125,27 +144,24 @@ class MainWindow(QMainWindow):
         self._told_background = False
         self.setMinimumSize(_minimum_size())
 
-        self.server_view = ServerView(models.server, models.engine)
+        self._pages: dict[str, _Page] = {}
+        self._audit_set = False
         self.pages = QStackedWidget()
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")  # styled by the stylesheet (ui/opspanel.qss)
         self.sidebar.setFixedWidth(170)
         self.sidebar.setIconSize(QSize(SIDEBAR_ICON, SIDEBAR_ICON))
-        self._add_page(self.tr("Server"), self.server_view, "server")
-        self.logs_view = LogsView(models.logs)
-        self._add_page(self.tr("Logs"), self.logs_view, "logs")
-        self.connections_view = ConnectionsView(models.connections)
-        self._add_page(self.tr("Connections"), self.connections_view, "connections")
-        self.connections_view.sig_worst_state.connect(self._on_connections_state)
-        self._on_connections_state(models.connections.worst_state())
-        self.jobs_view = JobsView(models.jobs)
-        self._add_page(self.tr("Jobs"), self.jobs_view, "jobs")
-        self.jobs_view.sig_worst_state.connect(self._on_jobs_state)
-        self._on_jobs_state(*self.jobs_view.worst_state())
+        self._add_pages()
+        # The sidebar's dots follow the models, whether their pages were made or not.
+        self._conns_badge_timer = QTimer(self, singleShot=True, interval=BADGE_REFRESH_MS)
+        self._conns_badge_timer.timeout.connect(self._show_connections_state)
+        models.connections.sig_changed.connect(self._conns_badge_timer.start)
+        models.connections.sig_status.connect(self._conns_badge_timer.start)
+        self._show_connections_state()
+        models.jobs.sig_dashboard.connect(self._show_jobs_state)
+        self._show_jobs_state()
         models.jobs.sig_run_finished.connect(self._on_job_finished)
-        self.sessions_view = SessionsView(models.sessions)
-        self._add_page(self.tr("Sessions"), self.sessions_view, "sessions")
-        self.sidebar.currentRowChanged.connect(self.pages.setCurrentIndex)
+        self.sidebar.currentRowChanged.connect(self._on_row_changed)
         central = QWidget()
         column = QVBoxLayout(central)
         column.setContentsMargins(0, 0, 0, 0)
@@ -162,7 +178,7 @@ class MainWindow(QMainWindow):
         self.overview_view = OverviewView(
             models, [self.start_action, self.stop_action, self.restart_action]
         )
-        self.overview_view.sig_open_page.connect(self._open_page)
+        self.overview_view.sig_open_page.connect(self.open_page)
         self.overview_view.sig_open_connection.connect(self._open_connection)
         overview_item = QListWidgetItem(themed_icon("overview"), self.tr("Overview"))
         overview_item.setData(Qt.ItemDataRole.UserRole, "overview")
@@ -180,7 +196,6 @@ class MainWindow(QMainWindow):
         self.tray.sig_stop.connect(self.stop_action.trigger)  # asks first, as the menu does
         self.tray.sig_restart.connect(self.restart_action.trigger)
 
-        self.server_view.sig_edit_settings.connect(self.edit_server_settings)
         models.server.sig_status.connect(self._on_server_status)
         models.engine.sig_stats.connect(self._on_stats)
         models.engine.sig_link.connect(self._on_link)
@@ -193,22 +208,158 @@ class MainWindow(QMainWindow):
         self.sidebar.setCurrentRow(0)
         self._restore_geometry()
 
-    # ------------------------------------------------------------------ build
+    # ------------------------------------------------------------------ pages
 
-    def _add_page(self, title: str, widget: QWidget, key: str, before: str | None = None) -> None:
-        """A sidebar entry and its page: at the end, or before the entry `before` when shown."""
+    def _add_pages(self) -> None:
+        """The pages after the Overview; each is made when first shown or asked for (`page`)."""
+        m = self.models
+
+        def server() -> QWidget:
+            from panel.views.server_view import ServerView
+
+            return ServerView(m.server, m.engine)
+
+        def logs() -> QWidget:
+            from panel.views.logs_view import LogsView
+
+            return LogsView(m.logs)
+
+        def connections() -> QWidget:
+            from panel.views.connections_view import ConnectionsView
+
+            return ConnectionsView(m.connections)
+
+        def jobs() -> QWidget:
+            from panel.views.jobs_view import JobsView
+
+            return JobsView(m.jobs)
+
+        def sessions() -> QWidget:
+            from panel.views.sessions_view import SessionsView
+
+            return SessionsView(m.sessions)
+
+        self.add_page("server", self.tr("Server"), server, on_created=self._server_created)
+        self.add_page("logs", self.tr("Logs"), logs)
+        self.add_page(
+            "connections", self.tr("Connections"), connections, on_created=self._conns_created
+        )
+        self.add_page("jobs", self.tr("Jobs"), jobs)
+        self.add_page("sessions", self.tr("Sessions"), sessions, on_created=self._sessions_created)
+
+    def add_page(
+        self,
+        key: str,
+        title: str,
+        factory: Callable[[], QWidget],
+        *,
+        before: str | None = None,
+        on_created: Callable[[QWidget], None] | None = None,
+    ) -> None:
+        """A sidebar entry `key` whose page `factory` makes when it is first needed: when
+        the entry is selected, or when `page(key)` asks for it. `on_created` gets the
+        page once it is made (to connect its signals). At the end of the sidebar, or
+        before the entry `before` when there is one. Import the page's module inside
+        `factory`: the first frame then does not wait for it. Until it is made the
+        sidebar entry is there, with its dot (`_set_badge`), and so are its shortcuts."""
         item = QListWidgetItem(themed_icon(key), title)
         item.setData(Qt.ItemDataRole.UserRole, key)
-        keys = [
-            self.sidebar.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.sidebar.count())
-        ]
+        keys = self._keys()
         row = keys.index(before) if before in keys else len(keys)
+        stand_in = QWidget()  # empty, with the room every page has around it
+        QVBoxLayout(stand_in)
+        _with_page_margins(stand_in)
+        self._pages[key] = _Page(factory, on_created, stand_in)
         self.sidebar.insertItem(row, item)
-        self.pages.insertWidget(row, _with_page_margins(widget))
+        self.pages.insertWidget(row, stand_in)
 
-    def _set_badge(self, widget: QWidget, color: QColor | None) -> None:
-        """The page's sidebar icon with a state dot of `color` (None: no dot)."""
-        item = self.sidebar.item(self.pages.indexOf(widget))
+    def page(self, key: str) -> QWidget:
+        """The page of the sidebar entry `key`, made now if it was not yet."""
+        entry = self._pages[key]
+        if entry.widget is None:
+            widget = _with_page_margins(entry.factory())
+            entry.widget = widget
+            stand_in = entry.stand_in
+            assert stand_in is not None
+            row = self.pages.indexOf(stand_in)
+            current = self.pages.currentIndex()
+            self.pages.insertWidget(row, widget)
+            self.pages.removeWidget(stand_in)
+            stand_in.deleteLater()
+            entry.stand_in = None
+            if current == row:
+                self.pages.setCurrentIndex(row)
+            if entry.on_created is not None:
+                entry.on_created(widget)
+        return entry.widget
+
+    def made_page(self, key: str) -> QWidget | None:
+        """The page of `key` if it was made already, else None (nothing is made)."""
+        entry = self._pages.get(key)
+        return entry.widget if entry is not None else None
+
+    def open_page(self, key: str) -> None:
+        """Select the sidebar entry `key` (and so make and show its page); none: nothing."""
+        keys = self._keys()
+        if key in keys:
+            self.sidebar.setCurrentRow(keys.index(key))
+
+    def _keys(self) -> list[str]:
+        return [
+            str(self.sidebar.item(i).data(Qt.ItemDataRole.UserRole))
+            for i in range(self.sidebar.count())
+        ]
+
+    def _item(self, key: str) -> QListWidgetItem:
+        return self.sidebar.item(self._keys().index(key))
+
+    def _on_row_changed(self, row: int) -> None:
+        key = self._keys()[row] if row >= 0 else None
+        if key in self._pages:
+            self.page(key)
+        self.pages.setCurrentIndex(row)
+
+    @property
+    def server_view(self) -> ServerView:
+        """The Server page (made on first use)."""
+        return cast("ServerView", self.page("server"))
+
+    @property
+    def logs_view(self) -> LogsView:
+        """The Logs page (made on first use)."""
+        return cast("LogsView", self.page("logs"))
+
+    @property
+    def connections_view(self) -> ConnectionsView:
+        """The Connections page (made on first use)."""
+        return cast("ConnectionsView", self.page("connections"))
+
+    @property
+    def jobs_view(self) -> JobsView:
+        """The Jobs page (made on first use)."""
+        return cast("JobsView", self.page("jobs"))
+
+    @property
+    def sessions_view(self) -> SessionsView:
+        """The Sessions page (made on first use)."""
+        return cast("SessionsView", self.page("sessions"))
+
+    def _server_created(self, page: QWidget) -> None:
+        cast("ServerView", page).sig_edit_settings.connect(self.edit_server_settings)
+
+    def _conns_created(self, page: QWidget) -> None:
+        # The page's own refresh moves the dot too, with its list (not a timer later).
+        cast("ConnectionsView", page).sig_worst_state.connect(self._on_connections_state)
+
+    def _sessions_created(self, page: QWidget) -> None:
+        if self._audit_set:
+            cast("SessionsView", page).audit_view.refresh()
+
+    # ------------------------------------------------------------------ build
+
+    def _set_badge(self, key: str, color: QColor | None) -> None:
+        """The sidebar icon of the entry `key` with a state dot of `color` (None: no dot)."""
+        item = self._item(key)
         item.setData(BADGE_ROLE, color)
         item.setIcon(themed_icon(str(item.data(Qt.ItemDataRole.UserRole)), color))
 
@@ -223,7 +374,9 @@ class MainWindow(QMainWindow):
             item.setIcon(themed_icon(key, badge if isinstance(badge, QColor) else None))
         for action, name in self._action_icons:
             action.setIcon(themed_icon(name))
-        self.server_view.refresh_icons()
+        server = self.made_page("server")
+        if server is not None:
+            cast("ServerView", server).refresh_icons()
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
@@ -245,9 +398,11 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         self.start_action = self._action(self.tr("&Start"), "F5", self.models.server.start)
-        self.stop_action = self._action(self.tr("S&top"), "Shift+F5", self.server_view._on_stop)
+        self.stop_action = self._action(
+            self.tr("S&top"), "Shift+F5", lambda: self.server_view._on_stop()
+        )
         self.restart_action = self._action(
-            self.tr("&Restart"), "Ctrl+Shift+R", self.server_view._on_restart
+            self.tr("&Restart"), "Ctrl+Shift+R", lambda: self.server_view._on_restart()
         )
         self.settings_action = self._action(
             self.tr("Server &settings…"), "Ctrl+,", self.edit_server_settings
@@ -262,19 +417,19 @@ class MainWindow(QMainWindow):
             self.tr("Stop everything and &quit"), QKeySequence.StandardKey.Quit, self.request_quit
         )
         self.show_server_action = self._action(
-            self.tr("&Server"), "Ctrl+1", lambda: self.show_page(self.server_view)
+            self.tr("&Server"), "Ctrl+1", lambda: self.open_page("server")
         )
         self.show_logs_action = self._action(
-            self.tr("&Logs"), "Ctrl+2", lambda: self.show_page(self.logs_view)
+            self.tr("&Logs"), "Ctrl+2", lambda: self.open_page("logs")
         )
         self.show_connections_action = self._action(
-            self.tr("&Connections"), "Ctrl+3", lambda: self.show_page(self.connections_view)
+            self.tr("&Connections"), "Ctrl+3", lambda: self.open_page("connections")
         )
         self.show_jobs_action = self._action(
-            self.tr("&Jobs"), "Ctrl+4", lambda: self.show_page(self.jobs_view)
+            self.tr("&Jobs"), "Ctrl+4", lambda: self.open_page("jobs")
         )
         self.show_sessions_action = self._action(
-            self.tr("S&essions"), "Ctrl+5", lambda: self.show_page(self.sessions_view)
+            self.tr("S&essions"), "Ctrl+5", lambda: self.open_page("sessions")
         )
         self.about_action = self._action(self.tr("&About OpsPanel"), None, self.show_about)
         self.engines_action = self._action(self.tr("E&ngines…"), "Ctrl+Shift+E", self.show_engines)
@@ -335,10 +490,8 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self, api_address: str | None) -> None:
         bar = self.statusBar()
         self.engine_label = QLabel(self.tr("Engine: running"))
-        api_text = (
-            self.tr("API: %1").replace("%1", api_address) if api_address else self.tr("API: off")
-        )
-        self.api_label = QLabel(api_text)
+        self.api_label = QLabel()
+        self.set_api_address(api_address)
         self.workspace_label = QLabel(self.models.engine.identity().where)
         self.workspace_label.setToolTip(self.tr("Workspace folder"))
         self.usage_label = QLabel()
@@ -350,6 +503,15 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.workspace_label, 1)
         bar.addPermanentWidget(self.usage_label)
 
+    def set_api_address(self, address: str | None, *, starting: bool = False) -> None:
+        """The status bar's API entry: its address, "off", or "starting" (`starting`)."""
+        if starting:
+            self.api_label.setText(self.tr("API: starting…"))
+        elif address:
+            self.api_label.setText(self.tr("API: %1").replace("%1", address))
+        else:
+            self.api_label.setText(self.tr("API: off"))
+
     # ---------------------------------------------------------------- actions
 
     def set_audit_source(self, fetch: Callable[[int], list[dict[str, Any]]] | None) -> None:
@@ -357,27 +519,20 @@ class MainWindow(QMainWindow):
         sessions = self.models.sessions
         if isinstance(sessions, LocalSessionsModel):
             sessions.set_audit_source(fetch)
-            self.sessions_view.audit_view.refresh()
+            self._audit_set = True
+            view = self.made_page("sessions")
+            if view is not None:
+                cast("SessionsView", view).audit_view.refresh()
 
     def show_page(self, widget: QWidget | None) -> None:
         """Select the sidebar entry of `widget` (and so show its page), when it is shown."""
         if widget is not None:
             self.sidebar.setCurrentRow(self.pages.indexOf(widget))
 
-    def _open_page(self, key: str) -> None:
-        pages: dict[str, QWidget | None] = {
-            "server": self.server_view,
-            "logs": self.logs_view,
-            "connections": self.connections_view,
-            "jobs": self.jobs_view,
-        }
-        self.show_page(pages.get(key))
-
     def _open_connection(self, conn_id: str) -> None:
         """The Connections page with `conn_id` selected (a tile on the Overview)."""
-        self._open_page("connections")
-        if self.connections_view is not None:
-            self.connections_view.select(conn_id)
+        self.open_page("connections")
+        self.connections_view.select(conn_id)
 
     def bring_to_front(self) -> None:
         """Show, un-minimise and raise the window (second launch, tray)."""
@@ -388,6 +543,8 @@ class MainWindow(QMainWindow):
 
     def edit_server_settings(self) -> None:
         """Open the server settings dialog."""
+        from panel.views.server_settings_dialog import ServerSettingsDialog
+
         server = self.models.server
         try:
             config = server.config()
@@ -451,6 +608,8 @@ class MainWindow(QMainWindow):
 
     def show_about(self) -> None:
         """The About dialog: version and licences."""
+        from panel.views.about_dialog import AboutDialog
+
         AboutDialog(self).exec()
 
     def set_theme(self, scheme: str) -> None:
@@ -462,8 +621,8 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ state
 
     def _on_server_status(self, snap: ServerSnapshot) -> None:
-        self._set_badge(self.server_view, SERVER_COLORS[snap.status])
-        server_item = self.sidebar.item(self.pages.indexOf(self.server_view))
+        self._set_badge("server", SERVER_COLORS[snap.status])
+        server_item = self._item("server")
         server_item.setToolTip(server_status_label(snap.status))
         self.tray.show_status(snap.status)
         status = snap.status
@@ -496,18 +655,24 @@ class MainWindow(QMainWindow):
             self.setWindowTitle(self.tr("OpsPanel"))
             self.engine_label.setText(self.tr("Engine: running"))
 
+    def _show_connections_state(self) -> None:
+        self._on_connections_state(self.models.connections.worst_state())
+
+    def _show_jobs_state(self, _figures: object = None) -> None:
+        self._on_jobs_state(*worst_jobs_state(self.models.jobs))
+
     def _on_connections_state(self, state: object) -> None:
-        item = self.sidebar.item(self.pages.indexOf(self.connections_view))
+        item = self._item("connections")
         if state is None:
-            self._set_badge(self.connections_view, None)
+            self._set_badge("connections", None)
             item.setToolTip(self.tr("No connections"))
         else:
-            self._set_badge(self.connections_view, CONN_COLORS[state])  # type: ignore[index]
+            self._set_badge("connections", CONN_COLORS[state])  # type: ignore[index]
             item.setToolTip(conn_state_label(state))  # type: ignore[arg-type]
 
     def _on_jobs_state(self, color: QColor, label: str) -> None:
-        item = self.sidebar.item(self.pages.indexOf(self.jobs_view))
-        self._set_badge(self.jobs_view, color)
+        item = self._item("jobs")
+        self._set_badge("jobs", color)
         item.setToolTip(label)
 
     def _on_job_finished(self, run: RunSnapshot) -> None:

@@ -27,9 +27,8 @@ from panel.connections.status import ConnState
 from panel.jobs.watch_status import ERROR, MISSING
 from panel.server.status import ServerSnapshot
 from panel.viewmodels.engines.probe import ModelsHealth
-from panel.views.engine_state import connections_dot
+from panel.views.engine_state import connections_dot, worst_jobs_state
 from panel.views.format import format_bytes, format_duration
-from panel.views.jobs_view import worst_jobs_state
 from panel.views.overview.connection_tiles import ConnectionTiles
 from panel.views.overview.header import OverviewHeader
 from panel.views.overview.jobs_today import JobsToday

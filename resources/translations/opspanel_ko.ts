@@ -422,227 +422,227 @@
 <context>
     <name>ConnectionsView</name>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="168"/>
+        <location filename="../../panel/views/connections_view.py" line="142"/>
         <source>Add…</source>
         <translation>추가…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="169"/>
+        <location filename="../../panel/views/connections_view.py" line="143"/>
         <source>Edit…</source>
         <translation>편집…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="170"/>
+        <location filename="../../panel/views/connections_view.py" line="144"/>
         <source>Delete</source>
         <translation>삭제</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="171"/>
+        <location filename="../../panel/views/connections_view.py" line="145"/>
         <source>Load CSV…</source>
         <translation>CSV 불러오기…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="172"/>
+        <location filename="../../panel/views/connections_view.py" line="146"/>
         <source>Enable</source>
         <translation>활성화</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="173"/>
+        <location filename="../../panel/views/connections_view.py" line="147"/>
         <source>Disable</source>
         <translation>비활성화</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="174"/>
+        <location filename="../../panel/views/connections_view.py" line="148"/>
         <source>Restart</source>
         <translation>다시 시작</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="194"/>
+        <location filename="../../panel/views/connections_view.py" line="168"/>
         <source>Keep workers running if the engine stops</source>
         <translation>엔진이 멈춰도 워커 계속 실행</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="197"/>
+        <location filename="../../panel/views/connections_view.py" line="171"/>
         <source>When the engine crashes or is killed, every connection worker keeps polling its device, and the next engine takes the running workers over. A normal quit still stops them. Applies to each worker from its next start.</source>
         <translation>엔진이 비정상 종료되거나 강제 종료되어도 모든 연결 워커가 장치 폴링을 계속하고, 다음에 시작한 엔진이 실행 중인 워커를 넘겨받습니다. 정상 종료하면 워커도 함께 멈춥니다. 각 워커가 다음에 시작할 때부터 적용됩니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="208"/>
+        <location filename="../../panel/views/connections_view.py" line="182"/>
         <source>State</source>
         <translation>상태</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="209"/>
+        <location filename="../../panel/views/connections_view.py" line="183"/>
         <source>Id</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="210"/>
+        <location filename="../../panel/views/connections_view.py" line="184"/>
         <source>Address</source>
         <translation>주소</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="211"/>
+        <location filename="../../panel/views/connections_view.py" line="185"/>
         <source>Link</source>
         <translation>링크</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="212"/>
+        <location filename="../../panel/views/connections_view.py" line="186"/>
         <source>PID</source>
         <translation>PID</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="213"/>
+        <location filename="../../panel/views/connections_view.py" line="187"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="214"/>
+        <location filename="../../panel/views/connections_view.py" line="188"/>
         <source>RSS</source>
         <translation>RSS</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="215"/>
+        <location filename="../../panel/views/connections_view.py" line="189"/>
         <source>Restarts</source>
         <translation>재시작 횟수</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="216"/>
+        <location filename="../../panel/views/connections_view.py" line="190"/>
         <source>Uptime</source>
         <translation>가동 시간</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="217"/>
+        <location filename="../../panel/views/connections_view.py" line="191"/>
         <source>Bus (last published)</source>
         <translation>버스 (마지막 게시)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="236"/>
+        <location filename="../../panel/views/connections_view.py" line="210"/>
         <source>Block</source>
         <translation>블록</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="237"/>
+        <location filename="../../panel/views/connections_view.py" line="211"/>
         <source>Kind</source>
         <translation>종류</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="238"/>
+        <location filename="../../panel/views/connections_view.py" line="212"/>
         <source>Period (ms)</source>
         <translation>주기 (ms)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="239"/>
+        <location filename="../../panel/views/connections_view.py" line="213"/>
         <source>Last cycle (ms)</source>
         <translation>마지막 주기 (ms)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="240"/>
+        <location filename="../../panel/views/connections_view.py" line="214"/>
         <source>Lateness p99 (ms)</source>
         <translation>지연 p99 (ms)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="241"/>
+        <location filename="../../panel/views/connections_view.py" line="215"/>
         <source>Errors</source>
         <translation>오류</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="242"/>
+        <location filename="../../panel/views/connections_view.py" line="216"/>
         <source>Missed</source>
         <translation>누락</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="257"/>
+        <location filename="../../panel/views/connections_view.py" line="231"/>
         <source>Write…</source>
         <translation>쓰기…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="271"/>
+        <location filename="../../panel/views/connections_view.py" line="245"/>
         <source>Tags</source>
         <translation>태그</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="272"/>
+        <location filename="../../panel/views/connections_view.py" line="246"/>
         <source>Blocks</source>
         <translation>블록</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="273"/>
+        <location filename="../../panel/views/connections_view.py" line="247"/>
         <source>Trend</source>
         <translation>추이</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="276"/>
+        <location filename="../../panel/views/connections_view.py" line="250"/>
         <source>Worker: CPU and memory</source>
         <translation>워커: CPU와 메모리</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="277"/>
+        <location filename="../../panel/views/connections_view.py" line="251"/>
         <source>CPU/Memory</source>
         <translation>CPU/메모리</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="297"/>
+        <location filename="../../panel/views/connections_view.py" line="271"/>
         <source>Quality:</source>
         <translation>품질:</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="401"/>
+        <location filename="../../panel/views/connections_view.py" line="375"/>
         <source>{pid} (adopted)</source>
         <translation>{pid} (인계됨)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="415"/>
+        <location filename="../../panel/views/connections_view.py" line="389"/>
         <source>Keep workers running</source>
         <translation>워커 계속 실행</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="462"/>
+        <location filename="../../panel/views/connections_view.py" line="436"/>
         <source>Worker of %1: CPU and memory</source>
         <translation>%1 워커: CPU와 메모리</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="484"/>
+        <location filename="../../panel/views/connections_view.py" line="458"/>
         <source>Connection</source>
         <translation>연결</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="521"/>
+        <location filename="../../panel/views/connections_view.py" line="495"/>
         <source>Connection not saved</source>
         <translation>연결을 저장하지 않았습니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="536"/>
+        <location filename="../../panel/views/connections_view.py" line="510"/>
         <source>Delete connection?</source>
         <translation>연결을 삭제할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="537"/>
+        <location filename="../../panel/views/connections_view.py" line="511"/>
         <source>Stop and delete the connection %1?</source>
         <translation>연결 %1을(를) 중지하고 삭제할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="540"/>
+        <location filename="../../panel/views/connections_view.py" line="514"/>
         <source>Connection not deleted</source>
         <translation>연결이 삭제되지 않음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="546"/>
+        <location filename="../../panel/views/connections_view.py" line="520"/>
         <source>Folder with connections.csv</source>
         <translation>connections.csv가 있는 폴더</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="549"/>
+        <location filename="../../panel/views/connections_view.py" line="523"/>
         <source>CSV not loaded</source>
         <translation>CSV를 불러오지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="566"/>
+        <location filename="../../panel/views/connections_view.py" line="540"/>
         <source>Write</source>
         <translation>쓰기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="566"/>
+        <location filename="../../panel/views/connections_view.py" line="540"/>
         <source>This tag is not writable.</source>
         <translation>이 태그는 쓸 수 없습니다.</translation>
     </message>
@@ -811,62 +811,62 @@
 <context>
     <name>EngineState</name>
     <message>
-        <location filename="../../panel/views/engine_state.py" line="46"/>
+        <location filename="../../panel/views/engine_state.py" line="57"/>
         <source>No connections</source>
         <translation>연결 없음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/engine_state.py" line="55"/>
+        <location filename="../../panel/views/engine_state.py" line="66"/>
         <source>Connecting…</source>
         <translation>연결 중…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/engine_state.py" line="57"/>
+        <location filename="../../panel/views/engine_state.py" line="68"/>
         <source>Refused</source>
         <translation>거부됨</translation>
     </message>
     <message>
-        <location filename="../../panel/views/engine_state.py" line="58"/>
+        <location filename="../../panel/views/engine_state.py" line="69"/>
         <source>Unreachable</source>
         <translation>연결할 수 없음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/engine_state.py" line="68"/>
+        <location filename="../../panel/views/engine_state.py" line="79"/>
         <source>port %1</source>
         <translation>포트 %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/engine_state.py" line="81"/>
+        <location filename="../../panel/views/engine_state.py" line="92"/>
         <source>%1 good / %2 bad (of %3)</source>
         <translation>정상 %1 / 오류 %2 (전체 %3)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/engine_state.py" line="94"/>
+        <location filename="../../panel/views/engine_state.py" line="105"/>
         <source>%1 ok / %2 failed today</source>
         <translation>오늘 성공 %1 / 실패 %2</translation>
     </message>
     <message>
-        <location filename="../../panel/views/engine_state.py" line="99"/>
+        <location filename="../../panel/views/engine_state.py" line="110"/>
         <source>%1 running</source>
         <translation>%1개 실행 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/engine_state.py" line="113"/>
+        <location filename="../../panel/views/engine_state.py" line="124"/>
         <source>Server: %1</source>
         <translation>서버: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/engine_state.py" line="118"/>
+        <location filename="../../panel/views/engine_state.py" line="129"/>
         <source>Connections: %1</source>
         <translation>연결: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/engine_state.py" line="125"/>
+        <location filename="../../panel/views/engine_state.py" line="136"/>
         <source>All well</source>
         <translation>모두 정상</translation>
     </message>
     <message>
-        <location filename="../../panel/views/engine_state.py" line="127"/>
+        <location filename="../../panel/views/engine_state.py" line="138"/>
         <source>Idle</source>
         <translation>유휴</translation>
     </message>
@@ -1444,22 +1444,22 @@
         <translation>데이터셋</translation>
     </message>
     <message>
-        <location filename="../../panel/views/engine_state.py" line="34"/>
+        <location filename="../../panel/views/engine_state.py" line="39"/>
         <source>A job failed today</source>
         <translation>오늘 실패한 작업이 있습니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/engine_state.py" line="36"/>
+        <location filename="../../panel/views/engine_state.py" line="41"/>
         <source>Jobs running</source>
         <translation>작업 실행 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/engine_state.py" line="38"/>
+        <location filename="../../panel/views/engine_state.py" line="43"/>
         <source>Jobs succeeded today</source>
         <translation>오늘 작업이 성공했습니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/engine_state.py" line="39"/>
+        <location filename="../../panel/views/engine_state.py" line="44"/>
         <source>No job ran today</source>
         <translation>오늘 실행된 작업이 없습니다</translation>
     </message>
@@ -1638,281 +1638,286 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../panel/views/main_window.py" line="496"/>
+        <location filename="../../panel/views/main_window.py" line="655"/>
         <source>OpsPanel</source>
         <translation>OpsPanel</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="134"/>
+        <location filename="../../panel/views/main_window.py" line="242"/>
         <source>Server</source>
         <translation>서버</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="136"/>
+        <location filename="../../panel/views/main_window.py" line="243"/>
         <source>Logs</source>
         <translation>로그</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="138"/>
+        <location filename="../../panel/views/main_window.py" line="245"/>
         <source>Connections</source>
         <translation>연결</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="142"/>
+        <location filename="../../panel/views/main_window.py" line="247"/>
         <source>Jobs</source>
         <translation>작업</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="147"/>
+        <location filename="../../panel/views/main_window.py" line="248"/>
         <source>Sessions</source>
         <translation>세션</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="167"/>
+        <location filename="../../panel/views/main_window.py" line="183"/>
         <source>Overview</source>
         <translation>개요</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="172"/>
+        <location filename="../../panel/views/main_window.py" line="188"/>
         <source>&amp;Overview</source>
         <translation>개요(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="247"/>
+        <location filename="../../panel/views/main_window.py" line="400"/>
         <source>&amp;Start</source>
         <translation>시작(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="248"/>
+        <location filename="../../panel/views/main_window.py" line="402"/>
         <source>S&amp;top</source>
         <translation>중지(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="250"/>
+        <location filename="../../panel/views/main_window.py" line="405"/>
         <source>&amp;Restart</source>
         <translation>다시 시작(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="253"/>
+        <location filename="../../panel/views/main_window.py" line="408"/>
         <source>Server &amp;settings…</source>
         <translation>서버 설정(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="256"/>
+        <location filename="../../panel/views/main_window.py" line="411"/>
         <source>&amp;Import configuration…</source>
         <translation>구성 가져오기(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="259"/>
+        <location filename="../../panel/views/main_window.py" line="414"/>
         <source>&amp;Export configuration…</source>
         <translation>구성 내보내기(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="262"/>
+        <location filename="../../panel/views/main_window.py" line="417"/>
         <source>Stop everything and &amp;quit</source>
         <translation>모두 중지하고 종료(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="265"/>
-        <location filename="../../panel/views/main_window.py" line="304"/>
+        <location filename="../../panel/views/main_window.py" line="420"/>
+        <location filename="../../panel/views/main_window.py" line="459"/>
         <source>&amp;Server</source>
         <translation>서버(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="268"/>
+        <location filename="../../panel/views/main_window.py" line="423"/>
         <source>&amp;Logs</source>
         <translation>로그(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="271"/>
+        <location filename="../../panel/views/main_window.py" line="426"/>
         <source>&amp;Connections</source>
         <translation>연결(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="274"/>
+        <location filename="../../panel/views/main_window.py" line="429"/>
         <source>&amp;Jobs</source>
         <translation>작업(&amp;J)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="277"/>
+        <location filename="../../panel/views/main_window.py" line="432"/>
         <source>S&amp;essions</source>
         <translation>세션(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="279"/>
+        <location filename="../../panel/views/main_window.py" line="434"/>
         <source>&amp;About OpsPanel</source>
         <translation>OpsPanel 정보(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="280"/>
+        <location filename="../../panel/views/main_window.py" line="435"/>
         <source>E&amp;ngines…</source>
         <translation>엔진(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="293"/>
+        <location filename="../../panel/views/main_window.py" line="448"/>
         <source>&amp;File</source>
         <translation>파일(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="308"/>
+        <location filename="../../panel/views/main_window.py" line="463"/>
         <source>&amp;View</source>
         <translation>보기(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="319"/>
+        <location filename="../../panel/views/main_window.py" line="474"/>
         <source>&amp;Theme</source>
         <translation>테마(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="323"/>
+        <location filename="../../panel/views/main_window.py" line="478"/>
         <source>Follow the system</source>
         <translation>시스템 설정 따르기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="324"/>
+        <location filename="../../panel/views/main_window.py" line="479"/>
         <source>Light</source>
         <translation>밝은 테마</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="325"/>
+        <location filename="../../panel/views/main_window.py" line="480"/>
         <source>Dark</source>
         <translation>어두운 테마</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="332"/>
+        <location filename="../../panel/views/main_window.py" line="487"/>
         <source>&amp;Help</source>
         <translation>도움말(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="337"/>
-        <location filename="../../panel/views/main_window.py" line="497"/>
+        <location filename="../../panel/views/main_window.py" line="492"/>
+        <location filename="../../panel/views/main_window.py" line="656"/>
         <source>Engine: running</source>
         <translation>엔진: 실행 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="339"/>
+        <location filename="../../panel/views/main_window.py" line="509"/>
+        <source>API: starting…</source>
+        <translation>API: 시작 중…</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/main_window.py" line="511"/>
         <source>API: %1</source>
         <translation>API: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="339"/>
+        <location filename="../../panel/views/main_window.py" line="513"/>
         <source>API: off</source>
         <translation>API: 꺼짐</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="343"/>
+        <location filename="../../panel/views/main_window.py" line="496"/>
         <source>Workspace folder</source>
         <translation>작업 공간 폴더</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="395"/>
+        <location filename="../../panel/views/main_window.py" line="552"/>
         <source>Server settings</source>
         <translation>서버 설정</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="400"/>
+        <location filename="../../panel/views/main_window.py" line="557"/>
         <source>Saved. Restart the server to use the new settings.</source>
         <translation>저장했습니다. 새 설정을 적용하려면 서버를 다시 시작하세요.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="406"/>
+        <location filename="../../panel/views/main_window.py" line="563"/>
         <source>Import configuration</source>
         <translation>구성 가져오기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="406"/>
-        <location filename="../../panel/views/main_window.py" line="426"/>
+        <location filename="../../panel/views/main_window.py" line="563"/>
+        <location filename="../../panel/views/main_window.py" line="583"/>
         <source>JSON files (*.json)</source>
         <translation>JSON 파일 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="413"/>
-        <location filename="../../panel/views/main_window.py" line="419"/>
+        <location filename="../../panel/views/main_window.py" line="570"/>
+        <location filename="../../panel/views/main_window.py" line="576"/>
         <source>Import failed</source>
         <translation>가져오기 실패</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="421"/>
+        <location filename="../../panel/views/main_window.py" line="578"/>
         <source>Configuration imported.</source>
         <translation>구성을 가져왔습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="426"/>
+        <location filename="../../panel/views/main_window.py" line="583"/>
         <source>Export configuration</source>
         <translation>구성 내보내기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="437"/>
+        <location filename="../../panel/views/main_window.py" line="594"/>
         <source>Export failed</source>
         <translation>내보내기 실패</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="439"/>
+        <location filename="../../panel/views/main_window.py" line="596"/>
         <source>Configuration exported.</source>
         <translation>구성을 내보냈습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="486"/>
+        <location filename="../../panel/views/main_window.py" line="645"/>
         <source>attached to %1 (pid %2)</source>
         <translation>%1에 연결됨 (pid %2)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="489"/>
+        <location filename="../../panel/views/main_window.py" line="648"/>
         <source>not attached to %1</source>
         <translation>%1에 연결되지 않음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="490"/>
+        <location filename="../../panel/views/main_window.py" line="649"/>
         <source>OpsPanel: %1</source>
         <translation>OpsPanel: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="491"/>
+        <location filename="../../panel/views/main_window.py" line="650"/>
         <source>Engine: %1</source>
         <translation>엔진: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="493"/>
+        <location filename="../../panel/views/main_window.py" line="652"/>
         <source>&amp;Close window</source>
         <translation>창 닫기(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="503"/>
+        <location filename="../../panel/views/main_window.py" line="668"/>
         <source>No connections</source>
         <translation>연결 없음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="518"/>
+        <location filename="../../panel/views/main_window.py" line="683"/>
         <source>Job %1: %2</source>
         <translation>작업 %1: %2</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="524"/>
+        <location filename="../../panel/views/main_window.py" line="689"/>
         <source>Engine CPU %1 %  RAM %2</source>
         <translation>엔진 CPU %1 %  메모리 %2</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="574"/>
+        <location filename="../../panel/views/main_window.py" line="739"/>
         <source>OpsPanel keeps running</source>
         <translation>OpsPanel이 계속 실행 중입니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="575"/>
+        <location filename="../../panel/views/main_window.py" line="740"/>
         <source>The server, connections and jobs go on. Open the window from here.</source>
         <translation>서버, 연결, 작업이 계속 실행됩니다. 여기에서 창을 열 수 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="581"/>
+        <location filename="../../panel/views/main_window.py" line="746"/>
         <source>Quit OpsPanel?</source>
         <translation>OpsPanel을 종료할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="582"/>
+        <location filename="../../panel/views/main_window.py" line="747"/>
         <source>Processes are still running. Stop them all and quit?</source>
         <translation>프로세스가 아직 실행 중입니다. 모두 중지하고 종료할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="583"/>
+        <location filename="../../panel/views/main_window.py" line="748"/>
         <source>Stop all and quit</source>
         <translation>모두 중지하고 종료</translation>
     </message>
@@ -1928,110 +1933,110 @@
 <context>
     <name>OverviewView</name>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="214"/>
+        <location filename="../../panel/views/overview_view.py" line="213"/>
         <source>Jobs file not imported: %1</source>
         <translation>작업 파일을 가져오지 못했습니다: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="216"/>
+        <location filename="../../panel/views/overview_view.py" line="215"/>
         <source>Jobs file missing: %1</source>
         <translation>작업 파일이 없습니다: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="110"/>
+        <location filename="../../panel/views/overview_view.py" line="109"/>
         <source>Server</source>
         <translation>서버</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="110"/>
-        <location filename="../../panel/views/overview_view.py" line="120"/>
-        <location filename="../../panel/views/overview_view.py" line="124"/>
+        <location filename="../../panel/views/overview_view.py" line="109"/>
+        <location filename="../../panel/views/overview_view.py" line="119"/>
+        <location filename="../../panel/views/overview_view.py" line="123"/>
         <source>Open</source>
         <translation>열기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="120"/>
+        <location filename="../../panel/views/overview_view.py" line="119"/>
         <source>Connections</source>
         <translation>연결</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="135"/>
+        <location filename="../../panel/views/overview_view.py" line="134"/>
         <source>Resources</source>
         <translation>리소스</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="127"/>
-        <location filename="../../panel/views/overview_view.py" line="135"/>
+        <location filename="../../panel/views/overview_view.py" line="126"/>
+        <location filename="../../panel/views/overview_view.py" line="134"/>
         <source>Logs</source>
         <translation>로그</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="124"/>
+        <location filename="../../panel/views/overview_view.py" line="123"/>
         <source>Jobs today</source>
         <translation>오늘의 작업</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="127"/>
+        <location filename="../../panel/views/overview_view.py" line="126"/>
         <source>Recent warnings and errors</source>
         <translation>최근 경고와 오류</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="136"/>
+        <location filename="../../panel/views/overview_view.py" line="135"/>
         <source>No figures yet</source>
         <translation>아직 수치 없음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="137"/>
+        <location filename="../../panel/views/overview_view.py" line="136"/>
         <source>Engine CPU %</source>
         <translation>엔진 CPU %</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="138"/>
+        <location filename="../../panel/views/overview_view.py" line="137"/>
         <source>Engine memory MB</source>
         <translation>엔진 메모리 MB</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="139"/>
+        <location filename="../../panel/views/overview_view.py" line="138"/>
         <source>Server CPU %</source>
         <translation>서버 CPU %</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="176"/>
+        <location filename="../../panel/views/overview_view.py" line="175"/>
         <source>up %1</source>
         <translation>가동 %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="177"/>
+        <location filename="../../panel/views/overview_view.py" line="176"/>
         <source>port %1</source>
         <translation>포트 %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="189"/>
+        <location filename="../../panel/views/overview_view.py" line="188"/>
         <source>%1 connected  ·  %2 connecting  ·  %3 in error  (of %4)</source>
         <translation>연결됨 %1  ·  연결 중 %2  ·  오류 %3  (전체 %4)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="203"/>
+        <location filename="../../panel/views/overview_view.py" line="202"/>
         <source>Jobs file not imported</source>
         <translation>작업 파일을 가져오지 못함</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="206"/>
+        <location filename="../../panel/views/overview_view.py" line="205"/>
         <source>Today: %1 runs  ·  %2 succeeded  ·  %3 failed  ·  %4 running</source>
         <translation>오늘: 실행 %1회  ·  성공 %2  ·  실패 %3  ·  실행 중 %4</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="230"/>
+        <location filename="../../panel/views/overview_view.py" line="229"/>
         <source>The engine is busy</source>
         <translation>엔진이 바쁩니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="232"/>
+        <location filename="../../panel/views/overview_view.py" line="231"/>
         <source>The engine has room</source>
         <translation>엔진에 여유가 있습니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="225"/>
+        <location filename="../../panel/views/overview_view.py" line="224"/>
         <source>Engine: %1 CPU, %2</source>
         <translation>엔진: CPU %1, %2</translation>
     </message>
@@ -2989,22 +2994,22 @@
 <context>
     <name>quality</name>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="106"/>
+        <location filename="../../panel/views/connections_view.py" line="80"/>
         <source>Good</source>
         <translation>양호</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="107"/>
+        <location filename="../../panel/views/connections_view.py" line="81"/>
         <source>Uncertain</source>
         <translation>불확실</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="108"/>
+        <location filename="../../panel/views/connections_view.py" line="82"/>
         <source>Bad</source>
         <translation>불량</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="110"/>
+        <location filename="../../panel/views/connections_view.py" line="84"/>
         <source>Unknown</source>
         <translation>알 수 없음</translation>
     </message>
@@ -3017,7 +3022,7 @@
         <translation>실행 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="93"/>
+        <location filename="../../panel/views/conn_states.py" line="34"/>
         <location filename="../../panel/views/sessions_view.py" line="53"/>
         <location filename="../../panel/views/state_colors.py" line="39"/>
         <source>Starting</source>
@@ -3044,44 +3049,44 @@
         <translation>닫힘</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="90"/>
+        <location filename="../../panel/views/conn_states.py" line="31"/>
         <source>Connected</source>
         <translation>연결됨</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="91"/>
+        <location filename="../../panel/views/conn_states.py" line="32"/>
         <source>Connecting</source>
         <translation>연결 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="92"/>
+        <location filename="../../panel/views/conn_states.py" line="33"/>
         <source>Reconnecting</source>
         <translation>재연결 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="94"/>
+        <location filename="../../panel/views/conn_states.py" line="35"/>
         <location filename="../../panel/views/state_colors.py" line="40"/>
         <source>Stopping</source>
         <translation>중지 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="95"/>
+        <location filename="../../panel/views/conn_states.py" line="36"/>
         <source>Restarting</source>
         <translation>재시작 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="97"/>
+        <location filename="../../panel/views/conn_states.py" line="38"/>
         <location filename="../../panel/views/state_colors.py" line="41"/>
         <source>Stopped</source>
         <translation>중지됨</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="98"/>
+        <location filename="../../panel/views/conn_states.py" line="39"/>
         <source>Disabled</source>
         <translation>비활성</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="96"/>
+        <location filename="../../panel/views/conn_states.py" line="37"/>
         <location filename="../../panel/views/state_colors.py" line="42"/>
         <source>Error</source>
         <translation>오류</translation>

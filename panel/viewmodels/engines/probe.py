@@ -17,12 +17,13 @@ from panel.connections.status import ConnectionSnapshot
 from panel.jobs.snapshots import DashboardFigures
 from panel.server.status import ServerSnapshot
 from panel.viewmodels.engines.health import EngineHealth, Reach
-from panel.viewmodels.engines.registry import EngineEntry, entry_endpoint
-from panel.viewmodels.remote.endpoint import Endpoint, EndpointError
-from panel.viewmodels.remote.link import CallError, LinkState, RemoteLink
 
 if TYPE_CHECKING:
+    # A link's modules (websockets, ssh) load with the first probe, not with the window.
+    from panel.viewmodels.engines.registry import EngineEntry
     from panel.viewmodels.models import EngineModels
+    from panel.viewmodels.remote.endpoint import Endpoint
+    from panel.viewmodels.remote.link import CallError, RemoteLink
 
 POLL_MS = 2000
 COALESCE_MS = 100
@@ -121,15 +122,19 @@ class LinkHealth(HealthSource):
     def __init__(
         self,
         entry: EngineEntry,
-        endpoint_for: Callable[[EngineEntry], Endpoint] = entry_endpoint,
+        endpoint_for: Callable[[EngineEntry], Endpoint] | None = None,
         parent: QObject | None = None,
     ) -> None:
+        from panel.viewmodels.engines.registry import entry_endpoint
+        from panel.viewmodels.remote.endpoint import EndpointError
+        from panel.viewmodels.remote.link import RemoteLink
+
         super().__init__(parent)
         self.link: RemoteLink | None = None
         self._poll = QTimer(self, interval=POLL_MS)
         self._poll.timeout.connect(self._read_figures)
         try:
-            endpoint = endpoint_for(entry)
+            endpoint = (endpoint_for or entry_endpoint)(entry)
         except EndpointError as exc:
             reach = Reach.REFUSED if exc.refused else Reach.LOST
             self._set(EngineHealth(reach, str(exc)))
@@ -148,6 +153,8 @@ class LinkHealth(HealthSource):
             self.link.close()
 
     def _on_state(self, state: str, message: str) -> None:
+        from panel.viewmodels.remote.link import LinkState
+
         reach = {
             LinkState.CONNECTED: Reach.CONNECTED,
             LinkState.CONNECTING: Reach.CONNECTING,

@@ -11,7 +11,7 @@ from PySide6.QtGui import QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from panel.connections.status import ConnectionSnapshot
-from panel.views.connections_view import CONN_COLORS, conn_state_label
+from panel.views.conn_states import CONN_COLORS, conn_state_label
 from panel.views.format import format_span
 from panel.views.state_colors import BAD
 
