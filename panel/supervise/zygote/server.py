@@ -100,20 +100,28 @@ class ZygoteServer:
             self._stale = True
             self._send({"stale": token})
             return
+        settled_r, settled_w = os.pipe2(os.O_CLOEXEC)
         try:
             pid = os.fork()
         except OSError as exc:
+            os.close(settled_r)
+            os.close(settled_w)
             self._send({"failed": token, "error": f"fork: {exc}"})
             return
         if pid == 0:
-            self._become_child(request, fds)  # never returns
+            os.close(settled_r)
+            self._become_child(request, fds, settled_w)  # never returns
+        os.close(settled_w)
+        with contextlib.suppress(OSError):
+            os.read(settled_r, 1)  # EOF once the child leads its session, in its group
+        os.close(settled_r)
         self._children.add(pid)
         self._send({"spawned": pid, "token": token})
 
-    def _become_child(self, request: dict[str, Any], fds: list[int]) -> None:
+    def _become_child(self, request: dict[str, Any], fds: list[int], settled: int) -> None:
         code = 1
         try:
-            code = self._child_setup(request, fds)
+            code = self._child_setup(request, fds, settled)
             if code == 0:
                 code = self._entry([str(a) for a in request.get("argv", [])])
         except SystemExit as exc:
@@ -127,7 +135,7 @@ class ZygoteServer:
                 sys.stderr.flush()
             os._exit(code)
 
-    def _child_setup(self, request: dict[str, Any], fds: list[int]) -> int:
+    def _child_setup(self, request: dict[str, Any], fds: list[int], settled: int) -> int:
         signal.set_wakeup_fd(-1)
         for sig in (signal.SIGCHLD, signal.SIGTERM, signal.SIGHUP):
             signal.signal(sig, signal.SIG_DFL)
@@ -150,6 +158,7 @@ class ZygoteServer:
             except OSError as exc:
                 print(f"opspanel-cgroup: cannot join {cgroup}: {exc}", file=sys.stderr)
                 return JOIN_FAILED
+        os.close(settled)  # the zygote may say "spawned" now
         env = request.get("env")
         if isinstance(env, dict):
             os.environ.clear()
