@@ -31,11 +31,10 @@ def fork_is_safe() -> bool:
     return sys.platform.startswith("linux") and hasattr(os, "pidfd_open")
 
 
-class _Connection(QObject):
-    """One zygote process and its socket."""
+class _Connection:
+    """One zygote process and its socket (its notifier belongs to the `Zygote`)."""
 
     def __init__(self, owner: Zygote, argv: list[str]) -> None:
-        super().__init__(owner)
         self.owner = owner
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.sock = ours
@@ -55,7 +54,7 @@ class _Connection(QObject):
         finally:
             theirs.close()
         ours.setblocking(False)
-        self.notifier = QSocketNotifier(ours.fileno(), QSocketNotifier.Type.Read, self)
+        self.notifier = QSocketNotifier(ours.fileno(), QSocketNotifier.Type.Read, owner)
         self.notifier.activated.connect(self._on_readable)
         self.alive = True
 
@@ -245,7 +244,6 @@ class Zygote(QObject):
         for child in list(conn.forked.values()):
             child.on_zygote_gone()
         conn.forked.clear()
-        conn.deleteLater()
         if self._queue and not self._closed:
             if self.available:
                 self.start()

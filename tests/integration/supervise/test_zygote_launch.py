@@ -65,12 +65,6 @@ def test_a_forked_child_is_its_own_session_and_its_exit_code_is_told(
     _stop(qtbot, proc)
 
 
-@pytest.mark.skipif(
-    os.environ.get("OPSPANEL_ZYGOTE_RESTART_TEST") != "1",
-    reason="passes alone, but after test_stop_tree.py in one pytest process the test process"
-    " dies of SIGBUS while the new zygote starts (under investigation);"
-    " run it with OPSPANEL_ZYGOTE_RESTART_TEST=1",
-)
 def test_the_zygote_restarts_when_the_code_changed_and_the_old_one_drains(
     qtbot: QtBot, tmp_path: Path, zygote: Zygote
 ) -> None:
