@@ -37,6 +37,7 @@ from typing import Any
 
 from panel.supervise.pdeathsig import set_parent_death_signal
 from panel.supervise.zygote.protocol import CHILD_FDS, encode, receive
+from panel.supervise.zygote.title import set_command_line
 from panel.supervise.zygote.version import code_version
 
 Entry = Callable[[list[str]], int]
@@ -163,6 +164,8 @@ class ZygoteServer:
         if isinstance(env, dict):
             os.environ.clear()
             os.environ.update({str(k): str(v) for k, v in env.items()})
+        if isinstance(env, dict):  # the old environment strings are free now
+            set_command_line([str(a) for a in request.get("argv", [])])
         cwd = request.get("cwd")
         if isinstance(cwd, str) and cwd:
             os.chdir(cwd)

@@ -58,6 +58,7 @@ def test_a_forked_child_is_its_own_session_and_its_exit_code_is_told(
     pid = _started(qtbot, proc)
     assert proc.forked and psutil.Process(pid).ppid() == zygote.pid
     assert os.getsid(pid) == pid
+    assert psutil.Process(pid).cmdline() == list(proc.spec.argv)  # as if it were spawned
     qtbot.waitUntil(lambda: b"none.json" in b"".join(output), timeout=10_000)  # its stdout
     assert proc.write(b'{"cmd":"stop"}\n')
     qtbot.waitUntil(lambda: proc.state == ProcessState.EXITED, timeout=10_000)
