@@ -50,8 +50,9 @@ CONNECTIONS_ORPHAN_TIMEOUT_S = "connections.orphanTimeoutS"
 """Seconds a kept worker polls without an engine before it stops by itself (0: never)."""
 
 CONNECTIONS_ZYGOTE = "connections.zygote"
-"""True: connection workers are forked by a zygote per driver family (Linux) instead of
-spawned, which shares their imported code; false or unset: spawned (`zygote_enabled`)."""
+"""True: connection workers are forked by a zygote per driver family instead of spawned,
+which shares their imported code; false: spawned. Unset: true where fork is safe
+(Linux), see `zygote_enabled`."""
 
 DEFAULTS: dict[str, int | str | bool | None] = {
     LOG_RING_CAPACITY: 1_000_000,
@@ -101,5 +102,6 @@ def flatten(nested: dict[str, dict[str, object]]) -> dict[str, object]:
 
 
 def zygote_enabled(value: object, fork_is_safe: bool) -> bool:
-    """The `connections.zygote` in force: on only when stored true and `fork_is_safe`."""
-    return value is True and fork_is_safe
+    """The `connections.zygote` in force: the stored `value`, else on; never unless
+    `fork_is_safe` (Linux)."""
+    return (value if isinstance(value, bool) else True) and fork_is_safe
