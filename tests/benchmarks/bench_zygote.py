@@ -3,7 +3,8 @@
 N Modbus connections (`BENCH_ZYGOTE_CONNS`, default 50), each one block of 100 holding
 registers (50 float32 tags) at 1 s, against one simulator process, run by a headless
 engine twice: with `connections.zygote` on (forked) and off (spawned). Figures per
-mode: time from the engine's start to every connection connected, total PSS of the
+mode: time from the engine's start to every worker running (`launch_all_s`) and to
+every connection connected (`start_all_s`), total PSS of the
 workers (+ zygote) from /proc/PID/smaps_rollup after `BENCH_ZYGOTE_SECONDS` (default
 20) of polling, MB per connection and the projection to 1,000 connections, missed
 cycles, and the worst and median of the workers' lateness p99.
@@ -100,6 +101,12 @@ def _one_mode(root: Path, port: int, zygote: bool) -> dict[str, Any]:
                 up = [c for c in listed if c["state"] == "connected"]
                 return listed if len(up) == CONNS else None
 
+            def all_launched() -> bool:
+                listed = client.call("conns.list")["connections"]
+                return sum(1 for c in listed if c.get("pid")) == CONNS
+
+            _wait(all_launched, START_BOUND_S, f"{CONNS} workers running")
+            launch_all_s = time.monotonic() - started
             _wait(all_connected, START_BOUND_S, f"{CONNS} connections connected")
             start_all_s = time.monotonic() - started
             time.sleep(RUN_S)  # the polling being measured, not a synchronisation
@@ -118,6 +125,7 @@ def _one_mode(root: Path, port: int, zygote: bool) -> dict[str, Any]:
         per_conn = total / CONNS / 2**20
         return {
             "connections": CONNS,
+            "launch_all_s": round(launch_all_s, 2),
             "start_all_s": round(start_all_s, 2),
             "pss_total_mb": round(total / 2**20, 1),
             "pss_zygote_mb": round(zygote_pss / 2**20, 1),

@@ -19,6 +19,8 @@ from panel.util.paths import panel_argv
 
 log = logging.getLogger("panel.supervise.zygote")
 
+IN_FLIGHT = 16
+"""Requests sent to a zygote and not answered yet, at most (the rest wait in order)."""
 FAILED_STARTS_TO_GIVE_UP = 3
 """A zygote that dies this many times in a row before it is ready is not started again
 (children are then spawned the ordinary way)."""
@@ -58,11 +60,15 @@ class _Connection:
         self.notifier.activated.connect(self._on_readable)
         self.alive = True
 
-    def send(self, token: int, child: ForkedChild) -> bool:
+    def send(self, token: int, child: ForkedChild) -> bool | None:
+        """Send one request: True when sent, None when the socket is full (try again
+        after an answer), False when it failed."""
         request, fds = child.request()
         request["spawn"] = token
         try:
             socket.send_fds(self.sock, [encode(request)], fds)
+        except BlockingIOError:
+            return None
         except OSError as exc:
             log.warning("zygote %s: cannot send a request: %s", self.owner.family, exc)
             return False
@@ -205,6 +211,7 @@ class Zygote(QObject):
                 pid = _int(message["spawned"])
                 conn.forked[pid] = child
                 child.on_spawned(pid)
+            self._send_queue()
         elif "exited" in message:
             child = conn.forked.pop(_int(message["exited"]), None)
             if child is not None:
@@ -213,6 +220,7 @@ class Zygote(QObject):
             child = conn.sent.pop(_int(message.get("failed")), None)
             if child is not None:
                 child.on_failed(str(message.get("error")))
+            self._send_queue()
         elif "stale" in message:
             self._on_stale(conn, _int(message["stale"]))
 
@@ -261,9 +269,13 @@ class Zygote(QObject):
         conn = self._current
         if conn is None or not conn.ready:
             return
-        while self._queue:
-            token, child = self._queue.pop(0)
-            if not conn.send(token, child):
+        while self._queue and len(conn.sent) < IN_FLIGHT:
+            token, child = self._queue[0]
+            sent = conn.send(token, child)
+            if sent is None:
+                return  # the socket is full: the next answer sends more
+            self._queue.pop(0)
+            if not sent:
                 child.on_failed(f"the {self.family} zygote did not take the request")
 
     def _all(self) -> list[_Connection]:
