@@ -114,7 +114,7 @@ class ZygoteServer:
             self._become_child(request, fds, settled_w)  # never returns
         os.close(settled_w)
         with contextlib.suppress(OSError):
-            os.read(settled_r, 1)  # EOF once the child leads its session, in its group
+            os.read(settled_r, 1)  # EOF once the child is set up (session, group, title)
         os.close(settled_r)
         self._children.add(pid)
         self._send({"spawned": pid, "token": token})
@@ -159,7 +159,6 @@ class ZygoteServer:
             except OSError as exc:
                 print(f"opspanel-cgroup: cannot join {cgroup}: {exc}", file=sys.stderr)
                 return JOIN_FAILED
-        os.close(settled)  # the zygote may say "spawned" now
         env = request.get("env")
         if isinstance(env, dict):
             os.environ.clear()
@@ -170,6 +169,7 @@ class ZygoteServer:
         if isinstance(cwd, str) and cwd:
             os.chdir(cwd)
         _reopen_std_streams()
+        os.close(settled)  # set up as a spawned child would be: the zygote says "spawned"
         return 0
 
     def _reap(self) -> None:

@@ -66,6 +66,9 @@ def test_forked_workers_poll_restart_and_outlive_their_zygote(
             assert _family(zygotes[OPCUA_CONNECTION]) == "opcua"
             assert zygotes[MODBUS_CONNECTION].parent().pid == engine.proc.pid  # type: ignore[union-attr]
             assert os.getsid(pids[MODBUS_CONNECTION]) == pids[MODBUS_CONNECTION]
+            if "cgroup v2 of its own" in (ws / "logs" / "panel.log").read_text():
+                cgroup = Path(f"/proc/{pids[MODBUS_CONNECTION]}/cgroup").read_text()
+                assert "/conn-" in cgroup, cgroup  # its own group, as a spawned worker's
             maps = Path(f"/proc/{pids[MODBUS_CONNECTION]}/maps").read_text()
             assert "asyncua" not in maps and "PySide6" not in maps
 

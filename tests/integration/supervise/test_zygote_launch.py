@@ -7,7 +7,9 @@ exist: such a worker says why and stays up (ERROR) until it is stopped.
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -91,3 +93,19 @@ def test_the_zygote_restarts_when_the_code_changed_and_the_old_one_drains(
     assert first.exit_code == 0  # told by the old zygote, which then ends
     qtbot.waitUntil(lambda: not psutil.pid_exists(old_zygote), timeout=10_000)
     _stop(qtbot, second)
+
+
+def test_a_forked_child_that_does_not_stop_is_killed_and_its_signal_told(
+    qtbot: QtBot, tmp_path: Path, zygote: Zygote
+) -> None:
+    spec = _spec(tmp_path, "c")
+    proc = ManagedProcess(dataclasses.replace(spec, stop_timeout_ms=300))
+    proc.set_launcher(zygote)
+    output: list[bytes] = []
+    proc.sig_output.connect(lambda _stream, data: output.append(data))
+    pid = _started(qtbot, proc)
+    qtbot.waitUntil(lambda: b"none.json" in b"".join(output), timeout=10_000)  # it runs
+    os.kill(pid, signal.SIGSTOP)  # a hung worker: its SIGTERM handler never runs
+    _stop(qtbot, proc)
+    assert proc.exit_code == -signal.SIGKILL and proc.exit_signal == signal.SIGKILL
+    assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
