@@ -131,6 +131,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         from panel.mqtt.worker_sink import bus_sink
 
         return worker_main(args_list[2:], sink_factory=bus_sink)
+    if args_list[:2] == ["worker", "zygote"]:
+        from panel.connections.zygote import zygote_main
+        from panel.mqtt.worker_sink import bus_sink
+
+        return zygote_main(args_list[2:], bus_sink)
     if args_list[:2] == ["worker", "mqtt-broker"]:
         from panel.mqtt.broker import main as broker_main
 

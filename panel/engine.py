@@ -40,12 +40,15 @@ from panel.supervise.reaper_client import Reaper
 from panel.supervise.spec import ProcessSpec
 from panel.supervise.stats import StatsSampler
 from panel.supervise.sweep import sweep_orphans
+from panel.supervise.zygote.client import Zygote, fork_is_safe
 from panel.workspace.known_settings import (
     CONNECTIONS_KEEP_RUNNING,
     CONNECTIONS_ORPHAN_TIMEOUT_S,
+    CONNECTIONS_ZYGOTE,
     SESSIONS_ALLOW_UNSANDBOXED,
     keep_running,
     orphan_timeout_s,
+    zygote_enabled,
 )
 from panel.workspace.server_config import ServerConfig
 from panel.workspace.service_config import SERVER_SERVICE
@@ -153,6 +156,10 @@ class Engine(QObject):
         self._started = False
         self._me = psutil.Process()
         self._me.cpu_percent(None)  # the first reading is meaningless
+        self.zygotes: dict[str, Zygote] = {}
+        self._use_zygotes = zygote_enabled(
+            workspace.get_setting(CONNECTIONS_ZYGOTE), fork_is_safe()
+        )
 
         self.services = ServiceManager(
             workspace, self._new_process, self._forget_process, parent=self
@@ -172,6 +179,7 @@ class Engine(QObject):
             ),
             keep_running=self.keep_workers_running,
             orphan_timeout_s=orphan_timeout_s(workspace.get_setting(CONNECTIONS_ORPHAN_TIMEOUT_S)),
+            zygotes=self._zygote,
             parent=self,
         )
         self.bus = EngineBus(
@@ -321,6 +329,8 @@ class Engine(QObject):
         self._finished = True
         self._shutdown_deadline.stop()
         self.bus.finish()
+        for zygote in self.zygotes.values():
+            zygote.close()
         self.reaper.close()
         if self.cgroups is not None:
             self.cgroups.close()
@@ -483,6 +493,14 @@ class Engine(QObject):
     def _new_worker_process(self, source: str, spec: ProcessSpec) -> ManagedProcess:
         """A connection worker: its output is parsed by its link, not fed to the hub raw."""
         return self._new_process(source, spec, feed_output=False)
+
+    def _zygote(self, family: str) -> Zygote | None:
+        """The zygote of a worker family (`connections.zygote`), None: spawn workers."""
+        if not self._use_zygotes or self._finished:
+            return None
+        if family not in self.zygotes:
+            self.zygotes[family] = Zygote(family, self)
+        return self.zygotes[family]
 
     def _forget_process(self, process: ManagedProcess) -> None:
         """Drop a stopped child that is gone for good (a deleted connection)."""

@@ -96,6 +96,7 @@ class WorkerLink(QObject):
         self._ipc_dir: Path | None = None
         self._socket_pid: int | None = None
         self._socket_lines = LineSplitter()
+        self._early: list[bytes] = []
         process.sig_started.connect(self._on_started)
         process.sig_ending.connect(self._on_ending)
         process.sig_output.connect(self._on_output)
@@ -123,7 +124,13 @@ class WorkerLink(QObject):
         data = json.dumps(command, separators=(",", ":")).encode("utf-8") + b"\n"
         if self._socket is not None and self._socket_pid is not None:
             return self.process.state.is_alive and self._socket.write(data)
+        if self._next_ipc_dir is not None and self._starting():
+            self._early.append(data)  # for its socket, once it runs (a fork takes a moment)
+            return True
         return self.process.write(data)
+
+    def _starting(self) -> bool:
+        return self.process.state == ProcessState.STARTING and self.process.pid is None
 
     def detach(self) -> None:
         """Drop the socket connection without stopping the worker (tests: an engine gone)."""
@@ -146,6 +153,9 @@ class WorkerLink(QObject):
     def _on_started(self, pid: int) -> None:
         folder = self._next_ipc_dir
         if folder is None:
+            early, self._early = self._early, []
+            for data in early:
+                self.process.write(data)
             return  # this worker talks over its pipes
         if self._socket is None or self._ipc_dir != folder:
             if self._socket is not None:
@@ -157,6 +167,9 @@ class WorkerLink(QObject):
         self._socket_lines = LineSplitter()
         self._socket_pid = pid
         self._socket.connect_to(pid)
+        early, self._early = self._early, []
+        for data in early:
+            self._socket.write(data)
 
     def _on_ending(self) -> None:
         if self._socket is not None:
@@ -252,6 +265,7 @@ class WorkerLink(QObject):
 
     def _on_process_state(self, new: ProcessState, old: ProcessState) -> None:
         if not new.is_alive:
+            self._early.clear()
             self.worker_state = None
             self.cpu = self.rss = None
         if new == ProcessState.BACKOFF and self.process.exit_code == EXIT_RESTART:

@@ -17,6 +17,9 @@ published as one `SystemEvent` per connection on `sig_system_event`, in order an
 after the commit: `conn_added`, `conn_removed`, or `config_reload` with `change`
 saying what changed (see `changes.describe_change`). Each is also one log line.
 
+With `zygotes` (`connections.zygote`) workers are forked by the zygote of their
+driver family (`panel.connections.zygote`) instead of spawned; nothing else changes.
+
 With `keep_running` (`connections.keepRunning`) each worker talks over a Unix socket in
 the workspace's run folder and outlives the engine; `start(adopt=...)` then takes over
 the workers an earlier engine left running instead of starting new ones.
@@ -51,11 +54,13 @@ from panel.connections.values import check_value
 from panel.connections.worker.config import ConnectionConfig, TagConfig, parse_connection
 from panel.connections.worker.ipc_path import prepare_run_dir, run_dir
 from panel.connections.write_answer import WriteAnswer
+from panel.connections.zygote import family_of
 from panel.logs.hub import LogHub
 from panel.supervise.process import ManagedProcess
 from panel.supervise.spec import ProcessSpec, RestartPolicy
 from panel.supervise.state import ProcessState
 from panel.supervise.sweep import sweep_orphans
+from panel.supervise.zygote.client import Zygote
 from panel.util.paths import panel_argv
 from panel.workspace.errors import ConfigError
 from panel.workspace.known_settings import CONNECTIONS_KEEP_RUNNING, CONNECTIONS_ORPHAN_TIMEOUT_S
@@ -70,6 +75,8 @@ WRITE_TIMEOUT_S = 10.0
 ANSWER_MARGIN_S = 2.0
 
 ProcessFactory = Callable[[str, ProcessSpec], ManagedProcess]
+ZygoteFactory = Callable[[str], Zygote | None]
+"""Zygote family (`family_of`) -> the zygote that forks its workers, None: spawn them."""
 
 DEFAULT_SOURCE = API
 """Who made a change when the caller does not say (`SystemEvent.source`)."""
@@ -122,10 +129,12 @@ class ConnectionManager(QObject):
         stats_interval_s: float = 1.0,
         keep_running: bool = False,
         orphan_timeout_s: float = 0.0,
+        zygotes: ZygoteFactory | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.workspace = workspace
+        self._zygotes = zygotes
         self.keep_running = keep_running
         self.orphan_timeout_s = orphan_timeout_s
         self.run_dir = run_dir(workspace.root)
@@ -335,6 +344,8 @@ class ConnectionManager(QObject):
                 new.link.process.stop()
             return
         process = self._link(conn_id, new).process
+        if new.config is not None:
+            process.set_launcher(self._zygote_for(new.config.driver))
         if not running and self._adopt(conn_id, process):
             return
         if not running or old is None or old.config is None:
@@ -344,6 +355,10 @@ class ConnectionManager(QObject):
             process.restart()
         elif not self._link(conn_id, new).send({"cmd": "reload"}):
             process.start()  # between two runs: the next start reads the new configuration
+
+    def _zygote_for(self, driver: str) -> Zygote | None:
+        """The zygote that forks a worker for `driver`, None to spawn it."""
+        return self._zygotes(family_of(driver)) if self._zygotes is not None else None
 
     def _remove_stale_sockets(self, kept: set[int]) -> None:
         """Remove the sockets of workers that are gone (killed ones cannot remove theirs)."""

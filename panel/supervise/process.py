@@ -39,9 +39,14 @@ from panel.supervise.tree import (
     tree_members,
 )
 from panel.supervise.unix import new_session_parameters
+from panel.supervise.zygote.child import ForkedChild
+from panel.supervise.zygote.client import Zygote
 from panel.util.signals import listened
 
 _WINDOWS = sys.platform == "win32"
+
+Child = QProcess | ForkedChild
+"""What runs the child: a QProcess, or a child forked by a `Zygote` (the same face)."""
 
 _LIVE_ROOTS: set[int] = set()
 """Pids of every child of this panel that runs right now (each leads its own session)."""
@@ -151,6 +156,14 @@ class ManagedProcess(QObject):
     and `write` (an adopted child has no stdin), the rest of the panel cannot tell
     it from a child this engine spawned.
 
+    With a `launcher` (a `Zygote`, `set_launcher`), children are forked by that
+    zygote instead of spawned by QProcess (`ForkedChild`): the panel still makes
+    their pipes, the child still leads its own session, joins its own cgroup and is
+    given to the reaper, and its exit comes from the zygote (seen on a pidfd). No
+    setpriv wrapper: the child's lifeline is the engine's (its stdin and the
+    reaper), not the zygote's life. Where the zygote is not available the child is
+    spawned as usual.
+
     On Windows (not testable here): children get CREATE_NEW_PROCESS_GROUP, the
     polite stop is CTRL_BREAK_EVENT, the hard stop TerminateProcess on the
     psutil tree, and the engine's Job Object (KILL_ON_JOB_CLOSE) replaces the
@@ -204,7 +217,8 @@ class ManagedProcess(QObject):
         self._recorded = False
         self._listener = listener
         self._state = ProcessState.STOPPED
-        self._proc: QProcess | None = None
+        self._proc: Child | None = None
+        self._launcher: Zygote | None = None
         self._pidfd: int | None = None
         self._pidfd_notifier: QSocketNotifier | None = None
         self._adopted = False
@@ -309,6 +323,20 @@ class ManagedProcess(QObject):
     def adopted(self) -> bool:
         """True while the child runs is one this engine adopted (not spawned)."""
         return self._adopted
+
+    @property
+    def launcher(self) -> Zygote | None:
+        """The zygote that forks the children of the next starts, None: QProcess."""
+        return self._launcher
+
+    @property
+    def forked(self) -> bool:
+        """True while the running child was forked by a zygote."""
+        return isinstance(self._proc, ForkedChild) and self._pid is not None
+
+    def set_launcher(self, launcher: Zygote | None) -> None:
+        """Fork the children of the next starts from `launcher` (None: spawn them)."""
+        self._launcher = launcher
 
     def continue_restarts(self, restarts: int) -> None:
         """Carry on the restart count an earlier engine had for an adopted child."""
@@ -457,6 +485,10 @@ class ManagedProcess(QObject):
         self._pidfd = None
         self._adopted = False
         self.sig_ending.emit()
+        self._child_ended(*self._unknown_exit())
+
+    def _unknown_exit(self) -> tuple[int, int]:
+        """(code, signal) to report for a child whose exit status is not readable."""
         if self._expected_exit is not None:
             code, sig = self._expected_exit, 0
         elif self._state == ProcessState.STOPPING:
@@ -464,7 +496,7 @@ class ManagedProcess(QObject):
         else:
             code, sig = -9, 9  # gone without saying why: reported like a kill
         self._expected_exit = None
-        self._child_ended(code, sig)
+        return code, sig
 
     def stop_and_wait(self, timeout_ms: int = 10_000) -> bool:
         """stop(), then run a local event loop until STOPPED; False on timeout.
@@ -526,18 +558,28 @@ class ManagedProcess(QObject):
     def _spawn(self) -> None:
         self._exit_code = None
         self._exit_signal = 0
+        self._expected_exit = None
+        launcher = self._launcher
+        if launcher is not None and (_WINDOWS or not launcher.available):
+            launcher = None
         extra = self._spec.child_env(self._start_env or {})  # over the panel's own
         path = extra.get("PATH", os.environ.get("PATH"))
         contained = self._cgroups is not None and not _WINDOWS and not self._spec.outlives_engine
-        argv = self._command({} if path is None else {"PATH": path}, contained)
+        if launcher is not None:
+            argv: list[str] | None = list(self._spec.argv)
+        else:
+            argv = self._command({} if path is None else {"PATH": path}, contained)
         if argv is None:
             self._set_state(ProcessState.STARTING)
             self._cannot_start(f"program not found: {self._spec.argv[0]}")
             return
         if contained and self._cgroups is not None:
             self._group = self._group or self._cgroups.acquire(self._spec.name)
-            if self._group is not None:
-                argv = self._group.wrap(argv)
+        if launcher is not None:
+            self._fork(launcher, argv, extra)
+            return
+        if self._group is not None:
+            argv = self._group.wrap(argv)
         proc, self._spare = self._spare or self._new_qprocess(), None
         self._spawn_number = next(_SPAWNS)  # spawns are numbered in the order pids are given
         proc.setProgram(argv[0])
@@ -553,6 +595,31 @@ class ManagedProcess(QObject):
         pid = int(proc.processId())  # known once start() returns, 0 if the fork failed
         if pid:
             _remember_root(pid, self._spawn_number)
+
+    def _fork(self, launcher: Zygote, argv: list[str], extra: Mapping[str, str]) -> None:
+        """Ask `launcher` for the child (`_on_started` follows once it is forked)."""
+        child = launcher.child(self)
+        child.readyReadStandardOutput.connect(self._on_stdout)
+        child.readyReadStandardError.connect(self._on_stderr)
+        child.started.connect(self._on_forked)
+        child.finished.connect(self._on_finished)
+        child.errorOccurred.connect(self._on_error)
+        child.setProgram(argv[0])
+        child.setArguments(argv[1:])
+        child.setEnvironment({**os.environ, **extra})
+        child.setWorkingDirectory(self._spec.cwd or "")
+        if self._group is not None:
+            child.cgroup = self._group.path + "/cgroup.procs"
+        self._spawn_number = next(_SPAWNS)
+        self._proc = child
+        self._set_state(ProcessState.STARTING)
+        child.start()
+
+    def _on_forked(self) -> None:
+        child = self._sender_process()
+        if child is not None:
+            _remember_root(int(child.processId()), self._spawn_number)
+            self._on_started()
 
     def _new_qprocess(self) -> QProcess:
         """A QProcess with its platform settings and this object's slots connected.
@@ -583,7 +650,7 @@ class ManagedProcess(QObject):
         else:
             proc.setUnixProcessParameters(new_session_parameters())
 
-    def _sender_process(self) -> QProcess | None:
+    def _sender_process(self) -> Child | None:
         """The QProcess that emitted the signal being handled, if it is the current one."""
         sender = self.sender()
         if sender is None or self._proc is None or sender is not self._proc:
@@ -685,7 +752,7 @@ class ManagedProcess(QObject):
         if proc is not None:
             self._drain(proc, "stderr")
 
-    def _drain(self, proc: QProcess, stream: str) -> None:
+    def _drain(self, proc: Child, stream: str) -> None:
         read = proc.readAllStandardOutput if stream == "stdout" else proc.readAllStandardError
         listener = self._listener
         while not (data := read()).isEmpty():
@@ -725,7 +792,13 @@ class ManagedProcess(QObject):
         crashed = status == QProcess.ExitStatus.CrashExit
         signal_number = code if crashed and not _WINDOWS else 0
         self._proc = None
-        self._spare = proc  # started again for the next child
+        if isinstance(proc, QProcess):
+            self._spare = proc  # started again for the next child
+        else:
+            proc.deleteLater()
+            if not proc.exit_known:  # its zygote died first: as for an adopted child
+                self._child_ended(*self._unknown_exit())
+                return
         self._child_ended(-code if signal_number else code, signal_number)
 
     def _child_ended(self, exit_code: int, exit_signal: int) -> None:

@@ -49,6 +49,11 @@ service engine, false for a window that runs its own engine (`keep_running`)."""
 CONNECTIONS_ORPHAN_TIMEOUT_S = "connections.orphanTimeoutS"
 """Seconds a kept worker polls without an engine before it stops by itself (0: never)."""
 
+CONNECTIONS_ZYGOTE = "connections.zygote"
+"""True: connection workers are forked by a zygote per driver family instead of spawned,
+which shares their imported code; false: spawned. Unset: true where fork is safe
+(Linux), see `zygote_enabled`."""
+
 DEFAULTS: dict[str, int | str | bool | None] = {
     LOG_RING_CAPACITY: 1_000_000,
     LOG_RING_MEGABYTES: 256,
@@ -61,6 +66,7 @@ DEFAULTS: dict[str, int | str | bool | None] = {
     API_TLS_KEY: "",
     CONNECTIONS_KEEP_RUNNING: None,
     CONNECTIONS_ORPHAN_TIMEOUT_S: 0,
+    CONNECTIONS_ZYGOTE: None,
 }
 """Each known setting and its value when the workspace has none stored (None: it
 depends on how the engine runs, see the setting)."""
@@ -93,3 +99,9 @@ def flatten(nested: dict[str, dict[str, object]]) -> dict[str, object]:
     return {
         f"{area}.{name}": value for area, items in nested.items() for name, value in items.items()
     }
+
+
+def zygote_enabled(value: object, fork_is_safe: bool) -> bool:
+    """The `connections.zygote` in force: the stored `value`, else on; never unless
+    `fork_is_safe` (Linux)."""
+    return (value if isinstance(value, bool) else True) and fork_is_safe

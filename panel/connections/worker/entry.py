@@ -161,10 +161,13 @@ class _ForwardHandler(logging.Handler):
             self._output.send({"t": "log", "level": level, "msg": self.format(record)})
 
 
-def main(argv: list[str], sink_factory: SinkFactory | None = None) -> int:
+def main(argv: list[str], sink_factory: SinkFactory | None = None, *, forked: bool = False) -> int:
     """Run a connection worker; returns the exit code (see the module docstring).
 
-    `sink_factory` makes the worker's second consumer (the tag bus), if any.
+    `sink_factory` makes the worker's second consumer (the tag bus), if any. A worker
+    `forked` by a zygote sets no parent-death signal (its parent is the zygote, whose
+    death must not end it): the end of its stdin and the engine's reaper are its
+    lifeline.
     """
     try:
         args = build_parser().parse_args(argv)
@@ -178,7 +181,8 @@ def main(argv: list[str], sink_factory: SinkFactory | None = None) -> int:
         logging.getLogger().addHandler(_ForwardHandler(output))
         logging.getLogger().setLevel(logging.WARNING)
     else:
-        die_with_parent()
+        if not forked:
+            die_with_parent()
         logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
         output = Output(_protocol_stream())
     source = ConfigSource(args.conn_id, args.workspace, args.config_json)

@@ -89,7 +89,8 @@ def test_headless_engine_loads_no_gui_module_and_no_driver(
     resting_engine: tuple[subprocess.Popen[bytes], Path],
 ) -> None:
     proc, modules = resting_engine
-    workers = [p for p in psutil.Process(proc.pid).children() if "connection" in p.cmdline()]
+    engine = psutil.Process(proc.pid)
+    workers = [p for p in engine.children(recursive=True) if "connection" in p.cmdline()]
     assert len(workers) == WORKERS  # the drivers run there, in the workers
     proc.terminate()
     assert proc.wait(30) == 0
