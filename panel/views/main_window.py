@@ -46,6 +46,7 @@ from panel.views.logs_view import LogsView
 from panel.views.overview_view import OverviewView
 from panel.views.server_settings_dialog import ServerSettingsDialog
 from panel.views.server_view import ServerView
+from panel.views.services.page import ServicesView, worst_service_state
 from panel.views.sessions_view import SessionsView
 from panel.views.state_colors import SERVER_COLORS, server_status_label
 from panel.views.theme import apply_color_scheme, save_color_scheme, saved_color_scheme
@@ -132,6 +133,8 @@ class MainWindow(QMainWindow):
         self.sidebar.setFixedWidth(170)
         self.sidebar.setIconSize(QSize(SIDEBAR_ICON, SIDEBAR_ICON))
         self._add_page(self.tr("Server"), self.server_view, "server")
+        self.services_view = ServicesView(models.services, models.engine, models.logs)
+        self._add_page(self.tr("Services"), self.services_view, "services")
         self.logs_view = LogsView(models.logs)
         self._add_page(self.tr("Logs"), self.logs_view, "logs")
         self.connections_view = ConnectionsView(models.connections)
@@ -180,6 +183,7 @@ class MainWindow(QMainWindow):
         self.tray.sig_stop.connect(self.stop_action.trigger)  # asks first, as the menu does
         self.tray.sig_restart.connect(self.restart_action.trigger)
 
+        self._connect_services()
         self.server_view.sig_edit_settings.connect(self.edit_server_settings)
         models.server.sig_status.connect(self._on_server_status)
         models.engine.sig_stats.connect(self._on_stats)
@@ -206,6 +210,31 @@ class MainWindow(QMainWindow):
         self.sidebar.insertItem(row, item)
         self.pages.insertWidget(row, _with_page_margins(widget))
 
+    def _connect_services(self) -> None:
+        """The Services page's dot in the sidebar, the services in the tray, and the ways
+        (Overview card, tray entry) to a service's row."""
+        services = self.models.services
+        self.services_view.sig_worst_state.connect(self._on_services_state)
+        self.overview_view.sig_open_service.connect(self.show_service)
+        self.tray.sig_show_service.connect(self.show_service)
+        services.sig_status.connect(self._show_tray_services)
+        services.sig_changed.connect(self._show_tray_services)
+        self._show_tray_services()
+        self._on_services_state(*worst_service_state(services.snapshots()))
+
+    def _show_tray_services(self, *_: object) -> None:
+        self.tray.show_services(self.models.services.snapshots())
+
+    def show_service(self, name: str) -> None:
+        """Bring the window up on the Services page with service `name` selected."""
+        self.bring_to_front()
+        self.show_page(self.services_view)
+        self.services_view.select(name)
+
+    def _on_services_state(self, color: QColor, word: str) -> None:
+        self._set_badge(self.services_view, color)
+        self.sidebar.item(self.pages.indexOf(self.services_view)).setToolTip(word)
+
     def _set_badge(self, widget: QWidget, color: QColor | None) -> None:
         """The page's sidebar icon with a state dot of `color` (None: no dot)."""
         item = self.sidebar.item(self.pages.indexOf(widget))
@@ -224,6 +253,7 @@ class MainWindow(QMainWindow):
         for action, name in self._action_icons:
             action.setIcon(themed_icon(name))
         self.server_view.refresh_icons()
+        self.services_view.refresh_icons()
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
@@ -276,6 +306,9 @@ class MainWindow(QMainWindow):
         self.show_sessions_action = self._action(
             self.tr("S&essions"), "Ctrl+5", lambda: self.show_page(self.sessions_view)
         )
+        self.show_services_action = self._action(
+            self.tr("Ser&vices"), "Ctrl+6", lambda: self.show_page(self.services_view)
+        )
         self.about_action = self._action(self.tr("&About OpsPanel"), None, self.show_about)
         self.engines_action = self._action(self.tr("E&ngines…"), "Ctrl+Shift+E", self.show_engines)
         self._action_icons = [
@@ -310,6 +343,7 @@ class MainWindow(QMainWindow):
             [
                 self.show_overview_action,
                 self.show_server_action,
+                self.show_services_action,
                 self.show_logs_action,
                 self.show_connections_action,
             ]
@@ -367,6 +401,7 @@ class MainWindow(QMainWindow):
     def _open_page(self, key: str) -> None:
         pages: dict[str, QWidget | None] = {
             "server": self.server_view,
+            "services": self.services_view,
             "logs": self.logs_view,
             "connections": self.connections_view,
             "jobs": self.jobs_view,

@@ -34,6 +34,7 @@ from panel.views.overview.connection_tiles import ConnectionTiles
 from panel.views.overview.header import OverviewHeader
 from panel.views.overview.jobs_today import JobsToday
 from panel.views.overview.recent_problems import RecentProblems
+from panel.views.services.cards import ServiceCards
 from panel.views.sparkline import Sparkline
 from panel.views.state_colors import (
     BAD,
@@ -94,6 +95,9 @@ class OverviewView(QScrollArea):
     sig_open_connection = Signal(str)
     """(connection id) the operator clicked a connection's tile."""
 
+    sig_open_service = Signal(str)
+    """(name) the operator asked for a service on the Services page."""
+
     def __init__(
         self, models: EngineModels, server_actions: list[QAction], parent: QWidget | None = None
     ) -> None:
@@ -144,12 +148,17 @@ class OverviewView(QScrollArea):
         grid.addWidget(self.header, 0, 0, 1, 2)
         grid.addWidget(self.server_card, 1, 0)
         grid.addWidget(self.resources_card, 1, 1)
-        grid.addWidget(self.connections_card, 2, 0, 1, 2)
-        grid.addWidget(self.jobs_card, 3, 0)
-        grid.addWidget(self.problems_card, 3, 1)
+        self.services_title = QLabel(f"<b>{self.tr('Services')}</b>")
+        self.service_cards = ServiceCards(models.services, models.engine)
+        self.service_cards.sig_open.connect(self.sig_open_service)
+        grid.addWidget(self.services_title, 2, 0, 1, 2)
+        grid.addWidget(self.service_cards, 3, 0, 1, 2)
+        grid.addWidget(self.connections_card, 4, 0, 1, 2)
+        grid.addWidget(self.jobs_card, 5, 0)
+        grid.addWidget(self.problems_card, 5, 1)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
-        grid.setRowStretch(4, 1)
+        grid.setRowStretch(6, 1)
         for card, key in (
             (self.server_card, "server"),
             (self.connections_card, "connections"),

@@ -194,7 +194,7 @@ class ServerView(QWidget):
         self.pid_label.setText(str(snap.pid) if snap.pid else "-")
         self.port_label.setText(str(snap.port))
         self.restarts_label.setText(str(snap.restarts))
-        self.last_exit_label.setText(_exit_text(snap.last_exit))
+        self.last_exit_label.setText(exit_text(snap.last_exit))
         self.health_label.setText(snap.health_url)
         self.error_label.setText(snap.last_error or "-")
         self.command_label.setText(format_argv(snap.command))
@@ -221,7 +221,7 @@ class ServerView(QWidget):
         self.rss_plot.setToolTip(format_bytes(stats.server_rss))
 
 
-def _exit_text(last_exit: ExitStatus | None) -> str:
+def exit_text(last_exit: ExitStatus | None) -> str:
     """`signal 9 (SIGKILL)`, `code 1`, or `-` before the first exit."""
     if last_exit is None:
         return "-"
