@@ -1582,281 +1582,291 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../panel/views/main_window.py" line="496"/>
+        <location filename="../../panel/views/main_window.py" line="531"/>
         <source>OpsPanel</source>
         <translation>OpsPanel</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="134"/>
+        <location filename="../../panel/views/main_window.py" line="135"/>
         <source>Server</source>
         <translation>서버</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="136"/>
+        <location filename="../../panel/views/main_window.py" line="137"/>
+        <source>Services</source>
+        <translation>서비스</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/main_window.py" line="139"/>
         <source>Logs</source>
         <translation>로그</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="138"/>
+        <location filename="../../panel/views/main_window.py" line="141"/>
         <source>Connections</source>
         <translation>연결</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="142"/>
+        <location filename="../../panel/views/main_window.py" line="145"/>
         <source>Jobs</source>
         <translation>작업</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="147"/>
+        <location filename="../../panel/views/main_window.py" line="150"/>
         <source>Sessions</source>
         <translation>세션</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="167"/>
+        <location filename="../../panel/views/main_window.py" line="170"/>
         <source>Overview</source>
         <translation>개요</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="172"/>
+        <location filename="../../panel/views/main_window.py" line="175"/>
         <source>&amp;Overview</source>
         <translation>개요(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="247"/>
+        <location filename="../../panel/views/main_window.py" line="277"/>
         <source>&amp;Start</source>
         <translation>시작(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="248"/>
+        <location filename="../../panel/views/main_window.py" line="278"/>
         <source>S&amp;top</source>
         <translation>중지(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="250"/>
+        <location filename="../../panel/views/main_window.py" line="280"/>
         <source>&amp;Restart</source>
         <translation>다시 시작(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="253"/>
+        <location filename="../../panel/views/main_window.py" line="283"/>
         <source>Server &amp;settings…</source>
         <translation>서버 설정(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="256"/>
+        <location filename="../../panel/views/main_window.py" line="286"/>
         <source>&amp;Import configuration…</source>
         <translation>구성 가져오기(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="259"/>
+        <location filename="../../panel/views/main_window.py" line="289"/>
         <source>&amp;Export configuration…</source>
         <translation>구성 내보내기(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="262"/>
+        <location filename="../../panel/views/main_window.py" line="292"/>
         <source>Stop everything and &amp;quit</source>
         <translation>모두 중지하고 종료(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="265"/>
-        <location filename="../../panel/views/main_window.py" line="304"/>
+        <location filename="../../panel/views/main_window.py" line="295"/>
+        <location filename="../../panel/views/main_window.py" line="337"/>
         <source>&amp;Server</source>
         <translation>서버(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="268"/>
+        <location filename="../../panel/views/main_window.py" line="298"/>
         <source>&amp;Logs</source>
         <translation>로그(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="271"/>
+        <location filename="../../panel/views/main_window.py" line="301"/>
         <source>&amp;Connections</source>
         <translation>연결(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="274"/>
+        <location filename="../../panel/views/main_window.py" line="304"/>
         <source>&amp;Jobs</source>
         <translation>작업(&amp;J)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="277"/>
+        <location filename="../../panel/views/main_window.py" line="307"/>
         <source>S&amp;essions</source>
         <translation>세션(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="279"/>
+        <location filename="../../panel/views/main_window.py" line="310"/>
+        <source>Ser&amp;vices</source>
+        <translation>서비스(&amp;V)</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/main_window.py" line="312"/>
         <source>&amp;About OpsPanel</source>
         <translation>OpsPanel 정보(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="280"/>
+        <location filename="../../panel/views/main_window.py" line="313"/>
         <source>E&amp;ngines…</source>
         <translation>엔진(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="293"/>
+        <location filename="../../panel/views/main_window.py" line="326"/>
         <source>&amp;File</source>
         <translation>파일(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="308"/>
+        <location filename="../../panel/views/main_window.py" line="341"/>
         <source>&amp;View</source>
         <translation>보기(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="319"/>
+        <location filename="../../panel/views/main_window.py" line="353"/>
         <source>&amp;Theme</source>
         <translation>테마(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="323"/>
+        <location filename="../../panel/views/main_window.py" line="357"/>
         <source>Follow the system</source>
         <translation>시스템 설정 따르기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="324"/>
+        <location filename="../../panel/views/main_window.py" line="358"/>
         <source>Light</source>
         <translation>밝은 테마</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="325"/>
+        <location filename="../../panel/views/main_window.py" line="359"/>
         <source>Dark</source>
         <translation>어두운 테마</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="332"/>
+        <location filename="../../panel/views/main_window.py" line="366"/>
         <source>&amp;Help</source>
         <translation>도움말(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="337"/>
-        <location filename="../../panel/views/main_window.py" line="497"/>
+        <location filename="../../panel/views/main_window.py" line="371"/>
+        <location filename="../../panel/views/main_window.py" line="532"/>
         <source>Engine: running</source>
         <translation>엔진: 실행 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="339"/>
+        <location filename="../../panel/views/main_window.py" line="373"/>
         <source>API: %1</source>
         <translation>API: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="339"/>
+        <location filename="../../panel/views/main_window.py" line="373"/>
         <source>API: off</source>
         <translation>API: 꺼짐</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="343"/>
+        <location filename="../../panel/views/main_window.py" line="377"/>
         <source>Workspace folder</source>
         <translation>작업 공간 폴더</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="395"/>
+        <location filename="../../panel/views/main_window.py" line="430"/>
         <source>Server settings</source>
         <translation>서버 설정</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="400"/>
+        <location filename="../../panel/views/main_window.py" line="435"/>
         <source>Saved. Restart the server to use the new settings.</source>
         <translation>저장했습니다. 새 설정을 적용하려면 서버를 다시 시작하세요.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="406"/>
+        <location filename="../../panel/views/main_window.py" line="441"/>
         <source>Import configuration</source>
         <translation>구성 가져오기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="406"/>
-        <location filename="../../panel/views/main_window.py" line="426"/>
+        <location filename="../../panel/views/main_window.py" line="441"/>
+        <location filename="../../panel/views/main_window.py" line="461"/>
         <source>JSON files (*.json)</source>
         <translation>JSON 파일 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="413"/>
-        <location filename="../../panel/views/main_window.py" line="419"/>
+        <location filename="../../panel/views/main_window.py" line="448"/>
+        <location filename="../../panel/views/main_window.py" line="454"/>
         <source>Import failed</source>
         <translation>가져오기 실패</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="421"/>
+        <location filename="../../panel/views/main_window.py" line="456"/>
         <source>Configuration imported.</source>
         <translation>구성을 가져왔습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="426"/>
+        <location filename="../../panel/views/main_window.py" line="461"/>
         <source>Export configuration</source>
         <translation>구성 내보내기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="437"/>
+        <location filename="../../panel/views/main_window.py" line="472"/>
         <source>Export failed</source>
         <translation>내보내기 실패</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="439"/>
+        <location filename="../../panel/views/main_window.py" line="474"/>
         <source>Configuration exported.</source>
         <translation>구성을 내보냈습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="486"/>
+        <location filename="../../panel/views/main_window.py" line="521"/>
         <source>attached to %1 (pid %2)</source>
         <translation>%1에 연결됨 (pid %2)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="489"/>
+        <location filename="../../panel/views/main_window.py" line="524"/>
         <source>not attached to %1</source>
         <translation>%1에 연결되지 않음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="490"/>
+        <location filename="../../panel/views/main_window.py" line="525"/>
         <source>OpsPanel: %1</source>
         <translation>OpsPanel: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="491"/>
+        <location filename="../../panel/views/main_window.py" line="526"/>
         <source>Engine: %1</source>
         <translation>엔진: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="493"/>
+        <location filename="../../panel/views/main_window.py" line="528"/>
         <source>&amp;Close window</source>
         <translation>창 닫기(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="503"/>
+        <location filename="../../panel/views/main_window.py" line="538"/>
         <source>No connections</source>
         <translation>연결 없음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="518"/>
+        <location filename="../../panel/views/main_window.py" line="553"/>
         <source>Job %1: %2</source>
         <translation>작업 %1: %2</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="524"/>
+        <location filename="../../panel/views/main_window.py" line="559"/>
         <source>Engine CPU %1 %  RAM %2</source>
         <translation>엔진 CPU %1 %  메모리 %2</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="574"/>
+        <location filename="../../panel/views/main_window.py" line="609"/>
         <source>OpsPanel keeps running</source>
         <translation>OpsPanel이 계속 실행 중입니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="575"/>
+        <location filename="../../panel/views/main_window.py" line="610"/>
         <source>The server, connections and jobs go on. Open the window from here.</source>
         <translation>서버, 연결, 작업이 계속 실행됩니다. 여기에서 창을 열 수 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="581"/>
+        <location filename="../../panel/views/main_window.py" line="616"/>
         <source>Quit OpsPanel?</source>
         <translation>OpsPanel을 종료할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="582"/>
+        <location filename="../../panel/views/main_window.py" line="617"/>
         <source>Processes are still running. Stop them all and quit?</source>
         <translation>프로세스가 아직 실행 중입니다. 모두 중지하고 종료할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="583"/>
+        <location filename="../../panel/views/main_window.py" line="618"/>
         <source>Stop all and quit</source>
         <translation>모두 중지하고 종료</translation>
     </message>
@@ -1872,110 +1882,110 @@
 <context>
     <name>OverviewView</name>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="214"/>
+        <location filename="../../panel/views/overview_view.py" line="223"/>
         <source>Jobs file not imported: %1</source>
         <translation>작업 파일을 가져오지 못했습니다: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="216"/>
+        <location filename="../../panel/views/overview_view.py" line="225"/>
         <source>Jobs file missing: %1</source>
         <translation>작업 파일이 없습니다: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="110"/>
+        <location filename="../../panel/views/overview_view.py" line="114"/>
         <source>Server</source>
         <translation>서버</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="110"/>
-        <location filename="../../panel/views/overview_view.py" line="120"/>
+        <location filename="../../panel/views/overview_view.py" line="114"/>
         <location filename="../../panel/views/overview_view.py" line="124"/>
+        <location filename="../../panel/views/overview_view.py" line="128"/>
         <source>Open</source>
         <translation>열기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="120"/>
+        <location filename="../../panel/views/overview_view.py" line="124"/>
         <source>Connections</source>
         <translation>연결</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="135"/>
+        <location filename="../../panel/views/overview_view.py" line="139"/>
         <source>Resources</source>
         <translation>리소스</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="127"/>
-        <location filename="../../panel/views/overview_view.py" line="135"/>
+        <location filename="../../panel/views/overview_view.py" line="131"/>
+        <location filename="../../panel/views/overview_view.py" line="139"/>
         <source>Logs</source>
         <translation>로그</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="124"/>
+        <location filename="../../panel/views/overview_view.py" line="128"/>
         <source>Jobs today</source>
         <translation>오늘의 작업</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="127"/>
+        <location filename="../../panel/views/overview_view.py" line="131"/>
         <source>Recent warnings and errors</source>
         <translation>최근 경고와 오류</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="136"/>
+        <location filename="../../panel/views/overview_view.py" line="140"/>
         <source>No figures yet</source>
         <translation>아직 수치 없음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="137"/>
+        <location filename="../../panel/views/overview_view.py" line="141"/>
         <source>Engine CPU %</source>
         <translation>엔진 CPU %</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="138"/>
+        <location filename="../../panel/views/overview_view.py" line="142"/>
         <source>Engine memory MB</source>
         <translation>엔진 메모리 MB</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="139"/>
+        <location filename="../../panel/views/overview_view.py" line="143"/>
         <source>Server CPU %</source>
         <translation>서버 CPU %</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="176"/>
+        <location filename="../../panel/views/overview_view.py" line="185"/>
         <source>up %1</source>
         <translation>가동 %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="177"/>
+        <location filename="../../panel/views/overview_view.py" line="186"/>
         <source>port %1</source>
         <translation>포트 %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="189"/>
+        <location filename="../../panel/views/overview_view.py" line="198"/>
         <source>%1 connected  ·  %2 connecting  ·  %3 in error  (of %4)</source>
         <translation>연결됨 %1  ·  연결 중 %2  ·  오류 %3  (전체 %4)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="203"/>
+        <location filename="../../panel/views/overview_view.py" line="212"/>
         <source>Jobs file not imported</source>
         <translation>작업 파일을 가져오지 못함</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="206"/>
+        <location filename="../../panel/views/overview_view.py" line="215"/>
         <source>Today: %1 runs  ·  %2 succeeded  ·  %3 failed  ·  %4 running</source>
         <translation>오늘: 실행 %1회  ·  성공 %2  ·  실패 %3  ·  실행 중 %4</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="230"/>
+        <location filename="../../panel/views/overview_view.py" line="239"/>
         <source>The engine is busy</source>
         <translation>엔진이 바쁩니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="232"/>
+        <location filename="../../panel/views/overview_view.py" line="241"/>
         <source>The engine has room</source>
         <translation>엔진에 여유가 있습니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="225"/>
+        <location filename="../../panel/views/overview_view.py" line="234"/>
         <source>Engine: %1 CPU, %2</source>
         <translation>엔진: CPU %1, %2</translation>
     </message>
@@ -2311,6 +2321,539 @@
         <location filename="../../panel/views/server_view.py" line="236"/>
         <source>code %1</source>
         <translation>코드 %1</translation>
+    </message>
+</context>
+<context>
+    <name>ServiceCard</name>
+    <message>
+        <location filename="../../panel/views/services/cards.py" line="36"/>
+        <source>Open</source>
+        <translation>열기</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/cards.py" line="37"/>
+        <source>Show this service on the Services page</source>
+        <translation>서비스 페이지에서 이 서비스 보기</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/cards.py" line="54"/>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/cards.py" line="55"/>
+        <source>Memory</source>
+        <translation>메모리</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/cards.py" line="71"/>
+        <source>up %1</source>
+        <translation>가동 %1</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/cards.py" line="73"/>
+        <source>port %1</source>
+        <translation>포트 %1</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/cards.py" line="74"/>
+        <source>not running</source>
+        <translation>실행 중이 아님</translation>
+    </message>
+</context>
+<context>
+    <name>ServiceDetails</name>
+    <message>
+        <location filename="../../panel/views/services/details.py" line="44"/>
+        <source>Settings</source>
+        <translation>설정</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/details.py" line="55"/>
+        <source>Command</source>
+        <translation>명령</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/details.py" line="56"/>
+        <source>Working folder</source>
+        <translation>작업 폴더</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/details.py" line="57"/>
+        <source>Environment</source>
+        <translation>환경 변수</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/details.py" line="58"/>
+        <source>Port</source>
+        <translation>포트</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/details.py" line="59"/>
+        <source>Readiness</source>
+        <translation>준비 확인</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/details.py" line="60"/>
+        <source>Liveness</source>
+        <translation>동작 확인</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/details.py" line="61"/>
+        <source>Autostart</source>
+        <translation>자동 시작</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/details.py" line="62"/>
+        <source>Restart</source>
+        <translation>다시 시작</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/details.py" line="63"/>
+        <source>Timeouts</source>
+        <translation>제한 시간</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/details.py" line="64"/>
+        <source>Memory limit</source>
+        <translation>메모리 한도</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/details.py" line="65"/>
+        <source>Starts after</source>
+        <translation>먼저 시작할 서비스</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/details.py" line="66"/>
+        <source>Last exit</source>
+        <translation>마지막 종료</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/details.py" line="75"/>
+        <source>Recent log lines</source>
+        <translation>최근 로그</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/details.py" line="82"/>
+        <source>Log lines of the selected service</source>
+        <translation>선택한 서비스의 로그</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/details.py" line="84"/>
+        <source>No lines from this service yet.</source>
+        <translation>이 서비스의 로그가 아직 없습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/details.py" line="102"/>
+        <source>Last error: %1</source>
+        <translation>마지막 오류: %1</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/details.py" line="109"/>
+        <source>none</source>
+        <translation>없음</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/details.py" line="112"/>
+        <source>the workspace folder</source>
+        <translation>작업 공간 폴더</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/details.py" line="117"/>
+        <source>yes</source>
+        <translation>예</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/details.py" line="117"/>
+        <source>no</source>
+        <translation>아니요</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/details.py" line="119"/>
+        <source>ready %1 ms, stop %2 ms, %3 start retries</source>
+        <translation>준비 %1 ms, 중지 %2 ms, 시작 재시도 %3회</translation>
+    </message>
+</context>
+<context>
+    <name>ServiceDialog</name>
+    <message>
+        <location filename="../../panel/views/services/details.py" line="136"/>
+        <location filename="../../panel/views/services/dialog.py" line="91"/>
+        <source>Never</source>
+        <translation>안 함</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/details.py" line="137"/>
+        <location filename="../../panel/views/services/dialog.py" line="92"/>
+        <source>On failure</source>
+        <translation>실패 시</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/details.py" line="138"/>
+        <location filename="../../panel/views/services/dialog.py" line="93"/>
+        <source>Always</source>
+        <translation>항상</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/dialog.py" line="73"/>
+        <source>Service settings: %1</source>
+        <translation>서비스 설정: %1</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/dialog.py" line="132"/>
+        <source>Autostart</source>
+        <translation>자동 시작</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/dialog.py" line="145"/>
+        <source>None</source>
+        <translation>없음</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/dialog.py" line="146"/>
+        <source>HTTP URL answers 2xx</source>
+        <translation>HTTP URL이 2xx로 응답</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/dialog.py" line="147"/>
+        <source>TCP port accepts</source>
+        <translation>TCP 포트가 연결을 받음</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/dialog.py" line="150"/>
+        <source>Output line matches</source>
+        <translation>출력 줄이 일치</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/dialog.py" line="160"/>
+        <source>port</source>
+        <translation>포트</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/dialog.py" line="161"/>
+        <source>regular expression, e.g. ready</source>
+        <translation>정규식 (예: ready)</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/dialog.py" line="177"/>
+        <source>a service needs a name</source>
+        <translation>서비스 이름이 필요합니다</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/dialog.py" line="184"/>
+        <source>a service needs a command</source>
+        <translation>서비스 명령이 필요합니다</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/dialog.py" line="192"/>
+        <source>line %1: expected KEY=value</source>
+        <translation>%1번째 줄: KEY=value 형식이어야 합니다</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/dialog.py" line="232"/>
+        <source>give the probe&apos;s target</source>
+        <translation>확인할 대상을 입력하세요</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/dialog.py" line="236"/>
+        <source>a port is a number from 1 to 65535</source>
+        <translation>포트는 1부터 65535 사이의 숫자입니다</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/dialog.py" line="255"/>
+        <source>Saving…</source>
+        <translation>저장하는 중…</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/dialog.py" line="255"/>
+        <source>Save</source>
+        <translation>저장</translation>
+    </message>
+    <message>
+        <location filename="../../ui/service_dialog.ui" line="12"/>
+        <source>Add a service</source>
+        <translation>서비스 추가</translation>
+    </message>
+    <message>
+        <location filename="../../ui/service_dialog.ui" line="20"/>
+        <source>Name</source>
+        <translation>이름</translation>
+    </message>
+    <message>
+        <location filename="../../ui/service_dialog.ui" line="30"/>
+        <source>api, worker, gateway…</source>
+        <translation>api, worker, gateway…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/service_dialog.ui" line="37"/>
+        <source>Command</source>
+        <translation>명령</translation>
+    </message>
+    <message>
+        <location filename="../../ui/service_dialog.ui" line="47"/>
+        <source>Placeholders: {python} {port} {workspace} {resources}</source>
+        <translation>자리 표시자: {python} {port} {workspace} {resources}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/service_dialog.ui" line="50"/>
+        <source>{python} -m myapp --port {port}</source>
+        <translation>{python} -m myapp --port {port}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/service_dialog.ui" line="57"/>
+        <source>Working folder</source>
+        <translation>작업 폴더</translation>
+    </message>
+    <message>
+        <location filename="../../ui/service_dialog.ui" line="67"/>
+        <source>the workspace folder</source>
+        <translation>작업 공간 폴더</translation>
+    </message>
+    <message>
+        <location filename="../../ui/service_dialog.ui" line="74"/>
+        <source>Environment</source>
+        <translation>환경 변수</translation>
+    </message>
+    <message>
+        <location filename="../../ui/service_dialog.ui" line="90"/>
+        <source>KEY=value, one per line</source>
+        <translation>한 줄에 하나씩 KEY=value</translation>
+    </message>
+    <message>
+        <location filename="../../ui/service_dialog.ui" line="97"/>
+        <source>Port</source>
+        <translation>포트</translation>
+    </message>
+    <message>
+        <location filename="../../ui/service_dialog.ui" line="113"/>
+        <source>none</source>
+        <translation>없음</translation>
+    </message>
+    <message>
+        <location filename="../../ui/service_dialog.ui" line="120"/>
+        <source>Readiness</source>
+        <translation>준비 확인</translation>
+    </message>
+    <message>
+        <location filename="../../ui/service_dialog.ui" line="140"/>
+        <source>Liveness</source>
+        <translation>동작 확인</translation>
+    </message>
+    <message>
+        <location filename="../../ui/service_dialog.ui" line="160"/>
+        <source>Start the service when the engine starts</source>
+        <translation>엔진이 시작될 때 서비스 시작</translation>
+    </message>
+    <message>
+        <location filename="../../ui/service_dialog.ui" line="167"/>
+        <source>Restart</source>
+        <translation>다시 시작</translation>
+    </message>
+    <message>
+        <location filename="../../ui/service_dialog.ui" line="180"/>
+        <source>Stop timeout</source>
+        <translation>중지 제한 시간</translation>
+    </message>
+    <message>
+        <location filename="../../ui/service_dialog.ui" line="206"/>
+        <source>Ready timeout</source>
+        <translation>준비 제한 시간</translation>
+    </message>
+    <message>
+        <location filename="../../ui/service_dialog.ui" line="232"/>
+        <source>Start retries</source>
+        <translation>시작 재시도</translation>
+    </message>
+    <message>
+        <location filename="../../ui/service_dialog.ui" line="252"/>
+        <source>Memory limit</source>
+        <translation>메모리 한도</translation>
+    </message>
+    <message>
+        <location filename="../../ui/service_dialog.ui" line="274"/>
+        <source>no limit</source>
+        <translation>제한 없음</translation>
+    </message>
+    <message>
+        <location filename="../../ui/service_dialog.ui" line="281"/>
+        <source>Starts after</source>
+        <translation>먼저 시작할 서비스</translation>
+    </message>
+    <message>
+        <location filename="../../ui/service_dialog.ui" line="297"/>
+        <source>Started once these are ready; stopped before them</source>
+        <translation>이 서비스들이 준비된 뒤 시작하고, 이들보다 먼저 중지합니다</translation>
+    </message>
+</context>
+<context>
+    <name>ServicesTableModel</name>
+    <message>
+        <location filename="../../panel/views/services/table.py" line="47"/>
+        <source>Service</source>
+        <translation>서비스</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/table.py" line="48"/>
+        <source>State</source>
+        <translation>상태</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/table.py" line="49"/>
+        <source>PID</source>
+        <translation>PID</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/table.py" line="50"/>
+        <source>Port</source>
+        <translation>포트</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/table.py" line="51"/>
+        <source>Uptime</source>
+        <translation>가동 시간</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/table.py" line="52"/>
+        <source>Restarts</source>
+        <translation>재시작 횟수</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/table.py" line="53"/>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/table.py" line="54"/>
+        <source>Memory</source>
+        <translation>메모리</translation>
+    </message>
+</context>
+<context>
+    <name>ServicesView</name>
+    <message>
+        <location filename="../../panel/views/services/page.py" line="79"/>
+        <source>Start</source>
+        <translation>시작</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/page.py" line="80"/>
+        <source>Stop</source>
+        <translation>중지</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/page.py" line="81"/>
+        <source>Restart</source>
+        <translation>다시 시작</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/page.py" line="82"/>
+        <source>Start all</source>
+        <translation>모두 시작</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/page.py" line="83"/>
+        <source>Stop all</source>
+        <translation>모두 중지</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/page.py" line="84"/>
+        <source>Add…</source>
+        <translation>추가…</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/page.py" line="85"/>
+        <source>Edit…</source>
+        <translation>편집…</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/page.py" line="86"/>
+        <source>Remove</source>
+        <translation>제거</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/page.py" line="87"/>
+        <source>Open API docs</source>
+        <translation>API 문서 열기</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/page.py" line="88"/>
+        <source>Open the service&apos;s /docs page in the browser</source>
+        <translation>서비스의 /docs 페이지를 브라우저에서 엽니다</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/page.py" line="137"/>
+        <source>Services</source>
+        <translation>서비스</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/page.py" line="229"/>
+        <source>No services to show (the engine has not sent them yet).</source>
+        <translation>표시할 서비스가 없습니다 (엔진이 아직 보내지 않았습니다).</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/page.py" line="232"/>
+        <source>Only the server runs here. Add a service (an API, a worker, a scheduler) with Add…: each gets its own row, buttons and log lines.</source>
+        <translation>지금은 서버만 실행됩니다. 추가…로 서비스(API, 워커, 스케줄러)를 추가하면 각각 자기 행, 버튼, 로그를 갖습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/page.py" line="250"/>
+        <source>The server cannot be removed</source>
+        <translation>서버는 제거할 수 없습니다</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/page.py" line="252"/>
+        <source>Remove the selected (stopped) service (Del)</source>
+        <translation>선택한 (중지된) 서비스 제거 (Del)</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/page.py" line="255"/>
+        <source>No service selected</source>
+        <translation>선택한 서비스 없음</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/page.py" line="293"/>
+        <source>Stop %1?</source>
+        <translation>%1을(를) 중지할까요?</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/page.py" line="294"/>
+        <source>The service %1 and every process it started will be stopped.</source>
+        <translation>서비스 %1과(와) 그 서비스가 시작한 모든 프로세스가 중지됩니다.</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/page.py" line="306"/>
+        <source>Restart %1?</source>
+        <translation>%1을(를) 다시 시작할까요?</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/page.py" line="307"/>
+        <source>The service %1 will be stopped and started again.</source>
+        <translation>서비스 %1을(를) 중지한 뒤 다시 시작합니다.</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/page.py" line="315"/>
+        <source>Stop every service?</source>
+        <translation>모든 서비스를 중지할까요?</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/page.py" line="316"/>
+        <source>These services and every process they started will be stopped: %1.</source>
+        <translation>다음 서비스와 이들이 시작한 모든 프로세스가 중지됩니다: %1.</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/page.py" line="359"/>
+        <source>Remove %1?</source>
+        <translation>%1을(를) 제거할까요?</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/page.py" line="360"/>
+        <source>The service %1 and its settings will be removed from the workspace.</source>
+        <translation>서비스 %1과(와) 그 설정이 작업 공간에서 제거됩니다.</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/page.py" line="368"/>
+        <source>Not removed</source>
+        <translation>제거하지 못함</translation>
     </message>
 </context>
 <context>
@@ -2685,37 +3228,42 @@
 <context>
     <name>TrayIcon</name>
     <message>
-        <location filename="../../panel/views/tray.py" line="85"/>
+        <location filename="../../panel/views/tray.py" line="88"/>
         <source>Open window</source>
         <translation>창 열기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/tray.py" line="87"/>
+        <location filename="../../panel/views/tray.py" line="90"/>
         <source>Start server</source>
         <translation>서버 시작</translation>
     </message>
     <message>
-        <location filename="../../panel/views/tray.py" line="88"/>
+        <location filename="../../panel/views/tray.py" line="91"/>
         <source>Stop server</source>
         <translation>서버 중지</translation>
     </message>
     <message>
-        <location filename="../../panel/views/tray.py" line="89"/>
+        <location filename="../../panel/views/tray.py" line="92"/>
         <source>Restart server</source>
         <translation>서버 다시 시작</translation>
     </message>
     <message>
-        <location filename="../../panel/views/tray.py" line="91"/>
+        <location filename="../../panel/views/tray.py" line="93"/>
+        <source>Services</source>
+        <translation>서비스</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/tray.py" line="96"/>
         <source>Stop engine and quit</source>
         <translation>엔진을 중지하고 종료</translation>
     </message>
     <message>
-        <location filename="../../panel/views/tray.py" line="111"/>
+        <location filename="../../panel/views/tray.py" line="136"/>
         <source>OpsPanel: %1</source>
         <translation>OpsPanel: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/tray.py" line="115"/>
+        <location filename="../../panel/views/tray.py" line="140"/>
         <source>Close window</source>
         <translation>창 닫기</translation>
     </message>

@@ -54,9 +54,6 @@ class LocalServicesModel(ServicesModel):
         except ConfigError as exc:
             done(exc)
             return
-        except ServiceError as exc:
-            done(ConfigError([("$.name", str(exc))]))
-            return
         done(None)
 
     def configure(self, name: str, changes: dict[str, Any], done: SaveDone) -> None:

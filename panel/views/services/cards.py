@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -53,7 +54,8 @@ class ServiceCard(QFrame):
         self.cpu_plot = Sparkline(self.tr("CPU"), "{:.1f} %", CPU_COLOR, floor_max=10.0)
         self.rss_plot = Sparkline(self.tr("Memory"), "{:.1f} MB", RSS_COLOR, floor_max=10.0)
         for plot in (self.cpu_plot, self.rss_plot):
-            plot.setMinimumHeight(52)
+            plot.setMinimumSize(90, 48)
+            plot.setMaximumHeight(56)
             plots.addWidget(plot)
         layout.addLayout(plots)
 
@@ -69,7 +71,7 @@ class ServiceCard(QFrame):
             parts.append(self.tr("up %1").replace("%1", format_duration(snap.uptime)))
         if snap.port is not None:
             parts.append(self.tr("port %1").replace("%1", str(snap.port)))
-        text = "  ·  ".join(parts) or "-"
+        text = "  ·  ".join(parts) or self.tr("not running")
         if snap.last_error:
             text += "\n" + snap.last_error
         self.summary.setText(text)
@@ -80,8 +82,9 @@ class ServiceCard(QFrame):
         self.rss_plot.add_sample(rss)
 
 
-class ServiceCards(QWidget):
-    """A card per service, in configured order, kept up to date by the services model."""
+class ServiceCards(QScrollArea):
+    """A card per service, in configured order, kept up to date by the services model;
+    scrolled when there are more than the Overview has room for."""
 
     sig_open = Signal(str)
     """(name) the operator asked for this service on the Services page."""
@@ -93,12 +96,30 @@ class ServiceCards(QWidget):
         self._services = services
         self._history = history = ServiceHistory(engine, self)
         self.cards: dict[str, ServiceCard] = {}
-        self._grid = QGridLayout(self)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        inner = QWidget()
+        self._grid = QGridLayout(inner)
         self._grid.setContentsMargins(0, 0, 0, 0)
+        self.setWidget(inner)
         services.sig_changed.connect(self._rebuild)
         services.sig_status.connect(self._refresh)
         history.sig_sampled.connect(self._on_sampled)
         self._rebuild()
+
+    def sizeHint(self) -> QSize:
+        """Room for the cards, up to two rows (more scroll)."""
+        widget = self.widget()
+        inner = widget.sizeHint() if widget is not None else QSize()
+        card = next(iter(self.cards.values()), None)
+        rows_high = card.sizeHint().height() * 2 + 12 if card is not None else inner.height()
+        return QSize(inner.width(), min(inner.height(), rows_high))
+
+    def minimumSizeHint(self) -> QSize:
+        """One row of cards."""
+        card = next(iter(self.cards.values()), None)
+        return QSize(0, card.sizeHint().height() if card is not None else 0)
 
     def _rebuild(self) -> None:
         names = self._services.names()

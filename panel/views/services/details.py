@@ -19,7 +19,6 @@ from panel.viewmodels.logs import LogsModel
 from panel.views.format import format_argv
 from panel.views.logs_view import LevelDelegate
 from panel.views.server_view import exit_text
-from panel.views.state_colors import BAD
 from panel.workspace.service_config import ServiceConfig
 
 
@@ -37,6 +36,7 @@ class ServiceDetails(QWidget):
         self._build()
         self.log_model.rowsInserted.connect(self._follow)
         self.log_model.modelReset.connect(self._follow)
+        self.log_model.rowsRemoved.connect(self._follow)
 
     def _build(self) -> None:
         layout = QHBoxLayout(self)
@@ -47,7 +47,7 @@ class ServiceDetails(QWidget):
         self.error_label.setObjectName("serviceLastError")
         self.error_label.setWordWrap(True)
         self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.error_label.setStyleSheet(f"color: {BAD.name()};")
+        self.error_label.setProperty("role", "error")  # the stylesheet's colour for errors
         column.addWidget(self.error_label)
         form = QFormLayout()
         self.fields: dict[str, QLabel] = {}
@@ -81,6 +81,8 @@ class ServiceDetails(QWidget):
         self.log_view.setSelectionMode(QListView.SelectionMode.ExtendedSelection)
         self.log_view.setAccessibleName(self.tr("Log lines of the selected service"))
         logs_column.addWidget(self.log_view)
+        self.no_lines_label = QLabel(self.tr("No lines from this service yet."))
+        logs_column.addWidget(self.no_lines_label)
         layout.addWidget(settings_box, 2)
         layout.addWidget(logs_box, 3)
 
@@ -90,6 +92,7 @@ class ServiceDetails(QWidget):
         if name != self._name:
             self._name = name
             self.log_model.set_sources({name} if name else set())
+            self._follow()
         if snap is None:
             self.error_label.setVisible(False)
             for label in self.fields.values():
@@ -125,6 +128,7 @@ class ServiceDetails(QWidget):
 
     def _follow(self) -> None:
         self.log_view.scrollToBottom()
+        self.no_lines_label.setVisible(self.log_model.rowCount() == 0)
 
 
 def _restart_label(policy: str) -> str:

@@ -9,23 +9,15 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
-    QHBoxLayout,
-    QLabel,
     QLineEdit,
-    QListWidget,
     QListWidgetItem,
-    QPlainTextEdit,
-    QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
-from panel.views.state_colors import BAD
+from panel.views.forms.ui_service_dialog import Ui_ServiceDialog
 from panel.workspace.errors import ConfigError
 from panel.workspace.server_config import RESTART_POLICIES
 from panel.workspace.service_config import Probe, ServiceConfig
@@ -55,7 +47,7 @@ _KEY_RE = re.compile(r"\.([A-Za-z]+)")
 _SERVICE_PREFIX = re.compile(r"^\$\.services\[\d+\]")
 
 
-class ServiceDialog(QDialog):
+class ServiceDialog(QDialog, Ui_ServiceDialog):
     """Edits one service's settings as JSON fields; Save calls `save(json, done)`.
 
     The command is typed as one line and split into an argv list the way a POSIX
@@ -72,42 +64,29 @@ class ServiceDialog(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self.setupUi(self)  # ui/service_dialog.ui
         self._editing = config is not None
         self._save = save
         base = config or ServiceConfig(name="", command=[])
         self._base = base
-        self.setWindowTitle(
-            self.tr("Service settings: %1").replace("%1", base.name)
-            if self._editing
-            else self.tr("Add a service")
-        )
-        self.setMinimumWidth(600)
-        self._build(base, [n for n in others if n != base.name])
+        if self._editing:
+            self.setWindowTitle(self.tr("Service settings: %1").replace("%1", base.name))
+        self._fill(base, [n for n in others if n != base.name])
+        self.buttons.accepted.connect(self._on_save)
+        self.buttons.rejected.connect(self.reject)
 
     # ------------------------------------------------------------------ build
 
-    def _build(self, cfg: ServiceConfig, others: list[str]) -> None:
-        layout = QVBoxLayout(self)
-        form = QFormLayout()
-        self.name_edit = QLineEdit(cfg.name)
+    def _fill(self, cfg: ServiceConfig, others: list[str]) -> None:
+        self.name_edit.setText(cfg.name)
         self.name_edit.setReadOnly(self._editing)
-        self.name_edit.setPlaceholderText(self.tr("api, worker, gateway…"))
-        self.command_edit = QLineEdit(shlex.join(cfg.command))
-        self.command_edit.setPlaceholderText(self.tr("{python} -m myapp --port {port}"))
-        self.command_edit.setToolTip(
-            self.tr("Placeholders: {python} {port} {workspace} {resources}")
-        )
-        self.cwd_edit = QLineEdit(cfg.cwd or "")
-        self.cwd_edit.setPlaceholderText(self.tr("the workspace folder"))
-        self.env_edit = QPlainTextEdit("\n".join(f"{k}={v}" for k, v in cfg.env.items()))
-        self.env_edit.setPlaceholderText(self.tr("KEY=value, one per line"))
-        self.env_edit.setMaximumHeight(70)
-        self.port_spin = _spin(0, 65535, cfg.port or 0, self.tr("none"))
-        self.readiness_combo, self.readiness_edit = self._probe_row(cfg.readiness, True)
-        self.liveness_combo, self.liveness_edit = self._probe_row(cfg.liveness, False)
-        self.autostart_check = QCheckBox(self.tr("Start the service when the engine starts"))
+        self.command_edit.setText(shlex.join(cfg.command))
+        self.cwd_edit.setText(cfg.cwd or "")
+        self.env_edit.setPlainText("\n".join(f"{k}={v}" for k, v in cfg.env.items()))
+        self.port_spin.setValue(cfg.port or 0)
+        self._probe_row(self.readiness_combo, self.readiness_edit, cfg.readiness, True)
+        self._probe_row(self.liveness_combo, self.liveness_edit, cfg.liveness, False)
         self.autostart_check.setChecked(cfg.autostart)
-        self.restart_combo = QComboBox()
         for policy, label in (
             ("never", self.tr("Never")),
             ("on-failure", self.tr("On failure")),
@@ -115,20 +94,17 @@ class ServiceDialog(QDialog):
         ):
             self.restart_combo.addItem(label, policy)
         self.restart_combo.setCurrentIndex(RESTART_POLICIES.index(cfg.restart))
-        self.stop_timeout_spin = _spin(0, 600_000, cfg.stop_timeout_ms, suffix=" ms", step=500)
-        self.ready_timeout_spin = _spin(100, 600_000, cfg.ready_timeout_ms, suffix=" ms")
-        self.start_retries_spin = _spin(0, 100, cfg.start_retries)
-        self.memory_spin = _spin(0, 1_000_000, cfg.memory_limit_mb or 0, self.tr("no limit"))
-        self.memory_spin.setSuffix(" MB")
-        self.after_list = QListWidget()
-        self.after_list.setMaximumHeight(80)
+        self.stop_timeout_spin.setValue(cfg.stop_timeout_ms)
+        self.ready_timeout_spin.setValue(cfg.ready_timeout_ms)
+        self.start_retries_spin.setValue(cfg.start_retries)
+        self.memory_spin.setValue(cfg.memory_limit_mb or 0)
         for name in others:
             item = QListWidgetItem(name)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(
-                Qt.CheckState.Checked if name in cfg.after else Qt.CheckState.Unchecked
-            )
+            checked = Qt.CheckState.Checked if name in cfg.after else Qt.CheckState.Unchecked
+            item.setCheckState(checked)
             self.after_list.addItem(item)
+        self.form.setRowVisible(self.after_list, bool(others))
         self.widgets: dict[str, QWidget] = {
             "name": self.name_edit,
             "command": self.command_edit,
@@ -146,44 +122,25 @@ class ServiceDialog(QDialog):
             "after": self.after_list,
         }
         self.titles = {
-            "name": self.tr("Name"),
-            "command": self.tr("Command"),
-            "cwd": self.tr("Working folder"),
-            "env": self.tr("Environment"),
-            "port": self.tr("Port"),
-            "readiness": self.tr("Readiness"),
-            "liveness": self.tr("Liveness"),
+            "name": self.name_caption.text(),
+            "command": self.command_caption.text(),
+            "cwd": self.cwd_caption.text(),
+            "env": self.env_caption.text(),
+            "port": self.port_caption.text(),
+            "readiness": self.readiness_caption.text(),
+            "liveness": self.liveness_caption.text(),
             "autostart": self.tr("Autostart"),
-            "restart": self.tr("Restart"),
-            "stop_timeout": self.tr("Stop timeout"),
-            "ready_timeout": self.tr("Ready timeout"),
-            "start_retries": self.tr("Start retries"),
-            "memory": self.tr("Memory limit"),
-            "after": self.tr("Starts after"),
+            "restart": self.restart_caption.text(),
+            "stop_timeout": self.stop_caption.text(),
+            "ready_timeout": self.ready_caption.text(),
+            "start_retries": self.retries_caption.text(),
+            "memory": self.memory_caption.text(),
+            "after": self.after_caption.text(),
         }
-        rows: dict[str, QWidget | QHBoxLayout] = dict(self.widgets)
-        rows["readiness"] = _pair(self.readiness_combo, self.readiness_edit)
-        rows["liveness"] = _pair(self.liveness_combo, self.liveness_edit)
-        for key, widget in rows.items():
-            form.addRow("" if key == "autostart" else self.titles[key], widget)
-        if not others:
-            form.setRowVisible(self.after_list, False)
-        layout.addLayout(form)
-        self.error_label = QLabel()
-        self.error_label.setObjectName("dialogErrors")
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet(f"color: {BAD.name()};")
-        self.error_label.setVisible(False)
-        layout.addWidget(self.error_label)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.accepted.connect(self._on_save)
-        self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
 
-    def _probe_row(self, probe: Probe | None, readiness: bool) -> tuple[QComboBox, QLineEdit]:
-        combo = QComboBox()
+    def _probe_row(
+        self, combo: QComboBox, edit: QLineEdit, probe: Probe | None, readiness: bool
+    ) -> None:
         kinds = [
             ("none", self.tr("None")),
             ("http", self.tr("HTTP URL answers 2xx")),
@@ -193,7 +150,7 @@ class ServiceDialog(QDialog):
             kinds.append(("log", self.tr("Output line matches")))
         for kind, label in kinds:
             combo.addItem(label, kind)
-        edit = QLineEdit("" if probe is None or probe.target is None else str(probe.target))
+        edit.setText("" if probe is None or probe.target is None else str(probe.target))
         kind = probe.kind if probe is not None else "none"
         combo.setCurrentIndex(max(0, combo.findData(kind)))
 
@@ -209,7 +166,6 @@ class ServiceDialog(QDialog):
 
         combo.currentIndexChanged.connect(placeholder)
         placeholder()
-        return combo, edit
 
     # ------------------------------------------------------------------ values
 
@@ -301,8 +257,7 @@ class ServiceDialog(QDialog):
     def _saved(self, error: ConfigError | None) -> None:
         self._set_busy(False)
         for widget in self.widgets.values():
-            widget.setProperty("invalid", False)
-            widget.setStyleSheet("")
+            _mark(widget, False)
         if error is None:
             self.accept()
             return
@@ -310,8 +265,7 @@ class ServiceDialog(QDialog):
         for path, message in error.problems:
             field = field_of(path)
             if field is not None:
-                self.widgets[field].setStyleSheet(f"border: 1px solid {BAD.name()};")
-                self.widgets[field].setProperty("invalid", True)
+                _mark(self.widgets[field], True)
                 lines.append(f"{self.titles[field]}: {message}")
             else:
                 lines.append(f"{path}: {message}" if path != "$" else message)
@@ -332,22 +286,8 @@ def field_of(path: str) -> str | None:
     return None
 
 
-def _spin(
-    low: int, high: int, value: int, special: str = "", suffix: str = "", step: int = 1
-) -> QSpinBox:
-    spin = QSpinBox()
-    spin.setRange(low, high)
-    spin.setValue(value)
-    spin.setSingleStep(step)
-    if special:
-        spin.setSpecialValueText(special)
-    if suffix:
-        spin.setSuffix(suffix)
-    return spin
-
-
-def _pair(combo: QComboBox, edit: QLineEdit) -> QHBoxLayout:
-    row = QHBoxLayout()
-    row.addWidget(combo)
-    row.addWidget(edit, 1)
-    return row
+def _mark(widget: QWidget, invalid: bool) -> None:
+    """A field a refused save named gets the stylesheet's red border (`invalid` property)."""
+    widget.setProperty("invalid", invalid)
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)

@@ -34,6 +34,7 @@ from panel.views.services.table import (
     MEMORY,
     NAME,
     RSS_COLOR,
+    SPARK_COLUMN,
     ServiceRow,
     ServicesTableModel,
     SparkDelegate,
@@ -75,7 +76,6 @@ class ServicesView(QWidget):
 
     def _build(self, logs: LogsModel) -> None:
         layout = QVBoxLayout(self)
-        bar = QHBoxLayout()
         self.start_button = self._button(self.tr("Start"), "start", "Ctrl+F5")
         self.stop_button = self._button(self.tr("Stop"), "stop", "Ctrl+Shift+F5")
         self.restart_button = self._button(self.tr("Restart"), "restart", "Ctrl+R")
@@ -89,45 +89,62 @@ class ServicesView(QWidget):
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)
         self.busy.setTextVisible(False)
-        self.busy.setMaximumWidth(100)
+        self.busy.setMaximumWidth(80)
         self.busy.setVisible(False)
         self.busy_label = QLabel()
-        for widget in (self.start_button, self.stop_button, self.restart_button):
+        bar = QHBoxLayout()  # the whole list
+        for widget in (self.start_all_button, self.stop_all_button, self.busy, self.busy_label):
             bar.addWidget(widget)
-        bar.addSpacing(12)
-        bar.addWidget(self.start_all_button)
-        bar.addWidget(self.stop_all_button)
-        bar.addSpacing(12)
-        bar.addWidget(self.busy)
-        bar.addWidget(self.busy_label)
         bar.addStretch(1)
-        for widget in (self.docs_button, self.add_button, self.edit_button, self.remove_button):
-            bar.addWidget(widget)
+        bar.addWidget(self.add_button)
         layout.addLayout(bar)
         self.hint = QLabel()
         self.hint.setObjectName("servicesHint")
         self.hint.setWordWrap(True)
         layout.addWidget(self.hint)
+        self._build_table()
+        lower = QWidget()
+        column = QVBoxLayout(lower)
+        column.setContentsMargins(0, 6, 0, 0)
+        head = QHBoxLayout()  # the selected service, as Cockpit puts a unit's actions above it
+        self.name_label = QLabel()
+        self.name_label.setProperty("role", "caption")
+        head.addWidget(self.name_label)
+        head.addSpacing(8)
+        for widget in (self.start_button, self.stop_button, self.restart_button):
+            head.addWidget(widget)
+        head.addStretch(1)
+        for widget in (self.docs_button, self.edit_button, self.remove_button):
+            head.addWidget(widget)
+        column.addLayout(head)
+        self.details = ServiceDetails(logs)
+        column.addWidget(self.details, 1)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.table)
+        split.addWidget(lower)
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 3)
+        layout.addWidget(split, 1)
+
+    def _build_table(self) -> None:
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(30)
         self.table.setAlternatingRowColors(True)
-        self.table.setItemDelegateForColumn(CPU, SparkDelegate(CPU_COLOR, 10.0, self.table))
-        self.table.setItemDelegateForColumn(MEMORY, SparkDelegate(RSS_COLOR, 10.0, self.table))
+        self.table.setAccessibleName(self.tr("Services"))
+        self.table.setItemDelegateForColumn(CPU, SparkDelegate(CPU_COLOR, "{:.1f} %", self.table))
+        self.table.setItemDelegateForColumn(
+            MEMORY, SparkDelegate(RSS_COLOR, "{:.1f} MB", self.table)
+        )
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
         for column in (CPU, MEMORY):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
-        self.table.verticalHeader().setDefaultSectionSize(30)
-        self.details = ServiceDetails(logs)
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(self.table)
-        split.addWidget(self.details)
-        split.setStretchFactor(0, 2)
-        split.setStretchFactor(1, 3)
-        layout.addWidget(split, 1)
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, SPARK_COLUMN)
 
     def _button(self, text: str, icon: str, keys: str | None) -> QPushButton:
         button = QPushButton(themed_icon(icon), text)
@@ -235,6 +252,7 @@ class ServicesView(QWidget):
             else self.tr("Remove the selected (stopped) service (Del)")
         )
         self.docs_button.setVisible(snap is not None and bool(snap.docs_url))
+        self.name_label.setText(snap.name if snap is not None else self.tr("No service selected"))
         snaps = self.services.snapshots()
         busy = [s for s in snaps if s.status in _BUSY]
         self.busy.setVisible(bool(busy))

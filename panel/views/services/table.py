@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from panel.server.status import ServiceSnapshot
 from panel.views.format import format_duration
-from panel.views.services.history import CAPACITY
 from panel.views.sparkline import paint_line
 from panel.views.state_colors import SERVER_COLORS, dot_icon, server_status_label
 from panel.views.table_model import RowTableModel
@@ -20,6 +19,13 @@ NAME, STATE, PID, PORT, UPTIME, RESTARTS, CPU, MEMORY = range(8)
 
 SamplesRole = Qt.ItemDataRole.UserRole + 1
 """tuple[float, ...]: the readings a sparkline cell plots (CPU and Memory columns)."""
+
+VALUE_WIDTH = 64
+"""Pixels for a sparkline cell's value, before its line."""
+SPARK_COLUMN = 200
+"""A sparkline column's width to begin with (the operator may drag it)."""
+SPARK_SAMPLES = 60
+"""Readings a table cell's line shows (a minute)."""
 
 CPU_COLOR = QColor("#3a7bd5")
 RSS_COLOR = QColor("#8e5bd0")
@@ -102,12 +108,16 @@ class ServicesTableModel(RowTableModel[ServiceRow]):
 
 
 class SparkDelegate(QStyledItemDelegate):
-    """Paints a cell's readings as a small line behind its latest value (CPU, Memory)."""
+    """Paints a cell's latest reading at its left and its recent readings as a line beside.
 
-    def __init__(self, color: QColor, floor_max: float, parent: QObject | None = None) -> None:
+    The line covers the last `SPARK_SAMPLES` readings and is scaled to their largest (a
+    steady value draws a steady line, not one lost against the top edge).
+    """
+
+    def __init__(self, color: QColor, unit_format: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._color = color
-        self._floor_max = floor_max
+        self._format = unit_format
 
     def paint(
         self,
@@ -115,25 +125,35 @@ class SparkDelegate(QStyledItemDelegate):
         option: QStyleOptionViewItem,
         index: QModelIndex | QPersistentModelIndex,
     ) -> None:
-        """The selection background, the line, then the value on top."""
+        """The selection background, the value, then the line."""
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
         text = opt.text
         opt.text = ""
-        style = opt.widget.style() if opt.widget is not None else None
+        widget = opt.widget
+        style = widget.style() if widget is not None else None
         if style is not None:
-            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
-        samples = index.data(SamplesRole) or ()
-        rect = QRectF(opt.rect).adjusted(3, 4, -3, -4)
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        paint_line(painter, rect, samples, CAPACITY, self._floor_max, self._color)
-        painter.restore()
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
         selected = bool(opt.state & QStyle.StateFlag.State_Selected)
-        role = opt.palette.ColorRole.HighlightedText if selected else opt.palette.ColorRole.Text
+        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        painter.save()
         painter.setPen(opt.palette.color(role))
-        painter.drawText(
-            opt.rect.adjusted(4, 0, -4, 0),
-            int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
-            text,
-        )
+        value_rect = opt.rect.adjusted(6, 0, 0, 0)
+        value_rect.setWidth(VALUE_WIDTH)
+        align = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        painter.drawText(value_rect, int(align), text)
+        samples = list(index.data(SamplesRole) or ())[-SPARK_SAMPLES:]
+        plot = QRectF(opt.rect).adjusted(VALUE_WIDTH + 14, 5, -6, -5)
+        if samples and plot.width() > 10:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            color = opt.palette.color(role) if selected else self._color
+            top = max(max(samples) * 1.25, 1.0)
+            paint_line(painter, plot, samples, SPARK_SAMPLES, top, color)
+        painter.restore()
+
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        """Room for the value and a short line."""
+        hint = super().sizeHint(option, index)
+        return QSize(max(hint.width(), VALUE_WIDTH + 70), hint.height())
