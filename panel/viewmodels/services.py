@@ -53,8 +53,9 @@ class ServicesModel(QObject):
         """The settings of service `name` as stored (None when unknown or not arrived)."""
         raise NotImplementedError
 
-    def start(self, name: str) -> None:
-        """Start one service (its port preflight may end it in error with a conflict)."""
+    def start(self, name: str, *, next_free_port: bool = False) -> None:
+        """Start one service (its port preflight may end it in error with a conflict);
+        with `next_free_port`, a taken port is first replaced by the next free one (stored)."""
         raise NotImplementedError
 
     def stop(self, name: str) -> None:

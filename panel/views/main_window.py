@@ -46,7 +46,8 @@ from panel.views.logs_view import LogsView
 from panel.views.overview_view import OverviewView
 from panel.views.server_settings_dialog import ServerSettingsDialog
 from panel.views.server_view import ServerView
-from panel.views.services.page import ServicesView, worst_service_state
+from panel.views.services.page import ServicesView
+from panel.views.services.state import worst_service_state
 from panel.views.sessions_view import SessionsView
 from panel.views.state_colors import SERVER_COLORS, server_status_label
 from panel.views.theme import apply_color_scheme, save_color_scheme, saved_color_scheme

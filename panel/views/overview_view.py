@@ -90,7 +90,7 @@ class OverviewView(QScrollArea):
     """The engine at a glance; each card opens its page, a tile its connection."""
 
     sig_open_page = Signal(str)
-    """The operator asked for a page: "server", "connections", "jobs" or "logs"."""
+    """The operator asked for a page: "server", "services", "connections", "jobs" or "logs"."""
 
     sig_open_connection = Signal(str)
     """(connection id) the operator clicked a connection's tile."""
@@ -148,19 +148,22 @@ class OverviewView(QScrollArea):
         grid.addWidget(self.header, 0, 0, 1, 2)
         grid.addWidget(self.server_card, 1, 0)
         grid.addWidget(self.resources_card, 1, 1)
-        self.services_title = QLabel(f"<b>{self.tr('Services')}</b>")
+        self.services_card = _Card(self.tr("Services"), self.tr("Open"))
+        self.services_card.summary.hide()  # each service's own card says it
         self.service_cards = ServiceCards(models.services, models.engine)
         self.service_cards.sig_open.connect(self.sig_open_service)
-        grid.addWidget(self.services_title, 2, 0, 1, 2)
-        grid.addWidget(self.service_cards, 3, 0, 1, 2)
-        grid.addWidget(self.connections_card, 4, 0, 1, 2)
-        grid.addWidget(self.jobs_card, 5, 0)
-        grid.addWidget(self.problems_card, 5, 1)
+        self.service_cards.sig_worst_state.connect(self.services_card.show_state)
+        self.services_card.body.addWidget(self.service_cards)
+        grid.addWidget(self.services_card, 2, 0, 1, 2)
+        grid.addWidget(self.connections_card, 3, 0, 1, 2)
+        grid.addWidget(self.jobs_card, 4, 0)
+        grid.addWidget(self.problems_card, 4, 1)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
-        grid.setRowStretch(6, 1)
+        grid.setRowStretch(5, 1)
         for card, key in (
             (self.server_card, "server"),
+            (self.services_card, "services"),
             (self.connections_card, "connections"),
             (self.jobs_card, "jobs"),
             (self.problems_card, "logs"),

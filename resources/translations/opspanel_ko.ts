@@ -1582,291 +1582,291 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../panel/views/main_window.py" line="531"/>
+        <location filename="../../panel/views/main_window.py" line="532"/>
         <source>OpsPanel</source>
         <translation>OpsPanel</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="135"/>
+        <location filename="../../panel/views/main_window.py" line="136"/>
         <source>Server</source>
         <translation>서버</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="137"/>
+        <location filename="../../panel/views/main_window.py" line="138"/>
         <source>Services</source>
         <translation>서비스</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="139"/>
+        <location filename="../../panel/views/main_window.py" line="140"/>
         <source>Logs</source>
         <translation>로그</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="141"/>
+        <location filename="../../panel/views/main_window.py" line="142"/>
         <source>Connections</source>
         <translation>연결</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="145"/>
+        <location filename="../../panel/views/main_window.py" line="146"/>
         <source>Jobs</source>
         <translation>작업</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="150"/>
+        <location filename="../../panel/views/main_window.py" line="151"/>
         <source>Sessions</source>
         <translation>세션</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="170"/>
+        <location filename="../../panel/views/main_window.py" line="171"/>
         <source>Overview</source>
         <translation>개요</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="175"/>
+        <location filename="../../panel/views/main_window.py" line="176"/>
         <source>&amp;Overview</source>
         <translation>개요(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="277"/>
+        <location filename="../../panel/views/main_window.py" line="278"/>
         <source>&amp;Start</source>
         <translation>시작(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="278"/>
+        <location filename="../../panel/views/main_window.py" line="279"/>
         <source>S&amp;top</source>
         <translation>중지(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="280"/>
+        <location filename="../../panel/views/main_window.py" line="281"/>
         <source>&amp;Restart</source>
         <translation>다시 시작(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="283"/>
+        <location filename="../../panel/views/main_window.py" line="284"/>
         <source>Server &amp;settings…</source>
         <translation>서버 설정(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="286"/>
+        <location filename="../../panel/views/main_window.py" line="287"/>
         <source>&amp;Import configuration…</source>
         <translation>구성 가져오기(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="289"/>
+        <location filename="../../panel/views/main_window.py" line="290"/>
         <source>&amp;Export configuration…</source>
         <translation>구성 내보내기(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="292"/>
+        <location filename="../../panel/views/main_window.py" line="293"/>
         <source>Stop everything and &amp;quit</source>
         <translation>모두 중지하고 종료(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="295"/>
-        <location filename="../../panel/views/main_window.py" line="337"/>
+        <location filename="../../panel/views/main_window.py" line="296"/>
+        <location filename="../../panel/views/main_window.py" line="338"/>
         <source>&amp;Server</source>
         <translation>서버(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="298"/>
+        <location filename="../../panel/views/main_window.py" line="299"/>
         <source>&amp;Logs</source>
         <translation>로그(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="301"/>
+        <location filename="../../panel/views/main_window.py" line="302"/>
         <source>&amp;Connections</source>
         <translation>연결(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="304"/>
+        <location filename="../../panel/views/main_window.py" line="305"/>
         <source>&amp;Jobs</source>
         <translation>작업(&amp;J)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="307"/>
+        <location filename="../../panel/views/main_window.py" line="308"/>
         <source>S&amp;essions</source>
         <translation>세션(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="310"/>
+        <location filename="../../panel/views/main_window.py" line="311"/>
         <source>Ser&amp;vices</source>
         <translation>서비스(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="312"/>
+        <location filename="../../panel/views/main_window.py" line="313"/>
         <source>&amp;About OpsPanel</source>
         <translation>OpsPanel 정보(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="313"/>
+        <location filename="../../panel/views/main_window.py" line="314"/>
         <source>E&amp;ngines…</source>
         <translation>엔진(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="326"/>
+        <location filename="../../panel/views/main_window.py" line="327"/>
         <source>&amp;File</source>
         <translation>파일(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="341"/>
+        <location filename="../../panel/views/main_window.py" line="342"/>
         <source>&amp;View</source>
         <translation>보기(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="353"/>
+        <location filename="../../panel/views/main_window.py" line="354"/>
         <source>&amp;Theme</source>
         <translation>테마(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="357"/>
+        <location filename="../../panel/views/main_window.py" line="358"/>
         <source>Follow the system</source>
         <translation>시스템 설정 따르기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="358"/>
+        <location filename="../../panel/views/main_window.py" line="359"/>
         <source>Light</source>
         <translation>밝은 테마</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="359"/>
+        <location filename="../../panel/views/main_window.py" line="360"/>
         <source>Dark</source>
         <translation>어두운 테마</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="366"/>
+        <location filename="../../panel/views/main_window.py" line="367"/>
         <source>&amp;Help</source>
         <translation>도움말(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="371"/>
-        <location filename="../../panel/views/main_window.py" line="532"/>
+        <location filename="../../panel/views/main_window.py" line="372"/>
+        <location filename="../../panel/views/main_window.py" line="533"/>
         <source>Engine: running</source>
         <translation>엔진: 실행 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="373"/>
+        <location filename="../../panel/views/main_window.py" line="374"/>
         <source>API: %1</source>
         <translation>API: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="373"/>
+        <location filename="../../panel/views/main_window.py" line="374"/>
         <source>API: off</source>
         <translation>API: 꺼짐</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="377"/>
+        <location filename="../../panel/views/main_window.py" line="378"/>
         <source>Workspace folder</source>
         <translation>작업 공간 폴더</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="430"/>
+        <location filename="../../panel/views/main_window.py" line="431"/>
         <source>Server settings</source>
         <translation>서버 설정</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="435"/>
+        <location filename="../../panel/views/main_window.py" line="436"/>
         <source>Saved. Restart the server to use the new settings.</source>
         <translation>저장했습니다. 새 설정을 적용하려면 서버를 다시 시작하세요.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="441"/>
+        <location filename="../../panel/views/main_window.py" line="442"/>
         <source>Import configuration</source>
         <translation>구성 가져오기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="441"/>
-        <location filename="../../panel/views/main_window.py" line="461"/>
+        <location filename="../../panel/views/main_window.py" line="442"/>
+        <location filename="../../panel/views/main_window.py" line="462"/>
         <source>JSON files (*.json)</source>
         <translation>JSON 파일 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="448"/>
-        <location filename="../../panel/views/main_window.py" line="454"/>
+        <location filename="../../panel/views/main_window.py" line="449"/>
+        <location filename="../../panel/views/main_window.py" line="455"/>
         <source>Import failed</source>
         <translation>가져오기 실패</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="456"/>
+        <location filename="../../panel/views/main_window.py" line="457"/>
         <source>Configuration imported.</source>
         <translation>구성을 가져왔습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="461"/>
+        <location filename="../../panel/views/main_window.py" line="462"/>
         <source>Export configuration</source>
         <translation>구성 내보내기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="472"/>
+        <location filename="../../panel/views/main_window.py" line="473"/>
         <source>Export failed</source>
         <translation>내보내기 실패</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="474"/>
+        <location filename="../../panel/views/main_window.py" line="475"/>
         <source>Configuration exported.</source>
         <translation>구성을 내보냈습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="521"/>
+        <location filename="../../panel/views/main_window.py" line="522"/>
         <source>attached to %1 (pid %2)</source>
         <translation>%1에 연결됨 (pid %2)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="524"/>
+        <location filename="../../panel/views/main_window.py" line="525"/>
         <source>not attached to %1</source>
         <translation>%1에 연결되지 않음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="525"/>
+        <location filename="../../panel/views/main_window.py" line="526"/>
         <source>OpsPanel: %1</source>
         <translation>OpsPanel: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="526"/>
+        <location filename="../../panel/views/main_window.py" line="527"/>
         <source>Engine: %1</source>
         <translation>엔진: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="528"/>
+        <location filename="../../panel/views/main_window.py" line="529"/>
         <source>&amp;Close window</source>
         <translation>창 닫기(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="538"/>
+        <location filename="../../panel/views/main_window.py" line="539"/>
         <source>No connections</source>
         <translation>연결 없음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="553"/>
+        <location filename="../../panel/views/main_window.py" line="554"/>
         <source>Job %1: %2</source>
         <translation>작업 %1: %2</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="559"/>
+        <location filename="../../panel/views/main_window.py" line="560"/>
         <source>Engine CPU %1 %  RAM %2</source>
         <translation>엔진 CPU %1 %  메모리 %2</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="609"/>
+        <location filename="../../panel/views/main_window.py" line="610"/>
         <source>OpsPanel keeps running</source>
         <translation>OpsPanel이 계속 실행 중입니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="610"/>
+        <location filename="../../panel/views/main_window.py" line="611"/>
         <source>The server, connections and jobs go on. Open the window from here.</source>
         <translation>서버, 연결, 작업이 계속 실행됩니다. 여기에서 창을 열 수 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="616"/>
+        <location filename="../../panel/views/main_window.py" line="617"/>
         <source>Quit OpsPanel?</source>
         <translation>OpsPanel을 종료할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="617"/>
+        <location filename="../../panel/views/main_window.py" line="618"/>
         <source>Processes are still running. Stop them all and quit?</source>
         <translation>프로세스가 아직 실행 중입니다. 모두 중지하고 종료할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="618"/>
+        <location filename="../../panel/views/main_window.py" line="619"/>
         <source>Stop all and quit</source>
         <translation>모두 중지하고 종료</translation>
     </message>
@@ -1882,12 +1882,12 @@
 <context>
     <name>OverviewView</name>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="223"/>
+        <location filename="../../panel/views/overview_view.py" line="226"/>
         <source>Jobs file not imported: %1</source>
         <translation>작업 파일을 가져오지 못했습니다: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="225"/>
+        <location filename="../../panel/views/overview_view.py" line="228"/>
         <source>Jobs file missing: %1</source>
         <translation>작업 파일이 없습니다: %1</translation>
     </message>
@@ -1900,6 +1900,7 @@
         <location filename="../../panel/views/overview_view.py" line="114"/>
         <location filename="../../panel/views/overview_view.py" line="124"/>
         <location filename="../../panel/views/overview_view.py" line="128"/>
+        <location filename="../../panel/views/overview_view.py" line="151"/>
         <source>Open</source>
         <translation>열기</translation>
     </message>
@@ -1950,42 +1951,47 @@
         <translation>서버 CPU %</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="185"/>
+        <location filename="../../panel/views/overview_view.py" line="151"/>
+        <source>Services</source>
+        <translation>서비스</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/overview_view.py" line="188"/>
         <source>up %1</source>
         <translation>가동 %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="186"/>
+        <location filename="../../panel/views/overview_view.py" line="189"/>
         <source>port %1</source>
         <translation>포트 %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="198"/>
+        <location filename="../../panel/views/overview_view.py" line="201"/>
         <source>%1 connected  ·  %2 connecting  ·  %3 in error  (of %4)</source>
         <translation>연결됨 %1  ·  연결 중 %2  ·  오류 %3  (전체 %4)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="212"/>
+        <location filename="../../panel/views/overview_view.py" line="215"/>
         <source>Jobs file not imported</source>
         <translation>작업 파일을 가져오지 못함</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="215"/>
+        <location filename="../../panel/views/overview_view.py" line="218"/>
         <source>Today: %1 runs  ·  %2 succeeded  ·  %3 failed  ·  %4 running</source>
         <translation>오늘: 실행 %1회  ·  성공 %2  ·  실패 %3  ·  실행 중 %4</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="239"/>
+        <location filename="../../panel/views/overview_view.py" line="242"/>
         <source>The engine is busy</source>
         <translation>엔진이 바쁩니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="241"/>
+        <location filename="../../panel/views/overview_view.py" line="244"/>
         <source>The engine has room</source>
         <translation>엔진에 여유가 있습니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="234"/>
+        <location filename="../../panel/views/overview_view.py" line="237"/>
         <source>Engine: %1 CPU, %2</source>
         <translation>엔진: CPU %1, %2</translation>
     </message>
@@ -2326,37 +2332,37 @@
 <context>
     <name>ServiceCard</name>
     <message>
-        <location filename="../../panel/views/services/cards.py" line="36"/>
+        <location filename="../../panel/views/services/cards.py" line="37"/>
         <source>Open</source>
         <translation>열기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/cards.py" line="37"/>
+        <location filename="../../panel/views/services/cards.py" line="38"/>
         <source>Show this service on the Services page</source>
         <translation>서비스 페이지에서 이 서비스 보기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/cards.py" line="54"/>
+        <location filename="../../panel/views/services/cards.py" line="55"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/cards.py" line="55"/>
+        <location filename="../../panel/views/services/cards.py" line="56"/>
         <source>Memory</source>
         <translation>메모리</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/cards.py" line="71"/>
+        <location filename="../../panel/views/services/cards.py" line="72"/>
         <source>up %1</source>
         <translation>가동 %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/cards.py" line="73"/>
+        <location filename="../../panel/views/services/cards.py" line="74"/>
         <source>port %1</source>
         <translation>포트 %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/cards.py" line="74"/>
+        <location filename="../../panel/views/services/cards.py" line="75"/>
         <source>not running</source>
         <translation>실행 중이 아님</translation>
     </message>
@@ -2364,112 +2370,112 @@
 <context>
     <name>ServiceDetails</name>
     <message>
-        <location filename="../../panel/views/services/details.py" line="44"/>
+        <location filename="../../panel/views/services/details.py" line="46"/>
         <source>Settings</source>
         <translation>설정</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="55"/>
+        <location filename="../../panel/views/services/details.py" line="66"/>
         <source>Command</source>
         <translation>명령</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="56"/>
+        <location filename="../../panel/views/services/details.py" line="67"/>
         <source>Working folder</source>
         <translation>작업 폴더</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="57"/>
+        <location filename="../../panel/views/services/details.py" line="68"/>
         <source>Environment</source>
         <translation>환경 변수</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="58"/>
+        <location filename="../../panel/views/services/details.py" line="69"/>
         <source>Port</source>
         <translation>포트</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="59"/>
+        <location filename="../../panel/views/services/details.py" line="70"/>
         <source>Readiness</source>
         <translation>준비 확인</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="60"/>
+        <location filename="../../panel/views/services/details.py" line="71"/>
         <source>Liveness</source>
         <translation>동작 확인</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="61"/>
+        <location filename="../../panel/views/services/details.py" line="72"/>
         <source>Autostart</source>
         <translation>자동 시작</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="62"/>
+        <location filename="../../panel/views/services/details.py" line="73"/>
         <source>Restart</source>
         <translation>다시 시작</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="63"/>
+        <location filename="../../panel/views/services/details.py" line="74"/>
         <source>Timeouts</source>
         <translation>제한 시간</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="64"/>
+        <location filename="../../panel/views/services/details.py" line="75"/>
         <source>Memory limit</source>
         <translation>메모리 한도</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="65"/>
+        <location filename="../../panel/views/services/details.py" line="76"/>
         <source>Starts after</source>
         <translation>먼저 시작할 서비스</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="66"/>
+        <location filename="../../panel/views/services/details.py" line="77"/>
         <source>Last exit</source>
         <translation>마지막 종료</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="75"/>
+        <location filename="../../panel/views/services/details.py" line="86"/>
         <source>Recent log lines</source>
         <translation>최근 로그</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="82"/>
+        <location filename="../../panel/views/services/details.py" line="93"/>
         <source>Log lines of the selected service</source>
         <translation>선택한 서비스의 로그</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="84"/>
+        <location filename="../../panel/views/services/details.py" line="95"/>
         <source>No lines from this service yet.</source>
         <translation>이 서비스의 로그가 아직 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="102"/>
+        <location filename="../../panel/views/services/details.py" line="113"/>
         <source>Last error: %1</source>
         <translation>마지막 오류: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="109"/>
+        <location filename="../../panel/views/services/details.py" line="120"/>
         <source>none</source>
         <translation>없음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="112"/>
+        <location filename="../../panel/views/services/details.py" line="123"/>
         <source>the workspace folder</source>
         <translation>작업 공간 폴더</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="117"/>
+        <location filename="../../panel/views/services/details.py" line="128"/>
         <source>yes</source>
         <translation>예</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="117"/>
+        <location filename="../../panel/views/services/details.py" line="128"/>
         <source>no</source>
         <translation>아니요</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="119"/>
+        <location filename="../../panel/views/services/details.py" line="130"/>
         <source>ready %1 ms, stop %2 ms, %3 start retries</source>
         <translation>준비 %1 ms, 중지 %2 ms, 시작 재시도 %3회</translation>
     </message>
@@ -2477,19 +2483,19 @@
 <context>
     <name>ServiceDialog</name>
     <message>
-        <location filename="../../panel/views/services/details.py" line="136"/>
+        <location filename="../../panel/views/services/details.py" line="147"/>
         <location filename="../../panel/views/services/dialog.py" line="91"/>
         <source>Never</source>
         <translation>안 함</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="137"/>
+        <location filename="../../panel/views/services/details.py" line="148"/>
         <location filename="../../panel/views/services/dialog.py" line="92"/>
         <source>On failure</source>
         <translation>실패 시</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="138"/>
+        <location filename="../../panel/views/services/details.py" line="149"/>
         <location filename="../../panel/views/services/dialog.py" line="93"/>
         <source>Always</source>
         <translation>항상</translation>
@@ -2688,42 +2694,42 @@
 <context>
     <name>ServicesTableModel</name>
     <message>
-        <location filename="../../panel/views/services/table.py" line="47"/>
+        <location filename="../../panel/views/services/table.py" line="45"/>
         <source>Service</source>
         <translation>서비스</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/table.py" line="48"/>
+        <location filename="../../panel/views/services/table.py" line="46"/>
         <source>State</source>
         <translation>상태</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/table.py" line="49"/>
+        <location filename="../../panel/views/services/table.py" line="47"/>
         <source>PID</source>
         <translation>PID</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/table.py" line="50"/>
+        <location filename="../../panel/views/services/table.py" line="48"/>
         <source>Port</source>
         <translation>포트</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/table.py" line="51"/>
+        <location filename="../../panel/views/services/table.py" line="49"/>
         <source>Uptime</source>
         <translation>가동 시간</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/table.py" line="52"/>
+        <location filename="../../panel/views/services/table.py" line="50"/>
         <source>Restarts</source>
         <translation>재시작 횟수</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/table.py" line="53"/>
+        <location filename="../../panel/views/services/table.py" line="51"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/table.py" line="54"/>
+        <location filename="../../panel/views/services/table.py" line="52"/>
         <source>Memory</source>
         <translation>메모리</translation>
     </message>
@@ -2771,87 +2777,97 @@
         <translation>제거</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/page.py" line="87"/>
+        <location filename="../../panel/views/services/page.py" line="88"/>
+        <source>Store the free port as the service&apos;s port</source>
+        <translation>비어 있는 포트를 서비스의 포트로 저장합니다</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/page.py" line="89"/>
         <source>Open API docs</source>
         <translation>API 문서 열기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/page.py" line="88"/>
+        <location filename="../../panel/views/services/page.py" line="90"/>
         <source>Open the service&apos;s /docs page in the browser</source>
         <translation>서비스의 /docs 페이지를 브라우저에서 엽니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/page.py" line="137"/>
+        <location filename="../../panel/views/services/page.py" line="140"/>
         <source>Services</source>
         <translation>서비스</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/page.py" line="229"/>
+        <location filename="../../panel/views/services/page.py" line="231"/>
         <source>No services to show (the engine has not sent them yet).</source>
         <translation>표시할 서비스가 없습니다 (엔진이 아직 보내지 않았습니다).</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/page.py" line="232"/>
+        <location filename="../../panel/views/services/page.py" line="234"/>
         <source>Only the server runs here. Add a service (an API, a worker, a scheduler) with Add…: each gets its own row, buttons and log lines.</source>
         <translation>지금은 서버만 실행됩니다. 추가…로 서비스(API, 워커, 스케줄러)를 추가하면 각각 자기 행, 버튼, 로그를 갖습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/page.py" line="250"/>
+        <location filename="../../panel/views/services/page.py" line="252"/>
         <source>The server cannot be removed</source>
         <translation>서버는 제거할 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/page.py" line="252"/>
+        <location filename="../../panel/views/services/page.py" line="254"/>
         <source>Remove the selected (stopped) service (Del)</source>
         <translation>선택한 (중지된) 서비스 제거 (Del)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/page.py" line="255"/>
+        <location filename="../../panel/views/services/page.py" line="260"/>
+        <source>Use port %1 and start</source>
+        <translation>포트 %1을(를) 사용하여 시작</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/page.py" line="261"/>
         <source>No service selected</source>
         <translation>선택한 서비스 없음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/page.py" line="293"/>
+        <location filename="../../panel/views/services/page.py" line="304"/>
         <source>Stop %1?</source>
         <translation>%1을(를) 중지할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/page.py" line="294"/>
+        <location filename="../../panel/views/services/page.py" line="305"/>
         <source>The service %1 and every process it started will be stopped.</source>
         <translation>서비스 %1과(와) 그 서비스가 시작한 모든 프로세스가 중지됩니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/page.py" line="306"/>
+        <location filename="../../panel/views/services/page.py" line="317"/>
         <source>Restart %1?</source>
         <translation>%1을(를) 다시 시작할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/page.py" line="307"/>
+        <location filename="../../panel/views/services/page.py" line="318"/>
         <source>The service %1 will be stopped and started again.</source>
         <translation>서비스 %1을(를) 중지한 뒤 다시 시작합니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/page.py" line="315"/>
+        <location filename="../../panel/views/services/page.py" line="326"/>
         <source>Stop every service?</source>
         <translation>모든 서비스를 중지할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/page.py" line="316"/>
+        <location filename="../../panel/views/services/page.py" line="327"/>
         <source>These services and every process they started will be stopped: %1.</source>
         <translation>다음 서비스와 이들이 시작한 모든 프로세스가 중지됩니다: %1.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/page.py" line="359"/>
+        <location filename="../../panel/views/services/page.py" line="370"/>
         <source>Remove %1?</source>
         <translation>%1을(를) 제거할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/page.py" line="360"/>
+        <location filename="../../panel/views/services/page.py" line="371"/>
         <source>The service %1 and its settings will be removed from the workspace.</source>
         <translation>서비스 %1과(와) 그 설정이 작업 공간에서 제거됩니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/page.py" line="368"/>
+        <location filename="../../panel/views/services/page.py" line="379"/>
         <source>Not removed</source>
         <translation>제거하지 못함</translation>
     </message>

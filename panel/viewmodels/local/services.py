@@ -32,8 +32,8 @@ class LocalServicesModel(ServicesModel):
         except ServiceError:
             return None
 
-    def start(self, name: str) -> None:
-        self._services.start(name)
+    def start(self, name: str, *, next_free_port: bool = False) -> None:
+        self._services.start(name, next_free_port=next_free_port)
 
     def stop(self, name: str) -> None:
         self._services.stop(name)

@@ -41,8 +41,12 @@ class RemoteServicesModel(ServicesModel):
 
     # ----------------------------------------------------------------- actions
 
-    def start(self, name: str) -> None:
-        self._link.call("services.start", {"name": name}, on_error=self._log_failure)
+    def start(self, name: str, *, next_free_port: bool = False) -> None:
+        if not next_free_port:
+            self._link.call("services.start", {"name": name}, on_error=self._log_failure)
+            return
+        params = {"name": name, "nextFreePort": True}  # its settings change: fetch them after
+        self._link.call("services.start", params, lambda _: self._fetch(), self._log_failure)
 
     def stop(self, name: str) -> None:
         self._link.call("services.stop", {"name": name}, on_error=self._log_failure)

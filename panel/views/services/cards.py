@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -19,6 +19,7 @@ from panel.viewmodels.engine import EngineModel
 from panel.viewmodels.services import ServicesModel
 from panel.views.format import format_duration
 from panel.views.services.history import ServiceHistory
+from panel.views.services.state import worst_service_state
 from panel.views.services.table import CPU_COLOR, RSS_COLOR
 from panel.views.sparkline import Sparkline
 from panel.views.state_colors import SERVER_COLORS, dot_pixmap, server_status_label
@@ -82,12 +83,14 @@ class ServiceCard(QFrame):
         self.rss_plot.add_sample(rss)
 
 
-class ServiceCards(QScrollArea):
-    """A card per service, in configured order, kept up to date by the services model;
-    scrolled when there are more than the Overview has room for."""
+class ServiceCards(QWidget):
+    """A card per service, in configured order, kept up to date by the services model."""
 
     sig_open = Signal(str)
     """(name) the operator asked for this service on the Services page."""
+
+    sig_worst_state = Signal(QColor, str)
+    """(colour, word) the worst state of any service changed."""
 
     def __init__(
         self, services: ServicesModel, engine: EngineModel, parent: QWidget | None = None
@@ -96,30 +99,12 @@ class ServiceCards(QScrollArea):
         self._services = services
         self._history = history = ServiceHistory(engine, self)
         self.cards: dict[str, ServiceCard] = {}
-        self.setWidgetResizable(True)
-        self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        inner = QWidget()
-        self._grid = QGridLayout(inner)
+        self._grid = QGridLayout(self)
         self._grid.setContentsMargins(0, 0, 0, 0)
-        self.setWidget(inner)
         services.sig_changed.connect(self._rebuild)
         services.sig_status.connect(self._refresh)
         history.sig_sampled.connect(self._on_sampled)
         self._rebuild()
-
-    def sizeHint(self) -> QSize:
-        """Room for the cards, up to two rows (more scroll)."""
-        widget = self.widget()
-        inner = widget.sizeHint() if widget is not None else QSize()
-        card = next(iter(self.cards.values()), None)
-        rows_high = card.sizeHint().height() * 2 + 12 if card is not None else inner.height()
-        return QSize(inner.width(), min(inner.height(), rows_high))
-
-    def minimumSizeHint(self) -> QSize:
-        """One row of cards."""
-        card = next(iter(self.cards.values()), None)
-        return QSize(0, card.sizeHint().height() if card is not None else 0)
 
     def _rebuild(self) -> None:
         names = self._services.names()
@@ -139,10 +124,14 @@ class ServiceCards(QScrollArea):
                         plot.add_sample(value)
                 self._grid.addWidget(card, i // COLUMNS, i % COLUMNS)
                 self.cards[name] = card
+            for column in range(COLUMNS):
+                self._grid.setColumnStretch(column, 1)
         self._refresh()
 
     def _refresh(self, *_: object) -> None:
-        for snap in self._services.snapshots():
+        snaps = self._services.snapshots()
+        self.sig_worst_state.emit(*worst_service_state(snaps))
+        for snap in snaps:
             card = self.cards.get(snap.name)
             if card is not None:
                 card.show_snapshot(snap)

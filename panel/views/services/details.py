@@ -5,10 +5,12 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QListView,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -42,7 +44,16 @@ class ServiceDetails(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         settings_box = QGroupBox(self.tr("Settings"))
-        column = QVBoxLayout(settings_box)
+        box_column = QVBoxLayout(settings_box)
+        scroll = QScrollArea()  # a long command or environment scrolls, never gets cut
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        inner = QWidget()
+        column = QVBoxLayout(inner)
+        column.setContentsMargins(0, 0, 0, 0)
+        scroll.setWidget(inner)
+        box_column.addWidget(scroll)
         self.error_label = QLabel()
         self.error_label.setObjectName("serviceLastError")
         self.error_label.setWordWrap(True)

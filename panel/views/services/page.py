@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QColor, QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -28,18 +28,18 @@ from panel.views.icons import themed_icon
 from panel.views.services.details import ServiceDetails
 from panel.views.services.dialog import ServiceDialog
 from panel.views.services.history import ServiceHistory
+from panel.views.services.state import worst_service_state
 from panel.views.services.table import (
     CPU,
     CPU_COLOR,
     MEMORY,
     NAME,
     RSS_COLOR,
-    SPARK_COLUMN,
     ServiceRow,
     ServicesTableModel,
     SparkDelegate,
 )
-from panel.views.state_colors import IDLE, SERVER_COLORS, SEVERITY, server_status_label
+from panel.views.state_colors import server_status_label
 from panel.workspace.service_config import SERVER_SERVICE
 
 _BUSY = (ServerStatus.STARTING, ServerStatus.STOPPING)
@@ -84,6 +84,8 @@ class ServicesView(QWidget):
         self.add_button = self._button(self.tr("Add…"), "add", "Ctrl+N")
         self.edit_button = self._button(self.tr("Edit…"), "edit", "F2")
         self.remove_button = self._button(self.tr("Remove"), "remove", "Delete")
+        self.use_port_button = QPushButton()
+        self.use_port_button.setToolTip(self.tr("Store the free port as the service's port"))
         self.docs_button = QPushButton(self.tr("Open API docs"))
         self.docs_button.setToolTip(self.tr("Open the service's /docs page in the browser"))
         self.busy = QProgressBar()
@@ -113,6 +115,7 @@ class ServicesView(QWidget):
         head.addSpacing(8)
         for widget in (self.start_button, self.stop_button, self.restart_button):
             head.addWidget(widget)
+        head.addWidget(self.use_port_button)
         head.addStretch(1)
         for widget in (self.docs_button, self.edit_button, self.remove_button):
             head.addWidget(widget)
@@ -141,10 +144,8 @@ class ServicesView(QWidget):
         )
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
-        for column in (CPU, MEMORY):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-            header.resizeSection(column, SPARK_COLUMN)
+        for column in (CPU, MEMORY):  # the lines take the room left
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
 
     def _button(self, text: str, icon: str, keys: str | None) -> QPushButton:
         button = QPushButton(themed_icon(icon), text)
@@ -182,6 +183,7 @@ class ServicesView(QWidget):
         self.edit_button.clicked.connect(self.edit_service)
         self.remove_button.clicked.connect(self._on_remove)
         self.docs_button.clicked.connect(self._on_docs)
+        self.use_port_button.clicked.connect(self._on_use_port)
 
     # ------------------------------------------------------------------ state
 
@@ -252,6 +254,10 @@ class ServicesView(QWidget):
             else self.tr("Remove the selected (stopped) service (Del)")
         )
         self.docs_button.setVisible(snap is not None and bool(snap.docs_url))
+        conflict = snap.conflict if snap is not None and status == ServerStatus.ERROR else None
+        free = conflict.suggested_port if conflict is not None else None
+        self.use_port_button.setVisible(free is not None)
+        self.use_port_button.setText(self.tr("Use port %1 and start").replace("%1", str(free)))
         self.name_label.setText(snap.name if snap is not None else self.tr("No service selected"))
         snaps = self.services.snapshots()
         busy = [s for s in snaps if s.status in _BUSY]
@@ -284,6 +290,11 @@ class ServicesView(QWidget):
         snap = self.selected()
         if snap is not None:
             self.services.start(snap.name)
+
+    def _on_use_port(self) -> None:
+        snap = self.selected()
+        if snap is not None:
+            self.services.start(snap.name, next_free_port=True)
 
     def _on_stop(self) -> None:
         snap = self.selected()
@@ -373,11 +384,3 @@ class ServicesView(QWidget):
         snap = self.selected()
         if snap is not None and snap.docs_url:
             QDesktopServices.openUrl(QUrl(snap.docs_url))
-
-
-def worst_service_state(snaps: list[ServiceSnapshot]) -> tuple[QColor, str]:
-    """The colour and word of the worst service state (as the tray and sidebar show it)."""
-    if not snaps:
-        return IDLE, server_status_label(ServerStatus.STOPPED)
-    worst = min((s.status for s in snaps), key=SEVERITY.index)
-    return SERVER_COLORS[worst], server_status_label(worst)

@@ -22,8 +22,6 @@ SamplesRole = Qt.ItemDataRole.UserRole + 1
 
 VALUE_WIDTH = 64
 """Pixels for a sparkline cell's value, before its line."""
-SPARK_COLUMN = 200
-"""A sparkline column's width to begin with (the operator may drag it)."""
 SPARK_SAMPLES = 60
 """Readings a table cell's line shows (a minute)."""
 

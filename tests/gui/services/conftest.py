@@ -33,7 +33,7 @@ def services_of(tmp: Path, server_port: int) -> list[ServiceConfig]:
     server = demo_server_config().to_json() | {"port": server_port, "autostart": False}
     return [
         ServiceConfig.from_server(ServerConfig.from_json(server)),
-        child("worker", "tcp", worker_port, port=worker_port, autostart=False),
+        child("worker", "tcp", "{port}", port=worker_port, autostart=False),
         child("logger", "log", readiness={"log": "ready"}, autostart=False),
         child("broken", "exit", 3, autostart=False, restart="never", startRetries=0),
     ]

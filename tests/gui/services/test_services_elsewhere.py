@@ -38,6 +38,7 @@ def test_the_overview_has_a_card_per_service_with_its_state_and_figures(
     broken = cards.cards["broken"]
     qtbot.waitUntil(lambda: broken.state_label.text() == "Error", timeout=TIMEOUT_MS)
     assert "code 3" in broken.summary.text()
+    assert window.overview_view.services_card.state[1] == "Error"  # the worst of them
     broken.open_button.click()
     assert window.pages.currentWidget() is view
     assert view.selected().name == "broken"  # type: ignore[union-attr]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+
 from PySide6.QtCore import QObject, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMessageBox
@@ -186,3 +188,26 @@ def test_start_all_then_open_api_docs_only_where_there_are_docs_then_stop_all(
             wait_status(qtbot, view, name, ServerStatus.STOPPED)
     assert asked == ["Stop every service?"]
     assert not view.stop_all_button.isEnabled()
+
+
+def test_a_taken_port_offers_the_next_free_one_and_starts_there(
+    services_window: MainWindow, qtbot: QtBot
+) -> None:
+    view = services_window.services_view
+    qtbot.waitUntil(lambda: view.model.row_of("worker") >= 0, timeout=TIMEOUT_MS)
+    port = view.services.snapshot("worker").port  # type: ignore[union-attr]
+    assert port is not None
+    with socket.create_server(("127.0.0.1", port)):  # someone else holds it
+        view.select("worker")
+        assert not view.use_port_button.isVisible()
+        view.start_button.click()
+        qtbot.waitUntil(view.use_port_button.isVisible, timeout=TIMEOUT_MS)
+        assert row_texts(view, "worker")[1] == "Error"
+        assert str(port) in view.details.error_label.text()
+        free = view.services.snapshot("worker").conflict.suggested_port  # type: ignore[union-attr]
+        assert view.use_port_button.text() == f"Use port {free} and start"
+        view.use_port_button.click()
+        wait_status(qtbot, view, "worker", ServerStatus.RUNNING)
+    assert row_texts(view, "worker")[3] == str(free)
+    assert view.details.fields["port"].text() == str(free)  # stored
+    assert not view.use_port_button.isVisible()
