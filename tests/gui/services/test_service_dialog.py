@@ -127,3 +127,19 @@ def test_a_problem_path_names_the_dialog_field() -> None:
     assert field_of("$.memoryLimitMb") == "memory"
     assert field_of("$.services[2]") is None
     assert field_of("$") is None
+
+
+def test_the_keyboard_opens_the_dialogs(services_window: MainWindow, qtbot: QtBot) -> None:
+    view = services_window.services_view
+    qtbot.waitUntil(lambda: view.model.rowCount() == len(NAMES), timeout=TIMEOUT_MS)
+    services_window.activateWindow()
+    view.select("worker")
+    view.table.setFocus()
+    qtbot.keyClick(view.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert view.dialog is not None and view.dialog.windowTitle() == "Add a service"
+    view.dialog.reject()
+    qtbot.waitUntil(lambda: view.dialog is None)
+    view.table.setFocus()
+    qtbot.keyClick(view.table, Qt.Key.Key_F2)
+    assert view.dialog is not None and view.dialog.windowTitle() == "Service settings: worker"
+    view.dialog.reject()
