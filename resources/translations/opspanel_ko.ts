@@ -2456,6 +2456,7 @@
     </message>
     <message>
         <location filename="../../panel/views/services/details.py" line="120"/>
+        <location filename="../../panel/views/services/details.py" line="143"/>
         <source>none</source>
         <translation>없음</translation>
     </message>
@@ -2479,23 +2480,33 @@
         <source>ready %1 ms, stop %2 ms, %3 start retries</source>
         <translation>준비 %1 ms, 중지 %2 ms, 시작 재시도 %3회</translation>
     </message>
+    <message>
+        <location filename="../../panel/views/services/details.py" line="145"/>
+        <source>TCP port %1</source>
+        <translation>TCP 포트 %1</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/details.py" line="147"/>
+        <source>log /%1/</source>
+        <translation>로그 /%1/</translation>
+    </message>
 </context>
 <context>
     <name>ServiceDialog</name>
     <message>
-        <location filename="../../panel/views/services/details.py" line="147"/>
+        <location filename="../../panel/views/services/details.py" line="157"/>
         <location filename="../../panel/views/services/dialog.py" line="91"/>
         <source>Never</source>
         <translation>안 함</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="148"/>
+        <location filename="../../panel/views/services/details.py" line="158"/>
         <location filename="../../panel/views/services/dialog.py" line="92"/>
         <source>On failure</source>
         <translation>실패 시</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="149"/>
+        <location filename="../../panel/views/services/details.py" line="159"/>
         <location filename="../../panel/views/services/dialog.py" line="93"/>
         <source>Always</source>
         <translation>항상</translation>

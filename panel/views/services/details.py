@@ -21,7 +21,7 @@ from panel.viewmodels.logs import LogsModel
 from panel.views.format import format_argv
 from panel.views.logs_view import LevelDelegate
 from panel.views.server_view import exit_text
-from panel.workspace.service_config import ServiceConfig
+from panel.workspace.service_config import Probe, ServiceConfig
 
 
 class ServiceDetails(QWidget):
@@ -123,8 +123,8 @@ class ServiceDetails(QWidget):
             "cwd": cfg.cwd or self.tr("the workspace folder"),
             "env": ", ".join(f"{k}={v}" for k, v in cfg.env.items()) or no,
             "port": str(cfg.port) if cfg.port is not None else no,
-            "readiness": cfg.readiness.describe(),
-            "liveness": cfg.liveness.describe() if cfg.liveness is not None else no,
+            "readiness": self._probe_text(cfg.readiness),
+            "liveness": self._probe_text(cfg.liveness),
             "autostart": self.tr("yes") if cfg.autostart else self.tr("no"),
             "restart": _restart_label(cfg.restart),
             "timeouts": self.tr("ready %1 ms, stop %2 ms, %3 start retries")
@@ -136,6 +136,16 @@ class ServiceDetails(QWidget):
         }
         for key, text in texts.items():
             self.fields[key].setText(text)
+
+    def _probe_text(self, probe: Probe | None) -> str:
+        """`HTTP url`, `TCP port N`, `log /regex/` or `none`, in the window's language."""
+        if probe is None or probe.kind == "none":
+            return self.tr("none")
+        if probe.kind == "tcp":
+            return self.tr("TCP port %1").replace("%1", str(probe.target))
+        if probe.kind == "log":
+            return self.tr("log /%1/").replace("%1", str(probe.target))
+        return f"HTTP {probe.target}"
 
     def _follow(self) -> None:
         self.log_view.scrollToBottom()
