@@ -3,8 +3,9 @@ configure | add | remove | subscribe`, each by name.
 
 Notifications on topic ``services``: ``services.status`` with a service's snapshot
 (name, status, pid, port, uptime, restarts, lastError, lastExit {code, signal},
-exits, ...) on every status change and every exit of its process. `server.*`
-stays: it is the service named ``server``.
+exits, ...) on every status change and every exit of its process, and
+``services.changed`` (`{names}`) when a service was added or removed or the list was
+replaced by an import. `server.*` stays: it is the service named ``server``.
 
 Errors: -32010 no such service, -32011 refused (stopping, running, the
 `server` service removed), -32012 did not settle in time, -32602 bad settings
@@ -89,6 +90,7 @@ class ServicesApi:
         self._services = engine.services
         self._server = server
         engine.sig_service_status.connect(self._push_status)
+        engine.sig_services_changed.connect(self._push_changed)
 
     def register(self, registry: RpcRegistry) -> None:
         """Add every `services.*` method to `registry`."""
@@ -155,7 +157,10 @@ class ServicesApi:
             "services.subscribe",
             self.subscribe,
             _EMPTY,
-            doc="Receive `services.status` notifications on every status change and exit.",
+            doc=(
+                "Receive `services.status` notifications on every status change and exit,"
+                " and `services.changed` when services are added or removed."
+            ),
         )
 
     # ----------------------------------------------------------------- methods
@@ -304,6 +309,10 @@ class ServicesApi:
 
     def _push_status(self, snap: ServiceSnapshot) -> None:
         self._server.publish(SERVICES_TOPIC, "services.status", snap.to_json())
+
+    def _push_changed(self) -> None:
+        names = self._services.names()
+        self._server.publish(SERVICES_TOPIC, "services.changed", {"names": names})
 
 
 def _config_error(exc: ConfigError) -> RpcError:

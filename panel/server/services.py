@@ -140,9 +140,12 @@ class ServiceManager(QObject):
     # ----------------------------------------------------------- configuration
 
     def add(self, config: ServiceConfig) -> ServiceSupervisor:
-        """Store a new service (validated with the others) and supervise it (not started)."""
+        """Store a new service (validated with the others) and supervise it (not started).
+
+        Raises `ConfigError` naming every bad field (a name taken already among them)."""
         if config.name in self._services:
-            raise ServiceError(f"a service named {config.name!r} exists already")
+            path = f"$.services[{len(self._services)}].name"
+            raise ConfigError([(path, f"a service named {config.name!r} exists already")])
         self._save([*self.configs(), config])
         service = self._add_supervisor(config)
         log.info("service %s added", config.name)

@@ -11,6 +11,7 @@ from panel.viewmodels.engine import EngineModel
 from panel.viewmodels.jobs import JobsModel
 from panel.viewmodels.logs import LogsModel
 from panel.viewmodels.server import ServerModel
+from panel.viewmodels.services import ServicesModel
 from panel.viewmodels.sessions import SessionsModel
 
 if TYPE_CHECKING:
@@ -32,6 +33,7 @@ class EngineModels:
     logs: LogsModel
     connections: ConnectionsModel
     jobs: JobsModel
+    services: ServicesModel
     embedded: Engine | None = None
     link: RemoteLink | None = None
     bus: BusModel | None = None
@@ -51,6 +53,7 @@ def local_models(engine: Engine) -> EngineModels:
     from panel.viewmodels.local.jobs import LocalJobsModel
     from panel.viewmodels.local.logs import LocalLogsModel
     from panel.viewmodels.local.server import LocalServerModel
+    from panel.viewmodels.local.services import LocalServicesModel
     from panel.viewmodels.local.sessions import LocalSessionsModel
 
     return EngineModels(
@@ -60,6 +63,7 @@ def local_models(engine: Engine) -> EngineModels:
         logs=LocalLogsModel(engine),
         connections=LocalConnectionsModel(engine.connections),
         jobs=LocalJobsModel(engine),
+        services=LocalServicesModel(engine),
         embedded=engine,
         bus=LocalBusModel(engine),
     )
@@ -73,6 +77,7 @@ def remote_models(link: RemoteLink) -> EngineModels:
     from panel.viewmodels.remote.jobs import RemoteJobsModel
     from panel.viewmodels.remote.logs import RemoteLogsModel
     from panel.viewmodels.remote.server import RemoteServerModel
+    from panel.viewmodels.remote.services import RemoteServicesModel
     from panel.viewmodels.remote.sessions import RemoteSessionsModel
 
     return EngineModels(
@@ -82,6 +87,7 @@ def remote_models(link: RemoteLink) -> EngineModels:
         logs=RemoteLogsModel(link),
         connections=RemoteConnectionsModel(link),
         jobs=RemoteJobsModel(link),
+        services=RemoteServicesModel(link),
         link=link,
         bus=RemoteBusModel(link),
     )

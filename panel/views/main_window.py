@@ -49,6 +49,7 @@ from panel.views.icons import themed_icon
 from panel.views.job_states import run_state_label
 from panel.views.link_banner import LinkBanner
 from panel.views.overview_view import OverviewView
+from panel.views.services.state import worst_service_state
 from panel.views.state_colors import SERVER_COLORS, server_status_label
 from panel.views.theme import apply_color_scheme, save_color_scheme, saved_color_scheme
 from panel.views.tray import TrayIcon
@@ -62,6 +63,7 @@ if TYPE_CHECKING:
     from panel.views.jobs_view import JobsView
     from panel.views.logs_view import LogsView
     from panel.views.server_view import ServerView
+    from panel.views.services.page import ServicesView
     from panel.views.sessions_view import SessionsView
 
 
@@ -196,6 +198,7 @@ class MainWindow(QMainWindow):
         self.tray.sig_stop.connect(self.stop_action.trigger)  # asks first, as the menu does
         self.tray.sig_restart.connect(self.restart_action.trigger)
 
+        self._connect_services()
         models.server.sig_status.connect(self._on_server_status)
         models.engine.sig_stats.connect(self._on_stats)
         models.engine.sig_link.connect(self._on_link)
@@ -219,6 +222,11 @@ class MainWindow(QMainWindow):
 
             return ServerView(m.server, m.engine)
 
+        def services() -> QWidget:
+            from panel.views.services.page import ServicesView
+
+            return ServicesView(m.services, m.engine, m.logs)
+
         def logs() -> QWidget:
             from panel.views.logs_view import LogsView
 
@@ -240,6 +248,7 @@ class MainWindow(QMainWindow):
             return SessionsView(m.sessions)
 
         self.add_page("server", self.tr("Server"), server, on_created=self._server_created)
+        self.add_page("services", self.tr("Services"), services)
         self.add_page("logs", self.tr("Logs"), logs)
         self.add_page(
             "connections", self.tr("Connections"), connections, on_created=self._conns_created
@@ -340,6 +349,11 @@ class MainWindow(QMainWindow):
         return cast("JobsView", self.page("jobs"))
 
     @property
+    def services_view(self) -> ServicesView:
+        """The Services page (made on first use)."""
+        return cast("ServicesView", self.page("services"))
+
+    @property
     def sessions_view(self) -> SessionsView:
         """The Sessions page (made on first use)."""
         return cast("SessionsView", self.page("sessions"))
@@ -356,6 +370,33 @@ class MainWindow(QMainWindow):
             cast("SessionsView", page).audit_view.refresh()
 
     # ------------------------------------------------------------------ build
+
+    def _connect_services(self) -> None:
+        """The services' dot in the sidebar and their entries in the tray follow the model
+        (whether the page was made or not); the Overview's cards and the tray's entries
+        lead to a service's row."""
+        services = self.models.services
+        self.overview_view.sig_open_service.connect(self.show_service)
+        self.tray.sig_show_service.connect(self.show_service)
+        for signal in (services.sig_status, services.sig_changed):
+            signal.connect(self._show_tray_services)
+            signal.connect(self._show_services_state)
+        self._show_tray_services()
+        self._show_services_state()
+
+    def _show_tray_services(self, *_: object) -> None:
+        self.tray.show_services(self.models.services.snapshots())
+
+    def show_service(self, name: str) -> None:
+        """Bring the window up on the Services page with service `name` selected."""
+        self.bring_to_front()
+        self.open_page("services")
+        self.services_view.select(name)
+
+    def _show_services_state(self, *_: object) -> None:
+        color, word = worst_service_state(self.models.services.snapshots())
+        self._set_badge("services", color)
+        self._item("services").setToolTip(word)
 
     def _set_badge(self, key: str, color: QColor | None) -> None:
         """The sidebar icon of the entry `key` with a state dot of `color` (None: no dot)."""
@@ -374,9 +415,10 @@ class MainWindow(QMainWindow):
             item.setIcon(themed_icon(key, badge if isinstance(badge, QColor) else None))
         for action, name in self._action_icons:
             action.setIcon(themed_icon(name))
-        server = self.made_page("server")
-        if server is not None:
-            cast("ServerView", server).refresh_icons()
+        for key in ("server", "services"):
+            page = self.made_page(key)
+            if page is not None:
+                cast("ServerView | ServicesView", page).refresh_icons()
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
@@ -431,6 +473,9 @@ class MainWindow(QMainWindow):
         self.show_sessions_action = self._action(
             self.tr("S&essions"), "Ctrl+5", lambda: self.open_page("sessions")
         )
+        self.show_services_action = self._action(
+            self.tr("Ser&vices"), "Ctrl+6", lambda: self.open_page("services")
+        )
         self.about_action = self._action(self.tr("&About OpsPanel"), None, self.show_about)
         self.engines_action = self._action(self.tr("E&ngines…"), "Ctrl+Shift+E", self.show_engines)
         self._action_icons = [
@@ -465,6 +510,7 @@ class MainWindow(QMainWindow):
             [
                 self.show_overview_action,
                 self.show_server_action,
+                self.show_services_action,
                 self.show_logs_action,
                 self.show_connections_action,
             ]

@@ -33,6 +33,7 @@ from panel.views.overview.connection_tiles import ConnectionTiles
 from panel.views.overview.header import OverviewHeader
 from panel.views.overview.jobs_today import JobsToday
 from panel.views.overview.recent_problems import RecentProblems
+from panel.views.services.cards import ServiceCards
 from panel.views.sparkline import Sparkline
 from panel.views.state_colors import (
     BAD,
@@ -88,10 +89,13 @@ class OverviewView(QScrollArea):
     """The engine at a glance; each card opens its page, a tile its connection."""
 
     sig_open_page = Signal(str)
-    """The operator asked for a page: "server", "connections", "jobs" or "logs"."""
+    """The operator asked for a page: "server", "services", "connections", "jobs" or "logs"."""
 
     sig_open_connection = Signal(str)
     """(connection id) the operator clicked a connection's tile."""
+
+    sig_open_service = Signal(str)
+    """(name) the operator asked for a service on the Services page."""
 
     def __init__(
         self, models: EngineModels, server_actions: list[QAction], parent: QWidget | None = None
@@ -143,14 +147,22 @@ class OverviewView(QScrollArea):
         grid.addWidget(self.header, 0, 0, 1, 2)
         grid.addWidget(self.server_card, 1, 0)
         grid.addWidget(self.resources_card, 1, 1)
-        grid.addWidget(self.connections_card, 2, 0, 1, 2)
-        grid.addWidget(self.jobs_card, 3, 0)
-        grid.addWidget(self.problems_card, 3, 1)
+        self.services_card = _Card(self.tr("Services"), self.tr("Open"))
+        self.services_card.summary.hide()  # each service's own card says it
+        self.service_cards = ServiceCards(models.services, models.engine)
+        self.service_cards.sig_open.connect(self.sig_open_service)
+        self.service_cards.sig_worst_state.connect(self.services_card.show_state)
+        self.services_card.body.addWidget(self.service_cards)
+        grid.addWidget(self.services_card, 2, 0, 1, 2)
+        grid.addWidget(self.connections_card, 3, 0, 1, 2)
+        grid.addWidget(self.jobs_card, 4, 0)
+        grid.addWidget(self.problems_card, 4, 1)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
-        grid.setRowStretch(4, 1)
+        grid.setRowStretch(5, 1)
         for card, key in (
             (self.server_card, "server"),
+            (self.services_card, "services"),
             (self.connections_card, "connections"),
             (self.jobs_card, "jobs"),
             (self.problems_card, "logs"),

@@ -202,7 +202,7 @@ class ServerView(QWidget):
         self.pid_label.setText(str(snap.pid) if snap.pid else "-")
         self.port_label.setText(str(snap.port))
         self.restarts_label.setText(str(snap.restarts))
-        self.last_exit_label.setText(_exit_text(snap.last_exit))
+        self.last_exit_label.setText(exit_text(snap.last_exit))
         self.health_label.setText(snap.health_url)
         self.error_label.setText(snap.last_error or "-")
         self.command_label.setText(format_argv(snap.command))
@@ -238,7 +238,7 @@ class ServerView(QWidget):
         self.resource_dialog.raise_()
 
 
-def _exit_text(last_exit: ExitStatus | None) -> str:
+def exit_text(last_exit: ExitStatus | None) -> str:
     """`signal 9 (SIGKILL)`, `code 1`, or `-` before the first exit."""
     if last_exit is None:
         return "-"

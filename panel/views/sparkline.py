@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Sequence
 
-from PySide6.QtCore import QPointF, QSize, Qt
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -65,17 +66,39 @@ class Sparkline(QWidget):
             painter.end()
             return
         plot = rect.adjusted(6, 22, -6, -6)
-        top = max(max(self._samples), self._floor_max)
-        step = plot.width() / max(1, (self._samples.maxlen or 2) - 1)
-        x0 = plot.right() - step * (len(self._samples) - 1)
-        path = QPainterPath()
-        for i, value in enumerate(self._samples):
-            point = QPointF(x0 + i * step, plot.bottom() - plot.height() * value / top)
-            if i == 0:
-                path.moveTo(point)
-            else:
-                path.lineTo(point)
-        painter.setPen(QPen(self._color, 1.6))
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawPath(path)
+        paint_line(
+            painter,
+            plot,
+            list(self._samples),
+            self._samples.maxlen or 2,
+            self._floor_max,
+            self._color,
+        )
         painter.end()
+
+
+def paint_line(
+    painter: QPainter,
+    plot: QRectF,
+    samples: Sequence[float],
+    capacity: int,
+    floor_max: float,
+    color: QColor,
+) -> None:
+    """Draw `samples` as a line in `plot`, the newest at the right edge, one step per slot
+    of `capacity`; the y axis runs from zero to the largest sample (at least `floor_max`)."""
+    if len(samples) < 2:
+        return
+    top = max(max(samples), floor_max)
+    step = plot.width() / max(1, capacity - 1)
+    x0 = plot.right() - step * (len(samples) - 1)
+    path = QPainterPath()
+    for i, value in enumerate(samples):
+        point = QPointF(x0 + i * step, plot.bottom() - plot.height() * value / top)
+        if i == 0:
+            path.moveTo(point)
+        else:
+            path.lineTo(point)
+    painter.setPen(QPen(color, 1.6))
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.drawPath(path)

@@ -1,15 +1,16 @@
 """The tray icon: its colour is the server's state; its menu opens the window, drives the
-server, and is the way to stop the engine once the window keeps running in the background."""
+server, lists every service with its state, and is the way to stop the engine once the
+window keeps running in the background."""
 
 from __future__ import annotations
 
 import shiboken6
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QColor, QIcon
+from PySide6.QtGui import QAction, QColor, QIcon
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon, QWidget
 
-from panel.server.status import ServerStatus
-from panel.views.state_colors import IDLE, dot_icon
+from panel.server.status import ServerStatus, ServiceSnapshot
+from panel.views.state_colors import IDLE, SERVER_COLORS, dot_icon, server_status_label
 
 _roster: list[TrayIcon] = []
 """Every window's tray of this application, oldest first: only the first shows its icon."""
@@ -37,6 +38,8 @@ class TrayIcon(QObject):
     """Stop the server."""
     sig_restart = Signal()
     """Restart the server."""
+    sig_show_service = Signal(str)
+    """(name) open the window on this service (its row on the Services page)."""
     sig_quit = Signal()
     """Stop the engine (server, workers, jobs) and quit; the window asks first."""
 
@@ -87,6 +90,8 @@ class TrayIcon(QObject):
         self._start = menu.addAction(self.tr("Start server"), self.sig_start.emit)
         self._stop = menu.addAction(self.tr("Stop server"), self.sig_stop.emit)
         self._restart = menu.addAction(self.tr("Restart server"), self.sig_restart.emit)
+        self._services_heading = menu.addSection(self.tr("Services"))
+        self.service_actions: list[QAction] = []
         menu.addSeparator()
         self._quit = menu.addAction(self.tr("Stop engine and quit"), self.sig_quit.emit)
         return menu
@@ -101,6 +106,26 @@ class TrayIcon(QObject):
         self._start.setEnabled(status in (ServerStatus.STOPPED, ServerStatus.ERROR))
         self._stop.setEnabled(status in (ServerStatus.RUNNING, ServerStatus.STARTING))
         self._restart.setEnabled(status in (ServerStatus.RUNNING, ServerStatus.ERROR))
+
+    def show_services(self, snaps: list[ServiceSnapshot]) -> None:
+        """One entry per service, `name: State` beside its state's dot; choosing one opens
+        the window on it."""
+        for action in self.service_actions:
+            self.menu.removeAction(action)
+            action.deleteLater()
+        self.service_actions = []
+        before = self._quit_separator()
+        for snap in snaps:
+            text = f"{snap.name}: {server_status_label(snap.status)}"
+            action = QAction(dot_icon(SERVER_COLORS[snap.status], 16), text, self.menu)
+            action.triggered.connect(lambda _=False, n=snap.name: self.sig_show_service.emit(n))
+            self.menu.insertAction(before, action)
+            self.service_actions.append(action)
+        self._services_heading.setVisible(bool(snaps))
+
+    def _quit_separator(self) -> QAction:
+        actions = self.menu.actions()
+        return actions[actions.index(self._quit) - 1]
 
     def show_health(self, color: QColor, word: str) -> None:
         """Colour the icon by the worst state of the whole engine, with its word as tooltip."""

@@ -56,7 +56,7 @@
 <context>
     <name>TimeChart</name>
     <message numerus="yes">
-        <location filename="../../panel/views/charts/time_chart.py" line="113"/>
+        <location filename="../../panel/views/charts/time_chart.py" line="114"/>
         <source>Last %n min</source>
         <translation>
             <numerusform>Last %n min</numerusform>

@@ -1638,286 +1638,296 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../panel/views/main_window.py" line="655"/>
+        <location filename="../../panel/views/main_window.py" line="702"/>
         <source>OpsPanel</source>
         <translation>OpsPanel</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="242"/>
+        <location filename="../../panel/views/main_window.py" line="250"/>
         <source>Server</source>
         <translation>서버</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="243"/>
+        <location filename="../../panel/views/main_window.py" line="252"/>
         <source>Logs</source>
         <translation>로그</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="245"/>
+        <location filename="../../panel/views/main_window.py" line="254"/>
         <source>Connections</source>
         <translation>연결</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="247"/>
+        <location filename="../../panel/views/main_window.py" line="256"/>
         <source>Jobs</source>
         <translation>작업</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="248"/>
+        <location filename="../../panel/views/main_window.py" line="257"/>
         <source>Sessions</source>
         <translation>세션</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="183"/>
+        <location filename="../../panel/views/main_window.py" line="185"/>
         <source>Overview</source>
         <translation>개요</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="188"/>
+        <location filename="../../panel/views/main_window.py" line="190"/>
         <source>&amp;Overview</source>
         <translation>개요(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="400"/>
+        <location filename="../../panel/views/main_window.py" line="251"/>
+        <source>Services</source>
+        <translation>서비스</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/main_window.py" line="443"/>
         <source>&amp;Start</source>
         <translation>시작(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="402"/>
+        <location filename="../../panel/views/main_window.py" line="445"/>
         <source>S&amp;top</source>
         <translation>중지(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="405"/>
+        <location filename="../../panel/views/main_window.py" line="448"/>
         <source>&amp;Restart</source>
         <translation>다시 시작(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="408"/>
+        <location filename="../../panel/views/main_window.py" line="451"/>
         <source>Server &amp;settings…</source>
         <translation>서버 설정(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="411"/>
+        <location filename="../../panel/views/main_window.py" line="454"/>
         <source>&amp;Import configuration…</source>
         <translation>구성 가져오기(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="414"/>
+        <location filename="../../panel/views/main_window.py" line="457"/>
         <source>&amp;Export configuration…</source>
         <translation>구성 내보내기(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="417"/>
+        <location filename="../../panel/views/main_window.py" line="460"/>
         <source>Stop everything and &amp;quit</source>
         <translation>모두 중지하고 종료(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="420"/>
-        <location filename="../../panel/views/main_window.py" line="459"/>
+        <location filename="../../panel/views/main_window.py" line="463"/>
+        <location filename="../../panel/views/main_window.py" line="505"/>
         <source>&amp;Server</source>
         <translation>서버(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="423"/>
+        <location filename="../../panel/views/main_window.py" line="466"/>
         <source>&amp;Logs</source>
         <translation>로그(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="426"/>
+        <location filename="../../panel/views/main_window.py" line="469"/>
         <source>&amp;Connections</source>
         <translation>연결(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="429"/>
+        <location filename="../../panel/views/main_window.py" line="472"/>
         <source>&amp;Jobs</source>
         <translation>작업(&amp;J)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="432"/>
+        <location filename="../../panel/views/main_window.py" line="475"/>
         <source>S&amp;essions</source>
         <translation>세션(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="434"/>
+        <location filename="../../panel/views/main_window.py" line="478"/>
+        <source>Ser&amp;vices</source>
+        <translation>서비스(&amp;V)</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/main_window.py" line="480"/>
         <source>&amp;About OpsPanel</source>
         <translation>OpsPanel 정보(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="435"/>
+        <location filename="../../panel/views/main_window.py" line="481"/>
         <source>E&amp;ngines…</source>
         <translation>엔진(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="448"/>
+        <location filename="../../panel/views/main_window.py" line="494"/>
         <source>&amp;File</source>
         <translation>파일(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="463"/>
+        <location filename="../../panel/views/main_window.py" line="509"/>
         <source>&amp;View</source>
         <translation>보기(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="474"/>
+        <location filename="../../panel/views/main_window.py" line="521"/>
         <source>&amp;Theme</source>
         <translation>테마(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="478"/>
+        <location filename="../../panel/views/main_window.py" line="525"/>
         <source>Follow the system</source>
         <translation>시스템 설정 따르기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="479"/>
+        <location filename="../../panel/views/main_window.py" line="526"/>
         <source>Light</source>
         <translation>밝은 테마</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="480"/>
+        <location filename="../../panel/views/main_window.py" line="527"/>
         <source>Dark</source>
         <translation>어두운 테마</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="487"/>
+        <location filename="../../panel/views/main_window.py" line="534"/>
         <source>&amp;Help</source>
         <translation>도움말(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="492"/>
-        <location filename="../../panel/views/main_window.py" line="656"/>
+        <location filename="../../panel/views/main_window.py" line="539"/>
+        <location filename="../../panel/views/main_window.py" line="703"/>
         <source>Engine: running</source>
         <translation>엔진: 실행 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="509"/>
+        <location filename="../../panel/views/main_window.py" line="556"/>
         <source>API: starting…</source>
         <translation>API: 시작 중…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="511"/>
+        <location filename="../../panel/views/main_window.py" line="558"/>
         <source>API: %1</source>
         <translation>API: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="513"/>
+        <location filename="../../panel/views/main_window.py" line="560"/>
         <source>API: off</source>
         <translation>API: 꺼짐</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="496"/>
+        <location filename="../../panel/views/main_window.py" line="543"/>
         <source>Workspace folder</source>
         <translation>작업 공간 폴더</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="552"/>
+        <location filename="../../panel/views/main_window.py" line="599"/>
         <source>Server settings</source>
         <translation>서버 설정</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="557"/>
+        <location filename="../../panel/views/main_window.py" line="604"/>
         <source>Saved. Restart the server to use the new settings.</source>
         <translation>저장했습니다. 새 설정을 적용하려면 서버를 다시 시작하세요.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="563"/>
+        <location filename="../../panel/views/main_window.py" line="610"/>
         <source>Import configuration</source>
         <translation>구성 가져오기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="563"/>
-        <location filename="../../panel/views/main_window.py" line="583"/>
+        <location filename="../../panel/views/main_window.py" line="610"/>
+        <location filename="../../panel/views/main_window.py" line="630"/>
         <source>JSON files (*.json)</source>
         <translation>JSON 파일 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="570"/>
-        <location filename="../../panel/views/main_window.py" line="576"/>
+        <location filename="../../panel/views/main_window.py" line="617"/>
+        <location filename="../../panel/views/main_window.py" line="623"/>
         <source>Import failed</source>
         <translation>가져오기 실패</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="578"/>
+        <location filename="../../panel/views/main_window.py" line="625"/>
         <source>Configuration imported.</source>
         <translation>구성을 가져왔습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="583"/>
+        <location filename="../../panel/views/main_window.py" line="630"/>
         <source>Export configuration</source>
         <translation>구성 내보내기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="594"/>
+        <location filename="../../panel/views/main_window.py" line="641"/>
         <source>Export failed</source>
         <translation>내보내기 실패</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="596"/>
+        <location filename="../../panel/views/main_window.py" line="643"/>
         <source>Configuration exported.</source>
         <translation>구성을 내보냈습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="645"/>
+        <location filename="../../panel/views/main_window.py" line="692"/>
         <source>attached to %1 (pid %2)</source>
         <translation>%1에 연결됨 (pid %2)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="648"/>
+        <location filename="../../panel/views/main_window.py" line="695"/>
         <source>not attached to %1</source>
         <translation>%1에 연결되지 않음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="649"/>
+        <location filename="../../panel/views/main_window.py" line="696"/>
         <source>OpsPanel: %1</source>
         <translation>OpsPanel: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="650"/>
+        <location filename="../../panel/views/main_window.py" line="697"/>
         <source>Engine: %1</source>
         <translation>엔진: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="652"/>
+        <location filename="../../panel/views/main_window.py" line="699"/>
         <source>&amp;Close window</source>
         <translation>창 닫기(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="668"/>
+        <location filename="../../panel/views/main_window.py" line="715"/>
         <source>No connections</source>
         <translation>연결 없음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="683"/>
+        <location filename="../../panel/views/main_window.py" line="730"/>
         <source>Job %1: %2</source>
         <translation>작업 %1: %2</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="689"/>
+        <location filename="../../panel/views/main_window.py" line="736"/>
         <source>Engine CPU %1 %  RAM %2</source>
         <translation>엔진 CPU %1 %  메모리 %2</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="739"/>
+        <location filename="../../panel/views/main_window.py" line="786"/>
         <source>OpsPanel keeps running</source>
         <translation>OpsPanel이 계속 실행 중입니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="740"/>
+        <location filename="../../panel/views/main_window.py" line="787"/>
         <source>The server, connections and jobs go on. Open the window from here.</source>
         <translation>서버, 연결, 작업이 계속 실행됩니다. 여기에서 창을 열 수 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="746"/>
+        <location filename="../../panel/views/main_window.py" line="793"/>
         <source>Quit OpsPanel?</source>
         <translation>OpsPanel을 종료할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="747"/>
+        <location filename="../../panel/views/main_window.py" line="794"/>
         <source>Processes are still running. Stop them all and quit?</source>
         <translation>프로세스가 아직 실행 중입니다. 모두 중지하고 종료할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="748"/>
+        <location filename="../../panel/views/main_window.py" line="795"/>
         <source>Stop all and quit</source>
         <translation>모두 중지하고 종료</translation>
     </message>
@@ -1933,110 +1943,116 @@
 <context>
     <name>OverviewView</name>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="213"/>
+        <location filename="../../panel/views/overview_view.py" line="225"/>
         <source>Jobs file not imported: %1</source>
         <translation>작업 파일을 가져오지 못했습니다: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="215"/>
+        <location filename="../../panel/views/overview_view.py" line="227"/>
         <source>Jobs file missing: %1</source>
         <translation>작업 파일이 없습니다: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="109"/>
+        <location filename="../../panel/views/overview_view.py" line="113"/>
         <source>Server</source>
         <translation>서버</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="109"/>
-        <location filename="../../panel/views/overview_view.py" line="119"/>
+        <location filename="../../panel/views/overview_view.py" line="113"/>
         <location filename="../../panel/views/overview_view.py" line="123"/>
+        <location filename="../../panel/views/overview_view.py" line="127"/>
+        <location filename="../../panel/views/overview_view.py" line="150"/>
         <source>Open</source>
         <translation>열기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="119"/>
+        <location filename="../../panel/views/overview_view.py" line="123"/>
         <source>Connections</source>
         <translation>연결</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="134"/>
+        <location filename="../../panel/views/overview_view.py" line="138"/>
         <source>Resources</source>
         <translation>리소스</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="126"/>
-        <location filename="../../panel/views/overview_view.py" line="134"/>
+        <location filename="../../panel/views/overview_view.py" line="130"/>
+        <location filename="../../panel/views/overview_view.py" line="138"/>
         <source>Logs</source>
         <translation>로그</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="123"/>
+        <location filename="../../panel/views/overview_view.py" line="127"/>
         <source>Jobs today</source>
         <translation>오늘의 작업</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="126"/>
+        <location filename="../../panel/views/overview_view.py" line="130"/>
         <source>Recent warnings and errors</source>
         <translation>최근 경고와 오류</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="135"/>
+        <location filename="../../panel/views/overview_view.py" line="139"/>
         <source>No figures yet</source>
         <translation>아직 수치 없음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="136"/>
+        <location filename="../../panel/views/overview_view.py" line="140"/>
         <source>Engine CPU %</source>
         <translation>엔진 CPU %</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="137"/>
+        <location filename="../../panel/views/overview_view.py" line="141"/>
         <source>Engine memory MB</source>
         <translation>엔진 메모리 MB</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="138"/>
+        <location filename="../../panel/views/overview_view.py" line="142"/>
         <source>Server CPU %</source>
         <translation>서버 CPU %</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="175"/>
+        <location filename="../../panel/views/overview_view.py" line="150"/>
+        <source>Services</source>
+        <translation>서비스</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/overview_view.py" line="187"/>
         <source>up %1</source>
         <translation>가동 %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="176"/>
+        <location filename="../../panel/views/overview_view.py" line="188"/>
         <source>port %1</source>
         <translation>포트 %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="188"/>
+        <location filename="../../panel/views/overview_view.py" line="200"/>
         <source>%1 connected  ·  %2 connecting  ·  %3 in error  (of %4)</source>
         <translation>연결됨 %1  ·  연결 중 %2  ·  오류 %3  (전체 %4)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="202"/>
+        <location filename="../../panel/views/overview_view.py" line="214"/>
         <source>Jobs file not imported</source>
         <translation>작업 파일을 가져오지 못함</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="205"/>
+        <location filename="../../panel/views/overview_view.py" line="217"/>
         <source>Today: %1 runs  ·  %2 succeeded  ·  %3 failed  ·  %4 running</source>
         <translation>오늘: 실행 %1회  ·  성공 %2  ·  실패 %3  ·  실행 중 %4</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="229"/>
+        <location filename="../../panel/views/overview_view.py" line="241"/>
         <source>The engine is busy</source>
         <translation>엔진이 바쁩니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="231"/>
+        <location filename="../../panel/views/overview_view.py" line="243"/>
         <source>The engine has room</source>
         <translation>엔진에 여유가 있습니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="224"/>
+        <location filename="../../panel/views/overview_view.py" line="236"/>
         <source>Engine: %1 CPU, %2</source>
         <translation>엔진: CPU %1, %2</translation>
     </message>
@@ -2405,6 +2421,560 @@
         <location filename="../../panel/views/server_view.py" line="253"/>
         <source>code %1</source>
         <translation>코드 %1</translation>
+    </message>
+</context>
+<context>
+    <name>ServiceCard</name>
+    <message>
+        <location filename="../../panel/views/services/cards.py" line="37"/>
+        <source>Open</source>
+        <translation>열기</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/cards.py" line="38"/>
+        <source>Show this service on the Services page</source>
+        <translation>서비스 페이지에서 이 서비스 보기</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/cards.py" line="55"/>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/cards.py" line="56"/>
+        <source>Memory</source>
+        <translation>메모리</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/cards.py" line="72"/>
+        <source>up %1</source>
+        <translation>가동 %1</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/cards.py" line="74"/>
+        <source>port %1</source>
+        <translation>포트 %1</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/cards.py" line="75"/>
+        <source>not running</source>
+        <translation>실행 중이 아님</translation>
+    </message>
+</context>
+<context>
+    <name>ServiceDetails</name>
+    <message>
+        <location filename="../../panel/views/services/details.py" line="46"/>
+        <source>Settings</source>
+        <translation>설정</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/details.py" line="66"/>
+        <source>Command</source>
+        <translation>명령</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/details.py" line="67"/>
+        <source>Working folder</source>
+        <translation>작업 폴더</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/details.py" line="68"/>
+        <source>Environment</source>
+        <translation>환경 변수</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/details.py" line="69"/>
+        <source>Port</source>
+        <translation>포트</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/details.py" line="70"/>
+        <source>Readiness</source>
+        <translation>준비 확인</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/details.py" line="71"/>
+        <source>Liveness</source>
+        <translation>동작 확인</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/details.py" line="72"/>
+        <source>Autostart</source>
+        <translation>자동 시작</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/details.py" line="73"/>
+        <source>Restart</source>
+        <translation>다시 시작</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/details.py" line="74"/>
+        <source>Timeouts</source>
+        <translation>제한 시간</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/details.py" line="75"/>
+        <source>Memory limit</source>
+        <translation>메모리 한도</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/details.py" line="76"/>
+        <source>Starts after</source>
+        <translation>먼저 시작할 서비스</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/details.py" line="77"/>
+        <source>Last exit</source>
+        <translation>마지막 종료</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/details.py" line="86"/>
+        <source>Recent log lines</source>
+        <translation>최근 로그</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/details.py" line="93"/>
+        <source>Log lines of the selected service</source>
+        <translation>선택한 서비스의 로그</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/details.py" line="95"/>
+        <source>No lines from this service yet.</source>
+        <translation>이 서비스의 로그가 아직 없습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/details.py" line="113"/>
+        <source>Last error: %1</source>
+        <translation>마지막 오류: %1</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/details.py" line="120"/>
+        <location filename="../../panel/views/services/details.py" line="143"/>
+        <source>none</source>
+        <translation>없음</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/details.py" line="123"/>
+        <source>the workspace folder</source>
+        <translation>작업 공간 폴더</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/details.py" line="128"/>
+        <source>yes</source>
+        <translation>예</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/details.py" line="128"/>
+        <source>no</source>
+        <translation>아니요</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/details.py" line="130"/>
+        <source>ready %1 ms, stop %2 ms, %3 start retries</source>
+        <translation>준비 %1 ms, 중지 %2 ms, 시작 재시도 %3회</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/details.py" line="145"/>
+        <source>TCP port %1</source>
+        <translation>TCP 포트 %1</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/details.py" line="147"/>
+        <source>log /%1/</source>
+        <translation>로그 /%1/</translation>
+    </message>
+</context>
+<context>
+    <name>ServiceDialog</name>
+    <message>
+        <location filename="../../panel/views/services/details.py" line="157"/>
+        <location filename="../../panel/views/services/dialog.py" line="91"/>
+        <source>Never</source>
+        <translation>안 함</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/details.py" line="158"/>
+        <location filename="../../panel/views/services/dialog.py" line="92"/>
+        <source>On failure</source>
+        <translation>실패 시</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/details.py" line="159"/>
+        <location filename="../../panel/views/services/dialog.py" line="93"/>
+        <source>Always</source>
+        <translation>항상</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/dialog.py" line="73"/>
+        <source>Service settings: %1</source>
+        <translation>서비스 설정: %1</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/dialog.py" line="132"/>
+        <source>Autostart</source>
+        <translation>자동 시작</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/dialog.py" line="145"/>
+        <source>None</source>
+        <translation>없음</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/dialog.py" line="146"/>
+        <source>HTTP URL answers 2xx</source>
+        <translation>HTTP URL이 2xx로 응답</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/dialog.py" line="147"/>
+        <source>TCP port accepts</source>
+        <translation>TCP 포트가 연결을 받음</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/dialog.py" line="150"/>
+        <source>Output line matches</source>
+        <translation>출력 줄이 일치</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/dialog.py" line="160"/>
+        <source>port</source>
+        <translation>포트</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/dialog.py" line="161"/>
+        <source>regular expression, e.g. ready</source>
+        <translation>정규식 (예: ready)</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/dialog.py" line="177"/>
+        <source>a service needs a name</source>
+        <translation>서비스 이름이 필요합니다</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/dialog.py" line="184"/>
+        <source>a service needs a command</source>
+        <translation>서비스 명령이 필요합니다</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/dialog.py" line="192"/>
+        <source>line %1: expected KEY=value</source>
+        <translation>%1번째 줄: KEY=value 형식이어야 합니다</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/dialog.py" line="232"/>
+        <source>give the probe&apos;s target</source>
+        <translation>확인할 대상을 입력하세요</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/dialog.py" line="236"/>
+        <source>a port is a number from 1 to 65535</source>
+        <translation>포트는 1부터 65535 사이의 숫자입니다</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/dialog.py" line="255"/>
+        <source>Saving…</source>
+        <translation>저장하는 중…</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/dialog.py" line="255"/>
+        <source>Save</source>
+        <translation>저장</translation>
+    </message>
+    <message>
+        <location filename="../../ui/service_dialog.ui" line="12"/>
+        <source>Add a service</source>
+        <translation>서비스 추가</translation>
+    </message>
+    <message>
+        <location filename="../../ui/service_dialog.ui" line="20"/>
+        <source>Name</source>
+        <translation>이름</translation>
+    </message>
+    <message>
+        <location filename="../../ui/service_dialog.ui" line="30"/>
+        <source>api, worker, gateway…</source>
+        <translation>api, worker, gateway…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/service_dialog.ui" line="37"/>
+        <source>Command</source>
+        <translation>명령</translation>
+    </message>
+    <message>
+        <location filename="../../ui/service_dialog.ui" line="47"/>
+        <source>Placeholders: {python} {port} {workspace} {resources}</source>
+        <translation>자리 표시자: {python} {port} {workspace} {resources}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/service_dialog.ui" line="50"/>
+        <source>{python} -m myapp --port {port}</source>
+        <translation>{python} -m myapp --port {port}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/service_dialog.ui" line="57"/>
+        <source>Working folder</source>
+        <translation>작업 폴더</translation>
+    </message>
+    <message>
+        <location filename="../../ui/service_dialog.ui" line="67"/>
+        <source>the workspace folder</source>
+        <translation>작업 공간 폴더</translation>
+    </message>
+    <message>
+        <location filename="../../ui/service_dialog.ui" line="74"/>
+        <source>Environment</source>
+        <translation>환경 변수</translation>
+    </message>
+    <message>
+        <location filename="../../ui/service_dialog.ui" line="90"/>
+        <source>KEY=value, one per line</source>
+        <translation>한 줄에 하나씩 KEY=value</translation>
+    </message>
+    <message>
+        <location filename="../../ui/service_dialog.ui" line="97"/>
+        <source>Port</source>
+        <translation>포트</translation>
+    </message>
+    <message>
+        <location filename="../../ui/service_dialog.ui" line="113"/>
+        <source>none</source>
+        <translation>없음</translation>
+    </message>
+    <message>
+        <location filename="../../ui/service_dialog.ui" line="120"/>
+        <source>Readiness</source>
+        <translation>준비 확인</translation>
+    </message>
+    <message>
+        <location filename="../../ui/service_dialog.ui" line="140"/>
+        <source>Liveness</source>
+        <translation>동작 확인</translation>
+    </message>
+    <message>
+        <location filename="../../ui/service_dialog.ui" line="160"/>
+        <source>Start the service when the engine starts</source>
+        <translation>엔진이 시작될 때 서비스 시작</translation>
+    </message>
+    <message>
+        <location filename="../../ui/service_dialog.ui" line="167"/>
+        <source>Restart</source>
+        <translation>다시 시작</translation>
+    </message>
+    <message>
+        <location filename="../../ui/service_dialog.ui" line="180"/>
+        <source>Stop timeout</source>
+        <translation>중지 제한 시간</translation>
+    </message>
+    <message>
+        <location filename="../../ui/service_dialog.ui" line="206"/>
+        <source>Ready timeout</source>
+        <translation>준비 제한 시간</translation>
+    </message>
+    <message>
+        <location filename="../../ui/service_dialog.ui" line="232"/>
+        <source>Start retries</source>
+        <translation>시작 재시도</translation>
+    </message>
+    <message>
+        <location filename="../../ui/service_dialog.ui" line="252"/>
+        <source>Memory limit</source>
+        <translation>메모리 한도</translation>
+    </message>
+    <message>
+        <location filename="../../ui/service_dialog.ui" line="274"/>
+        <source>no limit</source>
+        <translation>제한 없음</translation>
+    </message>
+    <message>
+        <location filename="../../ui/service_dialog.ui" line="281"/>
+        <source>Starts after</source>
+        <translation>먼저 시작할 서비스</translation>
+    </message>
+    <message>
+        <location filename="../../ui/service_dialog.ui" line="297"/>
+        <source>Started once these are ready; stopped before them</source>
+        <translation>이 서비스들이 준비된 뒤 시작하고, 이들보다 먼저 중지합니다</translation>
+    </message>
+</context>
+<context>
+    <name>ServicesTableModel</name>
+    <message>
+        <location filename="../../panel/views/services/table.py" line="45"/>
+        <source>Service</source>
+        <translation>서비스</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/table.py" line="46"/>
+        <source>State</source>
+        <translation>상태</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/table.py" line="47"/>
+        <source>PID</source>
+        <translation>PID</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/table.py" line="48"/>
+        <source>Port</source>
+        <translation>포트</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/table.py" line="49"/>
+        <source>Uptime</source>
+        <translation>가동 시간</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/table.py" line="50"/>
+        <source>Restarts</source>
+        <translation>재시작 횟수</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/table.py" line="51"/>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/table.py" line="52"/>
+        <source>Memory</source>
+        <translation>메모리</translation>
+    </message>
+</context>
+<context>
+    <name>ServicesView</name>
+    <message>
+        <location filename="../../panel/views/services/page.py" line="79"/>
+        <source>Start</source>
+        <translation>시작</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/page.py" line="80"/>
+        <source>Stop</source>
+        <translation>중지</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/page.py" line="81"/>
+        <source>Restart</source>
+        <translation>다시 시작</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/page.py" line="82"/>
+        <source>Start all</source>
+        <translation>모두 시작</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/page.py" line="83"/>
+        <source>Stop all</source>
+        <translation>모두 중지</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/page.py" line="84"/>
+        <source>Add…</source>
+        <translation>추가…</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/page.py" line="85"/>
+        <source>Edit…</source>
+        <translation>편집…</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/page.py" line="86"/>
+        <source>Remove</source>
+        <translation>제거</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/page.py" line="88"/>
+        <source>Store the free port as the service&apos;s port</source>
+        <translation>비어 있는 포트를 서비스의 포트로 저장합니다</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/page.py" line="89"/>
+        <source>Open API docs</source>
+        <translation>API 문서 열기</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/page.py" line="90"/>
+        <source>Open the service&apos;s /docs page in the browser</source>
+        <translation>서비스의 /docs 페이지를 브라우저에서 엽니다</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/page.py" line="140"/>
+        <source>Services</source>
+        <translation>서비스</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/page.py" line="231"/>
+        <source>No services to show (the engine has not sent them yet).</source>
+        <translation>표시할 서비스가 없습니다 (엔진이 아직 보내지 않았습니다).</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/page.py" line="234"/>
+        <source>Only the server runs here. Add a service (an API, a worker, a scheduler) with Add…: each gets its own row, buttons and log lines.</source>
+        <translation>지금은 서버만 실행됩니다. 추가…로 서비스(API, 워커, 스케줄러)를 추가하면 각각 자기 행, 버튼, 로그를 갖습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/page.py" line="252"/>
+        <source>The server cannot be removed</source>
+        <translation>서버는 제거할 수 없습니다</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/page.py" line="254"/>
+        <source>Remove the selected (stopped) service (Del)</source>
+        <translation>선택한 (중지된) 서비스 제거 (Del)</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/page.py" line="260"/>
+        <source>Use port %1 and start</source>
+        <translation>포트 %1을(를) 사용하여 시작</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/page.py" line="261"/>
+        <source>No service selected</source>
+        <translation>선택한 서비스 없음</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/page.py" line="304"/>
+        <source>Stop %1?</source>
+        <translation>%1을(를) 중지할까요?</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/page.py" line="305"/>
+        <source>The service %1 and every process it started will be stopped.</source>
+        <translation>서비스 %1과(와) 그 서비스가 시작한 모든 프로세스가 중지됩니다.</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/page.py" line="317"/>
+        <source>Restart %1?</source>
+        <translation>%1을(를) 다시 시작할까요?</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/page.py" line="318"/>
+        <source>The service %1 will be stopped and started again.</source>
+        <translation>서비스 %1을(를) 중지한 뒤 다시 시작합니다.</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/page.py" line="326"/>
+        <source>Stop every service?</source>
+        <translation>모든 서비스를 중지할까요?</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/page.py" line="327"/>
+        <source>These services and every process they started will be stopped: %1.</source>
+        <translation>다음 서비스와 이들이 시작한 모든 프로세스가 중지됩니다: %1.</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/page.py" line="370"/>
+        <source>Remove %1?</source>
+        <translation>%1을(를) 제거할까요?</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/page.py" line="371"/>
+        <source>The service %1 and its settings will be removed from the workspace.</source>
+        <translation>서비스 %1과(와) 그 설정이 작업 공간에서 제거됩니다.</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/page.py" line="379"/>
+        <source>Not removed</source>
+        <translation>제거하지 못함</translation>
     </message>
 </context>
 <context>
@@ -2826,37 +3396,42 @@
 <context>
     <name>TrayIcon</name>
     <message>
-        <location filename="../../panel/views/tray.py" line="85"/>
+        <location filename="../../panel/views/tray.py" line="88"/>
         <source>Open window</source>
         <translation>창 열기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/tray.py" line="87"/>
+        <location filename="../../panel/views/tray.py" line="90"/>
         <source>Start server</source>
         <translation>서버 시작</translation>
     </message>
     <message>
-        <location filename="../../panel/views/tray.py" line="88"/>
+        <location filename="../../panel/views/tray.py" line="91"/>
         <source>Stop server</source>
         <translation>서버 중지</translation>
     </message>
     <message>
-        <location filename="../../panel/views/tray.py" line="89"/>
+        <location filename="../../panel/views/tray.py" line="92"/>
         <source>Restart server</source>
         <translation>서버 다시 시작</translation>
     </message>
     <message>
-        <location filename="../../panel/views/tray.py" line="91"/>
+        <location filename="../../panel/views/tray.py" line="93"/>
+        <source>Services</source>
+        <translation>서비스</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/tray.py" line="96"/>
         <source>Stop engine and quit</source>
         <translation>엔진을 중지하고 종료</translation>
     </message>
     <message>
-        <location filename="../../panel/views/tray.py" line="111"/>
+        <location filename="../../panel/views/tray.py" line="136"/>
         <source>OpsPanel: %1</source>
         <translation>OpsPanel: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/tray.py" line="115"/>
+        <location filename="../../panel/views/tray.py" line="140"/>
         <source>Close window</source>
         <translation>창 닫기</translation>
     </message>

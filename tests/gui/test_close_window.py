@@ -217,6 +217,7 @@ def test_the_tray_menu_opens_the_window_and_stops_the_engine(
         "Start server",
         "Stop server",
         "Restart server",
+        "server: Stopped",  # every service, with its state
         "Stop engine and quit",
     ]
     window.hide()

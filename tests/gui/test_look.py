@@ -102,7 +102,7 @@ def test_following_the_system_follows_a_switch_to_dark(
 def test_every_sidebar_entry_has_an_icon_in_both_schemes(themed: MainWindow) -> None:
     window = themed
     titles = [window.sidebar.item(i).text() for i in range(window.sidebar.count())]
-    assert titles == ["Overview", "Server", "Logs", "Connections", "Jobs", "Sessions"]
+    assert titles == ["Overview", "Server", "Services", "Logs", "Connections", "Jobs", "Sessions"]
     inks = {}
     for scheme in ("light", "dark"):
         _use(window, scheme)
@@ -115,6 +115,8 @@ def test_every_sidebar_entry_has_an_icon_in_both_schemes(themed: MainWindow) -> 
     for action in (window.start_action, window.stop_action, window.restart_action):
         assert _ink(action.icon()).lightness() > 180
     assert _ink(window.server_view.start_button.icon()).lightness() > 180
+    for button in (window.services_view.start_button, window.services_view.add_button):
+        assert _ink(button.icon()).lightness() > 180
 
 
 def test_the_state_dot_stays_on_the_sidebar_icon(themed: MainWindow) -> None:

@@ -152,6 +152,12 @@ def test_services_api_each_method(start_engine: StartEngine, tmp_path: Path) -> 
             f"TCP port {port}",
         )
         assert [s["name"] for s in _call(client, "services.list")["services"]][-1] == "api"
+        with pytest.raises(ApiError) as taken:
+            _call(client, "services.add", config={"name": "api", "command": command})
+        assert taken.value.code == -32602  # named on the field, as the window's dialog shows it
+        assert taken.value.data["problems"] == [
+            {"path": "$.services[5].name", "message": "a service named 'api' exists already"}
+        ]
 
         running = _call(client, "services.start", name="api", wait=True)
         assert running["status"] == "running" and running["port"] == port
@@ -177,10 +183,15 @@ def test_services_api_each_method(start_engine: StartEngine, tmp_path: Path) -> 
 
         # Every exit (the restart's and the stop's) was notified with its code and signal.
         exits: dict[int, dict[str, Any]] = {}
+        lists: list[list[str]] = []  # services.changed: the names after each add or remove
         for note in client.notifications(timeout=2.0):
             params = note.get("params", {})
             if note.get("method") == "services.status" and params.get("name") == "api":
                 exits.setdefault(params["exits"], params)
+            if note.get("method") == "services.changed":
+                lists.append(params["names"])
+        names = ["server", "db", "worker", "cron"]
+        assert lists == [[*names, "api"], names]
         assert sorted(exits) == [0, 1, 2]
         for n in (1, 2):
             assert exits[n]["lastExit"] in ({"code": 0, "signal": 0}, {"code": -15, "signal": 15})
