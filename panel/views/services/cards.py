@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
@@ -15,14 +17,16 @@ from PySide6.QtWidgets import (
 )
 
 from panel.server.status import ServiceSnapshot
-from panel.viewmodels.engine import EngineModel
-from panel.viewmodels.services import ServicesModel
 from panel.views.format import format_duration
 from panel.views.services.history import ServiceHistory
 from panel.views.services.state import worst_service_state
 from panel.views.services.table import CPU_COLOR, RSS_COLOR
 from panel.views.sparkline import Sparkline
 from panel.views.state_colors import SERVER_COLORS, dot_pixmap, server_status_label
+
+if TYPE_CHECKING:  # the Overview is the first frame: no engine modules for type names
+    from panel.viewmodels.engine import EngineModel
+    from panel.viewmodels.services import ServicesModel
 
 COLUMNS = 3
 """Cards side by side before the next row."""

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections import deque
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from panel.viewmodels.engine import EngineModel, ProcessStats
+if TYPE_CHECKING:  # on the Overview, the first frame: no engine modules for type names
+    from panel.viewmodels.engine import EngineModel, ProcessStats
 
 CAPACITY = 120
 """Readings kept per service (two minutes at one a second)."""

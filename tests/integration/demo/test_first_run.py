@@ -12,6 +12,7 @@ import psutil
 
 from panel.demo.config import DEVICES_KEY, MODBUS_PORT, OPCUA_PORT, parse_devices
 from panel.workspace.workspace import Workspace
+from tests.ctl_output import table
 
 engine_conftest = __import__("importlib").import_module("tests.integration.engine.conftest")
 ctl = engine_conftest.ctl
@@ -38,18 +39,16 @@ def holding(ports: list[int]) -> Iterator[None]:
         yield
 
 
-def conns_lines(ws: Path) -> list[str]:
+def conns_states(ws: Path) -> dict[str, str]:
+    """Connection id -> state, as `ctl conns list` prints them."""
     result = ctl(ws, "conns", "list")
     assert result.returncode == 0, result.stderr
-    return result.stdout.splitlines()
+    return {row["ID"]: row["STATE"] for row in table(result.stdout)}
 
 
 def both_connected(ws: Path) -> bool:
-    lines = conns_lines(ws)
-    return all(
-        any(line.startswith(f"{conn}  connected") for line in lines)
-        for conn in ("demo-modbus", "demo-opcua")
-    )
+    states = conns_states(ws)
+    return all(states.get(conn) == "connected" for conn in ("demo-modbus", "demo-opcua"))
 
 
 def good_tags(ws: Path, conn_id: str) -> list[dict[str, object]] | None:
