@@ -1638,7 +1638,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../panel/views/main_window.py" line="702"/>
+        <location filename="../../panel/views/main_window.py" line="701"/>
         <source>OpsPanel</source>
         <translation>OpsPanel</translation>
     </message>
@@ -1683,251 +1683,251 @@
         <translation>서비스</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="443"/>
+        <location filename="../../panel/views/main_window.py" line="442"/>
         <source>&amp;Start</source>
         <translation>시작(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="445"/>
+        <location filename="../../panel/views/main_window.py" line="444"/>
         <source>S&amp;top</source>
         <translation>중지(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="448"/>
+        <location filename="../../panel/views/main_window.py" line="447"/>
         <source>&amp;Restart</source>
         <translation>다시 시작(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="451"/>
+        <location filename="../../panel/views/main_window.py" line="450"/>
         <source>Server &amp;settings…</source>
         <translation>서버 설정(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="454"/>
+        <location filename="../../panel/views/main_window.py" line="453"/>
         <source>&amp;Import configuration…</source>
         <translation>구성 가져오기(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="457"/>
+        <location filename="../../panel/views/main_window.py" line="456"/>
         <source>&amp;Export configuration…</source>
         <translation>구성 내보내기(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="460"/>
+        <location filename="../../panel/views/main_window.py" line="459"/>
         <source>Stop everything and &amp;quit</source>
         <translation>모두 중지하고 종료(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="463"/>
-        <location filename="../../panel/views/main_window.py" line="505"/>
+        <location filename="../../panel/views/main_window.py" line="462"/>
+        <location filename="../../panel/views/main_window.py" line="504"/>
         <source>&amp;Server</source>
         <translation>서버(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="466"/>
+        <location filename="../../panel/views/main_window.py" line="465"/>
         <source>&amp;Logs</source>
         <translation>로그(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="469"/>
+        <location filename="../../panel/views/main_window.py" line="468"/>
         <source>&amp;Connections</source>
         <translation>연결(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="472"/>
+        <location filename="../../panel/views/main_window.py" line="471"/>
         <source>&amp;Jobs</source>
         <translation>작업(&amp;J)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="475"/>
+        <location filename="../../panel/views/main_window.py" line="474"/>
         <source>S&amp;essions</source>
         <translation>세션(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="478"/>
+        <location filename="../../panel/views/main_window.py" line="477"/>
         <source>Ser&amp;vices</source>
         <translation>서비스(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="480"/>
+        <location filename="../../panel/views/main_window.py" line="479"/>
         <source>&amp;About OpsPanel</source>
         <translation>OpsPanel 정보(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="481"/>
+        <location filename="../../panel/views/main_window.py" line="480"/>
         <source>E&amp;ngines…</source>
         <translation>엔진(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="494"/>
+        <location filename="../../panel/views/main_window.py" line="493"/>
         <source>&amp;File</source>
         <translation>파일(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="509"/>
+        <location filename="../../panel/views/main_window.py" line="508"/>
         <source>&amp;View</source>
         <translation>보기(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="521"/>
+        <location filename="../../panel/views/main_window.py" line="520"/>
         <source>&amp;Theme</source>
         <translation>테마(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="525"/>
+        <location filename="../../panel/views/main_window.py" line="524"/>
         <source>Follow the system</source>
         <translation>시스템 설정 따르기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="526"/>
+        <location filename="../../panel/views/main_window.py" line="525"/>
         <source>Light</source>
         <translation>밝은 테마</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="527"/>
+        <location filename="../../panel/views/main_window.py" line="526"/>
         <source>Dark</source>
         <translation>어두운 테마</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="534"/>
+        <location filename="../../panel/views/main_window.py" line="533"/>
         <source>&amp;Help</source>
         <translation>도움말(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="539"/>
-        <location filename="../../panel/views/main_window.py" line="703"/>
+        <location filename="../../panel/views/main_window.py" line="538"/>
+        <location filename="../../panel/views/main_window.py" line="702"/>
         <source>Engine: running</source>
         <translation>엔진: 실행 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="556"/>
+        <location filename="../../panel/views/main_window.py" line="555"/>
         <source>API: starting…</source>
         <translation>API: 시작 중…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="558"/>
+        <location filename="../../panel/views/main_window.py" line="557"/>
         <source>API: %1</source>
         <translation>API: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="560"/>
+        <location filename="../../panel/views/main_window.py" line="559"/>
         <source>API: off</source>
         <translation>API: 꺼짐</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="543"/>
+        <location filename="../../panel/views/main_window.py" line="542"/>
         <source>Workspace folder</source>
         <translation>작업 공간 폴더</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="599"/>
+        <location filename="../../panel/views/main_window.py" line="598"/>
         <source>Server settings</source>
         <translation>서버 설정</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="604"/>
+        <location filename="../../panel/views/main_window.py" line="603"/>
         <source>Saved. Restart the server to use the new settings.</source>
         <translation>저장했습니다. 새 설정을 적용하려면 서버를 다시 시작하세요.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="610"/>
+        <location filename="../../panel/views/main_window.py" line="609"/>
         <source>Import configuration</source>
         <translation>구성 가져오기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="610"/>
-        <location filename="../../panel/views/main_window.py" line="630"/>
+        <location filename="../../panel/views/main_window.py" line="609"/>
+        <location filename="../../panel/views/main_window.py" line="629"/>
         <source>JSON files (*.json)</source>
         <translation>JSON 파일 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="617"/>
-        <location filename="../../panel/views/main_window.py" line="623"/>
+        <location filename="../../panel/views/main_window.py" line="616"/>
+        <location filename="../../panel/views/main_window.py" line="622"/>
         <source>Import failed</source>
         <translation>가져오기 실패</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="625"/>
+        <location filename="../../panel/views/main_window.py" line="624"/>
         <source>Configuration imported.</source>
         <translation>구성을 가져왔습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="630"/>
+        <location filename="../../panel/views/main_window.py" line="629"/>
         <source>Export configuration</source>
         <translation>구성 내보내기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="641"/>
+        <location filename="../../panel/views/main_window.py" line="640"/>
         <source>Export failed</source>
         <translation>내보내기 실패</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="643"/>
+        <location filename="../../panel/views/main_window.py" line="642"/>
         <source>Configuration exported.</source>
         <translation>구성을 내보냈습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="692"/>
+        <location filename="../../panel/views/main_window.py" line="691"/>
         <source>attached to %1 (pid %2)</source>
         <translation>%1에 연결됨 (pid %2)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="695"/>
+        <location filename="../../panel/views/main_window.py" line="694"/>
         <source>not attached to %1</source>
         <translation>%1에 연결되지 않음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="696"/>
+        <location filename="../../panel/views/main_window.py" line="695"/>
         <source>OpsPanel: %1</source>
         <translation>OpsPanel: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="697"/>
+        <location filename="../../panel/views/main_window.py" line="696"/>
         <source>Engine: %1</source>
         <translation>엔진: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="699"/>
+        <location filename="../../panel/views/main_window.py" line="698"/>
         <source>&amp;Close window</source>
         <translation>창 닫기(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="715"/>
+        <location filename="../../panel/views/main_window.py" line="714"/>
         <source>No connections</source>
         <translation>연결 없음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="730"/>
+        <location filename="../../panel/views/main_window.py" line="729"/>
         <source>Job %1: %2</source>
         <translation>작업 %1: %2</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="736"/>
+        <location filename="../../panel/views/main_window.py" line="735"/>
         <source>Engine CPU %1 %  RAM %2</source>
         <translation>엔진 CPU %1 %  메모리 %2</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="786"/>
+        <location filename="../../panel/views/main_window.py" line="785"/>
         <source>OpsPanel keeps running</source>
         <translation>OpsPanel이 계속 실행 중입니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="787"/>
+        <location filename="../../panel/views/main_window.py" line="786"/>
         <source>The server, connections and jobs go on. Open the window from here.</source>
         <translation>서버, 연결, 작업이 계속 실행됩니다. 여기에서 창을 열 수 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="793"/>
+        <location filename="../../panel/views/main_window.py" line="792"/>
         <source>Quit OpsPanel?</source>
         <translation>OpsPanel을 종료할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="794"/>
+        <location filename="../../panel/views/main_window.py" line="793"/>
         <source>Processes are still running. Stop them all and quit?</source>
         <translation>프로세스가 아직 실행 중입니다. 모두 중지하고 종료할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="795"/>
+        <location filename="../../panel/views/main_window.py" line="794"/>
         <source>Stop all and quit</source>
         <translation>모두 중지하고 종료</translation>
     </message>
@@ -2426,37 +2426,37 @@
 <context>
     <name>ServiceCard</name>
     <message>
-        <location filename="../../panel/views/services/cards.py" line="37"/>
+        <location filename="../../panel/views/services/cards.py" line="41"/>
         <source>Open</source>
         <translation>열기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/cards.py" line="38"/>
+        <location filename="../../panel/views/services/cards.py" line="42"/>
         <source>Show this service on the Services page</source>
         <translation>서비스 페이지에서 이 서비스 보기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/cards.py" line="55"/>
+        <location filename="../../panel/views/services/cards.py" line="59"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/cards.py" line="56"/>
+        <location filename="../../panel/views/services/cards.py" line="60"/>
         <source>Memory</source>
         <translation>메모리</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/cards.py" line="72"/>
+        <location filename="../../panel/views/services/cards.py" line="76"/>
         <source>up %1</source>
         <translation>가동 %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/cards.py" line="74"/>
+        <location filename="../../panel/views/services/cards.py" line="78"/>
         <source>port %1</source>
         <translation>포트 %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/cards.py" line="75"/>
+        <location filename="../../panel/views/services/cards.py" line="79"/>
         <source>not running</source>
         <translation>실행 중이 아님</translation>
     </message>
@@ -2980,93 +2980,94 @@
 <context>
     <name>SessionOptionsDialog</name>
     <message>
-        <location filename="../../panel/views/session_options_dialog.py" line="48"/>
+        <location filename="../../ui/session_options_dialog.ui" line="12"/>
         <source>New session</source>
         <translation>새 세션</translation>
     </message>
     <message>
-        <location filename="../../panel/views/session_options_dialog.py" line="55"/>
+        <location filename="../../panel/views/session_options_dialog.py" line="46"/>
         <source>Not on the engine&apos;s machine: %1</source>
         <translation>엔진 머신에 없음: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/session_options_dialog.py" line="59"/>
+        <location filename="../../ui/session_options_dialog.ui" line="53"/>
         <source>The session is closed after this long without a command.</source>
         <translation>명령이 없는 채로 이 시간이 지나면 세션이 닫힙니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/session_options_dialog.py" line="61"/>
+        <location filename="../../ui/session_options_dialog.ui" line="73"/>
         <source>The session is closed this long after it started.</source>
         <translation>세션은 시작하고 이 시간이 지나면 닫힙니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/session_options_dialog.py" line="66"/>
-        <location filename="../../panel/views/session_options_dialog.py" line="75"/>
+        <location filename="../../ui/session_options_dialog.ui" line="96"/>
+        <location filename="../../ui/session_options_dialog.ui" line="136"/>
         <source> MB</source>
         <translation> MB</translation>
     </message>
     <message>
-        <location filename="../../panel/views/session_options_dialog.py" line="67"/>
+        <location filename="../../ui/session_options_dialog.ui" line="93"/>
         <source>Address-space limit of every command the session runs.</source>
         <translation>세션이 실행하는 모든 명령의 주소 공간 제한입니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/session_options_dialog.py" line="71"/>
+        <location filename="../../ui/session_options_dialog.ui" line="116"/>
         <source>Processes a command may run at once, its own included.</source>
         <translation>명령이 동시에 실행할 수 있는 프로세스 수(명령 자신 포함).</translation>
     </message>
     <message>
-        <location filename="../../panel/views/session_options_dialog.py" line="76"/>
+        <location filename="../../ui/session_options_dialog.ui" line="133"/>
         <source>The most the session folder may hold.</source>
         <translation>세션 폴더가 담을 수 있는 최대 크기.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/session_options_dialog.py" line="77"/>
+        <location filename="../../ui/session_options_dialog.ui" line="143"/>
         <source>Network access</source>
         <translation>네트워크 접근</translation>
     </message>
     <message>
-        <location filename="../../panel/views/session_options_dialog.py" line="79"/>
+        <location filename="../../ui/session_options_dialog.ui" line="146"/>
         <source>Off: commands see no network at all, not even loopback.</source>
         <translation>끄면 명령은 루프백을 포함해 어떤 네트워크도 볼 수 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/session_options_dialog.py" line="81"/>
+        <location filename="../../ui/session_options_dialog.ui" line="20"/>
         <source>Code language</source>
         <translation>코드 언어</translation>
     </message>
     <message>
-        <location filename="../../panel/views/session_options_dialog.py" line="83"/>
+        <location filename="../../ui/session_options_dialog.ui" line="43"/>
         <source>Idle timeout</source>
         <translation>유휴 시간 제한</translation>
     </message>
     <message>
-        <location filename="../../panel/views/session_options_dialog.py" line="84"/>
+        <location filename="../../ui/session_options_dialog.ui" line="63"/>
         <source>Lifetime</source>
         <translation>수명</translation>
     </message>
     <message>
-        <location filename="../../panel/views/session_options_dialog.py" line="85"/>
+        <location filename="../../ui/session_options_dialog.ui" line="83"/>
         <source>Memory limit</source>
         <translation>메모리 제한</translation>
     </message>
     <message>
-        <location filename="../../panel/views/session_options_dialog.py" line="86"/>
+        <location filename="../../ui/session_options_dialog.ui" line="106"/>
         <source>Process limit</source>
         <translation>프로세스 제한</translation>
     </message>
     <message>
-        <location filename="../../panel/views/session_options_dialog.py" line="87"/>
+        <location filename="../../ui/session_options_dialog.ui" line="123"/>
         <source>Disk limit</source>
         <translation>디스크 제한</translation>
     </message>
     <message>
-        <location filename="../../panel/views/session_options_dialog.py" line="93"/>
+        <location filename="../../panel/views/session_options_dialog.py" line="63"/>
         <source>Create</source>
         <translation>만들기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/session_options_dialog.py" line="104"/>
+        <location filename="../../ui/session_options_dialog.ui" line="56"/>
+        <location filename="../../ui/session_options_dialog.ui" line="76"/>
         <source> min</source>
         <translation>분</translation>
     </message>
