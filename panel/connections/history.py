@@ -37,12 +37,16 @@ KEEP_S = 600.0
 """How far back the history goes (seconds)."""
 MAX_VALUES = 500_000
 """The most values one answer holds (ten minutes of 1,000 tags at 10 Hz are 6 million)."""
+EXACT_BYTES = 4 * 1024 * 1024
+"""A block keeps a row per batch while ten minutes of it at 10 Hz fit in this much (up
+to 87 numeric tags): every value it polled. A wider block keeps two rows a second
+(see `ROW_S`), so its history stays near this size too."""
 ROW_S = 1.0
-"""Two rows per block per second at most: a second's first batch starts a row, its
-second batch another, and the batches after that update that second row (the newest
-value of each tag, the newest batch's time). A value that held for part of a second
-stays; ten minutes of a 1,000-tag block at 10 Hz are then 1,200 rows (about 10 MB),
-not 6,000 (48 MB); a live trend still draws every value as it comes."""
+"""In a wide block, two rows per second at most: a second's first batch starts a row,
+its second batch another, and the batches after that update that second row (the
+newest value of each tag, the newest batch's time). Ten minutes of a 1,000-tag block
+at 10 Hz are then 1,200 rows (about 10 MB), not 6,000 (48 MB); a live trend still
+draws every value as it comes."""
 START_ROWS = 64
 """The rows a block's buffer starts with; it doubles while the kept rows fill half of it."""
 
@@ -110,20 +114,24 @@ class BlockHistory:
         self._values = np.full((START_ROWS, len(tags)), np.nan, dtype=np.float64)
         self._start = 0
         self._end = 0
+        self.wide = len(tags) * keep_s * 10 * 8 > EXACT_BYTES
+        """True when the block keeps two rows a second rather than every batch."""
 
     def __len__(self) -> int:
         return self._end - self._start
 
     def append(self, when: float, columns: np.ndarray, values: np.ndarray) -> None:
         """One row at `when`: the row before, with `values` in `columns` (or the row before
-        itself, updated, when it is the second one of the same second: see `ROW_S`)."""
+        itself, updated, in a wide block when it is the second one of the same second:
+        see `ROW_S`)."""
         end = self._end
         if end > self._start:
             last = float(self._ts[end - 1])
             when = max(when, last)  # rows stay in time order
             second = when // ROW_S
             if (
-                end - self._start >= 2
+                self.wide
+                and end - self._start >= 2
                 and last // ROW_S == second
                 and float(self._ts[end - 2]) // ROW_S == second
             ):

@@ -205,17 +205,26 @@ def test_a_long_answer_is_thinned_evenly_and_keeps_the_newest_row() -> None:
     assert len(gaps - {a.ts[-1] - a.ts[-2]}) <= 1  # evenly spaced (the last step apart)
 
 
-def test_batches_within_one_second_share_two_rows() -> None:
-    config = _config({"main": [("speed", "uint16"), ("temp", "float32")]})
-    history = TagHistory()
-    for i in range(10):  # a 100 ms block: ten batches in the second after T0
-        history.record("plc1", config, _values(T0 + i / 10, speed=i))
-    history.record("plc1", config, _values(T0 + 0.95, temp=21.5))
-    history.record("plc1", config, _values(T0 + 1.0, speed=42))
-    series = _by_name(history, now=T0 + 2)
-    # the second's first values, then its newest; the next second starts its own row
-    assert series["speed"] == [(T0, 0.0), (T0 + 0.95, 9.0), (T0 + 1.0, 42.0)]
-    assert series["temp"] == [(T0, None), (T0 + 0.95, 21.5), (T0 + 1.0, 21.5)]
+def test_a_small_block_keeps_every_batch_a_wide_one_two_rows_a_second() -> None:
+    small = _config({"main": [("speed", "uint16"), ("temp", "float32")]})
+    wide = _config(
+        {
+            "main": [("speed", "uint16"), ("temp", "float32")]
+            + [(f"t{i}", "float32") for i in range(100)]
+        }
+    )
+    kept = {}
+    for name, config in (("small", small), ("wide", wide)):
+        history = TagHistory()
+        for i in range(10):  # a 100 ms block: ten batches in the second after T0
+            history.record("plc1", config, _values(T0 + i / 10, speed=i))
+        history.record("plc1", config, _values(T0 + 0.95, temp=21.5))
+        history.record("plc1", config, _values(T0 + 1.0, speed=42))
+        kept[name] = _by_name(history, now=T0 + 2, names=["speed", "temp"])
+    assert [v for _, v in kept["small"]["speed"]] == [*range(10), 9.0, 42.0]  # every value
+    # wide: the second's first values, then its newest; the next second starts its own row
+    assert kept["wide"]["speed"] == [(T0, 0.0), (T0 + 0.95, 9.0), (T0 + 1.0, 42.0)]
+    assert kept["wide"]["temp"] == [(T0, None), (T0 + 0.95, 21.5), (T0 + 1.0, 21.5)]
 
 
 def test_ten_minutes_of_a_1000_tag_block_at_10_hz_stay_a_few_megabytes() -> None:
