@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QProgressBar,
     QPushButton,
     QSizePolicy,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from panel.server.status import ExitStatus, ServerSnapshot, ServerStatus
 from panel.views.charts.resource_chart import ResourceChartDialog, ResourceSamples
+from panel.views.confirm import confirmed
 from panel.views.format import format_argv, format_bytes, format_duration
 from panel.views.icons import themed_icon
 from panel.views.sparkline import Sparkline
@@ -154,14 +154,7 @@ class ServerView(QWidget):
     # ---------------------------------------------------------------- actions
 
     def _confirm(self, title: str, text: str) -> bool:
-        answer = QMessageBox.question(
-            self,
-            title,
-            text,
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
-        )
-        return answer == QMessageBox.StandardButton.Yes
+        return confirmed(self, title, text)
 
     def _on_start(self) -> None:
         self._server.start()

@@ -24,6 +24,7 @@ from panel.server.status import ServerStatus, ServiceSnapshot
 from panel.viewmodels.engine import EngineModel
 from panel.viewmodels.logs import LogsModel
 from panel.viewmodels.services import SaveDone, ServicesModel
+from panel.views.confirm import confirmed
 from panel.views.icons import themed_icon
 from panel.views.services.details import ServiceDetails
 from panel.views.services.dialog import ServiceDialog
@@ -277,14 +278,7 @@ class ServicesView(QWidget):
     # ---------------------------------------------------------------- actions
 
     def _confirm(self, title: str, text: str) -> bool:
-        answer = QMessageBox.question(
-            self,
-            title,
-            text,
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
-        )
-        return answer == QMessageBox.StandardButton.Yes
+        return confirmed(self, title, text)
 
     def _on_start(self) -> None:
         snap = self.selected()

@@ -45,7 +45,10 @@ open("swapping", "w").close()
 end = time.monotonic() + 90
 turns = 0
 while not os.path.exists("stop") and time.monotonic() < end:
-    os.makedirs("d.real/sub", exist_ok=True)
+    try:
+        os.makedirs("d.real/sub", exist_ok=True)
+    except OSError:  # "sub" went (a racing delete) between makedirs' mkdir and its check
+        continue
     place("d.real")
     place("d.link")
     turns += 1
