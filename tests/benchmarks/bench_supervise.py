@@ -303,7 +303,8 @@ def _engine_idle() -> dict[str, float]:
             try:
                 engine = psutil.Process(proc.pid)
                 deadline = time.monotonic() + 60
-                while len(engine.children()) < IDLE_CHILDREN + 1:  # the workers + the reaper
+                # the workers (children of the engine, or of its zygote) + the reaper
+                while len(engine.children(recursive=True)) < IDLE_CHILDREN + 1:
                     assert proc.poll() is None and time.monotonic() < deadline, "engine not up"
                     time.sleep(0.1)
                 time.sleep(IDLE_SETTLE_S)
