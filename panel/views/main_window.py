@@ -177,8 +177,11 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self._build_actions()
+        # One rule for the whole engine's health: the Overview's header and the tray
+        # both show the worst of its areas, from this one source.
+        self.health = ModelsHealth(models, self)
         self.overview_view = OverviewView(
-            models, [self.start_action, self.stop_action, self.restart_action]
+            models, self.health, [self.start_action, self.stop_action, self.restart_action]
         )
         self.overview_view.sig_open_page.connect(self.open_page)
         self.overview_view.sig_open_connection.connect(self._open_connection)
@@ -203,8 +206,6 @@ class MainWindow(QMainWindow):
         models.engine.sig_stats.connect(self._on_stats)
         models.engine.sig_link.connect(self._on_link)
         self._on_server_status(models.server.snapshot())
-        # One rule for the whole engine's health: the tray shows the worst of its areas.
-        self.health = ModelsHealth(models, self)
         self.health.sig_changed.connect(self._show_health)
         self._show_health()
         self._show_identity()

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from panel.connections.status import ConnState
 from panel.jobs.watch_status import ERROR, MISSING
 from panel.server.status import ServerSnapshot
-from panel.viewmodels.engines.probe import ModelsHealth
+from panel.viewmodels.engines.probe import HealthSource
 from panel.views.engine_state import connections_dot, worst_jobs_state
 from panel.views.format import format_bytes, format_duration
 from panel.views.overview.connection_tiles import ConnectionTiles
@@ -98,8 +98,13 @@ class OverviewView(QScrollArea):
     """(name) the operator asked for a service on the Services page."""
 
     def __init__(
-        self, models: EngineModels, server_actions: list[QAction], parent: QWidget | None = None
+        self,
+        models: EngineModels,
+        health: HealthSource,
+        server_actions: list[QAction],
+        parent: QWidget | None = None,
     ) -> None:
+        """`health` is the window's one health source (the header's worst state)."""
         super().__init__(parent)
         self._models = models
         self.setWidgetResizable(True)
@@ -108,8 +113,8 @@ class OverviewView(QScrollArea):
         self.setWidget(content)
         grid = QGridLayout(content)
         grid.setContentsMargins(0, 0, 0, 0)
-        self.health = ModelsHealth(models, self)
-        self.header = OverviewHeader(self.health)
+        self.health = health
+        self.header = OverviewHeader(health)
         self.server_card = _Card(self.tr("Server"), self.tr("Open"))
         buttons = QHBoxLayout()
         for action in server_actions:  # the window's own actions: enabled exactly when they are
