@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QMouseEvent, QResizeEvent
+from PySide6.QtGui import QMouseEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from panel.connections.status import ConnectionSnapshot
@@ -109,7 +109,7 @@ class ConnectionTile(QFrame):
 
 class ConnectionTiles(QWidget):
     """A tile per connection, as many per row as the width holds; an empty state that
-    says what to do. Re-read at most once a second."""
+    says what to do. Re-read at most once a second, while shown."""
 
     sig_open = Signal(str)
     """(connection id) open the Connections page on this connection."""
@@ -156,7 +156,10 @@ class ConnectionTiles(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        """Read every connection's state and latest values into its tile."""
+        """Read every connection's state and latest values into its tile (only while the
+        tiles are on screen: a hidden Overview costs nothing; showing it reads them)."""
+        if not self.isVisible():
+            return
         now = time.time()
         for snap in self._model.snapshots():
             tile = self.tiles.get(snap.id)
@@ -167,6 +170,10 @@ class ConnectionTiles(QWidget):
         if self._timer.remainingTime() > 100:  # a state change shows at once, then each second
             self._now.start()
             self._timer.start()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.refresh()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
