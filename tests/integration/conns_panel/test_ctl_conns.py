@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
+from typing import Any
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -29,13 +30,14 @@ HeadlessEngine = engine_conftest.HeadlessEngine
 start_engine = engine_conftest.start_engine
 
 
-def prepare(path: Path, port: int, *more: dict[str, object]) -> Path:
+def prepare(path: Path, port: int, *more: dict[str, object], **plc1: Any) -> Path:
+    """A workspace with `plc1` (its fields overridden by `plc1`) and the `more` connections."""
     with Workspace.open(path) as ws:
         cfg = demo_server_config().to_json() | {"autostart": False}
         ws.save_server_config(ServerConfig.from_json(cfg))
         ws.set_setting("connections.restartDelayMs", 300)
         ws.set_setting("demo.devices", [])
-        save_connections(ws, [modbus_connection("plc1", port), *more])
+        save_connections(ws, [modbus_connection("plc1", port, **plc1), *more])
     return path
 
 
@@ -174,7 +176,8 @@ def test_ctl_write_whose_answer_is_lost_says_unknown_and_is_applied_once(
 ) -> None:
     proxy = FaultProxy(modbus_sim.port, "modbus").start()
     try:
-        ws = prepare(tmp_path / "ws", proxy.port)
+        # A long answer timeout: the drop, not a slow answer on a loaded machine, ends it.
+        ws = prepare(tmp_path / "ws", proxy.port, timeoutMs=15000)
         start_engine(ws)
         wait_for(lambda: states(ws).get("plc1") == "connected", 30, "connected")
         proxy.drop_after_write()  # the device applies it, then the socket closes
