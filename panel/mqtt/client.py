@@ -4,12 +4,18 @@ paho-mqtt does the protocol; this class decides when to (re)connect: it resolves
 endpoint again before every attempt (the embedded broker may have moved), waits
 `Backoff` delays between failed attempts (reset once connected), and tells its owner
 when a session begins (`on_connected`: subscribe, republish) so nothing published while
-the broker was away is missed. Publishing is thread-safe and never blocks: while not
-connected it is skipped (the owner republishes its latest values on the next connect).
+the broker was away is missed. Publishing never blocks: while not connected it is
+skipped (the owner republishes its latest values on the next connect).
+
+Two ways to serve the socket once connected: paho's own network thread (the engine,
+which has no asyncio loop; publishing is then thread-safe), or the caller's asyncio
+loop (`start(loop)`: a connection worker, publishing from that loop only; see
+`loop_io` for why).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import threading
@@ -20,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from panel.connections.worker.backoff import Backoff
 from panel.mqtt.endpoint import Endpoint
+from panel.mqtt.loop_io import LoopServer
 
 if TYPE_CHECKING:
     # Imported with the first connection attempt: not before the window's first frame.
@@ -78,6 +85,7 @@ class BusClient:
         self._stop = threading.Event()
         self._lost = threading.Event()
         self._thread: threading.Thread | None = None
+        self._server: LoopServer | None = None
         self._backoff = Backoff(RECONNECT_MIN_S, RECONNECT_MAX_S)
         self.lock = threading.RLock()
         """Held while publishing and while a session begins: orders republishing."""
@@ -90,18 +98,29 @@ class BusClient:
 
     # ------------------------------------------------------------------ lifecycle
 
-    def start(self) -> None:
-        """Start connecting in the background."""
+    def start(self, loop: asyncio.AbstractEventLoop | None = None) -> None:
+        """Start connecting in the background; with `loop` (call on its thread), the
+        connected socket is served on that loop instead of paho's thread."""
+        if loop is not None:
+            self._server = LoopServer(loop)
         if self._thread is None:
             self._thread = threading.Thread(target=self._run, name=f"mqtt-{self.name}", daemon=True)
             self._thread.start()
 
     def close(self, timeout_s: float = 2.0) -> None:
-        """Disconnect (cleanly: no last will) and wait, bounded, for the thread."""
+        """Disconnect (cleanly: no last will) and wait, bounded, for the thread.
+
+        Served on a loop, what is still queued (a last state) is written first."""
+        deadline = time.monotonic() + timeout_s
         self._stop.set()
         self._lost.set()
+        client, server = self._client, self._server
+        if client is not None and server is not None and server.on_loop_thread():
+            server.flush(client, deadline)
+            client.disconnect()
+            server.flush(client, deadline)  # the DISCONNECT; paho then closes the socket
         if self._thread is not None:
-            self._thread.join(timeout_s)
+            self._thread.join(max(0.0, deadline - time.monotonic()))
         self.state = OFF
 
     # ------------------------------------------------------------------ publishing
@@ -150,8 +169,8 @@ class BusClient:
             self._stop.wait(self._backoff.next_delay())
 
     def _session(self, endpoint: Endpoint) -> None:
-        """One connection: paho's own network thread serves it (so a `publish()` from the
-        worker's loop only queues and wakes that thread) until it is lost or closed."""
+        """One connection, served by paho's network thread or by the loop given to
+        `start`, until it is lost or closed."""
         client = self._new_client(endpoint)
         self.state = CONNECTING
         self._lost.clear()
@@ -162,13 +181,20 @@ class BusClient:
             self._set_problem(DISCONNECTED, f"{endpoint.url}: {why}")
             return
         self._client = client
-        client.loop_start()
+        server = self._server
+        if server is not None:
+            server.serve(client)
+        else:
+            client.loop_start()
         try:
             while not self._stop.is_set() and not self._lost.wait(LOST_POLL_S):
                 pass
         finally:
-            client.disconnect()
-            client.loop_stop()
+            if server is not None:
+                server.end(client)
+            else:
+                client.disconnect()
+                client.loop_stop()
             with self.lock:
                 if self.state in (CONNECTED, CONNECTING):
                     self.state = DISCONNECTED
@@ -184,6 +210,8 @@ class BusClient:
             reconnect_on_failure=False,
         )
         client.max_queued_messages_set(0)
+        if self._server is not None:
+            self._server.attach(client)
         if endpoint.username:
             client.username_pw_set(endpoint.username, endpoint.password or None)
         if endpoint.tls:

@@ -8,6 +8,7 @@ begins, so a broker restart or a reconnect leaves retained values current.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
 from pathlib import Path
@@ -54,9 +55,9 @@ class BusPublisher:
     # ---- the ValueSink protocol ---------------------------------------------------
 
     def bind(self, worker: WriteSubmitter) -> None:
-        """Start the connection thread; writes from the bus go to `worker`."""
+        """Start connecting (served on the worker's loop); writes from the bus go to `worker`."""
         self.writes.bind(worker)
-        self.client.start()
+        self.client.start(asyncio.get_running_loop())
 
     def configure(self, config: ConnectionConfig) -> None:
         """Adopt the tag list (bus deadbands laid over the tags' own); clear removed tags."""
