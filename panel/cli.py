@@ -71,7 +71,7 @@ def build_parser(full: bool = False) -> argparse.ArgumentParser:
     # `reaper` is the panel's own child, dispatched in main() before parsing: not listed.
     sub.add_parser("worker", help="run a child process of the panel (started by the engine)")
     # `service`: the engine of a workspace as a systemd unit (install, uninstall, status).
-    from panel.service.command import add_service_parser
+    from panel.service.parser import add_service_parser
 
     add_service_parser(sub)
     return parser
