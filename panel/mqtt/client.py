@@ -171,10 +171,10 @@ class BusClient:
     def _session(self, endpoint: Endpoint) -> None:
         """One connection, served by paho's network thread or by the loop given to
         `start`, until it is lost or closed."""
-        client = self._new_client(endpoint)
         self.state = CONNECTING
         self._lost.clear()
         try:
+            client = self._new_client(endpoint)  # a bad caFile fails here (ssl.SSLError)
             client.connect(endpoint.host, endpoint.port, keepalive=KEEPALIVE_S)
         except (OSError, ValueError) as exc:
             why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
@@ -215,7 +215,7 @@ class BusClient:
         if endpoint.username:
             client.username_pw_set(endpoint.username, endpoint.password or None)
         if endpoint.tls:
-            client.tls_set()
+            client.tls_set(ca_certs=endpoint.ca_file or None)
         if self._will is not None:
             w = self._will
             client.will_set(w.topic, w.payload, qos=w.qos, retain=w.retain)

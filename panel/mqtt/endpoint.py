@@ -33,6 +33,8 @@ class Endpoint:
     username: str = ""
     password: str = ""
     embedded: bool = False
+    ca_file: str = ""
+    """With TLS: the PEM file of the authority to trust ("": the system's)."""
 
     @property
     def url(self) -> str:
@@ -101,16 +103,30 @@ def _external(settings: MqttSettings, workspace: Path) -> Endpoint | str:
         return f"mqtt.url {settings.url!r} has a bad port"
     password = ""
     if settings.password_file:
-        path = Path(settings.password_file)
-        path = path if path.is_absolute() else workspace / path
+        path = _in_workspace(settings.password_file, workspace)
         try:
             password = path.read_text(encoding="utf-8").strip()
         except OSError as exc:
             return f"cannot read mqtt.passwordFile {path}: {exc.strerror or exc}"
+    ca_file = ""
+    if settings.ca_file:
+        ca = _in_workspace(settings.ca_file, workspace)
+        try:
+            ca.read_bytes()
+        except OSError as exc:
+            return f"cannot read mqtt.caFile {ca}: {exc.strerror or exc}"
+        ca_file = str(ca)
     return Endpoint(
         host=parts.hostname or "127.0.0.1",
         port=port,
         tls=tls,
         username=settings.username,
         password=password,
+        ca_file=ca_file,
     )
+
+
+def _in_workspace(name: str, workspace: Path) -> Path:
+    """`name` as a path: absolute as given, else relative to the workspace folder."""
+    path = Path(name)
+    return path if path.is_absolute() else workspace / path

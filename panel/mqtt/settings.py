@@ -26,6 +26,7 @@ class MqttSettings:
     url: str = ""
     username: str = ""
     password_file: str = ""
+    ca_file: str = ""
     qos: int = 0
     retain: bool = True
     writes: bool = False
@@ -52,6 +53,7 @@ class MqttSettings:
             url=str(data.get("url") or "").rstrip("/"),
             username=str(data.get("username") or ""),
             password_file=str(data.get("passwordFile") or ""),
+            ca_file=str(data.get("caFile") or ""),
             qos=int(data.get("qos", 0)),
             retain=bool(data.get("retain", True)),
             writes=bool(data.get("writes", False)),
@@ -75,6 +77,8 @@ def check_mqtt(section: Any) -> list[Problem]:
         return problems
     if section.get("url") and section.get("passwordFile") and not section.get("username"):
         problems.append(("$.mqtt.username", "a passwordFile needs a username"))
+    if section.get("caFile") and not str(section.get("url") or "").startswith("mqtts://"):
+        problems.append(("$.mqtt.caFile", "a caFile needs an mqtts:// url (TLS)"))
     return problems
 
 

@@ -28,7 +28,8 @@ def port_answers(port: int) -> bool:
 class Mosquitto:
     """A mosquitto on 127.0.0.1 at a free port, one user, no persistence (restartable)."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, tls: tuple[Path, Path] | None = None) -> None:
+        """`tls`: (certificate, key) files: the listener speaks TLS only (mqtts)."""
         self.program = need("mosquitto")
         folder.mkdir(parents=True, exist_ok=True)
         self.port = ephemeral_port()
@@ -44,6 +45,8 @@ class Mosquitto:
             f"password_file {self.password_file}",
             "persistence false",
         ]
+        if tls is not None:
+            lines += [f"certfile {tls[0]}", f"keyfile {tls[1]}"]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             lines.append("user root")  # else it drops to `mosquitto`, who cannot read our files
         self.config = folder / "mosquitto.conf"

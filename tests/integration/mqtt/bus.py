@@ -48,11 +48,16 @@ class Received:
 class Subscriber:
     """An independent paho client that records every message of its subscriptions."""
 
-    def __init__(self, host: str, port: int, username: str = "", password: str = "") -> None:
+    def __init__(
+        self, host: str, port: int, username: str = "", password: str = "", ca_file: str = ""
+    ) -> None:
+        """`ca_file`: speak TLS, trusting that certificate authority."""
         self.messages: list[Received] = []
         self._lock = threading.Lock()
         self._connected = threading.Event()
         self.client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2)
+        if ca_file:
+            self.client.tls_set(ca_certs=ca_file)
         if username:
             self.client.username_pw_set(username, password)
         self.client.on_message = self._on_message
