@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import signal
@@ -16,27 +15,26 @@ import psutil
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTimer, QTranslator
 
 from panel import __version__
-from panel.api.apifile import new_token, remove_api_file, rpc_url, write_api_file
-from panel.api.listen import ListenPlan, ListenRefused, listen_plan
-from panel.engine import Engine
-from panel.jobs.file_watch import WATCH_SETTING
 from panel.qt_loop import qt_event_loop
 from panel.service.notify import Notifier
 from panel.single_instance import SingleInstance
 from panel.util.gc_settle import MainThreadCollector, freeze_startup
 from panel.util.paths import resources_dir
-from panel.viewmodels.models import local_models
 from panel.workspace.errors import WorkspaceError
 from panel.workspace.location import resolve_workspace_dir
-from panel.workspace.workspace import DB_NAME, Workspace
 
 if TYPE_CHECKING:
+    import asyncio
+
     from panel.api.audit import AuditLog
+    from panel.api.listen import ListenPlan
     from panel.api.server import ApiServer
+    from panel.engine import Engine
     from panel.viewmodels.engine import EngineModel
     from panel.viewmodels.remote.endpoint import Endpoint
     from panel.viewmodels.remote.link import RemoteLink
     from panel.views.main_window import MainWindow
+    from panel.workspace.workspace import Workspace
 
 log = logging.getLogger("panel.app")
 
@@ -73,6 +71,11 @@ def run_app(
         from panel.viewmodels.remote.endpoint import workspace_endpoint
 
         return run_attached(app, workspace_endpoint(ws_dir))
+    # The window's first frame ("Starting the engine…") before the workspace, the
+    # event loop and the engine are loaded: the operator sees it start at once.
+    window = None if headless else _show_first_frame(app, instance)
+    from panel.workspace.workspace import DB_NAME, Workspace
+
     try:
         first_run = not (ws_dir / DB_NAME).exists()
         seeded = seeds_demo(first_run, headless, demo)
@@ -81,13 +84,20 @@ def run_app(
             # Without the demo a new service starts nothing until its server is configured.
             ws.save_server_config(replace(ws.server_config(), autostart=False))
         if watch_jobs:
+            from panel.jobs.file_watch import WATCH_SETTING
+
             ws.set_setting(WATCH_SETTING, os.path.abspath(watch_jobs))
     except WorkspaceError as exc:
         _report_fatal(str(exc), headless)
+        if window is not None:
+            window.allow_close()
+            window.close()
         return 1
+    import asyncio
+
     loop = qt_event_loop(app)  # headless: without loading QtGui and QtWidgets
     asyncio.set_event_loop(loop)
-    runner = AppRunner(ws, instance, headless, notifier)
+    runner = AppRunner(ws, instance, headless, notifier, window)
     with loop:
         return loop.run_until_complete(runner.run())
 
@@ -188,7 +198,12 @@ class AppRunner:
         instance: SingleInstance,
         headless: bool,
         notifier: Notifier | None = None,
+        window: MainWindow | None = None,
     ) -> None:
+        """`window`: the window already shown by `_show_first_frame` (made here if None)."""
+        import asyncio
+
+        self._first_frame = window
         self.workspace = workspace
         self.instance = instance
         self.headless = headless
@@ -204,14 +219,24 @@ class AppRunner:
 
     async def run(self) -> int:
         """The whole life of the application."""
+        import asyncio
+
         loop = asyncio.get_running_loop()
-        engine = Engine(self.workspace, headless=self.headless)
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, self.quit)
-        window = None
-        if not self.headless:
-            # The window first: the API's modules and its start follow the first frame.
-            window = self._show_window(engine)
+        window = self._first_frame
+        if window is None and not self.headless:
+            # The window first ("Starting the engine…"): the engine's modules, the
+            # engine and the API follow its first frame.
+            window = _show_first_frame(None, self.instance)
+            await _next_turn()
+        if window is not None:
+            window.sig_quit_requested.connect(self.quit)
+        from panel.engine import Engine
+
+        engine = Engine(self.workspace, headless=self.headless)
+        if window is not None:
+            self._bind_window(window, engine)
             await _next_turn()
         api, api_address = await self._serve_api(engine)
         if window is not None:
@@ -233,6 +258,8 @@ class AppRunner:
         engine.sig_shutdown_finished.connect(done.set)
         engine.shutdown()
         await done.wait()
+        from panel.api.apifile import remove_api_file
+
         remove_api_file(self.workspace.api_file)
         await api.close()
         for signum in (signal.SIGTERM, signal.SIGINT):
@@ -258,6 +285,8 @@ class AppRunner:
         from panel.api.sessions_methods import SessionsApi
 
         registry = RpcRegistry(defer_checks=True)
+        from panel.api.apifile import new_token
+
         token = new_token()
         max_bytes = int(self.workspace.get_setting("api.maxMessageBytes", 1_048_576))
         port = int(self.workspace.get_setting("api.port", 0))
@@ -300,6 +329,8 @@ class AppRunner:
         """Listen, then write api.json (the local URL, and the certificate with TLS)."""
         port = await api.start()
         tls = plan.ssl_context is not None
+        from panel.api.apifile import rpc_url, write_api_file
+
         url = rpc_url(port, plan.local_host, tls=tls)
         write_api_file(
             self.workspace.api_file, port, token, os.getpid(), url=url, tls_cert=plan.cert_file
@@ -329,29 +360,16 @@ class AppRunner:
         except OSError as exc:
             log.error("webhooks not announced (%s not written): %s", path, exc)
 
-    def _show_window(self, engine: Engine) -> MainWindow:
-        """The window, shown; the API's address follows (`_window_ready`)."""
-        from PySide6.QtWidgets import QApplication
+    def _bind_window(self, window: MainWindow, engine: Engine) -> None:
+        """The engine exists: the window shows it; the API's address follows."""
+        from panel.viewmodels.models import local_models
 
-        from panel.views.main_window import MainWindow
-        from panel.views.theme import apply_saved_color_scheme
-
-        # The window may hide and leave the engine running in the background: only
-        # quit() ends the application, never the last visible window closing.
-        QApplication.setQuitOnLastWindowClosed(False)
-        apply_saved_color_scheme()
-        window = MainWindow(local_models(engine), None)
+        window.bind(local_models(engine), None)
         window.set_api_address(None, starting=True)
-        window.sig_quit_requested.connect(self.quit)
-        self.instance.sig_raise_requested.connect(window.bring_to_front)
-        self.instance.has_window = True
-        window.show()
         engine.watch_stats(window)  # headless, nobody looks: the figures are sampled at rest
         self._engine = engine
         if os.environ.get("OPSPANEL_REPORT_STARTUP"):
-            QTimer.singleShot(0, _report_startup)
             QTimer.singleShot(0, _report_populated)  # in this process: read at once
-        return window
 
     def _window_ready(self, window: MainWindow, api_address: str | None) -> None:
         """The API is up (or could not start): the window says where, and is the app's."""
@@ -375,8 +393,33 @@ class AppRunner:
             self.window = None
 
 
+def _show_first_frame(app: QCoreApplication | None, instance: SingleInstance) -> MainWindow:
+    """The window, shown (and painted, when `app` is given) before the engine exists;
+    `AppRunner` fills it once the engine is made."""
+    from PySide6.QtWidgets import QApplication
+
+    from panel.views.main_window import MainWindow
+    from panel.views.theme import apply_saved_color_scheme
+
+    # The window may hide and leave the engine running in the background: only
+    # quit() ends the application, never the last visible window closing.
+    QApplication.setQuitOnLastWindowClosed(False)
+    apply_saved_color_scheme()
+    window = MainWindow(None, None)
+    instance.sig_raise_requested.connect(window.bring_to_front)
+    instance.has_window = True
+    window.show()
+    if os.environ.get("OPSPANEL_REPORT_STARTUP"):
+        QTimer.singleShot(0, _report_startup)
+    if app is not None:
+        app.processEvents()  # the first frame now, before the slow part (no loop runs yet)
+    return window
+
+
 def _listen_plan(setting: Callable[[str, Any], Any]) -> tuple[ListenPlan, str | None]:
     """The API's listen plan, or loopback and the reason the API must not start."""
+    from panel.api.listen import ListenPlan, ListenRefused, listen_plan
+
     try:
         return listen_plan(setting), None
     except ListenRefused as exc:
@@ -432,6 +475,8 @@ def _install_translator(app: QCoreApplication) -> None:
 
 async def _next_turn() -> None:
     """Return after the Qt events already posted (the window's first show) are handled."""
+    import asyncio
+
     turned: asyncio.Future[None] = asyncio.get_running_loop().create_future()
 
     def turn() -> None:

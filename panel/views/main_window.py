@@ -8,7 +8,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from PySide6.QtCore import QByteArray, QEvent, QRect, QSettings, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QByteArray,
+    QCoreApplication,
+    QEvent,
+    QRect,
+    QSettings,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -25,16 +35,13 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
+    QProgressBar,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from panel.server.status import ServerSnapshot, ServerStatus
-from panel.viewmodels.engines.probe import ModelsHealth
-from panel.viewmodels.local.sessions import LocalSessionsModel
 from panel.views import ui_settings
-from panel.views.bus_label import BusLabel
 from panel.views.close_choice import (
     ASK,
     QUIT,
@@ -42,21 +49,16 @@ from panel.views.close_choice import (
     CloseChoiceBox,
     effective_close_action,
 )
-from panel.views.conn_states import CONN_COLORS, conn_state_label
-from panel.views.engine_state import engine_dot, worst_jobs_state
 from panel.views.format import format_bytes
 from panel.views.icons import themed_icon
-from panel.views.job_states import run_state_label
 from panel.views.link_banner import LinkBanner
-from panel.views.overview_view import OverviewView
-from panel.views.services.state import worst_service_state
-from panel.views.state_colors import SERVER_COLORS, server_status_label
 from panel.views.theme import apply_color_scheme, save_color_scheme, saved_color_scheme
 from panel.views.tray import TrayIcon
 from panel.workspace.errors import WorkspaceError
 
 if TYPE_CHECKING:
     from panel.jobs.snapshots import RunSnapshot
+    from panel.server.status import ServerSnapshot
     from panel.viewmodels.engine import ProcessStats
     from panel.viewmodels.models import EngineModels
     from panel.views.connections_view import ConnectionsView
@@ -114,6 +116,25 @@ def _with_page_margins(page: QWidget) -> QWidget:
     return page
 
 
+def _starting_page() -> QWidget:
+    """What the window shows while its engine starts: a word and a busy bar."""
+    page = QWidget()
+    column = QVBoxLayout(page)
+    column.addStretch(1)
+    label = QLabel(QCoreApplication.translate("MainWindow", "Starting the engine…"))
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setProperty("role", "heading")
+    busy = QProgressBar()
+    busy.setRange(0, 0)  # busy: no figure to show
+    busy.setFixedWidth(280)
+    busy.setTextVisible(False)
+    busy.setAccessibleName(label.text())
+    column.addWidget(label)
+    column.addWidget(busy, 0, Qt.AlignmentFlag.AlignHCenter)
+    column.addStretch(2)
+    return page
+
+
 @dataclass
 class _Page:
     """A sidebar entry's page: made by `factory` on first need (an empty stand-in till then)."""
@@ -138,14 +159,29 @@ class MainWindow(QMainWindow):
     """The operator confirmed quitting (children are stopped by the application)."""
 
     def __init__(
-        self, models: EngineModels, api_address: str | None, parent: QWidget | None = None
+        self, models: EngineModels | None, api_address: str | None, parent: QWidget | None = None
     ):
         super().__init__(parent)
-        self.models = models
         self._quitting = False
         self._told_background = False
+        self._bound = False
         self.setMinimumSize(_minimum_size())
+        self.setWindowTitle(self.tr("OpsPanel"))
+        self._restore_geometry()
+        if models is None:
+            self.setCentralWidget(_starting_page())
+            return
+        self.bind(models, api_address)
 
+    def bind(self, models: EngineModels, api_address: str | None) -> None:
+        """Build the window onto `models` (once; a window made without them shows
+        "Starting the engine…" until then, so that it is on screen before the engine
+        and its modules are loaded)."""
+        from panel.viewmodels.engines.probe import ModelsHealth
+        from panel.views.overview_view import OverviewView
+
+        assert not self._bound, "a window is bound to one engine"
+        self.models = models
         self._pages: dict[str, _Page] = {}
         self._audit_set = False
         self.pages = QStackedWidget()
@@ -210,7 +246,7 @@ class MainWindow(QMainWindow):
         self._show_health()
         self._show_identity()
         self.sidebar.setCurrentRow(0)
-        self._restore_geometry()
+        self._bound = True
 
     # ------------------------------------------------------------------ pages
 
@@ -395,6 +431,8 @@ class MainWindow(QMainWindow):
         self.services_view.select(name)
 
     def _show_services_state(self, *_: object) -> None:
+        from panel.views.services.state import worst_service_state
+
         color, word = worst_service_state(self.models.services.snapshots())
         self._set_badge("services", color)
         self._item("services").setToolTip(word)
@@ -542,6 +580,8 @@ class MainWindow(QMainWindow):
         self.workspace_label = QLabel(self.models.engine.identity().where)
         self.workspace_label.setToolTip(self.tr("Workspace folder"))
         self.usage_label = QLabel()
+        from panel.views.bus_label import BusLabel
+
         self.bus_label = BusLabel(self.models.bus) if self.models.bus is not None else None
         bar.addWidget(self.engine_label)
         bar.addWidget(self.api_label)
@@ -563,6 +603,8 @@ class MainWindow(QMainWindow):
 
     def set_audit_source(self, fetch: Callable[[int], list[dict[str, Any]]] | None) -> None:
         """Where an embedded window's Audit tab reads its rows (the API's audit log)."""
+        from panel.viewmodels.local.sessions import LocalSessionsModel
+
         sessions = self.models.sessions
         if isinstance(sessions, LocalSessionsModel):
             sessions.set_audit_source(fetch)
@@ -668,6 +710,9 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ state
 
     def _on_server_status(self, snap: ServerSnapshot) -> None:
+        from panel.server.status import ServerStatus
+        from panel.views.state_colors import SERVER_COLORS, server_status_label
+
         self._set_badge("server", SERVER_COLORS[snap.status])
         server_item = self._item("server")
         server_item.setToolTip(server_status_label(snap.status))
@@ -678,6 +723,8 @@ class MainWindow(QMainWindow):
         self.restart_action.setEnabled(status in (ServerStatus.RUNNING, ServerStatus.ERROR))
 
     def _show_health(self) -> None:
+        from panel.views.engine_state import engine_dot
+
         self.tray.show_health(*engine_dot(self.health.health()))
 
     def _on_link(self, reachable: bool, message: str) -> None:
@@ -706,9 +753,13 @@ class MainWindow(QMainWindow):
         self._on_connections_state(self.models.connections.worst_state())
 
     def _show_jobs_state(self, _figures: object = None) -> None:
+        from panel.views.engine_state import worst_jobs_state
+
         self._on_jobs_state(*worst_jobs_state(self.models.jobs))
 
     def _on_connections_state(self, state: object) -> None:
+        from panel.views.conn_states import CONN_COLORS, conn_state_label
+
         item = self._item("connections")
         if state is None:
             self._set_badge("connections", None)
@@ -724,6 +775,8 @@ class MainWindow(QMainWindow):
 
     def _on_job_finished(self, run: RunSnapshot) -> None:
         """A desktop notification when a job run failed or timed out."""
+        from panel.views.job_states import run_state_label
+
         if not run.is_failure:
             return
         title = (
@@ -752,6 +805,13 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._save_geometry()
+        if not self._bound:  # closed while the engine starts: quit once it has started
+            if self._quitting:
+                event.accept()
+                return
+            event.ignore()
+            self.sig_quit_requested.emit()
+            return
         if self._quitting:
             self.tray.retire()  # closed for good: another window shows the icon now
             event.accept()
