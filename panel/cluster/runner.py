@@ -28,8 +28,11 @@ from panel.supervise.pdeathsig import set_parent_death_signal
 GRACE_S = 2.0
 """From SIGTERM to SIGKILL of a run's group."""
 
-POLL_S = 0.02
-"""How often the waiting loop looks at the leader, the group, the clock and the cancel key."""
+POLL_S = 0.005
+"""How often the waiting loop looks at the leader, its group and the clock."""
+
+CANCEL_EVERY_S = 0.1
+"""How often it asks Redis for the run's cancel key."""
 
 
 def run_command(
@@ -111,6 +114,7 @@ class _RemoteRun:
         """Wait until the leader exited and its group is empty; stop it on a timeout or cancel."""
         deadline = time.monotonic() + timeout_s if timeout_s > 0 else None
         next_beat = time.monotonic() + protocol.ALIVE_EVERY_S
+        next_cancel = time.monotonic() + CANCEL_EVERY_S
         killed_at: float | None = None
         code: int | None = None
         while True:
@@ -124,8 +128,10 @@ class _RemoteRun:
             if self.stop_reason is None:
                 if deadline is not None and now >= deadline:
                     self._stop(protocol.REASON_TIMEOUT)
-                elif self.client.exists(protocol.cancel_key(self.ref)):
-                    self._stop(protocol.REASON_CANCELLED)
+                elif now >= next_cancel:
+                    next_cancel = now + CANCEL_EVERY_S
+                    if self.client.exists(protocol.cancel_key(self.ref)):
+                        self._stop(protocol.REASON_CANCELLED)
             if self.stop_reason is not None:
                 if killed_at is None:
                     killed_at = now
