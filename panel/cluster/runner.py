@@ -13,6 +13,7 @@ SIGKILL (parent death signal) and the heartbeat key expires.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import signal
 import socket
@@ -25,11 +26,23 @@ from typing import IO, Any
 from panel.cluster import protocol
 from panel.supervise.pdeathsig import set_parent_death_signal
 
+log = logging.getLogger("panel.cluster")
+
 GRACE_S = 2.0
 """From SIGTERM to SIGKILL of a run's group."""
 
 POLL_S = 0.005
 """How often the waiting loop looks at the leader, its group and the clock."""
+
+READ_BYTES = 65536
+
+JOIN_S = 30.0
+"""The longest the end waits for the run's output to be read out after its group is gone."""
+
+KEEP_TRYING_S = 120.0
+"""How long a worker keeps trying to write a run's entry while Redis cannot be reached."""
+
+RETRY_S = 0.2
 
 CANCEL_EVERY_S = 0.1
 """How often it asks Redis for the run's cancel key."""
@@ -60,9 +73,24 @@ class _RemoteRun:
         self._write_lock = threading.Lock()
 
     def add(self, **fields: Any) -> None:
-        """Append one entry to the run's stream (threads share the client: one at a time)."""
+        """Append one entry to the run's stream, in order (one writer at a time). While
+        Redis cannot be reached (restarting) it is tried again, for up to `KEEP_TRYING_S`:
+        the line waits, and so does the command once its pipe is full."""
+        entry = {k: _field(v) for k, v in fields.items()}
         with self._write_lock:
-            self.client.xadd(self.stream, {k: _field(v) for k, v in fields.items()})
+            self._patiently(self.client.xadd, self.stream, entry)
+
+    def _patiently(self, call: Any, *args: Any, **kwargs: Any) -> Any:
+        """`call(...)`, tried again every `RETRY_S` while Redis fails, up to `KEEP_TRYING_S`."""
+        deadline = time.monotonic() + KEEP_TRYING_S
+        while True:
+            try:
+                return call(*args, **kwargs)
+            except Exception as exc:  # redis-py raises several kinds
+                if time.monotonic() >= deadline:
+                    log.error("run %s: Redis unreachable, entry lost: %s", self.ref, exc)
+                    return None
+                time.sleep(RETRY_S)
 
     def run(
         self, argv: list[str], env: dict[str, str], cwd: str | None, timeout_s: float
@@ -97,18 +125,40 @@ class _RemoteRun:
         finally:
             signal.signal(signal.SIGTERM, previous)
         for reader in readers:
-            reader.join(timeout=GRACE_S)  # the group is gone: the pipes are at EOF
+            # The group is gone, so its pipes are at EOF once read out (only a process
+            # that left the group could keep one open: not waited for past JOIN_S).
+            reader.join(timeout=JOIN_S)
         sig = -code if code is not None and code < 0 else None
         exit_code = None if sig is not None else code
         reason = self.stop_reason or protocol.REASON_EXIT
         return self._end(exit_code, sig, reason, None)
 
     def _read(self, pipe: IO[bytes] | None, name: str) -> None:
+        """Add each line of `pipe` to the stream as it comes; what one read returns goes
+        in one round trip (a chatty command is not slowed to one line per round trip)."""
         if pipe is None:
             return
+        fd, rest = pipe.fileno(), b""
         with pipe:
-            for line in iter(pipe.readline, b""):
-                self.add(t="out", s=name, d=line)
+            while chunk := os.read(fd, READ_BYTES):
+                *lines, rest = (rest + chunk).split(b"\n")
+                if len(rest) >= READ_BYTES:  # a very long line goes in pieces
+                    lines, rest = [*lines, rest], b""
+                    self._add_lines(name, [line + b"\n" for line in lines[:-1]] + lines[-1:])
+                elif lines:
+                    self._add_lines(name, [line + b"\n" for line in lines])
+            if rest:
+                self._add_lines(name, [rest])
+
+    def _add_lines(self, name: str, lines: list[bytes]) -> None:
+        def send() -> None:
+            batch = self.client.pipeline(transaction=False)
+            for line in lines:
+                batch.xadd(self.stream, {"t": b"out", "s": name.encode(), "d": line})
+            batch.execute()
+
+        with self._write_lock:
+            self._patiently(send)
 
     def _wait(self, child: subprocess.Popen[bytes], timeout_s: float) -> int | None:
         """Wait until the leader exited and its group is empty; stop it on a timeout or cancel."""
@@ -130,7 +180,7 @@ class _RemoteRun:
                     self._stop(protocol.REASON_TIMEOUT)
                 elif now >= next_cancel:
                     next_cancel = now + CANCEL_EVERY_S
-                    if self.client.exists(protocol.cancel_key(self.ref)):
+                    if self._asked_to_cancel():
                         self._stop(protocol.REASON_CANCELLED)
             if self.stop_reason is not None:
                 if killed_at is None:
@@ -152,15 +202,24 @@ class _RemoteRun:
             if self.stop_reason is None:
                 self.stop_reason = reason
 
+    def _asked_to_cancel(self) -> bool:
+        try:
+            return bool(self.client.exists(protocol.cancel_key(self.ref)))
+        except Exception:  # Redis restarting: asked again next time
+            return False
+
     def _beat(self) -> None:
-        self.client.set(protocol.alive_key(self.ref), b"1", px=int(protocol.ALIVE_TTL_S * 1000))
+        with contextlib.suppress(Exception):  # Redis restarting: renewed next time
+            self.client.set(protocol.alive_key(self.ref), b"1", px=int(protocol.ALIVE_TTL_S * 1000))
 
     def _end(
         self, code: int | None, sig: int | None, reason: str, error: str | None
     ) -> dict[str, Any]:
         self.add(t="ended", code=code, signal=sig, reason=reason, error=error)
-        self.client.expire(self.stream, protocol.KEEP_STREAM_S)
-        self.client.delete(protocol.alive_key(self.ref), protocol.cancel_key(self.ref))
+        self._patiently(self.client.expire, self.stream, protocol.KEEP_STREAM_S)
+        self._patiently(
+            self.client.delete, protocol.alive_key(self.ref), protocol.cancel_key(self.ref)
+        )
         return {"code": code, "signal": sig, "reason": reason, "error": error}
 
 

@@ -37,6 +37,9 @@ READ_BLOCK_MS = 5
 ALIVE_CHECK_S = 1.0
 """How often the heartbeats of the started runs are checked."""
 
+LOST_AFTER = 2
+"""Heartbeat checks in a row without a heartbeat before a run's worker counts as lost."""
+
 REASON_DISPATCH_FAILED = "dispatch failed"
 
 
@@ -55,6 +58,8 @@ class CeleryRun:
     ended: bool = False
     detached: bool = False
     cancel: bool = False
+    missed: int = 0
+    """Heartbeat checks in a row that found no heartbeat."""
     first_try: float = field(default_factory=time.monotonic)
 
     def stop(self) -> None:
@@ -326,14 +331,20 @@ class CeleryExecutor:
         return []
 
     def _check_alive(self, handles: list[CeleryRun]) -> None:
-        """A started run whose heartbeat expired and whose stream has no end lost its worker."""
+        """A started run whose heartbeat is missing on `LOST_AFTER` checks in a row (a
+        worker renews it every second; after a Redis restart it may take one to come
+        back) and whose stream has no end lost its worker."""
         started = [h for h in handles if h.started]
         if not started:
             return
         pipe = self._redis.pipeline(transaction=False)
         for handle in started:
             pipe.exists(protocol.alive_key(handle.remote_ref))
-        lost = [h for h, alive in zip(started, pipe.execute(), strict=True) if not alive]
+        lost: list[CeleryRun] = []
+        for handle, alive in zip(started, pipe.execute(), strict=True):
+            handle.missed = 0 if alive else handle.missed + 1
+            if handle.missed >= LOST_AFTER:
+                lost.append(handle)
         if not lost:
             return
         self._read_once({protocol.log_key(h.remote_ref): h for h in lost})  # an end just written

@@ -8,7 +8,7 @@ from typing import Any
 
 import psutil
 
-from tests.integration.cluster.conftest import free_port
+from tests.integration.cluster.conftest import Worker, free_port
 from tests.waiting import wait_for
 
 PY = sys.executable
@@ -151,3 +151,32 @@ def test_an_unreachable_broker_keeps_the_run_queued_then_fails_it(cluster: Any) 
     row = cluster.wait_final(engine, run_id)
     assert row["status"] == "failed"
     assert "unreachable" in row["error"] and "gave up after 2 s" in row["error"], row["error"]
+
+
+def test_a_redis_restart_mid_run_loses_no_line(
+    cluster: Any, own_redis: Any, tmp_path: Path
+) -> None:
+    worker = Worker(own_redis.url, "w9", "opspanel", tmp_path / "w9.log", 1)
+    try:
+        worker.wait_ready()
+        progress = tmp_path / "progress"
+        code = (
+            "import time\n"
+            "for i in range(60):\n"
+            "    print(f'line {i}', flush=True)\n"
+            f"    open({str(progress)!r}, 'w').write(str(i))\n"
+            "    time.sleep(0.05)\n"
+        )
+        executors = {"cluster": {"kind": "celery", "broker": own_redis.url}}
+        engine = cluster.engine([on_cluster("steady", [PY, "-c", code])], executors)
+        run_id = engine.run_job("steady")
+        cluster.qtbot.waitUntil(lambda: "line 5" in engine.run_log(run_id).text, timeout=30_000)
+        own_redis.stop()
+        # The command goes on while Redis is down: its lines wait on the worker.
+        wait_for(lambda: int(progress.read_text() or 0) >= 25, 20, "the run going on")
+        own_redis.start()
+        row = cluster.wait_final(engine, run_id)
+        assert (row["status"], row["exitCode"], row["host"]) == ("success", 0, "w9")
+        assert engine.run_log(run_id).text.splitlines() == [f"line {i}" for i in range(60)]
+    finally:
+        worker.stop()
