@@ -1319,6 +1319,13 @@ class JobEngine(QObject):
         graph.nodes[job.id] = run
         self._runs[run.id] = run
         self._newest[job.id] = run
+        if job.datasets:  # held for the run by this engine now (the one that held them is gone)
+            self.datasets.release(RUN_OWNER, str(run.id))
+            pid, created = self._owner_pid
+            holders = self.datasets.allocate(RUN_OWNER, str(run.id), job.datasets, pid, created)
+            if holders:
+                taken = "; ".join(h.describe() for h in holders)
+                log.warning("job %s run %d: its datasets are held by %s", job.id, run.id, taken)
         handle = executor.reattach(run.id, str(ref), row.get("logCursor"), self)
         self._track_remote(run, handle)
         log.info("job %s run %d: re-attached on %s (%s)", job.id, run.id, name, ref)

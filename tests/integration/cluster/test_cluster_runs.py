@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -96,26 +97,35 @@ def test_log_lines_arrive_complete_and_in_order(cluster: Any, two_workers: Any) 
 
 
 def test_a_restarted_engine_reattaches_to_a_running_remote_job(
-    cluster: Any, two_workers: Any
+    cluster: Any, two_workers: Any, tmp_path: Path
 ) -> None:
     code = (
-        "import time\n"
+        "import os, time\n"
         "for i in range(40):\n"
         "    print(f'line {i}', flush=True)\n"
         "    time.sleep(0.1)\n"
+        "print(os.environ['PANEL_DS_RAW'], flush=True)\n"
     )
-    first = cluster.engine([on_cluster("long", [PY, "-c", code])])
+    raw = str(tmp_path / "raw")
+    job = on_cluster("long", [PY, "-c", code], datasets={"raw": {"path": raw}})
+    first = cluster.engine([job])
     run_id = first.run_job("long")
     cluster.qtbot.waitUntil(lambda: "line 5" in first.run_log(run_id).text, timeout=30_000)
     cluster.stop(first)  # the panel goes away while the run goes on in the cluster
     second = cluster.engine(None)
     assert second.store.run(run_id)["status"] == "running"
+    # The run holds its dataset again under the new engine while it goes on.
+    held = second.datasets.allocations()
+    assert [(a["name"], a["ownerId"], a["pid"]) for a in held] == [
+        ("raw", str(run_id), os.getpid())
+    ]
     row = cluster.wait_final(second, run_id)
     assert (row["status"], row["exitCode"]) == ("success", 0)
-    history = [r for r in second.history(job="long")]
+    history = list(second.history(job="long"))
     assert [r["status"] for r in history] == ["success"]  # no `interrupted`, no second run
     lines = second.run_log(run_id).text.splitlines()
-    assert lines == [f"line {i}" for i in range(40)]  # none lost, none repeated
+    assert lines == [*(f"line {i}" for i in range(40)), raw]  # none lost, none repeated
+    assert second.datasets.allocations() == []  # released at the end
 
 
 def test_a_killed_worker_fails_the_run_instead_of_leaving_it_running(
