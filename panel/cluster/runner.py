@@ -95,6 +95,8 @@ class _RemoteRun:
     def run(
         self, argv: list[str], env: dict[str, str], cwd: str | None, timeout_s: float
     ) -> dict[str, Any]:
+        if self._asked_to_cancel():  # cancelled before any worker took it: never started
+            return self._end(None, None, protocol.REASON_CANCELLED, "cancelled before it started")
         _become_subreaper()
         self._beat()
         full_env = {**os.environ, **env}

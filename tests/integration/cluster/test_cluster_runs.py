@@ -8,7 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import psutil
+import redis
 
+from panel.cluster import protocol
 from tests.integration.cluster.conftest import Worker, free_port
 from tests.waiting import wait_for
 
@@ -190,3 +192,28 @@ def test_a_redis_restart_mid_run_loses_no_line(
         assert engine.run_log(run_id).text.splitlines() == [f"line {i}" for i in range(60)]
     finally:
         worker.stop()
+
+
+def test_a_run_no_worker_took_waits_saying_so_and_cancels_at_once(
+    cluster: Any, redis_url: str, start_worker: Any, tmp_path: Path
+) -> None:
+    executors = {"cluster": {"kind": "celery", "broker": redis_url, "queue": "nobody"}}
+    touched = tmp_path / "touched"
+    engine = cluster.engine([on_cluster("unclaimed", ["touch", str(touched)])], executors)
+    run_id = engine.run_job("unclaimed")
+
+    def waiting_for_a_worker() -> bool:
+        row = engine.store.run(run_id)
+        return row["status"] == "queued" and row["waitingOn"] == "waiting for a worker of cluster"
+
+    cluster.qtbot.waitUntil(waiting_for_a_worker, timeout=10_000)
+    assert engine.cancel_run(run_id)
+    row = cluster.wait_final(engine, run_id, timeout_ms=10_000)
+    assert (row["status"], row["error"], row["host"]) == ("cancelled", "cancelled", None)
+    # A worker that comes later takes the message and drops it: the command never runs.
+    start_worker("late", queue="nobody", concurrency=1)
+    client = redis.Redis.from_url(redis_url)
+    key = protocol.log_key(row["remoteRef"])
+    ended = wait_for(lambda: client.xrange(key), 30, "the late worker's answer")
+    assert [protocol.decode_entry(f)["reason"] for _id, f in ended] == ["cancelled"]
+    assert not touched.exists()
