@@ -775,7 +775,6 @@ class JobEngine(QObject):
         self._set_status(
             run, RunStatus.QUEUED, waiting_on=f"sent to {run.executor}", log_path=run.log_path
         )
-        self.store.update_run(run.id, remote_ref=handle.remote_ref)
 
     def _track_remote(self, run: Run, handle: RunHandle) -> None:
         run.handle = handle
@@ -798,6 +797,9 @@ class JobEngine(QObject):
             run = self._untrack_remote(handle)
             handle.detach()
             if run is None:
+                continue
+            if not handle.dispatched:  # the cluster never had it: nobody could re-attach
+                self._finish(run, RunStatus.INTERRUPTED, error="the panel shut down first")
                 continue
             self._runs.pop(run.id, None)
             self._close_log(run)
@@ -943,7 +945,11 @@ class JobEngine(QObject):
     def run_waiting(self, handle: RunHandle, reason: str | None) -> None:
         """A cluster run is not dispatched yet (`reason`), or waits for a worker (None)."""
         run = self._remote.get(handle)
-        if run is not None and run.status == RunStatus.QUEUED:
+        if run is None:
+            return
+        if reason is None:  # the cluster has it: the row names it for a later engine
+            self.store.update_run(run.id, remote_ref=handle.remote_ref)
+        if run.status == RunStatus.QUEUED:
             self._note_waiting(run, reason or f"waiting for a worker of {run.executor}")
 
     def run_started(self, handle: RunHandle, host: str, pid: int | None) -> None:

@@ -27,6 +27,8 @@ class RunHandle(Protocol):
     run_id: int
     remote_ref: str
     """The executor's own id of the run (kept in the run's row for `reattach`)."""
+    dispatched: bool
+    """True once the cluster has the run (a later engine can re-attach to it)."""
 
     def stop(self) -> None:
         """Stop the run's whole process tree; `run_ended` (reason `cancelled`) follows."""

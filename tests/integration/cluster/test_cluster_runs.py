@@ -217,3 +217,18 @@ def test_a_run_no_worker_took_waits_saying_so_and_cancels_at_once(
     ended = wait_for(lambda: client.xrange(key), 30, "the late worker's answer")
     assert [protocol.decode_entry(f)["reason"] for _id, f in ended] == ["cancelled"]
     assert not touched.exists()
+
+
+def test_a_run_the_cluster_never_got_is_interrupted_by_a_shutdown(cluster: Any) -> None:
+    closed = f"redis://127.0.0.1:{free_port()}/0"
+    executors = {"cluster": {"kind": "celery", "broker": closed, "dispatchTimeoutS": 0}}
+    engine = cluster.engine([on_cluster("stuck", ["true"])], executors)
+    run_id = engine.run_job("stuck")
+    cluster.qtbot.waitUntil(
+        lambda: "unreachable" in (engine.store.run(run_id)["waitingOn"] or ""), timeout=10_000
+    )
+    cluster.stop(engine)
+    again = cluster.engine(None, executors)
+    row = again.store.run(run_id)
+    assert (row["status"], row["remoteRef"]) == ("interrupted", None)
+    assert again.active_runs() == []  # nothing to re-attach to: it is not waited for
