@@ -232,3 +232,28 @@ def test_a_run_the_cluster_never_got_is_interrupted_by_a_shutdown(cluster: Any) 
     row = again.store.run(run_id)
     assert (row["status"], row["remoteRef"]) == ("interrupted", None)
     assert again.active_runs() == []  # nothing to re-attach to: it is not waited for
+
+
+def test_failures_retry_on_the_cluster_and_say_why(cluster: Any, two_workers: Any) -> None:
+    engine = cluster.engine(
+        [
+            on_cluster(
+                "exits", ["sh", "-c", "exit 3"], execution={"maxRetries": 1, "retryDelay": 0}
+            ),
+            on_cluster("killed", ["sh", "-c", "kill -9 $$"]),
+        ]
+    )
+    first = engine.run_job("exits")
+    killed = engine.run_job("killed")
+    row = cluster.wait_final(engine, killed)
+    assert (row["status"], row["exitCode"], row["error"]) == ("failed", None, "killed by signal 9")
+    cluster.qtbot.waitUntil(
+        lambda: len(engine.history(job="exits")) == 2 and not engine._runs, timeout=30_000
+    )
+    rows = sorted(engine.history(job="exits"), key=lambda r: r["id"])
+    assert rows[0]["id"] == first
+    assert [(r["attempt"], r["status"], r["error"]) for r in rows] == [
+        (1, "failed", "exit code 3"),
+        (2, "failed", "exit code 3"),
+    ]
+    assert all(r["host"] in ("w1", "w2") for r in rows)
