@@ -1,8 +1,9 @@
 """A real Redis and real `opspanel cluster-worker` processes for the cluster executor tests.
 
 `redis-server` (the Debian package) runs on a free loopback port; where it is not
-installed the setup installs it with apt-get when it runs as root, else the tests
-are skipped ("skipped: needs redis-server"). Each worker is a process group of its
+installed the test run installs it with apt-get when it runs as root (see
+`tests/system_packages.py`), else the tests are skipped ("skipped: needs
+redis-server (Debian package redis-server)"). Each worker is a process group of its
 own (the Celery main process and its pool), stopped at the end with any run left.
 """
 
@@ -10,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -25,25 +25,15 @@ from panel.jobs.engine import JobEngine
 from panel.jobs.states import FINAL
 from panel.logs.hub import LogHub
 from panel.workspace.workspace import Workspace
+from tests.system_packages import need
 from tests.waiting import wait_for
 
 START_TIMEOUT_S = 60.0
 
 
 def _redis_server() -> str:
-    found = shutil.which("redis-server")
-    if found is None and os.geteuid() == 0 and shutil.which("apt-get"):
-        subprocess.run(
-            ["apt-get", "install", "-y", "-q", "redis-server"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            check=False,
-            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
-        )
-        found = shutil.which("redis-server")
-    if found is None:
-        pytest.skip("skipped: needs redis-server")
-    return found
+    """redis-server (installed with the other system packages where that is possible)."""
+    return need("redis-server")
 
 
 def free_port() -> int:
