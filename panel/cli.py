@@ -70,6 +70,11 @@ def build_parser(full: bool = False) -> argparse.ArgumentParser:
     load.add_argument("dir", metavar="DIR")
     # `reaper` is the panel's own child, dispatched in main() before parsing: not listed.
     sub.add_parser("worker", help="run a child process of the panel (started by the engine)")
+    sub.add_parser(
+        "cluster-worker",
+        help="run jobs of a cluster executor on this machine (needs opspanel[cluster])",
+        add_help=False,
+    )
     # `service`: the engine of a workspace as a systemd unit (install, uninstall, status).
     from panel.service.parser import add_service_parser
 
@@ -140,6 +145,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from panel.mqtt.broker import main as broker_main
 
         return broker_main(args_list[2:])
+    if args_list[:1] == ["cluster-worker"]:
+        from panel.cluster.worker import main as cluster_worker_main
+
+        return cluster_worker_main(args_list[1:])
     if args_list[:2] == ["worker", "session"]:
         from panel.sessions.runner.entry import main as session_main
 

@@ -21,6 +21,7 @@ PACKAGES = {
     "go": "golang-go",
     "node": "nodejs",
     "mosquitto": "mosquitto",
+    "redis-server": "redis-server",
     "fish": "fish",
     "zsh": "zsh",
     "groff": "groff-base",

@@ -196,11 +196,12 @@ def format_jobs_watch(status: dict[str, Any]) -> str:
     return line
 
 
-RUN_HEADERS = ("RUN", "JOB", "STATUS", "TRIGGER", "ATTEMPT", "START", "EXIT", "ERROR")
+RUN_HEADERS = ("RUN", "JOB", "STATUS", "TRIGGER", "ATTEMPT", "START", "EXIT", "HOST", "ERROR")
 
 
 def _runs_table(runs: list[dict[str, Any]]) -> tuple[tuple[str, ...], list[tuple[Any, ...]]]:
-    """Headers and rows of runs: `12  backup  success  manual  1  12:00:01.000  0  -`."""
+    """Headers and rows of runs: `12  backup  success  manual  1  12:00:01.000  0  w1  -`
+    (HOST: the worker a cluster run ran on, `-` for this machine)."""
     rows = [
         (
             f"#{run.get('id')}",
@@ -210,6 +211,7 @@ def _runs_table(runs: list[dict[str, Any]]) -> tuple[tuple[str, ...], list[tuple
             run.get("attempt"),
             format_timestamp(run["start"]) if run.get("start") else "-",
             run.get("exitCode"),
+            run.get("host") or "-",
             run.get("error") or "",
         )
         for run in runs

@@ -46,6 +46,7 @@ from panel.jobs.command import OptionError, fix_argv, run_argv, run_text
 from panel.jobs.cron import CronSchedule, missed_fires
 from panel.jobs.datasets import DatasetManager
 from panel.jobs.errors import JobError
+from panel.jobs.executor import LOCAL, Executor, RunHandle
 from panel.jobs.model import JobDef, load_jobs
 from panel.jobs.notify import Notifier
 from panel.jobs.run import Graph, Run, retry_delay, trigger_verdict
@@ -157,6 +158,10 @@ class JobEngine(QObject):
         """The newest run of each job (a run of this engine, or a row of an earlier one)."""
         self._ready: list[Run] = []
         self._running: dict[ManagedProcess, Run] = {}
+        self._remote: dict[RunHandle, Run] = {}
+        """Runs handed to a cluster executor (`executors` section), by their handle."""
+        self._executors: dict[str, Executor] = {}
+        self._remote_active: dict[str, int] = {}
         self._retiring: set[ManagedProcess] = set()
         self._idle: list[ManagedProcess] = []
         self._active_jobs: dict[str, int] = {}
@@ -212,6 +217,7 @@ class JobEngine(QObject):
         self._shutting_down = True
         self._accepting = False
         self.scheduler.stop()
+        self._detach_remote()
         for run in list(self._runs.values()):
             if run.process is None:
                 self._finish(run, RunStatus.INTERRUPTED, error="the panel shut down first")
@@ -229,12 +235,16 @@ class JobEngine(QObject):
     @property
     def is_idle(self) -> bool:
         """True when no run is in the engine's hands and no child is left."""
-        return not self._runs and not self._running and not self._retiring
+        return not self._runs and not self._running and not self._retiring and not self._remote
 
     def close(self) -> None:
         """Release the database connection (after shutdown)."""
         if not self._closed:
             self._closed = True
+            self._detach_remote()
+            for executor in self._executors.values():
+                executor.close()
+            self._executors.clear()
             self.scheduler.stop()
             self._grace_timer.stop()
             self._wake_timer.stop()
@@ -511,7 +521,9 @@ class JobEngine(QObject):
         if run is None:
             return False
         run.cancel_requested = True
-        if run.process is not None and not run.fixing:
+        if run.handle is not None:
+            run.handle.stop()  # `run_ended` (cancelled) follows once its tree is gone
+        elif run.process is not None and not run.fixing:
             run.process.stop()
         else:
             self._finish(run, RunStatus.CANCELLED, error="cancelled")
@@ -578,9 +590,10 @@ class JobEngine(QObject):
         waiting_on: str | None,
     ) -> Run:
         run_id = self.store.insert_run(
-            job.id, graph.id, str(trigger), options, attempt, str(status), waiting_on
+            job.id, graph.id, str(trigger), options, attempt, str(status), waiting_on, job.executor
         )
         run = Run(run_id, job, graph, str(trigger), options, attempt, status, waiting_on=waiting_on)
+        run.executor = job.executor
         graph.nodes[job.id] = run
         self._runs[run_id] = run
         self._newest[job.id] = run
@@ -609,8 +622,13 @@ class JobEngine(QObject):
         self._pumping = True
         try:
             index = 0
-            while index < len(self._ready) and len(self._running) < self.max_parallel:
+            while index < len(self._ready):
                 run = self._ready[index]
+                if not self._has_slot(run):
+                    if not self._remote_jobs:
+                        break  # every run is local: nothing behind it fits either
+                    index += 1
+                    continue
                 full = self.store.disk_full
                 alone = self._alone_problem(run)
                 if alone is not None:
@@ -635,6 +653,19 @@ class JobEngine(QObject):
                 index += 1
         finally:
             self._pumping = False
+
+    def _has_slot(self, run: Run) -> bool:
+        """True when `run`'s executor takes another run now (local: `jobs.maxParallel`)."""
+        if run.executor == LOCAL:
+            return len(self._running) < self.max_parallel
+        executor = self._executors.get(run.executor)
+        limit = int(getattr(executor, "max_parallel", self.max_parallel))
+        return self._remote_active.get(run.executor, 0) < limit
+
+    @property
+    def _remote_jobs(self) -> bool:
+        """True when some job runs on a cluster executor (the pump looks past full slots)."""
+        return any(job.executor != LOCAL for job in self.jobs.values())
 
     def _alone_problem(self, run: Run) -> str | None:
         """Why `run` may not start now for `parallel: false` (its own or a running job's)."""
@@ -694,6 +725,9 @@ class JobEngine(QObject):
     def _start(self, run: Run) -> None:
         job = run.job
         run.log_path = self._log_path(job.id, run.id)  # created on first output
+        if run.executor != LOCAL:
+            self._start_remote(run)
+            return
         process = self._spawn(run, None, f"job:{job.id}")
         # RUNNING is recorded once the child runs (`process_started`, with its pid); a
         # child that cannot be started goes straight to `failed`.
@@ -704,6 +738,73 @@ class JobEngine(QObject):
             run.timer.setProperty("run_id", run.id)
             run.timer.start(int(job.execution.timeout * 1000))
         process.start(_run_env(run))
+
+    def _executor(self, name: str) -> Executor | None:
+        """The cluster executor `name` of the workspace's `executors` section (built once)."""
+        executor = self._executors.get(name)
+        if executor is None:
+            config = (self.workspace.config_object("executors") or {}).get(name)
+            if not isinstance(config, dict) or config.get("kind") != "celery":
+                return None
+            from panel.jobs.cluster_executor import CeleryExecutor
+
+            executor = self._executors[name] = CeleryExecutor(name, config)
+        return executor
+
+    def _start_remote(self, run: Run) -> None:
+        """Hand `run` to its cluster executor; it stays `queued` until a worker starts it."""
+        job = run.job
+        try:
+            executor = self._executor(run.executor)
+        except ImportError:
+            executor, problem = None, "Celery is not installed: pip install 'opspanel[cluster]'"
+        else:
+            problem = f"no executor named {run.executor!r} in the workspace's executors section"
+        if executor is None:
+            self._finish(run, RunStatus.FAILED, error=problem)
+            return
+        env = dict(job.env)
+        env["PANEL_JOB_ID"] = job.id
+        for ds in job.datasets:
+            env[f"PANEL_DS_{ds.name.upper()}"] = ds.path
+        env.update(_run_env(run))
+        handle = executor.launch(
+            run.id, self._run_argv(run), env, job.cwd, job.execution.timeout, self
+        )
+        self._track_remote(run, handle)
+        self._set_status(
+            run, RunStatus.QUEUED, waiting_on=f"sent to {run.executor}", log_path=run.log_path
+        )
+
+    def _track_remote(self, run: Run, handle: RunHandle) -> None:
+        run.handle = handle
+        self._remote[handle] = run
+        self._remote_active[run.executor] = self._remote_active.get(run.executor, 0) + 1
+        self._count_active(run, 1)
+
+    def _untrack_remote(self, handle: RunHandle) -> Run | None:
+        run = self._remote.pop(handle, None)
+        if run is not None:
+            run.handle = None
+            self._remote_active[run.executor] = self._remote_active.get(run.executor, 1) - 1
+            self._count_active(run, -1)
+        return run
+
+    def _detach_remote(self) -> None:
+        """Leave the cluster runs going (shutdown): their rows stay as they are, and the next
+        engine re-attaches to them from their saved log cursor."""
+        for handle in list(self._remote):
+            run = self._untrack_remote(handle)
+            handle.detach()
+            if run is None:
+                continue
+            if not handle.dispatched:  # the cluster never had it: nobody could re-attach
+                self._finish(run, RunStatus.INTERRUPTED, error="the panel shut down first")
+                continue
+            self._runs.pop(run.id, None)
+            self._close_log(run)
+            log.info("job %s run %d left running on %s", run.job.id, run.id, run.executor)
+        self._check_idle()
 
     def _log_path(self, job_id: str, run_id: int) -> str:
         """Where run `run_id` of `job_id` writes its own log (os.path: once per run)."""
@@ -822,8 +923,10 @@ class JobEngine(QObject):
     def process_output(self, process: ManagedProcess, stream: str, data: bytes) -> None:
         """A chunk of a run's output: to the log hub, the run's log file and `sig_run_output`."""
         run = self._running.get(process)
-        if run is None:
-            return
+        if run is not None:
+            self._output(run, stream, data)
+
+    def _output(self, run: Run, stream: str, data: bytes) -> None:
         run.had_output = True
         self.hub.feed(f"job:{run.job.id}", stream, data)
         if run.log_file is None:
@@ -835,6 +938,59 @@ class JobEngine(QObject):
                 self._log_lost(run, exc)
         if listened(self, "sig_run_output"):
             self.sig_run_output.emit(run.id, stream, data)
+
+    # ---------------------------------------------------------- ExecutorListener
+    # A cluster run's events, on the engine's thread (`panel.jobs.executor`).
+
+    def run_waiting(self, handle: RunHandle, reason: str | None) -> None:
+        """A cluster run is not dispatched yet (`reason`), or waits for a worker (None)."""
+        run = self._remote.get(handle)
+        if run is None:
+            return
+        if reason is None:  # the cluster has it: the row names it for a later engine
+            self.store.update_run(run.id, remote_ref=handle.remote_ref)
+        if run.status == RunStatus.QUEUED:
+            self._note_waiting(run, reason or f"waiting for a worker of {run.executor}")
+
+    def run_started(self, handle: RunHandle, host: str, pid: int | None) -> None:
+        """A cluster run's command runs on `host` (the pid is that host's: not recorded as
+        a child of this machine, which the start-up sweep would stop)."""
+        run = self._remote.get(handle)
+        if run is None or run.status == RunStatus.RUNNING:
+            return
+        self._set_status(run, RunStatus.RUNNING, started_at=time.time(), waiting_on=None, host=host)
+
+    def run_output(self, handle: RunHandle, stream: str, data: bytes) -> None:
+        """A line of a cluster run: to the log hub, its log file and `sig_run_output`."""
+        run = self._remote.get(handle)
+        if run is not None:
+            self._output(run, stream, data)
+
+    def run_cursor(self, handle: RunHandle, cursor: str) -> None:
+        """Save how far a cluster run's log was read (merged into one write per loop turn)."""
+        if handle in self._remote:
+            self.store.update_run(handle.run_id, log_cursor=cursor)
+
+    def run_ended(
+        self,
+        handle: RunHandle,
+        code: int | None,
+        signal: int | None,
+        reason: str,
+        error: str | None,
+    ) -> None:
+        """A cluster run is over: decide its state as for a local child."""
+        run = self._untrack_remote(handle)
+        if run is None:
+            return
+        if run.had_output:
+            run.had_output = False
+            self.hub.end_of_stream(f"job:{run.job.id}", "stdout")
+            self.hub.end_of_stream(f"job:{run.job.id}", "stderr")
+        status, text = _remote_outcome(run, code, signal, reason, error)
+        self._finish(run, status, exit_code=code, error=text)
+        self._pump()
+        self._check_idle()
 
     def process_started(self, process: ManagedProcess, pid: int) -> None:
         """A run's child runs: the run is recorded `running`, with its pid.
@@ -1109,6 +1265,8 @@ class JobEngine(QObject):
         if stopped:
             log.warning("stopped %d processes of runs an earlier panel left running", len(stopped))
         for row in rows:
+            if self._reattach(row):
+                continue
             was_running = row["status"] == RunStatus.RUNNING
             self.store.update_run(
                 row["id"],
@@ -1134,6 +1292,51 @@ class JobEngine(QObject):
                     attempt=row["attempt"] + 1,
                 )
 
+    def _reattach(self, row: dict[str, Any]) -> bool:
+        """Follow again a cluster run an earlier engine handed out and left going (running,
+        or queued on the cluster): no `interrupted` for it. False when it cannot be."""
+        name, ref = row.get("executor") or LOCAL, row.get("remoteRef")
+        job = self.jobs.get(row["job"])
+        if name == LOCAL or not ref or job is None or job.executor != name:
+            return False
+        if row["status"] not in (RunStatus.RUNNING, RunStatus.QUEUED):
+            return False
+        try:
+            executor = self._executor(name)
+        except ImportError:
+            executor = None
+        if executor is None:
+            return False
+        graph = Graph(int(row.get("graphId") or 0), job.id)
+        run = Run(
+            row["id"],
+            job,
+            graph,
+            row["trigger"],
+            row["options"],
+            row["attempt"],
+            RunStatus(row["status"]),
+            queued_at=row.get("queued") or time.time(),
+            started_at=row.get("start"),
+            log_path=row.get("logPath") or self._log_path(job.id, row["id"]),
+            waiting_on=row.get("waitingOn"),
+        )
+        run.executor, run.host = name, row.get("host")
+        graph.nodes[job.id] = run
+        self._runs[run.id] = run
+        self._newest[job.id] = run
+        if job.datasets:  # held for the run by this engine now (the one that held them is gone)
+            self.datasets.release(RUN_OWNER, str(run.id))
+            pid, created = self._owner_pid
+            holders = self.datasets.allocate(RUN_OWNER, str(run.id), job.datasets, pid, created)
+            if holders:
+                taken = "; ".join(h.describe() for h in holders)
+                log.warning("job %s run %d: its datasets are held by %s", job.id, run.id, taken)
+        handle = executor.reattach(run.id, str(ref), row.get("logCursor"), self)
+        self._track_remote(run, handle)
+        log.info("job %s run %d: re-attached on %s (%s)", job.id, run.id, name, ref)
+        return True
+
     def _prune_history(self) -> None:
         days = float(self.workspace.get_setting("jobs.historyDays", 90))
         if days > 0:
@@ -1144,6 +1347,23 @@ class JobEngine(QObject):
                 return
             if removed:
                 log.info("removed %d job runs older than %g days", removed, days)
+
+
+def _remote_outcome(
+    run: Run, code: int | None, signal: int | None, reason: str, error: str | None
+) -> tuple[RunStatus, str | None]:
+    """The state and error text of a cluster run that ended for `reason`."""
+    if reason == "cancelled" or run.cancel_requested:
+        return RunStatus.CANCELLED, "cancelled"
+    if reason == "timeout":
+        return RunStatus.TIMED_OUT, f"timed out after {run.job.execution.timeout:g} s"
+    if reason == "exit" and code == 0:
+        return RunStatus.SUCCESS, None
+    if reason == "exit" and code is not None:
+        return RunStatus.FAILED, f"exit code {code}"
+    if reason == "exit" and signal is not None:
+        return RunStatus.FAILED, f"killed by signal {signal}"
+    return RunStatus.FAILED, f"{reason}: {error}" if error else reason
 
 
 def _run_env(run: Run) -> dict[str, str]:
@@ -1166,5 +1386,5 @@ def _child_records(rows: list[dict[str, Any]]) -> list[RecordedProcess]:
             f"job:{row['job']}#{row['id']}", row["pid"], row.get("createTime") or 0.0, row["pid"]
         )
         for row in rows
-        if row.get("pid")
+        if row.get("pid") and (row.get("executor") or LOCAL) == LOCAL
     ]

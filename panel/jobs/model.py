@@ -120,6 +120,8 @@ class JobDef:
     missed_runs: str = "coalesce"
     enabled: bool = True
     category: str = ""
+    executor: str = "local"
+    """Where it runs: `local` or a name of the workspace's `executors` section."""
     parallel: bool = True
     """False: the job never runs while another job runs."""
     tags: tuple[str, ...] = ()
@@ -153,6 +155,7 @@ class JobDef:
             missed_runs=str(data.get("missedRuns", "coalesce")),
             enabled=bool(data.get("enabled", True)),
             category=str(data.get("category", "")),
+            executor=str(data.get("executor") or "local"),
             parallel=bool(data.get("parallel", True)),
             tags=tuple(data.get("tags", ())),
             cwd=data.get("cwd"),

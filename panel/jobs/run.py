@@ -14,6 +14,7 @@ from panel.jobs.states import RunStatus
 if TYPE_CHECKING:
     from PySide6.QtCore import QTimer
 
+    from panel.jobs.executor import RunHandle
     from panel.supervise.process import ManagedProcess
 
 
@@ -49,6 +50,11 @@ class Run:
     fixing: bool = False
     fixed: bool = False
     confirm: bool = False
+    executor: str = "local"
+    """`local`, or the name of the cluster executor the run is handed to."""
+    handle: RunHandle | None = None
+    """The run in its (non-local) executor's hands."""
+    host: str | None = None
 
     def snapshot(self) -> RunSnapshot:
         """The run as it stands now, as the API, the history and the UI show it."""
@@ -68,6 +74,8 @@ class Run:
             self.log_path,
             self.pid,
             self.waiting_on,
+            self.executor,
+            self.host,
         )
 
     def to_json(self) -> dict[str, Any]:

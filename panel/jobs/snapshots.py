@@ -58,6 +58,10 @@ class RunSnapshot:
     log_path: str | None = None
     pid: int | None = None
     waiting_on: str | None = None
+    executor: str = "local"
+    """`local`, or the name of the cluster executor that ran it."""
+    host: str | None = None
+    """The machine a cluster run ran on (None for a local run)."""
 
     @property
     def is_active(self) -> bool:
@@ -98,6 +102,8 @@ class RunSnapshot:
             "logPath": self.log_path,
             "pid": self.pid,
             "waitingOn": self.waiting_on,
+            "executor": self.executor,
+            "host": self.host,
         }
 
     @classmethod
@@ -119,6 +125,8 @@ class RunSnapshot:
             log_path=data.get("logPath"),
             pid=_int(data.get("pid")),
             waiting_on=data.get("waitingOn"),
+            executor=str(data.get("executor") or "local"),
+            host=data.get("host"),
         )
 
 

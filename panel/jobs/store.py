@@ -64,6 +64,10 @@ RUN_COLUMNS = (
     "pid",
     "create_time",
     "waiting_on",
+    "executor",
+    "remote_ref",
+    "log_cursor",
+    "host",
 )
 _JSON_NAMES = {
     "job_id": "job",
@@ -75,6 +79,8 @@ _JSON_NAMES = {
     "log_path": "logPath",
     "create_time": "createTime",
     "waiting_on": "waitingOn",
+    "remote_ref": "remoteRef",
+    "log_cursor": "logCursor",
 }
 
 
@@ -260,13 +266,14 @@ class JobStore:
         attempt: int,
         status: str,
         waiting_on: str | None = None,
+        executor: str = "local",
     ) -> int:
         """Append a run; returns its id."""
         run_id = self._next_run_id
         self._next_run_id += 1
         self.write(
             "INSERT INTO job_runs (id, job_id, graph_id, trigger, options, attempt, status,"
-            " queued_at, waiting_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " queued_at, waiting_on, executor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 run_id,
                 job_id,
@@ -277,6 +284,7 @@ class JobStore:
                 status,
                 time.time(),
                 waiting_on,
+                executor,
             ),
         )
         return run_id

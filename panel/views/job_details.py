@@ -29,6 +29,7 @@ from panel.views.job_states import NEVER, run_color, run_state_label
 from panel.views.jobs_history import (
     COL_ATTEMPT,
     COL_ERROR,
+    COL_HOST,
     COL_JOB,
     COL_QUEUED,
     COL_TRIGGER,
@@ -99,7 +100,7 @@ class JobDetails(QWidget):
         self.runs_table.verticalHeader().hide()
         self.runs_table.setWordWrap(False)
         # Narrow: the job is this one, and the History tab has trigger, attempt and error.
-        for col in (COL_JOB, COL_TRIGGER, COL_ATTEMPT, COL_ERROR):
+        for col in (COL_JOB, COL_TRIGGER, COL_ATTEMPT, COL_HOST, COL_ERROR):
             self.runs_table.hideColumn(col)
         header = self.runs_table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)

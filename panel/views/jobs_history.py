@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from panel.viewmodels.jobs import JobsModel
 
 COL_ID, COL_JOB, COL_STATUS, COL_TRIGGER, COL_ATTEMPT, COL_QUEUED, COL_DURATION = range(7)
-COL_EXIT, COL_ERROR = 7, 8
+COL_EXIT, COL_HOST, COL_ERROR = 7, 8, 9
 HISTORY_LIMIT = 500
 
 
@@ -61,7 +61,7 @@ class HistoryModel(RowTableModel[RunSnapshot]):
     short_times = False
 
     def headers(self) -> tuple[str, ...]:
-        """Run, job, status, trigger, attempt, queued, duration, exit, error."""
+        """Run, job, status, trigger, attempt, queued, duration, exit, host, error."""
         return (
             self.tr("Run"),
             self.tr("Job"),
@@ -71,6 +71,7 @@ class HistoryModel(RowTableModel[RunSnapshot]):
             self.tr("Queued"),
             self.tr("Duration"),
             self.tr("Exit"),
+            self.tr("Host"),
             self.tr("Error"),
         )
 
@@ -86,6 +87,10 @@ class HistoryModel(RowTableModel[RunSnapshot]):
             return self._text(row, col)
         if role == Qt.ItemDataRole.DecorationRole and col == COL_STATUS:
             return dot_icon(run_color(row.status), 12)
+        if role == Qt.ItemDataRole.ToolTipRole and col == COL_HOST and row.host:
+            return self.tr("Ran on {host} ({executor})").format(
+                host=row.host, executor=row.executor
+            )
         if role == Qt.ItemDataRole.ToolTipRole and col == COL_ERROR and row.error:
             return row.error
         if role == Qt.ItemDataRole.ToolTipRole and col == COL_QUEUED and row.queued:
@@ -113,6 +118,8 @@ class HistoryModel(RowTableModel[RunSnapshot]):
             return "" if seconds is None else format_run_duration(seconds)
         if col == COL_EXIT:
             return "" if row.exit_code is None else str(row.exit_code)
+        if col == COL_HOST:  # where a cluster run ran; blank for this machine's runs
+            return row.host or ""
         return row.error or ""
 
 

@@ -182,6 +182,14 @@ def _v5(conn: sqlite3.Connection) -> None:
     conn.execute("DROP TABLE server_config")
 
 
+_V6 = sql_steps(
+    "ALTER TABLE job_runs ADD COLUMN executor TEXT NOT NULL DEFAULT 'local'",
+    "ALTER TABLE job_runs ADD COLUMN remote_ref TEXT",
+    "ALTER TABLE job_runs ADD COLUMN log_cursor TEXT",
+    "ALTER TABLE job_runs ADD COLUMN host TEXT",
+)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "server config and settings", _V1),
     Migration(
@@ -193,6 +201,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, "job run history, dataset allocations, job schedule state", _V3),
     Migration(4, "audit log of mutating API calls", _V4),
     Migration(5, "services: the server row becomes the service named server", _v5),
+    Migration(6, "job runs: executor, remote reference, log cursor and worker host", _V6),
 )
 """Every migration, in order: `MIGRATIONS[i].version == i + 1`."""
 

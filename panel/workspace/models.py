@@ -60,6 +60,10 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _null("pid", "INTEGER"),
         _null("create_time", "REAL"),
         _null("waiting_on", "TEXT"),
+        Column("executor", "TEXT"),  # `local` or a name from the `executors` section
+        _null("remote_ref", "TEXT"),  # the cluster's id of the run (a Celery task id)
+        _null("log_cursor", "TEXT"),  # the last log entry read (a Redis Stream id)
+        _null("host", "TEXT"),  # the machine the run ran on (cluster runs)
     ),
     # A dataset path held by an owner (a job run or a session), exclusive or shared.
     "dataset_allocations": (

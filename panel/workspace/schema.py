@@ -73,8 +73,22 @@ def validate_workspace_json(data: Any) -> list[Problem]:
     if isinstance(data, dict):
         problems += _server_or_services(data, problems)
     if not problems and isinstance(data, dict) and isinstance(data.get("jobs"), list):
-        problems += resolve_jobs(data["jobs"])[1]
+        _merged, job_problems = resolve_jobs(data["jobs"])
+        problems += job_problems + executor_problems(data["jobs"], data.get("executors") or {})
     return _sorted(problems)
+
+
+def executor_problems(jobs: list[dict[str, Any]], executors: dict[str, Any]) -> list[Problem]:
+    """A job (or template) whose `executor` is neither `local` nor a name of `executors`."""
+    problems: list[Problem] = []
+    for i, item in enumerate(jobs):
+        name = item.get("executor") if isinstance(item, dict) else None
+        if isinstance(name, str) and name != "local" and name not in executors:
+            known = ", ".join(["local", *sorted(executors)])
+            problems.append(
+                (json_path(("jobs", i, "executor")), f"unknown executor {name!r} (known: {known})")
+            )
+    return problems
 
 
 def validate_jobs_json(jobs: Any) -> list[Problem]:
@@ -303,6 +317,13 @@ def _explain(error: ValidationError, path: tuple[str | int, ...]) -> list[Proble
     if kind == "required" and isinstance(error.instance, dict):
         missing = [k for k in required if k not in error.instance]
         return [(json_path((*path, key)), "required field is missing") for key in missing]
+    if "propertyNames" in error.schema_path and path[:1] == ("executors",):
+        message = (
+            "`local` is this machine's own executor; name a cluster executor otherwise"
+            if error.instance == "local"
+            else "not an executor name (letters, digits, '.', '_', '-')"
+        )
+        return [(json_path((*path, str(error.instance))), message)]
     if "propertyNames" in error.schema_path and isinstance(error.instance, str):
         message = "not a valid variable name (letters, digits and _, not starting with a digit)"
         return [(json_path((*path, error.instance)), message)]
@@ -335,6 +356,8 @@ def _message(error: ValidationError) -> str:
         return f"{_show(instance)} is not an http:// or https:// URL"
     if kind == "pattern" and list(error.absolute_path) == ["mqtt", "url"]:
         return f"{_show(instance)} is not an mqtt://host:port or mqtts://host:port URL"
+    if kind == "pattern" and error.absolute_path and error.absolute_path[0] == "executors":
+        return f"{_show(instance)} is not a redis:// or rediss:// URL"
     if kind == "pattern" and list(error.absolute_path) == ["mqtt", "baseTopic"]:
         return f"{_show(instance)}: a topic prefix has no + or # and does not end with /"
     return str(error.message)

@@ -19,7 +19,7 @@ SECTIONS = ("connections", "jobs")
 """Configuration sections stored as opaque JSON arrays for now."""
 
 
-OBJECT_SECTIONS = ("mqtt",)
+OBJECT_SECTIONS = ("mqtt", "executors")
 """Configuration sections stored as one JSON object each (absent: not configured)."""
 
 

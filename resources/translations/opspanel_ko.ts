@@ -997,60 +997,70 @@
     </message>
     <message>
         <location filename="../../panel/views/jobs_history.py" line="74"/>
+        <source>Host</source>
+        <translation>호스트</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/jobs_history.py" line="75"/>
         <source>Error</source>
         <translation>오류</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/jobs_history.py" line="91"/>
+        <source>Ran on {host} ({executor})</source>
+        <translation>{host}에서 실행됨 ({executor})</translation>
     </message>
 </context>
 <context>
     <name>HistoryView</name>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="135"/>
+        <location filename="../../panel/views/jobs_history.py" line="142"/>
         <source>Any status</source>
         <translation>모든 상태</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="141"/>
+        <location filename="../../panel/views/jobs_history.py" line="148"/>
         <source>From</source>
         <translation>기간</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="157"/>
-        <location filename="../../panel/views/jobs_history.py" line="314"/>
+        <location filename="../../panel/views/jobs_history.py" line="164"/>
+        <location filename="../../panel/views/jobs_history.py" line="321"/>
         <source>Open log</source>
         <translation>로그 열기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="168"/>
+        <location filename="../../panel/views/jobs_history.py" line="175"/>
         <source>Job</source>
         <translation>작업</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="170"/>
+        <location filename="../../panel/views/jobs_history.py" line="177"/>
         <source>Status</source>
         <translation>상태</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="174"/>
+        <location filename="../../panel/views/jobs_history.py" line="181"/>
         <source>to</source>
         <translation>~</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="189"/>
+        <location filename="../../panel/views/jobs_history.py" line="196"/>
         <source>All jobs</source>
         <translation>모든 작업</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="251"/>
+        <location filename="../../panel/views/jobs_history.py" line="258"/>
         <source>Loading…</source>
         <translation>불러오는 중…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="278"/>
+        <location filename="../../panel/views/jobs_history.py" line="285"/>
         <source>History not read</source>
         <translation>기록을 읽지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/jobs_history.py" line="308"/>
+        <location filename="../../panel/views/jobs_history.py" line="315"/>
         <source>Opening…</source>
         <translation>여는 중…</translation>
     </message>
@@ -1078,90 +1088,90 @@
 <context>
     <name>JobDetails</name>
     <message>
-        <location filename="../../panel/views/job_details.py" line="88"/>
-        <location filename="../../panel/views/job_details.py" line="241"/>
+        <location filename="../../panel/views/job_details.py" line="89"/>
+        <location filename="../../panel/views/job_details.py" line="242"/>
         <source>Run now…</source>
         <translation>지금 실행…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="89"/>
-        <location filename="../../panel/views/job_details.py" line="244"/>
+        <location filename="../../panel/views/job_details.py" line="90"/>
+        <location filename="../../panel/views/job_details.py" line="245"/>
         <source>Cancel</source>
         <translation>취소</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="90"/>
-        <location filename="../../panel/views/job_details.py" line="248"/>
+        <location filename="../../panel/views/job_details.py" line="91"/>
+        <location filename="../../panel/views/job_details.py" line="249"/>
         <source>Disable</source>
         <translation>비활성화</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="127"/>
+        <location filename="../../panel/views/job_details.py" line="128"/>
         <source>Command</source>
         <translation>명령</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="128"/>
+        <location filename="../../panel/views/job_details.py" line="129"/>
         <source>Schedule</source>
         <translation>일정</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="129"/>
+        <location filename="../../panel/views/job_details.py" line="130"/>
         <source>Depends on</source>
         <translation>선행 작업</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="139"/>
+        <location filename="../../panel/views/job_details.py" line="140"/>
         <source>Runs</source>
         <translation>실행 기록</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="140"/>
+        <location filename="../../panel/views/job_details.py" line="141"/>
         <source>Log</source>
         <translation>로그</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="169"/>
+        <location filename="../../panel/views/job_details.py" line="170"/>
         <source>Select a job in the graph</source>
         <translation>그래프에서 작업을 선택하세요</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="181"/>
+        <location filename="../../panel/views/job_details.py" line="182"/>
         <source>nothing</source>
         <translation>없음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="224"/>
+        <location filename="../../panel/views/job_details.py" line="225"/>
         <source>manual only</source>
         <translation>수동 전용</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="227"/>
+        <location filename="../../panel/views/job_details.py" line="228"/>
         <source>next %1</source>
         <translation>다음 %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="244"/>
+        <location filename="../../panel/views/job_details.py" line="245"/>
         <source>Cancelling…</source>
         <translation>취소하는 중…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="248"/>
+        <location filename="../../panel/views/job_details.py" line="249"/>
         <source>Enable</source>
         <translation>활성화</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="324"/>
+        <location filename="../../panel/views/job_details.py" line="325"/>
         <source>Starting…</source>
         <translation>시작하는 중…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="350"/>
+        <location filename="../../panel/views/job_details.py" line="351"/>
         <source>Saving…</source>
         <translation>저장하는 중…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_details.py" line="357"/>
+        <location filename="../../panel/views/job_details.py" line="358"/>
         <source>Cannot change the job</source>
         <translation>작업을 변경할 수 없습니다</translation>
     </message>

@@ -24,3 +24,36 @@ def test_no_trailing_spaces_and_the_reader_gets_the_cells_back() -> None:
         {"NAME": "api", "ERROR": ""},
         {"NAME": "db", "ERROR": "exited with code 1"},
     ]
+
+
+def test_the_runs_table_says_where_a_cluster_run_ran() -> None:
+    from panel.api.ctl_jobs import _runs_table
+    from panel.api.ctl_table import format_table as fmt
+
+    runs = [
+        {
+            "id": 2,
+            "job": "etl",
+            "status": "success",
+            "trigger": "manual",
+            "attempt": 1,
+            "exitCode": 0,
+            "host": "opspanel@node-a",
+            "error": None,
+        },
+        {
+            "id": 1,
+            "job": "backup",
+            "status": "failed",
+            "trigger": "scheduled",
+            "attempt": 1,
+            "exitCode": 3,
+            "host": None,
+            "error": "exit code 3",
+        },
+    ]
+    rows = table("\n".join(fmt(*_runs_table(runs))))
+    assert [(r["RUN"], r["HOST"], r["ERROR"]) for r in rows] == [
+        ("#2", "opspanel@node-a", ""),
+        ("#1", "-", "exit code 3"),
+    ]

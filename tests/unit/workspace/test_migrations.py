@@ -104,3 +104,44 @@ def test_migrate_reports_the_version_it_found(tmp_path: Path) -> None:
         assert migrate(conn, str(db_file)) == LATEST_VERSION
     finally:
         conn.close()
+
+
+def test_version_5_job_runs_gain_executor_remote_ref_cursor_and_host(
+    workspace_dir: Path, db: Any
+) -> None:
+    db.build_from_sql(workspace_dir / "workspace.db", db.fixtures / "v5_workspace.sql")
+    Workspace.open(workspace_dir).close()
+    from panel.jobs.store import JobStore
+
+    store = JobStore(workspace_dir / "workspace.db")
+    try:
+        old = store.run(2)
+        assert old is not None
+        # The rows of version 5 are kept, and ran on this machine.
+        assert (old["job"], old["status"], old["exitCode"], old["error"]) == (
+            "report",
+            "failed",
+            3,
+            "exit code 3",
+        )
+        assert old["options"] == {"day": "mon"}
+        assert (old["executor"], old["remoteRef"], old["logCursor"], old["host"]) == (
+            "local",
+            None,
+            None,
+            None,
+        )
+        # A new run records its executor; the cluster columns are written like the rest.
+        new = store.insert_run("backup", 3, "manual", {}, 1, "queued", executor="cluster")
+        store.update_run(new, remote_ref="abc", log_cursor="1-0", host="w1")
+        row = store.run(new)
+        assert row is not None
+        assert (row["executor"], row["remoteRef"], row["logCursor"], row["host"]) == (
+            "cluster",
+            "abc",
+            "1-0",
+            "w1",
+        )
+        assert new == 3  # ids go on after the upgraded rows
+    finally:
+        store.close()

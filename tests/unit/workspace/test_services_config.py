@@ -19,7 +19,7 @@ def test_version_4_server_row_becomes_the_service_named_server(
 ) -> None:
     db.build_from_sql(workspace_dir / "workspace.db", db.fixtures / "v4_workspace.sql")
     with Workspace.open(workspace_dir) as ws:
-        assert ws.schema_version == LATEST_VERSION == 5
+        assert ws.schema_version == LATEST_VERSION == 6
         (server,) = ws.services()
         assert server.name == "server"
         assert server.command == ["{python}", "-m", "myapp.server", "--port", "{port}"]

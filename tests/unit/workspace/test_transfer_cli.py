@@ -70,7 +70,7 @@ def test_invalid_file_lists_every_problem_and_exits_2(
     lines = capsys.readouterr().err.splitlines()
     assert lines == [
         f"{src}: $.extra: unknown field; allowed: $schema, version, server, services, "
-        "settings, connections, jobs, mqtt",
+        "settings, connections, jobs, executors, mqtt",
         f"{src}: $.server.command: must not be empty",
         f"{src}: $.server.port: 70000 is greater than the maximum of 65535",
         f"{src}: $.server.prot: unknown field; did you mean 'port'?",
