@@ -8,7 +8,8 @@ zygote on. The baseline, in the same run: `BENCH_GROUPS_BASELINE` (default 50) l
 connections, one forked worker each. Figures per mode after `BENCH_GROUPS_SECONDS`
 (default 30) of polling: time from the engine's start to every connection connected,
 total PSS of the workers + zygote (/proc/PID/smaps_rollup), MB per connection and the
-projection to 1,000, missed cycles, the worst and median lateness p99 of the blocks.
+projection to 1,000, missed cycles, the worst and median lateness p99 of the blocks,
+and the engine's own CPU (over the polling) and PSS.
 
 Bounds (issue 16, 1,000 connections in groups of 50 at 1 s): total PSS <= 1 GB, 0
 missed cycles, lateness p99 <= 50 ms.
@@ -84,7 +85,10 @@ def _one_mode(ws: Path, items: list[dict[str, Any]]) -> dict[str, Any]:
 
             _wait(all_connected, START_BOUND_S, f"{count} connections connected")
             start_all_s = time.monotonic() - started
+            own = psutil.Process(engine.pid)
+            own.cpu_percent()
             time.sleep(RUN_S)  # the polling being measured, not a synchronisation
+            engine_cpu = own.cpu_percent()
             listed = client.call("conns.list")["connections"]
         pids, zygotes = _workers(psutil.Process(engine.pid), {int(c["pid"]) for c in listed})
         workers_pss = sum(_pss(pid) for pid in pids)
@@ -99,6 +103,8 @@ def _one_mode(ws: Path, items: list[dict[str, Any]]) -> dict[str, Any]:
             "start_all_s": round(start_all_s, 2),
             "pss_total_mb": round(total / 2**20, 1),
             "pss_zygote_mb": round(zygote_pss / 2**20, 1),
+            "engine_cpu_percent": round(engine_cpu, 1),
+            "engine_pss_mb": round(_pss(engine.pid) / 2**20, 1),
             "mb_per_connection": round(per_conn, 3),
             "projected_1000_mb": round(per_conn * 1000),
             "cycles": sum(int(b.get("cycles") or 0) for b in blocks),

@@ -4,7 +4,8 @@
 Two connections of group `line1` share one worker process; a third has its own. A
 change to one member touches only it (the other keeps its socket and its counters);
 a killed group worker restarts all its connections as one and leaves the lone one
-alone; after an engine SIGKILL the next engine adopts the group's worker.
+alone; after an engine SIGKILL the next engine adopts the group's worker (and a
+connection removed meanwhile leaves it).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).parents[1] / "connections"))
 from modbus_sim import ModbusSim
 
 from panel.api.client import ApiClient
-from panel.connections.store import save_connections
+from panel.connections.store import load_connections, save_connections
 from panel.util.ports import ephemeral_port
 from panel.workspace.server_config import ServerConfig, demo_server_config
 from panel.workspace.workspace import Workspace
@@ -34,7 +35,6 @@ from tests.waiting import wait_for
 
 LIVE_S = 30.0
 StartEngine = Callable[[Path], HeadlessEngine]
-GROUPED = ("a", "b")
 
 
 def grouped(conn_id: str, port: int, unit: int) -> dict[str, Any]:
@@ -139,17 +139,24 @@ def test_grouped_connections_share_a_process_and_change_one_at_a_time(
             assert [after[c]["restarts"] for c in ("a", "b", "solo")] == [1, 1, 0]
             assert after["solo"]["pid"] == solo_pid
 
-        # the engine dies; the group's worker outlives it and the next engine adopts it
+        # the engine dies; the group's worker outlives it and the next engine adopts it,
+        # and drops b, removed from the workspace while no engine ran
         first.proc.kill()
         first.proc.wait()
         assert alive(group_pid)
+        assert sim.connections == 2
+        with Workspace.open(ws) as workspace:
+            kept = [c for c in load_connections(workspace) if c["id"] != "b"]
+            save_connections(workspace, kept)
         second = start_engine(ws)
         wait_answering(ws, second.proc.pid)
         with ApiClient.from_workspace(ws) as client:
             adopted = wait_for(lambda: live(client), LIVE_S, "adopted connections live")
-            assert [adopted[c]["pid"] for c in GROUPED] == [group_pid, group_pid]
-            assert all(adopted[c]["adopted"] for c in (*GROUPED, "solo"))
-            assert [adopted[c]["restarts"] for c in GROUPED] == [1, 1], "carried on"
+            assert set(adopted) == {"a", "solo"}
+            assert adopted["a"]["pid"] == group_pid
+            assert adopted["a"]["adopted"] and adopted["solo"]["adopted"]
+            assert adopted["a"]["restarts"] == 1, "carried on"
+            wait_for(lambda: sim.connections == 1, 10, "b's socket closed by the group")
             wrote = ctl(ws, "conns", "write", "a", "setpoint", "5")
             assert wrote.returncode == 0, wrote.stderr
             assert sim.get("holding", 1, 1) == [5]
