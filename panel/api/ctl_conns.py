@@ -130,6 +130,7 @@ def _cmd_list(args: argparse.Namespace) -> int:
             conn.get("id"),
             conn.get("state", "unknown"),
             dash(conn.get("address")),
+            process_label(conn),
             dash(conn.get("pid")),
             format_uptime(conn.get("uptime")),
             dash(conn.get("restarts")),
@@ -137,9 +138,22 @@ def _cmd_list(args: argparse.Namespace) -> int:
         )
         for conn in conns
     ]
-    headers = ("ID", "STATE", "ADDRESS", "PID", "UP", "RESTARTS", "NOTE")
-    print_table(headers, rows, right=(3, 4, 5))
+    headers = ("ID", "STATE", "ADDRESS", "PROCESS", "PID", "UP", "RESTARTS", "NOTE")
+    print_table(headers, rows, right=(4, 5, 6))
+    if any(conn.get("group") for conn in conns):
+        print(GROUP_WARNING, file=sys.stderr)  # stdout stays one table
     return EXIT_OK
+
+
+GROUP_WARNING = (
+    "group:NAME: these connections share one worker process;"
+    " one fault in a group stops all its connections"
+)
+
+
+def process_label(conn: dict[str, Any]) -> str:
+    """`group:<name>` for a grouped connection, `own` for one with a process of its own."""
+    return f"group:{conn['group']}" if conn.get("group") else "own"
 
 
 def _note(conn: dict[str, Any]) -> str:
@@ -161,6 +175,8 @@ def format_connection(conn: dict[str, Any]) -> str:
         f"pid {dash(conn.get('pid'))}  up {format_uptime(conn.get('uptime'))}  "
         f"restarts {dash(conn.get('restarts'))}"
     )
+    if conn.get("group"):
+        text += f"  {process_label(conn)}"
     note = _note(conn)
     return f"{text}  {note}" if note else text
 

@@ -16,6 +16,7 @@ from panel.supervise.tree import create_time_of
 from panel.workspace.process_records import RecordedProcess
 
 PREFIX = "conn:"
+GROUP_PREFIX = "group:"
 CREATE_TIME_TOLERANCE_S = 0.01
 
 
@@ -34,17 +35,18 @@ def _alive_as_recorded(record: RecordedProcess) -> bool:
 def adoptable_workers(
     records: Iterable[RecordedProcess], run_folder: Path
 ) -> dict[str, RecordedProcess]:
-    """conn id -> the record of its live worker that listens in `run_folder` (the newest
-    one, should a connection have two)."""
+    """conn id (or `group:<name>` for a connection group's worker) -> the record of its
+    live worker that listens in `run_folder` (the newest one, should there be two)."""
     found: dict[str, RecordedProcess] = {}
     for record in records:
-        if not record.name.startswith(PREFIX) or record.sid != record.pid:
+        grouped = record.name.startswith(GROUP_PREFIX)
+        if not (grouped or record.name.startswith(PREFIX)) or record.sid != record.pid:
             continue
         if not os.path.exists(run_folder / socket_name(record.pid)):
             continue
         if not _alive_as_recorded(record):
             continue
-        conn_id = record.name[len(PREFIX) :]
+        conn_id = record.name if grouped else record.name[len(PREFIX) :]
         known = found.get(conn_id)
         if known is None or record.create_time > known.create_time:
             found[conn_id] = record

@@ -2,7 +2,8 @@
 
 `describe_change(old, new)` names the parts that differ, in a fixed order and joined
 by commas: `endpoint` (driver, host, port, endpoint URL, unit id: the worker
-restarts), `enabled` (it stops or starts), `blocks` (blocks or tags: reloaded in the
+restarts), `process` (it moves into, out of or between connection groups: its worker
+changes), `enabled` (it stops or starts), `blocks` (blocks or tags: reloaded in the
 same worker) and `settings` (timeouts, reconnect times, anything else: reloaded too).
 """
 
@@ -13,7 +14,7 @@ from typing import Any
 ENDPOINT_KEYS = ("driver", "host", "port", "endpoint", "unitId")
 """The fields that say where the device is: a change here restarts the worker."""
 
-PARTS = ("endpoint", "enabled", "blocks", "settings")
+PARTS = ("endpoint", "process", "enabled", "blocks", "settings")
 """Every part `describe_change` can name, in the order it names them."""
 
 
@@ -25,6 +26,9 @@ def describe_change(old: dict[str, Any], new: dict[str, Any]) -> str | None:
             continue
         if key in ENDPOINT_KEYS:
             found.add("endpoint")
+        elif key == "process":
+            if (old.get(key) or "own") != (new.get(key) or "own"):
+                found.add("process")
         elif key == "enabled" and bool(old.get(key, True)) != bool(new.get(key, True)):
             found.add("enabled")
         elif key == "blocks":

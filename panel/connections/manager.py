@@ -17,6 +17,13 @@ published as one `SystemEvent` per connection on `sig_system_event`, in order an
 after the commit: `conn_added`, `conn_removed`, or `config_reload` with `change`
 saying what changed (see `changes.describe_change`). Each is also one log line.
 
+A connection with `"process": "group:<name>"` runs in its group's one worker process
+(`worker.group`) with the other connections of that group, each its own worker inside
+it; its link shares the group's `WorkerChannel`. A change to one member is a `reload`
+for that member only (a new endpoint restarts only it, inside the group); the group's
+process starts with its first enabled member, stops when none is left enabled, and
+restarts as one (a fault in it stops all its connections).
+
 With `zygotes` (`connections.zygote`) workers are forked by the zygote of their
 driver family (`panel.connections.zygote`) instead of spawned; nothing else changes.
 
@@ -37,6 +44,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from panel.connections.changes import describe_change
+from panel.connections.channel import WorkerChannel, group_source
 from panel.connections.events import EventKind, SystemEvent
 from panel.connections.history import Series, TagHistory
 from panel.connections.link import WorkerLink, source_name
@@ -88,6 +96,15 @@ class UnknownConnection(KeyError):
 
 class NotRunning(RuntimeError):
     """The connection's worker does not run (disabled, stopped, restarting)."""
+
+
+@dataclass
+class _Group:
+    """One connection group's worker process and its channel."""
+
+    name: str
+    process: ManagedProcess
+    channel: WorkerChannel
 
 
 @dataclass
@@ -147,7 +164,9 @@ class ConnectionManager(QObject):
         self._conns: dict[str, _Conn] = {}
         self._history = TagHistory()
         """The last minutes of every numeric tag (what a trend opened now starts from)."""
-        self._retiring: list[WorkerLink] = []
+        self._groups: dict[str, _Group] = {}
+        self._retiring: list[tuple[ManagedProcess, list[QObject]]] = []
+        """Processes being stopped for good, with what goes when they have stopped."""
         self._started = False
         self._seq = 0
 
@@ -200,10 +219,13 @@ class ConnectionManager(QObject):
             self.orphan_timeout_s = float(orphan_timeout_s)
         if self.keep_running:
             prepare_run_dir(self.run_dir)
+        ipc_dir = self.run_dir if self.keep_running else None
+        for group in self._groups.values():
+            group.process.set_spec(self._group_spec(group.name))
         for conn_id, conn in self._conns.items():
             if conn.link is not None:
-                conn.link.process.set_spec(self._spec(conn_id))
-                ipc_dir = self.run_dir if self.keep_running else None
+                if conn.link.group is None:
+                    conn.link.process.set_spec(self._spec(conn_id))
                 conn.link.use_socket(ipc_dir, self.orphan_timeout_s)
         log.info(
             "connection workers: keepRunning %s, orphanTimeoutS %g (from each worker's next start)",
@@ -301,13 +323,16 @@ class ConnectionManager(QObject):
             events.append(("conn_removed", conn_id, None))
             changed = True
         old_conns, self._conns = self._conns, {}
-        for conn_id, data in wanted.items():
+        for conn_id, data in wanted.items():  # all first: a group needs its other members
             old = old_conns.get(conn_id)
             config, problems = parse_connection(data)
             new = _Conn(dict(data), config if not problems else None)
             if old is not None:
                 new.link, new.values = old.link, old.values
             self._conns[conn_id] = new
+        for conn_id, new in self._conns.items():
+            old = old_conns.get(conn_id)
+            data = new.data
             if old is None or old.data != data:
                 changed = True
                 self._apply_one(conn_id, old, new)
@@ -334,6 +359,14 @@ class ConnectionManager(QObject):
     def _apply_one(self, conn_id: str, old: _Conn | None, new: _Conn) -> None:
         if not self._started:
             return
+        group = new.config.group if new.config is not None else None
+        if new.link is not None and new.link.group != group:
+            log.info("connection %s: moves to %s", conn_id, _process_label(group))
+            self._drop_link(new.link)  # another process runs it from now on
+            new.link, old = None, None
+        if group is not None:
+            self._apply_member(conn_id, old, new, group)
+            return
         enabled = new.config is not None and new.config.enabled
         running = new.link is not None and new.link.process.state not in (
             ProcessState.STOPPED,
@@ -347,6 +380,8 @@ class ConnectionManager(QObject):
         if new.config is not None:
             process.set_launcher(self._zygote_for(new.config.driver))
         if not running and self._adopt(conn_id, process):
+            log.info("connection %s: adopted its running worker %d", conn_id, process.pid)
+            self._link(conn_id, new).send({"cmd": "reload"})  # a change made meanwhile
             return
         if not running or old is None or old.config is None:
             process.start()
@@ -355,6 +390,46 @@ class ConnectionManager(QObject):
             process.restart()
         elif not self._link(conn_id, new).send({"cmd": "reload"}):
             process.start()  # between two runs: the next start reads the new configuration
+
+    def _apply_member(self, conn_id: str, old: _Conn | None, new: _Conn, name: str) -> None:
+        """A grouped connection changed: only its member is told; the group's process
+        runs while one of its members is enabled."""
+        group = self._group(name)
+        link = self._link(conn_id, new)
+        process = group.process
+        running = process.state not in (ProcessState.STOPPED, ProcessState.FATAL)
+        if not self._group_enabled(name):
+            if running:
+                log.info("group %s: no enabled connection left, stopping its worker", name)
+                process.stop()
+            return
+        if new.config is not None and not running:
+            process.set_launcher(self._zygote_for(new.config.driver))
+        if not running and self._adopt(group_source(name), process):
+            log.info("group %s: adopted its running worker %d", name, process.pid)
+            group.channel.send(b'{"cmd":"reload"}\n')  # its members as configured now
+            return
+        if not running:
+            process.start()  # the group worker starts every member
+        elif old is None or old.config is None or old.data != new.data:
+            link.send({"cmd": "reload"})  # this member only (added, changed or disabled)
+
+    def _group(self, name: str) -> _Group:
+        group = self._groups.get(name)
+        if group is None:
+            process = self._new_process(group_source(name), self._group_spec(name))
+            ipc_dir = self.run_dir if self.keep_running else None
+            channel = WorkerChannel(
+                process, self._hub, group_source(name), self, group=name, ipc_dir=ipc_dir
+            )
+            group = self._groups[name] = _Group(name, process, channel)
+        return group
+
+    def _group_enabled(self, name: str) -> bool:
+        return any(
+            c.config is not None and c.config.group == name and c.config.enabled
+            for c in self._conns.values()
+        )
 
     def _zygote_for(self, driver: str) -> Zygote | None:
         """The zygote that forks a worker for `driver`, None to spawn it."""
@@ -368,48 +443,69 @@ class ConnectionManager(QObject):
                 if not pid.isdigit() or int(pid) not in kept:
                     path.unlink(missing_ok=True)
 
-    def _adopt(self, conn_id: str, process: ManagedProcess) -> bool:
-        """Take over the worker an earlier engine left for `conn_id`, if there is one."""
-        record = self._adoptable.pop(conn_id, None)
+    def _adopt(self, key: str, process: ManagedProcess) -> bool:
+        """Take over the worker an earlier engine left for `key` (a conn id, or
+        `group:<name>`), if there is one."""
+        record = self._adoptable.pop(key, None)
         if record is None or not process.spec.outlives_engine:
             if record is not None:
-                self._adoptable[conn_id] = record  # not adoptable now: stopped at the end
+                self._adoptable[key] = record  # not adoptable now: stopped at the end
             return False
         if not process.adopt(record.pid, record.create_time):
             self.workspace.forget(record.pid)
             return False
-        log.info("connection %s: adopted its running worker %d", conn_id, record.pid)
-        link = self._conns[conn_id].link
-        if link is not None:
-            link.send({"cmd": "reload"})  # a change made while no engine ran applies now
         return True
 
     def _remove(self, conn_id: str) -> None:
         conn = self._conns.pop(conn_id)
         self._history.forget(conn_id)
-        link = conn.link
-        if link is None:
+        if conn.link is not None:
+            self._drop_link(conn.link)
+
+    def _drop_link(self, link: WorkerLink) -> None:
+        """`link`'s connection no longer runs in its process: a lone worker stops for
+        good; a member leaves its group (whose process stops when none is left)."""
+        if link.group is None:
+            self._retire(link.process, [link])
             return
-        self._retiring.append(link)
-        link.process.sig_state_changed.connect(self._on_retiring_state)
-        link.process.stop()
-        self._on_retiring_state(link.process.state, link.process.state)
+        link.send({"cmd": "stop"})  # this member only
+        link.release()
+        link.deleteLater()
+        group = self._groups[link.group]
+        if not group.channel.links:
+            del self._groups[group.name]
+            self._retire(group.process, [group.channel])
+        elif not self._group_enabled(group.name):
+            group.process.stop()
+
+    def _retire(self, process: ManagedProcess, parts: list[QObject]) -> None:
+        """Stop `process` for good; it and `parts` go once it has stopped."""
+        self._retiring.append((process, parts))
+        process.sig_state_changed.connect(self._on_retiring_state)
+        process.stop()
+        self._on_retiring_state(process.state, process.state)
 
     def _on_retiring_state(self, new: ProcessState, old: ProcessState) -> None:
-        for link in list(self._retiring):
-            process = link.process
+        for entry in list(self._retiring):
+            process, parts = entry
             if process.state == ProcessState.STOPPED and not process.state.is_alive:
-                self._retiring.remove(link)
+                self._retiring.remove(entry)
                 process.sig_state_changed.disconnect(self._on_retiring_state)
                 self._forget_process(process)
-                link.deleteLater()
+                for part in parts:
+                    part.deleteLater()
                 process.deleteLater()
 
     # ----------------------------------------------------------------- links
 
     def _link(self, conn_id: str, conn: _Conn) -> WorkerLink:
         if conn.link is None:
-            process = self._new_process(source_name(conn_id), self._spec(conn_id))
+            name = conn.config.group if conn.config is not None else None
+            channel = self._group(name).channel if name is not None else None
+            if channel is not None:
+                process = channel.process
+            else:
+                process = self._new_process(source_name(conn_id), self._spec(conn_id))
             link = WorkerLink(
                 conn_id,
                 process,
@@ -417,6 +513,7 @@ class ConnectionManager(QObject):
                 self,
                 ipc_dir=self.run_dir if self.keep_running else None,
                 orphan_timeout_s=self.orphan_timeout_s,
+                channel=channel,
             )
             link.sig_tags.connect(self._on_tags)
             link.sig_changed.connect(self._on_link_changed)
@@ -425,11 +522,18 @@ class ConnectionManager(QObject):
         return conn.link
 
     def _spec(self, conn_id: str) -> ProcessSpec:
+        """The process of a lone connection's worker."""
+        return self._worker_spec(source_name(conn_id), ["--conn-id", conn_id], _safe(conn_id))
+
+    def _group_spec(self, name: str) -> ProcessSpec:
+        """The process of a connection group's worker (every member inside it)."""
+        return self._worker_spec(group_source(name), ["--group", name], f"group-{_safe(name)}")
+
+    def _worker_spec(self, name: str, who: list[str], log_name: str) -> ProcessSpec:
         argv = panel_argv(
             "worker",
             "connection",
-            "--conn-id",
-            conn_id,
+            *who,
             "--workspace",
             str(self.workspace.root),
             "--stats-interval-s",
@@ -440,12 +544,12 @@ class ConnectionManager(QObject):
                 "--ipc-dir",
                 str(self.run_dir),
                 "--log-file",
-                str(Path(self.workspace.logs_dir) / f"worker-{_safe(conn_id)}.log"),
+                str(Path(self.workspace.logs_dir) / f"worker-{log_name}.log"),
                 "--orphan-timeout-s",
                 f"{self.orphan_timeout_s:g}",
             ]
         return ProcessSpec(
-            name=source_name(conn_id),
+            name=name,
             argv=tuple(argv),
             cwd=str(self.workspace.root),
             restart=RestartPolicy.ALWAYS,
@@ -533,6 +637,7 @@ class ConnectionManager(QObject):
             bus_state=bus.get("state"),
             bus_last_published=bus.get("lastPublished"),
             adopted=process.adopted if process is not None else False,
+            group=config.group if config is not None else None,
         )
 
     def snapshots(self) -> list[ConnectionSnapshot]:
@@ -662,6 +767,10 @@ class ConnectionManager(QObject):
 def _safe(conn_id: str) -> str:
     """`conn_id` as a file name part."""
     return "".join(c if c.isalnum() or c in "-_." else "_" for c in conn_id) or "conn"
+
+
+def _process_label(group: str | None) -> str:
+    return f"group {group}" if group is not None else "a worker process of its own"
 
 
 def _address(config: ConnectionConfig | None, data: dict[str, Any]) -> str:

@@ -167,6 +167,9 @@ class ConnectionSnapshot:
     bus_last_published: float | None = None
     """When the worker last published on the bus (Unix seconds)."""
     adopted: bool = False
+    group: str | None = None
+    """The connection group whose one worker process runs it (None: a process of its own;
+    one fault in a group's process stops all its connections)."""
 
     def to_json(self) -> dict[str, Any]:
         """The JSON shape of `conns.list`."""
@@ -190,6 +193,7 @@ class ConnectionSnapshot:
             "busState": self.bus_state,
             "busLastPublished": self.bus_last_published,
             "adopted": self.adopted,
+            "group": self.group,
         }
 
     @classmethod
@@ -222,4 +226,5 @@ class ConnectionSnapshot:
             bus_state=str(data["busState"]) if data.get("busState") is not None else None,
             bus_last_published=_float_or_none(data.get("busLastPublished")),
             adopted=data.get("adopted") is True,
+            group=str(data["group"]) if isinstance(data.get("group"), str) else None,
         )

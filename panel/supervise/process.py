@@ -880,8 +880,15 @@ class ManagedProcess(QObject):
         if root is None and not self._has_leftovers():
             self._tree_gone(True)
             return
+        forked = self._proc if isinstance(self._proc, ForkedChild) else None
         stopper = TreeStopper(
-            self._sid, root, self._known, self._spec.stop_timeout_ms, self, group=self._group
+            self._sid,
+            root,
+            self._known,
+            self._spec.stop_timeout_ms,
+            self,
+            group=self._group,
+            signal_root=forked.send_signal if forked is not None else None,
         )
         stopper.sig_done.connect(self._on_tree_stopped)
         self._stopper = stopper

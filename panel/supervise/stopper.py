@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import sys
 import time
+from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
@@ -27,6 +28,10 @@ class TreeStopper(QObject):
     too (a daemon that left the session and the tree): it gets the SIGTERM, the
     kill of the whole group follows the SIGKILL, and the tree is gone only once
     the group is empty.
+
+    With `signal_root` (a forked child: `ForkedChild.send_signal`, through its pidfd)
+    the root is never signalled by its bare pid: once it has ended and its parent
+    reaped it, that pid may already belong to another process.
     """
 
     sig_done = Signal(bool)
@@ -44,9 +49,11 @@ class TreeStopper(QObject):
         timeout_ms: int,
         parent: QObject | None = None,
         group: ChildGroup | None = None,
+        signal_root: Callable[[int], bool] | None = None,
     ) -> None:
         super().__init__(parent)
         self._group = group
+        self._signal_root = signal_root
         self._sid = sid
         self._root = root
         self._known = dict(known)
@@ -75,7 +82,7 @@ class TreeStopper(QObject):
         members = self._members()
         if polite and sys.platform != "win32":
             grouped = set(self._group.pids()) if self._group is not None else set()
-            signal_tree(members | grouped, self._sid, signal.SIGTERM)
+            self._signal(members | grouped, signal.SIGTERM)
         self._escalate.start(self._timeout_ms)
         self._poll.start()
         self.poll()
@@ -100,7 +107,8 @@ class TreeStopper(QObject):
         table = snapshot()
         members = tree_members(table, self._root, self._sid, self._known)
         for pid in members:
-            self._known.setdefault(pid, table[pid].start)
+            if pid != self._root or self._signal_root is None:  # a pidfd follows that one
+                self._known.setdefault(pid, table[pid].start)
         return members
 
     def _kill(self) -> None:
@@ -120,7 +128,18 @@ class TreeStopper(QObject):
     def _kill_all(self, members: set[int], grouped: bool) -> None:
         if grouped and self._group is not None:
             self._group.kill()
-        signal_tree(members, self._sid, kill_signal())
+        self._signal(members, kill_signal())
+
+    def _signal(self, pids: Iterable[int], sig: int) -> None:
+        """`sig` to `pids` and the session; to the root through `signal_root` if given."""
+        pids = set(pids)
+        if self._signal_root is not None:
+            if self._root is not None:
+                pids.discard(self._root)
+                self._signal_root(sig)
+            elif self._sid is not None:
+                pids.discard(self._sid)  # the session leader was the root: gone now
+        signal_tree(pids, self._sid, sig)
 
     def _finish(self, ok: bool) -> None:
         if self._finished:

@@ -68,7 +68,8 @@ if TYPE_CHECKING:
     from panel.viewmodels.connections import ConnectionsModel, Done
 
 QUALITY_COLORS: dict[str, QColor] = {"good": GOOD, "uncertain": BUSY, "bad": BAD, "unknown": IDLE}
-LIST_COLUMNS = 10
+LIST_COLUMNS = 11
+PROCESS_COLUMN = 10
 STATE_ROLE = Qt.ItemDataRole.UserRole + 1
 """Role of a list row's state cell: the (state, reason) its dot and tooltip show."""
 REFRESH_MS = 500
@@ -189,8 +190,12 @@ class ConnectionsView(QWidget):
                 self.tr("Restarts"),
                 self.tr("Uptime"),
                 self.tr("Bus (last published)"),
+                self.tr("Process"),
             ]
         )
+        header_item = self.list.horizontalHeaderItem(PROCESS_COLUMN)
+        if header_item is not None:
+            header_item.setToolTip(self._group_warning())
         self.list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -204,6 +209,10 @@ class ConnectionsView(QWidget):
 
         self.reason_label = QLabel()
         self.reason_label.setWordWrap(True)
+        self.group_caption = QLabel(self._group_warning())
+        self.group_caption.setObjectName("groupCaption")
+        self.group_caption.setWordWrap(True)
+        self.group_caption.hide()
         self.blocks = QTableWidget(0, 7)
         self.blocks.setHorizontalHeaderLabels(
             [
@@ -255,6 +264,7 @@ class ConnectionsView(QWidget):
         lower = QWidget()
         lower_layout = QVBoxLayout(lower)
         lower_layout.setContentsMargins(0, 0, 0, 0)
+        lower_layout.addWidget(self.group_caption)
         lower_layout.addWidget(self.reason_label)
         lower_layout.addWidget(self.details, 1)
         splitter.addWidget(lower)
@@ -312,6 +322,7 @@ class ConnectionsView(QWidget):
             self._record_resources(snap)
         for column in sorted(refit):
             self.list.resizeColumnToContents(column)
+        self.group_caption.setVisible(any(s.group for s in snaps))
         current = next((s for s in snaps if s.id == self._current), None)
         self._show_details(current)
         self.sig_worst_state.emit(worst([s.state for s in snaps]))
@@ -345,6 +356,7 @@ class ConnectionsView(QWidget):
             str(snap.restarts),
             format_duration(snap.uptime) if snap.pid else "-",
             bus_cell(snap.bus_state, snap.bus_last_published),
+            self._process_text(snap),
         ]
         refit = set()
         items = []
@@ -366,7 +378,22 @@ class ConnectionsView(QWidget):
             state_item.setIcon(dot_pixmap(CONN_COLORS[snap.state]))
             state_item.setToolTip(snap.reason or "")
             refit.add(0)
+        process_item = items[PROCESS_COLUMN]
+        tip = self._group_warning() if snap.group else ""
+        if process_item.toolTip() != tip:
+            process_item.setToolTip(tip)
         return refit
+
+    def _process_text(self, snap: ConnectionSnapshot) -> str:
+        if snap.group:
+            return self.tr("Group {name}").format(name=snap.group)
+        return self.tr("Own")
+
+    def _group_warning(self) -> str:
+        return self.tr(
+            "Connections of one group share one worker process: one fault in a group"
+            " stops all its connections, and they restart together."
+        )
 
     def _pid_text(self, snap: ConnectionSnapshot) -> str:
         if not snap.pid:

@@ -422,227 +422,247 @@
 <context>
     <name>ConnectionsView</name>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="142"/>
+        <location filename="../../panel/views/connections_view.py" line="143"/>
         <source>Add…</source>
         <translation>추가…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="143"/>
+        <location filename="../../panel/views/connections_view.py" line="144"/>
         <source>Edit…</source>
         <translation>편집…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="144"/>
+        <location filename="../../panel/views/connections_view.py" line="145"/>
         <source>Delete</source>
         <translation>삭제</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="145"/>
+        <location filename="../../panel/views/connections_view.py" line="146"/>
         <source>Load CSV…</source>
         <translation>CSV 불러오기…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="146"/>
+        <location filename="../../panel/views/connections_view.py" line="147"/>
         <source>Enable</source>
         <translation>활성화</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="147"/>
+        <location filename="../../panel/views/connections_view.py" line="148"/>
         <source>Disable</source>
         <translation>비활성화</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="148"/>
+        <location filename="../../panel/views/connections_view.py" line="149"/>
         <source>Restart</source>
         <translation>다시 시작</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="168"/>
+        <location filename="../../panel/views/connections_view.py" line="169"/>
         <source>Keep workers running if the engine stops</source>
         <translation>엔진이 멈춰도 워커 계속 실행</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="171"/>
+        <location filename="../../panel/views/connections_view.py" line="172"/>
         <source>When the engine crashes or is killed, every connection worker keeps polling its device, and the next engine takes the running workers over. A normal quit still stops them. Applies to each worker from its next start.</source>
         <translation>엔진이 비정상 종료되거나 강제 종료되어도 모든 연결 워커가 장치 폴링을 계속하고, 다음에 시작한 엔진이 실행 중인 워커를 넘겨받습니다. 정상 종료하면 워커도 함께 멈춥니다. 각 워커가 다음에 시작할 때부터 적용됩니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="182"/>
+        <location filename="../../panel/views/connections_view.py" line="183"/>
         <source>State</source>
         <translation>상태</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="183"/>
+        <location filename="../../panel/views/connections_view.py" line="184"/>
         <source>Id</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="184"/>
+        <location filename="../../panel/views/connections_view.py" line="185"/>
         <source>Address</source>
         <translation>주소</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="185"/>
+        <location filename="../../panel/views/connections_view.py" line="186"/>
         <source>Link</source>
         <translation>링크</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="186"/>
+        <location filename="../../panel/views/connections_view.py" line="187"/>
         <source>PID</source>
         <translation>PID</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="187"/>
+        <location filename="../../panel/views/connections_view.py" line="188"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="188"/>
+        <location filename="../../panel/views/connections_view.py" line="189"/>
         <source>RSS</source>
         <translation>RSS</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="189"/>
+        <location filename="../../panel/views/connections_view.py" line="190"/>
         <source>Restarts</source>
         <translation>재시작 횟수</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="190"/>
+        <location filename="../../panel/views/connections_view.py" line="191"/>
         <source>Uptime</source>
         <translation>가동 시간</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="191"/>
+        <location filename="../../panel/views/connections_view.py" line="192"/>
         <source>Bus (last published)</source>
         <translation>버스 (마지막 게시)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="210"/>
+        <location filename="../../panel/views/connections_view.py" line="193"/>
+        <source>Process</source>
+        <translation>프로세스</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connections_view.py" line="219"/>
         <source>Block</source>
         <translation>블록</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="211"/>
+        <location filename="../../panel/views/connections_view.py" line="220"/>
         <source>Kind</source>
         <translation>종류</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="212"/>
+        <location filename="../../panel/views/connections_view.py" line="221"/>
         <source>Period (ms)</source>
         <translation>주기 (ms)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="213"/>
+        <location filename="../../panel/views/connections_view.py" line="222"/>
         <source>Last cycle (ms)</source>
         <translation>마지막 주기 (ms)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="214"/>
+        <location filename="../../panel/views/connections_view.py" line="223"/>
         <source>Lateness p99 (ms)</source>
         <translation>지연 p99 (ms)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="215"/>
+        <location filename="../../panel/views/connections_view.py" line="224"/>
         <source>Errors</source>
         <translation>오류</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="216"/>
+        <location filename="../../panel/views/connections_view.py" line="225"/>
         <source>Missed</source>
         <translation>누락</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="231"/>
+        <location filename="../../panel/views/connections_view.py" line="240"/>
         <source>Write…</source>
         <translation>쓰기…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="245"/>
+        <location filename="../../panel/views/connections_view.py" line="254"/>
         <source>Tags</source>
         <translation>태그</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="246"/>
+        <location filename="../../panel/views/connections_view.py" line="255"/>
         <source>Blocks</source>
         <translation>블록</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="247"/>
+        <location filename="../../panel/views/connections_view.py" line="256"/>
         <source>Trend</source>
         <translation>추이</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="250"/>
+        <location filename="../../panel/views/connections_view.py" line="259"/>
         <source>Worker: CPU and memory</source>
         <translation>워커: CPU와 메모리</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="251"/>
+        <location filename="../../panel/views/connections_view.py" line="260"/>
         <source>CPU/Memory</source>
         <translation>CPU/메모리</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="271"/>
+        <location filename="../../panel/views/connections_view.py" line="281"/>
         <source>Quality:</source>
         <translation>품질:</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="375"/>
+        <location filename="../../panel/views/connections_view.py" line="389"/>
+        <source>Group {name}</source>
+        <translation>그룹 {name}</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connections_view.py" line="390"/>
+        <source>Own</source>
+        <translation>단독</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connections_view.py" line="394"/>
+        <source>Connections of one group share one worker process: one fault in a group stops all its connections, and they restart together.</source>
+        <translation>한 그룹의 연결은 워커 프로세스 하나를 함께 씁니다. 그룹에서 장애가 하나라도 나면 그 그룹의 모든 연결이 멈추고 함께 다시 시작됩니다.</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connections_view.py" line="402"/>
         <source>{pid} (adopted)</source>
         <translation>{pid} (인계됨)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="389"/>
+        <location filename="../../panel/views/connections_view.py" line="416"/>
         <source>Keep workers running</source>
         <translation>워커 계속 실행</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="436"/>
+        <location filename="../../panel/views/connections_view.py" line="463"/>
         <source>Worker of %1: CPU and memory</source>
         <translation>%1 워커: CPU와 메모리</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="458"/>
+        <location filename="../../panel/views/connections_view.py" line="485"/>
         <source>Connection</source>
         <translation>연결</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="495"/>
+        <location filename="../../panel/views/connections_view.py" line="522"/>
         <source>Connection not saved</source>
         <translation>연결을 저장하지 않았습니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="510"/>
+        <location filename="../../panel/views/connections_view.py" line="537"/>
         <source>Delete connection?</source>
         <translation>연결을 삭제할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="511"/>
+        <location filename="../../panel/views/connections_view.py" line="538"/>
         <source>Stop and delete the connection %1?</source>
         <translation>연결 %1을(를) 중지하고 삭제할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="514"/>
+        <location filename="../../panel/views/connections_view.py" line="541"/>
         <source>Connection not deleted</source>
         <translation>연결이 삭제되지 않음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="520"/>
+        <location filename="../../panel/views/connections_view.py" line="547"/>
         <source>Folder with connections.csv</source>
         <translation>connections.csv가 있는 폴더</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="523"/>
+        <location filename="../../panel/views/connections_view.py" line="550"/>
         <source>CSV not loaded</source>
         <translation>CSV를 불러오지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="540"/>
+        <location filename="../../panel/views/connections_view.py" line="567"/>
         <source>Write</source>
         <translation>쓰기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="540"/>
+        <location filename="../../panel/views/connections_view.py" line="567"/>
         <source>This tag is not writable.</source>
         <translation>이 태그는 쓸 수 없습니다.</translation>
     </message>
@@ -3586,22 +3606,22 @@
 <context>
     <name>quality</name>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="80"/>
+        <location filename="../../panel/views/connections_view.py" line="81"/>
         <source>Good</source>
         <translation>양호</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="81"/>
+        <location filename="../../panel/views/connections_view.py" line="82"/>
         <source>Uncertain</source>
         <translation>불확실</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="82"/>
+        <location filename="../../panel/views/connections_view.py" line="83"/>
         <source>Bad</source>
         <translation>불량</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="84"/>
+        <location filename="../../panel/views/connections_view.py" line="85"/>
         <source>Unknown</source>
         <translation>알 수 없음</translation>
     </message>

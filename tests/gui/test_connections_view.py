@@ -20,7 +20,7 @@ from modbus_sim import ModbusSim
 
 from panel.connections.tag_model import COL_QUALITY, COL_VALUE, QUALITY_ROLE
 from panel.viewmodels.models import EngineModels
-from panel.views.connections_view import ConnectionsView
+from panel.views.connections_view import PROCESS_COLUMN, ConnectionsView
 from panel.views.main_window import MainWindow
 from panel.views.tag_write_dialog import TagWriteDialog
 from panel.views.trend_chart import TrendChart
@@ -450,3 +450,29 @@ def test_load_csv_that_the_engine_refuses_says_where(
     qtbot.waitUntil(lambda: len(told) == 2, timeout=TIMEOUT_MS)
     assert told == ["CSV not loaded", "connections.csv:2: column port: 'x' is not a number"]
     assert models.connections.ids() == ["plc1"]
+
+
+def test_grouped_connections_show_their_group_and_the_shared_fault_warning(
+    page: ConnectionsView, models: EngineModels, qtbot: QtBot, sim: ModbusSim
+) -> None:
+    wait_connected(page, qtbot)
+    assert page.list.item(0, PROCESS_COLUMN).text() == "Own"
+    assert page.group_caption.isHidden()
+    for conn_id in ("line-a", "line-b"):
+        grouped = CONNECTION | {"id": conn_id, "port": sim.port, "process": "group:line1"}
+        assert save(models, qtbot, grouped, None) is None
+
+    def cells() -> list[str]:
+        rows = range(page.list.rowCount())
+        return [page.list.item(r, PROCESS_COLUMN).text() for r in rows if page.list.item(r, 0)]
+
+    qtbot.waitUntil(lambda: cells() == ["Own", "Group line1", "Group line1"], timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: page.list.item(2, 0).text() == "Connected", timeout=TIMEOUT_MS)
+    pids = {page.list.item(row, 4).text() for row in (1, 2)}
+    assert len(pids) == 1, "one worker process for the group"
+    assert page.group_caption.isVisible()
+    warning = "one fault in a group stops all its connections"
+    assert warning in page.group_caption.text()
+    assert warning in page.list.item(1, PROCESS_COLUMN).toolTip()
+    assert page.list.item(0, PROCESS_COLUMN).toolTip() == ""
+    assert list_cells_fit(page)

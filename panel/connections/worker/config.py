@@ -33,6 +33,9 @@ FIXED_TYPES: dict[str, int] = {
 }
 _STRING_TYPE = re.compile(r"^string\((\d+)\)$")
 MODBUS_ADDRESS_MAX = 65535
+GROUP_PREFIX = "group:"
+"""`"process": "group:<name>"` runs a connection in its group's one worker process."""
+GROUP_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 
 class ConfigError(ValueError):
@@ -122,6 +125,8 @@ class ConnectionConfig:
     reconnect_min_ms: int = 500
     reconnect_max_ms: int = 30000
     enabled: bool = True
+    group: str | None = None
+    """The connection group whose one worker process runs it (None: a process of its own)."""
     blocks: list[BlockConfig] = field(default_factory=list)
 
     @classmethod
@@ -213,6 +218,7 @@ def parse_connection(data: Any) -> tuple[ConnectionConfig | None, list[str]]:
         reconnect_min_ms=r.int_in("reconnectMinMs", 500, 1),
         reconnect_max_ms=r.int_in("reconnectMaxMs", 30000, 1),
         enabled=r.get("enabled", bool, True),
+        group=_group(r),
     )
     if config.reconnect_max_ms < config.reconnect_min_ms:
         r.problem(
@@ -236,6 +242,22 @@ def parse_connection(data: Any) -> tuple[ConnectionConfig | None, list[str]]:
             seen_tags.add(tag.name)
         config.blocks.append(block)
     return config, problems
+
+
+def _group(r: _Reader) -> str | None:
+    """The group named by `"process"`: `"group:<name>"`, or `"own"`/absent for None."""
+    value = r.get("process", str, None)
+    if value is None or value == "own":
+        return None
+    name = value[len(GROUP_PREFIX) :] if value.startswith(GROUP_PREFIX) else None
+    if name is None or not GROUP_NAME.match(name):
+        r.problem(
+            "process",
+            f'{value!r} must be "own" or "group:<name>" with a name of 1-64 letters,'
+            " digits, '_', '.' or '-' (starting with a letter or digit)",
+        )
+        return None
+    return name
 
 
 def _parse_block(data: Any, path: str, driver: str, problems: list[str]) -> BlockConfig:

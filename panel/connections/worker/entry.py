@@ -2,6 +2,10 @@
 
     opspanel worker connection --conn-id ID --workspace DIR
     opspanel worker connection --conn-id ID --config-json FILE
+    opspanel worker connection --group NAME --workspace DIR
+
+With `--group NAME` one process runs every connection whose `"process"` is
+`"group:NAME"`, each its own `Worker` (see `group`); messages carry `"c"`.
 
 The configuration is one connection object in the workspace JSON shape. With
 `--workspace DIR` the worker opens the workspace database in DIR and takes the
@@ -34,6 +38,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from panel.connections.worker.group import GroupWorker
 from panel.connections.worker.ipc_socket import SocketOutput, SocketServer
 from panel.connections.worker.lifeline import die_with_parent, on_termination
 from panel.connections.worker.protocol import FULL_REFRESH_S, CommandReader, Output
@@ -48,7 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="opspanel worker connection",
         description="Run one field-device connection (JSON lines on stdout, commands on stdin).",
     )
-    parser.add_argument("--conn-id", required=True, help="the connection's id")
+    who = parser.add_mutually_exclusive_group(required=True)
+    who.add_argument("--conn-id", help="the connection's id")
+    who.add_argument("--group", help="run every connection of this group in this process")
     parser.add_argument("--workspace", default=None, help="the workspace folder (its database)")
     parser.add_argument(
         "--config-json", default=None, help="read the connection from this JSON file instead"
@@ -81,7 +88,10 @@ def _protocol_stream() -> Any:
     return stream
 
 
-async def _serve(worker: Worker, output: Output) -> int:
+Runner = Worker | GroupWorker
+
+
+async def _serve(worker: Runner, output: Output) -> int:
     await output.open()
     loop = asyncio.get_running_loop()
     on_termination(loop, worker.request_stop)
@@ -100,7 +110,7 @@ async def _serve(worker: Worker, output: Output) -> int:
         await asyncio.sleep(0)  # let the transport close the pipe
 
 
-async def _serve_socket(worker: Worker, output: SocketOutput, folder: str) -> int:
+async def _serve_socket(worker: Runner, output: SocketOutput, folder: str) -> int:
     loop = asyncio.get_running_loop()
     on_termination(loop, worker.request_stop)
     output.on_attach = worker.on_engine_attached
@@ -177,7 +187,8 @@ def main(argv: list[str], sink_factory: SinkFactory | None = None, *, forked: bo
     output: Output | SocketOutput
     if socket_mode:
         _detach_from_engine(args.log_file)
-        output = SocketOutput(args.conn_id, max(0.0, args.orphan_timeout_s))
+        who = args.conn_id if args.group is None else f"group:{args.group}"
+        output = SocketOutput(who, max(0.0, args.orphan_timeout_s))
         logging.getLogger().addHandler(_ForwardHandler(output))
         logging.getLogger().setLevel(logging.WARNING)
     else:
@@ -185,19 +196,30 @@ def main(argv: list[str], sink_factory: SinkFactory | None = None, *, forked: bo
             die_with_parent()
         logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
         output = Output(_protocol_stream())
-    source = ConfigSource(args.conn_id, args.workspace, args.config_json)
-    config, problems = source.load()
+    source = ConfigSource(args.conn_id or "", args.workspace, args.config_json)
 
     async def start() -> int:
-        worker = Worker(
-            config,
-            problems,
-            output,
-            full_refresh_s=args.full_refresh_s,
-            stats_interval_s=args.stats_interval_s,
-            reload_source=source.load,
-            sink=sink_factory(args.conn_id, args.workspace) if sink_factory else None,
-        )
+        worker: Runner
+        if args.group is not None:
+            worker = GroupWorker(
+                args.group,
+                source,
+                output,
+                full_refresh_s=args.full_refresh_s,
+                stats_interval_s=args.stats_interval_s,
+                make_sink=(lambda c: sink_factory(c, args.workspace)) if sink_factory else None,
+            )
+        else:
+            config, problems = source.load()
+            worker = Worker(
+                config,
+                problems,
+                output,
+                full_refresh_s=args.full_refresh_s,
+                stats_interval_s=args.stats_interval_s,
+                reload_source=source.load,
+                sink=sink_factory(args.conn_id, args.workspace) if sink_factory else None,
+            )
         if isinstance(output, SocketOutput):
             return await _serve_socket(worker, output, args.ipc_dir)
         return await _serve(worker, output)

@@ -17,7 +17,8 @@ An engine that connects first gets ``{"t":"hello","pid","connId","startedAt",
 "orphanedS","notes"}``, then the latest state, the kept log lines, the latest
 stats and a full refresh. It may send ``{"cmd":"engine","notes":{...},
 "orphanTimeoutS":n}``: `notes` (the engine's counters for this worker, such as
-its restarts) come back in the next hello.
+its restarts) come back in the next hello. In a group worker each member's
+`engine` command carries its `"c"` and its notes come back under `notes[<conn id>]`.
 """
 
 from __future__ import annotations
@@ -57,7 +58,8 @@ class SocketOutput:
         self.notes: dict[str, Any] = {}
         self.started_at = time.time()
         self._transport: asyncio.Transport | None = None
-        self._last: dict[str, dict[str, Any]] = {}
+        self._last: dict[tuple[str, Any], dict[str, Any]] = {}
+        """(kind, member) -> the latest state or stats (member: a group's `"c"`, or None)."""
         self._logs: collections.deque[dict[str, Any]] = collections.deque()
         self._lost_logs = 0
         self._orphaned_since: float | None = time.monotonic()
@@ -75,7 +77,7 @@ class SocketOutput:
         """Send to the engine, or keep what must not be lost while there is none."""
         kind = message.get("t")
         if kind in ("state", "stats"):
-            self._last[str(kind)] = message
+            self._last[(str(kind), message.get("c"))] = message
         transport = self._transport
         if transport is None or transport.is_closing():
             self._keep(message)
@@ -135,16 +137,18 @@ class SocketOutput:
             "notes": dict(self.notes),
         }
         transport.write(dumps(hello))
-        if "state" in self._last:
-            transport.write(dumps(self._last["state"]))
+        for (kind, _member), last in self._last.items():
+            if kind == "state":
+                transport.write(dumps(last))
         if self._lost_logs:
             lost = f"{self._lost_logs} older log lines are only in the worker's log file"
             transport.write(dumps({"t": "log", "level": "warning", "msg": lost}))
             self._lost_logs = 0
         while self._logs:
             transport.write(dumps(self._logs.popleft()))
-        if "stats" in self._last:
-            transport.write(dumps(self._last["stats"]))
+        for (kind, _member), last in self._last.items():
+            if kind == "stats":
+                transport.write(dumps(last))
         self.on_attach()
         return True
 
@@ -160,7 +164,11 @@ class SocketOutput:
     def apply_engine(self, command: Command) -> None:
         """The engine's `engine` command: its notes and the orphan timeout."""
         notes = command.get("notes")
-        if isinstance(notes, dict):
+        member = command.get("c")
+        if isinstance(notes, dict) and isinstance(member, str):
+            kept = self.notes.get(member)
+            self.notes[member] = {**(kept if isinstance(kept, dict) else {}), **notes}
+        elif isinstance(notes, dict):
             self.notes.update(notes)
         timeout = command.get("orphanTimeoutS")
         if isinstance(timeout, int | float) and not isinstance(timeout, bool) and timeout >= 0:

@@ -14,7 +14,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from panel.connections.worker.config import ConnectionConfig, parse_connection
+from panel.connections.worker.config import GROUP_PREFIX, ConnectionConfig, parse_connection
 
 Loaded = tuple[ConnectionConfig | None, list[str]]
 DB_FILE = "workspace.db"
@@ -52,33 +52,60 @@ class ConfigSource:
         self.workspace = Path(workspace) if workspace else None
         self.config_json = Path(config_json) if config_json else None
         self._db: sqlite3.Connection | None = None
+        self._cached: tuple[int, Any] | None = None
+        """(the database's data_version, the section parsed then): unchanged, not re-read."""
 
     def load(self) -> Loaded:
         """Read and validate the connection now."""
+        return self.load_id(self.conn_id)
+
+    def load_id(self, conn_id: str) -> Loaded:
+        """Read and validate connection `conn_id` from the same place now."""
+        data, where = self._read()
+        if isinstance(data, str):
+            return None, [data]
+        return pick_connection(conn_id, data, where)
+
+    def group_members(self, group: str) -> list[str] | None:
+        """The ids of the connections whose `"process"` is `"group:<group>"`, in order
+        (None when the source cannot be read)."""
+        data, _where = self._read()
+        if isinstance(data, str):
+            return None
+        if isinstance(data, dict) and isinstance(data.get("connections"), list):
+            data = data["connections"]
+        items = data if isinstance(data, list) else [data]
+        wanted = f"{GROUP_PREFIX}{group}"
+        return [
+            str(item["id"])
+            for item in items
+            if isinstance(item, dict) and item.get("process") == wanted and item.get("id")
+        ]
+
+    def _read(self) -> tuple[Any, str]:
+        """(the JSON read, where from), or (the problem as a string, where)."""
         if self.config_json is not None:
-            return self._load_file(self.config_json)
+            path = self.config_json
+            try:
+                return json.loads(path.read_text(encoding="utf-8")), str(path)
+            except (OSError, ValueError) as exc:
+                return f"$: cannot read {path}: {exc}", str(path)
         if self.workspace is not None:
-            return self._load_workspace(self.workspace)
-        return None, ["$: no configuration (give --workspace or --config-json)"]
-
-    def _load_file(self, path: Path) -> Loaded:
-        try:
-            data: Any = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            return None, [f"$: cannot read {path}: {exc}"]
-        return pick_connection(self.conn_id, data, str(path))
-
-    def _load_workspace(self, folder: Path) -> Loaded:
-        try:
-            row = (
-                self._open(folder)
-                .execute("SELECT body FROM config_sections WHERE name = ?", (SECTION,))
-                .fetchone()
-            )
-            section: Any = [] if row is None else json.loads(row[0])
-        except (sqlite3.Error, OSError, ValueError) as exc:
-            return None, [f"$: cannot read the workspace: {exc}"]
-        return pick_connection(self.conn_id, section, f"the workspace {folder}")
+            folder = self.workspace
+            try:
+                db = self._open(folder)
+                version = db.execute("PRAGMA data_version").fetchone()[0]
+                if self._cached is not None and self._cached[0] == version:
+                    return self._cached[1], f"the workspace {folder}"
+                row = db.execute(
+                    "SELECT body FROM config_sections WHERE name = ?", (SECTION,)
+                ).fetchone()
+                section: Any = [] if row is None else json.loads(row[0])
+            except (sqlite3.Error, OSError, ValueError) as exc:
+                return f"$: cannot read the workspace: {exc}", str(folder)
+            self._cached = (version, section)  # a group's members read it once per commit
+            return section, f"the workspace {folder}"
+        return "$: no configuration (give --workspace or --config-json)", ""
 
     def _open(self, folder: Path) -> sqlite3.Connection:
         """The workspace database, opened once for reads (no ORM: a light start-up).

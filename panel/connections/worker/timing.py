@@ -75,13 +75,18 @@ class PeriodicTimer:
     """Deadlines every `period` seconds from the first `wait()`, skipping missed ones.
 
     `period == 0` means "as fast as possible": `wait()` only yields to the loop.
+    `phase` (0 to 1) shifts the deadlines after the first by that fraction of a
+    period: the first cycle runs at once, the later ones at `first + (k + phase) *
+    period`. The connections of a group spread their cycles over the period this
+    way instead of all reading at the same instant.
     """
 
-    def __init__(self, period: float, stats: BlockStats) -> None:
+    def __init__(self, period: float, stats: BlockStats, phase: float = 0.0) -> None:
         self.period = period
         self.stats = stats
         self._loop = asyncio.get_running_loop()
         self._deadline: float | None = None
+        self._shift = (phase % 1.0) * period
 
     async def wait(self) -> None:
         """Sleep until the next deadline, then record lateness (and missed deadlines)."""
@@ -93,7 +98,8 @@ class PeriodicTimer:
         if self._deadline is None:
             self._deadline = loop.time()
         else:
-            self._deadline += self.period
+            self._deadline += self.period + self._shift
+            self._shift = 0.0
             now = loop.time()
             if now - self._deadline >= self.period:
                 skipped = math.floor((now - self._deadline) / self.period)

@@ -55,8 +55,11 @@ class Worker:
         stats_interval_s: float = 1.0,
         reload_source: Callable[[], tuple[ConnectionConfig | None, list[str]]] | None = None,
         sink: ValueSink | None = None,
+        phase: float = 0.0,
     ) -> None:
         self.config = config
+        self.phase = phase
+        """Where in each period the block cycles fall after the first (see `PeriodicTimer`)."""
         self.sink = sink
         self.reload_source = reload_source
         self.problems = problems
@@ -346,7 +349,7 @@ class Worker:
 
     async def _run_block(self, driver: Driver, block: BlockConfig) -> None:
         stats = self.stats[block.name]
-        timer = PeriodicTimer((block.period_ms or 0) / 1000.0, stats)
+        timer = PeriodicTimer((block.period_ms or 0) / 1000.0, stats, self.phase)
         generation = self._generation
         while generation == self._generation:
             await timer.wait()

@@ -79,6 +79,23 @@ def test_timer_counts_missed_deadlines_without_bunching() -> None:
     assert stats.missed >= 4 and stats.lateness_ms < 60.0
 
 
+def test_a_phase_shifts_the_cycles_after_the_first() -> None:
+    async def run() -> list[float]:
+        timer = PeriodicTimer(0.1, BlockStats("b"), phase=0.5)
+        loop = asyncio.get_running_loop()
+        times = []
+        for _ in range(3):
+            await timer.wait()
+            times.append(loop.time())
+        return times
+
+    first, second, third = asyncio.run(run())
+    # deadlines at 0, 1.5 and 2.5 periods (asyncio may wake a clock tick early)
+    assert second - first >= 0.145  # one period and a half: the shift, once
+    assert third - first >= 0.245  # then every period again
+    assert third - first < 1.0
+
+
 def test_worker_imports_no_qt() -> None:
     code = (
         "import sys, panel.connections.worker.entry, panel.connections.worker.drivers.modbus_tcp;"
