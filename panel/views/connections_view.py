@@ -202,6 +202,15 @@ class ConnectionsView(QWidget):
         self.list.itemSelectionChanged.connect(self._on_selection)
         self.list.doubleClicked.connect(self.edit_connection)
 
+        self.empty_label = QLabel(
+            self.tr(
+                "No connections yet: Add one (Modbus TCP or OPC UA), or Load CSV to read"
+                " several from a file."
+            )
+        )
+        self.empty_label.setObjectName("emptyState")
+        self.empty_label.setWordWrap(True)
+        self.empty_label.hide()
         self.reason_label = QLabel()
         self.reason_label.setWordWrap(True)
         self.blocks = QTableWidget(0, 7)
@@ -261,6 +270,7 @@ class ConnectionsView(QWidget):
         splitter.setStretchFactor(1, 3)
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
+        layout.addWidget(self.empty_label)
         layout.addWidget(splitter, 1)
 
     def _legend_html(self) -> str:
@@ -290,6 +300,7 @@ class ConnectionsView(QWidget):
         self.list.blockSignals(True)
         self.list.setRowCount(len(ids))
         self.list.blockSignals(False)
+        self.empty_label.setVisible(not ids)
         self.refresh()
         self._current = None
         if keep is not None:

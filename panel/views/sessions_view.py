@@ -7,7 +7,7 @@ import shlex
 from typing import Any, NamedTuple
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFontDatabase
+from PySide6.QtGui import QColor, QFontDatabase, QTextBlockFormat, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -175,6 +175,15 @@ class SessionsView(QWidget):
         self.new_with_button.clicked.connect(self.new_session_with_settings)
         self.close_button.clicked.connect(self.close_selected)
         self.summary = QLabel()
+        self.empty_label = QLabel(
+            self.tr(
+                "No sessions open. A session is a private folder where commands and code"
+                " run, sandboxed, for scripts and the API: New session opens one, and its"
+                " console below runs what you type in it."
+            )
+        )
+        self.empty_label.setObjectName("emptyState")
+        self.empty_label.setWordWrap(True)
 
         self.kind = QComboBox()
         self.kind.addItem(self.tr("Command"), "execute_shell")
@@ -228,6 +237,7 @@ class SessionsView(QWidget):
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
         top_layout.addLayout(buttons)
+        top_layout.addWidget(self.empty_label)
         top_layout.addWidget(self.table)
         command_row = QHBoxLayout()
         command_row.addWidget(self.kind)
@@ -364,14 +374,42 @@ class SessionsView(QWidget):
             lines += [f"{e['type']:4} {e['size']:>10} {e['name']}" for e in result["entries"]]
         elif result is not None:
             lines.append(json.dumps(result))
+        failed = not reply.get("success")
+        if isinstance(result, dict) and result.get("exitCode") not in (None, 0):
+            failed = True
         if not reply.get("success"):
             lines.append(self.tr("! %1").replace("%1", str(reply.get("error"))))
         lines.append(self.tr("(%1 ms)").replace("%1", f"{reply.get('durationMs') or 0:.1f}"))
-        self._append("\n".join(line for line in lines if line))
+        self._append("\n".join(line for line in lines if line), failed)
 
-    def _append(self, text: str) -> None:
-        self.output.appendPlainText(text)
+    def _append(self, text: str, failed: bool = False) -> None:
+        """Write `text` to the console; a failed command's answer in the error colour
+        (its words, "exit code 1" or "! ...", say it as well)."""
+        fmt = QTextCharFormat()
+        if failed:
+            fmt.setForeground(BAD)
+        cursor = self.output.textCursor()
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        if not self.output.document().isEmpty():
+            cursor.insertBlock(QTextBlockFormat(), fmt)
+        cursor.insertText(text, fmt)
+        self.output.setTextCursor(cursor)
+        self.output.ensureCursorVisible()
         self.sig_output_appended.emit(text)
+
+    def failed_lines(self) -> list[str]:
+        """The console's lines shown in the error colour."""
+        lines = []
+        block = self.output.document().begin()
+        while block.isValid():
+            it = block.begin()
+            while not it.atEnd():
+                if it.fragment().charFormat().foreground().color() == BAD:
+                    lines.append(block.text())
+                    break
+                it += 1
+            block = block.next()
+        return lines
 
     # ------------------------------------------------------------------ refresh
 
@@ -385,6 +423,7 @@ class SessionsView(QWidget):
             if self.selected_id() == selected:
                 self._select_when_listed = None
         self.summary.setText(self.tr("%n session(s) open", "", len(sessions)))
+        self.empty_label.setVisible(not sessions)
         self._update_buttons()
 
     def _on_tick(self) -> None:

@@ -136,32 +136,32 @@
 <context>
     <name>AuditTableModel</name>
     <message>
-        <location filename="../../panel/views/audit_view.py" line="62"/>
+        <location filename="../../panel/views/audit_view.py" line="63"/>
         <source>When</source>
         <translation>시각</translation>
     </message>
     <message>
-        <location filename="../../panel/views/audit_view.py" line="63"/>
+        <location filename="../../panel/views/audit_view.py" line="64"/>
         <source>Client</source>
         <translation>클라이언트</translation>
     </message>
     <message>
-        <location filename="../../panel/views/audit_view.py" line="64"/>
+        <location filename="../../panel/views/audit_view.py" line="65"/>
         <source>Method</source>
         <translation>메서드</translation>
     </message>
     <message>
-        <location filename="../../panel/views/audit_view.py" line="65"/>
+        <location filename="../../panel/views/audit_view.py" line="66"/>
         <source>Parameters</source>
         <translation>매개변수</translation>
     </message>
     <message>
-        <location filename="../../panel/views/audit_view.py" line="66"/>
+        <location filename="../../panel/views/audit_view.py" line="67"/>
         <source>Result</source>
         <translation>결과</translation>
     </message>
     <message>
-        <location filename="../../panel/views/audit_view.py" line="67"/>
+        <location filename="../../panel/views/audit_view.py" line="68"/>
         <source>Duration</source>
         <translation>소요 시간</translation>
     </message>
@@ -169,21 +169,26 @@
 <context>
     <name>AuditView</name>
     <message>
-        <location filename="../../panel/views/audit_view.py" line="97"/>
+        <location filename="../../panel/views/audit_view.py" line="103"/>
         <source>No audit log (the API is not running).</source>
         <translation>감사 로그가 없습니다 (API가 실행 중이 아님).</translation>
     </message>
     <message>
-        <location filename="../../panel/views/audit_view.py" line="98"/>
+        <location filename="../../panel/views/audit_view.py" line="105"/>
         <source>Refresh</source>
         <translation>새로 고침</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../panel/views/audit_view.py" line="116"/>
+        <location filename="../../panel/views/audit_view.py" line="124"/>
         <source>%n mutating call(s) shown, newest first.</source>
         <translation>
             <numerusform>변경 호출 %n건 표시, 최신순.</numerusform>
         </translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/audit_view.py" line="128"/>
+        <source>No changes yet: every API call that changes something (from this window, opspanel ctl or a script) is listed here, with its result.</source>
+        <translation>아직 변경 사항이 없습니다. 무언가를 바꾸는 API 호출(이 창, opspanel ctl, 스크립트에서 보낸 것)이 결과와 함께 여기에 표시됩니다.</translation>
     </message>
 </context>
 <context>
@@ -517,132 +522,137 @@
         <translation>버스 (마지막 게시)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="210"/>
+        <location filename="../../panel/views/connections_view.py" line="207"/>
+        <source>No connections yet: Add one (Modbus TCP or OPC UA), or Load CSV to read several from a file.</source>
+        <translation>아직 연결이 없습니다. 추가(Modbus TCP 또는 OPC UA)를 누르거나, CSV 불러오기로 파일에서 여러 개를 한 번에 읽어 오세요.</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connections_view.py" line="219"/>
         <source>Block</source>
         <translation>블록</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="211"/>
+        <location filename="../../panel/views/connections_view.py" line="220"/>
         <source>Kind</source>
         <translation>종류</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="212"/>
+        <location filename="../../panel/views/connections_view.py" line="221"/>
         <source>Period (ms)</source>
         <translation>주기 (ms)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="213"/>
+        <location filename="../../panel/views/connections_view.py" line="222"/>
         <source>Last cycle (ms)</source>
         <translation>마지막 주기 (ms)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="214"/>
+        <location filename="../../panel/views/connections_view.py" line="223"/>
         <source>Lateness p99 (ms)</source>
         <translation>지연 p99 (ms)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="215"/>
+        <location filename="../../panel/views/connections_view.py" line="224"/>
         <source>Errors</source>
         <translation>오류</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="216"/>
+        <location filename="../../panel/views/connections_view.py" line="225"/>
         <source>Missed</source>
         <translation>누락</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="231"/>
+        <location filename="../../panel/views/connections_view.py" line="240"/>
         <source>Write…</source>
         <translation>쓰기…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="245"/>
+        <location filename="../../panel/views/connections_view.py" line="254"/>
         <source>Tags</source>
         <translation>태그</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="246"/>
+        <location filename="../../panel/views/connections_view.py" line="255"/>
         <source>Blocks</source>
         <translation>블록</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="247"/>
+        <location filename="../../panel/views/connections_view.py" line="256"/>
         <source>Trend</source>
         <translation>추이</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="250"/>
+        <location filename="../../panel/views/connections_view.py" line="259"/>
         <source>Worker: CPU and memory</source>
         <translation>워커: CPU와 메모리</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="251"/>
+        <location filename="../../panel/views/connections_view.py" line="260"/>
         <source>CPU/Memory</source>
         <translation>CPU/메모리</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="271"/>
+        <location filename="../../panel/views/connections_view.py" line="281"/>
         <source>Quality:</source>
         <translation>품질:</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="375"/>
+        <location filename="../../panel/views/connections_view.py" line="386"/>
         <source>{pid} (adopted)</source>
         <translation>{pid} (인계됨)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="389"/>
+        <location filename="../../panel/views/connections_view.py" line="400"/>
         <source>Keep workers running</source>
         <translation>워커 계속 실행</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="436"/>
+        <location filename="../../panel/views/connections_view.py" line="447"/>
         <source>Worker of %1: CPU and memory</source>
         <translation>%1 워커: CPU와 메모리</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="458"/>
+        <location filename="../../panel/views/connections_view.py" line="469"/>
         <source>Connection</source>
         <translation>연결</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="495"/>
+        <location filename="../../panel/views/connections_view.py" line="506"/>
         <source>Connection not saved</source>
         <translation>연결을 저장하지 않았습니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="510"/>
+        <location filename="../../panel/views/connections_view.py" line="521"/>
         <source>Delete connection?</source>
         <translation>연결을 삭제할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="511"/>
+        <location filename="../../panel/views/connections_view.py" line="522"/>
         <source>Stop and delete the connection %1?</source>
         <translation>연결 %1을(를) 중지하고 삭제할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="514"/>
+        <location filename="../../panel/views/connections_view.py" line="525"/>
         <source>Connection not deleted</source>
         <translation>연결이 삭제되지 않음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="520"/>
+        <location filename="../../panel/views/connections_view.py" line="531"/>
         <source>Folder with connections.csv</source>
         <translation>connections.csv가 있는 폴더</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="523"/>
+        <location filename="../../panel/views/connections_view.py" line="534"/>
         <source>CSV not loaded</source>
         <translation>CSV를 불러오지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="540"/>
+        <location filename="../../panel/views/connections_view.py" line="551"/>
         <source>Write</source>
         <translation>쓰기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="540"/>
+        <location filename="../../panel/views/connections_view.py" line="551"/>
         <source>This tag is not writable.</source>
         <translation>이 태그는 쓸 수 없습니다.</translation>
     </message>
@@ -1444,6 +1454,11 @@
         <translation>데이터셋</translation>
     </message>
     <message>
+        <location filename="../../panel/views/jobs_view.py" line="67"/>
+        <source>No jobs yet: Watch file… to load a jobs file (and follow its changes), or File › Import configuration.</source>
+        <translation>아직 작업이 없습니다. 파일 감시…로 작업 파일을 불러오거나(변경 사항도 따라갑니다), 파일 › 구성 가져오기를 사용하세요.</translation>
+    </message>
+    <message>
         <location filename="../../panel/views/engine_state.py" line="39"/>
         <source>A job failed today</source>
         <translation>오늘 실패한 작업이 있습니다</translation>
@@ -1585,52 +1600,62 @@
         <translation>저장…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="171"/>
+        <location filename="../../panel/views/logs_view.py" line="176"/>
         <source>Debug</source>
         <translation>디버그</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="172"/>
+        <location filename="../../panel/views/logs_view.py" line="177"/>
         <source>Warning</source>
         <translation>경고</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="173"/>
+        <location filename="../../panel/views/logs_view.py" line="178"/>
         <source>Error</source>
         <translation>오류</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="174"/>
+        <location filename="../../panel/views/logs_view.py" line="179"/>
         <source>Critical</source>
         <translation>심각</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="252"/>
+        <location filename="../../panel/views/logs_view.py" line="257"/>
         <source>%1 of %2 lines shown</source>
         <translation>%2줄 중 %1줄 표시</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="255"/>
+        <location filename="../../panel/views/logs_view.py" line="260"/>
         <source>%1 lines</source>
         <translation>%1줄</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="265"/>
+        <location filename="../../panel/views/logs_view.py" line="266"/>
+        <source>No line matches the filters.</source>
+        <translation>필터에 맞는 줄이 없습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/logs_view.py" line="270"/>
+        <source>No lines yet: what the server, the services, the connection workers and the jobs write appears here as they run. Start the server on the Server page to see its first lines.</source>
+        <translation>아직 줄이 없습니다. 서버, 서비스, 연결 워커, 작업이 실행되며 출력하는 내용이 여기에 표시됩니다. 서버 페이지에서 서버를 시작하면 첫 줄을 볼 수 있습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/logs_view.py" line="284"/>
         <source>All sources</source>
         <translation>모든 출처</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="283"/>
+        <location filename="../../panel/views/logs_view.py" line="302"/>
         <source>Invalid regular expression: %1</source>
         <translation>잘못된 정규식: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="350"/>
+        <location filename="../../panel/views/logs_view.py" line="369"/>
         <source>Save log lines</source>
         <translation>로그 줄 저장</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="350"/>
+        <location filename="../../panel/views/logs_view.py" line="369"/>
         <source>Log files (*.log *.txt);;All files (*)</source>
         <translation>로그 파일 (*.log *.txt);;모든 파일 (*)</translation>
     </message>
@@ -1638,296 +1663,296 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../panel/views/main_window.py" line="701"/>
+        <location filename="../../panel/views/main_window.py" line="702"/>
         <source>OpsPanel</source>
         <translation>OpsPanel</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="250"/>
+        <location filename="../../panel/views/main_window.py" line="251"/>
         <source>Server</source>
         <translation>서버</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="252"/>
+        <location filename="../../panel/views/main_window.py" line="253"/>
         <source>Logs</source>
         <translation>로그</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="254"/>
+        <location filename="../../panel/views/main_window.py" line="255"/>
         <source>Connections</source>
         <translation>연결</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="256"/>
+        <location filename="../../panel/views/main_window.py" line="257"/>
         <source>Jobs</source>
         <translation>작업</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="257"/>
+        <location filename="../../panel/views/main_window.py" line="258"/>
         <source>Sessions</source>
         <translation>세션</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="185"/>
+        <location filename="../../panel/views/main_window.py" line="188"/>
         <source>Overview</source>
         <translation>개요</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="190"/>
+        <location filename="../../panel/views/main_window.py" line="193"/>
         <source>&amp;Overview</source>
         <translation>개요(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="251"/>
+        <location filename="../../panel/views/main_window.py" line="252"/>
         <source>Services</source>
         <translation>서비스</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="442"/>
+        <location filename="../../panel/views/main_window.py" line="443"/>
         <source>&amp;Start</source>
         <translation>시작(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="444"/>
+        <location filename="../../panel/views/main_window.py" line="445"/>
         <source>S&amp;top</source>
         <translation>중지(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="447"/>
+        <location filename="../../panel/views/main_window.py" line="448"/>
         <source>&amp;Restart</source>
         <translation>다시 시작(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="450"/>
+        <location filename="../../panel/views/main_window.py" line="451"/>
         <source>Server &amp;settings…</source>
         <translation>서버 설정(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="453"/>
+        <location filename="../../panel/views/main_window.py" line="454"/>
         <source>&amp;Import configuration…</source>
         <translation>구성 가져오기(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="456"/>
+        <location filename="../../panel/views/main_window.py" line="457"/>
         <source>&amp;Export configuration…</source>
         <translation>구성 내보내기(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="459"/>
+        <location filename="../../panel/views/main_window.py" line="460"/>
         <source>Stop everything and &amp;quit</source>
         <translation>모두 중지하고 종료(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="462"/>
-        <location filename="../../panel/views/main_window.py" line="504"/>
+        <location filename="../../panel/views/main_window.py" line="463"/>
+        <location filename="../../panel/views/main_window.py" line="505"/>
         <source>&amp;Server</source>
         <translation>서버(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="465"/>
+        <location filename="../../panel/views/main_window.py" line="466"/>
         <source>&amp;Logs</source>
         <translation>로그(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="468"/>
+        <location filename="../../panel/views/main_window.py" line="469"/>
         <source>&amp;Connections</source>
         <translation>연결(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="471"/>
+        <location filename="../../panel/views/main_window.py" line="472"/>
         <source>&amp;Jobs</source>
         <translation>작업(&amp;J)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="474"/>
+        <location filename="../../panel/views/main_window.py" line="475"/>
         <source>S&amp;essions</source>
         <translation>세션(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="477"/>
+        <location filename="../../panel/views/main_window.py" line="478"/>
         <source>Ser&amp;vices</source>
         <translation>서비스(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="479"/>
+        <location filename="../../panel/views/main_window.py" line="480"/>
         <source>&amp;About OpsPanel</source>
         <translation>OpsPanel 정보(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="480"/>
+        <location filename="../../panel/views/main_window.py" line="481"/>
         <source>E&amp;ngines…</source>
         <translation>엔진(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="493"/>
+        <location filename="../../panel/views/main_window.py" line="494"/>
         <source>&amp;File</source>
         <translation>파일(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="508"/>
+        <location filename="../../panel/views/main_window.py" line="509"/>
         <source>&amp;View</source>
         <translation>보기(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="520"/>
+        <location filename="../../panel/views/main_window.py" line="521"/>
         <source>&amp;Theme</source>
         <translation>테마(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="524"/>
+        <location filename="../../panel/views/main_window.py" line="525"/>
         <source>Follow the system</source>
         <translation>시스템 설정 따르기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="525"/>
+        <location filename="../../panel/views/main_window.py" line="526"/>
         <source>Light</source>
         <translation>밝은 테마</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="526"/>
+        <location filename="../../panel/views/main_window.py" line="527"/>
         <source>Dark</source>
         <translation>어두운 테마</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="533"/>
+        <location filename="../../panel/views/main_window.py" line="534"/>
         <source>&amp;Help</source>
         <translation>도움말(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="538"/>
-        <location filename="../../panel/views/main_window.py" line="702"/>
+        <location filename="../../panel/views/main_window.py" line="539"/>
+        <location filename="../../panel/views/main_window.py" line="703"/>
         <source>Engine: running</source>
         <translation>엔진: 실행 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="555"/>
+        <location filename="../../panel/views/main_window.py" line="556"/>
         <source>API: starting…</source>
         <translation>API: 시작 중…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="557"/>
+        <location filename="../../panel/views/main_window.py" line="558"/>
         <source>API: %1</source>
         <translation>API: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="559"/>
+        <location filename="../../panel/views/main_window.py" line="560"/>
         <source>API: off</source>
         <translation>API: 꺼짐</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="542"/>
+        <location filename="../../panel/views/main_window.py" line="543"/>
         <source>Workspace folder</source>
         <translation>작업 공간 폴더</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="598"/>
+        <location filename="../../panel/views/main_window.py" line="599"/>
         <source>Server settings</source>
         <translation>서버 설정</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="603"/>
+        <location filename="../../panel/views/main_window.py" line="604"/>
         <source>Saved. Restart the server to use the new settings.</source>
         <translation>저장했습니다. 새 설정을 적용하려면 서버를 다시 시작하세요.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="609"/>
+        <location filename="../../panel/views/main_window.py" line="610"/>
         <source>Import configuration</source>
         <translation>구성 가져오기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="609"/>
-        <location filename="../../panel/views/main_window.py" line="629"/>
+        <location filename="../../panel/views/main_window.py" line="610"/>
+        <location filename="../../panel/views/main_window.py" line="630"/>
         <source>JSON files (*.json)</source>
         <translation>JSON 파일 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="616"/>
-        <location filename="../../panel/views/main_window.py" line="622"/>
+        <location filename="../../panel/views/main_window.py" line="617"/>
+        <location filename="../../panel/views/main_window.py" line="623"/>
         <source>Import failed</source>
         <translation>가져오기 실패</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="624"/>
+        <location filename="../../panel/views/main_window.py" line="625"/>
         <source>Configuration imported.</source>
         <translation>구성을 가져왔습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="629"/>
+        <location filename="../../panel/views/main_window.py" line="630"/>
         <source>Export configuration</source>
         <translation>구성 내보내기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="640"/>
+        <location filename="../../panel/views/main_window.py" line="641"/>
         <source>Export failed</source>
         <translation>내보내기 실패</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="642"/>
+        <location filename="../../panel/views/main_window.py" line="643"/>
         <source>Configuration exported.</source>
         <translation>구성을 내보냈습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="691"/>
+        <location filename="../../panel/views/main_window.py" line="692"/>
         <source>attached to %1 (pid %2)</source>
         <translation>%1에 연결됨 (pid %2)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="694"/>
+        <location filename="../../panel/views/main_window.py" line="695"/>
         <source>not attached to %1</source>
         <translation>%1에 연결되지 않음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="695"/>
+        <location filename="../../panel/views/main_window.py" line="696"/>
         <source>OpsPanel: %1</source>
         <translation>OpsPanel: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="696"/>
+        <location filename="../../panel/views/main_window.py" line="697"/>
         <source>Engine: %1</source>
         <translation>엔진: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="698"/>
+        <location filename="../../panel/views/main_window.py" line="699"/>
         <source>&amp;Close window</source>
         <translation>창 닫기(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="714"/>
+        <location filename="../../panel/views/main_window.py" line="715"/>
         <source>No connections</source>
         <translation>연결 없음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="729"/>
+        <location filename="../../panel/views/main_window.py" line="730"/>
         <source>Job %1: %2</source>
         <translation>작업 %1: %2</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="735"/>
+        <location filename="../../panel/views/main_window.py" line="736"/>
         <source>Engine CPU %1 %  RAM %2</source>
         <translation>엔진 CPU %1 %  메모리 %2</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="785"/>
+        <location filename="../../panel/views/main_window.py" line="786"/>
         <source>OpsPanel keeps running</source>
         <translation>OpsPanel이 계속 실행 중입니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="786"/>
+        <location filename="../../panel/views/main_window.py" line="787"/>
         <source>The server, connections and jobs go on. Open the window from here.</source>
         <translation>서버, 연결, 작업이 계속 실행됩니다. 여기에서 창을 열 수 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="792"/>
+        <location filename="../../panel/views/main_window.py" line="793"/>
         <source>Quit OpsPanel?</source>
         <translation>OpsPanel을 종료할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="793"/>
+        <location filename="../../panel/views/main_window.py" line="794"/>
         <source>Processes are still running. Stop them all and quit?</source>
         <translation>프로세스가 아직 실행 중입니다. 모두 중지하고 종료할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="794"/>
+        <location filename="../../panel/views/main_window.py" line="795"/>
         <source>Stop all and quit</source>
         <translation>모두 중지하고 종료</translation>
     </message>
@@ -1943,116 +1968,116 @@
 <context>
     <name>OverviewView</name>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="225"/>
+        <location filename="../../panel/views/overview_view.py" line="230"/>
         <source>Jobs file not imported: %1</source>
         <translation>작업 파일을 가져오지 못했습니다: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="227"/>
+        <location filename="../../panel/views/overview_view.py" line="232"/>
         <source>Jobs file missing: %1</source>
         <translation>작업 파일이 없습니다: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="113"/>
+        <location filename="../../panel/views/overview_view.py" line="118"/>
         <source>Server</source>
         <translation>서버</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="113"/>
-        <location filename="../../panel/views/overview_view.py" line="123"/>
-        <location filename="../../panel/views/overview_view.py" line="127"/>
-        <location filename="../../panel/views/overview_view.py" line="150"/>
+        <location filename="../../panel/views/overview_view.py" line="118"/>
+        <location filename="../../panel/views/overview_view.py" line="128"/>
+        <location filename="../../panel/views/overview_view.py" line="132"/>
+        <location filename="../../panel/views/overview_view.py" line="155"/>
         <source>Open</source>
         <translation>열기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="123"/>
+        <location filename="../../panel/views/overview_view.py" line="128"/>
         <source>Connections</source>
         <translation>연결</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="138"/>
+        <location filename="../../panel/views/overview_view.py" line="143"/>
         <source>Resources</source>
         <translation>리소스</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="130"/>
-        <location filename="../../panel/views/overview_view.py" line="138"/>
+        <location filename="../../panel/views/overview_view.py" line="135"/>
+        <location filename="../../panel/views/overview_view.py" line="143"/>
         <source>Logs</source>
         <translation>로그</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="127"/>
+        <location filename="../../panel/views/overview_view.py" line="132"/>
         <source>Jobs today</source>
         <translation>오늘의 작업</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="130"/>
+        <location filename="../../panel/views/overview_view.py" line="135"/>
         <source>Recent warnings and errors</source>
         <translation>최근 경고와 오류</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="139"/>
+        <location filename="../../panel/views/overview_view.py" line="144"/>
         <source>No figures yet</source>
         <translation>아직 수치 없음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="140"/>
+        <location filename="../../panel/views/overview_view.py" line="145"/>
         <source>Engine CPU %</source>
         <translation>엔진 CPU %</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="141"/>
+        <location filename="../../panel/views/overview_view.py" line="146"/>
         <source>Engine memory MB</source>
         <translation>엔진 메모리 MB</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="142"/>
+        <location filename="../../panel/views/overview_view.py" line="147"/>
         <source>Server CPU %</source>
         <translation>서버 CPU %</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="150"/>
+        <location filename="../../panel/views/overview_view.py" line="155"/>
         <source>Services</source>
         <translation>서비스</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="187"/>
+        <location filename="../../panel/views/overview_view.py" line="192"/>
         <source>up %1</source>
         <translation>가동 %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="188"/>
+        <location filename="../../panel/views/overview_view.py" line="193"/>
         <source>port %1</source>
         <translation>포트 %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="200"/>
+        <location filename="../../panel/views/overview_view.py" line="205"/>
         <source>%1 connected  ·  %2 connecting  ·  %3 in error  (of %4)</source>
         <translation>연결됨 %1  ·  연결 중 %2  ·  오류 %3  (전체 %4)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="214"/>
+        <location filename="../../panel/views/overview_view.py" line="219"/>
         <source>Jobs file not imported</source>
         <translation>작업 파일을 가져오지 못함</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="217"/>
+        <location filename="../../panel/views/overview_view.py" line="222"/>
         <source>Today: %1 runs  ·  %2 succeeded  ·  %3 failed  ·  %4 running</source>
         <translation>오늘: 실행 %1회  ·  성공 %2  ·  실패 %3  ·  실행 중 %4</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="241"/>
+        <location filename="../../panel/views/overview_view.py" line="246"/>
         <source>The engine is busy</source>
         <translation>엔진이 바쁩니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="243"/>
+        <location filename="../../panel/views/overview_view.py" line="248"/>
         <source>The engine has room</source>
         <translation>엔진에 여유가 있습니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="236"/>
+        <location filename="../../panel/views/overview_view.py" line="241"/>
         <source>Engine: %1 CPU, %2</source>
         <translation>엔진: CPU %1, %2</translation>
     </message>
@@ -2383,42 +2408,42 @@
         <translation>최근 몇 분 동안의 서버 CPU와 메모리</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="171"/>
+        <location filename="../../panel/views/server_view.py" line="164"/>
         <source>Stop the server?</source>
         <translation>서버를 중지할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="172"/>
+        <location filename="../../panel/views/server_view.py" line="165"/>
         <source>The server and every process it started will be stopped.</source>
         <translation>서버와 서버가 시작한 모든 프로세스가 중지됩니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="179"/>
+        <location filename="../../panel/views/server_view.py" line="172"/>
         <source>Restart the server?</source>
         <translation>서버를 다시 시작할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="180"/>
+        <location filename="../../panel/views/server_view.py" line="173"/>
         <source>The server will be stopped and started again.</source>
         <translation>서버를 중지한 뒤 다시 시작합니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="217"/>
+        <location filename="../../panel/views/server_view.py" line="210"/>
         <source>Use port %1 and start</source>
         <translation>포트 %1을(를) 사용하여 시작</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="235"/>
+        <location filename="../../panel/views/server_view.py" line="228"/>
         <source>Server: CPU and memory</source>
         <translation>서버: CPU와 메모리</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="250"/>
+        <location filename="../../panel/views/server_view.py" line="243"/>
         <source>signal %1</source>
         <translation>시그널 %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="253"/>
+        <location filename="../../panel/views/server_view.py" line="246"/>
         <source>code %1</source>
         <translation>코드 %1</translation>
     </message>
@@ -2842,137 +2867,137 @@
 <context>
     <name>ServicesView</name>
     <message>
-        <location filename="../../panel/views/services/page.py" line="79"/>
+        <location filename="../../panel/views/services/page.py" line="80"/>
         <source>Start</source>
         <translation>시작</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/page.py" line="80"/>
+        <location filename="../../panel/views/services/page.py" line="81"/>
         <source>Stop</source>
         <translation>중지</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/page.py" line="81"/>
+        <location filename="../../panel/views/services/page.py" line="82"/>
         <source>Restart</source>
         <translation>다시 시작</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/page.py" line="82"/>
+        <location filename="../../panel/views/services/page.py" line="83"/>
         <source>Start all</source>
         <translation>모두 시작</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/page.py" line="83"/>
+        <location filename="../../panel/views/services/page.py" line="84"/>
         <source>Stop all</source>
         <translation>모두 중지</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/page.py" line="84"/>
+        <location filename="../../panel/views/services/page.py" line="85"/>
         <source>Add…</source>
         <translation>추가…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/page.py" line="85"/>
+        <location filename="../../panel/views/services/page.py" line="86"/>
         <source>Edit…</source>
         <translation>편집…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/page.py" line="86"/>
+        <location filename="../../panel/views/services/page.py" line="87"/>
         <source>Remove</source>
         <translation>제거</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/page.py" line="88"/>
+        <location filename="../../panel/views/services/page.py" line="89"/>
         <source>Store the free port as the service&apos;s port</source>
         <translation>비어 있는 포트를 서비스의 포트로 저장합니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/page.py" line="89"/>
+        <location filename="../../panel/views/services/page.py" line="90"/>
         <source>Open API docs</source>
         <translation>API 문서 열기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/page.py" line="90"/>
+        <location filename="../../panel/views/services/page.py" line="91"/>
         <source>Open the service&apos;s /docs page in the browser</source>
         <translation>서비스의 /docs 페이지를 브라우저에서 엽니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/page.py" line="140"/>
+        <location filename="../../panel/views/services/page.py" line="141"/>
         <source>Services</source>
         <translation>서비스</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/page.py" line="231"/>
+        <location filename="../../panel/views/services/page.py" line="232"/>
         <source>No services to show (the engine has not sent them yet).</source>
         <translation>표시할 서비스가 없습니다 (엔진이 아직 보내지 않았습니다).</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/page.py" line="234"/>
+        <location filename="../../panel/views/services/page.py" line="235"/>
         <source>Only the server runs here. Add a service (an API, a worker, a scheduler) with Add…: each gets its own row, buttons and log lines.</source>
         <translation>지금은 서버만 실행됩니다. 추가…로 서비스(API, 워커, 스케줄러)를 추가하면 각각 자기 행, 버튼, 로그를 갖습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/page.py" line="252"/>
+        <location filename="../../panel/views/services/page.py" line="253"/>
         <source>The server cannot be removed</source>
         <translation>서버는 제거할 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/page.py" line="254"/>
+        <location filename="../../panel/views/services/page.py" line="255"/>
         <source>Remove the selected (stopped) service (Del)</source>
         <translation>선택한 (중지된) 서비스 제거 (Del)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/page.py" line="260"/>
+        <location filename="../../panel/views/services/page.py" line="261"/>
         <source>Use port %1 and start</source>
         <translation>포트 %1을(를) 사용하여 시작</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/page.py" line="261"/>
+        <location filename="../../panel/views/services/page.py" line="262"/>
         <source>No service selected</source>
         <translation>선택한 서비스 없음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/page.py" line="304"/>
+        <location filename="../../panel/views/services/page.py" line="298"/>
         <source>Stop %1?</source>
         <translation>%1을(를) 중지할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/page.py" line="305"/>
+        <location filename="../../panel/views/services/page.py" line="299"/>
         <source>The service %1 and every process it started will be stopped.</source>
         <translation>서비스 %1과(와) 그 서비스가 시작한 모든 프로세스가 중지됩니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/page.py" line="317"/>
+        <location filename="../../panel/views/services/page.py" line="311"/>
         <source>Restart %1?</source>
         <translation>%1을(를) 다시 시작할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/page.py" line="318"/>
+        <location filename="../../panel/views/services/page.py" line="312"/>
         <source>The service %1 will be stopped and started again.</source>
         <translation>서비스 %1을(를) 중지한 뒤 다시 시작합니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/page.py" line="326"/>
+        <location filename="../../panel/views/services/page.py" line="320"/>
         <source>Stop every service?</source>
         <translation>모든 서비스를 중지할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/page.py" line="327"/>
+        <location filename="../../panel/views/services/page.py" line="321"/>
         <source>These services and every process they started will be stopped: %1.</source>
         <translation>다음 서비스와 이들이 시작한 모든 프로세스가 중지됩니다: %1.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/page.py" line="370"/>
+        <location filename="../../panel/views/services/page.py" line="364"/>
         <source>Remove %1?</source>
         <translation>%1을(를) 제거할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/page.py" line="371"/>
+        <location filename="../../panel/views/services/page.py" line="365"/>
         <source>The service %1 and its settings will be removed from the workspace.</source>
         <translation>서비스 %1과(와) 그 설정이 작업 공간에서 제거됩니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/page.py" line="379"/>
+        <location filename="../../panel/views/services/page.py" line="373"/>
         <source>Not removed</source>
         <translation>제거하지 못함</translation>
     </message>
@@ -3148,18 +3173,18 @@
         <translation>언어, 시간 제한, 메모리 제한, 네트워크 접근을 고릅니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="181"/>
+        <location filename="../../panel/views/sessions_view.py" line="190"/>
         <source>Code</source>
         <translation>코드</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="184"/>
+        <location filename="../../panel/views/sessions_view.py" line="193"/>
         <source>Code in the session&apos;s language (Python unless chosen otherwise)</source>
         <translation>세션 언어로 된 코드 (따로 고르지 않으면 Python)</translation>
     </message>
     <message>
         <location filename="../../panel/views/sessions_view.py" line="167"/>
-        <location filename="../../panel/views/sessions_view.py" line="263"/>
+        <location filename="../../panel/views/sessions_view.py" line="273"/>
         <source>New session</source>
         <translation>새 세션</translation>
     </message>
@@ -3170,58 +3195,63 @@
     </message>
     <message>
         <location filename="../../panel/views/sessions_view.py" line="180"/>
+        <source>No sessions open. A session is a private folder where commands and code run, sandboxed, for scripts and the API: New session opens one, and its console below runs what you type in it.</source>
+        <translation>열린 세션이 없습니다. 세션은 스크립트와 API를 위해 명령과 코드가 샌드박스 안에서 실행되는 전용 폴더입니다. 새 세션으로 하나를 열면, 아래 콘솔에서 입력한 내용을 그 세션에서 실행합니다.</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/sessions_view.py" line="189"/>
         <source>Command</source>
         <translation>명령</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="187"/>
+        <location filename="../../panel/views/sessions_view.py" line="196"/>
         <source>Read file</source>
         <translation>파일 읽기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="188"/>
+        <location filename="../../panel/views/sessions_view.py" line="197"/>
         <source>List files</source>
         <translation>파일 목록</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="190"/>
+        <location filename="../../panel/views/sessions_view.py" line="199"/>
         <source>e.g. ls -la (arguments are never given to a shell)</source>
         <translation>예: ls -la (인수는 셸로 전달되지 않습니다)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="192"/>
+        <location filename="../../panel/views/sessions_view.py" line="201"/>
         <source>Run</source>
         <translation>실행</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="201"/>
+        <location filename="../../panel/views/sessions_view.py" line="210"/>
         <source>Sessions</source>
         <translation>세션</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="202"/>
+        <location filename="../../panel/views/sessions_view.py" line="211"/>
         <source>Audit</source>
         <translation>감사</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="303"/>
-        <location filename="../../panel/views/sessions_view.py" line="308"/>
-        <location filename="../../panel/views/sessions_view.py" line="368"/>
+        <location filename="../../panel/views/sessions_view.py" line="313"/>
+        <location filename="../../panel/views/sessions_view.py" line="318"/>
+        <location filename="../../panel/views/sessions_view.py" line="381"/>
         <source>! %1</source>
         <translation>! %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="360"/>
+        <location filename="../../panel/views/sessions_view.py" line="370"/>
         <source>exit code %1</source>
         <translation>종료 코드 %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="369"/>
+        <location filename="../../panel/views/sessions_view.py" line="382"/>
         <source>(%1 ms)</source>
         <translation>(%1 ms)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../panel/views/sessions_view.py" line="387"/>
+        <location filename="../../panel/views/sessions_view.py" line="425"/>
         <source>%n session(s) open</source>
         <translation>
             <numerusform>열린 세션 %n개</numerusform>
