@@ -50,7 +50,7 @@ from panel.views.job_states import run_state_label
 from panel.views.link_banner import LinkBanner
 from panel.views.overview_view import OverviewView
 from panel.views.services.state import worst_service_state
-from panel.views.state_colors import SERVER_COLORS, server_status_label
+from panel.views.state_colors import SERVER_COLORS, server_status_label, state_description
 from panel.views.theme import apply_color_scheme, save_color_scheme, saved_color_scheme
 from panel.views.tray import TrayIcon
 from panel.workspace.errors import WorkspaceError
@@ -396,14 +396,17 @@ class MainWindow(QMainWindow):
 
     def _show_services_state(self, *_: object) -> None:
         color, word = worst_service_state(self.models.services.snapshots())
-        self._set_badge("services", color)
-        self._item("services").setToolTip(word)
+        self._set_badge("services", color, word)
 
-    def _set_badge(self, key: str, color: QColor | None) -> None:
-        """The sidebar icon of the entry `key` with a state dot of `color` (None: no dot)."""
+    def _set_badge(self, key: str, color: QColor | None, word: str) -> None:
+        """The sidebar icon of the entry `key` with a state dot of `color` (None: no dot),
+        and `word` saying the state: its tooltip, and its accessible description, so a
+        screen reader reports what the dot shows."""
         item = self._item(key)
         item.setData(BADGE_ROLE, color)
         item.setIcon(themed_icon(str(item.data(Qt.ItemDataRole.UserRole)), color))
+        item.setToolTip(word)
+        item.setData(Qt.ItemDataRole.AccessibleDescriptionRole, state_description(word))
 
     def _refresh_icons(self) -> None:
         """Draw every icon again in the current palette's colours (after a scheme change)."""
@@ -668,9 +671,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ state
 
     def _on_server_status(self, snap: ServerSnapshot) -> None:
-        self._set_badge("server", SERVER_COLORS[snap.status])
-        server_item = self._item("server")
-        server_item.setToolTip(server_status_label(snap.status))
+        self._set_badge("server", SERVER_COLORS[snap.status], server_status_label(snap.status))
         self.tray.show_status(snap.status)
         status = snap.status
         self.start_action.setEnabled(status in (ServerStatus.STOPPED, ServerStatus.ERROR))
@@ -709,18 +710,14 @@ class MainWindow(QMainWindow):
         self._on_jobs_state(*worst_jobs_state(self.models.jobs))
 
     def _on_connections_state(self, state: object) -> None:
-        item = self._item("connections")
         if state is None:
-            self._set_badge("connections", None)
-            item.setToolTip(self.tr("No connections"))
+            self._set_badge("connections", None, self.tr("No connections"))
         else:
-            self._set_badge("connections", CONN_COLORS[state])  # type: ignore[index]
-            item.setToolTip(conn_state_label(state))  # type: ignore[arg-type]
+            word = conn_state_label(state)  # type: ignore[arg-type]
+            self._set_badge("connections", CONN_COLORS[state], word)  # type: ignore[index]
 
     def _on_jobs_state(self, color: QColor, label: str) -> None:
-        item = self._item("jobs")
-        self._set_badge("jobs", color)
-        item.setToolTip(label)
+        self._set_badge("jobs", color, label)
 
     def _on_job_finished(self, run: RunSnapshot) -> None:
         """A desktop notification when a job run failed or timed out."""

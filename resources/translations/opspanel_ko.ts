@@ -1482,6 +1482,11 @@
 <context>
     <name>LinkBanner</name>
     <message>
+        <location filename="../../panel/views/link_banner.py" line="24"/>
+        <source>Engine not reachable</source>
+        <translation>엔진에 연결할 수 없음</translation>
+    </message>
+    <message>
         <location filename="../../panel/views/link_banner.py" line="41"/>
         <source>no answer</source>
         <translation>응답 없음</translation>
@@ -1663,7 +1668,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../panel/views/main_window.py" line="702"/>
+        <location filename="../../panel/views/main_window.py" line="703"/>
         <source>OpsPanel</source>
         <translation>OpsPanel</translation>
     </message>
@@ -1708,251 +1713,251 @@
         <translation>서비스</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="443"/>
+        <location filename="../../panel/views/main_window.py" line="446"/>
         <source>&amp;Start</source>
         <translation>시작(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="445"/>
+        <location filename="../../panel/views/main_window.py" line="448"/>
         <source>S&amp;top</source>
         <translation>중지(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="448"/>
+        <location filename="../../panel/views/main_window.py" line="451"/>
         <source>&amp;Restart</source>
         <translation>다시 시작(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="451"/>
+        <location filename="../../panel/views/main_window.py" line="454"/>
         <source>Server &amp;settings…</source>
         <translation>서버 설정(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="454"/>
+        <location filename="../../panel/views/main_window.py" line="457"/>
         <source>&amp;Import configuration…</source>
         <translation>구성 가져오기(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="457"/>
+        <location filename="../../panel/views/main_window.py" line="460"/>
         <source>&amp;Export configuration…</source>
         <translation>구성 내보내기(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="460"/>
+        <location filename="../../panel/views/main_window.py" line="463"/>
         <source>Stop everything and &amp;quit</source>
         <translation>모두 중지하고 종료(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="463"/>
-        <location filename="../../panel/views/main_window.py" line="505"/>
+        <location filename="../../panel/views/main_window.py" line="466"/>
+        <location filename="../../panel/views/main_window.py" line="508"/>
         <source>&amp;Server</source>
         <translation>서버(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="466"/>
+        <location filename="../../panel/views/main_window.py" line="469"/>
         <source>&amp;Logs</source>
         <translation>로그(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="469"/>
+        <location filename="../../panel/views/main_window.py" line="472"/>
         <source>&amp;Connections</source>
         <translation>연결(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="472"/>
+        <location filename="../../panel/views/main_window.py" line="475"/>
         <source>&amp;Jobs</source>
         <translation>작업(&amp;J)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="475"/>
+        <location filename="../../panel/views/main_window.py" line="478"/>
         <source>S&amp;essions</source>
         <translation>세션(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="478"/>
+        <location filename="../../panel/views/main_window.py" line="481"/>
         <source>Ser&amp;vices</source>
         <translation>서비스(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="480"/>
+        <location filename="../../panel/views/main_window.py" line="483"/>
         <source>&amp;About OpsPanel</source>
         <translation>OpsPanel 정보(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="481"/>
+        <location filename="../../panel/views/main_window.py" line="484"/>
         <source>E&amp;ngines…</source>
         <translation>엔진(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="494"/>
+        <location filename="../../panel/views/main_window.py" line="497"/>
         <source>&amp;File</source>
         <translation>파일(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="509"/>
+        <location filename="../../panel/views/main_window.py" line="512"/>
         <source>&amp;View</source>
         <translation>보기(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="521"/>
+        <location filename="../../panel/views/main_window.py" line="524"/>
         <source>&amp;Theme</source>
         <translation>테마(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="525"/>
+        <location filename="../../panel/views/main_window.py" line="528"/>
         <source>Follow the system</source>
         <translation>시스템 설정 따르기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="526"/>
+        <location filename="../../panel/views/main_window.py" line="529"/>
         <source>Light</source>
         <translation>밝은 테마</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="527"/>
+        <location filename="../../panel/views/main_window.py" line="530"/>
         <source>Dark</source>
         <translation>어두운 테마</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="534"/>
+        <location filename="../../panel/views/main_window.py" line="537"/>
         <source>&amp;Help</source>
         <translation>도움말(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="539"/>
-        <location filename="../../panel/views/main_window.py" line="703"/>
+        <location filename="../../panel/views/main_window.py" line="542"/>
+        <location filename="../../panel/views/main_window.py" line="704"/>
         <source>Engine: running</source>
         <translation>엔진: 실행 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="556"/>
+        <location filename="../../panel/views/main_window.py" line="559"/>
         <source>API: starting…</source>
         <translation>API: 시작 중…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="558"/>
+        <location filename="../../panel/views/main_window.py" line="561"/>
         <source>API: %1</source>
         <translation>API: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="560"/>
+        <location filename="../../panel/views/main_window.py" line="563"/>
         <source>API: off</source>
         <translation>API: 꺼짐</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="543"/>
+        <location filename="../../panel/views/main_window.py" line="546"/>
         <source>Workspace folder</source>
         <translation>작업 공간 폴더</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="599"/>
+        <location filename="../../panel/views/main_window.py" line="602"/>
         <source>Server settings</source>
         <translation>서버 설정</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="604"/>
+        <location filename="../../panel/views/main_window.py" line="607"/>
         <source>Saved. Restart the server to use the new settings.</source>
         <translation>저장했습니다. 새 설정을 적용하려면 서버를 다시 시작하세요.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="610"/>
+        <location filename="../../panel/views/main_window.py" line="613"/>
         <source>Import configuration</source>
         <translation>구성 가져오기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="610"/>
-        <location filename="../../panel/views/main_window.py" line="630"/>
+        <location filename="../../panel/views/main_window.py" line="613"/>
+        <location filename="../../panel/views/main_window.py" line="633"/>
         <source>JSON files (*.json)</source>
         <translation>JSON 파일 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="617"/>
-        <location filename="../../panel/views/main_window.py" line="623"/>
+        <location filename="../../panel/views/main_window.py" line="620"/>
+        <location filename="../../panel/views/main_window.py" line="626"/>
         <source>Import failed</source>
         <translation>가져오기 실패</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="625"/>
+        <location filename="../../panel/views/main_window.py" line="628"/>
         <source>Configuration imported.</source>
         <translation>구성을 가져왔습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="630"/>
+        <location filename="../../panel/views/main_window.py" line="633"/>
         <source>Export configuration</source>
         <translation>구성 내보내기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="641"/>
+        <location filename="../../panel/views/main_window.py" line="644"/>
         <source>Export failed</source>
         <translation>내보내기 실패</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="643"/>
+        <location filename="../../panel/views/main_window.py" line="646"/>
         <source>Configuration exported.</source>
         <translation>구성을 내보냈습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="692"/>
+        <location filename="../../panel/views/main_window.py" line="693"/>
         <source>attached to %1 (pid %2)</source>
         <translation>%1에 연결됨 (pid %2)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="695"/>
+        <location filename="../../panel/views/main_window.py" line="696"/>
         <source>not attached to %1</source>
         <translation>%1에 연결되지 않음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="696"/>
+        <location filename="../../panel/views/main_window.py" line="697"/>
         <source>OpsPanel: %1</source>
         <translation>OpsPanel: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="697"/>
+        <location filename="../../panel/views/main_window.py" line="698"/>
         <source>Engine: %1</source>
         <translation>엔진: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="699"/>
+        <location filename="../../panel/views/main_window.py" line="700"/>
         <source>&amp;Close window</source>
         <translation>창 닫기(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="715"/>
+        <location filename="../../panel/views/main_window.py" line="714"/>
         <source>No connections</source>
         <translation>연결 없음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="730"/>
+        <location filename="../../panel/views/main_window.py" line="727"/>
         <source>Job %1: %2</source>
         <translation>작업 %1: %2</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="736"/>
+        <location filename="../../panel/views/main_window.py" line="733"/>
         <source>Engine CPU %1 %  RAM %2</source>
         <translation>엔진 CPU %1 %  메모리 %2</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="786"/>
+        <location filename="../../panel/views/main_window.py" line="783"/>
         <source>OpsPanel keeps running</source>
         <translation>OpsPanel이 계속 실행 중입니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="787"/>
+        <location filename="../../panel/views/main_window.py" line="784"/>
         <source>The server, connections and jobs go on. Open the window from here.</source>
         <translation>서버, 연결, 작업이 계속 실행됩니다. 여기에서 창을 열 수 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="793"/>
+        <location filename="../../panel/views/main_window.py" line="790"/>
         <source>Quit OpsPanel?</source>
         <translation>OpsPanel을 종료할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="794"/>
+        <location filename="../../panel/views/main_window.py" line="791"/>
         <source>Processes are still running. Stop them all and quit?</source>
         <translation>프로세스가 아직 실행 중입니다. 모두 중지하고 종료할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="795"/>
+        <location filename="../../panel/views/main_window.py" line="792"/>
         <source>Stop all and quit</source>
         <translation>모두 중지하고 종료</translation>
     </message>
@@ -1960,7 +1965,7 @@
 <context>
     <name>OverviewHeader</name>
     <message>
-        <location filename="../../panel/views/overview/header.py" line="41"/>
+        <location filename="../../panel/views/overview/header.py" line="40"/>
         <source>Engine pid %1 on %2</source>
         <translation>엔진 pid %1, %2</translation>
     </message>
@@ -1968,116 +1973,116 @@
 <context>
     <name>OverviewView</name>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="230"/>
+        <location filename="../../panel/views/overview_view.py" line="228"/>
         <source>Jobs file not imported: %1</source>
         <translation>작업 파일을 가져오지 못했습니다: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="232"/>
+        <location filename="../../panel/views/overview_view.py" line="230"/>
         <source>Jobs file missing: %1</source>
         <translation>작업 파일이 없습니다: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="118"/>
+        <location filename="../../panel/views/overview_view.py" line="116"/>
         <source>Server</source>
         <translation>서버</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="118"/>
-        <location filename="../../panel/views/overview_view.py" line="128"/>
-        <location filename="../../panel/views/overview_view.py" line="132"/>
-        <location filename="../../panel/views/overview_view.py" line="155"/>
+        <location filename="../../panel/views/overview_view.py" line="116"/>
+        <location filename="../../panel/views/overview_view.py" line="126"/>
+        <location filename="../../panel/views/overview_view.py" line="130"/>
+        <location filename="../../panel/views/overview_view.py" line="153"/>
         <source>Open</source>
         <translation>열기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="128"/>
+        <location filename="../../panel/views/overview_view.py" line="126"/>
         <source>Connections</source>
         <translation>연결</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="143"/>
+        <location filename="../../panel/views/overview_view.py" line="141"/>
         <source>Resources</source>
         <translation>리소스</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="135"/>
-        <location filename="../../panel/views/overview_view.py" line="143"/>
+        <location filename="../../panel/views/overview_view.py" line="133"/>
+        <location filename="../../panel/views/overview_view.py" line="141"/>
         <source>Logs</source>
         <translation>로그</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="132"/>
+        <location filename="../../panel/views/overview_view.py" line="130"/>
         <source>Jobs today</source>
         <translation>오늘의 작업</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="135"/>
+        <location filename="../../panel/views/overview_view.py" line="133"/>
         <source>Recent warnings and errors</source>
         <translation>최근 경고와 오류</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="144"/>
+        <location filename="../../panel/views/overview_view.py" line="142"/>
         <source>No figures yet</source>
         <translation>아직 수치 없음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="145"/>
+        <location filename="../../panel/views/overview_view.py" line="143"/>
         <source>Engine CPU %</source>
         <translation>엔진 CPU %</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="146"/>
+        <location filename="../../panel/views/overview_view.py" line="144"/>
         <source>Engine memory MB</source>
         <translation>엔진 메모리 MB</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="147"/>
+        <location filename="../../panel/views/overview_view.py" line="145"/>
         <source>Server CPU %</source>
         <translation>서버 CPU %</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="155"/>
+        <location filename="../../panel/views/overview_view.py" line="153"/>
         <source>Services</source>
         <translation>서비스</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="192"/>
+        <location filename="../../panel/views/overview_view.py" line="190"/>
         <source>up %1</source>
         <translation>가동 %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="193"/>
+        <location filename="../../panel/views/overview_view.py" line="191"/>
         <source>port %1</source>
         <translation>포트 %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="205"/>
+        <location filename="../../panel/views/overview_view.py" line="203"/>
         <source>%1 connected  ·  %2 connecting  ·  %3 in error  (of %4)</source>
         <translation>연결됨 %1  ·  연결 중 %2  ·  오류 %3  (전체 %4)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="219"/>
+        <location filename="../../panel/views/overview_view.py" line="217"/>
         <source>Jobs file not imported</source>
         <translation>작업 파일을 가져오지 못함</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="222"/>
+        <location filename="../../panel/views/overview_view.py" line="220"/>
         <source>Today: %1 runs  ·  %2 succeeded  ·  %3 failed  ·  %4 running</source>
         <translation>오늘: 실행 %1회  ·  성공 %2  ·  실패 %3  ·  실행 중 %4</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="246"/>
+        <location filename="../../panel/views/overview_view.py" line="244"/>
         <source>The engine is busy</source>
         <translation>엔진이 바쁩니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="248"/>
+        <location filename="../../panel/views/overview_view.py" line="246"/>
         <source>The engine has room</source>
         <translation>엔진에 여유가 있습니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="241"/>
+        <location filename="../../panel/views/overview_view.py" line="239"/>
         <source>Engine: %1 CPU, %2</source>
         <translation>엔진: CPU %1, %2</translation>
     </message>
@@ -2471,17 +2476,17 @@
         <translation>메모리</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/cards.py" line="76"/>
+        <location filename="../../panel/views/services/cards.py" line="74"/>
         <source>up %1</source>
         <translation>가동 %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/cards.py" line="78"/>
+        <location filename="../../panel/views/services/cards.py" line="76"/>
         <source>port %1</source>
         <translation>포트 %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/cards.py" line="79"/>
+        <location filename="../../panel/views/services/cards.py" line="77"/>
         <source>not running</source>
         <translation>실행 중이 아님</translation>
     </message>
@@ -3623,14 +3628,19 @@
 <context>
     <name>state</name>
     <message>
-        <location filename="../../panel/views/state_colors.py" line="38"/>
+        <location filename="../../panel/views/state_colors.py" line="39"/>
         <source>Running</source>
         <translation>실행 중</translation>
     </message>
     <message>
+        <location filename="../../panel/views/state_colors.py" line="81"/>
+        <source>State: %1</source>
+        <translation>상태: %1</translation>
+    </message>
+    <message>
         <location filename="../../panel/views/conn_states.py" line="34"/>
         <location filename="../../panel/views/sessions_view.py" line="53"/>
-        <location filename="../../panel/views/state_colors.py" line="39"/>
+        <location filename="../../panel/views/state_colors.py" line="40"/>
         <source>Starting</source>
         <translation>시작 중</translation>
     </message>
@@ -3671,7 +3681,7 @@
     </message>
     <message>
         <location filename="../../panel/views/conn_states.py" line="35"/>
-        <location filename="../../panel/views/state_colors.py" line="40"/>
+        <location filename="../../panel/views/state_colors.py" line="41"/>
         <source>Stopping</source>
         <translation>중지 중</translation>
     </message>
@@ -3682,7 +3692,7 @@
     </message>
     <message>
         <location filename="../../panel/views/conn_states.py" line="38"/>
-        <location filename="../../panel/views/state_colors.py" line="41"/>
+        <location filename="../../panel/views/state_colors.py" line="42"/>
         <source>Stopped</source>
         <translation>중지됨</translation>
     </message>
@@ -3693,7 +3703,7 @@
     </message>
     <message>
         <location filename="../../panel/views/conn_states.py" line="37"/>
-        <location filename="../../panel/views/state_colors.py" line="42"/>
+        <location filename="../../panel/views/state_colors.py" line="43"/>
         <source>Error</source>
         <translation>오류</translation>
     </message>
@@ -3701,37 +3711,37 @@
 <context>
     <name>worker</name>
     <message>
-        <location filename="../../panel/views/state_colors.py" line="54"/>
+        <location filename="../../panel/views/state_colors.py" line="55"/>
         <source>Configuring</source>
         <translation>구성 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/state_colors.py" line="55"/>
+        <location filename="../../panel/views/state_colors.py" line="56"/>
         <source>Connecting</source>
         <translation>연결 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/state_colors.py" line="56"/>
+        <location filename="../../panel/views/state_colors.py" line="57"/>
         <source>Polling</source>
         <translation>수집 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/state_colors.py" line="57"/>
+        <location filename="../../panel/views/state_colors.py" line="58"/>
         <source>Reconnecting</source>
         <translation>재연결 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/state_colors.py" line="58"/>
+        <location filename="../../panel/views/state_colors.py" line="59"/>
         <source>Error</source>
         <translation>오류</translation>
     </message>
     <message>
-        <location filename="../../panel/views/state_colors.py" line="59"/>
+        <location filename="../../panel/views/state_colors.py" line="60"/>
         <source>Disabled</source>
         <translation>비활성</translation>
     </message>
     <message>
-        <location filename="../../panel/views/state_colors.py" line="60"/>
+        <location filename="../../panel/views/state_colors.py" line="61"/>
         <source>Stopped</source>
         <translation>중지됨</translation>
     </message>
