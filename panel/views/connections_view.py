@@ -47,7 +47,8 @@ from panel.connections.tag_model import (
     TagTableModel,
 )
 from panel.views.bus_label import bus_cell
-from panel.views.charts.resource_chart import ResourceChart, ResourceSamples
+from panel.views.charts.resource_chart import ResourceChart
+from panel.views.charts.samples import ResourceSamples
 from panel.views.column_widths import FitOnRows
 from panel.views.conn_states import CONN_COLORS, conn_state_label
 from panel.views.connection_editors import ConnectionDialog

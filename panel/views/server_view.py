@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from panel.server.status import ExitStatus, ServerSnapshot, ServerStatus
-from panel.views.charts.resource_chart import ResourceChartDialog, ResourceSamples
+from panel.views.charts.resource_chart import ResourceChartDialog
+from panel.views.charts.samples import ResourceSamples
 from panel.views.confirm import confirmed
 from panel.views.format import format_argv, format_bytes, format_duration
 from panel.views.icons import themed_icon

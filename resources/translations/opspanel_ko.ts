@@ -427,232 +427,232 @@
 <context>
     <name>ConnectionsView</name>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="142"/>
+        <location filename="../../panel/views/connections_view.py" line="143"/>
         <source>Add…</source>
         <translation>추가…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="143"/>
+        <location filename="../../panel/views/connections_view.py" line="144"/>
         <source>Edit…</source>
         <translation>편집…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="144"/>
+        <location filename="../../panel/views/connections_view.py" line="145"/>
         <source>Delete</source>
         <translation>삭제</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="145"/>
+        <location filename="../../panel/views/connections_view.py" line="146"/>
         <source>Load CSV…</source>
         <translation>CSV 불러오기…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="146"/>
+        <location filename="../../panel/views/connections_view.py" line="147"/>
         <source>Enable</source>
         <translation>활성화</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="147"/>
+        <location filename="../../panel/views/connections_view.py" line="148"/>
         <source>Disable</source>
         <translation>비활성화</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="148"/>
+        <location filename="../../panel/views/connections_view.py" line="149"/>
         <source>Restart</source>
         <translation>다시 시작</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="168"/>
+        <location filename="../../panel/views/connections_view.py" line="169"/>
         <source>Keep workers running if the engine stops</source>
         <translation>엔진이 멈춰도 워커 계속 실행</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="171"/>
+        <location filename="../../panel/views/connections_view.py" line="172"/>
         <source>When the engine crashes or is killed, every connection worker keeps polling its device, and the next engine takes the running workers over. A normal quit still stops them. Applies to each worker from its next start.</source>
         <translation>엔진이 비정상 종료되거나 강제 종료되어도 모든 연결 워커가 장치 폴링을 계속하고, 다음에 시작한 엔진이 실행 중인 워커를 넘겨받습니다. 정상 종료하면 워커도 함께 멈춥니다. 각 워커가 다음에 시작할 때부터 적용됩니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="182"/>
+        <location filename="../../panel/views/connections_view.py" line="183"/>
         <source>State</source>
         <translation>상태</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="183"/>
+        <location filename="../../panel/views/connections_view.py" line="184"/>
         <source>Id</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="184"/>
+        <location filename="../../panel/views/connections_view.py" line="185"/>
         <source>Address</source>
         <translation>주소</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="185"/>
+        <location filename="../../panel/views/connections_view.py" line="186"/>
         <source>Link</source>
         <translation>링크</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="186"/>
+        <location filename="../../panel/views/connections_view.py" line="187"/>
         <source>PID</source>
         <translation>PID</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="187"/>
+        <location filename="../../panel/views/connections_view.py" line="188"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="188"/>
+        <location filename="../../panel/views/connections_view.py" line="189"/>
         <source>RSS</source>
         <translation>RSS</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="189"/>
+        <location filename="../../panel/views/connections_view.py" line="190"/>
         <source>Restarts</source>
         <translation>재시작 횟수</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="190"/>
+        <location filename="../../panel/views/connections_view.py" line="191"/>
         <source>Uptime</source>
         <translation>가동 시간</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="191"/>
+        <location filename="../../panel/views/connections_view.py" line="192"/>
         <source>Bus (last published)</source>
         <translation>버스 (마지막 게시)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="207"/>
+        <location filename="../../panel/views/connections_view.py" line="208"/>
         <source>No connections yet: Add one (Modbus TCP or OPC UA), or Load CSV to read several from a file.</source>
         <translation>아직 연결이 없습니다. 추가(Modbus TCP 또는 OPC UA)를 누르거나, CSV 불러오기로 파일에서 여러 개를 한 번에 읽어 오세요.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="219"/>
+        <location filename="../../panel/views/connections_view.py" line="220"/>
         <source>Block</source>
         <translation>블록</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="220"/>
+        <location filename="../../panel/views/connections_view.py" line="221"/>
         <source>Kind</source>
         <translation>종류</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="221"/>
+        <location filename="../../panel/views/connections_view.py" line="222"/>
         <source>Period (ms)</source>
         <translation>주기 (ms)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="222"/>
+        <location filename="../../panel/views/connections_view.py" line="223"/>
         <source>Last cycle (ms)</source>
         <translation>마지막 주기 (ms)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="223"/>
+        <location filename="../../panel/views/connections_view.py" line="224"/>
         <source>Lateness p99 (ms)</source>
         <translation>지연 p99 (ms)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="224"/>
+        <location filename="../../panel/views/connections_view.py" line="225"/>
         <source>Errors</source>
         <translation>오류</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="225"/>
+        <location filename="../../panel/views/connections_view.py" line="226"/>
         <source>Missed</source>
         <translation>누락</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="240"/>
+        <location filename="../../panel/views/connections_view.py" line="241"/>
         <source>Write…</source>
         <translation>쓰기…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="254"/>
+        <location filename="../../panel/views/connections_view.py" line="255"/>
         <source>Tags</source>
         <translation>태그</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="255"/>
+        <location filename="../../panel/views/connections_view.py" line="256"/>
         <source>Blocks</source>
         <translation>블록</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="256"/>
+        <location filename="../../panel/views/connections_view.py" line="257"/>
         <source>Trend</source>
         <translation>추이</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="259"/>
+        <location filename="../../panel/views/connections_view.py" line="260"/>
         <source>Worker: CPU and memory</source>
         <translation>워커: CPU와 메모리</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="260"/>
+        <location filename="../../panel/views/connections_view.py" line="261"/>
         <source>CPU/Memory</source>
         <translation>CPU/메모리</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="281"/>
+        <location filename="../../panel/views/connections_view.py" line="282"/>
         <source>Quality:</source>
         <translation>품질:</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="386"/>
+        <location filename="../../panel/views/connections_view.py" line="387"/>
         <source>{pid} (adopted)</source>
         <translation>{pid} (인계됨)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="400"/>
+        <location filename="../../panel/views/connections_view.py" line="401"/>
         <source>Keep workers running</source>
         <translation>워커 계속 실행</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="447"/>
+        <location filename="../../panel/views/connections_view.py" line="448"/>
         <source>Worker of %1: CPU and memory</source>
         <translation>%1 워커: CPU와 메모리</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="469"/>
+        <location filename="../../panel/views/connections_view.py" line="470"/>
         <source>Connection</source>
         <translation>연결</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="506"/>
+        <location filename="../../panel/views/connections_view.py" line="507"/>
         <source>Connection not saved</source>
         <translation>연결을 저장하지 않았습니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="521"/>
+        <location filename="../../panel/views/connections_view.py" line="522"/>
         <source>Delete connection?</source>
         <translation>연결을 삭제할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="522"/>
+        <location filename="../../panel/views/connections_view.py" line="523"/>
         <source>Stop and delete the connection %1?</source>
         <translation>연결 %1을(를) 중지하고 삭제할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="525"/>
+        <location filename="../../panel/views/connections_view.py" line="526"/>
         <source>Connection not deleted</source>
         <translation>연결이 삭제되지 않음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="531"/>
+        <location filename="../../panel/views/connections_view.py" line="532"/>
         <source>Folder with connections.csv</source>
         <translation>connections.csv가 있는 폴더</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="534"/>
+        <location filename="../../panel/views/connections_view.py" line="535"/>
         <source>CSV not loaded</source>
         <translation>CSV를 불러오지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="551"/>
+        <location filename="../../panel/views/connections_view.py" line="552"/>
         <source>Write</source>
         <translation>쓰기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="551"/>
+        <location filename="../../panel/views/connections_view.py" line="552"/>
         <source>This tag is not writable.</source>
         <translation>이 태그는 쓸 수 없습니다.</translation>
     </message>
@@ -2128,17 +2128,17 @@
 <context>
     <name>ResourceChart</name>
     <message>
-        <location filename="../../panel/views/charts/resource_chart.py" line="49"/>
+        <location filename="../../panel/views/charts/resource_chart.py" line="17"/>
         <source>No readings yet</source>
         <translation>아직 측정값이 없습니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/charts/resource_chart.py" line="51"/>
+        <location filename="../../panel/views/charts/resource_chart.py" line="19"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../../panel/views/charts/resource_chart.py" line="51"/>
+        <location filename="../../panel/views/charts/resource_chart.py" line="19"/>
         <source>Memory</source>
         <translation>메모리</translation>
     </message>
@@ -2318,137 +2318,137 @@
 <context>
     <name>ServerView</name>
     <message>
-        <location filename="../../panel/views/server_view.py" line="84"/>
+        <location filename="../../panel/views/server_view.py" line="85"/>
         <source>Start</source>
         <translation>시작</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="85"/>
+        <location filename="../../panel/views/server_view.py" line="86"/>
         <source>Stop</source>
         <translation>중지</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="86"/>
+        <location filename="../../panel/views/server_view.py" line="87"/>
         <source>Restart</source>
         <translation>다시 시작</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="87"/>
+        <location filename="../../panel/views/server_view.py" line="88"/>
         <source>Settings…</source>
         <translation>설정…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="88"/>
+        <location filename="../../panel/views/server_view.py" line="89"/>
         <source>Start the server (F5)</source>
         <translation>서버 시작 (F5)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="89"/>
+        <location filename="../../panel/views/server_view.py" line="90"/>
         <source>Stop the server and its children (Shift+F5)</source>
         <translation>서버와 하위 프로세스 중지 (Shift+F5)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="90"/>
+        <location filename="../../panel/views/server_view.py" line="91"/>
         <source>Restart the server (Ctrl+Shift+R)</source>
         <translation>서버 다시 시작 (Ctrl+Shift+R)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="122"/>
+        <location filename="../../panel/views/server_view.py" line="123"/>
         <source>PID</source>
         <translation>PID</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="123"/>
+        <location filename="../../panel/views/server_view.py" line="124"/>
         <source>Port</source>
         <translation>포트</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="124"/>
+        <location filename="../../panel/views/server_view.py" line="125"/>
         <source>Uptime</source>
         <translation>가동 시간</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="125"/>
+        <location filename="../../panel/views/server_view.py" line="126"/>
         <source>Restarts</source>
         <translation>재시작 횟수</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="126"/>
+        <location filename="../../panel/views/server_view.py" line="127"/>
         <source>Last exit</source>
         <translation>마지막 종료</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="127"/>
+        <location filename="../../panel/views/server_view.py" line="128"/>
         <source>Health URL</source>
         <translation>상태 확인 URL</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="128"/>
+        <location filename="../../panel/views/server_view.py" line="129"/>
         <source>Last error</source>
         <translation>마지막 오류</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="129"/>
+        <location filename="../../panel/views/server_view.py" line="130"/>
         <source>Command</source>
         <translation>명령</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="133"/>
+        <location filename="../../panel/views/server_view.py" line="134"/>
         <source>CPU %</source>
         <translation>CPU %</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="134"/>
+        <location filename="../../panel/views/server_view.py" line="135"/>
         <source>Memory MB</source>
         <translation>메모리 MB</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="140"/>
+        <location filename="../../panel/views/server_view.py" line="141"/>
         <source>Chart…</source>
         <translation>차트…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="141"/>
+        <location filename="../../panel/views/server_view.py" line="142"/>
         <source>CPU and memory of the server over the last minutes</source>
         <translation>최근 몇 분 동안의 서버 CPU와 메모리</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="164"/>
+        <location filename="../../panel/views/server_view.py" line="165"/>
         <source>Stop the server?</source>
         <translation>서버를 중지할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="165"/>
+        <location filename="../../panel/views/server_view.py" line="166"/>
         <source>The server and every process it started will be stopped.</source>
         <translation>서버와 서버가 시작한 모든 프로세스가 중지됩니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="172"/>
+        <location filename="../../panel/views/server_view.py" line="173"/>
         <source>Restart the server?</source>
         <translation>서버를 다시 시작할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="173"/>
+        <location filename="../../panel/views/server_view.py" line="174"/>
         <source>The server will be stopped and started again.</source>
         <translation>서버를 중지한 뒤 다시 시작합니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="210"/>
+        <location filename="../../panel/views/server_view.py" line="211"/>
         <source>Use port %1 and start</source>
         <translation>포트 %1을(를) 사용하여 시작</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="228"/>
+        <location filename="../../panel/views/server_view.py" line="229"/>
         <source>Server: CPU and memory</source>
         <translation>서버: CPU와 메모리</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="243"/>
+        <location filename="../../panel/views/server_view.py" line="244"/>
         <source>signal %1</source>
         <translation>시그널 %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="246"/>
+        <location filename="../../panel/views/server_view.py" line="247"/>
         <source>code %1</source>
         <translation>코드 %1</translation>
     </message>
@@ -2494,123 +2494,138 @@
 <context>
     <name>ServiceDetails</name>
     <message>
-        <location filename="../../panel/views/services/details.py" line="46"/>
+        <location filename="../../panel/views/services/details.py" line="50"/>
         <source>Settings</source>
         <translation>설정</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="66"/>
+        <location filename="../../panel/views/services/details.py" line="70"/>
         <source>Command</source>
         <translation>명령</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="67"/>
+        <location filename="../../panel/views/services/details.py" line="71"/>
         <source>Working folder</source>
         <translation>작업 폴더</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="68"/>
+        <location filename="../../panel/views/services/details.py" line="72"/>
         <source>Environment</source>
         <translation>환경 변수</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="69"/>
+        <location filename="../../panel/views/services/details.py" line="73"/>
         <source>Port</source>
         <translation>포트</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="70"/>
+        <location filename="../../panel/views/services/details.py" line="74"/>
         <source>Readiness</source>
         <translation>준비 확인</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="71"/>
+        <location filename="../../panel/views/services/details.py" line="75"/>
         <source>Liveness</source>
         <translation>동작 확인</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="72"/>
+        <location filename="../../panel/views/services/details.py" line="76"/>
         <source>Autostart</source>
         <translation>자동 시작</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="73"/>
+        <location filename="../../panel/views/services/details.py" line="77"/>
         <source>Restart</source>
         <translation>다시 시작</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="74"/>
+        <location filename="../../panel/views/services/details.py" line="78"/>
         <source>Timeouts</source>
         <translation>제한 시간</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="75"/>
+        <location filename="../../panel/views/services/details.py" line="79"/>
         <source>Memory limit</source>
         <translation>메모리 한도</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="76"/>
+        <location filename="../../panel/views/services/details.py" line="80"/>
         <source>Starts after</source>
         <translation>먼저 시작할 서비스</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="77"/>
+        <location filename="../../panel/views/services/details.py" line="81"/>
         <source>Last exit</source>
         <translation>마지막 종료</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="86"/>
+        <location filename="../../panel/views/services/details.py" line="102"/>
+        <source>CPU and memory</source>
+        <translation>CPU와 메모리</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/details.py" line="104"/>
         <source>Recent log lines</source>
         <translation>최근 로그</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="93"/>
+        <location filename="../../panel/views/services/details.py" line="98"/>
         <source>Log lines of the selected service</source>
         <translation>선택한 서비스의 로그</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="95"/>
+        <location filename="../../panel/views/services/details.py" line="100"/>
         <source>No lines from this service yet.</source>
         <translation>이 서비스의 로그가 아직 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="113"/>
+        <location filename="../../panel/views/services/details.py" line="105"/>
+        <source>CPU/Memory</source>
+        <translation>CPU/메모리</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/details.py" line="122"/>
+        <source>%1: CPU and memory</source>
+        <translation>%1: CPU와 메모리</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/details.py" line="130"/>
         <source>Last error: %1</source>
         <translation>마지막 오류: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="120"/>
-        <location filename="../../panel/views/services/details.py" line="143"/>
+        <location filename="../../panel/views/services/details.py" line="137"/>
+        <location filename="../../panel/views/services/details.py" line="160"/>
         <source>none</source>
         <translation>없음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="123"/>
+        <location filename="../../panel/views/services/details.py" line="140"/>
         <source>the workspace folder</source>
         <translation>작업 공간 폴더</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="128"/>
+        <location filename="../../panel/views/services/details.py" line="145"/>
         <source>yes</source>
         <translation>예</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="128"/>
+        <location filename="../../panel/views/services/details.py" line="145"/>
         <source>no</source>
         <translation>아니요</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="130"/>
+        <location filename="../../panel/views/services/details.py" line="147"/>
         <source>ready %1 ms, stop %2 ms, %3 start retries</source>
         <translation>준비 %1 ms, 중지 %2 ms, 시작 재시도 %3회</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="145"/>
+        <location filename="../../panel/views/services/details.py" line="162"/>
         <source>TCP port %1</source>
         <translation>TCP 포트 %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="147"/>
+        <location filename="../../panel/views/services/details.py" line="164"/>
         <source>log /%1/</source>
         <translation>로그 /%1/</translation>
     </message>
@@ -2618,19 +2633,19 @@
 <context>
     <name>ServiceDialog</name>
     <message>
-        <location filename="../../panel/views/services/details.py" line="157"/>
+        <location filename="../../panel/views/services/details.py" line="174"/>
         <location filename="../../panel/views/services/dialog.py" line="91"/>
         <source>Never</source>
         <translation>안 함</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="158"/>
+        <location filename="../../panel/views/services/details.py" line="175"/>
         <location filename="../../panel/views/services/dialog.py" line="92"/>
         <source>On failure</source>
         <translation>실패 시</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="159"/>
+        <location filename="../../panel/views/services/details.py" line="176"/>
         <location filename="../../panel/views/services/dialog.py" line="93"/>
         <source>Always</source>
         <translation>항상</translation>
@@ -2962,47 +2977,47 @@
         <translation>선택한 서비스 없음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/page.py" line="298"/>
+        <location filename="../../panel/views/services/page.py" line="299"/>
         <source>Stop %1?</source>
         <translation>%1을(를) 중지할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/page.py" line="299"/>
+        <location filename="../../panel/views/services/page.py" line="300"/>
         <source>The service %1 and every process it started will be stopped.</source>
         <translation>서비스 %1과(와) 그 서비스가 시작한 모든 프로세스가 중지됩니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/page.py" line="311"/>
+        <location filename="../../panel/views/services/page.py" line="312"/>
         <source>Restart %1?</source>
         <translation>%1을(를) 다시 시작할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/page.py" line="312"/>
+        <location filename="../../panel/views/services/page.py" line="313"/>
         <source>The service %1 will be stopped and started again.</source>
         <translation>서비스 %1을(를) 중지한 뒤 다시 시작합니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/page.py" line="320"/>
+        <location filename="../../panel/views/services/page.py" line="321"/>
         <source>Stop every service?</source>
         <translation>모든 서비스를 중지할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/page.py" line="321"/>
+        <location filename="../../panel/views/services/page.py" line="322"/>
         <source>These services and every process they started will be stopped: %1.</source>
         <translation>다음 서비스와 이들이 시작한 모든 프로세스가 중지됩니다: %1.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/page.py" line="364"/>
+        <location filename="../../panel/views/services/page.py" line="365"/>
         <source>Remove %1?</source>
         <translation>%1을(를) 제거할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/page.py" line="365"/>
+        <location filename="../../panel/views/services/page.py" line="366"/>
         <source>The service %1 and its settings will be removed from the workspace.</source>
         <translation>서비스 %1과(와) 그 설정이 작업 공간에서 제거됩니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/page.py" line="373"/>
+        <location filename="../../panel/views/services/page.py" line="374"/>
         <source>Not removed</source>
         <translation>제거하지 못함</translation>
     </message>
@@ -3605,22 +3620,22 @@
 <context>
     <name>quality</name>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="80"/>
+        <location filename="../../panel/views/connections_view.py" line="81"/>
         <source>Good</source>
         <translation>양호</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="81"/>
+        <location filename="../../panel/views/connections_view.py" line="82"/>
         <source>Uncertain</source>
         <translation>불확실</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="82"/>
+        <location filename="../../panel/views/connections_view.py" line="83"/>
         <source>Bad</source>
         <translation>불량</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="84"/>
+        <location filename="../../panel/views/connections_view.py" line="85"/>
         <source>Unknown</source>
         <translation>알 수 없음</translation>
     </message>
