@@ -14,7 +14,7 @@ class ResourceChart(TimeChart):
     """CPU % (left axis) and memory MB (right axis) of one process over time."""
 
     def __init__(self, title: str, parent: QWidget | None = None) -> None:
-        super().__init__(title, self.tr("No readings yet"), parent=parent)
+        super().__init__(title, self.tr("No readings yet"), parent=parent, floor=0.0)
         self._samples: ResourceSamples | None = None
         self.set_lines([Line(CPU, self.tr("CPU"), "%"), Line(MEMORY, self.tr("Memory"), "MB")])
 

@@ -77,10 +77,14 @@ class TimeChart(QWidget):
         parent: QWidget | None = None,
         *,
         live: bool = True,
+        floor: float | None = None,
     ) -> None:
         super().__init__(parent)
         self.keep_s = keep_s
         self.live = live
+        self.floor = floor
+        """The lowest value any axis shows (0 for what is never negative: durations, CPU %,
+        memory), else None: the axes follow the values wherever they go."""
         """Live: the newest values at the right edge (Follow), the last value still current
         now. Otherwise the time axis spans the points (a history of events)."""
         self._title = title
@@ -214,6 +218,13 @@ class TimeChart(QWidget):
         low, high = self._plot.getViewBox().viewRange()[0]
         return float(low), float(high)
 
+    def y_range(self) -> tuple[float, float] | None:
+        """The values the left axis shows, bottom and top."""
+        if self._plot is None:
+            return None
+        low, high = self._plot.getViewBox().viewRange()[1]
+        return float(low), float(high)
+
     def read_out(self, when: float) -> str:
         """The read-out at time `when`: the time, then each line's value and unit."""
         parts = [time.strftime("%H:%M:%S", time.localtime(when))]
@@ -284,6 +295,8 @@ class TimeChart(QWidget):
         for box in self._boxes.values():
             box.enableAutoRange(axis="y")
             box.setAutoVisible(y=True)
+            if self.floor is not None:
+                box.setLimits(yMin=self.floor)
         main.sigRangeChangedManually.connect(self._on_manual_range)
         if not self.live:
             main.enableAutoRange(axis="x")  # until the user zooms or pans

@@ -37,6 +37,10 @@ def test_a_failed_run_reads_failed_in_red_with_its_exit_code(
     details = view.details
     qtbot.waitUntil(lambda: details.state_label.text() == "Failed", timeout=WAIT_MS)
     assert label_color(details.state_dot) == BAD
+    chart = details.chart  # one short run: its duration axis starts at 0, not below
+    qtbot.waitUntil(lambda: len(chart.drawn("failed")[0]) == 1, timeout=WAIT_MS)
+    y_range = chart.y_range()
+    assert y_range is not None and y_range[0] == 0 < chart.drawn("failed")[1][0] < y_range[1]
 
     view.tabs.setCurrentWidget(view.history)
     view.history.set_filters()
