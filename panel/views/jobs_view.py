@@ -70,6 +70,7 @@ class JobsView(QWidget):
         )
         self.empty_label.setObjectName("emptyState")
         self.empty_label.setWordWrap(True)
+        self.empty_label.setContentsMargins(6, 0, 6, 4)  # in line with the file bar's words
         self.empty_label.hide()
         column.addWidget(self.empty_label)
         column.addWidget(self.tabs)

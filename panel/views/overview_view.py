@@ -110,7 +110,9 @@ class OverviewView(QScrollArea):
         content = QWidget()
         self.setWidget(content)
         grid = QGridLayout(content)
-        grid.setContentsMargins(0, 0, 0, 0)
+        # A scroll area has no layout of its own for the window to give the room every
+        # page has around it (left, top, right, bottom): its content's layout takes it.
+        grid.setContentsMargins(10, 8, 10, 6)
         self.health = health
         self.header = OverviewHeader(health)
         self.server_card = _Card(self.tr("Server"), self.tr("Open"))

@@ -235,7 +235,7 @@ class SessionsView(QWidget):
         buttons.addWidget(self.summary)
         top = QWidget()
         top_layout = QVBoxLayout(top)
-        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.setContentsMargins(9, 9, 9, 0)  # off the tab frame, as the Audit tab
         top_layout.addLayout(buttons)
         top_layout.addWidget(self.empty_label)
         top_layout.addWidget(self.table)
@@ -245,7 +245,7 @@ class SessionsView(QWidget):
         command_row.addWidget(self.run_button)
         console = QWidget()
         console_layout = QVBoxLayout(console)
-        console_layout.setContentsMargins(0, 0, 0, 0)
+        console_layout.setContentsMargins(9, 0, 9, 9)
         console_layout.addLayout(command_row)
         console_layout.addWidget(self.output, 1)
         split = QSplitter(Qt.Orientation.Vertical)
