@@ -737,17 +737,17 @@
     <name>DurationChart</name>
     <message>
         <location filename="../../panel/views/job_duration_chart.py" line="23"/>
-        <location filename="../../panel/views/job_duration_chart.py" line="56"/>
+        <location filename="../../panel/views/job_duration_chart.py" line="57"/>
         <source>Run durations</source>
         <translation>실행 소요 시간</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_duration_chart.py" line="33"/>
+        <location filename="../../panel/views/job_duration_chart.py" line="34"/>
         <source>Duration</source>
         <translation>소요 시간</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../panel/views/job_duration_chart.py" line="55"/>
+        <location filename="../../panel/views/job_duration_chart.py" line="56"/>
         <source>Duration of the last %n runs</source>
         <translation>
             <numerusform>최근 %n회 실행 소요 시간</numerusform>
@@ -1973,116 +1973,116 @@
 <context>
     <name>OverviewView</name>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="228"/>
+        <location filename="../../panel/views/overview_view.py" line="230"/>
         <source>Jobs file not imported: %1</source>
         <translation>작업 파일을 가져오지 못했습니다: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="230"/>
+        <location filename="../../panel/views/overview_view.py" line="232"/>
         <source>Jobs file missing: %1</source>
         <translation>작업 파일이 없습니다: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="116"/>
+        <location filename="../../panel/views/overview_view.py" line="118"/>
         <source>Server</source>
         <translation>서버</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="116"/>
-        <location filename="../../panel/views/overview_view.py" line="126"/>
-        <location filename="../../panel/views/overview_view.py" line="130"/>
-        <location filename="../../panel/views/overview_view.py" line="153"/>
+        <location filename="../../panel/views/overview_view.py" line="118"/>
+        <location filename="../../panel/views/overview_view.py" line="128"/>
+        <location filename="../../panel/views/overview_view.py" line="132"/>
+        <location filename="../../panel/views/overview_view.py" line="155"/>
         <source>Open</source>
         <translation>열기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="126"/>
+        <location filename="../../panel/views/overview_view.py" line="128"/>
         <source>Connections</source>
         <translation>연결</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="141"/>
+        <location filename="../../panel/views/overview_view.py" line="143"/>
         <source>Resources</source>
         <translation>리소스</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="133"/>
-        <location filename="../../panel/views/overview_view.py" line="141"/>
+        <location filename="../../panel/views/overview_view.py" line="135"/>
+        <location filename="../../panel/views/overview_view.py" line="143"/>
         <source>Logs</source>
         <translation>로그</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="130"/>
+        <location filename="../../panel/views/overview_view.py" line="132"/>
         <source>Jobs today</source>
         <translation>오늘의 작업</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="133"/>
+        <location filename="../../panel/views/overview_view.py" line="135"/>
         <source>Recent warnings and errors</source>
         <translation>최근 경고와 오류</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="142"/>
+        <location filename="../../panel/views/overview_view.py" line="144"/>
         <source>No figures yet</source>
         <translation>아직 수치 없음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="143"/>
+        <location filename="../../panel/views/overview_view.py" line="145"/>
         <source>Engine CPU %</source>
         <translation>엔진 CPU %</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="144"/>
+        <location filename="../../panel/views/overview_view.py" line="146"/>
         <source>Engine memory MB</source>
         <translation>엔진 메모리 MB</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="145"/>
+        <location filename="../../panel/views/overview_view.py" line="147"/>
         <source>Server CPU %</source>
         <translation>서버 CPU %</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="153"/>
+        <location filename="../../panel/views/overview_view.py" line="155"/>
         <source>Services</source>
         <translation>서비스</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="190"/>
+        <location filename="../../panel/views/overview_view.py" line="192"/>
         <source>up %1</source>
         <translation>가동 %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="191"/>
+        <location filename="../../panel/views/overview_view.py" line="193"/>
         <source>port %1</source>
         <translation>포트 %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="203"/>
+        <location filename="../../panel/views/overview_view.py" line="205"/>
         <source>%1 connected  ·  %2 connecting  ·  %3 in error  (of %4)</source>
         <translation>연결됨 %1  ·  연결 중 %2  ·  오류 %3  (전체 %4)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="217"/>
+        <location filename="../../panel/views/overview_view.py" line="219"/>
         <source>Jobs file not imported</source>
         <translation>작업 파일을 가져오지 못함</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="220"/>
+        <location filename="../../panel/views/overview_view.py" line="222"/>
         <source>Today: %1 runs  ·  %2 succeeded  ·  %3 failed  ·  %4 running</source>
         <translation>오늘: 실행 %1회  ·  성공 %2  ·  실패 %3  ·  실행 중 %4</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="244"/>
+        <location filename="../../panel/views/overview_view.py" line="246"/>
         <source>The engine is busy</source>
         <translation>엔진이 바쁩니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="246"/>
+        <location filename="../../panel/views/overview_view.py" line="248"/>
         <source>The engine has room</source>
         <translation>엔진에 여유가 있습니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/overview_view.py" line="239"/>
+        <location filename="../../panel/views/overview_view.py" line="241"/>
         <source>Engine: %1 CPU, %2</source>
         <translation>엔진: CPU %1, %2</translation>
     </message>
@@ -3405,41 +3405,39 @@
 <context>
     <name>TimeChart</name>
     <message>
-        <location filename="../../panel/views/charts/time_chart.py" line="106"/>
+        <location filename="../../panel/views/charts/time_chart.py" line="110"/>
         <source>Follow</source>
         <translation>자동 스크롤</translation>
     </message>
     <message>
-        <location filename="../../panel/views/charts/time_chart.py" line="109"/>
+        <location filename="../../panel/views/charts/time_chart.py" line="113"/>
         <source>Keep the newest values in view (off while you zoom or pan)</source>
         <translation>최신 값을 계속 표시합니다 (확대하거나 이동하면 꺼집니다)</translation>
     </message>
-    <message numerus="yes">
-        <location filename="../../panel/views/charts/time_chart.py" line="114"/>
-        <source>Last %n min</source>
-        <translation>
-            <numerusform>최근 %n분</numerusform>
-        </translation>
+    <message>
+        <location filename="../../panel/views/charts/time_chart.py" line="120"/>
+        <source>Last %1 min</source>
+        <translation>최근 %1분</translation>
     </message>
     <message>
-        <location filename="../../panel/views/charts/time_chart.py" line="116"/>
+        <location filename="../../panel/views/charts/time_chart.py" line="123"/>
         <source>Time span</source>
         <translation>시간 범위</translation>
     </message>
     <message>
-        <location filename="../../panel/views/charts/time_chart.py" line="120"/>
+        <location filename="../../panel/views/charts/time_chart.py" line="127"/>
         <source>Values under the pointer</source>
         <translation>포인터 위치의 값</translation>
     </message>
     <message>
-        <location filename="../../panel/views/charts/time_chart.py" line="278"/>
-        <location filename="../../panel/views/charts/time_chart.py" line="327"/>
-        <location filename="../../panel/views/charts/time_chart.py" line="436"/>
+        <location filename="../../panel/views/charts/time_chart.py" line="292"/>
+        <location filename="../../panel/views/charts/time_chart.py" line="343"/>
+        <location filename="../../panel/views/charts/time_chart.py" line="452"/>
         <source>(no unit)</source>
         <translation>(단위 없음)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/charts/time_chart.py" line="437"/>
+        <location filename="../../panel/views/charts/time_chart.py" line="453"/>
         <source>%1 on the %2 axis</source>
         <translation>%2 축: %1</translation>
     </message>

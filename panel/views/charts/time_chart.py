@@ -115,7 +115,10 @@ class TimeChart(QWidget):
         self.follow.toggled.connect(self._on_follow)
         self.span = QComboBox()
         for seconds in SPANS_S:
-            self.span.addItem(self.tr("Last %n min", "", seconds // 60), seconds)
+            # "%1", not a plural "%n": PySide6 looks a plural up in the context of the
+            # class it runs in (ResourceChart...), not of this one, and left it in English.
+            words = self.tr("Last %1 min").replace("%1", str(int(seconds / 60)))
+            self.span.addItem(words, seconds)
         self.span.setCurrentIndex(max(0, self.span.findData(span_s)))
         self.span.setAccessibleName(self.tr("Time span"))
         self.span.currentIndexChanged.connect(self._on_span)
