@@ -196,7 +196,8 @@ class SessionsView(QWidget):
         self.kind.addItem(self.tr("Read file"), "read_file")
         self.kind.addItem(self.tr("List files"), "list_files")
         self.input = QLineEdit()
-        self.input.setPlaceholderText(self.tr("e.g. ls -la (arguments are never given to a shell)"))
+        self.kind.currentIndexChanged.connect(self._show_example)
+        self._show_example()
         self.input.returnPressed.connect(self.run_input)
         self.run_button = QPushButton(self.tr("Run"))
         self.run_button.clicked.connect(self.run_input)
@@ -225,6 +226,16 @@ class SessionsView(QWidget):
         sessions.sig_changed.connect(self._throttle.start)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.refresh()
+
+    def _show_example(self, *_: object) -> None:
+        """The console line's placeholder: an example of what the chosen kind runs."""
+        examples = {
+            "execute_shell": self.tr("e.g. ls -la (arguments are never given to a shell)"),
+            "run_code": self.tr("e.g. print(6 * 7)"),
+            "read_file": self.tr("a file in the session's folder, e.g. data/input.csv"),
+            "list_files": self.tr("a folder in the session's folder, e.g. . for its top"),
+        }
+        self.input.setPlaceholderText(examples.get(str(self.kind.currentData()), ""))
 
     def _sessions_tab(self) -> QWidget:
         buttons = QHBoxLayout()

@@ -3204,7 +3204,7 @@
     </message>
     <message>
         <location filename="../../panel/views/sessions_view.py" line="167"/>
-        <location filename="../../panel/views/sessions_view.py" line="273"/>
+        <location filename="../../panel/views/sessions_view.py" line="284"/>
         <source>New session</source>
         <translation>새 세션</translation>
     </message>
@@ -3234,44 +3234,59 @@
         <translation>파일 목록</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="199"/>
+        <location filename="../../panel/views/sessions_view.py" line="233"/>
         <source>e.g. ls -la (arguments are never given to a shell)</source>
         <translation>예: ls -la (인수는 셸로 전달되지 않습니다)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="201"/>
+        <location filename="../../panel/views/sessions_view.py" line="202"/>
         <source>Run</source>
         <translation>실행</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="210"/>
+        <location filename="../../panel/views/sessions_view.py" line="211"/>
         <source>Sessions</source>
         <translation>세션</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="211"/>
+        <location filename="../../panel/views/sessions_view.py" line="212"/>
         <source>Audit</source>
         <translation>감사</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="313"/>
-        <location filename="../../panel/views/sessions_view.py" line="318"/>
-        <location filename="../../panel/views/sessions_view.py" line="381"/>
+        <location filename="../../panel/views/sessions_view.py" line="234"/>
+        <source>e.g. print(6 * 7)</source>
+        <translation>예: print(6 * 7)</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/sessions_view.py" line="235"/>
+        <source>a file in the session&apos;s folder, e.g. data/input.csv</source>
+        <translation>세션 폴더 안의 파일, 예: data/input.csv</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/sessions_view.py" line="236"/>
+        <source>a folder in the session&apos;s folder, e.g. . for its top</source>
+        <translation>세션 폴더 안의 폴더, 예: 최상위는 .</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/sessions_view.py" line="324"/>
+        <location filename="../../panel/views/sessions_view.py" line="329"/>
+        <location filename="../../panel/views/sessions_view.py" line="392"/>
         <source>! %1</source>
         <translation>! %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="370"/>
+        <location filename="../../panel/views/sessions_view.py" line="381"/>
         <source>exit code %1</source>
         <translation>종료 코드 %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="382"/>
+        <location filename="../../panel/views/sessions_view.py" line="393"/>
         <source>(%1 ms)</source>
         <translation>(%1 ms)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../panel/views/sessions_view.py" line="425"/>
+        <location filename="../../panel/views/sessions_view.py" line="436"/>
         <source>%n session(s) open</source>
         <translation>
             <numerusform>열린 세션 %n개</numerusform>

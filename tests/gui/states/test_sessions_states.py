@@ -29,6 +29,12 @@ def test_no_session_says_what_a_session_is_and_how_to_open_one(any_window: MainW
     assert "New session" in text
     assert view.summary.text() == "0 session(s) open"
     assert view.new_button.isEnabled() and not view.run_button.isEnabled()
+    examples = []
+    for kind in ("execute_shell", "run_code", "read_file", "list_files"):
+        view.kind.setCurrentIndex(view.kind.findData(kind))
+        examples.append(view.input.placeholderText())
+    assert examples[0].startswith("e.g. ls -la") and examples[1] == "e.g. print(6 * 7)"
+    assert "data/input.csv" in examples[2] and "folder" in examples[3]
 
 
 def test_a_failing_command_is_answered_in_red_with_its_exit_code_and_error(
