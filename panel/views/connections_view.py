@@ -235,7 +235,11 @@ class ConnectionsView(QWidget):
         self.tags.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.tags.verticalHeader().hide()
         self.tags.verticalHeader().setDefaultSectionSize(22)
-        self.tag_columns = FitOnRows(self.tags, (COL_NAME, COL_VALUE, COL_TIME, COL_UNIT))
+        self.tag_columns = FitOnRows(
+            self.tags,
+            (COL_NAME, COL_VALUE, COL_TIME, COL_UNIT),
+            widest={COL_TIME: "00:00:00.000"},  # the first value comes after the row
+        )
         self.tags.selectionModel().selectionChanged.connect(self._on_tag_selection)
         self.tags.doubleClicked.connect(self.write_selected_tag)
         self.write_button = QPushButton(self.tr("Write…"))

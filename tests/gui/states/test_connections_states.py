@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pytestqt.qtbot import QtBot
 
+from panel.connections.tag_model import COL_NAME, COL_TIME
 from panel.util.ports import ephemeral_port
 from panel.viewmodels.models import EngineModels
 from panel.views.conn_states import CONN_COLORS
@@ -14,6 +15,7 @@ from panel.views.connections_view import ConnectionsView
 from panel.views.main_window import MainWindow
 from panel.views.state_colors import BUSY
 from tests.gui.states.parts import TIMEOUT_MS, icon_color
+from tests.gui.test_column_widths import cut_columns
 from tests.gui.test_connections_view import CONNECTION, save, state_text
 
 
@@ -48,3 +50,6 @@ def test_a_device_on_a_closed_port_shows_reconnecting_in_amber_with_the_reason(
     reason = view.reason_label.text()
     assert reason == f"plc1: Reconnecting — connect to 127.0.0.1:{closed} failed"
     assert state.toolTip() in reason
+    tags = view.tag_model  # the bad reads' times come after their rows: still whole
+    qtbot.waitUntil(lambda: bool(tags.data(tags.index(0, COL_TIME))), timeout=TIMEOUT_MS)
+    assert cut_columns(view.tags, (COL_NAME, COL_TIME)) == []
