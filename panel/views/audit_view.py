@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from panel.viewmodels.sessions import SessionsModel
+from panel.views.state_colors import BAD, GOOD, dot_icon
 from panel.views.table_model import RowTableModel
 
 REFRESH_MS = 2000
@@ -72,9 +73,14 @@ class AuditTableModel(RowTableModel[AuditRow]):
         self.replace_rows([_row(r) for r in rows])
 
     def cell(self, row: AuditRow, column: int, role: int) -> Any:
-        """Text of a cell; the parameters again as a tooltip."""
+        """Text of a cell; the parameters again as a tooltip; the result with a dot (red
+        beside an error, green beside "ok") and a failed call's result in red."""
         if role == Qt.ItemDataRole.DisplayRole:
             return row[column]
+        if role == Qt.ItemDataRole.DecorationRole and column == COL_OUTCOME:
+            return dot_icon(BAD if row.failed else GOOD, 12)
+        if role == Qt.ItemDataRole.ForegroundRole and column == COL_OUTCOME and row.failed:
+            return BAD
         if role == Qt.ItemDataRole.ToolTipRole and column == COL_PARAMS:
             return row.params
         return None
@@ -95,6 +101,7 @@ class AuditView(QWidget):
         )
         self.table.verticalHeader().setVisible(False)
         self.status = QLabel(self.tr("No audit log (the API is not running)."))
+        self.status.setWordWrap(True)
         self.refresh_button = QPushButton(self.tr("Refresh"))
         self.refresh_button.clicked.connect(self.refresh)
         top = QHBoxLayout()
@@ -113,7 +120,15 @@ class AuditView(QWidget):
 
     def _show_rows(self, rows: list[dict[str, Any]]) -> None:
         self.model.set_rows(rows)
-        self.status.setText(self.tr("%n mutating call(s) shown, newest first.", "", len(rows)))
+        if rows:
+            self.status.setText(self.tr("%n mutating call(s) shown, newest first.", "", len(rows)))
+        else:
+            self.status.setText(
+                self.tr(
+                    "No changes yet: every API call that changes something (from this window,"
+                    " opspanel ctl or a script) is listed here, with its result."
+                )
+            )
 
     def _on_timer(self) -> None:
         if self.isVisible():

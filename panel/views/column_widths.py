@@ -15,9 +15,14 @@ class FitOnRows:
     Names never get cut while a wide descriptive column has room to give.
     """
 
-    def __init__(self, view: QTableView, columns: Iterable[int]) -> None:
+    def __init__(
+        self, view: QTableView, columns: Iterable[int], widest: dict[int, str] | None = None
+    ) -> None:
         self.view = view
         self.columns = tuple(columns)
+        self.widest = dict(widest or {})
+        """column -> a text as wide as any it will hold (a time of day), for a column
+        whose cells fill in after their rows came (so no refit sees them)."""
         header = view.horizontalHeader()
         header.setStretchLastSection(True)
         for column in self.columns:
@@ -31,5 +36,11 @@ class FitOnRows:
 
     def fit(self, *_args: object) -> None:
         """Fit the columns to what they hold now (the header's text counts too)."""
+        metrics = self.view.fontMetrics()
         for column in self.columns:
             self.view.resizeColumnToContents(column)
+            sample = self.widest.get(column)
+            if sample is not None:
+                room = metrics.horizontalAdvance(sample) + 2 * metrics.averageCharWidth()
+                if self.view.columnWidth(column) < room:
+                    self.view.setColumnWidth(column, room)

@@ -47,7 +47,8 @@ from panel.connections.tag_model import (
     TagTableModel,
 )
 from panel.views.bus_label import bus_cell
-from panel.views.charts.resource_chart import ResourceChart, ResourceSamples
+from panel.views.charts.resource_chart import ResourceChart
+from panel.views.charts.samples import ResourceSamples
 from panel.views.column_widths import FitOnRows
 from panel.views.conn_states import CONN_COLORS, conn_state_label
 from panel.views.connection_editors import ConnectionDialog
@@ -207,6 +208,15 @@ class ConnectionsView(QWidget):
         self.list.itemSelectionChanged.connect(self._on_selection)
         self.list.doubleClicked.connect(self.edit_connection)
 
+        self.empty_label = QLabel(
+            self.tr(
+                "No connections yet: Add one (Modbus TCP or OPC UA), or Load CSV to read"
+                " several from a file."
+            )
+        )
+        self.empty_label.setObjectName("emptyState")
+        self.empty_label.setWordWrap(True)
+        self.empty_label.hide()
         self.reason_label = QLabel()
         self.reason_label.setWordWrap(True)
         self.group_caption = QLabel(self._group_warning())
@@ -234,7 +244,11 @@ class ConnectionsView(QWidget):
         self.tags.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.tags.verticalHeader().hide()
         self.tags.verticalHeader().setDefaultSectionSize(22)
-        self.tag_columns = FitOnRows(self.tags, (COL_NAME, COL_VALUE, COL_TIME, COL_UNIT))
+        self.tag_columns = FitOnRows(
+            self.tags,
+            (COL_NAME, COL_VALUE, COL_TIME, COL_UNIT),
+            widest={COL_TIME: "00:00:00.000"},  # the first value comes after the row
+        )
         self.tags.selectionModel().selectionChanged.connect(self._on_tag_selection)
         self.tags.doubleClicked.connect(self.write_selected_tag)
         self.write_button = QPushButton(self.tr("Write…"))
@@ -271,6 +285,7 @@ class ConnectionsView(QWidget):
         splitter.setStretchFactor(1, 3)
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
+        layout.addWidget(self.empty_label)
         layout.addWidget(splitter, 1)
 
     def _legend_html(self) -> str:
@@ -300,6 +315,7 @@ class ConnectionsView(QWidget):
         self.list.blockSignals(True)
         self.list.setRowCount(len(ids))
         self.list.blockSignals(False)
+        self.empty_label.setVisible(not ids)
         self.refresh()
         self._current = None
         if keep is not None:

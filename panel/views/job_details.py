@@ -36,7 +36,7 @@ from panel.views.jobs_history import (
     HistoryModel,
     format_when,
 )
-from panel.views.state_colors import dot_pixmap
+from panel.views.state_colors import show_dot
 
 if TYPE_CHECKING:
     from panel.viewmodels.jobs import JobsModel
@@ -187,7 +187,7 @@ class JobDetails(QWidget):
     def _show_state(self) -> None:
         run = self._model.node_run(self.job_id) if self.job_id is not None else None
         state = run.status if run is not None else NEVER
-        self.state_dot.setPixmap(dot_pixmap(run_color(state)))
+        show_dot(self.state_dot, run_color(state), run_state_label(state))
         self.state_label.setText(run_state_label(state))
 
     def refresh_runs(self) -> None:

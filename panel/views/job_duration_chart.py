@@ -25,6 +25,7 @@ class DurationChart(TimeChart):
             keep_s=float("inf"),
             parent=parent,
             live=False,
+            floor=0.0,
         )
         self._runs: list[tuple[float, float, str]] = []
         self.setMinimumHeight(180)

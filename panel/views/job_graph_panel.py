@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QLineF, QSize, Qt
-from PySide6.QtGui import QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -23,7 +23,7 @@ from panel.views.job_graph import (
     edge_pen_style,
 )
 from panel.views.job_states import RUN_COLORS, run_state_label
-from panel.views.state_colors import dot_pixmap
+from panel.views.state_colors import show_dot
 
 LEGEND_COLUMNS = 5
 """Narrow enough that the graph leaves two fifths of a 1100 px window to the details."""
@@ -57,7 +57,7 @@ class GraphLegend(QWidget):
         grid.setVerticalSpacing(2)
         cells: list[QWidget] = []
         for state, color in RUN_COLORS.items():
-            cells.append(_entry(dot_pixmap(color, 10), run_state_label(state)))
+            cells.append(_entry(color, run_state_label(state)))
         words = {
             DEPENDS: self.tr("depends on"),
             ON_SUCCESS: self.tr("on success"),
@@ -74,13 +74,13 @@ class GraphLegend(QWidget):
             grid.addWidget(cell, i // LEGEND_COLUMNS, i % LEGEND_COLUMNS)
 
 
-def _entry(pixmap: object, text: str) -> QWidget:
+def _entry(color: QColor, text: str) -> QWidget:
     cell = QWidget()
     row = QHBoxLayout(cell)
     row.setContentsMargins(0, 0, 0, 0)
     row.setSpacing(4)
     dot = QLabel()
-    dot.setPixmap(pixmap)  # type: ignore[arg-type]
+    show_dot(dot, color, text, 10)
     row.addWidget(dot)
     row.addWidget(QLabel(text))
     row.addStretch(1)

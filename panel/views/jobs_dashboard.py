@@ -20,7 +20,7 @@ from panel.jobs.snapshots import DashboardFigures
 from panel.views.format import format_duration
 from panel.views.job_states import run_color, run_state_label
 from panel.views.jobs_history import format_when
-from panel.views.state_colors import dot_icon
+from panel.views.state_colors import dot_icon, show_dot
 
 if TYPE_CHECKING:
     from panel.viewmodels.jobs import JobsModel
@@ -121,7 +121,7 @@ def _with_dot(state: str, title: str) -> QWidget:
     row = QHBoxLayout(cell)
     row.setContentsMargins(0, 0, 0, 0)
     dot = QLabel()
-    dot.setPixmap(dot_icon(run_color(state), 12).pixmap(12, 12))
+    show_dot(dot, run_color(state), run_state_label(state))
     row.addWidget(dot)
     row.addWidget(QLabel(title))
     row.addStretch(1)

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from panel.jobs.watch_status import ERROR, IMPORTED, MISSING, OFF, WATCHING, WatchStatus
 from panel.views.jobs_history import format_when
-from panel.views.state_colors import BAD, BUSY, GOOD, IDLE, dot_pixmap
+from panel.views.state_colors import BAD, BUSY, GOOD, IDLE, show_dot
 
 if TYPE_CHECKING:
     from panel.viewmodels.jobs import JobsModel
@@ -104,7 +104,7 @@ class JobsFileBar(QWidget):
         """Show `status`: path, state, last import, error."""
         state = status.state
         path = status.path
-        self.dot.setPixmap(dot_pixmap(STATE_COLORS.get(state, IDLE)))
+        show_dot(self.dot, STATE_COLORS.get(state, IDLE), self.state_text(state))
         self.state_label.setText(self.state_text(state))
         self.path_label.setText(path or "")
         self.path_label.setToolTip(path or "")

@@ -6,7 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from panel.jobs.snapshots import DashboardFigures, RunSnapshot
 from panel.viewmodels.jobs import JobsModel
@@ -62,6 +62,17 @@ class JobsView(QWidget):
         column.setSpacing(0)
         self.file_bar = JobsFileBar(model)
         column.addWidget(self.file_bar)
+        self.empty_label = QLabel(
+            self.tr(
+                "No jobs yet: Watch file… to load a jobs file (and follow its changes), or"
+                " File › Import configuration."
+            )
+        )
+        self.empty_label.setObjectName("emptyState")
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setContentsMargins(6, 0, 6, 4)  # in line with the file bar's words
+        self.empty_label.hide()
+        column.addWidget(self.empty_label)
         column.addWidget(self.tabs)
         self._throttle = QTimer(self, singleShot=True, interval=REFRESH_MS)
         self._throttle.timeout.connect(self._refresh_tables)
@@ -79,6 +90,7 @@ class JobsView(QWidget):
     def reload(self) -> None:
         """Re-read the jobs: rebuild the graph (when it changed), its states and the filters."""
         summaries = self._model.jobs()
+        self.empty_label.setVisible(not summaries)
         graph_jobs = [GraphJob.from_summary(s) for s in summaries]
         if graph_jobs != self._graph_jobs:
             self._graph_jobs = graph_jobs

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
 
-from panel.views.state_colors import BAD, dot_pixmap
+from panel.views.state_colors import BAD, show_dot
 
 
 class LinkBanner(QFrame):
@@ -21,7 +21,7 @@ class LinkBanner(QFrame):
         self.setStyleSheet(f"QFrame#linkBanner {{ border: 2px solid {BAD.name()}; }}")
         row = QHBoxLayout(self)
         dot = QLabel()
-        dot.setPixmap(dot_pixmap(BAD, 12))
+        show_dot(dot, BAD, self.tr("Engine not reachable"))
         self.label = QLabel()
         self.label.setWordWrap(True)
         self.label.setTextFormat(Qt.TextFormat.PlainText)  # the engine's words, never markup

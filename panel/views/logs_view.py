@@ -135,6 +135,10 @@ class LogsView(QWidget):
         self.copy_button = QPushButton(self.tr("Copy"))
         self.save_button = QPushButton(self.tr("Save…"))
         self.count_label = QLabel()
+        self.empty_label = QLabel()
+        self.empty_label.setObjectName("emptyState")
+        self.empty_label.setWordWrap(True)
+        self.empty_label.hide()
 
         self.list_view = QListView()
         self.list_view.setModel(self.model)
@@ -158,10 +162,11 @@ class LogsView(QWidget):
             search.addWidget(button)
         footer = QHBoxLayout()
         footer.addWidget(self.count_label, 1)
-        self._legend = self._make_legend(footer)
+        self.legend_labels = self._make_legend(footer)
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
         layout.addLayout(search)
+        layout.addWidget(self.empty_label)
         layout.addWidget(self.list_view, 1)
         layout.addLayout(footer)
 
@@ -254,6 +259,20 @@ class LogsView(QWidget):
         else:
             text = self.tr("%1 lines").replace("%1", f"{total:,}")
         self.count_label.setText(text)
+        if shown:
+            self.empty_label.hide()
+            return
+        if self.model.filtered and total:
+            self.empty_label.setText(self.tr("No line matches the filters."))
+        else:
+            self.empty_label.setText(
+                self.tr(
+                    "No lines yet: what the server, the services, the connection workers and"
+                    " the jobs write appears here as they run. Start the server on the Server"
+                    " page to see its first lines."
+                )
+            )
+        self.empty_label.show()
 
     # -- filters ----------------------------------------------------------------
 

@@ -434,14 +434,19 @@ class MainWindow(QMainWindow):
         from panel.views.services.state import worst_service_state
 
         color, word = worst_service_state(self.models.services.snapshots())
-        self._set_badge("services", color)
-        self._item("services").setToolTip(word)
+        self._set_badge("services", color, word)
 
-    def _set_badge(self, key: str, color: QColor | None) -> None:
-        """The sidebar icon of the entry `key` with a state dot of `color` (None: no dot)."""
+    def _set_badge(self, key: str, color: QColor | None, word: str) -> None:
+        """The sidebar icon of the entry `key` with a state dot of `color` (None: no dot),
+        and `word` saying the state: its tooltip, and its accessible description, so a
+        screen reader reports what the dot shows."""
+        from panel.views.state_colors import state_description
+
         item = self._item(key)
         item.setData(BADGE_ROLE, color)
         item.setIcon(themed_icon(str(item.data(Qt.ItemDataRole.UserRole)), color))
+        item.setToolTip(word)
+        item.setData(Qt.ItemDataRole.AccessibleDescriptionRole, state_description(word))
 
     def _refresh_icons(self) -> None:
         """Draw every icon again in the current palette's colours (after a scheme change)."""
@@ -713,9 +718,7 @@ class MainWindow(QMainWindow):
         from panel.server.status import ServerStatus
         from panel.views.state_colors import SERVER_COLORS, server_status_label
 
-        self._set_badge("server", SERVER_COLORS[snap.status])
-        server_item = self._item("server")
-        server_item.setToolTip(server_status_label(snap.status))
+        self._set_badge("server", SERVER_COLORS[snap.status], server_status_label(snap.status))
         self.tray.show_status(snap.status)
         status = snap.status
         self.start_action.setEnabled(status in (ServerStatus.STOPPED, ServerStatus.ERROR))
@@ -760,18 +763,14 @@ class MainWindow(QMainWindow):
     def _on_connections_state(self, state: object) -> None:
         from panel.views.conn_states import CONN_COLORS, conn_state_label
 
-        item = self._item("connections")
         if state is None:
-            self._set_badge("connections", None)
-            item.setToolTip(self.tr("No connections"))
+            self._set_badge("connections", None, self.tr("No connections"))
         else:
-            self._set_badge("connections", CONN_COLORS[state])  # type: ignore[index]
-            item.setToolTip(conn_state_label(state))  # type: ignore[arg-type]
+            word = conn_state_label(state)  # type: ignore[arg-type]
+            self._set_badge("connections", CONN_COLORS[state], word)  # type: ignore[index]
 
     def _on_jobs_state(self, color: QColor, label: str) -> None:
-        item = self._item("jobs")
-        self._set_badge("jobs", color)
-        item.setToolTip(label)
+        self._set_badge("jobs", color, label)
 
     def _on_job_finished(self, run: RunSnapshot) -> None:
         """A desktop notification when a job run failed or timed out."""

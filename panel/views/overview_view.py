@@ -41,8 +41,8 @@ from panel.views.state_colors import (
     GOOD,
     IDLE,
     SERVER_COLORS,
-    dot_pixmap,
     server_status_label,
+    show_dot,
 )
 
 BUSY_CPU = 80.0
@@ -80,9 +80,7 @@ class _Card(QFrame):
     def show_state(self, color: QColor, word: str) -> None:
         """Colour the dot, with its word as tooltip and accessible name."""
         self.state = (color, word)
-        self.dot.setPixmap(dot_pixmap(color, 12))
-        self.dot.setToolTip(word)
-        self.dot.setAccessibleName(word)
+        show_dot(self.dot, color, word)
 
 
 class OverviewView(QScrollArea):
@@ -112,7 +110,9 @@ class OverviewView(QScrollArea):
         content = QWidget()
         self.setWidget(content)
         grid = QGridLayout(content)
-        grid.setContentsMargins(0, 0, 0, 0)
+        # A scroll area has no layout of its own for the window to give the room every
+        # page has around it (left, top, right, bottom): its content's layout takes it.
+        grid.setContentsMargins(10, 8, 10, 6)
         self.health = health
         self.header = OverviewHeader(health)
         self.server_card = _Card(self.tr("Server"), self.tr("Open"))

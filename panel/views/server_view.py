@@ -19,12 +19,13 @@ from PySide6.QtWidgets import (
 )
 
 from panel.server.status import ExitStatus, ServerSnapshot, ServerStatus
-from panel.views.charts.resource_chart import ResourceChartDialog, ResourceSamples
+from panel.views.charts.resource_chart import ResourceChartDialog
+from panel.views.charts.samples import ResourceSamples
 from panel.views.confirm import confirmed
 from panel.views.format import format_argv, format_bytes, format_duration
 from panel.views.icons import themed_icon
 from panel.views.sparkline import Sparkline
-from panel.views.state_colors import BAD, SERVER_COLORS, dot_pixmap, server_status_label
+from panel.views.state_colors import BAD, SERVER_COLORS, server_status_label, show_dot
 
 if TYPE_CHECKING:
     from panel.viewmodels.engine import EngineModel, ProcessStats
@@ -184,7 +185,7 @@ class ServerView(QWidget):
 
     def _show_snapshot(self, snap: ServerSnapshot) -> None:
         status = snap.status
-        self.dot.setPixmap(dot_pixmap(SERVER_COLORS[status], 16))
+        show_dot(self.dot, SERVER_COLORS[status], server_status_label(status), 16)
         self.status_label.setText(server_status_label(status))
         busy = status in (ServerStatus.STARTING, ServerStatus.STOPPING)
         self.busy.setVisible(busy)

@@ -7,7 +7,7 @@ import shlex
 from typing import Any, NamedTuple
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFontDatabase
+from PySide6.QtGui import QColor, QFontDatabase, QTextBlockFormat, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -175,6 +175,15 @@ class SessionsView(QWidget):
         self.new_with_button.clicked.connect(self.new_session_with_settings)
         self.close_button.clicked.connect(self.close_selected)
         self.summary = QLabel()
+        self.empty_label = QLabel(
+            self.tr(
+                "No sessions open. A session is a private folder where commands and code"
+                " run, sandboxed, for scripts and the API: New session opens one, and its"
+                " console below runs what you type in it."
+            )
+        )
+        self.empty_label.setObjectName("emptyState")
+        self.empty_label.setWordWrap(True)
 
         self.kind = QComboBox()
         self.kind.addItem(self.tr("Command"), "execute_shell")
@@ -187,7 +196,8 @@ class SessionsView(QWidget):
         self.kind.addItem(self.tr("Read file"), "read_file")
         self.kind.addItem(self.tr("List files"), "list_files")
         self.input = QLineEdit()
-        self.input.setPlaceholderText(self.tr("e.g. ls -la (arguments are never given to a shell)"))
+        self.kind.currentIndexChanged.connect(self._show_example)
+        self._show_example()
         self.input.returnPressed.connect(self.run_input)
         self.run_button = QPushButton(self.tr("Run"))
         self.run_button.clicked.connect(self.run_input)
@@ -217,6 +227,16 @@ class SessionsView(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.refresh()
 
+    def _show_example(self, *_: object) -> None:
+        """The console line's placeholder: an example of what the chosen kind runs."""
+        examples = {
+            "execute_shell": self.tr("e.g. ls -la (arguments are never given to a shell)"),
+            "run_code": self.tr("e.g. print(6 * 7)"),
+            "read_file": self.tr("a file in the session's folder, e.g. data/input.csv"),
+            "list_files": self.tr("a folder in the session's folder, e.g. . for its top"),
+        }
+        self.input.setPlaceholderText(examples.get(str(self.kind.currentData()), ""))
+
     def _sessions_tab(self) -> QWidget:
         buttons = QHBoxLayout()
         buttons.addWidget(self.new_button)
@@ -226,8 +246,9 @@ class SessionsView(QWidget):
         buttons.addWidget(self.summary)
         top = QWidget()
         top_layout = QVBoxLayout(top)
-        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.setContentsMargins(9, 9, 9, 0)  # off the tab frame, as the Audit tab
         top_layout.addLayout(buttons)
+        top_layout.addWidget(self.empty_label)
         top_layout.addWidget(self.table)
         command_row = QHBoxLayout()
         command_row.addWidget(self.kind)
@@ -235,7 +256,7 @@ class SessionsView(QWidget):
         command_row.addWidget(self.run_button)
         console = QWidget()
         console_layout = QVBoxLayout(console)
-        console_layout.setContentsMargins(0, 0, 0, 0)
+        console_layout.setContentsMargins(9, 0, 9, 9)
         console_layout.addLayout(command_row)
         console_layout.addWidget(self.output, 1)
         split = QSplitter(Qt.Orientation.Vertical)
@@ -364,14 +385,42 @@ class SessionsView(QWidget):
             lines += [f"{e['type']:4} {e['size']:>10} {e['name']}" for e in result["entries"]]
         elif result is not None:
             lines.append(json.dumps(result))
+        failed = not reply.get("success")
+        if isinstance(result, dict) and result.get("exitCode") not in (None, 0):
+            failed = True
         if not reply.get("success"):
             lines.append(self.tr("! %1").replace("%1", str(reply.get("error"))))
         lines.append(self.tr("(%1 ms)").replace("%1", f"{reply.get('durationMs') or 0:.1f}"))
-        self._append("\n".join(line for line in lines if line))
+        self._append("\n".join(line for line in lines if line), failed)
 
-    def _append(self, text: str) -> None:
-        self.output.appendPlainText(text)
+    def _append(self, text: str, failed: bool = False) -> None:
+        """Write `text` to the console; a failed command's answer in the error colour
+        (its words, "exit code 1" or "! ...", say it as well)."""
+        fmt = QTextCharFormat()
+        if failed:
+            fmt.setForeground(BAD)
+        cursor = self.output.textCursor()
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        if not self.output.document().isEmpty():
+            cursor.insertBlock(QTextBlockFormat(), fmt)
+        cursor.insertText(text, fmt)
+        self.output.setTextCursor(cursor)
+        self.output.ensureCursorVisible()
         self.sig_output_appended.emit(text)
+
+    def failed_lines(self) -> list[str]:
+        """The console's lines shown in the error colour."""
+        lines = []
+        block = self.output.document().begin()
+        while block.isValid():
+            it = block.begin()
+            while not it.atEnd():
+                if it.fragment().charFormat().foreground().color() == BAD:
+                    lines.append(block.text())
+                    break
+                it += 1
+            block = block.next()
+        return lines
 
     # ------------------------------------------------------------------ refresh
 
@@ -385,6 +434,7 @@ class SessionsView(QWidget):
             if self.selected_id() == selected:
                 self._select_when_listed = None
         self.summary.setText(self.tr("%n session(s) open", "", len(sessions)))
+        self.empty_label.setVisible(not sessions)
         self._update_buttons()
 
     def _on_tick(self) -> None:

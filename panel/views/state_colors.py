@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import QLabel
 
 from panel.server.status import ServerStatus
 
@@ -73,6 +74,21 @@ def dot_pixmap(color: QColor, size: int = 12) -> QPixmap:
     painter.drawEllipse(1, 1, size - 2, size - 2)
     painter.end()
     return pixmap
+
+
+def state_description(word: str) -> str:
+    """What a screen reader says of a state dot: the state in words ("State: Error")."""
+    return QCoreApplication.translate("state", "State: %1").replace("%1", word)
+
+
+def show_dot(label: QLabel, color: QColor, word: str, size: int = 12) -> None:
+    """Make `label` a state dot of `color` that also says `word`: as its tooltip, and as
+    its accessible name and description, so a screen reader reports the state (colour is
+    never the only sign of one)."""
+    label.setPixmap(dot_pixmap(color, size))
+    label.setToolTip(word)
+    label.setAccessibleName(word)
+    label.setAccessibleDescription(state_description(word))
 
 
 def dot_icon(color: QColor, size: int = 16) -> QIcon:

@@ -136,32 +136,32 @@
 <context>
     <name>AuditTableModel</name>
     <message>
-        <location filename="../../panel/views/audit_view.py" line="62"/>
+        <location filename="../../panel/views/audit_view.py" line="63"/>
         <source>When</source>
         <translation>시각</translation>
     </message>
     <message>
-        <location filename="../../panel/views/audit_view.py" line="63"/>
+        <location filename="../../panel/views/audit_view.py" line="64"/>
         <source>Client</source>
         <translation>클라이언트</translation>
     </message>
     <message>
-        <location filename="../../panel/views/audit_view.py" line="64"/>
+        <location filename="../../panel/views/audit_view.py" line="65"/>
         <source>Method</source>
         <translation>메서드</translation>
     </message>
     <message>
-        <location filename="../../panel/views/audit_view.py" line="65"/>
+        <location filename="../../panel/views/audit_view.py" line="66"/>
         <source>Parameters</source>
         <translation>매개변수</translation>
     </message>
     <message>
-        <location filename="../../panel/views/audit_view.py" line="66"/>
+        <location filename="../../panel/views/audit_view.py" line="67"/>
         <source>Result</source>
         <translation>결과</translation>
     </message>
     <message>
-        <location filename="../../panel/views/audit_view.py" line="67"/>
+        <location filename="../../panel/views/audit_view.py" line="68"/>
         <source>Duration</source>
         <translation>소요 시간</translation>
     </message>
@@ -169,21 +169,26 @@
 <context>
     <name>AuditView</name>
     <message>
-        <location filename="../../panel/views/audit_view.py" line="97"/>
+        <location filename="../../panel/views/audit_view.py" line="103"/>
         <source>No audit log (the API is not running).</source>
         <translation>감사 로그가 없습니다 (API가 실행 중이 아님).</translation>
     </message>
     <message>
-        <location filename="../../panel/views/audit_view.py" line="98"/>
+        <location filename="../../panel/views/audit_view.py" line="105"/>
         <source>Refresh</source>
         <translation>새로 고침</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../panel/views/audit_view.py" line="116"/>
+        <location filename="../../panel/views/audit_view.py" line="124"/>
         <source>%n mutating call(s) shown, newest first.</source>
         <translation>
             <numerusform>변경 호출 %n건 표시, 최신순.</numerusform>
         </translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/audit_view.py" line="128"/>
+        <source>No changes yet: every API call that changes something (from this window, opspanel ctl or a script) is listed here, with its result.</source>
+        <translation>아직 변경 사항이 없습니다. 무언가를 바꾸는 API 호출(이 창, opspanel ctl, 스크립트에서 보낸 것)이 결과와 함께 여기에 표시됩니다.</translation>
     </message>
 </context>
 <context>
@@ -422,247 +427,252 @@
 <context>
     <name>ConnectionsView</name>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="143"/>
+        <location filename="../../panel/views/connections_view.py" line="144"/>
         <source>Add…</source>
         <translation>추가…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="144"/>
+        <location filename="../../panel/views/connections_view.py" line="145"/>
         <source>Edit…</source>
         <translation>편집…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="145"/>
+        <location filename="../../panel/views/connections_view.py" line="146"/>
         <source>Delete</source>
         <translation>삭제</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="146"/>
+        <location filename="../../panel/views/connections_view.py" line="147"/>
         <source>Load CSV…</source>
         <translation>CSV 불러오기…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="147"/>
+        <location filename="../../panel/views/connections_view.py" line="148"/>
         <source>Enable</source>
         <translation>활성화</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="148"/>
+        <location filename="../../panel/views/connections_view.py" line="149"/>
         <source>Disable</source>
         <translation>비활성화</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="149"/>
+        <location filename="../../panel/views/connections_view.py" line="150"/>
         <source>Restart</source>
         <translation>다시 시작</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="169"/>
+        <location filename="../../panel/views/connections_view.py" line="170"/>
         <source>Keep workers running if the engine stops</source>
         <translation>엔진이 멈춰도 워커 계속 실행</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="172"/>
+        <location filename="../../panel/views/connections_view.py" line="173"/>
         <source>When the engine crashes or is killed, every connection worker keeps polling its device, and the next engine takes the running workers over. A normal quit still stops them. Applies to each worker from its next start.</source>
         <translation>엔진이 비정상 종료되거나 강제 종료되어도 모든 연결 워커가 장치 폴링을 계속하고, 다음에 시작한 엔진이 실행 중인 워커를 넘겨받습니다. 정상 종료하면 워커도 함께 멈춥니다. 각 워커가 다음에 시작할 때부터 적용됩니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="183"/>
+        <location filename="../../panel/views/connections_view.py" line="184"/>
         <source>State</source>
         <translation>상태</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="184"/>
+        <location filename="../../panel/views/connections_view.py" line="185"/>
         <source>Id</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="185"/>
+        <location filename="../../panel/views/connections_view.py" line="186"/>
         <source>Address</source>
         <translation>주소</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="186"/>
+        <location filename="../../panel/views/connections_view.py" line="187"/>
         <source>Link</source>
         <translation>링크</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="187"/>
+        <location filename="../../panel/views/connections_view.py" line="188"/>
         <source>PID</source>
         <translation>PID</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="188"/>
+        <location filename="../../panel/views/connections_view.py" line="189"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="189"/>
+        <location filename="../../panel/views/connections_view.py" line="190"/>
         <source>RSS</source>
         <translation>RSS</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="190"/>
+        <location filename="../../panel/views/connections_view.py" line="191"/>
         <source>Restarts</source>
         <translation>재시작 횟수</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="191"/>
+        <location filename="../../panel/views/connections_view.py" line="192"/>
         <source>Uptime</source>
         <translation>가동 시간</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="192"/>
+        <location filename="../../panel/views/connections_view.py" line="193"/>
         <source>Bus (last published)</source>
         <translation>버스 (마지막 게시)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="193"/>
+        <location filename="../../panel/views/connections_view.py" line="194"/>
         <source>Process</source>
         <translation>프로세스</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="219"/>
+        <location filename="../../panel/views/connections_view.py" line="213"/>
+        <source>No connections yet: Add one (Modbus TCP or OPC UA), or Load CSV to read several from a file.</source>
+        <translation>아직 연결이 없습니다. 추가(Modbus TCP 또는 OPC UA)를 누르거나, CSV 불러오기로 파일에서 여러 개를 한 번에 읽어 오세요.</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/connections_view.py" line="229"/>
         <source>Block</source>
         <translation>블록</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="220"/>
+        <location filename="../../panel/views/connections_view.py" line="230"/>
         <source>Kind</source>
         <translation>종류</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="221"/>
+        <location filename="../../panel/views/connections_view.py" line="231"/>
         <source>Period (ms)</source>
         <translation>주기 (ms)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="222"/>
+        <location filename="../../panel/views/connections_view.py" line="232"/>
         <source>Last cycle (ms)</source>
         <translation>마지막 주기 (ms)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="223"/>
+        <location filename="../../panel/views/connections_view.py" line="233"/>
         <source>Lateness p99 (ms)</source>
         <translation>지연 p99 (ms)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="224"/>
+        <location filename="../../panel/views/connections_view.py" line="234"/>
         <source>Errors</source>
         <translation>오류</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="225"/>
+        <location filename="../../panel/views/connections_view.py" line="235"/>
         <source>Missed</source>
         <translation>누락</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="240"/>
+        <location filename="../../panel/views/connections_view.py" line="254"/>
         <source>Write…</source>
         <translation>쓰기…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="254"/>
+        <location filename="../../panel/views/connections_view.py" line="268"/>
         <source>Tags</source>
         <translation>태그</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="255"/>
+        <location filename="../../panel/views/connections_view.py" line="269"/>
         <source>Blocks</source>
         <translation>블록</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="256"/>
+        <location filename="../../panel/views/connections_view.py" line="270"/>
         <source>Trend</source>
         <translation>추이</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="259"/>
+        <location filename="../../panel/views/connections_view.py" line="273"/>
         <source>Worker: CPU and memory</source>
         <translation>워커: CPU와 메모리</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="260"/>
+        <location filename="../../panel/views/connections_view.py" line="274"/>
         <source>CPU/Memory</source>
         <translation>CPU/메모리</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="281"/>
+        <location filename="../../panel/views/connections_view.py" line="296"/>
         <source>Quality:</source>
         <translation>품질:</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="389"/>
+        <location filename="../../panel/views/connections_view.py" line="405"/>
         <source>Group {name}</source>
         <translation>그룹 {name}</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="390"/>
+        <location filename="../../panel/views/connections_view.py" line="406"/>
         <source>Own</source>
         <translation>단독</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="394"/>
+        <location filename="../../panel/views/connections_view.py" line="410"/>
         <source>Connections of one group share one worker process: one fault in a group stops all its connections, and they restart together.</source>
         <translation>한 그룹의 연결은 워커 프로세스 하나를 함께 씁니다. 그룹에서 장애가 하나라도 나면 그 그룹의 모든 연결이 멈추고 함께 다시 시작됩니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="402"/>
+        <location filename="../../panel/views/connections_view.py" line="418"/>
         <source>{pid} (adopted)</source>
         <translation>{pid} (인계됨)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="416"/>
+        <location filename="../../panel/views/connections_view.py" line="432"/>
         <source>Keep workers running</source>
         <translation>워커 계속 실행</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="463"/>
+        <location filename="../../panel/views/connections_view.py" line="479"/>
         <source>Worker of %1: CPU and memory</source>
         <translation>%1 워커: CPU와 메모리</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="485"/>
+        <location filename="../../panel/views/connections_view.py" line="501"/>
         <source>Connection</source>
         <translation>연결</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="522"/>
+        <location filename="../../panel/views/connections_view.py" line="538"/>
         <source>Connection not saved</source>
         <translation>연결을 저장하지 않았습니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="537"/>
+        <location filename="../../panel/views/connections_view.py" line="553"/>
         <source>Delete connection?</source>
         <translation>연결을 삭제할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="538"/>
+        <location filename="../../panel/views/connections_view.py" line="554"/>
         <source>Stop and delete the connection %1?</source>
         <translation>연결 %1을(를) 중지하고 삭제할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="541"/>
+        <location filename="../../panel/views/connections_view.py" line="557"/>
         <source>Connection not deleted</source>
         <translation>연결이 삭제되지 않음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="547"/>
+        <location filename="../../panel/views/connections_view.py" line="563"/>
         <source>Folder with connections.csv</source>
         <translation>connections.csv가 있는 폴더</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="550"/>
+        <location filename="../../panel/views/connections_view.py" line="566"/>
         <source>CSV not loaded</source>
         <translation>CSV를 불러오지 못했습니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="567"/>
+        <location filename="../../panel/views/connections_view.py" line="583"/>
         <source>Write</source>
         <translation>쓰기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="567"/>
+        <location filename="../../panel/views/connections_view.py" line="583"/>
         <source>This tag is not writable.</source>
         <translation>이 태그는 쓸 수 없습니다.</translation>
     </message>
@@ -747,17 +757,17 @@
     <name>DurationChart</name>
     <message>
         <location filename="../../panel/views/job_duration_chart.py" line="23"/>
-        <location filename="../../panel/views/job_duration_chart.py" line="56"/>
+        <location filename="../../panel/views/job_duration_chart.py" line="57"/>
         <source>Run durations</source>
         <translation>실행 소요 시간</translation>
     </message>
     <message>
-        <location filename="../../panel/views/job_duration_chart.py" line="33"/>
+        <location filename="../../panel/views/job_duration_chart.py" line="34"/>
         <source>Duration</source>
         <translation>소요 시간</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../panel/views/job_duration_chart.py" line="55"/>
+        <location filename="../../panel/views/job_duration_chart.py" line="56"/>
         <source>Duration of the last %n runs</source>
         <translation>
             <numerusform>최근 %n회 실행 소요 시간</numerusform>
@@ -1474,6 +1484,11 @@
         <translation>데이터셋</translation>
     </message>
     <message>
+        <location filename="../../panel/views/jobs_view.py" line="67"/>
+        <source>No jobs yet: Watch file… to load a jobs file (and follow its changes), or File › Import configuration.</source>
+        <translation>아직 작업이 없습니다. 파일 감시…로 작업 파일을 불러오거나(변경 사항도 따라갑니다), 파일 › 구성 가져오기를 사용하세요.</translation>
+    </message>
+    <message>
         <location filename="../../panel/views/engine_state.py" line="39"/>
         <source>A job failed today</source>
         <translation>오늘 실패한 작업이 있습니다</translation>
@@ -1496,6 +1511,11 @@
 </context>
 <context>
     <name>LinkBanner</name>
+    <message>
+        <location filename="../../panel/views/link_banner.py" line="24"/>
+        <source>Engine not reachable</source>
+        <translation>엔진에 연결할 수 없음</translation>
+    </message>
     <message>
         <location filename="../../panel/views/link_banner.py" line="41"/>
         <source>no answer</source>
@@ -1615,52 +1635,62 @@
         <translation>저장…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="171"/>
+        <location filename="../../panel/views/logs_view.py" line="176"/>
         <source>Debug</source>
         <translation>디버그</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="172"/>
+        <location filename="../../panel/views/logs_view.py" line="177"/>
         <source>Warning</source>
         <translation>경고</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="173"/>
+        <location filename="../../panel/views/logs_view.py" line="178"/>
         <source>Error</source>
         <translation>오류</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="174"/>
+        <location filename="../../panel/views/logs_view.py" line="179"/>
         <source>Critical</source>
         <translation>심각</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="252"/>
+        <location filename="../../panel/views/logs_view.py" line="257"/>
         <source>%1 of %2 lines shown</source>
         <translation>%2줄 중 %1줄 표시</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="255"/>
+        <location filename="../../panel/views/logs_view.py" line="260"/>
         <source>%1 lines</source>
         <translation>%1줄</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="265"/>
+        <location filename="../../panel/views/logs_view.py" line="266"/>
+        <source>No line matches the filters.</source>
+        <translation>필터에 맞는 줄이 없습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/logs_view.py" line="270"/>
+        <source>No lines yet: what the server, the services, the connection workers and the jobs write appears here as they run. Start the server on the Server page to see its first lines.</source>
+        <translation>아직 줄이 없습니다. 서버, 서비스, 연결 워커, 작업이 실행되며 출력하는 내용이 여기에 표시됩니다. 서버 페이지에서 서버를 시작하면 첫 줄을 볼 수 있습니다.</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/logs_view.py" line="284"/>
         <source>All sources</source>
         <translation>모든 출처</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="283"/>
+        <location filename="../../panel/views/logs_view.py" line="302"/>
         <source>Invalid regular expression: %1</source>
         <translation>잘못된 정규식: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="350"/>
+        <location filename="../../panel/views/logs_view.py" line="369"/>
         <source>Save log lines</source>
         <translation>로그 줄 저장</translation>
     </message>
     <message>
-        <location filename="../../panel/views/logs_view.py" line="350"/>
+        <location filename="../../panel/views/logs_view.py" line="369"/>
         <source>Log files (*.log *.txt);;All files (*)</source>
         <translation>로그 파일 (*.log *.txt);;모든 파일 (*)</translation>
     </message>
@@ -1669,7 +1699,7 @@
     <name>MainWindow</name>
     <message>
         <location filename="../../panel/views/main_window.py" line="169"/>
-        <location filename="../../panel/views/main_window.py" line="749"/>
+        <location filename="../../panel/views/main_window.py" line="752"/>
         <source>OpsPanel</source>
         <translation>OpsPanel</translation>
     </message>
@@ -1719,251 +1749,251 @@
         <translation>서비스</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="481"/>
+        <location filename="../../panel/views/main_window.py" line="486"/>
         <source>&amp;Start</source>
         <translation>시작(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="483"/>
+        <location filename="../../panel/views/main_window.py" line="488"/>
         <source>S&amp;top</source>
         <translation>중지(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="486"/>
+        <location filename="../../panel/views/main_window.py" line="491"/>
         <source>&amp;Restart</source>
         <translation>다시 시작(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="489"/>
+        <location filename="../../panel/views/main_window.py" line="494"/>
         <source>Server &amp;settings…</source>
         <translation>서버 설정(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="492"/>
+        <location filename="../../panel/views/main_window.py" line="497"/>
         <source>&amp;Import configuration…</source>
         <translation>구성 가져오기(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="495"/>
+        <location filename="../../panel/views/main_window.py" line="500"/>
         <source>&amp;Export configuration…</source>
         <translation>구성 내보내기(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="498"/>
+        <location filename="../../panel/views/main_window.py" line="503"/>
         <source>Stop everything and &amp;quit</source>
         <translation>모두 중지하고 종료(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="501"/>
-        <location filename="../../panel/views/main_window.py" line="543"/>
+        <location filename="../../panel/views/main_window.py" line="506"/>
+        <location filename="../../panel/views/main_window.py" line="548"/>
         <source>&amp;Server</source>
         <translation>서버(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="504"/>
+        <location filename="../../panel/views/main_window.py" line="509"/>
         <source>&amp;Logs</source>
         <translation>로그(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="507"/>
+        <location filename="../../panel/views/main_window.py" line="512"/>
         <source>&amp;Connections</source>
         <translation>연결(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="510"/>
+        <location filename="../../panel/views/main_window.py" line="515"/>
         <source>&amp;Jobs</source>
         <translation>작업(&amp;J)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="513"/>
+        <location filename="../../panel/views/main_window.py" line="518"/>
         <source>S&amp;essions</source>
         <translation>세션(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="516"/>
+        <location filename="../../panel/views/main_window.py" line="521"/>
         <source>Ser&amp;vices</source>
         <translation>서비스(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="518"/>
+        <location filename="../../panel/views/main_window.py" line="523"/>
         <source>&amp;About OpsPanel</source>
         <translation>OpsPanel 정보(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="519"/>
+        <location filename="../../panel/views/main_window.py" line="524"/>
         <source>E&amp;ngines…</source>
         <translation>엔진(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="532"/>
+        <location filename="../../panel/views/main_window.py" line="537"/>
         <source>&amp;File</source>
         <translation>파일(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="547"/>
+        <location filename="../../panel/views/main_window.py" line="552"/>
         <source>&amp;View</source>
         <translation>보기(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="559"/>
+        <location filename="../../panel/views/main_window.py" line="564"/>
         <source>&amp;Theme</source>
         <translation>테마(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="563"/>
+        <location filename="../../panel/views/main_window.py" line="568"/>
         <source>Follow the system</source>
         <translation>시스템 설정 따르기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="564"/>
+        <location filename="../../panel/views/main_window.py" line="569"/>
         <source>Light</source>
         <translation>밝은 테마</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="565"/>
+        <location filename="../../panel/views/main_window.py" line="570"/>
         <source>Dark</source>
         <translation>어두운 테마</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="572"/>
+        <location filename="../../panel/views/main_window.py" line="577"/>
         <source>&amp;Help</source>
         <translation>도움말(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="577"/>
-        <location filename="../../panel/views/main_window.py" line="750"/>
+        <location filename="../../panel/views/main_window.py" line="582"/>
+        <location filename="../../panel/views/main_window.py" line="753"/>
         <source>Engine: running</source>
         <translation>엔진: 실행 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="596"/>
+        <location filename="../../panel/views/main_window.py" line="601"/>
         <source>API: starting…</source>
         <translation>API: 시작 중…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="598"/>
+        <location filename="../../panel/views/main_window.py" line="603"/>
         <source>API: %1</source>
         <translation>API: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="600"/>
+        <location filename="../../panel/views/main_window.py" line="605"/>
         <source>API: off</source>
         <translation>API: 꺼짐</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="581"/>
+        <location filename="../../panel/views/main_window.py" line="586"/>
         <source>Workspace folder</source>
         <translation>작업 공간 폴더</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="641"/>
+        <location filename="../../panel/views/main_window.py" line="646"/>
         <source>Server settings</source>
         <translation>서버 설정</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="646"/>
+        <location filename="../../panel/views/main_window.py" line="651"/>
         <source>Saved. Restart the server to use the new settings.</source>
         <translation>저장했습니다. 새 설정을 적용하려면 서버를 다시 시작하세요.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="652"/>
+        <location filename="../../panel/views/main_window.py" line="657"/>
         <source>Import configuration</source>
         <translation>구성 가져오기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="652"/>
-        <location filename="../../panel/views/main_window.py" line="672"/>
+        <location filename="../../panel/views/main_window.py" line="657"/>
+        <location filename="../../panel/views/main_window.py" line="677"/>
         <source>JSON files (*.json)</source>
         <translation>JSON 파일 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="659"/>
-        <location filename="../../panel/views/main_window.py" line="665"/>
+        <location filename="../../panel/views/main_window.py" line="664"/>
+        <location filename="../../panel/views/main_window.py" line="670"/>
         <source>Import failed</source>
         <translation>가져오기 실패</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="667"/>
+        <location filename="../../panel/views/main_window.py" line="672"/>
         <source>Configuration imported.</source>
         <translation>구성을 가져왔습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="672"/>
+        <location filename="../../panel/views/main_window.py" line="677"/>
         <source>Export configuration</source>
         <translation>구성 내보내기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="683"/>
+        <location filename="../../panel/views/main_window.py" line="688"/>
         <source>Export failed</source>
         <translation>내보내기 실패</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="685"/>
+        <location filename="../../panel/views/main_window.py" line="690"/>
         <source>Configuration exported.</source>
         <translation>구성을 내보냈습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="739"/>
+        <location filename="../../panel/views/main_window.py" line="742"/>
         <source>attached to %1 (pid %2)</source>
         <translation>%1에 연결됨 (pid %2)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="742"/>
+        <location filename="../../panel/views/main_window.py" line="745"/>
         <source>not attached to %1</source>
         <translation>%1에 연결되지 않음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="743"/>
+        <location filename="../../panel/views/main_window.py" line="746"/>
         <source>OpsPanel: %1</source>
         <translation>OpsPanel: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="744"/>
+        <location filename="../../panel/views/main_window.py" line="747"/>
         <source>Engine: %1</source>
         <translation>엔진: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="746"/>
+        <location filename="../../panel/views/main_window.py" line="749"/>
         <source>&amp;Close window</source>
         <translation>창 닫기(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="766"/>
+        <location filename="../../panel/views/main_window.py" line="767"/>
         <source>No connections</source>
         <translation>연결 없음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="783"/>
+        <location filename="../../panel/views/main_window.py" line="782"/>
         <source>Job %1: %2</source>
         <translation>작업 %1: %2</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="789"/>
+        <location filename="../../panel/views/main_window.py" line="788"/>
         <source>Engine CPU %1 %  RAM %2</source>
         <translation>엔진 CPU %1 %  메모리 %2</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="846"/>
+        <location filename="../../panel/views/main_window.py" line="845"/>
         <source>OpsPanel keeps running</source>
         <translation>OpsPanel이 계속 실행 중입니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="847"/>
+        <location filename="../../panel/views/main_window.py" line="846"/>
         <source>The server, connections and jobs go on. Open the window from here.</source>
         <translation>서버, 연결, 작업이 계속 실행됩니다. 여기에서 창을 열 수 있습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="853"/>
+        <location filename="../../panel/views/main_window.py" line="852"/>
         <source>Quit OpsPanel?</source>
         <translation>OpsPanel을 종료할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="854"/>
+        <location filename="../../panel/views/main_window.py" line="853"/>
         <source>Processes are still running. Stop them all and quit?</source>
         <translation>프로세스가 아직 실행 중입니다. 모두 중지하고 종료할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/main_window.py" line="855"/>
+        <location filename="../../panel/views/main_window.py" line="854"/>
         <source>Stop all and quit</source>
         <translation>모두 중지하고 종료</translation>
     </message>
@@ -1971,7 +2001,7 @@
 <context>
     <name>OverviewHeader</name>
     <message>
-        <location filename="../../panel/views/overview/header.py" line="41"/>
+        <location filename="../../panel/views/overview/header.py" line="40"/>
         <source>Engine pid %1 on %2</source>
         <translation>엔진 pid %1, %2</translation>
     </message>
@@ -2134,17 +2164,17 @@
 <context>
     <name>ResourceChart</name>
     <message>
-        <location filename="../../panel/views/charts/resource_chart.py" line="49"/>
+        <location filename="../../panel/views/charts/resource_chart.py" line="17"/>
         <source>No readings yet</source>
         <translation>아직 측정값이 없습니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/charts/resource_chart.py" line="51"/>
+        <location filename="../../panel/views/charts/resource_chart.py" line="19"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../../panel/views/charts/resource_chart.py" line="51"/>
+        <location filename="../../panel/views/charts/resource_chart.py" line="19"/>
         <source>Memory</source>
         <translation>메모리</translation>
     </message>
@@ -2324,137 +2354,137 @@
 <context>
     <name>ServerView</name>
     <message>
-        <location filename="../../panel/views/server_view.py" line="84"/>
+        <location filename="../../panel/views/server_view.py" line="85"/>
         <source>Start</source>
         <translation>시작</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="85"/>
+        <location filename="../../panel/views/server_view.py" line="86"/>
         <source>Stop</source>
         <translation>중지</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="86"/>
+        <location filename="../../panel/views/server_view.py" line="87"/>
         <source>Restart</source>
         <translation>다시 시작</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="87"/>
+        <location filename="../../panel/views/server_view.py" line="88"/>
         <source>Settings…</source>
         <translation>설정…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="88"/>
+        <location filename="../../panel/views/server_view.py" line="89"/>
         <source>Start the server (F5)</source>
         <translation>서버 시작 (F5)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="89"/>
+        <location filename="../../panel/views/server_view.py" line="90"/>
         <source>Stop the server and its children (Shift+F5)</source>
         <translation>서버와 하위 프로세스 중지 (Shift+F5)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="90"/>
+        <location filename="../../panel/views/server_view.py" line="91"/>
         <source>Restart the server (Ctrl+Shift+R)</source>
         <translation>서버 다시 시작 (Ctrl+Shift+R)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="122"/>
+        <location filename="../../panel/views/server_view.py" line="123"/>
         <source>PID</source>
         <translation>PID</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="123"/>
+        <location filename="../../panel/views/server_view.py" line="124"/>
         <source>Port</source>
         <translation>포트</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="124"/>
+        <location filename="../../panel/views/server_view.py" line="125"/>
         <source>Uptime</source>
         <translation>가동 시간</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="125"/>
+        <location filename="../../panel/views/server_view.py" line="126"/>
         <source>Restarts</source>
         <translation>재시작 횟수</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="126"/>
+        <location filename="../../panel/views/server_view.py" line="127"/>
         <source>Last exit</source>
         <translation>마지막 종료</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="127"/>
+        <location filename="../../panel/views/server_view.py" line="128"/>
         <source>Health URL</source>
         <translation>상태 확인 URL</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="128"/>
+        <location filename="../../panel/views/server_view.py" line="129"/>
         <source>Last error</source>
         <translation>마지막 오류</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="129"/>
+        <location filename="../../panel/views/server_view.py" line="130"/>
         <source>Command</source>
         <translation>명령</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="133"/>
+        <location filename="../../panel/views/server_view.py" line="134"/>
         <source>CPU %</source>
         <translation>CPU %</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="134"/>
+        <location filename="../../panel/views/server_view.py" line="135"/>
         <source>Memory MB</source>
         <translation>메모리 MB</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="140"/>
+        <location filename="../../panel/views/server_view.py" line="141"/>
         <source>Chart…</source>
         <translation>차트…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="141"/>
+        <location filename="../../panel/views/server_view.py" line="142"/>
         <source>CPU and memory of the server over the last minutes</source>
         <translation>최근 몇 분 동안의 서버 CPU와 메모리</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="164"/>
+        <location filename="../../panel/views/server_view.py" line="165"/>
         <source>Stop the server?</source>
         <translation>서버를 중지할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="165"/>
+        <location filename="../../panel/views/server_view.py" line="166"/>
         <source>The server and every process it started will be stopped.</source>
         <translation>서버와 서버가 시작한 모든 프로세스가 중지됩니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="172"/>
+        <location filename="../../panel/views/server_view.py" line="173"/>
         <source>Restart the server?</source>
         <translation>서버를 다시 시작할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="173"/>
+        <location filename="../../panel/views/server_view.py" line="174"/>
         <source>The server will be stopped and started again.</source>
         <translation>서버를 중지한 뒤 다시 시작합니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="210"/>
+        <location filename="../../panel/views/server_view.py" line="211"/>
         <source>Use port %1 and start</source>
         <translation>포트 %1을(를) 사용하여 시작</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="228"/>
+        <location filename="../../panel/views/server_view.py" line="229"/>
         <source>Server: CPU and memory</source>
         <translation>서버: CPU와 메모리</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="243"/>
+        <location filename="../../panel/views/server_view.py" line="244"/>
         <source>signal %1</source>
         <translation>시그널 %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="246"/>
+        <location filename="../../panel/views/server_view.py" line="247"/>
         <source>code %1</source>
         <translation>코드 %1</translation>
     </message>
@@ -2482,17 +2512,17 @@
         <translation>메모리</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/cards.py" line="76"/>
+        <location filename="../../panel/views/services/cards.py" line="74"/>
         <source>up %1</source>
         <translation>가동 %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/cards.py" line="78"/>
+        <location filename="../../panel/views/services/cards.py" line="76"/>
         <source>port %1</source>
         <translation>포트 %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/cards.py" line="79"/>
+        <location filename="../../panel/views/services/cards.py" line="77"/>
         <source>not running</source>
         <translation>실행 중이 아님</translation>
     </message>
@@ -2500,123 +2530,138 @@
 <context>
     <name>ServiceDetails</name>
     <message>
-        <location filename="../../panel/views/services/details.py" line="46"/>
+        <location filename="../../panel/views/services/details.py" line="50"/>
         <source>Settings</source>
         <translation>설정</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="66"/>
+        <location filename="../../panel/views/services/details.py" line="70"/>
         <source>Command</source>
         <translation>명령</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="67"/>
+        <location filename="../../panel/views/services/details.py" line="71"/>
         <source>Working folder</source>
         <translation>작업 폴더</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="68"/>
+        <location filename="../../panel/views/services/details.py" line="72"/>
         <source>Environment</source>
         <translation>환경 변수</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="69"/>
+        <location filename="../../panel/views/services/details.py" line="73"/>
         <source>Port</source>
         <translation>포트</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="70"/>
+        <location filename="../../panel/views/services/details.py" line="74"/>
         <source>Readiness</source>
         <translation>준비 확인</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="71"/>
+        <location filename="../../panel/views/services/details.py" line="75"/>
         <source>Liveness</source>
         <translation>동작 확인</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="72"/>
+        <location filename="../../panel/views/services/details.py" line="76"/>
         <source>Autostart</source>
         <translation>자동 시작</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="73"/>
+        <location filename="../../panel/views/services/details.py" line="77"/>
         <source>Restart</source>
         <translation>다시 시작</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="74"/>
+        <location filename="../../panel/views/services/details.py" line="78"/>
         <source>Timeouts</source>
         <translation>제한 시간</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="75"/>
+        <location filename="../../panel/views/services/details.py" line="79"/>
         <source>Memory limit</source>
         <translation>메모리 한도</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="76"/>
+        <location filename="../../panel/views/services/details.py" line="80"/>
         <source>Starts after</source>
         <translation>먼저 시작할 서비스</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="77"/>
+        <location filename="../../panel/views/services/details.py" line="81"/>
         <source>Last exit</source>
         <translation>마지막 종료</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="86"/>
+        <location filename="../../panel/views/services/details.py" line="102"/>
+        <source>CPU and memory</source>
+        <translation>CPU와 메모리</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/details.py" line="104"/>
         <source>Recent log lines</source>
         <translation>최근 로그</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="93"/>
+        <location filename="../../panel/views/services/details.py" line="98"/>
         <source>Log lines of the selected service</source>
         <translation>선택한 서비스의 로그</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="95"/>
+        <location filename="../../panel/views/services/details.py" line="100"/>
         <source>No lines from this service yet.</source>
         <translation>이 서비스의 로그가 아직 없습니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="113"/>
+        <location filename="../../panel/views/services/details.py" line="105"/>
+        <source>CPU/Memory</source>
+        <translation>CPU/메모리</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/details.py" line="122"/>
+        <source>%1: CPU and memory</source>
+        <translation>%1: CPU와 메모리</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/services/details.py" line="130"/>
         <source>Last error: %1</source>
         <translation>마지막 오류: %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="120"/>
-        <location filename="../../panel/views/services/details.py" line="143"/>
+        <location filename="../../panel/views/services/details.py" line="137"/>
+        <location filename="../../panel/views/services/details.py" line="160"/>
         <source>none</source>
         <translation>없음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="123"/>
+        <location filename="../../panel/views/services/details.py" line="140"/>
         <source>the workspace folder</source>
         <translation>작업 공간 폴더</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="128"/>
+        <location filename="../../panel/views/services/details.py" line="145"/>
         <source>yes</source>
         <translation>예</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="128"/>
+        <location filename="../../panel/views/services/details.py" line="145"/>
         <source>no</source>
         <translation>아니요</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="130"/>
+        <location filename="../../panel/views/services/details.py" line="147"/>
         <source>ready %1 ms, stop %2 ms, %3 start retries</source>
         <translation>준비 %1 ms, 중지 %2 ms, 시작 재시도 %3회</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="145"/>
+        <location filename="../../panel/views/services/details.py" line="162"/>
         <source>TCP port %1</source>
         <translation>TCP 포트 %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="147"/>
+        <location filename="../../panel/views/services/details.py" line="164"/>
         <source>log /%1/</source>
         <translation>로그 /%1/</translation>
     </message>
@@ -2624,19 +2669,19 @@
 <context>
     <name>ServiceDialog</name>
     <message>
-        <location filename="../../panel/views/services/details.py" line="157"/>
+        <location filename="../../panel/views/services/details.py" line="174"/>
         <location filename="../../panel/views/services/dialog.py" line="91"/>
         <source>Never</source>
         <translation>안 함</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="158"/>
+        <location filename="../../panel/views/services/details.py" line="175"/>
         <location filename="../../panel/views/services/dialog.py" line="92"/>
         <source>On failure</source>
         <translation>실패 시</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/details.py" line="159"/>
+        <location filename="../../panel/views/services/details.py" line="176"/>
         <location filename="../../panel/views/services/dialog.py" line="93"/>
         <source>Always</source>
         <translation>항상</translation>
@@ -2968,47 +3013,47 @@
         <translation>선택한 서비스 없음</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/page.py" line="298"/>
+        <location filename="../../panel/views/services/page.py" line="299"/>
         <source>Stop %1?</source>
         <translation>%1을(를) 중지할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/page.py" line="299"/>
+        <location filename="../../panel/views/services/page.py" line="300"/>
         <source>The service %1 and every process it started will be stopped.</source>
         <translation>서비스 %1과(와) 그 서비스가 시작한 모든 프로세스가 중지됩니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/page.py" line="311"/>
+        <location filename="../../panel/views/services/page.py" line="312"/>
         <source>Restart %1?</source>
         <translation>%1을(를) 다시 시작할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/page.py" line="312"/>
+        <location filename="../../panel/views/services/page.py" line="313"/>
         <source>The service %1 will be stopped and started again.</source>
         <translation>서비스 %1을(를) 중지한 뒤 다시 시작합니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/page.py" line="320"/>
+        <location filename="../../panel/views/services/page.py" line="321"/>
         <source>Stop every service?</source>
         <translation>모든 서비스를 중지할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/page.py" line="321"/>
+        <location filename="../../panel/views/services/page.py" line="322"/>
         <source>These services and every process they started will be stopped: %1.</source>
         <translation>다음 서비스와 이들이 시작한 모든 프로세스가 중지됩니다: %1.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/page.py" line="364"/>
+        <location filename="../../panel/views/services/page.py" line="365"/>
         <source>Remove %1?</source>
         <translation>%1을(를) 제거할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/page.py" line="365"/>
+        <location filename="../../panel/views/services/page.py" line="366"/>
         <source>The service %1 and its settings will be removed from the workspace.</source>
         <translation>서비스 %1과(와) 그 설정이 작업 공간에서 제거됩니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/services/page.py" line="373"/>
+        <location filename="../../panel/views/services/page.py" line="374"/>
         <source>Not removed</source>
         <translation>제거하지 못함</translation>
     </message>
@@ -3184,18 +3229,18 @@
         <translation>언어, 시간 제한, 메모리 제한, 네트워크 접근을 고릅니다</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="181"/>
+        <location filename="../../panel/views/sessions_view.py" line="190"/>
         <source>Code</source>
         <translation>코드</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="184"/>
+        <location filename="../../panel/views/sessions_view.py" line="193"/>
         <source>Code in the session&apos;s language (Python unless chosen otherwise)</source>
         <translation>세션 언어로 된 코드 (따로 고르지 않으면 Python)</translation>
     </message>
     <message>
         <location filename="../../panel/views/sessions_view.py" line="167"/>
-        <location filename="../../panel/views/sessions_view.py" line="263"/>
+        <location filename="../../panel/views/sessions_view.py" line="284"/>
         <source>New session</source>
         <translation>새 세션</translation>
     </message>
@@ -3205,59 +3250,79 @@
         <translation>세션 닫기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="180"/>
+        <location filename="../../panel/views/sessions_view.py" line="189"/>
         <source>Command</source>
         <translation>명령</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="187"/>
+        <location filename="../../panel/views/sessions_view.py" line="196"/>
         <source>Read file</source>
         <translation>파일 읽기</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="188"/>
+        <location filename="../../panel/views/sessions_view.py" line="197"/>
         <source>List files</source>
         <translation>파일 목록</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="190"/>
+        <location filename="../../panel/views/sessions_view.py" line="233"/>
         <source>e.g. ls -la (arguments are never given to a shell)</source>
         <translation>예: ls -la (인수는 셸로 전달되지 않습니다)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="192"/>
+        <location filename="../../panel/views/sessions_view.py" line="202"/>
         <source>Run</source>
         <translation>실행</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="201"/>
+        <location filename="../../panel/views/sessions_view.py" line="180"/>
+        <source>No sessions open. A session is a private folder where commands and code run, sandboxed, for scripts and the API: New session opens one, and its console below runs what you type in it.</source>
+        <translation>열린 세션이 없습니다. 세션은 스크립트와 API를 위해 명령과 코드가 샌드박스 안에서 실행되는 전용 폴더입니다. 새 세션으로 하나를 열면, 아래 콘솔에서 입력한 내용을 그 세션에서 실행합니다.</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/sessions_view.py" line="211"/>
         <source>Sessions</source>
         <translation>세션</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="202"/>
+        <location filename="../../panel/views/sessions_view.py" line="212"/>
         <source>Audit</source>
         <translation>감사</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="303"/>
-        <location filename="../../panel/views/sessions_view.py" line="308"/>
-        <location filename="../../panel/views/sessions_view.py" line="368"/>
+        <location filename="../../panel/views/sessions_view.py" line="234"/>
+        <source>e.g. print(6 * 7)</source>
+        <translation>예: print(6 * 7)</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/sessions_view.py" line="235"/>
+        <source>a file in the session&apos;s folder, e.g. data/input.csv</source>
+        <translation>세션 폴더 안의 파일, 예: data/input.csv</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/sessions_view.py" line="236"/>
+        <source>a folder in the session&apos;s folder, e.g. . for its top</source>
+        <translation>세션 폴더 안의 폴더, 예: 최상위는 .</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/sessions_view.py" line="324"/>
+        <location filename="../../panel/views/sessions_view.py" line="329"/>
+        <location filename="../../panel/views/sessions_view.py" line="392"/>
         <source>! %1</source>
         <translation>! %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="360"/>
+        <location filename="../../panel/views/sessions_view.py" line="381"/>
         <source>exit code %1</source>
         <translation>종료 코드 %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/sessions_view.py" line="369"/>
+        <location filename="../../panel/views/sessions_view.py" line="393"/>
         <source>(%1 ms)</source>
         <translation>(%1 ms)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../panel/views/sessions_view.py" line="387"/>
+        <location filename="../../panel/views/sessions_view.py" line="436"/>
         <source>%n session(s) open</source>
         <translation>
             <numerusform>열린 세션 %n개</numerusform>
@@ -3391,41 +3456,39 @@
 <context>
     <name>TimeChart</name>
     <message>
-        <location filename="../../panel/views/charts/time_chart.py" line="106"/>
+        <location filename="../../panel/views/charts/time_chart.py" line="110"/>
         <source>Follow</source>
         <translation>자동 스크롤</translation>
     </message>
     <message>
-        <location filename="../../panel/views/charts/time_chart.py" line="109"/>
+        <location filename="../../panel/views/charts/time_chart.py" line="113"/>
         <source>Keep the newest values in view (off while you zoom or pan)</source>
         <translation>최신 값을 계속 표시합니다 (확대하거나 이동하면 꺼집니다)</translation>
     </message>
-    <message numerus="yes">
-        <location filename="../../panel/views/charts/time_chart.py" line="114"/>
-        <source>Last %n min</source>
-        <translation>
-            <numerusform>최근 %n분</numerusform>
-        </translation>
+    <message>
+        <location filename="../../panel/views/charts/time_chart.py" line="120"/>
+        <source>Last %1 min</source>
+        <translation>최근 %1분</translation>
     </message>
     <message>
-        <location filename="../../panel/views/charts/time_chart.py" line="116"/>
+        <location filename="../../panel/views/charts/time_chart.py" line="123"/>
         <source>Time span</source>
         <translation>시간 범위</translation>
     </message>
     <message>
-        <location filename="../../panel/views/charts/time_chart.py" line="120"/>
+        <location filename="../../panel/views/charts/time_chart.py" line="127"/>
         <source>Values under the pointer</source>
         <translation>포인터 위치의 값</translation>
     </message>
     <message>
-        <location filename="../../panel/views/charts/time_chart.py" line="278"/>
-        <location filename="../../panel/views/charts/time_chart.py" line="327"/>
-        <location filename="../../panel/views/charts/time_chart.py" line="436"/>
+        <location filename="../../panel/views/charts/time_chart.py" line="292"/>
+        <location filename="../../panel/views/charts/time_chart.py" line="343"/>
+        <location filename="../../panel/views/charts/time_chart.py" line="452"/>
         <source>(no unit)</source>
         <translation>(단위 없음)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/charts/time_chart.py" line="437"/>
+        <location filename="../../panel/views/charts/time_chart.py" line="453"/>
         <source>%1 on the %2 axis</source>
         <translation>%2 축: %1</translation>
     </message>
@@ -3606,22 +3669,22 @@
 <context>
     <name>quality</name>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="81"/>
+        <location filename="../../panel/views/connections_view.py" line="82"/>
         <source>Good</source>
         <translation>양호</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="82"/>
+        <location filename="../../panel/views/connections_view.py" line="83"/>
         <source>Uncertain</source>
         <translation>불확실</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="83"/>
+        <location filename="../../panel/views/connections_view.py" line="84"/>
         <source>Bad</source>
         <translation>불량</translation>
     </message>
     <message>
-        <location filename="../../panel/views/connections_view.py" line="85"/>
+        <location filename="../../panel/views/connections_view.py" line="86"/>
         <source>Unknown</source>
         <translation>알 수 없음</translation>
     </message>
@@ -3629,14 +3692,19 @@
 <context>
     <name>state</name>
     <message>
-        <location filename="../../panel/views/state_colors.py" line="38"/>
+        <location filename="../../panel/views/state_colors.py" line="39"/>
         <source>Running</source>
         <translation>실행 중</translation>
     </message>
     <message>
+        <location filename="../../panel/views/state_colors.py" line="81"/>
+        <source>State: %1</source>
+        <translation>상태: %1</translation>
+    </message>
+    <message>
         <location filename="../../panel/views/conn_states.py" line="34"/>
         <location filename="../../panel/views/sessions_view.py" line="53"/>
-        <location filename="../../panel/views/state_colors.py" line="39"/>
+        <location filename="../../panel/views/state_colors.py" line="40"/>
         <source>Starting</source>
         <translation>시작 중</translation>
     </message>
@@ -3677,7 +3745,7 @@
     </message>
     <message>
         <location filename="../../panel/views/conn_states.py" line="35"/>
-        <location filename="../../panel/views/state_colors.py" line="40"/>
+        <location filename="../../panel/views/state_colors.py" line="41"/>
         <source>Stopping</source>
         <translation>중지 중</translation>
     </message>
@@ -3688,7 +3756,7 @@
     </message>
     <message>
         <location filename="../../panel/views/conn_states.py" line="38"/>
-        <location filename="../../panel/views/state_colors.py" line="41"/>
+        <location filename="../../panel/views/state_colors.py" line="42"/>
         <source>Stopped</source>
         <translation>중지됨</translation>
     </message>
@@ -3699,7 +3767,7 @@
     </message>
     <message>
         <location filename="../../panel/views/conn_states.py" line="37"/>
-        <location filename="../../panel/views/state_colors.py" line="42"/>
+        <location filename="../../panel/views/state_colors.py" line="43"/>
         <source>Error</source>
         <translation>오류</translation>
     </message>
@@ -3707,37 +3775,37 @@
 <context>
     <name>worker</name>
     <message>
-        <location filename="../../panel/views/state_colors.py" line="54"/>
+        <location filename="../../panel/views/state_colors.py" line="55"/>
         <source>Configuring</source>
         <translation>구성 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/state_colors.py" line="55"/>
+        <location filename="../../panel/views/state_colors.py" line="56"/>
         <source>Connecting</source>
         <translation>연결 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/state_colors.py" line="56"/>
+        <location filename="../../panel/views/state_colors.py" line="57"/>
         <source>Polling</source>
         <translation>수집 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/state_colors.py" line="57"/>
+        <location filename="../../panel/views/state_colors.py" line="58"/>
         <source>Reconnecting</source>
         <translation>재연결 중</translation>
     </message>
     <message>
-        <location filename="../../panel/views/state_colors.py" line="58"/>
+        <location filename="../../panel/views/state_colors.py" line="59"/>
         <source>Error</source>
         <translation>오류</translation>
     </message>
     <message>
-        <location filename="../../panel/views/state_colors.py" line="59"/>
+        <location filename="../../panel/views/state_colors.py" line="60"/>
         <source>Disabled</source>
         <translation>비활성</translation>
     </message>
     <message>
-        <location filename="../../panel/views/state_colors.py" line="60"/>
+        <location filename="../../panel/views/state_colors.py" line="61"/>
         <source>Stopped</source>
         <translation>중지됨</translation>
     </message>

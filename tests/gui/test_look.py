@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QRect, QSettings, QSize, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QScrollArea
 from pytestqt.qtbot import QtBot
 
 from panel.engine import Engine
@@ -197,5 +197,10 @@ def test_first_start_fits_the_screen_then_the_geometry_is_remembered(
 
 def test_every_page_has_the_same_room_around_it(themed: MainWindow) -> None:
     pages = [themed.pages.widget(i) for i in range(themed.pages.count())]
-    margins = {page.layout().contentsMargins().left() for page in pages if page.layout()}
+    # A scrolled page (the Overview) has its room in its content's layout.
+    layouts = [
+        page.widget().layout() if isinstance(page, QScrollArea) else page.layout() for page in pages
+    ]
+    assert all(layouts) and len(layouts) == len(pages)
+    margins = {layout.contentsMargins().left() for layout in layouts}
     assert margins == {10}  # none flush against the sidebar, none with double room

@@ -45,6 +45,24 @@ def test_worker_states_read_in_korean(qapp: QApplication) -> None:
         qapp.removeTranslator(translator)
 
 
+def test_a_charts_time_spans_read_in_korean(qapp: QApplication) -> None:
+    """A plural in the chart base class reads in Korean in every chart made from it."""
+    from panel.views.charts.resource_chart import ResourceChart
+    from panel.views.job_duration_chart import DurationChart
+
+    translator = QTranslator()
+    assert translator.load(QLocale("ko_KR"), "opspanel", "_", str(QM.parent))
+    qapp.installTranslator(translator)
+    try:
+        for chart in (ResourceChart("x"), DurationChart()):
+            spans = [chart.span.itemText(i) for i in range(chart.span.count())]
+            assert spans == ["최근 1분", "최근 5분", "최근 10분"], type(chart).__name__
+            assert chart.follow.text() == "자동 스크롤"
+            chart.deleteLater()
+    finally:
+        qapp.removeTranslator(translator)
+
+
 def test_a_command_reads_as_argv_not_shell_quoting() -> None:
     argv = ["python3", "-c", "print('it''s')", "--name", "two words", ""]
     assert format_argv(argv) == "python3 -c print('it''s') --name \"two words\" \"\""

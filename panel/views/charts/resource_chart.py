@@ -2,51 +2,19 @@
 
 from __future__ import annotations
 
-import time
-from collections import deque
-
-from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
 
+from panel.views.charts.samples import ResourceSamples
 from panel.views.charts.time_chart import KEEP_S, Line, TimeChart
 
 CPU, MEMORY = "cpu", "memory"
-MAX_SAMPLES = 1200
-"""Ten minutes at two readings a second, the fastest they come."""
-
-
-class ResourceSamples(QObject):
-    """The CPU % and memory (bytes) readings of one process, newest last (ten minutes).
-
-    Kept by the page that shows the process's sparklines, from the moment the window
-    sees it, so that a chart opened later starts with the past minutes.
-    """
-
-    sig_added = Signal(float, float, float)
-    """(unix time, CPU %, memory MB) one new reading."""
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.readings: deque[tuple[float, float, float]] = deque(maxlen=MAX_SAMPLES)
-
-    def add(self, cpu: float | None, rss: int | None, when: float | None = None) -> None:
-        """One reading (None: not known, a gap)."""
-        moment = time.time() if when is None else when
-        megabytes = rss / 1e6 if rss is not None else float("nan")
-        percent = cpu if cpu is not None else float("nan")
-        self.readings.append((moment, percent, megabytes))
-        self.sig_added.emit(moment, percent, megabytes)
-
-    def clear(self) -> None:
-        """Forget every reading (another process)."""
-        self.readings.clear()
 
 
 class ResourceChart(TimeChart):
     """CPU % (left axis) and memory MB (right axis) of one process over time."""
 
     def __init__(self, title: str, parent: QWidget | None = None) -> None:
-        super().__init__(title, self.tr("No readings yet"), parent=parent)
+        super().__init__(title, self.tr("No readings yet"), parent=parent, floor=0.0)
         self._samples: ResourceSamples | None = None
         self.set_lines([Line(CPU, self.tr("CPU"), "%"), Line(MEMORY, self.tr("Memory"), "MB")])
 
@@ -90,4 +58,4 @@ class ResourceChartDialog(QDialog):
         self.resize(760, 420)
 
 
-__all__ = ["KEEP_S", "ResourceChart", "ResourceChartDialog", "ResourceSamples"]
+__all__ = ["KEEP_S", "ResourceChart", "ResourceChartDialog"]

@@ -77,10 +77,14 @@ class TimeChart(QWidget):
         parent: QWidget | None = None,
         *,
         live: bool = True,
+        floor: float | None = None,
     ) -> None:
         super().__init__(parent)
         self.keep_s = keep_s
         self.live = live
+        self.floor = floor
+        """The lowest value any axis shows (0 for what is never negative: durations, CPU %,
+        memory), else None: the axes follow the values wherever they go."""
         """Live: the newest values at the right edge (Follow), the last value still current
         now. Otherwise the time axis spans the points (a history of events)."""
         self._title = title
@@ -111,7 +115,10 @@ class TimeChart(QWidget):
         self.follow.toggled.connect(self._on_follow)
         self.span = QComboBox()
         for seconds in SPANS_S:
-            self.span.addItem(self.tr("Last %n min", "", seconds // 60), seconds)
+            # "%1", not a plural "%n": PySide6 looks a plural up in the context of the
+            # class it runs in (ResourceChart...), not of this one, and left it in English.
+            words = self.tr("Last %1 min").replace("%1", str(int(seconds / 60)))
+            self.span.addItem(words, seconds)
         self.span.setCurrentIndex(max(0, self.span.findData(span_s)))
         self.span.setAccessibleName(self.tr("Time span"))
         self.span.currentIndexChanged.connect(self._on_span)
@@ -214,6 +221,13 @@ class TimeChart(QWidget):
         low, high = self._plot.getViewBox().viewRange()[0]
         return float(low), float(high)
 
+    def y_range(self) -> tuple[float, float] | None:
+        """The values the left axis shows, bottom and top."""
+        if self._plot is None:
+            return None
+        low, high = self._plot.getViewBox().viewRange()[1]
+        return float(low), float(high)
+
     def read_out(self, when: float) -> str:
         """The read-out at time `when`: the time, then each line's value and unit."""
         parts = [time.strftime("%H:%M:%S", time.localtime(when))]
@@ -284,6 +298,8 @@ class TimeChart(QWidget):
         for box in self._boxes.values():
             box.enableAutoRange(axis="y")
             box.setAutoVisible(y=True)
+            if self.floor is not None:
+                box.setLimits(yMin=self.floor)
         main.sigRangeChangedManually.connect(self._on_manual_range)
         if not self.live:
             main.enableAutoRange(axis="x")  # until the user zooms or pans

@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from panel.viewmodels.engines.probe import HealthSource
 from panel.views.engine_state import engine_dot
-from panel.views.state_colors import dot_pixmap
+from panel.views.state_colors import show_dot
 
 
 class OverviewHeader(QWidget):
@@ -33,8 +33,7 @@ class OverviewHeader(QWidget):
         """Read the health again."""
         health = self._health.health()
         color, word = engine_dot(health)
-        self.dot.setPixmap(dot_pixmap(color, 14))
-        self.dot.setAccessibleName(word)
+        show_dot(self.dot, color, word, 14)
         self.state_label.setText(f"<b>{word}</b>")
         where = health.workspace or "-"
         engine = (

@@ -22,7 +22,7 @@ from panel.views.services.history import ServiceHistory
 from panel.views.services.state import worst_service_state
 from panel.views.services.table import CPU_COLOR, RSS_COLOR
 from panel.views.sparkline import Sparkline
-from panel.views.state_colors import SERVER_COLORS, dot_pixmap, server_status_label
+from panel.views.state_colors import SERVER_COLORS, server_status_label, show_dot
 
 if TYPE_CHECKING:  # the Overview is the first frame: no engine modules for type names
     from panel.viewmodels.engine import EngineModel
@@ -67,9 +67,7 @@ class ServiceCard(QFrame):
     def show_snapshot(self, snap: ServiceSnapshot) -> None:
         """The state (colour and word), uptime, port and last error of `snap`."""
         word = server_status_label(snap.status)
-        self.dot.setPixmap(dot_pixmap(SERVER_COLORS[snap.status], 12))
-        self.dot.setToolTip(word)
-        self.dot.setAccessibleName(word)
+        show_dot(self.dot, SERVER_COLORS[snap.status], word)
         self.state_label.setText(word)
         parts = []
         if snap.uptime is not None:

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListView,
     QScrollArea,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -18,6 +19,8 @@ from PySide6.QtWidgets import (
 from panel.logs.model import LogListModel
 from panel.server.status import ServiceSnapshot
 from panel.viewmodels.logs import LogsModel
+from panel.views.charts.resource_chart import ResourceChart
+from panel.views.charts.samples import ResourceSamples
 from panel.views.format import format_argv
 from panel.views.logs_view import LevelDelegate
 from panel.views.server_view import exit_text
@@ -25,7 +28,8 @@ from panel.workspace.service_config import Probe, ServiceConfig
 
 
 class ServiceDetails(QWidget):
-    """What Cockpit shows under a unit: how it is set up, why it last failed, its journal.
+    """What Cockpit shows under a unit: how it is set up, why it last failed, its journal,
+    and (on a second tab) the chart of its CPU and memory over the last ten minutes.
 
     The log list is the engine's lines filtered to the service's own source (its name).
     """
@@ -83,8 +87,9 @@ class ServiceDetails(QWidget):
             self.fields[key] = label
         column.addLayout(form)
         column.addStretch(1)
-        logs_box = QGroupBox(self.tr("Recent log lines"))
-        logs_column = QVBoxLayout(logs_box)
+        logs_page = QWidget()
+        logs_column = QVBoxLayout(logs_page)
+        logs_column.setContentsMargins(0, 0, 0, 0)
         self.log_view = QListView()
         self.log_view.setModel(self.log_model)
         self.log_view.setItemDelegate(LevelDelegate(self.log_view))
@@ -94,16 +99,28 @@ class ServiceDetails(QWidget):
         logs_column.addWidget(self.log_view)
         self.no_lines_label = QLabel(self.tr("No lines from this service yet."))
         logs_column.addWidget(self.no_lines_label)
+        self.resource_chart = ResourceChart(self.tr("CPU and memory"))
+        self.tabs = QTabWidget()
+        self.tabs.addTab(logs_page, self.tr("Recent log lines"))
+        self.tabs.addTab(self.resource_chart, self.tr("CPU/Memory"))
         layout.addWidget(settings_box, 2)
-        layout.addWidget(logs_box, 3)
+        layout.addWidget(self.tabs, 3)
 
-    def show_service(self, snap: ServiceSnapshot | None, config: ServiceConfig | None) -> None:
-        """Show `snap` and `config` (None: nothing selected)."""
+    def show_service(
+        self,
+        snap: ServiceSnapshot | None,
+        config: ServiceConfig | None,
+        samples: ResourceSamples | None = None,
+    ) -> None:
+        """Show `snap`, `config` and the chart of `samples`, its CPU and memory readings
+        (None: nothing selected)."""
         name = snap.name if snap is not None else None
         if name != self._name:
             self._name = name
             self.log_model.set_sources({name} if name else set())
             self._follow()
+            title = self.tr("%1: CPU and memory").replace("%1", name or "-")
+            self.resource_chart.show_samples(samples if name else None, title)
         if snap is None:
             self.error_label.setVisible(False)
             for label in self.fields.values():

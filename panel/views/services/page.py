@@ -269,7 +269,8 @@ class ServicesView(QWidget):
         self.start_all_button.setEnabled(any(s.status in _IDLE for s in snaps))
         self.stop_all_button.setEnabled(any(s.status in _ACTIVE for s in snaps))
         config = self.services.config(snap.name) if snap is not None else None
-        self.details.show_service(snap, config)
+        samples = self.history.samples(snap.name) if snap is not None else None
+        self.details.show_service(snap, config, samples)
 
     def _emit_worst(self, snaps: list[ServiceSnapshot]) -> None:
         color, word = worst_service_state(snaps)

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from panel.views.main_window import MainWindow
@@ -132,7 +132,8 @@ def test_a_problem_path_names_the_dialog_field() -> None:
 def test_the_keyboard_opens_the_dialogs(services_window: MainWindow, qtbot: QtBot) -> None:
     view = services_window.services_view
     qtbot.waitUntil(lambda: view.model.rowCount() == len(NAMES), timeout=TIMEOUT_MS)
-    services_window.activateWindow()
+    services_window.activateWindow()  # asynchronous: keys reach only an active window
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is services_window, timeout=TIMEOUT_MS)
     view.select("worker")
     view.table.setFocus()
     qtbot.keyClick(view.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
