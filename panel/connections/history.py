@@ -3,10 +3,11 @@
 A trend opened now shows the past too, so the engine keeps what the workers sent. It
 does so at a cost that does not grow with the tags in a batch, in Python operations:
 values arrive in batches (one per block cycle) of up to thousands, and the engine's
-thread must stay responsive. Per block there is one timestamps column and one 2-D
-array, a row per batch and a column per numeric tag of the block; a batch becomes one
-row through a handful of C-level calls (`map` over the value objects, one NumPy
-conversion, one fancy-index assignment), whatever its size.
+thread must stay responsive. Per block there is one timestamps column and one table
+of 8-byte floats (`array('d')`, row-major), a row per batch and a column per numeric
+tag of the block; a batch becomes one row through a handful of C-level calls (`map`
+over the value objects, one conversion to floats, one slice or scattered assignment),
+whatever its size.
 
 A worker sends only the tags that changed (beyond their deadband); a row therefore
 starts as a copy of the row before (the tags kept their value) and takes the batch's
@@ -14,22 +15,23 @@ values in their columns. A value without a number (a bad read: null) is NaN, a g
 the trend. Rows older than `keep_s` are dropped when the buffer needs room (amortised
 O(1) per row) and never read.
 
-NumPy is imported with the first batch, so an engine without connections never pays
-for it.
+The standard library's `array` holds the columns, not NumPy: a headless engine
+supervising idle workers keeps a history of their (bad) reads from the start, and
+NumPy would be about 10 MB of its resident memory for a few rows.
 """
 
 from __future__ import annotations
 
 import math
 import operator
+from array import array
+from bisect import bisect_left
+from collections import deque
 from dataclasses import dataclass
-from itertools import repeat
-from typing import TYPE_CHECKING, Any
+from itertools import compress, repeat
+from typing import Any
 
 from panel.connections.worker.config import FIXED_TYPES, ConnectionConfig
-
-if TYPE_CHECKING:
-    import numpy as np
 
 __all__ = ["KEEP_S", "BlockHistory", "Series", "TagHistory", "numeric_type"]
 
@@ -52,6 +54,12 @@ START_ROWS = 64
 
 _NAME = operator.itemgetter("name")
 _VALUE = operator.itemgetter("value")
+_NAN = math.nan
+_NONE_AS_NAN = {None: _NAN}
+"""`_NONE_AS_NAN.get(v, v)`: a value, or NaN for null, without a Python call per value
+(an unhashable value, an OPC UA array, raises TypeError: the slow path takes it)."""
+_KNOWN = (-1).__ne__
+"""True for a column that is kept (the index gives -1 for a tag it does not keep)."""
 
 
 def numeric_type(tag_type: str) -> bool:
@@ -101,17 +109,19 @@ class Series:
 
 
 class BlockHistory:
-    """The rows of one block: `ts[start:end]` and `values[start:end, column]`."""
+    """The rows of one block: `ts[start:end]` and, row-major, `values[start*n:end*n]`
+    (n: the block's kept tags, `width`)."""
 
     def __init__(self, name: str, tags: list[str], units: list[str], keep_s: float) -> None:
-        import numpy as np
-
         self.name = name
         self.tags = tags
         self.units = units
         self.keep_s = keep_s
-        self._ts = np.empty(START_ROWS, dtype=np.float64)
-        self._values = np.full((START_ROWS, len(tags)), np.nan, dtype=np.float64)
+        self.width = len(tags)
+        self._all_columns = list(range(self.width))
+        self._nan_row = array("d", [_NAN]) * self.width
+        self._ts = array("d", bytes(8 * START_ROWS))
+        self._values = array("d", [_NAN]) * (START_ROWS * self.width)
         self._start = 0
         self._end = 0
         self.wide = len(tags) * keep_s * 10 * 8 > EXACT_BYTES
@@ -120,67 +130,74 @@ class BlockHistory:
     def __len__(self) -> int:
         return self._end - self._start
 
-    def append(self, when: float, columns: np.ndarray, values: np.ndarray) -> None:
+    def append(self, when: float, columns: list[int], values: array[float]) -> None:
         """One row at `when`: the row before, with `values` in `columns` (or the row before
         itself, updated, in a wide block when it is the second one of the same second:
         see `ROW_S`)."""
-        end = self._end
+        end, width = self._end, self.width
         if end > self._start:
-            last = float(self._ts[end - 1])
+            last = self._ts[end - 1]
             when = max(when, last)  # rows stay in time order
             second = when // ROW_S
             if (
                 self.wide
                 and end - self._start >= 2
                 and last // ROW_S == second
-                and float(self._ts[end - 2]) // ROW_S == second
+                and self._ts[end - 2] // ROW_S == second
             ):
-                self._values[end - 1, columns] = values
+                self._put((end - 1) * width, columns, values)
                 self._ts[end - 1] = when
                 return
-        if self._end == len(self._ts):
+        if end == len(self._ts):
             self._make_room(when)
-        end = self._end
-        if end > self._start:
-            self._values[end] = self._values[end - 1]
-        self._values[end, columns] = values
+            end = self._end
+        self._put(end * width, columns, values, end > self._start)
         self._ts[end] = when
         self._end = end + 1
 
+    def _put(
+        self, base: int, columns: list[int], values: array[float], carry: bool | None = None
+    ) -> None:
+        """`values` into the row that starts at `base`, in `columns`. A new row starts as
+        the row before (`carry` True) or without values (False); None: the row is not new."""
+        width = self.width
+        if columns == self._all_columns:  # every tag, in order: the row is the batch
+            self._values[base : base + width] = values
+        else:
+            if carry is not None:
+                before = self._values[base - width : base] if carry else self._nan_row
+                self._values[base : base + width] = before
+            # the assignments are the side effects of a `map`, run to its end by the deque
+            deque(map(self._values.__setitem__, map(base.__add__, columns), values), maxlen=0)
+
     def _make_room(self, now: float) -> None:
         """Drop the rows older than `keep_s`; grow when the rest fill half the buffer."""
-        import numpy as np
-
-        start, end = self._start, self._end
-        first = start + int(np.searchsorted(self._ts[start:end], now - self.keep_s, "left"))
+        start, end, width = self._start, self._end, self.width
+        first = bisect_left(self._ts, now - self.keep_s, start, end)
         kept = end - first
         size = len(self._ts)
         if kept * 2 > size:
             size *= 2
-        ts = np.empty(size, dtype=np.float64) if size != len(self._ts) else self._ts
-        values = (
-            np.full((size, len(self.tags)), np.nan, dtype=np.float64)
-            if size != len(self._ts)
-            else self._values
-        )
-        ts[:kept] = self._ts[first:end]
-        values[:kept] = self._values[first:end]
+            ts = array("d", bytes(8 * size))
+            values = array("d", [_NAN]) * (size * width)
+        else:
+            ts, values = self._ts, self._values
+        ts[0:kept] = self._ts[first:end]
+        values[0 : kept * width] = self._values[first * width : end * width]
         self._ts, self._values = ts, values
         self._start, self._end = 0, kept
 
-    def rows(self, since: float) -> tuple[np.ndarray, np.ndarray]:
-        """(ts, values) of the rows at or after `since` (views, not copies).
+    def rows(self, since: float) -> tuple[array[float], array[float]]:
+        """(ts, values) of the rows at or after `since` (copies; values row-major).
 
         When no row is at `since`, the one just before it is included (shown at `since`
         by `TagHistory.series`): the values it holds were still current then.
         """
-        import numpy as np
-
-        start, end = self._start, self._end
-        first = start + int(np.searchsorted(self._ts[start:end], since, "left"))
+        start, end, width = self._start, self._end, self.width
+        first = bisect_left(self._ts, since, start, end)
         if first > start and (first == end or self._ts[first] > since):
             first -= 1
-        return self._ts[first:end], self._values[first:end]
+        return self._ts[first:end], self._values[first * width : end * width]
 
     def capacity(self) -> int:
         """The rows the buffer has room for (for tests of its growth)."""
@@ -191,14 +208,14 @@ class _ConnHistory:
     """The blocks of one connection, laid out from its configuration."""
 
     def __init__(self, config: ConnectionConfig, keep_s: float, old: _ConnHistory | None) -> None:
-        import numpy as np
-
         self.config = config
         self.blocks: list[BlockHistory] = []
         self.index: dict[str, int] = {}
         """Numeric tag name -> global column (the blocks' columns, one after the other)."""
-        owners: list[int] = []
-        offsets: list[int] = []
+        self.owner: list[int] = []
+        """Global column -> its block."""
+        self.local: list[int] = []
+        """Global column -> its column in its block."""
         kept = {(b.name, tuple(b.tags)): b for b in (old.blocks if old else [])}
         for block in config.blocks:
             tags = [t for t in block.tags if numeric_type(t.type) and t.name not in self.index]
@@ -209,56 +226,57 @@ class _ConnHistory:
                 block.name, names, [t.unit for t in tags], keep_s
             )
             history.units = [t.unit for t in tags]
-            offsets.append(len(self.index))
-            for name in names:
-                self.index[name] = len(owners)
-                owners.append(len(self.blocks))
+            for column, name in enumerate(names):
+                self.index[name] = len(self.owner)
+                self.owner.append(len(self.blocks))
+                self.local.append(column)
             self.blocks.append(history)
-        self.owner = np.array(owners, dtype=np.intp)
-        self.offset = np.array(offsets, dtype=np.intp)
 
     def record(self, values: list[dict[str, Any]], when: float) -> None:
-        import numpy as np
-
-        count = len(values)
-        columns = np.fromiter(map(self.index.get, map(_NAME, values), repeat(-1)), np.intp, count)
-        wanted = columns >= 0
-        if not wanted.all():
-            if not wanted.any():
+        columns = list(map(self.index.get, map(_NAME, values), repeat(-1)))
+        if -1 in columns:
+            wanted = list(map(_KNOWN, columns))
+            if True not in wanted:
                 return
-            columns = columns[wanted]
-            positions = np.flatnonzero(wanted).tolist()
-            got = operator.itemgetter(*positions)(list(map(_VALUE, values)))
-            picked = list(got) if len(positions) > 1 else [got]
+            columns = list(compress(columns, wanted))
+            picked = list(compress(map(_VALUE, values), wanted))
         else:
             picked = list(map(_VALUE, values))
         try:
-            numbers = np.array(picked, dtype=np.float64)
-        except (TypeError, ValueError, OverflowError):
+            numbers = array("d", picked)
+        except TypeError:  # a null (a bad read) somewhere, or no number
+            try:
+                numbers = array("d", map(_NONE_AS_NAN.get, picked, picked))
+            except (TypeError, ValueError, OverflowError):
+                numbers = self._numbers_one_by_one(picked, columns)
+        except (ValueError, OverflowError):
             numbers = self._numbers_one_by_one(picked, columns)
-        if numbers.ndim != 1:  # a list value (an OPC UA array) somewhere: not a number
-            numbers = self._numbers_one_by_one(picked, columns)
-        owners = self.owner[columns]
-        first = int(owners[0])
-        if owners[-1] == first and (owners == first).all():
-            self.blocks[first].append(when, columns - self.offset[first], numbers)
+        if len(self.blocks) == 1:  # the global columns are the block's
+            self.blocks[0].append(when, columns, numbers)
             return
-        for block in np.unique(owners).tolist():
-            mine = owners == block
-            self.blocks[block].append(when, columns[mine] - self.offset[block], numbers[mine])
+        owners = list(map(self.owner.__getitem__, columns))
+        local = list(map(self.local.__getitem__, columns))
+        first = owners[0]
+        if owners.count(first) == len(owners):
+            self.blocks[first].append(when, local, numbers)
+            return
+        for block in sorted(set(owners)):
+            mine = list(map(block.__eq__, owners))
+            self.blocks[block].append(
+                when, list(compress(local, mine)), array("d", compress(numbers, mine))
+            )
 
-    def _numbers_one_by_one(self, picked: list[Any], columns: np.ndarray) -> np.ndarray:
+    def _numbers_one_by_one(self, picked: list[Any], columns: list[int]) -> array[float]:
         """The slow path for a batch with a value that is no number (an `auto` tag holding
         text, say): it is NaN here, and its tag is no longer kept from the next batch."""
-        import numpy as np
-
-        out = np.empty(len(picked), dtype=np.float64)
+        out = array("d", [_NAN]) * len(picked)
         names = {column: name for name, column in self.index.items()}
         for i, value in enumerate(picked):
             number = _number(value)
             if number is None and value is not None:
-                self.index.pop(names[int(columns[i])], None)
-            out[i] = math.nan if number is None else number
+                self.index.pop(names[columns[i]], None)
+            else:
+                out[i] = _NAN if number is None else number
         return out
 
 
@@ -319,8 +337,6 @@ class TagHistory:
             return []
         import time
 
-        import numpy as np
-
         span = self.keep_s if seconds is None else min(float(seconds), self.keep_s)
         since = (time.time() if now is None else now) - span
         wanted = None if names is None else set(names)
@@ -333,16 +349,23 @@ class TagHistory:
         step = max(1, math.ceil(total / max_values))
         out: list[Series] = []
         for block, columns, ts, values in picked:
+            width = block.width
+            rows = None
             if step > 1:  # thinned evenly, the newest row kept
-                rows = np.unique(np.append(np.arange(0, len(ts), step), len(ts) - 1))
-                ts, values = ts[rows], values[rows]
+                rows = list(range(0, len(ts), step))
+                if rows[-1] != len(ts) - 1:
+                    rows.append(len(ts) - 1)
+                ts = array("d", map(ts.__getitem__, rows))
             times = ts.tolist()
             if times:
                 times[0] = max(times[0], since)
             for column in columns:
-                column_values = values[:, column]
-                listed = column_values.astype(object)
-                listed[np.isnan(column_values)] = None
+                column_values = values[column::width]
+                if rows is not None:
+                    column_values = array("d", map(column_values.__getitem__, rows))
+                listed: list[float | None] = list(column_values)
+                if any(map(math.isnan, column_values)):  # NaN: no value
+                    listed = [None if v != v else v for v in column_values]
                 name, unit = block.tags[column], block.units[column]
-                out.append(Series(name, unit, block.name, times, listed.tolist()))
+                out.append(Series(name, unit, block.name, times, listed))
         return out

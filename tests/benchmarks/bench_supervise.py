@@ -9,7 +9,9 @@
   + 20 ManagedProcess of `sleep`), the real engine (`python -m panel --headless`
   on a workspace of 20 Modbus connections whose device is stopped: 20 workers
   waiting to retry, nothing to poll, no window, no API client) and supervisord
-  with 20 programs. CPU is the process's CPU time over the window (1 s psutil
+  with 20 programs; beside them the stack's floor (Python, QtCore, QtNetwork, asyncio
+  on Qt, sqlite3 and psutil loaded, an idle loop, no child: what any engine built on
+  them costs at rest). CPU is the process's CPU time over the window (1 s psutil
   samples only resolve 1 %), wakeups the voluntary context switches per second.
 Everything started here is stopped and reaped before run() returns.
 """
@@ -247,6 +249,53 @@ def _ours_idle() -> dict[str, float]:
     return figures
 
 
+FLOOR = (
+    FORGET_SOURCES
+    + REFCOUNT_GUARD
+    + textwrap.dedent(
+        """
+    import asyncio, sqlite3, sys
+    import psutil
+    from PySide6 import QtNetwork
+    from PySide6.QtCore import QCoreApplication, QSocketNotifier
+    from panel.qt_loop import qt_event_loop
+
+    app = QCoreApplication([])
+    loop = qt_event_loop(app)
+    asyncio.set_event_loop(loop)
+    db = sqlite3.connect(":memory:")
+    notifier = QSocketNotifier(sys.stdin.fileno(), QSocketNotifier.Type.Read)
+    notifier.activated.connect(lambda *_: (notifier.setEnabled(False), loop.stop()))
+    loop.call_soon(lambda: print("ready", flush=True))
+    with loop:
+        loop.run_forever()
+    """
+    )
+)
+"""The engine's stack at rest and nothing of its own: Python, QtCore and QtNetwork,
+asyncio on Qt (qasync), sqlite3 and psutil, an idle event loop."""
+
+
+def _floor_idle() -> dict[str, float]:
+    with subprocess.Popen(
+        [sys.executable, "-c", FLOOR],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    ) as proc:
+        assert proc.stdin is not None and proc.stdout is not None
+        try:
+            assert proc.stdout.readline().strip() == b"ready"
+            time.sleep(IDLE_SETTLE_S)
+            figures = _measure_idle(proc.pid)
+            proc.stdin.write(b"stop\n")
+            proc.stdin.flush()
+            proc.wait(30)
+        finally:
+            _kill_tree(proc)
+    return figures
+
+
 def _kill_tree(proc: subprocess.Popen[bytes]) -> None:
     with contextlib.suppress(psutil.Error):
         for child in psutil.Process(proc.pid).children(recursive=True):
@@ -321,6 +370,7 @@ def _idle_rounds() -> dict[str, Any]:
     contenders: dict[str, Callable[[], dict[str, float]]] = {
         "ours_core": _ours_idle,
         "ours_engine_headless": _engine_idle,
+        "stack_floor": _floor_idle,
         "supervisord": _supervisord_idle,
     }
     runs: dict[str, list[dict[str, float]]] = {name: [] for name in contenders}

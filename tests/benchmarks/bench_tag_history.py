@@ -101,7 +101,7 @@ def _measure(changed: int) -> dict[str, Any]:
                 while points[0][0] < value["ts"] - KEEP_S:
                     points.popleft()
 
-    history.record("plc1", config, json.loads(lines[0])["values"])  # NumPy imported
+    history.record("plc1", config, json.loads(lines[0])["values"])  # the blocks laid out
     baseline = _median_ms(lines, without_history)
     recorded = _median_ms(lines, with_history)
     deques = _median_ms(lines, with_deques)
