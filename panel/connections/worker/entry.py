@@ -44,6 +44,7 @@ from panel.connections.worker.lifeline import die_with_parent, on_termination
 from panel.connections.worker.protocol import FULL_REFRESH_S, CommandReader, Output
 from panel.connections.worker.sink import SinkFactory
 from panel.connections.worker.source import ConfigSource
+from panel.connections.worker.timing import phase_of
 from panel.connections.worker.worker import Worker
 
 
@@ -219,6 +220,7 @@ def main(argv: list[str], sink_factory: SinkFactory | None = None, *, forked: bo
                 stats_interval_s=args.stats_interval_s,
                 reload_source=source.load,
                 sink=sink_factory(args.conn_id, args.workspace) if sink_factory else None,
+                phase=phase_of(args.conn_id or (config.id if config else "")),
             )
         if isinstance(output, SocketOutput):
             return await _serve_socket(worker, output, args.ipc_dir)

@@ -25,23 +25,17 @@ supervisor restarts the group as one.
 from __future__ import annotations
 
 import asyncio
-import zlib
 from collections.abc import Callable
 from typing import Any
 
 from panel.connections.worker.protocol import EXIT_OK, EXIT_RESTART, FULL_REFRESH_S, Sink
 from panel.connections.worker.sink import ValueSink
 from panel.connections.worker.source import ConfigSource
+from panel.connections.worker.timing import phase_of
 from panel.connections.worker.worker import Worker
 
 MakeSink = Callable[[str], ValueSink | None]
 """conn id -> that member's second consumer (the tag bus), or None."""
-
-
-def phase_of(conn_id: str) -> float:
-    """A member's place in the period (0 to 1), the same on every start: the members'
-    cycles spread over the period instead of all falling on the same instant."""
-    return zlib.crc32(conn_id.encode("utf-8")) / 2**32
 
 
 class MemberOutput:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import zlib
 from collections import deque
 from dataclasses import dataclass, field
 
@@ -71,14 +72,21 @@ class BlockStats:
         }
 
 
+def phase_of(conn_id: str) -> float:
+    """A connection's place in its blocks' periods (0 to 1), the same on every start:
+    the cycles of a box's connections (a group's members, or lone workers started
+    together) spread over the period instead of all falling on the same instant."""
+    return zlib.crc32(conn_id.encode("utf-8")) / 2**32
+
+
 class PeriodicTimer:
     """Deadlines every `period` seconds from the first `wait()`, skipping missed ones.
 
     `period == 0` means "as fast as possible": `wait()` only yields to the loop.
     `phase` (0 to 1) shifts the deadlines after the first by that fraction of a
     period: the first cycle runs at once, the later ones at `first + (k + phase) *
-    period`. The connections of a group spread their cycles over the period this
-    way instead of all reading at the same instant.
+    period`. Connections spread their cycles over the period this way (`phase_of`)
+    instead of all reading at the same instant.
     """
 
     def __init__(self, period: float, stats: BlockStats, phase: float = 0.0) -> None:
