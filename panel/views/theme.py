@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QStyleFactory
 
 from panel.util.paths import ui_dir
 from panel.views import ui_settings
+from panel.views.indicator_style import FramedIndicatorStyle
 
 SCHEMES = {"light": Qt.ColorScheme.Light, "dark": Qt.ColorScheme.Dark}
 
@@ -48,8 +49,8 @@ _DARK_DISABLED = {Role.WindowText: "#7a7d82", Role.Text: "#7a7d82", Role.ButtonT
 
 def _fusion() -> None:
     app = QApplication.instance()
-    if isinstance(app, QApplication) and app.style().name().lower() != "fusion":
-        app.setStyle(QStyleFactory.create("Fusion"))
+    if isinstance(app, QApplication) and not isinstance(app.style(), FramedIndicatorStyle):
+        app.setStyle(FramedIndicatorStyle())
 
 
 def dark_palette() -> QPalette:

@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QRect, QSettings, QSize, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
-from PySide6.QtWidgets import QApplication, QScrollArea
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QScrollArea,
+    QStyle,
+    QStyleOptionButton,
+)
 from pytestqt.qtbot import QtBot
 
 from panel.engine import Engine
@@ -204,3 +210,35 @@ def test_every_page_has_the_same_room_around_it(themed: MainWindow) -> None:
     assert all(layouts) and len(layouts) == len(pages)
     margins = {layout.contentsMargins().left() for layout in layouts}
     assert margins == {10}  # none flush against the sidebar, none with double room
+
+
+def _frame_contrast(box: QCheckBox) -> float:
+    """How far the darkest-or-lightest pixel of the box's indicator stands from the window
+    colour (0-255 in lightness): 0 means the box cannot be seen."""
+    option = QStyleOptionButton()
+    box.initStyleOption(option)
+    style = box.style()
+    rect = style.subElementRect(QStyle.SubElement.SE_CheckBoxIndicator, option, box)
+    image = box.grab().toImage()
+    window = box.palette().color(Role.Window).lightness()
+    ratio = image.devicePixelRatio()
+    edge = [
+        image.pixelColor(round(x * ratio), round(rect.top() * ratio)).lightness()
+        for x in range(rect.left() + 2, rect.right() - 1)
+    ]
+    return max(abs(value - window) for value in edge)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_an_unchecked_box_can_be_seen_in_both_schemes(
+    themed: MainWindow, qtbot: QtBot, scheme: str
+) -> None:
+    _use(themed, scheme)
+    view = themed.connections_view
+    themed.show_page(view)
+    box = view.keep_running_box
+    box.setChecked(False)
+    qtbot.waitUntil(box.isVisible)
+    dark = scheme == "dark"
+    qtbot.waitUntil(lambda: (box.palette().color(Role.Window).lightness() < 128) == dark)
+    assert _frame_contrast(box) >= 40, f"the box's frame is lost in the {scheme} window colour"
