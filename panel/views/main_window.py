@@ -238,6 +238,10 @@ class MainWindow(QMainWindow):
         self.tray.sig_restart.connect(self.restart_action.trigger)
 
         self._connect_services()
+        from panel.views.charts.samples import ResourceSamples
+
+        self.server_resources = ResourceSamples(self)
+        """The server's CPU and memory readings from the window's start (its page's chart)."""
         models.server.sig_status.connect(self._on_server_status)
         models.engine.sig_stats.connect(self._on_stats)
         models.engine.sig_link.connect(self._on_link)
@@ -257,7 +261,7 @@ class MainWindow(QMainWindow):
         def server() -> QWidget:
             from panel.views.server_view import ServerView
 
-            return ServerView(m.server, m.engine)
+            return ServerView(m.server, m.engine, self.server_resources)
 
         def services() -> QWidget:
             from panel.views.services.page import ServicesView
@@ -784,6 +788,8 @@ class MainWindow(QMainWindow):
         self.tray.notify(title, run.error or "")
 
     def _on_stats(self, stats: ProcessStats) -> None:
+        if stats.server_rss is not None:
+            self.server_resources.add(stats.server_cpu, stats.server_rss)
         self.usage_label.setText(
             self.tr("Engine CPU %1 %  RAM %2")
             .replace("%1", f"{stats.panel_cpu:.1f}")

@@ -1,4 +1,4 @@
-"""The Server panel: status, figures, Start / Stop / Restart, settings and resource plots."""
+"""The Server panel: status, figures, Start / Stop / Restart, settings and a CPU/memory chart."""
 
 from __future__ import annotations
 
@@ -19,12 +19,11 @@ from PySide6.QtWidgets import (
 )
 
 from panel.server.status import ExitStatus, ServerSnapshot, ServerStatus
-from panel.views.charts.resource_chart import ResourceChartDialog
+from panel.views.charts.resource_chart import ResourceChart
 from panel.views.charts.samples import ResourceSamples
 from panel.views.confirm import confirmed
 from panel.views.format import format_argv, format_bytes, format_duration
 from panel.views.icons import themed_icon
-from panel.views.sparkline import Sparkline
 from panel.views.state_colors import BAD, SERVER_COLORS, server_status_label, show_dot
 
 if TYPE_CHECKING:
@@ -39,10 +38,20 @@ class ServerView(QWidget):
     """The operator asked to edit the server settings."""
 
     def __init__(
-        self, server: ServerModel, engine: EngineModel, parent: QWidget | None = None
+        self,
+        server: ServerModel,
+        engine: EngineModel,
+        resources: ResourceSamples | None = None,
+        parent: QWidget | None = None,
     ) -> None:
+        """`resources`: the server's readings, kept (and fed) by the window from its start,
+        so the chart shows the minutes before the page was first opened; None: the page
+        keeps its own from now on."""
         super().__init__(parent)
         self._server = server
+        self._own_resources = resources is None
+        self.resources = resources if resources is not None else ResourceSamples(self)
+        """The server's CPU and memory readings over the last minutes (the chart's)."""
         self._build()
         server.sig_status.connect(self._show_snapshot)
         engine.sig_stats.connect(self._show_stats)
@@ -128,22 +137,15 @@ class ServerView(QWidget):
         form.addRow(self.tr("Health URL"), self.health_label)
         form.addRow(self.tr("Last error"), self.error_label)
         form.addRow(self.tr("Command"), self.command_label)
+        self.cpu_label = QLabel("-")
+        self.memory_label = QLabel("-")
+        form.addRow(self.tr("CPU"), self.cpu_label)
+        form.addRow(self.tr("Memory"), self.memory_label)
         layout.addLayout(form)
 
-        plots = QHBoxLayout()
-        self.cpu_plot = Sparkline(self.tr("CPU %"), "{:.1f} %", floor_max=10.0)
-        self.rss_plot = Sparkline(self.tr("Memory MB"), "{:.1f} MB", floor_max=10.0)
-        plots.addWidget(self.cpu_plot)
-        plots.addWidget(self.rss_plot)
-        self.resources = ResourceSamples(self)
-        """The server's CPU and memory readings (what the larger chart starts from)."""
-        self.resource_dialog: ResourceChartDialog | None = None
-        self.chart_button = QPushButton(self.tr("Chart…"))
-        self.chart_button.setToolTip(self.tr("CPU and memory of the server over the last minutes"))
-        self.chart_button.clicked.connect(self.show_resource_chart)
-        plots.addWidget(self.chart_button, 0, Qt.AlignmentFlag.AlignTop)
-        layout.addLayout(plots)
-        layout.addStretch(1)
+        self.resource_chart = ResourceChart(self.tr("Server: CPU and memory"))
+        self.resource_chart.show_samples(self.resources)
+        layout.addWidget(self.resource_chart, 1)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
         self.start_button.clicked.connect(self._on_start)
@@ -217,19 +219,13 @@ class ServerView(QWidget):
 
     def _show_stats(self, stats: ProcessStats) -> None:
         if stats.server_rss is None:
+            self.cpu_label.setText("-")
+            self.memory_label.setText("-")
             return
-        self.cpu_plot.add_sample(stats.server_cpu or 0.0)
-        self.rss_plot.add_sample(stats.server_rss / 1e6)
-        self.rss_plot.setToolTip(format_bytes(stats.server_rss))
-        self.resources.add(stats.server_cpu, stats.server_rss)
-
-    def show_resource_chart(self) -> None:
-        """Open (or raise) the larger chart of the server's CPU and memory."""
-        if self.resource_dialog is None:
-            title = self.tr("Server: CPU and memory")
-            self.resource_dialog = ResourceChartDialog(title, self.resources, self)
-        self.resource_dialog.show()
-        self.resource_dialog.raise_()
+        self.cpu_label.setText(f"{stats.server_cpu or 0.0:.1f} %")
+        self.memory_label.setText(format_bytes(stats.server_rss))
+        if self._own_resources:
+            self.resources.add(stats.server_cpu, stats.server_rss)
 
 
 def exit_text(last_exit: ExitStatus | None) -> str:

@@ -2354,137 +2354,127 @@
 <context>
     <name>ServerView</name>
     <message>
-        <location filename="../../panel/views/server_view.py" line="85"/>
+        <location filename="../../panel/views/server_view.py" line="84"/>
         <source>Start</source>
         <translation>시작</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="86"/>
+        <location filename="../../panel/views/server_view.py" line="85"/>
         <source>Stop</source>
         <translation>중지</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="87"/>
+        <location filename="../../panel/views/server_view.py" line="86"/>
         <source>Restart</source>
         <translation>다시 시작</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="88"/>
+        <location filename="../../panel/views/server_view.py" line="87"/>
         <source>Settings…</source>
         <translation>설정…</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="89"/>
+        <location filename="../../panel/views/server_view.py" line="88"/>
         <source>Start the server (F5)</source>
         <translation>서버 시작 (F5)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="90"/>
+        <location filename="../../panel/views/server_view.py" line="89"/>
         <source>Stop the server and its children (Shift+F5)</source>
         <translation>서버와 하위 프로세스 중지 (Shift+F5)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="91"/>
+        <location filename="../../panel/views/server_view.py" line="90"/>
         <source>Restart the server (Ctrl+Shift+R)</source>
         <translation>서버 다시 시작 (Ctrl+Shift+R)</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="123"/>
+        <location filename="../../panel/views/server_view.py" line="122"/>
         <source>PID</source>
         <translation>PID</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="124"/>
+        <location filename="../../panel/views/server_view.py" line="123"/>
         <source>Port</source>
         <translation>포트</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="125"/>
+        <location filename="../../panel/views/server_view.py" line="124"/>
         <source>Uptime</source>
         <translation>가동 시간</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="126"/>
+        <location filename="../../panel/views/server_view.py" line="125"/>
         <source>Restarts</source>
         <translation>재시작 횟수</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="127"/>
+        <location filename="../../panel/views/server_view.py" line="126"/>
         <source>Last exit</source>
         <translation>마지막 종료</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="128"/>
+        <location filename="../../panel/views/server_view.py" line="127"/>
         <source>Health URL</source>
         <translation>상태 확인 URL</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="129"/>
+        <location filename="../../panel/views/server_view.py" line="128"/>
         <source>Last error</source>
         <translation>마지막 오류</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="130"/>
+        <location filename="../../panel/views/server_view.py" line="129"/>
         <source>Command</source>
         <translation>명령</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="134"/>
-        <source>CPU %</source>
-        <translation>CPU %</translation>
-    </message>
-    <message>
-        <location filename="../../panel/views/server_view.py" line="135"/>
-        <source>Memory MB</source>
-        <translation>메모리 MB</translation>
-    </message>
-    <message>
-        <location filename="../../panel/views/server_view.py" line="141"/>
-        <source>Chart…</source>
-        <translation>차트…</translation>
-    </message>
-    <message>
-        <location filename="../../panel/views/server_view.py" line="142"/>
-        <source>CPU and memory of the server over the last minutes</source>
-        <translation>최근 몇 분 동안의 서버 CPU와 메모리</translation>
-    </message>
-    <message>
-        <location filename="../../panel/views/server_view.py" line="165"/>
+        <location filename="../../panel/views/server_view.py" line="159"/>
         <source>Stop the server?</source>
         <translation>서버를 중지할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="166"/>
+        <location filename="../../panel/views/server_view.py" line="160"/>
         <source>The server and every process it started will be stopped.</source>
         <translation>서버와 서버가 시작한 모든 프로세스가 중지됩니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="173"/>
+        <location filename="../../panel/views/server_view.py" line="167"/>
         <source>Restart the server?</source>
         <translation>서버를 다시 시작할까요?</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="174"/>
+        <location filename="../../panel/views/server_view.py" line="168"/>
         <source>The server will be stopped and started again.</source>
         <translation>서버를 중지한 뒤 다시 시작합니다.</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="211"/>
+        <location filename="../../panel/views/server_view.py" line="205"/>
         <source>Use port %1 and start</source>
         <translation>포트 %1을(를) 사용하여 시작</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="229"/>
+        <location filename="../../panel/views/server_view.py" line="138"/>
         <source>Server: CPU and memory</source>
         <translation>서버: CPU와 메모리</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="244"/>
+        <location filename="../../panel/views/server_view.py" line="132"/>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/server_view.py" line="133"/>
+        <source>Memory</source>
+        <translation>메모리</translation>
+    </message>
+    <message>
+        <location filename="../../panel/views/server_view.py" line="231"/>
         <source>signal %1</source>
         <translation>시그널 %1</translation>
     </message>
     <message>
-        <location filename="../../panel/views/server_view.py" line="247"/>
+        <location filename="../../panel/views/server_view.py" line="234"/>
         <source>code %1</source>
         <translation>코드 %1</translation>
     </message>

@@ -191,7 +191,7 @@ def test_the_status_bar_shows_the_engines_own_cpu_and_memory(
     assert window.overview_view.resources_card.summary.text().startswith("Engine: ")
 
 
-def test_the_server_chart_opens_on_demand_with_the_readings_so_far(
+def test_the_server_page_charts_its_cpu_and_memory_with_the_figures_beside(
     any_window: MainWindow, qtbot: QtBot
 ) -> None:
     view = any_window.server_view
@@ -199,20 +199,21 @@ def test_the_server_chart_opens_on_demand_with_the_readings_so_far(
     if embedded is not None:
         embedded.watch_stats(any_window)  # as the app does for the window it shows
     any_window.show_page(view)
+    chart = view.resource_chart
+    assert chart.isVisible()
+    assert chart.height() > view.height() / 3  # the chart takes the page's free room
     view.start_button.click()
-    qtbot.waitUntil(lambda: len(view.resources.readings) >= 2, timeout=TIMEOUT_MS)
-    first = view.resources.readings[0][0]
-    view.chart_button.click()
-    dialog = view.resource_dialog
-    assert dialog is not None and dialog.isVisible()
-    chart = dialog.chart
     qtbot.waitUntil(lambda: len(chart.drawn("cpu")[0]) >= 2, timeout=TIMEOUT_MS)
-    assert chart.drawn("cpu")[0][0] == first
+    assert chart.drawn("cpu")[0][0] == view.resources.readings[0][0]
+    assert view.resources is any_window.server_resources  # kept from the window's start
     assert chart.axis_units() == ["%", "MB"]
     assert min(chart.drawn("memory")[1]) > 1  # uvicorn holds more than 1 MB
-    assert "CPU and memory" in dialog.windowTitle()
-    view.chart_button.click()  # once more: the same window, raised
-    assert view.resource_dialog is dialog
-    dialog.close()
+    assert view.cpu_label.text().endswith(" %")
+    assert view.memory_label.text().endswith("MB")
+    qtbot.waitUntil(lambda: view.status_label.text() == "Running", timeout=TIMEOUT_MS)
+    answer_next_message_box(standard_button(QMessageBox.StandardButton.Yes))
+    view.stop_button.click()  # no process: no figures, the chart keeps its past
+    qtbot.waitUntil(lambda: view.memory_label.text() == "-", timeout=TIMEOUT_MS)
+    assert len(chart.drawn("cpu")[0]) >= 2
     if embedded is not None:
         embedded.unwatch_stats(any_window)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
 from panel.views.charts.samples import ResourceSamples
 from panel.views.charts.time_chart import KEEP_S, Line, TimeChart
@@ -42,20 +42,4 @@ class ResourceChart(TimeChart):
         self.changed()
 
 
-class ResourceChartDialog(QDialog):
-    """A window with the larger chart of a process's CPU and memory."""
-
-    def __init__(self, title: str, samples: ResourceSamples, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        self.chart = ResourceChart(title)
-        self.chart.show_samples(samples)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.chart, 1)
-        layout.addWidget(buttons)
-        self.resize(760, 420)
-
-
-__all__ = ["KEEP_S", "ResourceChart", "ResourceChartDialog"]
+__all__ = ["KEEP_S", "ResourceChart"]
