@@ -167,7 +167,8 @@ class JobEngine(QObject):
         self._active_jobs: dict[str, int] = {}
         self._active_categories: dict[str, int] = {}
         self._solo_running: list[str] = []
-        """Jobs with `parallel: false` whose child runs now (at most one, alone)."""
+        """Jobs with `parallel: false` whose child runs now, here or on a cluster (at most
+        one, alone)."""
         self._graphs = 0
         self._accepting = False
         self._shutting_down = False
@@ -668,11 +669,12 @@ class JobEngine(QObject):
         return any(job.executor != LOCAL for job in self.jobs.values())
 
     def _alone_problem(self, run: Run) -> str | None:
-        """Why `run` may not start now for `parallel: false` (its own or a running job's)."""
+        """Why `run` may not start now for `parallel: false` (its own or a running job's):
+        runs in a cluster executor's hands count as running ones do."""
         if self._solo_running:
             return f"job {self._solo_running[0]} runs alone (parallel: false)"
-        if not run.job.parallel and self._running:
-            names = sorted({r.job.id for r in self._running.values()})
+        if not run.job.parallel and (self._running or self._remote):
+            names = sorted({r.job.id for r in (*self._running.values(), *self._remote.values())})
             return f"runs alone (parallel: false), after {', '.join(names)}"
         return None
 
