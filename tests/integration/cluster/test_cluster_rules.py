@@ -116,3 +116,78 @@ def test_a_solo_job_waits_for_a_cluster_run_a_restarted_panel_reattached_to(
     assert (remote_row["status"], solo_row["status"]) == ("success", "success")
     assert solo_row["start"] >= remote_row["end"]
     wait_for(ran.exists, 10, "the solo job's command to have run")
+
+
+def _dag(started: Path, go_on: Path, tmp_path: Path) -> list[dict[str, Any]]:
+    """root on the cluster; below it a local and a cluster job and a `one_failed` one
+    (skipped), and below those an `all_done` sink."""
+    return [
+        on_cluster("root", blocker(started, go_on)),
+        {"id": "down", "command": stamp(tmp_path / "down"), "dependsOn": ["root"]},
+        on_cluster("down-remote", stamp(tmp_path / "down-remote"), dependsOn=["root"]),
+        {
+            "id": "on-fail",
+            "command": stamp(tmp_path / "on-fail"),
+            "dependsOn": ["root"],
+            "triggerRule": "one_failed",
+        },
+        {
+            "id": "sink",
+            "command": stamp(tmp_path / "sink"),
+            "dependsOn": ["down", "down-remote", "on-fail"],
+            "triggerRule": "all_done",
+        },
+    ]
+
+
+def _check_the_dag_went_on(cluster: Any, engine: Any, root: int, tmp_path: Path) -> None:
+    rows = {r["job"]: r for r in engine.history(limit=20)}
+    assert {job: r["status"] for job, r in rows.items()} == dict.fromkeys(
+        ("root", "down", "down-remote", "on-fail", "sink"), "waiting"
+    ) | {"root": "running"}
+    assert all(rows[job]["id"] in {r["id"] for r in engine.active_runs()} for job in rows)
+    (tmp_path / "go-on").write_text("")
+    sink = cluster.wait_final(engine, rows["sink"]["id"])
+    final = {r["job"]: r for r in engine.history(limit=20)}
+    assert len(engine.history(limit=20)) == 5  # the same runs went on: none added
+    assert {job: r["status"] for job, r in final.items()} == {
+        "root": "success",
+        "down": "success",
+        "down-remote": "success",
+        "on-fail": "skipped",
+        "sink": "success",
+    }
+    assert final["root"]["id"] == root
+    for job in ("down", "down-remote"):
+        assert final[job]["start"] >= final["root"]["end"]
+        assert float((tmp_path / job).read_text()) >= final["root"]["end"]
+    assert sink["start"] >= max(final["down"]["end"], final["down-remote"]["end"])
+    assert not (tmp_path / "on-fail").exists()
+    assert engine.active_runs() == []
+
+
+def test_a_restart_keeps_the_runs_below_a_reattached_run_waiting(
+    cluster: Any, two_workers: Any, tmp_path: Path
+) -> None:
+    started, go_on = tmp_path / "started", tmp_path / "go-on"
+    first = cluster.engine(_dag(started, go_on, tmp_path))
+    sink = first.run_job("sink")
+    root = next(r["id"] for r in first.active_runs() if r["job"] == "root")
+    assert sink != root
+    cluster.qtbot.waitUntil(lambda: first.store.run(root)["status"] == "running", timeout=30_000)
+    cluster.stop(first)  # a shutdown leaves the cluster run going, and the DAG below it
+    second = cluster.engine(None)
+    _check_the_dag_went_on(cluster, second, root, tmp_path)
+
+
+def test_a_crash_keeps_the_runs_below_a_reattached_run_waiting(
+    cluster: Any, two_workers: Any, tmp_path: Path
+) -> None:
+    started, go_on = tmp_path / "started", tmp_path / "go-on"
+    first = cluster.engine(_dag(started, go_on, tmp_path))
+    first.run_job("sink")
+    root = next(r["id"] for r in first.active_runs() if r["job"] == "root")
+    cluster.qtbot.waitUntil(lambda: first.store.run(root)["status"] == "running", timeout=30_000)
+    cluster.drop(first)  # gone without a shutdown: the history as a crash leaves it
+    second = cluster.engine(None)
+    _check_the_dag_went_on(cluster, second, root, tmp_path)
