@@ -149,6 +149,52 @@ def test_a_killed_worker_fails_the_run_instead_of_leaving_it_running(
     wait_for(lambda: gone(int(pids.read_text())), 10, "the run's process gone with its worker")
 
 
+def test_a_run_a_killed_worker_had_taken_but_not_started_runs_on_another(
+    cluster: Any, start_worker: Any, tmp_path: Path
+) -> None:
+    doomed = start_worker("w5", queue="taken", concurrency=1)
+    executors = {"cluster": {"kind": "celery", "broker": cluster.broker, "queue": "taken"}}
+    ran = tmp_path / "ran"
+    engine = cluster.engine(
+        [
+            on_cluster("busy", ["sleep", "300"]),
+            on_cluster("next", ["sh", "-c", f"echo $$ >> {ran}"]),
+        ],
+        executors,
+    )
+    busy = engine.run_job("busy")
+    cluster.qtbot.waitUntil(lambda: engine.store.run(busy)["host"] == "w5", timeout=30_000)
+    after = engine.run_job("next")
+    cluster.qtbot.waitUntil(lambda: bool(engine.store.run(after)["remoteRef"]), timeout=10_000)
+    ref = engine.store.run(after)["remoteRef"]
+    # The busy worker takes the next message at once (to start it when it is free) ...
+    wait_for(lambda: ref in doomed.log_path.read_text(errors="replace"), 30, "w5 taking it")
+    doomed.kill()  # ... and dies with it: no worker ever started it
+    start_worker("w6", queue="taken", concurrency=1)
+    row = cluster.wait_final(engine, busy, timeout_ms=20_000)
+    assert (row["status"], row["error"][:11]) == ("failed", "worker lost"), row["error"]
+    row = cluster.wait_final(engine, after, timeout_ms=60_000)
+    assert (row["status"], row["host"]) == ("success", "w6"), row
+    assert len(ran.read_text().split()) == 1  # it ran once
+
+
+def test_a_run_claimed_by_a_worker_that_died_before_starting_it_fails(
+    cluster: Any, redis_url: str
+) -> None:
+    executors = {"cluster": {"kind": "celery", "broker": redis_url, "queue": "claimed"}}
+    engine = cluster.engine([on_cluster("claimed", ["true"])], executors)
+    run_id = engine.run_job("claimed")
+    cluster.qtbot.waitUntil(lambda: bool(engine.store.run(run_id)["remoteRef"]), timeout=10_000)
+    ref = engine.store.run(run_id)["remoteRef"]
+    # What a worker leaves that died right after it claimed the run: its claim and a
+    # heartbeat that runs out, and no `started` entry.
+    client = redis.Redis.from_url(redis_url)
+    client.set(protocol.taken_key(ref), b"w7")
+    client.set(protocol.alive_key(ref), b"1", px=500)
+    row = cluster.wait_final(engine, run_id, timeout_ms=15_000)
+    assert (row["status"], row["error"][:11], row["start"]) == ("failed", "worker lost", None)
+
+
 def test_an_unreachable_broker_keeps_the_run_queued_then_fails_it(cluster: Any) -> None:
     closed = f"redis://127.0.0.1:{free_port()}/0"
     executors = {"cluster": {"kind": "celery", "broker": closed, "dispatchTimeoutS": 2}}
