@@ -303,3 +303,60 @@ def test_failures_retry_on_the_cluster_and_say_why(cluster: Any, two_workers: An
         (2, "failed", "exit code 3"),
     ]
     assert all(r["host"] in ("w1", "w2") for r in rows)
+
+
+def test_a_redis_restart_loses_no_queued_or_running_run(
+    cluster: Any, own_redis: Any, tmp_path: Path
+) -> None:
+    worker = Worker(own_redis.url, "w8", "opspanel", tmp_path / "w8.log", 1)
+    try:
+        worker.wait_ready()
+        progress = tmp_path / "progress"
+        steady = (
+            "import time\n"
+            "for i in range(60):\n"
+            "    print(f'line {i}', flush=True)\n"
+            f"    open({str(progress)!r}, 'w').write(str(i))\n"
+            "    time.sleep(0.05)\n"
+        )
+        short = "import os\nfor i in range(5): print(os.environ['PANEL_JOB_ID'], i)\n"
+        executors = {"cluster": {"kind": "celery", "broker": own_redis.url}}
+        engine = cluster.engine(
+            [
+                on_cluster("steady", [PY, "-c", steady]),
+                on_cluster("behind", [PY, "-c", short]),
+                on_cluster("later", [PY, "-c", short]),
+            ],
+            executors,
+        )
+        running = engine.run_job("steady")
+        cluster.qtbot.waitUntil(lambda: "line 5" in engine.run_log(running).text, timeout=30_000)
+        behind = engine.run_job("behind")  # queued on the cluster: the one slot is busy
+
+        def waits_for_a_worker() -> bool:
+            return engine.store.run(behind)["waitingOn"] == "waiting for a worker of cluster"
+
+        cluster.qtbot.waitUntil(waits_for_a_worker, timeout=10_000)
+        own_redis.stop()
+        later = engine.run_job("later")  # handed over while Redis is down
+
+        def later_waits_for_redis() -> bool:
+            return "unreachable" in (engine.store.run(later)["waitingOn"] or "")
+
+        cluster.qtbot.waitUntil(later_waits_for_redis, timeout=10_000)
+        assert engine.store.run(behind)["status"] == "queued"
+        wait_for(lambda: int(progress.read_text() or 0) >= 25, 20, "the run going on")
+        own_redis.start()
+        rows = {
+            run_id: cluster.wait_final(engine, run_id, timeout_ms=60_000)
+            for run_id in (running, behind, later)
+        }
+        assert [(r["status"], r["exitCode"], r["host"]) for r in rows.values()] == [
+            ("success", 0, "w8")
+        ] * 3
+        assert engine.run_log(running).text.splitlines() == [f"line {i}" for i in range(60)]
+        for run_id, job in ((behind, "behind"), (later, "later")):
+            assert engine.run_log(run_id).text.splitlines() == [f"{job} {i}" for i in range(5)]
+        assert len(engine.history(limit=10)) == 3  # each ran once: no retry, no copy
+    finally:
+        worker.stop()
