@@ -6,7 +6,10 @@ Each run has a Redis Stream of events, `opspanel:run:<ref>:log`, entries in orde
 A reader keeps the id of the last entry it handled and reads on from it: a panel that
 restarts re-attaches there, missing and repeating nothing. While the run goes on, its
 worker renews `opspanel:run:<ref>:alive` (a key that expires after `ALIVE_TTL_S`); a
-run whose key is gone and whose stream has no `ended` lost its worker. Setting
+run whose key is gone and whose stream has no `ended` lost its worker. The worker that
+takes a run first claims `opspanel:run:<ref>:taken` (SET NX): a message redelivered
+after a worker died holding it runs at most once, and a run claimed whose heartbeat
+stopped before its `started` entry lost its worker too. Setting
 `opspanel:run:<ref>:cancel` asks the worker to stop the run's whole process group.
 """
 
@@ -28,6 +31,15 @@ ALIVE_TTL_S = 4.0
 ALIVE_EVERY_S = 1.0
 """How often the worker renews it."""
 
+REDELIVER_AFTER_S = 15
+"""How long a message a worker took stays unacknowledged before another worker gets
+it again (Redis' visibility timeout). A message is acknowledged as its run begins, so
+this bounds only a message a worker held without starting it (all its slots busy)
+and died with; the run's `taken` claim keeps a copy from running twice."""
+
+RESTORE_EVERY_S = 2
+"""How often a worker looks for such messages to hand out again."""
+
 KEEP_STREAM_S = 7 * 86400
 """How long a finished run's stream stays in Redis (for a panel that was down)."""
 
@@ -46,6 +58,11 @@ def log_key(ref: str) -> str:
 def alive_key(ref: str) -> str:
     """The run's heartbeat key (renewed by its worker while the run goes on)."""
     return f"opspanel:run:{ref}:alive"
+
+
+def taken_key(ref: str) -> str:
+    """Claimed by the worker that runs the run (its name); a later copy finds it set."""
+    return f"opspanel:run:{ref}:taken"
 
 
 def cancel_key(ref: str) -> str:

@@ -47,6 +47,9 @@ RETRY_S = 0.2
 CANCEL_EVERY_S = 0.1
 """How often it asks Redis for the run's cancel key."""
 
+REASON_TAKEN = "taken"
+"""What the task returns for a copy of a run another worker claimed (nothing written)."""
+
 
 def run_command(
     client: Any,
@@ -95,10 +98,13 @@ class _RemoteRun:
     def run(
         self, argv: list[str], env: dict[str, str], cwd: str | None, timeout_s: float
     ) -> dict[str, Any]:
+        if not self._claim():  # a copy of a run another worker took (redelivered)
+            log.warning("run %s: taken by another worker already; not run again", self.ref)
+            return {"code": None, "signal": None, "reason": REASON_TAKEN, "error": None}
+        self._beat()  # from now on the engine watches the heartbeat (no `started` yet)
         if self._asked_to_cancel():  # cancelled before any worker took it: never started
             return self._end(None, None, protocol.REASON_CANCELLED, "cancelled before it started")
         _become_subreaper()
-        self._beat()
         full_env = {**os.environ, **env}
         try:
             child = subprocess.Popen(
@@ -203,6 +209,17 @@ class _RemoteRun:
         with self._stop_lock:
             if self.stop_reason is None:
                 self.stop_reason = reason
+
+    def _claim(self) -> bool:
+        """Claim the run for this worker; False when another one has it."""
+        claimed = self._patiently(
+            self.client.set,
+            protocol.taken_key(self.ref),
+            worker_name().encode(),
+            nx=True,
+            ex=protocol.KEEP_STREAM_S,
+        )
+        return bool(claimed)
 
     def _asked_to_cancel(self) -> bool:
         try:

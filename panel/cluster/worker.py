@@ -4,7 +4,9 @@
 
 Celery and redis come with the `cluster` extra (`pip install opspanel[cluster]`).
 The task takes no retries of its own (the panel decides retries): a message is
-acknowledged as it is taken, so a worker that dies does not run it twice.
+acknowledged as its run begins, so a worker that dies mid-run does not run it twice.
+One a worker held without starting it (its slots busy) when it died goes to another
+worker after `REDELIVER_AFTER_S`; the run's `taken` claim keeps it from running twice.
 """
 
 from __future__ import annotations
@@ -32,7 +34,11 @@ def make_app(broker: str, queue: str = protocol.DEFAULT_QUEUE) -> Any:
         worker_prefetch_multiplier=1,
         worker_hijack_root_logger=False,
         broker_connection_retry_on_startup=True,
-        broker_transport_options={"visibility_timeout": 365 * 86400},
+        broker_transport_options={
+            "visibility_timeout": protocol.REDELIVER_AFTER_S,
+            "unacked_restore_interval": protocol.RESTORE_EVERY_S,
+            "unacked_restore_throttle": 1,
+        },
     )
 
     @app.task(name=protocol.TASK_NAME, bind=True, acks_late=False)

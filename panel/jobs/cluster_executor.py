@@ -331,18 +331,24 @@ class CeleryExecutor:
         return []
 
     def _check_alive(self, handles: list[CeleryRun]) -> None:
-        """A started run whose heartbeat is missing on `LOST_AFTER` checks in a row (a
-        worker renews it every second; after a Redis restart it may take one to come
-        back) and whose stream has no end lost its worker."""
-        started = [h for h in handles if h.started]
-        if not started:
+        """A run a worker took (started, or claimed and not started yet) whose heartbeat
+        is missing on `LOST_AFTER` checks in a row (a worker renews it every second;
+        after a Redis restart it may take one to come back) and whose stream has no end
+        lost its worker."""
+        held = [h for h in handles if h.dispatched]
+        if not held:
             return
         pipe = self._redis.pipeline(transaction=False)
-        for handle in started:
+        for handle in held:
             pipe.exists(protocol.alive_key(handle.remote_ref))
+            if not handle.started:
+                pipe.exists(protocol.taken_key(handle.remote_ref))
+        answers = iter(pipe.execute())
         lost: list[CeleryRun] = []
-        for handle, alive in zip(started, pipe.execute(), strict=True):
-            handle.missed = 0 if alive else handle.missed + 1
+        for handle in held:
+            alive = next(answers)
+            taken = handle.started or next(answers)
+            handle.missed = handle.missed + 1 if taken and not alive else 0
             if handle.missed >= LOST_AFTER:
                 lost.append(handle)
         if not lost:

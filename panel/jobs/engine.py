@@ -65,7 +65,7 @@ from panel.jobs.snapshots import (
     RunSnapshot,
     start_of_today,
 )
-from panel.jobs.states import ACTIVE, RunStatus, Trigger
+from panel.jobs.states import ACTIVE, FINAL, RunStatus, Trigger
 from panel.jobs.store import JobStore
 from panel.logs.hub import LogHub
 from panel.supervise.process import ManagedProcess
@@ -167,7 +167,8 @@ class JobEngine(QObject):
         self._active_jobs: dict[str, int] = {}
         self._active_categories: dict[str, int] = {}
         self._solo_running: list[str] = []
-        """Jobs with `parallel: false` whose child runs now (at most one, alone)."""
+        """Jobs with `parallel: false` whose child runs now, here or on a cluster (at most
+        one, alone)."""
         self._graphs = 0
         self._accepting = False
         self._shutting_down = False
@@ -210,17 +211,23 @@ class JobEngine(QObject):
 
         Runs not started yet and runs stopped at the end are recorded as
         `interrupted`; a run that ends by itself within the grace time keeps its
-        own outcome. Dependents do not start. `sig_shutdown_finished` follows.
+        own outcome. Dependents do not start. Cluster runs go on (the next engine
+        re-attaches to them), and so do the runs of their graphs that wait on their
+        upstream: they stay `waiting` for the next engine. `sig_shutdown_finished`
+        follows.
         """
         if self._shutting_down:
             return
         self._shutting_down = True
         self._accepting = False
         self.scheduler.stop()
-        self._detach_remote()
+        going = self._detach_remote()
         for run in list(self._runs.values()):
-            if run.process is None:
-                self._finish(run, RunStatus.INTERRUPTED, error="the panel shut down first")
+            if run.process is None and run.id in self._runs:
+                if run.graph.id in going and self._waits_on_upstream(run):
+                    self._leave_waiting(run)
+                else:
+                    self._finish(run, RunStatus.INTERRUPTED, error="the panel shut down first")
         if self._running:
             # With the disk full a run's end could not be written anyway: no grace time.
             grace = 0.0 if self.store.disk_full is not None else self.shutdown_grace_s
@@ -668,11 +675,12 @@ class JobEngine(QObject):
         return any(job.executor != LOCAL for job in self.jobs.values())
 
     def _alone_problem(self, run: Run) -> str | None:
-        """Why `run` may not start now for `parallel: false` (its own or a running job's)."""
+        """Why `run` may not start now for `parallel: false` (its own or a running job's):
+        runs in a cluster executor's hands count as running ones do."""
         if self._solo_running:
             return f"job {self._solo_running[0]} runs alone (parallel: false)"
-        if not run.job.parallel and self._running:
-            names = sorted({r.job.id for r in self._running.values()})
+        if not run.job.parallel and (self._running or self._remote):
+            names = sorted({r.job.id for r in (*self._running.values(), *self._remote.values())})
             return f"runs alone (parallel: false), after {', '.join(names)}"
         return None
 
@@ -790,9 +798,10 @@ class JobEngine(QObject):
             self._count_active(run, -1)
         return run
 
-    def _detach_remote(self) -> None:
+    def _detach_remote(self) -> set[int]:
         """Leave the cluster runs going (shutdown): their rows stay as they are, and the next
-        engine re-attaches to them from their saved log cursor."""
+        engine re-attaches to them from their saved log cursor. Returns their graphs' ids."""
+        going: set[int] = set()
         for handle in list(self._remote):
             run = self._untrack_remote(handle)
             handle.detach()
@@ -803,8 +812,24 @@ class JobEngine(QObject):
                 continue
             self._runs.pop(run.id, None)
             self._close_log(run)
+            going.add(run.graph.id)
             log.info("job %s run %d left running on %s", run.job.id, run.id, run.executor)
         self._check_idle()
+        return going
+
+    @staticmethod
+    def _waits_on_upstream(run: Run) -> bool:
+        """True while `run`'s trigger rule cannot decide yet (an upstream run is not over)."""
+        if run.status != RunStatus.WAITING:
+            return False
+        return trigger_verdict(run.job.trigger_rule, run.graph.upstream_of(run)) is None
+
+    def _leave_waiting(self, run: Run) -> None:
+        """Shutdown: leave `run` (its graph goes on on a cluster) `waiting` for the next engine."""
+        del self._runs[run.id]
+        with contextlib.suppress(ValueError):
+            self._ready.remove(run)
+        log.info("job %s run %d left waiting on its upstream", run.job.id, run.id)
 
     def _log_path(self, job_id: str, run_id: int) -> str:
         """Where run `run_id` of `job_id` writes its own log (os.path: once per run)."""
@@ -1264,37 +1289,87 @@ class JobEngine(QObject):
         stopped = sweep_orphans(_child_records(rows), grace_s=0.0)
         if stopped:
             log.warning("stopped %d processes of runs an earlier panel left running", len(stopped))
+        graphs: dict[int, Graph] = {}
+        waiting: list[dict[str, Any]] = []
         for row in rows:
-            if self._reattach(row):
+            if self._reattach(row, graphs):
                 continue
-            was_running = row["status"] == RunStatus.RUNNING
-            self.store.update_run(
-                row["id"],
-                status=str(RunStatus.INTERRUPTED),
-                ended_at=time.time(),
-                error="the panel stopped while this run was unfinished",
-            )
-            self.datasets.release(RUN_OWNER, str(row["id"]))
-            job = self.jobs.get(row["job"])
-            if (
-                was_running
-                and job is not None
-                and job.execution.retry_interrupted
-                and row["attempt"] <= job.execution.max_retries
-            ):
-                log.info("job %s: retrying run %d interrupted by a crash", job.id, row["id"])
-                self.run_job(
-                    job.id,
-                    row["options"],
-                    row["trigger"],
-                    only=True,
-                    confirm=True,
-                    attempt=row["attempt"] + 1,
-                )
+            if row["status"] == RunStatus.WAITING and row.get("graphId") is not None:
+                waiting.append(row)  # decided once the graphs going on are known
+                continue
+            self._interrupt_row(row)
+        self._resume_graphs(graphs, waiting)
 
-    def _reattach(self, row: dict[str, Any]) -> bool:
+    def _interrupt_row(self, row: dict[str, Any]) -> None:
+        """Mark a run an earlier engine left unfinished `interrupted`; retry per policy."""
+        was_running = row["status"] == RunStatus.RUNNING
+        self.store.update_run(
+            row["id"],
+            status=str(RunStatus.INTERRUPTED),
+            ended_at=time.time(),
+            error="the panel stopped while this run was unfinished",
+        )
+        self.datasets.release(RUN_OWNER, str(row["id"]))
+        job = self.jobs.get(row["job"])
+        if (
+            was_running
+            and job is not None
+            and job.execution.retry_interrupted
+            and row["attempt"] <= job.execution.max_retries
+        ):
+            log.info("job %s: retrying run %d interrupted by a crash", job.id, row["id"])
+            self.run_job(
+                job.id,
+                row["options"],
+                row["trigger"],
+                only=True,
+                confirm=True,
+                attempt=row["attempt"] + 1,
+            )
+
+    def _resume_graphs(self, graphs: dict[int, Graph], waiting: list[dict[str, Any]]) -> None:
+        """The runs left `waiting` in graphs whose cluster runs were re-attached to wait on
+        in those graphs (rebuilt from the history), decided by their trigger rules as their
+        upstream ends; those of other graphs are `interrupted`."""
+        kept: list[Run] = []
+        for row in waiting:
+            graph, job = graphs.get(int(row["graphId"])), self.jobs.get(row["job"])
+            if graph is None or job is None or job.id in graph.nodes:
+                self._interrupt_row(row)
+                continue
+            run = graph.nodes[job.id] = Run.from_row(row, job, graph)
+            self._runs[run.id] = run
+            self._newest[job.id] = run
+            kept.append(run)
+        for row in self.store.graph_runs(sorted(graphs)) if kept else ():
+            graph, job = graphs[int(row["graphId"])], self.jobs.get(row["job"])
+            done = graph.nodes.get(row["job"])
+            final = row["status"] in FINAL and (done is None or done.status.is_final)
+            if job is not None and final:  # the newest final attempt of each job
+                graph.nodes[job.id] = Run.from_row(row, job, graph)
+        for graph in graphs.values():
+            graph.link()
+        for run in kept:
+            log.info("job %s run %d waits on in its graph", run.job.id, run.id)
+            if run.id in self._runs and run.status == RunStatus.WAITING:
+                self._decide(run)
+
+    def _decide(self, run: Run) -> None:
+        """`run` waits on its upstream: queue it, skip it, or (undecided) leave it waiting."""
+        verdict = trigger_verdict(run.job.trigger_rule, run.graph.upstream_of(run))
+        if verdict is None:
+            return
+        if not verdict:
+            self._finish(run, RunStatus.SKIPPED, error=SKIP_REASON)
+            return
+        self._set_status(run, RunStatus.QUEUED, waiting_on=None)
+        self._ready.append(run)
+        self._pump()
+
+    def _reattach(self, row: dict[str, Any], graphs: dict[int, Graph]) -> bool:
         """Follow again a cluster run an earlier engine handed out and left going (running,
-        or queued on the cluster): no `interrupted` for it. False when it cannot be."""
+        or queued on the cluster): no `interrupted` for it. False when it cannot be. Runs
+        of one graph run share one `Graph` of `graphs` (by id)."""
         name, ref = row.get("executor") or LOCAL, row.get("remoteRef")
         job = self.jobs.get(row["job"])
         if name == LOCAL or not ref or job is None or job.executor != name:
@@ -1307,21 +1382,10 @@ class JobEngine(QObject):
             executor = None
         if executor is None:
             return False
-        graph = Graph(int(row.get("graphId") or 0), job.id)
-        run = Run(
-            row["id"],
-            job,
-            graph,
-            row["trigger"],
-            row["options"],
-            row["attempt"],
-            RunStatus(row["status"]),
-            queued_at=row.get("queued") or time.time(),
-            started_at=row.get("start"),
-            log_path=row.get("logPath") or self._log_path(job.id, row["id"]),
-            waiting_on=row.get("waitingOn"),
-        )
-        run.executor, run.host = name, row.get("host")
+        graph_id = int(row.get("graphId") or 0)
+        graph = graphs.get(graph_id) or graphs.setdefault(graph_id, Graph(graph_id, job.id))
+        run = Run.from_row(row, job, graph)
+        run.log_path = run.log_path or self._log_path(job.id, run.id)
         graph.nodes[job.id] = run
         self._runs[run.id] = run
         self._newest[job.id] = run

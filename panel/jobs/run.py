@@ -56,6 +56,28 @@ class Run:
     """The run in its (non-local) executor's hands."""
     host: str | None = None
 
+    @classmethod
+    def from_row(cls, row: dict[str, Any], job: JobDef, graph: Graph) -> Run:
+        """The run of history row `row` (an earlier engine's), as a node of `graph`."""
+        run = cls(
+            row["id"],
+            job,
+            graph,
+            row["trigger"],
+            row["options"],
+            row["attempt"],
+            RunStatus(row["status"]),
+            queued_at=row.get("queued") or time.time(),
+            started_at=row.get("start"),
+            ended_at=row.get("end"),
+            exit_code=row.get("exitCode"),
+            error=row.get("error"),
+            log_path=row.get("logPath"),
+            waiting_on=row.get("waitingOn"),
+        )
+        run.executor, run.host = row.get("executor") or run.executor, row.get("host")
+        return run
+
     def snapshot(self) -> RunSnapshot:
         """The run as it stands now, as the API, the history and the UI show it."""
         return RunSnapshot(
@@ -91,6 +113,14 @@ class Graph:
     target: str
     nodes: dict[str, Run] = field(default_factory=dict)
     downstream: dict[str, list[str]] = field(default_factory=dict)
+
+    def link(self) -> None:
+        """Fill `downstream` from the jobs of `nodes` (a graph rebuilt from the history)."""
+        self.downstream.clear()
+        for job_id, run in self.nodes.items():
+            for dep in run.job.depends_on:
+                if dep in self.nodes:
+                    self.downstream.setdefault(dep, []).append(job_id)
 
     def upstream_of(self, run: Run) -> list[Run]:
         """The current runs of the jobs `run` depends on within this graph."""

@@ -355,6 +355,19 @@ class JobStore:
             ).fetchall()
         return [run_to_json(row) for row in rows]
 
+    def graph_runs(self, graph_ids: Sequence[int]) -> list[dict[str, Any]]:
+        """Every run of the graph runs `graph_ids` (any state), oldest first."""
+        if not graph_ids:
+            return []
+        marks = ", ".join("?" for _ in graph_ids)
+        cols = ", ".join(RUN_COLUMNS)
+        with self.reading() as conn:
+            rows = conn.execute(
+                f"SELECT {cols} FROM job_runs WHERE graph_id IN ({marks}) ORDER BY id",
+                tuple(graph_ids),
+            ).fetchall()
+        return [run_to_json(row) for row in rows]
+
     def newest_runs(self) -> list[dict[str, Any]]:
         """The newest run of every job that has one."""
         cols = ", ".join(RUN_COLUMNS)

@@ -242,6 +242,17 @@ class Cluster:
                 self.open.remove(item)
                 self._close(*item)
 
+    def drop(self, engine: JobEngine) -> None:
+        """Close `engine` without a shutdown: its history stays as a crash leaves it."""
+        for item in list(self.open):
+            if item[0] is engine:
+                self.open.remove(item)
+                engine.close()
+                item[1].close()
+                item[2].close()
+                engine.deleteLater()
+                item[1].deleteLater()
+
     def _close(self, engine: JobEngine, hub: LogHub, ws: Workspace) -> None:
         if not engine.is_idle or engine._accepting:
             with self.qtbot.waitSignal(engine.sig_shutdown_finished, timeout=20_000):

@@ -149,6 +149,52 @@ def test_a_killed_worker_fails_the_run_instead_of_leaving_it_running(
     wait_for(lambda: gone(int(pids.read_text())), 10, "the run's process gone with its worker")
 
 
+def test_a_run_a_killed_worker_had_taken_but_not_started_runs_on_another(
+    cluster: Any, start_worker: Any, tmp_path: Path
+) -> None:
+    doomed = start_worker("w5", queue="taken", concurrency=1)
+    executors = {"cluster": {"kind": "celery", "broker": cluster.broker, "queue": "taken"}}
+    ran = tmp_path / "ran"
+    engine = cluster.engine(
+        [
+            on_cluster("busy", ["sleep", "300"]),
+            on_cluster("next", ["sh", "-c", f"echo $$ >> {ran}"]),
+        ],
+        executors,
+    )
+    busy = engine.run_job("busy")
+    cluster.qtbot.waitUntil(lambda: engine.store.run(busy)["host"] == "w5", timeout=30_000)
+    after = engine.run_job("next")
+    cluster.qtbot.waitUntil(lambda: bool(engine.store.run(after)["remoteRef"]), timeout=10_000)
+    ref = engine.store.run(after)["remoteRef"]
+    # The busy worker takes the next message at once (to start it when it is free) ...
+    wait_for(lambda: ref in doomed.log_path.read_text(errors="replace"), 30, "w5 taking it")
+    doomed.kill()  # ... and dies with it: no worker ever started it
+    start_worker("w6", queue="taken", concurrency=1)
+    row = cluster.wait_final(engine, busy, timeout_ms=20_000)
+    assert (row["status"], row["error"][:11]) == ("failed", "worker lost"), row["error"]
+    row = cluster.wait_final(engine, after, timeout_ms=60_000)
+    assert (row["status"], row["host"]) == ("success", "w6"), row
+    assert len(ran.read_text().split()) == 1  # it ran once
+
+
+def test_a_run_claimed_by_a_worker_that_died_before_starting_it_fails(
+    cluster: Any, redis_url: str
+) -> None:
+    executors = {"cluster": {"kind": "celery", "broker": redis_url, "queue": "claimed"}}
+    engine = cluster.engine([on_cluster("claimed", ["true"])], executors)
+    run_id = engine.run_job("claimed")
+    cluster.qtbot.waitUntil(lambda: bool(engine.store.run(run_id)["remoteRef"]), timeout=10_000)
+    ref = engine.store.run(run_id)["remoteRef"]
+    # What a worker leaves that died right after it claimed the run: its claim and a
+    # heartbeat that runs out, and no `started` entry.
+    client = redis.Redis.from_url(redis_url)
+    client.set(protocol.taken_key(ref), b"w7")
+    client.set(protocol.alive_key(ref), b"1", px=500)
+    row = cluster.wait_final(engine, run_id, timeout_ms=15_000)
+    assert (row["status"], row["error"][:11], row["start"]) == ("failed", "worker lost", None)
+
+
 def test_an_unreachable_broker_keeps_the_run_queued_then_fails_it(cluster: Any) -> None:
     closed = f"redis://127.0.0.1:{free_port()}/0"
     executors = {"cluster": {"kind": "celery", "broker": closed, "dispatchTimeoutS": 2}}
@@ -257,3 +303,60 @@ def test_failures_retry_on_the_cluster_and_say_why(cluster: Any, two_workers: An
         (2, "failed", "exit code 3"),
     ]
     assert all(r["host"] in ("w1", "w2") for r in rows)
+
+
+def test_a_redis_restart_loses_no_queued_or_running_run(
+    cluster: Any, own_redis: Any, tmp_path: Path
+) -> None:
+    worker = Worker(own_redis.url, "w8", "opspanel", tmp_path / "w8.log", 1)
+    try:
+        worker.wait_ready()
+        progress = tmp_path / "progress"
+        steady = (
+            "import time\n"
+            "for i in range(60):\n"
+            "    print(f'line {i}', flush=True)\n"
+            f"    open({str(progress)!r}, 'w').write(str(i))\n"
+            "    time.sleep(0.05)\n"
+        )
+        short = "import os\nfor i in range(5): print(os.environ['PANEL_JOB_ID'], i)\n"
+        executors = {"cluster": {"kind": "celery", "broker": own_redis.url}}
+        engine = cluster.engine(
+            [
+                on_cluster("steady", [PY, "-c", steady]),
+                on_cluster("behind", [PY, "-c", short]),
+                on_cluster("later", [PY, "-c", short]),
+            ],
+            executors,
+        )
+        running = engine.run_job("steady")
+        cluster.qtbot.waitUntil(lambda: "line 5" in engine.run_log(running).text, timeout=30_000)
+        behind = engine.run_job("behind")  # queued on the cluster: the one slot is busy
+
+        def waits_for_a_worker() -> bool:
+            return engine.store.run(behind)["waitingOn"] == "waiting for a worker of cluster"
+
+        cluster.qtbot.waitUntil(waits_for_a_worker, timeout=10_000)
+        own_redis.stop()
+        later = engine.run_job("later")  # handed over while Redis is down
+
+        def later_waits_for_redis() -> bool:
+            return "unreachable" in (engine.store.run(later)["waitingOn"] or "")
+
+        cluster.qtbot.waitUntil(later_waits_for_redis, timeout=10_000)
+        assert engine.store.run(behind)["status"] == "queued"
+        wait_for(lambda: int(progress.read_text() or 0) >= 25, 20, "the run going on")
+        own_redis.start()
+        rows = {
+            run_id: cluster.wait_final(engine, run_id, timeout_ms=60_000)
+            for run_id in (running, behind, later)
+        }
+        assert [(r["status"], r["exitCode"], r["host"]) for r in rows.values()] == [
+            ("success", 0, "w8")
+        ] * 3
+        assert engine.run_log(running).text.splitlines() == [f"line {i}" for i in range(60)]
+        for run_id, job in ((behind, "behind"), (later, "later")):
+            assert engine.run_log(run_id).text.splitlines() == [f"{job} {i}" for i in range(5)]
+        assert len(engine.history(limit=10)) == 3  # each ran once: no retry, no copy
+    finally:
+        worker.stop()
