@@ -9,6 +9,8 @@ import time
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from panel.views.charts.resource_chart import ResourceChart
+from panel.views.charts.samples import ResourceSamples
 from panel.views.charts.time_chart import REFRESH_MS, Line, TimeChart
 from panel.views.theme import dark_palette, light_palette
 
@@ -111,3 +113,23 @@ def test_other_lines_on_the_same_units_keep_the_plot_and_other_units_get_a_new_o
     assert legend == ["q (bar)", "u (°C)"]
     chart.set_lines([Line("r", "r", "rpm")])
     assert chart.plot_item() is not plot and chart.axis_units() == ["rpm"]
+
+
+def test_cpu_and_memory_axes_start_at_zero_so_a_steady_figure_is_a_flat_line(
+    qtbot: QtBot,
+) -> None:
+    samples = ResourceSamples()
+    now = time.time()
+    for i in range(20):  # a server at a steady 49.47 MB, wobbling by a few kB
+        samples.add(0.5 + (i % 2) * 0.1, 49_470_000 + (i % 3) * 2_000, when=now - 20 + i)
+    chart = ResourceChart("server")
+    qtbot.addWidget(chart)
+    chart.resize(500, 260)
+    chart.show_samples(samples)
+    chart.show()
+    qtbot.waitExposed(chart)
+    qtbot.waitUntil(lambda: len(chart.drawn("memory")[0]) >= 20)
+    low, high = chart.y_range("MB") or (None, None)
+    assert low == 0.0 and 49.5 < high < 60  # 0 to a little above the figure
+    low, high = chart.y_range("%") or (None, None)
+    assert low == 0.0 and 0.6 <= high < 1.0

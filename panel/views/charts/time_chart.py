@@ -221,11 +221,12 @@ class TimeChart(QWidget):
         low, high = self._plot.getViewBox().viewRange()[0]
         return float(low), float(high)
 
-    def y_range(self) -> tuple[float, float] | None:
-        """The values the left axis shows, bottom and top."""
+    def y_range(self, unit: str | None = None) -> tuple[float, float] | None:
+        """The values the axis of `unit` shows (default: the left one), bottom and top."""
         if self._plot is None:
             return None
-        low, high = self._plot.getViewBox().viewRange()[1]
+        box = self._boxes[unit] if unit is not None else self._plot.getViewBox()
+        low, high = box.viewRange()[1]
         return float(low), float(high)
 
     def read_out(self, when: float) -> str:
@@ -418,6 +419,24 @@ class TimeChart(QWidget):
         if self.live and self.follow.isChecked():
             span = float(self.span.currentData())
             self._plot.getViewBox().setXRange(now - span, now, padding=0.0)
+            if self.floor is not None:
+                self._range_from_floor(now - span)
+
+    def _range_from_floor(self, since: float) -> None:
+        """Each unit's axis from `floor` to a little above its highest shown value, so a
+        steady 49.5 MB is a flat line halfway up, not a cliff across a 0.004 MB range."""
+        import numpy as np
+
+        assert self.floor is not None
+        tops: dict[str, float] = {}
+        for line in self._lines:
+            ts, values = self._buffers[line.key].arrays()
+            shown = values[(ts >= since) & np.isfinite(values)]  # NaN: a gap
+            if len(shown):
+                tops[line.unit] = max(tops.get(line.unit, self.floor), float(shown.max()))
+        for unit, box in self._boxes.items():
+            top = tops.get(unit, self.floor)
+            box.setYRange(self.floor, top * 1.1 if top > self.floor else self.floor + 1, padding=0)
 
     def _on_mouse(self, pos: Any) -> None:
         box = self._plot.getViewBox()
