@@ -42,21 +42,11 @@ from PySide6.QtWidgets import (
 )
 
 from panel.views import ui_settings
-from panel.views.close_choice import (
-    ASK,
-    QUIT,
-    CloseActionMenu,
-    CloseChoiceBox,
-    effective_close_action,
-)
-from panel.views.format import format_bytes
-from panel.views.icons import themed_icon
-from panel.views.link_banner import LinkBanner
 from panel.views.theme import apply_color_scheme, save_color_scheme, saved_color_scheme
-from panel.views.tray import TrayIcon
-from panel.workspace.errors import WorkspaceError
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QIcon
+
     from panel.jobs.snapshots import RunSnapshot
     from panel.server.status import ServerSnapshot
     from panel.viewmodels.engine import ProcessStats
@@ -96,6 +86,13 @@ def first_start_geometry(available: QRect) -> QRect:
     rect = QRect(0, 0, sizes[0], sizes[1])
     rect.moveCenter(available.center())
     return rect
+
+
+def themed_icon(name: str, badge: QColor | None = None) -> QIcon:
+    """`panel.views.icons.themed_icon`, loaded with the first icon (after the first frame)."""
+    from panel.views.icons import themed_icon as icon
+
+    return icon(name, badge)
 
 
 def _minimum_size() -> QSize:
@@ -178,7 +175,9 @@ class MainWindow(QMainWindow):
         "Starting the engine…" until then, so that it is on screen before the engine
         and its modules are loaded)."""
         from panel.viewmodels.engines.probe import ModelsHealth
+        from panel.views.link_banner import LinkBanner
         from panel.views.overview_view import OverviewView
+        from panel.views.tray import TrayIcon
 
         assert not self._bound, "a window is bound to one engine"
         self.models = models
@@ -533,6 +532,8 @@ class MainWindow(QMainWindow):
         self.engines_dialog: QWidget | None = None
 
     def _build_menus(self) -> None:
+        from panel.views.close_choice import CloseActionMenu
+
         bar = self.menuBar()
         file_menu = bar.addMenu(self.tr("&File"))
         file_menu.addAction(self.engines_action)
@@ -638,6 +639,7 @@ class MainWindow(QMainWindow):
     def edit_server_settings(self) -> None:
         """Open the server settings dialog."""
         from panel.views.server_settings_dialog import ServerSettingsDialog
+        from panel.workspace.errors import WorkspaceError
 
         server = self.models.server
         try:
@@ -784,6 +786,8 @@ class MainWindow(QMainWindow):
         self.tray.notify(title, run.error or "")
 
     def _on_stats(self, stats: ProcessStats) -> None:
+        from panel.views.format import format_bytes
+
         self.usage_label.setText(
             self.tr("Engine CPU %1 %  RAM %2")
             .replace("%1", f"{stats.panel_cpu:.1f}")
@@ -819,6 +823,8 @@ class MainWindow(QMainWindow):
         if self.models.attached:
             self.sig_quit_requested.emit()  # an attached window never stops its engine
             return
+        from panel.views.close_choice import ASK, QUIT, CloseChoiceBox, effective_close_action
+
         tray = self._tray_available()
         action = effective_close_action(tray)
         if action == ASK:
