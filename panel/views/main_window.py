@@ -22,19 +22,15 @@ from PySide6.QtCore import (
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
-    QCloseEvent,
     QColor,
     QGuiApplication,
     QKeySequence,
 )
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
-    QListWidget,
     QListWidgetItem,
     QMainWindow,
-    QMessageBox,
     QProgressBar,
     QStackedWidget,
     QVBoxLayout,
@@ -45,7 +41,7 @@ from panel.views import ui_settings
 from panel.views.theme import apply_color_scheme, save_color_scheme, saved_color_scheme
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QIcon
+    from PySide6.QtGui import QCloseEvent, QIcon
 
     from panel.jobs.snapshots import RunSnapshot
     from panel.server.status import ServerSnapshot
@@ -174,6 +170,8 @@ class MainWindow(QMainWindow):
         """Build the window onto `models` (once; a window made without them shows
         "Starting the engine…" until then, so that it is on screen before the engine
         and its modules are loaded)."""
+        from PySide6.QtWidgets import QListWidget
+
         from panel.viewmodels.engines.probe import ModelsHealth
         from panel.views.link_banner import LinkBanner
         from panel.views.overview_view import OverviewView
@@ -638,6 +636,8 @@ class MainWindow(QMainWindow):
 
     def edit_server_settings(self) -> None:
         """Open the server settings dialog."""
+        from PySide6.QtWidgets import QMessageBox
+
         from panel.views.server_settings_dialog import ServerSettingsDialog
         from panel.workspace.errors import WorkspaceError
 
@@ -655,6 +655,8 @@ class MainWindow(QMainWindow):
 
     def import_config(self) -> None:
         """Replace the workspace configuration with a JSON file."""
+        from PySide6.QtWidgets import QFileDialog, QMessageBox
+
         path, _ = QFileDialog.getOpenFileName(
             self, self.tr("Import configuration"), "", self.tr("JSON files (*.json)")
         )
@@ -668,6 +670,8 @@ class MainWindow(QMainWindow):
         self.models.engine.import_config(data, self._imported)
 
     def _imported(self, applied: list[str] | None, problem: str | None) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         if problem is not None:
             QMessageBox.warning(self, self.tr("Import failed"), problem)
             return
@@ -675,6 +679,8 @@ class MainWindow(QMainWindow):
 
     def export_config(self) -> None:
         """Write the workspace configuration to a JSON file."""
+        from PySide6.QtWidgets import QFileDialog, QMessageBox
+
         path, _ = QFileDialog.getSaveFileName(
             self, self.tr("Export configuration"), "opspanel.json", self.tr("JSON files (*.json)")
         )
@@ -853,6 +859,8 @@ class MainWindow(QMainWindow):
             )
 
     def _confirm_quit(self) -> bool:
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(self)
         box.setIcon(QMessageBox.Icon.Question)
         box.setWindowTitle(self.tr("Quit OpsPanel?"))
