@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -655,6 +654,8 @@ class MainWindow(QMainWindow):
 
     def import_config(self) -> None:
         """Replace the workspace configuration with a JSON file."""
+        import json
+
         from PySide6.QtWidgets import QFileDialog, QMessageBox
 
         path, _ = QFileDialog.getOpenFileName(
@@ -679,6 +680,8 @@ class MainWindow(QMainWindow):
 
     def export_config(self) -> None:
         """Write the workspace configuration to a JSON file."""
+        import json
+
         from PySide6.QtWidgets import QFileDialog, QMessageBox
 
         path, _ = QFileDialog.getSaveFileName(

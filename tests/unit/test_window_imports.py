@@ -53,10 +53,11 @@ FIRST_FRAME_LATER = [
     "panel.server.status",
     "panel.workspace.workspace",
     "asyncio",
+    "json",
 ]
 """What the first frame waits for none of: the status bar's and banner's parts, the
 tray, the icons, the local-socket module (the single-instance check uses the
-standard library's), the workspace database and the event loop."""
+standard library's), the workspace database, the configuration's JSON and the event loop."""
 
 FIRST_FRAME = """
 import tempfile
@@ -74,9 +75,11 @@ instance.release()
 """`run_app` up to the first frame painted."""
 
 PROBE = """
-import json, sys
+import sys
 {imports}
-print(json.dumps(sorted(sys.modules)))
+modules = sorted(sys.modules)
+import json
+print(json.dumps(modules))
 """
 
 
