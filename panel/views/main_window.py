@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,19 +21,15 @@ from PySide6.QtCore import (
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
-    QCloseEvent,
     QColor,
     QGuiApplication,
     QKeySequence,
 )
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
-    QListWidget,
     QListWidgetItem,
     QMainWindow,
-    QMessageBox,
     QProgressBar,
     QStackedWidget,
     QVBoxLayout,
@@ -42,21 +37,11 @@ from PySide6.QtWidgets import (
 )
 
 from panel.views import ui_settings
-from panel.views.close_choice import (
-    ASK,
-    QUIT,
-    CloseActionMenu,
-    CloseChoiceBox,
-    effective_close_action,
-)
-from panel.views.format import format_bytes
-from panel.views.icons import themed_icon
-from panel.views.link_banner import LinkBanner
 from panel.views.theme import apply_color_scheme, save_color_scheme, saved_color_scheme
-from panel.views.tray import TrayIcon
-from panel.workspace.errors import WorkspaceError
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent, QIcon
+
     from panel.jobs.snapshots import RunSnapshot
     from panel.server.status import ServerSnapshot
     from panel.viewmodels.engine import ProcessStats
@@ -96,6 +81,13 @@ def first_start_geometry(available: QRect) -> QRect:
     rect = QRect(0, 0, sizes[0], sizes[1])
     rect.moveCenter(available.center())
     return rect
+
+
+def themed_icon(name: str, badge: QColor | None = None) -> QIcon:
+    """`panel.views.icons.themed_icon`, loaded with the first icon (after the first frame)."""
+    from panel.views.icons import themed_icon as icon
+
+    return icon(name, badge)
 
 
 def _minimum_size() -> QSize:
@@ -177,8 +169,12 @@ class MainWindow(QMainWindow):
         """Build the window onto `models` (once; a window made without them shows
         "Starting the engine…" until then, so that it is on screen before the engine
         and its modules are loaded)."""
+        from PySide6.QtWidgets import QListWidget
+
         from panel.viewmodels.engines.probe import ModelsHealth
+        from panel.views.link_banner import LinkBanner
         from panel.views.overview_view import OverviewView
+        from panel.views.tray import TrayIcon
 
         assert not self._bound, "a window is bound to one engine"
         self.models = models
@@ -537,6 +533,8 @@ class MainWindow(QMainWindow):
         self.engines_dialog: QWidget | None = None
 
     def _build_menus(self) -> None:
+        from panel.views.close_choice import CloseActionMenu
+
         bar = self.menuBar()
         file_menu = bar.addMenu(self.tr("&File"))
         file_menu.addAction(self.engines_action)
@@ -641,7 +639,10 @@ class MainWindow(QMainWindow):
 
     def edit_server_settings(self) -> None:
         """Open the server settings dialog."""
+        from PySide6.QtWidgets import QMessageBox
+
         from panel.views.server_settings_dialog import ServerSettingsDialog
+        from panel.workspace.errors import WorkspaceError
 
         server = self.models.server
         try:
@@ -657,6 +658,10 @@ class MainWindow(QMainWindow):
 
     def import_config(self) -> None:
         """Replace the workspace configuration with a JSON file."""
+        import json
+
+        from PySide6.QtWidgets import QFileDialog, QMessageBox
+
         path, _ = QFileDialog.getOpenFileName(
             self, self.tr("Import configuration"), "", self.tr("JSON files (*.json)")
         )
@@ -670,6 +675,8 @@ class MainWindow(QMainWindow):
         self.models.engine.import_config(data, self._imported)
 
     def _imported(self, applied: list[str] | None, problem: str | None) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         if problem is not None:
             QMessageBox.warning(self, self.tr("Import failed"), problem)
             return
@@ -677,6 +684,10 @@ class MainWindow(QMainWindow):
 
     def export_config(self) -> None:
         """Write the workspace configuration to a JSON file."""
+        import json
+
+        from PySide6.QtWidgets import QFileDialog, QMessageBox
+
         path, _ = QFileDialog.getSaveFileName(
             self, self.tr("Export configuration"), "opspanel.json", self.tr("JSON files (*.json)")
         )
@@ -788,6 +799,8 @@ class MainWindow(QMainWindow):
         self.tray.notify(title, run.error or "")
 
     def _on_stats(self, stats: ProcessStats) -> None:
+        from panel.views.format import format_bytes
+
         if stats.server_rss is not None:
             self.server_resources.add(stats.server_cpu, stats.server_rss)
         self.usage_label.setText(
@@ -825,6 +838,8 @@ class MainWindow(QMainWindow):
         if self.models.attached:
             self.sig_quit_requested.emit()  # an attached window never stops its engine
             return
+        from panel.views.close_choice import ASK, QUIT, CloseChoiceBox, effective_close_action
+
         tray = self._tray_available()
         action = effective_close_action(tray)
         if action == ASK:
@@ -853,6 +868,8 @@ class MainWindow(QMainWindow):
             )
 
     def _confirm_quit(self) -> bool:
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(self)
         box.setIcon(QMessageBox.Icon.Question)
         box.setWindowTitle(self.tr("Quit OpsPanel?"))

@@ -42,10 +42,44 @@ AFTER_THE_WINDOW = [
     "importlib.metadata",
 ]
 
+FIRST_FRAME_LATER = [
+    "PySide6.QtNetwork",
+    "PySide6.QtSvg",
+    "panel.views.link_banner",
+    "panel.views.tray",
+    "panel.views.icons",
+    "panel.views.close_choice",
+    "panel.views.state_colors",
+    "panel.server.status",
+    "panel.workspace.workspace",
+    "asyncio",
+    "json",
+]
+"""What the first frame waits for none of: the status bar's and banner's parts, the
+tray, the icons, the local-socket module (the single-instance check uses the
+standard library's), the workspace database, the configuration's JSON and the event loop."""
+
+FIRST_FRAME = """
+import tempfile
+from pathlib import Path
+import panel.cli
+from panel import app
+qapp = app._make_application(False)
+app._install_translator(qapp)
+instance = app.SingleInstance(Path(tempfile.mkdtemp()) / "ws")
+assert instance.claim()
+window = app._show_first_frame(qapp, instance)
+assert window.isVisible()
+instance.release()
+"""
+"""`run_app` up to the first frame painted."""
+
 PROBE = """
-import json, sys
+import sys
 {imports}
-print(json.dumps(sorted(sys.modules)))
+modules = sorted(sys.modules)
+import json
+print(json.dumps(modules))
 """
 
 
@@ -75,3 +109,10 @@ def test_the_application_loads_neither_engine_nor_api_before_its_window() -> Non
     assert "panel.views.main_window" in loaded  # the probe did import the window
     engine = {"panel.engine", "panel.connections.manager", "panel.viewmodels.models"}
     assert sorted(loaded.intersection(set(LATER + AFTER_THE_WINDOW) | engine)) == []
+
+
+def test_the_first_frame_loads_only_what_it_shows() -> None:
+    """The single-instance claim, the theme and "Starting the engine…": nothing more."""
+    loaded = _loaded_by(FIRST_FRAME)
+    assert "panel.single_instance" in loaded and "panel.views.theme" in loaded
+    assert sorted(loaded.intersection(FIRST_FRAME_LATER)) == []
