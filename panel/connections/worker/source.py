@@ -20,6 +20,9 @@ Loaded = tuple[ConnectionConfig | None, list[str]]
 DB_FILE = "workspace.db"
 SECTION = "connections"
 BUSY_TIMEOUT_S = 5.0
+CACHE_KIB = 64
+"""SQLite's page cache for a worker's reads (2 MB by default): a worker reads its
+connection at start and on a reload, never often enough to need more."""
 
 
 def pick_connection(conn_id: str, data: Any, where: str) -> Loaded:
@@ -139,6 +142,7 @@ class ConfigSource:
             db = sqlite3.connect(str(folder / DB_FILE), timeout=BUSY_TIMEOUT_S)
             db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
             db.execute("PRAGMA query_only = ON")
+            db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
             self._db = db
         return self._db
 
