@@ -37,9 +37,13 @@ def family_of(driver: str) -> str:
 
 
 def preload(family: str) -> None:
-    """Import what a worker of `family` needs."""
+    """Import what a worker of `family` needs, and make what every worker makes alike
+    (its argument parser): built once here, shared by every forked worker."""
     for name in (*COMMON, *FAMILIES[family]):
         importlib.import_module(name)
+    from panel.connections.worker.entry import build_parser
+
+    build_parser()
     for name in OPTIONAL:
         with contextlib.suppress(ImportError):
             importlib.import_module(name)

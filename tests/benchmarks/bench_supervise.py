@@ -228,8 +228,14 @@ def _measure_idle(pid: int) -> dict[str, float]:
 
 
 def _ours_idle() -> dict[str, float]:
+    return _idle_program(HEADLESS, IDLE_CHILDREN)
+
+
+def _idle_program(code: str, children: int) -> dict[str, float]:
+    """Figures of `python -c code` at rest, once it said "ready" with `children`
+    children; it is asked to stop with a line on stdin."""
     with subprocess.Popen(
-        [sys.executable, "-c", HEADLESS],
+        [sys.executable, "-c", code],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
@@ -237,8 +243,8 @@ def _ours_idle() -> dict[str, float]:
         assert proc.stdin is not None and proc.stdout is not None
         try:
             assert proc.stdout.readline().strip() == b"ready"
-            children = psutil.Process(proc.pid).children()
-            assert len(children) == IDLE_CHILDREN, children
+            found = psutil.Process(proc.pid).children()
+            assert len(found) == children, found
             time.sleep(IDLE_SETTLE_S)
             figures = _measure_idle(proc.pid)
             proc.stdin.write(b"stop\n")
@@ -277,23 +283,7 @@ asyncio on Qt (qasync), sqlite3 and psutil, an idle event loop."""
 
 
 def _floor_idle() -> dict[str, float]:
-    with subprocess.Popen(
-        [sys.executable, "-c", FLOOR],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-    ) as proc:
-        assert proc.stdin is not None and proc.stdout is not None
-        try:
-            assert proc.stdout.readline().strip() == b"ready"
-            time.sleep(IDLE_SETTLE_S)
-            figures = _measure_idle(proc.pid)
-            proc.stdin.write(b"stop\n")
-            proc.stdin.flush()
-            proc.wait(30)
-        finally:
-            _kill_tree(proc)
-    return figures
+    return _idle_program(FLOOR, 0)
 
 
 def _kill_tree(proc: subprocess.Popen[bytes]) -> None:
@@ -306,62 +296,25 @@ def _kill_tree(proc: subprocess.Popen[bytes]) -> None:
     proc.wait(10)
 
 
-def _stopped_device_connection(index: int, port: int) -> dict[str, Any]:
-    """A Modbus connection to a device that is off: retried once a minute, nothing to poll."""
-    return {
-        "id": f"idle{index:02d}",
-        "driver": "modbus_tcp",
-        "host": "127.0.0.1",
-        "port": port,
-        "reconnectMinMs": 60_000,
-        "reconnectMaxMs": 60_000,
-        "blocks": [
-            {
-                "name": "hr",
-                "area": "holding",
-                "start": 0,
-                "count": 2,
-                "periodMs": 1000,
-                "tags": [{"name": "t", "offset": 0, "type": "uint16"}],
-            }
-        ],
-    }
-
-
 def _engine_idle() -> dict[str, float]:
     """The real headless engine with 20 connection workers waiting for a stopped device."""
     import socket
 
-    from panel.connections.store import save_connections
-    from panel.workspace.server_config import ServerConfig, demo_server_config
-    from panel.workspace.workspace import Workspace
+    from tests.benchmarks.conn_fleet import running_engine
+    from tests.resting_workspace import resting_workspace
 
     with tempfile.TemporaryDirectory(prefix="idle-") as tmp, socket.socket() as holder:
         holder.bind(("127.0.0.1", 0))  # bound, never listening: connections are refused
-        port = holder.getsockname()[1]
-        folder = Path(tmp) / "ws"
-        with Workspace.open(folder) as ws:
-            config = demo_server_config().to_json() | {"autostart": False}
-            ws.save_server_config(ServerConfig.from_json(config))
-            ws.set_setting("demo.devices", [])
-            save_connections(
-                ws, [_stopped_device_connection(i, port) for i in range(IDLE_CHILDREN)]
-            )
-        argv = [sys.executable, "-m", "panel", "--headless", "--workspace", str(folder)]
-        with subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) as proc:
-            try:
-                engine = psutil.Process(proc.pid)
-                deadline = time.monotonic() + 60
-                # the workers (children of the engine, or of its zygote) + the reaper
-                while len(engine.children(recursive=True)) < IDLE_CHILDREN + 1:
-                    assert proc.poll() is None and time.monotonic() < deadline, "engine not up"
-                    time.sleep(0.1)
-                time.sleep(IDLE_SETTLE_S)
-                figures = _measure_idle(proc.pid)
-                proc.terminate()
-                proc.wait(30)
-            finally:
-                _kill_tree(proc)
+        folder = resting_workspace(Path(tmp) / "ws", holder.getsockname()[1], IDLE_CHILDREN)
+        with running_engine(folder, stop_timeout_s=30.0) as proc:
+            engine = psutil.Process(proc.pid)
+            deadline = time.monotonic() + 60
+            # the workers (children of the engine, or of its zygote) + the reaper
+            while len(engine.children(recursive=True)) < IDLE_CHILDREN + 1:
+                assert proc.poll() is None and time.monotonic() < deadline, "engine not up"
+                time.sleep(0.1)
+            time.sleep(IDLE_SETTLE_S)
+            figures = _measure_idle(proc.pid)
     return figures
 
 

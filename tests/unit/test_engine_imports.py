@@ -17,9 +17,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from panel.connections.store import save_connections
-from panel.workspace.server_config import ServerConfig, demo_server_config
-from panel.workspace.workspace import Workspace
+from tests.resting_workspace import resting_workspace
 from tests.waiting import terminate_tree, wait_for, wait_for_api_file
 
 NOT_AT_REST = [
@@ -49,37 +47,6 @@ sys.exit(code)
 STARTUP_S = 60.0
 
 
-def _idle_workspace(folder: Path, port: int) -> Path:
-    """A workspace of two Modbus connections to `port`, where nothing listens."""
-    connections = [
-        {
-            "id": f"idle{i}",
-            "driver": "modbus_tcp",
-            "host": "127.0.0.1",
-            "port": port,
-            "reconnectMinMs": 60_000,
-            "reconnectMaxMs": 60_000,
-            "blocks": [
-                {
-                    "name": "hr",
-                    "area": "holding",
-                    "start": 0,
-                    "count": 2,
-                    "periodMs": 1000,
-                    "tags": [{"name": "t", "offset": 0, "type": "uint16"}],
-                }
-            ],
-        }
-        for i in range(2)
-    ]
-    with Workspace.open(folder) as ws:
-        config = demo_server_config().to_json() | {"autostart": False}
-        ws.save_server_config(ServerConfig.from_json(config))
-        ws.set_setting("demo.devices", [])
-        save_connections(ws, connections)
-    return folder
-
-
 def _reported_bad_reads(workspace: Path, conn_id: str) -> bool:
     """Whether the engine holds the worker's first values (bad reads: the device is off)."""
     ctl = [sys.executable, "-m", "panel", "--workspace", str(workspace), "ctl"]
@@ -97,7 +64,7 @@ def _reported_bad_reads(workspace: Path, conn_id: str) -> bool:
 def test_an_idle_headless_engine_never_loads_numpy_charts_gui_or_drivers(tmp_path: Path) -> None:
     with socket.socket() as holder:
         holder.bind(("127.0.0.1", 0))  # bound, never listening: connections are refused
-        workspace = _idle_workspace(tmp_path / "ws", holder.getsockname()[1])
+        workspace = resting_workspace(tmp_path / "ws", holder.getsockname()[1], 2)
         modules_file = tmp_path / "modules.json"
         proc = subprocess.Popen(
             [sys.executable, "-c", PROBE, str(modules_file), str(workspace)],

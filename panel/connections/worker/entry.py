@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import functools
 import logging
 import os
 import signal
@@ -48,8 +49,10 @@ from panel.connections.worker.timing import phase_of
 from panel.connections.worker.worker import Worker
 
 
+@functools.cache
 def build_parser() -> argparse.ArgumentParser:
-    """The worker's argument parser."""
+    """The worker's argument parser, made once (a zygote makes it before it forks:
+    a forked worker only parses its command line)."""
     parser = argparse.ArgumentParser(
         prog="opspanel worker connection",
         description="Run one field-device connection (JSON lines on stdout, commands on stdin).",

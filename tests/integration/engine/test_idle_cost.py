@@ -15,10 +15,8 @@ import psutil
 import pytest
 
 from panel.api.client import ApiClient
-from panel.connections.store import save_connections
-from panel.workspace.server_config import ServerConfig, demo_server_config
-from panel.workspace.workspace import Workspace
 from tests.integration.engine.conftest import STARTUP_S, ctl
+from tests.resting_workspace import resting_workspace
 from tests.waiting import terminate_tree, wait_for, wait_for_api_file
 
 WORKERS = 3
@@ -34,40 +32,12 @@ sys.exit(main(sys.argv[1:]))
 """
 
 
-def _connection(index: int, port: int) -> dict[str, object]:
-    """A Modbus connection to a device that is off (retried once a minute)."""
-    return {
-        "id": f"off{index}",
-        "driver": "modbus_tcp",
-        "host": "127.0.0.1",
-        "port": port,
-        "reconnectMinMs": 60_000,
-        "reconnectMaxMs": 60_000,
-        "blocks": [
-            {
-                "name": "b",
-                "area": "holding",
-                "start": 0,
-                "count": 1,
-                "periodMs": 1000,
-                "tags": [{"name": "a", "offset": 0}],
-            }
-        ],
-    }
-
-
 @pytest.fixture
 def resting_engine(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], Path]]:
     """A headless engine whose connection workers all wait for a stopped device."""
     with socket.socket() as holder:  # bound and never listening: connections are refused
         holder.bind(("127.0.0.1", 0))
-        folder = tmp_path / "ws"
-        with Workspace.open(folder) as ws:
-            config = demo_server_config().to_json() | {"autostart": False}
-            ws.save_server_config(ServerConfig.from_json(config))
-            ws.set_setting("demo.devices", [])
-            port = holder.getsockname()[1]
-            save_connections(ws, [_connection(i, port) for i in range(WORKERS)])
+        folder = resting_workspace(tmp_path / "ws", holder.getsockname()[1], WORKERS)
         modules = tmp_path / "modules.json"
         argv = [sys.executable, "-c", RECORDING_ENGINE, str(modules)]
         proc = subprocess.Popen([*argv, "--headless", "--workspace", str(folder)])
