@@ -8,7 +8,8 @@ messages) and refreshes the figures every `STATS_INTERVAL_S`; the engine finds a
 that is still running by that file and uses it instead of starting another.
 
 `--keep-running` leaves it running when the engine dies (no parent-death signal); it
-stops on SIGTERM, removing its state file.
+stops on SIGTERM, removing its state file. It runs at a lower CPU priority than the
+connection workers (`--nice`, see `broker_priority`): acquisition timing comes first.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from typing import Any
 
 import psutil
 
+from panel.mqtt.broker_priority import BROKER_NICE, lower_priority
 from panel.mqtt.endpoint import (
     EMBEDDED_USER,
     STATE_FILE,
@@ -48,6 +50,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--port", type=int, default=None, help="the port (default: as before)")
     parser.add_argument(
         "--keep-running", action="store_true", help="keep running when the engine dies"
+    )
+    parser.add_argument(
+        "--nice",
+        type=int,
+        choices=range(20),
+        default=BROKER_NICE,
+        metavar="0-19",
+        help=f"run at this nice value, below the workers (default: {BROKER_NICE})",
     )
     return parser
 
@@ -158,6 +168,8 @@ def main(argv: list[str]) -> int:
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     for name in ("amqtt", "transitions"):
         logging.getLogger(name).setLevel(logging.ERROR)
+    for problem in lower_priority(args.nice):
+        print(f"mqtt broker: cannot lower its priority: {problem}", file=sys.stderr)
     workspace = Path(args.workspace).resolve()
     if not workspace.is_dir():
         print(f"mqtt broker: {workspace} is not a folder", file=sys.stderr)

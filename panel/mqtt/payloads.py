@@ -32,6 +32,12 @@ def dumps(payload: dict[str, Any]) -> bytes:
     return json.dumps(payload, separators=(",", ":"), default=str).encode("utf-8")
 
 
+_FINITE = json.JSONEncoder(
+    separators=(",", ":"), default=str, allow_nan=False, check_circular=False
+)
+"""`dumps` for payloads without NaN or infinities (it raises ValueError on one)."""
+
+
 def plain(value: Any) -> Any:
     """A value JSON carries: a non-finite float as its text."""
     if isinstance(value, float) and not math.isfinite(value):
@@ -79,11 +85,22 @@ def tag_payload(entry: dict[str, Any], unit: str) -> bytes:
 
 
 def block_payload(samples: list[Any], seq: int) -> bytes:
-    """One block cycle: every value, and the qualities that are not good."""
-    values = {s.name: plain(s.value) for s in samples}
+    """One block cycle: every value, and the qualities that are not good.
+
+    Made every cycle of every block (1,000 values in a few tenths of a millisecond):
+    the values go to the encoder as they are, and only a cycle holding a non-finite
+    float (refused by the encoder) is made again with those as text.
+    """
+    values = {s.name: s.value for s in samples}
     quality = {s.name: s.quality for s in samples if s.quality != GOOD}
     ts = max((s.ts for s in samples), default=time.time())
-    return dumps({"ts": round(ts, 6), "seq": seq, "values": values, "quality": quality})
+    payload = {"ts": round(ts, 6), "seq": seq, "values": values, "quality": quality}
+    try:
+        text = _FINITE.encode(payload)
+    except ValueError:  # NaN or an infinity among the values
+        payload["values"] = {name: plain(value) for name, value in values.items()}
+        return dumps(payload)
+    return text.encode("utf-8")
 
 
 def state_payload(state: str, reason: str | None, online: bool = True) -> bytes:
