@@ -346,25 +346,23 @@ class JobStore:
 
     def unfinished(self, statuses: Sequence[str]) -> list[dict[str, Any]]:
         """Runs in any of `statuses` (left over by an engine that died), oldest first."""
-        marks = ", ".join("?" for _ in statuses)
-        cols = ", ".join(RUN_COLUMNS)
-        with self.reading() as conn:
-            rows = conn.execute(
-                f"SELECT {cols} FROM job_runs WHERE status IN ({marks}) ORDER BY id",
-                tuple(statuses),
-            ).fetchall()
-        return [run_to_json(row) for row in rows]
+        return self._runs_where_in("status", statuses)
 
     def graph_runs(self, graph_ids: Sequence[int]) -> list[dict[str, Any]]:
         """Every run of the graph runs `graph_ids` (any state), oldest first."""
-        if not graph_ids:
+        return self._runs_where_in("graph_id", graph_ids)
+
+    def _runs_where_in(self, column: str, values: Sequence[object]) -> list[dict[str, Any]]:
+        """The runs whose `column` (a name of ours, never input) is one of `values`,
+        oldest first."""
+        if not values:
             return []
-        marks = ", ".join("?" for _ in graph_ids)
+        marks = ", ".join("?" for _ in values)
         cols = ", ".join(RUN_COLUMNS)
         with self.reading() as conn:
             rows = conn.execute(
-                f"SELECT {cols} FROM job_runs WHERE graph_id IN ({marks}) ORDER BY id",
-                tuple(graph_ids),
+                f"SELECT {cols} FROM job_runs WHERE {column} IN ({marks}) ORDER BY id",
+                tuple(values),
             ).fetchall()
         return [run_to_json(row) for row in rows]
 

@@ -211,6 +211,17 @@ def test_an_unreachable_broker_keeps_the_run_queued_then_fails_it(cluster: Any) 
     assert "unreachable" in row["error"] and "gave up after 2 s" in row["error"], row["error"]
 
 
+def _steady_lines(progress: Path) -> str:
+    """A command printing `line 0` .. `line 59` over 3 s, writing its count to `progress`."""
+    return (
+        "import time\n"
+        "for i in range(60):\n"
+        "    print(f'line {i}', flush=True)\n"
+        f"    open({str(progress)!r}, 'w').write(str(i))\n"
+        "    time.sleep(0.05)\n"
+    )
+
+
 def test_a_redis_restart_mid_run_loses_no_line(
     cluster: Any, own_redis: Any, tmp_path: Path
 ) -> None:
@@ -218,13 +229,7 @@ def test_a_redis_restart_mid_run_loses_no_line(
     try:
         worker.wait_ready()
         progress = tmp_path / "progress"
-        code = (
-            "import time\n"
-            "for i in range(60):\n"
-            "    print(f'line {i}', flush=True)\n"
-            f"    open({str(progress)!r}, 'w').write(str(i))\n"
-            "    time.sleep(0.05)\n"
-        )
+        code = _steady_lines(progress)
         executors = {"cluster": {"kind": "celery", "broker": own_redis.url}}
         engine = cluster.engine([on_cluster("steady", [PY, "-c", code])], executors)
         run_id = engine.run_job("steady")
@@ -312,13 +317,7 @@ def test_a_redis_restart_loses_no_queued_or_running_run(
     try:
         worker.wait_ready()
         progress = tmp_path / "progress"
-        steady = (
-            "import time\n"
-            "for i in range(60):\n"
-            "    print(f'line {i}', flush=True)\n"
-            f"    open({str(progress)!r}, 'w').write(str(i))\n"
-            "    time.sleep(0.05)\n"
-        )
+        steady = _steady_lines(progress)
         short = "import os\nfor i in range(5): print(os.environ['PANEL_JOB_ID'], i)\n"
         executors = {"cluster": {"kind": "celery", "broker": own_redis.url}}
         engine = cluster.engine(
