@@ -175,12 +175,15 @@ class BusClient:
         self._lost.clear()
         try:
             client = self._new_client(endpoint)  # a bad caFile fails here (ssl.SSLError)
+            # Known before connect() returns: served on a loop, the CONNACK may be handled
+            # there first, and what `on_connected` sends needs the client.
+            self._client = client
             client.connect(endpoint.host, endpoint.port, keepalive=KEEPALIVE_S)
         except (OSError, ValueError) as exc:
+            self._client = None
             why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
             self._set_problem(DISCONNECTED, f"{endpoint.url}: {why}")
             return
-        self._client = client
         server = self._server
         if server is not None:
             server.serve(client)
