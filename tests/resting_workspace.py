@@ -31,9 +31,16 @@ def stopped_device_connection(conn_id: str, port: int) -> dict[str, Any]:
 
 def resting_workspace(folder: Path, port: int, count: int) -> Path:
     """A new workspace in `folder` of `count` connections `idle0`... to `port`."""
+    connections = [stopped_device_connection(f"idle{i}", port) for i in range(count)]
+    return workspace_of(folder, connections)
+
+
+def workspace_of(folder: Path, connections: list[dict[str, Any]]) -> Path:
+    """A new workspace in `folder` with these connections and nothing else that runs by
+    itself: no demo devices, a server that does not start on its own."""
     with Workspace.open(folder) as ws:
         config = demo_server_config().to_json() | {"autostart": False}
         ws.save_server_config(ServerConfig.from_json(config))
         ws.set_setting("demo.devices", [])
-        save_connections(ws, [stopped_device_connection(f"idle{i}", port) for i in range(count)])
+        save_connections(ws, connections)
     return folder

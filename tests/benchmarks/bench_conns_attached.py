@@ -91,17 +91,9 @@ def _simulator(port: int) -> subprocess.Popen[bytes]:
 
 
 def _workspace(folder: Path, port: int) -> Path:
-    from panel.connections.store import save_connections
-    from panel.workspace.server_config import ServerConfig, demo_server_config
-    from panel.workspace.workspace import Workspace
+    from tests.resting_workspace import workspace_of
 
-    path = folder / "ws"
-    with Workspace.open(path) as ws:
-        config = demo_server_config().to_json() | {"autostart": False}
-        ws.save_server_config(ServerConfig.from_json(config))
-        ws.set_setting("demo.devices", [])
-        save_connections(ws, [connection(f"w{i}", port) for i in range(WORKERS)])
-    return path
+    return workspace_of(folder / "ws", [connection(f"w{i}", port) for i in range(WORKERS)])
 
 
 def _engine(workspace: Path, out: Path) -> subprocess.Popen[bytes]:
