@@ -194,6 +194,8 @@ class LogsView(QWidget):
                 label.setStyleSheet(f"color: {colour.name()};")
 
     def _connect(self) -> None:
+        for changed in (self.model.rowsInserted, self.model.rowsRemoved, self.model.modelReset):
+            changed.connect(self._lay_out_rows)
         self.model.rowsInserted.connect(self._on_rows_inserted)
         self.model.rowsRemoved.connect(self._update_count)
         self.model.modelReset.connect(self._update_count)
@@ -236,6 +238,16 @@ class LogsView(QWidget):
             self.follow_button.setChecked(on)
         if on:
             self.list_view.scrollToBottom()
+
+    @Slot()
+    def _lay_out_rows(self) -> None:
+        """Lay out a batch of rows as it lands, not on the list's next idle moment.
+
+        Otherwise the scroll bar's range lags the rows: a drag to its end, or the
+        layout a scroll itself can run, moves the end under the user's hand, and
+        reaching the bottom would not resume following.
+        """
+        self.list_view.doItemsLayout()
 
     @Slot(int)
     def _on_scrolled(self, value: int) -> None:

@@ -84,6 +84,34 @@ def test_follows_the_tail_and_pauses_when_scrolled_up(
     assert view.following and bottom_visible(view)
 
 
+def test_reaching_the_bottom_as_new_lines_arrive_follows_again(
+    view: LogsView, models: EngineModels, qtbot: QtBot
+) -> None:
+    """The user drags to the bottom in the instant a batch of lines lands, before the
+    list has laid them out: that bottom is the bottom, and following resumes."""
+    print_numbered(models, 0, 500)
+    only_source(view, qtbot, LINES)
+    wait_shown(view, qtbot, "line 499")
+    bar = view.list_view.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0 and bottom_visible(view), timeout=TIMEOUT_MS)
+    bar.setValue(bar.maximum() // 2)
+    assert not view.following
+    following_after_drag: list[bool] = []
+
+    def drag_to_bottom() -> None:  # runs as the rows are inserted, before any event
+        if not following_after_drag:
+            bar.setValue(bar.maximum())
+            following_after_drag.append(view.following)
+
+    view.model.rowsInserted.connect(drag_to_bottom)
+    print_numbered(models, 500, 600)
+    qtbot.waitUntil(lambda: bool(following_after_drag), timeout=TIMEOUT_MS)
+    view.model.rowsInserted.disconnect(drag_to_bottom)
+    assert following_after_drag == [True]
+    wait_shown(view, qtbot, "line 599")
+    qtbot.waitUntil(lambda: bottom_visible(view), timeout=TIMEOUT_MS)
+
+
 def test_count_label(view: LogsView, models: EngineModels, qtbot: QtBot) -> None:
     print_numbered(models, 0, 12)
     only_source(view, qtbot, LINES)
