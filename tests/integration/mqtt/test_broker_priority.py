@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -21,12 +22,17 @@ LINUX = sys.platform.startswith("linux")
 
 
 def _autogroup_nice(pid: int) -> int | None:
-    """The nice value of `pid`'s autogroup (`/autogroup-N nice K`), None without one."""
+    """The nice value of `pid`'s autogroup (`/autogroup-N nice K`), None without one.
+
+    The file is there but empty for a process in the kernel's root group: one whose
+    session began before autogrouping did (as under some service managers and CI runners).
+    """
     try:
         text = Path(f"/proc/{pid}/autogroup").read_text()
     except OSError:
         return None
-    return int(text.split()[-1])
+    found = re.fullmatch(r"/autogroup-\d+ nice (-?\d+)\s*", text)
+    return int(found[1]) if found else None
 
 
 def _worker(engine: HeadlessEngine) -> psutil.Process | None:
