@@ -38,6 +38,15 @@ def load_qt_forgetting_sources() -> bool:
 
 def _forgetting(check: Callable[[Any], bool]) -> Callable[[Any], bool]:
     def uses_pyside(module: Any) -> bool:
+        path = getattr(module, "__file__", None)
+        if isinstance(path, str) and path.endswith(".py"):
+            # The same question ("does its source say PySide6?") asked of the file's
+            # bytes: `inspect.getsource` decodes and splits every line of it first.
+            try:
+                with open(path, "rb") as source:
+                    return b"PySide6" in source.read()
+            except OSError:
+                pass
         before = set(linecache.cache)
         try:
             return check(module)
