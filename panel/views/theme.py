@@ -12,11 +12,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication, QStyleFactory
+from PySide6.QtWidgets import QApplication
 
 from panel.util.paths import ui_dir
 from panel.views import ui_settings
-from panel.views.indicator_style import FramedIndicatorStyle
 
 SCHEMES = {"light": Qt.ColorScheme.Light, "dark": Qt.ColorScheme.Dark}
 
@@ -46,27 +45,76 @@ _DARK = {
 }
 _DARK_DISABLED = {Role.WindowText: "#7a7d82", Role.Text: "#7a7d82", Role.ButtonText: "#7a7d82"}
 
+_LIGHT = {
+    Role.Window: "#efefef",
+    Role.WindowText: "#000000",
+    Role.Base: "#ffffff",
+    Role.AlternateBase: "#f7f7f7",
+    Role.ToolTipBase: "#ffffdc",
+    Role.ToolTipText: "#000000",
+    Role.PlaceholderText: "#80000000",
+    Role.Text: "#000000",
+    Role.Button: "#efefef",
+    Role.ButtonText: "#000000",
+    Role.BrightText: "#ffffff",
+    Role.Light: "#ffffff",
+    Role.Midlight: "#cacaca",
+    Role.Mid: "#b8b8b8",
+    Role.Dark: "#9f9f9f",
+    Role.Shadow: "#767676",
+    Role.Highlight: "#308cc6",
+    Role.HighlightedText: "#ffffff",
+    Role.Link: "#0000ff",
+    Role.LinkVisited: "#ff00ff",
+    Role.Accent: "#308cc6",
+    Role.NoRole: "#000000",
+}
+"""Fusion's own standard palette, written out: asking the style for it would load
+PySide's QStyle type (about 10 ms) before the window's first frame."""
+_LIGHT_DISABLED = {
+    Role.WindowText: "#bebebe",
+    Role.Text: "#bebebe",
+    Role.ButtonText: "#bebebe",
+    Role.Dark: "#bebebe",
+    Role.Base: "#efefef",
+    Role.Shadow: "#b1b1b1",
+    Role.Highlight: "#919191",
+    Role.Accent: "#919191",
+}
 
-def _fusion() -> None:
+
+def use_framed_style() -> None:
+    """Fusion with indicator frames that show on a dark palette (`FramedIndicatorStyle`).
+
+    The application starts on plain Fusion (`-style fusion`), and its window's first
+    frame has no check box to frame: the window installs this when its pages come.
+    """
+    from panel.views.indicator_style import FramedIndicatorStyle
+
     app = QApplication.instance()
     if isinstance(app, QApplication) and not isinstance(app.style(), FramedIndicatorStyle):
         app.setStyle(FramedIndicatorStyle())
 
 
-def dark_palette() -> QPalette:
-    """The forced dark palette (Fusion's roles, dark colours)."""
+def _palette(
+    colours: dict[QPalette.ColorRole, str], disabled: dict[QPalette.ColorRole, str]
+) -> QPalette:
     palette = QPalette()
-    for role, colour in _DARK.items():
+    for role, colour in colours.items():
         palette.setColor(role, QColor(colour))
-    for role, colour in _DARK_DISABLED.items():
+    for role, colour in disabled.items():
         palette.setColor(QPalette.ColorGroup.Disabled, role, QColor(colour))
     return palette
 
 
+def dark_palette() -> QPalette:
+    """The forced dark palette (Fusion's roles, dark colours)."""
+    return _palette(_DARK, _DARK_DISABLED)
+
+
 def light_palette() -> QPalette:
     """The forced light palette: Fusion's own standard palette."""
-    style = QStyleFactory.create("Fusion")
-    return style.standardPalette()
+    return _palette(_LIGHT, _LIGHT_DISABLED)
 
 
 def stylesheet_path() -> Path:
@@ -100,6 +148,12 @@ def apply_color_scheme(scheme: str) -> None:
     Either way the Fusion style gets an explicit palette, so the choice shows on every
     platform, and open windows repaint at once; the stylesheet is set again so that its
     palette(...) colours are the new ones."""
+    use_framed_style()
+    apply_palette(scheme)
+
+
+def apply_palette(scheme: str) -> None:
+    """`apply_color_scheme` but for the style: the palette and the stylesheet only."""
     global _current
     _current = scheme
     hints = QGuiApplication.styleHints()
@@ -108,7 +162,6 @@ def apply_color_scheme(scheme: str) -> None:
     else:
         hints.unsetColorScheme()
         _follow_system_changes()
-    _fusion()
     dark = effective_scheme(scheme) == "dark"
     QApplication.setPalette(dark_palette() if dark else light_palette())
     app = QApplication.instance()

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QScrollArea,
     QStyle,
+    QStyleFactory,
     QStyleOptionButton,
 )
 from pytestqt.qtbot import QtBot
@@ -73,6 +74,25 @@ def test_dark_and_light_set_the_widgets_colours(themed: MainWindow, qtbot: QtBot
     assert label.palette().color(Role.WindowText) == light.color(Role.WindowText)
     assert window.sidebar.palette().color(Role.Base) == light.color(Role.Window)
     assert window.logs_view.palette().color(Role.Base) == light.color(Role.Base)
+
+
+def test_the_light_palette_is_fusions_own(qapp: QApplication) -> None:
+    """Written out (so the first frame needs no style object), it stays Fusion's."""
+    fusion = QStyleFactory.create("Fusion").standardPalette()
+    ours = light_palette()
+    groups = (
+        QPalette.ColorGroup.Active,
+        QPalette.ColorGroup.Inactive,
+        QPalette.ColorGroup.Disabled,
+    )
+    differ = [
+        (group.name, role.name, ours.color(group, role).name(), fusion.color(group, role).name())
+        for group in groups
+        for role in Role
+        if role != Role.NColorRoles
+        and ours.color(group, role).rgba() != fusion.color(group, role).rgba()
+    ]
+    assert differ == []
 
 
 def test_following_the_system_offscreen_is_light(themed: MainWindow, qtbot: QtBot) -> None:
