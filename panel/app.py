@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import logging
 import os
-import signal
 import sys
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import psutil
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTimer, QTranslator
 
 from panel import __version__
@@ -82,6 +79,8 @@ def run_app(
         ws = Workspace.open(ws_dir, seed_demo=seeded)
         if first_run and not seeded:
             # Without the demo a new service starts nothing until its server is configured.
+            from dataclasses import replace
+
             ws.save_server_config(replace(ws.server_config(), autostart=False))
         if watch_jobs:
             from panel.jobs.file_watch import WATCH_SETTING
@@ -143,6 +142,7 @@ def run_attached(app: QCoreApplication, endpoint: Endpoint) -> int:
     from panel.views.theme import apply_saved_color_scheme
 
     apply_saved_color_scheme()
+    _set_window_icon()
     windows = engine_windows()
     windows.sig_all_closed.connect(app.quit)  # File › Engines may have opened more windows
     window = windows.open(endpoint)
@@ -220,6 +220,7 @@ class AppRunner:
     async def run(self) -> int:
         """The whole life of the application."""
         import asyncio
+        import signal
 
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
@@ -363,7 +364,10 @@ class AppRunner:
     def _bind_window(self, window: MainWindow, engine: Engine) -> None:
         """The engine exists: the window shows it; the API's address follows."""
         from panel.viewmodels.models import local_models
+        from panel.views.theme import use_framed_style
 
+        use_framed_style()  # the pages' check boxes come now; the first frame had none
+        _set_window_icon()  # SVG: Qt's image plugin for it loads after the first frame too
         window.bind(local_models(engine), None)
         window.set_api_address(None, starting=True)
         engine.watch_stats(window)  # headless, nobody looks: the figures are sampled at rest
@@ -399,12 +403,12 @@ def _show_first_frame(app: QCoreApplication | None, instance: SingleInstance) ->
     from PySide6.QtWidgets import QApplication
 
     from panel.views.main_window import MainWindow
-    from panel.views.theme import apply_saved_color_scheme
+    from panel.views.theme import apply_palette, saved_color_scheme
 
     # The window may hide and leave the engine running in the background: only
     # quit() ends the application, never the last visible window closing.
     QApplication.setQuitOnLastWindowClosed(False)
-    apply_saved_color_scheme()
+    apply_palette(saved_color_scheme())
     window = MainWindow(None, None)
     instance.sig_raise_requested.connect(window.bring_to_front)
     instance.has_window = True
@@ -414,6 +418,16 @@ def _show_first_frame(app: QCoreApplication | None, instance: SingleInstance) ->
     if app is not None:
         app.processEvents()  # the first frame now, before the slow part (no loop runs yet)
     return window
+
+
+def _set_window_icon() -> None:
+    """The application's icon, for its windows' title bars and the task bar."""
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication
+
+    icon = resources_dir() / "icons" / "opspanel.svg"
+    if icon.exists():
+        QApplication.setWindowIcon(QIcon(str(icon)))
 
 
 def _listen_plan(setting: Callable[[str, Any], Any]) -> tuple[ListenPlan, str | None]:
@@ -435,14 +449,11 @@ def _make_application(headless: bool) -> QCoreApplication:
     if headless:
         app = QCoreApplication.instance() or QCoreApplication(argv)
     else:
-        from PySide6.QtGui import QIcon
         from PySide6.QtWidgets import QApplication
 
-        app = QApplication.instance() or QApplication(argv)
-        QApplication.setStyle("Fusion")
-        icon = resources_dir() / "icons" / "opspanel.svg"
-        if icon.exists():
-            QApplication.setWindowIcon(QIcon(str(icon)))
+        # Fusion, made by Qt itself: setStyle() would load PySide's QStyle type (about
+        # 10 ms) before the first frame; the theme frames its indicators after it.
+        app = QApplication.instance() or QApplication([*argv, "-style", "fusion"])
         QApplication.setDesktopFileName("opspanel")
     # Cyclic garbage only on this thread: a link's reader thread must never free a
     # Qt object of this one (its timers would fire on freed memory).
@@ -491,7 +502,10 @@ def _report_startup(what: str = "shown") -> None:
     """Print how long the process took to show its window (OPSPANEL_REPORT_STARTUP=1)."""
     import time
 
-    elapsed = time.time() - psutil.Process().create_time()
+    now = time.time()  # psutil's import (after the first frame) is not part of the figure
+    import psutil
+
+    elapsed = now - psutil.Process().create_time()
     print(
         f"opspanel: window {what} {elapsed * 1000:.0f} ms after process start",
         file=sys.stderr,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 SHELLS = ("bash", "zsh", "fish")
 
@@ -13,33 +13,11 @@ SHELLS = ("bash", "zsh", "fish")
 def build_parser(full: bool = False) -> argparse.ArgumentParser:
     """The `opspanel` command line; `full` also hangs ctl's own tree under `ctl` (for the
     shell completion and the man page: ctl parses its arguments itself when it runs)."""
-    from panel import __version__
-
     parser = argparse.ArgumentParser(
         prog="opspanel",
         description="Control panel for the Python back end on this machine.",
     )
-    parser.add_argument("--version", action="version", version=f"opspanel {__version__}")
-    parser.add_argument("--workspace", metavar="DIR", help="workspace folder (default: per user)")
-    parser.add_argument("--headless", action="store_true", help="run the engine without a window")
-    parser.add_argument(
-        "--connect",
-        metavar="URL",
-        help="open a window on a running engine: ssh://[USER@]HOST[:PORT][/DIR] or wss://HOST:PORT",
-    )
-    parser.add_argument("--token-file", metavar="FILE", help="the engine's token (for wss://)")
-    parser.add_argument("--tls-ca", metavar="FILE", help="trust this certificate or CA (wss://)")
-    parser.add_argument("--ssh-config", metavar="FILE", help="ssh configuration file (ssh://)")
-    parser.add_argument(
-        "--demo",
-        action="store_true",
-        help="with --headless on a new workspace: create the demo devices, connections and jobs",
-    )
-    parser.add_argument(
-        "--watch-jobs",
-        metavar="FILE",
-        help="watch a JSON file of jobs and re-import it on change (stored for this workspace)",
-    )
+    _add_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     ctl_help = "drive a running engine (see `opspanel ctl --help`)"
     if full:
@@ -82,6 +60,56 @@ def build_parser(full: bool = False) -> argparse.ArgumentParser:
     return parser
 
 
+def _add_options(parser: argparse.ArgumentParser) -> None:
+    """The options of a launch without a command: the window's (or --headless's)."""
+    from panel import __version__
+
+    parser.add_argument("--version", action="version", version=f"opspanel {__version__}")
+    parser.add_argument("--workspace", metavar="DIR", help="workspace folder (default: per user)")
+    parser.add_argument("--headless", action="store_true", help="run the engine without a window")
+    parser.add_argument(
+        "--connect",
+        metavar="URL",
+        help="open a window on a running engine: ssh://[USER@]HOST[:PORT][/DIR] or wss://HOST:PORT",
+    )
+    parser.add_argument("--token-file", metavar="FILE", help="the engine's token (for wss://)")
+    parser.add_argument("--tls-ca", metavar="FILE", help="trust this certificate or CA (wss://)")
+    parser.add_argument("--ssh-config", metavar="FILE", help="ssh configuration file (ssh://)")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="with --headless on a new workspace: create the demo devices, connections and jobs",
+    )
+    parser.add_argument(
+        "--watch-jobs",
+        metavar="FILE",
+        help="watch a JSON file of jobs and re-import it on change (stored for this workspace)",
+    )
+
+
+def _parse(
+    args_list: list[str],
+) -> tuple[Callable[[], argparse.ArgumentParser], argparse.Namespace]:
+    """The arguments, and the parser to report a usage error with.
+
+    A launch of the window (options only: no command, no --help, nothing wrong) is read
+    by the options' parser alone: building every command's parser would cost the
+    window's first frame about 10 ms. Anything else goes to the whole tree, which
+    gives the messages and the help.
+    """
+    options = argparse.ArgumentParser(prog="opspanel", add_help=False, exit_on_error=False)
+    _add_options(options)
+    try:
+        args, rest = options.parse_known_args(args_list)
+    except argparse.ArgumentError:
+        rest = args_list
+    if not rest:
+        args.command = None
+        return build_parser, args
+    parser = build_parser()
+    return (lambda: parser), parser.parse_args(args_list)
+
+
 def _run_like_python(flag: str, target: str, rest: list[str]) -> int:
     """Run `-m MODULE ARGS...` or `-c CODE ARGS...` as the Python interpreter would.
 
@@ -100,7 +128,9 @@ def _run_like_python(flag: str, target: str, rest: list[str]) -> int:
     return 0
 
 
-def _connect_target(parser: argparse.ArgumentParser, args: argparse.Namespace) -> str | None:
+def _connect_target(
+    usage: Callable[[], argparse.ArgumentParser], args: argparse.Namespace
+) -> str | None:
     """The engine the window attaches to: --connect, else OPSPANEL_URL; None: this workspace's.
 
     As with ctl, OPSPANEL_URL stands in only when neither --workspace nor --connect is
@@ -108,7 +138,7 @@ def _connect_target(parser: argparse.ArgumentParser, args: argparse.Namespace) -
     """
     if args.connect is not None:
         if args.workspace is not None or args.headless:
-            parser.error(
+            usage().error(
                 "--connect opens a window on another engine: not with --workspace or --headless"
             )
         return str(args.connect)
@@ -116,7 +146,7 @@ def _connect_target(parser: argparse.ArgumentParser, args: argparse.Namespace) -
         return None
     url = os.environ.get("OPSPANEL_URL")
     if url and os.environ.get("OPSPANEL_WORKSPACE"):
-        parser.error("set OPSPANEL_WORKSPACE or OPSPANEL_URL, not both")
+        usage().error("set OPSPANEL_WORKSPACE or OPSPANEL_URL, not both")
     return url or None
 
 
@@ -159,8 +189,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return ctl_main(args_list[:index] + args_list[index + 1 :])
 
-    parser = build_parser()
-    args = parser.parse_args(args_list)
+    usage, args = _parse(args_list)
     if args.command == "completion":
         from panel.clidoc.completion import completion_script
 
@@ -189,7 +218,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from panel.util.import_sources import load_qt_forgetting_sources
 
     load_qt_forgetting_sources()  # before the engine's and the window's modules
-    connect = _connect_target(parser, args)
+    connect = _connect_target(usage, args)
     if connect is not None:
         from panel.app import run_connected
 

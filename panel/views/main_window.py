@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -127,14 +126,24 @@ def _starting_page() -> QWidget:
     return page
 
 
-@dataclass
 class _Page:
-    """A sidebar entry's page: made by `factory` on first need (an empty stand-in till then)."""
+    """A sidebar entry's page: made by `factory` on first need (an empty stand-in till then).
 
-    factory: Callable[[], QWidget]
-    on_created: Callable[[QWidget], None] | None
-    stand_in: QWidget | None
-    widget: QWidget | None = None
+    A plain class: `dataclasses` would be one more module before the first frame.
+    """
+
+    __slots__ = ("factory", "on_created", "stand_in", "widget")
+
+    def __init__(
+        self,
+        factory: Callable[[], QWidget],
+        on_created: Callable[[QWidget], None] | None,
+        stand_in: QWidget | None,
+    ) -> None:
+        self.factory = factory
+        self.on_created = on_created
+        self.stand_in = stand_in
+        self.widget: QWidget | None = None
 
 
 class MainWindow(QMainWindow):

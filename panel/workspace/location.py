@@ -5,13 +5,13 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-import platformdirs
-
 APP_NAME = "OpsPanel"
 
 
 def default_workspace_dir() -> Path:
     """The per-user workspace folder (created by the workspace on first open)."""
+    import platformdirs  # 5 ms: only a launch without --workspace asks
+
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "workspace"
 
 

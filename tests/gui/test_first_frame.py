@@ -55,6 +55,7 @@ def test_the_first_frame_says_starting_then_the_same_window_shows_the_engine(
         seen["window"] = runner.window
         seen["sidebar"] = _sidebar(window)
         seen["texts"] = _texts(window)
+        seen["icon"] = not window.windowIcon().isNull()  # set once the engine is there
 
     async def app() -> int:
         scenario = asyncio.ensure_future(operator())
@@ -75,3 +76,4 @@ def test_the_first_frame_says_starting_then_the_same_window_shows_the_engine(
     assert seen["window"] is window  # the same window, not a splash replaced by another
     assert seen["sidebar"][:2] == ["Overview", "Server"]
     assert "Starting the engine…" not in seen["texts"]
+    assert seen["icon"]
