@@ -12,7 +12,8 @@ timer (its deadline and the moment the cycle started). A cycle later than
   running: waiting for the interpreter lock (another thread of the worker held it);
 - `after_select_ms`: other callbacks of the same loop turn ran before the cycle.
 
-`others_run_ms` is the CPU the worker's other threads (paho's) had during those selects.
+`others_run_ms` is the CPU the worker's other threads (paho's) had during those selects,
+`gc_ms` the garbage collections between the deadline and the cycle.
 At exit one line `LATE-TRACE {json}` goes to stderr. Linux only.
 """
 
@@ -44,6 +45,29 @@ def _schedstat(tid: int) -> tuple[int, int]:
 
 
 _threads: dict[str, Any] = {"at": 0.0, "tids": []}
+_gc: dict[str, Any] = {"start": 0.0, "spans": []}
+
+
+def _on_gc(phase: str, info: dict[str, Any]) -> None:
+    """Keep the last few collections' (start, end, generation)."""
+    now = time.monotonic()
+    if phase == "start":
+        _gc["start"] = now
+        return
+    spans = _gc["spans"]
+    spans.append((_gc["start"], now, info.get("generation", -1)))
+    del spans[:-20]
+
+
+def _gc_overlap(start: float, end: float) -> tuple[float, int]:
+    """Milliseconds of collection inside [start, end], and the oldest generation seen."""
+    total, oldest = 0.0, -1
+    for a, b, generation in _gc["spans"]:
+        overlap = min(b, end) - max(a, start)
+        if overlap > 0:
+            total += overlap
+            oldest = max(oldest, generation)
+    return total * 1000.0, oldest
 
 
 def _others_run() -> int:
@@ -91,6 +115,7 @@ async def _traced_wait(self: timing.PeriodicTimer) -> None:
     busy = max(0.0, s0 - deadline) * 1000.0
     in_select = max(0.0, s1 - max(s0, deadline)) * 1000.0
     runqueue = min(in_select, _last["wait"])
+    gc_ms, gc_generation = _gc_overlap(deadline, now)
     _cycles.append(
         {
             "late_ms": late,
@@ -100,13 +125,15 @@ async def _traced_wait(self: timing.PeriodicTimer) -> None:
             "gil_ms": max(0.0, in_select - runqueue),
             "after_select_ms": max(0.0, now - s1) * 1000.0,
             "others_run_ms": _last["others"],
+            "gc_ms": gc_ms,
+            "gc_generation": gc_generation,
         }
     )
 
 
 def _report() -> None:
     keys = ["late_ms", "previous_cycle_ms", "busy_ms", "runqueue_ms", "gil_ms"]
-    keys += ["after_select_ms", "others_run_ms"]
+    keys += ["after_select_ms", "others_run_ms", "gc_ms"]
     sums = {k: round(sum(c[k] for c in _cycles), 1) for k in keys}
     worst = sorted(_cycles, key=lambda c: -c["late_ms"])[:3]
     out = {
@@ -122,10 +149,12 @@ def _report() -> None:
 def main() -> int:
     """Run the worker with the probes, then report."""
     import asyncio
+    import gc
 
     from panel.connections.worker.entry import main as worker_main
     from panel.mqtt.worker_sink import bus_sink
 
+    gc.callbacks.append(_on_gc)
     timing.PeriodicTimer.wait = _traced_wait  # type: ignore[method-assign]
     policy = asyncio.DefaultEventLoopPolicy()
     policy.new_event_loop = lambda: asyncio.SelectorEventLoop(_Probe())  # type: ignore[method-assign]
