@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection
 
@@ -68,6 +68,36 @@ class LinkState:
     LOST = "lost"
     REFUSED = "refused"
     """Something answered but refused the window or cannot be trusted (see EndpointError)."""
+
+
+class _Relay(QObject):
+    """How one thread of a link (its connecting or its reading one) reaches the link.
+
+    The window that owns a link may delete it at any moment, also while a thread is in
+    the middle of handing it a message; a thread that emitted the link's own signals
+    then touched freed memory. The thread emits this relay's signals instead, each
+    forwarded to the link's (a Qt connection, so it ends with the link), and the relay
+    stays until the thread is done with it: it is the application's child, and
+    deletes itself once its thread says `done`. `link_gone` tells the thread to stop.
+    """
+
+    sig_opened = Signal(object, object)
+    sig_message = Signal(object, object)
+    sig_closed = Signal(object, str)
+    sig_done = Signal()
+
+    def __init__(self, link: RemoteLink) -> None:
+        super().__init__(QCoreApplication.instance())
+        self.link_gone = False
+        self.sig_opened.connect(link._sig_opened)
+        self.sig_message.connect(link._sig_message)
+        self.sig_closed.connect(link._sig_closed)
+        self.sig_done.connect(self.deleteLater)
+        link.destroyed.connect(self._on_link_destroyed)
+
+    @Slot()
+    def _on_link_destroyed(self) -> None:
+        self.link_gone = True
 
 
 class RemoteLink(QObject):
@@ -208,28 +238,8 @@ class RemoteLink(QObject):
         if self._closed:
             return
         self._set_state(LinkState.CONNECTING, self.message)
-        endpoint = self.endpoint
-        threading.Thread(
-            target=self._connect_in_thread, args=(endpoint,), daemon=True, name="link-open"
-        ).start()
-
-    def _connect_in_thread(self, endpoint: Endpoint) -> None:
-        try:
-            ws = open_connection(endpoint)
-        except EndpointError as exc:
-            self._from_thread(self._sig_opened, None, exc)
-            return
-        if not self._from_thread(self._sig_opened, ws, None):
-            ws.close()
-
-    def _from_thread(self, signal: Any, *args: Any) -> bool:
-        """Emit from a thread of the link; False when the link was deleted meanwhile (a
-        window or dialog closed while its engine was being reached)."""
-        try:
-            signal.emit(*args)
-        except RuntimeError:  # "Signal source has been deleted"
-            return False
-        return True
+        args = (self.endpoint, _Relay(self))
+        threading.Thread(target=_connect, args=args, daemon=True, name="link-open").start()
 
     def _on_opened(self, ws: ClientConnection | None, error: EndpointError | None) -> None:
         if ws is None:
@@ -244,7 +254,8 @@ class RemoteLink(QObject):
             ws.close()
             return
         self._ws = ws
-        threading.Thread(target=self._read, args=(ws,), daemon=True, name="link-read").start()
+        args = (ws, _Relay(self))
+        threading.Thread(target=_read, args=args, daemon=True, name="link-read").start()
         self.call("status", {}, self._on_status, self._on_status_failed)
 
     def _on_status(self, status: Any) -> None:
@@ -271,26 +282,6 @@ class RemoteLink(QObject):
             self.sig_state.emit(state, message)
 
     # ---------------------------------------------------------------- reading
-
-    def _read(self, ws: ClientConnection) -> None:
-        """The reader thread: decode every message, hand it to the Qt thread."""
-        reason = "the engine closed the connection"
-        try:
-            for text in ws:
-                try:
-                    message = json.loads(text)
-                except ValueError:
-                    continue
-                if isinstance(message, dict) and not self._from_thread(
-                    self._sig_message, ws, message
-                ):
-                    ws.close()
-                    return
-        except ConnectionClosed:
-            pass
-        except OSError as exc:
-            reason = f"the connection to the engine failed ({exc})"
-        self._from_thread(self._sig_closed, ws, reason)
 
     def _on_message(self, ws: ClientConnection, message: dict[str, Any]) -> None:
         if ws is not self._ws:
@@ -336,3 +327,42 @@ class RemoteLink(QObject):
         for call in pending.values():
             if call.on_error is not None:
                 call.on_error(CallError(reason))
+
+
+def _connect(endpoint: Endpoint, relay: _Relay) -> None:
+    """The connecting thread: the connection (or why there is none) to the link."""
+    try:
+        try:
+            ws = open_connection(endpoint)
+        except EndpointError as exc:
+            relay.sig_opened.emit(None, exc)
+            return
+        relay.sig_opened.emit(ws, None)
+        if relay.link_gone:  # the window closed while its engine was being reached
+            ws.close()
+    finally:
+        relay.sig_done.emit()
+
+
+def _read(ws: ClientConnection, relay: _Relay) -> None:
+    """The reader thread: decode every message, hand it to the link on the Qt thread."""
+    reason = "the engine closed the connection"
+    try:
+        for text in ws:
+            if relay.link_gone:
+                ws.close()
+                return
+            try:
+                message = json.loads(text)
+            except ValueError:
+                continue
+            if isinstance(message, dict):
+                relay.sig_message.emit(ws, message)
+    except ConnectionClosed:
+        pass
+    except OSError as exc:
+        reason = f"the connection to the engine failed ({exc})"
+    finally:
+        if not relay.link_gone:
+            relay.sig_closed.emit(ws, reason)
+        relay.sig_done.emit()
