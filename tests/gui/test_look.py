@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QStyle,
     QStyleFactory,
     QStyleOptionButton,
+    QWidget,
 )
 from pytestqt.qtbot import QtBot
 
@@ -262,3 +263,27 @@ def test_an_unchecked_box_can_be_seen_in_both_schemes(
     dark = scheme == "dark"
     qtbot.waitUntil(lambda: (box.palette().color(Role.Window).lightness() < 128) == dark)
     assert _frame_contrast(box) >= 40, f"the box's frame is lost in the {scheme} window colour"
+
+
+def _face(button: QWidget) -> int:
+    """The lightness of a button's face, beside its left edge, halfway down."""
+    image = button.grab().toImage()
+    ratio = image.devicePixelRatio()
+    return image.pixelColor(round(5 * ratio), round(button.height() / 2 * ratio)).lightness()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_toggle_that_is_on_stands_out_in_both_schemes(
+    themed: MainWindow, qtbot: QtBot, scheme: str
+) -> None:
+    """Logs' Follow, on, beside Clear: an operator sees at once that it is on."""
+    _use(themed, scheme)
+    view = themed.logs_view
+    themed.show_page(view)
+    view.set_following(True)
+    qtbot.waitUntil(view.follow_button.isVisible)
+    dark = scheme == "dark"
+    qtbot.waitUntil(lambda: (view.palette().color(Role.Window).lightness() < 128) == dark)
+    assert view.follow_button.isChecked() and not view.clear_button.isChecked()
+    contrast = abs(_face(view.follow_button) - _face(view.clear_button))
+    assert contrast >= 20, f"Follow on looks like Clear in the {scheme} scheme ({contrast})"
