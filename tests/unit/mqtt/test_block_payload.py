@@ -43,3 +43,23 @@ def test_non_finite_floats_go_as_text_which_plain_json_readers_accept() -> None:
     assert "NaN" not in raw and "Infinity" not in raw  # not JSON: many readers refuse it
     values = json.loads(raw)["values"]
     assert values == {"a": "nan", "b": "inf", "c": "-inf", "d": 1.5}
+
+
+def test_floats_too_big_to_sum_and_integers_beyond_64_bits_still_go() -> None:
+    samples = [
+        TagValue("a", 1.7e308, "good", 1.0),
+        TagValue("b", 1.7e308, "good", 1.0),  # finite, but their sum is not
+        TagValue("big", 2**70, "good", 1.0),
+        TagValue("small", -(2**70), "good", 1.0),
+    ]
+    values = json.loads(block_payload(samples, 1))["values"]
+    assert values == {"a": 1.7e308, "b": 1.7e308, "big": 2**70, "small": -(2**70)}
+
+
+def test_a_value_json_has_no_word_for_goes_as_its_text() -> None:
+    class Odd:
+        def __str__(self) -> str:
+            return "odd value"
+
+    samples = [TagValue("x", Odd(), "good", 1.0), TagValue("y", 2.5, "good", 1.0)]
+    assert json.loads(block_payload(samples, 1))["values"] == {"x": "odd value", "y": 2.5}
