@@ -38,7 +38,7 @@ def flooding_engine() -> Iterator[str]:
         try:
             while True:
                 conn.send(NOTE)
-        except Exception:  # noqa: BLE001  (the window went: the flood for it ends)
+        except Exception:  # the window went: the flood for it ends
             return
 
     with serve(flood, "127.0.0.1", 0, process_response=version) as server:
