@@ -49,10 +49,10 @@ def main_thread_gc(qapp: Any) -> Iterator[None]:
 
 @pytest.fixture
 def free_port() -> int:
-    """A TCP port on 127.0.0.1 that was free a moment ago."""
-    from panel.util.ports import ephemeral_port
+    """A TCP port on 127.0.0.1, free now and outside the kernel's ephemeral range."""
+    from tests.ports import free_port as unclaimed_port
 
-    return ephemeral_port()
+    return unclaimed_port()
 
 
 @pytest.fixture
