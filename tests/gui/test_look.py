@@ -250,18 +250,25 @@ def _frame_contrast(box: QCheckBox) -> float:
     return max(abs(value - window) for value in edge)
 
 
+def _show_in_scheme(
+    window: MainWindow, page: QWidget, widget: QWidget, qtbot: QtBot, scheme: str
+) -> None:
+    """`page` shown in `scheme`, once `widget` is visible and painted in its colours."""
+    _use(window, scheme)
+    window.show_page(page)
+    qtbot.waitUntil(widget.isVisible)
+    dark = scheme == "dark"
+    qtbot.waitUntil(lambda: (widget.palette().color(Role.Window).lightness() < 128) == dark)
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_an_unchecked_box_can_be_seen_in_both_schemes(
     themed: MainWindow, qtbot: QtBot, scheme: str
 ) -> None:
-    _use(themed, scheme)
     view = themed.connections_view
-    themed.show_page(view)
     box = view.keep_running_box
     box.setChecked(False)
-    qtbot.waitUntil(box.isVisible)
-    dark = scheme == "dark"
-    qtbot.waitUntil(lambda: (box.palette().color(Role.Window).lightness() < 128) == dark)
+    _show_in_scheme(themed, view, box, qtbot, scheme)
     assert _frame_contrast(box) >= 40, f"the box's frame is lost in the {scheme} window colour"
 
 
@@ -277,13 +284,9 @@ def test_a_toggle_that_is_on_stands_out_in_both_schemes(
     themed: MainWindow, qtbot: QtBot, scheme: str
 ) -> None:
     """Logs' Follow, on, beside Clear: an operator sees at once that it is on."""
-    _use(themed, scheme)
     view = themed.logs_view
-    themed.show_page(view)
     view.set_following(True)
-    qtbot.waitUntil(view.follow_button.isVisible)
-    dark = scheme == "dark"
-    qtbot.waitUntil(lambda: (view.palette().color(Role.Window).lightness() < 128) == dark)
+    _show_in_scheme(themed, view, view.follow_button, qtbot, scheme)
     assert view.follow_button.isChecked() and not view.clear_button.isChecked()
     contrast = abs(_face(view.follow_button) - _face(view.clear_button))
     assert contrast >= 20, f"Follow on looks like Clear in the {scheme} scheme ({contrast})"
